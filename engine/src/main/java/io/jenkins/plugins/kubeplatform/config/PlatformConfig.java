@@ -1,0 +1,110 @@
+package io.jenkins.plugins.kubeplatform.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The platform configuration file (YAML) for the CLI: the same structure as the Jenkins global configuration.
+ * Each capability reads its own top-level section ({@code clusters}, {@code pools}, {@code domains},
+ * {@code repair}, {@code edge}) with {@link #section}.
+ */
+public final class PlatformConfig {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final String source;
+    private final JsonNode root;
+
+    private PlatformConfig(String source, JsonNode root) {
+        this.source = source;
+        this.root = root;
+    }
+
+    public static PlatformConfig empty() {
+        return new PlatformConfig("(no configuration)", Json.mapper().createObjectNode());
+    }
+
+    public static PlatformConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("--config", "must name a readable YAML file; " + file + " does not exist");
+        }
+        try {
+            return parse(file.toString(), Files.readString(file));
+        } catch (IOException e) {
+            throw new InvalidInputException("--config", "could not read " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static PlatformConfig parse(String source, String yaml) {
+        try {
+            JsonNode root = YAML.readTree(yaml);
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return new PlatformConfig(source, Json.mapper().createObjectNode());
+            }
+            if (!root.isObject()) {
+                throw new InvalidInputException("--config", source + " must be a YAML mapping at the top level");
+            }
+            return new PlatformConfig(source, root);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("--config", source + " is not valid YAML: " + e.getOriginalMessage());
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** The raw section, or a missing node. */
+    public JsonNode raw(String name) {
+        JsonNode node = root.get(name);
+        return node == null ? MissingNode.getInstance() : node;
+    }
+
+    /** Binds a top-level section to a type; a malformed section is an input error naming the section. */
+    public <T> Optional<T> section(String name, JavaType type) {
+        JsonNode node = raw(name);
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(Json.mapper().treeToValue(node, type));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new InvalidInputException("--config section '" + name + "'", "does not match the expected structure: "
+                    + detail);
+        }
+    }
+
+    public <T> Optional<T> section(String name, Class<T> type) {
+        return section(name, Json.mapper().constructType(type));
+    }
+
+    public List<ClusterSettings> clusters() {
+        return this.<List<ClusterSettings>>section("clusters",
+                Json.mapper().getTypeFactory().constructCollectionType(List.class, ClusterSettings.class))
+                .orElse(List.of());
+    }
+
+    /** The configured default cluster name ({@code defaultCluster}), else the first cluster. */
+    public Optional<ClusterSettings> defaultCluster() {
+        List<ClusterSettings> clusters = clusters();
+        String wanted = raw("defaultCluster").asText("");
+        if (!wanted.isEmpty()) {
+            return Optional.of(clusters.stream().filter(c -> wanted.equals(c.name())).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("--config defaultCluster",
+                            "names cluster '" + wanted + "', which is not among the configured clusters")));
+        }
+        return clusters.stream().findFirst();
+    }
+}

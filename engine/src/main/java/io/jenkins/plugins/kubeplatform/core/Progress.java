@@ -1,0 +1,39 @@
+package io.jenkins.plugins.kubeplatform.core;
+
+import java.io.PrintStream;
+
+/** Where a capability reports its plan, state changes and long waits (build log, terminal, or nowhere). */
+public interface Progress {
+
+    /** A short description of what is about to happen, printed once before acting. */
+    void plan(String text);
+
+    /** One line per state change. */
+    void step(String text);
+
+    /** Progress of a long wait. */
+    void waiting(String text);
+
+    /** Something the user should look at that does not stop the operation. */
+    void warn(String text);
+
+    /** Discards everything; for tests and benchmarks. */
+    static Progress silent() {
+        return new Progress() {
+            @Override public void plan(String text) { }
+            @Override public void step(String text) { }
+            @Override public void waiting(String text) { }
+            @Override public void warn(String text) { }
+        };
+    }
+
+    /** Writes one prefixed line per event to the stream (a build log or a terminal). */
+    static Progress to(PrintStream out) {
+        return new Progress() {
+            @Override public void plan(String text) { out.println("[plan] " + text); }
+            @Override public void step(String text) { out.println("[step] " + text); }
+            @Override public void waiting(String text) { out.println("[wait] " + text); }
+            @Override public void warn(String text) { out.println("[warn] " + text); }
+        };
+    }
+}
