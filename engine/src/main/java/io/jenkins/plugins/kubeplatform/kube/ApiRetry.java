@@ -69,7 +69,7 @@ public final class ApiRetry {
         if (code == 429 || code >= 500) {
             return true;
         }
-        if (code == 0) {
+        if (code <= 0) {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t instanceof IOException && !(t instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
                     return true;
