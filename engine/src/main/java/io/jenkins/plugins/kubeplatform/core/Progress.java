@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.core;
 
 import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /** Where a capability reports its plan, state changes and long waits (build log, terminal, or nowhere). */
 public interface Progress {
@@ -29,11 +30,16 @@ public interface Progress {
 
     /** Writes one prefixed line per event to the stream (a build log or a terminal). */
     static Progress to(PrintStream out) {
+        return lines(out::println);
+    }
+
+    /** Hands one prefixed line per event to {@code sink}. */
+    static Progress lines(Consumer<String> sink) {
         return new Progress() {
-            @Override public void plan(String text) { out.println("[plan] " + text); }
-            @Override public void step(String text) { out.println("[step] " + text); }
-            @Override public void waiting(String text) { out.println("[wait] " + text); }
-            @Override public void warn(String text) { out.println("[warn] " + text); }
+            @Override public void plan(String text) { sink.accept("[plan] " + text); }
+            @Override public void step(String text) { sink.accept("[step] " + text); }
+            @Override public void waiting(String text) { sink.accept("[wait] " + text); }
+            @Override public void warn(String text) { sink.accept("[warn] " + text); }
         };
     }
 }

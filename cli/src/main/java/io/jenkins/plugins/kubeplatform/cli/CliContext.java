@@ -1,0 +1,158 @@
+package io.jenkins.plugins.kubeplatform.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
+import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.ClusterCredential;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What a command needs from the global options: configuration, the cluster client, the state directory,
+ * progress output (stderr) and result output (stdout; text or exactly one JSON object).
+ */
+public final class CliContext implements AutoCloseable {
+
+    static final String TOKEN_ENV = "KUBEPLATFORM_TOKEN";
+    static final String STATE_DIR_ENV = "KUBEPLATFORM_STATE_DIR";
+
+    private final GlobalOptions options;
+    private final Map<String, String> environment;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private PlatformConfig config;
+    private KubernetesClient client;
+
+    CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        this.options = options;
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    public PlatformConfig config() {
+        if (config == null) {
+            config = options.config() == null ? PlatformConfig.empty() : PlatformConfig.load(options.config());
+        }
+        return config;
+    }
+
+    public boolean json() {
+        return options.output() == OutputFormat.JSON;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    /** Progress goes to stderr so that stdout carries only the result. */
+    public Progress progress() {
+        return Progress.lines(line -> {
+            err.println(line);
+            err.flush();
+        });
+    }
+
+    public Path stateDir() {
+        if (options.stateDir() != null) {
+            return options.stateDir();
+        }
+        String fromEnv = environment.get(STATE_DIR_ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        return Path.of(System.getProperty("user.home"), ".kubeplatform", "state");
+    }
+
+    /** The cluster to talk to: --kubeconfig, else --server (+ token), else the configured default cluster. */
+    public ClusterConnection connection() {
+        Optional<String> token = token(options.tokenFile(), "--token-file");
+        if (options.kubeconfig() != null) {
+            return new ClusterConnection("kubeconfig", Optional.ofNullable(options.server()), "default",
+                    Optional.empty(), false, new ClusterCredential.Kubeconfig(read(options.kubeconfig(), "--kubeconfig")));
+        }
+        if (options.server() != null) {
+            return new ClusterConnection("--server", Optional.of(options.server()), "default", Optional.empty(), false,
+                    token.<ClusterCredential>map(ClusterCredential.Token::new).orElse(new ClusterCredential.None()));
+        }
+        ClusterSettings settings = config().defaultCluster().orElseThrow(() -> new InvalidInputException("--server",
+                "no cluster to talk to: give --server URL, --kubeconfig FILE, or --config FILE with a cluster"));
+        return fromSettings(settings, token);
+    }
+
+    private ClusterConnection fromSettings(ClusterSettings s, Optional<String> globalToken) {
+        ClusterCredential credential;
+        if (s.kubeconfigFile() != null && !s.kubeconfigFile().isBlank()) {
+            credential = new ClusterCredential.Kubeconfig(read(Path.of(s.kubeconfigFile()),
+                    "cluster '" + s.name() + "' kubeconfigFile"));
+        } else {
+            Optional<String> token = globalToken.isPresent() || s.tokenFile() == null || s.tokenFile().isBlank()
+                    ? globalToken
+                    : token(Path.of(s.tokenFile()), "cluster '" + s.name() + "' tokenFile");
+            credential = token.<ClusterCredential>map(ClusterCredential.Token::new).orElse(new ClusterCredential.None());
+        }
+        return new ClusterConnection(s.name(), Optional.ofNullable(s.serverUrl()).filter(u -> !u.isBlank()),
+                s.namespace(), Optional.ofNullable(s.caCertificate()).filter(c -> !c.isBlank()), s.skipTlsVerify(),
+                credential);
+    }
+
+    public KubernetesClient client() {
+        if (client == null) {
+            client = KubernetesClients.create(connection());
+        }
+        return client;
+    }
+
+    /** Prints the result: one JSON object in json mode, else the text rendering. */
+    public void result(Object value, Consumer<PrintWriter> text) {
+        if (json()) {
+            try {
+                out.println(Json.mapper().writeValueAsString(value));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("result is not serializable as JSON", e);
+            }
+        } else {
+            text.accept(out);
+        }
+        out.flush();
+    }
+
+    private Optional<String> token(Path file, String field) {
+        if (file != null) {
+            String token = read(file, field).trim();
+            if (token.isEmpty()) {
+                throw new InvalidInputException(field, "names an empty file; it must hold the token");
+            }
+            return Optional.of(token);
+        }
+        String fromEnv = environment.get(TOKEN_ENV);
+        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(fromEnv.trim());
+    }
+
+    private static String read(Path file, String field) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidInputException(field, "must name a readable file; could not read " + file);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

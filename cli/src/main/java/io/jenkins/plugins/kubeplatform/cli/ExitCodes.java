@@ -1,0 +1,11 @@
+package io.jenkins.plugins.kubeplatform.cli;
+
+/** The CLI's exit code contract. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int INVALID_INPUT = 2;
+
+    private ExitCodes() {
+    }
+}

@@ -1,0 +1,7 @@
+package io.jenkins.plugins.kubeplatform.cli;
+
+/** How results are printed. */
+public enum OutputFormat {
+    TEXT,
+    JSON
+}

@@ -1,0 +1,101 @@
+package io.jenkins.plugins.kubeplatform.cli.bench;
+
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kubeplatform bench}: runs the benchmarks and prints (or writes) a Markdown report. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure ledger allocation, GC sweeps, API requests per operation and placement; "
+                + "prints a Markdown report (see docs/benchmarks.md).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these benchmarks.")
+    Set<String> only;
+
+    @Option(names = "--quick", description = "Small sizes and few iterations (a smoke run, not figures to publish).")
+    boolean quick;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the Markdown report to FILE.")
+    Path report;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Benchmark> selected = new ArrayList<>();
+        for (Benchmark b : Benchmarks.all()) {
+            if (only == null || only.contains(b.name())) {
+                selected.add(b);
+            }
+        }
+        if (only != null && selected.size() != only.size()) {
+            throw new InvalidInputException("--only", "names an unknown benchmark; known: "
+                    + Benchmarks.all().stream().map(Benchmark::name).toList());
+        }
+        Path work = Files.createTempDirectory("kubeplatform-bench");
+        StringBuilder md = new StringBuilder();
+        md.append("## Run of ").append(LocalDate.now(ZoneOffset.UTC)).append(quick ? " (quick)" : "").append("\n\n");
+        md.append(machine()).append("\n\n");
+        md.append("| benchmark | scenario | metric | value | unit | note |\n|---|---|---|---|---|---|\n");
+        PrintWriter err = spec.commandLine().getErr();
+        for (Benchmark b : selected) {
+            err.println("[bench] " + b.name() + ": " + b.description());
+            err.flush();
+            for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name()))))) {
+                md.append("| ").append(b.name()).append(" | ").append(m.scenario()).append(" | ").append(m.metric())
+                        .append(" | ").append(format(m.value())).append(" | ").append(m.unit()).append(" | ")
+                        .append(m.note()).append(" |\n");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(md);
+        out.flush();
+        if (report != null) {
+            Files.writeString(report, md, StandardCharsets.UTF_8);
+        }
+        deleteTree(work);
+        return 0;
+    }
+
+    static String machine() {
+        Runtime rt = Runtime.getRuntime();
+        long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : -1;
+        return String.format(Locale.ROOT, "Machine: %d cores, %s memory, %s %s, Java %s (%s), max heap %d MiB.",
+                rt.availableProcessors(), memory > 0 ? (memory >> 30) + " GiB" : "unknown",
+                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), rt.maxMemory() >> 20);
+    }
+
+    private static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.3f", v);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.jenkins.plugins.kubeplatform.cli.bench;
+
+import java.util.List;
+
+/** The benchmarks {@code kubeplatform bench} runs, in order. Each capability adds its own here. */
+final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    static List<Benchmark> all() {
+        return List.of(
+                new StoreWriteBenchmark());
+    }
+}

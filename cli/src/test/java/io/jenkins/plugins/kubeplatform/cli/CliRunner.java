@@ -1,0 +1,28 @@
+package io.jenkins.plugins.kubeplatform.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+/** Runs the CLI in-process and captures what it prints. */
+public final class CliRunner {
+
+    /** What one invocation printed and returned. */
+    public record Run(int exitCode, String out, String err) {
+    }
+
+    private CliRunner() {
+    }
+
+    public static Run run(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = KubePlatformCli.run(new KubePlatformCli(environment), new PrintWriter(out, true),
+                new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    public static Run run(String... args) {
+        return run(Map.of(), args);
+    }
+}

@@ -1,0 +1,41 @@
+package io.jenkins.plugins.kubeplatform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class KubePlatformCliTest {
+
+    @Test
+    void printsVersionWhenAsked() {
+        CliRunner.Run run = CliRunner.run("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("kubeplatform ").contains("fabric8 kubernetes-client 7.3.1");
+    }
+
+    @Test
+    void listsCommandsInHelp() {
+        CliRunner.Run run = CliRunner.run("--help");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("--server", "--token-file", "--kubeconfig", "--config", "--state-dir",
+                "--output", "Exit codes: 0 success, 1 operation failed, 2 invalid input");
+    }
+
+    @Test
+    void exitsWithTwoWhenAnOptionIsUnknown() {
+        CliRunner.Run run = CliRunner.run("--no-such-option");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void exitsWithTwoWhenTheOutputFormatIsUnknown() {
+        CliRunner.Run run = CliRunner.run("--output", "yaml", "help");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("--output");
+    }
+}
