@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What a command needs from the global options: configuration, the cluster client, the state directory,
@@ -40,6 +41,12 @@ public final class CliContext implements AutoCloseable {
         this.environment = environment;
         this.out = out;
         this.err = err;
+    }
+
+    /** The context of the running invocation, for a command at any depth below {@code kubeplatform}. */
+    public static CliContext of(CommandSpec spec) {
+        KubePlatformCli root = (KubePlatformCli) spec.root().userObject();
+        return root.context(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     public PlatformConfig config() {

@@ -1,0 +1,189 @@
+package io.jenkins.plugins.kubeplatform.kube;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Empties a node the way {@code kubectl drain} does: the Eviction API for every pod except DaemonSet and mirror
+ * pods, PodDisruptionBudgets honoured (429 → retry with bounded backoff, blocking pods and budgets reported),
+ * then a watch until the evicted pods are gone.
+ */
+public final class NodeDrainer {
+
+    /** Which pods stay, and how long to keep trying. */
+    public record Options(Duration timeout, Duration initialBackoff, Duration maxBackoff, Predicate<Pod> keep) {
+
+        public static Options defaults(Duration timeout) {
+            return new Options(timeout, Duration.ofSeconds(1), Duration.ofSeconds(10), pod -> false);
+        }
+    }
+
+    /** A pod the budgets would not let go. */
+    public record BlockedPod(String pod, List<String> budgets, String message) {
+    }
+
+    /** What happened: evicted and skipped pods, and the pods still blocked when time ran out (empty on success). */
+    public record Result(List<String> evicted, List<String> skipped, List<BlockedPod> blocked) {
+        public boolean drained() {
+            return blocked.isEmpty();
+        }
+    }
+
+    private final KubernetesClient client;
+    private final ApiRetry retry;
+    private final Clock clock;
+    private final ApiRetry.Sleeper sleeper;
+
+    public NodeDrainer(KubernetesClient client, ApiRetry retry, Clock clock, ApiRetry.Sleeper sleeper) {
+        this.client = client;
+        this.retry = retry;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public Result drain(String node, Options options, Progress progress) throws InterruptedException {
+        Instant deadline = clock.instant().plus(options.timeout());
+        List<String> evicted = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Duration backoff = options.initialBackoff();
+        while (true) {
+            Map<String, BlockedPod> blocked = new LinkedHashMap<>();
+            for (Pod pod : PodsOnNode.list(client, retry, node)) {
+                String ref = PodsOnNode.ref(pod);
+                if (PodsOnNode.isDaemonSetPod(pod) || PodsOnNode.isMirrorPod(pod) || options.keep().test(pod)) {
+                    if (!skipped.contains(ref)) {
+                        skipped.add(ref);
+                        progress.step("drain " + node + ": leaving " + ref + " (" + skipReason(pod) + ")");
+                    }
+                    continue;
+                }
+                if (PodsOnNode.isTerminating(pod)) {
+                    continue;
+                }
+                if (evict(pod)) {
+                    evicted.add(ref);
+                    progress.step("drain " + node + ": evicted " + ref);
+                } else {
+                    blocked.put(ref, new BlockedPod(ref, budgetsFor(pod), "eviction refused with 429: the "
+                            + "PodDisruptionBudget does not allow another disruption right now"));
+                }
+            }
+            if (blocked.isEmpty()) {
+                waitUntilGone(node, evicted, deadline, progress);
+                return new Result(List.copyOf(evicted), List.copyOf(skipped), List.of());
+            }
+            if (!clock.instant().plus(backoff).isBefore(deadline)) {
+                return new Result(List.copyOf(evicted), List.copyOf(skipped), List.copyOf(blocked.values()));
+            }
+            progress.waiting("drain " + node + ": " + blocked.size() + " pod(s) blocked by disruption budgets "
+                    + describe(blocked.values()) + "; retrying in " + backoff.toMillis() + " ms");
+            sleeper.sleep(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
+        }
+    }
+
+    private boolean evict(Pod pod) {
+        try {
+            return retry.call("evict " + PodsOnNode.ref(pod), () -> client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).evict());
+        } catch (KubernetesClientException e) {
+            if (Conflicts.isNotFound(e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private void waitUntilGone(String node, List<String> pods, Instant deadline, Progress progress) {
+        for (String ref : pods) {
+            String[] nsName = ref.split("/", 2);
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                left = Duration.ofSeconds(1);
+            }
+            try {
+                client.pods().inNamespace(nsName[0]).withName(nsName[1])
+                        .waitUntilCondition(Objects::isNull, left.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (KubernetesClientException e) {
+                progress.warn("drain " + node + ": " + ref + " was evicted but is still terminating");
+            }
+        }
+    }
+
+    private List<String> budgetsFor(Pod pod) {
+        String ns = pod.getMetadata().getNamespace();
+        List<PodDisruptionBudget> budgets = retry.call("list disruption budgets in " + ns,
+                () -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+        List<String> matching = new ArrayList<>();
+        for (PodDisruptionBudget pdb : budgets) {
+            if (selects(pdb.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+                var status = pdb.getStatus();
+                matching.add(ns + "/" + pdb.getMetadata().getName() + (status == null ? "" : " (healthy "
+                        + status.getCurrentHealthy() + ", desired " + status.getDesiredHealthy() + ", disruptions allowed "
+                        + status.getDisruptionsAllowed() + ")"));
+            }
+        }
+        return matching;
+    }
+
+    /** matchLabels semantics; matchExpressions are honoured for In/NotIn/Exists/DoesNotExist. */
+    public static boolean selects(LabelSelector selector, Map<String, String> labels) {
+        if (selector == null) {
+            return false;
+        }
+        Map<String, String> have = labels == null ? Map.of() : labels;
+        if (selector.getMatchLabels() != null) {
+            for (var e : selector.getMatchLabels().entrySet()) {
+                if (!e.getValue().equals(have.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (var req : selector.getMatchExpressions()) {
+                String value = have.get(req.getKey());
+                List<String> values = req.getValues() == null ? List.of() : req.getValues();
+                boolean ok = switch (req.getOperator()) {
+                    case "In" -> value != null && values.contains(value);
+                    case "NotIn" -> value == null || !values.contains(value);
+                    case "Exists" -> have.containsKey(req.getKey());
+                    case "DoesNotExist" -> !have.containsKey(req.getKey());
+                    default -> false;
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String skipReason(Pod pod) {
+        if (PodsOnNode.isDaemonSetPod(pod)) {
+            return "DaemonSet pod";
+        }
+        return PodsOnNode.isMirrorPod(pod) ? "mirror pod" : "kept by the caller";
+    }
+
+    private static String describe(Iterable<BlockedPod> blocked) {
+        List<String> parts = new ArrayList<>();
+        for (BlockedPod b : blocked) {
+            parts.add(b.pod() + " by " + (b.budgets().isEmpty() ? "an unknown budget" : String.join(", ", b.budgets())));
+        }
+        return "[" + String.join("; ", parts) + "]";
+    }
+}
