@@ -1,0 +1,135 @@
+package io.jenkins.plugins.kubeplatform.kube;
+
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import java.util.Optional;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** One named Kubernetes cluster connection in the global configuration. Holds a credentials ID, never a secret. */
+public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConnectionConfig> {
+
+    private final String name;
+    private String serverUrl = "";
+    private String credentialsId = "";
+    private String namespace = "default";
+    private String caCertificate = "";
+    private boolean skipTlsVerify;
+
+    @DataBoundConstructor
+    public ClusterConnectionConfig(String name) {
+        this.name = name == null ? "" : name.trim();
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getServerUrl() {
+        return serverUrl;
+    }
+
+    @DataBoundSetter
+    public void setServerUrl(String serverUrl) {
+        this.serverUrl = serverUrl == null ? "" : serverUrl.trim();
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    /** A "secret text" credential (bearer token) or a "secret file" credential (kubeconfig). */
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = credentialsId == null ? "" : credentialsId.trim();
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = namespace == null || namespace.isBlank() ? "default" : namespace.trim();
+    }
+
+    public String getCaCertificate() {
+        return caCertificate;
+    }
+
+    @DataBoundSetter
+    public void setCaCertificate(String caCertificate) {
+        this.caCertificate = caCertificate == null ? "" : caCertificate.trim();
+    }
+
+    public boolean isSkipTlsVerify() {
+        return skipTlsVerify;
+    }
+
+    @DataBoundSetter
+    public void setSkipTlsVerify(boolean skipTlsVerify) {
+        this.skipTlsVerify = skipTlsVerify;
+    }
+
+    /** Descriptor: form validation and the credentials drop-down. */
+    @Extension
+    public static class DescriptorImpl extends Descriptor<ClusterConnectionConfig> {
+
+        @Override
+        public String getDisplayName() {
+            return Messages.ClusterConnectionConfig_DisplayName();
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value == null || value.isBlank() ? FormValidation.error(Messages.ClusterConnectionConfig_NameRequired())
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckServerUrl(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (value == null || value.isBlank()) {
+                return FormValidation.ok(Messages.ClusterConnectionConfig_ServerFromKubeconfig());
+            }
+            try {
+                ClusterConnection.anonymous("check", value.trim(), "default");
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.rule());
+            }
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            Jenkins jenkins = Jenkins.get();
+            if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
+                return new StandardListBoxModel().includeCurrentValue(credentialsId);
+            }
+            return new StandardListBoxModel()
+                    .includeEmptyValue()
+                    .includeAs(ACL.SYSTEM2, jenkins, StringCredentials.class)
+                    .includeAs(ACL.SYSTEM2, jenkins, FileCredentials.class)
+                    .includeCurrentValue(credentialsId);
+        }
+    }
+
+    /** The engine's view of this connection once the credential is resolved. */
+    ClusterConnection toConnection(Optional<ClusterCredential> credential) {
+        return new ClusterConnection(name, Optional.of(serverUrl).filter(s -> !s.isBlank()), namespace,
+                Optional.of(caCertificate).filter(s -> !s.isBlank()), skipTlsVerify,
+                credential.orElse(new ClusterCredential.None()));
+    }
+}
