@@ -18,6 +18,11 @@ public record ApiRequest(Instant at, String method, String verb, String path, St
         return subresource.isEmpty() ? resource : resource + "/" + subresource;
     }
 
+    /** The request target as sent: path plus {@code ?query} when there is one. */
+    public String pathAndQuery() {
+        return query.isEmpty() ? path : path + "?" + query;
+    }
+
     /** Whether this was a discovery or version request rather than a resource request. */
     public boolean isDiscovery() {
         return resource.isEmpty();
