@@ -52,15 +52,23 @@ public final class ReservationCollector {
 
     /** One sweep: observe, decide on the ledger as read, release (only holders unchanged since they were read). */
     public Report collect(Progress progress) {
-        Guard guard = guard(observer.allPods(), observer.nodes());
-        Report decided = ledger.read(view -> decide(view.all(), pools, clock.instant(), guard));
-        List<Reservation> released = decided.released().isEmpty() ? List.of() : ledger.releaseAll(decided.released());
-        for (Reservation r : released) {
+        Report report = sweep(ledger, pools, clock.instant(), guard(observer.allPods(), observer.nodes()));
+        for (Reservation r : report.released()) {
             progress.step("gc: released " + r.ip() + " of " + r.identity() + " (idle since " + r.idleSince() + ")");
         }
-        for (Held h : decided.held()) {
+        for (Held h : report.held()) {
             progress.step("gc: kept " + h.reservation().ip() + " of " + h.reservation().identity() + ": " + h.reason());
         }
+        return report;
+    }
+
+    /**
+     * The ledger half of a sweep, given what the cluster looks like: decide on the ledger as read, then release in
+     * one durable write only the holders that are unchanged since.
+     */
+    public static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard) {
+        Report decided = ledger.read(view -> decide(view.all(), pools, now, guard));
+        List<Reservation> released = decided.released().isEmpty() ? List.of() : ledger.releaseAll(decided.released());
         return new Report(released, decided.held());
     }
 
