@@ -4,6 +4,7 @@ import static io.jenkins.plugins.kubeplatform.edgevm.EdgeFixtures.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
@@ -64,14 +65,18 @@ class DesiredObjectsTest {
         Secret secret = DesiredObjects.joinSecret(record, cluster, TOKEN);
         String userData = new String(Base64.getDecoder().decode(secret.getData().get("userdata")), StandardCharsets.UTF_8);
 
-        assertThat(userData).startsWith("#cloud-config\n").contains(TOKEN)
-                .contains("kubeadm join edge-par.example.net:6443 --token \"$(cat /etc/kubeplatform/join-token)\"")
+        var cloudConfig = new YAMLMapper().readTree(userData);
+        String runcmd = cloudConfig.path("runcmd").get(0).asText();
+
+        assertThat(userData).startsWith("#cloud-config\n");
+        assertThat(cloudConfig.path("write_files").get(0).path("content").asText()).isEqualTo(TOKEN);
+        assertThat(cloudConfig.path("write_files").get(0).path("permissions").asText()).isEqualTo("0600");
+        assertThat(runcmd).contains("kubeadm join edge-par.example.net:6443 --token \"$(cat /etc/kubeplatform/join-token)\"")
                 .contains("kubeplatform.jenkins.io/edge-vm=demo-web");
+        // The run command reads the token from a file, so it never shows in a process list or a cloud-init log.
+        assertThat(runcmd).doesNotContain(TOKEN);
         assertThat(userData.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048);
         assertThat(Json.mapper().writeValueAsString(DesiredObjects.virtualMachine(record))).doesNotContain(TOKEN);
-        // The run command reads the token from a file, so it never shows in a process list or a cloud-init log.
-        String runcmd = userData.substring(userData.indexOf("runcmd:"));
-        assertThat(runcmd).doesNotContain(TOKEN);
     }
 
     @Test
