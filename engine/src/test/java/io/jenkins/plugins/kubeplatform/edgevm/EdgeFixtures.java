@@ -26,25 +26,25 @@ final class EdgeFixtures {
                   zone: par-1
                   capacity: {cpu: 16, memory: 32Gi, vms: 8}
               edgeClusters:
-                - name: edge-fra
+                - name: {P}fra
                   location: "50.11,8.68"
                   maxNodes: 2
                   joinMethod: k3s
                   server: https://edge-fra.example.net:6443
                   tokenFile: /dev/null
-                - name: edge-par
+                - name: {P}par
                   location: "48.86,2.35"
                   maxNodes: 4
                   joinMethod: kubeadm
                   server: https://edge-par.example.net:6443
                   caCertHash: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
-                - name: edge-ams
+                - name: {P}ams
                   location: "52.37,4.90"
                   maxNodes: 10
                   joinMethod: k3s
                   server: https://edge-ams.example.net:6443
               newClusters:
-                namePrefix: edge
+                namePrefix: {P}new
                 maxNodes: 4
                 joinMethod: k3s
                 server: https://edge-pool.example.net:6443
@@ -66,7 +66,12 @@ final class EdgeFixtures {
     }
 
     static EdgeSettings settings() {
-        return EdgeSettings.from(PlatformConfig.parse("test", YAML));
+        return settings("edge-");
+    }
+
+    /** The fixture with edge cluster names starting with {@code prefix}, so tests sharing a cluster stay apart. */
+    static EdgeSettings settings(String prefix) {
+        return EdgeSettings.from(PlatformConfig.parse("test", YAML.replace("{P}", prefix)));
     }
 
     static EdgeVmRequest request(String name, String tenant, int cpu, String memory) {
