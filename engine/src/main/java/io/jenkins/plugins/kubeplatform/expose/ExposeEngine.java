@@ -168,7 +168,10 @@ public final class ExposeEngine {
             String conflict;
             if (foreign.isPresent()) {
                 conflict = "host " + host + " is already routed by " + foreign.get().describe()
-                        + foreign.get().owner().map(o -> " (owner: " + o + ")").orElse("");
+                        + claims.find(host).filter(c -> !c.owner().equals(v.owner()))
+                                .map(c -> " and belongs to " + c.owner() + " (claimed by " + c.requestedBy() + " at "
+                                        + c.claimedAt() + ")")
+                                .orElse(foreign.get().owner().map(o -> " (owner: " + o + ")").orElse(""));
             } else {
                 HostClaim wanted = new HostClaim(host, v.owner(), requestedBy, clock.instant(), v.upstream().orElse(null));
                 HostClaims.Outcome outcome = claims.claim(wanted);
