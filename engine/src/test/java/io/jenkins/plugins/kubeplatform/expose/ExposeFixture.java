@@ -19,7 +19,7 @@ import java.util.Set;
 /** Builds engines against a simulated cluster and checks what they sent. */
 final class ExposeFixture {
 
-    static final String ROLE = "kubeplatform-expose-app";
+    static final String ROLE = "kubeplatform-exposeApp";
     static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
 
     private ExposeFixture() {

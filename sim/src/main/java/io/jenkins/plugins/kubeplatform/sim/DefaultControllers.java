@@ -13,6 +13,7 @@ final class DefaultControllers {
         List<SimController> controllers = new ArrayList<>();
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());
         return controllers;
     }
 }
