@@ -138,9 +138,10 @@ public final class JournaledLedgerStore implements LedgerStore {
     }
 
     private long latestGeneration() throws IOException {
-        // fast path, one stat: nobody compacted since our last call
+        // fast path, two stats: nobody compacted since our last call (a compaction writes generation+1 before it
+        // deletes the files of generation, so while those exist and generation+1 does not, generation is current)
         if (table != null && !Files.exists(snapshot(generation + 1))
-                && (generation == 0 || Files.exists(snapshot(generation)))) {
+                && (generation > 0 ? Files.exists(snapshot(generation)) : journalEnd > 0 && Files.exists(journal(0)))) {
             return generation;
         }
         long latest = 0;
