@@ -8,9 +8,12 @@ import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Maps failures to the exit code contract: 2 for input the user can fix, 1 for everything else. */
 final class ErrorReporter implements IExecutionExceptionHandler {
@@ -24,9 +27,62 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     static int onParameterError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("kubeplatform: " + e.getMessage());
+        String message = redacted(e, args);
+        err.println("kubeplatform: " + message);
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        if (asksForJson(args)) {
+            ObjectNode error = Json.mapper().createObjectNode();
+            error.put("error", "invalid-input");
+            error.put("message", message);
+            error.put("exitCode", ExitCodes.INVALID_INPUT);
+            cmd.getOut().println(error.toString());
+            cmd.getOut().flush();
+        }
+        err.flush();
         return ExitCodes.INVALID_INPUT;
+    }
+
+    /**
+     * The parse error without the values of arguments nobody asked for: a mistyped option such as
+     * {@code --tokn=s3cret} or a stray positional value may well be a secret, so only option names are echoed.
+     */
+    static String redacted(ParameterException e, String[] args) {
+        if (!(e instanceof UnmatchedArgumentException unmatched)) {
+            return e.getMessage();
+        }
+        List<String> names = new ArrayList<>();
+        int values = 0;
+        for (String arg : unmatched.getUnmatched()) {
+            if (arg.startsWith("-")) {
+                int eq = arg.indexOf('=');
+                names.add("'" + (eq < 0 ? arg : arg.substring(0, eq) + "=***") + "'");
+            } else {
+                values++;
+            }
+        }
+        StringBuilder message = new StringBuilder();
+        if (!names.isEmpty()) {
+            message.append(names.size() == 1 ? "Unknown option: " : "Unknown options: ")
+                    .append(String.join(", ", names));
+        }
+        if (values > 0) {
+            if (message.length() > 0) {
+                message.append("; ");
+            }
+            message.append(values).append(values == 1 ? " unexpected argument" : " unexpected arguments")
+                    .append(" (values are not echoed)");
+        }
+        return message.toString();
+    }
+
+    private static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--output=json")
+                    || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

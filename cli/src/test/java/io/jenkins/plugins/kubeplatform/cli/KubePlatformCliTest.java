@@ -38,4 +38,28 @@ class KubePlatformCliTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(run.err()).contains("--output");
     }
+
+    @Test
+    void doesNotEchoTheValueOfAMistypedOption() {
+        CliRunner.Run run = CliRunner.run("--tokn=s3cret-token");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("'--tokn=***'").doesNotContain("s3cret-token");
+    }
+
+    @Test
+    void doesNotEchoStrayPositionalValues() {
+        CliRunner.Run run = CliRunner.run("bench", "--quick", "s3cret-token");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("1 unexpected argument").doesNotContain("s3cret-token");
+    }
+
+    @Test
+    void printsOneJsonErrorObjectForParseErrorsInJsonMode() {
+        CliRunner.Run run = CliRunner.run("--output", "json", "--no-such-option");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.out().strip()).startsWith("{").endsWith("}").contains("\"error\":\"invalid-input\"");
+    }
 }

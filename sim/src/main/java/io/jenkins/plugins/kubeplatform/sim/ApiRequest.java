@@ -1,0 +1,35 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import java.time.Instant;
+
+/**
+ * One API request as the simulated server saw it. {@code verb} is the Kubernetes RBAC verb (get, list, watch, create,
+ * update, patch, delete, deletecollection); {@code method} the HTTP method. {@code group} is empty for the core
+ * group; {@code resource}, {@code namespace}, {@code name} and {@code subresource} are empty when the path has none
+ * (discovery requests have an empty resource). {@code internal} marks requests made by the simulation's own
+ * controllers.
+ */
+public record ApiRequest(Instant at, String method, String verb, String path, String query, int status,
+        String group, String version, String resource, String namespace, String name, String subresource,
+        boolean internal) {
+
+    /** {@code resource} or {@code resource/subresource}, the way RBAC rules name it. */
+    public String rbacResource() {
+        return subresource.isEmpty() ? resource : resource + "/" + subresource;
+    }
+
+    /** The request target as sent: path plus {@code ?query} when there is one. */
+    public String pathAndQuery() {
+        return query.isEmpty() ? path : path + "?" + query;
+    }
+
+    /** Whether this was a discovery or version request rather than a resource request. */
+    public boolean isDiscovery() {
+        return resource.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return verb + " " + path + (query.isEmpty() ? "" : "?" + query) + " -> " + status + (internal ? " (sim)" : "");
+    }
+}

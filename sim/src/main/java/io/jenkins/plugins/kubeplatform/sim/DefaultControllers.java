@@ -1,0 +1,16 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The controllers every simulated cluster runs unless {@link SimOptions#builtInControllers()} is off. */
+final class DefaultControllers {
+
+    private DefaultControllers() {
+    }
+
+    static List<SimController> create(SimOptions options) {
+        List<SimController> controllers = new ArrayList<>();
+        return controllers;
+    }
+}

@@ -1,0 +1,188 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What a {@link SimController} gets from the cluster: an API client whose requests are marked as the simulation's
+ * own, the options, the clock and speed, an event recorder, and one thread of its own on which all its callbacks
+ * and delayed actions run (so a controller needs no locking).
+ */
+public final class SimContext implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SimContext.class.getName());
+
+    private final String name;
+    private final KubernetesClient client;
+    private final SimOptions options;
+    private final Clock clock;
+    private final SimEvents events;
+    private final ScheduledExecutorService executor;
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    SimContext(String name, KubernetesClient client, SimOptions options, Clock clock) {
+        this.name = name;
+        this.client = client;
+        this.options = options;
+        this.clock = clock;
+        this.events = new SimEvents(client, clock, name);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sim-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Client for the simulated API server; its requests are logged as internal and never get injected faults. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public SimOptions options() {
+        return options;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public double speed() {
+        return options.speed();
+    }
+
+    /** Wall-clock time of a simulated delay ({@code simulated / speed}). */
+    public Duration scaled(Duration simulated) {
+        return options.scaled(simulated);
+    }
+
+    public SimEvents events() {
+        return events;
+    }
+
+    /** This controller's own thread. */
+    public ScheduledExecutorService executor() {
+        return executor;
+    }
+
+    /** Runs the action on the controller's thread. */
+    public void run(Runnable action) {
+        if (!closed) {
+            executor.execute(safe(action));
+        }
+    }
+
+    /** Runs the action on the controller's thread after a simulated delay (scaled by speed). */
+    public ScheduledFuture<?> after(Duration simulated, Runnable action) {
+        return executor.schedule(safe(action), scaled(simulated).toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Keeps a cache of the objects the source selects and calls the handler for each change, on the controller's
+     * thread. The watch is opened before the initial list, so no change between the two is lost (the mock server
+     * does not replay history from a resourceVersion); a listed object already seen through the watch is not
+     * reported twice. If the watch closes with an error it is reopened and the objects relisted.
+     */
+    public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler) {
+        Observed<T> cache = new Observed<>();
+        connect(source, handler, cache, false);
+        return cache;
+    }
+
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void connect(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, boolean relist) {
+        if (closed) {
+            return;
+        }
+        try {
+            Watch watch = source.watch(new Watcher<T>() {
+                @Override
+                public void eventReceived(Action action, T object) {
+                    run(() -> {
+                        if (action == Action.DELETED) {
+                            if (cache.remove(object)) {
+                                handler.deleted(object);
+                            }
+                        } else if (action != Action.ERROR && cache.put(object)) {
+                            handler.changed(object);
+                        }
+                    });
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    if (!closed) {
+                        executor.schedule(() -> connect(source, handler, cache, true), 100, TimeUnit.MILLISECONDS);
+                    }
+                }
+            });
+            watches.add(watch);
+            List<T> items = source.list().getItems();
+            run(() -> {
+                if (relist) {
+                    for (T gone : cache.retainOnly(items)) {
+                        handler.deleted(gone);
+                    }
+                }
+                for (T item : items) {
+                    if (cache.put(item)) {
+                        handler.changed(item);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.log(Level.FINE, "sim-" + name + ": watch failed, retrying", e);
+                executor.schedule(() -> connect(source, handler, cache, true), 200, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private Runnable safe(Runnable action) {
+        return () -> {
+            if (closed) {
+                return;
+            }
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "sim-" + name + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Watch w : watches) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing watch", e);
+            }
+        }
+        executor.shutdownNow();
+    }
+}

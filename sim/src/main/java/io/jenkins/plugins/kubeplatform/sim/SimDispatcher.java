@@ -1,0 +1,66 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Sits in front of the mock's CRUD dispatcher: records every request, injects faults and latency, and serves the
+ * parts of the API the mock lacks (the pod eviction subresource).
+ */
+final class SimDispatcher extends Dispatcher {
+
+    /** Header the simulation's own clients send so their requests are told apart from the code under test. */
+    static final String INTERNAL_HEADER = "X-Kubeplatform-Sim";
+
+    private final Dispatcher delegate;
+    private final RequestLog log;
+    private final Faults faults;
+    private final EvictionHandler eviction;
+    private final Clock clock;
+
+    SimDispatcher(Dispatcher delegate, RequestLog log, Faults faults, Clock clock) {
+        this.delegate = delegate;
+        this.log = log;
+        this.faults = faults;
+        this.clock = clock;
+        this.eviction = new EvictionHandler(delegate);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String method = request.getMethod();
+        ApiPath path = ApiPath.parse(request.getPath());
+        String verb = path.verb(method);
+        boolean internal = request.getHeader(INTERNAL_HEADER) != null;
+        MockResponse response = null;
+        if (!internal) {
+            Optional<Integer> fault = faults.take(method, verb, path.path());
+            if (fault.isPresent()) {
+                response = StatusResponses.fault(fault.get(), verb, path.path());
+            }
+        }
+        if (response == null) {
+            if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
+                response = eviction.evict(path.namespace(), path.name());
+            } else {
+                response = delegate.dispatch(request);
+            }
+        }
+        Duration latency = faults.latency();
+        if (!internal && !latency.isZero() && response.getWebSocketListener() == null) {
+            response.setBodyDelay(latency);
+        }
+        log.add(new ApiRequest(clock.instant(), method, verb, path.path(), path.query(), response.code(), path.group(),
+                path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal));
+        return response;
+    }
+
+    @Override
+    public void shutdown() {
+        delegate.shutdown();
+    }
+}

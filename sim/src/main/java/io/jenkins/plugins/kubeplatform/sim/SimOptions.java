@@ -1,0 +1,237 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link SimulatedCluster} is set up. Every simulated delay is divided by {@link #speed()}, so tests run the
+ * same lifecycle in a fraction of the time.
+ */
+public final class SimOptions {
+
+    private final int port;
+    private final List<SimNode> nodes;
+    private final List<String> calicoPools;
+    private final Cni cni;
+    private final double speed;
+    private final boolean seedDefaults;
+    private final boolean builtInControllers;
+    private final Duration imagePullDelay;
+    private final Duration containerStartDelay;
+    private final Duration readinessDelay;
+    private final Duration jobDuration;
+
+    private SimOptions(Builder b) {
+        this.port = b.port;
+        this.nodes = List.copyOf(b.nodes.isEmpty() && b.nodeCount < 0 ? defaultNodes(3) : withCount(b));
+        this.calicoPools = List.copyOf(b.calicoPools.isEmpty() ? List.of(DEFAULT_POOL) : b.calicoPools);
+        this.cni = b.cni;
+        this.speed = b.speed;
+        this.seedDefaults = b.seedDefaults;
+        this.builtInControllers = b.builtInControllers;
+        this.imagePullDelay = b.imagePullDelay;
+        this.containerStartDelay = b.containerStartDelay;
+        this.readinessDelay = b.readinessDelay;
+        this.jobDuration = b.jobDuration;
+    }
+
+    /** The default Calico pool. */
+    public static final String DEFAULT_POOL = "10.42.0.0/16";
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: random port, 3 nodes, Calico pool 10.42.0.0/16, speed 10, seeded namespaces and nodes. */
+    public static SimOptions defaults() {
+        return builder().build();
+    }
+
+    private static List<SimNode> withCount(Builder b) {
+        List<SimNode> all = new ArrayList<>(b.nodes);
+        if (b.nodeCount >= 0) {
+            all.addAll(0, defaultNodes(b.nodeCount));
+        }
+        return all;
+    }
+
+    /**
+     * The default nodes {@code sim-node-1..n}: zones alternate between Frankfurt (eu-central-1a/b) and Paris
+     * (eu-west-3a), with coordinates as annotations.
+     */
+    public static List<SimNode> defaultNodes(int count) {
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            SimNode.Builder node = SimNode.builder("sim-node-" + i);
+            switch ((i - 1) % 3) {
+                case 0 -> node.zone("eu-central-1", "eu-central-1a").coordinates(50.1109, 8.6821);
+                case 1 -> node.zone("eu-central-1", "eu-central-1b").coordinates(50.1109, 8.6821);
+                default -> node.zone("eu-west-3", "eu-west-3a").coordinates(48.8566, 2.3522);
+            }
+            nodes.add(node.build());
+        }
+        return nodes;
+    }
+
+    /** TCP port on 127.0.0.1; 0 picks a free one. */
+    public int port() {
+        return port;
+    }
+
+    public List<SimNode> nodes() {
+        return nodes;
+    }
+
+    /** CIDRs of the Calico IPPools (also used as Kube-OVN subnets). */
+    public List<String> calicoPools() {
+        return calicoPools;
+    }
+
+    public Cni cni() {
+        return cni;
+    }
+
+    /** Time factor: a simulated delay d takes d / speed of wall-clock time. */
+    public double speed() {
+        return speed;
+    }
+
+    public boolean seedDefaults() {
+        return seedDefaults;
+    }
+
+    /** Whether the built-in controllers (scheduler, kubelet, IPAM, workloads, endpoints, ...) run. */
+    public boolean builtInControllers() {
+        return builtInControllers;
+    }
+
+    public Duration imagePullDelay() {
+        return imagePullDelay;
+    }
+
+    public Duration containerStartDelay() {
+        return containerStartDelay;
+    }
+
+    public Duration readinessDelay() {
+        return readinessDelay;
+    }
+
+    /** How long a Job's pods run before succeeding, unless the Job says otherwise by annotation. */
+    public Duration jobDuration() {
+        return jobDuration;
+    }
+
+    /** Wall-clock duration of a simulated delay. */
+    public Duration scaled(Duration simulated) {
+        return Duration.ofNanos((long) (simulated.toNanos() / speed));
+    }
+
+    /** Builder for {@link SimOptions}. */
+    public static final class Builder {
+        private int port;
+        private int nodeCount = -1;
+        private final List<SimNode> nodes = new ArrayList<>();
+        private final List<String> calicoPools = new ArrayList<>();
+        private Cni cni = Cni.CALICO;
+        private double speed = 10;
+        private boolean seedDefaults = true;
+        private boolean builtInControllers = true;
+        private Duration imagePullDelay = Duration.ofSeconds(1);
+        private Duration containerStartDelay = Duration.ofSeconds(1);
+        private Duration readinessDelay = Duration.ofSeconds(1);
+        private Duration jobDuration = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Number of default nodes {@code sim-node-1..n} (nodes added with {@link #node} come after them). */
+        public Builder nodes(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("nodes must be >= 0");
+            }
+            this.nodeCount = count;
+            return this;
+        }
+
+        /** Adds a node; if only explicit nodes are given, no default nodes are created. */
+        public Builder node(SimNode node) {
+            nodes.add(Objects.requireNonNull(node));
+            if (nodeCount < 0) {
+                nodeCount = 0;
+            }
+            return this;
+        }
+
+        /** Adds a Calico IPPool CIDR; the first call replaces the default 10.42.0.0/16. */
+        public Builder calicoPool(String cidr) {
+            calicoPools.add(Objects.requireNonNull(cidr));
+            return this;
+        }
+
+        public Builder cni(Cni cni) {
+            this.cni = Objects.requireNonNull(cni);
+            return this;
+        }
+
+        public Builder speed(double speed) {
+            if (!(speed > 0)) {
+                throw new IllegalArgumentException("speed must be > 0");
+            }
+            this.speed = speed;
+            return this;
+        }
+
+        /** Seed namespaces, nodes and the IP pools (default true). */
+        public Builder seedDefaults(boolean seedDefaults) {
+            this.seedDefaults = seedDefaults;
+            return this;
+        }
+
+        public Builder builtInControllers(boolean on) {
+            this.builtInControllers = on;
+            return this;
+        }
+
+        public Builder imagePullDelay(Duration d) {
+            this.imagePullDelay = nonNegative(d);
+            return this;
+        }
+
+        public Builder containerStartDelay(Duration d) {
+            this.containerStartDelay = nonNegative(d);
+            return this;
+        }
+
+        public Builder readinessDelay(Duration d) {
+            this.readinessDelay = nonNegative(d);
+            return this;
+        }
+
+        public Builder jobDuration(Duration d) {
+            this.jobDuration = nonNegative(d);
+            return this;
+        }
+
+        private static Duration nonNegative(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative");
+            }
+            return d;
+        }
+
+        public SimOptions build() {
+            return new SimOptions(this);
+        }
+    }
+}

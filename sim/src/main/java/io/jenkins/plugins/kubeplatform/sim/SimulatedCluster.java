@@ -1,0 +1,184 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An embedded Kubernetes API server (fabric8's mock in CRUD mode) plus simulated controllers: scheduler, kubelet,
+ * IPAM, workload controllers, endpoints, eviction with disruption budgets, and whatever {@link SimController}s are
+ * added. Plain HTTP on 127.0.0.1, no authentication.
+ *
+ * <pre>
+ * try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build())) {
+ *     KubernetesClient client = sim.client();
+ * }
+ * </pre>
+ */
+public final class SimulatedCluster implements AutoCloseable {
+
+    /** Held so the level sticks: the mock logs every request at INFO otherwise. */
+    private static final Logger MOCK_LOG = Logger.getLogger(MockWebServer.class.getName());
+
+    static {
+        MOCK_LOG.setLevel(Level.WARNING);
+    }
+
+    private final SimOptions options;
+    private final Clock clock;
+    private final RequestLog requests = new RequestLog();
+    private final Faults faults = new Faults();
+    private final KubernetesMockServer server;
+    private final String url;
+    private final KubernetesClient client;
+    private final KubernetesClient internalClient;
+    private final List<Running> controllers = new ArrayList<>();
+    private final SimNodes nodes;
+    private final SimPods pods;
+
+    private record Running(SimController controller, SimContext context) {
+    }
+
+    private SimulatedCluster(SimOptions options, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        SimDispatcher dispatcher = new SimDispatcher(new KubernetesMixedDispatcher(expectations), requests, faults,
+                clock);
+        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
+                expectations, dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), options.port());
+        this.url = "http://127.0.0.1:" + server.getPort();
+        this.client = newClient();
+        this.internalClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(baseConfig())
+                .withCustomHeaders(Map.of(SimDispatcher.INTERNAL_HEADER, "controller"))
+                .build()).build();
+        this.nodes = new SimNodes(internalClient, clock);
+        this.pods = new SimPods(internalClient, clock);
+    }
+
+    /** Starts a cluster with the given options: server up, seed objects created, built-in controllers running. */
+    public static SimulatedCluster start(SimOptions options) {
+        SimulatedCluster sim = new SimulatedCluster(options, Clock.systemUTC());
+        try {
+            new Seed(sim.internalClient, options).apply();
+            if (options.builtInControllers()) {
+                for (SimController c : DefaultControllers.create(options)) {
+                    sim.addController(c);
+                }
+            }
+            return sim;
+        } catch (RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+    }
+
+    /** Starts a cluster with {@link SimOptions#defaults()}. */
+    public static SimulatedCluster start() {
+        return start(SimOptions.defaults());
+    }
+
+    private Config baseConfig() {
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(url)
+                .withNamespace("default")
+                .withHttp2Disable(true)
+                .withTrustCerts(true)
+                .build();
+    }
+
+    /**
+     * A client for tests (namespace {@code default}). It does not retry failed requests on its own, so injected
+     * faults reach the code under test. Closed with the cluster.
+     */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A new client with the same settings as {@link #client()}; the caller closes it. */
+    public KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(baseConfig())
+                .withRequestRetryBackoffLimit(0)
+                .build()).build();
+    }
+
+    /** Base URL of the API server, e.g. {@code http://127.0.0.1:8001}. */
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public SimOptions options() {
+        return options;
+    }
+
+    public RequestLog requests() {
+        return requests;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public SimNodes nodes() {
+        return nodes;
+    }
+
+    public SimPods pods() {
+        return pods;
+    }
+
+    /** Registers and starts a controller; it is closed with the cluster. */
+    public synchronized SimulatedCluster addController(SimController controller) {
+        SimContext context = new SimContext(controller.name(), internalClient, options, clock);
+        controllers.add(new Running(controller, context));
+        try {
+            context.executor().submit(() -> controller.start(context)).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + controller.name(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("controller " + controller.name() + " failed to start", e);
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Running r : controllers) {
+            try {
+                r.controller().close();
+            } finally {
+                r.context().close();
+            }
+        }
+        controllers.clear();
+        client.close();
+        internalClient.close();
+        server.destroy();
+    }
+}
