@@ -258,7 +258,7 @@ public final class RepairSession {
                 String how = r.record().wasUnschedulable()
                         ? "taint and annotation removed; left cordoned because it was cordoned before the repair"
                         : "uncordoned, taint and annotation removed";
-                note(null, "released: " + how);
+                record("RELEASED", "released: " + how);
                 return Optional.of(finish(RepairOutcome.REPAIRED, "node " + node() + " repaired and verified; " + how,
                         "", r.record().wasUnschedulable()));
         } else if (action instanceof Fail f) {
@@ -290,7 +290,11 @@ public final class RepairSession {
         if (state != null) {
             lastState = state;
         }
-        TimelineEntry entry = new TimelineEntry(clock.instant(), state == null ? "RELEASED" : state.name(), what);
+        record(state == null ? "PENDING" : state.name(), what);
+    }
+
+    private void record(String state, String what) {
+        TimelineEntry entry = new TimelineEntry(clock.instant(), state, what);
         timeline.add(entry);
         status = what;
         progress.step(node() + " [" + entry.state() + "] " + what);
