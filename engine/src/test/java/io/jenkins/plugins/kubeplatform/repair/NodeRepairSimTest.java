@@ -356,7 +356,7 @@ class NodeRepairSimTest {
     private void assertOnlyDocumentedRbac() {
         List<ResourceRequest> used = sim.requests().list().stream()
                 .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
-        assertThat(RbacPolicy.ofProject().denied("kubeplatform-repair-node", used)).isEmpty();
+        assertThat(RbacPolicy.ofProject().denied("kubeplatform-repairNode", used)).isEmpty();
     }
 
     private static TimelineEntry last(List<TimelineEntry> timeline) {
