@@ -1,0 +1,21 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy;
+import java.util.Collection;
+import java.util.Optional;
+
+/** Read-only view of the ledger handed to a decision; valid only inside the store call that provided it. */
+public interface LedgerView {
+
+    Optional<Reservation> get(String identity);
+
+    /** The reservation holding {@code ip}, if any. */
+    Optional<Reservation> holderOf(String ip);
+
+    Collection<Reservation> all();
+
+    /** Every reserved address, as a fast occupancy for allocation. */
+    Occupancy reserved();
+
+    int size();
+}

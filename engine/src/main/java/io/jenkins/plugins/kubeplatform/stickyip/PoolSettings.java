@@ -1,0 +1,107 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.stickyip.address.AddressPool;
+import io.jenkins.plugins.kubeplatform.stickyip.address.AddressRange;
+import io.jenkins.plugins.kubeplatform.stickyip.address.AllocationOrder;
+import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One pool as written in the {@code pools:} section of the configuration (YAML or the Jenkins global configuration).
+ *
+ * @param ranges         CIDRs ({@code 10.42.200.0/24}), ranges ({@code a-b}) or single addresses
+ * @param exclude        addresses never handed out
+ * @param cni            {@code calico} (default) or {@code kube-ovn}
+ * @param allocation     {@code lowest} (default) or {@code random}
+ * @param keepNamespaces namespaces where scaled-down identities keep their address (idle)
+ * @param reclaimAfter   how long an idle reservation is kept before garbage collection releases it (default 7d)
+ * @param nodePinning    {@code preferred} (default), {@code required} or {@code off}
+ * @param reallocateWhenNodeLost give a new address instead of keeping the old one when the last node is gone
+ */
+public record PoolSettings(String name, List<String> ranges, List<String> exclude, String cni, String allocation,
+                           List<String> keepNamespaces, String reclaimAfter, String nodePinning,
+                           boolean reallocateWhenNodeLost) {
+
+    /** Largest pool accepted: a /12. Bigger pools are almost always a typo and would make sweeps needlessly slow. */
+    static final long MAX_POOL_SIZE = 1L << 20;
+
+    public IpPool toPool() {
+        String poolName = Require.dnsLabel("pools[].name", name);
+        String field = "pools[" + poolName + "]";
+        if (ranges == null || ranges.isEmpty()) {
+            throw new InvalidInputException(field + ".ranges", "must list at least one CIDR, range or address");
+        }
+        List<AddressRange> parsed = new ArrayList<>();
+        for (String r : ranges) {
+            try {
+                parsed.add(AddressRange.parse(r));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(field + ".ranges", e.getMessage());
+            }
+        }
+        List<Long> excluded = new ArrayList<>();
+        for (String e : exclude == null ? List.<String>of() : exclude) {
+            excluded.add(Ipv4.parse(e).orElseThrow(() -> new InvalidInputException(field + ".exclude",
+                    "must list IPv4 addresses; got '" + Require.printable(String.valueOf(e)) + "'")));
+        }
+        AddressPool addresses = AddressPool.of(parsed, excluded);
+        if (addresses.size() > MAX_POOL_SIZE) {
+            throw new InvalidInputException(field + ".ranges", "cover " + addresses.size()
+                    + " addresses; at most " + MAX_POOL_SIZE + " (a /12) are allowed per pool");
+        }
+        if (addresses.size() == 0) {
+            throw new InvalidInputException(field + ".ranges", "leave no address to hand out after exclusions");
+        }
+        Cni c = cni == null || cni.isBlank() ? Cni.CALICO : Cni.fromConfig(cni).orElseThrow(() ->
+                new InvalidInputException(field + ".cni", "must be calico or kube-ovn; got '" + Require.printable(cni) + "'"));
+        AllocationOrder order = allocation == null || allocation.isBlank() ? AllocationOrder.LOWEST
+                : switch (allocation.trim().toLowerCase(Locale.ROOT)) {
+                    case "lowest" -> AllocationOrder.LOWEST;
+                    case "random" -> AllocationOrder.RANDOM;
+                    default -> throw new InvalidInputException(field + ".allocation",
+                            "must be lowest or random; got '" + Require.printable(allocation) + "'");
+                };
+        Set<String> keep = new HashSet<>();
+        for (String ns : keepNamespaces == null ? List.<String>of() : keepNamespaces) {
+            keep.add(Require.dnsLabel(field + ".keepNamespaces", ns));
+        }
+        Duration reclaim = reclaimAfter == null || reclaimAfter.isBlank() ? Duration.ofDays(7)
+                : Require.duration(field + ".reclaimAfter", reclaimAfter);
+        NodePinning pinning = nodePinning == null || nodePinning.isBlank() ? NodePinning.PREFERRED
+                : NodePinning.fromConfig(nodePinning).orElseThrow(() -> new InvalidInputException(field + ".nodePinning",
+                        "must be preferred, required or off; got '" + Require.printable(nodePinning) + "'"));
+        return new IpPool(poolName, addresses, c, order, keep, reclaim, pinning, reallocateWhenNodeLost);
+    }
+
+    /** Validates every pool and rejects duplicate names and pools whose ranges overlap. */
+    public static Map<String, IpPool> toPools(List<PoolSettings> settings) {
+        Map<String, IpPool> pools = new LinkedHashMap<>();
+        for (PoolSettings s : settings == null ? List.<PoolSettings>of() : settings) {
+            IpPool pool = s.toPool();
+            if (pools.containsKey(pool.name())) {
+                throw new InvalidInputException("pools", "name '" + pool.name() + "' is used twice");
+            }
+            for (IpPool other : pools.values()) {
+                for (AddressRange a : pool.addresses().ranges()) {
+                    for (AddressRange b : other.addresses().ranges()) {
+                        if (a.first() <= b.last() && b.first() <= a.last()) {
+                            throw new InvalidInputException("pools[" + pool.name() + "].ranges", "overlap pool '"
+                                    + other.name() + "' (" + a + " and " + b + "); one address must belong to one pool");
+                        }
+                    }
+                }
+            }
+            pools.put(pool.name(), pool);
+        }
+        return pools;
+    }
+}

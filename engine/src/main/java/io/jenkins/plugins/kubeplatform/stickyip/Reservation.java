@@ -1,0 +1,71 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One ledger entry: an address held by a replica identity (or, when adopted, by a pod the plugin did not create).
+ *
+ * @param identity  {@code namespace/name-ordinal}, or {@code adopted:namespace/pod} for an adopted pod
+ * @param pool      the pool the address belongs to
+ * @param ip        the reserved IPv4 address
+ * @param kind      managed (ours) or adopted (seen in the cluster, blocked from allocation)
+ * @param state     active, or idle since {@code idleSince} (scaled down in a keep-namespace, or its pod is gone)
+ * @param node      the node the identity last ran on; null when unknown
+ * @param idleSince when the reservation became idle; null while active
+ * @param owner     who last deployed it (job and build, or "cli"); for adopted entries, where it was seen
+ * @param created   when the address was first reserved
+ * @param revision  incremented on every change; a release names the revision it decided on
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Reservation(String identity, String pool, String ip, Kind kind, State state, String node,
+                          Instant idleSince, String owner, Instant created, long revision) {
+
+    /** Who holds the address. */
+    public enum Kind {
+        @JsonProperty("managed") MANAGED,
+        @JsonProperty("adopted") ADOPTED
+    }
+
+    /** Whether the holder is deployed. */
+    public enum State {
+        @JsonProperty("active") ACTIVE,
+        @JsonProperty("idle") IDLE
+    }
+
+    public Reservation {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(pool, "pool");
+        Objects.requireNonNull(ip, "ip");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(created, "created");
+    }
+
+    public Optional<String> lastNode() {
+        return Optional.ofNullable(node);
+    }
+
+    public Optional<Instant> idleSinceIfIdle() {
+        return state == State.IDLE ? Optional.ofNullable(idleSince) : Optional.empty();
+    }
+
+    public boolean isIdle() {
+        return state == State.IDLE;
+    }
+
+    Reservation active(String newOwner) {
+        return new Reservation(identity, pool, ip, kind, State.ACTIVE, node, null, newOwner, created, revision + 1);
+    }
+
+    Reservation idle(Instant since) {
+        return new Reservation(identity, pool, ip, kind, State.IDLE, node, since, owner, created, revision + 1);
+    }
+
+    Reservation onNode(String newNode) {
+        return new Reservation(identity, pool, ip, kind, state, newNode, idleSince, owner, created, revision + 1);
+    }
+}

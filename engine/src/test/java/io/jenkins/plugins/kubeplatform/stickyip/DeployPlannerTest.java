@@ -1,0 +1,193 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LivePod;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LiveService;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LiveWorkload;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.NodeState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DeployPlannerTest {
+
+    private static final Map<String, NodeState> NODES = Map.of(
+            "n1", new NodeState("n1", true, true, "n1"),
+            "n2", new NodeState("n2", true, true, "n2"),
+            "n3", new NodeState("n3", true, true, "n3"));
+
+    private final IpPool calico = Pools.pool("default", "10.42.200.0/24");
+    private final IpPool ovn = new PoolSettings("ovn", List.of("10.16.0.0/24"), List.of(), "kube-ovn", null, List.of(),
+            null, null, false).toPool();
+    private final IpPool required = new PoolSettings("req", List.of("10.42.200.0/24"), List.of(), "calico", null,
+            List.of(), null, "required", false).toPool();
+
+    private static DeployRequest request(int replicas) {
+        return DeployRequest.of("shop", "web", "nginx:1.27", replicas, 8080, "default");
+    }
+
+    private static List<Reservation> reservations(String ns, int n, String... nodes) {
+        return IntStream.range(0, n).mapToObj(i -> new Reservation(ns + "/web-" + i, "default", "10.42.200." + (i + 1),
+                Reservation.Kind.MANAGED, Reservation.State.ACTIVE, i < nodes.length ? nodes[i] : null, null, "j",
+                Instant.EPOCH, 1)).toList();
+    }
+
+    private static ClusterView empty(Map<String, NodeState> nodes) {
+        return new ClusterView(Map.of(), List.of(), Optional.empty(), nodes);
+    }
+
+    /** The cluster after a plan was applied and every pod came up on its pinned node. */
+    private static ClusterView applied(DeployPlan plan, Map<String, NodeState> nodes) {
+        Map<String, LiveWorkload> workloads = new HashMap<>();
+        List<LivePod> pods = new ArrayList<>();
+        for (DeployPlan.WorkloadAction a : plan.workloads()) {
+            Deployment d = a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired();
+            var ann = d.getMetadata().getAnnotations();
+            workloads.put(d.getMetadata().getName(), new LiveWorkload(d.getMetadata().getName(), true,
+                    ann.get(StickyIpLabels.SPEC_HASH), ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE)));
+            pods.add(new LivePod("shop", d.getMetadata().getName() + "-x", d.getMetadata().getName(), a.reservation().ip(),
+                    ann.getOrDefault(StickyIpLabels.PINNED_NODE, "n1"), "Running", true, false, a.templateHash()));
+        }
+        var svc = ((DeployPlan.CreateService) plan.service()).desired();
+        return new ClusterView(workloads, pods, Optional.of(new LiveService(true,
+                svc.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH))), nodes);
+    }
+
+    @Test
+    void rendersOneSingleReplicaRecreateWorkloadPerIdentityWithTheCalicoAnnotationAsJsonArray() {
+        DeployPlan plan = DeployPlanner.plan(request(3), calico, reservations("shop", 3), List.of(), empty(NODES));
+
+        assertThat(plan.workloads()).hasSize(3).allMatch(a -> a instanceof DeployPlan.Create);
+        Deployment d = ((DeployPlan.Create) plan.workloads().get(1)).desired();
+        assertThat(d.getMetadata().getName()).isEqualTo("web-1");
+        assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(d.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("cni.projectcalico.org/ipAddrs", "[\"10.42.200.2\"]");
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "web")
+                .containsEntry("app.kubernetes.io/managed-by", "kubernetes-platform-steps")
+                .containsEntry("kubeplatform.jenkins.io/identity", "web-1");
+        assertThat(d.getMetadata().getLabels()).containsEntry("kubeplatform.jenkins.io/identity", "web-1");
+        assertThat(d.getSpec().getSelector().getMatchLabels()).containsEntry("kubeplatform.jenkins.io/identity", "web-1");
+        var svc = ((DeployPlan.CreateService) plan.service()).desired();
+        assertThat(svc.getMetadata().getName()).isEqualTo("web");
+        assertThat(svc.getSpec().getSelector()).containsOnly(Map.entry("app.kubernetes.io/name", "web"),
+                Map.entry("app.kubernetes.io/managed-by", "kubernetes-platform-steps"));
+    }
+
+    @Test
+    void rendersTheKubeOvnAnnotationAsAPlainAddress() {
+        DeployPlan plan = DeployPlanner.plan(request(1), ovn, reservations("shop", 1), List.of(), empty(NODES));
+
+        Deployment d = ((DeployPlan.Create) plan.workloads().get(0)).desired();
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("ovn.kubernetes.io/ip_address", "10.42.200.1")
+                .doesNotContainKey("cni.projectcalico.org/ipAddrs");
+    }
+
+    @Test
+    void spreadsFirstPlacementsOverReadyNodesAsPreferredAffinity() {
+        DeployPlan plan = DeployPlanner.plan(request(3), calico, reservations("shop", 3), List.of(), empty(NODES));
+
+        assertThat(plan.workloads()).extracting(a -> ((DeployPlan.Create) a).pinnedNode().orElseThrow())
+                .containsExactly("n1", "n2", "n3");
+        var affinity = ((DeployPlan.Create) plan.workloads().get(0)).desired().getSpec().getTemplate().getSpec()
+                .getAffinity().getNodeAffinity();
+        assertThat(affinity.getRequiredDuringSchedulingIgnoredDuringExecution()).isNull();
+        assertThat(affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPreference()
+                .getMatchExpressions().get(0).getValues()).containsExactly("n1");
+    }
+
+    @Test
+    void pinsToTheLastNodeAsRequiredWhenThePoolSaysSo() {
+        DeployPlan plan = DeployPlanner.plan(request(1), required, reservations("shop", 1, "n2"), List.of(), empty(NODES));
+
+        var affinity = ((DeployPlan.Create) plan.workloads().get(0)).desired().getSpec().getTemplate().getSpec()
+                .getAffinity().getNodeAffinity();
+        assertThat(affinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
+                .getMatchExpressions().get(0).getValues()).containsExactly("n2");
+    }
+
+    @Test
+    void schedulesAnywhereButKeepsTheAddressWhenTheLastNodeIsNotReady() {
+        Map<String, NodeState> nodes = new HashMap<>(NODES);
+        nodes.put("n2", new NodeState("n2", false, true, "n2"));
+
+        DeployPlan plan = DeployPlanner.plan(request(1), calico, reservations("shop", 1, "n2"), List.of(), empty(nodes));
+
+        DeployPlan.Create create = (DeployPlan.Create) plan.workloads().get(0);
+        assertThat(create.pinnedNode()).isEmpty();
+        assertThat(create.desired().getSpec().getTemplate().getSpec().getAffinity()).isNull();
+        assertThat(create.reservation().ip()).isEqualTo("10.42.200.1");
+    }
+
+    @Test
+    void plansNoWritesWhenNothingChanged() {
+        DeployPlan first = DeployPlanner.plan(request(3), calico, reservations("shop", 3), List.of(), empty(NODES));
+
+        DeployPlan second = DeployPlanner.plan(request(3), calico, reservations("shop", 3, "n1", "n2", "n3"), List.of(),
+                applied(first, NODES));
+
+        assertThat(second.writesNothing()).isTrue();
+    }
+
+    @Test
+    void replacesEveryWorkloadForANewImageAndKeepsTheAddresses() {
+        DeployPlan first = DeployPlanner.plan(request(2), calico, reservations("shop", 2), List.of(), empty(NODES));
+
+        DeployPlan second = DeployPlanner.plan(request(2).withImage("nginx:1.28"), calico,
+                reservations("shop", 2, "n1", "n2"), List.of(), applied(first, NODES));
+
+        assertThat(second.workloads()).allMatch(a -> a instanceof DeployPlan.Replace);
+        assertThat(second.workloads()).extracting(a -> a.reservation().ip()).containsExactly("10.42.200.1", "10.42.200.2");
+        assertThat(second.service()).isInstanceOf(DeployPlan.KeepService.class);
+    }
+
+    @Test
+    void keepsAHealthyPodWhoseRecordedNodeMovedInsteadOfRestartingIt() {
+        DeployPlan first = DeployPlanner.plan(request(1), calico, reservations("shop", 1), List.of(), empty(NODES));
+
+        // the pod failed over to n3; the ledger recorded that
+        DeployPlan second = DeployPlanner.plan(request(1), calico, reservations("shop", 1, "n3"), List.of(),
+                applied(first, NODES));
+
+        assertThat(second.workloads().get(0)).isInstanceOf(DeployPlan.Keep.class);
+    }
+
+    @Test
+    void removesIdentitiesBeyondTheReplicaCountKeepingAddressesInAKeepNamespace() {
+        DeployRequest keep3 = DeployRequest.of("keep", "web", "nginx:1.27", 3, 8080, "default");
+        DeployPlan first = DeployPlanner.plan(keep3, calico, reservations("keep", 3), List.of(), empty(NODES));
+        List<Reservation> all = reservations("keep", 3, "n1", "n2", "n3");
+
+        DeployPlan down = DeployPlanner.plan(DeployRequest.of("keep", "web", "nginx:1.27", 1, 8080, "default"), calico,
+                all.subList(0, 1), all.subList(1, 3), applied(first, NODES));
+
+        assertThat(down.removals()).extracting(r -> r.identity().key()).containsExactly("keep/web-1", "keep/web-2");
+        assertThat(down.removals()).allMatch(r -> r.keepReservation() && r.workloadExists());
+        DeployPlan elsewhere = DeployPlanner.plan(request(1), calico, reservations("shop", 1), reservations("shop", 3).subList(1, 3),
+                empty(NODES));
+        assertThat(elsewhere.removals()).noneMatch(DeployPlan.Removal::keepReservation);
+    }
+
+    @Test
+    void refusesWorkloadsAndServicesItDoesNotManage() {
+        ClusterView foreign = new ClusterView(Map.of("web-0", new LiveWorkload("web-0", false, null, null, null)),
+                List.of(), Optional.empty(), NODES);
+        ClusterView foreignService = new ClusterView(Map.of(), List.of(), Optional.of(new LiveService(false, null)), NODES);
+
+        assertThatThrownBy(() -> DeployPlanner.checkOwnership(request(1), foreign))
+                .isInstanceOf(OperationFailedException.class).hasMessageContaining("Deployment shop/web-0 exists but is not managed");
+        assertThatThrownBy(() -> DeployPlanner.checkOwnership(request(1), foreignService))
+                .isInstanceOf(OperationFailedException.class).hasMessageContaining("Service shop/web exists");
+    }
+}

@@ -1,0 +1,76 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerConcurrencyTest {
+
+    @TempDir
+    Path dir;
+
+    private final IpPool pool = Pools.pool("default", "10.42.0.0/22");
+
+    @Test
+    void concurrentReservationsThroughSeveralStoreInstancesNeverShareAnAddress() throws Exception {
+        int threads = 16;
+        int perThread = 20;
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        List<Future<List<Reservation>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            // every other thread has its own store instance on the same directory, as a second controller would
+            IpReservationLedger ledger = new IpReservationLedger(new JournaledLedgerStore(dir, 50),
+                    Clock.systemUTC(), new Random(thread));
+            futures.add(executor.submit((Callable<List<Reservation>>) () -> {
+                List<Reservation> mine = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    mine.addAll(ledger.reserve(pool, List.of(new ReplicaIdentity("ns", "app" + thread, i)), Set.of(),
+                            Set.of(), "t" + thread));
+                }
+                return mine;
+            }));
+        }
+        Set<String> seen = new HashSet<>();
+        int total = 0;
+        for (Future<List<Reservation>> f : futures) {
+            for (Reservation r : f.get()) {
+                total++;
+                assertThat(seen.add(r.ip())).as("address %s handed out twice", r.ip()).isTrue();
+            }
+        }
+        executor.shutdown();
+
+        assertThat(total).isEqualTo(threads * perThread);
+        assertThat(new JournaledLedgerStore(dir).<Integer>read(LedgerView::size)).isEqualTo(threads * perThread);
+    }
+
+    @Test
+    void twoProcessesAllocatingFromOneLedgerNeverShareAnAddress() throws Exception {
+        List<Process> processes = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            processes.add(LedgerWriterProcess.start(dir, "p" + p, 40, 7));
+        }
+        List<String> acked = new ArrayList<>();
+        for (Process process : processes) {
+            acked.addAll(LedgerWriterProcess.acks(process));
+            assertThat(process.waitFor()).isZero();
+        }
+
+        assertThat(acked).hasSize(80);
+        assertThat(acked.stream().map(a -> a.split(" ")[1]).distinct()).hasSize(80);
+        assertThat(new JournaledLedgerStore(dir).<Integer>read(LedgerView::size)).isEqualTo(80);
+    }
+}

@@ -1,0 +1,60 @@
+package io.jenkins.plugins.kubeplatform.stickyip.address;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AddressIndexTest {
+
+    @Test
+    void findsTheNextUntakenAddressAcrossBlockBoundaries() {
+        AddressIndex index = new AddressIndex();
+        long base = Ipv4.parse("10.42.0.0").orElseThrow();
+        for (long a = base; a < base + 65536 + 3; a++) {
+            index.add(a);
+        }
+
+        assertThat(index.nextUntaken(base, base + 200_000)).isEqualTo(base + 65536 + 3);
+        assertThat(index.nextUntaken(base, base + 65536 + 2)).isEqualTo(-1);
+        assertThat(index.count()).isEqualTo(65539);
+    }
+
+    @Test
+    void agreesWithAPlainSetForRandomContents() {
+        AddressIndex index = new AddressIndex();
+        Set<Long> set = new HashSet<>();
+        Random random = new Random(3);
+        long base = Ipv4.parse("10.0.0.0").orElseThrow();
+        for (int i = 0; i < 5000; i++) {
+            long a = base + random.nextInt(4096);
+            if (random.nextBoolean()) {
+                index.add(a);
+                set.add(a);
+            } else {
+                index.remove(a);
+                set.remove(a);
+            }
+        }
+        Occupancy reference = Occupancy.of(set);
+        for (int i = 0; i < 500; i++) {
+            long from = base + random.nextInt(4096);
+            long to = from + random.nextInt(64);
+            assertThat(index.nextUntaken(from, to)).isEqualTo(reference.nextUntaken(from, to));
+        }
+        assertThat(index.count()).isEqualTo(set.size());
+    }
+
+    @Test
+    void combinesWithOtherOccupancies() {
+        AddressIndex index = new AddressIndex();
+        index.add(10);
+        index.add(12);
+        Occupancy combined = index.or(Occupancy.of(Set.of(11L, 13L)));
+
+        assertThat(combined.nextUntaken(10, 20)).isEqualTo(14);
+        assertThat(combined.nextUntaken(10, 13)).isEqualTo(-1);
+    }
+}

@@ -1,0 +1,5 @@
+package com.cloudbees.plugins.credentials.common;
+
+/** Stand-in for credentials-plugin {@code common.StandardUsernameCredentials}. */
+public interface StandardUsernameCredentials extends StandardCredentials, UsernameCredentials {
+}

@@ -1,0 +1,12 @@
+package com.cloudbees.plugins.credentials.domains;
+
+import java.io.Serializable;
+
+/** Stand-in for credentials-plugin {@code domains.DomainRequirement}. */
+public class DomainRequirement implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public DomainRequirement() {
+    }
+}

@@ -1,0 +1,50 @@
+package hudson.model;
+
+import hudson.security.ACL;
+import hudson.security.AccessControlled;
+
+/** Stand-in for jenkins-core {@code hudson.model.Computer}: the running state of a node. */
+public abstract class Computer extends Actionable implements AccessControlled, DescriptorByNameOwner {
+
+    public Computer(Node node) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public Node getNode() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public String getName() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @Override
+    public String getDisplayName() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public boolean isOnline() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public boolean isOffline() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public int countBusy() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public int countIdle() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @Override
+    public ACL getACL() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public static Computer currentComputer() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+}

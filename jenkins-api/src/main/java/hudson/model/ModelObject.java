@@ -1,0 +1,6 @@
+package hudson.model;
+
+/** Stand-in for jenkins-core {@code hudson.model.ModelObject}. */
+public interface ModelObject {
+    String getDisplayName();
+}

@@ -1,0 +1,23 @@
+package hudson.model.queue;
+
+import hudson.model.TaskListener;
+import org.jvnet.localizer.Localizable;
+
+/** Stand-in for jenkins-core {@code hudson.model.queue.CauseOfBlockage}: why a queue item cannot run yet. */
+public abstract class CauseOfBlockage {
+
+    public abstract String getShortDescription();
+
+    public void print(TaskListener listener) {
+        listener.getLogger().println(getShortDescription());
+    }
+
+    public static CauseOfBlockage fromMessage(Localizable l) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @Override
+    public String toString() {
+        return getShortDescription();
+    }
+}

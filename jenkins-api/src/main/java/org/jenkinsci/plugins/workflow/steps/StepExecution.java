@@ -1,0 +1,48 @@
+package org.jenkinsci.plugins.workflow.steps;
+
+import java.io.Serializable;
+import java.util.concurrent.TimeUnit;
+
+/** Stand-in for workflow-step-api {@code StepExecution}: one running step. */
+public abstract class StepExecution implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private StepContext context;
+
+    @Deprecated
+    protected StepExecution() {
+    }
+
+    protected StepExecution(StepContext context) {
+        this.context = context;
+    }
+
+    public StepContext getContext() {
+        if (context == null) {
+            throw new IllegalStateException("no StepContext");
+        }
+        return context;
+    }
+
+    public abstract boolean start() throws Exception;
+
+    public void stop(Throwable cause) throws Exception {
+        getContext().onFailure(cause);
+    }
+
+    public void onResume() {
+    }
+
+    public String getStatus() {
+        return null;
+    }
+
+    public boolean blocksRestart() {
+        return false;
+    }
+
+    public final String getStatusBounded(long timeout, TimeUnit unit) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+}
