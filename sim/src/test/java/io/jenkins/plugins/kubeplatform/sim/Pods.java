@@ -28,7 +28,7 @@ public final class Pods {
     /** Waits (by watch) until the pod satisfies the condition. */
     public static Pod await(KubernetesClient client, String ns, String name, Predicate<Pod> condition) {
         return client.pods().inNamespace(ns).withName(name).waitUntilCondition(p -> p != null && condition.test(p),
-                20, TimeUnit.SECONDS);
+                60, TimeUnit.SECONDS);
     }
 
     public static Pod awaitReady(KubernetesClient client, String ns, String name) {
@@ -36,7 +36,7 @@ public final class Pods {
     }
 
     public static void awaitGone(KubernetesClient client, String ns, String name) {
-        client.pods().inNamespace(ns).withName(name).waitUntilCondition(p -> p == null, 20, TimeUnit.SECONDS);
+        client.pods().inNamespace(ns).withName(name).waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
     }
 
     /** Waits (by watch) for an event about the object with this reason. */
@@ -52,7 +52,7 @@ public final class Pods {
         var informer = client.v1().events().inNamespace(ns).inform();
         try {
             return informer.getStore().list().stream().filter(match).findFirst().orElseGet(() -> {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 java.util.concurrent.CompletableFuture<Event> found = new java.util.concurrent.CompletableFuture<>();
                 informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
                     @Override
