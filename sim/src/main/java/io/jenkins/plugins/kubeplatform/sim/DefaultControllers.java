@@ -17,6 +17,7 @@ final class DefaultControllers {
         controllers.add(new Scheduler());
         controllers.add(new Kubelet());
         controllers.add(new NodeLifecycle());
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());
         return controllers;
     }
 }

@@ -152,6 +152,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return pods;
     }
 
+    /** The running controller of this type (for tests that inject failures into it). */
+    public synchronized <T extends SimController> java.util.Optional<T> controller(Class<T> type) {
+        return controllers.stream().map(Running::controller).filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** Registers and starts a controller; it is closed with the cluster. */
     public synchronized SimulatedCluster addController(SimController controller) {
         SimContext context = new SimContext(controller.name(), internalClient, options, clock);

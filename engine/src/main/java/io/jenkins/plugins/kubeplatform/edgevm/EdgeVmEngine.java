@@ -1,0 +1,561 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.NodeDrainer;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The edge-VM capability (EVM-1..10): create (reuse, quota, site, edge cluster, join), release, delete, state sync
+ * and the inventory. Decisions are made by pure functions ({@link QuotaCheck}, {@link SitePlacement},
+ * {@link ClusterPlanner}, {@link SyncDecider}, {@link DesiredObjects}); this class observes, records the decision in
+ * the inventory before touching a cluster (write-ahead), applies it and waits for the result.
+ */
+public final class EdgeVmEngine {
+
+    private final EdgeSettings settings;
+    private final ClusterClients clients;
+    private final JoinTokens tokens;
+    private final StateStore<Inventory> store;
+    private final Clock clock;
+    private final ApiRetry retry;
+    private final Duration drainTimeout;
+
+    public EdgeVmEngine(EdgeSettings settings, ClusterClients clients, JoinTokens tokens, StateStore<Inventory> store,
+                        Clock clock, ApiRetry retry) {
+        this.settings = settings.validated();
+        this.clients = clients;
+        this.tokens = tokens;
+        this.store = store;
+        this.clock = clock;
+        this.retry = retry;
+        this.drainTimeout = Duration.ofMinutes(5);
+    }
+
+    public EdgeSettings settings() {
+        return settings;
+    }
+
+    public Inventory inventory() {
+        return store.read();
+    }
+
+    // ---------------------------------------------------------------- create
+
+    private sealed interface Decision {
+    }
+
+    private record Existing(VmRecord record) implements Decision {
+    }
+
+    private record Reuse(VmRecord record, VmRecord before) implements Decision {
+    }
+
+    private record Fresh(VmRecord record, boolean newCluster, List<String> explanation) implements Decision {
+    }
+
+    /**
+     * Provisions (or reuses) a VM for the request; with {@code wait}, returns once its node joined Ready.
+     * Bad input and quota overruns fail before anything is recorded or created.
+     */
+    public EdgeVmResult create(EdgeVmRequest request, boolean wait, Progress progress) {
+        Map<String, Integer> observedNodes = observeEdgeClusterNodes();
+        Decision decision = store.update(inventory -> decide(inventory, request, observedNodes));
+        VmRecord record;
+        String outcome;
+        boolean newCluster = false;
+        List<String> plan = new ArrayList<>();
+        if (decision instanceof Existing existing) {
+            record = existing.record();
+            outcome = "unchanged";
+            progress.plan("edge VM " + record.vm() + " of tenant " + record.tenant() + " already exists on site "
+                    + record.site() + " in edge cluster " + record.edgeCluster() + "; converging");
+            plan.add("existing VM " + record.vm());
+            ensureObjects(record, progress);
+        } else if (decision instanceof Reuse reuse) {
+            record = reuse.record();
+            outcome = "reused";
+            plan.add("reusing idle VM " + record.vm() + " (" + reuse.before().cpu() + " vCPU, "
+                    + Quantities.mi(reuse.before().memoryMi()) + ", " + reuse.before().diskGi() + "Gi, was '"
+                    + reuse.before().name() + "') on site " + record.site() + " in edge cluster " + record.edgeCluster());
+            progress.plan(plan.get(0));
+            ensureObjects(record, progress);
+            uncordon(record, progress);
+        } else {
+            Fresh fresh = (Fresh) decision;
+            record = fresh.record();
+            outcome = "created";
+            newCluster = fresh.newCluster();
+            plan.addAll(fresh.explanation());
+            progress.plan("edge VM " + record.vm() + " for tenant " + record.tenant() + ": " + record.cpu() + " vCPU, "
+                    + Quantities.mi(record.memoryMi()) + ", " + record.diskGi() + "Gi disk, image " + record.image()
+                    + " on site " + record.site() + ", joining edge cluster " + record.edgeCluster());
+            fresh.explanation().forEach(progress::step);
+            if (newCluster) {
+                ensureNodePool(record.edgeCluster(), progress);
+            }
+            ensureObjects(record, progress);
+        }
+        if (wait) {
+            record = waitForJoin(record, progress);
+        }
+        return EdgeVmResult.of(outcome, record, newCluster, plan);
+    }
+
+    private Update<Inventory, Decision> decide(Inventory inventory, EdgeVmRequest request,
+                                               Map<String, Integer> observedNodes) {
+        Optional<VmRecord> same = inventory.live(request.tenant(), request.name());
+        if (same.isPresent() && same.get().state() != VmState.IDLE) {
+            return Update.unchanged(inventory, new Existing(same.get()));
+        }
+        Optional<VmRecord> idle = same.isPresent() ? same : inventory.live().stream()
+                .filter(r -> r.state() == VmState.IDLE && satisfies(r, request, inventory))
+                .min(Comparator.comparingInt(VmRecord::cpu).thenComparingLong(VmRecord::memoryMi)
+                        .thenComparingLong(VmRecord::diskGi).thenComparing(VmRecord::vm));
+        if (idle.isPresent()) {
+            VmRecord before = idle.get();
+            VmRecord reused = before.withName(request.name())
+                    .withState(before.node() != null ? VmState.RUNNING : VmState.PROVISIONING);
+            return Update.to(inventory.update(before.vm(), r -> reused), new Reuse(reused, before));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(QuotaCheck.check(settings, request, inventory.live()));
+        SitePlacement.Choice site = SitePlacement.choose(settings, request, inventory.live());
+        lines.addAll(site.explanation());
+        ClusterPlanner.Plan plan = ClusterPlanner.plan(clusterViews(inventory, observedNodes), site.site().point(),
+                site.site().name(), request.exclusive(), request.cluster(), settings.scoring(),
+                Optional.ofNullable(settings.newClusters()).map(EdgeSettings.NewClusters::namePrefix));
+        lines.addAll(plan.explanation());
+        Inventory next = inventory;
+        String clusterName;
+        boolean created = plan instanceof ClusterPlanner.Create;
+        if (plan instanceof ClusterPlanner.Create create) {
+            EdgeSettings.NewClusters t = settings.newClusters();
+            clusterName = create.cluster();
+            next = next.addCluster(new EdgeClusterRecord(new EdgeSettings.EdgeCluster(clusterName, t.cluster(),
+                    site.site().location(), t.maxNodes(), t.joinMethod(), t.server(), t.tokenCredentialsId(),
+                    t.tokenFile(), t.caCertHash()), site.site().name(), request.exclusive(), clock.instant()));
+        } else {
+            clusterName = ((ClusterPlanner.Join) plan).cluster();
+        }
+        String vm = freeVmName(inventory, request);
+        VmRecord record = new VmRecord(vm, request.name(), request.tenant(), site.site().name(), site.site().cluster(),
+                site.site().namespace(), clusterName, null, request.cpu(), request.memoryMi(), request.diskGi(),
+                request.image().text(), VmState.PROVISIONING, clock.instant(), null, 0, null, null, null);
+        return Update.to(next.add(record), new Fresh(record, created, lines));
+    }
+
+    private boolean satisfies(VmRecord idle, EdgeVmRequest request, Inventory inventory) {
+        boolean exclusiveCluster = inventory.createdClusters().stream()
+                .anyMatch(c -> c.exclusive() && c.settings().name().equals(idle.edgeCluster()));
+        return idle.tenant().equals(request.tenant())
+                && idle.cpu() >= request.cpu() && idle.memoryMi() >= request.memoryMi()
+                && idle.diskGi() >= request.diskGi() && idle.image().equals(request.image().text())
+                && exclusiveCluster == request.exclusive()
+                && request.site().map(idle.site()::equals).orElse(true)
+                && request.cluster().map(idle.edgeCluster()::equals).orElse(true)
+                && inventory.live(request.tenant(), request.name()).isEmpty();
+    }
+
+    private static String freeVmName(Inventory inventory, EdgeVmRequest request) {
+        String base = request.vmName();
+        String candidate = base;
+        for (int n = 2; inventory.liveVm(candidate).isPresent(); n++) {
+            candidate = base + "-" + n;
+        }
+        return candidate;
+    }
+
+    /** Configured and created edge clusters with their node counts (the larger of inventory and observed nodes). */
+    List<ClusterPlanner.ClusterView> clusterViews(Inventory inventory, Map<String, Integer> observedNodes) {
+        Map<String, Integer> recorded = new HashMap<>();
+        for (VmRecord r : inventory.live()) {
+            recorded.merge(r.edgeCluster(), 1, Integer::sum);
+        }
+        List<ClusterPlanner.ClusterView> views = new ArrayList<>();
+        for (EdgeSettings.EdgeCluster c : settings.edgeClusters()) {
+            views.add(view(c, false, recorded, observedNodes));
+        }
+        for (EdgeClusterRecord c : inventory.createdClusters()) {
+            views.add(view(c.settings(), c.exclusive(), recorded, observedNodes));
+        }
+        return views;
+    }
+
+    private static ClusterPlanner.ClusterView view(EdgeSettings.EdgeCluster c, boolean exclusive,
+                                                   Map<String, Integer> recorded, Map<String, Integer> observed) {
+        int nodes = Math.max(recorded.getOrDefault(c.name(), 0), observed.getOrDefault(c.name(), 0));
+        return new ClusterPlanner.ClusterView(c.name(), c.point(), nodes, c.maxNodes(), exclusive);
+    }
+
+    /** Nodes per edge cluster, from one node list per cluster connection. */
+    private Map<String, Integer> observeEdgeClusterNodes() {
+        Set<String> connections = new LinkedHashSet<>();
+        settings.edgeClusters().forEach(c -> connections.add(Objects.toString(c.cluster(), "")));
+        store.read().createdClusters().forEach(c -> connections.add(Objects.toString(c.settings().cluster(), "")));
+        Map<String, Integer> counts = new HashMap<>();
+        for (String connection : connections) {
+            KubernetesClient client = clients.client(connection);
+            for (Node node : retry.call("list edge nodes", () -> client.nodes()
+                    .withLabel(KubeVirt.LABEL_EDGE_CLUSTER).list().getItems())) {
+                String cluster = node.getMetadata().getLabels().get(KubeVirt.LABEL_EDGE_CLUSTER);
+                if (cluster != null) {
+                    counts.merge(cluster, 1, Integer::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    EdgeSettings.EdgeCluster edgeCluster(String name) {
+        return settings.edgeCluster(name).or(() -> store.read().createdClusters().stream()
+                        .map(EdgeClusterRecord::settings).filter(c -> c.name().equals(name)).findFirst())
+                .orElseThrow(() -> new OperationFailedException("Edge cluster " + name + " is neither configured nor "
+                        + "recorded in the inventory; restore its configuration under edge.edgeClusters"));
+    }
+
+    /** Makes the Secret and the VM exist as desired; writes nothing when they already do. */
+    private void ensureObjects(VmRecord record, Progress progress) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
+        Secret desiredSecret = DesiredObjects.joinSecret(record, cluster, tokens.token(cluster));
+        Secret liveSecret = retry.call("read Secret " + desiredSecret.getMetadata().getName(), () -> site.secrets()
+                .inNamespace(record.namespace()).withName(desiredSecret.getMetadata().getName()).get());
+        if (liveSecret == null) {
+            createIgnoringExisting(() -> site.secrets().inNamespace(record.namespace()).resource(desiredSecret).create());
+            progress.step("created join Secret " + record.namespace() + "/" + desiredSecret.getMetadata().getName());
+        } else if (!Objects.equals(liveSecret.getData(), desiredSecret.getData())) {
+            Conflicts.retry("update Secret " + desiredSecret.getMetadata().getName(), 5, () -> {
+                Secret current = site.secrets().inNamespace(record.namespace())
+                        .withName(desiredSecret.getMetadata().getName()).get();
+                current.setData(desiredSecret.getData());
+                return site.secrets().inNamespace(record.namespace()).resource(current).update();
+            });
+            progress.step("updated join Secret " + record.namespace() + "/" + desiredSecret.getMetadata().getName());
+        }
+        GenericKubernetesResource vm = getVm(record);
+        if (vm == null) {
+            createVm(record);
+            progress.step("created VirtualMachine " + record.namespace() + "/" + record.vm() + " (runStrategy Always)");
+        }
+    }
+
+    private GenericKubernetesResource getVm(VmRecord record) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        return retry.call("read VirtualMachine " + record.vm(), () -> site.genericKubernetesResources(
+                KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace()).withName(record.vm()).get());
+    }
+
+    private void createVm(VmRecord record) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        GenericKubernetesResource desired = DesiredObjects.virtualMachine(record);
+        createIgnoringExisting(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                .inNamespace(record.namespace()).resource(desired).create());
+    }
+
+    private void createIgnoringExisting(Runnable create) {
+        try {
+            retry.run("create", create);
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isAlreadyExists(e)) {
+                throw failure("Creating an edge VM object failed", e);
+            }
+        }
+    }
+
+    private void ensureNodePool(String clusterName, Progress progress) {
+        EdgeSettings.EdgeCluster cluster = edgeCluster(clusterName);
+        if (cluster.method() != JoinMethod.OPENYURT) {
+            progress.step("edge cluster " + clusterName + " is the node group labelled " + KubeVirt.LABEL_EDGE_CLUSTER
+                    + "=" + clusterName);
+            return;
+        }
+        KubernetesClient client = clients.client(cluster.cluster());
+        GenericKubernetesResource pool = new GenericKubernetesResource();
+        pool.setApiVersion("apps.openyurt.io/v1beta1");
+        pool.setKind("NodePool");
+        pool.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(clusterName)
+                .withLabels(Map.of(KubeVirt.LABEL_MANAGED_BY, KubeVirt.MANAGED_BY)).build());
+        pool.setAdditionalProperty("spec", Map.of("type", "Edge"));
+        createIgnoringExisting(() -> client.genericKubernetesResources(KubeVirt.NODE_POOL).resource(pool).create());
+        progress.step("created OpenYurt NodePool " + clusterName);
+    }
+
+    /** Watches the edge cluster until the VM's node is Ready; records node and address. */
+    private VmRecord waitForJoin(VmRecord record, Progress progress) {
+        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
+        KubernetesClient edge = clients.client(cluster.cluster());
+        Duration timeout = settings.waitTimeoutDuration();
+        progress.waiting("waiting up to " + SyncDecider.human(timeout) + " for node " + record.vm() + " to join edge "
+                + "cluster " + record.edgeCluster() + " Ready");
+        try {
+            edge.nodes().withName(record.vm()).waitUntilCondition(EdgeVmEngine::isReady, timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            GenericKubernetesResource vm = getVm(record);
+            String status = vm == null ? "missing" : KubeVirt.printableStatus(vm).orElse("without status");
+            throw new OperationFailedException("Edge VM " + record.vm() + " did not join edge cluster "
+                    + record.edgeCluster() + " within " + SyncDecider.human(timeout) + ": the VirtualMachine is "
+                    + status + " and node " + record.vm() + " is not Ready. The state sync (edge-vm sync) restarts or "
+                    + "recreates it after its timeouts; inspect it with kubectl -n " + record.namespace()
+                    + " describe vm " + record.vm() + ".", e);
+        }
+        String address = vmiAddress(record).orElse(null);
+        VmRecord joined = store.update(inventory -> {
+            Optional<VmRecord> current = inventory.liveVm(record.vm());
+            if (current.isEmpty()) {
+                return Update.unchanged(inventory, record);
+            }
+            VmRecord next = current.get().joined(record.vm(), address);
+            return next.equals(current.get()) ? Update.unchanged(inventory, next)
+                    : Update.to(inventory.update(record.vm(), r -> next), next);
+        });
+        progress.step("node " + record.vm() + " joined edge cluster " + record.edgeCluster() + " Ready"
+                + (address == null ? "" : " (address " + address + ")"));
+        return joined;
+    }
+
+    private Optional<String> vmiAddress(VmRecord record) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        GenericKubernetesResource vmi = retry.call("read VirtualMachineInstance " + record.vm(), () ->
+                site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE_INSTANCE).inNamespace(record.namespace())
+                        .withName(record.vm()).get());
+        return KubeVirt.address(vmi);
+    }
+
+    static boolean isReady(Node node) {
+        return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    // ---------------------------------------------------------------- release / delete
+
+    /** Drains and cordons the VM's node and keeps the VM running, idle, for the tenant's next request (EVM-10). */
+    public EdgeVmResult release(String tenant, String name, Progress progress) {
+        VmRecord record = find(tenant, name);
+        if (record.state() == VmState.IDLE) {
+            progress.plan("edge VM " + record.vm() + " is already idle");
+            return EdgeVmResult.of("unchanged", record, false, List.of("already idle"));
+        }
+        progress.plan("release edge VM " + record.vm() + " of tenant " + record.tenant() + ": drain node "
+                + record.vm() + " in edge cluster " + record.edgeCluster() + " and keep the VM idle for the tenant");
+        drain(record, progress);
+        VmRecord idle = store.update(inventory -> {
+            VmRecord next = inventory.liveVm(record.vm()).orElse(record).withState(VmState.IDLE);
+            return Update.to(inventory.update(record.vm(), r -> next), next);
+        });
+        progress.step("edge VM " + record.vm() + " is idle (kept for tenant " + record.tenant() + ")");
+        return EdgeVmResult.of("released", idle, false, List.of("drained and kept idle"));
+    }
+
+    /** Drains and removes the node, deletes the VM and its Secret; the inventory keeps the record with its end. */
+    public EdgeVmResult delete(String tenant, String name, Progress progress) {
+        Optional<VmRecord> live = findLive(tenant, name);
+        if (live.isEmpty()) {
+            Optional<VmRecord> gone = store.read().vms().stream().filter(r -> r.name().equals(name)
+                    && (tenant == null || tenant.isBlank() || r.tenant().equals(tenant))).reduce((a, b) -> b);
+            if (gone.isPresent()) {
+                progress.plan("edge VM " + name + " was already deleted at " + gone.get().end());
+                return EdgeVmResult.of("already-deleted", gone.get(), false, List.of("already deleted"));
+            }
+            throw notFound(tenant, name);
+        }
+        VmRecord record = live.get();
+        progress.plan("delete edge VM " + record.vm() + " of tenant " + record.tenant() + ": drain and remove node "
+                + record.vm() + " from edge cluster " + record.edgeCluster() + ", delete VirtualMachine and Secret in "
+                + record.site() + "/" + record.namespace());
+        drain(record, progress);
+        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
+        deleteIgnoringMissing(() -> edge.nodes().withName(record.vm()).delete());
+        progress.step("removed node " + record.vm());
+        KubernetesClient site = clients.client(record.siteCluster());
+        deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                .inNamespace(record.namespace()).withName(record.vm()).delete());
+        progress.step("deleted VirtualMachine " + record.namespace() + "/" + record.vm());
+        deleteIgnoringMissing(() -> site.secrets().inNamespace(record.namespace())
+                .withName(DesiredObjects.secretName(record.vm())).delete());
+        progress.step("deleted Secret " + record.namespace() + "/" + DesiredObjects.secretName(record.vm()));
+        Instant end = clock.instant();
+        VmRecord ended = store.update(inventory -> {
+            VmRecord next = inventory.liveVm(record.vm()).orElse(record).ended(end);
+            return Update.to(inventory.update(record.vm(), r -> next), next);
+        });
+        return EdgeVmResult.of("deleted", ended, false, List.of("drained, node removed, VM and Secret deleted"));
+    }
+
+    private void drain(VmRecord record, Progress progress) {
+        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
+        Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
+        if (node == null) {
+            progress.step("node " + record.vm() + " is not registered; nothing to drain");
+            return;
+        }
+        if (!Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())) {
+            patchUnschedulable(edge, record.vm(), true);
+            progress.step("cordoned node " + record.vm());
+        }
+        NodeDrainer drainer = new NodeDrainer(edge, retry, clock, d -> Thread.sleep(d.toMillis()));
+        try {
+            NodeDrainer.Result result = drainer.drain(record.vm(), NodeDrainer.Options.defaults(drainTimeout), progress);
+            if (!result.drained()) {
+                throw new OperationFailedException("Node " + record.vm() + " could not be drained within "
+                        + SyncDecider.human(drainTimeout) + ": " + result.blocked().size() + " pod(s) are held by "
+                        + "disruption budgets (" + result.blocked().get(0).pod() + " ...). The node stays cordoned; "
+                        + "the VM was not changed. Retry when the budgets allow.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("Draining node " + record.vm() + " was interrupted; the node stays "
+                    + "cordoned", e);
+        }
+    }
+
+    private void uncordon(VmRecord record, Progress progress) {
+        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
+        Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
+        if (node != null && Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())) {
+            patchUnschedulable(edge, record.vm(), false);
+            progress.step("uncordoned node " + record.vm() + " for its new use");
+        }
+    }
+
+    private void patchUnschedulable(KubernetesClient edge, String node, boolean value) {
+        retry.run("patch node " + node, () -> edge.nodes().withName(node).patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}"));
+    }
+
+    private void deleteIgnoringMissing(Runnable delete) {
+        try {
+            retry.run("delete", delete);
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isNotFound(e)) {
+                throw failure("Deleting an edge VM object failed", e);
+            }
+        }
+    }
+
+    private VmRecord find(String tenant, String name) {
+        return findLive(tenant, name).orElseThrow(() -> notFound(tenant, name));
+    }
+
+    private Optional<VmRecord> findLive(String tenant, String name) {
+        Require.dnsLabel("name", name);
+        List<VmRecord> matches = store.read().live().stream().filter(r -> r.name().equals(name)
+                && (tenant == null || tenant.isBlank() || r.tenant().equals(tenant))).toList();
+        if (matches.size() > 1) {
+            throw new InvalidInputException("tenant", "is required: tenants " + matches.stream().map(VmRecord::tenant)
+                    .toList() + " each have an edge VM named '" + name + "'");
+        }
+        return matches.stream().findFirst();
+    }
+
+    private static InvalidInputException notFound(String tenant, String name) {
+        return new InvalidInputException("name", "no edge VM named '" + name + "'"
+                + (tenant == null || tenant.isBlank() ? "" : " for tenant '" + tenant + "'") + " is in the inventory");
+    }
+
+    private static OperationFailedException failure(String what, KubernetesClientException e) {
+        return new OperationFailedException(what + ": " + ApiRetry.serverMessage(e), e);
+    }
+
+    // ---------------------------------------------------------------- state sync
+
+    /** One pass of the state sync (EVM-8) over every live VM; returns one line per VM. */
+    public List<String> sync(Progress progress) {
+        Inventory inventory = store.read();
+        List<String> report = new ArrayList<>();
+        SyncDecider.Timeouts timeouts = new SyncDecider.Timeouts(settings.startTimeoutDuration(),
+                settings.joinTimeoutDuration(), settings.maxAttemptsValue());
+        for (VmRecord record : inventory.live()) {
+            SyncDecider.Observation seen = observe(record);
+            SyncDecider.Decision decision = SyncDecider.decide(record, seen, clock.instant(), timeouts);
+            SyncDecider.Action action = decision.action();
+            if (action instanceof SyncDecider.Restart) {
+                progress.step(action.reason());
+                restart(record);
+            } else if (action instanceof SyncDecider.Recreate) {
+                progress.step(action.reason());
+                recreate(record, progress);
+            } else if (action instanceof SyncDecider.GiveUp) {
+                progress.warn(action.reason());
+            } else if (action instanceof SyncDecider.MarkJoined) {
+                progress.step(action.reason());
+            }
+            report.add(action.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ": " + action.reason());
+            VmRecord next = decision.next();
+            store.update(inv -> {
+                Optional<VmRecord> current = inv.liveVm(record.vm());
+                if (current.isEmpty()) {
+                    return Update.unchanged(inv, null);
+                }
+                // A release or reuse that happened meanwhile wins; only the sync's own bookkeeping is merged.
+                VmRecord merged = current.get().equals(record) ? next : current.get().withAttempts(next.attempts())
+                        .observed(next.observed(), next.observedSince());
+                return merged.equals(current.get()) ? Update.unchanged(inv, null)
+                        : Update.to(inv.update(record.vm(), r -> merged), null);
+            });
+        }
+        return report;
+    }
+
+    private SyncDecider.Observation observe(VmRecord record) {
+        GenericKubernetesResource vm = getVm(record);
+        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
+        KubernetesClient edge = clients.client(cluster.cluster());
+        Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
+        Optional<Boolean> ready = node == null ? Optional.empty() : Optional.of(isReady(node));
+        Optional<String> address = vm == null ? Optional.empty() : vmiAddress(record);
+        return new SyncDecider.Observation(vm != null, vm == null ? Optional.empty() : KubeVirt.printableStatus(vm),
+                ready, address);
+    }
+
+    /** Restarts the guest the way KubeVirt does for runStrategy Always: the VMI goes, the VM controller makes a new one. */
+    private void restart(VmRecord record) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE_INSTANCE)
+                .inNamespace(record.namespace()).withName(record.vm()).delete());
+    }
+
+    private void recreate(VmRecord record, Progress progress) {
+        KubernetesClient site = clients.client(record.siteCluster());
+        deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                .inNamespace(record.namespace()).withName(record.vm()).delete());
+        try {
+            site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
+                    .withName(record.vm()).waitUntilCondition(Objects::isNull, 2, TimeUnit.MINUTES);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
+                    + " is still terminating after 2m; the next sync retries", e);
+        }
+        ensureObjects(record, progress);
+    }
+}

@@ -1,0 +1,143 @@
+package io.jenkins.plugins.kubeplatform.sim.kubevirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SimKubeVirtTest {
+
+    static SimulatedCluster sim;
+    static KubernetesClient client;
+    static SimKubeVirt kubevirt;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        client = sim.client();
+        kubevirt = sim.controller(SimKubeVirt.class).orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    static GenericKubernetesResource vm(String name, Map<String, String> annotations) {
+        GenericKubernetesResource vm = new GenericKubernetesResource();
+        vm.setApiVersion("kubevirt.io/v1");
+        vm.setKind("VirtualMachine");
+        vm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("edge-paris").withAnnotations(annotations)
+                .build());
+        vm.setAdditionalProperty("spec", Map.of("runStrategy", "Always", "template", Map.of(
+                "metadata", Map.of("labels", Map.of("app", name)),
+                "spec", Map.of("domain", Map.of("cpu", Map.of("cores", 2), "memory", Map.of("guest", "2Gi")),
+                        "volumes", List.of(Map.of("name", "cloudinitdisk", "cloudInitNoCloud",
+                                Map.of("userDataSecretRef", Map.of("name", name + "-join"))))))));
+        return vm;
+    }
+
+    static void joinSecret(String name) {
+        String userData = """
+                #cloud-config
+                write_files:
+                - path: /etc/kubeplatform/join-token
+                  content: tok-123456
+                - path: /etc/kubeplatform/join.json
+                  content: '{"method":"k3s","server":"https://edge.example:6443","cluster":"edge-par","node":"%s","labels":{"kubeplatform.jenkins.io/edge-vm":"%s","kubeplatform.jenkins.io/tenant":"demo"}}'
+                runcmd: ["true"]
+                """.formatted(name, name);
+        client.secrets().inNamespace("edge-paris").resource(new SecretBuilder().withNewMetadata().withName(name + "-join")
+                .endMetadata().withData(Map.of("userdata", Base64.getEncoder()
+                        .encodeToString(userData.getBytes(StandardCharsets.UTF_8)))).build()).create();
+    }
+
+    static GenericKubernetesResource waitForVm(String name, Predicate<String> printableStatus) {
+        return client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .withName(name).waitUntilCondition(vm -> vm != null && vm.getAdditionalProperties().get("status")
+                        instanceof Map<?, ?> s && printableStatus.test((String) s.get("printableStatus")),
+                        10, TimeUnit.SECONDS);
+    }
+
+    static Node waitForReadyNode(String name) {
+        return client.nodes().withName(name).waitUntilCondition(n -> n != null && n.getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")), 10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void bootsAVmAndItsJoinRequestRegistersAReadyNodeWithTheLabels() {
+        joinSecret("vm-a");
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .resource(vm("vm-a", Map.of())).create();
+
+        waitForVm("vm-a", "Running"::equals);
+        Node node = waitForReadyNode("vm-a");
+
+        assertThat(node.getMetadata().getLabels()).containsEntry("kubeplatform.jenkins.io/edge-vm", "vm-a")
+                .containsEntry("kubeplatform.jenkins.io/tenant", "demo");
+        assertThat(node.getStatus().getCapacity().get("cpu").toString()).isEqualTo("2");
+        GenericKubernetesResource vmi = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context())
+                .inNamespace("edge-paris").withName("vm-a").get();
+        assertThat(vmi.getAdditionalProperties().get("status").toString()).contains("phase=Running", "ipAddress=10.201.");
+    }
+
+    @Test
+    void aVmAnnotatedToFailStaysStartingAndNeverJoins() {
+        joinSecret("vm-b");
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .resource(vm("vm-b", Map.of(VmFailure.ANNOTATION, "crash-loop"))).create();
+
+        waitForVm("vm-b", "CrashLoopBackOff"::equals);
+
+        assertThat(client.nodes().withName("vm-b").get()).isNull();
+    }
+
+    @Test
+    void aRestartBootsAgainAndRejoins() {
+        joinSecret("vm-c");
+        var vms = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris");
+        vms.resource(vm("vm-c", Map.of())).create();
+        String firstBoot = waitForReadyNode("vm-c").getStatus().getNodeInfo().getBootID();
+
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context()).inNamespace("edge-paris")
+                .withName("vm-c").delete();
+
+        Node rejoined = client.nodes().withName("vm-c").waitUntilCondition(n -> n != null
+                && !Objects.equals(n.getStatus().getNodeInfo().getBootID(), firstBoot)
+                && n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
+                && c.getStatus().equals("True")), 10, TimeUnit.SECONDS);
+        assertThat(rejoined).isNotNull();
+    }
+
+    @Test
+    void injectedFailuresSurviveRecreationForTheGivenNumberOfBoots() {
+        joinSecret("vm-d");
+        kubevirt.fail("edge-paris", "vm-d", VmFailure.STUCK_STARTING, 1);
+        var vms = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris");
+        vms.resource(vm("vm-d", Map.of())).create();
+        waitForVm("vm-d", "Starting"::equals);
+
+        vms.withName("vm-d").delete();
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context()).inNamespace("edge-paris")
+                .withName("vm-d").waitUntilCondition(Objects::isNull, 10, TimeUnit.SECONDS);
+        vms.resource(vm("vm-d", Map.of())).create();
+
+        waitForVm("vm-d", "Running"::equals);
+        assertThat(waitForReadyNode("vm-d")).isNotNull();
+    }
+}
