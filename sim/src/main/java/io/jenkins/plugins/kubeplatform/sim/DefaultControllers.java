@@ -17,6 +17,8 @@ final class DefaultControllers {
         controllers.add(new Scheduler());
         controllers.add(new Kubelet());
         controllers.add(new NodeLifecycle());
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());
         return controllers;
     }
