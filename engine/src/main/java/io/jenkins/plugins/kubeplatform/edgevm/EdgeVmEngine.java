@@ -58,6 +58,23 @@ public final class EdgeVmEngine {
         this.drainTimeout = Duration.ofMinutes(5);
     }
 
+    /**
+     * An engine whose inventory is the file {@code edge-inventory.json} in {@code stateDir} (CLI, Jenkins, demo).
+     * For the demo: {@code EdgeVmEngine.withFileInventory(EdgeSettings.demo(), ClusterClients.single(sim.client()),
+     * JoinTokens.fixed("K10demo::server:demo"), dir, Clock.systemUTC())}, then {@link #create}, {@link #release},
+     * {@link #delete}, {@link #sync} and {@link #inventory}.
+     */
+    public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
+                                                 java.nio.file.Path stateDir, Clock clock) {
+        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, ApiRetry.defaults());
+    }
+
+    /** The inventory file in a state directory. */
+    public static StateStore<Inventory> inventoryStore(java.nio.file.Path stateDir) {
+        return io.jenkins.plugins.kubeplatform.store.AtomicFileStore.of(stateDir.resolve(Inventory.FILE),
+                Inventory.KIND, Inventory.class, Inventory::empty);
+    }
+
     public EdgeSettings settings() {
         return settings;
     }
