@@ -11,6 +11,8 @@ final class DefaultControllers {
 
     static List<SimController> create(SimOptions options) {
         List<SimController> controllers = new ArrayList<>();
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
+        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());
         return controllers;
     }

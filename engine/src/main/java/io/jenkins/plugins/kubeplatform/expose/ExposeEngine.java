@@ -1,0 +1,393 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * exposeApp (EXP-1..EXP-9): claim a conflict-free host, ensure the Service, create or update the Ingress or
+ * HTTPRoute, wait until it is admitted, write the nginx server block in nginx mode, record the host, optionally
+ * verify. Re-running with the same input writes nothing. The entry point for the Jenkins step, the CLI and the demo.
+ */
+public final class ExposeEngine {
+
+    /** Variants tried with onConflict next-free before giving up. */
+    static final int MAX_VARIANTS = 20;
+    private static final Duration VERIFY_WINDOW = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final ExposeSettings settings;
+    private final StateStore<DomainRegistry> registry;
+    private final Clock clock;
+    private final Progress progress;
+    private final ApiRetry retry;
+    private final HostClaims claims;
+
+    /**
+     * @param settings the {@code domains} settings; validated here, so a bad setting fails before anything changes
+     */
+    public ExposeEngine(KubernetesClient client, ExposeSettings settings, StateStore<DomainRegistry> registry,
+            Clock clock, Progress progress, ApiRetry retry) {
+        this.client = client;
+        this.settings = settings.validated();
+        this.registry = registry;
+        this.clock = clock;
+        this.progress = progress;
+        this.retry = retry;
+        this.claims = new HostClaims(client, this.settings.claimNamespace(), retry);
+    }
+
+    public ExposeSettings settings() {
+        return settings;
+    }
+
+    public HostClaims claims() {
+        return claims;
+    }
+
+    /** Generated host for an app without touching the cluster (what {@code expose} would try first). */
+    public String previewHost(String namespace, String app) {
+        return settings.domainTemplate().host(app, 1, namespace, settings.suffix());
+    }
+
+    public ExposeResult expose(ExposeRequest request) {
+        ExposeRequest.Validated v = request.validate(settings);
+        if (v.host().isEmpty()) {
+            previewHost(v.owner().namespace(), v.owner().app()); // suffix/template room problems are input errors
+        }
+        Optional<NginxSites> nginx = settings.nginxMode().map(n -> new NginxSites(n, progress));
+        progress.plan("expose " + v.owner() + ": host " + v.host().orElse(previewHost(v.owner().namespace(),
+                v.owner().app())) + (v.host().isPresent() ? "" : " (generated)") + ", Service " + v.service() + ":"
+                + v.port() + ", route " + v.route().id() + (nginx.isPresent() ? ", nginx block in "
+                + nginx.get().directory() : "") + (request.verify() ? ", then verify" : ""));
+        List<String> changes = new ArrayList<>();
+
+        List<RouteRef> routes = RouteHosts.observe(client, retry);
+        HostClaim claim = claimHost(v, request.requestedBy(), routes, changes);
+        String host = claim.host();
+
+        Service service = ensureService(v, changes);
+        String routeName = v.route() == RouteKind.NONE ? "" : v.service();
+        String upstream = v.upstream().orElse(null);
+        Optional<String> address = switch (v.route()) {
+            case INGRESS -> Optional.of(ensureIngress(v, host, upstream, changes));
+            case HTTPROUTE -> ensureHttpRoute(v, host, upstream, changes);
+            case NONE -> Optional.empty();
+        };
+
+        Optional<String> block = Optional.empty();
+        if (nginx.isPresent()) {
+            String target = upstream != null ? upstream : serviceUpstream(service, v.port());
+            NginxServerBlock serverBlock = new NginxServerBlock(host, target, nginx.get().listen(), v.owner().namespace());
+            List<String> stale = staleHostsOf(v.owner(), host);
+            List<String> written = nginx.get().apply(List.of(serverBlock), stale);
+            written.forEach(h -> changes.add("nginx server block for " + h + (h.equals(host) ? " written" : " removed")));
+            block = Optional.of(nginx.get().directory().resolve(serverBlock.fileName()).toString());
+            address = Optional.of(listenAddress(nginx.get().listen()));
+        }
+
+        record(v, claim, routeName, upstream, request.requestedBy(), changes);
+
+        Optional<Integer> verifyStatus = request.verify()
+                ? Optional.of(verify(host, address, nginx.map(NginxSites::listen)))
+                : Optional.empty();
+        boolean tls = settings.tls() != null && v.route() != RouteKind.NONE;
+        ExposeResult result = new ExposeResult(host, (tls ? "https://" : "http://") + host + "/", v.owner(),
+                v.owner().namespace(), v.service(), v.route().id(), routeName, address, block, verifyStatus,
+                List.copyOf(changes));
+        progress.step(changes.isEmpty() ? "nothing to change: " + result.url() + " is served for " + v.owner()
+                : result.url() + " is served for " + v.owner());
+        return result;
+    }
+
+    /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */
+    public List<String> release(String namespace, String app) {
+        Owner owner = new Owner(io.jenkins.plugins.kubeplatform.core.Require.dnsLabel("namespace", namespace),
+                io.jenkins.plugins.kubeplatform.core.Require.nonBlank("app", app));
+        List<String> changes = new ArrayList<>();
+        List<RouteRef> routes = RouteHosts.observe(client, retry).stream()
+                .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
+        for (RouteRef r : routes) {
+            retry.run("delete " + r.describe(), () -> {
+                if (r.kind() == RouteKind.INGRESS) {
+                    client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).delete();
+                } else {
+                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
+                            .withName(r.name()).delete();
+                }
+            });
+            changes.add("deleted " + r.describe());
+        }
+        List<String> hosts = new ArrayList<>(registry.read().hosts().values().stream()
+                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app()))
+                .map(DomainRegistry.Entry::host).toList());
+        routes.stream().map(RouteRef::host).filter(h -> !hosts.contains(h)).forEach(hosts::add);
+        settings.nginxMode().ifPresent(n -> new NginxSites(n, progress).apply(List.of(), hosts)
+                .forEach(h -> changes.add("nginx server block for " + h + " removed")));
+        for (String host : hosts) {
+            if (claims.release(host, owner)) {
+                changes.add("released host " + host);
+            }
+        }
+        registry.update(reg -> {
+            DomainRegistry next = reg;
+            for (String host : hosts) {
+                next = next.without(host);
+            }
+            return next.equals(reg) ? Update.unchanged(reg, null) : Update.to(next, null);
+        });
+        changes.forEach(progress::step);
+        return changes;
+    }
+
+    private HostClaim claimHost(ExposeRequest.Validated v, String requestedBy, List<RouteRef> routes,
+            List<String> changes) {
+        int variants = v.host().isPresent() || v.onConflict() == ConflictPolicy.FAIL ? 1 : MAX_VARIANTS;
+        String firstConflict = null;
+        for (int variant = 1; variant <= variants; variant++) {
+            String host = v.host().isPresent() ? v.host().get()
+                    : settings.domainTemplate().host(v.owner().app(), variant, v.owner().namespace(), settings.suffix());
+            String finalHost = host;
+            Optional<RouteRef> foreign = routes.stream()
+                    .filter(r -> r.host().equals(finalHost) && !r.owner().filter(v.owner()::equals).isPresent())
+                    .findFirst();
+            String conflict;
+            if (foreign.isPresent()) {
+                conflict = "host " + host + " is already routed by " + foreign.get().describe()
+                        + claims.find(host).filter(c -> !c.owner().equals(v.owner()))
+                                .map(c -> " and belongs to " + c.owner() + " (claimed by " + c.requestedBy() + " at "
+                                        + c.claimedAt() + ")")
+                                .orElse(foreign.get().owner().map(o -> " (owner: " + o + ")").orElse(""));
+            } else {
+                HostClaim wanted = new HostClaim(host, v.owner(), requestedBy, clock.instant(), v.upstream().orElse(null));
+                HostClaims.Outcome outcome = claims.claim(wanted);
+                if (outcome instanceof HostClaims.Outcome.Claimed c) {
+                    changes.add("claimed host " + host);
+                    progress.step("claimed host " + host + " for " + v.owner());
+                    return c.claim();
+                }
+                if (outcome instanceof HostClaims.Outcome.AlreadyOurs o) {
+                    return o.claim();
+                }
+                HostClaim holder = ((HostClaims.Outcome.TakenBy) outcome).holder();
+                conflict = "host " + host + " belongs to " + holder.owner() + " (claimed by " + holder.requestedBy()
+                        + " at " + holder.claimedAt() + ")";
+            }
+            if (firstConflict == null) {
+                firstConflict = conflict;
+            }
+            if (variants > 1) {
+                progress.step(conflict + "; trying the next variant");
+            }
+        }
+        String advice = v.host().isPresent() ? "choose another host"
+                : v.onConflict() == ConflictPolicy.FAIL
+                ? "choose another app name or host, or set onConflict to next-free to take " + v.owner().app() + "-2 and so on"
+                : "no free variant among the first " + MAX_VARIANTS + "; choose another app name or host";
+        throw new OperationFailedException("Cannot expose " + v.owner() + ": " + firstConflict + ". Nothing was "
+                + "changed; " + advice + ".");
+    }
+
+    private Service ensureService(ExposeRequest.Validated v, List<String> changes) {
+        String ns = v.owner().namespace();
+        return Conflicts.retry("ensure Service " + ns + "/" + v.service(), 5, () -> {
+            Service live = retry.call("read Service " + ns + "/" + v.service(),
+                    () -> client.services().inNamespace(ns).withName(v.service()).get());
+            if (live == null) {
+                Service created = retry.call("create Service " + ns + "/" + v.service(), () -> client.services()
+                        .inNamespace(ns).resource(RouteObjects.service(ns, v.service(), v.port(), v.targetPort())).create());
+                changes.add("created Service " + ns + "/" + v.service() + " (port " + v.port() + " -> " + v.targetPort() + ")");
+                progress.step("created Service " + ns + "/" + v.service());
+                return created;
+            }
+            List<ServicePort> ports = live.getSpec() == null || live.getSpec().getPorts() == null ? List.of()
+                    : live.getSpec().getPorts();
+            if (ports.stream().anyMatch(p -> Objects.equals(p.getPort(), v.port()))) {
+                return live;
+            }
+            boolean ours = live.getMetadata().getLabels() != null
+                    && ExposeLabels.MANAGER.equals(live.getMetadata().getLabels().get(ExposeLabels.MANAGED_BY));
+            if (!ours) {
+                throw new OperationFailedException("Service " + ns + "/" + v.service() + " exists without port "
+                        + v.port() + " (it has " + ports.stream().map(p -> String.valueOf(p.getPort())).toList()
+                        + ") and is not managed by kubernetes-platform-steps; expose one of its ports or name another service");
+            }
+            Service desired = RouteObjects.service(ns, v.service(), v.port(), v.targetPort());
+            live.getSpec().setPorts(desired.getSpec().getPorts());
+            Service updated = retry.call("update Service " + ns + "/" + v.service(),
+                    () -> client.services().inNamespace(ns).resource(live).update());
+            changes.add("updated Service " + ns + "/" + v.service() + " to port " + v.port());
+            progress.step("updated Service " + ns + "/" + v.service() + " to port " + v.port());
+            return updated;
+        });
+    }
+
+    private String ensureIngress(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
+        String ns = v.owner().namespace();
+        Ingress desired = RouteObjects.ingress(settings, new RouteObjects.RouteSpec(ns, v.service(), host, v.service(),
+                v.port(), v.owner(), upstream));
+        Ingress current = Conflicts.retry("ensure Ingress " + ns + "/" + v.service(), 5, () -> {
+            Ingress live = retry.call("read Ingress " + ns + "/" + v.service(),
+                    () -> client.network().v1().ingresses().inNamespace(ns).withName(v.service()).get());
+            if (live == null) {
+                Ingress created = retry.call("create Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
+                        .resource(desired).create());
+                changes.add("created Ingress " + ns + "/" + v.service() + " for " + host);
+                progress.step("created Ingress " + ns + "/" + v.service() + " (class " + settings.ingressClassName() + ")");
+                return created;
+            }
+            requireOurs(live.getMetadata(), "Ingress", v);
+            if (RouteObjects.covers(live, desired)) {
+                return live;
+            }
+            live.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
+            live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+            live.setSpec(desired.getSpec());
+            Ingress updated = retry.call("update Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
+                    .resource(live).update());
+            changes.add("updated Ingress " + ns + "/" + v.service() + " for " + host);
+            progress.step("updated Ingress " + ns + "/" + v.service());
+            return updated;
+        });
+        return new RouteAdmission(client, retry, progress).awaitIngress(current, settings.admitTimeoutDuration());
+    }
+
+    private Optional<String> ensureHttpRoute(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
+        String ns = v.owner().namespace();
+        GenericKubernetesResource desired = RouteObjects.httpRoute(settings, new RouteObjects.RouteSpec(ns, v.service(),
+                host, v.service(), v.port(), v.owner(), upstream));
+        var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns);
+        GenericKubernetesResource current = Conflicts.retry("ensure HTTPRoute " + ns + "/" + v.service(), 5, () -> {
+            GenericKubernetesResource live = retry.call("read HTTPRoute " + ns + "/" + v.service(),
+                    () -> routes.withName(v.service()).get());
+            if (live == null) {
+                GenericKubernetesResource created = retry.call("create HTTPRoute", () -> routes.resource(desired).create());
+                changes.add("created HTTPRoute " + ns + "/" + v.service() + " for " + host);
+                progress.step("created HTTPRoute " + ns + "/" + v.service() + " on Gateway "
+                        + settings.gateway().namespace() + "/" + settings.gateway().name());
+                return created;
+            }
+            requireOurs(live.getMetadata(), "HTTPRoute", v);
+            if (RouteObjects.covers(live, desired)) {
+                return live;
+            }
+            live.getMetadata().setLabels(merge(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+            live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+            live.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
+            GenericKubernetesResource updated = retry.call("update HTTPRoute", () -> routes.resource(live).update());
+            changes.add("updated HTTPRoute " + ns + "/" + v.service() + " for " + host);
+            progress.step("updated HTTPRoute " + ns + "/" + v.service());
+            return updated;
+        });
+        new RouteAdmission(client, retry, progress).awaitHttpRoute(current, settings.gateway(),
+                settings.admitTimeoutDuration());
+        return Optional.empty();
+    }
+
+    private static void requireOurs(io.fabric8.kubernetes.api.model.ObjectMeta meta, String kind, ExposeRequest.Validated v) {
+        boolean managed = meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
+        String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
+        if (!managed || app != null && !app.equals(v.owner().app())) {
+            throw new OperationFailedException(kind + " " + meta.getNamespace() + "/" + meta.getName() + " already "
+                    + "exists and " + (managed ? "belongs to app '" + app + "'" : "is not managed by exposeApp")
+                    + "; name another service for " + v.owner() + " or remove that " + kind);
+        }
+    }
+
+    private static java.util.Map<String, String> merge(java.util.Map<String, String> live, java.util.Map<String, String> wanted) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(live == null ? java.util.Map.of() : live);
+        m.putAll(wanted);
+        return m;
+    }
+
+    private static String serviceUpstream(Service service, int port) {
+        String ip = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+        String address = ip == null || ip.isBlank() || "None".equals(ip)
+                ? service.getMetadata().getName() + "." + service.getMetadata().getNamespace() + ".svc.cluster.local"
+                : ip.contains(":") ? "[" + ip + "]" : ip;
+        return address + ":" + port;
+    }
+
+    /** Hosts this owner had before in the registry, other than {@code host}: their nginx blocks and claims go. */
+    private List<String> staleHostsOf(Owner owner, String host) {
+        return registry.read().hosts().values().stream()
+                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app()) && !e.host().equals(host))
+                .map(DomainRegistry.Entry::host).toList();
+    }
+
+    private void record(ExposeRequest.Validated v, HostClaim claim, String routeName, String upstream,
+            String requestedBy, List<String> changes) {
+        DomainRegistry.Entry entry = new DomainRegistry.Entry(claim.host(), v.owner().namespace(), v.owner().app(),
+                v.service(), v.port(), v.route().id(), routeName, upstream, requestedBy, "expose", clock.instant());
+        List<String> stale = staleHostsOf(v.owner(), claim.host());
+        for (String old : stale) {
+            if (claims.release(old, v.owner())) {
+                changes.add("released previous host " + old);
+            }
+        }
+        registry.update(reg -> {
+            DomainRegistry next = reg;
+            for (String old : stale) {
+                next = next.without(old);
+            }
+            if (entry.sameRoute(next.hosts().get(claim.host()))) {
+                return next.equals(reg) ? Update.unchanged(reg, null) : Update.to(next, null);
+            }
+            return Update.to(next.with(entry), null);
+        });
+    }
+
+    private int verify(String host, Optional<String> address, Optional<String> nginxListen) {
+        String target = address.orElseThrow(() -> new OperationFailedException("Cannot verify " + host
+                + ": the route reports no address to send the request to"));
+        int port = 80;
+        if (nginxListen.isPresent()) {
+            String listen = nginxListen.get();
+            port = Integer.parseInt(listen.contains(":") ? listen.substring(listen.indexOf(':') + 1) : listen);
+        }
+        // nginx reloads and load balancers propagate asynchronously and announce nothing, so a short bounded retry
+        long deadline = System.nanoTime() + VERIFY_WINDOW.toNanos();
+        Optional<HostProbe.Answer> answer;
+        do {
+            answer = HostProbe.get(target, port, host, Duration.ofSeconds(2));
+            if (answer.isPresent() && answer.get().status() < 500 && answer.get().status() != 404) {
+                break;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationFailedException("interrupted while verifying " + host, e);
+            }
+        } while (System.nanoTime() < deadline);
+        if (answer.isEmpty()) {
+            throw new OperationFailedException("Verification of http://" + host + "/ through " + target + ":" + port
+                    + " got no HTTP answer within " + VERIFY_WINDOW.toSeconds() + "s");
+        }
+        int status = answer.get().status();
+        if (status >= 500 || status == 404) {
+            throw new OperationFailedException("Verification of http://" + host + "/ through " + target + ":" + port
+                    + " answered HTTP " + status + " (the backend is down or the host is not routed yet)");
+        }
+        progress.step("verified http://" + host + "/ through " + target + ":" + port + ": HTTP " + status);
+        return status;
+    }
+
+    private static String listenAddress(String listen) {
+        return listen.contains(":") ? listen.substring(0, listen.indexOf(':')) : "127.0.0.1";
+    }
+}

@@ -1,0 +1,117 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import java.util.Optional;
+
+/**
+ * What to expose (EXP-1). Optional values override the {@code domains} settings for this request.
+ *
+ * @param namespace   the app's namespace
+ * @param app         the app name in any script; the host and (by default) the Service name derive from it
+ * @param port        the Service port
+ * @param targetPort  the container port, the Service port when absent
+ * @param host        an explicit host instead of the generated one
+ * @param service     an explicit Service name instead of the derived one
+ * @param route       ingress, httproute or none
+ * @param onConflict  fail or next-free
+ * @param upstream    where the platform's nginx sends requests, the Service's cluster IP and port when absent
+ * @param verify      request the URL through the entry point after admission (EXP-8)
+ * @param requestedBy the build or user asking, recorded on the claim and named in conflicts
+ */
+public record ExposeRequest(String namespace, String app, int port, Optional<Integer> targetPort,
+        Optional<String> host, Optional<String> service, Optional<String> route, Optional<String> onConflict,
+        Optional<String> upstream, boolean verify, String requestedBy) {
+
+    public ExposeRequest {
+        targetPort = targetPort == null ? Optional.empty() : targetPort;
+        host = blankToEmpty(host);
+        service = blankToEmpty(service);
+        route = blankToEmpty(route);
+        onConflict = blankToEmpty(onConflict);
+        upstream = blankToEmpty(upstream);
+        requestedBy = requestedBy == null || requestedBy.isBlank() ? "unknown" : requestedBy;
+    }
+
+    /** The common case: generated host, derived Service, settings' route. */
+    public static ExposeRequest of(String namespace, String app, int port, String requestedBy) {
+        return new ExposeRequest(namespace, app, port, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, requestedBy);
+    }
+
+    public ExposeRequest withHost(String value) {
+        return new ExposeRequest(namespace, app, port, targetPort, Optional.ofNullable(value), service, route,
+                onConflict, upstream, verify, requestedBy);
+    }
+
+    public ExposeRequest withRoute(String value) {
+        return new ExposeRequest(namespace, app, port, targetPort, host, service, Optional.ofNullable(value),
+                onConflict, upstream, verify, requestedBy);
+    }
+
+    public ExposeRequest withOnConflict(String value) {
+        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, Optional.ofNullable(value),
+                upstream, verify, requestedBy);
+    }
+
+    public ExposeRequest withUpstream(String value) {
+        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, onConflict,
+                Optional.ofNullable(value), verify, requestedBy);
+    }
+
+    public ExposeRequest withVerify(boolean value) {
+        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, onConflict, upstream, value,
+                requestedBy);
+    }
+
+    public ExposeRequest withTargetPort(Integer value) {
+        return new ExposeRequest(namespace, app, port, Optional.ofNullable(value), host, service, route, onConflict,
+                upstream, verify, requestedBy);
+    }
+
+    public ExposeRequest withService(String value) {
+        return new ExposeRequest(namespace, app, port, targetPort, host, Optional.ofNullable(value), route, onConflict,
+                upstream, verify, requestedBy);
+    }
+
+    /** Checks every field; the app name may be in any script but not contain control characters. */
+    Validated validate(ExposeSettings settings) {
+        String ns = Require.dnsLabel("namespace", namespace);
+        String name = Require.nonBlank("app", app);
+        if (name.codePoints().anyMatch(cp -> Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029)) {
+            throw new InvalidInputException("app", "must not contain control characters or line breaks; got '"
+                    + Require.printable(name) + "'");
+        }
+        if (name.length() > 253) {
+            throw new InvalidInputException("app", "must be at most 253 characters; got " + name.length());
+        }
+        int p = Require.range("port", port, 1, 65535);
+        int tp = Require.range("targetPort", targetPort.orElse(p), 1, 65535);
+        Optional<String> h = host.map(v -> NginxServerBlock.checkHost("host", v));
+        String svc = service.map(v -> Require.dnsLabel("service", v)).orElseGet(() -> DnsNames.serviceName(name));
+        RouteKind kind = RouteKind.parse("route", route.orElse(settings.route() == null ? "ingress" : settings.route()));
+        ConflictPolicy policy = ConflictPolicy.parse("onConflict",
+                onConflict.orElse(settings.onConflict() == null ? "fail" : settings.onConflict()));
+        Optional<String> up = upstream.map(v -> NginxServerBlock.checkUpstream("upstream", v));
+        if (kind == RouteKind.NONE && settings.nginxMode().isEmpty()) {
+            throw new InvalidInputException("route", "'none' serves the host only through the platform's nginx, "
+                    + "but domains.nginx is not configured");
+        }
+        if (up.isPresent() && settings.nginxMode().isEmpty()) {
+            throw new InvalidInputException("upstream", "is used only by the platform's nginx, but domains.nginx is "
+                    + "not configured");
+        }
+        if (Require.printable(requestedBy).contains("\\x")) {
+            throw new InvalidInputException("requestedBy", "must not contain control characters");
+        }
+        return new Validated(new Owner(ns, name), p, tp, h, svc, kind, policy, up);
+    }
+
+    record Validated(Owner owner, int port, int targetPort, Optional<String> host, String service, RouteKind route,
+            ConflictPolicy onConflict, Optional<String> upstream) {
+    }
+
+    private static Optional<String> blankToEmpty(Optional<String> v) {
+        return v == null ? Optional.empty() : v.map(String::trim).filter(s -> !s.isEmpty());
+    }
+}

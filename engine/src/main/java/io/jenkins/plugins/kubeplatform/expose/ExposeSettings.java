@@ -1,0 +1,135 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code domains} section of the platform configuration (Jenkins global configuration or the CLI's --config
+ * file). Absent values take the defaults; {@link #validated()} checks every value before anything is changed.
+ *
+ * @param suffix           DNS suffix under which hosts are generated; wildcard DNS points {@code *.suffix} (or
+ *                         {@code *.namespace.suffix}) at the entry point
+ * @param template         host template, {@value DomainTemplate#DEFAULT} by default
+ * @param route            ingress (default), httproute or none (nginx mode only)
+ * @param ingressClassName Ingress class, {@code nginx} by default
+ * @param tls              TLS by secret or cert-manager issuer; absent means plain HTTP
+ * @param gateway          the Gateway HTTPRoutes attach to
+ * @param claimNamespace   namespace of the host claim objects, {@code kubeplatform-system} by default
+ * @param onConflict       fail (default) or next-free
+ * @param admitTimeout     how long to wait for the route to be admitted, 2m by default
+ * @param nginx            the platform's own nginx (nginx mode); absent means off
+ */
+public record ExposeSettings(
+        String suffix,
+        String template,
+        String route,
+        String ingressClassName,
+        Tls tls,
+        Gateway gateway,
+        String claimNamespace,
+        String onConflict,
+        String admitTimeout,
+        Nginx nginx) {
+
+    public static final String DEFAULT_SUFFIX = "apps.example.test";
+    public static final String DEFAULT_CLAIM_NAMESPACE = "kubeplatform-system";
+    public static final String DEFAULT_INGRESS_CLASS = "nginx";
+    public static final String DEFAULT_GATEWAY_NAMESPACE = "gateway-system";
+    public static final String DEFAULT_GATEWAY_NAME = "platform-gateway";
+
+    /**
+     * TLS for generated routes: a secret that holds the certificate, or a cert-manager issuer that creates it.
+     *
+     * @param secretName    existing TLS secret (or the one cert-manager fills); default {@code <service>-tls} with an issuer
+     * @param clusterIssuer cert-manager ClusterIssuer ({@code cert-manager.io/cluster-issuer})
+     * @param issuer        cert-manager Issuer in the app's namespace ({@code cert-manager.io/issuer})
+     */
+    public record Tls(String secretName, String clusterIssuer, String issuer) {
+    }
+
+    /** The Gateway HTTPRoutes attach to; {@code sectionName} picks one listener. */
+    public record Gateway(String namespace, String name, String sectionName) {
+    }
+
+    /**
+     * The platform's own nginx.
+     *
+     * @param confDir    directory of the server blocks, included by the main configuration
+     * @param binary     the nginx executable, {@code nginx} on the PATH by default
+     * @param mainConfig the main configuration passed with {@code -c} to {@code nginx -t} and {@code -s reload}
+     * @param listen     what the server blocks listen on: a port or {@code IPv4:port}, 80 by default
+     */
+    public record Nginx(String confDir, String binary, String mainConfig, String listen) {
+    }
+
+    public static ExposeSettings defaults() {
+        return new ExposeSettings(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The settings with defaults filled in; throws {@link InvalidInputException} naming the first bad value. */
+    public ExposeSettings validated() {
+        String s = suffix == null || suffix.isBlank() ? DEFAULT_SUFFIX : suffix.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!DnsNames.isHost(s)) {
+            throw new InvalidInputException("domains.suffix", "must be a DNS name such as apps.example.com "
+                    + "(labels of a-z, 0-9 and '-', at least two labels); got '" + Require.printable(s) + "'");
+        }
+        String t = DomainTemplate.parse("domains.template", template).pattern();
+        String r = RouteKind.parse("domains.route", route == null || route.isBlank() ? "ingress" : route).id();
+        String cls = Require.dnsSubdomain("domains.ingressClassName",
+                blank(ingressClassName) ? DEFAULT_INGRESS_CLASS : ingressClassName.trim());
+        Tls tl = null;
+        if (tls != null && !(blank(tls.secretName()) && blank(tls.clusterIssuer()) && blank(tls.issuer()))) {
+            if (!blank(tls.clusterIssuer()) && !blank(tls.issuer())) {
+                throw new InvalidInputException("domains.tls", "takes clusterIssuer or issuer, not both");
+            }
+            tl = new Tls(
+                    blank(tls.secretName()) ? null : Require.dnsSubdomain("domains.tls.secretName", tls.secretName().trim()),
+                    blank(tls.clusterIssuer()) ? null : Require.dnsSubdomain("domains.tls.clusterIssuer", tls.clusterIssuer().trim()),
+                    blank(tls.issuer()) ? null : Require.dnsSubdomain("domains.tls.issuer", tls.issuer().trim()));
+        }
+        Gateway g = gateway == null ? new Gateway(null, null, null) : gateway;
+        g = new Gateway(
+                Require.dnsLabel("domains.gateway.namespace", blank(g.namespace()) ? DEFAULT_GATEWAY_NAMESPACE : g.namespace().trim()),
+                Require.dnsSubdomain("domains.gateway.name", blank(g.name()) ? DEFAULT_GATEWAY_NAME : g.name().trim()),
+                blank(g.sectionName()) ? null : Require.dnsSubdomain("domains.gateway.sectionName", g.sectionName().trim()));
+        String claims = Require.dnsLabel("domains.claimNamespace",
+                blank(claimNamespace) ? DEFAULT_CLAIM_NAMESPACE : claimNamespace.trim());
+        String conflict = ConflictPolicy.parse("domains.onConflict", blank(onConflict) ? "fail" : onConflict).id();
+        String timeout = blank(admitTimeout) ? "2m" : admitTimeout.trim();
+        Require.duration("domains.admitTimeout", timeout);
+        Nginx n = nginx == null || blank(nginx.confDir()) ? null : NginxServerBlock.validatedSettings(nginx);
+        return new ExposeSettings(s, t, r, cls, tl, g, claims, conflict, timeout, n);
+    }
+
+    @JsonIgnore
+    public DomainTemplate domainTemplate() {
+        return DomainTemplate.parse("domains.template", template);
+    }
+
+    @JsonIgnore
+    public RouteKind routeKind() {
+        return RouteKind.parse("domains.route", route == null ? "ingress" : route);
+    }
+
+    @JsonIgnore
+    public ConflictPolicy conflictPolicy() {
+        return ConflictPolicy.parse("domains.onConflict", onConflict == null ? "fail" : onConflict);
+    }
+
+    @JsonIgnore
+    public Duration admitTimeoutDuration() {
+        return Require.duration("domains.admitTimeout", admitTimeout == null ? "2m" : admitTimeout);
+    }
+
+    @JsonIgnore
+    public Optional<Nginx> nginxMode() {
+        return Optional.ofNullable(nginx);
+    }
+
+    private static boolean blank(String v) {
+        return v == null || v.isBlank();
+    }
+}

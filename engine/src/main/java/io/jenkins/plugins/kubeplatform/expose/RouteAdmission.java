@@ -1,0 +1,179 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits by watch until a route is admitted (EXP-5): an Ingress has a load balancer address, an HTTPRoute has
+ * {@code Accepted=True} from the configured Gateway. At the timeout it fails with what the cluster says.
+ */
+final class RouteAdmission {
+
+    private final KubernetesClient client;
+    private final ApiRetry retry;
+    private final Progress progress;
+
+    RouteAdmission(KubernetesClient client, ApiRetry retry, Progress progress) {
+        this.client = client;
+        this.retry = retry;
+        this.progress = progress;
+    }
+
+    /** The first load balancer IP or hostname, if the ingress controller reported one. */
+    static Optional<String> address(Ingress ingress) {
+        if (ingress == null || ingress.getStatus() == null || ingress.getStatus().getLoadBalancer() == null
+                || ingress.getStatus().getLoadBalancer().getIngress() == null) {
+            return Optional.empty();
+        }
+        for (IngressLoadBalancerIngress lb : ingress.getStatus().getLoadBalancer().getIngress()) {
+            if (lb.getIp() != null && !lb.getIp().isBlank()) {
+                return Optional.of(lb.getIp());
+            }
+            if (lb.getHostname() != null && !lb.getHostname().isBlank()) {
+                return Optional.of(lb.getHostname());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The Accepted condition the configured Gateway reported for this route, if any. */
+    @SuppressWarnings("unchecked")
+    static Optional<Map<String, Object>> acceptedCondition(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
+        if (route == null || !(route.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+                || !(status.get("parents") instanceof List<?> parents)) {
+            return Optional.empty();
+        }
+        for (Object p : parents) {
+            if (!(p instanceof Map<?, ?> parent) || !(parent.get("parentRef") instanceof Map<?, ?> ref)) {
+                continue;
+            }
+            String ns = ref.get("namespace") == null ? route.getMetadata().getNamespace() : String.valueOf(ref.get("namespace"));
+            if (!gateway.name().equals(ref.get("name")) || !gateway.namespace().equals(ns)
+                    || !(parent.get("conditions") instanceof List<?> conditions)) {
+                continue;
+            }
+            for (Object c : conditions) {
+                if (c instanceof Map<?, ?> condition && "Accepted".equals(condition.get("type"))) {
+                    return Optional.of((Map<String, Object>) condition);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static boolean accepted(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
+        return acceptedCondition(route, gateway).map(c -> "True".equals(c.get("status"))).orElse(false);
+    }
+
+    /** Returns the address; {@code current} is the object as last read, so an admitted route costs no request. */
+    String awaitIngress(Ingress current, Duration timeout) {
+        Optional<String> now = address(current);
+        if (now.isPresent()) {
+            return now.get();
+        }
+        String ns = current.getMetadata().getNamespace();
+        String name = current.getMetadata().getName();
+        progress.waiting("waiting up to " + timeout.toSeconds() + "s for Ingress " + ns + "/" + name
+                + " to get an address from ingress class '" + current.getSpec().getIngressClassName() + "'");
+        try {
+            Ingress admitted = client.network().v1().ingresses().inNamespace(ns).withName(name)
+                    .waitUntilCondition(i -> address(i).isPresent(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return address(admitted).orElseThrow();
+        } catch (KubernetesClientTimeoutException e) {
+            throw new OperationFailedException("Ingress " + ns + "/" + name + " was not admitted within "
+                    + timeout.toSeconds() + "s (no load balancer address in its status). " + ingressDiagnostics(current), e);
+        }
+    }
+
+    void awaitHttpRoute(GenericKubernetesResource current, ExposeSettings.Gateway gateway, Duration timeout) {
+        if (accepted(current, gateway)) {
+            return;
+        }
+        String ns = current.getMetadata().getNamespace();
+        String name = current.getMetadata().getName();
+        progress.waiting("waiting up to " + timeout.toSeconds() + "s for HTTPRoute " + ns + "/" + name
+                + " to be accepted by Gateway " + gateway.namespace() + "/" + gateway.name());
+        try {
+            client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(name)
+                    .waitUntilCondition(r -> accepted(r, gateway), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (KubernetesClientTimeoutException e) {
+            GenericKubernetesResource last = retry.call("read HTTPRoute " + ns + "/" + name, () ->
+                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(name).get());
+            throw new OperationFailedException("HTTPRoute " + ns + "/" + name + " was not accepted within "
+                    + timeout.toSeconds() + "s. " + routeDiagnostics(last, gateway), e);
+        }
+    }
+
+    private String ingressDiagnostics(Ingress ingress) {
+        List<String> facts = new ArrayList<>();
+        String cls = ingress.getSpec().getIngressClassName();
+        try {
+            boolean exists = retry.call("read IngressClass " + cls,
+                    () -> client.network().v1().ingressClasses().withName(cls).get()) != null;
+            facts.add(exists ? "IngressClass '" + cls + "' exists, but its controller set no address (is the "
+                    + "controller running and watching this namespace?)"
+                    : "IngressClass '" + cls + "' does not exist: install an ingress controller for it or set "
+                    + "domains.ingressClassName");
+        } catch (KubernetesClientException e) {
+            facts.add("IngressClass '" + cls + "' could not be read: " + ApiRetry.serverMessage(e));
+        }
+        facts.addAll(events(ingress.getMetadata().getNamespace(), ingress.getMetadata().getName()));
+        return String.join("; ", facts) + ".";
+    }
+
+    private String routeDiagnostics(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
+        List<String> facts = new ArrayList<>();
+        Optional<Map<String, Object>> condition = acceptedCondition(route, gateway);
+        if (condition.isPresent()) {
+            facts.add("Gateway " + gateway.namespace() + "/" + gateway.name() + " reports Accepted="
+                    + condition.get().get("status") + " reason " + condition.get().get("reason") + ": "
+                    + condition.get().get("message"));
+        } else {
+            try {
+                boolean exists = retry.call("read Gateway " + gateway.name(), () -> client.genericKubernetesResources(
+                        RouteObjects.GATEWAY).inNamespace(gateway.namespace()).withName(gateway.name()).get()) != null;
+                facts.add(exists ? "Gateway " + gateway.namespace() + "/" + gateway.name() + " exists but no "
+                        + "controller reported on the route (does its listener allow routes from this namespace?)"
+                        : "Gateway " + gateway.namespace() + "/" + gateway.name() + " does not exist: create it or "
+                        + "set domains.gateway");
+            } catch (KubernetesClientException e) {
+                facts.add("Gateway " + gateway.namespace() + "/" + gateway.name() + " could not be read: "
+                        + ApiRetry.serverMessage(e) + " (is the Gateway API installed?)");
+            }
+        }
+        if (route != null) {
+            facts.addAll(events(route.getMetadata().getNamespace(), route.getMetadata().getName()));
+        }
+        return String.join("; ", facts) + ".";
+    }
+
+    private List<String> events(String namespace, String name) {
+        try {
+            return retry.call("list events in " + namespace, () -> client.v1().events().inNamespace(namespace).list())
+                    .getItems().stream()
+                    .filter(e -> e.getInvolvedObject() != null && Objects.equals(name, e.getInvolvedObject().getName()))
+                    .map(RouteAdmission::describe).limit(5).toList();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+
+    private static String describe(Event e) {
+        return "event " + e.getType() + " " + e.getReason() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,111 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the hosts of every Ingress and HTTPRoute in the cluster (two list requests). */
+public final class RouteHosts {
+
+    private RouteHosts() {
+    }
+
+    public static List<RouteRef> observe(KubernetesClient client, ApiRetry retry) {
+        List<RouteRef> refs = new ArrayList<>();
+        for (Ingress ingress : retry.call("list Ingresses in all namespaces",
+                () -> client.network().v1().ingresses().inAnyNamespace().list().getItems())) {
+            refs.addAll(fromIngress(ingress));
+        }
+        for (GenericKubernetesResource route : httpRoutes(client, retry)) {
+            refs.addAll(fromHttpRoute(route));
+        }
+        return refs;
+    }
+
+    private static List<GenericKubernetesResource> httpRoutes(KubernetesClient client, ApiRetry retry) {
+        try {
+            return retry.call("list HTTPRoutes in all namespaces", () -> client.genericKubernetesResources(
+                    RouteObjects.HTTP_ROUTE).inAnyNamespace().list().getItems());
+        } catch (KubernetesClientException e) {
+            if (Conflicts.isNotFound(e)) {
+                return List.of(); // Gateway API not installed: no HTTPRoutes can hold a host
+            }
+            throw e;
+        }
+    }
+
+    static List<RouteRef> fromIngress(Ingress ingress) {
+        List<RouteRef> refs = new ArrayList<>();
+        if (ingress.getSpec() == null || ingress.getSpec().getRules() == null) {
+            return refs;
+        }
+        ObjectMeta meta = ingress.getMetadata();
+        for (IngressRule rule : ingress.getSpec().getRules()) {
+            if (rule.getHost() == null || rule.getHost().isBlank()) {
+                continue;
+            }
+            Optional<String> service = Optional.empty();
+            int port = 0;
+            if (rule.getHttp() != null && rule.getHttp().getPaths() != null && !rule.getHttp().getPaths().isEmpty()) {
+                var backend = rule.getHttp().getPaths().get(0).getBackend();
+                if (backend != null && backend.getService() != null) {
+                    service = Optional.ofNullable(backend.getService().getName());
+                    if (backend.getService().getPort() != null && backend.getService().getPort().getNumber() != null) {
+                        port = backend.getService().getPort().getNumber();
+                    }
+                }
+            }
+            refs.add(new RouteRef(RouteKind.INGRESS, meta.getNamespace(), meta.getName(), rule.getHost(),
+                    owner(meta), labelled(meta), service, port, upstream(meta)));
+        }
+        return refs;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<RouteRef> fromHttpRoute(GenericKubernetesResource route) {
+        List<RouteRef> refs = new ArrayList<>();
+        Object specObject = route.getAdditionalProperties().get("spec");
+        if (!(specObject instanceof Map<?, ?> spec) || !(spec.get("hostnames") instanceof List<?> hostnames)) {
+            return refs;
+        }
+        Optional<String> service = Optional.empty();
+        int port = 0;
+        if (spec.get("rules") instanceof List<?> rules && !rules.isEmpty() && rules.get(0) instanceof Map<?, ?> rule
+                && rule.get("backendRefs") instanceof List<?> backends && !backends.isEmpty()
+                && backends.get(0) instanceof Map<?, ?> backend) {
+            service = Optional.ofNullable((String) ((Map<String, Object>) backend).get("name"));
+            if (backend.get("port") instanceof Number n) {
+                port = n.intValue();
+            }
+        }
+        ObjectMeta meta = route.getMetadata();
+        for (Object host : hostnames) {
+            refs.add(new RouteRef(RouteKind.HTTPROUTE, meta.getNamespace(), meta.getName(), String.valueOf(host),
+                    owner(meta), labelled(meta), service, port, upstream(meta)));
+        }
+        return refs;
+    }
+
+    private static Optional<Owner> owner(ObjectMeta meta) {
+        String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
+        return app == null || app.isEmpty() ? Optional.empty() : Optional.of(new Owner(meta.getNamespace(), app));
+    }
+
+    private static boolean labelled(ObjectMeta meta) {
+        return meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
+    }
+
+    private static Optional<String> upstream(ObjectMeta meta) {
+        return Optional.ofNullable(meta.getAnnotations() == null ? null
+                : meta.getAnnotations().get(ExposeLabels.UPSTREAM_ANNOTATION));
+    }
+}

@@ -1,0 +1,169 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Desired objects as pure functions of the request and settings, and the comparison with live objects. */
+public final class RouteObjects {
+
+    public static final ResourceDefinitionContext HTTP_ROUTE = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
+            .withNamespaced(true).build();
+    public static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("gateways").withKind("Gateway")
+            .withNamespaced(true).build();
+
+    private RouteObjects() {
+    }
+
+    /** What the route object for one host looks like. */
+    public record RouteSpec(String namespace, String name, String host, String service, int port, Owner owner,
+            String upstream) {
+    }
+
+    /** A Service selecting the app's pods by {@code app.kubernetes.io/name}, created only when none exists. */
+    public static Service service(String namespace, String name, int port, int targetPort) {
+        return new ServiceBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .addToLabels(ExposeLabels.MANAGED_BY, ExposeLabels.MANAGER)
+                .addToLabels(ExposeLabels.APP_NAME, name)
+                .endMetadata()
+                .withNewSpec()
+                .addToSelector(ExposeLabels.APP_NAME, name)
+                .addNewPort().withName("http").withProtocol("TCP").withPort(port)
+                .withTargetPort(new IntOrString(targetPort)).endPort()
+                .endSpec()
+                .build();
+    }
+
+    public static Ingress ingress(ExposeSettings settings, RouteSpec r) {
+        Map<String, String> annotations = annotations(r);
+        ExposeSettings.Tls tls = settings.tls();
+        if (tls != null && tls.clusterIssuer() != null) {
+            annotations.put("cert-manager.io/cluster-issuer", tls.clusterIssuer());
+        }
+        if (tls != null && tls.issuer() != null) {
+            annotations.put("cert-manager.io/issuer", tls.issuer());
+        }
+        IngressBuilder b = new IngressBuilder()
+                .withMetadata(meta(r, annotations))
+                .withNewSpec()
+                .withIngressClassName(settings.ingressClassName())
+                .addNewRule().withHost(r.host()).withNewHttp()
+                .addNewPath().withPath("/").withPathType("Prefix")
+                .withNewBackend().withNewService().withName(r.service()).withNewPort().withNumber(r.port()).endPort()
+                .endService().endBackend()
+                .endPath().endHttp().endRule()
+                .endSpec();
+        if (tls != null) {
+            String secret = tls.secretName() != null ? tls.secretName() : r.name() + "-tls";
+            b.editSpec().withTls(new IngressTLSBuilder().withHosts(r.host()).withSecretName(secret).build()).endSpec();
+        }
+        return b.build();
+    }
+
+    public static GenericKubernetesResource httpRoute(ExposeSettings settings, RouteSpec r) {
+        Map<String, Object> parent = new LinkedHashMap<>();
+        parent.put("group", "gateway.networking.k8s.io");
+        parent.put("kind", "Gateway");
+        parent.put("namespace", settings.gateway().namespace());
+        parent.put("name", settings.gateway().name());
+        if (settings.gateway().sectionName() != null) {
+            parent.put("sectionName", settings.gateway().sectionName());
+        }
+        Map<String, Object> backend = new LinkedHashMap<>();
+        backend.put("name", r.service());
+        backend.put("port", r.port());
+        Map<String, Object> rule = new LinkedHashMap<>();
+        rule.put("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/"))));
+        rule.put("backendRefs", List.of(backend));
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("parentRefs", List.of(parent));
+        spec.put("hostnames", List.of(r.host()));
+        spec.put("rules", List.of(rule));
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("gateway.networking.k8s.io/v1").withKind("HTTPRoute")
+                .withMetadata(meta(r, annotations(r)))
+                .addToAdditionalProperties("spec", spec)
+                .build();
+    }
+
+    /** Whether the live object already has every label, annotation and spec field we want (server defaults ignored). */
+    public static boolean covers(Object live, Object desired) {
+        JsonNode l = Json.mapper().valueToTree(live);
+        JsonNode d = Json.mapper().valueToTree(desired);
+        return contains(l.path("metadata").path("labels"), d.path("metadata").path("labels"))
+                && contains(l.path("metadata").path("annotations"), d.path("metadata").path("annotations"))
+                && contains(l.path("spec"), d.path("spec"));
+    }
+
+    /** Whether an object carries the owner annotations of exposeApp, and for whom. */
+    public static boolean ownedBy(ObjectMeta meta, Owner owner) {
+        return meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE))
+                && owner.namespace().equals(meta.getNamespace())
+                && meta.getAnnotations() != null && owner.app().equals(meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION));
+    }
+
+    private static ObjectMeta meta(RouteSpec r, Map<String, String> annotations) {
+        return new ObjectMetaBuilder().withNamespace(r.namespace()).withName(r.name())
+                .withLabels(new LinkedHashMap<>(ExposeLabels.routeLabels(r.service())))
+                .withAnnotations(annotations).build();
+    }
+
+    private static Map<String, String> annotations(RouteSpec r) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(ExposeLabels.APP_ANNOTATION, r.owner().app());
+        if (r.upstream() != null) {
+            annotations.put(ExposeLabels.UPSTREAM_ANNOTATION, r.upstream());
+        }
+        return annotations;
+    }
+
+    static boolean contains(JsonNode live, JsonNode desired) {
+        if (desired.isMissingNode() || desired.isNull()) {
+            return true;
+        }
+        if (desired.isObject()) {
+            if (!live.isObject()) {
+                return false;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!contains(live.path(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (desired.isArray()) {
+            if (!live.isArray() || live.size() != desired.size()) {
+                return false;
+            }
+            for (int i = 0; i < desired.size(); i++) {
+                if (!contains(live.get(i), desired.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (desired.isNumber() && live.isNumber()) {
+            return desired.asLong() == live.asLong();
+        }
+        return desired.equals(live);
+    }
+}
