@@ -226,7 +226,7 @@ class EdgeVmEngineTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("recreate:");
-        client.nodes().withName("acme-flaky").waitUntilCondition(EdgeVmEngine::isReady, 10,
+        client.nodes().withName("acme-flaky").waitUntilCondition(EdgeVmEngine::isReady, 30,
                 java.util.concurrent.TimeUnit.SECONDS);
         awaitStatus("acme-flaky", "Running");
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("markjoined:");
@@ -297,6 +297,6 @@ class EdgeVmEngineTest {
     static void awaitStatus(String vm, String printableStatus) {
         client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt").withName(vm)
                 .waitUntilCondition(r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
-                        10, java.util.concurrent.TimeUnit.SECONDS);
+                        30, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

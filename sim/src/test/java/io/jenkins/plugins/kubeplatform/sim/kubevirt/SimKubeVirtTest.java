@@ -71,12 +71,12 @@ class SimKubeVirtTest {
         return client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
                 .withName(name).waitUntilCondition(vm -> vm != null && vm.getAdditionalProperties().get("status")
                         instanceof Map<?, ?> s && printableStatus.test((String) s.get("printableStatus")),
-                        10, TimeUnit.SECONDS);
+                        30, TimeUnit.SECONDS);
     }
 
     static Node waitForReadyNode(String name) {
         return client.nodes().withName(name).waitUntilCondition(n -> n != null && n.getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")), 10, TimeUnit.SECONDS);
+                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")), 30, TimeUnit.SECONDS);
     }
 
     @Test
@@ -120,7 +120,7 @@ class SimKubeVirtTest {
         Node rejoined = client.nodes().withName("vm-c").waitUntilCondition(n -> n != null
                 && !Objects.equals(n.getStatus().getNodeInfo().getBootID(), firstBoot)
                 && n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
-                && c.getStatus().equals("True")), 10, TimeUnit.SECONDS);
+                && c.getStatus().equals("True")), 30, TimeUnit.SECONDS);
         assertThat(rejoined).isNotNull();
     }
 
@@ -134,7 +134,7 @@ class SimKubeVirtTest {
 
         vms.withName("vm-d").delete();
         client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context()).inNamespace("edge-paris")
-                .withName("vm-d").waitUntilCondition(Objects::isNull, 10, TimeUnit.SECONDS);
+                .withName("vm-d").waitUntilCondition(Objects::isNull, 30, TimeUnit.SECONDS);
         vms.resource(vm("vm-d", Map.of())).create();
 
         waitForVm("vm-d", "Running"::equals);
