@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The edge-VM capability (EVM-1..10): create (reuse, quota, site, edge cluster, join), release, delete, state sync
@@ -334,8 +333,7 @@ public final class EdgeVmEngine {
         progress.waiting("waiting up to " + SyncDecider.human(timeout) + " for node " + record.vm() + " to join edge "
                 + "cluster " + record.edgeCluster() + " Ready");
         try {
-            edge.nodes().withName(record.vm()).waitUntilCondition(EdgeVmEngine::isReady, timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Await.until(edge.nodes().withName(record.vm()), EdgeVmEngine::isReady, timeout);
         } catch (KubernetesClientTimeoutException e) {
             GenericKubernetesResource vm = getVm(record);
             String status = vm == null ? "missing" : KubeVirt.printableStatus(vm).orElse("without status");
@@ -567,8 +565,8 @@ public final class EdgeVmEngine {
         deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
                 .inNamespace(record.namespace()).withName(record.vm()).delete());
         try {
-            site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
-                    .withName(record.vm()).waitUntilCondition(Objects::isNull, 2, TimeUnit.MINUTES);
+            Await.until(site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
+                    .withName(record.vm()), Objects::isNull, Duration.ofMinutes(2));
         } catch (KubernetesClientTimeoutException e) {
             throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
                     + " is still terminating after 2m; the next sync retries", e);

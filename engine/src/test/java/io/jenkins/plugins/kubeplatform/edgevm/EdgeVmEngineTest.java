@@ -225,8 +225,7 @@ class EdgeVmEngineTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("recreate:");
-        client.nodes().withName("acme-flaky").waitUntilCondition(EdgeVmEngine::isReady, 30,
-                java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(client.nodes().withName("acme-flaky"), EdgeVmEngine::isReady, Duration.ofSeconds(30));
         awaitStatus("acme-flaky", "Running");
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("markjoined:");
 
@@ -294,8 +293,8 @@ class EdgeVmEngineTest {
     }
 
     static void awaitStatus(String vm, String printableStatus) {
-        client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt").withName(vm)
-                .waitUntilCondition(r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
-                        30, java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
+                .withName(vm), r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
+                Duration.ofSeconds(30));
     }
 }
