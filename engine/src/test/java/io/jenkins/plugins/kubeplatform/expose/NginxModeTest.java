@@ -104,7 +104,8 @@ class NginxModeTest {
         engine().release("default", "gone");
 
         assertThat(nginx.sites.resolve(result.host() + ".conf")).doesNotExist();
-        awaitStatus(result.host(), 404);
+        assertThat(nginx.await(result.host(), a -> a.status() == 404)).hasValueSatisfying(
+                a -> assertThat(a.status()).isEqualTo(404));
     }
 
     @ParameterizedTest
@@ -127,24 +128,5 @@ class NginxModeTest {
                 .withUpstream(upstream())))
                 .hasMessageContaining("was not written by kubernetes-platform-steps");
         assertThat(Files.readString(foreign)).isEqualTo("# written by hand\n");
-    }
-
-    /** nginx applies a reload asynchronously and announces nothing, so the test looks a few times. */
-    private static void awaitStatus(String host, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2)).map(HostProbe.Answer::status).orElse(-1);
-            if (last == status) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertThat(last).as("status of " + host).isEqualTo(status);
     }
 }

@@ -71,6 +71,28 @@ final class PrivateNginx implements AutoCloseable {
         return nginx;
     }
 
+    /**
+     * The answer for {@code host} once it satisfies {@code wanted}, or the last answer after 10 s: nginx applies a
+     * reload asynchronously and announces nothing, so this looks a few times.
+     */
+    java.util.Optional<HostProbe.Answer> await(String host, java.util.function.Predicate<HostProbe.Answer> wanted) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        java.util.Optional<HostProbe.Answer> answer;
+        do {
+            answer = HostProbe.get("127.0.0.1", port, host, java.time.Duration.ofSeconds(2));
+            if (answer.filter(wanted).isPresent()) {
+                return answer;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+        } while (System.nanoTime() < deadline);
+        return answer;
+    }
+
     ExposeSettings.Nginx settings() {
         return new ExposeSettings.Nginx(sites.toString(), binary, config.toString(), "127.0.0.1:" + port);
     }
