@@ -16,7 +16,7 @@ public class ExtensionList<T> extends AbstractList<T> implements OnMaster {
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public <U extends T> U getInstance(Class<U> type) throws IllegalStateException {
+    public <U extends T> U getInstance(Class<U> type) {
         throw new UnsupportedOperationException("stand-in");
     }
 

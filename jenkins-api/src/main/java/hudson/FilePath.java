@@ -1,19 +1,31 @@
 package hudson;
 
+import hudson.remoting.VirtualChannel;
 import java.io.File;
 import java.io.IOException;
+import java.io.Serializable;
 import jenkins.security.SerializableOnlyOverRemoting;
+import org.jenkinsci.remoting.RoleSensitive;
 
 /** Stand-in for jenkins-core {@code hudson.FilePath}. */
 public final class FilePath implements SerializableOnlyOverRemoting {
 
     private static final long serialVersionUID = 1L;
 
+    /** Work on a file or directory, run on the machine that has it. */
+    public interface FileCallable<T> extends Serializable, RoleSensitive {
+        T invoke(File f, VirtualChannel channel) throws IOException, InterruptedException;
+    }
+
     public FilePath(File localPath) {
         throw new UnsupportedOperationException("stand-in");
     }
 
     public FilePath(FilePath base, String rel) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public <T> T act(final FileCallable<T> callable) throws IOException, InterruptedException {
         throw new UnsupportedOperationException("stand-in");
     }
 

@@ -1,10 +1,12 @@
 package hudson.model;
 
 import hudson.security.ACL;
+import hudson.security.AccessControlled;
 import java.io.File;
+import java.io.IOException;
 
 /** Stand-in for jenkins-core {@code hudson.model.AbstractItem}. */
-public abstract class AbstractItem extends Actionable implements Item, DescriptorByNameOwner {
+public abstract class AbstractItem extends Actionable implements Item, AccessControlled, DescriptorByNameOwner {
 
     @SuppressWarnings("rawtypes")
     protected AbstractItem(ItemGroup parent, String name) {
@@ -52,7 +54,7 @@ public abstract class AbstractItem extends Actionable implements Item, Descripto
     }
 
     @Override
-    public synchronized void save() {
+    public synchronized void save() throws IOException {
         throw new UnsupportedOperationException("stand-in");
     }
 }

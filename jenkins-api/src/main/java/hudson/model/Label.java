@@ -23,12 +23,20 @@ public abstract class Label extends Actionable implements Comparable<Label> {
         throw new UnsupportedOperationException("stand-in");
     }
 
+    public final boolean matches(Node n) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public boolean contains(Node node) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
     public boolean isEmpty() {
         throw new UnsupportedOperationException("stand-in");
     }
 
     @Override
-    public int compareTo(Label that) {
+    public final int compareTo(Label that) {
         throw new UnsupportedOperationException("stand-in");
     }
 
@@ -36,7 +44,7 @@ public abstract class Label extends Actionable implements Comparable<Label> {
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public static Label parseExpression(String labelExpression) throws IllegalArgumentException {
+    public static Label parseExpression(String labelExpression) {
         throw new UnsupportedOperationException("stand-in");
     }
 }

@@ -58,6 +58,18 @@ public class Queue extends ResourceController implements Saveable {
             throw new UnsupportedOperationException("stand-in");
         }
 
+        public Task getTask() {
+            return task;
+        }
+
+        public boolean isBlocked() {
+            throw new UnsupportedOperationException("stand-in");
+        }
+
+        public boolean isBuildable() {
+            throw new UnsupportedOperationException("stand-in");
+        }
+
         public Label getAssignedLabel() {
             throw new UnsupportedOperationException("stand-in");
         }

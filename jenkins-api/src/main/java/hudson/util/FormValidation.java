@@ -19,39 +19,59 @@ public abstract class FormValidation extends IOException {
     }
 
     public static FormValidation ok() {
-        return respond(Kind.OK, null);
+        return respond(Kind.OK, "<div/>");
     }
 
     public static FormValidation ok(String message) {
-        return respond(Kind.OK, message);
+        return okWithMarkup(message);
     }
 
     public static FormValidation ok(String format, Object... args) {
-        return respond(Kind.OK, String.format(format, args));
+        return ok(String.format(format, args));
     }
 
     public static FormValidation warning(String message) {
-        return respond(Kind.WARNING, message);
+        return warningWithMarkup(message);
     }
 
     public static FormValidation warning(String format, Object... args) {
-        return respond(Kind.WARNING, String.format(format, args));
+        return warning(String.format(format, args));
     }
 
     public static FormValidation warning(Throwable e, String message) {
-        return respond(Kind.WARNING, message);
+        return warning(message);
+    }
+
+    public static FormValidation warning(Throwable e, String format, Object... args) {
+        return warning(e, String.format(format, args));
     }
 
     public static FormValidation error(String message) {
-        return respond(Kind.ERROR, message);
+        return errorWithMarkup(message);
     }
 
     public static FormValidation error(String format, Object... args) {
-        return respond(Kind.ERROR, String.format(format, args));
+        return error(String.format(format, args));
     }
 
     public static FormValidation error(Throwable e, String message) {
-        return respond(Kind.ERROR, message);
+        return error(message);
+    }
+
+    public static FormValidation error(Throwable e, String format, Object... args) {
+        return error(e, String.format(format, args));
+    }
+
+    public static FormValidation errorWithMarkup(String message) {
+        return message == null ? ok() : respond(Kind.ERROR, message);
+    }
+
+    public static FormValidation warningWithMarkup(String message) {
+        return message == null ? ok() : respond(Kind.WARNING, message);
+    }
+
+    public static FormValidation okWithMarkup(String message) {
+        return message == null ? ok() : respond(Kind.OK, message);
     }
 
     public static FormValidation aggregate(Collection<FormValidation> validations) {
@@ -70,18 +90,22 @@ public abstract class FormValidation extends IOException {
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public abstract String renderHtml();
+    public static FormValidation validateIntegerInRange(String value, int lower, int upper) {
+        throw new UnsupportedOperationException("stand-in");
+    }
 
-    private static FormValidation respond(Kind kind, String message) {
-        return new FormValidation(kind, message) {
+    public static FormValidation respond(Kind kind, String html) {
+        return new FormValidation(kind, html) {
             private static final long serialVersionUID = 1L;
 
             @Override
             public String renderHtml() {
-                throw new UnsupportedOperationException("stand-in");
+                return html;
             }
         };
     }
+
+    public abstract String renderHtml();
 
     /** Stand-in for {@code FormValidation.Kind}. */
     public enum Kind {

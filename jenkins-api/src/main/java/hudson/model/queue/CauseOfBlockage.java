@@ -13,7 +13,12 @@ public abstract class CauseOfBlockage {
     }
 
     public static CauseOfBlockage fromMessage(Localizable l) {
-        throw new UnsupportedOperationException("stand-in");
+        return new CauseOfBlockage() {
+            @Override
+            public String getShortDescription() {
+                return l.toString();
+            }
+        };
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
 public class CredentialsMatchers {
 
     private CredentialsMatchers() {
-        throw new IllegalAccessError("Utility class");
+        throw new UnsupportedOperationException("Utility class");
     }
 
     public static CredentialsMatcher always() {
@@ -21,7 +21,8 @@ public class CredentialsMatchers {
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public static CredentialsMatcher instanceOf(Class<?> clazz) {
+    @SuppressWarnings("rawtypes")
+    public static CredentialsMatcher instanceOf(Class clazz) {
         throw new UnsupportedOperationException("stand-in");
     }
 

@@ -60,6 +60,12 @@ public final class CliContext implements AutoCloseable {
         return options.output() == OutputFormat.JSON;
     }
 
+    /** An environment variable, if set and not blank (secrets come from files or the environment, never argv). */
+    public Optional<String> environment(String name) {
+        String value = environment.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
     public PrintWriter out() {
         return out;
     }

@@ -10,6 +10,7 @@ final class Benchmarks {
 
     static List<Benchmark> all() {
         return List.of(
-                new StoreWriteBenchmark());
+                new StoreWriteBenchmark(),
+                new ImageBuildBenchmark());
     }
 }

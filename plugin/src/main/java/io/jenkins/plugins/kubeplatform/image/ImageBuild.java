@@ -1,0 +1,173 @@
+package io.jenkins.plugins.kubeplatform.image;
+
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.model.Item;
+import hudson.security.ACL;
+import hudson.util.ListBoxModel;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * The daemonless image build of {@code stickyIpDeploy(build: imageBuild(...))}: base image plus a built artifact
+ * from the workspace, pushed with a username/password credential. Parameters only.
+ */
+public class ImageBuild extends AbstractDescribableImpl<ImageBuild> {
+
+    private final String artifact;
+    private final String from;
+    private final String to;
+    private String credentialsId = "";
+    private String fromCredentialsId = "";
+    private boolean insecure;
+    private List<String> entrypoint = List.of();
+    private List<Integer> ports = List.of();
+    private List<String> environment = List.of();
+    private List<String> labels = List.of();
+    private String destination = "";
+
+    @DataBoundConstructor
+    public ImageBuild(String artifact, String from, String to) {
+        this.artifact = artifact;
+        this.from = from;
+        this.to = to;
+    }
+
+    public String getArtifact() {
+        return artifact;
+    }
+
+    public String getFrom() {
+        return from;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    /** Username/password credential for pushing to {@code to} (the password may be a token). */
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = credentialsId == null ? "" : credentialsId.trim();
+    }
+
+    public String getFromCredentialsId() {
+        return fromCredentialsId;
+    }
+
+    /** Username/password credential for pulling {@code from}; default: see the help. */
+    @DataBoundSetter
+    public void setFromCredentialsId(String fromCredentialsId) {
+        this.fromCredentialsId = fromCredentialsId == null ? "" : fromCredentialsId.trim();
+    }
+
+    public boolean isInsecure() {
+        return insecure;
+    }
+
+    @DataBoundSetter
+    public void setInsecure(boolean insecure) {
+        this.insecure = insecure;
+    }
+
+    public List<String> getEntrypoint() {
+        return entrypoint;
+    }
+
+    @DataBoundSetter
+    public void setEntrypoint(List<String> entrypoint) {
+        this.entrypoint = entrypoint == null ? List.of() : new ArrayList<>(entrypoint);
+    }
+
+    public List<Integer> getPorts() {
+        return ports;
+    }
+
+    @DataBoundSetter
+    public void setPorts(List<Integer> ports) {
+        this.ports = ports == null ? List.of() : new ArrayList<>(ports);
+    }
+
+    public List<String> getEnvironment() {
+        return environment;
+    }
+
+    /** {@code NAME=value} entries. */
+    @DataBoundSetter
+    public void setEnvironment(List<String> environment) {
+        this.environment = environment == null ? List.of() : new ArrayList<>(environment);
+    }
+
+    public List<String> getLabels() {
+        return labels;
+    }
+
+    /** {@code name=value} entries. */
+    @DataBoundSetter
+    public void setLabels(List<String> labels) {
+        this.labels = labels == null ? List.of() : new ArrayList<>(labels);
+    }
+
+    public String getDestination() {
+        return destination;
+    }
+
+    @DataBoundSetter
+    public void setDestination(String destination) {
+        this.destination = destination == null ? "" : destination.trim();
+    }
+
+    /** Descriptor with the {@code imageBuild} symbol and the credentials drop-downs. */
+    @Extension
+    @Symbol("imageBuild")
+    public static class DescriptorImpl extends Descriptor<ImageBuild> {
+
+        @Override
+        public String getDisplayName() {
+            return Messages.ImageBuild_DisplayName();
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return usernamePasswordCredentials(item, credentialsId);
+        }
+
+        @POST
+        public ListBoxModel doFillFromCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String fromCredentialsId) {
+            return usernamePasswordCredentials(item, fromCredentialsId);
+        }
+
+        private static ListBoxModel usernamePasswordCredentials(Item item, String current) {
+            boolean allowed = item == null
+                    ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                    : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(Item.CONFIGURE);
+            if (!allowed) {
+                return new StandardListBoxModel().includeCurrentValue(current);
+            }
+            StandardListBoxModel model = new StandardListBoxModel();
+            model.includeEmptyValue();
+            if (item == null) {
+                model.includeAs(ACL.SYSTEM2, Jenkins.get(), StandardUsernamePasswordCredentials.class);
+            } else {
+                model.includeAs(ACL.SYSTEM2, item, StandardUsernamePasswordCredentials.class);
+            }
+            model.includeCurrentValue(current);
+            return model;
+        }
+    }
+}
