@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 
