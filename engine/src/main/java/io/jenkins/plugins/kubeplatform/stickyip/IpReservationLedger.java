@@ -35,6 +35,12 @@ public final class IpReservationLedger {
         this.random = Objects.requireNonNull(random);
     }
 
+    /** The ledger kept under {@code stateDir/ip-ledger} (the CLI's --state-dir, or JENKINS_HOME/kubeplatform). */
+    public static IpReservationLedger open(java.nio.file.Path stateDir, Clock clock) {
+        return new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), clock,
+                new java.security.SecureRandom());
+    }
+
     public LedgerStore store() {
         return store;
     }

@@ -1,8 +1,9 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreCorruptedException;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
@@ -161,14 +162,8 @@ public final class JournaledLedgerStore implements LedgerStore {
         LedgerTable fresh = new LedgerTable();
         Path file = snapshot(g);
         if (Files.exists(file)) {
-            try {
-                JsonNode root = Json.mapper().readTree(file.toFile());
-                if (root == null || !FORMAT.equals(root.path("format").asText())) {
-                    throw new IOException("expected format '" + FORMAT + "'");
-                }
-                for (JsonNode r : root.path("reservations")) {
-                    fresh.apply(new LedgerChange.Put(Json.mapper().treeToValue(r, Reservation.class)));
-                }
+            try (JsonParser parser = Json.mapper().createParser(file.toFile())) {
+                readSnapshot(parser, fresh);
             } catch (IOException | IllegalArgumentException e) {
                 throw new StoreCorruptedException(file, e);
             }
@@ -183,6 +178,45 @@ public final class JournaledLedgerStore implements LedgerStore {
             Files.deleteIfExists(snapshot(older));
         }
     }
+
+    /** Streams the snapshot's reservations into {@code table} without building a tree of the whole file. */
+    private static void readSnapshot(JsonParser parser, LedgerTable table) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new IOException("not a JSON object");
+        }
+        String format = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            if ("format".equals(field)) {
+                format = parser.getValueAsString();
+            } else if ("reservations".equals(field) && parser.currentToken() == JsonToken.START_ARRAY) {
+                if (!FORMAT.equals(format)) {
+                    throw new IOException("expected format '" + FORMAT + "' before the reservations");
+                }
+                ObjectReader reader = Json.mapper().readerFor(Reservation.class);
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    table.apply(new LedgerChange.Put(reader.readValue(parser)));
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        if (!FORMAT.equals(format)) {
+            throw new IOException("expected format '" + FORMAT + "'");
+        }
+    }
+
+    /** One journal line as written: the changes of one decision. */
+    record JournalLine(List<JournalEntry> changes) {
+    }
+
+    /** One change: exactly one of the two is set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record JournalEntry(Reservation put, String remove) {
+    }
+
+    private static final ObjectReader LINE_READER = Json.mapper().readerFor(JournalLine.class);
 
     /** Applies the journal lines after {@link #journalEnd}; stops before a torn last line. */
     private void readJournal() throws IOException {
@@ -258,13 +292,16 @@ public final class JournaledLedgerStore implements LedgerStore {
             return null;
         }
         try {
-            JsonNode line = Json.mapper().readTree(bytes, start + 9, end - start - 9);
-            List<LedgerChange> changes = new ArrayList<>();
-            for (JsonNode c : line.path("changes")) {
-                if (c.has("put")) {
-                    changes.add(new LedgerChange.Put(Json.mapper().treeToValue(c.get("put"), Reservation.class)));
-                } else if (c.has("remove")) {
-                    changes.add(new LedgerChange.Remove(c.get("remove").asText()));
+            JournalLine line = LINE_READER.readValue(bytes, start + 9, end - start - 9);
+            if (line == null || line.changes() == null) {
+                return null;
+            }
+            List<LedgerChange> changes = new ArrayList<>(line.changes().size());
+            for (JournalEntry c : line.changes()) {
+                if (c.put() != null) {
+                    changes.add(new LedgerChange.Put(c.put()));
+                } else if (c.remove() != null) {
+                    changes.add(new LedgerChange.Remove(c.remove()));
                 } else {
                     return null;
                 }
@@ -276,18 +313,17 @@ public final class JournaledLedgerStore implements LedgerStore {
     }
 
     private static byte[] encode(List<LedgerChange> changes) {
-        ObjectNode line = Json.mapper().createObjectNode();
-        ArrayNode array = line.putArray("changes");
+        List<JournalEntry> entries = new ArrayList<>(changes.size());
         for (LedgerChange change : changes) {
             if (change instanceof LedgerChange.Put put) {
-                array.addObject().set("put", Json.mapper().valueToTree(put.reservation()));
+                entries.add(new JournalEntry(put.reservation(), null));
             } else if (change instanceof LedgerChange.Remove remove) {
-                array.addObject().put("remove", remove.identity());
+                entries.add(new JournalEntry(null, remove.identity()));
             }
         }
         byte[] json;
         try {
-            json = Json.mapper().writeValueAsBytes(line);
+            json = Json.mapper().writeValueAsBytes(new JournalLine(entries));
         } catch (IOException e) {
             throw new IllegalStateException("ledger change is not serializable", e);
         }

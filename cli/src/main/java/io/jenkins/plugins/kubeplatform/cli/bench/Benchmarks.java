@@ -11,6 +11,7 @@ final class Benchmarks {
     static List<Benchmark> all() {
         return List.of(
                 new StoreWriteBenchmark(),
+                new io.jenkins.plugins.kubeplatform.cli.stickyip.LedgerBenchmark(),
                 new ImageBuildBenchmark(),
                 new ExposeBenchmark());
     }

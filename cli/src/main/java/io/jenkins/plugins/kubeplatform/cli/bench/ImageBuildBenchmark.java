@@ -41,7 +41,7 @@ final class ImageBuildBenchmark implements Benchmark {
             return List.of(new Measurement("build and push", "not run", 0, "",
                     "docker-registry is not installed (apt-get install docker-registry)"));
         }
-        int iterations = options.quick() ? 1 : 5;
+        int iterations = options.quick() ? 1 : 6;
         int jarBytes = options.quick() ? 64 * 1024 : 1024 * 1024;
         String size = jarBytes / 1024 + " KiB jar";
         long[] first = new long[iterations];
@@ -61,13 +61,19 @@ final class ImageBuildBenchmark implements Benchmark {
                 changed[i] = timed(builder, request);
             }
         }
-        Stats f = new Stats(first);
+        // the first run of the process also loads and compiles the image client: reported on its own
+        long[] warmFirst = iterations > 1 ? java.util.Arrays.copyOfRange(first, 1, iterations) : first;
+        Stats f = new Stats(warmFirst);
         Stats u = new Stats(unchanged);
         Stats c = new Stats(changed);
         String note = iterations + " runs, " + size + ", base image on the same registry";
         return List.of(
-                new Measurement("first push (" + size + ", cold caches)", "p50", f.percentileMillis(50), "ms", note),
-                new Measurement("first push (" + size + ", cold caches)", "max", f.percentileMillis(100), "ms", note),
+                new Measurement("first push in a fresh process (" + size + ")", "once", first[0] / 1e6, "ms",
+                        "includes loading the image client"),
+                new Measurement("first push (" + size + ", empty repository, cold layer cache)", "p50",
+                        f.percentileMillis(50), "ms", note),
+                new Measurement("first push (" + size + ", empty repository, cold layer cache)", "max",
+                        f.percentileMillis(100), "ms", note),
                 new Measurement("re-push unchanged", "p50", u.percentileMillis(50), "ms", note),
                 new Measurement("re-push unchanged", "max", u.percentileMillis(100), "ms", note),
                 new Measurement("push changed jar", "p50", c.percentileMillis(50), "ms", note),

@@ -16,7 +16,8 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The daemonless image build options, shared by {@code build-image} and {@code sticky-deploy} (as a picocli mixin).
+ * The daemonless image build options, shared by {@code build-image} and {@code sticky-deploy} (as a picocli mixin;
+ * names that a deploy command also has, such as {@code --port} and {@code --env}, carry an image prefix here).
  * Passwords and tokens come from files or environment variables, never from arguments.
  */
 public final class ImageBuildOptions {
@@ -63,13 +64,14 @@ public final class ImageBuildOptions {
                     + "for a war or directory).")
     String entrypoint;
 
-    @Option(names = "--port", split = ",", paramLabel = "PORT", description = "Exposed port(s).")
+    @Option(names = "--expose", split = ",", paramLabel = "PORT", description = "Port(s) the image exposes.")
     List<Integer> ports = List.of();
 
-    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment variable(s) of the image.")
+    @Option(names = "--image-env", paramLabel = "NAME=VALUE",
+            description = "Environment variable(s) baked into the image (no secrets: they end up in the image).")
     Map<String, String> environment = new LinkedHashMap<>();
 
-    @Option(names = "--label", paramLabel = "NAME=VALUE", description = "Image label(s).")
+    @Option(names = "--image-label", paramLabel = "NAME=VALUE", description = "Image label(s).")
     Map<String, String> labels = new LinkedHashMap<>();
 
     @Option(names = "--destination", paramLabel = "PATH",

@@ -61,7 +61,7 @@ class BuildImageCommandTest {
     void printsTheDigestReferenceAsJson() throws Exception {
         CliRunner.Run run = CliRunner.run("build-image", "--artifact", jar.toString(), "--from", base.tagReference(),
                 "--to", registry.image("apps/cli", "1"), "--insecure", "--username", "ci",
-                "--password-file", passwordFile.toString(), "--port", "8080", "--output", "json");
+                "--password-file", passwordFile.toString(), "--expose", "8080", "--image-env", "MODE=prod", "--output", "json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = Json.mapper().readTree(run.out());
@@ -69,6 +69,10 @@ class BuildImageCommandTest {
         assertThat(result.path("digest").asText()).isEqualTo(digest);
         assertThat(result.path("reference").asText()).isEqualTo(registry.host() + "/apps/cli@" + digest);
         assertThat(run.err()).contains("[plan] build").doesNotContain("registry-Pass1");
+        JsonNode config = registry.api().config("apps/cli", registry.api().manifest("apps/cli", "1").orElseThrow())
+                .path("config");
+        assertThat(config.path("ExposedPorts").has("8080/tcp")).isTrue();
+        assertThat(config.path("Env").toString()).contains("MODE=prod");
     }
 
     @Test

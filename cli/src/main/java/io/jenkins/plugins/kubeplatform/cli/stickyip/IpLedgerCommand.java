@@ -1,0 +1,177 @@
+package io.jenkins.plugins.kubeplatform.cli.stickyip;
+
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.LedgerOverview;
+import io.jenkins.plugins.kubeplatform.stickyip.PodAdopter;
+import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
+import io.jenkins.plugins.kubeplatform.stickyip.ReservationCollector;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubeplatform ip-ledger}: inspect and maintain the reservation ledger. */
+@Command(name = "ip-ledger", mixinStandardHelpOptions = true,
+        description = "Inspect and maintain the IP reservation ledger in --state-dir.",
+        subcommands = {IpLedgerCommand.ListCommand.class, IpLedgerCommand.ReleaseCommand.class,
+                IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class})
+public final class IpLedgerCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc or sync");
+    }
+
+    static IpReservationLedger ledger(CliContext context) {
+        return IpReservationLedger.open(context.stateDir(), Clock.systemUTC());
+    }
+
+    static Map<String, Object> json(Reservation r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("identity", r.identity());
+        m.put("pool", r.pool());
+        m.put("ip", r.ip());
+        m.put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("node", r.node());
+        m.put("idleSince", r.idleSince() == null ? null : r.idleSince().toString());
+        m.put("owner", r.owner());
+        m.put("created", r.created().toString());
+        return m;
+    }
+
+    /** {@code ip-ledger list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List reservations and pool usage.")
+    static final class ListCommand implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--pool", description = "Only this pool.")
+        String pool;
+
+        @Option(names = "--namespace", description = "Only identities in this namespace.")
+        String namespace;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                Map<String, IpPool> pools = StickyIpConfig.pools(context.config());
+                LedgerOverview overview = LedgerOverview.of(ledger(context), pools,
+                        new LedgerOverview.Filter(Optional.ofNullable(pool), Optional.ofNullable(namespace), Optional.empty()));
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("reservations", overview.reservations().stream().map(IpLedgerCommand::json).toList());
+                result.put("pools", overview.pools().stream().map(p -> Map.of("name", p.name(), "size", p.size(),
+                        "reserved", p.reserved(), "free", p.free())).toList());
+                context.result(result, out -> {
+                    overview.pools().forEach(p -> out.println("pool " + p.name() + ": " + p.reserved() + " reserved, "
+                            + p.free() + " free of " + p.size()));
+                    for (Reservation r : overview.reservations()) {
+                        out.printf("%-40s %-15s %-8s %-7s %-12s %s%n", r.identity(), r.ip(), r.pool(),
+                                r.state().name().toLowerCase(java.util.Locale.ROOT), r.node() == null ? "-" : r.node(),
+                                r.isIdle() ? "idle since " + r.idleSince() : r.owner());
+                    }
+                });
+                return 0;
+            }
+        }
+    }
+
+    /** {@code ip-ledger release}. */
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Release one reservation (only if it still holds the given address).")
+    static final class ReleaseCommand implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--identity", required = true, description = "Identity, e.g. shop/web-2 or adopted:ns/pod.")
+        String identity;
+
+        @Option(names = "--ip", description = "Release only if the identity still holds this address.")
+        String ip;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                IpReservationLedger ledger = ledger(context);
+                Reservation current = ledger.get(identity).orElseThrow(() -> new InvalidInputException("--identity",
+                        "names no reservation; see ip-ledger list"));
+                if (ip != null && !ip.equals(current.ip())) {
+                    throw new InvalidInputException("--ip", identity + " holds " + current.ip() + ", not " + ip
+                            + "; nothing was released");
+                }
+                if (!ledger.release(current)) {
+                    throw new OperationFailedException(identity + " changed while being released; run the command again");
+                }
+                context.progress().step("released " + current.ip() + " of " + identity);
+                context.result(Map.of("released", json(current)), out -> out.println("Released " + current.ip()
+                        + " of " + identity));
+                return 0;
+            }
+        }
+    }
+
+    /** {@code ip-ledger gc}. */
+    @Command(name = "gc", mixinStandardHelpOptions = true,
+            description = "Release idle reservations older than their pool's reclaimAfter (never while the pod is "
+                    + "Terminating or its node NotReady).")
+    static final class GcCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                ReservationCollector.Report report = ReservationCollector.create(context.client(), ApiRetry.defaults(),
+                        ledger(context), StickyIpConfig.pools(context.config()), Clock.systemUTC())
+                        .collect(context.progress());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("released", report.released().stream().map(IpLedgerCommand::json).toList());
+                result.put("held", report.held().stream().map(h -> Map.of("identity", h.reservation().identity(),
+                        "ip", h.reservation().ip(), "reason", h.reason())).toList());
+                context.result(result, out -> out.println("Released " + report.released().size() + ", held "
+                        + report.held().size()));
+                return 0;
+            }
+        }
+    }
+
+    /** {@code ip-ledger sync}. */
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = "Adopt pods in pool ranges that the ledger does not know; record nodes of known identities.")
+    static final class SyncCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                PodAdopter.Report report = new PodAdopter(context.client(), ApiRetry.defaults(), ledger(context),
+                        StickyIpConfig.pools(context.config()), Clock.systemUTC()).sync(context.progress());
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("adopted", report.adopted().stream().map(IpLedgerCommand::json).toList());
+                result.put("moved", report.moved().stream().map(IpLedgerCommand::json).toList());
+                result.put("idled", report.idled().stream().map(IpLedgerCommand::json).toList());
+                result.put("conflicts", List.copyOf(report.conflicts()));
+                context.result(result, out -> out.println("Adopted " + report.adopted().size() + ", moved "
+                        + report.moved().size() + ", idled " + report.idled().size() + ", conflicts "
+                        + report.conflicts().size()));
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.jenkins.plugins.kubeplatform.cli.stickyip;
+
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
+import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubeplatform sticky-deploy}: deploy with pinned pod IPs (the {@code stickyIpDeploy} step). */
+@Command(name = "sticky-deploy", mixinStandardHelpOptions = true,
+        description = "Deploy an app so that every replica keeps its pod IP across restarts, reschedules and redeploys.")
+public final class StickyDeployCommand implements Callable<Integer> {
+
+    @Option(names = "--namespace", required = true, description = "Namespace of the app.")
+    String namespace;
+
+    @Option(names = "--name", required = true, description = "App name: workloads are NAME-0..N-1, the Service is NAME.")
+    String name;
+
+    @Option(names = "--image", required = true, description = "Image to run (a digest reference pins one exact image).")
+    String image;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Number of replica identities. Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
+    @Option(names = "--port", required = true, description = "Container port, also the Service port.")
+    int port;
+
+    @Option(names = "--pool", defaultValue = "default", description = "IP pool from the configuration. Default: ${DEFAULT-VALUE}.")
+    String pool;
+
+    @Option(names = "--timeout", defaultValue = "5m", description = "Wait per identity for Running+Ready. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the container (repeatable).")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--owner", defaultValue = "cli", description = "Recorded in the ledger as the deployer. Default: ${DEFAULT-VALUE}.")
+    String owner;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (CliContext context = CliContext.of(spec)) {
+            DeployRequest request = new DeployRequest(namespace, name, image, replicas, port, pool, owner,
+                    Require.duration("--timeout", timeout), env);
+            request.validate();
+            var pools = StickyIpConfig.pools(context.config());
+            StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
+                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), ApiRetry.defaults());
+            DeployResult result = deployer.deploy(request, context.progress());
+            context.result(result.toMap(), out -> {
+                out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
+                        + " (service " + result.service() + ", image " + result.image() + ")");
+                for (DeployResult.IdentityResult r : result.identities()) {
+                    out.println("  " + r.identity() + "  " + r.ip() + "  " + r.node() + "  " + r.pod());
+                }
+                result.removed().forEach(r -> out.println("  removed " + r));
+            });
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.NodeState;
+import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Deploys an app so every replica identity keeps its pod IP (SIP-1..SIP-7, SIP-11): observe the cluster, reserve
+ * the addresses in the ledger (durably, before anything is applied), plan, then roll the identities one at a time —
+ * apply one, wait until its pod is Running and Ready with its address, then the next — and finally remove the
+ * identities beyond the replica count. Re-running an unchanged deploy writes nothing to the cluster.
+ *
+ * <p>Entry point for the Jenkins step, the CLI and the demo: {@link #deploy}.
+ */
+public final class StickyIpDeployer {
+
+    private final Map<String, IpPool> pools;
+    private final IpReservationLedger ledger;
+    private final ClusterObserver observer;
+    private final WorkloadApplier applier;
+    private final PodVerifier verifier;
+
+    public StickyIpDeployer(KubernetesClient client, Map<String, IpPool> pools, IpReservationLedger ledger, ApiRetry retry) {
+        this.pools = Map.copyOf(pools);
+        this.ledger = ledger;
+        this.observer = new ClusterObserver(client, retry);
+        this.applier = new WorkloadApplier(client, retry);
+        this.verifier = new PodVerifier(client, retry);
+    }
+
+    /**
+     * Deploys {@code request}. Input errors ({@link InvalidInputException}) and pool exhaustion
+     * ({@link PoolExhaustedException}) are raised before anything in the cluster changes.
+     */
+    public DeployResult deploy(DeployRequest request, Progress progress) {
+        request.validate();
+        IpPool pool = pool(request.pool());
+
+        Map<String, NodeState> nodes = observer.nodes();
+        List<Pod> allPods = observer.allPods();
+        ClusterView view = observer.appView(request, allPods, nodes);
+        DeployPlanner.checkOwnership(request, view);
+
+        List<ReplicaIdentity> identities = IntStream.range(0, request.replicas())
+                .mapToObj(i -> new ReplicaIdentity(request.namespace(), request.name(), i)).toList();
+        Map<String, Reservation> existing = new HashMap<>();
+        List<Reservation> beyond = new ArrayList<>();
+        String prefix = request.namespace() + "/" + request.name() + "-";
+        for (Reservation r : ledger.list()) {
+            Optional<ReplicaIdentity> id = ReplicaIdentity.parse(r.identity());
+            if (id.isPresent() && id.get().namespace().equals(request.namespace()) && id.get().name().equals(request.name())
+                    && r.identity().startsWith(prefix)) {
+                if (id.get().ordinal() < request.replicas()) {
+                    existing.put(r.identity(), r);
+                } else {
+                    beyond.add(r);
+                }
+            }
+        }
+        Set<String> reallocate = DeployPlanner.toReallocate(request, pool, existing, view);
+        List<Reservation> reservations = ledger.reserve(pool, identities, usedByOthers(request, allPods), reallocate,
+                request.owner());
+
+        DeployPlan plan = DeployPlanner.plan(request, pool, reservations, beyond, view);
+        progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
+                + " replica(s), image " + request.image() + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
+
+        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Map<String, String> nodeByIdentity = new LinkedHashMap<>();
+        Optional<String> digest = digestOf(request.image());
+        try {
+            for (DeployPlan.WorkloadAction action : plan.workloads()) {
+                Optional<String> mustCarry = Optional.empty();
+                if (action instanceof DeployPlan.Create c) {
+                    progress.step(c.identity() + ": creating workload with " + c.reservation().ip());
+                    applier.create(c.desired());
+                    mustCarry = Optional.of(c.templateHash());
+                } else if (action instanceof DeployPlan.Replace r) {
+                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.reservation().ip());
+                    applier.replace(r.desired());
+                    mustCarry = Optional.of(r.templateHash());
+                }
+                Pod pod = verifier.awaitReady(action.identity(), action.reservation().ip(), mustCarry, request.timeout(),
+                        progress);
+                String node = pod.getSpec().getNodeName();
+                nodeByIdentity.put(action.identity().key(), node);
+                if (!(action instanceof DeployPlan.Keep)) {
+                    progress.step(action.identity() + ": Running and Ready with " + action.reservation().ip() + " on " + node);
+                }
+                results.add(new DeployResult.IdentityResult(action.identity().key(), action.reservation().ip(), node,
+                        pod.getMetadata().getName()));
+                if (digest.isEmpty()) {
+                    digest = digestOfPod(pod);
+                }
+            }
+        } finally {
+            ledger.recordNodes(nodeByIdentity);
+        }
+
+        if (plan.service() instanceof DeployPlan.CreateService c) {
+            progress.step("service " + request.namespace() + "/" + request.name() + ": creating");
+            applier.createService(c.desired());
+        } else if (plan.service() instanceof DeployPlan.UpdateService u) {
+            progress.step("service " + request.namespace() + "/" + request.name() + ": updating");
+            applier.updateService(u.desired());
+        }
+
+        List<String> removed = new ArrayList<>();
+        for (DeployPlan.Removal removal : plan.removals()) {
+            if (removal.workloadExists()) {
+                progress.step(removal.identity() + ": removing workload (scaled down)");
+                applier.delete(removal.identity());
+                verifier.awaitGone(removal.identity(), request.timeout(), progress);
+            }
+            removal.reservation().ifPresent(r -> {
+                Optional<Reservation> now = ledger.retire(r, removal.keepReservation());
+                progress.step(removal.identity() + ": address " + r.ip() + (now.isPresent()
+                        ? " kept idle (keep-namespace " + request.namespace() + ")" : " released"));
+            });
+            removed.add(removal.identity().key());
+        }
+        return new DeployResult(request.namespace(), request.name(), request.name(), request.image(), digest, pool.name(),
+                results, removed, !plan.writesNothing());
+    }
+
+    private IpPool pool(String name) {
+        IpPool pool = pools.get(name);
+        if (pool == null) {
+            throw new InvalidInputException("pool", "names no configured pool; configured: "
+                    + (pools.isEmpty() ? "none (add a pools section to the configuration)" : String.join(", ", pools.keySet())));
+        }
+        return pool;
+    }
+
+    /** Addresses held by pods other than this app's own: never handed out (SIP-3). */
+    private static Set<Long> usedByOthers(DeployRequest request, List<Pod> allPods) {
+        Set<Long> used = new HashSet<>();
+        for (Pod p : allPods) {
+            if (!ClusterObserver.holdsAddress(p)) {
+                continue;
+            }
+            Map<String, String> labels = p.getMetadata().getLabels();
+            boolean own = request.namespace().equals(p.getMetadata().getNamespace()) && labels != null
+                    && request.name().equals(labels.get(StickyIpLabels.NAME)) && StickyIpLabels.isManaged(labels);
+            if (!own) {
+                Ipv4.parse(p.getStatus().getPodIP()).ifPresent(used::add);
+            }
+        }
+        return used;
+    }
+
+    static Optional<String> digestOf(String image) {
+        int at = image.indexOf("@sha256:");
+        return at < 0 ? Optional.empty() : Optional.of(image.substring(at + 1));
+    }
+
+    private static Optional<String> digestOfPod(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .map(s -> s.getImageID())
+                .filter(id -> id != null && id.contains("sha256:"))
+                .map(id -> id.substring(id.indexOf("sha256:")))
+                .findFirst();
+    }
+
+    /** Default timeout per identity when the caller gives none. */
+    public static Duration defaultTimeout() {
+        return Duration.ofMinutes(5);
+    }
+}

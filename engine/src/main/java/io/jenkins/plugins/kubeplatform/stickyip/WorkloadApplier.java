@@ -1,0 +1,132 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import java.util.HashMap;
+
+/**
+ * Writes desired objects: create, or re-read and update with the live resourceVersion (retrying on 409), keeping
+ * fields the API server owns. Transient errors go through {@link ApiRetry}. The only code of a deploy that changes
+ * the cluster.
+ */
+final class WorkloadApplier {
+
+    private static final int CONFLICT_ATTEMPTS = 5;
+
+    private final KubernetesClient client;
+    private final ApiRetry retry;
+
+    WorkloadApplier(KubernetesClient client, ApiRetry retry) {
+        this.client = client;
+        this.retry = retry;
+    }
+
+    void create(Deployment desired) {
+        String ref = ref(desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+        try {
+            retry.call("create deployment " + ref, () -> client.apps().deployments()
+                    .inNamespace(desired.getMetadata().getNamespace()).resource(desired).create());
+        } catch (KubernetesClientException e) {
+            if (Conflicts.isAlreadyExists(e)) {
+                replace(desired); // created meanwhile by a concurrent run of the same deploy
+                return;
+            }
+            throw failed("create deployment " + ref, e);
+        }
+    }
+
+    /** Replaces labels, annotations and spec; the Recreate strategy stops the old pod before the new one starts. */
+    void replace(Deployment desired) {
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        try {
+            Conflicts.retry("update deployment " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+                Deployment live = retry.call("get deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+                if (live == null) {
+                    return retry.call("create deployment " + ref(ns, name),
+                            () -> client.apps().deployments().inNamespace(ns).resource(desired).create());
+                }
+                live.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
+                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations()));
+                live.setSpec(desired.getSpec());
+                return retry.call("update deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
+            });
+        } catch (KubernetesClientException e) {
+            throw failed("update deployment " + ref(ns, name), e);
+        }
+    }
+
+    void createService(Service desired) {
+        String ns = desired.getMetadata().getNamespace();
+        try {
+            retry.call("create service " + ref(ns, desired.getMetadata().getName()),
+                    () -> client.services().inNamespace(ns).resource(desired).create());
+        } catch (KubernetesClientException e) {
+            if (Conflicts.isAlreadyExists(e)) {
+                updateService(desired);
+                return;
+            }
+            throw failed("create service " + ref(ns, desired.getMetadata().getName()), e);
+        }
+    }
+
+    /** Updates selector, ports, labels and our annotations; keeps the cluster IP and everything else. */
+    void updateService(Service desired) {
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        try {
+            Conflicts.retry("update service " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+                Service live = retry.call("get service " + ref(ns, name),
+                        () -> client.services().inNamespace(ns).withName(name).get());
+                if (live == null) {
+                    return retry.call("create service " + ref(ns, name),
+                            () -> client.services().inNamespace(ns).resource(desired).create());
+                }
+                live.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
+                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations()));
+                live.getSpec().setSelector(desired.getSpec().getSelector());
+                live.getSpec().setPorts(desired.getSpec().getPorts());
+                return retry.call("update service " + ref(ns, name),
+                        () -> client.services().inNamespace(ns).resource(live).update());
+            });
+        } catch (KubernetesClientException e) {
+            throw failed("update service " + ref(ns, name), e);
+        }
+    }
+
+    /** Deletes a workload; NotFound is success. */
+    void delete(ReplicaIdentity identity) {
+        try {
+            retry.call("delete deployment " + identity, () -> client.apps().deployments()
+                    .inNamespace(identity.namespace()).withName(identity.workloadName()).delete());
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isNotFound(e)) {
+                throw failed("delete deployment " + identity, e);
+            }
+        }
+    }
+
+    private static java.util.Map<String, String> merged(java.util.Map<String, String> live, java.util.Map<String, String> ours) {
+        java.util.Map<String, String> result = new HashMap<>(live == null ? java.util.Map.of() : live);
+        result.keySet().removeIf(k -> k.startsWith("kubeplatform.jenkins.io/") && !ours.containsKey(k));
+        result.putAll(ours);
+        return result;
+    }
+
+    private static OperationFailedException failed(String what, KubernetesClientException e) {
+        return new OperationFailedException("Could not " + what + ": " + ApiRetry.serverMessage(e), e);
+    }
+
+    private static String ref(String ns, String name) {
+        return ns + "/" + name;
+    }
+}

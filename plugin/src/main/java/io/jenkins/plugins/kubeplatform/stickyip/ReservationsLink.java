@@ -1,0 +1,80 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.ManagementLink;
+import hudson.security.Permission;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import java.time.Instant;
+import java.util.Optional;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins › Sticky IP reservations: the ledger with filters, releasing one reservation and running GC now.
+ * Everything requires Administer; the changing actions are POST only.
+ */
+@Extension
+public final class ReservationsLink extends ManagementLink {
+
+    @Override
+    public String getIconFileName() {
+        return "notepad.png";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.ReservationsLink_DisplayName();
+    }
+
+    @Override
+    public String getDescription() {
+        return Messages.ReservationsLink_Description();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "sticky-ip-reservations";
+    }
+
+    @Override
+    public Permission getRequiredPermission() {
+        return Jenkins.ADMINISTER;
+    }
+
+    @Override
+    public Category getCategory() {
+        return Category.STATUS;
+    }
+
+    /** The page's data; called from index.jelly with the request's filter parameters. */
+    public ReservationsViewModel view(String pool, String namespace, String text) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return ReservationsViewModel.of(StickyIpLedgers.get(), StickyIpConfiguration.get().validatedPools(), pool,
+                namespace, text, Instant.now());
+    }
+
+    /** Releases one reservation, only if the identity still holds {@code ip}. */
+    @POST
+    public HttpResponse doRelease(@QueryParameter String identity, @QueryParameter String ip) throws AbortException {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        IpReservationLedger ledger = StickyIpLedgers.get();
+        Optional<Reservation> current = ledger.get(identity == null ? "" : identity);
+        if (current.isEmpty() || !current.get().ip().equals(ip) || !ledger.release(current.get())) {
+            throw new AbortException(Messages.ReservationsLink_ReleaseRefused(identity, ip));
+        }
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Runs one adoption pass and one GC sweep now. */
+    @POST
+    public HttpResponse doGc() throws AbortException {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        StickyIpConfiguration config = StickyIpConfiguration.get();
+        StickyIpMaintenance.run(config.getCluster(), config.validatedPools(), Progress.silent());
+        return HttpResponses.redirectToDot();
+    }
+}

@@ -1,0 +1,80 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins › System › Sticky IP pools: the pools {@code stickyIpDeploy} allocates from, and the cluster whose
+ * pods the periodic adoption and garbage collection look at. Configuration as Code:
+ * {@code unclassified: stickyIp: {cluster: ..., pools: [{name: default, ranges: "10.42.200.0/24", ...}]}}.
+ */
+@Extension
+@Symbol("stickyIp")
+public class StickyIpConfiguration extends GlobalConfiguration {
+
+    private List<PoolConfig> pools = new ArrayList<>();
+    private String cluster = "";
+
+    public StickyIpConfiguration() {
+        load();
+    }
+
+    public static StickyIpConfiguration get() {
+        return ExtensionList.lookupSingleton(StickyIpConfiguration.class);
+    }
+
+    public List<PoolConfig> getPools() {
+        return pools;
+    }
+
+    @DataBoundSetter
+    public void setPools(List<PoolConfig> pools) {
+        this.pools = pools == null ? new ArrayList<>() : new ArrayList<>(pools);
+        save();
+    }
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    /** The cluster of the pools, for periodic adoption and GC; blank means the default cluster. */
+    @DataBoundSetter
+    public void setCluster(String cluster) {
+        this.cluster = cluster == null ? "" : cluster.trim();
+        save();
+    }
+
+    /** The validated pools by name; an invalid pool is an input error naming it. */
+    public Map<String, IpPool> validatedPools() {
+        return PoolSettings.toPools(pools.stream().map(PoolConfig::toSettings).toList());
+    }
+
+    /** Checks all pools together (duplicate names, overlapping ranges) when the form is saved. */
+    @POST
+    public FormValidation doCheckPools() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            validatedPools();
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public FormValidation doCheckCluster(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormValidation.ok();
+    }
+}

@@ -1,0 +1,78 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.AbortException;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/** Maps the step to a {@link DeployRequest}, runs {@link StickyIpDeployer}, and returns the result map. */
+final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient StickyIpDeployStep step;
+
+    StickyIpDeployExecution(StickyIpDeployStep step, StepContext context) {
+        super(context);
+        this.step = step;
+    }
+
+    @Override
+    protected Map<String, Object> run() throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        TaskListener listener = getContext().get(TaskListener.class);
+        ClusterConnection connection = JenkinsClusters.connection(step.getCluster(), run);
+        try (KubernetesClient client = KubernetesClients.create(connection)) {
+            DeployRequest request = new DeployRequest(
+                    step.getNamespace().isEmpty() ? connection.namespace() : step.getNamespace(), step.getName(),
+                    image(), step.getReplicas(), step.getPort(), step.getPool(), run.getExternalizableId(),
+                    Require.duration("timeout", step.getTimeout()), step.getEnv());
+            StickyIpDeployer deployer = new StickyIpDeployer(client, StickyIpConfiguration.get().validatedPools(),
+                    StickyIpLedgers.get(), ApiRetry.defaults());
+            DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener));
+            run.addAction(new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines(result)));
+            return result.toMap();
+        } catch (InvalidInputException e) {
+            throw new AbortException(Messages.StickyIpDeployStep_InvalidInput(e.getMessage()));
+        } catch (OperationFailedException | StoreException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /**
+     * The image to deploy. Today the {@code image} parameter (a prebuilt image); a daemonless build that produces a
+     * digest reference plugs in here.
+     */
+    private String image() {
+        if (step.getImage().isEmpty()) {
+            throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0");
+        }
+        return step.getImage();
+    }
+
+    private static List<String> lines(DeployResult result) {
+        List<String> lines = new ArrayList<>();
+        lines.add("service " + result.service() + ", image " + result.image()
+                + result.imageDigest().map(d -> " (" + d + ")").orElse(""));
+        for (DeployResult.IdentityResult r : result.identities()) {
+            lines.add(r.identity() + ": " + r.ip() + " on " + r.node());
+        }
+        result.removed().forEach(r -> lines.add(r + ": removed"));
+        return lines;
+    }
+}

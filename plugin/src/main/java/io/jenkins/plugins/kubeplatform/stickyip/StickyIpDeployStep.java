@@ -1,0 +1,170 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.Extension;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code stickyIpDeploy(name: 'web', image: 'registry/web:1.4', port: 8080, replicas: 3)}: deploys so every replica
+ * keeps its pod IP. Returns a map: identities (identity, ip, node, pod), image, imageDigest, service, pool, changed.
+ */
+public class StickyIpDeployStep extends Step {
+
+    private final String name;
+    private final int port;
+    private String image = "";
+    private String namespace = "";
+    private int replicas = 1;
+    private String pool = "default";
+    private String cluster = "";
+    private String timeout = "5m";
+    private Map<String, String> env = new LinkedHashMap<>();
+
+    @DataBoundConstructor
+    public StickyIpDeployStep(String name, int port) {
+        this.name = name;
+        this.port = port;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** A prebuilt image, e.g. one pushed with docker-workflow; a digest reference pins exactly one image. */
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = image == null ? "" : image.trim();
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    /** Blank: the cluster connection's namespace. */
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = namespace == null ? "" : namespace.trim();
+    }
+
+    public int getReplicas() {
+        return replicas;
+    }
+
+    @DataBoundSetter
+    public void setReplicas(int replicas) {
+        this.replicas = replicas;
+    }
+
+    public String getPool() {
+        return pool;
+    }
+
+    @DataBoundSetter
+    public void setPool(String pool) {
+        this.pool = pool == null || pool.isBlank() ? "default" : pool.trim();
+    }
+
+    public String getCluster() {
+        return cluster;
+    }
+
+    @DataBoundSetter
+    public void setCluster(String cluster) {
+        this.cluster = cluster == null ? "" : cluster.trim();
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(String timeout) {
+        this.timeout = timeout == null || timeout.isBlank() ? "5m" : timeout.trim();
+    }
+
+    public Map<String, String> getEnv() {
+        return env;
+    }
+
+    @DataBoundSetter
+    public void setEnv(Map<String, String> env) {
+        this.env = env == null ? new LinkedHashMap<>() : new LinkedHashMap<>(env);
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new StickyIpDeployExecution(this, context);
+    }
+
+    @Extension
+    @Symbol("stickyIpDeploy")
+    public static final class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "stickyIpDeploy";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.StickyIpDeployStep_DisplayName();
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.READ);
+            try {
+                Require.dnsLabel("name", value);
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.rule());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckPort(@QueryParameter int value) {
+            Jenkins.get().checkPermission(Jenkins.READ);
+            return value >= 1 && value <= 65535 ? FormValidation.ok() : FormValidation.error(Messages.StickyIpDeployStep_BadPort());
+        }
+
+        @POST
+        public ListBoxModel doFillPoolItems() {
+            Jenkins.get().checkPermission(Jenkins.READ);
+            ListBoxModel items = new ListBoxModel();
+            for (PoolConfig p : StickyIpConfiguration.get().getPools()) {
+                items.add(p.getName());
+            }
+            return items;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
+import hudson.model.TaskListener;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Every five minutes: adopt unknown pods in pool ranges and record node changes (SIP-9), then release idle
+ * reservations past their pool's reclaim-after (SIP-8). Runs only when pools are configured.
+ */
+@Extension
+public final class StickyIpMaintenance extends AsyncPeriodicWork {
+
+    public StickyIpMaintenance() {
+        super("Sticky IP adoption and garbage collection");
+    }
+
+    @Override
+    public long getRecurrencePeriod() {
+        return 5 * MIN;
+    }
+
+    @Override
+    protected void execute(TaskListener listener) throws java.io.IOException {
+        StickyIpConfiguration config = StickyIpConfiguration.get();
+        if (config.getPools().isEmpty()) {
+            return;
+        }
+        run(config.getCluster(), config.validatedPools(), Progress.to(listener.getLogger()));
+    }
+
+    /** One adoption pass and one GC sweep; also used by "Run GC now" on the reservations page. */
+    static ReservationCollector.Report run(String cluster, Map<String, IpPool> pools, Progress progress)
+            throws hudson.AbortException {
+        try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster))) {
+            new PodAdopter(client, ApiRetry.defaults(), StickyIpLedgers.get(), pools, Clock.systemUTC()).sync(progress);
+            return ReservationCollector.create(client, ApiRetry.defaults(), StickyIpLedgers.get(), pools, Clock.systemUTC())
+                    .collect(progress);
+        }
+    }
+}
