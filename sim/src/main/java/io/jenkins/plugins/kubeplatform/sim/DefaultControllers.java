@@ -1,5 +1,8 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.jenkins.plugins.kubeplatform.sim.controllers.Kubelet;
+import io.jenkins.plugins.kubeplatform.sim.controllers.NodeLifecycle;
+import io.jenkins.plugins.kubeplatform.sim.controllers.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +14,9 @@ final class DefaultControllers {
 
     static List<SimController> create(SimOptions options) {
         List<SimController> controllers = new ArrayList<>();
+        controllers.add(new Scheduler());
+        controllers.add(new Kubelet());
+        controllers.add(new NodeLifecycle());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());

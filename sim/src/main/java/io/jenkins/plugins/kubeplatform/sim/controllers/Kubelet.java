@@ -1,0 +1,580 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIPBuilder;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Cni;
+import io.jenkins.plugins.kubeplatform.sim.CustomResources;
+import io.jenkins.plugins.kubeplatform.sim.NodeConditions;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The kubelets of all simulated nodes, with the CNI plugin's address management. A pod bound to a Ready node goes
+ * ContainerCreating (sandbox + address) → image pull → Running → Ready, each step after the configured delay
+ * (scaled by speed). No address → the pod stays ContainerCreating with a Warning event and is retried when
+ * addresses are freed or pools change. An image containing {@code fail-pull} goes ErrImagePull then
+ * ImagePullBackOff. A pod is Ready when its containers are (after the readiness delay if it has a readiness
+ * probe), its readiness gates are True, and its node is Ready. Restarted containers come back after the start
+ * delay. Pods with {@link SimAnnotations#RUN_FOR} finish after that long.
+ */
+public final class Kubelet implements SimController {
+
+    private enum Stage { NEW, NETWORK, PULLING, PULL_FAILED, STARTING, RUNNING, DONE }
+
+    private static final class Track {
+        final String uid;
+        final String namespace;
+        final String name;
+        Stage stage = Stage.NEW;
+        boolean probePassed;
+        boolean restartPending;
+        boolean restartDue;
+        boolean completionScheduled;
+        String runningSince;
+        String networkFailure;
+        boolean retryScheduled;
+
+        Track(Pod pod) {
+            this.uid = pod.getMetadata().getUid();
+            this.namespace = pod.getMetadata().getNamespace();
+            this.name = pod.getMetadata().getName();
+        }
+    }
+
+    private SimContext ctx;
+    private Cni cni;
+    private Ipam ipam;
+    private Observed<Pod> pods;
+    private Observed<Node> nodes;
+    private final Map<String, Track> tracks = new HashMap<>();
+
+    @Override
+    public String name() {
+        return "kubelet";
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.cni = ctx.options().cni();
+        this.ipam = new Ipam(cni);
+        CustomResources poolType = cni == Cni.CALICO ? CustomResources.CALICO_IPPOOL : CustomResources.KUBE_OVN_SUBNET;
+        Observed<GenericKubernetesResource>[] pools = new Observed[1];
+        ChangeHandler<GenericKubernetesResource> onPool = new ChangeHandler<>() {
+            @Override
+            public void changed(GenericKubernetesResource pool) {
+                refreshPools(pools[0]);
+            }
+
+            @Override
+            public void deleted(GenericKubernetesResource pool) {
+                refreshPools(pools[0]);
+            }
+        };
+        pools[0] = ctx.observe(ctx.client().genericKubernetesResources(poolType.context()), onPool);
+        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+                for (Pod pod : pods.list(p -> node.getMetadata().getName().equals(p.getSpec().getNodeName()))) {
+                    reconcile(pod);
+                }
+            }
+        });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                reconcile(pod);
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                tracks.remove(pod.getMetadata().getUid());
+                ipam.release(pod.getMetadata().getUid());
+                retryNetwork();
+            }
+        });
+    }
+
+    private void refreshPools(Observed<GenericKubernetesResource> observed) {
+        List<Ipam.Pool> list = new ArrayList<>();
+        for (GenericKubernetesResource r : observed.list()) {
+            Object cidr = cni == Cni.CALICO ? r.get("spec", "cidr") : r.get("spec", "cidrBlock");
+            Object disabled = cni == Cni.CALICO ? r.get("spec", "disabled") : null;
+            if (cidr != null) {
+                try {
+                    list.add(new Ipam.Pool(r.getMetadata().getName(), Cidr.parse(cidr.toString()),
+                            Boolean.TRUE.equals(disabled)));
+                } catch (IllegalArgumentException e) {
+                    // A pool with a malformed CIDR is unusable, as in Calico.
+                }
+            }
+        }
+        list.sort((a, b) -> a.name().compareTo(b.name()));
+        ipam.setPools(list);
+        retryNetwork();
+    }
+
+    private void retryNetwork() {
+        for (Track t : new ArrayList<>(tracks.values())) {
+            if (t.stage == Stage.NETWORK) {
+                current(t).ifPresent(this::reconcile);
+            }
+        }
+    }
+
+    private Optional<Pod> current(Track t) {
+        return pods.get(t.namespace, t.name).filter(p -> t.uid.equals(p.getMetadata().getUid()));
+    }
+
+    private void later(Track t, Duration simulated, Runnable step) {
+        ctx.after(simulated, () -> {
+            if (tracks.get(t.uid) == t) {
+                step.run();
+            }
+        });
+    }
+
+    private void reconcile(Pod pod) {
+        String nodeName = pod.getSpec().getNodeName();
+        if (PodStates.isTerminating(pod) || nodeName == null || nodeName.isEmpty()) {
+            return;
+        }
+        Optional<Node> node = nodes.get(null, nodeName);
+        if (node.isEmpty()) {
+            return;
+        }
+        Track t = tracks.computeIfAbsent(pod.getMetadata().getUid(), uid -> new Track(pod));
+        if (PodStates.isFinished(pod)) {
+            t.stage = Stage.DONE;
+            ipam.release(t.uid);
+            return;
+        }
+        boolean nodeReady = NodeConditions.isReady(node.get());
+        switch (t.stage) {
+            case NEW -> {
+                if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
+                        && pod.getStatus().getPodIP() != null) {
+                    ipam.hold(t.uid, PodStates.ref(pod), pod.getStatus().getPodIP());
+                    t.stage = Stage.RUNNING;
+                    t.probePassed = true;
+                    running(pod, t, nodeReady);
+                } else if (nodeReady) {
+                    t.stage = Stage.NETWORK;
+                    network(pod, t, node.get());
+                }
+            }
+            case NETWORK -> {
+                if (nodeReady) {
+                    network(pod, t, node.get());
+                }
+            }
+            case RUNNING -> running(pod, t, nodeReady);
+            default -> {
+                // waiting for a timer
+            }
+        }
+    }
+
+    private void network(Pod pod, Track t, Node node) {
+        Ipam.Result result = ipam.assign(t.uid, PodStates.ref(pod), pod.getMetadata().getAnnotations());
+        if (result instanceof Ipam.Result.Failed failed) {
+            write(pod, p -> creating(p, node, null, null));
+            if (!failed.message().equals(t.networkFailure)) {
+                t.networkFailure = failed.message();
+                if (cni == Cni.CALICO) {
+                    ctx.events().warning(pod, "FailedCreatePodSandBox", "Failed to create pod sandbox: rpc error: "
+                            + "code = Unknown desc = failed to setup network for sandbox \"" + t.name + "\": "
+                            + failed.message());
+                } else {
+                    ctx.events().warning(pod, "AcquireAddressFailed", failed.message());
+                }
+            }
+            if (!t.retryScheduled) {
+                t.retryScheduled = true;
+                later(t, Duration.ofSeconds(10), () -> {
+                    t.retryScheduled = false;
+                    current(t).ifPresent(this::reconcile);
+                });
+            }
+            return;
+        }
+        Ipam.Result.Assigned assigned = (Ipam.Result.Assigned) result;
+        t.networkFailure = null;
+        t.stage = Stage.PULLING;
+        write(pod, p -> creating(p, node, assigned.ip(), assigned.pool()));
+        later(t, ctx.options().imagePullDelay(), () -> pulled(t));
+    }
+
+    private boolean creating(Pod p, Node node, String ip, Ipam.Pool pool) {
+        PodStatus s = status(p);
+        boolean changed = false;
+        String hostIp = internalIp(node);
+        if (!Objects.equals(s.getHostIP(), hostIp)) {
+            s.setHostIP(hostIp);
+            s.setHostIPs(List.of(new io.fabric8.kubernetes.api.model.HostIPBuilder().withIp(hostIp).build()));
+            changed = true;
+        }
+        if (s.getStartTime() == null) {
+            s.setStartTime(now());
+            changed = true;
+        }
+        if (!"Pending".equals(s.getPhase())) {
+            s.setPhase("Pending");
+            changed = true;
+        }
+        if (ip != null && !ip.equals(s.getPodIP())) {
+            s.setPodIP(ip);
+            s.setPodIPs(List.of(new PodIPBuilder().withIp(ip).build()));
+            Map<String, String> ann = new LinkedHashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
+                    : p.getMetadata().getAnnotations());
+            if (cni == Cni.CALICO) {
+                ann.put("cni.projectcalico.org/podIP", ip + "/32");
+                ann.put("cni.projectcalico.org/podIPs", ip + "/32");
+            } else {
+                ann.put("ovn.kubernetes.io/allocated", "true");
+                ann.putIfAbsent(Cni.KUBE_OVN.ipAnnotation(), ip);
+                if (pool != null) {
+                    ann.put("ovn.kubernetes.io/cidr", pool.cidr().toString());
+                    ann.put(Ipam.OVN_LOGICAL_SWITCH, pool.name());
+                }
+            }
+            p.getMetadata().setAnnotations(ann);
+            changed = true;
+        }
+        if (s.getContainerStatuses() == null || s.getContainerStatuses().isEmpty()) {
+            List<ContainerStatus> statuses = new ArrayList<>();
+            for (Container c : p.getSpec().getContainers()) {
+                statuses.add(new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                        .withImageID("").withReady(false).withStarted(false).withRestartCount(0)
+                        .withState(waiting("ContainerCreating", null)).build());
+            }
+            s.setContainerStatuses(statuses);
+            changed = true;
+        }
+        changed |= setConditions(p, Map.of("PodScheduled", "True", "PodReadyToStartContainers", ip != null ? "True"
+                : "False", "Initialized", "True", "ContainersReady", "False", "Ready", "False"), "ContainersNotReady",
+                unreadyMessage(p));
+        return changed;
+    }
+
+    private void pulled(Track t) {
+        Optional<Pod> pod = current(t);
+        if (pod.isEmpty() || t.stage != Stage.PULLING) {
+            return;
+        }
+        List<String> failing = new ArrayList<>();
+        for (Container c : pod.get().getSpec().getContainers()) {
+            if (c.getImage() != null && c.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER)) {
+                failing.add(c.getImage());
+            }
+        }
+        if (failing.isEmpty()) {
+            t.stage = Stage.STARTING;
+            later(t, ctx.options().containerStartDelay(), () -> started(t));
+            return;
+        }
+        t.stage = Stage.PULL_FAILED;
+        for (String image : failing) {
+            ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + image + "\": " + pullError(image));
+            ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+        }
+        write(pod.get(), p -> setWaiting(p, "ErrImagePull", true));
+        later(t, ctx.options().imagePullDelay(), () -> current(t).ifPresent(p -> {
+            for (String image : failing) {
+                ctx.events().warning(p, "BackOff", "Back-off pulling image \"" + image + "\"");
+            }
+            ctx.events().warning(p, "Failed", "Error: ImagePullBackOff");
+            write(p, q -> setWaiting(q, "ImagePullBackOff", true));
+        }));
+    }
+
+    private static String pullError(String image) {
+        return "rpc error: code = NotFound desc = failed to pull and unpack image \"" + image
+                + "\": failed to resolve reference \"" + image + "\": not found";
+    }
+
+    private boolean setWaiting(Pod p, String reason, boolean onlyFailing) {
+        boolean changed = false;
+        for (ContainerStatus cs : status(p).getContainerStatuses()) {
+            if (onlyFailing && (cs.getImage() == null || !cs.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER))) {
+                continue;
+            }
+            String message = reason.equals("ErrImagePull") ? pullError(cs.getImage())
+                    : "Back-off pulling image \"" + cs.getImage() + "\"";
+            ContainerState state = waiting(reason, message);
+            if (!state.equals(cs.getState())) {
+                cs.setState(state);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private void started(Track t) {
+        Optional<Pod> pod = current(t);
+        if (pod.isEmpty() || t.stage != Stage.STARTING) {
+            return;
+        }
+        t.stage = Stage.RUNNING;
+        t.runningSince = now();
+        t.probePassed = !hasReadinessProbe(pod.get());
+        if (!t.probePassed) {
+            scheduleProbe(t, pod.get());
+        }
+        scheduleCompletion(t, pod.get());
+        nodes.get(null, pod.get().getSpec().getNodeName())
+                .ifPresent(n -> running(pod.get(), t, NodeConditions.isReady(n)));
+    }
+
+    private void scheduleProbe(Track t, Pod pod) {
+        Duration delay = ctx.options().readinessDelay();
+        for (Container c : pod.getSpec().getContainers()) {
+            if (c.getReadinessProbe() != null && c.getReadinessProbe().getInitialDelaySeconds() != null) {
+                delay = delay.plusSeconds(c.getReadinessProbe().getInitialDelaySeconds());
+            }
+        }
+        later(t, delay, () -> {
+            t.probePassed = true;
+            current(t).ifPresent(this::reconcile);
+        });
+    }
+
+    private void scheduleCompletion(Track t, Pod pod) {
+        String restartPolicy = pod.getSpec().getRestartPolicy();
+        Map<String, String> ann = pod.getMetadata().getAnnotations() == null ? Map.of() : pod.getMetadata().getAnnotations();
+        Optional<Duration> runFor = Durations.parse(ann.get(SimAnnotations.RUN_FOR));
+        if (t.completionScheduled || runFor.isEmpty() || restartPolicy == null || restartPolicy.equals("Always")) {
+            return;
+        }
+        t.completionScheduled = true;
+        int exitCode;
+        try {
+            exitCode = Integer.parseInt(ann.getOrDefault(SimAnnotations.EXIT_CODE, "0").trim());
+        } catch (NumberFormatException e) {
+            exitCode = 1;
+        }
+        int code = exitCode;
+        later(t, runFor.get(), () -> current(t).ifPresent(p -> finish(t, p, code)));
+    }
+
+    private void finish(Track t, Pod pod, int exitCode) {
+        t.stage = Stage.DONE;
+        String now = now();
+        write(pod, p -> {
+            PodStatus s = status(p);
+            s.setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+                String started = cs.getState() != null && cs.getState().getRunning() != null
+                        ? cs.getState().getRunning().getStartedAt() : t.runningSince;
+                cs.setState(new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode)
+                        .withReason(exitCode == 0 ? "Completed" : "Error").withStartedAt(started).withFinishedAt(now)
+                        .endTerminated().build());
+                cs.setReady(false);
+                cs.setStarted(false);
+            }
+            setConditions(p, Map.of("ContainersReady", "False", "Ready", "False", "PodReadyToStartContainers",
+                    "False"), "PodCompleted", null);
+            return true;
+        });
+        ipam.release(t.uid);
+        retryNetwork();
+    }
+
+    private void running(Pod pod, Track t, boolean nodeReady) {
+        boolean crashed = false;
+        if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
+            for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
+                crashed |= cs.getState() != null && cs.getState().getTerminated() != null;
+            }
+        }
+        if (crashed && !t.restartPending && !t.restartDue && !"Never".equals(pod.getSpec().getRestartPolicy())) {
+            t.restartPending = true;
+            t.probePassed = !hasReadinessProbe(pod);
+            later(t, ctx.options().containerStartDelay(), () -> {
+                t.restartPending = false;
+                t.restartDue = true;
+                current(t).ifPresent(p -> {
+                    if (!t.probePassed) {
+                        scheduleProbe(t, p);
+                    }
+                    reconcile(p);
+                });
+            });
+        }
+        boolean restartNow = t.restartDue;
+        Optional<Pod> written = write(pod, p -> runningStatus(p, t, nodeReady, restartNow));
+        if (restartNow && written.isPresent()) {
+            t.restartDue = false;
+        }
+    }
+
+    private boolean runningStatus(Pod p, Track t, boolean nodeReady, boolean restartNow) {
+        PodStatus s = status(p);
+        boolean changed = false;
+        if (!"Running".equals(s.getPhase())) {
+            s.setPhase("Running");
+            changed = true;
+        }
+        Map<String, ContainerStatus> existing = new HashMap<>();
+        if (s.getContainerStatuses() != null) {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+                existing.put(cs.getName(), cs);
+            }
+        }
+        List<ContainerStatus> statuses = new ArrayList<>();
+        boolean allReady = true;
+        for (Container c : p.getSpec().getContainers()) {
+            ContainerStatus old = existing.get(c.getName());
+            ContainerStatus cs = old == null ? new ContainerStatusBuilder().withName(c.getName()).withRestartCount(0)
+                    .build() : old;
+            boolean terminated = cs.getState() != null && cs.getState().getTerminated() != null;
+            boolean isRunning = cs.getState() != null && cs.getState().getRunning() != null;
+            if ((terminated && restartNow) || (!terminated && !isRunning)) {
+                cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+                cs.setContainerID("containerd://" + Long.toHexString(Objects.hash(t.uid, c.getName(), now()))
+                        + "sim");
+                changed = true;
+                terminated = false;
+            }
+            boolean ready = !terminated && t.probePassed;
+            if (!Objects.equals(cs.getReady(), ready)) {
+                cs.setReady(ready);
+                changed = true;
+            }
+            if (!Objects.equals(cs.getStarted(), !terminated)) {
+                cs.setStarted(!terminated);
+                changed = true;
+            }
+            if (!Objects.equals(cs.getImage(), c.getImage())) {
+                cs.setImage(c.getImage());
+                cs.setImageID(c.getImage() + "@sha256:" + "0".repeat(64));
+                changed = true;
+            }
+            allReady &= ready;
+            statuses.add(cs);
+        }
+        s.setContainerStatuses(statuses);
+        boolean gates = gatesPassed(p);
+        boolean ready = allReady && gates && nodeReady;
+        String reason = !allReady ? "ContainersNotReady" : !gates ? "ReadinessGatesNotReady" : null;
+        changed |= setConditions(p, Map.of("PodScheduled", "True", "PodReadyToStartContainers", "True",
+                "Initialized", "True", "ContainersReady", allReady ? "True" : "False", "Ready", ready ? "True" : "False"),
+                reason, !allReady ? unreadyMessage(p) : !gates ? "the status of pod readiness gates is not \"True\"" : null);
+        return changed;
+    }
+
+    private static boolean gatesPassed(Pod p) {
+        if (p.getSpec().getReadinessGates() == null) {
+            return true;
+        }
+        for (PodReadinessGate gate : p.getSpec().getReadinessGates()) {
+            if (!PodStates.condition(p, gate.getConditionType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String unreadyMessage(Pod p) {
+        List<String> names = new ArrayList<>();
+        for (Container c : p.getSpec().getContainers()) {
+            names.add(c.getName());
+        }
+        return "containers with unready status: " + names;
+    }
+
+    /** Sets the managed conditions; others (e.g. readiness gate conditions set by users) are kept. */
+    private boolean setConditions(Pod p, Map<String, String> wanted, String reason, String message) {
+        PodStatus s = status(p);
+        List<PodCondition> conditions = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+        boolean changed = false;
+        for (String type : List.of("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady",
+                "PodScheduled")) {
+            String value = wanted.get(type);
+            if (value == null) {
+                continue;
+            }
+            PodCondition c = conditions.stream().filter(x -> type.equals(x.getType())).findFirst().orElse(null);
+            boolean notReadyType = type.equals("Ready") || type.equals("ContainersReady");
+            String r = value.equals("False") && notReadyType ? reason : null;
+            String m = value.equals("False") && notReadyType ? message : null;
+            if (c == null) {
+                conditions.add(new PodConditionBuilder().withType(type).withStatus(value).withReason(r).withMessage(m)
+                        .withLastTransitionTime(now()).build());
+                changed = true;
+            } else if (!value.equals(c.getStatus()) || !Objects.equals(r, c.getReason())
+                    || !Objects.equals(m, c.getMessage())) {
+                if (!value.equals(c.getStatus())) {
+                    c.setLastTransitionTime(now());
+                }
+                c.setStatus(value);
+                c.setReason(r);
+                c.setMessage(m);
+                changed = true;
+            }
+        }
+        s.setConditions(conditions);
+        return changed;
+    }
+
+    private Optional<Pod> write(Pod pod, java.util.function.Predicate<Pod> change) {
+        Optional<Pod> written = Writes.update(ctx.client(), pods.get(pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName()).filter(p -> Objects.equals(p.getMetadata().getUid(),
+                        pod.getMetadata().getUid())).orElse(pod), change);
+        written.ifPresent(pods::put);
+        return written;
+    }
+
+    private static PodStatus status(Pod p) {
+        if (p.getStatus() == null) {
+            p.setStatus(new PodStatus());
+        }
+        return p.getStatus();
+    }
+
+    private static ContainerState waiting(String reason, String message) {
+        return new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build();
+    }
+
+    private static boolean hasReadinessProbe(Pod pod) {
+        return pod.getSpec().getContainers().stream().anyMatch(c -> c.getReadinessProbe() != null);
+    }
+
+    private static String internalIp(Node node) {
+        if (node.getStatus() != null && node.getStatus().getAddresses() != null) {
+            for (NodeAddress a : node.getStatus().getAddresses()) {
+                if ("InternalIP".equals(a.getType())) {
+                    return a.getAddress();
+                }
+            }
+        }
+        return null;
+    }
+
+    private String now() {
+        return ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,316 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The default scheduler's filters and a simple score: spec.unschedulable, nodeSelector, required node affinity
+ * (nodeSelectorTerms ORed, expressions ANDed, matchFields on metadata.name), NoSchedule/NoExecute taints, cpu,
+ * memory and pod-count fit; among feasible nodes the highest preferred-affinity weight wins, then fewer untolerated
+ * PreferNoSchedule taints, then the least requested cpu, then the name. A pod that fits nowhere gets
+ * PodScheduled=False/Unschedulable and a {@code FailedScheduling} Warning event, and is retried whenever nodes or
+ * pods change.
+ */
+public final class Scheduler implements SimController {
+
+    static final String DEFAULT_SCHEDULER = "default-scheduler";
+    private static final Taint UNSCHEDULABLE_TAINT = new TaintBuilder().withKey("node.kubernetes.io/unschedulable")
+            .withEffect("NoSchedule").build();
+
+    private SimContext ctx;
+    private Observed<Pod> pods;
+    private Observed<Node> nodes;
+    private final Map<String, String> lastFailure = new HashMap<>();
+    private boolean retryQueued;
+
+    @Override
+    public String name() {
+        return "scheduler";
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+                retryPending();
+            }
+
+            @Override
+            public void deleted(Node node) {
+                retryPending();
+            }
+        });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                if (isPending(pod)) {
+                    schedule(pod);
+                } else if (PodStates.isFinished(pod)) {
+                    retryPending();
+                }
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                lastFailure.remove(pod.getMetadata().getUid());
+                retryPending();
+            }
+        });
+    }
+
+    private static boolean isPending(Pod pod) {
+        String scheduler = pod.getSpec().getSchedulerName();
+        return (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty())
+                && !PodStates.isTerminating(pod) && !PodStates.isFinished(pod)
+                && (scheduler == null || scheduler.isEmpty() || scheduler.equals(DEFAULT_SCHEDULER));
+    }
+
+    private void retryPending() {
+        if (retryQueued) {
+            return;
+        }
+        retryQueued = true;
+        ctx.run(() -> {
+            retryQueued = false;
+            List<Pod> pending = pods.list(Scheduler::isPending);
+            pending.sort(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
+                    : p.getMetadata().getCreationTimestamp()));
+            for (Pod pod : pending) {
+                schedule(pod);
+            }
+        });
+    }
+
+    private void schedule(Pod pod) {
+        Decision decision = decide(pod, nodes.list(), pods.list());
+        if (decision.node().isPresent()) {
+            String node = decision.node().get();
+            Optional<Pod> bound = Writes.update(ctx.client(), pod, p -> {
+                if (!isPending(p)) {
+                    return false;
+                }
+                p.getSpec().setNodeName(node);
+                setScheduled(p, "True", null, null);
+                return true;
+            });
+            bound.ifPresent(p -> {
+                pods.put(p);
+                lastFailure.remove(p.getMetadata().getUid());
+                ctx.events().normal(p, "Scheduled", "Successfully assigned " + PodStates.ref(p) + " to " + node);
+            });
+            return;
+        }
+        String message = decision.failure();
+        if (message.equals(lastFailure.get(pod.getMetadata().getUid()))) {
+            return;
+        }
+        lastFailure.put(pod.getMetadata().getUid(), message);
+        Writes.update(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
+                .ifPresent(pods::put);
+        ctx.events().warning(pod, "FailedScheduling", message);
+    }
+
+    private boolean setScheduled(Pod p, String status, String reason, String message) {
+        if (p.getStatus() == null) {
+            p.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+        }
+        if (p.getStatus().getPhase() == null) {
+            p.getStatus().setPhase("Pending");
+        }
+        List<PodCondition> conditions = p.getStatus().getConditions() == null ? new ArrayList<>()
+                : new ArrayList<>(p.getStatus().getConditions());
+        conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
+        conditions.add(0, new PodConditionBuilder().withType("PodScheduled").withStatus(status).withReason(reason)
+                .withMessage(message).withLastTransitionTime(ctx.clock().instant().toString()).build());
+        p.getStatus().setConditions(conditions);
+        return true;
+    }
+
+    /** Where a pod goes, or why it cannot go anywhere. */
+    record Decision(Optional<String> node, String failure) {
+    }
+
+    /** The scheduling decision for one pod given all nodes and pods (pure). */
+    static Decision decide(Pod pod, List<Node> nodes, List<Pod> allPods) {
+        Map<String, Integer> reasons = new TreeMap<>();
+        Node best = null;
+        long[] bestScore = null;
+        for (Node node : nodes) {
+            Optional<String> reject = filter(pod, node, allPods);
+            if (reject.isPresent()) {
+                reasons.merge(reject.get(), 1, Integer::sum);
+                continue;
+            }
+            long[] score = score(pod, node, allPods);
+            if (best == null || compare(score, bestScore) > 0
+                    || (compare(score, bestScore) == 0 && node.getMetadata().getName().compareTo(
+                            best.getMetadata().getName()) < 0)) {
+                best = node;
+                bestScore = score;
+            }
+        }
+        if (best != null) {
+            return new Decision(Optional.of(best.getMetadata().getName()), "");
+        }
+        StringBuilder msg = new StringBuilder("0/" + nodes.size() + " nodes are available");
+        if (!reasons.isEmpty()) {
+            msg.append(": ");
+            List<String> parts = new ArrayList<>();
+            reasons.forEach((reason, count) -> parts.add(count + " " + reason));
+            msg.append(String.join(", ", parts));
+        }
+        msg.append(". preemption: 0/").append(nodes.size())
+                .append(" nodes are available: ").append(nodes.size())
+                .append(" Preemption is not helpful for scheduling.");
+        return new Decision(Optional.empty(), msg.toString());
+    }
+
+    private static int compare(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            int c = Long.compare(a[i], b[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    /** Empty if the pod may run on the node, else the scheduler's reason phrase. */
+    static Optional<String> filter(Pod pod, Node node, List<Pod> allPods) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        if (Boolean.TRUE.equals(node.getSpec().getUnschedulable()) && !Tolerations.tolerated(pod, UNSCHEDULABLE_TAINT)) {
+            return Optional.of("node(s) were unschedulable");
+        }
+        Map<String, String> selector = pod.getSpec().getNodeSelector();
+        if (selector != null) {
+            for (var e : selector.entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return Optional.of("node(s) didn't match Pod's node affinity/selector");
+                }
+            }
+        }
+        List<NodeSelectorTerm> required = requiredTerms(pod);
+        if (!required.isEmpty() && required.stream().noneMatch(t -> termMatches(t, node))) {
+            return Optional.of("node(s) didn't match Pod's node affinity/selector");
+        }
+        if (node.getSpec().getTaints() != null) {
+            for (Taint taint : node.getSpec().getTaints()) {
+                boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
+                if (hard && !Tolerations.tolerated(pod, taint)) {
+                    return Optional.of("node(s) had untolerated taint {" + taint.getKey()
+                            + (taint.getValue() == null || taint.getValue().isEmpty() ? "" : ": " + taint.getValue())
+                            + "}");
+                }
+            }
+        }
+        BigDecimal[] want = Resources.requests(pod);
+        BigDecimal cpu = BigDecimal.ZERO;
+        BigDecimal mem = BigDecimal.ZERO;
+        int count = 0;
+        for (Pod p : allPods) {
+            if (node.getMetadata().getName().equals(p.getSpec().getNodeName()) && !PodStates.isFinished(p)
+                    && !p.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                BigDecimal[] r = Resources.requests(p);
+                cpu = cpu.add(r[0]);
+                mem = mem.add(r[1]);
+                count++;
+            }
+        }
+        BigDecimal maxPods = Resources.allocatable(node, "pods");
+        if (maxPods.signum() > 0 && BigDecimal.valueOf(count + 1L).compareTo(maxPods) > 0) {
+            return Optional.of("Too many pods");
+        }
+        if (want[0].signum() > 0 && cpu.add(want[0]).compareTo(Resources.allocatable(node, "cpu")) > 0) {
+            return Optional.of("Insufficient cpu");
+        }
+        if (want[1].signum() > 0 && mem.add(want[1]).compareTo(Resources.allocatable(node, "memory")) > 0) {
+            return Optional.of("Insufficient memory");
+        }
+        return Optional.empty();
+    }
+
+    private static List<NodeSelectorTerm> requiredTerms(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity == null || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return List.of();
+        }
+        var terms = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        return terms == null ? List.of() : terms;
+    }
+
+    /** One term: all matchExpressions (labels) and matchFields (metadata.name) must hold; an empty term matches nothing. */
+    static boolean termMatches(NodeSelectorTerm term, Node node) {
+        List<NodeSelectorRequirement> exprs = term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
+        List<NodeSelectorRequirement> fields = term.getMatchFields() == null ? List.of() : term.getMatchFields();
+        if (exprs.isEmpty() && fields.isEmpty()) {
+            return false;
+        }
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        for (NodeSelectorRequirement r : exprs) {
+            if (!Selectors.matches(r.getKey(), r.getOperator(), r.getValues(), labels)) {
+                return false;
+            }
+        }
+        for (NodeSelectorRequirement r : fields) {
+            if (!Selectors.matches(r.getKey(), r.getOperator(), r.getValues(),
+                    Map.of("metadata.name", node.getMetadata().getName()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long[] score(Pod pod, Node node, List<Pod> allPods) {
+        long preferred = 0;
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity != null && affinity.getNodeAffinity() != null
+                && affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+            for (PreferredSchedulingTerm t : affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()) {
+                if (t.getPreference() != null && termMatches(t.getPreference(), node)) {
+                    preferred += t.getWeight() == null ? 0 : t.getWeight();
+                }
+            }
+        }
+        long softTaints = 0;
+        if (node.getSpec().getTaints() != null) {
+            for (Taint taint : node.getSpec().getTaints()) {
+                if ("PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.tolerated(pod, taint)) {
+                    softTaints++;
+                }
+            }
+        }
+        BigDecimal used = BigDecimal.ZERO;
+        long count = 0;
+        for (Pod p : allPods) {
+            if (node.getMetadata().getName().equals(p.getSpec().getNodeName()) && !PodStates.isFinished(p)) {
+                used = used.add(Resources.requests(p)[0]);
+                count++;
+            }
+        }
+        BigDecimal alloc = Resources.allocatable(node, "cpu");
+        long freeMilli = alloc.subtract(used).movePointRight(3).longValue();
+        return new long[] {preferred, -softTaints, freeMilli, -count};
+    }
+}

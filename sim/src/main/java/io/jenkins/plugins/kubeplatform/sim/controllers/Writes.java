@@ -1,0 +1,58 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Read-modify-write with optimistic concurrency, as controllers do it: change a copy, {@code update} with the
+ * resourceVersion it was read at, and on 409 re-read and try again. Several simulated controllers write the same
+ * pods, so blind patches could undo each other.
+ */
+public final class Writes {
+
+    private static final int ATTEMPTS = 8;
+
+    private Writes() {
+    }
+
+    /**
+     * Applies {@code change} (which mutates its argument and returns whether it changed anything) to a copy of
+     * {@code current} and writes it. Returns the written object, or empty if nothing needed changing or the object
+     * is gone.
+     */
+    public static <T extends HasMetadata> Optional<T> update(KubernetesClient client, T current, Predicate<T> change) {
+        T base = current;
+        for (int attempt = 0; attempt < ATTEMPTS && base != null; attempt++) {
+            T copy = client.getKubernetesSerialization().clone(base);
+            if (!change.test(copy)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(client.resource(copy).update());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    return Optional.empty();
+                }
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                base = client.resource(base).get();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Deletes; NotFound counts as done. */
+    public static void delete(KubernetesClient client, HasMetadata object) {
+        try {
+            client.resource(object).withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.sim.Pods;
+import io.jenkins.plugins.kubeplatform.sim.SimNode;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NodeFailureTest {
+
+    SimulatedCluster sim;
+    KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(50).nodes(0)
+                .node(SimNode.builder("only").build()).build());
+        client = sim.client();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    @Test
+    void makesPodsUnreadyWhenTheirNodeFailsAndReadyWhenItRecovers() {
+        Pods.create(client, Pods.pod("web").build());
+        Pods.awaitReady(client, "default", "web");
+
+        sim.nodes().fail("only");
+        Pod unready = Pods.await(client, "default", "web", p -> !PodStates.isReady(p));
+        assertThat(unready.getStatus().getPhase()).isEqualTo("Running");
+
+        sim.nodes().recover("only");
+        Pods.awaitReady(client, "default", "web");
+    }
+
+    @Test
+    void evictsPodsThatDoNotTolerateANoExecuteTaint() {
+        Pods.create(client, Pods.pod("evicted").build());
+        Pods.create(client, Pods.pod("tolerant").editSpec().addNewToleration().withKey("dedicated")
+                .withOperator("Exists").withEffect("NoExecute").endToleration().endSpec().build());
+        Pods.awaitReady(client, "default", "evicted");
+        Pods.awaitReady(client, "default", "tolerant");
+
+        client.nodes().withName("only").edit(n -> {
+            n.getSpec().setTaints(java.util.List.of(new io.fabric8.kubernetes.api.model.TaintBuilder()
+                    .withKey("dedicated").withValue("x").withEffect("NoExecute").build()));
+            return n;
+        });
+
+        Pods.awaitGone(client, "default", "evicted");
+        assertThat(client.pods().inNamespace("default").withName("tolerant").get()).isNotNull();
+    }
+
+    @Test
+    void keepsPodsOnANodeWithANoScheduleTaint() {
+        Pods.create(client, Pods.pod("stays").build());
+        Pods.awaitReady(client, "default", "stays");
+
+        client.nodes().withName("only").edit(n -> {
+            n.getSpec().setTaints(java.util.List.of(new io.fabric8.kubernetes.api.model.TaintBuilder()
+                    .withKey("dedicated").withValue("x").withEffect("NoSchedule").build()));
+            return n;
+        });
+        Pods.create(client, Pods.pod("probe").build());
+        Pods.awaitEvent(client, "default", "probe", "FailedScheduling");
+
+        assertThat(PodStates.isReady(client.pods().inNamespace("default").withName("stays").get())).isTrue();
+    }
+
+    @Test
+    void deletesPodsOfADeletedNode() {
+        Pods.create(client, Pods.pod("orphan").build());
+        Pods.awaitReady(client, "default", "orphan");
+
+        client.nodes().withName("only").delete();
+
+        Pods.awaitGone(client, "default", "orphan");
+    }
+}
