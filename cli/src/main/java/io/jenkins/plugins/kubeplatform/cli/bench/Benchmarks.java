@@ -13,6 +13,7 @@ final class Benchmarks {
                 new StoreWriteBenchmark(),
                 new io.jenkins.plugins.kubeplatform.cli.stickyip.LedgerBenchmark(),
                 new ImageBuildBenchmark(),
-                new ExposeBenchmark());
+                new ExposeBenchmark(),
+                new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark());
     }
 }
