@@ -14,6 +14,7 @@ final class Benchmarks {
                 new io.jenkins.plugins.kubeplatform.cli.stickyip.LedgerBenchmark(),
                 new ImageBuildBenchmark(),
                 new ExposeBenchmark(),
-                new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark());
+                new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark(),
+                new EdgePlacementBenchmark());
     }
 }
