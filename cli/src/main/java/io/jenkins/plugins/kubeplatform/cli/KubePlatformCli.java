@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.repair.RepairNodeCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 

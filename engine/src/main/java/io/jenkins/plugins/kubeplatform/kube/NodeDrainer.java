@@ -61,39 +61,55 @@ public final class NodeDrainer {
         List<String> skipped = new ArrayList<>();
         Duration backoff = options.initialBackoff();
         while (true) {
-            Map<String, BlockedPod> blocked = new LinkedHashMap<>();
-            for (Pod pod : PodsOnNode.list(client, retry, node)) {
-                String ref = PodsOnNode.ref(pod);
-                if (PodsOnNode.isDaemonSetPod(pod) || PodsOnNode.isMirrorPod(pod) || options.keep().test(pod)) {
-                    if (!skipped.contains(ref)) {
-                        skipped.add(ref);
-                        progress.step("drain " + node + ": leaving " + ref + " (" + skipReason(pod) + ")");
-                    }
-                    continue;
-                }
-                if (PodsOnNode.isTerminating(pod)) {
-                    continue;
-                }
-                if (evict(pod)) {
-                    evicted.add(ref);
-                    progress.step("drain " + node + ": evicted " + ref);
-                } else {
-                    blocked.put(ref, new BlockedPod(ref, budgetsFor(pod), "eviction refused with 429: the "
-                            + "PodDisruptionBudget does not allow another disruption right now"));
-                }
-            }
-            if (blocked.isEmpty()) {
+            Result pass = evictPass(node, options, skipped, progress);
+            evicted.addAll(pass.evicted());
+            skipped = new ArrayList<>(pass.skipped());
+            if (pass.drained()) {
                 waitUntilGone(node, evicted, deadline, progress);
                 return new Result(List.copyOf(evicted), List.copyOf(skipped), List.of());
             }
             if (!clock.instant().plus(backoff).isBefore(deadline)) {
-                return new Result(List.copyOf(evicted), List.copyOf(skipped), List.copyOf(blocked.values()));
+                return new Result(List.copyOf(evicted), List.copyOf(skipped), pass.blocked());
             }
-            progress.waiting("drain " + node + ": " + blocked.size() + " pod(s) blocked by disruption budgets "
-                    + describe(blocked.values()) + "; retrying in " + backoff.toMillis() + " ms");
+            progress.waiting("drain " + node + ": " + pass.blocked().size() + " pod(s) blocked by disruption budgets "
+                    + describe(pass.blocked()) + "; retrying in " + backoff.toMillis() + " ms");
             sleeper.sleep(backoff);
             backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * One pass without waiting: asks the Eviction API once for every pod that is not kept or already terminating and
+     * returns what was evicted and what the budgets refused. Callers that must not block a thread (the resumable
+     * repair) schedule the next pass themselves.
+     *
+     * @param alreadySkipped pods reported as kept in earlier passes (not reported again)
+     */
+    public Result evictPass(String node, Options options, List<String> alreadySkipped, Progress progress) {
+        List<String> evicted = new ArrayList<>();
+        List<String> skipped = new ArrayList<>(alreadySkipped);
+        Map<String, BlockedPod> blocked = new LinkedHashMap<>();
+        for (Pod pod : PodsOnNode.list(client, retry, node)) {
+            String ref = PodsOnNode.ref(pod);
+            if (PodsOnNode.isDaemonSetPod(pod) || PodsOnNode.isMirrorPod(pod) || options.keep().test(pod)) {
+                if (!skipped.contains(ref)) {
+                    skipped.add(ref);
+                    progress.step("drain " + node + ": leaving " + ref + " (" + skipReason(pod) + ")");
+                }
+                continue;
+            }
+            if (PodsOnNode.isTerminating(pod)) {
+                continue;
+            }
+            if (evict(pod)) {
+                evicted.add(ref);
+                progress.step("drain " + node + ": evicted " + ref);
+            } else {
+                blocked.put(ref, new BlockedPod(ref, budgetsFor(pod), "eviction refused with 429: the "
+                        + "PodDisruptionBudget does not allow another disruption right now"));
+            }
+        }
+        return new Result(List.copyOf(evicted), List.copyOf(skipped), List.copyOf(blocked.values()));
     }
 
     private boolean evict(Pod pod) {
@@ -179,7 +195,8 @@ public final class NodeDrainer {
         return PodsOnNode.isMirrorPod(pod) ? "mirror pod" : "kept by the caller";
     }
 
-    private static String describe(Iterable<BlockedPod> blocked) {
+    /** "ns/pod by ns/budget (healthy h, desired d, disruptions allowed a)" for each blocked pod. */
+    public static String describe(Iterable<BlockedPod> blocked) {
         List<String> parts = new ArrayList<>();
         for (BlockedPod b : blocked) {
             parts.add(b.pod() + " by " + (b.budgets().isEmpty() ? "an unknown budget" : String.join(", ", b.budgets())));

@@ -53,20 +53,17 @@ final class ClusterObserver {
 
     ClusterView appView(DeployRequest request, List<Pod> allPods, Map<String, NodeState> nodes) {
         String ns = request.namespace();
+        // one list of the namespace: also finds a foreign Deployment whose name clashes with one of ours
+        String prefix = request.name() + "-";
         Map<String, LiveWorkload> workloads = new HashMap<>();
-        for (Deployment d : retry.call("list deployments of " + ns + "/" + request.name(), () -> client.apps().deployments()
-                .inNamespace(ns).withLabel(StickyIpLabels.NAME, request.name()).list().getItems())) {
-            workloads.put(d.getMetadata().getName(), liveWorkload(d));
-        }
-        // a foreign Deployment whose name clashes with one of ours is not labelled: look the names up directly
-        for (int i = 0; i < request.replicas(); i++) {
-            String name = new ReplicaIdentity(ns, request.name(), i).workloadName();
-            if (!workloads.containsKey(name)) {
-                Deployment d = retry.call("get deployment " + ns + "/" + name,
-                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
-                if (d != null) {
-                    workloads.put(name, liveWorkload(d));
-                }
+        for (Deployment d : retry.call("list deployments in " + ns,
+                () -> client.apps().deployments().inNamespace(ns).list().getItems())) {
+            Map<String, String> labels = d.getMetadata().getLabels();
+            boolean ours = labels != null && request.name().equals(labels.get(StickyIpLabels.NAME));
+            String name = d.getMetadata().getName();
+            boolean clashes = name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d{1,4}");
+            if (ours || clashes) {
+                workloads.put(name, liveWorkload(d));
             }
         }
         List<LivePod> pods = allPods.stream()

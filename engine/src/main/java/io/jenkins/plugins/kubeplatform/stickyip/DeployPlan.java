@@ -34,8 +34,9 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
                           Optional<String> pinnedNode, String reason) implements WorkloadAction {
     }
 
-    /** Already as desired: nothing is written. */
-    public record Keep(ReplicaIdentity identity, Reservation reservation, String templateHash) implements WorkloadAction {
+    /** Already as desired: nothing is written; {@code running} is its pod when it was seen Ready with its address. */
+    public record Keep(ReplicaIdentity identity, Reservation reservation, String templateHash,
+                       Optional<ClusterView.LivePod> running) implements WorkloadAction {
     }
 
     /** What happens to the app's Service. */

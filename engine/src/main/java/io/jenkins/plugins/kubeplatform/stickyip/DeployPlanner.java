@@ -99,7 +99,7 @@ public final class DeployPlanner {
                         pinnedNode, "workload changed (image, port, environment or address)"));
             } else if (Objects.equals(pinnedNode.orElse(null), live.pinnedNode()) || healthy.isPresent()) {
                 // a healthy pod is not restarted just to move its pinning: the pin only matters when a pod is created
-                actions.add(new DeployPlan.Keep(identity, reservation, live.templateHash()));
+                actions.add(new DeployPlan.Keep(identity, reservation, live.templateHash(), healthy));
             } else {
                 actions.add(new DeployPlan.Replace(identity, reservation, desired.deployment(), desired.templateHash(),
                         pinnedNode, "pod is not running with its address and its node pinning is outdated"));

@@ -138,6 +138,12 @@ public final class JournaledLedgerStore implements LedgerStore {
     }
 
     private long latestGeneration() throws IOException {
+        // fast path, two stats: nobody compacted since our last call (a compaction writes generation+1 before it
+        // deletes the files of generation, so while those exist and generation+1 does not, generation is current)
+        if (table != null && !Files.exists(snapshot(generation + 1))
+                && (generation > 0 ? Files.exists(snapshot(generation)) : journalEnd > 0 && Files.exists(journal(0)))) {
+            return generation;
+        }
         long latest = 0;
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {

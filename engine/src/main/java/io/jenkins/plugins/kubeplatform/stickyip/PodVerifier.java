@@ -42,11 +42,6 @@ final class PodVerifier {
     Pod awaitReady(ReplicaIdentity identity, String ip, Optional<String> templateHash, Duration timeout,
                    Progress progress) {
         var pods = client.pods().inNamespace(identity.namespace()).withLabel(StickyIpLabels.IDENTITY, identity.workloadName());
-        List<Pod> now = retry.call("list pods of " + identity, () -> pods.list().getItems());
-        Optional<Pod> ready = find(now, ip, templateHash);
-        if (ready.isPresent()) {
-            return ready.get();
-        }
         progress.waiting(identity + ": waiting for its pod to be Running and Ready with " + ip);
         CompletableFuture<List<Pod>> done = pods.informOnCondition(list ->
                 find(list, ip, templateHash).isPresent() || fatal(list, ip, templateHash).isPresent());

@@ -85,6 +85,14 @@ public final class StickyIpDeployer {
         try {
             for (DeployPlan.WorkloadAction action : plan.workloads()) {
                 Optional<String> mustCarry = Optional.empty();
+                if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
+                    // seen Running and Ready with its address a moment ago, and nothing was written since
+                    ClusterView.LivePod pod = k.running().get();
+                    nodeByIdentity.put(k.identity().key(), pod.node());
+                    results.add(new DeployResult.IdentityResult(k.identity().key(), k.reservation().ip(), pod.node(),
+                            pod.name()));
+                    continue;
+                }
                 if (action instanceof DeployPlan.Create c) {
                     progress.step(c.identity() + ": creating workload with " + c.reservation().ip());
                     applier.create(c.desired());

@@ -25,7 +25,7 @@ class StandInSignaturesTest {
 
     private static final Set<String> REAL_REPOSITORIES = Set.of("jenkinsci/jenkins",
             "jenkinsci/workflow-step-api-plugin", "jenkinsci/credentials-plugin",
-            "jenkinsci/plain-credentials-plugin", "jenkinsci/structs-plugin");
+            "jenkinsci/plain-credentials-plugin", "jenkinsci/structs-plugin", "jenkinsci/remoting");
 
     private static RealSignatures real;
     private static List<Class<?>> standIn;
