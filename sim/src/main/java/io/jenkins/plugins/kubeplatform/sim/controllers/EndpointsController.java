@@ -34,8 +34,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Services: a cluster IP from 10.96.0.0/12 for services that have none (as the API server allocates), a
- * load-balancer address from 172.18.255.0/24 for type LoadBalancer, and for services with a selector the Endpoints
+ * Services (the API server itself gives them a cluster IP on create): a load-balancer address from 172.18.255.0/24 for type LoadBalancer, and for services with a selector the Endpoints
  * object and one EndpointSlice ({@code <service>-sim}) listing the selected pods that have an IP: ready pods as
  * ready addresses, the others as not ready (or ready if {@code publishNotReadyAddresses}). Named target ports are
  * resolved per pod from its container ports.
@@ -50,7 +49,6 @@ public final class EndpointsController implements SimController {
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Set<String> queued = new HashSet<>();
-    private final Set<String> clusterIps = new HashSet<>();
     private final Set<String> lbIps = new HashSet<>();
 
     @Override
@@ -69,15 +67,11 @@ public final class EndpointsController implements SimController {
         this.services = ctx.observe(ctx.client().services().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Service s) {
-                if (s.getSpec().getClusterIP() != null) {
-                    clusterIps.add(s.getSpec().getClusterIP());
-                }
                 queue(s);
             }
 
             @Override
             public void deleted(Service s) {
-                clusterIps.remove(s.getSpec().getClusterIP());
                 String ns = s.getMetadata().getNamespace();
                 String name = s.getMetadata().getName();
                 ctx.client().endpoints().inNamespace(ns).withName(name).delete();
@@ -131,26 +125,19 @@ public final class EndpointsController implements SimController {
         writeSlice(s, selected, publishAll);
     }
 
+    /** A load-balancer address for type LoadBalancer, as a cloud or MetalLB controller would assign. */
     private Service allocate(Service s) {
-        boolean needsClusterIp = s.getSpec().getClusterIP() == null || s.getSpec().getClusterIP().isEmpty();
         boolean needsLb = "LoadBalancer".equals(s.getSpec().getType()) && (s.getStatus() == null
                 || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null
                 || s.getStatus().getLoadBalancer().getIngress().isEmpty());
-        if ("ExternalName".equals(s.getSpec().getType()) || (!needsClusterIp && !needsLb)) {
+        if (!needsLb) {
             return s;
         }
-        String clusterIp = needsClusterIp ? free(clusterIps, 0x0A600000L + 10, 0x0A6FFFFEL) : null;
-        String lbIp = needsLb ? free(lbIps, 0xAC12FF01L, 0xAC12FFFEL) : null;
+        String lbIp = free(lbIps, 0xAC12FF01L, 0xAC12FFFEL);
         Service svc = s;
         return Writes.update(ctx.client(), s, x -> {
-            if (clusterIp != null && (x.getSpec().getClusterIP() == null || x.getSpec().getClusterIP().isEmpty())) {
-                x.getSpec().setClusterIP(clusterIp);
-                x.getSpec().setClusterIPs(List.of(clusterIp));
-            }
-            if (lbIp != null) {
-                x.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
-                        .addNewIngress().withIp(lbIp).withIpMode("VIP").endIngress().endLoadBalancer().build());
-            }
+            x.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+                    .addNewIngress().withIp(lbIp).withIpMode("VIP").endIngress().endLoadBalancer().build());
             return true;
         }).map(x -> {
             services.put(x);
