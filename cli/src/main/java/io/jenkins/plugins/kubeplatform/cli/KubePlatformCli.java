@@ -22,7 +22,10 @@ import picocli.CommandLine.ScopeType;
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.repair.RepairNodeCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.edgevm.EdgeVmCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 

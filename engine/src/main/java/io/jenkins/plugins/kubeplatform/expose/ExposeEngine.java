@@ -293,9 +293,9 @@ public final class ExposeEngine {
             progress.step("updated HTTPRoute " + ns + "/" + v.service());
             return updated;
         });
-        new RouteAdmission(client, retry, progress).awaitHttpRoute(current, settings.gateway(),
-                settings.admitTimeoutDuration());
-        return Optional.empty();
+        RouteAdmission admission = new RouteAdmission(client, retry, progress);
+        admission.awaitHttpRoute(current, settings.gateway(), settings.admitTimeoutDuration());
+        return admission.gatewayAddress(settings.gateway());
     }
 
     private static void requireOurs(io.fabric8.kubernetes.api.model.ObjectMeta meta, String kind, ExposeRequest.Validated v) {

@@ -89,6 +89,7 @@ class ExposeEngineTest {
         GenericKubernetesResource route = sim.client().genericKubernetesResources(RouteObjects.HTTP_ROUTE)
                 .inNamespace("default").withName("chongqing").get();
         assertThat(RouteAdmission.accepted(route, settings("httproute").validated().gateway())).isTrue();
+        assertThat(result.address()).contains("127.0.0.1");
         assertAllowedByRole(sim);
     }
 

@@ -224,6 +224,32 @@ class NodeRepairSimTest {
     }
 
     @Test
+    void leavesTheNodeCordonedAndSaysSoWhenInterrupted() throws Exception {
+        createPod("batch-1", N1, "Job", "batch");
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
+            runner[0] = Thread.currentThread();
+            try {
+                repairer().repair(RepairRequest.of(N1, "test/abort#1"), (node, p) -> { }, progress);
+                return null;
+            } catch (InterruptedException e) {
+                return e;
+            }
+        });
+        await(() -> state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        runner[0].interrupt();
+
+        assertThat(run.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        Node node = client.nodes().withName(N1).get();
+        assertThat(node.getSpec().getUnschedulable()).isTrue();
+        assertThat(taints(node)).contains(RepairSettings.TAINT_KEY);
+        assertThat(state(N1)).isEqualTo("ABORTED");
+        assertThat(log).anyMatch(l -> l.contains("aborted in WAITING_FOR_TASKS: interrupted"));
+        assertThat(client.pods().inNamespace("default").withName("batch-1").get()).isNotNull();
+        assertLeaseFree();
+    }
+
+    @Test
     void retriesInjectedServerErrorsAndThrottling() throws Exception {
         sim.faults().failNext(2, "update", "/api/v1/nodes/" + N1 + "$", 500);
         sim.faults().failNext(1, "list", "/leases$", 429);
