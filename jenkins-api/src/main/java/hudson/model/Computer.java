@@ -2,6 +2,7 @@ package hudson.model;
 
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
+import hudson.slaves.OfflineCause;
 
 /** Stand-in for jenkins-core {@code hudson.model.Computer}: the running state of a node. */
 public abstract class Computer extends Actionable implements AccessControlled, DescriptorByNameOwner {
@@ -28,6 +29,19 @@ public abstract class Computer extends Actionable implements AccessControlled, D
     }
 
     public boolean isOffline() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    @Deprecated
+    public boolean isTemporarilyOffline() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public void setTemporarilyOffline(boolean temporarilyOffline, OfflineCause cause) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public OfflineCause getOfflineCause() {
         throw new UnsupportedOperationException("stand-in");
     }
 

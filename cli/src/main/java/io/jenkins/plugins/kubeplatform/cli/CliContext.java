@@ -35,6 +35,7 @@ public final class CliContext implements AutoCloseable {
     private final PrintWriter err;
     private PlatformConfig config;
     private KubernetesClient client;
+    private final Map<String, KubernetesClient> namedClients = new java.util.LinkedHashMap<>();
 
     CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err) {
         this.options = options;
@@ -105,6 +106,31 @@ public final class CliContext implements AutoCloseable {
         return fromSettings(settings, token);
     }
 
+    /** The connection of a configured cluster by name; blank means {@link #connection()}. */
+    public ClusterConnection connection(String clusterName) {
+        if (clusterName == null || clusterName.isBlank()) {
+            return connection();
+        }
+        ClusterSettings settings = config().clusters().stream().filter(c -> clusterName.equals(c.name())).findFirst()
+                .orElseThrow(() -> new InvalidInputException("cluster", "'" + clusterName
+                        + "' is not among the configured clusters of " + config().source()));
+        return fromSettings(settings, Optional.empty());
+    }
+
+    /** A client for a configured cluster by name (blank: {@link #client()}); closed with the context. */
+    public KubernetesClient client(String clusterName) {
+        if (clusterName == null || clusterName.isBlank()) {
+            return client();
+        }
+        return namedClients.computeIfAbsent(clusterName, n -> KubernetesClients.create(connection(n)));
+    }
+
+    /** The directory of the --config file (relative paths in it are resolved from there), else the working directory. */
+    public Path configDirectory() {
+        Path parent = options.config() == null ? null : options.config().toAbsolutePath().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+
     private ClusterConnection fromSettings(ClusterSettings s, Optional<String> globalToken) {
         ClusterCredential credential;
         if (s.kubeconfigFile() != null && !s.kubeconfigFile().isBlank()) {
@@ -167,5 +193,6 @@ public final class CliContext implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        namedClients.values().forEach(KubernetesClient::close);
     }
 }

@@ -18,10 +18,14 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.repair.RepairNodeCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.edgevm.EdgeVmCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 

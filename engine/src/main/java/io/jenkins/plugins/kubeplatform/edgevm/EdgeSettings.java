@@ -34,6 +34,34 @@ public record EdgeSettings(
         scoring = scoring == null ? Scoring.DEFAULT : scoring;
     }
 
+    /**
+     * The edge section of docs/examples/kubeplatform.yaml, for the demo against the simulated cluster (its seeded
+     * namespaces edge-frankfurt and edge-paris): two sites, three edge clusters of different size and place, a new
+     * cluster template, and tenant {@code demo} with a quota.
+     */
+    public static EdgeSettings demo() {
+        return from(PlatformConfig.parse("demo", DEMO_YAML));
+    }
+
+    static final String DEMO_YAML = """
+            edge:
+              sites:
+                - {name: frankfurt, namespace: edge-frankfurt, location: "50.1109,8.6821", region: eu-central,
+                   zone: eu-central-1a, capacity: {cpu: 16, memory: 64Gi, vms: 8}}
+                - {name: paris, namespace: edge-paris, location: "48.8566,2.3522", region: eu-west,
+                   zone: eu-west-3a, capacity: {cpu: 16, memory: 64Gi, vms: 8}}
+              edgeClusters:
+                - {name: edge-fra, location: "50.11,8.68", maxNodes: 2, joinMethod: k3s,
+                   server: "https://edge-fra.sim:6443"}
+                - {name: edge-par, location: "48.86,2.35", maxNodes: 4, joinMethod: k3s,
+                   server: "https://edge-par.sim:6443"}
+                - {name: edge-ams, location: "52.37,4.90", maxNodes: 8, joinMethod: k3s,
+                   server: "https://edge-ams.sim:6443"}
+              newClusters: {namePrefix: edge, maxNodes: 4, joinMethod: k3s, server: "https://edge-pool.sim:6443"}
+              quotas:
+                - {tenant: demo, cpu: 8, memory: 16Gi, vms: 4}
+            """;
+
     /** Reads and validates the {@code edge} section; an absent section is an input error naming it. */
     public static EdgeSettings from(PlatformConfig config) {
         return config.section(SECTION, EdgeSettings.class)

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The edge-VM capability (EVM-1..10): create (reuse, quota, site, edge cluster, join), release, delete, state sync
@@ -56,6 +55,23 @@ public final class EdgeVmEngine {
         this.clock = clock;
         this.retry = retry;
         this.drainTimeout = Duration.ofMinutes(5);
+    }
+
+    /**
+     * An engine whose inventory is the file {@code edge-inventory.json} in {@code stateDir} (CLI, Jenkins, demo).
+     * For the demo: {@code EdgeVmEngine.withFileInventory(EdgeSettings.demo(), ClusterClients.single(sim.client()),
+     * JoinTokens.fixed("K10demo::server:demo"), dir, Clock.systemUTC())}, then {@link #create}, {@link #release},
+     * {@link #delete}, {@link #sync} and {@link #inventory}.
+     */
+    public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
+                                                 java.nio.file.Path stateDir, Clock clock) {
+        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, ApiRetry.defaults());
+    }
+
+    /** The inventory file in a state directory. */
+    public static StateStore<Inventory> inventoryStore(java.nio.file.Path stateDir) {
+        return io.jenkins.plugins.kubeplatform.store.AtomicFileStore.of(stateDir.resolve(Inventory.FILE),
+                Inventory.KIND, Inventory.class, Inventory::empty);
     }
 
     public EdgeSettings settings() {
@@ -317,8 +333,7 @@ public final class EdgeVmEngine {
         progress.waiting("waiting up to " + SyncDecider.human(timeout) + " for node " + record.vm() + " to join edge "
                 + "cluster " + record.edgeCluster() + " Ready");
         try {
-            edge.nodes().withName(record.vm()).waitUntilCondition(EdgeVmEngine::isReady, timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            Await.until(edge.nodes().withName(record.vm()), EdgeVmEngine::isReady, timeout);
         } catch (KubernetesClientTimeoutException e) {
             GenericKubernetesResource vm = getVm(record);
             String status = vm == null ? "missing" : KubeVirt.printableStatus(vm).orElse("without status");
@@ -550,8 +565,8 @@ public final class EdgeVmEngine {
         deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
                 .inNamespace(record.namespace()).withName(record.vm()).delete());
         try {
-            site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
-                    .withName(record.vm()).waitUntilCondition(Objects::isNull, 2, TimeUnit.MINUTES);
+            Await.until(site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
+                    .withName(record.vm()), Objects::isNull, Duration.ofMinutes(2));
         } catch (KubernetesClientTimeoutException e) {
             throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
                     + " is still terminating after 2m; the next sync retries", e);

@@ -8,4 +8,9 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 public interface JoinTokens {
 
     String token(EdgeSettings.EdgeCluster cluster);
+
+    /** One token for every edge cluster (the simulated cluster accepts any well-formed token). */
+    static JoinTokens fixed(String token) {
+        return cluster -> token;
+    }
 }

@@ -100,6 +100,19 @@ final class RouteAdmission {
         }
     }
 
+    /** The first address in the Gateway's status, if it reports one. */
+    Optional<String> gatewayAddress(ExposeSettings.Gateway gateway) {
+        GenericKubernetesResource gw = retry.call("read Gateway " + gateway.namespace() + "/" + gateway.name(),
+                () -> client.genericKubernetesResources(RouteObjects.GATEWAY).inNamespace(gateway.namespace())
+                        .withName(gateway.name()).get());
+        if (gw != null && gw.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                && status.get("addresses") instanceof List<?> addresses && !addresses.isEmpty()
+                && addresses.get(0) instanceof Map<?, ?> first && first.get("value") != null) {
+            return Optional.of(String.valueOf(first.get("value")));
+        }
+        return Optional.empty();
+    }
+
     void awaitHttpRoute(GenericKubernetesResource current, ExposeSettings.Gateway gateway, Duration timeout) {
         if (accepted(current, gateway)) {
             return;

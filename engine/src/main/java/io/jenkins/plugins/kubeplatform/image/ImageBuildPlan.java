@@ -56,7 +56,7 @@ public record ImageBuildPlan(
         }
         request.environment().keySet().forEach(name -> {
             if (!ENV_NAME.matcher(name).matches()) {
-                throw new InvalidInputException("environment", "variable names must match [A-Za-z_][A-Za-z0-9_]*; got '"
+                throw new InvalidInputException("env", "variable names must match [A-Za-z_][A-Za-z0-9_]*; got '"
                         + Require.printable(name) + "'");
             }
         });

@@ -110,6 +110,9 @@ public final class ImageBuilder {
     }
 
     private static void report(LogEvent event, Progress progress) {
+        if (event.getMessage() == null || event.getMessage().isBlank()) {
+            return;
+        }
         switch (event.getLevel()) {
             case LIFECYCLE -> progress.step(event.getMessage());
             case WARN, ERROR -> progress.warn(event.getMessage());

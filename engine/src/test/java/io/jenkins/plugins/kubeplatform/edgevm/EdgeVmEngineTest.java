@@ -69,9 +69,13 @@ class EdgeVmEngineTest {
     }
 
     EdgeVmEngine engine(String clusterPrefix) {
+        return engine(EdgeFixtures.settings(clusterPrefix));
+    }
+
+    EdgeVmEngine engine(EdgeSettings settings) {
         AtomicFileStore<Inventory> store = AtomicFileStore.of(stateDir.resolve(Inventory.FILE), Inventory.KIND,
                 Inventory.class, Inventory::empty);
-        return new EdgeVmEngine(EdgeFixtures.settings(clusterPrefix), ClusterClients.single(client), c -> TOKEN,
+        return new EdgeVmEngine(settings, ClusterClients.single(client), c -> TOKEN,
                 store, clock, new ApiRetry(3, Duration.ofMillis(10), Duration.ofMillis(50), d -> Thread.sleep(d.toMillis())));
     }
 
@@ -192,7 +196,6 @@ class EdgeVmEngineTest {
     void recreatesAVmStuckStartingAfterTheStartTimeoutAndHonoursTheAttemptLimit() {
         EdgeVmEngine engine = engine("t6-");
         kubevirt.fail("edge-frankfurt", "acme-stuck", VmFailure.STUCK_STARTING);
-        int bootsBefore = kubevirt.boots();
         engine.create(near("stuck", "acme", MAINZ, false), false, progress);
         awaitStatus("acme-stuck", "Starting");
 
@@ -210,10 +213,10 @@ class EdgeVmEngineTest {
 
         assertThat(engine.inventory().liveVm("acme-stuck").orElseThrow().state()).isEqualTo(VmState.FAILED);
         // The first boot and two recreations, then nothing more.
-        assertThat(kubevirt.boots() - bootsBefore).isEqualTo(3);
+        assertThat(kubevirt.boots("edge-frankfurt", "acme-stuck")).isEqualTo(3);
         clock.advance(Duration.ofMinutes(30));
         engine.sync(progress);
-        assertThat(kubevirt.boots() - bootsBefore).isEqualTo(3);
+        assertThat(kubevirt.boots("edge-frankfurt", "acme-stuck")).isEqualTo(3);
     }
 
     @Test
@@ -226,8 +229,7 @@ class EdgeVmEngineTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("recreate:");
-        client.nodes().withName("acme-flaky").waitUntilCondition(EdgeVmEngine::isReady, 10,
-                java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(client.nodes().withName("acme-flaky"), EdgeVmEngine::isReady, Duration.ofSeconds(30));
         awaitStatus("acme-flaky", "Running");
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("markjoined:");
 
@@ -276,9 +278,9 @@ class EdgeVmEngineTest {
     @Test
     void usesOnlyWhatTheDocumentedRoleAllows() {
         sim.requests().clear();
-        EdgeVmEngine engine = engine("t10-");
+        EdgeVmEngine engine = engine(EdgeFixtures.settings("t10-", "openyurt"));
         kubevirt.fail("edge-frankfurt", "acme-rbac2", VmFailure.NO_JOIN);
-        engine.create(near("rbac", "acme", MAINZ, true), true, progress);
+        EdgeVmResult exclusive = engine.create(near("rbac", "acme", MAINZ, true), true, progress);
         engine.create(near("rbac2", "acme", MAINZ, false), false, progress);
         engine.release("acme", "rbac", progress);
         engine.create(near("rbac3", "acme", MAINZ, false), true, progress);
@@ -292,11 +294,16 @@ class EdgeVmEngineTest {
                 .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
         assertThat(used).isNotEmpty();
         assertThat(RbacPolicy.ofProject().denied(ROLE, used)).isEmpty();
+        // The exclusive VM's new edge cluster is an OpenYurt NodePool, and the node joined it.
+        assertThat(client.genericKubernetesResources(KubeVirt.NODE_POOL).withName(exclusive.edgeCluster()).get())
+                .isNotNull();
+        assertThat(client.nodes().withName("acme-rbac").get().getMetadata().getLabels())
+                .containsEntry("apps.openyurt.io/desired-nodepool", exclusive.edgeCluster());
     }
 
     static void awaitStatus(String vm, String printableStatus) {
-        client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt").withName(vm)
-                .waitUntilCondition(r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
-                        10, java.util.concurrent.TimeUnit.SECONDS);
+        Await.until(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
+                .withName(vm), r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
+                Duration.ofSeconds(30));
     }
 }

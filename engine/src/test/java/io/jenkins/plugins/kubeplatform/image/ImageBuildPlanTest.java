@@ -69,7 +69,7 @@ class ImageBuildPlanTest {
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("ports"));
         assertThatThrownBy(() -> ImageBuildPlan.of(request(jar).environment("1BAD", "x").build()))
                 .isInstanceOfSatisfying(InvalidInputException.class,
-                        e -> assertThat(e.field()).isEqualTo("environment"));
+                        e -> assertThat(e.field()).isEqualTo("env"));
         assertThatThrownBy(() -> ImageBuildPlan.of(request(jar).destination("app.jar").build()))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.field()).isEqualTo("destination"));

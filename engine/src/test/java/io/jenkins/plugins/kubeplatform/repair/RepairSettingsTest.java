@@ -35,6 +35,15 @@ class RepairSettingsTest {
     }
 
     @Test
+    void readsTheDocumentedExampleConfiguration() {
+        RepairSettings s = RepairSettings.from(PlatformConfig.load(java.nio.file.Path.of("..", "docs", "examples",
+                "kubeplatform.yaml")));
+        assertThat(s.pools()).extracting(PoolSettings::name).containsExactly("workers");
+        assertThat(s.command()).contains("KUBEPLATFORM_NODE");
+        assertThat(s.stabilizationWindow()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void usesDefaultsWithoutARepairSection() {
         assertThat(RepairSettings.from(PlatformConfig.empty())).isEqualTo(RepairSettings.defaults());
     }

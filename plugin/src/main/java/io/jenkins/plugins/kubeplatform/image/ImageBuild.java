@@ -9,7 +9,9 @@ import hudson.model.Item;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
@@ -32,8 +34,8 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> {
     private boolean insecure;
     private List<String> entrypoint = List.of();
     private List<Integer> ports = List.of();
-    private List<String> environment = List.of();
-    private List<String> labels = List.of();
+    private Map<String, String> env = new LinkedHashMap<>();
+    private Map<String, String> labels = new LinkedHashMap<>();
     private String destination = "";
 
     @DataBoundConstructor
@@ -102,24 +104,23 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> {
         this.ports = ports == null ? List.of() : new ArrayList<>(ports);
     }
 
-    public List<String> getEnvironment() {
-        return environment;
+    public Map<String, String> getEnv() {
+        return env;
     }
 
-    /** {@code NAME=value} entries. */
+    /** Environment variables baked into the image, like {@code stickyIpDeploy}'s {@code env} for the container. */
     @DataBoundSetter
-    public void setEnvironment(List<String> environment) {
-        this.environment = environment == null ? List.of() : new ArrayList<>(environment);
+    public void setEnv(Map<String, String> env) {
+        this.env = env == null ? new LinkedHashMap<>() : new LinkedHashMap<>(env);
     }
 
-    public List<String> getLabels() {
+    public Map<String, String> getLabels() {
         return labels;
     }
 
-    /** {@code name=value} entries. */
     @DataBoundSetter
-    public void setLabels(List<String> labels) {
-        this.labels = labels == null ? List.of() : new ArrayList<>(labels);
+    public void setLabels(Map<String, String> labels) {
+        this.labels = labels == null ? new LinkedHashMap<>() : new LinkedHashMap<>(labels);
     }
 
     public String getDestination() {

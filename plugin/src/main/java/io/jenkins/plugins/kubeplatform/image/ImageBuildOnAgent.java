@@ -10,7 +10,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Map;
 import jenkins.MasterToSlaveFileCallable;
 
 /**
@@ -34,7 +34,7 @@ final class ImageBuildOnAgent extends MasterToSlaveFileCallable<PushedImage> {
     private final TaskListener listener;
 
     ImageBuildOnAgent(ImageBuild build, RegistryCredential toCredential, RegistryCredential fromCredential,
-            TaskListener listener) throws AbortException {
+            TaskListener listener) {
         this.from = build.getFrom();
         this.to = build.getTo();
         this.toCredential = toCredential;
@@ -42,8 +42,8 @@ final class ImageBuildOnAgent extends MasterToSlaveFileCallable<PushedImage> {
         this.insecure = build.isInsecure();
         this.entrypoint = new ArrayList<>(build.getEntrypoint());
         this.ports = new ArrayList<>(build.getPorts());
-        this.environment = pairs("environment", build.getEnvironment());
-        this.labels = pairs("labels", build.getLabels());
+        this.environment = strings(build.getEnv());
+        this.labels = strings(build.getLabels());
         this.destination = build.getDestination();
         this.listener = listener;
     }
@@ -70,16 +70,10 @@ final class ImageBuildOnAgent extends MasterToSlaveFileCallable<PushedImage> {
         }
     }
 
-    /** {@code NAME=value} entries as a map; an entry without '=' stops the build before anything is pushed. */
-    static LinkedHashMap<String, String> pairs(String field, List<String> entries) throws AbortException {
+    /** Pipeline maps may carry GStrings or numbers as values; the image configuration wants strings. */
+    static LinkedHashMap<String, String> strings(Map<?, ?> values) {
         LinkedHashMap<String, String> map = new LinkedHashMap<>();
-        for (String entry : entries) {
-            int eq = entry == null ? -1 : entry.indexOf('=');
-            if (eq <= 0) {
-                throw new AbortException(Messages.ImageBuild_InvalidInput(field + ": entries must look like NAME=value"));
-            }
-            map.put(entry.substring(0, eq).trim(), entry.substring(eq + 1));
-        }
+        values.forEach((k, v) -> map.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
         return map;
     }
 }

@@ -4,7 +4,9 @@ import hudson.AbortException;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.kubeplatform.core.Require;
 import java.io.IOException;
+import java.util.Arrays;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -16,6 +18,24 @@ public final class ImageBuilds {
     private ImageBuilds() {
     }
 
+    /**
+     * The artifact path, which must stay inside the workspace: relative, without {@code ..} segments. What goes into
+     * an image and a registry is what this build produced, not any file of the agent.
+     */
+    static String workspaceRelative(String artifact) throws AbortException {
+        if (artifact == null || artifact.isBlank()) {
+            throw new AbortException(Messages.ImageBuild_InvalidInput("artifact: is required"));
+        }
+        String path = artifact.trim().replace('\\', '/');
+        boolean absolute = path.startsWith("/") || path.matches("[A-Za-z]:.*");
+        boolean escapes = Arrays.asList(path.split("/")).contains("..");
+        if (absolute || escapes) {
+            throw new AbortException(Messages.ImageBuild_InvalidInput("artifact: must be a path inside the workspace "
+                    + "such as target/app.jar (relative, without '..'); got '" + Require.printable(artifact) + "'"));
+        }
+        return path;
+    }
+
     public static PushedImage buildAndPush(ImageBuild build, StepContext context)
             throws IOException, InterruptedException {
         Run<?, ?> run = context.get(Run.class);
@@ -24,14 +44,12 @@ public final class ImageBuilds {
         if (workspace == null) {
             throw new AbortException(Messages.ImageBuild_NoWorkspace());
         }
-        if (build.getArtifact() == null || build.getArtifact().isBlank()) {
-            throw new AbortException(Messages.ImageBuild_InvalidInput("artifact: is required"));
-        }
+        String artifact = workspaceRelative(build.getArtifact());
         RegistryCredential toCredential = RegistryCredentials.resolve(build.getCredentialsId(), "credentialsId", run);
         RegistryCredential fromCredential = build.getFromCredentialsId().isEmpty()
                 ? null
                 : RegistryCredentials.resolve(build.getFromCredentialsId(), "fromCredentialsId", run);
-        return workspace.child(build.getArtifact())
+        return workspace.child(artifact)
                 .act(new ImageBuildOnAgent(build, toCredential, fromCredential, listener));
     }
 }

@@ -9,11 +9,14 @@ import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.image.ImageBuilds;
+import io.jenkins.plugins.kubeplatform.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,9 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Stands in for the image while the other inputs are checked, before the build. */
+    private static final String IMAGE_BUILT_NEXT = "image-built-next";
 
     private final transient StickyIpDeployStep step;
 
@@ -40,10 +46,11 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
         try (KubernetesClient client = KubernetesClients.create(connection)) {
             DeployRequest request = new DeployRequest(
                     step.getNamespace().isEmpty() ? connection.namespace() : step.getNamespace(), step.getName(),
-                    image(), step.getReplicas(), step.getPort(), step.getPool(), run.getExternalizableId(),
+                    step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), run.getExternalizableId(),
                     Require.duration("timeout", step.getTimeout()), step.getEnv());
             StickyIpDeployer deployer = new StickyIpDeployer(client, StickyIpConfiguration.get().validatedPools(),
                     StickyIpLedgers.get(), ApiRetry.defaults());
+            request = withImage(request);
             DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener));
             run.addAction(new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines(result)));
             return result.toMap();
@@ -55,14 +62,23 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
     }
 
     /**
-     * The image to deploy. Today the {@code image} parameter (a prebuilt image); a daemonless build that produces a
-     * digest reference plugs in here.
+     * The image to deploy: the {@code image} parameter (a prebuilt image), or the digest reference of the image that
+     * {@code build} builds and pushes now. The deploy's own inputs are checked before anything is pushed.
      */
-    private String image() {
-        if (step.getImage().isEmpty()) {
-            throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0");
+    private DeployRequest withImage(DeployRequest request) throws IOException, InterruptedException {
+        if (step.getBuild() == null) {
+            if (step.getImage().isEmpty()) {
+                throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0, "
+                        + "or build: imageBuild(...) to build and push one first");
+            }
+            return request;
         }
-        return step.getImage();
+        if (!step.getImage().isEmpty()) {
+            throw new InvalidInputException("image", "give either image (a prebuilt image) or build, not both");
+        }
+        request.withImage(IMAGE_BUILT_NEXT).validate();
+        PushedImage pushed = ImageBuilds.buildAndPush(step.getBuild(), getContext());
+        return request.withImage(pushed.reference());
     }
 
     private static List<String> lines(DeployResult result) {

@@ -7,6 +7,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,8 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code stickyIpDeploy(name: 'web', image: 'registry/web:1.4', port: 8080, replicas: 3)}: deploys so every replica
- * keeps its pod IP. Returns a map: identities (identity, ip, node, pod), image, imageDigest, service, pool, changed.
+ * keeps its pod IP. With {@code build: imageBuild(...)} instead of {@code image}, the image is built and pushed first
+ * and deployed by digest. Returns a map: identities (identity, ip, node, pod), image, imageDigest, service, pool, changed.
  */
 public class StickyIpDeployStep extends Step {
 
@@ -36,6 +38,7 @@ public class StickyIpDeployStep extends Step {
     private String cluster = "";
     private String timeout = "5m";
     private Map<String, String> env = new LinkedHashMap<>();
+    private ImageBuild build;
 
     @DataBoundConstructor
     public StickyIpDeployStep(String name, int port) {
@@ -114,6 +117,16 @@ public class StickyIpDeployStep extends Step {
     @DataBoundSetter
     public void setEnv(Map<String, String> env) {
         this.env = env == null ? new LinkedHashMap<>() : new LinkedHashMap<>(env);
+    }
+
+    public ImageBuild getBuild() {
+        return build;
+    }
+
+    /** Build and push the image first (daemonless), then deploy it by digest; instead of {@code image}. */
+    @DataBoundSetter
+    public void setBuild(ImageBuild build) {
+        this.build = build;
     }
 
     @Override

@@ -15,7 +15,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class ImageBuildOnAgentTest {
             ImageBuild build = new ImageBuild("target/web.jar", base.tagReference(), registry.image("shop/web", "42"));
             build.setInsecure(true);
             build.setPorts(List.of(8080));
-            build.setEnvironment(List.of("JAVA_TOOL_OPTIONS=-Xmx64m"));
+            build.setEnv(Map.of("JAVA_TOOL_OPTIONS", "-Xmx64m"));
 
             PushedImage pushed = new ImageBuildOnAgent(build,
                     new RegistryCredential.UsernamePassword("jenkins", "push-Token-1"), null, listener)
@@ -66,10 +68,11 @@ class ImageBuildOnAgentTest {
     }
 
     @Test
-    void refusesEnvironmentEntriesWithoutEquals() throws Exception {
-        assertThatThrownBy(() -> ImageBuildOnAgent.pairs("environment", List.of("JUSTANAME")))
-                .isInstanceOf(AbortException.class)
-                .hasMessageContaining("environment");
-        assertThat(ImageBuildOnAgent.pairs("labels", List.of("a=b=c"))).containsEntry("a", "b=c");
+    void turnsPipelineMapValuesIntoStrings() {
+        Map<Object, Object> fromPipeline = new LinkedHashMap<>();
+        fromPipeline.put("WORKERS", 4);
+        fromPipeline.put("EMPTY", null);
+
+        assertThat(ImageBuildOnAgent.strings(fromPipeline)).containsEntry("WORKERS", "4").containsEntry("EMPTY", "");
     }
 }

@@ -12,6 +12,9 @@ final class Benchmarks {
         return List.of(
                 new StoreWriteBenchmark(),
                 new io.jenkins.plugins.kubeplatform.cli.stickyip.LedgerBenchmark(),
-                new ImageBuildBenchmark());
+                new ImageBuildBenchmark(),
+                new ExposeBenchmark(),
+                new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark(),
+                new EdgePlacementBenchmark());
     }
 }

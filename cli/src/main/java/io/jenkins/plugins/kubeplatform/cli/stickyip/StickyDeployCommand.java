@@ -1,7 +1,12 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.image.ImageBuildOptions;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
+import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
+import io.jenkins.plugins.kubeplatform.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
@@ -13,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +34,12 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "App name: workloads are NAME-0..N-1, the Service is NAME.")
     String name;
 
-    @Option(names = "--image", required = true, description = "Image to run (a digest reference pins one exact image).")
+    @Option(names = "--image", description = "Image to run (a digest reference pins one exact image); or give the build "
+            + "options --artifact, --from and --to to build and push it first and deploy it by digest.")
     String image;
+
+    @Mixin
+    ImageBuildOptions build;
 
     @Option(names = "--replicas", defaultValue = "1", description = "Number of replica identities. Default: ${DEFAULT-VALUE}.")
     int replicas;
@@ -52,15 +62,40 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Stands in for the image while the other inputs are checked, before the build. */
+    private static final String IMAGE_BUILT_NEXT = "image-built-next";
+
+    /** The image build to run first, or null when a prebuilt --image is deployed. */
+    private ImageBuildRequest buildRequest(CliContext context) {
+        if (!build.requested()) {
+            if (image == null || image.isBlank()) {
+                throw new InvalidInputException("--image", "is required: a prebuilt image, or --artifact, --from and "
+                        + "--to to build and push one first");
+            }
+            return null;
+        }
+        if (image != null) {
+            throw new InvalidInputException("--image", "give either --image (a prebuilt image) or the build options "
+                    + "--artifact, --from and --to, not both");
+        }
+        return build.toRequest(context);
+    }
+
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
             DeployRequest request = new DeployRequest(namespace, name, image, replicas, port, pool, owner,
                     Require.duration("--timeout", timeout), env);
-            request.validate();
+            ImageBuildRequest buildRequest = buildRequest(context);
+            (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
                     IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), ApiRetry.defaults());
+            if (buildRequest != null) {
+                // everything the deploy needs was checked above: only now is anything pushed
+                PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
+                request = request.withImage(pushed.reference());
+            }
             DeployResult result = deployer.deploy(request, context.progress());
             context.result(result.toMap(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()

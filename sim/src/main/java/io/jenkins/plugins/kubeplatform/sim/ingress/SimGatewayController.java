@@ -45,7 +45,11 @@ public final class SimGatewayController implements SimController {
         CustomResources.ensure(client, HTTP_ROUTE);
         var gateways = client.genericKubernetesResources(GATEWAY.context());
         if (gateways.inNamespace(DEFAULT_NAMESPACE).withName(DEFAULT_NAME).get() == null) {
-            gateways.inNamespace(DEFAULT_NAMESPACE).resource(platformGateway()).create();
+            GenericKubernetesResource desired = platformGateway();
+            GenericKubernetesResource created = gateways.inNamespace(DEFAULT_NAMESPACE).resource(desired).create();
+            // with a status subresource, create ignores status: the controller reports it separately
+            created.getAdditionalProperties().put("status", desired.getAdditionalProperties().get("status"));
+            gateways.inNamespace(DEFAULT_NAMESPACE).resource(created).updateStatus();
         }
         ctx.observe(gateways.inAnyNamespace(), gateway -> new ArrayList<>(routes.values()).forEach(this::reconcile));
         ctx.observe(client.genericKubernetesResources(HTTP_ROUTE.context()).inAnyNamespace(), new io.jenkins.plugins.kubeplatform.sim.ChangeHandler<>() {

@@ -65,7 +65,7 @@ public final class SimKubeVirt implements SimController {
     private final Map<String, String> expectedTokens = new ConcurrentHashMap<>();
     private final Map<String, Injected> failures = new ConcurrentHashMap<>();
     private final AtomicInteger addresses = new AtomicInteger();
-    private final AtomicInteger boots = new AtomicInteger();
+    private final Map<String, AtomicInteger> boots = new ConcurrentHashMap<>();
     private volatile boolean removeNodesWithVms;
     private SimContext context;
 
@@ -120,9 +120,10 @@ public final class SimKubeVirt implements SimController {
         return this;
     }
 
-    /** How many VMIs have booted (or tried to) since start. */
-    public int boots() {
-        return boots.get();
+    /** How many VMIs of VM {@code namespace/name} have booted (or tried to), across deletions of the VM. */
+    public int boots(String namespace, String name) {
+        AtomicInteger n = boots.get(namespace + "/" + name);
+        return n == null ? 0 : n.get();
     }
 
     @Override
@@ -155,6 +156,28 @@ public final class SimKubeVirt implements SimController {
                         vmiDeleted(vmi);
                     }
                 });
+        // Like KubeVirt's controllers, resync now and then: a watch event lost while the client reconnects (the mock
+        // server does not replay history) must not leave a VM without its VMI or an orphaned VMI behind.
+        Duration every = ctx.scaled(Duration.ofSeconds(10));
+        long millis = Math.max(200, every.toMillis());
+        ctx.executor().scheduleWithFixedDelay(() -> ctx.run(this::resync), millis, millis,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void resync() {
+        List<GenericKubernetesResource> vmList = client().genericKubernetesResources(vms()).inAnyNamespace().list()
+                .getItems();
+        java.util.Set<String> vmKeys = new java.util.HashSet<>();
+        for (GenericKubernetesResource vm : vmList) {
+            vmKeys.add(vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName());
+            reconcile(vm);
+        }
+        for (GenericKubernetesResource vmi : client().genericKubernetesResources(vmis()).inAnyNamespace().list()
+                .getItems()) {
+            if (!vmKeys.contains(vmi.getMetadata().getNamespace() + "/" + vmi.getMetadata().getName())) {
+                deleteVmi(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName());
+            }
+        }
     }
 
     private KubernetesClient client() {
@@ -186,9 +209,19 @@ public final class SimKubeVirt implements SimController {
             setVmStatus(ns, name, "Stopped", false);
             return;
         }
+        if (vmi != null && !ownedBy(vmi, vm)) {
+            // Left over from an earlier VM of the same name (its deletion event may not have reached us yet).
+            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
+            vmi = null;
+        }
         if (vmi == null) {
             createVmi(vm);
         }
+    }
+
+    private static boolean ownedBy(GenericKubernetesResource vmi, GenericKubernetesResource vm) {
+        var owners = vmi.getMetadata().getOwnerReferences();
+        return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), vm.getMetadata().getUid()));
     }
 
     private void createVmi(GenericKubernetesResource vm) {
@@ -214,7 +247,7 @@ public final class SimKubeVirt implements SimController {
         } catch (KubernetesClientException e) {
             return; // already exists: a concurrent reconcile made it
         }
-        boots.incrementAndGet();
+        boots.computeIfAbsent(ns + "/" + name, k -> new AtomicInteger()).incrementAndGet();
         setVmStatus(ns, name, failure == VmFailure.UNSCHEDULABLE ? "ErrorUnschedulable" : "Starting", false);
         context.events().normal(vm, "SuccessfulCreate", "Started the virtual machine by creating the new virtual "
                 + "machine instance " + name);
@@ -228,7 +261,7 @@ public final class SimKubeVirt implements SimController {
             return;
         }
         GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name).get();
-        if (vm == null) {
+        if (vm == null || !ownedBy(vmi, vm)) {
             return;
         }
         if (failure != null && failure != VmFailure.NO_JOIN) {
@@ -381,10 +414,10 @@ public final class SimKubeVirt implements SimController {
     private void vmDeleted(GenericKubernetesResource vm) {
         String ns = vm.getMetadata().getNamespace();
         String name = vm.getMetadata().getName();
-        try {
-            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            // gone already
+        GenericKubernetesResource vmi = client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).get();
+        // A VM of the same name may already have been recreated with a VMI of its own; that one stays.
+        if (vmi != null && ownedBy(vmi, vm)) {
+            deleteVmi(ns, name);
         }
         if (removeNodesWithVms) {
             Optional<JoinRequest> join = joinRequest(vm);
@@ -394,13 +427,23 @@ public final class SimKubeVirt implements SimController {
         }
     }
 
+    private void deleteVmi(String ns, String name) {
+        try {
+            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
+        } catch (KubernetesClientException e) {
+            // gone already
+        }
+    }
+
     /** A VMI went away: if its VM should still run, that was a restart, so boot a new one. */
     private void vmiDeleted(GenericKubernetesResource vmi) {
         String ns = vmi.getMetadata().getNamespace();
         String name = vmi.getMetadata().getName();
         GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name).get();
         if (vm != null && vm.getMetadata().getDeletionTimestamp() == null) {
-            markJoinedNodeNotReady(vm);
+            if (ownedBy(vmi, vm)) {
+                markJoinedNodeNotReady(vm);
+            }
             reconcile(vm);
         }
     }

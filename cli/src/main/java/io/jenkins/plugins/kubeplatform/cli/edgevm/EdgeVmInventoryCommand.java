@@ -1,0 +1,44 @@
+package io.jenkins.plugins.kubeplatform.cli.edgevm;
+
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.edgevm.InventoryExport;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubeplatform edge-vm inventory}: every VM with tenant, place, resources, start and end (for billing). */
+@Command(name = "inventory", mixinStandardHelpOptions = true,
+        description = "Print the VM inventory (deleted VMs included) as a table, CSV (--csv) or JSON (--output json).")
+public final class EdgeVmInventoryCommand implements Callable<Integer> {
+
+    @Option(names = "--csv", description = "Print CSV (RFC 4180) for billing.")
+    boolean csv;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (CliContext context = CliContext.of(spec)) {
+            Inventory inventory = EdgeVmEngine.inventoryStore(context.stateDir()).read();
+            if (csv) {
+                context.out().print(InventoryExport.csv(inventory));
+                context.out().flush();
+                return 0;
+            }
+            context.result(Map.of("vms", inventory.vms().stream().map(InventoryExport::row).toList()), out -> {
+                out.printf("%-10s %-14s %-20s %-10s %-20s %4s %8s %-12s %-20s %-20s%n", "TENANT", "NAME", "VM", "SITE",
+                        "EDGE CLUSTER", "CPU", "MEMORY", "STATE", "START", "END");
+                inventory.vms().forEach(r -> out.printf("%-10s %-14s %-20s %-10s %-20s %4d %7dMi %-12s %-20s %-20s%n",
+                        r.tenant(), r.name(), r.vm(), r.site(), r.edgeCluster(), r.cpu(), r.memoryMi(), r.state(),
+                        r.start(), r.end() == null ? "-" : r.end()));
+            });
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.jenkins.plugins.kubeplatform.cli.expose;
+
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
+import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
+import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
+import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kubeplatform expose}: a conflict-free host, the Service and an Ingress or HTTPRoute for an app. */
+@Command(name = "expose", mixinStandardHelpOptions = true,
+        description = {"Give an app a conflict-free host ({app}.{namespace}.{suffix}; names in any script are "
+                + "transliterated), ensure its Service, create an Ingress or HTTPRoute and wait until it is admitted. "
+                + "In nginx mode also write the platform nginx's server block. Re-running changes nothing.",
+                "Example: kubeplatform expose --namespace shop --app 挖财 --port 8080 --output json"})
+public final class ExposeCommand implements Callable<Integer> {
+
+    @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The app's namespace.")
+    String namespace;
+
+    @Option(names = "--app", required = true, paramLabel = "NAME", description = "The app name, in any script.")
+    String app;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Service port (required unless --release).")
+    Integer port;
+
+    @Option(names = "--target-port", paramLabel = "PORT", description = "Container port (default: --port).")
+    Integer targetPort;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "An explicit host instead of the generated one.")
+    String host;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "Service name (default: derived from --app).")
+    String service;
+
+    @Option(names = "--route", paramLabel = "KIND", description = "ingress, httproute or none (nginx mode only).")
+    String route;
+
+    @Option(names = "--on-conflict", paramLabel = "POLICY",
+            description = "fail (name the owner) or next-free (take app-2, app-3, ...).")
+    String onConflict;
+
+    @Option(names = "--upstream", paramLabel = "HOST:PORT",
+            description = "nginx mode: where requests go (default: the Service's cluster IP and port).")
+    String upstream;
+
+    @Option(names = "--verify", description = "Request the URL through the entry point with the Host header.")
+    boolean verify;
+
+    @Option(names = "--release", description = "Remove the app's route, nginx block, claim and registry entry instead.")
+    boolean release;
+
+    @Mixin
+    DomainOptions domains;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CliContext context = CliContext.of(spec);
+        ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
+                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), ApiRetry.defaults());
+        if (release) {
+            List<String> changes = engine.release(namespace, app);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("namespace", namespace);
+            result.put("app", app);
+            result.put("changes", changes);
+            context.result(result, out -> out.println(changes.isEmpty() ? "nothing to release" : String.join("\n", changes)));
+            return ExitCodes.OK;
+        }
+        if (port == null) {
+            throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--port", "is required to expose an app");
+        }
+        ExposeRequest request = new ExposeRequest(namespace, app, port, Optional.ofNullable(targetPort),
+                Optional.ofNullable(host), Optional.ofNullable(service), Optional.ofNullable(route),
+                Optional.ofNullable(onConflict), Optional.ofNullable(upstream), verify,
+                "cli " + System.getProperty("user.name", "user"));
+        ExposeResult result = engine.expose(request);
+        context.result(result.toMap(), out -> {
+            out.println(result.url());
+            out.println("owner:   " + result.owner());
+            out.println("service: " + result.namespace() + "/" + result.service());
+            if (!result.routeName().isEmpty()) {
+                out.println("route:   " + result.route() + " " + result.namespace() + "/" + result.routeName());
+            }
+            result.address().ifPresent(a -> out.println("address: " + a));
+            result.nginxBlock().ifPresent(b -> out.println("nginx:   " + b));
+            result.verifyStatus().ifPresent(s -> out.println("verify:  HTTP " + s));
+            out.println(result.changes().isEmpty() ? "nothing changed" : result.changes().size() + " change(s)");
+        });
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,99 @@
+package io.jenkins.plugins.kubeplatform.cli.edgevm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kubeplatform edge-vm} with the shipped example configuration against the simulated cluster. */
+class EdgeVmCommandTest {
+
+    static SimulatedCluster sim;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    /** The example configuration, pointed at this test's cluster. */
+    Path config() throws Exception {
+        Path examples = Path.of("..", "docs", "examples");
+        Path config = dir.resolve("kubeplatform.yaml");
+        Files.writeString(config, Files.readString(examples.resolve("kubeplatform.yaml"))
+                .replace("http://127.0.0.1:8001", sim.url()));
+        Files.copy(examples.resolve("edge-join-token.sim"), dir.resolve("edge-join-token.sim"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return config;
+    }
+
+    CliRunner.Run run(String... args) throws Exception {
+        String[] all = new String[args.length + 4];
+        all[0] = "--config";
+        all[1] = config().toString();
+        all[2] = "--state-dir";
+        all[3] = dir.resolve("state").toString();
+        System.arraycopy(args, 0, all, 4, args.length);
+        return CliRunner.run(all);
+    }
+
+    @Test
+    void createsListsAndDeletesAnEdgeVmWithTheExampleConfiguration() throws Exception {
+        CliRunner.Run created = run("--output", "json", "edge-vm", "create", "--name", "web", "--tenant", "demo",
+                "--cpu", "2", "--memory", "2Gi", "--disk", "10Gi", "--image", "quay.io/containerdisks/ubuntu:22.04",
+                "--location", "48.85,2.35");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        var json = Json.mapper().readTree(created.out());
+        assertThat(json.path("site").asText()).isEqualTo("paris");
+        assertThat(json.path("edgeCluster").asText()).isEqualTo("edge-par");
+        assertThat(json.path("state").asText()).isEqualTo("RUNNING");
+        assertThat(created.err()).contains("[plan] edge VM demo-web", "edge cluster chosen: edge-par");
+        assertThat(created.out() + created.err()).doesNotContain("K10simulated-demo-token");
+
+        CliRunner.Run csv = run("edge-vm", "inventory", "--csv");
+        assertThat(csv.exitCode()).isZero();
+        assertThat(csv.out()).startsWith("tenant,name,vm,site,edgeCluster").contains("demo,web,demo-web,paris,edge-par");
+
+        CliRunner.Run deleted = run("edge-vm", "delete", "--name", "web");
+        assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).startsWith("deleted: edge VM demo-web");
+        assertThat(run("edge-vm", "inventory", "--csv").out()).contains("DELETED");
+    }
+
+    @Test
+    void exitsWithTwoAndChangesNothingWhenTheQuotaIsExceeded() throws Exception {
+        sim.requests().clear();
+
+        CliRunner.Run run = run("edge-vm", "create", "--name", "huge", "--tenant", "demo", "--cpu", "12",
+                "--memory", "2Gi", "--disk", "10Gi", "--image", "quay.io/containerdisks/ubuntu:22.04");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("quota exceeded");
+        assertThat(sim.requests().list()).allSatisfy(r -> assertThat(r.verb()).isIn("get", "list", "watch"));
+    }
+
+    @Test
+    void exitsWithTwoNamingTheFieldForBadInput() throws Exception {
+        CliRunner.Run run = run("edge-vm", "create", "--name", "Bad_Name", "--tenant", "demo", "--cpu", "1",
+                "--memory", "1Gi", "--disk", "1Gi", "--image", "quay.io/containerdisks/ubuntu:22.04");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("name");
+    }
+}

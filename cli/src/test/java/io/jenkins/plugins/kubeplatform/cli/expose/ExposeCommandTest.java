@@ -1,0 +1,81 @@
+package io.jenkins.plugins.kubeplatform.cli.expose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ExposeCommandTest {
+
+    private static SimulatedCluster sim;
+
+    @TempDir
+    Path state;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatedCluster.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    private CliRunner.Run run(String... args) {
+        String[] all = Stream.concat(Stream.of("--server", sim.url(), "--state-dir", state.toString(), "--output", "json"),
+                Stream.of(args)).toArray(String[]::new);
+        return CliRunner.run(all);
+    }
+
+    @Test
+    void exposesAndPrintsOneJsonObjectWithHostUrlAndOwner() throws Exception {
+        CliRunner.Run run = run("expose", "--namespace", "default", "--app", "银行", "--port", "8080",
+                "--suffix", "apps.example.test");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = Json.mapper().readTree(run.out());
+        assertThat(json.path("host").asText()).isEqualTo("yinhang.default.apps.example.test");
+        assertThat(json.path("url").asText()).isEqualTo("http://yinhang.default.apps.example.test/");
+        assertThat(json.path("owner").asText()).isEqualTo("default/银行");
+        assertThat(json.path("changed").asBoolean()).isTrue();
+
+        CliRunner.Run again = run("expose", "--namespace", "default", "--app", "银行", "--port", "8080",
+                "--suffix", "apps.example.test");
+        assertThat(Json.mapper().readTree(again.out()).path("changed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void syncReportsAsJson() throws Exception {
+        CliRunner.Run run = run("expose-sync", "--suffix", "apps.example.test");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Json.mapper().readTree(run.out()).has("hosts")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--upstream=10.0.0.1:80;\nreturn 200", "--upstream=10.0.0.1:80}", "--host=a.example.test{",
+            "--host=a.example.test\nserver_name x", "--host=$host.example.test", "--nginx-listen=80;", "--app=x\ny"})
+    void rejectsInjectionAttemptsWithExitCode2AndWritesNothing(String hostile) throws Exception {
+        Path confDir = state.resolve("sites");
+        sim.requests().clear();
+
+        CliRunner.Run run = run("expose", "--namespace", "default", "--app", "inject", "--port", "80", "--route", "none",
+                "--nginx-conf-dir", confDir.toString(), "--nginx-bin", "/bin/false", hostile);
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(Files.exists(confDir)).isFalse();
+        assertThat(sim.requests().list()).isEmpty();
+    }
+}

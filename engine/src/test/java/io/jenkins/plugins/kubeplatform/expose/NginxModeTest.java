@@ -1,0 +1,132 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import static io.jenkins.plugins.kubeplatform.expose.ExposeFixture.engine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** nginx mode (EXP-6, EXP-8) with a real nginx on loopback and a real backend. */
+class NginxModeTest {
+
+    @TempDir
+    static Path prefix;
+
+    @TempDir
+    Path state;
+
+    private static SimulatedCluster sim;
+    private static PrivateNginx nginx;
+    private static HttpServer backend;
+
+    @BeforeAll
+    static void start() throws Exception {
+        nginx = PrivateNginx.start(prefix);
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.createContext("/", exchange -> {
+            byte[] body = "hello from the wacai backend".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        backend.start();
+        sim = SimulatedCluster.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (sim != null) {
+            sim.close();
+        }
+        if (backend != null) {
+            backend.stop(0);
+        }
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    private ExposeEngine engine() {
+        return ExposeFixture.engine(sim, new ExposeSettings("apps.example.test", null, "none", null, null, null, null,
+                null, "10s", nginx.settings()), state);
+    }
+
+    private String upstream() {
+        return "127.0.0.1:" + backend.getAddress().getPort();
+    }
+
+    @Test
+    void generatedHostAnswersWithTheBackendAndUnknownHostsDoNot() {
+        ExposeResult result = engine().expose(ExposeRequest.of("default", "挖财", 8080, "job/pay #3")
+                .withUpstream(upstream()).withVerify(true));
+
+        assertThat(result.host()).isEqualTo("wacai.default.apps.example.test");
+        assertThat(result.verifyStatus()).contains(200);
+        assertThat(HostProbe.get("127.0.0.1", nginx.port, result.host(), Duration.ofSeconds(2)))
+                .hasValueSatisfying(a -> assertThat(a.body()).contains("hello from the wacai backend"));
+        assertThat(HostProbe.get("127.0.0.1", nginx.port, "unknown.default.apps.example.test", Duration.ofSeconds(2)))
+                .hasValueSatisfying(a -> assertThat(a.status()).isEqualTo(404));
+        assertThat(nginx.sites.resolve(result.host() + ".conf")).exists();
+    }
+
+    @Test
+    void reRunLeavesTheBlockAlone() throws Exception {
+        ExposeRequest request = ExposeRequest.of("default", "stable", 8080, "cli").withUpstream(upstream());
+        engine().expose(request);
+        Path block = nginx.sites.resolve("stable.default.apps.example.test.conf");
+        var written = Files.getLastModifiedTime(block);
+
+        ExposeResult again = engine().expose(request);
+
+        assertThat(again.changes()).isEmpty();
+        assertThat(Files.getLastModifiedTime(block)).isEqualTo(written);
+    }
+
+    @Test
+    void releaseDeletesTheBlockAndTheHostStopsAnswering() {
+        ExposeResult result = engine().expose(ExposeRequest.of("default", "gone", 8080, "cli")
+                .withUpstream(upstream()).withVerify(true));
+
+        engine().release("default", "gone");
+
+        assertThat(nginx.sites.resolve(result.host() + ".conf")).doesNotExist();
+        assertThat(nginx.await(result.host(), a -> a.status() == 404)).hasValueSatisfying(
+                a -> assertThat(a.status()).isEqualTo(404));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:80;\ninclude /etc/passwd", "127.0.0.1:80 }", "$host:80", "a b:80",
+            "127.0.0.1:99999", "backend.svc:80\"", "127.0.0.1"})
+    void rejectsUpstreamsThatCouldInjectConfiguration(String upstream) throws Exception {
+        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "inject", 80, "cli").withUpstream(upstream)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("upstream");
+        try (var files = Files.list(nginx.sites)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("inject"));
+        }
+    }
+
+    @Test
+    void neverTouchesBlocksItDidNotWrite() throws Exception {
+        Path foreign = nginx.sites.resolve("handmade.default.apps.example.test.conf");
+        Files.writeString(foreign, "# written by hand\n");
+
+        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "handmade", 80, "cli")
+                .withUpstream(upstream())))
+                .hasMessageContaining("was not written by kubernetes-platform-steps");
+        assertThat(Files.readString(foreign)).isEqualTo("# written by hand\n");
+    }
+}

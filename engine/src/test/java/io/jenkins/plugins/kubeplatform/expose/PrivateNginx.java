@@ -1,0 +1,119 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx of its own on a free loopback port, with its own prefix, configuration and pid file (nothing under
+ * /etc/nginx). Missing nginx skips the test on a workstation and fails it on CI (CI=true).
+ */
+final class PrivateNginx implements AutoCloseable {
+
+    final Path prefix;
+    final Path config;
+    final Path sites;
+    final int port;
+    final String binary;
+
+    private PrivateNginx(Path prefix, String binary) throws IOException {
+        this.prefix = prefix;
+        this.binary = binary;
+        this.sites = Files.createDirectories(prefix.resolve("sites"));
+        this.config = prefix.resolve("nginx.conf");
+        this.port = freePort();
+        Files.createDirectories(prefix.resolve("tmp"));
+        Files.writeString(config, """
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/tmp/body;
+                    proxy_temp_path %1$s/tmp/proxy;
+                    fastcgi_temp_path %1$s/tmp/fastcgi;
+                    uwsgi_temp_path %1$s/tmp/uwsgi;
+                    scgi_temp_path %1$s/tmp/scgi;
+                    server {
+                        listen 127.0.0.1:%2$d default_server;
+                        return 404;
+                    }
+                    include %3$s/*.conf;
+                }
+                """.formatted(prefix, port, sites));
+    }
+
+    static String findBinary() {
+        for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        String message = "nginx is not installed (Debian: apt-get install nginx-light; .ci/run installs it)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message);
+        }
+        assumeTrue(false, message);
+        return null;
+    }
+
+    static PrivateNginx start(Path prefix) throws Exception {
+        PrivateNginx nginx = new PrivateNginx(prefix, findBinary());
+        nginx.run(List.of(nginx.binary, "-e", prefix.resolve("error.log").toString(), "-c", nginx.config.toString()));
+        return nginx;
+    }
+
+    /**
+     * The answer for {@code host} once it satisfies {@code wanted}, or the last answer after 10 s: nginx applies a
+     * reload asynchronously and announces nothing, so this looks a few times.
+     */
+    java.util.Optional<HostProbe.Answer> await(String host, java.util.function.Predicate<HostProbe.Answer> wanted) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        java.util.Optional<HostProbe.Answer> answer;
+        do {
+            answer = HostProbe.get("127.0.0.1", port, host, java.time.Duration.ofSeconds(2));
+            if (answer.filter(wanted).isPresent()) {
+                return answer;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+        } while (System.nanoTime() < deadline);
+        return answer;
+    }
+
+    ExposeSettings.Nginx settings() {
+        return new ExposeSettings.Nginx(sites.toString(), binary, config.toString(), "127.0.0.1:" + port);
+    }
+
+    private void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out
+                    + Files.readString(prefix.resolve("error.log")));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        run(List.of(binary, "-e", prefix.resolve("error.log").toString(), "-c", config.toString(), "-s", "stop"));
+    }
+}

@@ -1,0 +1,130 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins › System › App domains: the {@code domains} settings of exposeApp (suffix, template, route kind,
+ * TLS, Gateway, nginx mode, background sync). Configuration as Code: {@code unclassified: domains: {...}}.
+ */
+@Extension
+@Symbol("domains")
+public class DomainSettingsConfiguration extends GlobalConfiguration {
+
+    private String suffix = ExposeSettings.DEFAULT_SUFFIX;
+    private String template = DomainTemplate.DEFAULT;
+    private String route = "ingress";
+    private String ingressClassName = ExposeSettings.DEFAULT_INGRESS_CLASS;
+    private String tlsSecretName = "";
+    private String clusterIssuer = "";
+    private String issuer = "";
+    private String gatewayNamespace = ExposeSettings.DEFAULT_GATEWAY_NAMESPACE;
+    private String gatewayName = ExposeSettings.DEFAULT_GATEWAY_NAME;
+    private String gatewaySectionName = "";
+    private String claimNamespace = ExposeSettings.DEFAULT_CLAIM_NAMESPACE;
+    private String onConflict = "fail";
+    private String admitTimeout = "2m";
+    private String nginxConfDir = "";
+    private String nginxBinary = "";
+    private String nginxMainConfig = "";
+    private String nginxListen = "";
+    private boolean syncEnabled;
+    private String syncCluster = "";
+
+    public DomainSettingsConfiguration() {
+        load();
+    }
+
+    public static DomainSettingsConfiguration get() {
+        return ExtensionList.lookupSingleton(DomainSettingsConfiguration.class);
+    }
+
+    /** The engine's settings; validated by the engine before anything changes. */
+    public ExposeSettings toSettings() {
+        return new ExposeSettings(suffix, template, route, ingressClassName,
+                new ExposeSettings.Tls(tlsSecretName, clusterIssuer, issuer),
+                new ExposeSettings.Gateway(gatewayNamespace, gatewayName, gatewaySectionName),
+                claimNamespace, onConflict, admitTimeout,
+                nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen));
+    }
+
+    public String getSuffix() { return suffix; }
+    @DataBoundSetter public void setSuffix(String v) { suffix = clean(v); save(); }
+    public String getTemplate() { return template; }
+    @DataBoundSetter public void setTemplate(String v) { template = clean(v); save(); }
+    public String getRoute() { return route; }
+    @DataBoundSetter public void setRoute(String v) { route = clean(v); save(); }
+    public String getIngressClassName() { return ingressClassName; }
+    @DataBoundSetter public void setIngressClassName(String v) { ingressClassName = clean(v); save(); }
+    public String getTlsSecretName() { return tlsSecretName; }
+    @DataBoundSetter public void setTlsSecretName(String v) { tlsSecretName = clean(v); save(); }
+    public String getClusterIssuer() { return clusterIssuer; }
+    @DataBoundSetter public void setClusterIssuer(String v) { clusterIssuer = clean(v); save(); }
+    public String getIssuer() { return issuer; }
+    @DataBoundSetter public void setIssuer(String v) { issuer = clean(v); save(); }
+    public String getGatewayNamespace() { return gatewayNamespace; }
+    @DataBoundSetter public void setGatewayNamespace(String v) { gatewayNamespace = clean(v); save(); }
+    public String getGatewayName() { return gatewayName; }
+    @DataBoundSetter public void setGatewayName(String v) { gatewayName = clean(v); save(); }
+    public String getGatewaySectionName() { return gatewaySectionName; }
+    @DataBoundSetter public void setGatewaySectionName(String v) { gatewaySectionName = clean(v); save(); }
+    public String getClaimNamespace() { return claimNamespace; }
+    @DataBoundSetter public void setClaimNamespace(String v) { claimNamespace = clean(v); save(); }
+    public String getOnConflict() { return onConflict; }
+    @DataBoundSetter public void setOnConflict(String v) { onConflict = clean(v); save(); }
+    public String getAdmitTimeout() { return admitTimeout; }
+    @DataBoundSetter public void setAdmitTimeout(String v) { admitTimeout = clean(v); save(); }
+    public String getNginxConfDir() { return nginxConfDir; }
+    @DataBoundSetter public void setNginxConfDir(String v) { nginxConfDir = clean(v); save(); }
+    public String getNginxBinary() { return nginxBinary; }
+    @DataBoundSetter public void setNginxBinary(String v) { nginxBinary = clean(v); save(); }
+    public String getNginxMainConfig() { return nginxMainConfig; }
+    @DataBoundSetter public void setNginxMainConfig(String v) { nginxMainConfig = clean(v); save(); }
+    public String getNginxListen() { return nginxListen; }
+    @DataBoundSetter public void setNginxListen(String v) { nginxListen = clean(v); save(); }
+    public boolean isSyncEnabled() { return syncEnabled; }
+    @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
+    /** Cluster the background sync watches; empty means the default cluster. */
+    public String getSyncCluster() { return syncCluster; }
+    @DataBoundSetter public void setSyncCluster(String v) { syncCluster = clean(v); save(); }
+
+    @POST
+    public FormValidation doCheckSuffix(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return check(new ExposeSettings(value, null, null, null, null, null, null, null, null, null));
+    }
+
+    @POST
+    public FormValidation doCheckTemplate(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return check(new ExposeSettings(null, value, null, null, null, null, null, null, null, null));
+    }
+
+    @POST
+    public FormValidation doCheckNginxListen(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return check(new ExposeSettings(null, null, null, null, null, null, null, null, null,
+                new ExposeSettings.Nginx("/etc/nginx/kubeplatform.d", null, null, value)));
+    }
+
+    private static FormValidation check(ExposeSettings settings) {
+        try {
+            settings.validated();
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    private static String clean(String v) {
+        return v == null ? "" : v.trim();
+    }
+}

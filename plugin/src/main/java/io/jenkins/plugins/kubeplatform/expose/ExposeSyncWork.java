@@ -1,0 +1,44 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
+import hudson.model.TaskListener;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.time.Clock;
+
+/**
+ * EXP-7 in Jenkins: every few minutes, when enabled in the domain settings, one sync pass keeps host claims, the
+ * domain registry under JENKINS_HOME and the nginx blocks in step with labelled Ingresses and HTTPRoutes.
+ */
+@Extension
+public final class ExposeSyncWork extends AsyncPeriodicWork {
+
+    public ExposeSyncWork() {
+        super("exposeApp domain sync");
+    }
+
+    @Override
+    public long getRecurrencePeriod() {
+        return 5 * MIN;
+    }
+
+    @Override
+    protected void execute(TaskListener listener) throws java.io.IOException, InterruptedException {
+        DomainSettingsConfiguration config = DomainSettingsConfiguration.get();
+        if (!config.isSyncEnabled()) {
+            return;
+        }
+        try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
+            ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
+                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), Clock.systemUTC(),
+                    JenkinsProgress.of(listener), ApiRetry.defaults()).runOnce();
+            listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()
+                    + " change(s), " + report.conflicts().size() + " conflict(s)");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.jenkins.plugins.kubeplatform.repair;
+
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** One repair pool in the global configuration: a name, the nodes it holds (label selector) and its limit. */
+public class RepairPoolConfig extends AbstractDescribableImpl<RepairPoolConfig> {
+
+    private final String name;
+    private final String nodeSelector;
+    private int maxConcurrent;
+
+    @DataBoundConstructor
+    public RepairPoolConfig(String name, String nodeSelector) {
+        this.name = name == null ? "" : name.trim();
+        this.nodeSelector = nodeSelector == null ? "" : nodeSelector.trim();
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public int getMaxConcurrent() {
+        return maxConcurrent;
+    }
+
+    /** 0 or blank: the global limit. */
+    @DataBoundSetter
+    public void setMaxConcurrent(int maxConcurrent) {
+        this.maxConcurrent = maxConcurrent;
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends Descriptor<RepairPoolConfig> {
+
+        @Override
+        public String getDisplayName() {
+            return Messages.RepairPoolConfig_DisplayName();
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                Require.dnsLabel("name", value);
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckNodeSelector(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                LabelQuery.parse("nodeSelector", value);
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+    }
+}
