@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
