@@ -1,6 +1,13 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.jenkins.plugins.kubeplatform.sim.controllers.DaemonSetController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.DeploymentController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.DisruptionController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.EndpointsController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.JobController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Kubelet;
+import io.jenkins.plugins.kubeplatform.sim.controllers.ReplicaSetController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.StatefulSetController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.NodeLifecycle;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Scheduler;
 import java.util.ArrayList;
@@ -17,6 +24,13 @@ final class DefaultControllers {
         controllers.add(new Scheduler());
         controllers.add(new Kubelet());
         controllers.add(new NodeLifecycle());
+        controllers.add(new ReplicaSetController());
+        controllers.add(new DeploymentController());
+        controllers.add(new StatefulSetController());
+        controllers.add(new JobController());
+        controllers.add(new DaemonSetController());
+        controllers.add(new EndpointsController());
+        controllers.add(new DisruptionController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
         controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());

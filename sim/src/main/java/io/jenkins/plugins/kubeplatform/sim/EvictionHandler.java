@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Status;
@@ -13,18 +12,22 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jenkins.plugins.kubeplatform.sim.controllers.DisruptionController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.PodStates;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Selectors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 
 /**
  * {@code POST /api/v1/namespaces/{ns}/pods/{name}/eviction}, decided the way the API server's eviction REST handler
  * does: a pod no budget covers, or one that is already terminating or finished, is deleted; a pod covered by one
  * PodDisruptionBudget is deleted only if the budget allows one more disruption, else 429 with the Kubernetes
- * message; more than one budget is a 500. Budget figures are computed from the live pods at the moment of the call
- * (expected pods = the budget's matching pods that are not terminating), so concurrent evictions cannot both spend
+ * message; more than one budget is a 500. Budget figures are computed from the live pods and their controllers' scale
+ * at the moment of the call (see {@link DisruptionController#budget}), so concurrent evictions cannot both spend
  * the last allowed disruption. Runs inside the server, so it reads through the CRUD store directly.
  */
 final class EvictionHandler {
@@ -70,7 +73,7 @@ final class EvictionHandler {
         List<Pod> pods = StatusResponses.JSON.unmarshal(
                 body(store.dispatch(request(HttpMethod.GET, "/api/v1/namespaces/" + namespace + "/pods"))),
                 PodList.class).getItems();
-        Budget budget = Budget.of(pdb, pods);
+        DisruptionController.Budget budget = DisruptionController.budget(pdb, pods, owner -> scaleOf(namespace, owner));
         boolean podReady = PodStates.isReady(pod);
         if (!podReady && budget.currentHealthy() >= budget.desiredHealthy() && budget.desiredHealthy() > 0) {
             return delete(podPath);
@@ -86,6 +89,25 @@ final class EvictionHandler {
             return StatusResponses.status(429, "TooManyRequests", VIOLATION, status);
         }
         return delete(podPath);
+    }
+
+    private Optional<Integer> scaleOf(String namespace, OwnerReference owner) {
+        String resource = switch (owner.getKind()) {
+            case "ReplicaSet" -> "/apis/apps/v1/namespaces/" + namespace + "/replicasets/";
+            case "StatefulSet" -> "/apis/apps/v1/namespaces/" + namespace + "/statefulsets/";
+            case "ReplicationController" -> "/api/v1/namespaces/" + namespace + "/replicationcontrollers/";
+            default -> null;
+        };
+        if (resource == null) {
+            return Optional.empty();
+        }
+        MockResponse got = store.dispatch(request(HttpMethod.GET, resource + owner.getName()));
+        if (got.code() != 200) {
+            return Optional.empty();
+        }
+        Object replicas = StatusResponses.JSON.unmarshal(body(got), GenericKubernetesResource.class).get("spec",
+                "replicas");
+        return Optional.of(replicas instanceof Number n ? n.intValue() : 1);
     }
 
     private MockResponse delete(String podPath) {
@@ -105,47 +127,4 @@ final class EvictionHandler {
         return response.getBody() == null ? "" : new String(response.getBody().getBytes(), StandardCharsets.UTF_8);
     }
 
-    /** What the disruption controller would put into a budget's status. */
-    record Budget(int expectedPods, int currentHealthy, int desiredHealthy) {
-
-        int disruptionsAllowed() {
-            return Math.max(0, currentHealthy - desiredHealthy);
-        }
-
-        static Budget of(PodDisruptionBudget pdb, List<Pod> pods) {
-            int expected = 0;
-            int healthy = 0;
-            for (Pod p : pods) {
-                if (Selectors.matches(pdb.getSpec().getSelector(), p.getMetadata().getLabels())
-                        && !PodStates.isTerminating(p) && !PodStates.isFinished(p)) {
-                    expected++;
-                    if (PodStates.isReady(p)) {
-                        healthy++;
-                    }
-                }
-            }
-            int desired;
-            if (pdb.getSpec().getMinAvailable() != null) {
-                desired = scaled(pdb.getSpec().getMinAvailable(), expected);
-            } else if (pdb.getSpec().getMaxUnavailable() != null) {
-                desired = Math.max(0, expected - scaled(pdb.getSpec().getMaxUnavailable(), expected));
-            } else {
-                desired = expected;
-            }
-            return new Budget(expected, healthy, desired);
-        }
-
-        /** An int, or a percentage of {@code total} rounded up, as the disruption controller computes it. */
-        static int scaled(IntOrString value, int total) {
-            if (value.getIntVal() != null) {
-                return value.getIntVal();
-            }
-            String s = value.getStrVal();
-            if (s != null && s.endsWith("%")) {
-                int pct = Integer.parseInt(s.substring(0, s.length() - 1).trim());
-                return (int) Math.ceil(pct * total / 100.0);
-            }
-            return s == null ? 0 : Integer.parseInt(s.trim());
-        }
-    }
 }

@@ -20,6 +20,7 @@ final class SimDispatcher extends Dispatcher {
     private final RequestLog log;
     private final Faults faults;
     private final EvictionHandler eviction;
+    private final Admission admission = new Admission();
     private final Clock clock;
 
     SimDispatcher(Dispatcher delegate, RequestLog log, Faults faults, Clock clock) {
@@ -46,6 +47,9 @@ final class SimDispatcher extends Dispatcher {
         if (response == null) {
             if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
                 response = eviction.evict(path.namespace(), path.name());
+            } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
+                    && path.name().isEmpty()) {
+                response = delegate.dispatch(admission.serviceCreate(request));
             } else {
                 response = delegate.dispatch(request);
             }

@@ -1,0 +1,276 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * DaemonSets: one pod per eligible node, pinned by node affinity on {@code metadata.name} and placed by the
+ * scheduler. Pods get the tolerations the real controller adds (not-ready and unreachable NoExecute; disk, memory
+ * and pid pressure and unschedulable NoSchedule), so cordoned nodes still run them. A node whose NoSchedule taint
+ * the pod does not tolerate gets no new pod but keeps a running one; only an untolerated NoExecute taint removes
+ * it. A template change replaces pods one node at a time once the others are Ready.
+ */
+public final class DaemonSetController implements SimController {
+
+    static final String HASH_LABEL = "controller-revision-hash";
+
+    private SimContext ctx;
+    private Observed<DaemonSet> sets;
+    private Observed<Node> nodes;
+    private Observed<Pod> pods;
+    private final Set<String> queued = new HashSet<>();
+
+    @Override
+    public String name() {
+        return "daemonset-controller";
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.sets = ctx.observe(ctx.client().apps().daemonSets().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(DaemonSet ds) {
+                queue(ds);
+            }
+
+            @Override
+            public void deleted(DaemonSet ds) {
+                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, ds))) {
+                    Writes.delete(ctx.client(), pod);
+                }
+            }
+        });
+        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+                sets.list().forEach(DaemonSetController.this::queue);
+            }
+
+            @Override
+            public void deleted(Node node) {
+                sets.list().forEach(DaemonSetController.this::queue);
+            }
+        });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                owner(pod);
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                owner(pod);
+            }
+        });
+    }
+
+    private void owner(Pod pod) {
+        Workloads.controllerUid(pod).ifPresent(uid -> sets.list(s -> uid.equals(s.getMetadata().getUid()))
+                .forEach(this::queue));
+    }
+
+    private void queue(DaemonSet ds) {
+        String key = ds.getMetadata().getNamespace() + "/" + ds.getMetadata().getName();
+        if (queued.add(key)) {
+            ctx.run(() -> {
+                queued.remove(key);
+                sets.get(ds.getMetadata().getNamespace(), ds.getMetadata().getName()).ifPresent(this::reconcile);
+            });
+        }
+    }
+
+    /** The tolerations the DaemonSet controller adds to every daemon pod. */
+    static List<Toleration> daemonTolerations() {
+        List<Toleration> t = new ArrayList<>();
+        t.add(toleration("node.kubernetes.io/not-ready", "NoExecute"));
+        t.add(toleration("node.kubernetes.io/unreachable", "NoExecute"));
+        t.add(toleration("node.kubernetes.io/disk-pressure", "NoSchedule"));
+        t.add(toleration("node.kubernetes.io/memory-pressure", "NoSchedule"));
+        t.add(toleration("node.kubernetes.io/pid-pressure", "NoSchedule"));
+        t.add(toleration("node.kubernetes.io/unschedulable", "NoSchedule"));
+        return t;
+    }
+
+    private static Toleration toleration(String key, String effect) {
+        return new TolerationBuilder().withKey(key).withOperator("Exists").withEffect(effect).build();
+    }
+
+    private void reconcile(DaemonSet ds) {
+        String hash = Workloads.templateHash(ds.getSpec().getTemplate());
+        Pod probe = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(), "probe", Map.of());
+        addTolerations(probe);
+        List<Pod> owned = pods.list(p -> Workloads.ownedBy(p, ds) && PodStates.isActive(p));
+        int desired = 0;
+        int scheduled = 0;
+        int ready = 0;
+        int updated = 0;
+        boolean rolling = false;
+        List<Pod> outdated = new ArrayList<>();
+        for (Node node : nodes.list()) {
+            String nodeName = node.getMetadata().getName();
+            List<Pod> here = owned.stream().filter(p -> nodeName.equals(target(p))).toList();
+            boolean fits = fits(probe, node);
+            boolean noScheduleOk = tolerates(probe, node, "NoSchedule");
+            boolean noExecuteOk = tolerates(probe, node, "NoExecute");
+            boolean shouldRun = fits && noScheduleOk && noExecuteOk;
+            boolean shouldContinue = fits && noExecuteOk;
+            if (shouldRun || (shouldContinue && !here.isEmpty())) {
+                desired++;
+            }
+            if (here.isEmpty() && shouldRun) {
+                create(ds, nodeName, hash);
+                rolling = true;
+            } else if (!here.isEmpty() && !shouldContinue) {
+                here.forEach(p -> Writes.delete(ctx.client(), p));
+            } else if (!here.isEmpty()) {
+                scheduled++;
+                Pod p = here.get(0);
+                if (PodStates.isReady(p)) {
+                    ready++;
+                } else {
+                    rolling = true;
+                }
+                if (hash.equals(label(p))) {
+                    updated++;
+                } else {
+                    outdated.add(p);
+                }
+                for (Pod extra : here.subList(1, here.size())) {
+                    Writes.delete(ctx.client(), extra);
+                }
+            }
+        }
+        boolean onDelete = ds.getSpec().getUpdateStrategy() != null
+                && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());
+        if (!onDelete && !rolling && !outdated.isEmpty()) {
+            Writes.delete(ctx.client(), outdated.get(0));
+            pods.remove(outdated.get(0));
+        }
+        writeStatus(ds, desired, scheduled, ready, updated);
+    }
+
+    private void addTolerations(Pod pod) {
+        List<Toleration> t = new ArrayList<>(pod.getSpec().getTolerations() == null ? List.of()
+                : pod.getSpec().getTolerations());
+        for (Toleration extra : daemonTolerations()) {
+            if (!t.contains(extra)) {
+                t.add(extra);
+            }
+        }
+        pod.getSpec().setTolerations(t);
+    }
+
+    private static String label(Pod p) {
+        return p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(HASH_LABEL);
+    }
+
+    /** The node a daemon pod is for: where it runs, or where its affinity pins it. */
+    private static String target(Pod p) {
+        if (p.getSpec().getNodeName() != null) {
+            return p.getSpec().getNodeName();
+        }
+        var a = p.getSpec().getAffinity();
+        if (a == null || a.getNodeAffinity() == null
+                || a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return null;
+        }
+        for (var term : a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()) {
+            if (term.getMatchFields() != null) {
+                for (var f : term.getMatchFields()) {
+                    if ("metadata.name".equals(f.getKey()) && f.getValues() != null && f.getValues().size() == 1) {
+                        return f.getValues().get(0);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean fits(Pod pod, Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        if (pod.getSpec().getNodeSelector() != null) {
+            for (var e : pod.getSpec().getNodeSelector().entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        var a = pod.getSpec().getAffinity();
+        if (a != null && a.getNodeAffinity() != null
+                && a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
+            var terms = a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+            return terms != null && terms.stream().anyMatch(t -> Scheduler.termMatches(t, node));
+        }
+        return true;
+    }
+
+    private static boolean tolerates(Pod pod, Node node, String effect) {
+        if (node.getSpec().getTaints() == null) {
+            return true;
+        }
+        for (Taint taint : node.getSpec().getTaints()) {
+            if (effect.equals(taint.getEffect()) && !Tolerations.tolerated(pod, taint)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void create(DaemonSet ds, String node, String hash) {
+        Pod pod = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(),
+                ds.getMetadata().getName() + "-" + Workloads.suffix(), Map.of(HASH_LABEL, hash));
+        addTolerations(pod);
+        // Replaces any node affinity of the template, as the real controller does for the pinning term.
+        io.fabric8.kubernetes.api.model.Affinity affinity = Optional.ofNullable(pod.getSpec().getAffinity())
+                .orElseGet(io.fabric8.kubernetes.api.model.Affinity::new);
+        affinity.setNodeAffinity(new NodeAffinityBuilder().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withNodeSelectorTerms(new NodeSelectorTermBuilder().addNewMatchField().withKey("metadata.name")
+                        .withOperator("In").withValues(node).endMatchField().build())
+                .endRequiredDuringSchedulingIgnoredDuringExecution().build());
+        pod.getSpec().setAffinity(affinity);
+        pods.put(Workloads.create(ctx.client(), pod));
+    }
+
+    private void writeStatus(DaemonSet ds, int desired, int scheduled, int ready, int updated) {
+        long generation = Workloads.generation(ds);
+        DaemonSetStatus s = ds.getStatus();
+        if (s != null && Objects.equals(s.getDesiredNumberScheduled(), desired)
+                && Objects.equals(s.getCurrentNumberScheduled(), scheduled) && Objects.equals(s.getNumberReady(), ready)
+                && Objects.equals(s.getUpdatedNumberScheduled(), updated)
+                && Objects.equals(s.getObservedGeneration(), generation)) {
+            return;
+        }
+        Writes.update(ctx.client(), ds, x -> {
+            DaemonSetStatus st = new DaemonSetStatus();
+            st.setDesiredNumberScheduled(desired);
+            st.setCurrentNumberScheduled(scheduled);
+            st.setNumberReady(ready);
+            st.setNumberAvailable(ready);
+            st.setNumberUnavailable(Math.max(0, desired - ready));
+            st.setUpdatedNumberScheduled(updated);
+            st.setNumberMisscheduled(0);
+            st.setObservedGeneration(generation);
+            x.setStatus(st);
+            return true;
+        }).ifPresent(sets::put);
+    }
+}

@@ -1,0 +1,176 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Keeps PodDisruptionBudget status current (expected pods, current and desired healthy, disruptions allowed, the
+ * DisruptionAllowed condition) from the selected pods, computed as {@link #budget} does for evictions.
+ */
+public final class DisruptionController implements SimController {
+
+    /** What the disruption controller derives for one budget. */
+    public record Budget(int expectedPods, int currentHealthy, int desiredHealthy) {
+
+        public int disruptionsAllowed() {
+            return Math.max(0, currentHealthy - desiredHealthy);
+        }
+    }
+
+    private SimContext ctx;
+    private Observed<PodDisruptionBudget> budgets;
+    private Observed<Pod> pods;
+    private final Set<String> queued = new HashSet<>();
+
+    @Override
+    public String name() {
+        return "disruption-controller";
+    }
+
+    /**
+     * Expected pods are, as in the disruption controller, the scale of the controllers owning the selected pods
+     * (ReplicaSet, StatefulSet, ReplicationController), plus one per selected pod without such an owner; healthy
+     * pods are the selected Ready ones not terminating; minAvailable and maxUnavailable percentages round up.
+     *
+     * @param scale the {@code spec.replicas} of an owning controller, empty if unknown
+     */
+    public static Budget budget(PodDisruptionBudget pdb, List<Pod> pods, Function<OwnerReference, Optional<Integer>> scale) {
+        int expected = 0;
+        int healthy = 0;
+        Set<String> owners = new HashSet<>();
+        for (Pod p : pods) {
+            if (Objects.equals(p.getMetadata().getNamespace(), pdb.getMetadata().getNamespace())
+                    && Selectors.matches(pdb.getSpec().getSelector(), p.getMetadata().getLabels())
+                    && !PodStates.isFinished(p)) {
+                if (!PodStates.isTerminating(p) && PodStates.isReady(p)) {
+                    healthy++;
+                }
+                Optional<OwnerReference> owner = p.getMetadata().getOwnerReferences() == null ? Optional.empty()
+                        : p.getMetadata().getOwnerReferences().stream()
+                                .filter(r -> Boolean.TRUE.equals(r.getController()) && SCALED.contains(r.getKind()))
+                                .findFirst();
+                Optional<Integer> replicas = owner.flatMap(scale);
+                if (replicas.isPresent()) {
+                    if (owners.add(owner.get().getUid())) {
+                        expected += replicas.get();
+                    }
+                } else if (!PodStates.isTerminating(p)) {
+                    expected++;
+                }
+            }
+        }
+        IntOrString min = pdb.getSpec().getMinAvailable();
+        IntOrString max = pdb.getSpec().getMaxUnavailable();
+        int desired;
+        if (min != null) {
+            desired = Workloads.scaled(min, expected, true, 0);
+        } else if (max != null) {
+            desired = Math.max(0, expected - Workloads.scaled(max, expected, true, 0));
+        } else {
+            desired = expected;
+        }
+        return new Budget(expected, healthy, desired);
+    }
+
+    private static final Set<String> SCALED = Set.of("ReplicaSet", "StatefulSet", "ReplicationController");
+
+    private Optional<Integer> scaleOf(String namespace, OwnerReference owner) {
+        Integer replicas = switch (owner.getKind()) {
+            case "ReplicaSet" -> Optional.ofNullable(ctx.client().apps().replicaSets().inNamespace(namespace)
+                    .withName(owner.getName()).get()).map(r -> r.getSpec().getReplicas()).orElse(null);
+            case "StatefulSet" -> Optional.ofNullable(ctx.client().apps().statefulSets().inNamespace(namespace)
+                    .withName(owner.getName()).get()).map(r -> r.getSpec().getReplicas()).orElse(null);
+            case "ReplicationController" -> Optional.ofNullable(ctx.client().replicationControllers()
+                    .inNamespace(namespace).withName(owner.getName()).get()).map(r -> r.getSpec().getReplicas())
+                    .orElse(null);
+            default -> null;
+        };
+        return Optional.ofNullable(replicas);
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.budgets = ctx.observe(ctx.client().policy().v1().podDisruptionBudget().inAnyNamespace(),
+                new ChangeHandler<>() {
+                    @Override
+                    public void changed(PodDisruptionBudget pdb) {
+                        queue(pdb);
+                    }
+                });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                affected(pod);
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                affected(pod);
+            }
+        });
+    }
+
+    private void affected(Pod pod) {
+        for (PodDisruptionBudget pdb : budgets.inNamespace(pod.getMetadata().getNamespace())) {
+            if (Selectors.matches(pdb.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+                queue(pdb);
+            }
+        }
+    }
+
+    private void queue(PodDisruptionBudget pdb) {
+        String key = pdb.getMetadata().getNamespace() + "/" + pdb.getMetadata().getName();
+        if (queued.add(key)) {
+            ctx.run(() -> {
+                queued.remove(key);
+                budgets.get(pdb.getMetadata().getNamespace(), pdb.getMetadata().getName()).ifPresent(this::reconcile);
+            });
+        }
+    }
+
+    private void reconcile(PodDisruptionBudget pdb) {
+        String ns = pdb.getMetadata().getNamespace();
+        Budget b = budget(pdb, pods.inNamespace(ns), owner -> scaleOf(ns, owner));
+        long generation = Workloads.generation(pdb);
+        PodDisruptionBudgetStatus s = pdb.getStatus();
+        if (s != null && Objects.equals(s.getExpectedPods(), b.expectedPods())
+                && Objects.equals(s.getCurrentHealthy(), b.currentHealthy())
+                && Objects.equals(s.getDesiredHealthy(), b.desiredHealthy())
+                && Objects.equals(s.getDisruptionsAllowed(), b.disruptionsAllowed())
+                && Objects.equals(s.getObservedGeneration(), generation)) {
+            return;
+        }
+        String now = ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        boolean allowed = b.disruptionsAllowed() > 0;
+        Condition condition = new ConditionBuilder().withType("DisruptionAllowed").withStatus(allowed ? "True" : "False")
+                .withReason(allowed ? "SufficientPods" : "InsufficientPods").withMessage("")
+                .withObservedGeneration(generation).withLastTransitionTime(now).build();
+        Writes.update(ctx.client(), pdb, x -> {
+            PodDisruptionBudgetStatus st = new PodDisruptionBudgetStatus();
+            st.setExpectedPods(b.expectedPods());
+            st.setCurrentHealthy(b.currentHealthy());
+            st.setDesiredHealthy(b.desiredHealthy());
+            st.setDisruptionsAllowed(b.disruptionsAllowed());
+            st.setObservedGeneration(generation);
+            st.setConditions(List.of(condition));
+            x.setStatus(st);
+            return true;
+        }).ifPresent(budgets::put);
+    }
+}

@@ -1,0 +1,284 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.jenkins.plugins.kubeplatform.sim.SimNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Services (the API server itself gives them a cluster IP on create): a load-balancer address from 172.18.255.0/24 for type LoadBalancer, and for services with a selector the Endpoints
+ * object and one EndpointSlice ({@code <service>-sim}) listing the selected pods that have an IP: ready pods as
+ * ready addresses, the others as not ready (or ready if {@code publishNotReadyAddresses}). Named target ports are
+ * resolved per pod from its container ports.
+ */
+public final class EndpointsController implements SimController {
+
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
+
+    private SimContext ctx;
+    private Observed<Service> services;
+    private Observed<Pod> pods;
+    private Observed<Node> nodes;
+    private final Set<String> queued = new HashSet<>();
+    private final Set<String> lbIps = new HashSet<>();
+
+    @Override
+    public String name() {
+        return "endpoint-controller";
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+            }
+        });
+        this.services = ctx.observe(ctx.client().services().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Service s) {
+                queue(s);
+            }
+
+            @Override
+            public void deleted(Service s) {
+                String ns = s.getMetadata().getNamespace();
+                String name = s.getMetadata().getName();
+                ctx.client().endpoints().inNamespace(ns).withName(name).delete();
+                ctx.client().discovery().v1().endpointSlices().inNamespace(ns).withName(name + "-sim").delete();
+            }
+        });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                affected(pod);
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                affected(pod);
+            }
+        });
+    }
+
+    private void affected(Pod pod) {
+        for (Service s : services.inNamespace(pod.getMetadata().getNamespace())) {
+            if (Selectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+                queue(s);
+            }
+        }
+    }
+
+    private void queue(Service s) {
+        String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+        if (queued.add(key)) {
+            ctx.run(() -> {
+                queued.remove(key);
+                services.get(s.getMetadata().getNamespace(), s.getMetadata().getName()).ifPresent(this::reconcile);
+            });
+        }
+    }
+
+    private void reconcile(Service s) {
+        s = allocate(s);
+        Map<String, String> selector = s.getSpec().getSelector();
+        if (selector == null || selector.isEmpty() || "ExternalName".equals(s.getSpec().getType())) {
+            return;
+        }
+        String ns = s.getMetadata().getNamespace();
+        List<Pod> selected = new ArrayList<>(pods.list(p -> ns.equals(p.getMetadata().getNamespace())
+                && Selectors.matches(selector, p.getMetadata().getLabels()) && p.getStatus() != null
+                && p.getStatus().getPodIP() != null && !PodStates.isFinished(p)));
+        selected.sort(Comparator.comparing(p -> p.getMetadata().getName()));
+        boolean publishAll = Boolean.TRUE.equals(s.getSpec().getPublishNotReadyAddresses());
+        writeEndpoints(s, selected, publishAll);
+        writeSlice(s, selected, publishAll);
+    }
+
+    /** A load-balancer address for type LoadBalancer, as a cloud or MetalLB controller would assign. */
+    private Service allocate(Service s) {
+        boolean needsLb = "LoadBalancer".equals(s.getSpec().getType()) && (s.getStatus() == null
+                || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null
+                || s.getStatus().getLoadBalancer().getIngress().isEmpty());
+        if (!needsLb) {
+            return s;
+        }
+        String lbIp = free(lbIps, 0xAC12FF01L, 0xAC12FFFEL);
+        Service svc = s;
+        return Writes.update(ctx.client(), s, x -> {
+            x.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
+                    .addNewIngress().withIp(lbIp).withIpMode("VIP").endIngress().endLoadBalancer().build());
+            return true;
+        }).map(x -> {
+            services.put(x);
+            return x;
+        }).orElse(svc);
+    }
+
+    private static String free(Set<String> used, long from, long to) {
+        for (long ip = from; ip <= to; ip++) {
+            String s = Cidr.toString(ip);
+            if (used.add(s)) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("address range exhausted");
+    }
+
+    private static Integer portFor(ServicePort sp, Pod pod) {
+        IntOrString target = sp.getTargetPort();
+        if (target == null) {
+            return sp.getPort();
+        }
+        if (target.getIntVal() != null) {
+            return target.getIntVal();
+        }
+        for (var c : pod.getSpec().getContainers()) {
+            if (c.getPorts() != null) {
+                for (ContainerPort cp : c.getPorts()) {
+                    if (target.getStrVal().equals(cp.getName())) {
+                        return cp.getContainerPort();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private void writeEndpoints(Service s, List<Pod> selected, boolean publishAll) {
+        List<EndpointSubset> subsets = new ArrayList<>();
+        // One subset per distinct port mapping, as the endpoints controller groups them.
+        Map<List<EndpointPort>, EndpointSubsetBuilder> groups = new LinkedHashMap<>();
+        for (Pod p : selected) {
+            List<EndpointPort> ports = new ArrayList<>();
+            boolean complete = true;
+            for (ServicePort sp : list(s.getSpec().getPorts())) {
+                Integer port = portFor(sp, p);
+                if (port == null) {
+                    complete = false;
+                    break;
+                }
+                ports.add(new EndpointPortBuilder().withName(sp.getName()).withPort(port)
+                        .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).build());
+            }
+            if (!complete) {
+                continue;
+            }
+            EndpointAddress address = new EndpointAddressBuilder().withIp(p.getStatus().getPodIP())
+                    .withNodeName(p.getSpec().getNodeName())
+                    .withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withNamespace(p.getMetadata().getNamespace())
+                            .withName(p.getMetadata().getName()).withUid(p.getMetadata().getUid()).build())
+                    .build();
+            EndpointSubsetBuilder b = groups.computeIfAbsent(ports, k -> new EndpointSubsetBuilder().withPorts(k));
+            if (publishAll || (PodStates.isReady(p) && !PodStates.isTerminating(p))) {
+                b.addToAddresses(address);
+            } else {
+                b.addToNotReadyAddresses(address);
+            }
+        }
+        groups.values().forEach(b -> subsets.add(b.build()));
+        String ns = s.getMetadata().getNamespace();
+        Endpoints desired = new EndpointsBuilder().withNewMetadata().withName(s.getMetadata().getName())
+                .withNamespace(ns).withLabels(s.getMetadata().getLabels()).endMetadata().withSubsets(subsets).build();
+        Endpoints current = ctx.client().endpoints().inNamespace(ns).withName(s.getMetadata().getName()).get();
+        if (current == null) {
+            ctx.client().endpoints().inNamespace(ns).resource(desired).create();
+        } else if (!Objects.equals(normalize(current.getSubsets()), normalize(subsets))) {
+            Writes.update(ctx.client(), current, e -> {
+                e.setSubsets(subsets);
+                return true;
+            });
+        }
+    }
+
+    private static List<EndpointSubset> normalize(List<EndpointSubset> subsets) {
+        List<EndpointSubset> out = new ArrayList<>();
+        for (EndpointSubset s : list(subsets)) {
+            out.add(new EndpointSubsetBuilder(s).withAddresses(list(s.getAddresses()))
+                    .withNotReadyAddresses(list(s.getNotReadyAddresses())).withPorts(list(s.getPorts())).build());
+        }
+        return out;
+    }
+
+    private void writeSlice(Service s, List<Pod> selected, boolean publishAll) {
+        String ns = s.getMetadata().getNamespace();
+        String name = s.getMetadata().getName() + "-sim";
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> ports = new ArrayList<>();
+        boolean portsSet = false;
+        for (Pod p : selected) {
+            if (!portsSet) {
+                for (ServicePort sp : list(s.getSpec().getPorts())) {
+                    Integer port = portFor(sp, p);
+                    ports.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
+                            .withName(sp.getName() == null ? "" : sp.getName()).withPort(port)
+                            .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).build());
+                }
+                portsSet = true;
+            }
+            boolean terminating = PodStates.isTerminating(p);
+            boolean ready = PodStates.isReady(p) && !terminating;
+            String zone = nodes.get(null, p.getSpec().getNodeName() == null ? "" : p.getSpec().getNodeName())
+                    .map(n -> n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels()
+                            .get(SimNode.ZONE_LABEL)).orElse(null);
+            endpoints.add(new EndpointBuilder().withAddresses(p.getStatus().getPodIP())
+                    .withNewConditions().withReady(publishAll || ready).withServing(PodStates.isReady(p))
+                    .withTerminating(terminating).endConditions()
+                    .withNodeName(p.getSpec().getNodeName()).withZone(zone)
+                    .withTargetRef(new ObjectReferenceBuilder().withKind("Pod").withNamespace(ns)
+                            .withName(p.getMetadata().getName()).withUid(p.getMetadata().getUid()).build())
+                    .build());
+        }
+        var slices = ctx.client().discovery().v1().endpointSlices().inNamespace(ns);
+        EndpointSlice current = slices.withName(name).get();
+        if (current == null) {
+            EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName(name).withNamespace(ns)
+                    .addToLabels(SERVICE_NAME_LABEL, s.getMetadata().getName())
+                    .addToLabels(MANAGED_BY, "endpointslice-controller.k8s.io")
+                    .withOwnerReferences(Workloads.controllerRef(s)).endMetadata()
+                    .withAddressType("IPv4").withEndpoints(endpoints).withPorts(ports).build();
+            slices.resource(slice).create();
+        } else if (!Objects.equals(list(current.getEndpoints()), endpoints)
+                || !Objects.equals(list(current.getPorts()), ports)) {
+            Writes.update(ctx.client(), current, e -> {
+                e.setEndpoints(endpoints);
+                e.setPorts(ports);
+                return true;
+            });
+        }
+    }
+
+    private static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}

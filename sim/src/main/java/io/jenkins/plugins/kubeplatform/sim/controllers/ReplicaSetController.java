@@ -1,0 +1,122 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Keeps {@code spec.replicas} pods per ReplicaSet (pods owned through a controller reference), deleting surplus
+ * pods unscheduled first, then not ready, then newest; reports replicas, ready and available counts; deletes its
+ * pods when the ReplicaSet is deleted.
+ */
+public final class ReplicaSetController implements SimController {
+
+    private SimContext ctx;
+    private Observed<ReplicaSet> sets;
+    private Observed<Pod> pods;
+    private final Set<String> queued = new HashSet<>();
+
+    @Override
+    public String name() {
+        return "replicaset-controller";
+    }
+
+    @Override
+    public void start(SimContext context) {
+        this.ctx = context;
+        this.sets = ctx.observe(ctx.client().apps().replicaSets().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(ReplicaSet rs) {
+                queue(rs);
+            }
+
+            @Override
+            public void deleted(ReplicaSet rs) {
+                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, rs))) {
+                    Writes.delete(ctx.client(), pod);
+                }
+            }
+        });
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                owner(pod);
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                owner(pod);
+            }
+        });
+    }
+
+    private void owner(Pod pod) {
+        Workloads.controllerUid(pod).ifPresent(uid -> sets.list(rs -> uid.equals(rs.getMetadata().getUid()))
+                .forEach(this::queue));
+    }
+
+    private void queue(ReplicaSet rs) {
+        String key = rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName();
+        if (queued.add(key)) {
+            ctx.run(() -> {
+                queued.remove(key);
+                sets.get(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).ifPresent(this::reconcile);
+            });
+        }
+    }
+
+    private void reconcile(ReplicaSet rs) {
+        List<Pod> owned = pods.list(p -> Workloads.ownedBy(p, rs) && PodStates.isActive(p));
+        int want = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
+        if (owned.size() < want) {
+            for (int i = owned.size(); i < want; i++) {
+                Pod pod = Workloads.podFromTemplate(rs, rs.getSpec().getTemplate(),
+                        rs.getMetadata().getName() + "-" + Workloads.suffix(), Map.of());
+                Pod created = Workloads.create(ctx.client(), pod);
+                pods.put(created);
+                owned.add(created);
+            }
+        } else if (owned.size() > want) {
+            owned.sort(Comparator.<Pod, Boolean>comparing(p -> p.getSpec().getNodeName() != null)
+                    .thenComparing(PodStates::isReady)
+                    .thenComparing(p -> p.getMetadata().getCreationTimestamp() == null ? ""
+                            : p.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
+            for (Pod victim : owned.subList(0, owned.size() - want)) {
+                Writes.delete(ctx.client(), victim);
+                pods.remove(victim);
+            }
+            owned = owned.subList(owned.size() - want, owned.size());
+        }
+        int ready = (int) owned.stream().filter(PodStates::isReady).count();
+        int replicas = owned.size();
+        long generation = Workloads.generation(rs);
+        ReplicaSetStatus current = rs.getStatus();
+        if (current != null && Objects.equals(current.getReplicas(), replicas)
+                && Objects.equals(current.getReadyReplicas(), ready)
+                && Objects.equals(current.getAvailableReplicas(), ready)
+                && Objects.equals(current.getObservedGeneration(), generation)) {
+            return;
+        }
+        int fully = replicas;
+        Writes.update(ctx.client(), rs, r -> {
+            ReplicaSetStatus s = new ReplicaSetStatus();
+            s.setReplicas(replicas);
+            s.setReadyReplicas(ready);
+            s.setAvailableReplicas(ready);
+            s.setFullyLabeledReplicas(fully);
+            s.setObservedGeneration(generation);
+            r.setStatus(s);
+            return true;
+        }).ifPresent(sets::put);
+    }
+}

@@ -1,0 +1,96 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.sim.Pods;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ServiceEndpointsTest {
+
+    static SimulatedCluster sim;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+        client = sim.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    static Service service(String name, String app) {
+        return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withNewSpec().addToSelector("app", app).addNewPort().withName("http").withPort(80)
+                .withNewTargetPort(8080).endPort().endSpec().build();
+    }
+
+    static int ready(Endpoints e) {
+        return e == null || e.getSubsets() == null ? 0 : e.getSubsets().stream()
+                .mapToInt(s -> s.getAddresses() == null ? 0 : s.getAddresses().size()).sum();
+    }
+
+    static int notReady(Endpoints e) {
+        return e == null || e.getSubsets() == null ? 0 : e.getSubsets().stream()
+                .mapToInt(s -> s.getNotReadyAddresses() == null ? 0 : s.getNotReadyAddresses().size()).sum();
+    }
+
+    @Test
+    void givesAServiceAClusterIp() {
+        client.services().inNamespace("default").resource(service("plain", "nothing")).create();
+        Service s = Pods.await(client.services().inNamespace("default").withName("plain"),
+                x -> x != null && x.getSpec().getClusterIP() != null);
+        assertThat(s.getSpec().getClusterIP()).startsWith("10.96.");
+    }
+
+    @Test
+    void listsReadyPodsAsAddressesAndOthersAsNotReady() {
+        client.services().inNamespace("default").resource(service("shop", "shop")).create();
+        Pods.create(client, Pods.pod("shop-a").editMetadata().addToLabels("app", "shop").endMetadata().build());
+        Pods.create(client, Pods.pod("shop-b").editMetadata().addToLabels("app", "shop").endMetadata().editSpec()
+                .addNewReadinessGate().withConditionType("example.com/warm").endReadinessGate().endSpec().build());
+
+        Endpoints e = Pods.await(client.endpoints().inNamespace("default").withName("shop"),
+                x -> ready(x) == 1 && notReady(x) == 1);
+        assertThat(e.getSubsets().get(0).getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
+
+        client.pods().inNamespace("default").withName("shop-b").editStatus(p -> {
+            List<PodCondition> conditions = new ArrayList<>(p.getStatus().getConditions());
+            conditions.add(new PodConditionBuilder().withType("example.com/warm").withStatus("True").build());
+            p.getStatus().setConditions(conditions);
+            return p;
+        });
+        Pods.await(client.endpoints().inNamespace("default").withName("shop"), x -> ready(x) == 2 && notReady(x) == 0);
+        EndpointSlice slice = Pods.await(client.discovery().v1().endpointSlices().inNamespace("default")
+                .withName("shop-sim"), x -> x != null && x.getEndpoints() != null && x.getEndpoints().size() == 2
+                && x.getEndpoints().stream().allMatch(ep -> Boolean.TRUE.equals(ep.getConditions().getReady())));
+        assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "shop");
+    }
+
+    @Test
+    void dropsDeletedPodsFromTheEndpoints() {
+        client.services().inNamespace("default").resource(service("cart", "cart")).create();
+        Pods.create(client, Pods.pod("cart-a").editMetadata().addToLabels("app", "cart").endMetadata().build());
+        Pods.await(client.endpoints().inNamespace("default").withName("cart"), x -> ready(x) == 1);
+
+        client.pods().inNamespace("default").withName("cart-a").delete();
+
+        Pods.await(client.endpoints().inNamespace("default").withName("cart"), x -> x != null && ready(x) == 0);
+    }
+}
