@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.demo.DemoCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,

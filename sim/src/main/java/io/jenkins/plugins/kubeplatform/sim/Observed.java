@@ -17,6 +17,8 @@ public final class Observed<T extends HasMetadata> {
 
     private final Map<String, T> objects = new ConcurrentHashMap<>();
     private final Map<String, Long> deletedAt = new ConcurrentHashMap<>();
+    /** Newest version reported to the handler per object, separate from what writes put into the cache. */
+    private final Map<String, Long> reported = new ConcurrentHashMap<>();
 
     static String key(HasMetadata o) {
         String ns = o.getMetadata().getNamespace();
@@ -53,6 +55,41 @@ public final class Observed<T extends HasMetadata> {
         return changed[0];
     }
 
+    /**
+     * Records an object seen through the watch or a listing; returns whether the handler should hear about it: a
+     * version newer than any reported before. A controller's own write put into the cache does not count as
+     * reported, so another writer's change merged into that write is still reported when its event arrives.
+     */
+    boolean observe(T object) {
+        String key = key(object);
+        long v = version(object);
+        Long gone = deletedAt.get(key);
+        if (gone != null && v <= gone) {
+            return false;
+        }
+        put(object);
+        Long last = reported.get(key);
+        if (last != null && v <= last && v != Long.MAX_VALUE) {
+            return false;
+        }
+        reported.put(key, v);
+        return true;
+    }
+
+    /** Records a deletion seen through the watch; returns whether the handler should hear about it. */
+    boolean observeDeleted(T object) {
+        String key = key(object);
+        deletedAt.merge(key, version(object), Math::max);
+        boolean known = objects.remove(key) != null;
+        return reported.remove(key) != null || known;
+    }
+
+    /** The freshest cached state of an object, or the object itself if the cache has none. */
+    T freshest(T object) {
+        T cached = objects.get(key(object));
+        return cached == null ? object : cached;
+    }
+
     /** Forgets an object; returns false if it was not known. */
     public boolean remove(T object) {
         String key = key(object);
@@ -80,6 +117,21 @@ public final class Observed<T extends HasMetadata> {
 
     public List<T> inNamespace(String namespace) {
         return list(t -> namespace.equals(t.getMetadata().getNamespace()));
+    }
+
+    /** Objects missing from a listing taken at {@code listVersion} that the cache knew before it: they are gone. */
+    List<T> missingFrom(List<T> listed, long listVersion) {
+        Map<String, T> fresh = new ConcurrentHashMap<>();
+        for (T t : listed) {
+            fresh.put(key(t), t);
+        }
+        List<T> gone = new ArrayList<>();
+        for (T t : list()) {
+            if (!fresh.containsKey(key(t)) && version(t) <= listVersion && observeDeleted(t)) {
+                gone.add(t);
+            }
+        }
+        return gone;
     }
 
     /** Drops objects not in the given fresh listing; returns the dropped ones. */

@@ -26,6 +26,8 @@ import java.util.logging.Logger;
 public final class SimContext implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimContext.class.getName());
+    /** How often observed objects are relisted to catch events a reconnecting watch missed. */
+    private static final Duration RESYNC = Duration.ofSeconds(2);
 
     private final String name;
     private final KubernetesClient client;
@@ -102,7 +104,36 @@ public final class SimContext implements AutoCloseable {
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler) {
         Observed<T> cache = new Observed<>();
         connect(source, handler, cache, false);
+        executor.scheduleWithFixedDelay(safe(() -> resync(source, handler, cache)), RESYNC.toMillis(),
+                RESYNC.toMillis(), TimeUnit.MILLISECONDS);
         return cache;
+    }
+
+    /**
+     * Relists and reports what the watch did not: a watch that fabric8 silently reconnects can miss events, because
+     * the mock server does not replay history from a resourceVersion.
+     */
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void resync(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache) {
+        L listed = source.list();
+        long listVersion = -1;
+        if (listed.getMetadata() != null && listed.getMetadata().getResourceVersion() != null) {
+            try {
+                listVersion = Long.parseLong(listed.getMetadata().getResourceVersion());
+            } catch (NumberFormatException e) {
+                listVersion = -1;
+            }
+        }
+        for (T item : listed.getItems()) {
+            if (cache.observe(item)) {
+                handler.changed(cache.freshest(item));
+            }
+        }
+        if (listVersion >= 0) {
+            for (T gone : cache.missingFrom(listed.getItems(), listVersion)) {
+                handler.deleted(gone);
+            }
+        }
     }
 
     private <T extends HasMetadata, L extends KubernetesResourceList<T>> void connect(
@@ -116,11 +147,11 @@ public final class SimContext implements AutoCloseable {
                 public void eventReceived(Action action, T object) {
                     run(() -> {
                         if (action == Action.DELETED) {
-                            if (cache.remove(object)) {
+                            if (cache.observeDeleted(object)) {
                                 handler.deleted(object);
                             }
-                        } else if (action != Action.ERROR && cache.put(object)) {
-                            handler.changed(object);
+                        } else if (action != Action.ERROR && cache.observe(object)) {
+                            handler.changed(cache.freshest(object));
                         }
                     });
                 }
@@ -141,8 +172,8 @@ public final class SimContext implements AutoCloseable {
                     }
                 }
                 for (T item : items) {
-                    if (cache.put(item)) {
-                        handler.changed(item);
+                    if (cache.observe(item)) {
+                        handler.changed(cache.freshest(item));
                     }
                 }
             });

@@ -188,9 +188,13 @@ public final class DeploymentController implements SimController {
         return sets.stream().mapToInt(DeploymentController::spec).sum();
     }
 
+    /**
+     * Available pods, never more than a ReplicaSet's current spec: just after a scale-down its status still counts
+     * the pods being removed, and trusting it would let the next step remove too many.
+     */
     private static int available(List<ReplicaSet> sets) {
         return sets.stream().mapToInt(r -> r.getStatus() == null || r.getStatus().getAvailableReplicas() == null ? 0
-                : r.getStatus().getAvailableReplicas()).sum();
+                : Math.min(spec(r), r.getStatus().getAvailableReplicas())).sum();
     }
 
     private static int statusReplicas(List<ReplicaSet> sets) {

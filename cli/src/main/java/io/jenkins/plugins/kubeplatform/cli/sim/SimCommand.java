@@ -1,0 +1,23 @@
+package io.jenkins.plugins.kubeplatform.cli.sim;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kubeplatform sim}: the embedded simulated cluster. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "The embedded simulated Kubernetes cluster (see docs/simulated-cluster.md).",
+        subcommands = {SimServeCommand.class})
+public final class SimCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, spec.commandLine().getOut());
+        return 2;
+    }
+}

@@ -1,0 +1,106 @@
+package io.jenkins.plugins.kubeplatform.cli.sim;
+
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.sim.Cni;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.sim.controllers.Cidr;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubeplatform sim serve}: runs the simulated cluster as a plain-HTTP API server on 127.0.0.1, prints its URL
+ * on one line and serves until the process is stopped.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the simulated cluster as an API server on 127.0.0.1 (plain HTTP, no authentication); "
+                + "prints its URL, then serves until stopped (Ctrl-C). Point the CLI at it with --server URL, "
+                + "or kubectl with --server URL.")
+public final class SimServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8001",
+            description = "TCP port on 127.0.0.1 (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
+            description = "Number of nodes sim-node-1..N. Default: ${DEFAULT-VALUE}.")
+    int nodes;
+
+    @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = SimOptions.DEFAULT_POOL,
+            description = "IPv4 pool pods get their addresses from. Default: ${DEFAULT-VALUE}.")
+    String podCidr;
+
+    @Option(names = "--cni", paramLabel = "CNI", defaultValue = "calico",
+            description = "calico or kube-ovn: which pod IP annotation is honoured. Default: ${DEFAULT-VALUE}.")
+    String cni;
+
+    @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "1",
+            description = "Time factor: simulated delays (image pull, start, readiness, jobs) are divided by it. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double speed;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        SimOptions options = options();
+        CliContext context = CliContext.of(spec);
+        try (SimulatedCluster sim = SimulatedCluster.start(options)) {
+            Thread hook = new Thread(() -> {
+                stopped.countDown();
+                sim.close();
+            }, "sim-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            context.result(Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni),
+                    out -> out.println(sim.url()));
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is already running
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The options from the arguments; invalid ones fail before anything starts. */
+    SimOptions options() {
+        if (port < 0 || port > 65535) {
+            throw new InvalidInputException("--port", "must be between 0 and 65535");
+        }
+        if (nodes < 0 || nodes > 500) {
+            throw new InvalidInputException("--nodes", "must be between 0 and 500");
+        }
+        try {
+            Cidr parsed = Cidr.parse(podCidr);
+            if (parsed.prefix() > 30) {
+                throw new InvalidInputException("--pod-cidr", "must be an IPv4 CIDR of /30 or larger");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--pod-cidr", "must be an IPv4 CIDR like 10.42.0.0/16");
+        }
+        Cni mode = switch (cni.toLowerCase(java.util.Locale.ROOT)) {
+            case "calico" -> Cni.CALICO;
+            case "kube-ovn", "kubeovn", "kube_ovn" -> Cni.KUBE_OVN;
+            default -> throw new InvalidInputException("--cni", "must be calico or kube-ovn");
+        };
+        if (!(speed > 0) || speed > 10_000) {
+            throw new InvalidInputException("--speed", "must be greater than 0 and at most 10000");
+        }
+        return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).build();
+    }
+}

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.kubeplatform.cli.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.cli.KubePlatformCli;
+import java.io.BufferedReader;
+import java.io.PipedReader;
+import java.io.PipedWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SimServeCommandTest {
+
+    @Test
+    void printsItsUrlAndServesASeededClusterUntilStopped() throws Exception {
+        PipedReader reader = new PipedReader();
+        PrintWriter out = new PrintWriter(new PipedWriter(reader), true);
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(KubePlatformCli.run(new KubePlatformCli(), out,
+                new PrintWriter(new StringWriter(), true), "sim", "serve", "--port", "0", "--nodes", "2")));
+        serve.start();
+        String url = new BufferedReader(reader).readLine();
+        assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+");
+
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(url).build()).build()) {
+            assertThat(client.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+                    .containsExactlyInAnyOrder("sim-node-1", "sim-node-2");
+        }
+
+        serve.interrupt();
+        serve.join(30_000);
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    void rejectsAMalformedPodCidrWithExitCode2() {
+        CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--pod-cidr", "10.42.0.0");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--pod-cidr");
+    }
+
+    @Test
+    void rejectsAnUnknownCni() {
+        CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--cni", "flannel");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--cni");
+    }
+}
