@@ -26,6 +26,9 @@ public final class Transliteration {
     }
 
     public static Latin toLatin(String name) {
+        if (name.chars().allMatch(c -> c < 0x80)) {
+            return new Latin(name.toLowerCase(Locale.ROOT), false); // most names: no dictionary needed
+        }
         String input = Normalizer.normalize(name, Normalizer.Form.NFC);
         StringBuilder out = new StringBuilder();
         boolean lossy = false;

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The only code of the repair that changes the cluster. Node and Lease writes are resourceVersion-checked: a write
@@ -261,10 +260,5 @@ public final class MaintenanceApplier {
         Map<String, String> copy = new HashMap<>(map == null ? Map.of() : map);
         copy.put(key, value == null ? "" : value);
         return copy;
-    }
-
-    static Optional<String> annotation(Node node, String key) {
-        var a = node.getMetadata().getAnnotations();
-        return a == null ? Optional.empty() : Optional.ofNullable(a.get(key));
     }
 }

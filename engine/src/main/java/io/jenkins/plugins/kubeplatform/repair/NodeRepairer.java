@@ -152,8 +152,10 @@ public final class NodeRepairer {
                     }
                 }
             } catch (InterruptedException e) {
-                for (RepairSession s : active.keySet()) {
-                    done.put(s, s.abort("interrupted"));
+                throw abortAll(active.keySet(), progress, e);
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+                    throw abortAll(active.keySet(), progress, e);
                 }
                 throw e;
             }
@@ -161,6 +163,36 @@ public final class NodeRepairer {
             repairs.shutdownNow();
         }
         return sessions.stream().map(done::get).toList();
+    }
+
+    /**
+     * Records ABORTED on every node in progress (the interrupt flag is cleared meanwhile: the client refuses to talk
+     * on an interrupted thread) and returns the InterruptedException to throw, with the flag set again.
+     */
+    private InterruptedException abortAll(Iterable<RepairSession> sessions, Progress progress, Exception cause) {
+        Thread.interrupted();
+        for (RepairSession s : sessions) {
+            try {
+                progress.warn(s.abort("interrupted").message());
+            } catch (RuntimeException e) {
+                progress.warn(s.node() + ": could not record the abort (" + e.getMessage() + "); it stays cordoned in "
+                        + "its last recorded state");
+            }
+        }
+        Thread.currentThread().interrupt();
+        InterruptedException interrupted = new InterruptedException("repair interrupted; nodes in progress were left "
+                + "cordoned with state ABORTED");
+        interrupted.initCause(cause);
+        return interrupted;
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runRepair(RepairSession session, RepairAction action, Progress progress, ChangeSignal signal,

@@ -97,6 +97,7 @@ class ExposeSyncTest {
         sim.requests().clear();
         assertThat(sync(Clock.systemUTC(), Progress.silent()).runOnce().changes()).isEmpty();
         assertThat(ExposeFixture.writes(sim)).isEmpty();
+        ExposeFixture.assertAllowedByRole(sim);
     }
 
     @Test

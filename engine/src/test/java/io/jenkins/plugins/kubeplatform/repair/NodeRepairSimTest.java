@@ -224,6 +224,71 @@ class NodeRepairSimTest {
     }
 
     @Test
+    void leavesTheNodeCordonedAndSaysSoWhenInterrupted() throws Exception {
+        createPod("batch-1", N1, "Job", "batch");
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
+            runner[0] = Thread.currentThread();
+            try {
+                repairer().repair(RepairRequest.of(N1, "test/abort#1"), (node, p) -> { }, progress);
+                return null;
+            } catch (InterruptedException e) {
+                return e;
+            }
+        });
+        await(() -> state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        runner[0].interrupt();
+
+        assertThat(run.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        Node node = client.nodes().withName(N1).get();
+        assertThat(node.getSpec().getUnschedulable()).isTrue();
+        assertThat(taints(node)).contains(RepairSettings.TAINT_KEY);
+        assertThat(state(N1)).isEqualTo("ABORTED");
+        assertThat(log).anyMatch(l -> l.contains("aborted in WAITING_FOR_TASKS: interrupted"));
+        assertThat(client.pods().inNamespace("default").withName("batch-1").get()).isNotNull();
+        assertLeaseFree();
+    }
+
+    @Test
+    void drivesTwoWaitingRepairsFromOneThreadWithoutBlockingIt() throws Exception {
+        RepairSettings two = new RepairSettings.Section(null, 2, null, "30s", "20s", null, "200ms", "5s", null, null,
+                "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+        createPod("batch-1", N1, "Job", "batch");
+        createPod("batch-2", N2, "Job", "batch");
+        List<RepairSession> sessions = List.of(
+                new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N1, "test/a#1"), progress),
+                new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N2, "test/b#1"), progress));
+        long slowestStep = 0;
+        boolean jobsFinished = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sessions.stream().anyMatch(s -> s.result().isEmpty())) {
+            assertThat(System.nanoTime()).as("both repairs finish").isLessThan(deadline);
+            for (RepairSession s : sessions) {
+                if (s.result().isPresent()) {
+                    continue;
+                }
+                long t = System.nanoTime();
+                SessionStep step = s.step();
+                slowestStep = Math.max(slowestStep, System.nanoTime() - t);
+                if (step instanceof SessionStep.RepairNeeded) {
+                    s.repairFinished(true, "");
+                }
+            }
+            if (!jobsFinished && state(N1).equals("WAITING_FOR_TASKS") && state(N2).equals("WAITING_FOR_TASKS")) {
+                jobsFinished = true;
+                finishJob("batch-1");
+                finishJob("batch-2");
+            }
+            Thread.sleep(20);
+        }
+
+        assertThat(jobsFinished).as("both waited for their tasks at the same time").isTrue();
+        assertThat(sessions).allSatisfy(s -> assertThat(s.result().orElseThrow().outcome())
+                .isEqualTo(RepairOutcome.REPAIRED));
+        assertThat(Duration.ofNanos(slowestStep)).as("no step sat out a wait").isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void retriesInjectedServerErrorsAndThrottling() throws Exception {
         sim.faults().failNext(2, "update", "/api/v1/nodes/" + N1 + "$", 500);
         sim.faults().failNext(1, "list", "/leases$", 429);

@@ -65,6 +65,16 @@ class StandInSignaturesTest {
     }
 
     @Test
+    void listsEveryTypeInTheDocumentedTable() throws IOException {
+        Path doc = Path.of("..", "docs", "jenkins-api-standin.md");
+        String text = Files.readString(doc);
+        List<String> missing = real.types().keySet().stream()
+                .filter(name -> !text.contains("| `" + name.replace('$', '.') + "` |"))
+                .toList();
+        assertThat(missing).as("stand-in types without a row in %s", doc).isEmpty();
+    }
+
+    @Test
     void reportsAChangedReturnTypeOrAMissingMember() {
         List<String> recorded = new ArrayList<>(Signatures.of(hudson.AbortException.class));
         recorded.replaceAll(l -> l.replace("<init>(java.lang.String)", "<init>(java.lang.String, java.lang.Throwable)"));

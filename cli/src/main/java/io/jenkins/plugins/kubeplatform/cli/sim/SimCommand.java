@@ -1,7 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.sim;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -17,7 +16,7 @@ public final class SimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine.usage(this, spec.commandLine().getOut());
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 2;
     }
 }

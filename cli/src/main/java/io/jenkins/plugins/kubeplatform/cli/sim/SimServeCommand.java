@@ -54,6 +54,7 @@ public final class SimServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimOptions options = options();
         CliContext context = CliContext.of(spec);
+        boolean interrupted = false;
         try (SimulatedCluster sim = SimulatedCluster.start(options)) {
             Thread hook = new Thread(() -> {
                 stopped.countDown();
@@ -65,7 +66,8 @@ public final class SimServeCommand implements Callable<Integer> {
             try {
                 stopped.await();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // stopping is the normal end; the flag is restored once the cluster is closed
+                interrupted = true;
             } finally {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -73,6 +75,9 @@ public final class SimServeCommand implements Callable<Integer> {
                     // the hook is already running
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return 0;
     }

@@ -1,0 +1,85 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import hudson.Extension;
+import hudson.ExtensionList;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.GlobalConfiguration;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * Manage Jenkins › System › Edge VMs: sites, edge clusters, the new-cluster template, tenant quotas and the state
+ * sync timeouts of provisionEdgeVm. Configuration as Code: {@code unclassified: edgeVms: {...}}.
+ */
+@Extension
+@Symbol("edgeVms")
+public class EdgeVmConfiguration extends GlobalConfiguration {
+
+    private List<EdgeSiteConfig> sites = new ArrayList<>();
+    private List<EdgeClusterConfig> edgeClusters = new ArrayList<>();
+    private List<TenantQuotaConfig> quotas = new ArrayList<>();
+    private String newClusterPrefix = "";
+    private String newClusterCluster = "";
+    private int newClusterMaxNodes = 4;
+    private String newClusterJoinMethod = "k3s";
+    private String newClusterServer = "";
+    private String newClusterTokenCredentialsId = "";
+    private String newClusterCaCertHash = "";
+    private String startTimeout = "10m";
+    private String joinTimeout = "5m";
+    private String waitTimeout = "15m";
+    private int maxAttempts = 3;
+    private boolean syncEnabled = true;
+
+    public EdgeVmConfiguration() {
+        load();
+    }
+
+    public static EdgeVmConfiguration get() {
+        return ExtensionList.lookupSingleton(EdgeVmConfiguration.class);
+    }
+
+    /** The engine's settings; validated by the engine before anything changes. */
+    public EdgeSettings toSettings() {
+        EdgeSettings.NewClusters newClusters = newClusterPrefix.isEmpty() ? null : new EdgeSettings.NewClusters(
+                newClusterPrefix, newClusterCluster, newClusterMaxNodes, newClusterJoinMethod, newClusterServer,
+                newClusterTokenCredentialsId, null, newClusterCaCertHash.isEmpty() ? null : newClusterCaCertHash);
+        return new EdgeSettings(sites.stream().map(EdgeSiteConfig::toSite).toList(),
+                edgeClusters.stream().map(EdgeClusterConfig::toEdgeCluster).toList(), newClusters,
+                quotas.stream().map(TenantQuotaConfig::toQuota).toList(), startTimeout, joinTimeout, waitTimeout,
+                maxAttempts, null);
+    }
+
+    public List<EdgeSiteConfig> getSites() { return sites; }
+    @DataBoundSetter public void setSites(List<EdgeSiteConfig> v) { sites = v == null ? new ArrayList<>() : new ArrayList<>(v); save(); }
+    public List<EdgeClusterConfig> getEdgeClusters() { return edgeClusters; }
+    @DataBoundSetter public void setEdgeClusters(List<EdgeClusterConfig> v) { edgeClusters = v == null ? new ArrayList<>() : new ArrayList<>(v); save(); }
+    public List<TenantQuotaConfig> getQuotas() { return quotas; }
+    @DataBoundSetter public void setQuotas(List<TenantQuotaConfig> v) { quotas = v == null ? new ArrayList<>() : new ArrayList<>(v); save(); }
+    public String getNewClusterPrefix() { return newClusterPrefix; }
+    /** Empty: no new edge clusters are made (exclusive requests and full fleets fail). */
+    @DataBoundSetter public void setNewClusterPrefix(String v) { newClusterPrefix = EdgeSiteConfig.clean(v); save(); }
+    public String getNewClusterCluster() { return newClusterCluster; }
+    @DataBoundSetter public void setNewClusterCluster(String v) { newClusterCluster = EdgeSiteConfig.clean(v); save(); }
+    public int getNewClusterMaxNodes() { return newClusterMaxNodes; }
+    @DataBoundSetter public void setNewClusterMaxNodes(int v) { newClusterMaxNodes = v; save(); }
+    public String getNewClusterJoinMethod() { return newClusterJoinMethod; }
+    @DataBoundSetter public void setNewClusterJoinMethod(String v) { newClusterJoinMethod = EdgeSiteConfig.clean(v); save(); }
+    public String getNewClusterServer() { return newClusterServer; }
+    @DataBoundSetter public void setNewClusterServer(String v) { newClusterServer = EdgeSiteConfig.clean(v); save(); }
+    public String getNewClusterTokenCredentialsId() { return newClusterTokenCredentialsId; }
+    @DataBoundSetter public void setNewClusterTokenCredentialsId(String v) { newClusterTokenCredentialsId = EdgeSiteConfig.clean(v); save(); }
+    public String getNewClusterCaCertHash() { return newClusterCaCertHash; }
+    @DataBoundSetter public void setNewClusterCaCertHash(String v) { newClusterCaCertHash = EdgeSiteConfig.clean(v); save(); }
+    public String getStartTimeout() { return startTimeout; }
+    @DataBoundSetter public void setStartTimeout(String v) { startTimeout = EdgeSiteConfig.clean(v); save(); }
+    public String getJoinTimeout() { return joinTimeout; }
+    @DataBoundSetter public void setJoinTimeout(String v) { joinTimeout = EdgeSiteConfig.clean(v); save(); }
+    public String getWaitTimeout() { return waitTimeout; }
+    @DataBoundSetter public void setWaitTimeout(String v) { waitTimeout = EdgeSiteConfig.clean(v); save(); }
+    public int getMaxAttempts() { return maxAttempts; }
+    @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
+    public boolean isSyncEnabled() { return syncEnabled; }
+    @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
+}

@@ -1,0 +1,56 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import hudson.AbortException;
+import hudson.model.Run;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The engine's {@link ClusterClients} over the configured cluster connections; closes what it opened. */
+final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
+
+    /** Resolves a cluster name to a connection (with credentials) in the build's or the system's context. */
+    private interface Resolver {
+        ClusterConnection connection(String cluster) throws AbortException;
+    }
+
+    private final Resolver resolver;
+    private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+
+    private JenkinsEdgeClients(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
+    static JenkinsEdgeClients forBuild(Run<?, ?> run) {
+        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, run));
+    }
+
+    static JenkinsEdgeClients asSystem() {
+        return new JenkinsEdgeClients(JenkinsClusters::connectionAsSystem);
+    }
+
+    @Override
+    public synchronized KubernetesClient client(String clusterName) {
+        String key = clusterName == null ? "" : clusterName;
+        KubernetesClient client = clients.get(key);
+        if (client == null) {
+            try {
+                client = KubernetesClients.create(resolver.connection(key));
+            } catch (AbortException e) {
+                throw new OperationFailedException(e.getMessage(), e);
+            }
+            clients.put(key, client);
+        }
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        clients.values().forEach(KubernetesClient::close);
+        clients.clear();
+    }
+}

@@ -1,0 +1,41 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import hudson.Extension;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/** One tenant's edge quota in the global configuration: vCPUs, memory and VM count (running and idle together). */
+public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig> {
+
+    private final String tenant;
+    private final int cpu;
+    private final String memory;
+    private final int vms;
+
+    @DataBoundConstructor
+    public TenantQuotaConfig(String tenant, int cpu, String memory, int vms) {
+        this.tenant = EdgeSiteConfig.clean(tenant);
+        this.cpu = cpu;
+        this.memory = EdgeSiteConfig.clean(memory);
+        this.vms = vms;
+    }
+
+    EdgeSettings.TenantQuota toQuota() {
+        return new EdgeSettings.TenantQuota(tenant, cpu, memory, vms);
+    }
+
+    public String getTenant() { return tenant; }
+    public int getCpu() { return cpu; }
+    public String getMemory() { return memory; }
+    public int getVms() { return vms; }
+
+    @Extension
+    public static final class DescriptorImpl extends Descriptor<TenantQuotaConfig> {
+
+        @Override
+        public String getDisplayName() {
+            return Messages.TenantQuotaConfig_DisplayName();
+        }
+    }
+}
