@@ -1,12 +1,14 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
@@ -14,7 +16,9 @@ import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -116,8 +120,8 @@ public final class ExposeEngine {
 
     /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */
     public List<String> release(String namespace, String app) {
-        Owner owner = new Owner(io.jenkins.plugins.kubeplatform.core.Require.dnsLabel("namespace", namespace),
-                io.jenkins.plugins.kubeplatform.core.Require.nonBlank("app", app));
+        Owner owner = new Owner(Require.dnsLabel("namespace", namespace),
+                Require.nonBlank("app", app));
         List<String> changes = new ArrayList<>();
         List<RouteRef> routes = RouteHosts.observe(client, retry).stream()
                 .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
@@ -298,7 +302,7 @@ public final class ExposeEngine {
         return admission.gatewayAddress(settings.gateway());
     }
 
-    private static void requireOurs(io.fabric8.kubernetes.api.model.ObjectMeta meta, String kind, ExposeRequest.Validated v) {
+    private static void requireOurs(ObjectMeta meta, String kind, ExposeRequest.Validated v) {
         boolean managed = meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
         String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
         if (!managed || app != null && !app.equals(v.owner().app())) {
@@ -308,8 +312,8 @@ public final class ExposeEngine {
         }
     }
 
-    private static java.util.Map<String, String> merge(java.util.Map<String, String> live, java.util.Map<String, String> wanted) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(live == null ? java.util.Map.of() : live);
+    private static Map<String, String> merge(Map<String, String> live, Map<String, String> wanted) {
+        Map<String, String> m = new LinkedHashMap<>(live == null ? Map.of() : live);
         m.putAll(wanted);
         return m;
     }

@@ -101,7 +101,7 @@ public record ExposeRequest(String namespace, String app, int port, Optional<Int
             throw new InvalidInputException("upstream", "is used only by the platform's nginx, but domains.nginx is "
                     + "not configured");
         }
-        if (Require.printable(requestedBy).contains("\\x")) {
+        if (requestedBy.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException("requestedBy", "must not contain control characters");
         }
         return new Validated(new Owner(ns, name), p, tp, h, svc, kind, policy, up);

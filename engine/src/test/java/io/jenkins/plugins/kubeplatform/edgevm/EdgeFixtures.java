@@ -46,7 +46,8 @@ final class EdgeFixtures {
               newClusters:
                 namePrefix: {P}new
                 maxNodes: 4
-                joinMethod: k3s
+                joinMethod: {NEW_METHOD}
+                caCertHash: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
                 server: https://edge-pool.example.net:6443
               quotas:
                 - tenant: demo
@@ -71,7 +72,13 @@ final class EdgeFixtures {
 
     /** The fixture with edge cluster names starting with {@code prefix}, so tests sharing a cluster stay apart. */
     static EdgeSettings settings(String prefix) {
-        return EdgeSettings.from(PlatformConfig.parse("test", YAML.replace("{P}", prefix)));
+        return settings(prefix, "k3s");
+    }
+
+    /** ... with new edge clusters joined by {@code newClusterMethod} (k3s, kubeadm or openyurt). */
+    static EdgeSettings settings(String prefix, String newClusterMethod) {
+        return EdgeSettings.from(PlatformConfig.parse("test", YAML.replace("{P}", prefix)
+                .replace("{NEW_METHOD}", newClusterMethod)));
     }
 
     static EdgeVmRequest request(String name, String tenant, int cpu, String memory) {

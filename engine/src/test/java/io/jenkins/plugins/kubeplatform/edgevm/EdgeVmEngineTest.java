@@ -69,9 +69,13 @@ class EdgeVmEngineTest {
     }
 
     EdgeVmEngine engine(String clusterPrefix) {
+        return engine(EdgeFixtures.settings(clusterPrefix));
+    }
+
+    EdgeVmEngine engine(EdgeSettings settings) {
         AtomicFileStore<Inventory> store = AtomicFileStore.of(stateDir.resolve(Inventory.FILE), Inventory.KIND,
                 Inventory.class, Inventory::empty);
-        return new EdgeVmEngine(EdgeFixtures.settings(clusterPrefix), ClusterClients.single(client), c -> TOKEN,
+        return new EdgeVmEngine(settings, ClusterClients.single(client), c -> TOKEN,
                 store, clock, new ApiRetry(3, Duration.ofMillis(10), Duration.ofMillis(50), d -> Thread.sleep(d.toMillis())));
     }
 
@@ -274,9 +278,9 @@ class EdgeVmEngineTest {
     @Test
     void usesOnlyWhatTheDocumentedRoleAllows() {
         sim.requests().clear();
-        EdgeVmEngine engine = engine("t10-");
+        EdgeVmEngine engine = engine(EdgeFixtures.settings("t10-", "openyurt"));
         kubevirt.fail("edge-frankfurt", "acme-rbac2", VmFailure.NO_JOIN);
-        engine.create(near("rbac", "acme", MAINZ, true), true, progress);
+        EdgeVmResult exclusive = engine.create(near("rbac", "acme", MAINZ, true), true, progress);
         engine.create(near("rbac2", "acme", MAINZ, false), false, progress);
         engine.release("acme", "rbac", progress);
         engine.create(near("rbac3", "acme", MAINZ, false), true, progress);
@@ -290,6 +294,11 @@ class EdgeVmEngineTest {
                 .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
         assertThat(used).isNotEmpty();
         assertThat(RbacPolicy.ofProject().denied(ROLE, used)).isEmpty();
+        // The exclusive VM's new edge cluster is an OpenYurt NodePool, and the node joined it.
+        assertThat(client.genericKubernetesResources(KubeVirt.NODE_POOL).withName(exclusive.edgeCluster()).get())
+                .isNotNull();
+        assertThat(client.nodes().withName("acme-rbac").get().getMetadata().getLabels())
+                .containsEntry("apps.openyurt.io/desired-nodepool", exclusive.edgeCluster());
     }
 
     static void awaitStatus(String vm, String printableStatus) {

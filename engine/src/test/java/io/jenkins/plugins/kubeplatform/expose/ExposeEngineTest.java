@@ -182,4 +182,30 @@ class ExposeEngineTest {
         assertThat(DomainRegistry.fileStore(state).read().hosts()).doesNotContainKey(result.host());
         assertAllowedByRole(sim);
     }
+
+    @Test
+    void ridesOutTransientApiErrors() {
+        sim.faults().failNext(2, "create", ".*/configmaps.*", 503).failNext(1, "create", ".*/ingresses.*", 500);
+
+        ExposeResult result = engine(sim, settings("ingress"), state).expose(ExposeRequest.of("default", "flaky", 80, "cli"));
+
+        assertThat(result.changes()).contains("claimed host flaky.default.apps.example.test");
+        assertThat(sim.client().network().v1().ingresses().inNamespace("default").withName("flaky").get()).isNotNull();
+    }
+
+    @Test
+    void failsWithTheServersMessageWhenRetriesRunOutAndKeepsTheClaimForTheNextRun() {
+        sim.faults().failNext(3, "create", ".*/services.*", 503);
+        ExposeEngine engine = engine(sim, settings("ingress"), state);
+
+        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("default", "outage", 80, "cli")))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("create Service default/outage failed after 3 attempts")
+                .hasMessageContaining("503");
+
+        ExposeResult retried = engine.expose(ExposeRequest.of("default", "outage", 80, "cli"));
+        assertThat(retried.host()).isEqualTo("outage.default.apps.example.test");
+        assertThat(retried.changes()).doesNotContain("claimed host outage.default.apps.example.test")
+                .contains("created Service default/outage (port 80 -> 80)");
+    }
 }

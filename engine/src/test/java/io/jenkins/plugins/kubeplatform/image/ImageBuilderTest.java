@@ -219,4 +219,32 @@ class ImageBuilderTest {
                 .isInstanceOf(OperationFailedException.class)
                 .hasMessageContaining("cannot reach the registry 127.0.0.1:" + closedPort);
     }
+
+    @Test
+    void pullsAProtectedBaseWithItsOwnCredentialsAndPushesElsewhere() throws Exception {
+        Path jar = TestJars.jar(dir, "web.jar", "cross");
+        ImageBuildRequest request = ImageBuildRequest.builder(jar, protectedBase.tagReference(),
+                        open.image("apps/cross", "1"))
+                .fromCredential(new RegistryCredential.UsernamePassword("ci", "s3cret-Pass"))
+                .allowInsecure(true).build();
+
+        PushedImage pushed = new ImageBuilder().buildAndPush(request, progress);
+
+        RegistryApi.Manifest manifest = open.api().manifest("apps/cross", "1").orElseThrow();
+        assertThat(manifest.digest()).isEqualTo(pushed.digest());
+        assertThat(manifest.layerDigests()).startsWith(protectedBase.layerDigest());
+    }
+
+    @Test
+    void namesTheBaseImageWhenItsRegistryRefusesAnonymousPulls() throws Exception {
+        Path jar = TestJars.jar(dir, "web.jar", "cross");
+        ImageBuildRequest request = ImageBuildRequest.builder(jar, protectedBase.tagReference(),
+                open.image("apps/cross-refused", "1")).allowInsecure(true).build();
+
+        assertThatThrownBy(() -> new ImageBuilder().buildAndPush(request, progress))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("refused access to " + protectedBase.tagReference() + " anonymously")
+                .hasMessageContaining("for the base image");
+        assertThat(open.api().tags("apps/cross-refused")).isEmpty();
+    }
 }

@@ -4,6 +4,7 @@ import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
@@ -57,6 +58,9 @@ final class ExposeAppStepExecution extends SynchronousNonBlockingStepExecution<M
             return result.toMap();
         } catch (InvalidInputException | OperationFailedException e) {
             throw new AbortException(e.getMessage());
+        } catch (KubernetesClientException e) {
+            throw new AbortException("exposeApp: the Kubernetes API refused a request: " + ApiRetry.serverMessage(e)
+                    + " (see docs/rbac.yaml, Role kubeplatform-exposeApp)");
         }
     }
 }

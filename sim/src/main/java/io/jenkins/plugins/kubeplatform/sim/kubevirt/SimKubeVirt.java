@@ -175,7 +175,7 @@ public final class SimKubeVirt implements SimController {
         for (GenericKubernetesResource vmi : client().genericKubernetesResources(vmis()).inAnyNamespace().list()
                 .getItems()) {
             if (!vmKeys.contains(vmi.getMetadata().getNamespace() + "/" + vmi.getMetadata().getName())) {
-                vmDeleted(vmi);
+                deleteVmi(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName());
             }
         }
     }
@@ -209,9 +209,19 @@ public final class SimKubeVirt implements SimController {
             setVmStatus(ns, name, "Stopped", false);
             return;
         }
+        if (vmi != null && !ownedBy(vmi, vm)) {
+            // Left over from an earlier VM of the same name (its deletion event may not have reached us yet).
+            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
+            vmi = null;
+        }
         if (vmi == null) {
             createVmi(vm);
         }
+    }
+
+    private static boolean ownedBy(GenericKubernetesResource vmi, GenericKubernetesResource vm) {
+        var owners = vmi.getMetadata().getOwnerReferences();
+        return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), vm.getMetadata().getUid()));
     }
 
     private void createVmi(GenericKubernetesResource vm) {
@@ -251,7 +261,7 @@ public final class SimKubeVirt implements SimController {
             return;
         }
         GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name).get();
-        if (vm == null) {
+        if (vm == null || !ownedBy(vmi, vm)) {
             return;
         }
         if (failure != null && failure != VmFailure.NO_JOIN) {
@@ -404,10 +414,10 @@ public final class SimKubeVirt implements SimController {
     private void vmDeleted(GenericKubernetesResource vm) {
         String ns = vm.getMetadata().getNamespace();
         String name = vm.getMetadata().getName();
-        try {
-            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            // gone already
+        GenericKubernetesResource vmi = client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).get();
+        // A VM of the same name may already have been recreated with a VMI of its own; that one stays.
+        if (vmi != null && ownedBy(vmi, vm)) {
+            deleteVmi(ns, name);
         }
         if (removeNodesWithVms) {
             Optional<JoinRequest> join = joinRequest(vm);
@@ -417,13 +427,23 @@ public final class SimKubeVirt implements SimController {
         }
     }
 
+    private void deleteVmi(String ns, String name) {
+        try {
+            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
+        } catch (KubernetesClientException e) {
+            // gone already
+        }
+    }
+
     /** A VMI went away: if its VM should still run, that was a restart, so boot a new one. */
     private void vmiDeleted(GenericKubernetesResource vmi) {
         String ns = vmi.getMetadata().getNamespace();
         String name = vmi.getMetadata().getName();
         GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name).get();
         if (vm != null && vm.getMetadata().getDeletionTimestamp() == null) {
-            markJoinedNodeNotReady(vm);
+            if (ownedBy(vmi, vm)) {
+                markJoinedNodeNotReady(vm);
+            }
             reconcile(vm);
         }
     }
