@@ -22,7 +22,7 @@ final class EdgeVmSection implements DemoSection {
         env.run("edge-vm", "release", "--name", "vm-a", "--tenant", "demo");
         env.run(create("vm-b", "48.85,2.35"));
         env.say("A request beyond the tenant's quota is refused before anything is created:");
-        env.run(1, "edge-vm", "create", "--name", "vm-big", "--tenant", "demo", "--cpu", "64", "--memory", "4Gi",
+        env.run(2, "edge-vm", "create", "--name", "vm-big", "--tenant", "demo", "--cpu", "64", "--memory", "4Gi",
                 "--disk", "20Gi", "--image", "quay.io/containerdisks/ubuntu:22.04", "--location", "50.1,8.7");
         env.say("Delete drains the VM's node, removes it, then deletes the VM and its Secret; billing keeps the record:");
         env.run("edge-vm", "delete", "--name", "vm-b", "--tenant", "demo");

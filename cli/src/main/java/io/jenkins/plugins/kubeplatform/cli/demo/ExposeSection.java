@@ -21,13 +21,11 @@ final class ExposeSection implements DemoSection {
         env.say("Running it again is idempotent (same owner, nothing written):");
         env.run("expose", "--namespace", ns, "--app", "挖财", "--port", "8080", "--service", StickyIpSection.APP);
         env.say("Another app whose name slugs to the same host is refused, naming the owner (exit code 1):");
-        env.run(1, "expose", "--namespace", ns, "--app", "wacai", "--port", "8080", "--service", StickyIpSection.APP);
+        env.run(1, "expose", "--namespace", ns, "--app", "wacai", "--port", "8080");
         env.say("...or, when asked, takes the next free variant:");
-        env.run("expose", "--namespace", ns, "--app", "wacai", "--port", "8080", "--service", StickyIpSection.APP,
-                "--on-conflict", "next-free");
+        env.run("expose", "--namespace", ns, "--app", "wacai", "--port", "8080", "--on-conflict", "next-free");
         env.say("Gateway API (the successor of ingress-nginx): an HTTPRoute attached to gateway-system/platform-gateway.");
-        env.run("expose", "--namespace", ns, "--app", "重庆", "--port", "8080", "--service", StickyIpSection.APP,
-                "--route", "httproute");
+        env.run("expose", "--namespace", ns, "--app", "重庆", "--port", "8080", "--route", "httproute");
         env.say("Bad input is refused before anything changes (exit code 2):");
         env.run(2, "expose", "--namespace", "Shop_NS", "--app", "web", "--port", "8080");
     }

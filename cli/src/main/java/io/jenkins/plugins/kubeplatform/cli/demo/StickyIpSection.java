@@ -44,7 +44,7 @@ final class StickyIpSection implements DemoSection {
 
     static String[] deploy(String image) {
         return new String[] {"sticky-deploy", "--namespace", NAMESPACE, "--name", APP, "--image", image,
-                "--replicas", "3", "--port", "8080", "--pool", "default"};
+                "--replicas", "3", "--port", "8080", "--pool", "default", "--timeout", "2m"};
     }
 
     /** identity label → pod IP of the live pods. */
