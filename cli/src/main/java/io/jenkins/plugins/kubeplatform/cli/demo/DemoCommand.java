@@ -36,6 +36,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The mock API server's event loop reports itself blocked while the JVM warms up on a busy machine; that says
+     * nothing about the demo, so it is not shown. Held in a field: JUL forgets levels of collected loggers.
+     */
+    private static final java.util.logging.Logger VERTX_BLOCKED_THREAD_CHECKER =
+            java.util.logging.Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
+
     /** The server URL the example configuration names: where {@code kubeplatform sim serve} listens by default. */
     static final String EXAMPLE_SERVER = "http://127.0.0.1:8001";
 
@@ -67,6 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (speed <= 0) {
             throw new InvalidInputException("--speed", "must be a positive number");
         }
+        VERTX_BLOCKED_THREAD_CHECKER.setLevel(java.util.logging.Level.SEVERE);
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("kubeplatform-demo");
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().port(0).speed(speed).build())) {
