@@ -1,19 +1,15 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
 import hudson.AbortException;
-import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,14 +22,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
-import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -48,6 +43,8 @@ final class RepairNodeExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RepairNodeExecution.class.getName());
     private static final Map<String, RepairNodeExecution> LIVE = new ConcurrentHashMap<>();
+    /** Jenkins, or a test's stand-in for it. */
+    static volatile RepairHost host = RepairHost.JENKINS;
     private static final ExecutorService COMMANDS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "repairNode command");
         t.setDaemon(true);
@@ -116,8 +113,7 @@ final class RepairNodeExecution extends StepExecution {
         } catch (InvalidInputException e) {
             throw new AbortException(Messages.RepairNodeStep_InvalidInput(e.getMessage()));
         }
-        Run<?, ?> run = getContext().get(Run.class);
-        owner = "jenkins:" + run.getExternalizableId();
+        owner = host.owner(getContext());
         LIVE.put(id, this);
         schedule(Duration.ZERO);
         return false;
@@ -126,7 +122,7 @@ final class RepairNodeExecution extends StepExecution {
     @Override
     public void onResume() {
         LIVE.put(id, this);
-        RepairingAgents.register(offlineAgents);
+        host.registerAgents(List.copyOf(offlineAgents));
         schedule(Duration.ZERO);
     }
 
@@ -187,7 +183,7 @@ final class RepairNodeExecution extends StepExecution {
         }
         try {
             if (client == null) {
-                client = KubernetesClients.create(JenkinsClusters.connection(cluster, getContext().get(Run.class)));
+                client = host.client(cluster, getContext());
             }
             if (!pool.isEmpty() && !detected) {
                 detect();
@@ -215,7 +211,7 @@ final class RepairNodeExecution extends StepExecution {
             }
             SessionStep step = session.step();
             for (String agent : session.agentPods()) {
-                if (!offlineAgents.contains(agent) && RepairingAgents.takeOffline(agent, currentNode)) {
+                if (!offlineAgents.contains(agent) && host.takeAgentOffline(agent, currentNode)) {
                     offlineAgents.add(agent);
                     listener().getLogger().println("[repairNode] agent " + agent + " taken offline while "
                             + currentNode + " is repaired");
@@ -266,8 +262,7 @@ final class RepairNodeExecution extends StepExecution {
         getContext().saveState();
         if (getContext().hasBody()) {
             getContext().newBodyInvoker()
-                    .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
-                            EnvironmentExpander.constant(Map.of("KUBEPLATFORM_NODE", currentNode))))
+                    .withContext(host.bodyContext(getContext(), currentNode))
                     .withCallback(new RepairBodyCallback(id))
                     .start();
             return;
@@ -291,11 +286,10 @@ final class RepairNodeExecution extends StepExecution {
         session = null;
         reports.add(report(result.node(), faults.getOrDefault(result.node(), List.of()), result.outcome().name(),
                 result.message()));
-        Run<?, ?> run = getContext().get(Run.class);
         List<String> lines = new ArrayList<>();
         result.timeline().forEach(e -> lines.add(e.toString()));
         lines.add(result.outcome() + ": " + result.message());
-        run.addAction(new ResultAction("repairNode " + result.node(), lines));
+        host.showResult(getContext(), "repairNode " + result.node(), lines);
         listener().getLogger().println("[repairNode] " + result.outcome() + ": " + result.message());
         if (pool.isEmpty()) {
             finished = true;
@@ -336,14 +330,14 @@ final class RepairNodeExecution extends StepExecution {
 
     private RepairSession newSession(boolean resumed) throws IOException, InterruptedException {
         if (client == null) {
-            client = KubernetesClients.create(JenkinsClusters.connection(cluster, getContext().get(Run.class)));
+            client = host.client(cluster, getContext());
         }
         return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress());
     }
 
     private RepairSettings settings() {
-        return RepairConfiguration.get().settings().with(new RepairSettings.Overrides(
+        return host.settings().with(new RepairSettings.Overrides(
                 taskSelector.isEmpty() ? null : taskSelector,
                 taskTimeout.isEmpty() ? null : Require.duration("taskTimeout", taskTimeout),
                 verifyTimeout.isEmpty() ? null : Require.duration("verifyTimeout", verifyTimeout),
@@ -362,7 +356,7 @@ final class RepairNodeExecution extends StepExecution {
     private void releaseAgents() {
         for (String agent : offlineAgents) {
             try {
-                RepairingAgents.bringBack(agent);
+                host.bringAgentBack(agent);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not bring agent " + agent + " back online", e);
             }
@@ -374,10 +368,14 @@ final class RepairNodeExecution extends StepExecution {
     private void soon() {
         if (!soon) {
             soon = true;
-            Timer.get().schedule(() -> {
+            try {
+                host.timer().schedule(() -> {
+                    soon = false;
+                    tick();
+                }, 200, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
                 soon = false;
-                tick();
-            }, 200, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -386,7 +384,12 @@ final class RepairNodeExecution extends StepExecution {
             return;
         }
         cancelNext();
-        next = Timer.get().schedule(this::tick, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        try {
+            next = host.timer().schedule(this::tick, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the controller is shutting down; the node keeps the state and onResume continues after the restart
+            LOG.log(Level.FINE, "not scheduling the repair of {0}: the timer is shut down", currentNode);
+        }
     }
 
     private void cancelNext() {

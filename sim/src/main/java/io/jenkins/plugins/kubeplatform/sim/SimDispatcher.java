@@ -21,6 +21,7 @@ final class SimDispatcher extends Dispatcher {
     private final Faults faults;
     private final EvictionHandler eviction;
     private final Admission admission = new Admission();
+    private final Discovery discovery;
     private final Clock clock;
 
     SimDispatcher(Dispatcher delegate, RequestLog log, Faults faults, Clock clock) {
@@ -29,6 +30,7 @@ final class SimDispatcher extends Dispatcher {
         this.faults = faults;
         this.clock = clock;
         this.eviction = new EvictionHandler(delegate);
+        this.discovery = new Discovery(delegate);
     }
 
     @Override
@@ -45,7 +47,11 @@ final class SimDispatcher extends Dispatcher {
             }
         }
         if (response == null) {
-            if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
+            Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
+                    ? discovery.answer(path.path()) : Optional.empty();
+            if (discovered.isPresent()) {
+                response = discovered.get();
+            } else if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
                 response = eviction.evict(path.namespace(), path.name());
             } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
                     && path.name().isEmpty()) {

@@ -73,6 +73,19 @@ class SimulatedClusterTest {
     }
 
     @Test
+    void servesDiscoveryForBuiltInKindsAndCustomResources() {
+        assertThat(client.getApiGroups().getGroups()).extracting(g -> g.getName())
+                .contains("apps", "batch", "policy", "crd.projectcalico.org");
+        assertThat(client.getApiResources("v1").getResources()).anySatisfy(r -> {
+            assertThat(r.getName()).isEqualTo("nodes");
+            assertThat(r.getNamespaced()).isFalse();
+            assertThat(r.getShortNames()).contains("no");
+        });
+        assertThat(client.getApiResources("crd.projectcalico.org/v1").getResources())
+                .extracting(r -> r.getName()).contains("ippools");
+    }
+
+    @Test
     void acceptsObjectsInNamespacesThatDoNotExist() {
         client.configMaps().inNamespace("not-created").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("c").endMetadata().addToData("k", "v").build()).create();

@@ -1,0 +1,90 @@
+package io.jenkins.plugins.kubeplatform.repair;
+
+import hudson.model.Run;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/** What {@link RepairNodeExecution} needs from Jenkins; the tests drive the execution with their own. */
+interface RepairHost {
+
+    /** Where the execution schedules its steps (Jenkins' shared timer). */
+    ScheduledExecutorService timer();
+
+    KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException;
+
+    RepairSettings settings();
+
+    /** Who the repair is recorded for: the build. */
+    String owner(StepContext context) throws IOException, InterruptedException;
+
+    /** The context the body runs with: {@code KUBEPLATFORM_NODE} set. */
+    Object bodyContext(StepContext context, String node) throws IOException, InterruptedException;
+
+    /** Takes the agent offline unless it already is; returns whether this repair did it. */
+    boolean takeAgentOffline(String agent, String node);
+
+    void bringAgentBack(String agent);
+
+    void registerAgents(List<String> agents);
+
+    void showResult(StepContext context, String title, List<String> lines) throws IOException, InterruptedException;
+
+    /** The real Jenkins. */
+    RepairHost JENKINS = new RepairHost() {
+        @Override
+        public ScheduledExecutorService timer() {
+            return Timer.get();
+        }
+
+        @Override
+        public KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException {
+            return KubernetesClients.create(JenkinsClusters.connection(cluster, context.get(Run.class)));
+        }
+
+        @Override
+        public RepairSettings settings() {
+            return RepairConfiguration.get().settings();
+        }
+
+        @Override
+        public String owner(StepContext context) throws IOException, InterruptedException {
+            return "jenkins:" + context.get(Run.class).getExternalizableId();
+        }
+
+        @Override
+        public Object bodyContext(StepContext context, String node) throws IOException, InterruptedException {
+            return EnvironmentExpander.merge(context.get(EnvironmentExpander.class),
+                    EnvironmentExpander.constant(Map.of("KUBEPLATFORM_NODE", node)));
+        }
+
+        @Override
+        public boolean takeAgentOffline(String agent, String node) {
+            return RepairingAgents.takeOffline(agent, node);
+        }
+
+        @Override
+        public void bringAgentBack(String agent) {
+            RepairingAgents.bringBack(agent);
+        }
+
+        @Override
+        public void registerAgents(List<String> agents) {
+            RepairingAgents.register(agents);
+        }
+
+        @Override
+        public void showResult(StepContext context, String title, List<String> lines)
+                throws IOException, InterruptedException {
+            context.get(Run.class).addAction(new ResultAction(title, lines));
+        }
+    };
+}

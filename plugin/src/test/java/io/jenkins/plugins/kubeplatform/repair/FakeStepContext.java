@@ -1,0 +1,173 @@
+package io.jenkins.plugins.kubeplatform.repair;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import hudson.model.Result;
+import hudson.model.TaskListener;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jenkinsci.plugins.workflow.steps.BodyExecution;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * A step context as Pipeline gives one, for driving an execution without Jenkins: a build log, the step's outcome,
+ * and an optional body that runs on its own thread. State lives in a static map under a key, so a context that went
+ * through serialization (a simulated controller restart) still reaches the same outcome and body.
+ */
+final class FakeStepContext extends StepContext {
+
+    private static final long serialVersionUID = 1L;
+    private static final Map<String, State> STATES = new ConcurrentHashMap<>();
+
+    /** What a test looks at. */
+    static final class State {
+        final CompletableFuture<Object> outcome = new CompletableFuture<>();
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        volatile Consumer<String> body;
+        volatile Object bodyContext;
+
+        String log() {
+            return log.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private final String key;
+
+    FakeStepContext(String key, Consumer<String> body) {
+        this.key = key;
+        State state = new State();
+        state.body = body;
+        STATES.put(key, state);
+    }
+
+    State state() {
+        return STATES.get(key);
+    }
+
+    @Override
+    public <T> T get(Class<T> type) {
+        if (type == TaskListener.class) {
+            PrintStream out = state().out;
+            return type.cast((TaskListener) () -> out);
+        }
+        return null;
+    }
+
+    @Override
+    public void onSuccess(Object result) {
+        state().outcome.complete(result);
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        state().outcome.completeExceptionally(t);
+    }
+
+    @Override
+    public boolean isReady() {
+        return state().outcome.isDone();
+    }
+
+    @Override
+    public ListenableFuture<Void> saveState() {
+        return Futures.immediateFuture(null);
+    }
+
+    @Override
+    public void setResult(Result r) {
+    }
+
+    @Override
+    public BodyInvoker newBodyInvoker() {
+        if (state().body == null) {
+            throw new IllegalStateException("no body");
+        }
+        return new Invoker();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FakeStepContext other && other.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode();
+    }
+
+    /** Runs the body on its own thread with the node from the context the step passed, then calls back. */
+    private final class Invoker extends BodyInvoker {
+        private BodyExecutionCallback callback;
+
+        @Override
+        public BodyInvoker withContext(Object override) {
+            state().bodyContext = override;
+            return this;
+        }
+
+        @Override
+        public BodyInvoker withDisplayName(String name) {
+            return this;
+        }
+
+        @Override
+        public BodyInvoker withCallback(BodyExecutionCallback callback) {
+            this.callback = callback;
+            return this;
+        }
+
+        @Override
+        public BodyExecution start() {
+            FakeStepContext context = FakeStepContext.this;
+            CompletableFuture<Object> done = CompletableFuture.runAsync(() -> {
+                try {
+                    state().body.accept(String.valueOf(state().bodyContext));
+                    callback.onSuccess(context, null);
+                } catch (RuntimeException e) {
+                    callback.onFailure(context, e);
+                }
+            }).thenApply(v -> null);
+            return new BodyExecution() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public Collection<StepExecution> getCurrentExecutions() {
+                    return List.of();
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+
+                @Override
+                public boolean isDone() {
+                    return done.isDone();
+                }
+
+                @Override
+                public Object get() throws InterruptedException, java.util.concurrent.ExecutionException {
+                    return done.get();
+                }
+
+                @Override
+                public Object get(long timeout, TimeUnit unit) throws InterruptedException,
+                        java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+                    return done.get(timeout, unit);
+                }
+            };
+        }
+    }
+}

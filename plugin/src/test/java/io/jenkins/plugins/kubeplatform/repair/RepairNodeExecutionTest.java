@@ -1,0 +1,276 @@
+package io.jenkins.plugins.kubeplatform.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hudson.AbortException;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The repairNode execution driven the way Pipeline drives it: start, body callback, restart (onResume), stop. */
+class RepairNodeExecutionTest {
+
+    static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "100ms", "5s",
+            null, null, "20s", null, "30s", "10s", "10s", "200ms", null, "1s", null).toSettings();
+
+    SimulatedCluster sim;
+    Host host;
+
+    /** Jenkins as the tests see it: a timer of one thread, clients of the simulated cluster, agents recorded. */
+    final class Host implements RepairHost {
+        ScheduledExecutorService timer = newTimer();
+        RepairSettings settings = FAST;
+        final List<KubernetesClient> clients = Collections.synchronizedList(new ArrayList<>());
+        final List<String> offline = Collections.synchronizedList(new ArrayList<>());
+        final List<String> results = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public ScheduledExecutorService timer() {
+            return timer;
+        }
+
+        @Override
+        public KubernetesClient client(String cluster, StepContext context) {
+            KubernetesClient client = sim.newClient();
+            clients.add(client);
+            return client;
+        }
+
+        /** The controller goes down: no scheduled step runs any more, its watches and connections are gone. */
+        void restart() throws InterruptedException {
+            timer.shutdown();
+            assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            List.copyOf(clients).forEach(KubernetesClient::close);
+            clients.clear();
+            timer = newTimer();
+        }
+
+        @Override
+        public RepairSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public String owner(StepContext context) {
+            return "jenkins:ops/repair#1";
+        }
+
+        @Override
+        public Object bodyContext(StepContext context, String node) {
+            return node;
+        }
+
+        @Override
+        public boolean takeAgentOffline(String agent, String node) {
+            offline.add(agent);
+            return true;
+        }
+
+        @Override
+        public void bringAgentBack(String agent) {
+            offline.remove(agent);
+        }
+
+        @Override
+        public void registerAgents(List<String> agents) {
+            offline.addAll(agents);
+        }
+
+        @Override
+        public void showResult(StepContext context, String title, List<String> lines) {
+            results.add(title + ": " + lines.get(lines.size() - 1));
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        host = new Host();
+        RepairNodeExecution.host = host;
+    }
+
+    @AfterEach
+    void stop() {
+        RepairNodeExecution.host = RepairHost.JENKINS;
+        host.timer.shutdownNow();
+        sim.close();
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return timer;
+    }
+
+    private static RepairNodeStep step(String node) {
+        RepairNodeStep step = new RepairNodeStep();
+        step.setNode(node);
+        return step;
+    }
+
+    @Test
+    void runsTheBodyAsTheRepairAndReturnsTheNodeWithoutBlockingTheCaller() throws Exception {
+        List<String> repaired = Collections.synchronizedList(new ArrayList<>());
+        FakeStepContext context = new FakeStepContext("happy", repaired::add);
+        RepairNodeExecution execution = (RepairNodeExecution) step("sim-node-1").start(context);
+
+        long started = System.nanoTime();
+        assertThat(execution.start()).as("asynchronous").isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
+        assertThat(result).containsEntry("node", "sim-node-1").containsEntry("outcome", "REPAIRED");
+        assertThat(repaired).containsExactly("sim-node-1");
+        assertThat(sim.client().nodes().withName("sim-node-1").get().getMetadata().getAnnotations())
+                .doesNotContainKey(MaintenanceRecord.ANNOTATION);
+        assertThat(host.results).singleElement().asString().startsWith("repairNode sim-node-1: REPAIRED");
+        assertThat(context.state().log()).contains("[plan] repair node sim-node-1").contains("[RELEASED]");
+    }
+
+    @Test
+    void failsTheBuildAndKeepsTheNodeCordonedWhenTheBodyFails() throws Exception {
+        FakeStepContext context = new FakeStepContext("fails", node -> {
+            throw new IllegalStateException("script returned exit code 2");
+        });
+        step("sim-node-2").start(context).start();
+
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AbortException.class)
+                .hasMessageContaining("repair failed: script returned exit code 2")
+                .hasMessageContaining("stays cordoned");
+        assertThat(sim.client().nodes().withName("sim-node-2").get().getSpec().getUnschedulable()).isTrue();
+    }
+
+    @Test
+    void continuesAfterARestartFromWhatTheNodeRecorded() throws Exception {
+        createJobPod("batch-1", "sim-node-1");
+        createAgentPod("agent-x7", "sim-node-1");
+        FakeStepContext context = new FakeStepContext("restart", node -> { });
+        RepairNodeExecution before = (RepairNodeExecution) step("sim-node-1").start(context);
+        before.start();
+        await(() -> state("sim-node-1").equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        await(() -> host.offline.contains("agent-x7"), "agent taken offline");
+
+        host.restart();
+        RepairNodeExecution after = roundTrip(before);  // program state as Pipeline persisted it
+        host.offline.clear();
+        after.onResume();
+        assertThat(host.offline).as("agents registered again after the restart").contains("agent-x7");
+        finish("batch-1");
+        finish("agent-x7");
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
+        assertThat(result).containsEntry("outcome", "REPAIRED");
+        @SuppressWarnings("unchecked")
+        List<String> timeline = (List<String>) result.get("timeline");
+        assertThat(timeline).noneMatch(l -> l.contains(" CORDONED "));
+        assertThat(timeline.get(0)).contains("DRAINING");
+        assertThat(host.offline).as("agents back after release").isEmpty();
+    }
+
+    @Test
+    void leavesTheNodeCordonedAndSaysSoWhenTheBuildIsAborted() throws Exception {
+        createJobPod("batch-1", "sim-node-3");
+        FakeStepContext context = new FakeStepContext("abort", node -> { });
+        RepairNodeExecution execution = (RepairNodeExecution) step("sim-node-3").start(context);
+        execution.start();
+        await(() -> state("sim-node-3").equals("WAITING_FOR_TASKS"), "waiting for tasks");
+
+        InterruptedException abort = new InterruptedException("aborted by user");
+        execution.stop(abort);
+
+        assertThatThrownBy(() -> context.state().outcome.get(10, TimeUnit.SECONDS)).cause().isSameAs(abort);
+        assertThat(state("sim-node-3")).isEqualTo("ABORTED");
+        assertThat(context.state().log()).contains("aborted in WAITING_FOR_TASKS").contains("stays cordoned");
+    }
+
+    @Test
+    void refusesToStartWithoutARepairOrWithBothNodeAndPool() throws Exception {
+        FakeStepContext noBody = new FakeStepContext("nobody", null);
+        assertThatThrownBy(() -> step("sim-node-1").start(noBody).start()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("give it a body");
+
+        RepairNodeStep both = step("sim-node-1");
+        both.setPool("gpu");
+        assertThatThrownBy(() -> both.start(new FakeStepContext("both", n -> { })).start())
+                .isInstanceOf(AbortException.class).hasMessageContaining("either node");
+        assertThat(sim.requests().list()).noneMatch(r -> !r.verb().equals("get") && !r.verb().equals("list"));
+    }
+
+    // ---- helpers
+
+    private static RepairNodeExecution roundTrip(RepairNodeExecution execution) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(execution);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (RepairNodeExecution) in.readObject();
+        }
+    }
+
+    private void createJobPod(String name, String node) {
+        createPod(name, node, Map.of("app", "batch"), "Job");
+    }
+
+    private void createAgentPod(String name, String node) {
+        createPod(name, node, Map.of("jenkins/label", "k8s"), "");
+    }
+
+    private void createPod(String name, String node, Map<String, String> labels, String ownerKind) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .addToLabels(labels).endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
+                .endSpec().withNewStatus().withPhase("Running").endStatus();
+        if (!ownerKind.isEmpty()) {
+            pod.editMetadata().addNewOwnerReference().withApiVersion("batch/v1").withKind(ownerKind).withName(name)
+                    .withUid(name).endOwnerReference().endMetadata();
+        }
+        sim.client().pods().inNamespace("default").resource(pod.build()).create();
+    }
+
+    private void finish(String pod) {
+        sim.client().pods().inNamespace("default").withName(pod).editStatus(p -> {
+            p.getStatus().setPhase("Succeeded");
+            return p;
+        });
+    }
+
+    private String state(String node) {
+        var annotations = sim.client().nodes().withName(node).get().getMetadata().getAnnotations();
+        String raw = annotations == null ? null : annotations.get(MaintenanceRecord.ANNOTATION);
+        return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+}
