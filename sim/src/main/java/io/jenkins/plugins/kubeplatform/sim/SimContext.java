@@ -27,7 +27,7 @@ public final class SimContext implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimContext.class.getName());
     /** How often observed objects are relisted to catch events a reconnecting watch missed. */
-    private static final Duration RESYNC = Duration.ofSeconds(2);
+    private static final Duration RESYNC = Duration.ofSeconds(5);
 
     private final String name;
     private final KubernetesClient client;
