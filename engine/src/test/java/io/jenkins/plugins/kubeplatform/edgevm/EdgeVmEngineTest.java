@@ -301,6 +301,46 @@ class EdgeVmEngineTest {
                 .containsEntry("apps.openyurt.io/desired-nodepool", exclusive.edgeCluster());
     }
 
+    @Test
+    void ridesOutTransientApiErrorsWhileCreating() {
+        EdgeVmEngine engine = engine("t11-");
+        sim.faults().failNext(2, "create", ".*/virtualmachines.*", 503);
+
+        EdgeVmResult result = engine.create(near("retry", "acme", MAINZ, false), true, progress);
+
+        assertThat(result.state()).isEqualTo(VmState.RUNNING);
+        assertThat(sim.faults().pending()).isZero();
+    }
+
+    @Test
+    void concurrentCreatesNeverOverrunTheQuota() throws Exception {
+        EdgeVmEngine engine = engine("t12-");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<EdgeVmResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String name = "race" + i;
+            futures.add(pool.submit(() -> engine.create(EdgeVmRequest.of(name, "demo", 2, "1Gi", "5Gi",
+                    "quay.io/containerdisks/ubuntu:22.04", false, MAINZ, null, null, null, null), false, progress)));
+        }
+        int created = 0;
+        int refused = 0;
+        for (var f : futures) {
+            try {
+                f.get();
+                created++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(InvalidInputException.class).hasMessageContaining("quota");
+                refused++;
+            }
+        }
+        pool.shutdown();
+
+        // Tenant demo may hold 6 vCPU: three 2-vCPU VMs, never four.
+        assertThat(created).isEqualTo(3);
+        assertThat(refused).isEqualTo(1);
+        assertThat(engine.inventory().live()).hasSize(3);
+    }
+
     static void awaitStatus(String vm, String printableStatus) {
         Await.until(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
                 .withName(vm), r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
