@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
+                io.jenkins.plugins.kubeplatform.cli.demo.DemoCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
@@ -61,7 +62,8 @@ public final class KubePlatformCli implements Callable<Integer> {
         this(System.getenv());
     }
 
-    KubePlatformCli(Map<String, String> environment) {
+    /** A command line that reads tokens and the state directory from {@code environment} instead of the process's. */
+    public KubePlatformCli(Map<String, String> environment) {
         this.environment = environment;
     }
 
