@@ -38,6 +38,24 @@ class PluginJarIT {
     }
 
     @Test
+    void indexesEveryStepDescriptorAsAnExtensionWithASymbol() throws IOException {
+        List<String> steps = List.of("stickyip.StickyIpDeployStep$DescriptorImpl", "expose.ExposeAppStep$DescriptorImpl",
+                "repair.RepairNodeStep$DescriptorImpl", "edgevm.ProvisionEdgeVmStep$DescriptorImpl");
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            String extensions = new String(jar.getInputStream(jar.getJarEntry("META-INF/annotations/hudson.Extension"))
+                    .readAllBytes(), StandardCharsets.ISO_8859_1);
+            List<String> symbols = new String(jar.getInputStream(
+                    jar.getJarEntry("META-INF/services/annotations/org.jenkinsci.Symbol")).readAllBytes(),
+                    StandardCharsets.UTF_8).lines().toList();
+            for (String step : steps) {
+                String name = "io.jenkins.plugins.kubeplatform." + step;
+                assertThat(extensions).as("@Extension index").contains(name);
+                assertThat(symbols).as("@Symbol index").contains(name);
+            }
+        }
+    }
+
+    @Test
     void containsNoStandInClass() throws IOException {
         assertThat(Files.exists(JAR)).isTrue();
         List<String> leaked = new ArrayList<>();
