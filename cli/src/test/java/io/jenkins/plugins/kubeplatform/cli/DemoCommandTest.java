@@ -13,13 +13,15 @@ class DemoCommandTest {
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
-                .contains("== 1/5 sticky-ip", "== 2/5 build", "== 3/5 expose", "== 4/5 repair", "== 5/5 edge-vm")
+                .contains("== 1/6 cluster", "== 2/6 sticky-ip", "== 3/6 build", "== 4/6 expose", "== 5/6 repair",
+                        "== 6/6 edge-vm")
+                .contains("pod pinned-a asked for 10.42.250.10 and got 10.42.250.10")
                 .contains("Same addresses after deleting every pod", "Same addresses after the redeploy")
                 .contains("http://wacai.shop.apps.example.test/", "http://wacai-2.shop.apps.example.test/",
                         "http://chongqing.shop.apps.example.test/")
                 .contains("REPAIRED: node")
                 .contains("reused: edge VM")
-                .contains("Demo finished: 5 sections ran");
+                .contains("Demo finished: 6 sections ran");
         if (!RegistryBinary.installedOrRequired()) {
             assertThat(run.out()).contains("Skipped: this section pushes to a real registry");
             return;

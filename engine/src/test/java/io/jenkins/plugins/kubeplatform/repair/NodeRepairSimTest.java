@@ -43,9 +43,9 @@ class NodeRepairSimTest {
 
     static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "200ms", "5s",
             null, null, "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
-    static final String N1 = "sim-node-1";
-    static final String N2 = "sim-node-2";
-    static final String N3 = "sim-node-3";
+    static final String N1 = "node-1";
+    static final String N2 = "node-2";
+    static final String N3 = "node-3";
 
     SimulatedCluster sim;
     KubernetesClient client;

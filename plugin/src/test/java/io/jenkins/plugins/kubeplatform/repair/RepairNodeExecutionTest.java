@@ -131,7 +131,7 @@ class RepairNodeExecutionTest {
     void runsTheBodyAsTheRepairAndReturnsTheNodeWithoutBlockingTheCaller() throws Exception {
         List<String> repaired = Collections.synchronizedList(new ArrayList<>());
         FakeStepContext context = new FakeStepContext("happy", repaired::add);
-        RepairNodeExecution execution = (RepairNodeExecution) step("sim-node-1").start(context);
+        RepairNodeExecution execution = (RepairNodeExecution) step("node-1").start(context);
 
         long started = System.nanoTime();
         assertThat(execution.start()).as("asynchronous").isFalse();
@@ -139,12 +139,12 @@ class RepairNodeExecutionTest {
 
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
-        assertThat(result).containsEntry("node", "sim-node-1").containsEntry("outcome", "REPAIRED");
-        assertThat(repaired).containsExactly("sim-node-1");
-        assertThat(sim.client().nodes().withName("sim-node-1").get().getMetadata().getAnnotations())
+        assertThat(result).containsEntry("node", "node-1").containsEntry("outcome", "REPAIRED");
+        assertThat(repaired).containsExactly("node-1");
+        assertThat(sim.client().nodes().withName("node-1").get().getMetadata().getAnnotations())
                 .doesNotContainKey(MaintenanceRecord.ANNOTATION);
-        assertThat(host.results).singleElement().asString().startsWith("repairNode sim-node-1: REPAIRED");
-        assertThat(context.state().log()).contains("[plan] repair node sim-node-1").contains("[RELEASED]");
+        assertThat(host.results).singleElement().asString().startsWith("repairNode node-1: REPAIRED");
+        assertThat(context.state().log()).contains("[plan] repair node node-1").contains("[RELEASED]");
     }
 
     @Test
@@ -152,23 +152,23 @@ class RepairNodeExecutionTest {
         FakeStepContext context = new FakeStepContext("fails", node -> {
             throw new IllegalStateException("script returned exit code 2");
         });
-        step("sim-node-2").start(context).start();
+        step("node-2").start(context).start();
 
         assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AbortException.class)
                 .hasMessageContaining("repair failed: script returned exit code 2")
                 .hasMessageContaining("stays cordoned");
-        assertThat(sim.client().nodes().withName("sim-node-2").get().getSpec().getUnschedulable()).isTrue();
+        assertThat(sim.client().nodes().withName("node-2").get().getSpec().getUnschedulable()).isTrue();
     }
 
     @Test
     void continuesAfterARestartFromWhatTheNodeRecorded() throws Exception {
-        createJobPod("batch-1", "sim-node-1");
-        createAgentPod("agent-x7", "sim-node-1");
+        createJobPod("batch-1", "node-1");
+        createAgentPod("agent-x7", "node-1");
         FakeStepContext context = new FakeStepContext("restart", node -> { });
-        RepairNodeExecution before = (RepairNodeExecution) step("sim-node-1").start(context);
+        RepairNodeExecution before = (RepairNodeExecution) step("node-1").start(context);
         before.start();
-        await(() -> state("sim-node-1").equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        await(() -> state("node-1").equals("WAITING_FOR_TASKS"), "waiting for tasks");
         await(() -> host.offline.contains("agent-x7"), "agent taken offline");
 
         host.restart();
@@ -191,27 +191,27 @@ class RepairNodeExecutionTest {
 
     @Test
     void leavesTheNodeCordonedAndSaysSoWhenTheBuildIsAborted() throws Exception {
-        createJobPod("batch-1", "sim-node-3");
+        createJobPod("batch-1", "node-3");
         FakeStepContext context = new FakeStepContext("abort", node -> { });
-        RepairNodeExecution execution = (RepairNodeExecution) step("sim-node-3").start(context);
+        RepairNodeExecution execution = (RepairNodeExecution) step("node-3").start(context);
         execution.start();
-        await(() -> state("sim-node-3").equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        await(() -> state("node-3").equals("WAITING_FOR_TASKS"), "waiting for tasks");
 
         InterruptedException abort = new InterruptedException("aborted by user");
         execution.stop(abort);
 
         assertThatThrownBy(() -> context.state().outcome.get(10, TimeUnit.SECONDS)).cause().isSameAs(abort);
-        assertThat(state("sim-node-3")).isEqualTo("ABORTED");
+        assertThat(state("node-3")).isEqualTo("ABORTED");
         assertThat(context.state().log()).contains("aborted in WAITING_FOR_TASKS").contains("stays cordoned");
     }
 
     @Test
     void refusesToStartWithoutARepairOrWithBothNodeAndPool() throws Exception {
         FakeStepContext noBody = new FakeStepContext("nobody", null);
-        assertThatThrownBy(() -> step("sim-node-1").start(noBody).start()).isInstanceOf(AbortException.class)
+        assertThatThrownBy(() -> step("node-1").start(noBody).start()).isInstanceOf(AbortException.class)
                 .hasMessageContaining("give it a body");
 
-        RepairNodeStep both = step("sim-node-1");
+        RepairNodeStep both = step("node-1");
         both.setPool("gpu");
         assertThatThrownBy(() -> both.start(new FakeStepContext("both", n -> { })).start())
                 .isInstanceOf(AbortException.class).hasMessageContaining("either node");

@@ -58,13 +58,13 @@ public final class SimOptions {
     }
 
     /**
-     * The default nodes {@code sim-node-1..n}: zones alternate between Frankfurt (eu-central-1a/b) and Paris
+     * The default nodes {@code node-1..n}: zones alternate between Frankfurt (eu-central-1a/b) and Paris
      * (eu-west-3a), with coordinates as annotations.
      */
     public static List<SimNode> defaultNodes(int count) {
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
-            SimNode.Builder node = SimNode.builder("sim-node-" + i);
+            SimNode.Builder node = SimNode.builder("node-" + i);
             switch ((i - 1) % 3) {
                 case 0 -> node.zone("eu-central-1", "eu-central-1a").coordinates(50.1109, 8.6821);
                 case 1 -> node.zone("eu-central-1", "eu-central-1b").coordinates(50.1109, 8.6821);
@@ -155,7 +155,7 @@ public final class SimOptions {
             return this;
         }
 
-        /** Number of default nodes {@code sim-node-1..n} (nodes added with {@link #node} come after them). */
+        /** Number of default nodes {@code node-1..n} (nodes added with {@link #node} come after them). */
         public Builder nodes(int count) {
             if (count < 0) {
                 throw new IllegalArgumentException("nodes must be >= 0");

@@ -14,7 +14,7 @@ class SimTourTest {
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build())) {
             SimTour.run(sim, lines::add);
         }
-        assertThat(lines).anyMatch(l -> l.startsWith("node sim-node-1 zone eu-central-1a ready true"))
+        assertThat(lines).anyMatch(l -> l.startsWith("node node-1 zone eu-central-1a ready true"))
                 .anyMatch(l -> l.startsWith("deployment web: pod web-"))
                 .anyMatch(l -> l.equals("pod pinned-a asked for 10.42.250.10 and got 10.42.250.10"))
                 .anyMatch(l -> l.contains("Address already assigned"))

@@ -54,8 +54,8 @@ class SimulatedClusterTest {
     void seedsThreeReadyNodesWithZonesAndCoordinates() {
         List<Node> nodes = client.nodes().list().getItems();
         assertThat(nodes).extracting(n -> n.getMetadata().getName())
-                .containsExactlyInAnyOrder("sim-node-1", "sim-node-2", "sim-node-3");
-        Node first = client.nodes().withName("sim-node-1").get();
+                .containsExactlyInAnyOrder("node-1", "node-2", "node-3");
+        Node first = client.nodes().withName("node-1").get();
         assertThat(first.getMetadata().getLabels()).containsEntry(SimNode.ZONE_LABEL, "eu-central-1a")
                 .containsEntry(SimNode.REGION_LABEL, "eu-central-1");
         assertThat(first.getMetadata().getAnnotations()).containsKeys(SimNode.LATITUDE_ANNOTATION,
@@ -127,8 +127,8 @@ class SimulatedClusterTest {
 
     @Test
     void doesNotLogTheSimulationsOwnRequestsAsExternal() {
-        sim.nodes().fail("sim-node-2");
-        sim.nodes().recover("sim-node-2");
+        sim.nodes().fail("node-2");
+        sim.nodes().recover("node-2");
         assertThat(sim.requests().list()).isEmpty();
         assertThat(sim.requests().allIncludingInternal()).anyMatch(r -> r.internal() && r.resource().equals("nodes"));
     }
@@ -167,13 +167,13 @@ class SimulatedClusterTest {
 
     @Test
     void marksAFailedNodeUnknownAndTaintedAndRecoversIt() {
-        sim.nodes().fail("sim-node-3");
-        Node failed = client.nodes().withName("sim-node-3").get();
+        sim.nodes().fail("node-3");
+        Node failed = client.nodes().withName("node-3").get();
         assertThat(NodeConditions.isReady(failed)).isFalse();
         assertThat(failed.getSpec().getTaints()).extracting(t -> t.getKey() + ":" + t.getEffect())
                 .contains(SimNodes.UNREACHABLE_TAINT + ":NoSchedule", SimNodes.UNREACHABLE_TAINT + ":NoExecute");
-        sim.nodes().recover("sim-node-3");
-        Node recovered = client.nodes().withName("sim-node-3").get();
+        sim.nodes().recover("node-3");
+        Node recovered = client.nodes().withName("node-3").get();
         assertThat(NodeConditions.isReady(recovered)).isTrue();
         assertThat(recovered.getSpec().getTaints()).isNullOrEmpty();
     }

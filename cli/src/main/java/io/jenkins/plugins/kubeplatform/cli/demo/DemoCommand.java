@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The sections in the order a platform team would meet them. */
     static List<DemoSection> sections() {
-        return List.of(new StickyIpSection(), new BuildAndDeploySection(), new ExposeSection(), new RepairSection(), new EdgeVmSection());
+        return List.of(new ClusterTourSection(), new StickyIpSection(), new BuildAndDeploySection(), new ExposeSection(), new RepairSection(), new EdgeVmSection());
     }
 
     @Override

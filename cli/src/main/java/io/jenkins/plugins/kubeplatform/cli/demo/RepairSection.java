@@ -25,7 +25,7 @@ final class RepairSection implements DemoSection {
                 .filter(p -> p.getSpec().getNodeName() != null)
                 .findFirst()
                 .orElse(null);
-        String node = victim == null ? "sim-node-2" : victim.getSpec().getNodeName();
+        String node = victim == null ? "node-2" : victim.getSpec().getNodeName();
         Map<String, String> before = StickyIpSection.addresses(env);
         env.say("Repair node %s: its pods are evicted with the Eviction API; the repair command runs when it is empty.",
                 node);

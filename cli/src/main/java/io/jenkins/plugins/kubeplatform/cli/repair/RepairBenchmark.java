@@ -54,7 +54,7 @@ public final class RepairBenchmark implements Benchmark {
             for (int i = 0; i < runs; i++) {
                 sim.requests().clear();
                 long t = System.nanoTime();
-                repair(repairer, "sim-node-1", "bench-empty-" + i);
+                repair(repairer, "node-1", "bench-empty-" + i);
                 nanos += System.nanoTime() - t;
                 requests += count(sim.requests().list(), false);
                 writes += count(sim.requests().list(), true);
@@ -69,12 +69,12 @@ public final class RepairBenchmark implements Benchmark {
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < pods; p++) {
                     sim.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata()
-                            .withName("bench-" + i + "-" + p).endMetadata().withNewSpec().withNodeName("sim-node-2")
+                            .withName("bench-" + i + "-" + p).endMetadata().withNewSpec().withNodeName("node-2")
                             .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
                             .withNewStatus().withPhase("Running").endStatus().build()).create();
                 }
                 sim.requests().clear();
-                repair(repairer, "sim-node-2", "bench-pods-" + i);
+                repair(repairer, "node-2", "bench-pods-" + i);
                 requests += count(sim.requests().list(), false);
                 writes += count(sim.requests().list(), true);
             }

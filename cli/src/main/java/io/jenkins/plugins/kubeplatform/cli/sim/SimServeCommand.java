@@ -29,7 +29,7 @@ public final class SimServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
-            description = "Number of nodes sim-node-1..N. Default: ${DEFAULT-VALUE}.")
+            description = "Number of nodes node-1..N. Default: ${DEFAULT-VALUE}.")
     int nodes;
 
     @Option(names = "--pod-cidr", paramLabel = "CIDR", defaultValue = SimOptions.DEFAULT_POOL,

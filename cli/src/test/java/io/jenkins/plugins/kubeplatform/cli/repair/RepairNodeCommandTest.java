@@ -45,33 +45,33 @@ class RepairNodeCommandTest {
     @Test
     void repairsANodeWithTheGivenCommandAndPrintsTheTimelineAsJson() throws Exception {
         CliRunner.Run run = CliRunner.run("--config", config.toString(), "--output", "json", "repair-node",
-                "--node", "sim-node-1", "--exec", "echo fixing $KUBEPLATFORM_NODE", "--owner", "cli-test");
+                "--node", "node-1", "--exec", "echo fixing $KUBEPLATFORM_NODE", "--owner", "cli-test");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = Json.mapper().readTree(run.out());
         assertThat(result.path("outcome").asText()).isEqualTo("REPAIRED");
         assertThat(result.path("timeline")).extracting(e -> e.path("state").asText())
                 .contains("CORDONED", "DRAINING", "REPAIRING", "VERIFYING", "RELEASED");
-        assertThat(run.err()).contains("repair sim-node-1: fixing sim-node-1");
-        assertThat(sim.client().nodes().withName("sim-node-1").get().getMetadata().getAnnotations())
+        assertThat(run.err()).contains("repair node-1: fixing node-1");
+        assertThat(sim.client().nodes().withName("node-1").get().getMetadata().getAnnotations())
                 .doesNotContainKey(MaintenanceRecord.ANNOTATION);
     }
 
     @Test
     void exitsWithOneAndLeavesTheNodeCordonedWhenTheCommandFails() {
-        CliRunner.Run run = CliRunner.run("--config", config.toString(), "repair-node", "--node", "sim-node-2",
+        CliRunner.Run run = CliRunner.run("--config", config.toString(), "repair-node", "--node", "node-2",
                 "--exec", "exit 3", "--owner", "cli-test");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("FAILED: repair of sim-node-2 failed: repair failed: repair command exited with status 3");
-        assertThat(sim.client().nodes().withName("sim-node-2").get().getSpec().getUnschedulable()).isTrue();
+        assertThat(run.out()).contains("FAILED: repair of node-2 failed: repair failed: repair command exited with status 3");
+        assertThat(sim.client().nodes().withName("node-2").get().getSpec().getUnschedulable()).isTrue();
     }
 
     @Test
     void rejectsMissingNodeAndMissingCommandBeforeTouchingTheCluster() {
         sim.requests().clear();
         assertThat(CliRunner.run("--config", config.toString(), "repair-node", "--exec", "true").exitCode()).isEqualTo(2);
-        CliRunner.Run noCommand = CliRunner.run("--config", config.toString(), "repair-node", "--node", "sim-node-3");
+        CliRunner.Run noCommand = CliRunner.run("--config", config.toString(), "repair-node", "--node", "node-3");
         assertThat(noCommand.exitCode()).isEqualTo(2);
         assertThat(noCommand.err()).contains("--exec");
         assertThat(CliRunner.run("--config", config.toString(), "repair-node", "--node", "Bad_Name", "--exec", "true")

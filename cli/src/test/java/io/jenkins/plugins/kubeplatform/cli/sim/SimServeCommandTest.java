@@ -32,7 +32,7 @@ class SimServeCommandTest {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                 .withMasterUrl(url).build()).build()) {
             assertThat(client.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
-                    .containsExactlyInAnyOrder("sim-node-1", "sim-node-2");
+                    .containsExactlyInAnyOrder("node-1", "node-2");
         }
 
         serve.interrupt();

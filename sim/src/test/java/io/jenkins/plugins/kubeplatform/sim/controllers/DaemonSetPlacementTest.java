@@ -43,6 +43,6 @@ class DaemonSetPlacementTest {
         assertThat(ds.getStatus().getDesiredNumberScheduled()).isEqualTo(3);
         assertThat(client.pods().inNamespace("default").withLabel("app", "agent").list().getItems())
                 .extracting(p -> p.getSpec().getNodeName())
-                .containsExactlyInAnyOrder("sim-node-1", "sim-node-2", "cordoned");
+                .containsExactlyInAnyOrder("node-1", "node-2", "cordoned");
     }
 }

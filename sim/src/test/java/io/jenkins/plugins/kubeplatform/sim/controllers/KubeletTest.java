@@ -39,7 +39,7 @@ class KubeletTest {
         Pods.create(client, Pods.pod("plain").build());
         Pod ready = Pods.awaitReady(client, "default", "plain");
         assertThat(ready.getStatus().getPhase()).isEqualTo("Running");
-        assertThat(ready.getSpec().getNodeName()).startsWith("sim-node-");
+        assertThat(ready.getSpec().getNodeName()).startsWith("node-");
         assertThat(ready.getStatus().getPodIP()).startsWith("10.42.");
         assertThat(ready.getStatus().getHostIP()).startsWith("192.168.56.");
         assertThat(ready.getStatus().getContainerStatuses()).singleElement()

@@ -216,17 +216,17 @@ class WorkloadControllersTest {
         Pods.await(client.apps().daemonSets().inNamespace("default").withName("logger"),
                 d -> d != null && d.getStatus() != null && Integer.valueOf(3).equals(d.getStatus().getNumberReady()));
         try {
-            taint("sim-node-2", "NoSchedule");
+            taint("node-2", "NoSchedule");
             client.pods().inNamespace("default").resource(Pods.pod("marker").build()).create();
             Pods.awaitReady(client, "default", "marker");
-            assertThat(podsOf("logger")).extracting(p -> p.getSpec().getNodeName()).contains("sim-node-2");
+            assertThat(podsOf("logger")).extracting(p -> p.getSpec().getNodeName()).contains("node-2");
 
-            taint("sim-node-2", "NoExecute");
+            taint("node-2", "NoExecute");
             Pods.await(client.apps().daemonSets().inNamespace("default").withName("logger"), d -> d != null
                     && Integer.valueOf(2).equals(d.getStatus().getCurrentNumberScheduled())
-                    && podsOf("logger").stream().noneMatch(p -> "sim-node-2".equals(p.getSpec().getNodeName())));
+                    && podsOf("logger").stream().noneMatch(p -> "node-2".equals(p.getSpec().getNodeName())));
         } finally {
-            client.nodes().withName("sim-node-2").edit(n -> {
+            client.nodes().withName("node-2").edit(n -> {
                 n.getSpec().setTaints(List.of());
                 return n;
             });
