@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.sim.registry.RegistryBinary;
 import org.junit.jupiter.api.Test;
 
 class DemoCommandTest {
@@ -19,7 +20,11 @@ class DemoCommandTest {
                 .contains("REPAIRED: node")
                 .contains("reused: edge VM")
                 .contains("Demo finished: 5 sections ran");
-        assertThat(run.out()).as("the build section runs where CI installed docker-registry")
+        if (!RegistryBinary.installedOrRequired()) {
+            assertThat(run.out()).contains("Skipped: this section pushes to a real registry");
+            return;
+        }
+        assertThat(run.out()).as("the build section runs where docker-registry is installed (always under CI)")
                 .matches("(?s).*Deployed shop/orders \\(service orders, image [^)]*@sha256:[0-9a-f]{64}\\).*");
     }
 
