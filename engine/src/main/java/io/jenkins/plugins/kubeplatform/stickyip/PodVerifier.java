@@ -75,12 +75,32 @@ final class PodVerifier {
         }
         progress.waiting(identity + ": waiting for its pod to terminate");
         CompletableFuture<List<Pod>> gone = pods.informOnCondition(List::isEmpty);
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            gone.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    gone.get(Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException slice) {
+                    // safety net beside the watch: a pod deleted while the watch was starting sends no event
+                    if (retry.call("list pods of " + identity, () -> pods.list().getItems()).isEmpty()) {
+                        gone.cancel(true);
+                        return;
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        throw slice;
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             gone.cancel(true);
+            List<String> left = retry.call("list pods of " + identity, () -> pods.list().getItems()).stream()
+                    .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
+                            + (p.getMetadata().getDeletionTimestamp() == null ? "" : ", terminating") + " on "
+                            + (p.getSpec() == null ? "?" : p.getSpec().getNodeName()) + ")").toList();
             throw new OperationFailedException(identity + ": its pod did not terminate within " + timeout.toSeconds()
-                    + "s; its address stays reserved. Check the pod's finalizers and its node.");
+                    + "s (" + String.join(", ", left) + "); its address stays reserved. Check the pod's finalizers "
+                    + "and its node.");
         } catch (InterruptedException e) {
             gone.cancel(true);
             Thread.currentThread().interrupt();

@@ -131,8 +131,9 @@ public final class StickyIpDeployer {
         for (DeployPlan.Removal removal : plan.removals()) {
             if (removal.workloadExists()) {
                 progress.step(removal.identity() + ": removing workload (scaled down)");
-                applier.delete(removal.identity());
+                applier.scaleToZero(removal.identity());
                 verifier.awaitGone(removal.identity(), request.timeout(), progress);
+                applier.delete(removal.identity());
             }
             removal.reservation().ifPresent(r -> {
                 Optional<Reservation> now = ledger.retire(r, removal.keepReservation());

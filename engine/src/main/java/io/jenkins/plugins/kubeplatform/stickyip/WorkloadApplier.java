@@ -103,6 +103,31 @@ final class WorkloadApplier {
         }
     }
 
+    /**
+     * Scales an identity's workload to zero, so that its pod is gone before the workload is deleted and the address
+     * is free when the reservation is released (not whenever garbage collection gets to the pod).
+     */
+    void scaleToZero(ReplicaIdentity identity) {
+        String ns = identity.namespace();
+        String name = identity.workloadName();
+        try {
+            Conflicts.retry("scale deployment " + identity + " to 0", CONFLICT_ATTEMPTS, () -> {
+                Deployment live = retry.call("get deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+                if (live == null || Integer.valueOf(0).equals(live.getSpec().getReplicas())) {
+                    return live;
+                }
+                live.getSpec().setReplicas(0);
+                return retry.call("update deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
+            });
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isNotFound(e)) {
+                throw failed("scale deployment " + ref(ns, name) + " to 0", e);
+            }
+        }
+    }
+
     /** Deletes a workload; NotFound is success. */
     void delete(ReplicaIdentity identity) {
         try {
