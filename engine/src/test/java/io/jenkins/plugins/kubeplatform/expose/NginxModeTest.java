@@ -76,7 +76,9 @@ class NginxModeTest {
 
         assertThat(result.host()).isEqualTo("wacai.default.apps.example.test");
         assertThat(result.verifyStatus()).contains(200);
-        assertThat(HostProbe.get("127.0.0.1", nginx.port, result.host(), Duration.ofSeconds(2)))
+        // a reload is graceful: workers started before it may answer a new connection with the old config
+        // for a moment, so wait for the new configuration the way a client retrying would see it
+        assertThat(nginx.await(result.host(), a -> a.status() == 200))
                 .hasValueSatisfying(a -> assertThat(a.body()).contains("hello from the wacai backend"));
         assertThat(HostProbe.get("127.0.0.1", nginx.port, "unknown.default.apps.example.test", Duration.ofSeconds(2)))
                 .hasValueSatisfying(a -> assertThat(a.status()).isEqualTo(404));
