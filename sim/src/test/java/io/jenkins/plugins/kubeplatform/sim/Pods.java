@@ -27,6 +27,30 @@ public final class Pods {
                 .endSpec();
     }
 
+    /**
+     * Adds a True pod condition (what a readiness-gate controller does). The kubelet writes the same pod's status, so
+     * a 409 means re-read and try again, as any controller would.
+     */
+    public static void setCondition(KubernetesClient client, String namespace, String name, String type) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    java.util.List<io.fabric8.kubernetes.api.model.PodCondition> conditions =
+                            new java.util.ArrayList<>(p.getStatus().getConditions());
+                    conditions.add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType(type)
+                            .withStatus("True").build());
+                    p.getStatus().setConditions(conditions);
+                    return p;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     public static Pod create(KubernetesClient client, Pod pod) {
         return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
     }

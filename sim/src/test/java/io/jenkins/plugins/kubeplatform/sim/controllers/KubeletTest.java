@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,12 +120,7 @@ class KubeletTest {
         Pod running = Pods.await(client, "default", "gated", p -> PodStates.condition(p, "ContainersReady"));
         assertThat(PodStates.isReady(running)).isFalse();
 
-        client.pods().inNamespace("default").withName("gated").editStatus(p -> {
-            List<PodCondition> conditions = new ArrayList<>(p.getStatus().getConditions());
-            conditions.add(new PodConditionBuilder().withType("example.com/ok").withStatus("True").build());
-            p.getStatus().setConditions(conditions);
-            return p;
-        });
+        Pods.setCondition(client, "default", "gated", "example.com/ok");
 
         Pods.awaitReady(client, "default", "gated");
     }

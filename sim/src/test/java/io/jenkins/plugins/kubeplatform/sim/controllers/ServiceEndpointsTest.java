@@ -3,8 +3,6 @@ package io.jenkins.plugins.kubeplatform.sim.controllers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -12,9 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +66,7 @@ class ServiceEndpointsTest {
         assertThat(e.getSubsets().get(0).getPorts()).singleElement()
                 .satisfies(p -> assertThat(p.getPort()).isEqualTo(8080));
 
-        markWarm("shop-b");
+        Pods.setCondition(client, "default", "shop-b", "example.com/warm");
         Pods.await(client.endpoints().inNamespace("default").withName("shop"), x -> ready(x) == 2 && notReady(x) == 0);
         EndpointSlice slice = Pods.await(client.discovery().v1().endpointSlices().inNamespace("default")
                 .withName("shop-sim"), x -> x != null && x.getEndpoints() != null && x.getEndpoints().size() == 2
@@ -88,24 +83,5 @@ class ServiceEndpointsTest {
         client.pods().inNamespace("default").withName("cart-a").delete();
 
         Pods.await(client.endpoints().inNamespace("default").withName("cart"), x -> x != null && ready(x) == 0);
-    }
-
-    /** Sets the readiness gate condition; the kubelet writes the same pod's status, so a 409 means re-read and retry. */
-    private void markWarm(String pod) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                client.pods().inNamespace("default").withName(pod).editStatus(p -> {
-                    List<PodCondition> conditions = new ArrayList<>(p.getStatus().getConditions());
-                    conditions.add(new PodConditionBuilder().withType("example.com/warm").withStatus("True").build());
-                    p.getStatus().setConditions(conditions);
-                    return p;
-                });
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 10) {
-                    throw e;
-                }
-            }
-        }
     }
 }
