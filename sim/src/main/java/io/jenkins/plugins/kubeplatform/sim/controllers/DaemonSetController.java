@@ -14,12 +14,10 @@ import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * DaemonSets: one pod per eligible node, pinned by node affinity on {@code metadata.name} and placed by the
@@ -36,7 +34,7 @@ public final class DaemonSetController implements SimController {
     private Observed<DaemonSet> sets;
     private Observed<Node> nodes;
     private Observed<Pod> pods;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<DaemonSet> reconciles;
 
     @Override
     public String name() {
@@ -46,10 +44,11 @@ public final class DaemonSetController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> sets.get(ns, name), this::reconcile);
         this.sets = ctx.observe(ctx.client().apps().daemonSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(DaemonSet ds) {
-                queue(ds);
+                reconciles.add(ds);
             }
 
             @Override
@@ -62,12 +61,12 @@ public final class DaemonSetController implements SimController {
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                sets.list().forEach(DaemonSetController.this::queue);
+                sets.list().forEach(reconciles::add);
             }
 
             @Override
             public void deleted(Node node) {
-                sets.list().forEach(DaemonSetController.this::queue);
+                sets.list().forEach(reconciles::add);
             }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
@@ -85,18 +84,9 @@ public final class DaemonSetController implements SimController {
 
     private void owner(Pod pod) {
         Workloads.controllerUid(pod).ifPresent(uid -> sets.list(s -> uid.equals(s.getMetadata().getUid()))
-                .forEach(this::queue));
+                .forEach(reconciles::add));
     }
 
-    private void queue(DaemonSet ds) {
-        String key = ds.getMetadata().getNamespace() + "/" + ds.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                sets.get(ds.getMetadata().getNamespace(), ds.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     /** The tolerations the DaemonSet controller adds to every daemon pod. */
     static List<Toleration> daemonTolerations() {

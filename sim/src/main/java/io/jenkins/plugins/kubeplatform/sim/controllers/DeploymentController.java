@@ -16,13 +16,11 @@ import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Deployments → ReplicaSets named {@code <deployment>-<pod-template-hash>}. RollingUpdate follows the deployment
@@ -40,7 +38,7 @@ public final class DeploymentController implements SimController {
     private SimContext ctx;
     private Observed<Deployment> deployments;
     private Observed<ReplicaSet> sets;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<Deployment> reconciles;
 
     @Override
     public String name() {
@@ -50,10 +48,11 @@ public final class DeploymentController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> deployments.get(ns, name), this::reconcile);
         this.deployments = ctx.observe(ctx.client().apps().deployments().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Deployment d) {
-                queue(d);
+                reconciles.add(d);
             }
 
             @Override
@@ -78,18 +77,9 @@ public final class DeploymentController implements SimController {
 
     private void owner(ReplicaSet rs) {
         Workloads.controllerUid(rs).ifPresent(uid -> deployments.list(d -> uid.equals(d.getMetadata().getUid()))
-                .forEach(this::queue));
+                .forEach(reconciles::add));
     }
 
-    private void queue(Deployment d) {
-        String key = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                deployments.get(d.getMetadata().getNamespace(), d.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private void reconcile(Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();

@@ -35,7 +35,7 @@ public final class DisruptionController implements SimController {
     private SimContext ctx;
     private Observed<PodDisruptionBudget> budgets;
     private Observed<Pod> pods;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<PodDisruptionBudget> reconciles;
 
     @Override
     public String name() {
@@ -106,11 +106,12 @@ public final class DisruptionController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> budgets.get(ns, name), this::reconcile);
         this.budgets = ctx.observe(ctx.client().policy().v1().podDisruptionBudget().inAnyNamespace(),
                 new ChangeHandler<>() {
                     @Override
                     public void changed(PodDisruptionBudget pdb) {
-                        queue(pdb);
+                        reconciles.add(pdb);
                     }
                 });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
@@ -129,20 +130,11 @@ public final class DisruptionController implements SimController {
     private void affected(Pod pod) {
         for (PodDisruptionBudget pdb : budgets.inNamespace(pod.getMetadata().getNamespace())) {
             if (Selectors.matches(pdb.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                queue(pdb);
+                reconciles.add(pdb);
             }
         }
     }
 
-    private void queue(PodDisruptionBudget pdb) {
-        String key = pdb.getMetadata().getNamespace() + "/" + pdb.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                budgets.get(pdb.getMetadata().getNamespace(), pdb.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private void reconcile(PodDisruptionBudget pdb) {
         String ns = pdb.getMetadata().getNamespace();

@@ -48,7 +48,7 @@ public final class EndpointsController implements SimController {
     private Observed<Service> services;
     private Observed<Pod> pods;
     private Observed<Node> nodes;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<Service> reconciles;
     private final Set<String> lbIps = new HashSet<>();
 
     @Override
@@ -59,6 +59,7 @@ public final class EndpointsController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> services.get(ns, name), this::reconcile);
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
@@ -67,7 +68,7 @@ public final class EndpointsController implements SimController {
         this.services = ctx.observe(ctx.client().services().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Service s) {
-                queue(s);
+                reconciles.add(s);
             }
 
             @Override
@@ -94,20 +95,11 @@ public final class EndpointsController implements SimController {
     private void affected(Pod pod) {
         for (Service s : services.inNamespace(pod.getMetadata().getNamespace())) {
             if (Selectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                queue(s);
+                reconciles.add(s);
             }
         }
     }
 
-    private void queue(Service s) {
-        String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                services.get(s.getMetadata().getNamespace(), s.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private void reconcile(Service s) {
         s = allocate(s);

@@ -11,11 +11,9 @@ import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Jobs: up to {@code parallelism} pods at a time until {@code completions} succeeded (condition Complete), or more
@@ -28,7 +26,7 @@ public final class JobController implements SimController {
     private SimContext ctx;
     private Observed<Job> jobs;
     private Observed<Pod> pods;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<Job> reconciles;
 
     @Override
     public String name() {
@@ -38,10 +36,11 @@ public final class JobController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> jobs.get(ns, name), this::reconcile);
         this.jobs = ctx.observe(ctx.client().batch().v1().jobs().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Job j) {
-                queue(j);
+                reconciles.add(j);
             }
 
             @Override
@@ -66,18 +65,9 @@ public final class JobController implements SimController {
 
     private void owner(Pod pod) {
         Workloads.controllerUid(pod).ifPresent(uid -> jobs.list(j -> uid.equals(j.getMetadata().getUid()))
-                .forEach(this::queue));
+                .forEach(reconciles::add));
     }
 
-    private void queue(Job j) {
-        String key = j.getMetadata().getNamespace() + "/" + j.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                jobs.get(j.getMetadata().getNamespace(), j.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private static boolean finished(Job j) {
         return j.getStatus() != null && j.getStatus().getConditions() != null && j.getStatus().getConditions().stream()

@@ -8,11 +8,9 @@ import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Keeps {@code spec.replicas} pods per ReplicaSet (pods owned through a controller reference), deleting surplus
@@ -24,7 +22,7 @@ public final class ReplicaSetController implements SimController {
     private SimContext ctx;
     private Observed<ReplicaSet> sets;
     private Observed<Pod> pods;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<ReplicaSet> reconciles;
 
     @Override
     public String name() {
@@ -34,10 +32,11 @@ public final class ReplicaSetController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> sets.get(ns, name), this::reconcile);
         this.sets = ctx.observe(ctx.client().apps().replicaSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(ReplicaSet rs) {
-                queue(rs);
+                reconciles.add(rs);
             }
 
             @Override
@@ -62,18 +61,9 @@ public final class ReplicaSetController implements SimController {
 
     private void owner(Pod pod) {
         Workloads.controllerUid(pod).ifPresent(uid -> sets.list(rs -> uid.equals(rs.getMetadata().getUid()))
-                .forEach(this::queue));
+                .forEach(reconciles::add));
     }
 
-    private void queue(ReplicaSet rs) {
-        String key = rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                sets.get(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private void reconcile(ReplicaSet rs) {
         List<Pod> owned = pods.list(p -> Workloads.ownedBy(p, rs) && PodStates.isActive(p));

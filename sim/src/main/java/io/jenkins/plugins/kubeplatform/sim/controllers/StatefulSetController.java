@@ -12,13 +12,11 @@ import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * StatefulSets: pods {@code <name>-<ordinal>} with stable hostnames under the governing service. OrderedReady (the
@@ -34,7 +32,7 @@ public final class StatefulSetController implements SimController {
     private SimContext ctx;
     private Observed<StatefulSet> sets;
     private Observed<Pod> pods;
-    private final Set<String> queued = new HashSet<>();
+    private ReconcileQueue<StatefulSet> reconciles;
 
     @Override
     public String name() {
@@ -44,10 +42,11 @@ public final class StatefulSetController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> sets.get(ns, name), this::reconcile);
         this.sets = ctx.observe(ctx.client().apps().statefulSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(StatefulSet s) {
-                queue(s);
+                reconciles.add(s);
             }
 
             @Override
@@ -72,18 +71,9 @@ public final class StatefulSetController implements SimController {
 
     private void owner(Pod pod) {
         Workloads.controllerUid(pod).ifPresent(uid -> sets.list(s -> uid.equals(s.getMetadata().getUid()))
-                .forEach(this::queue));
+                .forEach(reconciles::add));
     }
 
-    private void queue(StatefulSet s) {
-        String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-        if (queued.add(key)) {
-            ctx.run(() -> {
-                queued.remove(key);
-                sets.get(s.getMetadata().getNamespace(), s.getMetadata().getName()).ifPresent(this::reconcile);
-            });
-        }
-    }
 
     private void reconcile(StatefulSet s) {
         int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
