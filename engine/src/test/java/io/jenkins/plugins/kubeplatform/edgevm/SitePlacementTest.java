@@ -47,10 +47,27 @@ class SitePlacementTest {
 
     @Test
     void prefersTheRequestedZoneWithoutCoordinates() {
-        EdgeVmRequest request = EdgeVmRequest.of("web", "demo", 1, "1Gi", "1Gi", "quay.io/x/y:1", false, null,
-                null, "fra-1", null, null);
+        // Without a zone, frankfurt wins the tie on free vCPU share by name; zone par-1 must turn that round.
+        EdgeVmRequest anywhere = EdgeVmRequest.of("web", "demo", 1, "1Gi", "1Gi", "quay.io/x/y:1", false, null,
+                null, null, null, null);
+        EdgeVmRequest inParis = EdgeVmRequest.of("web", "demo", 1, "1Gi", "1Gi", "quay.io/x/y:1", false, null,
+                null, "par-1", null, null);
 
-        assertThat(SitePlacement.choose(settings, request, List.of()).site().name()).isEqualTo("frankfurt");
+        assertThat(SitePlacement.choose(settings, anywhere, List.of()).site().name()).isEqualTo("frankfurt");
+        assertThat(SitePlacement.choose(settings, inParis, List.of()).site().name()).isEqualTo("paris");
+    }
+
+    @Test
+    void prefersTheRequestedZoneOverMoreFreeCapacityElsewhere() {
+        // paris is half full, frankfurt empty: free share alone would pick frankfurt.
+        List<VmRecord> live = List.of(record("acme", "a", "paris", "edge-par", 4, 1024, VmState.RUNNING));
+        EdgeVmRequest anywhere = EdgeVmRequest.of("web", "demo", 1, "1Gi", "1Gi", "quay.io/x/y:1", false, null,
+                null, null, null, null);
+        EdgeVmRequest inParis = EdgeVmRequest.of("web", "demo", 1, "1Gi", "1Gi", "quay.io/x/y:1", false, null,
+                null, "par-1", null, null);
+
+        assertThat(SitePlacement.choose(settings, anywhere, live).site().name()).isEqualTo("frankfurt");
+        assertThat(SitePlacement.choose(settings, inParis, live).site().name()).isEqualTo("paris");
     }
 
     @Test
