@@ -25,8 +25,13 @@ public final class TinyBaseImage {
     public record Pushed(String tagReference, String digestReference, String manifestDigest, String layerDigest) {
     }
 
-    /** Pushes the base image to {@code repository:tag} of the registry. */
+    /** Pushes the base image to {@code repository:tag} of the registry, without an entrypoint. */
     public static Pushed push(LocalRegistry registry, String repository, String tag) {
+        return push(registry, repository, tag, List.of());
+    }
+
+    /** Pushes the base image to {@code repository:tag} with the given entrypoint in its configuration (none if empty). */
+    public static Pushed push(LocalRegistry registry, String repository, String tag, List<String> entrypoint) {
         RegistryApi api = registry.api();
         byte[] tar = Tarballs.singleFile(MARKER_FILE, "kubeplatform test base image\n".getBytes(StandardCharsets.UTF_8));
         byte[] layer = Tarballs.gzip(tar);
@@ -37,6 +42,9 @@ public final class TinyBaseImage {
         ObjectNode containerConfig = config.putObject("config");
         containerConfig.putArray("Env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         containerConfig.put("WorkingDir", "/");
+        if (!entrypoint.isEmpty()) {
+            entrypoint.forEach(containerConfig.putArray("Entrypoint")::add);
+        }
         ObjectNode rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
         rootfs.putArray("diff_ids").add(RegistryApi.sha256(tar));
