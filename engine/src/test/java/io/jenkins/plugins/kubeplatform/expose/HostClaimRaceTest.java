@@ -41,11 +41,11 @@ class HostClaimRaceTest {
                     CyclicBarrier start = new CyclicBarrier(2);
                     List<Future<ExposeResult>> runs = new ArrayList<>();
                     runs.add(pool.submit(() -> {
-                        start.await();
+                        start.await(10, TimeUnit.SECONDS);
                         return a.expose(ExposeRequest.of("default", "alpha", 80, "job/alpha #" + round).withHost(host));
                     }));
                     runs.add(pool.submit(() -> {
-                        start.await();
+                        start.await(10, TimeUnit.SECONDS);
                         return b.expose(ExposeRequest.of("kube-system", "beta", 80, "job/beta #" + round).withHost(host));
                     }));
                     List<ExposeResult> won = new ArrayList<>();

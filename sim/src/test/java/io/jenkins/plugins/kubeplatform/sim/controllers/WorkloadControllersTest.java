@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,17 +87,22 @@ class WorkloadControllersTest {
     }
 
     @Test
-    void replacesEveryPodOnARollingUpdateWithoutDroppingBelowMinimumAvailability() {
+    void replacesEveryPodOnARollingUpdateWithoutDroppingBelowMinimumAvailability() throws InterruptedException {
         client.apps().deployments().inNamespace("default").resource(deployment("roll", 4, "RollingUpdate")).create();
         awaitRolledOut("roll", 4);
         int[] minReady = {Integer.MAX_VALUE};
         Map<String, Boolean> ready = new ConcurrentHashMap<>();
         podsOf("roll").forEach(p -> ready.put(p.getMetadata().getName(), PodStates.isReady(p)));
+        Set<String> original = Set.copyOf(ready.keySet());
+        CountDownLatch originalsDeleted = new CountDownLatch(original.size());
         try (Watch w = client.pods().inNamespace("default").withLabel("app", "roll").watch(new Watcher<Pod>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 if (action == Action.DELETED) {
                     ready.remove(pod.getMetadata().getName());
+                    if (original.contains(pod.getMetadata().getName())) {
+                        originalsDeleted.countDown();
+                    }
                 } else {
                     ready.put(pod.getMetadata().getName(), PodStates.isReady(pod) && !PodStates.isTerminating(pod));
                 }
@@ -116,6 +123,8 @@ class WorkloadControllersTest {
                     && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
                     && d.getStatus().getUpdatedReplicas() != null && d.getStatus().getUpdatedReplicas() == 4
                     && d.getStatus().getReplicas() == 4 && d.getStatus().getAvailableReplicas() == 4);
+            // The minimum is only meaningful once the watch has seen every old pod go.
+            assertThat(originalsDeleted.await(30, TimeUnit.SECONDS)).as("watch saw all 4 old pods deleted").isTrue();
         }
         assertThat(podsOf("roll")).hasSize(4).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage())
                 .isEqualTo("nginx:2"));
@@ -123,20 +132,25 @@ class WorkloadControllersTest {
     }
 
     @Test
-    void stopsAllOldPodsBeforeStartingNewOnesOnARecreateUpdate() {
+    void stopsAllOldPodsBeforeStartingNewOnesOnARecreateUpdate() throws InterruptedException {
         client.apps().deployments().inNamespace("default").resource(deployment("recreate", 2, "Recreate")).create();
         awaitRolledOut("recreate", 2);
         Set<String> old = ConcurrentHashMap.newKeySet();
         podsOf("recreate").forEach(p -> old.add(p.getMetadata().getName()));
+        Set<String> original = Set.copyOf(old);
         List<String> violations = new CopyOnWriteArrayList<>();
+        CountDownLatch replacementsAdded = new CountDownLatch(2);
         try (Watch w = client.pods().inNamespace("default").withLabel("app", "recreate").watch(new Watcher<Pod>() {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
                 if (action == Action.DELETED) {
                     old.remove(name);
-                } else if (action == Action.ADDED && !old.isEmpty() && !old.contains(name)) {
-                    violations.add(name + " created while " + old + " still existed");
+                } else if (action == Action.ADDED && !original.contains(name)) {
+                    if (!old.isEmpty()) {
+                        violations.add(name + " created while " + old + " still existed");
+                    }
+                    replacementsAdded.countDown();
                 }
             }
 
@@ -152,6 +166,7 @@ class WorkloadControllersTest {
                     && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
                     && d.getStatus().getUpdatedReplicas() != null && d.getStatus().getUpdatedReplicas() == 2
                     && d.getStatus().getAvailableReplicas() == 2 && d.getStatus().getReplicas() == 2);
+            assertThat(replacementsAdded.await(30, TimeUnit.SECONDS)).as("watch saw both replacement pods").isTrue();
         }
         assertThat(violations).isEmpty();
     }
