@@ -163,7 +163,8 @@ class NodeRepairSimTest {
     void makesASecondRepairInThePoolWaitForTheLease() throws Exception {
         CountDownLatch firstMayFinish = new CountDownLatch(1);
         CompletableFuture<RepairResult> first = CompletableFuture.supplyAsync(() -> call(() -> repairer().repair(
-                RepairRequest.of(N1, "test/first#1"), (node, p) -> firstMayFinish.await(), progress)));
+                RepairRequest.of(N1, "test/first#1"),
+                (node, p) -> assertThat(firstMayFinish.await(60, TimeUnit.SECONDS)).isTrue(), progress)));
         await(() -> state(N1).equals("REPAIRING"), "first repair running");
 
         CompletableFuture<RepairResult> second = CompletableFuture.supplyAsync(() -> call(() -> repairer().repair(
@@ -206,7 +207,7 @@ class NodeRepairSimTest {
     }
 
     @Test
-    void continuesFromTheRecordedStateAfterTheProcessIsKilledMidWait() throws Exception {
+    void continuesFromTheRecordedStateWhenTheFirstSessionIsAbandonedMidWait() throws Exception {
         createPod("batch-1", N1, "Job", "batch");
         RepairSession killed = new RepairSession(client, retry, FAST, Clock.systemUTC(),
                 RepairRequest.of(N1, "cli:ops@host"), progress);
