@@ -34,17 +34,17 @@ public abstract class AbstractItem extends Actionable implements Item, AccessCon
     }
 
     @Override
-    public String getFullName() {
+    public final String getFullName() {
         throw new UnsupportedOperationException("stand-in");
     }
 
     @Override
-    public String getFullDisplayName() {
+    public final String getFullDisplayName() {
         throw new UnsupportedOperationException("stand-in");
     }
 
     @Override
-    public String getUrl() {
+    public final String getUrl() {
         throw new UnsupportedOperationException("stand-in");
     }
 

@@ -7,7 +7,7 @@ import hudson.slaves.OfflineCause;
 /** Stand-in for jenkins-core {@code hudson.model.Computer}: the running state of a node. */
 public abstract class Computer extends Actionable implements AccessControlled, DescriptorByNameOwner {
 
-    public Computer(Node node) {
+    protected Computer(Node node) {
         throw new UnsupportedOperationException("stand-in");
     }
 
@@ -24,7 +24,7 @@ public abstract class Computer extends Actionable implements AccessControlled, D
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public boolean isOnline() {
+    public final boolean isOnline() {
         throw new UnsupportedOperationException("stand-in");
     }
 
@@ -45,7 +45,7 @@ public abstract class Computer extends Actionable implements AccessControlled, D
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public int countBusy() {
+    public final int countBusy() {
         throw new UnsupportedOperationException("stand-in");
     }
 

@@ -86,6 +86,20 @@ public abstract class Descriptor<T extends Describable<T>> implements Loadable, 
         throw new UnsupportedOperationException("stand-in");
     }
 
+    /** Deprecated in Jenkins; declared here because a subclass may not declare an instance {@code find(String)}. */
+    @Deprecated
+    @SuppressWarnings("rawtypes")
+    public static <T extends Descriptor> T find(java.util.Collection<? extends T> list, String string) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    /** Deprecated in Jenkins; see {@link #find(java.util.Collection, String)}. */
+    @Deprecated
+    @SuppressWarnings("rawtypes")
+    public static Descriptor find(String className) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
     /** Stand-in for {@code Descriptor.FormException}; the real one also implements stapler's HttpResponse. */
     public static final class FormException extends Exception {
 

@@ -26,10 +26,6 @@ public abstract class Node extends AbstractModelObject implements ExtensionPoint
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public Label getSelfLabel() {
-        throw new UnsupportedOperationException("stand-in");
-    }
-
     public CauseOfBlockage canTake(Queue.BuildableItem item) {
         throw new UnsupportedOperationException("stand-in");
     }

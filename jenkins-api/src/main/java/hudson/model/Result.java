@@ -14,7 +14,7 @@ public final class Result implements Serializable, CustomExportedBean {
     public static final Result NOT_BUILT = new Result("NOT_BUILT", 3);
     public static final Result ABORTED = new Result("ABORTED", 4);
 
-    public final String name;
+    private final String name;
     public final int ordinal;
 
     private Result(String name, int ordinal) {

@@ -66,11 +66,11 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public long getTimeInMillis() {
+    public final long getTimeInMillis() {
         throw new UnsupportedOperationException("stand-in");
     }
 
-    public long getStartTimeInMillis() {
+    public final long getStartTimeInMillis() {
         throw new UnsupportedOperationException("stand-in");
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import jenkins.security.SerializableOnlyOverRemoting;
+import org.jenkinsci.remoting.SerializableOnlyOverRemoting;
 
 /** Stand-in for jenkins-core {@code hudson.model.TaskListener}: where a build or task writes its log. */
 public interface TaskListener extends SerializableOnlyOverRemoting {

@@ -37,27 +37,15 @@ public class ListBoxModel extends ArrayList<ListBoxModel.Option> {
         add(usedForDisplayName.getDisplayName(), value);
     }
 
-    public void add(String nameAndValue) {
+    public ListBoxModel add(String nameAndValue) {
         add(nameAndValue, nameAndValue);
-    }
-
-    public ListBoxModel with(String displayName, String value) {
-        add(displayName, value);
         return this;
     }
 
-    public ListBoxModel with(ModelObject usedForDisplayName, String value) {
-        add(usedForDisplayName, value);
-        return this;
-    }
-
-    public ListBoxModel with(String nameAndValue) {
-        add(nameAndValue);
-        return this;
-    }
-
-    public String[] values() {
-        return stream().map(o -> o.value).toArray(String[]::new);
+    /** Exposed for stapler in Jenkins (deprecated there: not meant for programmatic use). */
+    @Deprecated
+    public Option[] values() {
+        return toArray(new Option[size()]);
     }
 
     /** Stand-in for {@code ListBoxModel.Option}: one entry of a drop-down. */

@@ -38,7 +38,7 @@ public abstract class BodyExecutionCallback implements Serializable {
         }
 
         @Override
-        public void onFailure(StepContext context, Throwable t) {
+        public final void onFailure(StepContext context, Throwable t) {
             try {
                 finished(context);
             } catch (Exception x) {

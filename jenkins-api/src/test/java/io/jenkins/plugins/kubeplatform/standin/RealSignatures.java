@@ -11,12 +11,19 @@ import java.util.Map;
 /**
  * The recorded signatures of the real Jenkins types, read from {@code real-signatures.txt}.
  * Format: a line {@code type <binary name>} opens a block; inside, {@code source <repository> <path>} names the
- * real file, {@code omits <text>} documents real supertypes or members the stand-in leaves out (not compared),
- * and every other line is compared with {@link Signatures#of}. Blank lines and {@code #} comments are ignored.
+ * real file (optionally {@code @<commit>} or {@code @id:<n>}: the stored version read), {@code omits <text>}
+ * documents real supertypes or members the stand-in leaves out and {@code note <text>} how the version read relates
+ * to the baseline (neither is compared), and every other line is compared with {@link Signatures#of}. Blank lines and {@code #} comments are ignored.
  */
 record RealSignatures(Map<String, Entry> types) {
 
-    record Entry(String name, String repository, String path, List<String> omits, List<String> lines) {
+    /**
+     * One recorded type. {@code version} is the stored source version the lines were checked against: a 40-digit
+     * commit of the real repository, or {@code id:<n>} for a stored file version whose commit the source index does
+     * not expose (empty when the block names none); {@code notes} say how that version relates to the baseline.
+     */
+    record Entry(String name, String repository, String path, String version, List<String> omits, List<String> notes,
+            List<String> lines) {
     }
 
     static RealSignatures load(String resource) throws IOException {
@@ -28,7 +35,9 @@ record RealSignatures(Map<String, Entry> types) {
             String name = null;
             String repository = null;
             String path = null;
+            String version = "";
             List<String> omits = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
             List<String> lines = new ArrayList<>();
             for (String raw : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String line = raw.strip();
@@ -37,30 +46,35 @@ record RealSignatures(Map<String, Entry> types) {
                 }
                 if (line.startsWith("type ")) {
                     if (name != null) {
-                        put(types, new Entry(name, repository, path, omits, lines));
+                        put(types, new Entry(name, repository, path, version, omits, notes, lines));
                     }
                     name = line.substring(5).strip();
                     repository = null;
                     path = null;
+                    version = "";
                     omits = new ArrayList<>();
+                    notes = new ArrayList<>();
                     lines = new ArrayList<>();
                 } else if (name == null) {
                     throw new IOException("line outside a type block: " + line);
                 } else if (line.startsWith("source ")) {
                     String[] parts = line.substring(7).strip().split("\\s+");
-                    if (parts.length != 2) {
-                        throw new IOException("source needs <repository> <path>: " + line);
+                    if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[2].startsWith("@"))) {
+                        throw new IOException("source needs <repository> <path> [@<commit>|@id:<n>]: " + line);
                     }
                     repository = parts[0];
                     path = parts[1];
+                    version = parts.length == 3 ? parts[2].substring(1) : "";
                 } else if (line.startsWith("omits ")) {
                     omits.add(line.substring(6).strip());
+                } else if (line.startsWith("note ")) {
+                    notes.add(line.substring(5).strip());
                 } else {
                     lines.add(line);
                 }
             }
             if (name != null) {
-                put(types, new Entry(name, repository, path, omits, lines));
+                put(types, new Entry(name, repository, path, version, omits, notes, lines));
             }
         }
         return new RealSignatures(types);

@@ -61,6 +61,8 @@ class StandInSignaturesTest {
             String topLevel = e.name().contains("$") ? e.name().substring(0, e.name().indexOf('$')) : e.name();
             assertThat(e.path()).as("path of %s", e.name())
                     .endsWith("src/main/java/" + topLevel.replace('.', '/') + ".java");
+            assertThat(e.version()).as("stored version read for %s", e.name())
+                    .matches("|[0-9a-f]{40}|id:[0-9]+");
         }
     }
 

@@ -59,7 +59,7 @@ public final class JenkinsClusters {
 
     private static ClusterConnectionConfig find(String cluster) throws AbortException {
         KubePlatformConfiguration configuration = KubePlatformConfiguration.get();
-        return configuration.find(cluster).orElseThrow(() -> new AbortException(
+        return configuration.findCluster(cluster).orElseThrow(() -> new AbortException(
                 cluster == null || cluster.isBlank()
                         ? Messages.JenkinsClusters_NoClusterConfigured()
                         : Messages.JenkinsClusters_UnknownCluster(cluster)));

@@ -55,7 +55,7 @@ public class KubePlatformConfiguration extends GlobalConfiguration {
     }
 
     /** The named cluster, or the default one when {@code name} is blank. */
-    public Optional<ClusterConnectionConfig> find(String name) {
+    public Optional<ClusterConnectionConfig> findCluster(String name) {
         return ClusterSelection.select(clusters, ClusterConnectionConfig::getName, defaultCluster, name);
     }
 
