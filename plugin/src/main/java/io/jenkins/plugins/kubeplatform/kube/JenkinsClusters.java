@@ -15,11 +15,18 @@ import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /** Resolves a configured cluster and its Jenkins credential into the engine's {@link ClusterConnection}. */
 public final class JenkinsClusters {
 
     private JenkinsClusters() {
+    }
+
+    /** For a step: the connection of the build that runs it. */
+    public static ClusterConnection connection(String cluster, StepContext context)
+            throws IOException, InterruptedException {
+        return connection(cluster, context.get(Run.class));
     }
 
     /** For a step: the credential is looked up in the build's context and tracked on the build. */

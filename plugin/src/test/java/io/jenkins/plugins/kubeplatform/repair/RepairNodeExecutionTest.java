@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
+import io.jenkins.plugins.kubeplatform.common.FakeStepContext;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -96,8 +98,10 @@ class RepairNodeExecutionTest {
         }
 
         @Override
-        public void showResult(StepContext context, String title, List<String> lines) {
-            results.add(title + ": " + lines.get(lines.size() - 1));
+        public void showResult(StepContext context, ResultAction action) {
+            List<String> lines = action.getLines();
+            results.add(action.getStep() + ": " + (action.isFailed() ? "FAILED " + action.getFailure()
+                    : lines.get(lines.size() - 1)));
         }
     }
 
