@@ -22,9 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -47,11 +45,6 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     private static final String FUNCTION = "repairNode";
     /** Jenkins, or a test's stand-in for it. */
     static volatile RepairHost host = RepairHost.JENKINS;
-    private static final ExecutorService COMMANDS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "repairNode command");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final String cluster;
     private final String pool;
@@ -108,8 +101,9 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             if (!queue.isEmpty()) {
                 Require.dnsSubdomain("node", queue.get(0));
             }
-            if (!getContext().hasBody() && settings().command().isBlank()) {
-                throw new AbortException(Messages.RepairNodeStep_NoRepair());
+            if (!getContext().hasBody()) {
+                throw new AbortException(settings().command().isBlank() ? Messages.RepairNodeStep_NoRepair()
+                        : Messages.RepairNodeStep_CommandNotOnController());
             }
             Require.duration("detect.notReadyFor", notReadyFor);
         } catch (InvalidInputException e) {
@@ -283,17 +277,8 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
                     .start();
             return;
         }
-        RepairSettings settings = settings();
-        String node = currentNode;
-        Progress progress = progress();
-        COMMANDS.execute(() -> {
-            try {
-                RepairAction.command(settings.command(), settings.repairTimeout()).repair(node, progress);
-                repairEnded(true, "");
-            } catch (Exception e) {
-                repairEnded(false, e.getMessage());
-            }
-        });
+        // a repair always runs where the body puts it (an agent of the user's choice), never on the controller
+        throw new AbortException(Messages.RepairNodeStep_NoRepair());
     }
 
     private void nodeFinished(RepairResult result) throws IOException, InterruptedException {

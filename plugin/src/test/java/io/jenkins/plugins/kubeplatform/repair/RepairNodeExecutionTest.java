@@ -226,6 +226,16 @@ class RepairNodeExecutionTest {
         assertThat(sim.requests().list()).noneMatch(r -> !r.verb().equals("get") && !r.verb().equals("list"));
     }
 
+    @Test
+    void neverRunsAConfiguredCommandOnTheControllerAndSaysWhereToRunIt() throws Exception {
+        host.settings = FAST.with(new RepairSettings.Overrides(null, null, null, null, "touch /tmp/repaired"));
+        FakeStepContext noBody = new FakeStepContext("command", null);
+
+        assertThatThrownBy(() -> step("node-1").start(noBody).start()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("no longer runs on the controller").hasMessageContaining("node('ops')");
+        assertThat(sim.requests().list()).noneMatch(r -> !r.verb().equals("get") && !r.verb().equals("list"));
+    }
+
     // ---- helpers
 
     @Test
