@@ -15,11 +15,38 @@ public sealed interface ClusterCredential {
         }
     }
 
-    /** A whole kubeconfig file (from a Jenkins secret file credential or --kubeconfig). */
-    record Kubeconfig(String content) implements ClusterCredential {
+    /**
+     * A whole kubeconfig file (from a Jenkins secret file credential, an enclosing {@code withKubeConfig} or
+     * --kubeconfig), used with {@code context}, or with its current-context when {@code context} is empty.
+     */
+    record Kubeconfig(String content, String context) implements ClusterCredential {
+        public Kubeconfig {
+            context = context == null ? "" : context.trim();
+        }
+
+        public Kubeconfig(String content) {
+            this(content, "");
+        }
+
         @Override
         public String toString() {
-            return "Kubeconfig[****]";
+            return "Kubeconfig[****" + (context.isEmpty() ? "" : ", context " + context) + "]";
+        }
+    }
+
+    /** HTTP basic authentication (a Jenkins username with password credential). */
+    record Basic(String username, String password) implements ClusterCredential {
+        @Override
+        public String toString() {
+            return "Basic[" + username + ", ****]";
+        }
+    }
+
+    /** A client certificate and its private key, both PEM (a Jenkins certificate credential). */
+    record ClientCertificate(String certificatePem, String privateKeyPem) implements ClusterCredential {
+        @Override
+        public String toString() {
+            return "ClientCertificate[****]";
         }
     }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -23,7 +24,7 @@ public final class KubernetesClients {
     /** The fabric8 configuration; exposed so tests can check it holds no surprise (no auto-configuration). */
     public static Config config(ClusterConnection connection) {
         Config base = connection.credential() instanceof ClusterCredential.Kubeconfig kubeconfig
-                ? Config.fromKubeconfig(kubeconfig.content())
+                ? fromKubeconfig(connection.name(), kubeconfig)
                 : Config.empty();
         ConfigBuilder builder = new ConfigBuilder(base)
                 .withNamespace(connection.namespace())
@@ -37,7 +38,36 @@ public final class KubernetesClients {
                 Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8))));
         if (connection.credential() instanceof ClusterCredential.Token token) {
             builder.withOauthToken(token.token());
+        } else if (connection.credential() instanceof ClusterCredential.Basic basic) {
+            builder.withUsername(basic.username()).withPassword(basic.password());
+        } else if (connection.credential() instanceof ClusterCredential.ClientCertificate cert) {
+            builder.withClientCertData(base64(cert.certificatePem())).withClientKeyData(base64(cert.privateKeyPem()))
+                    .withClientKeyAlgo(keyAlgorithm(cert.privateKeyPem()));
         }
         return builder.build();
+    }
+
+    private static Config fromKubeconfig(String name, ClusterCredential.Kubeconfig kubeconfig) {
+        if (kubeconfig.context().isEmpty()) {
+            return Config.fromKubeconfig(kubeconfig.content());
+        }
+        Config config = Config.fromKubeconfig(kubeconfig.context(), kubeconfig.content(), null);
+        boolean known = config.getContexts() != null && config.getContexts().stream()
+                .anyMatch(c -> kubeconfig.context().equals(c.getName()));
+        if (!known) {
+            throw new InvalidInputException("cluster '" + name + "' context", "names no context of the kubeconfig; it has: "
+                    + (config.getContexts() == null ? "none" : String.join(", ",
+                    config.getContexts().stream().map(c -> c.getName()).toList())));
+        }
+        return config;
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** fabric8 needs the key algorithm for PKCS#8 keys; an EC key says so in its PEM header only when PKCS#1-style. */
+    private static String keyAlgorithm(String pem) {
+        return pem.contains("BEGIN EC PRIVATE KEY") ? "EC" : "RSA";
     }
 }

@@ -1,6 +1,8 @@
 package org.jenkinsci.plugins.workflow.steps;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import java.io.Serializable;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /** Stand-in for workflow-step-api {@code StepExecution}: one running step. */
@@ -43,6 +45,16 @@ public abstract class StepExecution implements Serializable {
     }
 
     public final String getStatusBounded(long timeout, TimeUnit unit) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    /** Applies {@code c} to every running step execution of the controller (loaded asynchronously). */
+    public static ListenableFuture<?> acceptAll(Consumer<StepExecution> c) {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    /** Applies {@code c} to the running step executions of {@code type}. */
+    public static <T extends StepExecution> ListenableFuture<?> acceptAll(Class<T> type, Consumer<T> c) {
         throw new UnsupportedOperationException("stand-in");
     }
 }

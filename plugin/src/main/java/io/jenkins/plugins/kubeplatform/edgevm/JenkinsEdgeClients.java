@@ -1,21 +1,22 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.AbortException;
-import hudson.model.Run;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /** The engine's {@link ClusterClients} over the configured cluster connections; closes what it opened. */
 final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
 
     /** Resolves a cluster name to a connection (with credentials) in the build's or the system's context. */
     private interface Resolver {
-        ClusterConnection connection(String cluster) throws AbortException;
+        ClusterConnection connection(String cluster) throws IOException, InterruptedException;
     }
 
     private final Resolver resolver;
@@ -25,8 +26,8 @@ final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
         this.resolver = resolver;
     }
 
-    static JenkinsEdgeClients forBuild(Run<?, ?> run) {
-        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, run));
+    static JenkinsEdgeClients forBuild(StepContext context) {
+        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, context));
     }
 
     static JenkinsEdgeClients asSystem() {
@@ -42,6 +43,11 @@ final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
                 client = KubernetesClients.create(resolver.connection(key));
             } catch (AbortException e) {
                 throw new OperationFailedException(e.getMessage(), e);
+            } catch (IOException e) {
+                throw new OperationFailedException("cluster '" + key + "': " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationFailedException("interrupted while connecting to cluster '" + key + "'", e);
             }
             clients.put(key, client);
         }

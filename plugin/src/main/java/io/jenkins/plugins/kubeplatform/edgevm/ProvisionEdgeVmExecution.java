@@ -1,61 +1,100 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import hudson.AbortException;
-import hudson.model.Run;
-import hudson.model.TaskListener;
+import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
-/** Maps the step to an engine call (create, release or delete), returns the result map and shows it on the build. */
-final class ProvisionEdgeVmExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+/**
+ * Maps the step to an engine call (create, release or delete) on the plugin's workers, returns the result map and
+ * shows it on the build. After a restart the call runs again: the inventory already records the VM of this tenant and
+ * name, so a create converges on it (the VirtualMachine and its Secret exist) and continues waiting for the join.
+ */
+final class ProvisionEdgeVmExecution extends EngineStepExecution {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ProvisionEdgeVmStep step;
+    /** Jenkins, or a test's stand-in for it. */
+    static volatile EdgeVmHost host = EdgeVmHost.JENKINS;
+
+    private final String action;
+    private final String name;
+    private final String tenant;
+    private final int cpu;
+    private final String memory;
+    private final String disk;
+    private final String image;
+    private final boolean exclusive;
+    private final String location;
+    private final String region;
+    private final String zone;
+    private final String site;
+    private final String cluster;
+    private final boolean waitForJoin;
 
     ProvisionEdgeVmExecution(ProvisionEdgeVmStep step, StepContext context) {
         super(context);
-        this.step = step;
+        this.action = step.getAction();
+        this.name = step.getName();
+        this.tenant = step.getTenant();
+        this.cpu = step.getCpu();
+        this.memory = step.getMemory();
+        this.disk = step.getDisk();
+        this.image = step.getImage();
+        this.exclusive = step.isExclusive();
+        this.location = step.getLocation();
+        this.region = step.getRegion();
+        this.zone = step.getZone();
+        this.site = step.getSite();
+        this.cluster = step.getCluster();
+        this.waitForJoin = step.isWaitForJoin();
     }
 
     @Override
-    protected Map<String, Object> run() throws Exception {
-        TaskListener listener = getContext().get(TaskListener.class);
-        Run<?, ?> run = getContext().get(Run.class);
-        Progress progress = JenkinsProgress.of(listener);
-        String action = step.getAction().toLowerCase(Locale.ROOT);
-        try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
-            EdgeSettings settings = EdgeVmConfiguration.get().toSettings();
-            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(settings, clients, JenkinsJoinTokens.forBuild(run),
-                    JenkinsStateDirectory.path(), Clock.systemUTC());
-            EdgeVmResult result = switch (action) {
-                case "create" -> engine.create(EdgeVmRequest.of(step.getName(), step.getTenant(), step.getCpu(),
-                        step.getMemory(), step.getDisk(), step.getImage(), step.isExclusive(), step.getLocation(),
-                        step.getRegion(), step.getZone(), step.getSite(), step.getCluster()), step.isWaitForJoin(),
-                        progress);
-                case "release" -> engine.release(step.getTenant(), step.getName(), progress);
-                case "delete" -> engine.delete(step.getTenant(), step.getName(), progress);
+    protected String functionName() {
+        return "provisionEdgeVm";
+    }
+
+    @Override
+    protected StepHost host() {
+        return host;
+    }
+
+    @Override
+    protected Object run() throws Exception {
+        EdgeVmHost h = host;
+        Progress progress = JenkinsProgress.of(listener());
+        ClusterClients clients = h.clients(getContext());
+        try {
+            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(h.settings(), clients, h.tokens(getContext()),
+                    h.stateDirectory(), Clock.systemUTC());
+            phase(action + " edge VM " + name + " of tenant " + tenant);
+            EdgeVmResult result = switch (action.toLowerCase(Locale.ROOT)) {
+                case "create" -> engine.create(EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive,
+                        location, region, zone, site, cluster), waitForJoin, progress);
+                case "release" -> engine.release(tenant, name, progress);
+                case "delete" -> engine.delete(tenant, name, progress);
                 default -> throw new InvalidInputException("action", "must be create, release or delete; got '"
-                        + step.getAction() + "'");
+                        + action + "'");
             };
-            run.addAction(new ResultAction("provisionEdgeVm", List.of(
-                    result.outcome() + ": edge VM " + result.vm() + " (tenant " + result.tenant() + ") on site "
-                            + result.site() + ", edge cluster " + result.edgeCluster(),
-                    "node " + (result.node() == null ? "-" : result.node()) + ", address "
-                            + (result.address() == null ? "-" : result.address()) + ", state " + result.state())));
+            List<String> lines = new ArrayList<>();
+            lines.add(result.outcome() + ": edge VM " + result.vm() + " (tenant " + result.tenant() + ") on site "
+                    + result.site() + ", edge cluster " + result.edgeCluster());
+            lines.add("node " + (result.node() == null ? "-" : result.node()) + ", address "
+                    + (result.address() == null ? "-" : result.address()) + ", state " + result.state());
+            h.addAction(getContext(), new ResultAction("provisionEdgeVm", lines));
             return result.toMap();
-        } catch (InvalidInputException | OperationFailedException e) {
-            throw new AbortException(e.getMessage());
+        } finally {
+            if (clients instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
         }
     }
 }

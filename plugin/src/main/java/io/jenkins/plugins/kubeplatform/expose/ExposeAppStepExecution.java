@@ -1,66 +1,87 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import hudson.AbortException;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
-/** Maps the step to an {@link ExposeRequest}, runs the engine, returns the result map and shows it on the build page. */
-final class ExposeAppStepExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+/**
+ * Maps the step to an {@link ExposeRequest}, runs the engine on the plugin's workers, returns the result map and shows
+ * it on the build page. After a restart the same request runs again: the host claim already belongs to this app, the
+ * Service and route exist, so only what is missing is written and the admission wait continues.
+ */
+final class ExposeAppStepExecution extends EngineStepExecution {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ExposeAppStep step;
+    /** Jenkins, or a test's stand-in for it. */
+    static volatile ExposeHost host = ExposeHost.JENKINS;
+
+    private final String cluster;
+    private final String namespace;
+    private final String app;
+    private final int port;
+    private final Integer targetPort;
+    private final String hostName;
+    private final String service;
+    private final String route;
+    private final String onConflict;
+    private final String upstream;
+    private final boolean verify;
 
     ExposeAppStepExecution(ExposeAppStep step, StepContext context) {
         super(context);
-        this.step = step;
+        this.cluster = step.getCluster();
+        this.namespace = step.getNamespace();
+        this.app = step.getApp();
+        this.port = step.getPort();
+        this.targetPort = step.getTargetPort();
+        this.hostName = step.getHost();
+        this.service = step.getService();
+        this.route = step.getRoute();
+        this.onConflict = step.getOnConflict();
+        this.upstream = step.getUpstream();
+        this.verify = step.isVerify();
     }
 
     @Override
-    protected Map<String, Object> run() throws Exception {
-        TaskListener listener = getContext().get(TaskListener.class);
-        Run<?, ?> run = getContext().get(Run.class);
-        ClusterConnection connection = JenkinsClusters.connection(step.getCluster(), run);
-        String namespace = step.getNamespace().isBlank() ? connection.namespace() : step.getNamespace();
-        ExposeRequest request = new ExposeRequest(namespace, step.getApp(), step.getPort(),
-                Optional.ofNullable(step.getTargetPort()), Optional.of(step.getHost()), Optional.of(step.getService()),
-                Optional.of(step.getRoute()), Optional.of(step.getOnConflict()), Optional.of(step.getUpstream()),
-                step.isVerify(), run.getExternalizableId());
-        try (KubernetesClient client = KubernetesClients.create(connection)) {
-            ExposeEngine engine = new ExposeEngine(client, DomainSettingsConfiguration.get().toSettings(),
-                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), Clock.systemUTC(),
-                    JenkinsProgress.of(listener), ApiRetry.defaults());
+    protected String functionName() {
+        return "exposeApp";
+    }
+
+    @Override
+    protected StepHost host() {
+        return host;
+    }
+
+    @Override
+    protected Object run() throws Exception {
+        ExposeHost h = host;
+        ClusterConnection connection = h.connection(cluster, getContext());
+        String ns = namespace.isBlank() ? connection.namespace() : namespace;
+        ExposeRequest request = new ExposeRequest(ns, app, port, Optional.ofNullable(targetPort),
+                Optional.of(hostName), Optional.of(service), Optional.of(route), Optional.of(onConflict),
+                Optional.of(upstream), verify, h.owner(getContext()));
+        try (KubernetesClient client = h.client(connection)) {
+            ExposeEngine engine = new ExposeEngine(client, h.settings(), h.registry(), Clock.systemUTC(),
+                    JenkinsProgress.of(listener()), ApiRetry.defaults());
+            phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);
             List<String> lines = new ArrayList<>();
             lines.add(result.url() + " for " + result.owner());
             lines.add("Service " + result.namespace() + "/" + result.service()
                     + (result.routeName().isEmpty() ? "" : ", " + result.route() + " " + result.routeName()));
             result.verifyStatus().ifPresent(s -> lines.add("verified: HTTP " + s));
-            run.addAction(new ResultAction("exposeApp", lines));
+            h.addAction(getContext(), new ResultAction("exposeApp", lines));
             return result.toMap();
-        } catch (InvalidInputException | OperationFailedException e) {
-            throw new AbortException(e.getMessage());
-        } catch (KubernetesClientException e) {
-            throw new AbortException("exposeApp: the Kubernetes API refused a request: " + ApiRetry.serverMessage(e)
-                    + " (see docs/rbac.yaml, Role kubeplatform-exposeApp)");
         }
     }
 }

@@ -8,6 +8,7 @@ import hudson.model.Descriptor;
 import hudson.model.Item;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,10 @@ import org.kohsuke.stapler.verb.POST;
  * The daemonless image build of {@code stickyIpDeploy(build: imageBuild(...))}: base image plus a built artifact
  * from the workspace, pushed with a username/password credential. Parameters only.
  */
-public class ImageBuild extends AbstractDescribableImpl<ImageBuild> {
+public class ImageBuild extends AbstractDescribableImpl<ImageBuild> implements Serializable {
+
+    /** Kept by a running {@code stickyIpDeploy} across a restart until the image is pushed. */
+    private static final long serialVersionUID = 1L;
 
     private final String artifact;
     private final String from;

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.kube;
 
+import com.cloudbees.plugins.credentials.common.StandardCertificateCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -26,6 +28,7 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     private String namespace = "default";
     private String caCertificate = "";
     private boolean skipTlsVerify;
+    private String context = "";
 
     @DataBoundConstructor
     public ClusterConnectionConfig(String name) {
@@ -49,7 +52,10 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
         return credentialsId;
     }
 
-    /** A "secret text" credential (bearer token) or a "secret file" credential (kubeconfig). */
+    /**
+     * A "secret text" credential (bearer token), a "secret file" credential (kubeconfig), a "username with password"
+     * credential (basic authentication) or a "certificate" credential (client certificate).
+     */
     @DataBoundSetter
     public void setCredentialsId(String credentialsId) {
         this.credentialsId = credentialsId == null ? "" : credentialsId.trim();
@@ -80,6 +86,16 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     @DataBoundSetter
     public void setSkipTlsVerify(boolean skipTlsVerify) {
         this.skipTlsVerify = skipTlsVerify;
+    }
+
+    public String getContext() {
+        return context == null ? "" : context;
+    }
+
+    /** With a kubeconfig credential: the context to use; empty means the kubeconfig's current-context. */
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = context == null ? "" : context.trim();
     }
 
     /** Descriptor: form validation and the credentials drop-down. */
@@ -122,7 +138,16 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
                     .includeEmptyValue()
                     .includeAs(ACL.SYSTEM2, jenkins, StringCredentials.class)
                     .includeAs(ACL.SYSTEM2, jenkins, FileCredentials.class)
+                    .includeAs(ACL.SYSTEM2, jenkins, StandardUsernamePasswordCredentials.class)
+                    .includeAs(ACL.SYSTEM2, jenkins, StandardCertificateCredentials.class)
                     .includeCurrentValue(credentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckSkipTlsVerify(@QueryParameter boolean value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value ? FormValidation.warning(Messages.ClusterConnectionConfig_SkipTlsVerifyWarning())
+                    : FormValidation.ok();
         }
     }
 

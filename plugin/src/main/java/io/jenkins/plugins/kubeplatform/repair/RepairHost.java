@@ -3,20 +3,23 @@ package io.jenkins.plugins.kubeplatform.repair;
 import hudson.model.Run;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.StepWorkers;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /** What {@link RepairNodeExecution} needs from Jenkins; the tests drive the execution with their own. */
 interface RepairHost {
 
-    /** Where the execution schedules its steps (Jenkins' shared timer). */
+    /**
+     * Where the execution schedules its steps: the plugin's own {@link StepWorkers}, never Jenkins' shared
+     * {@code jenkins.util.Timer}, because a step makes blocking API calls and backs off between retries.
+     */
     ScheduledExecutorService timer();
 
     KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException;
@@ -36,18 +39,18 @@ interface RepairHost {
 
     void registerAgents(List<String> agents);
 
-    void showResult(StepContext context, String title, List<String> lines) throws IOException, InterruptedException;
+    void showResult(StepContext context, ResultAction action) throws IOException, InterruptedException;
 
     /** The real Jenkins. */
     RepairHost JENKINS = new RepairHost() {
         @Override
         public ScheduledExecutorService timer() {
-            return Timer.get();
+            return StepWorkers.get();
         }
 
         @Override
         public KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException {
-            return KubernetesClients.create(JenkinsClusters.connection(cluster, context.get(Run.class)));
+            return KubernetesClients.create(JenkinsClusters.connection(cluster, context));
         }
 
         @Override
@@ -82,9 +85,8 @@ interface RepairHost {
         }
 
         @Override
-        public void showResult(StepContext context, String title, List<String> lines)
-                throws IOException, InterruptedException {
-            context.get(Run.class).addAction(new ResultAction(title, lines));
+        public void showResult(StepContext context, ResultAction action) throws IOException, InterruptedException {
+            context.get(Run.class).addAction(action);
         }
     };
 }

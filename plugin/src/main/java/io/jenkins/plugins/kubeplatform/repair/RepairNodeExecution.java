@@ -4,7 +4,10 @@ import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.Suspendable;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
@@ -19,11 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -33,25 +32,20 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Runs {@link RepairSession} steps on Jenkins' shared timer: between steps nothing waits on a thread, a node or pod
+ * Runs {@link RepairSession} steps on the plugin's own workers ({@link RepairHost#timer()}, never Jenkins' shared
+ * {@code jenkins.util.Timer}): between steps nothing waits on a thread, a node or pod
  * change (watch) or the session's own deadline schedules the next one. The body is started asynchronously and reports
  * back through a callback. Only ids and strings are kept across a restart; the node's annotation holds the rest, so
  * {@link #onResume()} simply continues.
  */
-final class RepairNodeExecution extends StepExecution {
+final class RepairNodeExecution extends StepExecution implements Suspendable {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RepairNodeExecution.class.getName());
-    private static final Map<String, RepairNodeExecution> LIVE = new ConcurrentHashMap<>();
+    private static final String FUNCTION = "repairNode";
     /** Jenkins, or a test's stand-in for it. */
     static volatile RepairHost host = RepairHost.JENKINS;
-    private static final ExecutorService COMMANDS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "repairNode command");
-        t.setDaemon(true);
-        return t;
-    });
 
-    private final String id = UUID.randomUUID().toString();
     private final String cluster;
     private final String pool;
     private final String notReadyFor;
@@ -80,6 +74,7 @@ final class RepairNodeExecution extends StepExecution {
     private transient ScheduledFuture<?> next;
     private transient volatile boolean soon;
     private transient boolean finished;
+    private transient volatile boolean suspended;
 
     RepairNodeExecution(RepairNodeStep step, StepContext context) {
         super(context);
@@ -106,22 +101,22 @@ final class RepairNodeExecution extends StepExecution {
             if (!queue.isEmpty()) {
                 Require.dnsSubdomain("node", queue.get(0));
             }
-            if (!getContext().hasBody() && settings().command().isBlank()) {
-                throw new AbortException(Messages.RepairNodeStep_NoRepair());
+            if (!getContext().hasBody()) {
+                throw new AbortException(settings().command().isBlank() ? Messages.RepairNodeStep_NoRepair()
+                        : Messages.RepairNodeStep_CommandNotOnController());
             }
             Require.duration("detect.notReadyFor", notReadyFor);
         } catch (InvalidInputException e) {
-            throw new AbortException(Messages.RepairNodeStep_InvalidInput(e.getMessage()));
+            throw (AbortException) BuildFailures.toBuildFailure(FUNCTION, e);
         }
         owner = host.owner(getContext());
-        LIVE.put(id, this);
         schedule(Duration.ZERO);
         return false;
     }
 
     @Override
     public void onResume() {
-        LIVE.put(id, this);
+        suspended = false;
         host.registerAgents(List.copyOf(offlineAgents));
         schedule(Duration.ZERO);
     }
@@ -176,9 +171,22 @@ final class RepairNodeExecution extends StepExecution {
         schedule(Duration.ZERO);
     }
 
+    /** Jenkins shuts down: stop scheduling and drop the watch and client; the node keeps the state for onResume. */
+    @Override
+    public synchronized void suspend() {
+        suspended = true;
+        cancelNext();
+        closeWatch();
+        session = null;
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
     private synchronized void tick() {
         next = null;
-        if (finished) {
+        if (finished || suspended) {
             return;
         }
         try {
@@ -225,12 +233,14 @@ final class RepairNodeExecution extends StepExecution {
                 nodeFinished(f.result());
             }
         } catch (InvalidInputException e) {
-            fail(new AbortException(Messages.RepairNodeStep_InvalidInput(e.getMessage())));
+            fail(BuildFailures.toBuildFailure(FUNCTION, e));
         } catch (OperationFailedException | KubernetesClientException | AbortException e) {
-            fail(new AbortException(Messages.RepairNodeStep_Stopped(currentNode, e.getMessage(),
-                    MaintenanceRecord.ANNOTATION)));
+            String what = currentNode == null ? BuildFailures.describe(BuildFailures.toBuildFailure(FUNCTION, e))
+                    : Messages.RepairNodeStep_Stopped(currentNode, BuildFailures.describe(
+                            BuildFailures.toBuildFailure(FUNCTION, e)), MaintenanceRecord.ANNOTATION);
+            fail(new AbortException(what));
         } catch (IOException | InterruptedException | RuntimeException e) {
-            fail(e);
+            fail(BuildFailures.toBuildFailure(FUNCTION, e));
         }
     }
 
@@ -263,21 +273,12 @@ final class RepairNodeExecution extends StepExecution {
         if (getContext().hasBody()) {
             getContext().newBodyInvoker()
                     .withContext(host.bodyContext(getContext(), currentNode))
-                    .withCallback(new RepairBodyCallback(id))
+                    .withCallback(new RepairBodyCallback(this))
                     .start();
             return;
         }
-        RepairSettings settings = settings();
-        String node = currentNode;
-        Progress progress = progress();
-        COMMANDS.execute(() -> {
-            try {
-                RepairAction.command(settings.command(), settings.repairTimeout()).repair(node, progress);
-                repairEnded(true, "");
-            } catch (Exception e) {
-                repairEnded(false, e.getMessage());
-            }
-        });
+        // a repair always runs where the body puts it (an agent of the user's choice), never on the controller
+        throw new AbortException(Messages.RepairNodeStep_NoRepair());
     }
 
     private void nodeFinished(RepairResult result) throws IOException, InterruptedException {
@@ -289,7 +290,7 @@ final class RepairNodeExecution extends StepExecution {
         List<String> lines = new ArrayList<>();
         result.timeline().forEach(e -> lines.add(e.toString()));
         lines.add(result.outcome() + ": " + result.message());
-        host.showResult(getContext(), "repairNode " + result.node(), lines);
+        host.showResult(getContext(), new ResultAction("repairNode " + result.node(), lines));
         listener().getLogger().println("[repairNode] " + result.outcome() + ": " + result.message());
         if (pool.isEmpty()) {
             finished = true;
@@ -325,6 +326,12 @@ final class RepairNodeExecution extends StepExecution {
         finished = true;
         releaseAgents();
         close();
+        try {
+            host.showResult(getContext(), ResultAction.failed(FUNCTION + (currentNode == null ? "" : " " + currentNode),
+                    BuildFailures.describe(t)));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOG.log(Level.FINE, "could not record the failure on the build", e);
+        }
         getContext().onFailure(t);
     }
 
@@ -380,7 +387,7 @@ final class RepairNodeExecution extends StepExecution {
     }
 
     private synchronized void schedule(Duration delay) {
-        if (finished) {
+        if (finished || suspended) {
             return;
         }
         cancelNext();
@@ -407,7 +414,6 @@ final class RepairNodeExecution extends StepExecution {
     }
 
     private void close() {
-        LIVE.remove(id);
         closeWatch();
         if (client != null) {
             client.close();
@@ -448,44 +454,36 @@ final class RepairNodeExecution extends StepExecution {
         return List.of(value.toString().split("[,\\s]+")).stream().filter(s -> !s.isEmpty()).toList();
     }
 
-    /** Reports the end of the body to the execution (found by id, so the callback stays small and serializable). */
+    /**
+     * Reports the end of the body to the execution. It holds the execution itself: Pipeline saves both in the same
+     * program state, so after a restart the callback reaches the resumed execution.
+     */
     static final class RepairBodyCallback extends BodyExecutionCallback {
 
         private static final long serialVersionUID = 1L;
 
-        private final String executionId;
+        private final RepairNodeExecution execution;
 
-        RepairBodyCallback(String executionId) {
-            this.executionId = executionId;
+        RepairBodyCallback(RepairNodeExecution execution) {
+            this.execution = execution;
         }
 
         @Override
         public void onSuccess(StepContext context, Object result) {
-            execution(context).ifPresent(e -> e.repairEnded(true, ""));
+            execution.repairEnded(true, "");
         }
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
-            execution(context).ifPresent(e -> {
-                if (t instanceof InterruptedException) {
-                    try {
-                        e.stop(t);
-                    } catch (Exception stopFailed) {
-                        context.onFailure(t);
-                    }
-                } else {
-                    e.repairEnded(false, t.getMessage() == null ? t.toString() : t.getMessage());
+            if (t instanceof InterruptedException) {
+                try {
+                    execution.stop(t);
+                } catch (Exception stopFailed) {
+                    context.onFailure(t);
                 }
-            });
-        }
-
-        private java.util.Optional<RepairNodeExecution> execution(StepContext context) {
-            RepairNodeExecution e = LIVE.get(executionId);
-            if (e == null) {
-                context.onFailure(new AbortException("repairNode lost track of its repair (execution " + executionId
-                        + "); the node keeps its recorded state: run the step again to resume"));
+            } else {
+                execution.repairEnded(false, t.getMessage() == null ? t.toString() : t.getMessage());
             }
-            return java.util.Optional.ofNullable(e);
         }
     }
 }

@@ -1,84 +1,116 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import hudson.AbortException;
-import hudson.model.Run;
-import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilds;
 import io.jenkins.plugins.kubeplatform.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
-/** Maps the step to a {@link DeployRequest}, runs {@link StickyIpDeployer}, and returns the result map. */
-final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+/**
+ * Maps the step to a {@link DeployRequest}, runs {@link StickyIpDeployer} on the plugin's workers and returns the
+ * result map. After a restart the deploy runs again: reservations are already in the ledger (written ahead), workloads
+ * already created are kept, so only the missing identities are created and awaited. An image built by {@code build}
+ * is pushed once; its digest reference is kept so a resumed deploy does not build again.
+ */
+final class StickyIpDeployExecution extends EngineStepExecution {
 
     private static final long serialVersionUID = 1L;
 
     /** Stands in for the image while the other inputs are checked, before the build. */
     private static final String IMAGE_BUILT_NEXT = "image-built-next";
 
-    private final transient StickyIpDeployStep step;
+    /** Jenkins, or a test's stand-in for it. */
+    static volatile StickyIpHost host = StickyIpHost.JENKINS;
+
+    private final String cluster;
+    private final String namespace;
+    private final String name;
+    private final String image;
+    private final int replicas;
+    private final int port;
+    private final String pool;
+    private final String timeout;
+    private final LinkedHashMap<String, String> env;
+    private final ImageBuild build;
+    /** The digest reference of the image {@code build} pushed, once it is pushed. */
+    private String pushedImage;
 
     StickyIpDeployExecution(StickyIpDeployStep step, StepContext context) {
         super(context);
-        this.step = step;
+        this.cluster = step.getCluster();
+        this.namespace = step.getNamespace();
+        this.name = step.getName();
+        this.image = step.getImage();
+        this.replicas = step.getReplicas();
+        this.port = step.getPort();
+        this.pool = step.getPool();
+        this.timeout = step.getTimeout();
+        this.env = new LinkedHashMap<>(step.getEnv());
+        this.build = step.getBuild();
     }
 
     @Override
-    protected Map<String, Object> run() throws Exception {
-        Run<?, ?> run = getContext().get(Run.class);
-        TaskListener listener = getContext().get(TaskListener.class);
-        ClusterConnection connection = JenkinsClusters.connection(step.getCluster(), run);
-        try (KubernetesClient client = KubernetesClients.create(connection)) {
-            DeployRequest request = new DeployRequest(
-                    step.getNamespace().isEmpty() ? connection.namespace() : step.getNamespace(), step.getName(),
-                    step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), run.getExternalizableId(),
-                    Require.duration("timeout", step.getTimeout()), step.getEnv());
-            StickyIpDeployer deployer = new StickyIpDeployer(client, StickyIpConfiguration.get().validatedPools(),
-                    StickyIpLedgers.get(), ApiRetry.defaults());
+    protected String functionName() {
+        return "stickyIpDeploy";
+    }
+
+    @Override
+    protected StepHost host() {
+        return host;
+    }
+
+    @Override
+    protected Object run() throws Exception {
+        StickyIpHost h = host;
+        ClusterConnection connection = h.connection(cluster, getContext());
+        try (KubernetesClient client = h.client(connection)) {
+            DeployRequest request = new DeployRequest(namespace.isEmpty() ? connection.namespace() : namespace, name,
+                    image, replicas, port, pool, h.owner(getContext()), Require.duration("timeout", timeout), env);
+            StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetry.defaults());
             request = withImage(request);
-            DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener));
-            run.addAction(new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines(result)));
+            phase("deploying " + request.namespace() + "/" + request.name() + " (" + replicas + " replica(s))");
+            DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener()));
+            h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
+                    lines(result)));
             return result.toMap();
-        } catch (InvalidInputException e) {
-            throw new AbortException(Messages.StickyIpDeployStep_InvalidInput(e.getMessage()));
-        } catch (OperationFailedException | StoreException e) {
-            throw new AbortException(e.getMessage());
         }
     }
 
     /**
      * The image to deploy: the {@code image} parameter (a prebuilt image), or the digest reference of the image that
-     * {@code build} builds and pushes now. The deploy's own inputs are checked before anything is pushed.
+     * {@code build} builds and pushes (once). The deploy's own inputs are checked before anything is pushed.
      */
     private DeployRequest withImage(DeployRequest request) throws IOException, InterruptedException {
-        if (step.getBuild() == null) {
-            if (step.getImage().isEmpty()) {
+        if (build == null) {
+            if (image.isEmpty()) {
                 throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0, "
                         + "or build: imageBuild(...) to build and push one first");
             }
             return request;
         }
-        if (!step.getImage().isEmpty()) {
+        if (!image.isEmpty()) {
             throw new InvalidInputException("image", "give either image (a prebuilt image) or build, not both");
         }
-        request.withImage(IMAGE_BUILT_NEXT).validate();
-        PushedImage pushed = ImageBuilds.buildAndPush(step.getBuild(), getContext());
-        return request.withImage(pushed.reference());
+        if (pushedImage == null) {
+            request.withImage(IMAGE_BUILT_NEXT).validate();
+            phase("building and pushing the image");
+            PushedImage pushed = ImageBuilds.buildAndPush(build, getContext());
+            pushedImage = pushed.reference();
+            phase("pushed " + pushedImage);
+        }
+        return request.withImage(pushedImage);
     }
 
     private static List<String> lines(DeployResult result) {

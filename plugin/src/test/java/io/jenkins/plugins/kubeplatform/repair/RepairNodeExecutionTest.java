@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
+import io.jenkins.plugins.kubeplatform.common.FakeStepContext;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.StepWorkers;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -18,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -42,6 +44,8 @@ class RepairNodeExecutionTest {
         final List<KubernetesClient> clients = Collections.synchronizedList(new ArrayList<>());
         final List<String> offline = Collections.synchronizedList(new ArrayList<>());
         final List<String> results = Collections.synchronizedList(new ArrayList<>());
+        /** Where the execution's work ran: every client is made by a scheduled step. */
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         public ScheduledExecutorService timer() {
@@ -50,6 +54,7 @@ class RepairNodeExecutionTest {
 
         @Override
         public KubernetesClient client(String cluster, StepContext context) {
+            threads.add(Thread.currentThread().getName());
             KubernetesClient client = sim.newClient();
             clients.add(client);
             return client;
@@ -96,8 +101,10 @@ class RepairNodeExecutionTest {
         }
 
         @Override
-        public void showResult(StepContext context, String title, List<String> lines) {
-            results.add(title + ": " + lines.get(lines.size() - 1));
+        public void showResult(StepContext context, ResultAction action) {
+            List<String> lines = action.getLines();
+            results.add(action.getStep() + ": " + (action.isFailed() ? "FAILED " + action.getFailure()
+                    : lines.get(lines.size() - 1)));
         }
     }
 
@@ -115,10 +122,9 @@ class RepairNodeExecutionTest {
         sim.close();
     }
 
+    /** The plugin's own workers, as the real host gives them (one thread: steps of one execution never overlap). */
     private static ScheduledExecutorService newTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return timer;
+        return StepWorkers.newPool(1);
     }
 
     private static RepairNodeStep step(String node) {
@@ -145,6 +151,8 @@ class RepairNodeExecutionTest {
                 .doesNotContainKey(MaintenanceRecord.ANNOTATION);
         assertThat(host.results).singleElement().asString().startsWith("repairNode node-1: REPAIRED");
         assertThat(context.state().log()).contains("[plan] repair node node-1").contains("[RELEASED]");
+        assertThat(host.threads).isNotEmpty().allMatch(t -> t.startsWith(StepWorkers.THREAD_PREFIX))
+                .noneMatch(t -> t.contains("Timer"));
     }
 
     @Test
@@ -218,7 +226,31 @@ class RepairNodeExecutionTest {
         assertThat(sim.requests().list()).noneMatch(r -> !r.verb().equals("get") && !r.verb().equals("list"));
     }
 
+    @Test
+    void neverRunsAConfiguredCommandOnTheControllerAndSaysWhereToRunIt() throws Exception {
+        host.settings = FAST.with(new RepairSettings.Overrides(null, null, null, null, "touch /tmp/repaired"));
+        FakeStepContext noBody = new FakeStepContext("command", null);
+
+        assertThatThrownBy(() -> step("node-1").start(noBody).start()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("no longer runs on the controller").hasMessageContaining("node('ops')");
+        assertThat(sim.requests().list()).noneMatch(r -> !r.verb().equals("get") && !r.verb().equals("list"));
+    }
+
     // ---- helpers
+
+    @Test
+    void keepsASmallSerializedStateThatReadsBackEqual() {
+        RepairNodeStep step = new RepairNodeStep();
+        step.setPool("workers");
+        step.setDetect(new java.util.LinkedHashMap<>(Map.of("conditions", List.of("KernelDeadlock"), "taints",
+                "example.com/broken")));
+        RepairNodeExecution execution = (RepairNodeExecution) step.start(new FakeStepContext("size", node -> { }));
+
+        RepairNodeExecution back = io.jenkins.plugins.kubeplatform.common.JavaSerialization.roundTrip(execution);
+
+        assertThat(io.jenkins.plugins.kubeplatform.common.JavaSerialization.write(execution).length).isLessThan(4096);
+        assertThat(back).usingRecursiveComparison().ignoringFields("context").isEqualTo(execution);
+    }
 
     private static RepairNodeExecution roundTrip(RepairNodeExecution execution) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

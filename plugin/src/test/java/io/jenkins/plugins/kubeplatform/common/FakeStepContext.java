@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.repair;
+package io.jenkins.plugins.kubeplatform.common;
 
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
@@ -25,34 +25,34 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * and an optional body that runs on its own thread. State lives in a static map under a key, so a context that went
  * through serialization (a simulated controller restart) still reaches the same outcome and body.
  */
-final class FakeStepContext extends StepContext {
+public final class FakeStepContext extends StepContext {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, State> STATES = new ConcurrentHashMap<>();
 
     /** What a test looks at. */
-    static final class State {
-        final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    public static final class State {
+        public final CompletableFuture<Object> outcome = new CompletableFuture<>();
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
         volatile Consumer<String> body;
         volatile Object bodyContext;
 
-        String log() {
+        public String log() {
             return log.toString(StandardCharsets.UTF_8);
         }
     }
 
     private final String key;
 
-    FakeStepContext(String key, Consumer<String> body) {
+    public FakeStepContext(String key, Consumer<String> body) {
         this.key = key;
         State state = new State();
         state.body = body;
         STATES.put(key, state);
     }
 
-    State state() {
+    public State state() {
         return STATES.get(key);
     }
 

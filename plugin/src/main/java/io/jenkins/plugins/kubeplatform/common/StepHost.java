@@ -1,0 +1,25 @@
+package io.jenkins.plugins.kubeplatform.common;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/** What a step execution needs from Jenkins; tests give their own (a simulated cluster, their own worker pool). */
+public interface StepHost {
+
+    /** Where the blocking work runs: the plugin's {@link StepWorkers}, never a shared Jenkins thread. */
+    ScheduledExecutorService workers();
+
+    /** The connection the step uses (cluster parameter, enclosing withKubeConfig, default, in-cluster). */
+    ClusterConnection connection(String cluster, StepContext context) throws IOException, InterruptedException;
+
+    KubernetesClient client(ClusterConnection connection);
+
+    /** Who changes are recorded for: the build. */
+    String owner(StepContext context) throws IOException, InterruptedException;
+
+    /** Shows the step's outcome on the build page. */
+    void addAction(StepContext context, ResultAction action) throws IOException, InterruptedException;
+}

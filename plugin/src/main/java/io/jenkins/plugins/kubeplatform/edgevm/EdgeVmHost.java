@@ -1,0 +1,49 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import hudson.model.Run;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStepHost;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/** What {@link ProvisionEdgeVmExecution} needs from Jenkins: edge settings, cluster clients, join tokens, state. */
+interface EdgeVmHost extends StepHost {
+
+    EdgeSettings settings();
+
+    /** Clients of the configured clusters in the build's context; closed by the caller when they are closeable. */
+    ClusterClients clients(StepContext context) throws IOException, InterruptedException;
+
+    JoinTokens tokens(StepContext context) throws IOException, InterruptedException;
+
+    /** Where the VM inventory is kept. */
+    Path stateDirectory();
+
+    /** The real Jenkins. */
+    EdgeVmHost JENKINS = new Jenkins();
+
+    /** The global edge configuration, the build's credentials and {@code JENKINS_HOME/kubeplatform}. */
+    final class Jenkins extends JenkinsStepHost implements EdgeVmHost {
+        @Override
+        public EdgeSettings settings() {
+            return EdgeVmConfiguration.get().toSettings();
+        }
+
+        @Override
+        public ClusterClients clients(StepContext context) {
+            return JenkinsEdgeClients.forBuild(context);
+        }
+
+        @Override
+        public JoinTokens tokens(StepContext context) throws IOException, InterruptedException {
+            return JenkinsJoinTokens.forBuild(context.get(Run.class));
+        }
+
+        @Override
+        public Path stateDirectory() {
+            return JenkinsStateDirectory.path();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStepHost;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+
+/** What {@link ExposeAppStepExecution} needs from Jenkins: the domain settings and the domain registry. */
+interface ExposeHost extends StepHost {
+
+    ExposeSettings settings();
+
+    StateStore<DomainRegistry> registry();
+
+    /** The real Jenkins. */
+    ExposeHost JENKINS = new Jenkins();
+
+    /** The global domain settings and {@code JENKINS_HOME/kubeplatform}. */
+    final class Jenkins extends JenkinsStepHost implements ExposeHost {
+        @Override
+        public ExposeSettings settings() {
+            return DomainSettingsConfiguration.get().toSettings();
+        }
+
+        @Override
+        public StateStore<DomainRegistry> registry() {
+            return DomainRegistry.fileStore(JenkinsStateDirectory.path());
+        }
+    }
+}
