@@ -1,5 +1,10 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import java.util.ArrayList;
@@ -34,6 +39,35 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
 
     public EdgeVmConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    EdgeVmConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        EdgeVmConfiguration candidate = new EdgeVmConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(EdgeVmConfiguration.class, this, candidate, req, json, EdgeVmConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        try {
+            toSettings().validated();
+        } catch (InvalidInputException e) {
+            throw ConfigurationForms.invalid(e);
+        }
     }
 
     public static EdgeVmConfiguration get() {
