@@ -1,5 +1,11 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import org.kohsuke.stapler.verb.POST;
+import org.kohsuke.stapler.QueryParameter;
+import jenkins.model.Jenkins;
+import hudson.util.ListBoxModel;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
@@ -116,4 +122,40 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
+
+    @POST
+    public ListBoxModel doFillNewClusterClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
+    }
+
+    @POST
+    public FormValidation doCheckNewClusterCluster(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public ListBoxModel doFillNewClusterTokenCredentialsIdItems(@QueryParameter String newClusterTokenCredentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.secretTextItems(newClusterTokenCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckStartTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.startTimeout", value, false);
+    }
+
+    @POST
+    public FormValidation doCheckJoinTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.joinTimeout", value, false);
+    }
+
+    @POST
+    public FormValidation doCheckWaitTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.waitTimeout", value, false);
+    }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
 import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
@@ -159,5 +161,35 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     private static String clean(String v) {
         return v == null ? "" : v.trim();
+    }
+
+    @POST
+    public ListBoxModel doFillSyncClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
+    }
+
+    @POST
+    public FormValidation doCheckSyncCluster(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public FormValidation doCheckAdmitTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("domains.admitTimeout", value, true);
+    }
+
+    @POST
+    public FormValidation doCheckClaimNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.dnsLabel("domains.claimNamespace", value);
+    }
+
+    @POST
+    public FormValidation doCheckGatewayNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.dnsLabel("domains.gateway.namespace", value);
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
 import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
@@ -108,6 +110,12 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckCluster(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormValidation.ok();
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public ListBoxModel doFillClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
     }
 }
