@@ -95,5 +95,16 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return FormChecks.dnsLabel("namespace", value);
         }
+
+        @POST
+        public FormValidation doCheckMemory(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                new EdgeSettings.Capacity(1, value, 1).memoryMi("memory");
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
     }
 }
