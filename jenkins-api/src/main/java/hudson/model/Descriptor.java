@@ -4,11 +4,13 @@ import hudson.security.Permission;
 import jenkins.model.GlobalConfigurationCategory;
 import jenkins.model.Loadable;
 import jenkins.util.io.OnMaster;
+import net.sf.json.JSONObject;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
- * Stand-in for jenkins-core {@code hudson.model.Descriptor}. The form-binding methods taking
- * {@code StaplerRequest2}/{@code JSONObject} are not modelled (json-lib is not on Maven Central); the default
- * {@code configure} binds {@code @DataBoundSetter}s, which is what the plugin relies on.
+ * Stand-in for jenkins-core {@code hudson.model.Descriptor}. Of the form-binding methods only
+ * {@code configure(StaplerRequest2, JSONObject)} is modelled, for global configurations that bind a submission
+ * as a whole.
  */
 public abstract class Descriptor<T extends Describable<T>> implements Loadable, Saveable, OnMaster {
 
@@ -73,6 +75,10 @@ public abstract class Descriptor<T extends Describable<T>> implements Loadable, 
     }
 
     public Permission getRequiredGlobalConfigPagePermission() {
+        throw new UnsupportedOperationException("stand-in");
+    }
+
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
         throw new UnsupportedOperationException("stand-in");
     }
 

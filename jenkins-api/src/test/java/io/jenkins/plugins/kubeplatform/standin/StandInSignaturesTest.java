@@ -25,7 +25,8 @@ class StandInSignaturesTest {
 
     private static final Set<String> REAL_REPOSITORIES = Set.of("jenkinsci/jenkins",
             "jenkinsci/workflow-step-api-plugin", "jenkinsci/credentials-plugin",
-            "jenkinsci/plain-credentials-plugin", "jenkinsci/structs-plugin", "jenkinsci/remoting");
+            "jenkinsci/plain-credentials-plugin", "jenkinsci/structs-plugin", "jenkinsci/remoting",
+            "jenkinsci/stapler", "jenkinsci/json-lib");
 
     private static RealSignatures real;
     private static List<Class<?>> standIn;

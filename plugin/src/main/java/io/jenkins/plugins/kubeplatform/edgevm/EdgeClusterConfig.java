@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -67,6 +69,24 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
             } catch (InvalidInputException e) {
                 return FormValidation.error(e.getMessage());
             }
+        }
+
+        @POST
+        public ListBoxModel doFillClusterItems() {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.clusterItems();
+        }
+
+        @POST
+        public FormValidation doCheckCluster(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.clusterReference(value);
+        }
+
+        @POST
+        public ListBoxModel doFillTokenCredentialsIdItems(@QueryParameter String tokenCredentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.secretTextItems(tokenCredentialsId);
         }
     }
 }

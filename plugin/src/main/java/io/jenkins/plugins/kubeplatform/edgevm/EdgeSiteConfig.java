@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -70,6 +72,35 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             try {
                 GeoPoint.parse("location", value);
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
+            }
+        }
+
+        @POST
+        public ListBoxModel doFillClusterItems() {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.clusterItems();
+        }
+
+        @POST
+        public FormValidation doCheckCluster(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.clusterReference(value);
+        }
+
+        @POST
+        public FormValidation doCheckNamespace(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.dnsLabel("namespace", value);
+        }
+
+        @POST
+        public FormValidation doCheckMemory(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                new EdgeSettings.Capacity(1, value, 1).memoryMi("memory");
                 return FormValidation.ok();
             } catch (InvalidInputException e) {
                 return FormValidation.error(e.getMessage());

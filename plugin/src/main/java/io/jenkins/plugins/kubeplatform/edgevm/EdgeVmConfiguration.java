@@ -1,5 +1,16 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import org.kohsuke.stapler.verb.POST;
+import org.kohsuke.stapler.QueryParameter;
+import jenkins.model.Jenkins;
+import hudson.util.ListBoxModel;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import java.util.ArrayList;
@@ -34,6 +45,35 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
 
     public EdgeVmConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    EdgeVmConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        EdgeVmConfiguration candidate = new EdgeVmConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(EdgeVmConfiguration.class, this, candidate, req, json, EdgeVmConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        try {
+            toSettings().validated();
+        } catch (InvalidInputException e) {
+            throw ConfigurationForms.invalid(e);
+        }
     }
 
     public static EdgeVmConfiguration get() {
@@ -82,4 +122,40 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
+
+    @POST
+    public ListBoxModel doFillNewClusterClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
+    }
+
+    @POST
+    public FormValidation doCheckNewClusterCluster(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public ListBoxModel doFillNewClusterTokenCredentialsIdItems(@QueryParameter String newClusterTokenCredentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.secretTextItems(newClusterTokenCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckStartTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.startTimeout", value, false);
+    }
+
+    @POST
+    public FormValidation doCheckJoinTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.joinTimeout", value, false);
+    }
+
+    @POST
+    public FormValidation doCheckWaitTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("edge.waitTimeout", value, false);
+    }
 }

@@ -1,5 +1,11 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.export.Exported;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import hudson.model.Api;
 import hudson.Extension;
 import hudson.model.ManagementLink;
 import hudson.security.Permission;
@@ -9,6 +15,7 @@ import jenkins.model.Jenkins;
 
 /** Manage Jenkins › Edge VM inventory: every VM with tenant, place, resources, start and end (read only). */
 @Extension
+@ExportedBean
 public final class EdgeVmInventoryLink extends ManagementLink {
 
     @Override
@@ -39,6 +46,33 @@ public final class EdgeVmInventoryLink extends ManagementLink {
     @Override
     public Category getCategory() {
         return Category.STATUS;
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** The inventory as {@code api/json} writes it, newest first. */
+    @Exported(name = "vms", inline = true)
+    public List<Map<String, Object>> getInventory() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (VmRecord r : getVms()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tenant", r.tenant());
+            m.put("name", r.name());
+            m.put("vm", r.vm());
+            m.put("site", r.site());
+            m.put("edgeCluster", r.edgeCluster());
+            m.put("node", r.node());
+            m.put("cpu", r.cpu());
+            m.put("memoryMi", r.memoryMi());
+            m.put("diskGi", r.diskGi());
+            m.put("state", String.valueOf(r.state()));
+            m.put("start", String.valueOf(r.start()));
+            m.put("end", String.valueOf(r.end()));
+            out.add(m);
+        }
+        return out;
     }
 
     /** The inventory, newest first, for index.jelly. */

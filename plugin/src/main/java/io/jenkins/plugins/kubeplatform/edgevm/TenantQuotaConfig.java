@@ -1,5 +1,10 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import org.kohsuke.stapler.verb.POST;
+import org.kohsuke.stapler.QueryParameter;
+import jenkins.model.Jenkins;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import hudson.util.FormValidation;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -36,6 +41,17 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
         @Override
         public String getDisplayName() {
             return Messages.TenantQuotaConfig_DisplayName();
+        }
+
+        @POST
+        public FormValidation doCheckMemory(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                new EdgeSettings.Capacity(1, value, 1).memoryMi("memory");
+                return FormValidation.ok();
+            } catch (InvalidInputException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
     }
 }

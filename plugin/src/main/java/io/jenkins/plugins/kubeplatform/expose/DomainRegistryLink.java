@@ -1,5 +1,11 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.export.Exported;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import hudson.model.Api;
 import hudson.Extension;
 import hudson.model.ManagementLink;
 import hudson.security.Permission;
@@ -9,6 +15,7 @@ import jenkins.model.Jenkins;
 
 /** Manage Jenkins › App domains: every registered host with its owner, Service and route (read only). */
 @Extension
+@ExportedBean
 public final class DomainRegistryLink extends ManagementLink {
 
     @Override
@@ -39,6 +46,31 @@ public final class DomainRegistryLink extends ManagementLink {
     @Override
     public Category getCategory() {
         return Category.STATUS;
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** The registry entries as {@code api/json} writes them. */
+    @Exported(name = "hosts", inline = true)
+    public List<Map<String, Object>> getHosts() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (DomainRegistry.Entry e : getEntries()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("host", e.host());
+            m.put("namespace", e.namespace());
+            m.put("app", e.app());
+            m.put("service", e.service());
+            m.put("port", e.port());
+            m.put("route", e.route());
+            m.put("routeName", e.routeName());
+            m.put("requestedBy", e.requestedBy());
+            m.put("source", e.source());
+            m.put("updatedAt", String.valueOf(e.updatedAt()));
+            out.add(m);
+        }
+        return out;
     }
 
     /** The registry entries, for index.jelly. */

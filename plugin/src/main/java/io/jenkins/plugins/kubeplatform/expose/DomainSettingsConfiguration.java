@@ -1,5 +1,11 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
@@ -41,6 +47,35 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     public DomainSettingsConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    DomainSettingsConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        DomainSettingsConfiguration candidate = new DomainSettingsConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(DomainSettingsConfiguration.class, this, candidate, req, json, DomainSettingsConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        try {
+            toSettings().validated();
+        } catch (InvalidInputException e) {
+            throw ConfigurationForms.invalid(e);
+        }
     }
 
     public static DomainSettingsConfiguration get() {
@@ -126,5 +161,35 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     private static String clean(String v) {
         return v == null ? "" : v.trim();
+    }
+
+    @POST
+    public ListBoxModel doFillSyncClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
+    }
+
+    @POST
+    public FormValidation doCheckSyncCluster(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public FormValidation doCheckAdmitTimeout(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.duration("domains.admitTimeout", value, true);
+    }
+
+    @POST
+    public FormValidation doCheckClaimNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.dnsLabel("domains.claimNamespace", value);
+    }
+
+    @POST
+    public FormValidation doCheckGatewayNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.dnsLabel("domains.gateway.namespace", value);
     }
 }

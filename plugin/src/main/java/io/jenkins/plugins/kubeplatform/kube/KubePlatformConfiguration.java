@@ -1,5 +1,10 @@
 package io.jenkins.plugins.kubeplatform.kube;
 
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
@@ -27,6 +32,52 @@ public class KubePlatformConfiguration extends GlobalConfiguration {
 
     public KubePlatformConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    KubePlatformConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        KubePlatformConfiguration candidate = new KubePlatformConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(KubePlatformConfiguration.class, this, candidate, req, json, KubePlatformConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            ClusterConnectionConfig c = clusters.get(i);
+            String field = "clusters[" + i + "].name";
+            if (c.getName().isEmpty()) {
+                throw new FormException(field + ": " + Messages.ClusterConnectionConfig_NameRequired(), field);
+            }
+            if (!names.add(c.getName())) {
+                throw new FormException(field + ": two clusters are named '" + c.getName() + "'", field);
+            }
+            if (!c.getServerUrl().isEmpty()) {
+                try {
+                    ClusterConnection.anonymous("check", c.getServerUrl(), "default");
+                } catch (InvalidInputException e) {
+                    String url = "clusters[" + i + "].serverUrl";
+                    throw new FormException(url + ": " + e.rule(), url);
+                }
+            }
+        }
+        if (!defaultCluster.isEmpty() && !names.contains(defaultCluster)) {
+            throw new FormException(Messages.KubePlatformConfiguration_UnknownCluster(defaultCluster), "defaultCluster");
+        }
     }
 
     public static KubePlatformConfiguration get() {

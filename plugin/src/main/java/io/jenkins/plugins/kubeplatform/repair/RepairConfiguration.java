@@ -1,5 +1,9 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
@@ -46,6 +50,35 @@ public class RepairConfiguration extends GlobalConfiguration {
 
     public RepairConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    RepairConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        RepairConfiguration candidate = new RepairConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(RepairConfiguration.class, this, candidate, req, json, RepairConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        try {
+            settings();
+        } catch (InvalidInputException e) {
+            throw ConfigurationForms.invalid(e);
+        }
     }
 
     public static RepairConfiguration get() {

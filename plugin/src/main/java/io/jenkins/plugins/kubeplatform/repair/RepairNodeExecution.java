@@ -80,9 +80,9 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         super(context);
         this.cluster = step.getCluster();
         this.pool = step.getPool();
-        this.notReadyFor = text(step.getDetect().get("notReadyFor"), "5m");
-        this.conditions = list(step.getDetect().get("conditions"));
-        this.taints = list(step.getDetect().get("taints"));
+        this.notReadyFor = text(step.getDetect().getNotReadyFor(), "5m");
+        this.conditions = list(step.getDetect().getConditions());
+        this.taints = list(step.getDetect().getTaints());
         this.taskSelector = step.getTaskSelector();
         this.taskTimeout = step.getTaskTimeout();
         this.verifyTimeout = step.getVerifyTimeout();

@@ -3,8 +3,6 @@ package io.jenkins.plugins.kubeplatform.repair;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -24,7 +22,7 @@ public class RepairNodeStep extends Step {
 
     private String node = "";
     private String pool = "";
-    private Map<String, Object> detect = new LinkedHashMap<>();
+    private FaultDetection detect = new FaultDetection();
     private String cluster = "";
     private String taskSelector = "";
     private String taskTimeout = "";
@@ -55,14 +53,17 @@ public class RepairNodeStep extends Step {
         this.pool = pool == null ? "" : pool.trim();
     }
 
-    public Map<String, Object> getDetect() {
+    public FaultDetection getDetect() {
         return detect;
     }
 
-    /** Scheduled mode: {@code notReadyFor} (duration), {@code conditions} and {@code taints} (lists). */
+    /**
+     * Scheduled mode: {@code notReadyFor} (duration), {@code conditions} and {@code taints} (lists). Pipeline passes
+     * a map, {@code detect: [notReadyFor: '5m']}, bound to {@link FaultDetection}.
+     */
     @DataBoundSetter
-    public void setDetect(Map<String, Object> detect) {
-        this.detect = detect == null ? new LinkedHashMap<>() : new LinkedHashMap<>(detect);
+    public void setDetect(FaultDetection detect) {
+        this.detect = detect == null ? new FaultDetection() : detect;
     }
 
     public String getCluster() {

@@ -1,5 +1,12 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.export.Exported;
+import java.util.Map;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import hudson.model.Api;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.ManagementLink;
@@ -18,6 +25,7 @@ import org.kohsuke.stapler.verb.POST;
  * Everything requires Administer; the changing actions are POST only.
  */
 @Extension
+@ExportedBean
 public final class ReservationsLink extends ManagementLink {
 
     @Override
@@ -48,6 +56,31 @@ public final class ReservationsLink extends ManagementLink {
     @Override
     public Category getCategory() {
         return Category.STATUS;
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** Every reservation, unfiltered, as {@code api/json} writes it. */
+    @Exported(name = "reservations", inline = true)
+    public List<Map<String, Object>> getReservations() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ReservationsViewModel.Row r : view(null, null, null).rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("identity", r.identity());
+            m.put("namespace", r.namespace());
+            m.put("ip", r.ip());
+            m.put("pool", r.pool());
+            m.put("kind", r.kind());
+            m.put("state", r.state());
+            m.put("node", r.node());
+            m.put("idle", r.idle());
+            m.put("owner", r.owner());
+            m.put("created", r.created());
+            out.add(m);
+        }
+        return out;
     }
 
     /** The page's data; called from index.jelly with the request's filter parameters. */

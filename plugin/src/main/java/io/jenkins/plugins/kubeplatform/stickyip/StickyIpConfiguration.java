@@ -1,5 +1,11 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import org.kohsuke.stapler.StaplerRequest2;
+import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
@@ -28,6 +34,35 @@ public class StickyIpConfiguration extends GlobalConfiguration {
 
     public StickyIpConfiguration() {
         load();
+    }
+
+    /** Neither loaded nor saved: what a form submission is bound to before it is checked. */
+    StickyIpConfiguration(Void detached) {
+    }
+
+    /**
+     * A submitted form replaces the whole configuration (an emptied list is emptied), after every value is checked,
+     * with one save.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        StickyIpConfiguration candidate = new StickyIpConfiguration((Void) null) {
+            @Override
+            public synchronized void save() {
+                // a candidate is never persisted
+            }
+        };
+        ConfigurationForms.replace(StickyIpConfiguration.class, this, candidate, req, json, StickyIpConfiguration::check);
+        return true;
+    }
+
+    /** Everything the form can get wrong, before anything changes; the exception names the field. */
+    void check() throws FormException {
+        try {
+            validatedPools();
+        } catch (InvalidInputException e) {
+            throw ConfigurationForms.invalid(e);
+        }
     }
 
     public static StickyIpConfiguration get() {
@@ -75,6 +110,12 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckCluster(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormValidation.ok();
+        return FormChecks.clusterReference(value);
+    }
+
+    @POST
+    public ListBoxModel doFillClusterItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.clusterItems();
     }
 }

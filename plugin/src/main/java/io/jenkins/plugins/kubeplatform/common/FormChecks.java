@@ -1,0 +1,70 @@
+package io.jenkins.plugins.kubeplatform.common;
+
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
+import io.jenkins.plugins.kubeplatform.kube.KubePlatformConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/**
+ * The field checks and drop-downs the configuration forms share. Callers check the permission first (every
+ * {@code doCheck}/{@code doFill} method is {@code @POST} and needs Administer).
+ */
+public final class FormChecks {
+
+    private FormChecks() {
+    }
+
+    /** A duration such as 30s, 5m, 2h, 1d or PT5M; blank is fine when {@code optional}. */
+    public static FormValidation duration(String field, String value, boolean optional) {
+        if (optional && (value == null || value.isBlank())) {
+            return FormValidation.ok();
+        }
+        return check(() -> Require.duration(field, value));
+    }
+
+    /** A DNS-1123 label such as a namespace name. */
+    public static FormValidation dnsLabel(String field, String value) {
+        return check(() -> Require.dnsLabel(field, value));
+    }
+
+    /** A configured cluster connection name; blank means the default cluster. */
+    public static FormValidation clusterReference(String value) {
+        if (value == null || value.isBlank() || KubePlatformConfiguration.get().getClusters().stream()
+                .anyMatch(c -> c.getName().equals(value.trim()))) {
+            return FormValidation.ok();
+        }
+        return FormValidation.error("No cluster connection named '" + value.trim()
+                + "' (Manage Jenkins > System > Kubernetes Platform Steps)");
+    }
+
+    /** "(default cluster)" and every configured cluster connection. */
+    public static ListBoxModel clusterItems() {
+        ListBoxModel items = new ListBoxModel();
+        items.add(new ListBoxModel.Option("(default cluster)", ""));
+        for (ClusterConnectionConfig c : KubePlatformConfiguration.get().getClusters()) {
+            items.add(new ListBoxModel.Option(c.getName(), c.getName()));
+        }
+        return items;
+    }
+
+    /** The secret text credentials, for join tokens. */
+    public static ListBoxModel secretTextItems(String current) {
+        return new StandardListBoxModel().includeEmptyValue()
+                .includeAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class).includeCurrentValue(current);
+    }
+
+    private static FormValidation check(Runnable rule) {
+        try {
+            rule.run();
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import java.io.IOException;
+import java.time.Clock;
+import jenkins.tasks.SimpleBuildStep;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Freestyle build step "Provision an edge VM": the settings and help of the {@code provisionEdgeVm} step, run by the
+ * same engine; the VM, site, node and address are shown on the build page and in its {@code api/json}.
+ */
+public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
+
+    private final ProvisionEdgeVmStep vm;
+
+    @DataBoundConstructor
+    public ProvisionEdgeVmBuilder(ProvisionEdgeVmStep vm) {
+        this.vm = vm;
+    }
+
+    public ProvisionEdgeVmStep getVm() {
+        return vm;
+    }
+
+    @Override
+    public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
+            throws InterruptedException, IOException {
+        try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
+            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
+                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC());
+            run.addAction(runWith(engine, JenkinsProgress.of(listener)));
+        } catch (InvalidInputException | OperationFailedException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** Runs the operation and returns the build's result action. */
+    ResultAction runWith(EdgeVmEngine engine, Progress progress) {
+        return EdgeVms.resultAction(EdgeVms.run(vm, engine, progress));
+    }
+
+    /** Offered in every job type's build steps. */
+    @Extension
+    @Symbol("provisionEdgeVmBuilder")
+    public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.ProvisionEdgeVmBuilder_DisplayName();
+        }
+    }
+}

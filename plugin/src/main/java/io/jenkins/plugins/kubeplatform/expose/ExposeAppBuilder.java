@@ -1,0 +1,87 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+import java.io.IOException;
+import jenkins.tasks.SimpleBuildStep;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Freestyle build step "Expose an app": the settings and help of the {@code exposeApp} step, run by the same engine;
+ * the URL is shown on the build page and in its {@code api/json}. In Pipeline use the step.
+ */
+public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
+
+    private final ExposeAppStep expose;
+
+    @DataBoundConstructor
+    public ExposeAppBuilder(ExposeAppStep expose) {
+        this.expose = expose;
+    }
+
+    public ExposeAppStep getExpose() {
+        return expose;
+    }
+
+    @Override
+    public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
+            throws InterruptedException, IOException {
+        ClusterConnection connection = JenkinsClusters.connection(expose.getCluster(), run);
+        try (KubernetesClient client = KubernetesClients.create(connection)) {
+            run.addAction(exposeWith(client, connection.namespace(), run.getExternalizableId(),
+                    DomainSettingsConfiguration.get().toSettings(),
+                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), JenkinsProgress.of(listener)));
+        } catch (InvalidInputException | OperationFailedException e) {
+            throw new AbortException(e.getMessage());
+        } catch (KubernetesClientException e) {
+            throw new AbortException("exposeApp: the Kubernetes API refused a request: " + ApiRetry.serverMessage(e)
+                    + " (see docs/rbac.yaml, Role kubeplatform-exposeApp)");
+        }
+    }
+
+    /** Runs the expose and returns the build's result action. */
+    ResultAction exposeWith(KubernetesClient client, String defaultNamespace, String owner, ExposeSettings settings,
+            StateStore<DomainRegistry> registry, Progress progress) {
+        return ExposeApps.resultAction(ExposeApps.expose(expose, client, defaultNamespace, owner, settings, registry,
+                progress));
+    }
+
+    /** Offered in every job type's build steps. */
+    @Extension
+    @Symbol("exposeAppBuilder")
+    public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.ExposeAppBuilder_DisplayName();
+        }
+    }
+}

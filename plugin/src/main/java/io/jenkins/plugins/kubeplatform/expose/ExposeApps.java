@@ -1,0 +1,39 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One exposeApp run from the step's settings: what the freestyle builder runs. */
+final class ExposeApps {
+
+    private ExposeApps() {
+    }
+
+    static ExposeResult expose(ExposeAppStep step, KubernetesClient client, String defaultNamespace, String owner,
+            ExposeSettings settings, StateStore<DomainRegistry> registry, Progress progress) {
+        String namespace = step.getNamespace().isBlank() ? defaultNamespace : step.getNamespace();
+        ExposeRequest request = new ExposeRequest(namespace, step.getApp(), step.getPort(),
+                Optional.ofNullable(step.getTargetPort()), Optional.of(step.getHost()), Optional.of(step.getService()),
+                Optional.of(step.getRoute()), Optional.of(step.getOnConflict()), Optional.of(step.getUpstream()),
+                step.isVerify(), owner);
+        return new ExposeEngine(client, settings, registry, Clock.systemUTC(), progress, ApiRetry.defaults())
+                .expose(request);
+    }
+
+    /** The build page summary of an expose. */
+    static ResultAction resultAction(ExposeResult result) {
+        List<String> lines = new ArrayList<>();
+        lines.add(result.url() + " for " + result.owner());
+        lines.add("Service " + result.namespace() + "/" + result.service()
+                + (result.routeName().isEmpty() ? "" : ", " + result.route() + " " + result.routeName()));
+        result.verifyStatus().ifPresent(s -> lines.add("verified: HTTP " + s));
+        return new ResultAction("exposeApp", lines);
+    }
+}

@@ -1,0 +1,138 @@
+package io.jenkins.plugins.kubeplatform.repair;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Api;
+import hudson.model.ManagementLink;
+import hudson.security.Permission;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+import jenkins.util.Timer;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins › Node repairs: every node under maintenance in the default cluster, by pool, with state, since, the
+ * owning build and the failure reason. Viewing needs Manage; releasing or retrying a failed or stuck repair needs
+ * Administer and a POST. {@code api/json} gives the same rows.
+ */
+@Extension
+@ExportedBean
+public final class NodeRepairsLink extends ManagementLink {
+
+    private static final Logger LOGGER = Logger.getLogger(NodeRepairsLink.class.getName());
+
+    @Override
+    public String getIconFileName() {
+        return "symbol-build-outline plugin-ionicons-api";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.NodeRepairsLink_DisplayName();
+    }
+
+    @Override
+    public String getDescription() {
+        return Messages.NodeRepairsLink_Description();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "kubeplatform-node-repairs";
+    }
+
+    @Override
+    public Permission getRequiredPermission() {
+        return Jenkins.MANAGE;
+    }
+
+    @Override
+    public Category getCategory() {
+        return Category.STATUS;
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    /** The page's rows, for index.jelly. */
+    public RepairsViewModel getView() throws AbortException {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        try (KubernetesClient client = client()) {
+            return RepairsViewModel.of(board(client).list(), java.time.Instant.now());
+        }
+    }
+
+    /** The rows as {@code api/json} writes them. */
+    @Exported(name = "repairs", inline = true)
+    public List<Map<String, Object>> getRepairs() throws AbortException {
+        return getView().rows().stream().map(RepairsViewModel.Row::toMap).toList();
+    }
+
+    /** Gives a failed, aborted or stuck repair's node back without repairing it. */
+    @POST
+    public HttpResponse doRelease(@QueryParameter String node) throws AbortException {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try (KubernetesClient client = client()) {
+            release(board(client), node);
+        }
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Starts the configured repair command again for a failed, aborted or stuck repair, in the background. */
+    @POST
+    public HttpResponse doRetry(@QueryParameter String node) throws AbortException {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        RepairSettings settings = RepairConfiguration.get().settings();
+        if (settings.command().isBlank()) {
+            throw new AbortException(Messages.NodeRepairsLink_NoCommand());
+        }
+        String owner = "jenkins-page:" + Jenkins.getAuthentication2().getName();
+        KubernetesClient client = client();
+        Timer.get().submit(() -> {
+            try (client) {
+                new NodeRepairer(client, settings, Clock.systemUTC()).repair(RepairRequest.of(node, owner),
+                        RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "retried repair of node " + node + " failed", e);
+            }
+        });
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Releases {@code node} on {@code board}; an {@link AbortException} says why nothing was done. */
+    static void release(RepairBoard board, String node) throws AbortException {
+        RepairBoard.ReleaseOutcome outcome = board.release(node == null ? "" : node.trim());
+        switch (outcome) {
+            case RELEASED -> {
+            }
+            case NOT_UNDER_REPAIR -> throw new AbortException(Messages.NodeRepairsLink_NotUnderRepair(node));
+            case STILL_RUNNING -> throw new AbortException(Messages.NodeRepairsLink_StillRunning(node));
+            case CHANGED -> throw new AbortException(Messages.NodeRepairsLink_Changed(node));
+        }
+    }
+
+    private static RepairBoard board(KubernetesClient client) {
+        return new RepairBoard(client, ApiRetry.defaults(), RepairConfiguration.get().settings(), Clock.systemUTC());
+    }
+
+    private static KubernetesClient client() throws AbortException {
+        return KubernetesClients.create(JenkinsClusters.connectionAsSystem(""));
+    }
+}

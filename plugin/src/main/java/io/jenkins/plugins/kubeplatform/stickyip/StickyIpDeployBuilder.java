@@ -1,0 +1,83 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.StoreException;
+import java.io.IOException;
+import java.util.Map;
+import jenkins.tasks.SimpleBuildStep;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Freestyle build step "Deploy with sticky pod IPs": the settings and help of the {@code stickyIpDeploy} step, run by
+ * the same engine; the result is shown on the build page and in its {@code api/json}. In Pipeline use the step.
+ */
+public class StickyIpDeployBuilder extends Builder implements SimpleBuildStep {
+
+    private final StickyIpDeployStep deploy;
+
+    @DataBoundConstructor
+    public StickyIpDeployBuilder(StickyIpDeployStep deploy) {
+        this.deploy = deploy;
+    }
+
+    public StickyIpDeployStep getDeploy() {
+        return deploy;
+    }
+
+    @Override
+    public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
+            throws InterruptedException, IOException {
+        ClusterConnection connection = JenkinsClusters.connection(deploy.getCluster(), run);
+        try (KubernetesClient client = KubernetesClients.create(connection)) {
+            run.addAction(deployWith(client, connection.namespace(), run.getExternalizableId(),
+                    StickyIpConfiguration.get().validatedPools(), StickyIpLedgers.get(), JenkinsProgress.of(listener)));
+        } catch (InvalidInputException e) {
+            throw new AbortException(Messages.StickyIpDeployStep_InvalidInput(e.getMessage()));
+        } catch (OperationFailedException | StoreException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** Runs the deploy and returns the build's result action. */
+    ResultAction deployWith(KubernetesClient client, String defaultNamespace, String owner, Map<String, IpPool> pools,
+            IpReservationLedger ledger, Progress progress) {
+        return StickyIpDeploys.resultAction(StickyIpDeploys.deploy(deploy, client, defaultNamespace, owner, pools,
+                ledger, progress));
+    }
+
+    /** Offered in every job type's build steps. */
+    @Extension
+    @Symbol("stickyIpDeployBuilder")
+    public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public boolean isApplicable(Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        @Override
+        public String getDisplayName() {
+            return Messages.StickyIpDeployBuilder_DisplayName();
+        }
+    }
+}
