@@ -6,6 +6,7 @@ import hudson.model.Api;
 import hudson.model.ManagementLink;
 import hudson.security.Permission;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
@@ -70,16 +71,18 @@ public final class NodeRepairsLink extends ManagementLink {
     }
 
     /** The page's rows, for index.jelly. */
-    public RepairsViewModel getView() throws AbortException {
+    public RepairsViewModel getView() {
         Jenkins.get().checkPermission(Jenkins.MANAGE);
         try (KubernetesClient client = client()) {
             return RepairsViewModel.of(board(client).list(), java.time.Instant.now());
+        } catch (AbortException | KubernetesClientException e) {
+            return RepairsViewModel.unavailable(e.getMessage());
         }
     }
 
     /** The rows as {@code api/json} writes them. */
     @Exported(name = "repairs", inline = true)
-    public List<Map<String, Object>> getRepairs() throws AbortException {
+    public List<Map<String, Object>> getRepairs() {
         return getView().rows().stream().map(RepairsViewModel.Row::toMap).toList();
     }
 

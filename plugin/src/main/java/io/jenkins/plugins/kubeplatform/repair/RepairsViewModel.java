@@ -11,7 +11,7 @@ import java.util.Map;
  * What the "Node repairs" page shows, computed from the engine's {@link RepairBoard} entries without any Jenkins type:
  * one row per node under maintenance with its pool, state, since when, the build that owns it and the reason.
  */
-public record RepairsViewModel(List<Row> rows) {
+public record RepairsViewModel(List<Row> rows, String problem) {
 
     /** One node under repair as displayed; {@code buildUrl} is relative to the Jenkins root, empty for CLI owners. */
     public record Row(String pool, String node, String state, String since, String age, String owner, String buildUrl,
@@ -42,7 +42,12 @@ public record RepairsViewModel(List<Row> rows) {
                     human(Duration.between(r.since(), now)), r.owner(), buildUrl(r.owner()), r.reason(), e.stuck(),
                     e.releasable()));
         }
-        return new RepairsViewModel(rows);
+        return new RepairsViewModel(rows, "");
+    }
+
+    /** No rows because the cluster could not be read; {@code problem} says why. */
+    public static RepairsViewModel unavailable(String problem) {
+        return new RepairsViewModel(new ArrayList<>(), problem);
     }
 
     /**
