@@ -52,6 +52,16 @@ public final class BuildFailures {
         return t;
     }
 
+    /**
+     * For freestyle builders: records the failure on the build as Pipeline steps do and returns what
+     * {@code perform} throws (an {@code AbortException} for user-caused and cluster failures; bugs keep their trace).
+     */
+    public static java.io.IOException forBuilder(String step, hudson.model.Run<?, ?> run, Exception e) {
+        Throwable failure = toBuildFailure(step, e);
+        run.addAction(ResultAction.failed(step, describe(failure)));
+        return failure instanceof java.io.IOException io ? io : new java.io.IOException(describe(failure), failure);
+    }
+
     /** The message the build page records for a failure ({@link ResultAction#failed}). */
     public static String describe(Throwable failure) {
         return failure.getMessage() == null ? failure.toString() : failure.getMessage();

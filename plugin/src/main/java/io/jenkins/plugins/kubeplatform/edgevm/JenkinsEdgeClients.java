@@ -30,6 +30,10 @@ final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
         return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, context));
     }
 
+    static JenkinsEdgeClients forBuild(hudson.model.Run<?, ?> run) {
+        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, run));
+    }
+
     static JenkinsEdgeClients asSystem() {
         return new JenkinsEdgeClients(JenkinsClusters::connectionAsSystem);
     }

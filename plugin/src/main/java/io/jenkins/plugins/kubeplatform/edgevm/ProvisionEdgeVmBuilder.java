@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
@@ -10,6 +9,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
+import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
@@ -47,7 +47,7 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
                     JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC());
             run.addAction(runWith(engine, JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {
-            throw new AbortException(e.getMessage());
+            throw BuildFailures.forBuilder("provisionEdgeVm", run, e);
         }
     }
 

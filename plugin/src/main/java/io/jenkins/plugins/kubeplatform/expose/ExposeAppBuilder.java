@@ -12,6 +12,7 @@ import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
@@ -54,7 +55,7 @@ public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
                     DomainSettingsConfiguration.get().toSettings(),
                     DomainRegistry.fileStore(JenkinsStateDirectory.path()), JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {
-            throw new AbortException(e.getMessage());
+            throw BuildFailures.forBuilder("exposeApp", run, e);
         } catch (KubernetesClientException e) {
             throw new AbortException("exposeApp: the Kubernetes API refused a request: " + ApiRetry.serverMessage(e)
                     + " (see docs/rbac.yaml, Role kubeplatform-exposeApp)");

@@ -64,7 +64,7 @@ public final class JenkinsClusters {
 
             @Override
             public Optional<ClusterConnection> globalDefault() throws AbortException {
-                Optional<ClusterConnectionConfig> config = KubePlatformConfiguration.get().find("");
+                Optional<ClusterConnectionConfig> config = KubePlatformConfiguration.get().findCluster("");
                 return config.isPresent() ? Optional.of(fromConfig(config.get(), run)) : Optional.empty();
             }
 
@@ -89,7 +89,7 @@ public final class JenkinsClusters {
 
     /** For a build outside Pipeline: a configured cluster (or the default, then in-cluster) in the build's context. */
     public static ClusterConnection connection(String cluster, Run<?, ?> run) throws AbortException {
-        if ((cluster == null || cluster.isBlank()) && KubePlatformConfiguration.get().find("").isEmpty()) {
+        if ((cluster == null || cluster.isBlank()) && KubePlatformConfiguration.get().findCluster("").isEmpty()) {
             return InClusterConnection.detect(System.getenv(), InClusterConnection.SERVICE_ACCOUNT)
                     .orElseThrow(() -> new AbortException(Messages.JenkinsClusters_NoClusterConfigured()));
         }

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
@@ -11,6 +10,7 @@ import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
@@ -50,10 +50,8 @@ public class StickyIpDeployBuilder extends Builder implements SimpleBuildStep {
         try (KubernetesClient client = KubernetesClients.create(connection)) {
             run.addAction(deployWith(client, connection.namespace(), run.getExternalizableId(),
                     StickyIpConfiguration.get().validatedPools(), StickyIpLedgers.get(), JenkinsProgress.of(listener)));
-        } catch (InvalidInputException e) {
-            throw new AbortException(Messages.StickyIpDeployStep_InvalidInput(e.getMessage()));
-        } catch (OperationFailedException | StoreException e) {
-            throw new AbortException(e.getMessage());
+        } catch (InvalidInputException | OperationFailedException | StoreException e) {
+            throw BuildFailures.forBuilder("stickyIpDeploy", run, e);
         }
     }
 

@@ -242,8 +242,10 @@ class RepairNodeExecutionTest {
     void keepsASmallSerializedStateThatReadsBackEqual() {
         RepairNodeStep step = new RepairNodeStep();
         step.setPool("workers");
-        step.setDetect(new java.util.LinkedHashMap<>(Map.of("conditions", List.of("KernelDeadlock"), "taints",
-                "example.com/broken")));
+        FaultDetection detect = new FaultDetection();
+        detect.setConditions(new java.util.ArrayList<>(List.of("KernelDeadlock")));
+        detect.setTaints(new java.util.ArrayList<>(List.of("example.com/broken")));
+        step.setDetect(detect);
         RepairNodeExecution execution = (RepairNodeExecution) step.start(new FakeStepContext("size", node -> { }));
 
         RepairNodeExecution back = io.jenkins.plugins.kubeplatform.common.JavaSerialization.roundTrip(execution);
