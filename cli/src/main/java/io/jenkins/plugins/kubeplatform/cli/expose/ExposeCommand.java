@@ -6,7 +6,6 @@ import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Give an app a conflict-free host ({app}.{namespace}.{suffix}; names in any script are "
                 + "transliterated), ensure its Service, create an Ingress or HTTPRoute and wait until it is admitted. "
                 + "In nginx mode also write the platform nginx's server block. Re-running changes nothing.",
-                "Example: kubeplatform expose --namespace shop --app 挖财 --port 8080 --output json"})
+                "Example: kubeplatform expose -n shop --app 挖财 --port 8080 -o json"})
 public final class ExposeCommand implements Callable<Integer> {
-
-    @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The app's namespace.")
-    String namespace;
 
     @Option(names = "--app", required = true, paramLabel = "NAME", description = "The app name, in any script.")
     String app;
@@ -71,8 +67,9 @@ public final class ExposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
+        String namespace = context.namespace();
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), ApiRetry.defaults());
+                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
         if (release) {
             List<String> changes = engine.release(namespace, app);
             Map<String, Object> result = new LinkedHashMap<>();

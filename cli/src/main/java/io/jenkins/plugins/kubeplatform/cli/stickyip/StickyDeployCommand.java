@@ -7,7 +7,6 @@ import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
 import io.jenkins.plugins.kubeplatform.image.PushedImage;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
@@ -27,9 +26,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "sticky-deploy", mixinStandardHelpOptions = true,
         description = "Deploy an app so that every replica keeps its pod IP across restarts, reschedules and redeploys.")
 public final class StickyDeployCommand implements Callable<Integer> {
-
-    @Option(names = "--namespace", required = true, description = "Namespace of the app.")
-    String namespace;
 
     @Option(names = "--name", required = true, description = "App name: workloads are NAME-0..N-1, the Service is NAME.")
     String name;
@@ -84,13 +80,13 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
-            DeployRequest request = new DeployRequest(namespace, name, image, replicas, port, pool, owner,
+            DeployRequest request = new DeployRequest(context.namespace(), name, image, replicas, port, pool, owner,
                     Require.duration("--timeout", timeout), env);
             ImageBuildRequest buildRequest = buildRequest(context);
             (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
-                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), ApiRetry.defaults());
+                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), context.retry());
             if (buildRequest != null) {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
