@@ -95,24 +95,20 @@ public final class CliContext implements AutoCloseable {
     }
 
     /**
-     * Progress goes to stderr so that stdout carries only the result. Plan, step and warning lines are printed in
-     * text mode (they record what changed); with -o json/yaml only warnings are. Lines about a wait in progress
-     * appear only on a terminal, rewritten in place.
+     * Progress goes to stderr so that stdout carries only the result. Plan, step and warning lines always appear
+     * (they record what was decided and changed, also in CI logs); lines about a wait in progress appear only on a
+     * terminal and not with -o json/yaml, rewritten in place.
      */
     public Progress progress() {
         boolean quiet = json();
         boolean terminal = Terminal.isInteractive();
         return new Progress() {
             @Override public void plan(String text) {
-                if (!quiet) {
-                    line("[plan] " + text);
-                }
+                line("[plan] " + text);
             }
 
             @Override public void step(String text) {
-                if (!quiet) {
-                    line("[step] " + text);
-                }
+                line("[step] " + text);
             }
 
             @Override public void waiting(String text) {

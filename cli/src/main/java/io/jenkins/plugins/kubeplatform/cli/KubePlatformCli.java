@@ -135,7 +135,15 @@ public final class KubePlatformCli implements Callable<Integer> {
         return ExitCodes.INVALID_INPUT;
     }
 
+    /**
+     * The HTTP client's own log lines (e.g. vert.x's blocked-thread warnings, with stack traces, on a busy machine)
+     * are not for the user: failures reach the user as one actionable message. Held so the settings stay.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = java.util.List.of(
+            java.util.logging.Logger.getLogger("io.vertx"), java.util.logging.Logger.getLogger("io.netty"));
+
     public static void main(String[] args) {
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.OFF));
         Interruption.install();
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
