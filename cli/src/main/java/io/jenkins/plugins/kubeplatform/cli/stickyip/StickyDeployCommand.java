@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.DryRunOption;
 import io.jenkins.plugins.kubeplatform.cli.image.ImageBuildOptions;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
@@ -36,6 +37,9 @@ public final class StickyDeployCommand implements Callable<Integer> {
 
     @Mixin
     ImageBuildOptions build;
+
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--replicas", defaultValue = "1", description = "Number of replica identities. Default: ${DEFAULT-VALUE}.")
     int replicas;
@@ -87,6 +91,10 @@ public final class StickyDeployCommand implements Callable<Integer> {
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
                     IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), context.retry());
+            if (dryRun.requested()) {
+                return StickyDeployDryRun.run(context, deployer,
+                        buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT), dryRun.mode());
+            }
             if (buildRequest != null) {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
