@@ -132,7 +132,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
     }
 
     static void printResult(PrintWriter out, RepairResult r) {
-        r.timeline().forEach(e -> out.println("  " + e));
+        r.timeline().forEach(e -> out.println("  " + timeline(e)));
         out.println(r.outcome() + ": " + r.message());
     }
 
@@ -142,10 +142,16 @@ public final class RepairNodeCommand implements Callable<Integer> {
         for (ScheduledReport.Entry e : report.nodes()) {
             out.println(e.node() + "  " + e.outcome() + "  (" + String.join(", ", e.faults()) + ")");
             for (TimelineEntry t : e.timeline()) {
-                out.println("    " + t);
+                out.println("    " + timeline(t));
             }
             out.println("    " + e.message());
         }
+    }
+
+    /** A timeline line with its time in RFC 3339 UTC to the second. */
+    static String timeline(TimelineEntry e) {
+        return io.jenkins.plugins.kubeplatform.cli.Human.timestamp(e.at()) + "  " + String.format("%-17s", e.state())
+                + "  " + e.what();
     }
 
     private static String defaultOwner() {

@@ -104,10 +104,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
             context.result(result.toMap(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
                         + " (service " + result.service() + ", image " + result.image() + ")");
-                for (DeployResult.IdentityResult r : result.identities()) {
-                    out.println("  " + r.identity() + "  " + r.ip() + "  " + r.node() + "  " + r.pod());
-                }
-                result.removed().forEach(r -> out.println("  removed " + r));
+                io.jenkins.plugins.kubeplatform.cli.Table table = io.jenkins.plugins.kubeplatform.cli.Table.of(
+                        "IDENTITY", "IP", "NODE", "POD");
+                result.identities().forEach(r -> table.row(r.identity(), r.ip(), r.node(), r.pod()));
+                table.print(out, false, !context.noHeaders());
+                result.removed().forEach(r -> out.println("removed " + r));
             });
             return 0;
         }
