@@ -63,6 +63,9 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
+            if (image != null && !image.startsWith("http://") && !image.startsWith("https://")) {
+                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+            }
             EdgeVmRequest request = EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive, location,
                     region, zone, site, cluster);
             EdgeVmEngine engine = EdgeVmCommand.engine(context);

@@ -55,6 +55,10 @@ public final class ExposeCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Request the URL through the entry point with the Host header.")
     boolean verify;
 
+    @Option(names = "--allow-foreign-host",
+            description = "Allow an explicit --host outside the configured domain suffix.")
+    boolean allowForeignHost;
+
     @Option(names = "--release", description = "Remove the app's route, nginx block, claim and registry entry instead.")
     boolean release;
 
@@ -81,6 +85,15 @@ public final class ExposeCommand implements Callable<Integer> {
         }
         if (port == null) {
             throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--port", "is required to expose an app");
+        }
+        if (host != null && !allowForeignHost) {
+            String suffix = domains.settings(context).suffix();
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            if (suffix != null && !suffix.isBlank() && !h.endsWith("." + suffix.toLowerCase(java.util.Locale.ROOT))) {
+                throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--host", "must be under the "
+                        + "domain suffix '" + suffix + "' (e.g. name." + suffix + "); to route a host outside it, "
+                        + "give --allow-foreign-host explicitly");
+            }
         }
         ExposeRequest request = new ExposeRequest(namespace, app, port, Optional.ofNullable(targetPort),
                 Optional.ofNullable(host), Optional.ofNullable(service), Optional.ofNullable(route),

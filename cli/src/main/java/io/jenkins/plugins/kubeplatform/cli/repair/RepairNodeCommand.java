@@ -97,7 +97,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
                 throw new InvalidInputException("--exec", "give the repair command with --exec CMD or configure "
                         + "repair.command in --config");
             }
-            String who = owner == null ? defaultOwner() : owner;
+            String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
             NodeRepairer repairer = new NodeRepairer(context.client(), settings, Clock.systemUTC());
             Thread main = Thread.currentThread();

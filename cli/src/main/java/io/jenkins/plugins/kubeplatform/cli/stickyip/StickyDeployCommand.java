@@ -84,6 +84,10 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
+            if (image != null) {
+                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+            }
+            io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             DeployRequest request = new DeployRequest(context.namespace(), name, image, replicas, port, pool, owner,
                     Require.duration("--timeout", timeout), env);
             ImageBuildRequest buildRequest = buildRequest(context);
@@ -99,6 +103,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
                 request = request.withImage(pushed.reference());
+            }
+            if (replicas == 0) {
+                context.progress().warn("--replicas 0: every workload of " + request.namespace() + "/" + name
+                        + " is removed; the Service " + request.namespace() + "/" + name + " is kept, and each address "
+                        + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");
             }
             DeployResult result = deployer.deploy(request, context.progress());
             context.result(result.toMap(), out -> {
