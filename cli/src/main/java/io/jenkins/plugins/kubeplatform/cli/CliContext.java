@@ -1,64 +1,87 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
-import io.jenkins.plugins.kubeplatform.kube.ClusterCredential;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import io.jenkins.plugins.kubeplatform.store.Json;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What a command needs from the global options: configuration, the cluster client, the state directory,
- * progress output (stderr) and result output (stdout; text or exactly one JSON object).
+ * What a command needs from the global options: configuration, the cluster connection and client, the namespace,
+ * the state directory, progress output (stderr) and result output (stdout: a table or exactly one document).
  */
 public final class CliContext implements AutoCloseable {
 
-    static final String TOKEN_ENV = "KUBEPLATFORM_TOKEN";
+    static final String TOKEN_ENV = Tokens.TOKEN_ENV;
     static final String STATE_DIR_ENV = "KUBEPLATFORM_STATE_DIR";
 
     private final GlobalOptions options;
     private final Map<String, String> environment;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final CommandSpec spec;
+    private final Path serviceAccountDir;
     private PlatformConfig config;
+    private ResolvedConnection connection;
     private KubernetesClient client;
-    private final Map<String, KubernetesClient> namedClients = new java.util.LinkedHashMap<>();
+    private final Map<String, KubernetesClient> namedClients = new LinkedHashMap<>();
+    private boolean stateDirAnnounced;
 
-    CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+    CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err,
+            CommandSpec spec) {
+        this(options, environment, out, err, spec, ConnectionResolver.SERVICE_ACCOUNT_DIR);
+    }
+
+    CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err,
+            CommandSpec spec, Path serviceAccountDir) {
         this.options = options;
         this.environment = environment;
         this.out = out;
         this.err = err;
+        this.spec = spec;
+        this.serviceAccountDir = serviceAccountDir;
     }
 
     /** The context of the running invocation, for a command at any depth below {@code kubeplatform}. */
     public static CliContext of(CommandSpec spec) {
         KubePlatformCli root = (KubePlatformCli) spec.root().userObject();
-        return root.context(spec.commandLine().getOut(), spec.commandLine().getErr());
+        return root.context(spec.commandLine().getOut(), spec.commandLine().getErr(), spec);
     }
 
     public PlatformConfig config() {
         if (config == null) {
-            config = options.config() == null ? PlatformConfig.empty() : PlatformConfig.load(options.config());
+            Path file = options.config();
+            if (file != null && Files.isDirectory(file)) {
+                throw new InvalidInputException("--config", "names a directory (" + file + "); give the YAML file, "
+                        + "e.g. " + file.resolve("kubeplatform.yaml"));
+            }
+            config = file == null ? PlatformConfig.empty() : PlatformConfig.load(file);
         }
         return config;
     }
 
+    /** Whether the result is printed as one json or yaml document. */
     public boolean json() {
-        return options.output() == OutputFormat.JSON;
+        return options.output().structured();
+    }
+
+    public OutputFormat output() {
+        return options.output();
+    }
+
+    /** Whether tables are printed without their header row (--no-headers). */
+    public boolean noHeaders() {
+        return options.noHeaders();
     }
 
     /** An environment variable, if set and not blank (secrets come from files or the environment, never argv). */
@@ -71,50 +94,94 @@ public final class CliContext implements AutoCloseable {
         return out;
     }
 
-    /** Progress goes to stderr so that stdout carries only the result. */
+    /**
+     * Progress goes to stderr so that stdout carries only the result. Plan, step and warning lines always appear
+     * (they record what was decided and changed, also in CI logs); lines about a wait in progress appear only on a
+     * terminal and not with -o json/yaml, rewritten in place.
+     */
     public Progress progress() {
-        return Progress.lines(line -> {
-            err.println(line);
-            err.flush();
-        });
+        boolean quiet = json();
+        boolean terminal = Terminal.isInteractive();
+        return new Progress() {
+            @Override public void plan(String text) {
+                line("[plan] " + text);
+            }
+
+            @Override public void step(String text) {
+                line("[step] " + text);
+            }
+
+            @Override public void waiting(String text) {
+                if (!quiet && terminal) {
+                    err.print("\r\033[K[wait] " + text);
+                    err.flush();
+                }
+            }
+
+            @Override public void warn(String text) {
+                line("[warn] " + text);
+            }
+
+            private void line(String text) {
+                if (terminal) {
+                    err.print("\r\033[K");
+                }
+                err.println(text);
+                err.flush();
+            }
+        };
+    }
+
+    /** The retry policy for API calls; each retry is reported with its count. */
+    public ApiRetry retry() {
+        return ApiRetry.defaults().observed(line -> progress().warn("retrying " + line));
     }
 
     public Path stateDir() {
+        Path dir;
         if (options.stateDir() != null) {
-            return options.stateDir();
+            dir = options.stateDir();
+        } else {
+            String fromEnv = environment.get(STATE_DIR_ENV);
+            dir = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv)
+                    : Path.of(System.getProperty("user.home"), ".kubeplatform", "state");
         }
-        String fromEnv = environment.get(STATE_DIR_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
+        if (!stateDirAnnounced) {
+            stateDirAnnounced = true;
+            String operation = spec == null ? "kubeplatform" : spec.qualifiedName();
+            Interruption.begin(dir, operation).ifPresent(note -> progress().warn("resuming: " + note
+                    + "; state files were left consistent, converging from the live state"));
         }
-        return Path.of(System.getProperty("user.home"), ".kubeplatform", "state");
+        return dir;
     }
 
-    /** The cluster to talk to: --kubeconfig, else --server (+ token), else the configured default cluster. */
-    public ClusterConnection connection() {
-        Optional<String> token = token(options.tokenFile(), "--token-file");
-        if (options.kubeconfig() != null) {
-            return new ClusterConnection("kubeconfig", Optional.ofNullable(options.server()), "default",
-                    Optional.empty(), false, new ClusterCredential.Kubeconfig(read(options.kubeconfig(), "--kubeconfig")));
+    /** The main cluster's connection (see {@link ConnectionResolver}); resolved once and printed once. */
+    public ResolvedConnection connection() {
+        if (connection == null) {
+            connection = resolver().resolve();
+            Redaction.remember(connection.config());
+            if (spec != null && spec.root().userObject() instanceof KubePlatformCli root) {
+                root.connectionUsed(connection);
+            }
+            if (!json()) {
+                err.println("[conn] " + connection.describe());
+                err.flush();
+            }
         }
-        if (options.server() != null) {
-            return new ClusterConnection("--server", Optional.of(options.server()), "default", Optional.empty(), false,
-                    token.<ClusterCredential>map(ClusterCredential.Token::new).orElse(new ClusterCredential.None()));
-        }
-        ClusterSettings settings = config().defaultCluster().orElseThrow(() -> new InvalidInputException("--server",
-                "no cluster to talk to: give --server URL, --kubeconfig FILE, or --config FILE with a cluster"));
-        return fromSettings(settings, token);
+        return connection;
     }
 
-    /** The connection of a configured cluster by name; blank means {@link #connection()}. */
-    public ClusterConnection connection(String clusterName) {
-        if (clusterName == null || clusterName.isBlank()) {
-            return connection();
+    /** The namespace to act in: -n, else the context's namespace, else default. */
+    public String namespace() {
+        if (options.namespace() != null) {
+            return ConnectionResolver.checkedNamespace(options.namespace());
         }
-        ClusterSettings settings = config().clusters().stream().filter(c -> clusterName.equals(c.name())).findFirst()
-                .orElseThrow(() -> new InvalidInputException("cluster", "'" + clusterName
-                        + "' is not among the configured clusters of " + config().source()));
-        return fromSettings(settings, Optional.empty());
+        return connection().namespace();
+    }
+
+    /** The namespace only when -n/--namespace was given (for commands that list local state across namespaces). */
+    public Optional<String> explicitNamespace() {
+        return Optional.ofNullable(options.namespace()).map(ConnectionResolver::checkedNamespace);
     }
 
     /** A client for a configured cluster by name (blank: {@link #client()}); closed with the context. */
@@ -122,7 +189,17 @@ public final class CliContext implements AutoCloseable {
         if (clusterName == null || clusterName.isBlank()) {
             return client();
         }
-        return namedClients.computeIfAbsent(clusterName, n -> KubernetesClients.create(connection(n)));
+        return namedClients.computeIfAbsent(clusterName, n -> {
+            ResolvedConnection named = resolver().configured(configuredCluster(n));
+            Redaction.remember(named.config());
+            if (!json()) {
+                err.println("[conn] cluster '" + n + "': " + named.describe()
+                        + (options.server() != null || options.context() != null
+                        ? " (its configured connection; --server and --context apply to the main cluster only)" : ""));
+                err.flush();
+            }
+            return KubernetesClients.create(named.config());
+        });
     }
 
     /** The directory of the --config file (relative paths in it are resolved from there), else the working directory. */
@@ -131,61 +208,37 @@ public final class CliContext implements AutoCloseable {
         return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
-    private ClusterConnection fromSettings(ClusterSettings s, Optional<String> globalToken) {
-        ClusterCredential credential;
-        if (s.kubeconfigFile() != null && !s.kubeconfigFile().isBlank()) {
-            credential = new ClusterCredential.Kubeconfig(read(Path.of(s.kubeconfigFile()),
-                    "cluster '" + s.name() + "' kubeconfigFile"));
-        } else {
-            Optional<String> token = globalToken.isPresent() || s.tokenFile() == null || s.tokenFile().isBlank()
-                    ? globalToken
-                    : token(Path.of(s.tokenFile()), "cluster '" + s.name() + "' tokenFile");
-            credential = token.<ClusterCredential>map(ClusterCredential.Token::new).orElse(new ClusterCredential.None());
-        }
-        return new ClusterConnection(s.name(), Optional.ofNullable(s.serverUrl()).filter(u -> !u.isBlank()),
-                s.namespace(), Optional.ofNullable(s.caCertificate()).filter(c -> !c.isBlank()), s.skipTlsVerify(),
-                credential);
-    }
-
     public KubernetesClient client() {
         if (client == null) {
-            client = KubernetesClients.create(connection());
+            client = KubernetesClients.create(connection().config());
         }
         return client;
     }
 
-    /** Prints the result: one JSON object in json mode, else the text rendering. */
+    /** Prints the result: one json or yaml document, else the text rendering. */
     public void result(Object value, Consumer<PrintWriter> text) {
         if (json()) {
-            try {
-                out.println(Json.mapper().writeValueAsString(value));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("result is not serializable as JSON", e);
-            }
+            out.print(Output.document(options.output(), Output.kind(spec), value));
         } else {
             text.accept(out);
         }
         out.flush();
     }
 
-    private Optional<String> token(Path file, String field) {
-        if (file != null) {
-            String token = read(file, field).trim();
-            if (token.isEmpty()) {
-                throw new InvalidInputException(field, "names an empty file; it must hold the token");
-            }
-            return Optional.of(token);
-        }
-        String fromEnv = environment.get(TOKEN_ENV);
-        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(fromEnv.trim());
+    /** Prints the result: one json or yaml document, else {@code table} (with its header unless --no-headers). */
+    public void result(Object value, Table table) {
+        result(value, o -> table.print(o, options.output() == OutputFormat.WIDE, !options.noHeaders()));
     }
 
-    private static String read(Path file, String field) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidInputException(field, "must name a readable file; could not read " + file);
-        }
+    private ConnectionResolver resolver() {
+        return new ConnectionResolver(options, environment, serviceAccountDir, () -> config().defaultCluster(),
+                configDirectory());
+    }
+
+    private ClusterSettings configuredCluster(String name) {
+        return config().clusters().stream().filter(c -> name.equals(c.name())).findFirst()
+                .orElseThrow(() -> new InvalidInputException("cluster", "'" + name
+                        + "' is not among the configured clusters of " + config().source()));
     }
 
     @Override

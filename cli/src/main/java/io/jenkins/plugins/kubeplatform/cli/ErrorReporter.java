@@ -1,11 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -27,15 +25,19 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     static int onParameterError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        String message = redacted(e, args);
+        String message = Redaction.apply(redacted(e, args));
         err.println("kubeplatform: " + message);
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                err.println("Did you mean: " + String.join(" or ", suggestions.subList(0, Math.min(3,
+                        suggestions.size()))) + "?");
+            }
+        }
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
-        if (asksForJson(args)) {
-            ObjectNode error = Json.mapper().createObjectNode();
-            error.put("error", "invalid-input");
-            error.put("message", message);
-            error.put("exitCode", ExitCodes.INVALID_INPUT);
-            cmd.getOut().println(error.toString());
+        OutputFormat format = askedFormat(args);
+        if (format.structured()) {
+            cmd.getOut().print(errorDocument(format, "invalid-input", message, null, ExitCodes.INVALID_INPUT));
             cmd.getOut().flush();
         }
         err.flush();
@@ -75,55 +77,86 @@ final class ErrorReporter implements IExecutionExceptionHandler {
         return message.toString();
     }
 
-    private static boolean asksForJson(String[] args) {
+    /** The -o format asked for, read from the raw arguments because parsing failed. */
+    private static OutputFormat askedFormat(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equalsIgnoreCase("--output=json")
-                    || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json"))) {
-                return true;
+            String value = null;
+            if (args[i].startsWith("--output=") || args[i].startsWith("-o=")) {
+                value = args[i].substring(args[i].indexOf('=') + 1);
+            } else if ((args[i].equals("--output") || args[i].equals("-o")) && i + 1 < args.length) {
+                value = args[i + 1];
+            } else if (args[i].startsWith("-o") && args[i].length() > 2) {
+                value = args[i].substring(2);
+            }
+            if (value != null) {
+                for (OutputFormat f : OutputFormat.values()) {
+                    if (f.name().equalsIgnoreCase(value)) {
+                        return f;
+                    }
+                }
             }
         }
-        return false;
+        return OutputFormat.TEXT;
+    }
+
+    private static String errorDocument(OutputFormat format, String kind, String message, String field, int code) {
+        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("error", kind);
+        error.put("message", message);
+        if (field != null) {
+            error.put("field", field);
+        }
+        error.put("exitCode", code);
+        return Output.document(format, "Error", error);
     }
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
+        if (Interruption.interrupted()) {
+            // a consequence of Ctrl-C (closed connections, interrupted waits), not a bug: the hook reports it
+            err.flush();
+            return ExitCodes.INTERRUPTED;
+        }
         int code;
         String kind;
         String message;
         String field = null;
+        String server = root.connectionUsed().map(ResolvedConnection::server).orElse(null);
+        java.util.Optional<String> connection = ConnectionProblem.explain(e, server);
         if (e instanceof InvalidInputException invalid) {
             code = ExitCodes.INVALID_INPUT;
             kind = "invalid-input";
-            message = invalid.getMessage();
+            message = Redaction.apply(invalid.getMessage());
             field = invalid.field();
             err.println("kubeplatform: invalid input: " + message + " (nothing was changed)");
+        } else if (connection.isPresent()) {
+            code = ExitCodes.FAILED;
+            kind = "connection";
+            message = Redaction.apply(connection.get());
+            err.println("kubeplatform: " + message);
         } else if (e instanceof OperationFailedException || e instanceof StoreException) {
             code = ExitCodes.FAILED;
             kind = "failed";
-            message = e.getMessage();
+            message = Redaction.apply(e.getMessage());
             err.println("kubeplatform: " + message);
         } else if (e instanceof KubernetesClientException k) {
             code = ExitCodes.FAILED;
             kind = "failed";
-            message = "the Kubernetes API refused the request: " + ApiRetry.serverMessage(k);
+            message = Redaction.apply("the Kubernetes API refused the request: " + ApiRetry.serverMessage(k));
             err.println("kubeplatform: " + message);
         } else {
             code = ExitCodes.FAILED;
             kind = "bug";
-            message = e.toString();
+            message = Redaction.apply(e.toString());
             err.println("kubeplatform: unexpected error (please report it with the stack trace below)");
-            e.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(Redaction.apply(trace.toString()));
         }
-        if (root.output == OutputFormat.JSON) {
-            ObjectNode error = Json.mapper().createObjectNode();
-            error.put("error", kind);
-            error.put("message", message);
-            if (field != null) {
-                error.put("field", field);
-            }
-            error.put("exitCode", code);
-            cmd.getOut().println(error.toString());
+        if (root.output != null && root.output.structured()) {
+            cmd.getOut().print(errorDocument(root.output, kind, message, field, code));
+            cmd.getOut().flush();
         }
         err.flush();
         return code;

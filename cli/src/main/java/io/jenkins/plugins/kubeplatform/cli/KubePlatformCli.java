@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,7 +15,15 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Sticky-IP deploys, conflict-free app domains, node repair and edge VMs on Kubernetes.",
-        footer = {"", "Exit codes: 0 success, 1 operation failed, 2 invalid input (nothing was changed)."},
+        footer = {"",
+                "Connection (like kubectl): --kubeconfig, else the files of KUBECONFIG merged (first wins), else",
+                "~/.kube/config, else the pod's service account, else the default cluster of --config; --context,",
+                "--cluster, --user, --server, --token-file, --certificate-authority, --insecure-skip-tls-verify and",
+                "-n override it. Edge sites always use their own configured clusters (clusters of --config):",
+                "--server and --context apply only to the main cluster; the connection used is printed.",
+                "",
+                "Exit codes: 0 success, 1 operation failed, 2 invalid input (nothing was changed),",
+                "130 interrupted (Ctrl-C; state stays consistent and the next run resumes)."},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
@@ -27,23 +36,49 @@ import picocli.CommandLine.ScopeType;
                 io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.repair.RepairNodeCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.edgevm.EdgeVmCommand.class,
+                CompletionCommand.class,
+                VersionCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 
+    @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "kubeconfig file (default: the files of $KUBECONFIG merged, else ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "kubeconfig context to use (default: its current-context).")
+    String kubeContext;
+
+    @Option(names = "--cluster", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "kubeconfig cluster to use instead of the context's.")
+    String cluster;
+
+    @Option(names = "--user", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "kubeconfig user to use instead of the context's.")
+    String user;
+
+    @Option(names = {"-n", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS",
+            description = "Namespace (default: the context's namespace, else default).")
+    String namespace;
+
     @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "API server URL (overrides the configured cluster).")
+            description = "API server URL of the main cluster (edge sites keep their configured clusters).")
     String server;
 
     @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "File holding a bearer token (or set KUBEPLATFORM_TOKEN). Tokens are never taken from arguments.")
     Path tokenFile;
 
-    @Option(names = "--kubeconfig", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "kubeconfig file to use (its current context).")
-    Path kubeconfig;
+    @Option(names = "--certificate-authority", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "PEM file of the CA that signed the API server's certificate.")
+    Path certificateAuthority;
+
+    @Option(names = "--insecure-skip-tls-verify", scope = ScopeType.INHERIT,
+            description = "Accept any server certificate (test clusters only).")
+    boolean insecureSkipTlsVerify;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "Platform configuration YAML: clusters, pools, domains, sites, clusters, quotas "
+            description = "Platform configuration YAML: clusters, pools, domains, repair, edge "
                     + "(same structure as the Jenkins global configuration).")
     Path config;
 
@@ -52,25 +87,46 @@ public final class KubePlatformCli implements Callable<Integer> {
                     + "(default: $KUBEPLATFORM_STATE_DIR or ~/.kubeplatform/state).")
     Path stateDir;
 
-    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (json prints exactly one object). Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text, wide, json or yaml (json and yaml print exactly one document). Default: ${DEFAULT-VALUE}.")
     OutputFormat output;
 
+    @Option(names = "--no-headers", scope = ScopeType.INHERIT, description = "Print tables without their header row.")
+    boolean noHeaders;
+
     private final Map<String, String> environment;
+    private ResolvedConnection connectionUsed;
 
     public KubePlatformCli() {
         this(System.getenv());
     }
 
-    /** A command line that reads tokens and the state directory from {@code environment} instead of the process's. */
+    /** A command line that reads tokens, HOME, KUBECONFIG and the state directory from {@code environment}. */
     public KubePlatformCli(Map<String, String> environment) {
         this.environment = environment;
     }
 
+    GlobalOptions options() {
+        return new GlobalOptions(server, tokenFile, kubeconfig, kubeContext, cluster, user, namespace,
+                certificateAuthority, insecureSkipTlsVerify, config, stateDir, output, noHeaders);
+    }
+
     /** What commands need from the global options. */
-    CliContext context(PrintWriter out, PrintWriter err) {
-        return new CliContext(new GlobalOptions(server, tokenFile, kubeconfig, config, stateDir, output), environment,
-                out, err);
+    CliContext context(PrintWriter out, PrintWriter err, picocli.CommandLine.Model.CommandSpec spec) {
+        return new CliContext(options(), environment, out, err, spec);
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The main cluster's connection once a command resolved it (for error messages). */
+    java.util.Optional<ResolvedConnection> connectionUsed() {
+        return java.util.Optional.ofNullable(connectionUsed);
+    }
+
+    void connectionUsed(ResolvedConnection connection) {
+        this.connectionUsed = connection;
     }
 
     @Override
@@ -79,8 +135,21 @@ public final class KubePlatformCli implements Callable<Integer> {
         return ExitCodes.INVALID_INPUT;
     }
 
+    /**
+     * The HTTP client's own log lines (e.g. vert.x's blocked-thread warnings, with stack traces, on a busy machine)
+     * are not for the user: failures reach the user as one actionable message. Held so the settings stay.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIET_LOGGERS = java.util.List.of(
+            java.util.logging.Logger.getLogger("io.vertx"), java.util.logging.Logger.getLogger("io.netty"));
+
     public static void main(String[] args) {
-        System.exit(run(new KubePlatformCli(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.OFF));
+        Interruption.install();
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(new KubePlatformCli(), out, err, args);
+        Interruption.finished();
+        System.exit(code);
     }
 
     /** Runs one invocation; returns the exit code. Used by main and by tests. */
@@ -89,8 +158,11 @@ public final class KubePlatformCli implements Callable<Integer> {
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setAbbreviatedSubcommandsAllowed(false)
                 .setExecutionExceptionHandler(new ErrorReporter(root))
                 .setParameterExceptionHandler(ErrorReporter::onParameterError);
-        return commandLine.execute(args);
+        int code = commandLine.execute(args);
+        Interruption.ended(code == ExitCodes.OK);
+        return code;
     }
 }

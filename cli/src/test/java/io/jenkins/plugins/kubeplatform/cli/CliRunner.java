@@ -22,7 +22,20 @@ public final class CliRunner {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Runs with an empty environment whose HOME has no kubeconfig, so the machine's own cluster is never used. */
     public static Run run(String... args) {
-        return run(Map.of(), args);
+        return run(Map.of("HOME", ISOLATED_HOME.toString()), args);
+    }
+
+    private static final java.nio.file.Path ISOLATED_HOME = isolatedHome();
+
+    private static java.nio.file.Path isolatedHome() {
+        try {
+            java.nio.file.Path home = java.nio.file.Files.createTempDirectory("kubeplatform-home");
+            home.toFile().deleteOnExit();
+            return home;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

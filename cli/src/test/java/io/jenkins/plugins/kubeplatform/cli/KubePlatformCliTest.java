@@ -19,8 +19,9 @@ class KubePlatformCliTest {
         CliRunner.Run run = CliRunner.run("--help");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--server", "--token-file", "--kubeconfig", "--config", "--state-dir",
-                "--output", "Exit codes: 0 success, 1 operation failed, 2 invalid input");
+        assertThat(run.out()).contains("--server", "--token-file", "--kubeconfig", "--context", "--cluster", "--user",
+                "--namespace", "--certificate-authority", "--insecure-skip-tls-verify", "--config", "--state-dir",
+                "--output", "--no-headers", "Edge sites always use their own configured clusters", "Exit codes: 0 success, 1 operation failed, 2 invalid input");
     }
 
     @Test
@@ -33,7 +34,7 @@ class KubePlatformCliTest {
 
     @Test
     void exitsWithTwoWhenTheOutputFormatIsUnknown() {
-        CliRunner.Run run = CliRunner.run("--output", "yaml", "help");
+        CliRunner.Run run = CliRunner.run("--output", "xml", "help");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(run.err()).contains("--output");

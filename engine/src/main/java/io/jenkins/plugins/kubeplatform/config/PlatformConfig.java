@@ -21,7 +21,25 @@ import java.util.Optional;
  */
 public final class PlatformConfig {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The top-level keys; anything else is a typo that would silently leave a default in place. */
+    public static final List<String> SECTIONS = List.of("clusters", "defaultCluster", "pools", "domains", "repair",
+            "edge");
+    /** A configuration file is small; these caps stop a hostile one (alias bombs, huge or deep documents). */
+    static final int MAX_BYTES = 1 << 20;
+    static final int MAX_ALIASES = 50;
+    static final int MAX_DEPTH = 50;
+
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(loaderOptions())
+            .build());
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setCodePointLimit(MAX_BYTES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setAllowDuplicateKeys(false);
+        return options;
+    }
 
     private final String source;
     private final JsonNode root;
@@ -36,10 +54,17 @@ public final class PlatformConfig {
     }
 
     public static PlatformConfig load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException("--config", "names a directory (" + file + "); give the YAML file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("--config", "must name a readable YAML file; " + file + " does not exist");
         }
         try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new InvalidInputException("--config", file + " is " + Files.size(file) + " bytes; a configuration "
+                        + "file may have at most " + MAX_BYTES);
+            }
             return parse(file.toString(), Files.readString(file));
         } catch (IOException e) {
             throw new InvalidInputException("--config", "could not read " + file + ": " + e.getMessage());
@@ -47,6 +72,7 @@ public final class PlatformConfig {
     }
 
     public static PlatformConfig parse(String source, String yaml) {
+        rejectAliases(source, yaml);
         try {
             JsonNode root = YAML.readTree(yaml);
             if (root == null || root.isMissingNode() || root.isNull()) {
@@ -55,9 +81,44 @@ public final class PlatformConfig {
             if (!root.isObject()) {
                 throw new InvalidInputException("--config", source + " must be a YAML mapping at the top level");
             }
+            root.fieldNames().forEachRemaining(key -> {
+                if (!SECTIONS.contains(key)) {
+                    throw new InvalidInputException("--config", source + ": unknown key '" + key + "'"
+                            + ConfigKeys.didYouMean(key, SECTIONS) + "; known keys: " + String.join(", ", SECTIONS));
+                }
+            });
             return new PlatformConfig(source, root);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("--config", source + " is not valid YAML: " + e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            if (e instanceof InvalidInputException invalid) {
+                throw invalid;
+            }
+            // SnakeYAML's limits (aliases, size, depth) surface as its own runtime exceptions
+            throw new InvalidInputException("--config", source + " is refused: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Jackson reads a YAML alias ({@code *name}) as the string "name" instead of the anchored value, so an alias
+     * would silently configure something else (and an alias bomb must never be expanded): aliases are refused.
+     */
+    private static void rejectAliases(String source, String yaml) {
+        int aliases = 0;
+        try {
+            for (org.yaml.snakeyaml.events.Event event : new org.yaml.snakeyaml.Yaml(loaderOptions())
+                    .parse(new java.io.StringReader(yaml))) {
+                if (event instanceof org.yaml.snakeyaml.events.AliasEvent) {
+                    aliases++;
+                }
+            }
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new InvalidInputException("--config", source + " is not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (aliases > 0) {
+            throw new InvalidInputException("--config", source + " uses YAML aliases (*name; " + aliases
+                    + " found), which the configuration does not support: write the values out");
         }
     }
 
@@ -78,8 +139,16 @@ public final class PlatformConfig {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(Json.mapper().treeToValue(node, type));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return Optional.ofNullable(Json.mapper().readerFor(type)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(node));
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                    : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            throw new InvalidInputException("--config section '" + name + "'", "unknown key '" + e.getPropertyName()
+                    + "' at " + ConfigKeys.path(name, e.getPath()) + ConfigKeys.didYouMean(e.getPropertyName(), known)
+                    + "; known keys there: " + String.join(", ", known));
+        } catch (IOException | IllegalArgumentException e) {
             String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new InvalidInputException("--config section '" + name + "'", "does not match the expected structure: "
                     + detail);

@@ -4,12 +4,18 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Bounded retry with exponential backoff for transient API errors (5xx, 429, I/O errors and timeouts).
- * Permanent errors (other 4xx, including 409 Conflict which callers resolve by re-reading) are rethrown at once.
+ * Permanent errors (other 4xx, including 409 Conflict which callers resolve by re-reading) are rethrown at once,
+ * and so are failures that a retry cannot cure: connection refused, unknown host, no route, TLS errors.
  */
 public final class ApiRetry {
 
@@ -23,8 +29,14 @@ public final class ApiRetry {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Sleeper sleeper;
+    private final Consumer<String> observer;
 
     public ApiRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
+        this(maxAttempts, initialBackoff, maxBackoff, sleeper, line -> { });
+    }
+
+    private ApiRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper,
+            Consumer<String> observer) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -32,6 +44,12 @@ public final class ApiRetry {
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.sleeper = sleeper;
+        this.observer = observer;
+    }
+
+    /** The same policy, telling {@code observer} about every retry (what failed, the attempt count, the wait). */
+    public ApiRetry observed(Consumer<String> observer) {
+        return new ApiRetry(maxAttempts, initialBackoff, maxBackoff, sleeper, observer);
     }
 
     /** Six attempts, 200 ms doubling up to 5 s: rides out a rolling API server restart without hanging a build. */
@@ -51,7 +69,10 @@ public final class ApiRetry {
                     throw new OperationFailedException(what + " failed after " + attempt + " attempts: "
                             + serverMessage(e), e);
                 }
-                pause(what, backoff(attempt, e));
+                Duration wait = backoff(attempt, e);
+                observer.accept(what + ": " + serverMessage(e) + "; retry " + attempt + " of " + (maxAttempts - 1)
+                        + " in " + wait.toMillis() + " ms");
+                pause(what, wait);
             }
         }
     }
@@ -71,12 +92,23 @@ public final class ApiRetry {
         }
         if (code <= 0) {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (isPermanentConnectionFailure(t)) {
+                    return false;
+                }
+            }
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t instanceof IOException && !(t instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /** Refused, unknown host, no route or TLS failure: the same request fails the same way at once. */
+    public static boolean isPermanentConnectionFailure(Throwable t) {
+        return t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+                || t instanceof SSLException;
     }
 
     /** The server's own explanation when it sent one, else the client's. */

@@ -21,6 +21,22 @@ public final class KubernetesClients {
         return new KubernetesClientBuilder().withConfig(config(connection)).build();
     }
 
+    /**
+     * A client for a configuration resolved by the caller (the CLI's kubeconfig loading), tuned like
+     * {@link #create(ClusterConnection)}: our user agent, and retries left to {@link ApiRetry}.
+     */
+    public static KubernetesClient create(Config resolved) {
+        return new KubernetesClientBuilder().withConfig(tuned(resolved)).build();
+    }
+
+    /** {@code resolved} with our user agent and fabric8's own retrying switched off. */
+    public static Config tuned(Config resolved) {
+        return new ConfigBuilder(resolved)
+                .withUserAgent(USER_AGENT)
+                .withRequestRetryBackoffLimit(0)
+                .build();
+    }
+
     /** The fabric8 configuration; exposed so tests can check it holds no surprise (no auto-configuration). */
     public static Config config(ClusterConnection connection) {
         Config base = connection.credential() instanceof ClusterCredential.Kubeconfig kubeconfig

@@ -45,6 +45,11 @@ public final class IpReservationLedger {
         return store;
     }
 
+    /** A ledger over an in-memory copy of this one (see {@link ScratchLedgerStore}); for dry runs. */
+    public IpReservationLedger scratchCopy() {
+        return new IpReservationLedger(ScratchLedgerStore.copyOf(store), clock, random);
+    }
+
     public <R> R read(Function<LedgerView, R> query) {
         return store.read(query);
     }

@@ -47,35 +47,9 @@ public final class StickyIpDeployer {
      * ({@link PoolExhaustedException}) are raised before anything in the cluster changes.
      */
     public DeployResult deploy(DeployRequest request, Progress progress) {
-        request.validate();
-        IpPool pool = pool(request.pool());
-
-        Map<String, NodeState> nodes = observer.nodes();
-        List<Pod> allPods = observer.allPods();
-        ClusterView view = observer.appView(request, allPods, nodes);
-        DeployPlanner.checkOwnership(request, view);
-
-        List<ReplicaIdentity> identities = IntStream.range(0, request.replicas())
-                .mapToObj(i -> new ReplicaIdentity(request.namespace(), request.name(), i)).toList();
-        Map<String, Reservation> existing = new HashMap<>();
-        List<Reservation> beyond = new ArrayList<>();
-        String prefix = request.namespace() + "/" + request.name() + "-";
-        for (Reservation r : ledger.list()) {
-            Optional<ReplicaIdentity> id = ReplicaIdentity.parse(r.identity());
-            if (id.isPresent() && id.get().namespace().equals(request.namespace()) && id.get().name().equals(request.name())
-                    && r.identity().startsWith(prefix)) {
-                if (id.get().ordinal() < request.replicas()) {
-                    existing.put(r.identity(), r);
-                } else {
-                    beyond.add(r);
-                }
-            }
-        }
-        Set<String> reallocate = DeployPlanner.toReallocate(request, pool, existing, view);
-        List<Reservation> reservations = ledger.reserve(pool, identities, usedByOthers(request, allPods), reallocate,
-                request.owner());
-
-        DeployPlan plan = DeployPlanner.plan(request, pool, reservations, beyond, view);
+        Prepared prepared = prepare(request, ledger);
+        IpPool pool = prepared.pool();
+        DeployPlan plan = prepared.plan();
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + request.image() + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
 
@@ -144,6 +118,54 @@ public final class StickyIpDeployer {
         }
         return new DeployResult(request.namespace(), request.name(), request.name(), request.image(), digest, pool.name(),
                 results, removed, !plan.writesNothing());
+    }
+
+    /** What a deploy would do, computed exactly as {@link #deploy} does; the ledger of a dry run is a scratch copy. */
+    public DryRun dryRun(DeployRequest request) {
+        IpReservationLedger scratch = ledger.scratchCopy();
+        Prepared prepared = prepare(request, scratch);
+        return new DryRun(prepared.pool().name(), prepared.plan(),
+                ((ScratchLedgerStore) scratch.store()).changes());
+    }
+
+    /** The plan of a dry run and the ledger changes it would record. */
+    public record DryRun(String pool, DeployPlan plan, List<LedgerChange> ledgerChanges) {
+    }
+
+    private record Prepared(IpPool pool, DeployPlan plan) {
+    }
+
+    /** Reads the cluster, reserves addresses in {@code ledger} and plans; writes nothing to the cluster. */
+    private Prepared prepare(DeployRequest request, IpReservationLedger ledger) {
+        request.validate();
+        IpPool pool = pool(request.pool());
+
+        Map<String, NodeState> nodes = observer.nodes();
+        List<Pod> allPods = observer.allPods();
+        ClusterView view = observer.appView(request, allPods, nodes);
+        DeployPlanner.checkOwnership(request, view);
+
+        List<ReplicaIdentity> identities = IntStream.range(0, request.replicas())
+                .mapToObj(i -> new ReplicaIdentity(request.namespace(), request.name(), i)).toList();
+        Map<String, Reservation> existing = new HashMap<>();
+        List<Reservation> beyond = new ArrayList<>();
+        String prefix = request.namespace() + "/" + request.name() + "-";
+        for (Reservation r : ledger.list()) {
+            Optional<ReplicaIdentity> id = ReplicaIdentity.parse(r.identity());
+            if (id.isPresent() && id.get().namespace().equals(request.namespace()) && id.get().name().equals(request.name())
+                    && r.identity().startsWith(prefix)) {
+                if (id.get().ordinal() < request.replicas()) {
+                    existing.put(r.identity(), r);
+                } else {
+                    beyond.add(r);
+                }
+            }
+        }
+        Set<String> reallocate = DeployPlanner.toReallocate(request, pool, existing, view);
+        List<Reservation> reservations = ledger.reserve(pool, identities, usedByOthers(request, allPods), reallocate,
+                request.owner());
+
+        return new Prepared(pool, DeployPlanner.plan(request, pool, reservations, beyond, view));
     }
 
     private IpPool pool(String name) {

@@ -76,4 +76,30 @@ class ApiRetryTest {
         Status status = new StatusBuilder().withCode(429).withNewDetails().withRetryAfterSeconds(1).endDetails().build();
         assertThat(retry.backoff(1, new KubernetesClientException(status))).isEqualTo(Duration.ofMillis(300));
     }
+
+    @Test
+    void doesNotRetryWhenTheConnectionIsRefusedOrTheHostIsUnknown() {
+        assertThat(ApiRetry.isTransient(new KubernetesClientException("refused",
+                new java.io.IOException("io", new java.net.ConnectException("Connection refused"))))).isFalse();
+        assertThat(ApiRetry.isTransient(new KubernetesClientException("dns",
+                new java.net.UnknownHostException("no-such-host.invalid")))).isFalse();
+        assertThat(ApiRetry.isTransient(new KubernetesClientException("tls",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))).isFalse();
+    }
+
+    @Test
+    void tellsTheObserverAboutEveryRetryWithItsCount() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        String value = retry.observed(seen::add).call("list pods", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw http(503, "unavailable");
+            }
+            return "ok";
+        });
+        assertThat(value).isEqualTo("ok");
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).contains("list pods", "503", "retry 1 of 3");
+        assertThat(seen.get(1)).contains("retry 2 of 3");
+    }
 }

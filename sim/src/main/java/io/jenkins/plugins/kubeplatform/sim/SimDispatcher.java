@@ -51,6 +51,8 @@ final class SimDispatcher extends Dispatcher {
                     ? discovery.answer(path.path()) : Optional.empty();
             if (discovered.isPresent()) {
                 response = discovered.get();
+            } else if (DryRunWrites.applies(method, path.query())) {
+                response = DryRunWrites.answer(delegate, request, path);
             } else if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
                 response = eviction.evict(path.namespace(), path.name());
             } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()

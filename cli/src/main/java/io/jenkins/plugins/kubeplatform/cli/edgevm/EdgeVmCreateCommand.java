@@ -50,7 +50,8 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
     @Option(names = "--site", description = "Use this edge site.")
     String site;
 
-    @Option(names = "--cluster", description = "Join this edge cluster.")
+    @Option(names = "--edge-cluster", paramLabel = "NAME",
+            description = "Join this edge cluster (--cluster is the kubeconfig cluster, as in kubectl).")
     String cluster;
 
     @Option(names = "--no-wait", description = "Return once the VM is created; the state sync follows it up.")
@@ -62,6 +63,9 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
+            if (image != null && !image.startsWith("http://") && !image.startsWith("https://")) {
+                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+            }
             EdgeVmRequest request = EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive, location,
                     region, zone, site, cluster);
             EdgeVmEngine engine = EdgeVmCommand.engine(context);

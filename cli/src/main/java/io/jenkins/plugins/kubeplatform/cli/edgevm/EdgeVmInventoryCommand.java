@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.edgevm;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.Human;
+import io.jenkins.plugins.kubeplatform.cli.Table;
 import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
 import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
 import io.jenkins.plugins.kubeplatform.edgevm.InventoryExport;
@@ -31,13 +33,12 @@ public final class EdgeVmInventoryCommand implements Callable<Integer> {
                 context.out().flush();
                 return 0;
             }
-            context.result(Map.of("vms", inventory.vms().stream().map(InventoryExport::row).toList()), out -> {
-                out.printf("%-10s %-14s %-20s %-10s %-20s %4s %8s %-12s %-20s %-20s%n", "TENANT", "NAME", "VM", "SITE",
-                        "EDGE CLUSTER", "CPU", "MEMORY", "STATE", "START", "END");
-                inventory.vms().forEach(r -> out.printf("%-10s %-14s %-20s %-10s %-20s %4d %7dMi %-12s %-20s %-20s%n",
-                        r.tenant(), r.name(), r.vm(), r.site(), r.edgeCluster(), r.cpu(), r.memoryMi(), r.state(),
-                        r.start(), r.end() == null ? "-" : r.end()));
-            });
+            Table table = Table.of("TENANT", "NAME", "VM", "SITE", "EDGE CLUSTER", "CPU", "MEMORY", "STATE")
+                    .wide("START", "END");
+            inventory.vms().forEach(r -> table.row(r.tenant(), r.name(), r.vm(), r.site(), r.edgeCluster(), r.cpu(),
+                    r.memoryMi() + "Mi", r.state(), Human.timestamp(r.start()), r.end() == null ? null
+                            : Human.timestamp(r.end())));
+            context.result(Map.of("vms", inventory.vms().stream().map(InventoryExport::row).toList()), table);
             return 0;
         }
     }

@@ -6,7 +6,6 @@ import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Give an app a conflict-free host ({app}.{namespace}.{suffix}; names in any script are "
                 + "transliterated), ensure its Service, create an Ingress or HTTPRoute and wait until it is admitted. "
                 + "In nginx mode also write the platform nginx's server block. Re-running changes nothing.",
-                "Example: kubeplatform expose --namespace shop --app 挖财 --port 8080 --output json"})
+                "Example: kubeplatform expose -n shop --app 挖财 --port 8080 -o json"})
 public final class ExposeCommand implements Callable<Integer> {
-
-    @Option(names = "--namespace", required = true, paramLabel = "NS", description = "The app's namespace.")
-    String namespace;
 
     @Option(names = "--app", required = true, paramLabel = "NAME", description = "The app name, in any script.")
     String app;
@@ -59,6 +55,10 @@ public final class ExposeCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Request the URL through the entry point with the Host header.")
     boolean verify;
 
+    @Option(names = "--allow-foreign-host",
+            description = "Allow an explicit --host outside the configured domain suffix.")
+    boolean allowForeignHost;
+
     @Option(names = "--release", description = "Remove the app's route, nginx block, claim and registry entry instead.")
     boolean release;
 
@@ -71,8 +71,9 @@ public final class ExposeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
+        String namespace = context.namespace();
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), ApiRetry.defaults());
+                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
         if (release) {
             List<String> changes = engine.release(namespace, app);
             Map<String, Object> result = new LinkedHashMap<>();
@@ -84,6 +85,15 @@ public final class ExposeCommand implements Callable<Integer> {
         }
         if (port == null) {
             throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--port", "is required to expose an app");
+        }
+        if (host != null && !allowForeignHost) {
+            String suffix = domains.settings(context).suffix();
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            if (suffix != null && !suffix.isBlank() && !h.endsWith("." + suffix.toLowerCase(java.util.Locale.ROOT))) {
+                throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--host", "must be under the "
+                        + "domain suffix '" + suffix + "' (e.g. name." + suffix + "); to route a host outside it, "
+                        + "give --allow-foreign-host explicitly");
+            }
         }
         ExposeRequest request = new ExposeRequest(namespace, app, port, Optional.ofNullable(targetPort),
                 Optional.ofNullable(host), Optional.ofNullable(service), Optional.ofNullable(route),

@@ -97,7 +97,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
                 throw new InvalidInputException("--exec", "give the repair command with --exec CMD or configure "
                         + "repair.command in --config");
             }
-            String who = owner == null ? defaultOwner() : owner;
+            String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
             NodeRepairer repairer = new NodeRepairer(context.client(), settings, Clock.systemUTC());
             Thread main = Thread.currentThread();
@@ -132,7 +132,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
     }
 
     static void printResult(PrintWriter out, RepairResult r) {
-        r.timeline().forEach(e -> out.println("  " + e));
+        r.timeline().forEach(e -> out.println("  " + timeline(e)));
         out.println(r.outcome() + ": " + r.message());
     }
 
@@ -142,10 +142,16 @@ public final class RepairNodeCommand implements Callable<Integer> {
         for (ScheduledReport.Entry e : report.nodes()) {
             out.println(e.node() + "  " + e.outcome() + "  (" + String.join(", ", e.faults()) + ")");
             for (TimelineEntry t : e.timeline()) {
-                out.println("    " + t);
+                out.println("    " + timeline(t));
             }
             out.println("    " + e.message());
         }
+    }
+
+    /** A timeline line with its time in RFC 3339 UTC to the second. */
+    static String timeline(TimelineEntry e) {
+        return io.jenkins.plugins.kubeplatform.cli.Human.timestamp(e.at()) + "  " + String.format("%-17s", e.state())
+                + "  " + e.what();
     }
 
     private static String defaultOwner() {

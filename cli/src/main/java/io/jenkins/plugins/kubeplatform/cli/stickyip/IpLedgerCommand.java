@@ -1,9 +1,10 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.Human;
+import io.jenkins.plugins.kubeplatform.cli.Table;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerOverview;
@@ -49,20 +50,17 @@ public final class IpLedgerCommand implements Runnable {
         m.put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT));
         m.put("state", r.state().name().toLowerCase(java.util.Locale.ROOT));
         m.put("node", r.node());
-        m.put("idleSince", r.idleSince() == null ? null : r.idleSince().toString());
+        m.put("idleSince", r.idleSince() == null ? null : Human.timestamp(r.idleSince()));
         m.put("owner", r.owner());
-        m.put("created", r.created().toString());
+        m.put("created", Human.timestamp(r.created()));
         return m;
     }
 
     /** {@code ip-ledger list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List reservations and pool usage.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List reservations and pool usage (all namespaces unless -n is given).")
     static final class ListCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--pool", description = "Only this pool.")
         String pool;
-
-        @Option(names = "--namespace", description = "Only identities in this namespace.")
-        String namespace;
 
         @Spec
         CommandSpec spec;
@@ -72,19 +70,26 @@ public final class IpLedgerCommand implements Runnable {
             try (CliContext context = CliContext.of(spec)) {
                 Map<String, IpPool> pools = StickyIpConfig.pools(context.config());
                 LedgerOverview overview = LedgerOverview.of(ledger(context), pools,
-                        new LedgerOverview.Filter(Optional.ofNullable(pool), Optional.ofNullable(namespace), Optional.empty()));
+                        new LedgerOverview.Filter(Optional.ofNullable(pool), context.explicitNamespace(), Optional.empty()));
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("reservations", overview.reservations().stream().map(IpLedgerCommand::json).toList());
                 result.put("pools", overview.pools().stream().map(p -> Map.of("name", p.name(), "size", p.size(),
                         "reserved", p.reserved(), "free", p.free())).toList());
+                Table table = Table.of("IDENTITY", "IP", "POOL", "STATE", "NODE", "IDLE").wide("OWNER", "CREATED");
+                java.time.Instant now = java.time.Instant.now();
+                for (Reservation r : overview.reservations()) {
+                    table.row(r.identity(), r.ip(), r.pool(), r.state().name().toLowerCase(java.util.Locale.ROOT),
+                            r.node(), r.isIdle() && r.idleSince() != null
+                                    ? Human.duration(java.time.Duration.between(r.idleSince(), now)) : null,
+                            r.owner(), Human.timestamp(r.created()));
+                }
+                Table poolTable = Table.of("POOL", "SIZE", "RESERVED", "FREE");
+                overview.pools().forEach(p -> poolTable.row(p.name(), p.size(), p.reserved(), p.free()));
                 context.result(result, out -> {
-                    overview.pools().forEach(p -> out.println("pool " + p.name() + ": " + p.reserved() + " reserved, "
-                            + p.free() + " free of " + p.size()));
-                    for (Reservation r : overview.reservations()) {
-                        out.printf("%-40s %-15s %-8s %-7s %-12s %s%n", r.identity(), r.ip(), r.pool(),
-                                r.state().name().toLowerCase(java.util.Locale.ROOT), r.node() == null ? "-" : r.node(),
-                                r.isIdle() ? "idle since " + r.idleSince() : r.owner());
-                    }
+                    boolean wide = context.output() == io.jenkins.plugins.kubeplatform.cli.OutputFormat.WIDE;
+                    table.print(out, wide, !context.noHeaders());
+                    out.println();
+                    poolTable.print(out, wide, !context.noHeaders());
                 });
                 return 0;
             }
@@ -136,7 +141,7 @@ public final class IpLedgerCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
-                ReservationCollector.Report report = ReservationCollector.create(context.client(), ApiRetry.defaults(),
+                ReservationCollector.Report report = ReservationCollector.create(context.client(), context.retry(),
                         ledger(context), StickyIpConfig.pools(context.config()), Clock.systemUTC())
                         .collect(context.progress());
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -160,7 +165,7 @@ public final class IpLedgerCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
-                PodAdopter.Report report = new PodAdopter(context.client(), ApiRetry.defaults(), ledger(context),
+                PodAdopter.Report report = new PodAdopter(context.client(), context.retry(), ledger(context),
                         StickyIpConfig.pools(context.config()), Clock.systemUTC()).sync(context.progress());
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("adopted", report.adopted().stream().map(IpLedgerCommand::json).toList());

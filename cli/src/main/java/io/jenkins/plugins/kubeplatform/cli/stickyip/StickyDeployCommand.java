@@ -1,13 +1,13 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.cli.DryRunOption;
 import io.jenkins.plugins.kubeplatform.cli.image.ImageBuildOptions;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
 import io.jenkins.plugins.kubeplatform.image.PushedImage;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
@@ -28,9 +28,6 @@ import picocli.CommandLine.Spec;
         description = "Deploy an app so that every replica keeps its pod IP across restarts, reschedules and redeploys.")
 public final class StickyDeployCommand implements Callable<Integer> {
 
-    @Option(names = "--namespace", required = true, description = "Namespace of the app.")
-    String namespace;
-
     @Option(names = "--name", required = true, description = "App name: workloads are NAME-0..N-1, the Service is NAME.")
     String name;
 
@@ -40,6 +37,9 @@ public final class StickyDeployCommand implements Callable<Integer> {
 
     @Mixin
     ImageBuildOptions build;
+
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--replicas", defaultValue = "1", description = "Number of replica identities. Default: ${DEFAULT-VALUE}.")
     int replicas;
@@ -84,26 +84,40 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
-            DeployRequest request = new DeployRequest(namespace, name, image, replicas, port, pool, owner,
+            if (image != null) {
+                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+            }
+            io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
+            DeployRequest request = new DeployRequest(context.namespace(), name, image, replicas, port, pool, owner,
                     Require.duration("--timeout", timeout), env);
             ImageBuildRequest buildRequest = buildRequest(context);
             (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
-                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), ApiRetry.defaults());
+                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), context.retry());
+            if (dryRun.requested()) {
+                return StickyDeployDryRun.run(context, deployer,
+                        buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT), dryRun.mode());
+            }
             if (buildRequest != null) {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
                 request = request.withImage(pushed.reference());
             }
+            if (replicas == 0) {
+                context.progress().warn("--replicas 0: every workload of " + request.namespace() + "/" + name
+                        + " is removed; the Service " + request.namespace() + "/" + name + " is kept, and each address "
+                        + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");
+            }
             DeployResult result = deployer.deploy(request, context.progress());
             context.result(result.toMap(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
                         + " (service " + result.service() + ", image " + result.image() + ")");
-                for (DeployResult.IdentityResult r : result.identities()) {
-                    out.println("  " + r.identity() + "  " + r.ip() + "  " + r.node() + "  " + r.pod());
-                }
-                result.removed().forEach(r -> out.println("  removed " + r));
+                io.jenkins.plugins.kubeplatform.cli.Table table = io.jenkins.plugins.kubeplatform.cli.Table.of(
+                        "IDENTITY", "IP", "NODE", "POD");
+                result.identities().forEach(r -> table.row(r.identity(), r.ip(), r.node(), r.pod()));
+                table.print(out, false, !context.noHeaders());
+                result.removed().forEach(r -> out.println("removed " + r));
             });
             return 0;
         }
