@@ -104,12 +104,33 @@ final class PrivateNginx implements AutoCloseable {
     }
 
     /**
-     * How often the master process has re-read its configuration: it logs one "reconfiguring" notice per reload
+     * How often the master process has re-read its configuration: it logs one "NNN#NNN: reconfiguring" notice per reload
      * signal (counted from nginx's own log, not from what the code under test says it did).
      */
     long reloads() throws IOException {
         try (var lines = Files.lines(prefix.resolve("error.log"))) {
-            return lines.filter(l -> l.contains("reconfiguring")).count();
+            return lines.filter(l -> l.matches(".*#[0-9]+: reconfiguring")).count();
+        }
+    }
+
+    /**
+     * The reload count once it reached {@code atLeast}, or the count after {@code timeout}. The master writes its
+     * notice when it handles the signal, a moment after {@code nginx -s reload} returns; this waits on file events.
+     */
+    long awaitReloads(long atLeast, java.time.Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (java.nio.file.WatchService watcher = prefix.getFileSystem().newWatchService()) {
+            prefix.register(watcher, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            long count = reloads();
+            while (count < atLeast && System.nanoTime() < deadline) {
+                java.nio.file.WatchKey key = watcher.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+                count = reloads();
+            }
+            return count;
         }
     }
 
