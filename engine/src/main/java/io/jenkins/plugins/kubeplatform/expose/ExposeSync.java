@@ -201,24 +201,28 @@ public final class ExposeSync {
         long reloadGapNanos = settings.nginxMode().map(n -> n.reloadEvery().toNanos()).orElse(0L);
         AtomicBoolean pending = new AtomicBoolean();
         AtomicLong lastReload = new AtomicLong(System.nanoTime() - reloadGapNanos);
-        Runnable pass = () -> {
-            pending.set(false);
-            try {
-                if (runOnce().reloaded()) {
-                    lastReload.set(System.nanoTime());
+        Runnable pass = new Runnable() {
+            @Override
+            public void run() {
+                // decided here, on the pass thread, so a reload that just happened is always seen
+                long early = lastReload.get() + reloadGapNanos - System.nanoTime();
+                if (early > 0) {
+                    schedule(executor, this, early, pending); // still pending: later changes join this pass
+                    return;
                 }
-            } catch (RuntimeException e) {
-                progress.warn("sync pass failed, retrying on the next change: " + e.getMessage());
+                pending.set(false);
+                try {
+                    if (runOnce().reloaded()) {
+                        lastReload.set(System.nanoTime());
+                    }
+                } catch (RuntimeException e) {
+                    progress.warn("sync pass failed, retrying on the next change: " + e.getMessage());
+                }
             }
         };
         Runnable trigger = () -> {
             if (pending.compareAndSet(false, true)) {
-                long wait = Math.max(debounce.toNanos(), lastReload.get() + reloadGapNanos - System.nanoTime());
-                try {
-                    executor.schedule(pass, wait, TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException closed) {
-                    pending.set(false);
-                }
+                schedule(executor, pass, debounce.toNanos(), pending);
             }
         };
         List<Watch> watches = new ArrayList<>();
@@ -240,12 +244,22 @@ public final class ExposeSync {
                                 + secret.getMetadata().getName()))));
             }
         }
+        pending.set(true);
         executor.execute(pass);
         executor.scheduleWithFixedDelay(trigger, resync.toNanos(), resync.toNanos(), TimeUnit.NANOSECONDS);
         return () -> {
             watches.forEach(Watch::close);
             executor.shutdownNow();
         };
+    }
+
+    private static void schedule(ScheduledExecutorService executor, Runnable pass, long delayNanos,
+            AtomicBoolean pending) {
+        try {
+            executor.schedule(pass, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            pending.set(false);
+        }
     }
 
     private record Trigger<T>(Runnable trigger, Predicate<T> relevant) implements Watcher<T> {
