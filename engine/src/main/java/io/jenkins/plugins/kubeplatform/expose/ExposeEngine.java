@@ -140,6 +140,15 @@ public final class ExposeEngine {
         List<RouteRef> routes = RouteHosts.observe(client, retry).stream()
                 .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
         for (RouteRef r : routes) {
+            // only objects exposeApp created go; a route made outside Jenkins (whose host the sync generated) stays
+            ObjectMeta meta = retry.call("read " + r.describe(), () -> r.kind() == RouteKind.INGRESS
+                    ? metaOf(client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).get())
+                    : metaOf(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
+                            .withName(r.name()).get()));
+            if (meta == null || meta.getLabels() == null
+                    || !ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))) {
+                continue;
+            }
             retry.run("delete " + r.describe(), () -> {
                 if (r.kind() == RouteKind.INGRESS) {
                     client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).delete();
@@ -272,6 +281,10 @@ public final class ExposeEngine {
         RouteAdmission admission = new RouteAdmission(client, retry, progress);
         admission.awaitHttpRoute(current, settings.gateway(), settings.admitTimeoutDuration());
         return admission.gatewayAddress(settings.gateway());
+    }
+
+    private static ObjectMeta metaOf(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object == null ? null : object.getMetadata();
     }
 
     private static void requireOurs(ObjectMeta meta, String kind, ExposeRequest.Validated v) {

@@ -289,6 +289,11 @@ class NginxIngressTierTest {
                 assertThat(Files.readString(nginx.sites.resolve(host + ".conf")))
                         .contains("# owner team-a/web (build sync of ingress team-a/web)");
             }
+            // a release removes what exposeApp made (claim, nginx block), never the object made outside Jenkins
+            engine(settings).release("team-a", "web");
+            assertThat(client().network().v1().ingresses().inNamespace("team-a").withName("web").get()).isNotNull();
+            assertThat(client().configMaps().inNamespace("kubeplatform-system").withName("web.team-a." + SUFFIX).get())
+                    .isNull();
         }
     }
 
