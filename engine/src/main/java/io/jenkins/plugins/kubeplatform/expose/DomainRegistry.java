@@ -17,9 +17,32 @@ public record DomainRegistry(Map<String, Entry> hosts) {
     public static final String FILE = "domains.json";
     public static final String KIND = "domain-registry";
 
-    /** One exposed host. {@code source} is {@code expose} (a step or CLI run) or {@code sync} (found in the cluster). */
+    /**
+     * One exposed host. {@code source} is {@code expose} (a step or CLI run) or {@code sync} (found in the cluster);
+     * {@code servers} are the addresses the platform's nginx sends the host's traffic to (empty without nginx mode).
+     */
     public record Entry(String host, String namespace, String app, String service, int port, String route,
-            String routeName, String upstream, String requestedBy, String source, Instant updatedAt) {
+            String routeName, String upstream, String requestedBy, String source, Instant updatedAt,
+            java.util.List<String> servers) {
+
+        public Entry {
+            servers = servers == null ? java.util.List.of() : java.util.List.copyOf(servers);
+        }
+
+        public Entry(String host, String namespace, String app, String service, int port, String route,
+                String routeName, String upstream, String requestedBy, String source, Instant updatedAt) {
+            this(host, namespace, app, service, port, route, routeName, upstream, requestedBy, source, updatedAt, null);
+        }
+
+        /** {@code namespace/app}. */
+        public String owner() {
+            return namespace + "/" + app;
+        }
+
+        public Entry withServers(java.util.List<String> addresses) {
+            return new Entry(host, namespace, app, service, port, route, routeName, upstream, requestedBy, source,
+                    updatedAt, addresses);
+        }
 
         /** Equal apart from who asked and when: re-recording it would change nothing. */
         boolean sameRoute(Entry other) {
@@ -27,7 +50,8 @@ public record DomainRegistry(Map<String, Entry> hosts) {
         }
 
         private Entry normalized() {
-            return new Entry(host, namespace, app, service, port, route, routeName, upstream, "", source, Instant.EPOCH);
+            return new Entry(host, namespace, app, service, port, route, routeName, upstream, "", source, Instant.EPOCH,
+                    servers);
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.Optional;
 public final class ExposeEngine {
 
     /** Variants tried with onConflict next-free before giving up. */
-    static final int MAX_VARIANTS = 20;
+    static final int MAX_VARIANTS = HostAllocator.MAX_VARIANTS;
     private static final Duration VERIFY_WINDOW = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
@@ -40,6 +40,7 @@ public final class ExposeEngine {
     private final Progress progress;
     private final ApiRetry retry;
     private final HostClaims claims;
+    private final HostAllocator allocator;
 
     /**
      * @param settings the {@code domains} settings; validated here, so a bad setting fails before anything changes
@@ -53,6 +54,7 @@ public final class ExposeEngine {
         this.progress = progress;
         this.retry = retry;
         this.claims = new HostClaims(client, this.settings.claimNamespace(), retry);
+        this.allocator = new HostAllocator(this.settings, claims, clock, progress);
     }
 
     public ExposeSettings settings() {
@@ -94,22 +96,34 @@ public final class ExposeEngine {
         };
 
         Optional<String> block = Optional.empty();
+        List<String> servers = List.of();
+        boolean nginxHttps = false;
         if (nginx.isPresent()) {
-            String target = upstream != null ? upstream : serviceUpstream(service, v.port());
-            NginxServerBlock serverBlock = new NginxServerBlock(host, target, nginx.get().listen(), v.owner().namespace());
+            NginxSites sites = nginx.get();
+            servers = upstream != null ? List.of(upstream) : ServiceBackends.servers(service, v.port(),
+                    ServiceBackends.slicesOf(client, retry, v.owner().namespace(), v.service()),
+                    sites.settings().fallsBackToClusterIp());
+            Optional<NginxServerBlock.Tls> tls = NginxBlocks.tls(client, retry, sites, host, v.owner().namespace(),
+                    tlsSecretName(v), progress);
+            NginxServerBlock serverBlock = NginxBlocks.block(sites, host, v.owner(), claim.requestedBy(), servers, tls);
+            nginxHttps = serverBlock.servesHttps();
             List<String> stale = staleHostsOf(v.owner(), host);
-            List<String> written = nginx.get().apply(List.of(serverBlock), stale);
+            List<String> written = sites.apply(List.of(serverBlock), stale);
             written.forEach(h -> changes.add("nginx server block for " + h + (h.equals(host) ? " written" : " removed")));
-            block = Optional.of(nginx.get().directory().resolve(serverBlock.fileName()).toString());
-            address = Optional.of(listenAddress(nginx.get().listen()));
+            block = Optional.of(sites.directory().resolve(serverBlock.fileName()).toString());
+            address = Optional.of(listenAddress(sites.listen()));
+            if (servers.isEmpty()) {
+                progress.warn("Service " + v.owner().namespace() + "/" + v.service() + " has no ready endpoint for port "
+                        + v.port() + " yet: nginx answers 503 for " + host + " until the sync sees one");
+            }
         }
 
-        record(v, claim, routeName, upstream, request.requestedBy(), changes);
+        record(v, claim, routeName, upstream, request.requestedBy(), servers, changes);
 
         Optional<Integer> verifyStatus = request.verify()
                 ? Optional.of(verify(host, address, nginx.map(NginxSites::listen)))
                 : Optional.empty();
-        boolean tls = settings.tls() != null && v.route() != RouteKind.NONE;
+        boolean tls = settings.tls() != null && v.route() != RouteKind.NONE || nginxHttps;
         ExposeResult result = new ExposeResult(host, (tls ? "https://" : "http://") + host + "/", v.owner(),
                 v.owner().namespace(), v.service(), v.route().id(), routeName, address, block, verifyStatus,
                 List.copyOf(changes));
@@ -126,6 +140,15 @@ public final class ExposeEngine {
         List<RouteRef> routes = RouteHosts.observe(client, retry).stream()
                 .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
         for (RouteRef r : routes) {
+            // only objects exposeApp created go; a route made outside Jenkins (whose host the sync generated) stays
+            ObjectMeta meta = retry.call("read " + r.describe(), () -> r.kind() == RouteKind.INGRESS
+                    ? metaOf(client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).get())
+                    : metaOf(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
+                            .withName(r.name()).get()));
+            if (meta == null || meta.getLabels() == null
+                    || !ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))) {
+                continue;
+            }
             retry.run("delete " + r.describe(), () -> {
                 if (r.kind() == RouteKind.INGRESS) {
                     client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).delete();
@@ -160,50 +183,8 @@ public final class ExposeEngine {
 
     private HostClaim claimHost(ExposeRequest.Validated v, String requestedBy, List<RouteRef> routes,
             List<String> changes) {
-        int variants = v.host().isPresent() || v.onConflict() == ConflictPolicy.FAIL ? 1 : MAX_VARIANTS;
-        String firstConflict = null;
-        for (int variant = 1; variant <= variants; variant++) {
-            String host = v.host().isPresent() ? v.host().get()
-                    : settings.domainTemplate().host(v.owner().app(), variant, v.owner().namespace(), settings.suffix());
-            String finalHost = host;
-            Optional<RouteRef> foreign = routes.stream()
-                    .filter(r -> r.host().equals(finalHost) && !r.owner().filter(v.owner()::equals).isPresent())
-                    .findFirst();
-            String conflict;
-            if (foreign.isPresent()) {
-                conflict = "host " + host + " is already routed by " + foreign.get().describe()
-                        + claims.find(host).filter(c -> !c.owner().equals(v.owner()))
-                                .map(c -> " and belongs to " + c.owner() + " (claimed by " + c.requestedBy() + " at "
-                                        + c.claimedAt() + ")")
-                                .orElse(foreign.get().owner().map(o -> " (owner: " + o + ")").orElse(""));
-            } else {
-                HostClaim wanted = new HostClaim(host, v.owner(), requestedBy, clock.instant(), v.upstream().orElse(null));
-                HostClaims.Outcome outcome = claims.claim(wanted);
-                if (outcome instanceof HostClaims.Outcome.Claimed c) {
-                    changes.add("claimed host " + host);
-                    progress.step("claimed host " + host + " for " + v.owner());
-                    return c.claim();
-                }
-                if (outcome instanceof HostClaims.Outcome.AlreadyOurs o) {
-                    return o.claim();
-                }
-                HostClaim holder = ((HostClaims.Outcome.TakenBy) outcome).holder();
-                conflict = "host " + host + " belongs to " + holder.owner() + " (claimed by " + holder.requestedBy()
-                        + " at " + holder.claimedAt() + ")";
-            }
-            if (firstConflict == null) {
-                firstConflict = conflict;
-            }
-            if (variants > 1) {
-                progress.step(conflict + "; trying the next variant");
-            }
-        }
-        String advice = v.host().isPresent() ? "choose another host"
-                : v.onConflict() == ConflictPolicy.FAIL
-                ? "choose another app name or host, or set onConflict to next-free to take " + v.owner().app() + "-2 and so on"
-                : "no free variant among the first " + MAX_VARIANTS + "; choose another app name or host";
-        throw new OperationFailedException("Cannot expose " + v.owner() + ": " + firstConflict + ". Nothing was "
-                + "changed; " + advice + ".");
+        return allocator.claim(v.owner(), v.host(), v.onConflict(), requestedBy, v.upstream().orElse(null), routes,
+                changes);
     }
 
     private Service ensureService(ExposeRequest.Validated v, List<String> changes) {
@@ -302,6 +283,10 @@ public final class ExposeEngine {
         return admission.gatewayAddress(settings.gateway());
     }
 
+    private static ObjectMeta metaOf(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object == null ? null : object.getMetadata();
+    }
+
     private static void requireOurs(ObjectMeta meta, String kind, ExposeRequest.Validated v) {
         boolean managed = meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
         String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
@@ -318,12 +303,13 @@ public final class ExposeEngine {
         return m;
     }
 
-    private static String serviceUpstream(Service service, int port) {
-        String ip = service.getSpec() == null ? null : service.getSpec().getClusterIP();
-        String address = ip == null || ip.isBlank() || "None".equals(ip)
-                ? service.getMetadata().getName() + "." + service.getMetadata().getNamespace() + ".svc.cluster.local"
-                : ip.contains(":") ? "[" + ip + "]" : ip;
-        return address + ":" + port;
+    /** The Secret the route names for TLS (domains.tls), which nginx serves too once it exists. */
+    private Optional<String> tlsSecretName(ExposeRequest.Validated v) {
+        ExposeSettings.Tls tls = settings.tls();
+        if (tls == null) {
+            return Optional.empty();
+        }
+        return Optional.of(tls.secretName() != null ? tls.secretName() : v.service() + "-tls");
     }
 
     /** Hosts this owner had before in the registry, other than {@code host}: their nginx blocks and claims go. */
@@ -334,9 +320,9 @@ public final class ExposeEngine {
     }
 
     private void record(ExposeRequest.Validated v, HostClaim claim, String routeName, String upstream,
-            String requestedBy, List<String> changes) {
+            String requestedBy, List<String> servers, List<String> changes) {
         DomainRegistry.Entry entry = new DomainRegistry.Entry(claim.host(), v.owner().namespace(), v.owner().app(),
-                v.service(), v.port(), v.route().id(), routeName, upstream, requestedBy, "expose", clock.instant());
+                v.service(), v.port(), v.route().id(), routeName, upstream, requestedBy, "expose", clock.instant(), servers);
         List<String> stale = staleHostsOf(v.owner(), claim.host());
         for (String old : stale) {
             if (claims.release(old, v.owner())) {

@@ -32,7 +32,8 @@ public record ExposeSettings(
         String claimNamespace,
         String onConflict,
         String admitTimeout,
-        Nginx nginx) {
+        Nginx nginx,
+        java.util.List<String> managedNamespaces) {
 
     public static final String DEFAULT_SUFFIX = "apps.example.test";
     public static final String DEFAULT_CLAIM_NAMESPACE = "kubeplatform-system";
@@ -61,12 +62,60 @@ public record ExposeSettings(
      * @param binary     the nginx executable, {@code nginx} on the PATH by default
      * @param mainConfig the main configuration passed with {@code -c} to {@code nginx -t} and {@code -s reload}
      * @param listen     what the server blocks listen on: a port or {@code IPv4:port}, 80 by default
+     * @param httpsListen where TLS server blocks listen (a port or {@code IPv4:port}); absent means no HTTPS
+     * @param redirectToHttps whether the HTTP block of a host with a certificate redirects to HTTPS
+     * @param certificateFile certificate (PEM, with chain) for hosts whose route names no TLS Secret, e.g. a wildcard
+     * @param keyFile    the key of {@code certificateFile}
+     * @param clusterIpFallback send traffic to the Service's cluster IP when it has no EndpointSlices (nginx inside
+     *                   the cluster only); off by default
+     * @param reloadInterval the sync reloads nginx at most once per this interval, 2s by default
      */
-    public record Nginx(String confDir, String binary, String mainConfig, String listen) {
+    public record Nginx(String confDir, String binary, String mainConfig, String listen, String httpsListen,
+            Boolean redirectToHttps, String certificateFile, String keyFile, Boolean clusterIpFallback,
+            String reloadInterval) {
+
+        /** Plain HTTP, upstreams from EndpointSlices only. */
+        public Nginx(String confDir, String binary, String mainConfig, String listen) {
+            this(confDir, binary, mainConfig, listen, null, null, null, null, null, null);
+        }
+
+        /** The HTTPS listen value, if HTTPS is on. */
+        @JsonIgnore
+        public Optional<String> https() {
+            return Optional.ofNullable(httpsListen);
+        }
+
+        @JsonIgnore
+        public boolean redirects() {
+            return Boolean.TRUE.equals(redirectToHttps);
+        }
+
+        @JsonIgnore
+        public boolean fallsBackToClusterIp() {
+            return Boolean.TRUE.equals(clusterIpFallback);
+        }
+
+        @JsonIgnore
+        public Duration reloadEvery() {
+            return Require.duration("domains.nginx.reloadInterval", reloadInterval == null ? "2s" : reloadInterval);
+        }
+    }
+
+    /** Without managed namespaces (only labelled routes get generated hosts). */
+    public ExposeSettings(String suffix, String template, String route, String ingressClassName, Tls tls,
+            Gateway gateway, String claimNamespace, String onConflict, String admitTimeout, Nginx nginx) {
+        this(suffix, template, route, ingressClassName, tls, gateway, claimNamespace, onConflict, admitTimeout, nginx,
+                null);
     }
 
     public static ExposeSettings defaults() {
-        return new ExposeSettings(null, null, null, null, null, null, null, null, null, null);
+        return new ExposeSettings(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Namespaces whose host-less routes the sync gives a host (never null). */
+    @JsonIgnore
+    public java.util.List<String> generateIn() {
+        return managedNamespaces == null ? java.util.List.of() : managedNamespaces;
     }
 
     /** The settings with defaults filled in; throws {@link InvalidInputException} naming the first bad value. */
@@ -101,7 +150,11 @@ public record ExposeSettings(
         String timeout = blank(admitTimeout) ? "2m" : admitTimeout.trim();
         Require.duration("domains.admitTimeout", timeout);
         Nginx n = nginx == null || blank(nginx.confDir()) ? null : NginxServerBlock.validatedSettings(nginx);
-        return new ExposeSettings(s, t, r, cls, tl, g, claims, conflict, timeout, n);
+        java.util.List<String> managed = new java.util.ArrayList<>();
+        for (String ns : managedNamespaces == null ? java.util.List.<String>of() : managedNamespaces) {
+            managed.add(Require.dnsLabel("domains.managedNamespaces", ns == null ? "" : ns.trim()));
+        }
+        return new ExposeSettings(s, t, r, cls, tl, g, claims, conflict, timeout, n, java.util.List.copyOf(managed));
     }
 
     @JsonIgnore

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -16,20 +18,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The sync reconciler (EXP-7): keeps host claims, the domain registry and the nginx server blocks in step with
- * every Ingress and HTTPRoute labelled {@code kubeplatform.jenkins.io/expose=true}, including ones created outside
- * Jenkins. Run once ({@code kubeplatform expose-sync}, Jenkins periodic work) or keep running on watch events.
+ * The sync reconciler (EXP-7, EXP-10, EXP-11): keeps host claims, the domain registry and the nginx configuration
+ * in step with every Ingress and HTTPRoute labelled {@code kubeplatform.jenkins.io/expose=true}, including ones
+ * created outside Jenkins; gives host-less routes in managed namespaces (or labelled) a generated host; and in nginx
+ * mode keeps each host's upstream equal to the ready addresses of its Service's EndpointSlices and its certificate
+ * equal to its TLS Secret. Run once ({@code kubeplatform expose-sync}, Jenkins periodic work) or keep running on
+ * watch events ({@link #watch}); a pass that finds everything in step writes nothing and does not reload nginx.
  */
 public final class ExposeSync {
 
     /** A claim without a route is left alone this long: an expose may be between claiming and creating the route. */
     public static final Duration CLAIM_GRACE = Duration.ofMinutes(10);
+    /** In watch mode a full pass also runs this often, in case a watch event was lost. */
+    public static final Duration RESYNC = Duration.ofMinutes(1);
 
     private final KubernetesClient client;
     private final ExposeSettings settings;
@@ -38,9 +50,17 @@ public final class ExposeSync {
     private final Progress progress;
     private final ApiRetry retry;
     private final HostClaims claims;
+    private final HostGenerator generator;
+    /** Services ({@code namespace/name}) and TLS Secrets the last pass served: their changes start a pass. */
+    private final Set<String> followedServices = ConcurrentHashMap.newKeySet();
+    private final Set<String> followedSecrets = ConcurrentHashMap.newKeySet();
 
-    /** What one pass did. */
-    public record Report(int hosts, List<String> changes, List<String> conflicts) {
+    /**
+     * What one pass did.
+     *
+     * @param reloaded whether nginx was reloaded
+     */
+    public record Report(int hosts, List<String> changes, List<String> conflicts, boolean reloaded) {
     }
 
     public ExposeSync(KubernetesClient client, ExposeSettings settings, StateStore<DomainRegistry> registry, Clock clock,
@@ -52,19 +72,32 @@ public final class ExposeSync {
         this.progress = progress;
         this.retry = retry;
         this.claims = new HostClaims(client, this.settings.claimNamespace(), retry);
+        this.generator = new HostGenerator(client, this.settings,
+                new HostAllocator(this.settings, claims, clock, progress), retry, new ObjectEvents(client, clock));
     }
 
     public Report runOnce() {
-        List<RouteRef> routes = RouteHosts.observe(client, retry).stream().filter(RouteRef::labelled).toList();
+        List<String> changes = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
+        RouteHosts.Observation observed = RouteHosts.observeAll(client, retry);
+        if (generator.generate(observed, changes, conflicts) > 0) {
+            observed = RouteHosts.observeAll(client, retry); // the generated hosts are served in this same pass
+        }
+        List<RouteRef> routes = observed.routes().stream().filter(RouteRef::labelled).toList();
         List<HostClaim> claimList = claims.list();
         DomainRegistry current = registry.read();
         Optional<NginxSites> nginx = settings.nginxMode().map(n -> new NginxSites(n, progress));
         Map<String, String> blocks = nginx.map(NginxSites::managedBlocks).orElse(Map.of());
+        Backends backends = nginx.map(this::backends).orElse(null);
         List<SyncPlan.Action> actions = SyncPlan.plan(routes, claimList, current, blocks,
-                nginx.map(NginxSites::listen), this::serviceUpstream, clock.instant(), CLAIM_GRACE);
+                d -> nginx.flatMap(n -> blockFor(n, backends, d)), clock.instant(), CLAIM_GRACE);
 
-        List<String> changes = new ArrayList<>();
-        List<String> conflicts = new ArrayList<>();
+        if (backends != null) {
+            followedServices.addAll(backends.usedServices());
+            followedServices.retainAll(backends.usedServices());
+            followedSecrets.addAll(backends.usedSecrets());
+            followedSecrets.retainAll(backends.usedSecrets());
+        }
         List<NginxServerBlock> writes = new ArrayList<>();
         List<String> removals = new ArrayList<>();
         for (SyncPlan.Action action : actions) {
@@ -99,82 +132,147 @@ public final class ExposeSync {
             });
             registryActions.forEach(a -> changes.add((a instanceof SyncPlan.Action.Record ? "recorded " : "forgot ") + a.host()));
         }
-        if (nginx.isPresent() && (!writes.isEmpty() || !removals.isEmpty())) {
-            nginx.get().apply(writes, removals);
-            writes.forEach(w -> changes.add("nginx block for " + w.host() + " written"));
+        boolean reloaded = false;
+        if (nginx.isPresent()) {
+            reloaded = nginx.get().update(writes, removals).reloaded();
+            writes.forEach(w -> changes.add("nginx block for " + w.host() + " written (upstream "
+                    + (w.servers().isEmpty() ? "none" : String.join(" ", w.servers())) + ")"));
             removals.forEach(h -> changes.add("nginx block for " + h + " removed"));
         }
         changes.forEach(progress::step);
         conflicts.forEach(progress::warn);
         int hosts = registry.read().hosts().size();
-        return new Report(hosts, List.copyOf(changes), List.copyOf(conflicts));
+        return new Report(hosts, List.copyOf(changes), List.copyOf(conflicts), reloaded);
+    }
+
+    /** Services and EndpointSlices of all namespaces, read once per pass (two list requests). */
+    private record Backends(Map<String, Service> services, List<EndpointSlice> slices, Set<String> usedServices,
+            Set<String> usedSecrets) {
+    }
+
+    private Backends backends(NginxSites nginx) {
+        Map<String, Service> services = new java.util.HashMap<>();
+        for (Service s : retry.call("list Services in all namespaces",
+                () -> client.services().inAnyNamespace().list().getItems())) {
+            services.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+        }
+        List<EndpointSlice> slices = retry.call("list EndpointSlices in all namespaces",
+                () -> client.discovery().v1().endpointSlices().inAnyNamespace().list().getItems());
+        return new Backends(services, slices, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+    }
+
+    private Optional<NginxServerBlock> blockFor(NginxSites nginx, Backends backends, SyncPlan.Desired d) {
+        List<String> servers;
+        if (d.upstream().isPresent()) {
+            servers = List.of(d.upstream().get());
+        } else {
+            Service service = d.service().isEmpty() || d.port() <= 0 ? null
+                    : backends.services().get(d.owner().namespace() + "/" + d.service());
+            if (service == null) {
+                return Optional.empty(); // nowhere to send traffic: no block (an existing one is removed)
+            }
+            backends.usedServices().add(d.owner().namespace() + "/" + d.service());
+            servers = ServiceBackends.servers(service, d.port(), backends.slices(), nginx.settings().fallsBackToClusterIp());
+        }
+        Optional<String> secret = d.tlsSecret().or(() -> settings.tls() == null ? Optional.empty()
+                : Optional.ofNullable(settings.tls().secretName()));
+        secret.ifPresent(s -> backends.usedSecrets().add(d.owner().namespace() + "/" + s));
+        Optional<NginxServerBlock.Tls> tls = NginxBlocks.tls(client, retry, nginx, d.host(), d.owner().namespace(),
+                secret, progress);
+        return Optional.of(NginxBlocks.block(nginx, d.host(), d.owner(), d.requestedBy(), servers, tls));
     }
 
     /**
-     * Runs a pass now and after every change of a labelled Ingress or HTTPRoute (collapsed within {@code debounce}),
-     * until closed. Watch failures are retried by the next pass's list.
+     * Runs a pass now, after every relevant change (any Ingress or HTTPRoute; in nginx mode the EndpointSlices of
+     * served Services and their TLS Secrets) and every {@link #RESYNC}, until closed. Changes within
+     * {@code debounce} make one pass, and nginx is reloaded at most once per {@code domains.nginx.reloadInterval}:
+     * a pass due earlier waits for the interval's end and then takes every change made meanwhile.
      */
     public AutoCloseable watch(Duration debounce) {
+        return watch(debounce, RESYNC);
+    }
+
+    public AutoCloseable watch(Duration debounce, Duration resync) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "expose-sync");
             t.setDaemon(true);
             return t;
         });
+        long reloadGapNanos = settings.nginxMode().map(n -> n.reloadEvery().toNanos()).orElse(0L);
         AtomicBoolean pending = new AtomicBoolean();
-        Runnable pass = () -> {
-            pending.set(false);
-            try {
-                runOnce();
-            } catch (OperationFailedException | io.fabric8.kubernetes.client.KubernetesClientException e) {
-                progress.warn("sync pass failed, retrying on the next change: " + e.getMessage());
+        AtomicLong lastReload = new AtomicLong(System.nanoTime() - reloadGapNanos);
+        Runnable pass = new Runnable() {
+            @Override
+            public void run() {
+                // decided here, on the pass thread, so a reload that just happened is always seen
+                long early = lastReload.get() + reloadGapNanos - System.nanoTime();
+                if (early > 0) {
+                    schedule(executor, this, early, pending); // still pending: later changes join this pass
+                    return;
+                }
+                pending.set(false);
+                try {
+                    if (runOnce().reloaded()) {
+                        lastReload.set(System.nanoTime());
+                    }
+                } catch (RuntimeException e) {
+                    progress.warn("sync pass failed, retrying on the next change: " + e.getMessage());
+                }
             }
         };
         Runnable trigger = () -> {
             if (pending.compareAndSet(false, true)) {
-                executor.schedule(pass, debounce.toMillis(), TimeUnit.MILLISECONDS);
+                schedule(executor, pass, debounce.toNanos(), pending);
             }
         };
         List<Watch> watches = new ArrayList<>();
-        watches.add(client.network().v1().ingresses().inAnyNamespace().withLabel(ExposeLabels.EXPOSE, "true")
-                .watch(new Trigger<>(trigger)));
+        watches.add(client.network().v1().ingresses().inAnyNamespace().watch(new Trigger<>(trigger, x -> true)));
         try {
             watches.add(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inAnyNamespace()
-                    .withLabel(ExposeLabels.EXPOSE, "true").watch(new Trigger<>(trigger)));
+                    .watch(new Trigger<>(trigger, x -> true)));
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             progress.warn("not watching HTTPRoutes (is the Gateway API installed?): " + e.getMessage());
         }
+        if (settings.nginxMode().isPresent()) {
+            watches.add(client.discovery().v1().endpointSlices().inAnyNamespace().watch(new Trigger<EndpointSlice>(
+                    trigger, slice -> slice.getMetadata().getLabels() != null && followedServices.contains(
+                            slice.getMetadata().getNamespace() + "/"
+                                    + slice.getMetadata().getLabels().get(ServiceBackends.SERVICE_NAME_LABEL)))));
+            if (settings.nginxMode().get().https().isPresent()) {
+                watches.add(client.secrets().inAnyNamespace().watch(new Trigger<Secret>(trigger,
+                        secret -> followedSecrets.contains(secret.getMetadata().getNamespace() + "/"
+                                + secret.getMetadata().getName()))));
+            }
+        }
+        pending.set(true);
         executor.execute(pass);
+        executor.scheduleWithFixedDelay(trigger, resync.toNanos(), resync.toNanos(), TimeUnit.NANOSECONDS);
         return () -> {
             watches.forEach(Watch::close);
             executor.shutdownNow();
         };
     }
 
-    private record Trigger<T>(Runnable trigger) implements Watcher<T> {
+    private static void schedule(ScheduledExecutorService executor, Runnable pass, long delayNanos,
+            AtomicBoolean pending) {
+        try {
+            executor.schedule(pass, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            pending.set(false);
+        }
+    }
+
+    private record Trigger<T>(Runnable trigger, Predicate<T> relevant) implements Watcher<T> {
         @Override
         public void eventReceived(Action action, T resource) {
-            trigger.run();
+            if (relevant.test(resource)) {
+                trigger.run();
+            }
         }
 
         @Override
         public void onClose(WatcherException cause) {
             trigger.run();
         }
-    }
-
-    private Optional<String> serviceUpstream(SyncPlan.Desired d) {
-        if (d.service().isEmpty() || d.port() <= 0) {
-            return Optional.empty();
-        }
-        Service service = retry.call("read Service " + d.owner().namespace() + "/" + d.service(),
-                () -> client.services().inNamespace(d.owner().namespace()).withName(d.service()).get());
-        if (service == null || service.getSpec() == null) {
-            return Optional.empty();
-        }
-        String ip = service.getSpec().getClusterIP();
-        if (ip == null || ip.isBlank() || "None".equals(ip)) {
-            return Optional.of(d.service() + "." + d.owner().namespace() + ".svc.cluster.local:" + d.port());
-        }
-        return Optional.of((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + d.port());
     }
 }

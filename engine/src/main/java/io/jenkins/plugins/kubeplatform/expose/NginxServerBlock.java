@@ -3,35 +3,111 @@ package io.jenkins.plugins.kubeplatform.expose;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One nginx server block for one host. Every value that reaches the file is checked against a strict pattern
- * first (DNS names, IP addresses, ports), so no input can add a directive, a block or a variable.
+ * The nginx configuration of one host: an {@code upstream} block with one {@code server} line per ready endpoint,
+ * an HTTP server block, and with a certificate an HTTPS server block. Every value that reaches the file is checked
+ * against a strict pattern first (DNS names, IP addresses, ports, absolute paths), and free text (the owner, the
+ * build) only appears in comments with anything but letters, digits and plain punctuation escaped, so no input can
+ * add a directive, a block or a variable.
  *
- * @param host     the served host
- * @param upstream where requests go: {@code host:port}, {@code IPv4:port} or {@code [IPv6]:port}
- * @param listen   a port, or {@code IPv4:port}
- * @param namespace namespace of the owner (a DNS label), recorded in the header comment
+ * @param host        the served host
+ * @param servers     where requests go, each {@code host:port}, {@code IPv4:port} or {@code [IPv6]:port}; empty means
+ *                    no ready endpoint (the host answers 503)
+ * @param listeners   the listen values of the managed nginx
+ * @param owner       who holds the host (comment only)
+ * @param requestedBy the build or user that claimed it (comment only)
+ * @param tls         the host's certificate, if any
  */
-public record NginxServerBlock(String host, String upstream, String listen, String namespace) {
+public record NginxServerBlock(String host, List<String> servers, Listeners listeners, Owner owner,
+        String requestedBy, Optional<Tls> tls) {
 
     /** First line of every file this project writes; files without it are never touched. */
     public static final String HEADER = "# Managed by kubernetes-platform-steps (exposeApp); edits are overwritten.";
 
+    /** File of the catch-all server (not a host name, so it never collides with a host's file). */
+    public static final String DEFAULT_SERVER_FILE = "_default_server.conf";
+
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]{2,45}]");
     private static final Pattern HOST_PORT = Pattern.compile("(.+):(\\d{1,5})");
+    private static final Pattern CONFIG_PATH = Pattern.compile("/[A-Za-z0-9._/-]*");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
 
+    /**
+     * Where the managed nginx listens.
+     *
+     * @param http     a port or {@code IPv4:port}
+     * @param https    the same for TLS, or null for no HTTPS
+     * @param redirect whether a host with a certificate redirects HTTP to HTTPS
+     */
+    public record Listeners(String http, String https, boolean redirect) {
+        public Listeners {
+            http = checkListen("domains.nginx.listen", http);
+            https = https == null ? null : checkListen("domains.nginx.httpsListen", https);
+        }
+
+        static Listeners of(ExposeSettings.Nginx nginx) {
+            return new Listeners(nginx.listen(), nginx.httpsListen(), nginx.redirects());
+        }
+    }
+
+    /** A host's certificate and key. */
+    public sealed interface Tls {
+        Path certificateFile();
+
+        Path keyFile();
+
+        /** Files configured by the administrator, used where they are. */
+        record Files(Path certificateFile, Path keyFile) implements Tls {
+        }
+
+        /**
+         * PEM text from a {@code kubernetes.io/tls} Secret, written by {@link NginxSites} to the two files (mode 0600).
+         *
+         * @param source the Secret, {@code namespace/name} (comment only)
+         */
+        record Material(Path certificateFile, Path keyFile, String certificatePem, String keyPem, String source)
+                implements Tls {
+            public Material {
+                if (certificatePem == null || !certificatePem.contains("-----BEGIN CERTIFICATE-----")
+                        || keyPem == null || !keyPem.contains("PRIVATE KEY-----")) {
+                    throw new InvalidInputException("Secret " + source, "must be of type kubernetes.io/tls with a PEM "
+                            + "certificate in tls.crt and a PEM private key in tls.key");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Material[" + certificateFile + ", " + keyFile + ", from " + source + "]"; // never the key
+            }
+        }
+    }
+
     public NginxServerBlock {
         host = checkHost("host", host);
-        upstream = checkUpstream("nginx upstream", upstream);
-        listen = checkListen("domains.nginx.listen", listen);
-        namespace = Require.dnsLabel("namespace", namespace);
+        List<String> checked = new ArrayList<>();
+        for (String server : servers) {
+            checked.add(checkUpstream("nginx upstream", server));
+        }
+        servers = List.copyOf(new TreeSet<>(checked));
+        Objects.requireNonNull(listeners, "listeners");
+        Require.dnsLabel("namespace", owner.namespace());
+        requestedBy = requestedBy == null ? "" : requestedBy;
+        tls = tls == null ? Optional.empty() : tls;
+        tls.ifPresent(t -> {
+            checkConfigPath("certificate file", t.certificateFile().toString());
+            checkConfigPath("key file", t.keyFile().toString());
+        });
     }
 
     /** The file name of the block for {@code host} (a checked DNS name, so it cannot leave the directory). */
@@ -43,19 +119,104 @@ public record NginxServerBlock(String host, String upstream, String listen, Stri
         return fileName(host);
     }
 
+    /** Whether this host is served over HTTPS (a certificate and an HTTPS listen address). */
+    public boolean servesHttps() {
+        return tls.isPresent() && listeners.https() != null;
+    }
+
     public String render() {
-        return HEADER + "\n"
-                + "# namespace " + namespace + "\n"
-                + "server {\n"
-                + "    listen " + listen + ";\n"
-                + "    server_name " + host + ";\n"
-                + "    location / {\n"
-                + "        proxy_pass http://" + upstream + ";\n"
-                + "        proxy_set_header Host $host;\n"
-                + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                + "        proxy_set_header X-Forwarded-Proto $scheme;\n"
-                + "    }\n"
-                + "}\n";
+        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        b.append("# owner ").append(comment(owner.namespace() + "/" + owner.app()));
+        if (!requestedBy.isEmpty()) {
+            b.append(" (build ").append(comment(requestedBy)).append(')');
+        }
+        b.append('\n');
+        b.append("# upstream ").append(servers.isEmpty() ? "none (no ready endpoint)" : String.join(" ", servers)).append('\n');
+        if (tls.orElse(null) instanceof Tls.Material m) {
+            b.append("# certificate from Secret ").append(comment(m.source())).append(", sha256 ")
+                    .append(DnsNames.hash(m.certificatePem() + "\n" + m.keyPem())).append('\n');
+        }
+        String upstreamName = "kp." + host;
+        if (!servers.isEmpty()) {
+            b.append("upstream ").append(upstreamName).append(" {\n");
+            servers.forEach(s -> b.append("    server ").append(s).append(";\n"));
+            b.append("}\n");
+        }
+        b.append("server {\n");
+        b.append("    listen ").append(listeners.http()).append(";\n");
+        b.append("    server_name ").append(host).append(";\n");
+        if (servesHttps() && listeners.redirect()) {
+            String port = port(listeners.https());
+            b.append("    return 301 https://$host").append("443".equals(port) ? "" : ":" + port)
+                    .append("$request_uri;\n");
+        } else {
+            location(b, upstreamName);
+        }
+        b.append("}\n");
+        if (servesHttps()) {
+            Tls t = tls.get();
+            b.append("server {\n");
+            b.append("    listen ").append(listeners.https()).append(" ssl;\n");
+            b.append("    server_name ").append(host).append(";\n");
+            b.append("    ssl_certificate ").append(t.certificateFile()).append(";\n");
+            b.append("    ssl_certificate_key ").append(t.keyFile()).append(";\n");
+            location(b, upstreamName);
+            b.append("}\n");
+        }
+        return b.toString();
+    }
+
+    private void location(StringBuilder b, String upstreamName) {
+        b.append("    location / {\n");
+        if (servers.isEmpty()) {
+            b.append("        return 503;\n");
+        } else {
+            b.append("        proxy_pass http://").append(upstreamName).append(";\n");
+            b.append("        proxy_set_header Host $host;\n");
+            b.append("        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n");
+            b.append("        proxy_set_header X-Forwarded-Proto $scheme;\n");
+        }
+        b.append("    }\n");
+    }
+
+    /**
+     * The catch-all: a {@code default_server} for every listen address, so a host without a block of its own (a
+     * typo, a released host) gets 404 and never another app, and a TLS handshake for an unknown name is refused
+     * without presenting any app's certificate ({@code ssl_reject_handshake}, nginx 1.19.4 or newer).
+     */
+    public static String renderDefaultServer(Listeners listeners) {
+        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        b.append("# catch-all: hosts without a block of their own get 404; unknown TLS names get no certificate\n");
+        b.append("server {\n");
+        b.append("    listen ").append(listeners.http()).append(" default_server;\n");
+        b.append("    server_name _;\n");
+        b.append("    return 404;\n");
+        b.append("}\n");
+        if (listeners.https() != null) {
+            b.append("server {\n");
+            b.append("    listen ").append(listeners.https()).append(" ssl default_server;\n");
+            b.append("    server_name _;\n");
+            b.append("    ssl_reject_handshake on;\n");
+            b.append("}\n");
+        }
+        return b.toString();
+    }
+
+    /** Free text for a comment: letters, digits and {@code ./-_#:@ } stay, everything else becomes {@code \\uXXXX}. */
+    static String comment(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if (Character.isLetterOrDigit(c) || "./-_#:@ ".indexOf(c) >= 0) {
+                out.appendCodePoint(c);
+            } else {
+                out.append(String.format("\\u%04x", c));
+            }
+        });
+        return out.toString();
+    }
+
+    private static String port(String listen) {
+        return listen.contains(":") ? listen.substring(listen.lastIndexOf(':') + 1) : listen;
     }
 
     /** A lowercase DNS name: nothing else can appear in {@code server_name} or a file name. */
@@ -106,10 +267,39 @@ public record NginxServerBlock(String host, String upstream, String listen, Stri
         }
         String main = nginx.mainConfig() == null || nginx.mainConfig().isBlank() ? null
                 : checkPath("domains.nginx.mainConfig", nginx.mainConfig()).toString();
-        return new ExposeSettings.Nginx(dir.toString(), binary, main, checkListen("domains.nginx.listen", nginx.listen()));
+        String https = nginx.httpsListen() == null || nginx.httpsListen().isBlank() ? null
+                : checkListen("domains.nginx.httpsListen", nginx.httpsListen().trim());
+        boolean certificate = nginx.certificateFile() != null && !nginx.certificateFile().isBlank();
+        boolean key = nginx.keyFile() != null && !nginx.keyFile().isBlank();
+        if (certificate != key) {
+            throw new InvalidInputException(certificate ? "domains.nginx.keyFile" : "domains.nginx.certificateFile",
+                    "is required together with " + (certificate ? "domains.nginx.certificateFile" : "domains.nginx.keyFile"));
+        }
+        String interval = nginx.reloadInterval() == null || nginx.reloadInterval().isBlank() ? "2s" : nginx.reloadInterval().trim();
+        Require.duration("domains.nginx.reloadInterval", interval);
+        String listen = checkListen("domains.nginx.listen", nginx.listen());
+        if (https != null) {
+            checkConfigPath("domains.nginx.confDir", dir.toString()); // certificate files from Secrets go under it
+        }
+        if (listen.equals(https)) {
+            throw new InvalidInputException("domains.nginx.httpsListen", "must differ from domains.nginx.listen");
+        }
+        return new ExposeSettings.Nginx(dir.toString(), binary, main, listen, https,
+                nginx.redirectToHttps(), certificate ? checkConfigPath("domains.nginx.certificateFile", nginx.certificateFile()) : null,
+                key ? checkConfigPath("domains.nginx.keyFile", nginx.keyFile()) : null, nginx.clusterIpFallback(), interval);
     }
 
-    private static Path checkPath(String field, String value) {
+    /** An absolute path that is written into the configuration: only {@code A-Z a-z 0-9 . _ - /}. */
+    static String checkConfigPath(String field, String value) {
+        Path path = checkPath(field, value);
+        if (!CONFIG_PATH.matcher(path.toString()).matches()) {
+            throw new InvalidInputException(field, "is written into the nginx configuration and may only contain "
+                    + "letters, digits, '.', '_', '-' and '/'; got '" + Require.printable(value) + "'");
+        }
+        return path.toString();
+    }
+
+    static Path checkPath(String field, String value) {
         if (value == null || value.isBlank() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new InvalidInputException(field, "must be an absolute path without control characters");
         }

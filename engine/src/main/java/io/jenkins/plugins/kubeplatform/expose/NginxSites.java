@@ -18,7 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -52,6 +55,29 @@ public final class NginxSites {
         return settings.listen();
     }
 
+    public NginxServerBlock.Listeners listeners() {
+        return NginxServerBlock.Listeners.of(settings);
+    }
+
+    public ExposeSettings.Nginx settings() {
+        return settings;
+    }
+
+    /** Where the certificate and key of {@code host} taken from a Secret are written. */
+    public Path certificateFile(String host) {
+        return dir.resolve("tls").resolve(NginxServerBlock.checkHost("host", host) + ".crt");
+    }
+
+    public Path keyFile(String host) {
+        return dir.resolve("tls").resolve(NginxServerBlock.checkHost("host", host) + ".key");
+    }
+
+    /** The configured certificate files for hosts without a Secret of their own, if any. */
+    public Optional<NginxServerBlock.Tls> configuredCertificate() {
+        return settings.certificateFile() == null ? Optional.empty() : Optional.of(new NginxServerBlock.Tls.Files(
+                Path.of(settings.certificateFile()), Path.of(settings.keyFile())));
+    }
+
     /** Hosts that have a block written by this project. */
     public Map<String, String> managedBlocks() {
         Map<String, String> blocks = new TreeMap<>();
@@ -61,8 +87,9 @@ public final class NginxSites {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.conf")) {
             for (Path file : files) {
                 String content = Files.readString(file, StandardCharsets.UTF_8);
-                if (content.startsWith(NginxServerBlock.HEADER)) {
-                    String name = file.getFileName().toString();
+                String name = file.getFileName().toString();
+                if (content.startsWith(NginxServerBlock.HEADER)
+                        && DnsNames.isHost(name.substring(0, name.length() - ".conf".length()))) {
                     blocks.put(name.substring(0, name.length() - ".conf".length()), content);
                 }
             }
@@ -77,6 +104,20 @@ public final class NginxSites {
      * anything changed. Returns the hosts whose files changed.
      */
     public List<String> apply(Collection<NginxServerBlock> upserts, Collection<String> removals) {
+        return update(upserts, removals).hosts();
+    }
+
+    /**
+     * What {@link #update} did.
+     *
+     * @param hosts    hosts whose files changed
+     * @param reloaded whether nginx was reloaded (any file changed, the catch-all included)
+     */
+    public record Applied(List<String> hosts, boolean reloaded) {
+    }
+
+    /** As {@link #apply}, also saying whether nginx was reloaded. */
+    public Applied update(Collection<NginxServerBlock> upserts, Collection<String> removals) {
         ReentrantLock lock = LOCKS.computeIfAbsent(dir.toAbsolutePath(), d -> new ReentrantLock());
         lock.lock();
         try {
@@ -93,9 +134,20 @@ public final class NginxSites {
         }
     }
 
-    private List<String> applyLocked(Collection<NginxServerBlock> upserts, Collection<String> removals) throws IOException {
+    private Applied applyLocked(Collection<NginxServerBlock> upserts, Collection<String> removals) throws IOException {
         Map<Path, Optional<String>> previous = new HashMap<>();
         List<String> changed = new ArrayList<>();
+        Path defaultServer = dir.resolve(NginxServerBlock.DEFAULT_SERVER_FILE);
+        Optional<String> oldDefault = read(defaultServer);
+        String wantedDefault = NginxServerBlock.renderDefaultServer(listeners());
+        if (oldDefault.isEmpty() || !oldDefault.get().equals(wantedDefault)) {
+            if (oldDefault.isPresent() && !oldDefault.get().startsWith(NginxServerBlock.HEADER)) {
+                throw new OperationFailedException("nginx file " + defaultServer + " exists and was not written by "
+                        + "kubernetes-platform-steps; remove it (the platform writes its catch-all server there)");
+            }
+            previous.put(defaultServer, oldDefault);
+            write(defaultServer, wantedDefault, false);
+        }
         for (NginxServerBlock block : upserts) {
             Path file = dir.resolve(block.fileName());
             Optional<String> old = read(file);
@@ -103,10 +155,14 @@ public final class NginxSites {
                 throw new OperationFailedException("nginx server block " + file + " exists and was not written by "
                         + "kubernetes-platform-steps; remove it or choose another host for " + block.host());
             }
+            if (block.tls().orElse(null) instanceof NginxServerBlock.Tls.Material m) {
+                writeSecretFile(m.certificateFile(), m.certificatePem(), previous);
+                writeSecretFile(m.keyFile(), m.keyPem(), previous);
+            }
             String content = block.render();
             if (old.isEmpty() || !old.get().equals(content)) {
                 previous.put(file, old);
-                write(file, content);
+                write(file, content, false);
                 changed.add(block.host());
             }
         }
@@ -117,10 +173,17 @@ public final class NginxSites {
                 previous.put(file, old);
                 Files.delete(file);
                 changed.add(host);
+                for (Path secret : List.of(certificateFile(host), keyFile(host))) {
+                    Optional<String> material = read(secret);
+                    if (material.isPresent()) {
+                        previous.put(secret, material);
+                        Files.delete(secret);
+                    }
+                }
             }
         }
-        if (changed.isEmpty()) {
-            return changed;
+        if (previous.isEmpty()) {
+            return new Applied(changed, false);
         }
         CommandOutput test = run(command("-t"));
         if (test.exitCode() != 0) {
@@ -133,8 +196,15 @@ public final class NginxSites {
             throw new OperationFailedException("nginx accepted the configuration but did not reload (is it "
                     + "running?): " + reload.output().strip());
         }
-        progress.step("nginx: reloaded after updating " + String.join(", ", changed));
-        return changed;
+        List<String> what = new ArrayList<>(changed);
+        if (previous.containsKey(defaultServer)) {
+            what.add(0, "the default server");
+        }
+        if (what.isEmpty()) {
+            what.add("certificates");
+        }
+        progress.step("nginx: reloaded after updating " + String.join(", ", what));
+        return new Applied(changed, true);
     }
 
     private List<String> command(String... args) {
@@ -178,8 +248,24 @@ public final class NginxSites {
         }
     }
 
-    private static void write(Path file, String content) throws IOException {
+    private void writeSecretFile(Path file, String content, Map<Path, Optional<String>> previous) throws IOException {
+        Optional<String> old = read(file);
+        if (old.isEmpty() || !old.get().equals(content)) {
+            Files.createDirectories(file.getParent());
+            previous.put(file, old);
+            write(file, content, true);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private static void write(Path file, String content, boolean secret) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (secret && posix) {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY)); // 0600 before any byte is in it
+        }
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             out.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
@@ -191,7 +277,7 @@ public final class NginxSites {
     private static void restore(Map<Path, Optional<String>> previous) throws IOException {
         for (var e : previous.entrySet()) {
             if (e.getValue().isPresent()) {
-                write(e.getKey(), e.getValue().get());
+                write(e.getKey(), e.getValue().get(), e.getKey().getParent().getFileName().toString().equals("tls"));
             } else {
                 Files.deleteIfExists(e.getKey());
             }

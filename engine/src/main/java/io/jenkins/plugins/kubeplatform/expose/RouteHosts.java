@@ -20,15 +20,37 @@ public final class RouteHosts {
     }
 
     public static List<RouteRef> observe(KubernetesClient client, ApiRetry retry) {
+        return observeAll(client, retry).routes();
+    }
+
+    /**
+     * What the two lists show: the hosts routed, and the routes that have no host at all (candidates for a
+     * generated host, EXP-11).
+     */
+    public record Observation(List<RouteRef> routes, List<Ingress> hostlessIngresses,
+            List<GenericKubernetesResource> hostlessHttpRoutes) {
+    }
+
+    public static Observation observeAll(KubernetesClient client, ApiRetry retry) {
         List<RouteRef> refs = new ArrayList<>();
+        List<Ingress> hostlessIngresses = new ArrayList<>();
+        List<GenericKubernetesResource> hostlessRoutes = new ArrayList<>();
         for (Ingress ingress : retry.call("list Ingresses in all namespaces",
                 () -> client.network().v1().ingresses().inAnyNamespace().list().getItems())) {
-            refs.addAll(fromIngress(ingress));
+            List<RouteRef> found = fromIngress(ingress);
+            refs.addAll(found);
+            if (found.isEmpty() && ingress.getSpec() != null) {
+                hostlessIngresses.add(ingress);
+            }
         }
         for (GenericKubernetesResource route : httpRoutes(client, retry)) {
-            refs.addAll(fromHttpRoute(route));
+            List<RouteRef> found = fromHttpRoute(route);
+            refs.addAll(found);
+            if (found.isEmpty() && route.getAdditionalProperties().get("spec") instanceof Map<?, ?>) {
+                hostlessRoutes.add(route);
+            }
         }
-        return refs;
+        return new Observation(refs, hostlessIngresses, hostlessRoutes);
     }
 
     private static List<GenericKubernetesResource> httpRoutes(KubernetesClient client, ApiRetry retry) {
@@ -64,8 +86,13 @@ public final class RouteHosts {
                     }
                 }
             }
-            refs.add(new RouteRef(RouteKind.INGRESS, meta.getNamespace(), meta.getName(), rule.getHost(),
-                    owner(meta), labelled(meta), service, port, upstream(meta)));
+            String host = rule.getHost();
+            Optional<String> secret = ingress.getSpec().getTls() == null ? Optional.empty()
+                    : ingress.getSpec().getTls().stream().filter(t -> t.getSecretName() != null && !t.getSecretName().isBlank()
+                            && (t.getHosts() == null || t.getHosts().isEmpty() || t.getHosts().contains(host)))
+                    .map(io.fabric8.kubernetes.api.model.networking.v1.IngressTLS::getSecretName).findFirst();
+            refs.add(new RouteRef(RouteKind.INGRESS, meta.getNamespace(), meta.getName(), host,
+                    owner(meta), labelled(meta), service, port, upstream(meta), secret));
         }
         return refs;
     }
@@ -74,7 +101,8 @@ public final class RouteHosts {
     static List<RouteRef> fromHttpRoute(GenericKubernetesResource route) {
         List<RouteRef> refs = new ArrayList<>();
         Object specObject = route.getAdditionalProperties().get("spec");
-        if (!(specObject instanceof Map<?, ?> spec) || !(spec.get("hostnames") instanceof List<?> hostnames)) {
+        if (!(specObject instanceof Map<?, ?> spec) || !(spec.get("hostnames") instanceof List<?> hostnames)
+                || hostnames.isEmpty()) {
             return refs;
         }
         Optional<String> service = Optional.empty();
@@ -89,18 +117,21 @@ public final class RouteHosts {
         }
         ObjectMeta meta = route.getMetadata();
         for (Object host : hostnames) {
+            if (host == null || String.valueOf(host).isBlank()) {
+                continue;
+            }
             refs.add(new RouteRef(RouteKind.HTTPROUTE, meta.getNamespace(), meta.getName(), String.valueOf(host),
                     owner(meta), labelled(meta), service, port, upstream(meta)));
         }
         return refs;
     }
 
-    private static Optional<Owner> owner(ObjectMeta meta) {
+    static Optional<Owner> owner(ObjectMeta meta) {
         String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
         return app == null || app.isEmpty() ? Optional.empty() : Optional.of(new Owner(meta.getNamespace(), app));
     }
 
-    private static boolean labelled(ObjectMeta meta) {
+    static boolean labelled(ObjectMeta meta) {
         return meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
     }
 

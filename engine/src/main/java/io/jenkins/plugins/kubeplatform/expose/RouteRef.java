@@ -10,9 +10,15 @@ import java.util.Optional;
  * @param service  the backend Service of the first rule, if any
  * @param port     the backend port of the first rule, 0 if none or named
  * @param upstream the nginx upstream annotation, if any
+ * @param tlsSecret the TLS Secret (in the route's namespace) an Ingress names for this host, if any
  */
 public record RouteRef(RouteKind kind, String namespace, String name, String host, Optional<Owner> owner,
-        boolean labelled, Optional<String> service, int port, Optional<String> upstream) {
+        boolean labelled, Optional<String> service, int port, Optional<String> upstream, Optional<String> tlsSecret) {
+
+    public RouteRef(RouteKind kind, String namespace, String name, String host, Optional<Owner> owner,
+            boolean labelled, Optional<String> service, int port, Optional<String> upstream) {
+        this(kind, namespace, name, host, owner, labelled, service, port, upstream, Optional.empty());
+    }
 
     public String describe() {
         return (kind == RouteKind.INGRESS ? "Ingress " : "HTTPRoute ") + namespace + "/" + name;

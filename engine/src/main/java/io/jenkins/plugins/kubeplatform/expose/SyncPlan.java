@@ -60,12 +60,22 @@ public final class SyncPlan {
         }
     }
 
-    /** A host that should be served, with where its traffic goes. */
+    /**
+     * A host that should be served, with where its traffic goes.
+     *
+     * @param tlsSecret   the TLS Secret in the owner's namespace the route names for the host, if any
+     * @param requestedBy who claimed the host (the build, or the sync for routes made outside Jenkins)
+     */
     public record Desired(String host, Owner owner, String service, int port, String route, String routeName,
-            Optional<String> upstream, String source) {
+            Optional<String> upstream, String source, Optional<String> tlsSecret, String requestedBy) {
     }
 
     private SyncPlan() {
+    }
+
+    /** Who "asked" for a host the sync found on a route made outside Jenkins. */
+    static String syncRequester(String route, String namespace, String name) {
+        return "sync of " + route + " " + namespace + "/" + name;
     }
 
     /**
@@ -73,13 +83,13 @@ public final class SyncPlan {
      * @param claims       the claim objects
      * @param registry     the local registry
      * @param blocks       managed nginx blocks (host → file content); empty when nginx mode is off
-     * @param nginxListen  the listen value of nginx blocks; empty when nginx mode is off
-     * @param serviceUpstream resolves {@code namespace/service:port} to an upstream when a route names none
+     * @param blockFor     the nginx configuration a desired host should have; empty when nginx mode is off or the
+     *                     host has nowhere to send traffic (no Service)
      * @param now          the clock's now
      * @param grace        how long a claim may exist without a route (an expose in progress) before release
      */
     public static List<Action> plan(Collection<RouteRef> routes, Collection<HostClaim> claims, DomainRegistry registry,
-            Map<String, String> blocks, Optional<String> nginxListen, Function<Desired, Optional<String>> serviceUpstream,
+            Map<String, String> blocks, Function<Desired, Optional<NginxServerBlock>> blockFor,
             Instant now, Duration grace) {
         List<Action> actions = new ArrayList<>();
         Map<String, HostClaim> claimByHost = new TreeMap<>();
@@ -91,8 +101,10 @@ public final class SyncPlan {
                 continue;
             }
             Owner owner = r.owner().orElseGet(() -> new Owner(r.namespace(), r.service().orElse(r.name())));
+            HostClaim held = claimByHost.get(r.host());
             Desired d = new Desired(r.host(), owner, r.service().orElse(""), r.port(), r.kind().id(), r.name(),
-                    r.upstream(), r.owner().isPresent() ? "expose" : "sync");
+                    r.upstream(), r.owner().isPresent() ? "expose" : "sync", r.tlsSecret(),
+                    held != null ? held.requestedBy() : syncRequester(r.kind().id(), r.namespace(), r.name()));
             Desired other = desired.get(r.host());
             HostClaim claim = claimByHost.get(r.host());
             if (other != null && !other.owner().equals(owner)) {
@@ -109,31 +121,25 @@ public final class SyncPlan {
             if (!desired.containsKey(c.host()) && c.upstream() != null
                     && actions.stream().noneMatch(a -> a instanceof Action.Conflict && a.host().equals(c.host()))) {
                 desired.put(c.host(), new Desired(c.host(), c.owner(), "", 0, RouteKind.NONE.id(), "",
-                        Optional.of(c.upstream()), "expose"));
+                        Optional.of(c.upstream()), "expose", Optional.empty(), c.requestedBy()));
             }
         }
 
         for (Desired d : desired.values()) {
             if (!claimByHost.containsKey(d.host())) {
-                actions.add(new Action.Claim(new HostClaim(d.host(), d.owner(), "sync of " + d.route() + " "
-                        + d.owner().namespace() + "/" + d.routeName(), now, null)));
+                actions.add(new Action.Claim(new HostClaim(d.host(), d.owner(), d.requestedBy(), now, null)));
             }
+            Optional<NginxServerBlock> block = blockFor.apply(d);
             DomainRegistry.Entry existing = registry.hosts().get(d.host());
             DomainRegistry.Entry entry = new DomainRegistry.Entry(d.host(), d.owner().namespace(), d.owner().app(),
                     d.service(), d.port(), d.route(), d.routeName(), d.upstream().orElse(null),
-                    existing == null ? "sync" : existing.requestedBy(), existing == null ? d.source() : existing.source(), now);
+                    existing == null ? "sync" : existing.requestedBy(), existing == null ? d.source() : existing.source(), now,
+                    block.map(NginxServerBlock::servers).orElse(List.of()));
             if (!entry.sameRoute(existing)) {
                 actions.add(new Action.Record(entry));
             }
-            if (nginxListen.isPresent()) {
-                Optional<String> upstream = d.upstream().or(() -> serviceUpstream.apply(d));
-                if (upstream.isPresent()) {
-                    NginxServerBlock block = new NginxServerBlock(d.host(), upstream.get(), nginxListen.get(),
-                            d.owner().namespace());
-                    if (!block.render().equals(blocks.get(d.host()))) {
-                        actions.add(new Action.WriteBlock(block));
-                    }
-                }
+            if (block.isPresent() && !block.get().render().equals(blocks.get(d.host()))) {
+                actions.add(new Action.WriteBlock(block.get()));
             }
         }
         for (String host : registry.hosts().keySet()) {

@@ -52,4 +52,50 @@ class ExposeSettingsTest {
                 new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80; include x")).validated())
                 .hasMessageStartingWith("domains.nginx.listen");
     }
+
+    @Test
+    void readsTheIngressTierSettingsFromYaml() {
+        ExposeSettings s = PlatformConfig.parse("test.yaml", """
+                domains:
+                  managedNamespaces: [team-a, team-b]
+                  nginx:
+                    confDir: /etc/nginx/kubeplatform.d
+                    listen: "80"
+                    httpsListen: "443"
+                    redirectToHttps: true
+                    certificateFile: /etc/ssl/wildcard.crt
+                    keyFile: /etc/ssl/wildcard.key
+                    clusterIpFallback: true
+                    reloadInterval: 5s
+                """).section("domains", ExposeSettings.class).orElseThrow().validated();
+
+        assertThat(s.generateIn()).containsExactly("team-a", "team-b");
+        ExposeSettings.Nginx n = s.nginxMode().orElseThrow();
+        assertThat(n.https()).contains("443");
+        assertThat(n.redirects()).isTrue();
+        assertThat(n.fallsBackToClusterIp()).isTrue();
+        assertThat(n.reloadEvery()).hasSeconds(5);
+        assertThat(n.certificateFile()).isEqualTo("/etc/ssl/wildcard.crt");
+    }
+
+    @Test
+    void namesTheBadIngressTierSetting() {
+        assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443;", null,
+                null, null, null, null))).hasMessageStartingWith("domains.nginx.httpsListen");
+        assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443", null,
+                "/etc/ssl/a.crt", null, null, null))).hasMessageStartingWith("domains.nginx.keyFile");
+        assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443", null,
+                "/etc/ssl/a.crt;include /x", "/etc/ssl/a.key", null, null)))
+                .hasMessageStartingWith("domains.nginx.certificateFile");
+        assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "80", null,
+                null, null, null, null))).hasMessageStartingWith("domains.nginx.httpsListen");
+        assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", null, null,
+                null, null, null, "soon"))).hasMessageStartingWith("domains.nginx.reloadInterval");
+        assertThatThrownBy(() -> new ExposeSettings(null, null, null, null, null, null, null, null, null, null,
+                java.util.List.of("Team_A")).validated()).hasMessageStartingWith("domains.managedNamespaces");
+    }
+
+    private static ExposeSettings withNginx(ExposeSettings.Nginx nginx) {
+        return new ExposeSettings(null, null, null, null, null, null, null, null, null, nginx).validated();
+    }
 }

@@ -89,7 +89,8 @@ class ExposeSyncTest {
         ExposeSync.Report report = sync(Clock.systemUTC(), Progress.silent()).runOnce();
 
         assertThat(report.changes()).contains("claimed " + host + " for app 'legacy-shop' in namespace 'default'",
-                "recorded " + host, "nginx block for " + host + " written");
+                "recorded " + host, "nginx block for " + host + " written (upstream 127.0.0.1:"
+                        + backend.getAddress().getPort() + ")");
         assertThat(DomainRegistry.fileStore(state).read().hosts().get(host).source()).isEqualTo("sync");
         assertThat(nginx.await(host, a -> a.status() == 200))
                 .hasValueSatisfying(a -> assertThat(a.body()).contains("legacy shop"));

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real nginx of its own on a free loopback port, with its own prefix, configuration and pid file (nothing under
- * /etc/nginx). Missing nginx skips the test on a workstation and fails it on CI (CI=true).
+ * A real nginx of its own on free loopback ports (HTTP and HTTPS), with its own prefix, configuration and pid file
+ * (nothing under /etc/nginx). The main configuration has no server of its own: every listener, the catch-all
+ * included, comes from the managed directory. Missing nginx skips the test on a workstation and fails it on CI
+ * (CI=true).
  */
 final class PrivateNginx implements AutoCloseable {
 
@@ -21,6 +23,7 @@ final class PrivateNginx implements AutoCloseable {
     final Path config;
     final Path sites;
     final int port;
+    final int httpsPort;
     final String binary;
 
     private PrivateNginx(Path prefix, String binary) throws IOException {
@@ -29,11 +32,12 @@ final class PrivateNginx implements AutoCloseable {
         this.sites = Files.createDirectories(prefix.resolve("sites"));
         this.config = prefix.resolve("nginx.conf");
         this.port = freePort();
+        this.httpsPort = freePort();
         Files.createDirectories(prefix.resolve("tmp"));
         Files.writeString(config, """
                 worker_processes 1;
                 pid %1$s/nginx.pid;
-                error_log %1$s/error.log;
+                error_log %1$s/error.log notice;
                 events { worker_connections 64; }
                 http {
                     access_log off;
@@ -42,13 +46,9 @@ final class PrivateNginx implements AutoCloseable {
                     fastcgi_temp_path %1$s/tmp/fastcgi;
                     uwsgi_temp_path %1$s/tmp/uwsgi;
                     scgi_temp_path %1$s/tmp/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d default_server;
-                        return 404;
-                    }
-                    include %3$s/*.conf;
+                    include %2$s/*.conf;
                 }
-                """.formatted(prefix, port, sites));
+                """.formatted(prefix, sites));
     }
 
     static String findBinary() {
@@ -95,6 +95,43 @@ final class PrivateNginx implements AutoCloseable {
 
     ExposeSettings.Nginx settings() {
         return new ExposeSettings.Nginx(sites.toString(), binary, config.toString(), "127.0.0.1:" + port);
+    }
+
+    /** HTTPS on {@link #httpsPort} too; endpoints only (no cluster IP fallback); reloads at most every 200 ms. */
+    ExposeSettings.Nginx httpsSettings(boolean redirect) {
+        return new ExposeSettings.Nginx(sites.toString(), binary, config.toString(), "127.0.0.1:" + port,
+                "127.0.0.1:" + httpsPort, redirect, null, null, false, "200ms");
+    }
+
+    /**
+     * How often the master process has re-read its configuration: it logs one "NNN#NNN: reconfiguring" notice per reload
+     * signal (counted from nginx's own log, not from what the code under test says it did).
+     */
+    long reloads() throws IOException {
+        try (var lines = Files.lines(prefix.resolve("error.log"))) {
+            return lines.filter(l -> l.matches(".*#[0-9]+: reconfiguring")).count();
+        }
+    }
+
+    /**
+     * The reload count once it reached {@code atLeast}, or the count after {@code timeout}. The master writes its
+     * notice when it handles the signal, a moment after {@code nginx -s reload} returns; this waits on file events.
+     */
+    long awaitReloads(long atLeast, java.time.Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (java.nio.file.WatchService watcher = prefix.getFileSystem().newWatchService()) {
+            prefix.register(watcher, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY);
+            long count = reloads();
+            while (count < atLeast && System.nanoTime() < deadline) {
+                java.nio.file.WatchKey key = watcher.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+                count = reloads();
+            }
+            return count;
+        }
     }
 
     private void run(List<String> command) throws Exception {

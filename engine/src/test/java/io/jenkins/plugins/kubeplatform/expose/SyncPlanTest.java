@@ -21,7 +21,7 @@ class SyncPlanTest {
     }
 
     private static List<SyncPlan.Action> plan(List<RouteRef> routes, List<HostClaim> claims, DomainRegistry registry) {
-        return SyncPlan.plan(routes, claims, registry, Map.of(), Optional.empty(), d -> Optional.empty(), NOW, GRACE);
+        return SyncPlan.plan(routes, claims, registry, Map.of(), d -> Optional.empty(), NOW, GRACE);
     }
 
     @Test

@@ -67,10 +67,43 @@ public final class DomainRegistryLink extends ManagementLink {
             m.put("routeName", e.routeName());
             m.put("requestedBy", e.requestedBy());
             m.put("source", e.source());
+            m.put("upstreams", new ArrayList<>(e.servers()));
             m.put("updatedAt", String.valueOf(e.updatedAt()));
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * One line of the page: host → owner → the addresses the platform's nginx balances the host over.
+     *
+     * @param upstreams ready endpoints as of the last expose or sync pass; empty without nginx mode
+     */
+    public record Row(String host, String owner, List<String> upstreams, String service, String route,
+            String requestedBy, String source, String updatedAt) {
+
+        /** The addresses for display, or a dash. */
+        public String getUpstreamText() {
+            return upstreams.isEmpty() ? "-" : String.join(", ", upstreams);
+        }
+    }
+
+    /** The registry as rows (host, owner, upstream addresses, ...), for index.jelly. */
+    public List<Row> getRows() {
+        return rows(getEntries());
+    }
+
+    static List<Row> rows(List<DomainRegistry.Entry> entries) {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (DomainRegistry.Entry e : entries) {
+            List<String> upstreams = !e.servers().isEmpty() ? e.servers()
+                    : e.upstream() == null ? List.of() : List.of(e.upstream());
+            rows.add(new Row(e.host(), e.owner(), upstreams,
+                    e.service() == null || e.service().isEmpty() ? "" : e.service() + ":" + e.port(),
+                    (e.route() + " " + (e.routeName() == null ? "" : e.routeName())).strip(), e.requestedBy(),
+                    e.source(), e.updatedAt() == null ? "" : e.updatedAt().toString()));
+        }
+        return rows;
     }
 
     /** The registry entries, for index.jelly. */

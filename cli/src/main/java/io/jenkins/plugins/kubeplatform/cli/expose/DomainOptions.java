@@ -43,11 +43,14 @@ public final class DomainOptions {
                     pick(nginxConfDir, n == null ? null : n.confDir()),
                     pick(nginxBin, n == null ? null : n.binary()),
                     pick(nginxConfig, n == null ? null : n.mainConfig()),
-                    pick(nginxListen, n == null ? null : n.listen()));
+                    pick(nginxListen, n == null ? null : n.listen()),
+                    n == null ? null : n.httpsListen(), n == null ? null : n.redirectToHttps(),
+                    n == null ? null : n.certificateFile(), n == null ? null : n.keyFile(),
+                    n == null ? null : n.clusterIpFallback(), n == null ? null : n.reloadInterval());
         }
         return new ExposeSettings(pick(suffix, s.suffix()), pick(template, s.template()), s.route(),
                 pick(ingressClass, s.ingressClassName()), s.tls(), s.gateway(), s.claimNamespace(), s.onConflict(),
-                pick(admitTimeout, s.admitTimeout()), n);
+                pick(admitTimeout, s.admitTimeout()), n, s.managedNamespaces());
     }
 
     private static String pick(String override, String configured) {

@@ -19,14 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kubeplatform expose}: a conflict-free host, the Service and an Ingress or HTTPRoute for an app. */
-@Command(name = "expose", mixinStandardHelpOptions = true,
+@Command(name = "expose", mixinStandardHelpOptions = true, subcommands = ExposeListCommand.class,
         description = {"Give an app a conflict-free host ({app}.{namespace}.{suffix}; names in any script are "
                 + "transliterated), ensure its Service, create an Ingress or HTTPRoute and wait until it is admitted. "
                 + "In nginx mode also write the platform nginx's server block. Re-running changes nothing.",
                 "Example: kubeplatform expose -n shop --app 挖财 --port 8080 -o json"})
 public final class ExposeCommand implements Callable<Integer> {
 
-    @Option(names = "--app", required = true, paramLabel = "NAME", description = "The app name, in any script.")
+    @Option(names = "--app", paramLabel = "NAME", description = "The app name, in any script (required).")
     String app;
 
     @Option(names = "--port", paramLabel = "PORT", description = "Service port (required unless --release).")
@@ -49,7 +49,7 @@ public final class ExposeCommand implements Callable<Integer> {
     String onConflict;
 
     @Option(names = "--upstream", paramLabel = "HOST:PORT",
-            description = "nginx mode: where requests go (default: the Service's cluster IP and port).")
+            description = "nginx mode: where requests go (default: the ready endpoints of the Service).")
     String upstream;
 
     @Option(names = "--verify", description = "Request the URL through the entry point with the Host header.")
@@ -70,6 +70,10 @@ public final class ExposeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // not picocli-required, so that "expose list" does not ask for it
+        if (app == null) {
+            throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--app", "is required");
+        }
         CliContext context = CliContext.of(spec);
         String namespace = context.namespace();
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),

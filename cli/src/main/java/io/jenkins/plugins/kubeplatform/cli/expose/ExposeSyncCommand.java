@@ -17,11 +17,14 @@ import picocli.CommandLine.Spec;
 /** {@code kubeplatform expose-sync}: bring claims, the domain registry and nginx blocks in step with labelled routes. */
 @Command(name = "expose-sync", mixinStandardHelpOptions = true,
         description = {"Keep host claims, the domain registry and the nginx server blocks in step with every Ingress "
-                + "and HTTPRoute labelled kubeplatform.jenkins.io/expose=true, including ones created outside Jenkins. "
+                + "and HTTPRoute labelled kubeplatform.jenkins.io/expose=true, including ones created outside Jenkins; "
+                + "give host-less routes in domains.managedNamespaces (or labelled) a generated host; in nginx mode "
+                + "keep upstreams equal to the ready endpoints and certificates equal to their Secrets. "
                 + "Runs one pass, or with --watch keeps running and reacts to changes."})
 public final class ExposeSyncCommand implements Callable<Integer> {
 
-    @Option(names = "--watch", description = "Keep running; a pass follows every change of a labelled route.")
+    @Option(names = "--watch", description = "Keep running; a pass follows every change of a route, of the "
+            + "endpoints of a served Service and of a TLS Secret in use.")
     boolean watch;
 
     @Mixin

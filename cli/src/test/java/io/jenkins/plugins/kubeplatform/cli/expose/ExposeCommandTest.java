@@ -78,4 +78,31 @@ class ExposeCommandTest {
         assertThat(Files.exists(confDir)).isFalse();
         assertThat(sim.requests().list()).isEmpty();
     }
+
+    @Test
+    void listShowsHostOwnerAndUpstreamAddresses() throws Exception {
+        io.jenkins.plugins.kubeplatform.expose.DomainRegistry.fileStore(state).update(reg ->
+                io.jenkins.plugins.kubeplatform.store.StateStore.Update.to(reg.with(
+                        new io.jenkins.plugins.kubeplatform.expose.DomainRegistry.Entry("shop.default.apps.example.test",
+                                "default", "shop", "shop", 80, "ingress", "shop", null, "job/shop #4", "expose",
+                                java.time.Instant.parse("2026-12-01T10:00:00Z"),
+                                java.util.List.of("10.42.0.11:8080", "10.42.0.12:8080"))), null));
+
+        CliRunner.Run json = run("expose", "list");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode host = Json.mapper().readTree(json.out()).path("hosts").path(0);
+        assertThat(host.path("host").asText()).isEqualTo("shop.default.apps.example.test");
+        assertThat(host.path("owner").asText()).isEqualTo("default/shop");
+        assertThat(host.path("upstreams").toString()).isEqualTo("[\"10.42.0.11:8080\",\"10.42.0.12:8080\"]");
+
+        CliRunner.Run text = CliRunner.run("--state-dir", state.toString(), "expose", "list");
+        assertThat(text.out()).contains("shop.default.apps.example.test -> default/shop -> 10.42.0.11:8080, 10.42.0.12:8080");
+    }
+
+    @Test
+    void exposeWithoutNamespaceIsAnInputError() {
+        CliRunner.Run run = run("expose", "--app", "shop", "--port", "80");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--namespace");
+    }
 }

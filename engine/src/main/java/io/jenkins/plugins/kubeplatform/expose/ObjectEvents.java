@@ -1,0 +1,62 @@
+package io.jenkins.plugins.kubeplatform.expose;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+
+/**
+ * Kubernetes Events on the objects the sync acts on ({@code kubectl describe ingress} shows them). One Event per
+ * object, reason and message (a stable name), its count raised when it happens again; best effort, as in
+ * Kubernetes: a lost Event never stops the sync.
+ */
+final class ObjectEvents {
+
+    static final String COMPONENT = "kubeplatform-expose-sync";
+
+    private final KubernetesClient client;
+    private final Clock clock;
+
+    ObjectEvents(KubernetesClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    void warning(HasMetadata involved, String reason, String message) {
+        record(involved, "Warning", reason, message);
+    }
+
+    void normal(HasMetadata involved, String reason, String message) {
+        record(involved, "Normal", reason, message);
+    }
+
+    private void record(HasMetadata involved, String type, String reason, String message) {
+        String ns = involved.getMetadata().getNamespace();
+        String name = involved.getMetadata().getName() + "." + DnsNames.hash(reason + "\n" + message);
+        String now = clock.instant().toString();
+        var events = client.v1().events().inNamespace(ns);
+        try {
+            Event existing = events.withName(name).get();
+            if (existing != null) {
+                existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+                existing.setLastTimestamp(now);
+                events.resource(existing).update();
+                return;
+            }
+            events.resource(new EventBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withKind(involved.getKind())
+                            .withApiVersion(involved.getApiVersion()).withName(involved.getMetadata().getName())
+                            .withNamespace(ns).withUid(involved.getMetadata().getUid()).build())
+                    .withType(type).withReason(reason).withMessage(message).withCount(1)
+                    .withFirstTimestamp(now).withLastTimestamp(now)
+                    .withNewSource().withComponent(COMPONENT).endSource()
+                    .withReportingComponent(COMPONENT)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            // best effort, as Kubernetes treats Events
+        }
+    }
+}
