@@ -676,6 +676,19 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         });
     }
 
+    /**
+     * Seals the current segment now and folds the journal into a new snapshot in the background, like a rotation
+     * does; returns at once (allocations go on), {@link #awaitCompaction} waits for the snapshot.
+     */
+    public void checkpoint() {
+        locked(() -> {
+            if (journal != null && journalEnd > LedgerCodec.SEGMENT_HEADER) {
+                rotate();
+            }
+            return null;
+        });
+    }
+
     /** Waits for the compaction this store started last, if any (tests and the benchmark). */
     public void awaitCompaction() throws Exception {
         Future<?> f = compaction;
