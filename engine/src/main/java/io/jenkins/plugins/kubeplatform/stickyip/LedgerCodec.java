@@ -20,8 +20,9 @@ import java.util.zip.CRC32C;
  * the record's commit marker. A segment is closed by a {@code SEAL} record before the next one is created.
  *
  * <p>Snapshot: header {@code KPLS}, version, snapshot number, last sequence number covered, reservation count,
- * header CRC; blocks {@code [records u32][length u32][CRC u32][payload]}; a final block of zero records holding the
- * count again, so a truncated snapshot is told apart from a complete one.
+ * header CRC; blocks {@code [records u32][length u32][CRC u32][payload]}, each payload a table of the strings its
+ * records use followed by the records; a final block of zero records holding the count again, so a truncated
+ * snapshot is told apart from a complete one.
  */
 final class LedgerCodec {
 
@@ -141,30 +142,72 @@ final class LedgerCodec {
 
     // ---- snapshot ----
 
-    /** Streams the table as a snapshot in blocks; returns the bytes written (the caller forces and renames). */
+    /**
+     * Streams the table as a snapshot in blocks of {@value #BLOCK_RECORDS} reservations; each block starts with its
+     * own table of the pools, nodes and owners it uses, which its records reference by number. Returns the bytes
+     * written (the caller forces and renames).
+     */
     static long writeSnapshot(LedgerTable table, FileChannel channel, long number, long lastSeq) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(SNAPSHOT_HEADER);
         header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(table.size());
         header.putInt(crc(header, 0, header.position()));
         long[] written = {writeFully(channel, header.flip())};
+        Out records = new Out(1 << 20);
         Out block = new Out(1 << 20);
+        java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
+        List<String> strings = new ArrayList<>();
         int[] inBlock = {0};
         table.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
-            writeReservation(block, identity, pool, hi, lo, flags, node, owner, created, idle, revision);
+            records.putBytes(identity);
+            records.putInt(ref(dictionary, strings, pool));
+            records.putLong(hi);
+            records.putLong(lo);
+            records.put(flags);
+            records.putInt(ref(dictionary, strings, node));
+            records.putInt(ref(dictionary, strings, owner));
+            records.putLong(created);
+            records.putLong(idle);
+            records.putLong(revision);
             if (++inBlock[0] == BLOCK_RECORDS) {
-                written[0] += writeBlock(channel, inBlock[0], block);
+                written[0] += writeBlock(channel, inBlock[0], strings, records, block);
+                dictionary.clear();
+                strings.clear();
                 inBlock[0] = 0;
             }
         });
         if (inBlock[0] > 0) {
-            written[0] += writeBlock(channel, inBlock[0], block);
+            written[0] += writeBlock(channel, inBlock[0], strings, records, block);
         }
         block.putLong(table.size());
-        written[0] += writeBlock(channel, 0, block);
+        written[0] += writeRaw(channel, 0, block);
         return written[0];
     }
 
-    private static long writeBlock(FileChannel channel, int records, Out block) throws IOException {
+    private static int ref(java.util.Map<String, Integer> dictionary, List<String> strings, String s) {
+        if (s == null) {
+            return -1;
+        }
+        Integer id = dictionary.get(s);
+        if (id == null) {
+            id = strings.size();
+            strings.add(s);
+            dictionary.put(s, id);
+        }
+        return id;
+    }
+
+    private static long writeBlock(FileChannel channel, int count, List<String> strings, Out records, Out block)
+            throws IOException {
+        block.putInt(strings.size());
+        for (String s : strings) {
+            block.putString(s);
+        }
+        block.putRaw(records.buffer, records.size);
+        records.size = 0;
+        return writeRaw(channel, count, block);
+    }
+
+    private static long writeRaw(FileChannel channel, int records, Out block) throws IOException {
         byte[] payload = block.buffer;
         int length = block.size;
         ByteBuffer head = ByteBuffer.allocate(12).putInt(records).putInt(length).putInt(crc(payload, 0, length));
@@ -201,6 +244,12 @@ final class LedgerCodec {
             throw new IOException("it has format version " + header.getShort(4) + "; this version reads " + VERSION);
         }
         SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22));
+        if (info.count() < 0 || info.count() > Integer.MAX_VALUE) {
+            throw new IOException("its header gives an impossible count " + info.count());
+        }
+        if (table != null) {
+            table.reserveCapacity((int) info.count());
+        }
         long read = 0;
         long offset = SNAPSHOT_HEADER;
         while (true) {
@@ -226,29 +275,49 @@ final class LedgerCodec {
                 }
                 return info;
             }
+            int[] ids = new int[0];
             try {
+                int strings = payload.getInt();
+                if (strings < 0 || strings > length) {
+                    throw new IOException("block at byte " + offset + " has an impossible string table");
+                }
+                ids = new int[strings];
+                java.util.Arrays.fill(ids, -1);
+                for (int i = 0; i < strings; i++) {
+                    String s = string(payload);
+                    ids[i] = table == null || s == null ? -1 : table.intern(s);
+                }
                 for (int i = 0; i < records; i++) {
                     byte[] identity = bytes(payload);
-                    String pool = string(payload);
+                    int pool = payload.getInt();
                     long hi = payload.getLong();
                     long lo = payload.getLong();
                     byte flags = payload.get();
-                    String node = string(payload);
-                    String owner = string(payload);
+                    int node = payload.getInt();
+                    int owner = payload.getInt();
                     long created = payload.getLong();
                     long idle = payload.getLong();
                     long revision = payload.getLong();
-                    if (identity == null || pool == null) {
-                        throw new IOException("reservation " + (read + i + 1) + " has no identity or pool");
+                    if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
+                            || node < -1 || owner < -1) {
+                        throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
+                                + "names a string its block does not have");
                     }
                     if (table != null) {
-                        table.putRaw(identity, pool, hi, lo, flags, node, owner, created, idle, revision);
+                        table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
+                                owner < 0 ? -1 : ids[owner], created, idle, revision);
                     }
                 }
             } catch (BufferUnderflowException e) {
                 throw new IOException("block at byte " + offset + " ends inside a reservation", e);
             } catch (IllegalStateException e) {
                 throw new IOException("reservation record breaks an invariant: " + e.getMessage(), e);
+            } finally {
+                if (table != null) {
+                    for (int id : ids) {
+                        table.unintern(id);
+                    }
+                }
             }
             read += records;
             offset += 12 + length;
@@ -347,6 +416,12 @@ final class LedgerCodec {
             ensure(b.length);
             System.arraycopy(b, 0, buffer, size, b.length);
             size += b.length;
+        }
+
+        void putRaw(byte[] b, int length) {
+            ensure(length);
+            System.arraycopy(b, 0, buffer, size, length);
+            size += length;
         }
 
         void putString(String s) {

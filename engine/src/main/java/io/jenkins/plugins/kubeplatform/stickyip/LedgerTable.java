@@ -108,6 +108,13 @@ final class LedgerTable implements LedgerView {
             }
         }
 
+        void capacity(int entries) {
+            int needed = Integer.highestOneBit(Math.max(16, entries * 2 - 1)) << 1;
+            if (needed > table.length) {
+                rehash(needed);
+            }
+        }
+
         void put(int slot) {
             if ((used + 1) * 2 > table.length) {
                 rehash(table.length * 2);
@@ -185,6 +192,13 @@ final class LedgerTable implements LedgerView {
             }
             refs[id]++;
             return id;
+        }
+
+        /** One more reference to an id handed out by {@link #acquire}. */
+        void ref(int id) {
+            if (id >= 0) {
+                refs[id]++;
+            }
         }
 
         void release(int id) {
@@ -336,22 +350,25 @@ final class LedgerTable implements LedgerView {
         size--;
     }
 
+    private void grow(int n) {
+        identities = Arrays.copyOf(identities, n);
+        pools = Arrays.copyOf(pools, n);
+        nodes = Arrays.copyOf(nodes, n);
+        owners = Arrays.copyOf(owners, n);
+        addrHi = Arrays.copyOf(addrHi, n);
+        addrLo = Arrays.copyOf(addrLo, n);
+        flags = Arrays.copyOf(flags, n);
+        created = Arrays.copyOf(created, n);
+        idleSince = Arrays.copyOf(idleSince, n);
+        revisions = Arrays.copyOf(revisions, n);
+    }
+
     private int newSlot() {
         if (freeCount > 0) {
             return freeSlots[--freeCount];
         }
         if (slots == identities.length) {
-            int n = slots + (slots >> 1);
-            identities = Arrays.copyOf(identities, n);
-            pools = Arrays.copyOf(pools, n);
-            nodes = Arrays.copyOf(nodes, n);
-            owners = Arrays.copyOf(owners, n);
-            addrHi = Arrays.copyOf(addrHi, n);
-            addrLo = Arrays.copyOf(addrLo, n);
-            flags = Arrays.copyOf(flags, n);
-            created = Arrays.copyOf(created, n);
-            idleSince = Arrays.copyOf(idleSince, n);
-            revisions = Arrays.copyOf(revisions, n);
+            grow(slots + (slots >> 1));
         }
         return slots++;
     }
@@ -376,23 +393,58 @@ final class LedgerTable implements LedgerView {
     /** Adds one reservation read from a snapshot; throws when it breaks an invariant of the table. */
     void putRaw(byte[] identity, String pool, long hi, long lo, byte flag, String node, String owner, long createdAt,
                 long idleAt, long revision) {
+        int poolId = strings.acquire(pool);
+        int nodeId = strings.acquire(node);
+        int ownerId = strings.acquire(owner);
+        try {
+            putRawIds(identity, poolId, hi, lo, flag, nodeId, ownerId, createdAt, idleAt, revision);
+        } finally {
+            strings.release(poolId);
+            strings.release(nodeId);
+            strings.release(ownerId);
+        }
+    }
+
+    /** Interns a string for {@link #putRawIds} (one reference, to be dropped with {@link #unintern}); null is -1. */
+    int intern(String s) {
+        return strings.acquire(s);
+    }
+
+    void unintern(int id) {
+        strings.release(id);
+    }
+
+    /** Room for {@code count} reservations without growing (a snapshot says how many it holds). */
+    void reserveCapacity(int count) {
+        if (count > identities.length) {
+            grow(count);
+        }
+        byIdentity.capacity(count);
+        byAddress.capacity(count);
+    }
+
+    /** Adds one reservation whose strings are interned ids; throws when it breaks an invariant of the table. */
+    void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
+                   long idleAt, long revision) {
         int existing = byIdentity.find(hashBytes(identity), s -> Arrays.equals(identities[s], identity));
         if (existing >= 0) {
             throw new IllegalStateException("identity " + new String(identity, StandardCharsets.UTF_8)
                     + " appears twice");
         }
-        IpKey ip = new IpKey(hi, lo);
-        int holder = slotOf(ip);
+        int holder = byAddress.find(hashAddress(hi, lo), s -> addrHi[s] == hi && addrLo[s] == lo);
         if (holder >= 0) {
-            throw new IllegalStateException("ledger invariant: " + ip + " is held by "
+            throw new IllegalStateException("ledger invariant: " + new IpKey(hi, lo) + " is held by "
                     + new String(identities[holder], StandardCharsets.UTF_8) + " and by "
                     + new String(identity, StandardCharsets.UTF_8));
         }
         int s = newSlot();
         identities[s] = identity;
-        pools[s] = strings.acquire(pool);
-        nodes[s] = strings.acquire(node);
-        owners[s] = strings.acquire(owner);
+        strings.ref(poolId);
+        strings.ref(nodeId);
+        strings.ref(ownerId);
+        pools[s] = poolId;
+        nodes[s] = nodeId;
+        owners[s] = ownerId;
         addrHi[s] = hi;
         addrLo[s] = lo;
         flags[s] = flag;
@@ -401,7 +453,11 @@ final class LedgerTable implements LedgerView {
         revisions[s] = revision;
         byIdentity.put(s);
         byAddress.put(s);
-        occupancyOf(ip, true).add(ip.ipv4().isPresent() ? ip.ipv4().getAsLong() : ip.lo());
+        if (hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L) {
+            ipv4.add(lo & 0xFFFF_FFFFL);
+        } else {
+            ipv6.computeIfAbsent(hi, h -> new IntervalSet()).add(lo);
+        }
         size++;
     }
 
