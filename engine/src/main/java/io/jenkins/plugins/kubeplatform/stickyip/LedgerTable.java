@@ -552,7 +552,8 @@ final class LedgerTable implements LedgerView {
     }
 
     /** Reserved addresses of one IPv6 /64 (by its upper 64 bits), as an occupancy over the lower 64 bits. */
-    Optional<IntervalSet> reservedIpv6(long upper) {
+    @Override
+    public Optional<IntervalSet> reservedIpv6(long upper) {
         return Optional.ofNullable(ipv6.get(upper));
     }
 
