@@ -175,6 +175,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     }
 
     private <R> R locked(Body<R> body) {
+        return locked(true, body);
+    }
+
+    private <R> R locked(boolean catchUp, Body<R> body) {
         processLock.lock();
         try {
             if (lockChannel == null || !lockChannel.isOpen()) {
@@ -183,7 +187,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                         StandardOpenOption.WRITE, StandardOpenOption.READ);
             }
             try (FileLock ignored = lockChannel.lock()) {
-                catchUp();
+                if (catchUp) {
+                    catchUp();
+                }
                 return body.run();
             }
         } catch (IOException e) {
@@ -771,6 +777,172 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 Files.deleteIfExists(segmentFile(n));
             }
         }
+    }
+
+    // ---- verify and restore ----
+
+    /**
+     * What one file of the ledger looks like to {@link #verify}: whether it reads, and whether the journal replays
+     * from it up to the last acknowledged record.
+     */
+    public record FileCheck(String file, boolean intact, boolean replays, String detail) {
+    }
+
+    /**
+     * The state the journal rebuilds from one snapshot: the table, how far the replay got, and the first damage
+     * it stopped at (empty when the whole journal after the snapshot replayed).
+     */
+    record Replay(long snapshot, LedgerTable table, long lastSeq, long reservations, Optional<String> damage) {
+    }
+
+    /** Replays the journal from snapshot {@code start} (-1: from the beginning) until the end or the first damage. */
+    private Replay replayFrom(Listing listing, long start) {
+        LedgerTable folded = new LedgerTable();
+        long seq = 0;
+        long from = 0;
+        if (start >= 0) {
+            try (FileChannel in = FileChannel.open(snapshotFile(start), StandardOpenOption.READ)) {
+                LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, folded);
+                seq = info.lastSeq();
+            } catch (IOException e) {
+                return new Replay(start, null, 0, 0, Optional.of(snapshotFile(start).getFileName() + ": "
+                        + e.getMessage()));
+            }
+            from = start;
+        }
+        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
+        reader.table = folded;
+        reader.lastSeq = seq;
+        List<Long> segments = new ArrayList<>(listing.segments().tailSet(from));
+        if (start >= 0 && (segments.isEmpty() || segments.get(0) != from)) {
+            return new Replay(start, folded, seq, folded.size(), segments.isEmpty() && listing.segments().isEmpty()
+                    ? Optional.empty() : Optional.of("journal segment " + from + " is missing"));
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            long n = segments.get(i);
+            if (i > 0 && n != segments.get(i - 1) + 1) {
+                return new Replay(start, folded, reader.lastSeq, folded.size(),
+                        Optional.of("journal segment " + (segments.get(i - 1) + 1) + " is missing"));
+            }
+            try (FileChannel in = FileChannel.open(segmentFile(n), StandardOpenOption.READ)) {
+                reader.journalEnd = 0;
+                reader.sealed = false;
+                reader.readSegment(in, n, i == segments.size() - 1);
+            } catch (IOException | RuntimeException e) {
+                return new Replay(start, folded, reader.lastSeq, folded.size(), Optional.of(
+                        e instanceof StoreCorruptedException && e.getCause() != null && e.getCause().getCause() != null
+                                ? segmentFile(n).getFileName() + ": " + e.getCause().getCause().getMessage()
+                                : segmentFile(n).getFileName() + ": " + e.getMessage()));
+            }
+        }
+        return new Replay(start, folded, reader.lastSeq, folded.size(), Optional.empty());
+    }
+
+    /**
+     * Checks every file without changing any: each snapshot on its own (checksums, count, invariants), and the
+     * journal replayed from the newest snapshot, and from each older one (the backups), against the committed
+     * record number in the lock file.
+     */
+    public List<FileCheck> verify() {
+        return locked(false, () -> {
+            Listing listing = list();
+            List<FileCheck> checks = new ArrayList<>();
+            long committed = lockChannel == null ? -1 : readCommitMarker();
+            for (long n : listing.snapshots().descendingSet()) {
+                Replay replay = replayFrom(listing, n);
+                String name = snapshotFile(n).getFileName().toString();
+                if (replay.table() == null) {
+                    checks.add(new FileCheck(name, false, false, replay.damage().orElse("unreadable")));
+                } else if (replay.damage().isPresent()) {
+                    checks.add(new FileCheck(name, true, false, "intact; the journal after it stops at damage: "
+                            + replay.damage().get()));
+                } else if (committed > replay.lastSeq()) {
+                    checks.add(new FileCheck(name, true, false, "intact; the journal after it ends at record "
+                            + replay.lastSeq() + " but records up to " + committed + " were acknowledged"));
+                } else {
+                    checks.add(new FileCheck(name, true, true, "intact; with the journal: " + replay.reservations()
+                            + " reservations up to record " + replay.lastSeq()));
+                }
+            }
+            if (listing.snapshots().isEmpty()) {
+                Replay replay = replayFrom(listing, -1);
+                boolean clean = replay.damage().isEmpty() && committed <= replay.lastSeq();
+                checks.add(new FileCheck("journal", clean, clean,
+                        replay.damage().map(d -> "damaged: " + d).orElse(committed > replay.lastSeq()
+                                ? "ends at record " + replay.lastSeq() + " but records up to " + committed
+                                + " were acknowledged" : replay.reservations() + " reservations up to record "
+                                + replay.lastSeq())));
+            }
+            return checks;
+        });
+    }
+
+    /** What {@link #restore} did. */
+    public record Restored(long fromSnapshot, long records, int reservations, long acknowledged,
+                           List<String> movedAside) {
+    }
+
+    /**
+     * Rebuilds the ledger from snapshot {@code from} (or the newest one that reads) and as much of the journal after
+     * it as is intact. Damaged and superseded files are renamed with the suffix {@code .damaged-<millis>}, never
+     * deleted or written over; the rebuilt state becomes a new snapshot and an empty journal segment.
+     */
+    public Restored restore(Optional<Long> from) {
+        return locked(false, () -> {
+            Listing listing = list();
+            Replay chosen = null;
+            List<Long> candidates = from.map(List::of).orElse(new ArrayList<>(listing.snapshots().descendingSet()));
+            for (long n : candidates) {
+                if (!listing.snapshots().contains(n)) {
+                    throw new IllegalArgumentException("there is no snapshot-" + n + ".bin; snapshots: "
+                            + listing.snapshots());
+                }
+                Replay replay = replayFrom(listing, n);
+                if (replay.table() != null) {
+                    chosen = replay;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                if (from.isPresent()) {
+                    throw new IllegalArgumentException("snapshot-" + from.get() + ".bin is damaged itself");
+                }
+                chosen = replayFrom(listing, -1);
+            }
+            long committed = readCommitMarker();
+            String suffix = ".damaged-" + System.currentTimeMillis();
+            List<String> moved = new ArrayList<>();
+            long next = Math.max(listing.snapshots().isEmpty() ? 0 : listing.snapshots().last(),
+                    listing.segments().isEmpty() ? 0 : listing.segments().last()) + 1;
+            for (long n : listing.segments()) {
+                moved.add(moveAside(segmentFile(n), suffix));
+            }
+            for (long n : listing.snapshots()) {
+                if (n != chosen.snapshot()) {
+                    moved.add(moveAside(snapshotFile(n), suffix));
+                }
+            }
+            writeSnapshotFile(next, chosen.table(), chosen.lastSeq());
+            closeQuietly(journal);
+            journal = null;
+            startSegment(next, chosen.lastSeq() + 1);
+            ByteBuffer marker = ByteBuffer.allocate(16).putLong(chosen.lastSeq());
+            marker.putInt(LedgerCodec.crc(marker.array(), 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
+            lockChannel.write(marker, 0);
+            lockChannel.force(false);
+            synchronized (commit) {
+                markerSeq = chosen.lastSeq();
+            }
+            fsyncDirectory();
+            reload = true;
+            return new Restored(chosen.snapshot(), chosen.lastSeq(), chosen.table().size(), committed, moved);
+        });
+    }
+
+    private String moveAside(Path file, String suffix) throws IOException {
+        Path target = file.resolveSibling(file.getFileName() + suffix);
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        return target.getFileName().toString();
     }
 
     private void fsyncDirectory() throws IOException {

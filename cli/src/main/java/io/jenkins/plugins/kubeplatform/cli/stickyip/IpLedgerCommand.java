@@ -6,6 +6,7 @@ import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerOverview;
 import io.jenkins.plugins.kubeplatform.stickyip.PodAdopter;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ip-ledger", mixinStandardHelpOptions = true,
         description = "Inspect and maintain the IP reservation ledger in --state-dir.",
         subcommands = {IpLedgerCommand.ListCommand.class, IpLedgerCommand.ReleaseCommand.class,
-                IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class})
+                IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class, IpLedgerCommand.VerifyCommand.class,
+                IpLedgerCommand.RestoreCommand.class})
 public final class IpLedgerCommand implements Runnable {
 
     @Spec
@@ -34,7 +36,7 @@ public final class IpLedgerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc or sync");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc, sync, verify or restore");
     }
 
     static IpReservationLedger ledger(CliContext context) {
@@ -170,6 +172,80 @@ public final class IpLedgerCommand implements Runnable {
                 context.result(result, out -> out.println("Adopted " + report.adopted().size() + ", moved "
                         + report.moved().size() + ", idled " + report.idled().size() + ", conflicts "
                         + report.conflicts().size()));
+                return 0;
+            }
+        }
+    }
+
+    /** {@code ip-ledger verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check every ledger file (checksums, commit markers, invariants) without changing any; "
+                    + "exit code 1 when something is damaged.")
+    static final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec);
+                 JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
+                List<JournaledLedgerStore.FileCheck> checks = store.verify();
+                // the newest snapshot (or the journal alone) decides what the ledger reads; older ones are backups
+                boolean healthy = !checks.isEmpty() && checks.get(0).replays();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("healthy", healthy);
+                result.put("files", checks.stream().map(c -> Map.of("file", c.file(), "intact", c.intact(),
+                        "replays", c.replays(), "detail", c.detail())).toList());
+                context.result(result, out -> {
+                    checks.forEach(c -> out.println((c.intact() ? "ok       " : "DAMAGED  ") + c.file() + ": " + c.detail()));
+                    out.println(healthy ? "The ledger is intact." : "The ledger is damaged; nothing was changed. "
+                            + "'kubeplatform ip-ledger restore' rebuilds it from the newest snapshot that reads and the "
+                            + "intact journal (damaged files are kept, renamed).");
+                });
+                return healthy ? 0 : 1;
+            }
+        }
+    }
+
+    /** {@code ip-ledger restore}. */
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Rebuild the ledger from a snapshot (default: the newest that reads) and the intact journal "
+                    + "after it; damaged and superseded files are renamed *.damaged-<time>, never deleted.")
+    static final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--snapshot", paramLabel = "N", description = "Restore from snapshot-N.bin (see ip-ledger verify).")
+        Long snapshot;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec);
+                 JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
+                JournaledLedgerStore.Restored restored;
+                try {
+                    restored = store.restore(Optional.ofNullable(snapshot));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("--snapshot", e.getMessage());
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("fromSnapshot", restored.fromSnapshot());
+                result.put("records", restored.records());
+                result.put("acknowledged", restored.acknowledged());
+                result.put("reservations", restored.reservations());
+                result.put("movedAside", restored.movedAside());
+                long lost = Math.max(0, restored.acknowledged() - restored.records());
+                context.result(result, out -> {
+                    out.println("Restored " + restored.reservations() + " reservations from "
+                            + (restored.fromSnapshot() < 0 ? "the journal" : "snapshot " + restored.fromSnapshot())
+                            + " and the journal up to record " + restored.records() + ".");
+                    if (lost > 0) {
+                        out.println("Records " + (restored.records() + 1) + ".." + restored.acknowledged()
+                                + " were acknowledged but could not be read back: run 'kubeplatform ip-ledger sync' to "
+                                + "adopt the addresses pods use now, and check recent deploys.");
+                    }
+                    restored.movedAside().forEach(f -> out.println("kept as " + f));
+                });
                 return 0;
             }
         }
