@@ -96,6 +96,7 @@ public final class LedgerBenchmark implements Benchmark {
         double[] coldOpen = openInFreshJvm(dir);
 
         IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(1));
+        long gcBefore = gcMillis();
         long[] allocate = new long[allocations];
         long[] raw = new long[allocations];
         try (FileChannel rawChannel = FileChannel.open(dir.resolve("raw-append.bin"), StandardOpenOption.CREATE,
@@ -118,6 +119,8 @@ public final class LedgerBenchmark implements Benchmark {
         results.add(new Measurement(scenario, "p99", a.percentileMillis(99), "ms", "append + group-commit force"));
         results.add(new Measurement(scenario, "p99.9", a.percentileMillis(99.9), "ms", ""));
         results.add(new Measurement(scenario, "max", a.percentileMillis(100), "ms", ""));
+        results.add(new Measurement("JVM garbage collection during the allocations, " + at, "time",
+                gcMillis() - gcBefore, "ms", "all collectors; explains outliers in max"));
         results.add(new Measurement("raw append of " + RAW_RECORD + " bytes + force(false), same disk, same run", "p99",
                 r.percentileMillis(99), "ms", "interleaved with the allocations above"));
         results.add(new Measurement("allocation p99 / raw append p99, " + at, "ratio",
@@ -158,6 +161,7 @@ public final class LedgerBenchmark implements Benchmark {
             gcNanos.set(System.nanoTime() - start);
             return report;
         });
+        long gcBefore = gcMillis();
         long longest = 0;
         int during = 0;
         while (!(compaction.isDone() && gcSweep.isDone())) {
@@ -174,7 +178,9 @@ public final class LedgerBenchmark implements Benchmark {
                 new Measurement("GC sweep, " + at + " (half idle past reclaimAfter)", "time", gcNanos.get() / 1e6,
                         "ms", report.released().size() + " released in batches of 2048"),
                 new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
-                        during + " allocations meanwhile"));
+                        during + " allocations meanwhile"),
+                new Measurement("JVM garbage collection while compaction and GC ran, " + at, "time",
+                        gcMillis() - gcBefore, "ms", "all collectors (the compaction builds a second table)"));
     }
 
     private static String label(int size) {
@@ -241,6 +247,14 @@ public final class LedgerBenchmark implements Benchmark {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static long usedHeap() {
