@@ -237,8 +237,8 @@ public final class IpLedgerCommand implements Runnable {
                 long lost = Math.max(0, restored.acknowledged() - restored.records());
                 context.result(result, out -> {
                     out.println("Restored " + restored.reservations() + " reservations from "
-                            + (restored.fromSnapshot() < 0 ? "the journal" : "snapshot " + restored.fromSnapshot())
-                            + " and the journal up to record " + restored.records() + ".");
+                            + (restored.fromSnapshot() < 0 ? "" : "snapshot " + restored.fromSnapshot() + " and ")
+                            + "the journal up to record " + restored.records() + ".");
                     if (lost > 0) {
                         out.println("Records " + (restored.records() + 1) + ".." + restored.acknowledged()
                                 + " were acknowledged but could not be read back: run 'kubeplatform ip-ledger sync' to "
