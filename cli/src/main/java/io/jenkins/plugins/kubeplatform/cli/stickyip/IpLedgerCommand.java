@@ -191,20 +191,44 @@ public final class IpLedgerCommand implements Runnable {
                  JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
                 List<JournaledLedgerStore.FileCheck> checks = store.verify();
                 // the newest snapshot (or the journal alone) decides what the ledger reads; older ones are backups
-                boolean healthy = !checks.isEmpty() && checks.get(0).replays();
+                boolean readable = !checks.isEmpty() && checks.get(0).replays();
+                List<String> outside = readable ? outsideTheirPool(store, StickyIpConfig.pools(context.config()))
+                        : List.of();
+                boolean healthy = readable && outside.isEmpty();
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("healthy", healthy);
+                result.put("outsideTheirPool", outside);
                 result.put("files", checks.stream().map(c -> Map.of("file", c.file(), "intact", c.intact(),
                         "replays", c.replays(), "detail", c.detail())).toList());
                 context.result(result, out -> {
                     checks.forEach(c -> out.println((c.intact() ? "ok       " : "DAMAGED  ") + c.file() + ": " + c.detail()));
-                    out.println(healthy ? "The ledger is intact." : "The ledger is damaged; nothing was changed. "
-                            + "'kubeplatform ip-ledger restore' rebuilds it from the newest snapshot that reads and the "
-                            + "intact journal (damaged files are kept, renamed).");
+                    outside.forEach(o -> out.println("OUTSIDE  " + o));
+                    out.println(healthy ? "The ledger is intact." : !readable ? "The ledger is damaged; nothing was "
+                            + "changed. 'kubeplatform ip-ledger restore' rebuilds it from the newest snapshot that reads "
+                            + "and the intact journal (damaged files are kept, renamed)." : "The ledger reads, but "
+                            + outside.size() + " reservation(s) lie outside their configured pool; nothing was changed. "
+                            + "Fix the pool configuration or release them (ip-ledger release --identity ...).");
                 });
                 return healthy ? 0 : 1;
             }
         }
+    }
+
+    /** Reservations whose pool is configured but does not cover their address (a pool narrowed after the fact). */
+    static List<String> outsideTheirPool(JournaledLedgerStore store, Map<String, IpPool> pools) {
+        List<String> outside = new java.util.ArrayList<>();
+        store.scan(4096, page -> {
+            for (Reservation r : page) {
+                IpPool pool = pools.get(r.pool());
+                boolean covered = pool == null || io.jenkins.plugins.kubeplatform.stickyip.address.IpKey.parse(r.ip())
+                        .map(k -> pool.addresses().covers(k)).orElse(false);
+                if (!covered) {
+                    outside.add(r.identity() + " holds " + r.ip() + ", outside pool '" + r.pool() + "' ("
+                            + pool.addresses() + ")");
+                }
+            }
+        });
+        return outside;
     }
 
     /** {@code ip-ledger restore}. */

@@ -123,4 +123,16 @@ class IpLedgerCommandTest {
         }
         assertThat(run("ip-ledger", "verify").exitCode()).isZero();
     }
+
+    @Test
+    void verifyNamesReservationsOutsideTheirConfiguredPool() throws Exception {
+        reserve("shop", "web", 3); // 10.42.200.1-3 of the /29
+        Files.writeString(config, "pools:\n  - name: default\n    ranges: [10.42.200.1-10.42.200.2]\n");
+
+        CliRunner.Run run = run("ip-ledger", "verify");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("OUTSIDE  shop/web-2 holds 10.42.200.3, outside pool 'default'")
+                .doesNotContain("shop/web-0 holds");
+    }
 }
