@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore.Decision;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,19 +67,30 @@ public final class IpReservationLedger {
      * Gives every identity its address: its existing reservation when it has one in this pool, else a newly
      * allocated one. All or nothing: when the pool cannot serve every identity, nothing is written.
      *
-     * @param usedByPods  addresses of live pods that are not these identities' own pods
+     * @param usedByPods  IPv4 addresses of live pods that are not these identities' own pods
      * @param reallocate  identities that must get a new address (their last node is gone and the pool says so)
      * @throws PoolExhaustedException when the pool has too few free addresses
      * @throws InvalidInputException  when an identity already holds an address of another pool
      */
     public List<Reservation> reserve(IpPool pool, List<ReplicaIdentity> identities, Set<Long> usedByPods,
                                      Set<String> reallocate, String owner) {
+        Set<IpKey> used = new HashSet<>();
+        usedByPods.forEach(a -> used.add(IpKey.ofIpv4(a)));
+        return reserveAddresses(pool, identities, used, reallocate, owner);
+    }
+
+    /** {@link #reserve}, with the live pods' addresses of either family (IPv6 pools need this one). */
+    public List<Reservation> reserveAddresses(IpPool pool, List<ReplicaIdentity> identities, Set<IpKey> usedByPods,
+                                              Set<String> reallocate, String owner) {
+        Set<Long> usedIpv4 = new HashSet<>();
+        usedByPods.forEach(k -> k.ipv4().ifPresent(usedIpv4::add));
         return store.update(view -> {
             Instant now = clock.instant();
             List<LedgerChange> changes = new ArrayList<>();
             List<Reservation> result = new ArrayList<>();
             Set<Long> takenNow = new HashSet<>();
-            Occupancy occupied = view.reserved().or(Occupancy.of(usedByPods)).or(Occupancy.of(takenNow));
+            Set<IpKey> takenIpv6 = new HashSet<>(usedByPods);
+            Occupancy occupied = view.reserved().or(Occupancy.of(usedIpv4)).or(Occupancy.of(takenNow));
             for (ReplicaIdentity identity : identities) {
                 Optional<Reservation> existing = view.get(identity.key());
                 if (existing.isPresent() && !existing.get().pool().equals(pool.name())) {
@@ -88,7 +99,7 @@ public final class IpReservationLedger {
                             + "(ip-ledger release --identity " + identity + ")");
                 }
                 boolean keep = existing.isPresent() && !reallocate.contains(identity.key())
-                        && pool.addresses().allocatable(LedgerTable.address(existing.get().ip()));
+                        && pool.addresses().allocatable(LedgerTable.key(existing.get().ip()));
                 if (keep) {
                     Reservation r = existing.get();
                     Reservation next = r.state() == Reservation.State.ACTIVE && Objects.equals(r.owner(), owner)
@@ -99,7 +110,14 @@ public final class IpReservationLedger {
                     result.add(next);
                     continue;
                 }
-                OptionalLong free = pool.addresses().allocate(occupied, pool.order(), random);
+                Optional<IpKey> free;
+                if (pool.addresses().ipv6().isPresent()) {
+                    free = pool.addresses().allocateIpv6(view.reservedIpv6(pool.addresses().ipv6().get().upper()),
+                            takenIpv6, pool.order(), random);
+                } else {
+                    OptionalLong v4 = pool.addresses().allocate(occupied, pool.order(), random);
+                    free = v4.isPresent() ? Optional.of(IpKey.ofIpv4(v4.getAsLong())) : Optional.empty();
+                }
                 if (free.isEmpty()) {
                     long reservedInPool = view.all().stream().filter(r -> r.pool().equals(pool.name())).count();
                     throw new PoolExhaustedException("Pool '" + pool.name() + "' (" + pool.addresses() + ", "
@@ -108,8 +126,9 @@ public final class IpReservationLedger {
                             + " in use by other pods in the cluster. Nothing was reserved or applied. Release idle "
                             + "reservations (ip-ledger gc / ip-ledger release), deploy fewer replicas, or widen the pool.");
                 }
-                takenNow.add(free.getAsLong());
-                Reservation fresh = new Reservation(identity.key(), pool.name(), Ipv4.format(free.getAsLong()),
+                free.get().ipv4().ifPresent(takenNow::add);
+                takenIpv6.add(free.get());
+                Reservation fresh = new Reservation(identity.key(), pool.name(), free.get().toString(),
                         Reservation.Kind.MANAGED, Reservation.State.ACTIVE,
                         existing.flatMap(Reservation::lastNode).orElse(null), null, owner, now,
                         existing.map(r -> r.revision() + 1).orElse(1L));

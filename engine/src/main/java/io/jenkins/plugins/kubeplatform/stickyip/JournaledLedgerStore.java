@@ -1,20 +1,12 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectReader;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreCorruptedException;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,56 +15,96 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 /**
- * The ledger as a snapshot plus an append-only journal, so that a change costs one small append and one fsync
- * however many reservations exist.
+ * The ledger as snapshots plus a journal in numbered segments, so a change costs one small append and one shared
+ * fsync however many reservations exist, and no caller ever waits for a snapshot.
  *
- * <p>Files in the directory: {@code ledger-G.snapshot.json} (the whole ledger at generation G, written to a temporary
- * file, fsynced and renamed), {@code ledger-G.journal} (one line per decision after that snapshot:
- * {@code <crc32> <json>}), and {@code ledger.lock}. Every call takes a per-directory lock inside the process and an OS
- * file lock across processes, then catches up by reading only the journal lines appended since its last call (or
- * reloads when another writer compacted). A decision is appended and fsynced before {@link #update} returns. A writer
- * killed mid-append leaves a torn last line without a valid checksum, which readers ignore and the next writer cuts
- * off; it was never acknowledged. After {@code compactAfter} journal lines the writer folds the journal into a new
- * snapshot generation.
+ * <p>Files: {@code journal-N.log} (segment N: records of decisions, each with a checksum that is its commit marker,
+ * closed by a seal record), {@code snapshot-N.bin} (the ledger after every segment below N, in checksummed blocks),
+ * {@code ledger.lock}. The lock file and the current segment stay open for the life of the store; each call takes
+ * the per-directory lock of this process and the OS file lock across processes, and catches up by reading only what
+ * other writers appended (two {@code stat}s and one {@code size} when nobody did).
+ *
+ * <p>Group commit: a decision is appended under the locks, the locks are released, and the caller waits until a
+ * {@code force} covering its record has returned; one caller forces for everyone whose record was written by then.
+ * Nothing is acknowledged before it is durable, and a failed force fails every caller it covered.
+ *
+ * <p>Compaction: after {@code rotateAfter} records the writer seals the segment and starts the next; a background
+ * thread then folds the previous snapshot and the sealed segments (immutable files, read without any lock) into a new
+ * snapshot (temporary file, fsync, rename, directory fsync). The last {@link #BACKUPS} snapshots and the segments
+ * after the oldest of them are kept, so any kept snapshot plus the journal rebuilds the ledger.
  */
-public final class JournaledLedgerStore implements LedgerStore {
+public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
-    static final String FORMAT = "kubeplatform-ip-ledger/1";
-    private static final Pattern SNAPSHOT = Pattern.compile("ledger-(\\d+)\\.snapshot\\.json");
+    /** Snapshots kept (the newest plus older ones to restore from). */
+    public static final int BACKUPS = 3;
+    private static final Logger LOG = Logger.getLogger(JournaledLedgerStore.class.getName());
+    private static final Pattern SEGMENT = Pattern.compile("journal-(\\d+)\\.log");
+    private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d+)\\.bin");
+    private static final Pattern TEMP = Pattern.compile("\\.snapshot-\\d+\\.tmp-(\\d+)-.*");
+    private static final Pattern OLD_FORMAT = Pattern.compile("ledger-\\d+\\.(snapshot\\.json|journal)");
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+    private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ip-ledger-compaction");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path dir;
-    private final Path lockFile;
-    private final int compactAfter;
+    private final int rotateAfter;
     private final ReentrantLock processLock;
 
+    // guarded by processLock
+    private FileChannel lockChannel;
     private LedgerTable table;
-    private long generation = -1;
+    private FileChannel journal;
+    private long segment = -1;
     private long journalEnd;
-    private int journalLines;
+    private int segmentRecords;
+    private boolean sealed;
+    private long lastSeq;
+    private boolean reload = true;
+    private volatile Future<?> compaction;
+    private volatile Runnable compactionHook = () -> { };
+
+    // group commit, guarded by the monitor
+    private final Object commit = new Object();
+    private long writtenSeq;
+    private FileChannel writtenChannel;
+    private long durableSeq;
+    private long failedThrough = -1;
+    private IOException failure;
+    private boolean forcing;
+    private long forces;
+    private long markerSeq;
 
     public JournaledLedgerStore(Path directory) {
         this(directory, 4096);
     }
 
-    /** @param compactAfter journal lines after which the journal is folded into a new snapshot */
-    public JournaledLedgerStore(Path directory, int compactAfter) {
-        if (compactAfter < 1) {
-            throw new IllegalArgumentException("compactAfter must be positive");
+    /** @param rotateAfter journal records after which the segment is sealed and folded into a snapshot */
+    public JournaledLedgerStore(Path directory, int rotateAfter) {
+        if (rotateAfter < 1) {
+            throw new IllegalArgumentException("rotateAfter must be positive");
         }
         this.dir = directory.toAbsolutePath().normalize();
-        this.lockFile = dir.resolve("ledger.lock");
-        this.compactAfter = compactAfter;
+        this.rotateAfter = rotateAfter;
         this.processLock = PROCESS_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
     }
 
@@ -82,31 +114,60 @@ public final class JournaledLedgerStore implements LedgerStore {
 
     @Override
     public <R> R read(Function<LedgerView, R> query) {
-        return locked(() -> query.apply(table));
+        long[] seen = new long[1];
+        R result = locked(() -> {
+            R r = query.apply(table);
+            seen[0] = lastSeq;
+            return r;
+        });
+        awaitDurable(seen[0]);
+        return result;
     }
 
     @Override
     public <R> R update(Function<LedgerView, Decision<R>> decide) {
-        return locked(() -> {
+        long[] mine = new long[1];
+        R result = locked(() -> {
             Decision<R> decision = decide.apply(table);
+            mine[0] = lastSeq;
             if (decision.changes().isEmpty()) {
                 return decision.result();
             }
             table.check(decision.changes());
+            byte[] payload = LedgerCodec.encodeChanges(decision.changes());
             try {
-                append(decision.changes());
+                append(LedgerCodec.CHANGES, payload);
             } catch (IOException | RuntimeException e) {
-                generation = -1; // the journal may hold the line or not: reload on the next call
-                throw e instanceof IOException io
-                        ? new StoreException("Could not write the IP ledger journal in " + dir + ": " + io.getMessage(), io)
-                        : (RuntimeException) e;
+                reload = true; // the segment may hold the record or not: reload on the next call
+                throw e instanceof IOException io ? new StoreException("Could not write the IP ledger journal in "
+                        + dir + ": " + io.getMessage(), io) : (RuntimeException) e;
             }
             decision.changes().forEach(table::apply);
-            if (journalLines >= compactAfter) {
-                compact();
+            mine[0] = lastSeq;
+            if (segmentRecords >= rotateAfter) {
+                rotate();
             }
             return decision.result();
         });
+        awaitDurable(mine[0]);
+        return result;
+    }
+
+    /**
+     * Reads the ledger in pages of at most {@code pageSize} reservations, taking the lock once per page, so a scan of
+     * a million entries never holds up allocations for longer than one page. Entries changed between pages may be
+     * seen in either state, or (when moved to another slot) missed or seen twice; callers act only on holders that
+     * are unchanged when they act.
+     */
+    @Override
+    public void scan(int pageSize, Consumer<List<Reservation>> pageConsumer) {
+        int cursor = 0;
+        while (cursor >= 0) {
+            int from = cursor;
+            List<Reservation> page = new ArrayList<>(pageSize);
+            cursor = locked(() -> table.page(from, pageSize, page::add));
+            pageConsumer.accept(page);
+        }
     }
 
     private interface Body<R> {
@@ -114,286 +175,774 @@ public final class JournaledLedgerStore implements LedgerStore {
     }
 
     private <R> R locked(Body<R> body) {
+        return locked(true, body);
+    }
+
+    private <R> R locked(boolean catchUp, Body<R> body) {
         processLock.lock();
         try {
-            Files.createDirectories(dir);
-            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockChannel.lock()) {
-                catchUp();
+            if (lockChannel == null || !lockChannel.isOpen()) {
+                Files.createDirectories(dir);
+                lockChannel = FileChannel.open(dir.resolve("ledger.lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.READ);
+            }
+            try (FileLock ignored = lockChannel.lock()) {
+                if (catchUp) {
+                    catchUp();
+                }
                 return body.run();
             }
         } catch (IOException e) {
+            reload = true;
             throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            reload = true;
+            throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getCause().getMessage(), e);
         } finally {
             processLock.unlock();
         }
     }
 
-    private Path snapshot(long g) {
-        return dir.resolve("ledger-" + g + ".snapshot.json");
-    }
+    // ---- group commit ----
 
-    private Path journal(long g) {
-        return dir.resolve("ledger-" + g + ".journal");
-    }
-
-    private long latestGeneration() throws IOException {
-        // fast path, two stats: nobody compacted since our last call (a compaction writes generation+1 before it
-        // deletes the files of generation, so while those exist and generation+1 does not, generation is current)
-        if (table != null && !Files.exists(snapshot(generation + 1))
-                && (generation > 0 ? Files.exists(snapshot(generation)) : journalEnd > 0 && Files.exists(journal(0)))) {
-            return generation;
+    private void awaitDurable(long seq) {
+        while (true) {
+            long target;
+            FileChannel channel;
+            synchronized (commit) {
+                while (durableSeq < seq && forcing) {
+                    try {
+                        commit.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new StoreException("Interrupted while waiting for the IP ledger journal in " + dir
+                                + " to be durable; the change may or may not be recorded", null);
+                    }
+                }
+                if (durableSeq >= seq) {
+                    return;
+                }
+                if (seq <= failedThrough) {
+                    throw new StoreException("Could not make the IP ledger journal in " + dir + " durable: "
+                            + failure.getMessage() + "; the change may or may not be recorded", failure);
+                }
+                // lead one force for every record written so far; callers arriving meanwhile wait for the next one
+                forcing = true;
+                target = writtenSeq;
+                channel = writtenChannel;
+            }
+            IOException error = null;
+            try {
+                channel.force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // closed by a rotation, which forced the segment first: covered unless durableSeq says otherwise
+            } catch (IOException e) {
+                error = e;
+            }
+            synchronized (commit) {
+                forcing = false;
+                forces++;
+                if (error == null && (durableSeq >= target || channel.isOpen())) {
+                    durableSeq = Math.max(durableSeq, target);
+                } else if (error == null) {
+                    error = new IOException("the journal segment was closed before it was forced");
+                }
+                if (error != null) {
+                    failure = error;
+                    failedThrough = Math.max(failedThrough, target);
+                    reload = true;
+                }
+                commit.notifyAll();
+            }
+            if (error == null) {
+                commitMarker(target);
+            }
         }
-        long latest = 0;
+    }
+
+    /**
+     * Records the highest durable sequence number in the lock file (not forced: it may lag, never lead, because it
+     * is written after the force), so a journal cut back at a record boundary is told apart from a clean end.
+     */
+    private void commitMarker(long seq) {
+        FileChannel channel = lockChannel;
+        if (channel == null) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.allocate(16).putLong(seq);
+        byte[] bytes = b.array();
+        b.putInt(LedgerCodec.crc(bytes, 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
+        try {
+            synchronized (commit) {
+                if (seq < markerSeq) {
+                    return;
+                }
+                markerSeq = seq;
+            }
+            channel.write(b, 0);
+        } catch (IOException e) {
+            // only a diagnostic; the journal itself is durable
+        }
+    }
+
+    /** The committed sequence number recorded in the lock file, or -1. */
+    private long readCommitMarker() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        if (readAt(lockChannel, b, 0) < 16 || b.getInt(12) != LedgerCodec.JOURNAL_MAGIC
+                || LedgerCodec.crc(b.array(), 0, 8) != b.getInt(8)) {
+            return -1;
+        }
+        return b.getLong(0);
+    }
+
+    private void written(long seq, FileChannel channel) {
+        synchronized (commit) {
+            writtenSeq = Math.max(writtenSeq, seq);
+            writtenChannel = channel;
+        }
+    }
+
+    private void markDurable(long seq) {
+        synchronized (commit) {
+            durableSeq = Math.max(durableSeq, seq);
+            commit.notifyAll();
+        }
+    }
+
+    // ---- files ----
+
+    private Path segmentFile(long n) {
+        return dir.resolve("journal-" + n + ".log");
+    }
+
+    private Path snapshotFile(long n) {
+        return dir.resolve("snapshot-" + n + ".bin");
+    }
+
+    /** Segment and snapshot numbers present in the directory. */
+    record Listing(TreeSet<Long> segments, TreeSet<Long> snapshots, List<Path> temporary, List<Path> oldFormat) {
+    }
+
+    Listing list() throws IOException {
+        TreeSet<Long> segments = new TreeSet<>();
+        TreeSet<Long> snapshots = new TreeSet<>();
+        List<Path> temporary = new ArrayList<>();
+        List<Path> old = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return new Listing(segments, snapshots, temporary, old);
+        }
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
-                Matcher m = SNAPSHOT.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    latest = Math.max(latest, Long.parseLong(m.group(1)));
+                String name = p.getFileName().toString();
+                Matcher m;
+                if ((m = SEGMENT.matcher(name)).matches()) {
+                    segments.add(Long.parseLong(m.group(1)));
+                } else if ((m = SNAPSHOT.matcher(name)).matches()) {
+                    snapshots.add(Long.parseLong(m.group(1)));
+                } else if (TEMP.matcher(name).matches()) {
+                    temporary.add(p);
+                } else if (OLD_FORMAT.matcher(name).matches()) {
+                    old.add(p);
                 }
             }
         }
-        return latest;
+        return new Listing(segments, snapshots, temporary, old);
     }
 
     private void catchUp() throws IOException {
-        long latest = latestGeneration();
-        if (latest != generation || table == null) {
-            loadSnapshot(latest);
+        if (!reload && journal != null && Files.exists(segmentFile(segment)) && !Files.exists(segmentFile(segment + 1))) {
+            if (journal.size() != journalEnd) {
+                readSegment(journal, segment, true);
+                written(lastSeq, journal);
+            }
+            return;
         }
-        readJournal();
+        if (!reload && journal != null && Files.exists(segmentFile(segment + 1))) {
+            // another writer rotated: finish our segment (readable even if already removed), then follow the next
+            readSegment(journal, segment, false);
+            markDurable(lastSeq); // the writer that sealed it forced it after our last append
+            long next = segment + 1;
+            while (Files.exists(segmentFile(next))) {
+                FileChannel channel;
+                try {
+                    channel = FileChannel.open(segmentFile(next), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException e) {
+                    break;
+                }
+                closeQuietly(journal);
+                journal = channel;
+                segment = next;
+                journalEnd = 0;
+                segmentRecords = 0;
+                sealed = false;
+                boolean last = !Files.exists(segmentFile(next + 1));
+                readSegment(journal, segment, last);
+                if (last) {
+                    written(lastSeq, journal);
+                    return;
+                }
+                next++;
+            }
+        }
+        load();
     }
 
-    private void loadSnapshot(long g) throws IOException {
+    /** Loads the newest snapshot and replays the journal after it; refuses damage it cannot explain. */
+    private void load() throws IOException {
+        closeQuietly(journal);
+        journal = null;
+        table = null;
+        reload = true;
+        Listing listing = list();
+        if (!listing.oldFormat().isEmpty() && listing.segments().isEmpty() && listing.snapshots().isEmpty()) {
+            LedgerTable migrated = LegacyLedgerFormat.read(dir);
+            table = migrated;
+            lastSeq = 0;
+            segment = 0;
+            writeSnapshotFile(0, migrated, 0);
+            startSegment(0, 1);
+            for (Path old : listing.oldFormat()) {
+                Files.move(old, dir.resolve(old.getFileName() + ".migrated"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            fsyncDirectory();
+            reload = false;
+            return;
+        }
+        for (Path tmp : listing.temporary()) {
+            Matcher m = TEMP.matcher(tmp.getFileName().toString());
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
+                Files.deleteIfExists(tmp); // left by a compaction whose process died
+            }
+        }
         LedgerTable fresh = new LedgerTable();
-        Path file = snapshot(g);
-        if (Files.exists(file)) {
-            try (JsonParser parser = Json.mapper().createParser(file.toFile())) {
-                readSnapshot(parser, fresh);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new StoreCorruptedException(file, e);
+        long start = 0;
+        long seq = 0;
+        if (!listing.snapshots().isEmpty()) {
+            start = listing.snapshots().last();
+            Path file = snapshotFile(start);
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, fresh);
+                if (info.number() != start) {
+                    throw new IOException("it says it is snapshot " + info.number());
+                }
+                seq = info.lastSeq();
+            } catch (IOException e) {
+                throw corrupted(file, e);
             }
         }
         table = fresh;
-        generation = g;
-        journalEnd = 0;
-        journalLines = 0;
-        for (long older = g - 1; older >= 0 && (Files.exists(snapshot(older)) || Files.exists(journal(older))); older--) {
-            // left behind by a writer that died between switching generations and deleting the old files
-            Files.deleteIfExists(journal(older));
-            Files.deleteIfExists(snapshot(older));
+        lastSeq = seq;
+        List<Long> replay = new ArrayList<>(listing.segments().tailSet(start));
+        if (!listing.snapshots().isEmpty() && (replay.isEmpty() || replay.get(0) != start)) {
+            throw corrupted(segmentFile(start), new IOException("journal segment " + start + ", which must follow "
+                    + "snapshot " + start + ", is missing"));
         }
-    }
-
-    /** Streams the snapshot's reservations into {@code table} without building a tree of the whole file. */
-    private static void readSnapshot(JsonParser parser, LedgerTable table) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            throw new IOException("not a JSON object");
+        if (listing.snapshots().isEmpty() && !replay.isEmpty() && replay.get(0) != 0) {
+            throw corrupted(snapshotFile(replay.get(0)), new IOException("the journal starts at segment "
+                    + replay.get(0) + " but no snapshot covers the segments before it (deleted?)"));
         }
-        String format = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            if ("format".equals(field)) {
-                format = parser.getValueAsString();
-            } else if ("reservations".equals(field) && parser.currentToken() == JsonToken.START_ARRAY) {
-                if (!FORMAT.equals(format)) {
-                    throw new IOException("expected format '" + FORMAT + "' before the reservations");
-                }
-                ObjectReader reader = Json.mapper().readerFor(Reservation.class);
-                while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    table.apply(new LedgerChange.Put(reader.readValue(parser)));
-                }
+        for (int i = 0; i < replay.size(); i++) {
+            long n = replay.get(i);
+            if (i > 0 && n != replay.get(i - 1) + 1) {
+                throw corrupted(segmentFile(replay.get(i - 1) + 1), new IOException("journal segment "
+                        + (replay.get(i - 1) + 1) + " is missing between " + replay.get(i - 1) + " and " + n));
+            }
+            boolean last = i == replay.size() - 1;
+            FileChannel channel = FileChannel.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            segment = n;
+            journalEnd = 0;
+            segmentRecords = 0;
+            sealed = false;
+            try {
+                readSegment(channel, n, last);
+            } catch (RuntimeException | IOException e) {
+                closeQuietly(channel);
+                throw e;
+            }
+            if (last) {
+                journal = channel;
             } else {
-                parser.skipChildren();
+                closeQuietly(channel);
             }
         }
-        if (!FORMAT.equals(format)) {
-            throw new IOException("expected format '" + FORMAT + "'");
+        long committed = readCommitMarker();
+        if (committed > lastSeq) {
+            Path file = replay.isEmpty() ? segmentFile(0) : segmentFile(replay.get(replay.size() - 1));
+            throw corrupted(file, new IOException("the journal ends at record " + lastSeq + " but records up to "
+                    + committed + " were acknowledged (truncated, emptied or deleted)"));
+        }
+        if (journal == null && !listing.snapshots().isEmpty()) {
+            startSegment(start, lastSeq + 1);
+        }
+        if (journal != null) {
+            written(lastSeq, journal);
+        }
+        reload = false;
+        if (replay.size() > 1) {
+            scheduleCompaction(segment); // sealed segments not folded yet (a compaction was interrupted)
         }
     }
 
-    /** One journal line as written: the changes of one decision. */
-    record JournalLine(List<JournalEntry> changes) {
+    private StoreCorruptedException corrupted(Path file, IOException cause) {
+        return new StoreCorruptedException(file, new IOException(cause.getMessage() + ". Nothing was written. Run "
+                + "'kubeplatform ip-ledger verify' for details and 'kubeplatform ip-ledger restore' to rebuild the "
+                + "ledger from an older snapshot and the journal (see docs/state-and-recovery.md)", cause));
     }
 
-    /** One change: exactly one of the two is set. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record JournalEntry(Reservation put, String remove) {
-    }
-
-    private static final ObjectReader LINE_READER = Json.mapper().readerFor(JournalLine.class);
-
-    /** Applies the journal lines after {@link #journalEnd}; stops before a torn last line. */
-    private void readJournal() throws IOException {
-        Path file = journal(generation);
-        byte[] tail;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size < journalEnd) {
-                loadSnapshot(generation); // cut back by a writer repairing a torn line we had not seen: start over
-                readJournal();
-                return;
+    /**
+     * Applies the records of a segment from {@link #journalEnd}. In the last segment an incomplete or unreadable
+     * record with nothing valid after it is a torn append (never acknowledged) and ends the segment; anything else
+     * is damage.
+     */
+    private void readSegment(FileChannel channel, long n, boolean last) throws IOException {
+        long size = channel.size();
+        Path file = segmentFile(n);
+        if (journalEnd == 0) {
+            if (size < LedgerCodec.SEGMENT_HEADER) {
+                throw corrupted(file, new IOException("it is " + size + " bytes long, shorter than its header "
+                        + "(emptied or truncated)"));
             }
-            tail = new byte[(int) (size - journalEnd)];
-            ByteBuffer buffer = ByteBuffer.wrap(tail);
-            in.position(journalEnd);
-            while (buffer.hasRemaining() && in.read(buffer) >= 0) {
-                // keep reading
+            ByteBuffer h = ByteBuffer.allocate(LedgerCodec.SEGMENT_HEADER);
+            channel.read(h, 0);
+            h.flip();
+            if (h.getInt(0) != LedgerCodec.JOURNAL_MAGIC
+                    || LedgerCodec.crc(h, 0, LedgerCodec.SEGMENT_HEADER - 4) != h.getInt(LedgerCodec.SEGMENT_HEADER - 4)) {
+                throw corrupted(file, new IOException("its header is damaged (not a ledger journal segment)"));
             }
-        } catch (NoSuchFileException e) {
-            return;
+            if (h.getLong(6) != n || h.getLong(14) != lastSeq + 1) {
+                throw corrupted(file, new IOException("it is segment " + h.getLong(6) + " starting at record "
+                        + h.getLong(14) + ", but record " + (lastSeq + 1) + " of segment " + n + " comes next"));
+            }
+            journalEnd = LedgerCodec.SEGMENT_HEADER;
         }
-        int start = 0;
-        while (start < tail.length) {
-            int newline = indexOf(tail, (byte) '\n', start);
-            List<LedgerChange> changes = newline < 0 ? null : parseLine(tail, start, newline);
-            if (changes == null) {
-                if (newline >= 0 && hasValidLineAfter(tail, newline + 1)) {
-                    throw new StoreCorruptedException(file, new IOException("journal line at byte "
-                            + (journalEnd) + " is damaged but later lines are intact"));
+        while (journalEnd < size) {
+            if (sealed) {
+                throw corrupted(file, new IOException((size - journalEnd) + " bytes follow the seal at byte "
+                        + journalEnd));
+            }
+            long at = journalEnd;
+            String problem = null;
+            ByteBuffer header = ByteBuffer.allocate(LedgerCodec.RECORD_HEADER);
+            int got = readAt(channel, header, at);
+            int length = 0;
+            long seq = 0;
+            byte type = 0;
+            ByteBuffer payload = null;
+            if (got < LedgerCodec.RECORD_HEADER) {
+                problem = "an incomplete record header";
+            } else {
+                length = header.getInt(0);
+                seq = header.getLong(4);
+                type = header.get(12);
+                if (LedgerCodec.crc(header, 0, 13) != header.getInt(13)) {
+                    problem = "a record header that fails its checksum";
+                } else if (length < 0 || length > LedgerCodec.MAX_PAYLOAD) {
+                    problem = "a record of impossible length " + length;
+                } else {
+                    payload = ByteBuffer.allocate(length + 4);
+                    if (readAt(channel, payload, at + LedgerCodec.RECORD_HEADER) < length + 4) {
+                        problem = "an incomplete record (no commit marker)";
+                    } else if (LedgerCodec.crc(payload, 0, length) != payload.getInt(length)) {
+                        problem = "a record whose checksum does not match";
+                    } else if (seq != lastSeq + 1) {
+                        problem = "record " + seq + " where record " + (lastSeq + 1) + " was expected";
+                    }
                 }
-                return; // torn tail: never acknowledged
             }
-            changes.forEach(table::apply);
-            journalLines++;
-            journalEnd += newline + 1 - start;
-            start = newline + 1;
+            if (problem != null) {
+                if (last && !validRecordAfter(channel, at + 1, size)) {
+                    return; // torn tail: the writer died mid-append; it was never acknowledged
+                }
+                throw corrupted(file, new IOException("byte " + at + " holds " + problem
+                        + (last ? " and intact records follow it" : " in a sealed segment")));
+            }
+            payload.limit(length);
+            if (type == LedgerCodec.CHANGES) {
+                List<LedgerChange> changes;
+                try {
+                    changes = LedgerCodec.decodeChanges(payload);
+                    table.check(changes);
+                } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+                    throw corrupted(file, new IOException("record " + seq + " at byte " + at + " is refused: "
+                            + e.getMessage()));
+                }
+                changes.forEach(table::apply);
+                segmentRecords++;
+            } else if (type == LedgerCodec.SEAL) {
+                sealed = true;
+            } else {
+                throw corrupted(file, new IOException("record " + seq + " at byte " + at + " has unknown type " + type));
+            }
+            lastSeq = seq;
+            journalEnd = at + LedgerCodec.RECORD_HEADER + length + 4;
+        }
+        if (!last && !sealed) {
+            throw corrupted(file, new IOException("it ends at byte " + size + " without its seal record "
+                    + "(truncated), although segment " + (n + 1) + " follows"));
         }
     }
 
-    private static boolean hasValidLineAfter(byte[] bytes, int from) {
-        int start = from;
-        while (start < bytes.length) {
-            int newline = indexOf(bytes, (byte) '\n', start);
-            if (newline < 0) {
-                return false;
+    private static int readAt(FileChannel channel, ByteBuffer b, long position) throws IOException {
+        int total = 0;
+        while (b.hasRemaining()) {
+            int n = channel.read(b, position + total);
+            if (n < 0) {
+                break;
             }
-            if (parseLine(bytes, start, newline) != null) {
+            total += n;
+        }
+        b.flip();
+        return total;
+    }
+
+    /** Whether any intact record header starts after {@code from}: damage, not a torn tail. */
+    private static boolean validRecordAfter(FileChannel channel, long from, long size) throws IOException {
+        long remaining = size - from;
+        if (remaining < LedgerCodec.RECORD_HEADER) {
+            return false;
+        }
+        ByteBuffer tail = ByteBuffer.allocate((int) Math.min(remaining, 64L << 20));
+        readAt(channel, tail, from);
+        for (int i = 0; i + LedgerCodec.RECORD_HEADER <= tail.limit(); i++) {
+            int length = tail.getInt(i);
+            if (length >= 0 && length <= LedgerCodec.MAX_PAYLOAD
+                    && LedgerCodec.crc(tail, i, i + 13) == tail.getInt(i + 13)) {
                 return true;
             }
-            start = newline + 1;
         }
         return false;
     }
 
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
+    private void append(byte type, byte[] payload) throws IOException {
+        if (journal == null) {
+            startSegment(0, lastSeq + 1);
+        } else if (sealed) {
+            startSegment(segment + 1, lastSeq + 1); // the previous writer died between sealing and the next segment
         }
-        return -1;
+        if (journal.size() > journalEnd) {
+            journal.truncate(journalEnd); // a torn append of a writer that died; never acknowledged
+        }
+        ByteBuffer record = LedgerCodec.record(lastSeq + 1, type, payload);
+        int length = record.remaining();
+        long at = journalEnd;
+        while (record.hasRemaining()) {
+            at += journal.write(record, at);
+        }
+        journalEnd += length;
+        lastSeq++;
+        if (type == LedgerCodec.CHANGES) {
+            segmentRecords++;
+        }
+        written(lastSeq, journal);
     }
 
-    /** The changes of one line, or null when its checksum or JSON does not hold. */
-    private static List<LedgerChange> parseLine(byte[] bytes, int start, int end) {
-        if (end - start < 10 || bytes[start + 8] != ' ') {
-            return null;
-        }
-        String crcText = new String(bytes, start, 8, StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(bytes, start + 9, end - start - 9);
-        if (!String.format(Locale.ROOT, "%08x", crc.getValue()).equals(crcText)) {
-            return null;
-        }
-        try {
-            JournalLine line = LINE_READER.readValue(bytes, start + 9, end - start - 9);
-            if (line == null || line.changes() == null) {
-                return null;
-            }
-            List<LedgerChange> changes = new ArrayList<>(line.changes().size());
-            for (JournalEntry c : line.changes()) {
-                if (c.put() != null) {
-                    changes.add(new LedgerChange.Put(c.put()));
-                } else if (c.remove() != null) {
-                    changes.add(new LedgerChange.Remove(c.remove()));
-                } else {
-                    return null;
-                }
-            }
-            return changes;
-        } catch (IOException | IllegalArgumentException | NullPointerException e) {
-            return null;
-        }
+    /** Seals the current segment, makes it durable, starts the next and lets the background fold the sealed ones. */
+    private void rotate() throws IOException {
+        append(LedgerCodec.SEAL, new byte[0]);
+        sealed = true;
+        journal.force(false);
+        markDurable(lastSeq);
+        long next = segment + 1;
+        startSegment(next, lastSeq + 1);
+        scheduleCompaction(next);
     }
 
-    private static byte[] encode(List<LedgerChange> changes) {
-        List<JournalEntry> entries = new ArrayList<>(changes.size());
-        for (LedgerChange change : changes) {
-            if (change instanceof LedgerChange.Put put) {
-                entries.add(new JournalEntry(put.reservation(), null));
-            } else if (change instanceof LedgerChange.Remove remove) {
-                entries.add(new JournalEntry(null, remove.identity()));
-            }
-        }
-        byte[] json;
-        try {
-            json = Json.mapper().writeValueAsBytes(new JournalLine(entries));
-        } catch (IOException e) {
-            throw new IllegalStateException("ledger change is not serializable", e);
-        }
-        CRC32 crc = new CRC32();
-        crc.update(json);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 10);
-        out.writeBytes(String.format(Locale.ROOT, "%08x ", crc.getValue()).getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(json);
-        out.write('\n');
-        return out.toByteArray();
-    }
-
-    private void append(List<LedgerChange> changes) throws IOException {
-        byte[] line = encode(changes);
-        Path file = journal(generation);
-        boolean created = !Files.exists(file);
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (out.size() > journalEnd) {
-                out.truncate(journalEnd); // a torn line left by a writer that died mid-append
-            }
-            out.position(journalEnd);
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(false);
-        }
-        if (created) {
-            fsyncDirectory();
-        }
-        journalEnd += line.length;
-        journalLines++;
-    }
-
-    private void compact() throws IOException {
-        long next = generation + 1;
-        Path tmp = dir.resolve(".ledger-" + next + ".tmp-" + UUID.randomUUID());
+    /** Creates segment {@code n} atomically (header written and forced before it gets its name) and switches to it. */
+    private void startSegment(long n, long firstSeq) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + UUID.randomUUID());
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream stream = Channels.newOutputStream(out);
-                var generator = Json.mapper().getFactory().createGenerator(stream);
-                generator.writeStartObject();
-                generator.writeStringField("format", FORMAT);
-                generator.writeNumberField("generation", next);
-                generator.writeArrayFieldStart("reservations");
-                for (Reservation r : table.all()) {
-                    Json.mapper().writeValue(generator, r);
-                }
-                generator.writeEndArray();
-                generator.writeEndObject();
-                generator.flush();
+                LedgerCodec.writeFully(out, LedgerCodec.segmentHeader(n, firstSeq));
                 out.force(true);
             }
-            Files.move(tmp, snapshot(next), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, segmentFile(n), StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory();
         } finally {
             Files.deleteIfExists(tmp);
         }
-        // the new snapshot holds everything; older files are now garbage (removed after the switch is durable)
-        Files.deleteIfExists(journal(generation));
-        Files.deleteIfExists(snapshot(generation));
-        generation = next;
-        journalEnd = 0;
-        journalLines = 0;
+        closeQuietly(journal);
+        journal = FileChannel.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment = n;
+        journalEnd = LedgerCodec.SEGMENT_HEADER;
+        segmentRecords = 0;
+        sealed = false;
+    }
+
+    // ---- compaction ----
+
+    private void scheduleCompaction(long upTo) {
+        compaction = COMPACTOR.submit(() -> {
+            try {
+                compact(upTo);
+            } catch (IOException | RuntimeException e) {
+                // the journal still holds everything; the next rotation (or open) tries again
+                LOG.log(Level.WARNING, "IP ledger compaction in " + dir + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Seals the current segment now and folds the journal into a new snapshot in the background, like a rotation
+     * does; returns at once (allocations go on), {@link #awaitCompaction} waits for the snapshot.
+     */
+    public void checkpoint() {
+        locked(() -> {
+            if (journal != null && journalEnd > LedgerCodec.SEGMENT_HEADER) {
+                rotate();
+            }
+            return null;
+        });
+    }
+
+    /** Waits for the compaction this store started last, if any (tests and the benchmark). */
+    public void awaitCompaction() throws Exception {
+        Future<?> f = compaction;
+        if (f != null) {
+            f.get();
+        }
+    }
+
+    /** Test hook: runs while a compaction has written part of its snapshot. */
+    void onCompaction(Runnable hook) {
+        this.compactionHook = hook;
+    }
+
+    /** Writes {@code snapshot-upTo} from the newest older snapshot and the sealed segments, without any lock. */
+    void compact(long upTo) throws IOException {
+        Listing listing = list();
+        if (listing.snapshots().contains(upTo) || listing.segments().isEmpty()
+                || !listing.segments().contains(upTo)) {
+            return;
+        }
+        Long base = listing.snapshots().floor(upTo);
+        LedgerTable folded = new LedgerTable();
+        long seq = 0;
+        long from = 0;
+        if (base != null) {
+            try (FileChannel in = FileChannel.open(snapshotFile(base), StandardOpenOption.READ)) {
+                seq = LedgerCodec.readSnapshot(in, folded).lastSeq();
+            }
+            from = base;
+        }
+        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
+        reader.table = folded;
+        reader.lastSeq = seq;
+        for (long n = from; n < upTo; n++) {
+            try (FileChannel in = FileChannel.open(segmentFile(n), StandardOpenOption.READ)) {
+                reader.segment = n;
+                reader.journalEnd = 0;
+                reader.sealed = false;
+                reader.readSegment(in, n, false);
+            } catch (NoSuchFileException e) {
+                return; // folded by another process meanwhile
+            }
+        }
+        writeSnapshotFile(upTo, folded, reader.lastSeq);
+        locked(() -> {
+            prune();
+            return null;
+        });
+    }
+
+    private void writeSnapshotFile(long n, LedgerTable source, long seq) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(".snapshot-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                LedgerCodec.writeSnapshot(source, out, n, seq);
+                compactionHook.run();
+                out.force(true);
+            }
+            Files.move(tmp, snapshotFile(n), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory();
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Keeps the newest {@link #BACKUPS} snapshots and the segments from the oldest kept one on. */
+    private void prune() throws IOException {
+        Listing listing = list();
+        List<Long> snapshots = new ArrayList<>(listing.snapshots().descendingSet());
+        if (snapshots.isEmpty()) {
+            return;
+        }
+        long oldestKept = snapshots.get(Math.min(BACKUPS, snapshots.size()) - 1);
+        for (long s : snapshots.subList(Math.min(BACKUPS, snapshots.size()), snapshots.size())) {
+            Files.deleteIfExists(snapshotFile(s));
+        }
+        for (long n : listing.segments().headSet(oldestKept)) {
+            if (n < segment) {
+                Files.deleteIfExists(segmentFile(n));
+            }
+        }
+    }
+
+    // ---- verify and restore ----
+
+    /**
+     * What one file of the ledger looks like to {@link #verify}: whether it reads, and whether the journal replays
+     * from it up to the last acknowledged record.
+     */
+    public record FileCheck(String file, boolean intact, boolean replays, String detail) {
+    }
+
+    /**
+     * The state the journal rebuilds from one snapshot: the table, how far the replay got, and the first damage
+     * it stopped at (empty when the whole journal after the snapshot replayed).
+     */
+    record Replay(long snapshot, LedgerTable table, long lastSeq, long reservations, Optional<String> damage) {
+    }
+
+    /** Replays the journal from snapshot {@code start} (-1: from the beginning) until the end or the first damage. */
+    private Replay replayFrom(Listing listing, long start) {
+        LedgerTable folded = new LedgerTable();
+        long seq = 0;
+        long from = 0;
+        if (start >= 0) {
+            try (FileChannel in = FileChannel.open(snapshotFile(start), StandardOpenOption.READ)) {
+                LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, folded);
+                seq = info.lastSeq();
+            } catch (IOException e) {
+                return new Replay(start, null, 0, 0, Optional.of(snapshotFile(start).getFileName() + ": "
+                        + e.getMessage()));
+            }
+            from = start;
+        }
+        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
+        reader.table = folded;
+        reader.lastSeq = seq;
+        List<Long> segments = new ArrayList<>(listing.segments().tailSet(from));
+        if (start >= 0 && (segments.isEmpty() || segments.get(0) != from)) {
+            return new Replay(start, folded, seq, folded.size(), segments.isEmpty() && listing.segments().isEmpty()
+                    ? Optional.empty() : Optional.of("journal segment " + from + " is missing"));
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            long n = segments.get(i);
+            if (i > 0 && n != segments.get(i - 1) + 1) {
+                return new Replay(start, folded, reader.lastSeq, folded.size(),
+                        Optional.of("journal segment " + (segments.get(i - 1) + 1) + " is missing"));
+            }
+            try (FileChannel in = FileChannel.open(segmentFile(n), StandardOpenOption.READ)) {
+                reader.journalEnd = 0;
+                reader.sealed = false;
+                reader.readSegment(in, n, i == segments.size() - 1);
+            } catch (IOException | RuntimeException e) {
+                return new Replay(start, folded, reader.lastSeq, folded.size(), Optional.of(
+                        e instanceof StoreCorruptedException && e.getCause() != null && e.getCause().getCause() != null
+                                ? segmentFile(n).getFileName() + ": " + e.getCause().getCause().getMessage()
+                                : segmentFile(n).getFileName() + ": " + e.getMessage()));
+            }
+        }
+        return new Replay(start, folded, reader.lastSeq, folded.size(), Optional.empty());
+    }
+
+    /**
+     * Checks every file without changing any: each snapshot on its own (checksums, count, invariants), and the
+     * journal replayed from the newest snapshot, and from each older one (the backups), against the committed
+     * record number in the lock file.
+     */
+    public List<FileCheck> verify() {
+        return locked(false, () -> {
+            Listing listing = list();
+            List<FileCheck> checks = new ArrayList<>();
+            long committed = lockChannel == null ? -1 : readCommitMarker();
+            for (long n : listing.snapshots().descendingSet()) {
+                Replay replay = replayFrom(listing, n);
+                String name = snapshotFile(n).getFileName().toString();
+                if (replay.table() == null) {
+                    checks.add(new FileCheck(name, false, false, replay.damage().orElse("unreadable")));
+                } else if (replay.damage().isPresent()) {
+                    checks.add(new FileCheck(name, true, false, "intact; the journal after it stops at damage: "
+                            + replay.damage().get()));
+                } else if (committed > replay.lastSeq()) {
+                    checks.add(new FileCheck(name, true, false, "intact; the journal after it ends at record "
+                            + replay.lastSeq() + " but records up to " + committed + " were acknowledged"));
+                } else {
+                    checks.add(new FileCheck(name, true, true, "intact; with the journal: " + replay.reservations()
+                            + " reservations up to record " + replay.lastSeq()));
+                }
+            }
+            if (listing.snapshots().isEmpty()) {
+                Replay replay = replayFrom(listing, -1);
+                boolean clean = replay.damage().isEmpty() && committed <= replay.lastSeq();
+                checks.add(new FileCheck("journal", clean, clean,
+                        replay.damage().map(d -> "damaged: " + d).orElse(committed > replay.lastSeq()
+                                ? "ends at record " + replay.lastSeq() + " but records up to " + committed
+                                + " were acknowledged" : replay.reservations() + " reservations up to record "
+                                + replay.lastSeq())));
+            }
+            return checks;
+        });
+    }
+
+    /** What {@link #restore} did. */
+    public record Restored(long fromSnapshot, long records, int reservations, long acknowledged,
+                           List<String> movedAside) {
+    }
+
+    /**
+     * Rebuilds the ledger from snapshot {@code from} (or the newest one that reads) and as much of the journal after
+     * it as is intact. Damaged and superseded files are renamed with the suffix {@code .damaged-<millis>}, never
+     * deleted or written over; the rebuilt state becomes a new snapshot and an empty journal segment.
+     */
+    public Restored restore(Optional<Long> from) {
+        return locked(false, () -> {
+            Listing listing = list();
+            Replay chosen = null;
+            List<Long> candidates = from.map(List::of).orElse(new ArrayList<>(listing.snapshots().descendingSet()));
+            for (long n : candidates) {
+                if (!listing.snapshots().contains(n)) {
+                    throw new IllegalArgumentException("there is no snapshot-" + n + ".bin; snapshots: "
+                            + listing.snapshots());
+                }
+                Replay replay = replayFrom(listing, n);
+                if (replay.table() != null) {
+                    chosen = replay;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                if (from.isPresent()) {
+                    throw new IllegalArgumentException("snapshot-" + from.get() + ".bin is damaged itself");
+                }
+                chosen = replayFrom(listing, -1);
+            }
+            long committed = readCommitMarker();
+            String suffix = ".damaged-" + System.currentTimeMillis();
+            List<String> moved = new ArrayList<>();
+            long next = Math.max(listing.snapshots().isEmpty() ? 0 : listing.snapshots().last(),
+                    listing.segments().isEmpty() ? 0 : listing.segments().last()) + 1;
+            for (long n : listing.segments()) {
+                moved.add(moveAside(segmentFile(n), suffix));
+            }
+            for (long n : listing.snapshots()) {
+                if (n != chosen.snapshot()) {
+                    moved.add(moveAside(snapshotFile(n), suffix));
+                }
+            }
+            writeSnapshotFile(next, chosen.table(), chosen.lastSeq());
+            closeQuietly(journal);
+            journal = null;
+            startSegment(next, chosen.lastSeq() + 1);
+            ByteBuffer marker = ByteBuffer.allocate(16).putLong(chosen.lastSeq());
+            marker.putInt(LedgerCodec.crc(marker.array(), 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
+            lockChannel.write(marker, 0);
+            lockChannel.force(false);
+            synchronized (commit) {
+                markerSeq = chosen.lastSeq();
+            }
+            fsyncDirectory();
+            reload = true;
+            return new Restored(chosen.snapshot(), chosen.lastSeq(), chosen.table().size(), committed, moved);
+        });
+    }
+
+    private String moveAside(Path file, String suffix) throws IOException {
+        Path target = file.resolveSibling(file.getFileName() + suffix);
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        return target.getFileName().toString();
     }
 
     private void fsyncDirectory() throws IOException {
@@ -403,6 +952,53 @@ public final class JournaledLedgerStore implements LedgerStore {
             if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
                 throw e instanceof IOException io ? io : new IOException(e);
             }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing a channel we only read or already forced loses nothing
+            }
+        }
+    }
+
+    /** How many times this store forced the journal for callers (group commit makes this less than the calls). */
+    long forces() {
+        synchronized (commit) {
+            return forces;
+        }
+    }
+
+    /** The highest record sequence number known durable. */
+    long durableSeq() {
+        synchronized (commit) {
+            return durableSeq;
+        }
+    }
+
+    /** The sequence number of the last record this store wrote or read; call inside a decision. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    Optional<Long> currentSegment() {
+        return segment < 0 ? Optional.empty() : Optional.of(segment);
+    }
+
+    @Override
+    public void close() {
+        processLock.lock();
+        try {
+            closeQuietly(journal);
+            closeQuietly(lockChannel);
+            journal = null;
+            lockChannel = null;
+            reload = true;
+        } finally {
+            processLock.unlock();
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -13,6 +15,18 @@ import java.util.function.Function;
 public interface LedgerStore {
 
     <R> R read(Function<LedgerView, R> query);
+
+    /**
+     * Hands every reservation to {@code page}, at most {@code pageSize} at a time. Stores that can release their lock
+     * between pages do so (a long scan must not hold up allocations); entries changed meanwhile may be seen in
+     * either state, so callers act only on holders that are unchanged when they act.
+     */
+    default void scan(int pageSize, Consumer<List<Reservation>> page) {
+        List<Reservation> all = read(v -> new ArrayList<>(v.all()));
+        for (int i = 0; i < all.size(); i += pageSize) {
+            page.accept(all.subList(i, Math.min(all.size(), i + pageSize)));
+        }
+    }
 
     /** A decision that throws changes nothing; an empty change list writes nothing. */
     <R> R update(Function<LedgerView, Decision<R>> decide);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.stickyip.address.IntervalSet;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy;
 import java.util.Collection;
 import java.util.Optional;
@@ -14,8 +15,13 @@ public interface LedgerView {
 
     Collection<Reservation> all();
 
-    /** Every reserved address, as a fast occupancy for allocation. */
+    /** Every reserved IPv4 address, as a fast occupancy for allocation. */
     Occupancy reserved();
+
+    /** The reserved IPv6 addresses of one /64 (by its upper 64 bits), as a set of their lower 64 bits. */
+    default Optional<IntervalSet> reservedIpv6(long upper) {
+        return Optional.empty();
+    }
 
     int size();
 }

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore.Decision;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ public final class PodAdopter {
         Set<String> adoptedPresent = new HashSet<>();
         Set<String> removed = new HashSet<>();
         for (HeldAddress pod : pods) {
-            Optional<Long> address = Ipv4.parse(pod.ip());
+            Optional<IpKey> address = IpKey.parse(pod.ip());
             Optional<IpPool> pool = address.flatMap(a -> pools.stream().filter(p -> p.addresses().covers(a)).findFirst());
             if (pool.isEmpty()) {
                 continue;
@@ -85,7 +85,7 @@ public final class PodAdopter {
             String ownKey = pod.managed() && pod.identityLabel() != null ? pod.namespace() + "/" + pod.identityLabel() : null;
             Optional<Reservation> holder = view.holderOf(pod.ip()).filter(h -> !removed.contains(h.identity()));
             if (holder.isEmpty()) {
-                Reservation r = new Reservation(adoptedKey, pool.get().name(), pod.ip(), Reservation.Kind.ADOPTED,
+                Reservation r = new Reservation(adoptedKey, pool.get().name(), address.get().toString(), Reservation.Kind.ADOPTED,
                         Reservation.State.ACTIVE, pod.node(), null, "adopted from pod " + pod.namespace() + "/" + pod.pod(),
                         now, view.get(adoptedKey).map(o -> o.revision() + 1).orElse(1L));
                 changes.add(new LedgerChange.Put(r));

@@ -5,7 +5,9 @@ import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.stickyip.address.AddressPool;
 import io.jenkins.plugins.kubeplatform.stickyip.address.AddressRange;
 import io.jenkins.plugins.kubeplatform.stickyip.address.AllocationOrder;
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv6Range;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +20,8 @@ import java.util.Set;
 /**
  * One pool as written in the {@code pools:} section of the configuration (YAML or the Jenkins global configuration).
  *
- * @param ranges         CIDRs ({@code 10.42.200.0/24}), ranges ({@code a-b}) or single addresses
+ * @param ranges         IPv4 CIDRs ({@code 10.42.200.0/24}, at most a /8 in all), ranges ({@code a-b}) or single
+ *                       addresses; or one IPv6 CIDR of a /64 or smaller ({@code fd00:10:42::/64}), range or address
  * @param exclude        addresses never handed out
  * @param cni            {@code calico} (default) or {@code kube-ovn}
  * @param allocation     {@code lowest} (default) or {@code random}
@@ -31,14 +34,20 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
                            List<String> keepNamespaces, String reclaimAfter, String nodePinning,
                            boolean reallocateWhenNodeLost) {
 
-    /** Largest pool accepted: a /12. Bigger pools are almost always a typo and would make sweeps needlessly slow. */
-    static final long MAX_POOL_SIZE = 1L << 20;
+    /**
+     * Largest IPv4 pool accepted: a /8. The ledger's memory and allocation cost follow what is reserved, not the
+     * pool's size; a bigger pool is almost always a typo. IPv6 pools are at most a /64.
+     */
+    static final long MAX_POOL_SIZE = 1L << 24;
 
     public IpPool toPool() {
         String poolName = Require.dnsLabel("pools[].name", name);
         String field = "pools[" + poolName + "]";
         if (ranges == null || ranges.isEmpty()) {
             throw new InvalidInputException(field + ".ranges", "must list at least one CIDR, range or address");
+        }
+        if (ranges.stream().anyMatch(Ipv6Range::looksLikeIpv6)) {
+            return toIpv6Pool(poolName, field);
         }
         List<AddressRange> parsed = new ArrayList<>();
         for (String r : ranges) {
@@ -56,8 +65,33 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
         AddressPool addresses = AddressPool.of(parsed, excluded);
         if (addresses.size() > MAX_POOL_SIZE) {
             throw new InvalidInputException(field + ".ranges", "cover " + addresses.size()
-                    + " addresses; at most " + MAX_POOL_SIZE + " (a /12) are allowed per pool");
+                    + " addresses; at most " + MAX_POOL_SIZE + " (a /8) are allowed per IPv4 pool");
         }
+        return withAddresses(poolName, field, addresses);
+    }
+
+    /** An IPv6 pool: exactly one CIDR (a /64 or smaller), range or address; exclusions are IPv6 addresses. */
+    private IpPool toIpv6Pool(String poolName, String field) {
+        if (ranges.size() != 1) {
+            throw new InvalidInputException(field + ".ranges", "an IPv6 pool takes exactly one CIDR, range or address "
+                    + "(and no IPv4 ones); got " + ranges.size());
+        }
+        Ipv6Range range;
+        try {
+            range = Ipv6Range.parse(ranges.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(field + ".ranges", e.getMessage());
+        }
+        List<IpKey> excluded = new ArrayList<>();
+        for (String e : exclude == null ? List.<String>of() : exclude) {
+            excluded.add(IpKey.parse(e).filter(k -> !k.isIpv4()).orElseThrow(() -> new InvalidInputException(
+                    field + ".exclude", "must list IPv6 addresses in an IPv6 pool; got '"
+                            + Require.printable(String.valueOf(e)) + "'")));
+        }
+        return withAddresses(poolName, field, AddressPool.ipv6(range, excluded));
+    }
+
+    private IpPool withAddresses(String poolName, String field, AddressPool addresses) {
         if (addresses.size() == 0) {
             throw new InvalidInputException(field + ".ranges", "leave no address to hand out after exclusions");
         }
@@ -91,6 +125,12 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
                 throw new InvalidInputException("pools", "name '" + pool.name() + "' is used twice");
             }
             for (IpPool other : pools.values()) {
+                if (pool.addresses().ipv6().isPresent() && other.addresses().ipv6().isPresent()
+                        && pool.addresses().ipv6().get().overlaps(other.addresses().ipv6().get())) {
+                    throw new InvalidInputException("pools[" + pool.name() + "].ranges", "overlap pool '"
+                            + other.name() + "' (" + pool.addresses().ipv6().get() + " and "
+                            + other.addresses().ipv6().get() + "); one address must belong to one pool");
+                }
                 for (AddressRange a : pool.addresses().ranges()) {
                     for (AddressRange b : other.addresses().ranges()) {
                         if (a.first() <= b.last() && b.first() <= a.last()) {

@@ -62,14 +62,34 @@ public final class ReservationCollector {
         return report;
     }
 
+    /** Reservations read per lock hold while deciding, and released per durable write. */
+    static final int BATCH = 2048;
+
     /**
-     * The ledger half of a sweep, given what the cluster looks like: decide on the ledger as read, then release in
-     * one durable write only the holders that are unchanged since.
+     * The ledger half of a sweep, given what the cluster looks like: decide on the ledger read page by page (the lock
+     * is held for one page at a time), then release in durable batches only the holders that are unchanged since,
+     * so allocations in every pool proceed between pages and batches.
      */
     public static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard) {
-        Report decided = ledger.read(view -> decide(view.all(), pools, now, guard));
-        List<Reservation> released = decided.released().isEmpty() ? List.of() : ledger.releaseAll(decided.released());
-        return new Report(released, decided.held());
+        return sweep(ledger, pools, now, guard, BATCH, () -> { });
+    }
+
+    static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard, int batch,
+                        Runnable betweenBatches) {
+        List<Reservation> candidates = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
+        ledger.store().scan(batch, page -> {
+            Report decided = decide(page, pools, now, guard);
+            candidates.addAll(decided.released());
+            held.addAll(decided.held());
+            betweenBatches.run();
+        });
+        List<Reservation> released = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i += batch) {
+            released.addAll(ledger.releaseAll(candidates.subList(i, Math.min(candidates.size(), i + batch))));
+            betweenBatches.run();
+        }
+        return new Report(List.copyOf(released), List.copyOf(held));
     }
 
     static Guard guard(List<Pod> pods, Map<String, NodeState> nodes) {

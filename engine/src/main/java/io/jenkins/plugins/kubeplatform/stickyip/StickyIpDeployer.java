@@ -6,7 +6,7 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.NodeState;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -162,7 +162,7 @@ public final class StickyIpDeployer {
             }
         }
         Set<String> reallocate = DeployPlanner.toReallocate(request, pool, existing, view);
-        List<Reservation> reservations = ledger.reserve(pool, identities, usedByOthers(request, allPods), reallocate,
+        List<Reservation> reservations = ledger.reserveAddresses(pool, identities, usedByOthers(request, allPods), reallocate,
                 request.owner());
 
         return new Prepared(pool, DeployPlanner.plan(request, pool, reservations, beyond, view));
@@ -178,8 +178,8 @@ public final class StickyIpDeployer {
     }
 
     /** Addresses held by pods other than this app's own: never handed out (SIP-3). */
-    private static Set<Long> usedByOthers(DeployRequest request, List<Pod> allPods) {
-        Set<Long> used = new HashSet<>();
+    private static Set<IpKey> usedByOthers(DeployRequest request, List<Pod> allPods) {
+        Set<IpKey> used = new HashSet<>();
         for (Pod p : allPods) {
             if (!ClusterObserver.holdsAddress(p)) {
                 continue;
@@ -188,7 +188,7 @@ public final class StickyIpDeployer {
             boolean own = request.namespace().equals(p.getMetadata().getNamespace()) && labels != null
                     && request.name().equals(labels.get(StickyIpLabels.NAME)) && StickyIpLabels.isManaged(labels);
             if (!own) {
-                Ipv4.parse(p.getStatus().getPodIP()).ifPresent(used::add);
+                IpKey.parse(p.getStatus().getPodIP()).ifPresent(used::add);
             }
         }
         return used;

@@ -29,11 +29,13 @@ class LedgerConcurrencyTest {
         int perThread = 20;
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         List<Future<List<Reservation>>> futures = new ArrayList<>();
+        List<JournaledLedgerStore> stores = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            // every other thread has its own store instance on the same directory, as a second controller would
-            IpReservationLedger ledger = new IpReservationLedger(new JournaledLedgerStore(dir, 50),
-                    Clock.systemUTC(), new Random(thread));
+            // every thread has its own store instance on the same directory, as a second controller would
+            JournaledLedgerStore store = new JournaledLedgerStore(dir, 50);
+            stores.add(store);
+            IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(thread));
             futures.add(executor.submit((Callable<List<Reservation>>) () -> {
                 List<Reservation> mine = new ArrayList<>();
                 for (int i = 0; i < perThread; i++) {
@@ -52,9 +54,14 @@ class LedgerConcurrencyTest {
             }
         }
         executor.shutdown();
+        for (JournaledLedgerStore store : stores) {
+            store.awaitCompaction();
+        }
 
         assertThat(total).isEqualTo(threads * perThread);
-        assertThat(new JournaledLedgerStore(dir).<Integer>read(LedgerView::size)).isEqualTo(threads * perThread);
+        JournaledLedgerStore reopened = new JournaledLedgerStore(dir);
+        assertThat(reopened.<Integer>read(LedgerView::size)).isEqualTo(threads * perThread);
+        reopened.awaitCompaction();
     }
 
     @Test
@@ -71,6 +78,8 @@ class LedgerConcurrencyTest {
 
         assertThat(acked).hasSize(80);
         assertThat(acked.stream().map(a -> a.split(" ")[1]).distinct()).hasSize(80);
-        assertThat(new JournaledLedgerStore(dir).<Integer>read(LedgerView::size)).isEqualTo(80);
+        JournaledLedgerStore reopened = new JournaledLedgerStore(dir);
+        assertThat(reopened.<Integer>read(LedgerView::size)).isEqualTo(80);
+        reopened.awaitCompaction();
     }
 }

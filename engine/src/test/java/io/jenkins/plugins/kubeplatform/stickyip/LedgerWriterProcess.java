@@ -20,20 +20,42 @@ public final class LedgerWriterProcess {
     private LedgerWriterProcess() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         String prefix = args[1];
         int count = Integer.parseInt(args[2]);
         int compactAfter = Integer.parseInt(args[3]);
         IpPool pool = Pools.pool("default", "10.40.0.0/14");
-        IpReservationLedger ledger = new IpReservationLedger(new JournaledLedgerStore(dir, compactAfter),
-                Clock.systemUTC(), new Random());
+        JournaledLedgerStore store = new JournaledLedgerStore(dir, compactAfter);
+        if (args.length > 4 && args[4].equals("pause-compaction")) {
+            // a background compaction announces itself with half a snapshot written and never finishes: the test
+            // kills the process right there
+            java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+            store.onCompaction(() -> {
+                System.out.println("compacting");
+                System.out.flush();
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random());
         for (int i = 0; count == 0 || i < count; i++) {
             Reservation r = ledger.reserve(pool, List.of(new ReplicaIdentity("ns", prefix, i)), Set.of(), Set.of(),
                     prefix).get(0);
             System.out.println("ack " + r.ip() + " " + r.identity());
             System.out.flush();
         }
+        store.awaitCompaction();
+    }
+
+    static Process start(Path dir, String prefix, int count, int compactAfter, String mode) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LedgerWriterProcess.class.getName(),
+                dir.toString(), prefix, Integer.toString(count), Integer.toString(compactAfter), mode)
+                .redirectErrorStream(true).start();
     }
 
     static Process start(Path dir, String prefix, int count, int compactAfter) throws IOException {

@@ -8,7 +8,8 @@ import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.stickyip.address.AddressRange;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
+import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv6Range;
 import java.util.Arrays;
 import java.util.List;
 import jenkins.model.Jenkins;
@@ -142,7 +143,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
                 return FormValidation.error(Messages.PoolConfig_RangesRequired());
             }
             for (String item : items) {
-                var problem = AddressRange.problem(item);
+                var problem = Ipv6Range.looksLikeIpv6(item) ? Ipv6Range.problem(item) : AddressRange.problem(item);
                 if (problem.isPresent()) {
                     return FormValidation.error(problem.get());
                 }
@@ -154,7 +155,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
         public FormValidation doCheckExclude(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             for (String item : items(value)) {
-                if (!Ipv4.isValid(item)) {
+                if (IpKey.parse(item).isEmpty()) {
                     return FormValidation.error(Messages.PoolConfig_NotAnAddress(item));
                 }
             }

@@ -10,10 +10,14 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kubeplatform bench}: runs the benchmarks and prints (or writes) a Markdown report. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure ledger allocation, GC sweeps, API requests per operation and placement; "
-                + "prints a Markdown report (see docs/benchmarks.md).")
+                + "prints a Markdown report, or one JSON object with --output json (see docs/benchmarks.md).")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these benchmarks.")
@@ -33,6 +37,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the Markdown report to FILE.")
     Path report;
+
+    @Option(names = "--size", paramLabel = "N", description = "Data size for benchmarks that have one "
+            + "(ip-ledger: reservations in the ledger; default 1k, 10k and 60k).")
+    Integer size;
+
+    @Option(names = "--allocations", paramLabel = "N", description = "Timed operations for benchmarks that have "
+            + "them (ip-ledger: durable allocations per size; default 2000).")
+    Integer allocations;
 
     @Spec
     CommandSpec spec;
@@ -49,23 +61,53 @@ public final class BenchCommand implements Callable<Integer> {
             throw new InvalidInputException("--only", "names an unknown benchmark; known: "
                     + Benchmarks.all().stream().map(Benchmark::name).toList());
         }
+        if (size != null && size < 1) {
+            throw new InvalidInputException("--size", "must be at least 1");
+        }
+        if (allocations != null && allocations < 1) {
+            throw new InvalidInputException("--allocations", "must be at least 1");
+        }
+        OptionalInt sizeOption = size == null ? OptionalInt.empty() : OptionalInt.of(size);
+        OptionalInt allocationsOption = allocations == null ? OptionalInt.empty() : OptionalInt.of(allocations);
+        CommandLine.Model.OptionSpec outputOption = spec.root().findOption("--output");
+        Object output = outputOption == null ? null : outputOption.getValue();
+        boolean json = output != null && "json".equalsIgnoreCase(output.toString());
         Path work = Files.createTempDirectory("kubeplatform-bench");
         StringBuilder md = new StringBuilder();
         md.append("## Run of ").append(LocalDate.now(ZoneOffset.UTC)).append(quick ? " (quick)" : "").append("\n\n");
         md.append(machine()).append("\n\n");
         md.append("| benchmark | scenario | metric | value | unit | note |\n|---|---|---|---|---|---|\n");
         PrintWriter err = spec.commandLine().getErr();
+        List<Map<String, Object>> jsonResults = new ArrayList<>();
         for (Benchmark b : selected) {
             err.println("[bench] " + b.name() + ": " + b.description());
             err.flush();
-            for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name()))))) {
+            for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name())),
+                    sizeOption, allocationsOption))) {
                 md.append("| ").append(b.name()).append(" | ").append(m.scenario()).append(" | ").append(m.metric())
                         .append(" | ").append(format(m.value())).append(" | ").append(m.unit()).append(" | ")
                         .append(m.note()).append(" |\n");
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("benchmark", b.name());
+                row.put("scenario", m.scenario());
+                row.put("metric", m.metric());
+                row.put("value", Double.isFinite(m.value()) ? m.value() : null);
+                row.put("unit", m.unit());
+                row.put("note", m.note());
+                jsonResults.add(row);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(md);
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("date", LocalDate.now(ZoneOffset.UTC).toString());
+            doc.put("quick", quick);
+            doc.put("machine", machine());
+            doc.put("measurements", jsonResults);
+            out.println(io.jenkins.plugins.kubeplatform.store.Json.mapper().writeValueAsString(doc));
+        } else {
+            out.print(md);
+        }
         out.flush();
         if (report != null) {
             Files.writeString(report, md, StandardCharsets.UTF_8);

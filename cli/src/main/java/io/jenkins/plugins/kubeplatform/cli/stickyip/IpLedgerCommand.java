@@ -7,6 +7,7 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerOverview;
 import io.jenkins.plugins.kubeplatform.stickyip.PodAdopter;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ip-ledger", mixinStandardHelpOptions = true,
         description = "Inspect and maintain the IP reservation ledger in --state-dir.",
         subcommands = {IpLedgerCommand.ListCommand.class, IpLedgerCommand.ReleaseCommand.class,
-                IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class})
+                IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class, IpLedgerCommand.VerifyCommand.class,
+                IpLedgerCommand.RestoreCommand.class})
 public final class IpLedgerCommand implements Runnable {
 
     @Spec
@@ -35,7 +37,7 @@ public final class IpLedgerCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc or sync");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc, sync, verify or restore");
     }
 
     static IpReservationLedger ledger(CliContext context) {
@@ -175,6 +177,104 @@ public final class IpLedgerCommand implements Runnable {
                 context.result(result, out -> out.println("Adopted " + report.adopted().size() + ", moved "
                         + report.moved().size() + ", idled " + report.idled().size() + ", conflicts "
                         + report.conflicts().size()));
+                return 0;
+            }
+        }
+    }
+
+    /** {@code ip-ledger verify}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check every ledger file (checksums, commit markers, invariants) without changing any; "
+                    + "exit code 1 when something is damaged.")
+    static final class VerifyCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec);
+                 JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
+                List<JournaledLedgerStore.FileCheck> checks = store.verify();
+                // the newest snapshot (or the journal alone) decides what the ledger reads; older ones are backups
+                boolean readable = !checks.isEmpty() && checks.get(0).replays();
+                List<String> outside = readable ? outsideTheirPool(store, StickyIpConfig.pools(context.config()))
+                        : List.of();
+                boolean healthy = readable && outside.isEmpty();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("healthy", healthy);
+                result.put("outsideTheirPool", outside);
+                result.put("files", checks.stream().map(c -> Map.of("file", c.file(), "intact", c.intact(),
+                        "replays", c.replays(), "detail", c.detail())).toList());
+                context.result(result, out -> {
+                    checks.forEach(c -> out.println((c.intact() ? "ok       " : "DAMAGED  ") + c.file() + ": " + c.detail()));
+                    outside.forEach(o -> out.println("OUTSIDE  " + o));
+                    out.println(healthy ? "The ledger is intact." : !readable ? "The ledger is damaged; nothing was "
+                            + "changed. 'kubeplatform ip-ledger restore' rebuilds it from the newest snapshot that reads "
+                            + "and the intact journal (damaged files are kept, renamed)." : "The ledger reads, but "
+                            + outside.size() + " reservation(s) lie outside their configured pool; nothing was changed. "
+                            + "Fix the pool configuration or release them (ip-ledger release --identity ...).");
+                });
+                return healthy ? 0 : 1;
+            }
+        }
+    }
+
+    /** Reservations whose pool is configured but does not cover their address (a pool narrowed after the fact). */
+    static List<String> outsideTheirPool(JournaledLedgerStore store, Map<String, IpPool> pools) {
+        List<String> outside = new java.util.ArrayList<>();
+        store.scan(4096, page -> {
+            for (Reservation r : page) {
+                IpPool pool = pools.get(r.pool());
+                boolean covered = pool == null || io.jenkins.plugins.kubeplatform.stickyip.address.IpKey.parse(r.ip())
+                        .map(k -> pool.addresses().covers(k)).orElse(false);
+                if (!covered) {
+                    outside.add(r.identity() + " holds " + r.ip() + ", outside pool '" + r.pool() + "' ("
+                            + pool.addresses() + ")");
+                }
+            }
+        });
+        return outside;
+    }
+
+    /** {@code ip-ledger restore}. */
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Rebuild the ledger from a snapshot (default: the newest that reads) and the intact journal "
+                    + "after it; damaged and superseded files are renamed *.damaged-<time>, never deleted.")
+    static final class RestoreCommand implements java.util.concurrent.Callable<Integer> {
+        @Option(names = "--snapshot", paramLabel = "N", description = "Restore from snapshot-N.bin (see ip-ledger verify).")
+        Long snapshot;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec);
+                 JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
+                JournaledLedgerStore.Restored restored;
+                try {
+                    restored = store.restore(Optional.ofNullable(snapshot));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("--snapshot", e.getMessage());
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("fromSnapshot", restored.fromSnapshot());
+                result.put("records", restored.records());
+                result.put("acknowledged", restored.acknowledged());
+                result.put("reservations", restored.reservations());
+                result.put("movedAside", restored.movedAside());
+                long lost = Math.max(0, restored.acknowledged() - restored.records());
+                context.result(result, out -> {
+                    out.println("Restored " + restored.reservations() + " reservations from "
+                            + (restored.fromSnapshot() < 0 ? "" : "snapshot " + restored.fromSnapshot() + " and ")
+                            + "the journal up to record " + restored.records() + ".");
+                    if (lost > 0) {
+                        out.println("Records " + (restored.records() + 1) + ".." + restored.acknowledged()
+                                + " were acknowledged but could not be read back: run 'kubeplatform ip-ledger sync' to "
+                                + "adopt the addresses pods use now, and check recent deploys.");
+                    }
+                    restored.movedAside().forEach(f -> out.println("kept as " + f));
+                });
                 return 0;
             }
         }

@@ -9,13 +9,21 @@ import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerChange;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore;
+import io.jenkins.plugins.kubeplatform.stickyip.LedgerView;
 import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
 import io.jenkins.plugins.kubeplatform.stickyip.ReplicaIdentity;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
 import io.jenkins.plugins.kubeplatform.stickyip.ReservationCollector;
-import io.jenkins.plugins.kubeplatform.stickyip.address.AllocationOrder;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,15 +32,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Ledger allocation latency (reserve one new identity, including the durable journal append and fsync) with 1k, 10k
- * and 60k existing reservations in a /16, cold open of the ledger, compaction, and a full GC sweep at 60k.
+ * The reservation ledger at a given size: durable allocation latency (reserve one new identity in a /12, lowest free,
+ * including the journal append and the group-commit force) next to a raw append + {@code force} of the same disk in
+ * the same run; open time in this JVM and in a fresh one; heap and snapshot bytes per reservation; and the longest
+ * allocation while a background compaction and a GC sweep releasing half the ledger run at the same time.
  */
 public final class LedgerBenchmark implements Benchmark {
 
-    private static final IpPool POOL = new PoolSettings("bench", List.of("10.40.0.0/16"), List.of(), "calico", "lowest",
+    private static final IpPool POOL = new PoolSettings("bench", List.of("10.0.0.0/12"), List.of(), "calico", "lowest",
             List.of(), "1h", "preferred", false).toPool();
+    private static final int RAW_RECORD = 128;
 
     @Override
     public String name() {
@@ -41,80 +55,209 @@ public final class LedgerBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "allocation latency (durable) at 1k/10k/60k reservations in a /16, ledger open and compaction, GC sweep at 60k";
+        return "durable allocation p50/p99/p99.9/max vs raw append+force, open, heap and snapshot per reservation, "
+                + "compaction and the longest stall during compaction + GC (--size N, --allocations N)";
     }
 
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
+        int[] sizes = options.size().isPresent() ? new int[] {options.size().getAsInt()}
+                : options.quick() ? new int[] {1000} : new int[] {1000, 10_000, 60_000};
+        int allocations = options.iterations().orElse(options.quick() ? 50 : 2000);
         List<Measurement> results = new ArrayList<>();
-        int[] sizes = options.quick() ? new int[] {1000} : new int[] {1000, 10_000, 60_000};
-        int allocations = options.quick() ? 50 : 1000;
         for (int size : sizes) {
-            Path dir = options.workDir().resolve("alloc-" + size);
-            prefill(new JournaledLedgerStore(dir), size, false);
-            long openStart = System.nanoTime();
-            JournaledLedgerStore store = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
-            store.read(v -> v.size());
-            long openNanos = System.nanoTime() - openStart;
-            IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(1));
-            long[] nanos = new long[allocations];
-            for (int i = 0; i < allocations; i++) {
-                long start = System.nanoTime();
-                ledger.reserve(POOL, List.of(new ReplicaIdentity("bench", "new", i)), Set.of(), Set.of(), "bench");
-                nanos[i] = System.nanoTime() - start;
-            }
-            long[] decideNanos = new long[allocations];
-            Random random = new Random(2);
-            for (int i = 0; i < allocations; i++) {
-                long start = System.nanoTime();
-                store.read(v -> POOL.addresses().allocate(v.reserved(), AllocationOrder.LOWEST, random));
-                decideNanos[i] = System.nanoTime() - start;
-            }
-            Stats decide = new Stats(decideNanos);
-            Stats stats = new Stats(nanos);
-            String scenario = "allocate 1 address, " + label(size) + " reserved (/16, lowest free)";
-            results.add(new Measurement(scenario, "p50", stats.percentileMillis(50), "ms", allocations + " allocations"));
-            results.add(new Measurement(scenario, "p99", stats.percentileMillis(99), "ms", "includes journal append + fsync"));
-            results.add(new Measurement(scenario + " without the write", "p99", decide.percentileMillis(99), "ms",
-                    "locks + catch-up + finding the free address: the part that grows with the ledger"));
-            results.add(new Measurement("open ledger, " + label(size) + " reserved", "time", openNanos / 1e6, "ms",
-                    "first call of a process: snapshot + journal replay"));
-            long compactStart = System.nanoTime();
-            new JournaledLedgerStore(dir, 1).update(v -> new LedgerStore.Decision<>(List.of(
-                    new LedgerChange.Remove("bench/new-0")), null));
-            results.add(new Measurement("compaction, " + label(size) + " reserved", "time",
-                    (System.nanoTime() - compactStart) / 1e6, "ms", "once per 4096 changes; snapshot write + fsync + rename"));
+            results.addAll(runAt(options.workDir().resolve("ledger-" + size), size, allocations));
         }
-        int gcSize = options.quick() ? 1000 : 60_000;
-        Path gcDir = options.workDir().resolve("gc");
-        prefill(new JournaledLedgerStore(gcDir), gcSize, true);
-        IpReservationLedger gcLedger = new IpReservationLedger(new JournaledLedgerStore(gcDir), Clock.systemUTC(), new Random(1));
-        gcLedger.read(v -> v.size());
-        long start = System.nanoTime();
-        ReservationCollector.Report report = ReservationCollector.sweep(gcLedger, Map.of(POOL.name(), POOL),
-                Instant.now(), new ReservationCollector.Guard(Set.of(), Set.of(), Set.of(), Map.of()));
-        long sweep = System.nanoTime() - start;
-        results.add(new Measurement("GC sweep, " + label(gcSize) + " reservations (half idle past reclaimAfter)", "time",
-                sweep / 1e6, "ms", report.released().size() + " released in one durable write"));
         return results;
     }
 
-    private static String label(int size) {
-        return size >= 1000 ? (size / 1000) + "k" : Integer.toString(size);
+    private static List<Measurement> runAt(Path dir, int size, int allocations) throws Exception {
+        if (size + allocations * 3L + 1000 > POOL.addresses().size()) {
+            throw new IllegalArgumentException("--size " + size + " with --allocations " + allocations
+                    + " does not fit the benchmark's /12 pool (" + POOL.addresses().size() + " addresses)");
+        }
+        String at = label(size) + " reserved";
+        List<Measurement> results = new ArrayList<>();
+        try (JournaledLedgerStore fill = new JournaledLedgerStore(dir)) {
+            prefill(fill, size);
+            fill.checkpoint();
+            fill.awaitCompaction();
+        }
+        long snapshotBytes = latestSnapshotSize(dir);
+
+        gc();
+        long heapBefore = usedHeap();
+        long openStart = System.nanoTime();
+        JournaledLedgerStore store = new JournaledLedgerStore(dir);
+        store.read(LedgerView::size);
+        long openNanos = System.nanoTime() - openStart;
+        gc();
+        long heapPerReservation = (usedHeap() - heapBefore) / size;
+        double[] coldOpen = openInFreshJvm(dir);
+
+        IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(1));
+        long gcBefore = gcMillis();
+        long[] allocate = new long[allocations];
+        long[] raw = new long[allocations];
+        try (FileChannel rawChannel = FileChannel.open(dir.resolve("raw-append.bin"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            byte[] record = new byte[RAW_RECORD];
+            for (int i = 0; i < allocations; i++) {
+                long start = System.nanoTime();
+                ledger.reserve(POOL, List.of(new ReplicaIdentity("bench", "new", i)), Set.of(), Set.of(), "bench");
+                allocate[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                rawChannel.write(ByteBuffer.wrap(record));
+                rawChannel.force(false);
+                raw[i] = System.nanoTime() - start;
+            }
+        }
+        Stats a = new Stats(allocate);
+        Stats r = new Stats(raw);
+        String scenario = "durable allocation, " + at + " (/12, lowest free)";
+        results.add(new Measurement(scenario, "p50", a.percentileMillis(50), "ms", allocations + " allocations"));
+        results.add(new Measurement(scenario, "p99", a.percentileMillis(99), "ms", "append + group-commit force"));
+        results.add(new Measurement(scenario, "p99.9", a.percentileMillis(99.9), "ms", ""));
+        results.add(new Measurement(scenario, "max", a.percentileMillis(100), "ms", ""));
+        results.add(new Measurement("JVM garbage collection during the allocations, " + at, "time",
+                gcMillis() - gcBefore, "ms", "all collectors; explains outliers in max"));
+        results.add(new Measurement("raw append of " + RAW_RECORD + " bytes + force(false), same disk, same run", "p99",
+                r.percentileMillis(99), "ms", "interleaved with the allocations above"));
+        results.add(new Measurement("allocation p99 / raw append p99, " + at, "ratio",
+                a.percentileMillis(99) / r.percentileMillis(99), "x", ""));
+        results.add(new Measurement("open ledger, " + at, "time", openNanos / 1e6, "ms", "in this JVM"));
+        results.add(new Measurement("open ledger, " + at + ", fresh JVM", "time", coldOpen[0], "ms",
+                "JVM start excluded: from constructing the store to the first read"));
+        results.add(new Measurement("open ledger, " + at + ", fresh JVM", "cpu", coldOpen[1], "ms",
+                "CPU time of the opening thread (what the wall time approaches on an idle machine)"));
+        results.add(new Measurement("heap per reservation, " + at, "bytes", heapPerReservation, "B",
+                "used heap after full GCs, before and after loading"));
+        results.add(new Measurement("snapshot per reservation, " + at, "bytes", (double) snapshotBytes / size, "B",
+                snapshotBytes + " bytes"));
+        results.addAll(underCompactionAndGc(store, ledger, at));
+        store.close();
+        return results;
     }
 
-    /** Writes {@code count} reservations in one change, the first addresses of the /16. */
-    private static void prefill(LedgerStore store, int count, boolean halfIdleExpired) {
-        long base = Ipv4.parse("10.40.0.1").orElseThrow();
-        Instant created = Instant.now().minus(Duration.ofDays(2));
-        List<LedgerChange> changes = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            boolean idle = halfIdleExpired && i % 2 == 0;
-            changes.add(new LedgerChange.Put(new Reservation("ns" + (i % 50) + "/app" + (i / 50) + "-0", POOL.name(),
-                    Ipv4.format(base + i), Reservation.Kind.MANAGED,
-                    idle ? Reservation.State.IDLE : Reservation.State.ACTIVE, "node-" + (i % 100),
-                    idle ? created : null, "job#" + i, created, 1)));
+    /** Allocates continuously while a background compaction and a GC sweep (half the ledger expired) run. */
+    private static List<Measurement> underCompactionAndGc(JournaledLedgerStore store, IpReservationLedger ledger,
+                                                          String at) throws Exception {
+        AtomicLong compactionNanos = new AtomicLong();
+        AtomicLong gcNanos = new AtomicLong();
+        CompletableFuture<Void> compaction = CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
+            store.checkpoint();
+            try {
+                store.awaitCompaction();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            compactionNanos.set(System.nanoTime() - start);
+        });
+        CompletableFuture<ReservationCollector.Report> gcSweep = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            ReservationCollector.Report report = ReservationCollector.sweep(ledger, Map.of(POOL.name(), POOL),
+                    Instant.now(), new ReservationCollector.Guard(Set.of(), Set.of(), Set.of(), Map.of()));
+            gcNanos.set(System.nanoTime() - start);
+            return report;
+        });
+        long gcBefore = gcMillis();
+        long longest = 0;
+        int during = 0;
+        while (!(compaction.isDone() && gcSweep.isDone())) {
+            long start = System.nanoTime();
+            ledger.reserve(POOL, List.of(new ReplicaIdentity("bench", "during", during)), Set.of(), Set.of(), "bench");
+            longest = Math.max(longest, System.nanoTime() - start);
+            during++;
         }
-        store.update(v -> new LedgerStore.Decision<>(changes, null));
+        compaction.get(10, TimeUnit.MINUTES);
+        ReservationCollector.Report report = gcSweep.get(10, TimeUnit.MINUTES);
+        return List.of(
+                new Measurement("background compaction, " + at, "time", compactionNanos.get() / 1e6, "ms",
+                        "seal, fold snapshot + journal into a new snapshot, fsync, rename"),
+                new Measurement("GC sweep, " + at + " (half idle past reclaimAfter)", "time", gcNanos.get() / 1e6,
+                        "ms", report.released().size() + " released in batches of 2048"),
+                new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
+                        during + " allocations meanwhile"),
+                new Measurement("JVM garbage collection while compaction and GC ran, " + at, "time",
+                        gcMillis() - gcBefore, "ms", "all collectors (the compaction builds a second table)"));
+    }
+
+    private static String label(int size) {
+        return size >= 1_000_000 && size % 1_000_000 == 0 ? (size / 1_000_000) + "M"
+                : size >= 1000 && size % 1000 == 0 ? (size / 1000) + "k" : Integer.toString(size);
+    }
+
+    /**
+     * Writes {@code count} reservations of the first addresses of the pool, 10k per change: half idle for two days
+     * (past the pool's reclaimAfter), owners shared by the ten replicas of one deploy, nodes by a hundred.
+     */
+    private static void prefill(LedgerStore store, int count) {
+        long base = Ipv4.parse("10.0.0.1").orElseThrow();
+        Instant created = Instant.now().minus(Duration.ofDays(2));
+        for (int from = 0; from < count; from += 10_000) {
+            List<LedgerChange> changes = new ArrayList<>(10_000);
+            for (int i = from; i < Math.min(count, from + 10_000); i++) {
+                boolean idle = i % 2 == 0;
+                changes.add(new LedgerChange.Put(new Reservation("ns" + (i % 50) + "/app" + (i / 500) + "-" + (i / 50 % 10),
+                        POOL.name(), Ipv4.format(base + i), Reservation.Kind.MANAGED,
+                        idle ? Reservation.State.IDLE : Reservation.State.ACTIVE, "node-" + (i % 100),
+                        idle ? created : null, "job-" + (i / 500) + "#" + (i % 7), created, 1)));
+            }
+            store.update(v -> new LedgerStore.Decision<>(changes, null));
+        }
+    }
+
+    private static long latestSnapshotSize(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("snapshot-\\d+\\.bin"))
+                    .max(java.util.Comparator.comparing(p -> Long.parseLong(p.getFileName().toString()
+                            .replaceAll("\\D", "")))).map(p -> {
+                                try {
+                                    return Files.size(p);
+                                } catch (java.io.IOException e) {
+                                    return -1L;
+                                }
+                            }).orElse(-1L);
+        }
+    }
+
+    /** Wall and CPU milliseconds of opening the ledger in a new JVM; NaN when the probe could not run. */
+    private static double[] openInFreshJvm(Path dir) {
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            long maxMb = Runtime.getRuntime().maxMemory() >> 20;
+            Process p = new ProcessBuilder(java, "-Xmx" + maxMb + "m", "-cp", System.getProperty("java.class.path"),
+                    LedgerOpenProbe.class.getName(), dir.toString()).redirectErrorStream(true).start();
+            String line;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                line = out.readLine();
+            }
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || line == null) {
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            String[] parts = line.split(" ");
+            return new double[] {Long.parseLong(parts[0]) / 1e6, Long.parseLong(parts[1]) / 1e6};
+        } catch (Exception e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+
+    private static void gc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

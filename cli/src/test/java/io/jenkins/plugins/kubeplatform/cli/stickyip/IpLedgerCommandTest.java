@@ -94,4 +94,45 @@ class IpLedgerCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("pool").contains("configured: default");
     }
+
+    @Test
+    void verifyReportsAnEmptiedJournalWithExitCodeOneAndRestoreKeepsTheDamagedFile() throws Exception {
+        reserve("keep", "kapp", 3);
+        CliRunner.Run healthy = run("ip-ledger", "verify");
+        assertThat(healthy.exitCode()).as(healthy.err()).isZero();
+        assertThat(healthy.out()).contains("The ledger is intact.");
+        Path journal = dir.resolve("state/ip-ledger/journal-0.log");
+        Files.write(journal, new byte[0]);
+
+        CliRunner.Run damaged = run("--output", "json", "ip-ledger", "verify");
+        assertThat(damaged.exitCode()).isEqualTo(1);
+        JsonNode json = Json.mapper().readTree(damaged.out());
+        assertThat(json.get("healthy").asBoolean()).isFalse();
+        assertThat(json.get("files").get(0).get("detail").asText()).contains("journal-0.log").contains("0 bytes long");
+        CliRunner.Run list = run("ip-ledger", "list");
+        assertThat(list.exitCode()).isNotZero();
+        assertThat(list.err()).contains("journal-0.log").contains("ip-ledger restore");
+
+        CliRunner.Run restore = run("ip-ledger", "restore");
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        // the three reservations were one decision, so one journal record
+        assertThat(restore.out()).contains("Restored 0 reservations from the journal up to record 0.")
+                .contains("Records 1..1 were acknowledged but could not be read back");
+        try (var files = Files.list(dir.resolve("state/ip-ledger"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("journal-0.log.damaged-"));
+        }
+        assertThat(run("ip-ledger", "verify").exitCode()).isZero();
+    }
+
+    @Test
+    void verifyNamesReservationsOutsideTheirConfiguredPool() throws Exception {
+        reserve("shop", "web", 3); // 10.42.200.1-3 of the /29
+        Files.writeString(config, "pools:\n  - name: default\n    ranges: [10.42.200.1-10.42.200.2]\n");
+
+        CliRunner.Run run = run("ip-ledger", "verify");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("OUTSIDE  shop/web-2 holds 10.42.200.3, outside pool 'default'")
+                .doesNotContain("shop/web-0 holds");
+    }
 }

@@ -1,0 +1,441 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The ledger's binary encodings: journal records and snapshot blocks. Every record and block carries a CRC-32C, so a
+ * reader can tell a damaged byte from a clean end; strings are length-prefixed UTF-8, times nanoseconds since the
+ * epoch, addresses two longs ({@link IpKey}).
+ *
+ * <p>Journal segment: header {@code KPLJ}, version, segment number, first sequence number, header CRC; then
+ * records {@code [length u32][sequence u64][type u8][header CRC u32][payload][payload CRC u32]} — the trailing CRC is
+ * the record's commit marker. A segment is closed by a {@code SEAL} record before the next one is created.
+ *
+ * <p>Snapshot: header {@code KPLS}, version, snapshot number, last sequence number covered, reservation count,
+ * header CRC; blocks {@code [records u32][length u32][CRC u32][payload]}, each payload a table of the strings its
+ * records use followed by the records; a final block of zero records holding the count again, so a truncated
+ * snapshot is told apart from a complete one.
+ */
+final class LedgerCodec {
+
+    static final int VERSION = 1;
+    static final int JOURNAL_MAGIC = 0x4B504C4A; // KPLJ
+    static final int SNAPSHOT_MAGIC = 0x4B504C53; // KPLS
+    static final int SEGMENT_HEADER = 4 + 2 + 8 + 8 + 4;
+    static final int RECORD_HEADER = 4 + 8 + 1 + 4;
+    static final int SNAPSHOT_HEADER = 4 + 2 + 8 + 8 + 8 + 4;
+    static final byte CHANGES = 1;
+    static final byte SEAL = 2;
+    /** Longest payload accepted; a larger length field is damage, not a record. */
+    static final int MAX_PAYLOAD = 64 << 20;
+    private static final int NULL_STRING = 0xFFFF;
+    private static final byte PUT = 1;
+    private static final byte REMOVE = 2;
+    private static final int BLOCK_RECORDS = 4096;
+
+    private LedgerCodec() {
+    }
+
+    static int crc(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
+    }
+
+    static int crc(ByteBuffer buffer, int from, int to) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer slice = buffer.duplicate();
+        slice.limit(to).position(from);
+        crc.update(slice);
+        return (int) crc.getValue();
+    }
+
+    // ---- journal ----
+
+    static ByteBuffer segmentHeader(long segment, long firstSeq) {
+        ByteBuffer b = ByteBuffer.allocate(SEGMENT_HEADER);
+        b.putInt(JOURNAL_MAGIC).putShort((short) VERSION).putLong(segment).putLong(firstSeq);
+        b.putInt(crc(b, 0, b.position()));
+        return b.flip();
+    }
+
+    /** One record, ready to append. */
+    static ByteBuffer record(long seq, byte type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(RECORD_HEADER + payload.length + 4);
+        b.putInt(payload.length).putLong(seq).put(type);
+        b.putInt(crc(b, 0, 13));
+        b.put(payload);
+        b.putInt(crc(payload, 0, payload.length));
+        return b.flip();
+    }
+
+    static byte[] encodeChanges(List<LedgerChange> changes) {
+        Out out = new Out(64 * changes.size() + 16);
+        out.putInt(changes.size());
+        for (LedgerChange change : changes) {
+            if (change instanceof LedgerChange.Put put) {
+                Reservation r = put.reservation();
+                IpKey ip = LedgerTable.key(r.ip());
+                out.put(PUT);
+                writeReservation(out, r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(),
+                        LedgerTable.flagsOf(r), r.node(), r.owner(), LedgerTable.nanos(r.created()),
+                        LedgerTable.nanos(r.idleSince()), r.revision());
+            } else if (change instanceof LedgerChange.Remove remove) {
+                out.put(REMOVE);
+                out.putString(remove.identity());
+            }
+        }
+        return out.toArray();
+    }
+
+    static List<LedgerChange> decodeChanges(ByteBuffer in) throws IOException {
+        try {
+            int n = in.getInt();
+            if (n < 0 || n > in.remaining()) {
+                throw new IOException("change count " + n + " does not fit the record");
+            }
+            List<LedgerChange> changes = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte op = in.get();
+                if (op == PUT) {
+                    byte[] identity = bytes(in);
+                    String pool = string(in);
+                    long hi = in.getLong();
+                    long lo = in.getLong();
+                    byte flags = in.get();
+                    String node = string(in);
+                    String owner = string(in);
+                    long created = in.getLong();
+                    long idle = in.getLong();
+                    long revision = in.getLong();
+                    if (identity == null || pool == null) {
+                        throw new IOException("a reservation without identity or pool");
+                    }
+                    changes.add(new LedgerChange.Put(LedgerTable.reservation(identity, pool, hi, lo, flags, node,
+                            owner, created, idle, revision)));
+                } else if (op == REMOVE) {
+                    String identity = string(in);
+                    if (identity == null) {
+                        throw new IOException("a removal without identity");
+                    }
+                    changes.add(new LedgerChange.Remove(identity));
+                } else {
+                    throw new IOException("unknown change type " + op);
+                }
+            }
+            if (in.hasRemaining()) {
+                throw new IOException(in.remaining() + " unexpected bytes after the changes");
+            }
+            return changes;
+        } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+            throw new IOException("malformed changes: " + e, e);
+        }
+    }
+
+    // ---- snapshot ----
+
+    /**
+     * Streams the table as a snapshot in blocks of {@value #BLOCK_RECORDS} reservations; each block starts with its
+     * own table of the pools, nodes and owners it uses, which its records reference by number. Returns the bytes
+     * written (the caller forces and renames).
+     */
+    static long writeSnapshot(LedgerTable table, FileChannel channel, long number, long lastSeq) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(SNAPSHOT_HEADER);
+        header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(table.size());
+        header.putInt(crc(header, 0, header.position()));
+        long[] written = {writeFully(channel, header.flip())};
+        Out records = new Out(1 << 20);
+        Out block = new Out(1 << 20);
+        java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
+        List<String> strings = new ArrayList<>();
+        int[] inBlock = {0};
+        table.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
+            records.putBytes(identity);
+            records.putInt(ref(dictionary, strings, pool));
+            records.putLong(hi);
+            records.putLong(lo);
+            records.put(flags);
+            records.putInt(ref(dictionary, strings, node));
+            records.putInt(ref(dictionary, strings, owner));
+            records.putLong(created);
+            records.putLong(idle);
+            records.putLong(revision);
+            if (++inBlock[0] == BLOCK_RECORDS) {
+                written[0] += writeBlock(channel, inBlock[0], strings, records, block);
+                dictionary.clear();
+                strings.clear();
+                inBlock[0] = 0;
+            }
+        });
+        if (inBlock[0] > 0) {
+            written[0] += writeBlock(channel, inBlock[0], strings, records, block);
+        }
+        block.putLong(table.size());
+        written[0] += writeRaw(channel, 0, block);
+        return written[0];
+    }
+
+    private static int ref(java.util.Map<String, Integer> dictionary, List<String> strings, String s) {
+        if (s == null) {
+            return -1;
+        }
+        Integer id = dictionary.get(s);
+        if (id == null) {
+            id = strings.size();
+            strings.add(s);
+            dictionary.put(s, id);
+        }
+        return id;
+    }
+
+    private static long writeBlock(FileChannel channel, int count, List<String> strings, Out records, Out block)
+            throws IOException {
+        block.putInt(strings.size());
+        for (String s : strings) {
+            block.putString(s);
+        }
+        block.putRaw(records.buffer, records.size);
+        records.size = 0;
+        return writeRaw(channel, count, block);
+    }
+
+    private static long writeRaw(FileChannel channel, int records, Out block) throws IOException {
+        byte[] payload = block.buffer;
+        int length = block.size;
+        ByteBuffer head = ByteBuffer.allocate(12).putInt(records).putInt(length).putInt(crc(payload, 0, length));
+        long n = writeFully(channel, head.flip()) + writeFully(channel, ByteBuffer.wrap(payload, 0, length));
+        block.size = 0;
+        return n;
+    }
+
+    static long writeFully(FileChannel channel, ByteBuffer b) throws IOException {
+        long n = 0;
+        while (b.hasRemaining()) {
+            n += channel.write(b);
+        }
+        return n;
+    }
+
+    /** What a snapshot says about itself. */
+    record SnapshotInfo(long number, long lastSeq, long count) {
+    }
+
+    /**
+     * Reads a whole snapshot into {@code table} (null only validates); throws {@link IOException} naming the damaged
+     * part.
+     */
+    static SnapshotInfo readSnapshot(FileChannel channel, LedgerTable table) throws IOException {
+        ByteBuffer header = readExactly(channel, SNAPSHOT_HEADER, "the header");
+        if (header.getInt(0) != SNAPSHOT_MAGIC) {
+            throw new IOException("it does not start with the ledger snapshot header (empty or not a snapshot)");
+        }
+        if (crc(header, 0, SNAPSHOT_HEADER - 4) != header.getInt(SNAPSHOT_HEADER - 4)) {
+            throw new IOException("its header checksum does not match");
+        }
+        if (header.getShort(4) != VERSION) {
+            throw new IOException("it has format version " + header.getShort(4) + "; this version reads " + VERSION);
+        }
+        SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22));
+        if (info.count() < 0 || info.count() > Integer.MAX_VALUE) {
+            throw new IOException("its header gives an impossible count " + info.count());
+        }
+        if (table != null) {
+            table.reserveCapacity((int) info.count());
+        }
+        long read = 0;
+        long offset = SNAPSHOT_HEADER;
+        while (true) {
+            ByteBuffer head = readExactly(channel, 12, "block at byte " + offset);
+            int records = head.getInt();
+            int length = head.getInt();
+            int crc = head.getInt();
+            if (records < 0 || length < 0 || length > MAX_PAYLOAD) {
+                throw new IOException("block at byte " + offset + " has an impossible size");
+            }
+            ByteBuffer payload = readExactly(channel, length, "block at byte " + offset);
+            if (crc(payload, 0, length) != crc) {
+                throw new IOException("block at byte " + offset + " (reservations " + (read + 1) + ".."
+                        + (read + records) + ") fails its checksum");
+            }
+            if (records == 0) {
+                long count = payload.getLong();
+                if (count != info.count() || read != count) {
+                    throw new IOException("it holds " + read + " reservations but its header says " + info.count());
+                }
+                if (channel.position() != channel.size()) {
+                    throw new IOException((channel.size() - channel.position()) + " bytes follow its end");
+                }
+                return info;
+            }
+            int[] ids = new int[0];
+            try {
+                int strings = payload.getInt();
+                if (strings < 0 || strings > length) {
+                    throw new IOException("block at byte " + offset + " has an impossible string table");
+                }
+                ids = new int[strings];
+                java.util.Arrays.fill(ids, -1);
+                for (int i = 0; i < strings; i++) {
+                    String s = string(payload);
+                    ids[i] = table == null || s == null ? -1 : table.intern(s);
+                }
+                for (int i = 0; i < records; i++) {
+                    byte[] identity = bytes(payload);
+                    int pool = payload.getInt();
+                    long hi = payload.getLong();
+                    long lo = payload.getLong();
+                    byte flags = payload.get();
+                    int node = payload.getInt();
+                    int owner = payload.getInt();
+                    long created = payload.getLong();
+                    long idle = payload.getLong();
+                    long revision = payload.getLong();
+                    if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
+                            || node < -1 || owner < -1) {
+                        throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
+                                + "names a string its block does not have");
+                    }
+                    if (table != null) {
+                        table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
+                                owner < 0 ? -1 : ids[owner], created, idle, revision);
+                    }
+                }
+            } catch (BufferUnderflowException e) {
+                throw new IOException("block at byte " + offset + " ends inside a reservation", e);
+            } catch (IllegalStateException e) {
+                throw new IOException("reservation record breaks an invariant: " + e.getMessage(), e);
+            } finally {
+                if (table != null) {
+                    for (int id : ids) {
+                        table.unintern(id);
+                    }
+                }
+            }
+            read += records;
+            offset += 12 + length;
+        }
+    }
+
+    static ByteBuffer readExactly(FileChannel channel, int length, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) {
+                throw new IOException("it ends inside " + what + " (truncated)");
+            }
+        }
+        return b.flip();
+    }
+
+    // ---- fields ----
+
+    private static void writeReservation(Out out, byte[] identity, String pool, long hi, long lo, byte flags,
+                                         String node, String owner, long created, long idle, long revision) {
+        out.putBytes(identity);
+        out.putString(pool);
+        out.putLong(hi);
+        out.putLong(lo);
+        out.put(flags);
+        out.putString(node);
+        out.putString(owner);
+        out.putLong(created);
+        out.putLong(idle);
+        out.putLong(revision);
+    }
+
+    private static byte[] bytes(ByteBuffer in) {
+        int n = in.getShort() & 0xFFFF;
+        if (n == NULL_STRING) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    private static String string(ByteBuffer in) {
+        int n = in.getShort() & 0xFFFF;
+        if (n == NULL_STRING) {
+            return null;
+        }
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    /** A growable big-endian byte buffer. */
+    private static final class Out {
+        byte[] buffer;
+        int size;
+
+        Out(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int n) {
+            if (size + n > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + n));
+            }
+        }
+
+        void put(byte b) {
+            ensure(1);
+            buffer[size++] = b;
+        }
+
+        void putInt(int v) {
+            ensure(4);
+            for (int i = 3; i >= 0; i--) {
+                buffer[size++] = (byte) (v >>> (i * 8));
+            }
+        }
+
+        void putLong(long v) {
+            ensure(8);
+            for (int i = 7; i >= 0; i--) {
+                buffer[size++] = (byte) (v >>> (i * 8));
+            }
+        }
+
+        void putBytes(byte[] b) {
+            if (b == null) {
+                putShortRaw(NULL_STRING);
+                return;
+            }
+            if (b.length >= NULL_STRING) {
+                throw new IllegalArgumentException("a ledger string longer than 65534 bytes");
+            }
+            putShortRaw(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buffer, size, b.length);
+            size += b.length;
+        }
+
+        void putRaw(byte[] b, int length) {
+            ensure(length);
+            System.arraycopy(b, 0, buffer, size, length);
+            size += length;
+        }
+
+        void putString(String s) {
+            putBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private void putShortRaw(int v) {
+            ensure(2);
+            buffer[size++] = (byte) (v >>> 8);
+            buffer[size++] = (byte) v;
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
+    }
+}
