@@ -63,6 +63,12 @@ final class Discovery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The kind of a built-in resource ({@code group} empty for the core group). */
+    static Optional<String> kindOf(String group, String resource) {
+        return BUILT_IN.stream().filter(k -> k.group().equals(group) && k.plural().equals(resource))
+                .map(Kind::kind).findFirst();
+    }
+
     private final Dispatcher store;
 
     Discovery(Dispatcher store) {

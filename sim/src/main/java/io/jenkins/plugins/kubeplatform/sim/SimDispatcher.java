@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
@@ -17,6 +19,7 @@ final class SimDispatcher extends Dispatcher {
     static final String INTERNAL_HEADER = "X-Kubeplatform-Sim";
 
     private final Dispatcher delegate;
+    private final ApiSemantics api;
     private final RequestLog log;
     private final Faults faults;
     private final EvictionHandler eviction;
@@ -24,12 +27,13 @@ final class SimDispatcher extends Dispatcher {
     private final Discovery discovery;
     private final Clock clock;
 
-    SimDispatcher(Dispatcher delegate, RequestLog log, Faults faults, Clock clock) {
+    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
         this.delegate = delegate;
+        this.api = new ApiSemantics(delegate, clock);
         this.log = log;
         this.faults = faults;
         this.clock = clock;
-        this.eviction = new EvictionHandler(delegate);
+        this.eviction = new EvictionHandler(delegate, api);
         this.discovery = new Discovery(delegate);
     }
 
@@ -40,6 +44,7 @@ final class SimDispatcher extends Dispatcher {
         String verb = path.verb(method);
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;
         MockResponse response = null;
+        boolean dryRun = false;
         if (!internal) {
             Optional<Integer> fault = faults.take(method, verb, path.path());
             if (fault.isPresent()) {
@@ -55,9 +60,13 @@ final class SimDispatcher extends Dispatcher {
                 response = eviction.evict(path.namespace(), path.name());
             } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
                     && path.name().isEmpty()) {
-                response = delegate.dispatch(admission.serviceCreate(request));
-            } else {
+                response = api.handle(admission.serviceCreate(request), path);
+                dryRun = ApiSemantics.isDryRun(QueryParams.parse(path.query()));
+            } else if (path.resource().isEmpty()) {
                 response = delegate.dispatch(request);
+            } else {
+                response = api.handle(request, path);
+                dryRun = ApiSemantics.isDryRun(QueryParams.parse(path.query()));
             }
         }
         Duration latency = faults.latency();
@@ -65,7 +74,8 @@ final class SimDispatcher extends Dispatcher {
             response.setBodyDelay(latency);
         }
         log.add(new ApiRequest(clock.instant(), method, verb, path.path(), path.query(), response.code(), path.group(),
-                path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal));
+                path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal,
+                dryRun));
         return response;
     }
 
