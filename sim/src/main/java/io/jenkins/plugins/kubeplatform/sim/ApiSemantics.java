@@ -70,6 +70,14 @@ final class ApiSemantics {
                     + "\": supported values: \"All\"", null);
         }
         try {
+            if (path.subresource().equals("log") && path.resource().equals("pods") && method.equals("GET")) {
+                JsonNode pod = current(path);
+                return pod == null ? notFound(path) : PodLogs.log(pod, path, q);
+            }
+            if (path.subresource().equals("scale") && Set.of("deployments", "replicasets", "statefulsets",
+                    "replicationcontrollers").contains(path.resource())) {
+                return scale(request, path, q);
+            }
             return switch (method) {
                 case "GET" -> path.isWatch() ? watches.open(request, path, q)
                         : path.name().isEmpty() ? list(path, q) : get(request, path);
@@ -383,6 +391,75 @@ final class ApiSemantics {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The {@code scale} subresource: an {@code autoscaling/v1 Scale} read from and written to the parent's
+     * {@code spec.replicas}.
+     */
+    private MockResponse scale(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        lock.lock();
+        try {
+            JsonNode parent = current(path);
+            if (parent == null) {
+                return notFound(path);
+            }
+            String method = request.getMethod();
+            if (method.equals("GET")) {
+                return StatusResponses.json(200, scaleOf(parent).toString());
+            }
+            JsonNode wanted;
+            if (method.equals("PUT")) {
+                wanted = body(request);
+                String rv = wanted.path("metadata").path("resourceVersion").asText("");
+                if (!rv.isEmpty() && !rv.equals(parent.path("metadata").path("resourceVersion").asText())) {
+                    return conflict(path);
+                }
+            } else if (method.equals("PATCH")) {
+                JsonNode patch;
+                try {
+                    patch = JSON.readTree(request.getBody().readUtf8());
+                } catch (IOException e) {
+                    throw new BadBody("error decoding patch: " + e.getMessage());
+                }
+                String type = mediaType(request.getHeader("Content-Type"));
+                wanted = type.equals("application/json-patch+json") ? Patches.jsonPatch(patch, scaleOf(parent))
+                        : Patches.mergePatch(scaleOf(parent), patch);
+            } else {
+                return StatusResponses.status(405, "MethodNotAllowed", "the server does not allow this method on "
+                        + "the requested resource", null);
+            }
+            ObjectNode updated = ((ObjectNode) parent).deepCopy();
+            updated.with("spec").put("replicas", wanted.path("spec").path("replicas").asInt(0));
+            if (isDryRun(q)) {
+                return StatusResponses.json(200, scaleOf(updated).toString());
+            }
+            String parentPath = path.path().substring(0, path.path().length() - "/scale".length());
+            MockResponse r = store.dispatch(internal("PUT", parentPath, "", updated));
+            if (r.code() >= 300) {
+                return r;
+            }
+            return StatusResponses.json(200, scaleOf(read(r.getBody().readUtf8())).toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ObjectNode scaleOf(JsonNode parent) {
+        ObjectNode scale = JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode meta = scale.putObject("metadata");
+        for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (parent.path("metadata").has(f)) {
+                meta.set(f, parent.path("metadata").get(f));
+            }
+        }
+        scale.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
+        List<String> selector = new ArrayList<>();
+        parent.path("spec").path("selector").path("matchLabels").fields()
+                .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+        scale.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0))
+                .put("selector", String.join(",", selector));
+        return scale;
     }
 
     // ---- watches -------------------------------------------------------------------------------------------

@@ -19,7 +19,9 @@ final class SimDispatcher extends Dispatcher {
     static final String INTERNAL_HEADER = "X-Kubeplatform-Sim";
 
     private final Dispatcher delegate;
+    private final KubernetesCrudDispatcher store;
     private final ApiSemantics api;
+    private final AccessReviews reviews = new AccessReviews();
     private final RequestLog log;
     private final Faults faults;
     private final EvictionHandler eviction;
@@ -29,6 +31,7 @@ final class SimDispatcher extends Dispatcher {
 
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
         this.delegate = delegate;
+        this.store = delegate;
         this.api = new ApiSemantics(delegate, clock);
         this.log = log;
         this.faults = faults;
@@ -51,24 +54,36 @@ final class SimDispatcher extends Dispatcher {
                 response = StatusResponses.fault(fault.get(), verb, path.path());
             }
         }
-        if (response == null) {
-            Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
-                    ? discovery.answer(path.path()) : Optional.empty();
-            if (discovered.isPresent()) {
-                response = discovered.get();
-            } else if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
-                response = eviction.evict(path.namespace(), path.name());
-            } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
-                    && path.name().isEmpty()) {
-                response = api.handle(admission.serviceCreate(request), path);
-                dryRun = ApiSemantics.isDryRun(QueryParams.parse(path.query()));
-            } else if (path.resource().isEmpty()) {
-                response = delegate.dispatch(request);
+        ContentNegotiation.Output output = ContentNegotiation.Output.JSON;
+        if (response == null && ProtobufBodies.isProtobuf(request)) {
+            Optional<RecordedRequest> decoded = ProtobufBodies.asJson(request);
+            if (decoded.isPresent()) {
+                request = decoded.get();
             } else {
-                response = api.handle(request, path);
-                dryRun = ApiSemantics.isDryRun(QueryParams.parse(path.query()));
+                response = StatusResponses.status(400, "BadRequest", "the body of the request could not be decoded "
+                        + "as a Kubernetes protobuf message", null);
             }
         }
+        if (response == null) {
+            boolean tableable = method.equals("GET") && !path.resource().isEmpty() && !path.isWatch()
+                    && path.subresource().isEmpty();
+            Optional<ContentNegotiation.Output> chosen = ContentNegotiation.choose(request.getHeader("Accept"),
+                    tableable);
+            Optional<MockResponse> unreadable = ContentNegotiation.unsupportedBody(request);
+            if (unreadable.isPresent()) {
+                response = unreadable.get();
+            } else if (chosen.isEmpty()) {
+                response = ContentNegotiation.notAcceptable();
+            } else {
+                output = chosen.get();
+                response = route(request, method, path);
+                dryRun = path.query().contains("dryRun=") && ApiSemantics.isDryRun(QueryParams.parse(path.query()));
+                if (output == ContentNegotiation.Output.TABLE && response.code() == 200) {
+                    response = table(path, response);
+                }
+            }
+        }
+        response = ContentNegotiation.label(response, output);
         Duration latency = faults.latency();
         if (!internal && !latency.isZero() && response.getWebSocketListener() == null) {
             response.setBodyDelay(latency);
@@ -77,6 +92,59 @@ final class SimDispatcher extends Dispatcher {
                 path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal,
                 dryRun));
         return response;
+    }
+
+    private MockResponse route(RecordedRequest request, String method, ApiPath path) {
+        if (method.equals("GET") && path.path().equals("/version")) {
+            return OpenApi.version();
+        }
+        if (method.equals("GET") && path.path().startsWith("/openapi/")) {
+            Optional<MockResponse> doc = new OpenApi(discovery, OpenApi.crdSchemas(crds())).answer(path.path());
+            if (doc.isPresent()) {
+                return doc.get();
+            }
+        }
+        Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
+                ? discovery.answer(path.path()) : Optional.empty();
+        if (discovered.isPresent()) {
+            return discovered.get();
+        }
+        if (method.equals("POST") && path.group().equals("authorization.k8s.io")
+                && path.resource().startsWith("selfsubject")) {
+            return reviews.review(request, path);
+        }
+        if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
+            return eviction.evict(path.namespace(), path.name());
+        }
+        if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
+                && path.name().isEmpty()) {
+            return api.handle(admission.serviceCreate(request), path);
+        }
+        if (path.resource().isEmpty()) {
+            return delegate.dispatch(request);
+        }
+        return api.handle(request, path);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode crds() {
+        MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "", null));
+        return r.code() == 200 ? ApiSemantics.read(r.getBody().readUtf8())
+                : ApiSemantics.JSON.createObjectNode();
+    }
+
+    private MockResponse table(ApiPath path, MockResponse response) {
+        com.fasterxml.jackson.databind.JsonNode body = ApiSemantics.read(response.getBody().readUtf8());
+        com.fasterxml.jackson.databind.JsonNode crd = null;
+        if (!io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(path.group())) {
+            MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + path.resource() + "."
+                            + path.group(), "", null));
+            crd = r.code() == 200 ? ApiSemantics.read(r.getBody().readUtf8()) : null;
+        }
+        String include = QueryParams.parse(path.query()).get("includeObject").orElse("Metadata");
+        return StatusResponses.json(200, Tables.table(path.group(), path.resource(), body, include, crd,
+                clock.instant()).toString());
     }
 
     @Override
