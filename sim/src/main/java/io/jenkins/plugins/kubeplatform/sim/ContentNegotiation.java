@@ -75,6 +75,11 @@ final class ContentNegotiation {
         return Optional.empty();
     }
 
+    /** Whether the request body is Kubernetes protobuf (decoded by {@link ProtobufBodies}). */
+    static boolean isProtobuf(RecordedRequest request) {
+        return mediaType(request.getHeader("Content-Type")).equals("application/vnd.kubernetes.protobuf");
+    }
+
     static MockResponse notAcceptable() {
         return StatusResponses.status(406, "NotAcceptable", "only the following media types are accepted: "
                 + ACCEPTED, null);

@@ -34,7 +34,9 @@ final class ProtobufBodies {
     static final String MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
     private static final byte[] MAGIC = {0x6b, 0x38, 0x73, 0x00};
 
-    private static final Map<String, List<Descriptors.FileDescriptor>> FILES = Map.ofEntries(
+    /** Loaded on the first protobuf body only: building the descriptors takes a while. */
+    private static final class Files {
+        static final Map<String, List<Descriptors.FileDescriptor>> BY_GROUP = Map.ofEntries(
             Map.entry("", List.of(io.kubernetes.client.proto.V1.getDescriptor())),
             Map.entry("apps", List.of(io.kubernetes.client.proto.V1Apps.getDescriptor())),
             Map.entry("batch", List.of(io.kubernetes.client.proto.V1Batch.getDescriptor())),
@@ -46,13 +48,11 @@ final class ProtobufBodies {
             Map.entry("storage.k8s.io", List.of(io.kubernetes.client.proto.V1Storage.getDescriptor())),
             Map.entry("scheduling.k8s.io", List.of(io.kubernetes.client.proto.V1Scheduling.getDescriptor())),
             Map.entry("meta.k8s.io", List.of(io.kubernetes.client.proto.Meta.getDescriptor())));
+    }
 
     private ProtobufBodies() {
     }
 
-    static boolean isProtobuf(RecordedRequest request) {
-        return ContentNegotiation.mediaType(request.getHeader("Content-Type")).equals(MEDIA_TYPE);
-    }
 
     /** The request with its protobuf body rewritten as JSON; empty when the body cannot be decoded. */
     static Optional<RecordedRequest> asJson(RecordedRequest request) {
@@ -83,7 +83,7 @@ final class ProtobufBodies {
         String kind = unknown.getTypeMeta().getKind();
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         Descriptors.Descriptor type = null;
-        for (Descriptors.FileDescriptor file : FILES.getOrDefault(group, List.of())) {
+        for (Descriptors.FileDescriptor file : Files.BY_GROUP.getOrDefault(group, List.of())) {
             type = file.findMessageTypeByName(kind);
             if (type != null) {
                 break;

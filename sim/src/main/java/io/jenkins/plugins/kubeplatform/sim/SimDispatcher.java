@@ -55,7 +55,7 @@ final class SimDispatcher extends Dispatcher {
             }
         }
         ContentNegotiation.Output output = ContentNegotiation.Output.JSON;
-        if (response == null && ProtobufBodies.isProtobuf(request)) {
+        if (response == null && ContentNegotiation.isProtobuf(request)) {
             Optional<RecordedRequest> decoded = ProtobufBodies.asJson(request);
             if (decoded.isPresent()) {
                 request = decoded.get();
