@@ -22,6 +22,8 @@ final class SimDispatcher extends Dispatcher {
     private final KubernetesCrudDispatcher store;
     private final ApiSemantics api;
     private final AccessReviews reviews = new AccessReviews();
+    private final SimTokens tokens;
+    private final io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer authorizer;
     private final RequestLog log;
     private final Faults faults;
     private final EvictionHandler eviction;
@@ -30,6 +32,15 @@ final class SimDispatcher extends Dispatcher {
     private final Clock clock;
 
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
+        this(delegate, log, faults, clock, null);
+    }
+
+    /** With {@code tokens} non-null, requests from outside the simulation are authenticated and RBAC-authorized. */
+    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock, SimTokens tokens) {
+        this.tokens = tokens;
+        this.authorizer = tokens == null ? null : new io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer(
+                p -> ApiSemantics.read(delegate.dispatch(ApiSemantics.internal("GET", p, "", null)).getBody()
+                        .readUtf8()));
         this.delegate = delegate;
         this.store = delegate;
         this.api = new ApiSemantics(delegate, clock);
@@ -54,6 +65,16 @@ final class SimDispatcher extends Dispatcher {
                 response = StatusResponses.fault(fault.get(), verb, path.path());
             }
         }
+        SimTokens.Subject subject = null;
+        if (response == null && tokens != null && !internal) {
+            Optional<SimTokens.Subject> who = tokens.authenticate(request.getHeader("Authorization"));
+            if (who.isEmpty()) {
+                response = StatusResponses.status(401, "Unauthorized", "Unauthorized", null);
+            } else {
+                subject = who.get();
+                response = authorize(subject, method, request.getPath());
+            }
+        }
         ContentNegotiation.Output output = ContentNegotiation.Output.JSON;
         if (response == null && ContentNegotiation.isProtobuf(request)) {
             Optional<RecordedRequest> decoded = ProtobufBodies.asJson(request);
@@ -76,7 +97,7 @@ final class SimDispatcher extends Dispatcher {
                 response = ContentNegotiation.notAcceptable();
             } else {
                 output = chosen.get();
-                response = route(request, method, path);
+                response = route(request, method, path, subject);
                 dryRun = path.query().contains("dryRun=") && ApiSemantics.isDryRun(QueryParams.parse(path.query()));
                 if (output == ContentNegotiation.Output.TABLE && response.code() == 200) {
                     response = table(path, response);
@@ -94,7 +115,26 @@ final class SimDispatcher extends Dispatcher {
         return response;
     }
 
-    private MockResponse route(RecordedRequest request, String method, ApiPath path) {
+    /** Null when RBAC allows the request, else the API server's 403. */
+    private MockResponse authorize(SimTokens.Subject subject, String method, String target) {
+        Optional<io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest> resource =
+                io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest.fromHttp(method, target);
+        if (resource.isEmpty()) {
+            return null;
+        }
+        io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest r = resource.get();
+        if (r.resource().startsWith("selfsubject") && r.apiGroup().equals("authorization.k8s.io")) {
+            return null;
+        }
+        Optional<String> denial = authorizer.denial(subject.user(), subject.groups(), r);
+        if (denial.isEmpty()) {
+            return null;
+        }
+        return StatusResponses.status(403, "Forbidden", denial.get(), ApiSemantics.details(403, "Forbidden",
+                denial.get(), r.apiGroup(), r.resource(), r.name()));
+    }
+
+    private MockResponse route(RecordedRequest request, String method, ApiPath path, SimTokens.Subject subject) {
         if (method.equals("GET") && path.path().equals("/version")) {
             return OpenApi.version();
         }
@@ -111,7 +151,7 @@ final class SimDispatcher extends Dispatcher {
         }
         if (method.equals("POST") && path.group().equals("authorization.k8s.io")
                 && path.resource().startsWith("selfsubject")) {
-            return reviews.review(request, path);
+            return reviews.review(request, path, subject, authorizer);
         }
         if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
             return eviction.evict(path.namespace(), path.name());
