@@ -32,13 +32,14 @@ final class SimDispatcher extends Dispatcher {
     private final Clock clock;
 
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
-        this(delegate, log, faults, clock, null);
+        this(delegate, log, faults, clock, new SimTokens(), false);
     }
 
-    /** With {@code tokens} non-null, requests from outside the simulation are authenticated and RBAC-authorized. */
-    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock, SimTokens tokens) {
+    /** With {@code rbac}, requests from outside the simulation are authenticated and RBAC-authorized. */
+    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock, SimTokens tokens,
+            boolean rbac) {
         this.tokens = tokens;
-        this.authorizer = tokens == null ? null : new io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer(
+        this.authorizer = !rbac ? null : new io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer(
                 p -> ApiSemantics.read(delegate.dispatch(ApiSemantics.internal("GET", p, "", null)).getBody()
                         .readUtf8()));
         this.delegate = delegate;
@@ -66,7 +67,7 @@ final class SimDispatcher extends Dispatcher {
             }
         }
         SimTokens.Subject subject = null;
-        if (response == null && tokens != null && !internal) {
+        if (response == null && authorizer != null && !internal) {
             Optional<SimTokens.Subject> who = tokens.authenticate(request.getHeader("Authorization"));
             if (who.isEmpty()) {
                 response = StatusResponses.status(401, "Unauthorized", "Unauthorized", null);
@@ -153,6 +154,9 @@ final class SimDispatcher extends Dispatcher {
                 && path.resource().startsWith("selfsubject")) {
             return reviews.review(request, path, subject, authorizer);
         }
+        if (method.equals("POST") && path.resource().equals("serviceaccounts") && path.subresource().equals("token")) {
+            return tokenRequest(path);
+        }
         if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
             return eviction.evict(path.namespace(), path.name());
         }
@@ -164,6 +168,24 @@ final class SimDispatcher extends Dispatcher {
             return delegate.dispatch(request);
         }
         return api.handle(request, path);
+    }
+
+    /** {@code kubectl create token SA}: a TokenRequest whose token authenticates as the service account. */
+    private MockResponse tokenRequest(ApiPath path) {
+        MockResponse sa = store.dispatch(ApiSemantics.internal("GET", "/api/v1/namespaces/" + path.namespace()
+                + "/serviceaccounts/" + path.name(), "", null));
+        if (sa.code() != 200) {
+            return ApiSemantics.notFound(new ApiPath(path.path(), "", "", "v1", "serviceaccounts", path.namespace(),
+                    path.name(), ""));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode review = ApiSemantics.JSON.createObjectNode()
+                .put("kind", "TokenRequest").put("apiVersion", "authentication.k8s.io/v1");
+        review.putObject("metadata").put("name", path.name()).put("namespace", path.namespace());
+        review.putObject("spec").put("expirationSeconds", 3600).putArray("audiences").add("https://kubernetes.default.svc");
+        review.putObject("status").put("token", tokens.serviceAccount(path.namespace(), path.name()))
+                .put("expirationTimestamp", clock.instant().plusSeconds(3600).truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS).toString());
+        return StatusResponses.json(201, review.toString());
     }
 
     private com.fasterxml.jackson.databind.JsonNode crds() {

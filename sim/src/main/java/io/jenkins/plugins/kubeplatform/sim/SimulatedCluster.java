@@ -65,7 +65,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.clock = clock;
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         SimDispatcher dispatcher = new SimDispatcher(new KubernetesCrudDispatcher(), requests, faults, clock,
-                options.rbac() ? tokens : null);
+                tokens, options.rbac());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 expectations, dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), options.port());
