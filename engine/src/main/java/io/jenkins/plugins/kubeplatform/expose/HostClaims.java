@@ -69,8 +69,7 @@ public final class HostClaims {
                     () -> client.configMaps().inNamespace(namespace).resource(toConfigMap(wanted)).create());
             return new Outcome.Claimed(wanted);
         } catch (KubernetesClientException e) {
-            // on create, 409 can only mean the name exists (some servers omit the AlreadyExists reason)
-            if (Conflicts.isAlreadyExists(e) || e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT) {
+            if (Conflicts.isAlreadyExists(e)) {
                 HostClaim holder = find(wanted.host()).orElseThrow(() -> new OperationFailedException(
                         "Host " + wanted.host() + " was claimed and released by someone else while we claimed it; retry"));
                 return decide(wanted, holder);

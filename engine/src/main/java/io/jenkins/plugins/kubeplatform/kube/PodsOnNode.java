@@ -14,14 +14,10 @@ public final class PodsOnNode {
     private PodsOnNode() {
     }
 
-    /**
-     * Pods bound to {@code node}. Filters on the client side as well as by field selector: some API servers
-     * (the embedded test server among them) ignore {@code spec.nodeName} selectors.
-     */
+    /** Pods bound to {@code node}, selected by the API server ({@code fieldSelector=spec.nodeName=<node>}). */
     public static List<Pod> list(KubernetesClient client, ApiRetry retry, String node) {
-        List<Pod> pods = retry.call("list pods on node " + node,
-                () -> client.pods().inAnyNamespace().list().getItems());
-        return pods.stream().filter(p -> p.getSpec() != null && node.equals(p.getSpec().getNodeName())).toList();
+        return retry.call("list pods on node " + node,
+                () -> client.pods().inAnyNamespace().withField("spec.nodeName", node).list().getItems());
     }
 
     public static boolean isDaemonSetPod(Pod pod) {

@@ -56,6 +56,12 @@ class StickyIpDeployerSimTest {
 
     private SimulatedCluster start(SimOptions.Builder options) {
         sim = SimulatedCluster.start(options.speed(100).build());
+        // a real API server refuses objects in namespaces that do not exist
+        for (String ns : List.of("shop", "keep", "other", "team")) {
+            sim.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                    .withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        sim.requests().clear();
         return sim;
     }
 

@@ -11,7 +11,12 @@ import java.time.Instant;
  */
 public record ApiRequest(Instant at, String method, String verb, String path, String query, int status,
         String group, String version, String resource, String namespace, String name, String subresource,
-        boolean internal) {
+        boolean internal, boolean dryRun) {
+
+    /** Whether this request changed the cluster's stored state (a successful, non-dry-run write). */
+    public boolean persisted() {
+        return !dryRun && status < 300 && !verb.equals("get") && !verb.equals("list") && !verb.equals("watch");
+    }
 
     /** {@code resource} or {@code resource/subresource}, the way RBAC rules name it. */
     public String rbacResource() {

@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 final class Discovery {
 
-    private record Kind(String group, String version, String plural, String kind, boolean namespaced,
+    record Kind(String group, String version, String plural, String kind, boolean namespaced,
             String... shortNames) {
     }
 
@@ -58,10 +58,18 @@ final class Discovery {
             new Kind("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
             new Kind("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
             new Kind("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+            new Kind("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false),
+            new Kind("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false),
             new Kind("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false,
                     "crd", "crds"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The kind of a built-in resource ({@code group} empty for the core group). */
+    static Optional<String> kindOf(String group, String resource) {
+        return BUILT_IN.stream().filter(k -> k.group().equals(group) && k.plural().equals(resource))
+                .map(Kind::kind).findFirst();
+    }
 
     private final Dispatcher store;
 
@@ -149,7 +157,7 @@ final class Discovery {
         return Optional.of(json(doc));
     }
 
-    private List<Kind> kinds() {
+    List<Kind> kinds() {
         List<Kind> all = new ArrayList<>(BUILT_IN);
         MockResponse crds = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
                 "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Headers.builder().build(), new Buffer()));

@@ -35,14 +35,19 @@ final class EvictionHandler {
     static final String VIOLATION = "Cannot evict pod as it would violate the pod's disruption budget.";
 
     private final Dispatcher store;
+    private final ApiSemantics api;
 
-    EvictionHandler(Dispatcher store) {
+    EvictionHandler(Dispatcher store, ApiSemantics api) {
         this.store = store;
+        this.api = api;
     }
 
     synchronized MockResponse evict(String namespace, String name) {
         String podPath = "/api/v1/namespaces/" + namespace + "/pods/" + name;
         MockResponse got = store.dispatch(request(HttpMethod.GET, podPath));
+        if (got.code() == 404) {
+            return ApiSemantics.notFound(ApiPath.parse(podPath));
+        }
         if (got.code() != 200) {
             return got;
         }
@@ -111,7 +116,7 @@ final class EvictionHandler {
     }
 
     private MockResponse delete(String podPath) {
-        MockResponse deleted = store.dispatch(request(HttpMethod.DELETE, podPath));
+        MockResponse deleted = api.handle(request(HttpMethod.DELETE, podPath), ApiPath.parse(podPath));
         if (deleted.code() >= 300) {
             return deleted;
         }

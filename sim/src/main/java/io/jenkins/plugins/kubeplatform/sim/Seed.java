@@ -14,9 +14,13 @@ import java.util.Map;
 /** The objects a fresh simulated cluster starts with. */
 final class Seed {
 
-    /** Namespaces created when {@link SimOptions#seedDefaults()} is on. */
-    static final List<String> NAMESPACES = List.of("default", "kube-system", "kubeplatform-system", "gateway-system",
-            "edge-frankfurt", "edge-paris");
+    /** Namespaces every cluster has from the start, as a real control plane creates them. */
+    static final List<String> SYSTEM_NAMESPACES = List.of("default", "kube-system", "kube-public",
+            "kube-node-lease");
+
+    /** Further namespaces created when {@link SimOptions#seedDefaults()} is on. */
+    static final List<String> NAMESPACES = List.of("kubeplatform-system", "gateway-system", "edge-frankfurt",
+            "edge-paris");
 
     private final KubernetesClient client;
     private final SimOptions options;
@@ -29,11 +33,12 @@ final class Seed {
     void apply() {
         CustomResources.ensure(client, CustomResources.CALICO_IPPOOL);
         CustomResources.ensure(client, CustomResources.KUBE_OVN_SUBNET);
+        for (String ns : SYSTEM_NAMESPACES) {
+            namespace(ns);
+        }
         if (options.seedDefaults()) {
             for (String ns : NAMESPACES) {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-                        .addToLabels("kubernetes.io/metadata.name", ns).endMetadata()
-                        .withNewStatus().withPhase("Active").endStatus().build()).create();
+                namespace(ns);
             }
             int i = 0;
             for (String cidr : options.calicoPools()) {
@@ -50,6 +55,12 @@ final class Seed {
         for (SimNode node : options.nodes()) {
             client.nodes().resource(node(node, ++n)).create();
         }
+    }
+
+    private void namespace(String ns) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+                .addToLabels("kubernetes.io/metadata.name", ns).endMetadata()
+                .withNewStatus().withPhase("Active").endStatus().build()).create();
     }
 
     static GenericKubernetesResource pool(String name, String cidr) {

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
+import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
@@ -17,6 +19,11 @@ final class SimDispatcher extends Dispatcher {
     static final String INTERNAL_HEADER = "X-Kubeplatform-Sim";
 
     private final Dispatcher delegate;
+    private final KubernetesCrudDispatcher store;
+    private final ApiSemantics api;
+    private final AccessReviews reviews = new AccessReviews();
+    private final SimTokens tokens;
+    private final io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer authorizer;
     private final RequestLog log;
     private final Faults faults;
     private final EvictionHandler eviction;
@@ -24,12 +31,24 @@ final class SimDispatcher extends Dispatcher {
     private final Discovery discovery;
     private final Clock clock;
 
-    SimDispatcher(Dispatcher delegate, RequestLog log, Faults faults, Clock clock) {
+    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
+        this(delegate, log, faults, clock, new SimTokens(), false);
+    }
+
+    /** With {@code rbac}, requests from outside the simulation are authenticated and RBAC-authorized. */
+    SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock, SimTokens tokens,
+            boolean rbac) {
+        this.tokens = tokens;
+        this.authorizer = !rbac ? null : new io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer(
+                p -> ApiSemantics.read(delegate.dispatch(ApiSemantics.internal("GET", p, "", null)).getBody()
+                        .readUtf8()));
         this.delegate = delegate;
+        this.store = delegate;
+        this.api = new ApiSemantics(delegate, clock);
         this.log = log;
         this.faults = faults;
         this.clock = clock;
-        this.eviction = new EvictionHandler(delegate);
+        this.eviction = new EvictionHandler(delegate, api);
         this.discovery = new Discovery(delegate);
     }
 
@@ -40,35 +59,154 @@ final class SimDispatcher extends Dispatcher {
         String verb = path.verb(method);
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;
         MockResponse response = null;
+        boolean dryRun = false;
         if (!internal) {
             Optional<Integer> fault = faults.take(method, verb, path.path());
             if (fault.isPresent()) {
                 response = StatusResponses.fault(fault.get(), verb, path.path());
             }
         }
-        if (response == null) {
-            Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
-                    ? discovery.answer(path.path()) : Optional.empty();
-            if (discovered.isPresent()) {
-                response = discovered.get();
-            } else if (DryRunWrites.applies(method, path.query())) {
-                response = DryRunWrites.answer(delegate, request, path);
-            } else if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
-                response = eviction.evict(path.namespace(), path.name());
-            } else if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
-                    && path.name().isEmpty()) {
-                response = delegate.dispatch(admission.serviceCreate(request));
+        SimTokens.Subject subject = null;
+        if (response == null && authorizer != null && !internal) {
+            Optional<SimTokens.Subject> who = tokens.authenticate(request.getHeader("Authorization"));
+            if (who.isEmpty()) {
+                response = StatusResponses.status(401, "Unauthorized", "Unauthorized", null);
             } else {
-                response = delegate.dispatch(request);
+                subject = who.get();
+                response = authorize(subject, method, request.getPath());
             }
         }
+        ContentNegotiation.Output output = ContentNegotiation.Output.JSON;
+        if (response == null && ContentNegotiation.isProtobuf(request)) {
+            Optional<RecordedRequest> decoded = ProtobufBodies.asJson(request);
+            if (decoded.isPresent()) {
+                request = decoded.get();
+            } else {
+                response = StatusResponses.status(400, "BadRequest", "the body of the request could not be decoded "
+                        + "as a Kubernetes protobuf message", null);
+            }
+        }
+        if (response == null) {
+            boolean tableable = method.equals("GET") && !path.resource().isEmpty() && !path.isWatch()
+                    && path.subresource().isEmpty();
+            Optional<ContentNegotiation.Output> chosen = ContentNegotiation.choose(request.getHeader("Accept"),
+                    tableable);
+            Optional<MockResponse> unreadable = ContentNegotiation.unsupportedBody(request);
+            if (unreadable.isPresent()) {
+                response = unreadable.get();
+            } else if (chosen.isEmpty()) {
+                response = ContentNegotiation.notAcceptable();
+            } else {
+                output = chosen.get();
+                response = route(request, method, path, subject);
+                dryRun = path.query().contains("dryRun=") && ApiSemantics.isDryRun(QueryParams.parse(path.query()));
+                if (output == ContentNegotiation.Output.TABLE && response.code() == 200) {
+                    response = table(path, response);
+                }
+            }
+        }
+        response = ContentNegotiation.label(response, output);
         Duration latency = faults.latency();
         if (!internal && !latency.isZero() && response.getWebSocketListener() == null) {
             response.setBodyDelay(latency);
         }
         log.add(new ApiRequest(clock.instant(), method, verb, path.path(), path.query(), response.code(), path.group(),
-                path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal));
+                path.version(), path.resource(), path.namespace(), path.name(), path.subresource(), internal,
+                dryRun));
         return response;
+    }
+
+    /** Null when RBAC allows the request, else the API server's 403. */
+    private MockResponse authorize(SimTokens.Subject subject, String method, String target) {
+        Optional<io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest> resource =
+                io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest.fromHttp(method, target);
+        if (resource.isEmpty()) {
+            return null;
+        }
+        io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest r = resource.get();
+        if (r.resource().startsWith("selfsubject") && r.apiGroup().equals("authorization.k8s.io")) {
+            return null;
+        }
+        Optional<String> denial = authorizer.denial(subject.user(), subject.groups(), r);
+        if (denial.isEmpty()) {
+            return null;
+        }
+        return StatusResponses.status(403, "Forbidden", denial.get(), ApiSemantics.details(403, "Forbidden",
+                denial.get(), r.apiGroup(), r.resource(), r.name()));
+    }
+
+    private MockResponse route(RecordedRequest request, String method, ApiPath path, SimTokens.Subject subject) {
+        if (method.equals("GET") && path.path().equals("/version")) {
+            return OpenApi.version();
+        }
+        if (method.equals("GET") && path.path().startsWith("/openapi/")) {
+            Optional<MockResponse> doc = new OpenApi(discovery, OpenApi.crdSchemas(crds())).answer(path.path());
+            if (doc.isPresent()) {
+                return doc.get();
+            }
+        }
+        Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
+                ? discovery.answer(path.path()) : Optional.empty();
+        if (discovered.isPresent()) {
+            return discovered.get();
+        }
+        if (method.equals("POST") && path.group().equals("authorization.k8s.io")
+                && path.resource().startsWith("selfsubject")) {
+            return reviews.review(request, path, subject, authorizer);
+        }
+        if (method.equals("POST") && path.resource().equals("serviceaccounts") && path.subresource().equals("token")) {
+            return tokenRequest(path);
+        }
+        if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
+            return eviction.evict(path.namespace(), path.name());
+        }
+        if (method.equals("POST") && path.resource().equals("services") && path.group().isEmpty()
+                && path.name().isEmpty()) {
+            return api.handle(admission.serviceCreate(request), path);
+        }
+        if (path.resource().isEmpty()) {
+            return delegate.dispatch(request);
+        }
+        return api.handle(request, path);
+    }
+
+    /** {@code kubectl create token SA}: a TokenRequest whose token authenticates as the service account. */
+    private MockResponse tokenRequest(ApiPath path) {
+        MockResponse sa = store.dispatch(ApiSemantics.internal("GET", "/api/v1/namespaces/" + path.namespace()
+                + "/serviceaccounts/" + path.name(), "", null));
+        if (sa.code() != 200) {
+            return ApiSemantics.notFound(new ApiPath(path.path(), "", "", "v1", "serviceaccounts", path.namespace(),
+                    path.name(), ""));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode review = ApiSemantics.JSON.createObjectNode()
+                .put("kind", "TokenRequest").put("apiVersion", "authentication.k8s.io/v1");
+        review.putObject("metadata").put("name", path.name()).put("namespace", path.namespace());
+        review.putObject("spec").put("expirationSeconds", 3600).putArray("audiences").add("https://kubernetes.default.svc");
+        review.putObject("status").put("token", tokens.serviceAccount(path.namespace(), path.name()))
+                .put("expirationTimestamp", clock.instant().plusSeconds(3600).truncatedTo(
+                        java.time.temporal.ChronoUnit.SECONDS).toString());
+        return StatusResponses.json(201, review.toString());
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode crds() {
+        MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "", null));
+        return r.code() == 200 ? ApiSemantics.read(r.getBody().readUtf8())
+                : ApiSemantics.JSON.createObjectNode();
+    }
+
+    private MockResponse table(ApiPath path, MockResponse response) {
+        com.fasterxml.jackson.databind.JsonNode body = ApiSemantics.read(response.getBody().readUtf8());
+        com.fasterxml.jackson.databind.JsonNode crd = null;
+        if (!io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(path.group())) {
+            MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + path.resource() + "."
+                            + path.group(), "", null));
+            crd = r.code() == 200 ? ApiSemantics.read(r.getBody().readUtf8()) : null;
+        }
+        String include = QueryParams.parse(path.query()).get("includeObject").orElse("Metadata");
+        return StatusResponses.json(200, Tables.table(path.group(), path.resource(), body, include, crd,
+                clock.instant()).toString());
     }
 
     @Override

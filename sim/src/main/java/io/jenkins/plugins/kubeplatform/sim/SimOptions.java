@@ -18,6 +18,7 @@ public final class SimOptions {
     private final double speed;
     private final boolean seedDefaults;
     private final boolean builtInControllers;
+    private final boolean rbac;
     private final Duration imagePullDelay;
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
@@ -31,6 +32,7 @@ public final class SimOptions {
         this.speed = b.speed;
         this.seedDefaults = b.seedDefaults;
         this.builtInControllers = b.builtInControllers;
+        this.rbac = b.rbac;
         this.imagePullDelay = b.imagePullDelay;
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
@@ -107,6 +109,14 @@ public final class SimOptions {
         return builtInControllers;
     }
 
+    /**
+     * Whether requests from outside the simulation are authorized with RBAC (Roles, ClusterRoles and their
+     * bindings in the cluster), the caller identified by its bearer token (see {@link SimulatedCluster#tokens()}).
+     */
+    public boolean rbac() {
+        return rbac;
+    }
+
     public Duration imagePullDelay() {
         return imagePullDelay;
     }
@@ -139,6 +149,7 @@ public final class SimOptions {
         private double speed = 10;
         private boolean seedDefaults = true;
         private boolean builtInControllers = true;
+        private boolean rbac;
         private Duration imagePullDelay = Duration.ofSeconds(1);
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
@@ -200,6 +211,11 @@ public final class SimOptions {
 
         public Builder builtInControllers(boolean on) {
             this.builtInControllers = on;
+            return this;
+        }
+
+        public Builder rbac(boolean on) {
+            this.rbac = on;
             return this;
         }
 

@@ -40,6 +40,8 @@ public final class SimTour {
             out.accept("node " + n.getMetadata().getName() + " zone "
                     + n.getMetadata().getLabels().get(SimNode.ZONE_LABEL) + " ready " + NodeConditions.isReady(n));
         }
+        c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(NS)
+                .endMetadata().build()).createOr(existing -> existing.update());
         c.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("web")
                 .withNamespace(NS).endMetadata().withNewSpec().withReplicas(2).withNewSelector()
                 .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()

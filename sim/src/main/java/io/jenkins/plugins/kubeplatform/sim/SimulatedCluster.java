@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -48,6 +48,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Clock clock;
     private final RequestLog requests = new RequestLog();
     private final Faults faults = new Faults();
+    private final SimTokens tokens = new SimTokens();
     private final KubernetesMockServer server;
     private final String url;
     private final KubernetesClient client;
@@ -63,8 +64,8 @@ public final class SimulatedCluster implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        SimDispatcher dispatcher = new SimDispatcher(new KubernetesMixedDispatcher(expectations), requests, faults,
-                clock);
+        SimDispatcher dispatcher = new SimDispatcher(new KubernetesCrudDispatcher(), requests, faults, clock,
+                tokens, options.rbac());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 expectations, dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), options.port());
@@ -142,6 +143,18 @@ public final class SimulatedCluster implements AutoCloseable {
 
     public Faults faults() {
         return faults;
+    }
+
+    /** Bearer tokens this server accepts (they matter with {@link SimOptions#rbac()}). */
+    public SimTokens tokens() {
+        return tokens;
+    }
+
+    /** A new client that sends {@code token} as its bearer token; the caller closes it. */
+    public KubernetesClient newClient(String token) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(baseConfig())
+                .withRequestRetryBackoffLimit(0).withOauthToken(token)
+                .build()).build();
     }
 
     public SimNodes nodes() {

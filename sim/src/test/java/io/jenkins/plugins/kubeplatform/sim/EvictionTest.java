@@ -72,8 +72,14 @@ class EvictionTest {
         HttpResponse<String> response = evict("tight-0");
 
         assertThat(response.statusCode()).isEqualTo(429);
-        assertThat(response.body()).contains("Cannot evict pod as it would violate the pod's disruption budget.")
-                .contains("The disruption budget tight needs 2 healthy pods and has 2 currently");
+        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(response.body());
+        assertThat(status.path("reason").asText()).isEqualTo("TooManyRequests");
+        assertThat(status.path("message").asText())
+                .isEqualTo("Cannot evict pod as it would violate the pod's disruption budget.");
+        assertThat(status.path("details").path("causes").get(0).path("reason").asText()).isEqualTo("DisruptionBudget");
+        assertThat(status.path("details").path("causes").get(0).path("message").asText())
+                .isEqualTo("The disruption budget tight needs 2 healthy pods and has 2 currently");
         assertThat(client.pods().inNamespace("default").withName("tight-0").get()).isNotNull();
         assertThat(client.pods().inNamespace("default").withName("tight-0").evict()).isFalse();
     }
@@ -109,6 +115,9 @@ class EvictionTest {
 
     @Test
     void answers404ForAMissingPod() throws Exception {
-        assertThat(evict("nobody").statusCode()).isEqualTo(404);
+        HttpResponse<String> response = evict("nobody");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"message\":\"pods \\\"nobody\\\" not found\"")
+                .contains("\"reason\":\"NotFound\"");
     }
 }

@@ -86,12 +86,23 @@ class SimulatedClusterTest {
     }
 
     @Test
-    void acceptsObjectsInNamespacesThatDoNotExist() {
-        client.configMaps().inNamespace("not-created").resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("c").endMetadata().addToData("k", "v").build()).create();
-        assertThat(client.configMaps().inNamespace("not-created").withName("c").get().getData()).containsEntry("k", "v");
-        Namespace ns = client.namespaces().withName("not-created").get();
-        assertThat(ns).isNull();
+    void refusesObjectsInNamespacesThatDoNotExist() {
+        assertThatThrownBy(() -> client.configMaps().inNamespace("not-created").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("c").endMetadata().addToData("k", "v").build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getStatus().getReason()).isEqualTo("NotFound");
+                    assertThat(e.getStatus().getMessage()).isEqualTo("namespaces \"not-created\" not found");
+                    assertThat(e.getStatus().getDetails().getKind()).isEqualTo("namespaces");
+                    assertThat(e.getStatus().getDetails().getName()).isEqualTo("not-created");
+                });
+        assertThat(client.configMaps().inNamespace("not-created").withName("c").get()).isNull();
+    }
+
+    @Test
+    void startsWithTheSystemNamespacesOfARealControlPlane() {
+        assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .contains("default", "kube-system", "kube-public", "kube-node-lease");
     }
 
     @Test

@@ -45,6 +45,12 @@ public final class SimServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     double speed;
 
+    @Option(names = "--rbac",
+            description = "Authorize requests with RBAC: Roles, ClusterRoles and bindings in the cluster are "
+                    + "enforced for callers identified by bearer token (an admin token is printed after the URL; "
+                    + "kubectl create token SA issues service account tokens); denials are the API server's 403.")
+    boolean rbac;
+
     @Spec
     CommandSpec spec;
 
@@ -61,8 +67,15 @@ public final class SimServeCommand implements Callable<Integer> {
                 sim.close();
             }, "sim-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            context.result(Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni),
-                    out -> out.println(sim.url()));
+            String adminToken = rbac ? sim.tokens().user("admin", "system:masters") : "";
+            context.result(rbac ? Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni,
+                    "adminToken", adminToken) : Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni),
+                    out -> {
+                        out.println(sim.url());
+                        if (rbac) {
+                            out.println("admin token (group system:masters): " + adminToken);
+                        }
+                    });
             try {
                 stopped.await();
             } catch (InterruptedException e) {
@@ -106,6 +119,7 @@ public final class SimServeCommand implements Callable<Integer> {
         if (!(speed > 0) || speed > 10_000) {
             throw new InvalidInputException("--speed", "must be greater than 0 and at most 10000");
         }
-        return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).build();
+        return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).rbac(rbac)
+                .build();
     }
 }

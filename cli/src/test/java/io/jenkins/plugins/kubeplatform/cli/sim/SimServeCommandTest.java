@@ -42,6 +42,37 @@ class SimServeCommandTest {
     }
 
     @Test
+    void printsAnAdminTokenAndAuthorizesWithRbacWhenAsked() throws Exception {
+        PipedReader reader = new PipedReader();
+        PrintWriter out = new PrintWriter(new PipedWriter(reader), true);
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(KubePlatformCli.run(new KubePlatformCli(), out,
+                new PrintWriter(new StringWriter(), true), "sim", "serve", "--port", "0", "--nodes", "1", "--rbac")));
+        serve.start();
+        BufferedReader lines = new BufferedReader(reader);
+        String url = lines.readLine();
+        String tokenLine = lines.readLine();
+        assertThat(tokenLine).startsWith("admin token (group system:masters): sim-");
+        String token = tokenLine.substring(tokenLine.indexOf(": ") + 2);
+
+        try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(url).withOauthToken(token).build()).build();
+                KubernetesClient anonymous = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
+                        Config.empty()).withMasterUrl(url).build()).build()) {
+            assertThat(admin.nodes().list().getItems()).hasSize(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> anonymous.nodes().list())
+                    .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                            e -> assertThat(e.getMessage()).contains("nodes is forbidden: User \"system:anonymous\" "
+                                    + "cannot list resource \"nodes\" in API group \"\" at the cluster scope"));
+        }
+
+        serve.interrupt();
+        serve.join(30_000);
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
     void rejectsAMalformedPodCidrWithExitCode2() {
         CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--pod-cidr", "10.42.0.0");
         assertThat(run.exitCode()).isEqualTo(2);

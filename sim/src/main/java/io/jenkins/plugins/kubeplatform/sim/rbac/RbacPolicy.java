@@ -23,7 +23,7 @@ import java.util.Set;
 public final class RbacPolicy {
 
     /** One policy rule; empty {@code resourceNames} means any name. */
-    record Rule(Set<String> apiGroups, Set<String> resources, Set<String> verbs, Set<String> resourceNames) {
+    public record Rule(Set<String> apiGroups, Set<String> resources, Set<String> verbs, Set<String> resourceNames) {
 
         boolean allows(ResourceRequest r) {
             return matches(apiGroups, r.apiGroup())

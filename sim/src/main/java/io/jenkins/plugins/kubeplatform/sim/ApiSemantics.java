@@ -1,0 +1,632 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.Patches;
+import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
+import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The request semantics of kube-apiserver that the mock's CRUD store lacks, applied in front of it: the real
+ * {@code Status} for NotFound, AlreadyExists and Conflict, the NamespaceLifecycle check on create, label and field
+ * selectors, paging, the three patch types and server-side apply (turned into reads and replaces of the store),
+ * {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
+ */
+final class ApiSemantics {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Set<String> SELECTION_PARAMS = Set.of("labelSelector", "fieldSelector", "limit",
+            "continue", "resourceVersion", "resourceVersionMatch", "allowWatchBookmarks", "sendInitialEvents",
+            "timeoutSeconds");
+
+    private final KubernetesCrudDispatcher store;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Per {@code group/resource}: the resource version that followed the latest deletion. */
+    private final Map<String, Long> lastDeletion = new ConcurrentHashMap<>();
+    private final Watches watches;
+
+    ApiSemantics(KubernetesCrudDispatcher store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.watches = new Watches(this);
+    }
+
+    /** Whether the last request handled was a dry run (so it persisted nothing). */
+    static boolean isDryRun(QueryParams q) {
+        return q.get("dryRun").isPresent();
+    }
+
+    MockResponse handle(RecordedRequest request, ApiPath path) {
+        QueryParams q = QueryParams.parse(path.query());
+        String method = request.getMethod();
+        if (q.get("dryRun").isPresent() && !q.getOrEmpty("dryRun").equals("All")) {
+            return StatusResponses.status(400, "BadRequest", "Invalid dryRun parameter: \"" + q.getOrEmpty("dryRun")
+                    + "\": supported values: \"All\"", null);
+        }
+        try {
+            if (path.subresource().equals("log") && path.resource().equals("pods") && method.equals("GET")) {
+                JsonNode pod = current(path);
+                return pod == null ? notFound(path) : PodLogs.log(pod, path, q);
+            }
+            if (path.subresource().equals("scale") && Set.of("deployments", "replicasets", "statefulsets",
+                    "replicationcontrollers").contains(path.resource())) {
+                return scale(request, path, q);
+            }
+            return switch (method) {
+                case "GET" -> path.isWatch() ? watches.open(request, path, q)
+                        : path.name().isEmpty() ? list(path, q) : get(request, path);
+                case "POST" -> create(request, path, q);
+                case "PUT" -> update(request, path, q);
+                case "PATCH" -> patch(request, path, q);
+                case "DELETE" -> path.name().isEmpty() ? deleteCollection(request, path, q) : delete(request, path, q);
+                default -> store.dispatch(request);
+            };
+        } catch (BadBody e) {
+            return StatusResponses.status(400, "BadRequest", e.getMessage(), null);
+        }
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------------------
+
+    private MockResponse get(RecordedRequest request, ApiPath path) {
+        MockResponse response = store.dispatch(request);
+        if (response.code() == 404 && isEmptyBody(response)) {
+            return notFound(path);
+        }
+        return response;
+    }
+
+    private MockResponse list(ApiPath path, QueryParams q) throws BadBody {
+        LabelSelector labels;
+        FieldSelector fields;
+        try {
+            labels = LabelSelector.parse(q.getOrEmpty("labelSelector"));
+            fields = FieldSelector.parse(q.getOrEmpty("fieldSelector"), path.group(), path.resource());
+        } catch (IllegalArgumentException e) {
+            return StatusResponses.status(400, "BadRequest", e.getMessage(), null);
+        }
+        MockResponse response;
+        lock.lock();
+        try {
+            response = store.dispatch(internal("GET", path.path(), q.without(SELECTION_PARAMS), null));
+        } finally {
+            lock.unlock();
+        }
+        if (response.code() != 200) {
+            return response;
+        }
+        ObjectNode list = (ObjectNode) read(response.getBody().readUtf8());
+        ArrayNode items = list.withArray("items");
+        List<JsonNode> kept = new ArrayList<>();
+        for (JsonNode item : items) {
+            if (labels.matches(labelsOf(item)) && fields.matches(item)) {
+                kept.add(item);
+            }
+        }
+        kept.sort(Comparator.comparing(ApiSemantics::storageKey));
+        String start = "";
+        if (!q.getOrEmpty("continue").isEmpty()) {
+            start = continueStart(q.getOrEmpty("continue"));
+        }
+        if (!start.isEmpty()) {
+            String from = start;
+            kept.removeIf(i -> storageKey(i).compareTo(from) <= 0);
+        }
+        long limit = q.get("limit").map(Long::parseLong).orElse(0L);
+        ObjectNode meta = list.putObject("metadata");
+        meta.put("resourceVersion", Long.toString(currentVersion()));
+        if (limit > 0 && kept.size() > limit) {
+            List<JsonNode> page = new ArrayList<>(kept.subList(0, (int) limit));
+            String last = storageKey(page.get(page.size() - 1));
+            ObjectNode token = JSON.createObjectNode().put("v", "meta.k8s.io/v1").put("rv", currentVersion())
+                    .put("start", last + "\u0000");
+            meta.put("continue", Base64.getEncoder().encodeToString(token.toString().getBytes(StandardCharsets.UTF_8)));
+            if (labels.isEmpty() && fields.isEmpty()) {
+                meta.put("remainingItemCount", kept.size() - limit);
+            }
+            kept = page;
+        }
+        items.removeAll();
+        kept.forEach(items::add);
+        list.put("kind", listKind(list, path));
+        list.put("apiVersion", path.group().isEmpty() ? path.version() : path.group() + "/" + path.version());
+        return StatusResponses.json(200, list.toString());
+    }
+
+    private static String listKind(ObjectNode list, ApiPath path) {
+        JsonNode first = list.path("items").path(0);
+        if (first.has("kind")) {
+            return first.get("kind").asText() + "List";
+        }
+        return Discovery.kindOf(path.group(), path.resource()).map(k -> k + "List").orElse("List");
+    }
+
+    private static String continueStart(String token) throws BadBody {
+        try {
+            JsonNode t = JSON.readTree(Base64.getDecoder().decode(token));
+            String start = t.path("start").asText("");
+            return start.endsWith("\u0000") ? start.substring(0, start.length() - 1) : start;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadBody("continue key is not valid: illegal base64 data");
+        }
+    }
+
+    static String storageKey(JsonNode item) {
+        JsonNode meta = item.path("metadata");
+        String ns = meta.path("namespace").asText("");
+        return ns.isEmpty() ? meta.path("name").asText("") : ns + "/" + meta.path("name").asText("");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, String> labelsOf(JsonNode item) {
+        JsonNode labels = item.path("metadata").path("labels");
+        return labels.isObject() ? JSON.convertValue(labels, Map.class) : Map.of();
+    }
+
+    // ---- writes --------------------------------------------------------------------------------------------
+
+    private MockResponse create(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        if (!path.subresource().isEmpty()) {
+            return store.dispatch(request);
+        }
+        JsonNode body = body(request);
+        lock.lock();
+        try {
+            MockResponse missingNamespace = checkNamespace(path);
+            if (missingNamespace != null) {
+                return missingNamespace;
+            }
+            String name = body.path("metadata").path("name").asText("");
+            if (!name.isEmpty() && exists(objectPath(path, name))) {
+                return status(409, "AlreadyExists", path, name, "already exists");
+            }
+            if (isDryRun(q)) {
+                ObjectNode created = ((ObjectNode) body).deepCopy();
+                ObjectNode meta = created.with("metadata");
+                if (name.isEmpty() && meta.has("generateName")) {
+                    meta.put("name", meta.get("generateName").asText() + UUID.randomUUID().toString().substring(0, 5));
+                }
+                if (!path.namespace().isEmpty()) {
+                    meta.put("namespace", path.namespace());
+                }
+                meta.put("uid", UUID.randomUUID().toString());
+                meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+                meta.put("generation", 1);
+                return StatusResponses.json(201, created.toString());
+            }
+            MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
+            if (response.code() == 200) {
+                response.setResponseCode(201);
+            }
+            return response;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MockResponse update(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        JsonNode body = body(request);
+        lock.lock();
+        try {
+            JsonNode current = current(path);
+            if (current == null) {
+                return notFound(path);
+            }
+            String rv = body.path("metadata").path("resourceVersion").asText("");
+            if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
+                return conflict(path);
+            }
+            JsonNode updated = ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
+                    Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant());
+            if (isDryRun(q)) {
+                return StatusResponses.json(200, updated.toString());
+            }
+            return store.dispatch(withBody(request, path.path() + query(path), updated));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MockResponse patch(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        String type = mediaType(request.getHeader("Content-Type"));
+        boolean builtIn = Patches.BUILT_IN_GROUPS.contains(path.group());
+        boolean apply = type.equals("application/apply-patch+yaml");
+        if (!Set.of("application/json-patch+json", "application/merge-patch+json",
+                "application/strategic-merge-patch+json", "application/apply-patch+yaml").contains(type)
+                || (type.equals("application/strategic-merge-patch+json") && !builtIn)) {
+            return StatusResponses.status(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                    + "format - accepted media types include: application/json-patch+json, "
+                    + "application/merge-patch+json, application/apply-patch+yaml", null);
+        }
+        if (apply && q.getOrEmpty("fieldManager").isEmpty()) {
+            return StatusResponses.status(400, "BadRequest", "PATCH " + path.path()
+                    + ": fieldManager is required for apply requests", null);
+        }
+        JsonNode patch;
+        try {
+            patch = apply ? YAML.readTree(request.getBody().readUtf8()) : JSON.readTree(request.getBody().readUtf8());
+        } catch (IOException e) {
+            throw new BadBody("error decoding patch: " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            JsonNode current = current(path);
+            if (current == null && !apply) {
+                return notFound(path);
+            }
+            if (current == null) {
+                MockResponse missingNamespace = checkNamespace(path);
+                if (missingNamespace != null) {
+                    return missingNamespace;
+                }
+            }
+            JsonNode updated;
+            switch (type) {
+                case "application/json-patch+json" -> {
+                    try {
+                        updated = Patches.jsonPatch(patch, current);
+                    } catch (RuntimeException e) {
+                        return StatusResponses.status(422, "Invalid", "the server rejected our request due to an "
+                                + "error in our request: " + e.getMessage(), null);
+                    }
+                }
+                case "application/merge-patch+json" -> updated = Patches.mergePatch(current, patch);
+                case "application/strategic-merge-patch+json" -> updated = Patches.strategicMergePatch(current, patch);
+                default -> {
+                    if (!(patch instanceof ObjectNode config)) {
+                        throw new BadBody("error decoding YAML: the applied configuration is not an object");
+                    }
+                    ServerSideApply.Result result = ServerSideApply.apply(current, config,
+                            q.getOrEmpty("fieldManager"), q.flag("force"), builtIn, clock.instant());
+                    if (!result.conflicts().isEmpty()) {
+                        return applyConflict(path, result.conflicts());
+                    }
+                    updated = result.object();
+                }
+            }
+            if (!apply) {
+                String precondition = patch.path("metadata").path("resourceVersion").asText("");
+                if (!precondition.isEmpty()
+                        && !precondition.equals(current.path("metadata").path("resourceVersion").asText())) {
+                    return conflict(path);
+                }
+                updated = ServerSideApply.recordUpdate(current, updated, manager(request, q), path.subresource(),
+                        builtIn, clock.instant());
+            }
+            if (current == null) {
+                return applyCreate(request, path, q, (ObjectNode) updated);
+            }
+            ((ObjectNode) updated.path("metadata")).put("resourceVersion",
+                    current.path("metadata").path("resourceVersion").asText());
+            if (isDryRun(q)) {
+                return StatusResponses.json(200, updated.toString());
+            }
+            MockResponse response = store.dispatch(internal("PUT", path.path(), "", updated));
+            if (response.code() == 202) {
+                response.setResponseCode(200);
+            }
+            return response;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode object) {
+        ObjectNode meta = object.with("metadata");
+        meta.remove("resourceVersion");
+        if (!path.namespace().isEmpty()) {
+            meta.put("namespace", path.namespace());
+        }
+        if (isDryRun(q)) {
+            meta.put("uid", UUID.randomUUID().toString());
+            meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            return StatusResponses.json(201, object.toString());
+        }
+        String collection = path.path().substring(0, path.path().lastIndexOf('/'));
+        MockResponse response = store.dispatch(internal("POST", collection, "", object));
+        if (response.code() == 200) {
+            response.setResponseCode(201);
+        }
+        return response;
+    }
+
+    private MockResponse delete(RecordedRequest request, ApiPath path, QueryParams q) {
+        lock.lock();
+        try {
+            JsonNode current = current(path);
+            if (current == null) {
+                return notFound(path);
+            }
+            if (isDryRun(q)) {
+                return StatusResponses.json(200, current.toString());
+            }
+            MockResponse response = store.dispatch(request);
+            if (response.code() >= 300) {
+                return response.code() == 404 ? notFound(path) : response;
+            }
+            if (current(path) == null) {
+                lastDeletion.put(resourceKey(path), store.requestResourceVersion());
+            }
+            return isEmptyBody(response) ? StatusResponses.json(200, current.toString()) : response;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MockResponse deleteCollection(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        if (isDryRun(q)) {
+            return list(path, q);
+        }
+        lock.lock();
+        try {
+            MockResponse response = store.dispatch(request);
+            lastDeletion.put(resourceKey(path), store.requestResourceVersion());
+            return response;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The {@code scale} subresource: an {@code autoscaling/v1 Scale} read from and written to the parent's
+     * {@code spec.replicas}.
+     */
+    private MockResponse scale(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        lock.lock();
+        try {
+            JsonNode parent = current(path);
+            if (parent == null) {
+                return notFound(path);
+            }
+            String method = request.getMethod();
+            if (method.equals("GET")) {
+                return StatusResponses.json(200, scaleOf(parent).toString());
+            }
+            JsonNode wanted;
+            if (method.equals("PUT")) {
+                wanted = body(request);
+                String rv = wanted.path("metadata").path("resourceVersion").asText("");
+                if (!rv.isEmpty() && !rv.equals(parent.path("metadata").path("resourceVersion").asText())) {
+                    return conflict(path);
+                }
+            } else if (method.equals("PATCH")) {
+                JsonNode patch;
+                try {
+                    patch = JSON.readTree(request.getBody().readUtf8());
+                } catch (IOException e) {
+                    throw new BadBody("error decoding patch: " + e.getMessage());
+                }
+                String type = mediaType(request.getHeader("Content-Type"));
+                wanted = type.equals("application/json-patch+json") ? Patches.jsonPatch(patch, scaleOf(parent))
+                        : Patches.mergePatch(scaleOf(parent), patch);
+            } else {
+                return StatusResponses.status(405, "MethodNotAllowed", "the server does not allow this method on "
+                        + "the requested resource", null);
+            }
+            ObjectNode updated = ((ObjectNode) parent).deepCopy();
+            updated.with("spec").put("replicas", wanted.path("spec").path("replicas").asInt(0));
+            if (isDryRun(q)) {
+                return StatusResponses.json(200, scaleOf(updated).toString());
+            }
+            String parentPath = path.path().substring(0, path.path().length() - "/scale".length());
+            MockResponse r = store.dispatch(internal("PUT", parentPath, "", updated));
+            if (r.code() >= 300) {
+                return r;
+            }
+            return StatusResponses.json(200, scaleOf(read(r.getBody().readUtf8())).toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ObjectNode scaleOf(JsonNode parent) {
+        ObjectNode scale = JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode meta = scale.putObject("metadata");
+        for (String f : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (parent.path("metadata").has(f)) {
+                meta.set(f, parent.path("metadata").get(f));
+            }
+        }
+        scale.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
+        List<String> selector = new ArrayList<>();
+        parent.path("spec").path("selector").path("matchLabels").fields()
+                .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+        scale.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0))
+                .put("selector", String.join(",", selector));
+        return scale;
+    }
+
+    // ---- watches -------------------------------------------------------------------------------------------
+
+    /** The resource version after the latest deletion of this resource, 0 when none. */
+    long lastDeletion(ApiPath path) {
+        return lastDeletion.getOrDefault(resourceKey(path), 0L);
+    }
+
+    long currentVersion() {
+        return Long.parseLong(read(store.dispatch(internal("GET", "/api/v1/namespaces", "limit=1", null))
+                .getBody().readUtf8()).path("metadata").path("resourceVersion").asText("0"));
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    KubernetesCrudDispatcher store() {
+        return store;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static String resourceKey(ApiPath path) {
+        return path.group() + "/" + path.resource();
+    }
+
+    private MockResponse checkNamespace(ApiPath path) {
+        if (path.namespace().isEmpty() || path.resource().equals("namespaces")) {
+            return null;
+        }
+        if (exists("/api/v1/namespaces/" + path.namespace())) {
+            return null;
+        }
+        return StatusResponses.status(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found",
+                details(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found", "", "namespaces",
+                        path.namespace()));
+    }
+
+    private boolean exists(String objectPath) {
+        return store.dispatch(internal("GET", objectPath, "", null)).code() == 200;
+    }
+
+    private JsonNode current(ApiPath path) {
+        String p = path.subresource().isEmpty() ? path.path()
+                : path.path().substring(0, path.path().length() - path.subresource().length() - 1);
+        MockResponse r = store.dispatch(internal("GET", p, "", null));
+        return r.code() == 200 ? read(r.getBody().readUtf8()) : null;
+    }
+
+    private static String objectPath(ApiPath path, String name) {
+        return path.path() + "/" + name;
+    }
+
+    private static String query(ApiPath path) {
+        return path.query().isEmpty() ? "" : "?" + path.query();
+    }
+
+    static MockResponse notFound(ApiPath path) {
+        return status(404, "NotFound", path, path.name(), "not found");
+    }
+
+    private static MockResponse conflict(ApiPath path) {
+        String message = "Operation cannot be fulfilled on " + qualified(path) + " \"" + path.name()
+                + "\": the object has been modified; please apply your changes to the latest version and try again";
+        return StatusResponses.status(409, "Conflict", message,
+                details(409, "Conflict", message, path.group(), path.resource(), path.name()));
+    }
+
+    private static MockResponse applyConflict(ApiPath path, List<ServerSideApply.Conflict> conflicts) {
+        String message = ServerSideApply.message(conflicts);
+        io.fabric8.kubernetes.api.model.Status status = details(409, "Conflict", message, path.group(),
+                path.resource(), path.name());
+        List<io.fabric8.kubernetes.api.model.StatusCause> causes = new ArrayList<>();
+        for (ServerSideApply.Conflict c : conflicts) {
+            causes.add(new io.fabric8.kubernetes.api.model.StatusCauseBuilder().withReason("FieldManagerConflict")
+                    .withMessage("conflict with \"" + c.manager() + "\"" + (c.apiVersion().isEmpty() ? ""
+                            : " using " + c.apiVersion())).withField(c.field()).build());
+        }
+        status.getDetails().setCauses(causes);
+        return StatusResponses.status(409, "Conflict", message, status);
+    }
+
+    private static MockResponse status(int code, String reason, ApiPath path, String name, String what) {
+        String message = qualified(path) + " \"" + name + "\" " + what;
+        return StatusResponses.status(code, reason, message,
+                details(code, reason, message, path.group(), path.resource(), name));
+    }
+
+    static String qualified(ApiPath path) {
+        return path.group().isEmpty() ? path.resource() : path.resource() + "." + path.group();
+    }
+
+    static io.fabric8.kubernetes.api.model.Status details(int code, String reason, String message, String group,
+            String kind, String name) {
+        return new io.fabric8.kubernetes.api.model.StatusBuilder().withNewMetadata().endMetadata()
+                .withStatus("Failure").withMessage(message).withReason(reason).withCode(code)
+                .withNewDetails().withName(name).withGroup(group.isEmpty() ? null : group).withKind(kind)
+                .endDetails().build();
+    }
+
+    private static String manager(RecordedRequest request, QueryParams q) {
+        if (!q.getOrEmpty("fieldManager").isEmpty()) {
+            return q.getOrEmpty("fieldManager");
+        }
+        String agent = request.getHeader("User-Agent");
+        if (agent == null || agent.isEmpty()) {
+            return "unknown";
+        }
+        int slash = agent.indexOf('/');
+        return slash > 0 ? agent.substring(0, slash) : agent;
+    }
+
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static JsonNode body(RecordedRequest request) throws BadBody {
+        String text = request.getBody() == null ? "" : request.getBody().readUtf8();
+        try {
+            String type = mediaType(request.getHeader("Content-Type"));
+            JsonNode node = type.contains("yaml") ? YAML.readTree(text) : JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new BadBody("Object 'Kind' is missing in '" + text + "'");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new BadBody("the body of the request could not be decoded: " + e.getMessage());
+        }
+    }
+
+    static JsonNode read(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("the store returned malformed JSON", e);
+        }
+    }
+
+    private static boolean isEmptyBody(MockResponse response) {
+        return response.getBody() == null || response.getBody().size() == 0;
+    }
+
+    static RecordedRequest internal(String method, String path, String query, JsonNode body) {
+        Headers headers = new Headers.Builder().add("Content-Type", "application/json").build();
+        String target = query.isEmpty() ? path : path + "?" + query;
+        return new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), target, headers,
+                new Buffer(body == null ? new byte[0] : body.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static RecordedRequest withBody(RecordedRequest request, String target, JsonNode body) {
+        return new RecordedRequest(request.getHttpVersion(), request.method(), target,
+                new Headers.Builder().add("Content-Type", "application/json").build(),
+                new Buffer(body.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A request body the server cannot decode: 400 BadRequest. */
+    static final class BadBody extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadBody(String message) {
+            super(message);
+        }
+    }
+}

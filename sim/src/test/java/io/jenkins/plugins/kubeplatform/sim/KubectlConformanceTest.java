@@ -1,0 +1,211 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The everyday {@code kubectl} commands (the real v1.32 client this machine image ships as /usr/bin/kubectl)
+ * against the simulated cluster, each bounded in time, with their exit codes and key output. Under CI the test
+ * fails when kubectl is missing; elsewhere it is skipped.
+ */
+@Timeout(value = 170, unit = TimeUnit.SECONDS)
+class KubectlConformanceTest {
+
+    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+    private static final long BOUND_SECONDS = 60;
+
+    @TempDir
+    static Path dir;
+    private static SimulatedCluster sim;
+    private static Path kubeconfig;
+
+    private record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        if (!Files.isExecutable(KUBECTL)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("kubectl is part of this machine image but " + KUBECTL + " is missing");
+            }
+            Assumptions.abort("kubectl is not installed at " + KUBECTL);
+        }
+        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+        kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: sim
+                  cluster:
+                    server: %s
+                users:
+                - name: sim
+                  user: {}
+                contexts:
+                - name: sim
+                  context: {cluster: sim, user: sim, namespace: default}
+                current-context: sim
+                """.formatted(sim.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private static Result kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString(),
+                "--cache-dir", dir.resolve("cache").toString(), "--request-timeout", "30s"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(BOUND_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            fail("kubectl " + String.join(" ", args) + " did not finish within " + BOUND_SECONDS + " s");
+        }
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Result ok(String... args) throws IOException, InterruptedException {
+        Result r = kubectl(args);
+        assertThat(r.exit()).as("kubectl %s\n%s", String.join(" ", args), r.all()).isZero();
+        return r;
+    }
+
+    private static Path manifest(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static String deployment(String name, int replicas, String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: %s
+                spec:
+                  replicas: %d
+                  selector:
+                    matchLabels: {app: %s}
+                  template:
+                    metadata:
+                      labels: {app: %s}
+                    spec:
+                      containers:
+                      - name: app
+                        image: %s
+                """.formatted(name, replicas, name, name, image);
+    }
+
+    @Test
+    void readsTheClusterLikeARealServer() throws Exception {
+        assertThat(ok("version").out()).contains("Server Version: v1.32.4");
+        Result nodes = ok("get", "nodes", "-o", "wide");
+        assertThat(nodes.out()).contains("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP")
+                .contains("node-1", "Ready", "192.168.56.11");
+        assertThat(ok("describe", "node", "node-1").out()).contains("Name:", "node-1", "Addresses:");
+        Result missing = kubectl("get", "ns", "nope");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("namespaces \"nope\" not found");
+        assertThat(ok("api-resources").out()).contains("deployments", "apps/v1", "Deployment");
+        assertThat(ok("explain", "deployment").out()).contains("KIND:", "Deployment", "spec");
+        assertThat(ok("auth", "can-i", "create", "pods").out().trim()).isEqualTo("yes");
+    }
+
+    @Test
+    void createsAppliesPatchesAndDeletesWithoutHanging() throws Exception {
+        assertThat(ok("create", "deployment", "made", "--image=nginx:1.27").out())
+                .contains("deployment.apps/made created");
+        Path file = manifest("shop", deployment("shop", 1, "nginx:1.27"));
+        assertThat(ok("apply", "-f", file.toString()).out()).contains("deployment.apps/shop created");
+        assertThat(ok("apply", "--server-side", "-f", file.toString()).out())
+                .contains("deployment.apps/shop serverside-applied");
+        assertThat(ok("patch", "deployment", "shop", "-p", "{\"metadata\":{\"labels\":{\"smp\":\"yes\"}}}").out())
+                .contains("patched");
+        ok("patch", "deployment", "shop", "--type=merge", "-p", "{\"metadata\":{\"labels\":{\"merge\":\"yes\"}}}");
+        ok("patch", "deployment", "shop", "--type=json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/metadata/labels/json\",\"value\":\"yes\"}]");
+        assertThat(ok("get", "deployment", "shop", "-o", "jsonpath={.metadata.labels}").out())
+                .contains("\"smp\":\"yes\"", "\"merge\":\"yes\"", "\"json\":\"yes\"");
+        assertThat(ok("scale", "deployment", "shop", "--replicas=2").out()).contains("scaled");
+        assertThat(ok("get", "deployment", "shop", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
+        ok("set", "image", "deployment/shop", "app=nginx:1.28");
+        assertThat(ok("get", "deployment", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].image}")
+                .out()).isEqualTo("nginx:1.28");
+        assertThat(ok("create", "namespace", "dry", "--dry-run=server").out()).contains("(server dry run)");
+        assertThat(kubectl("get", "namespace", "dry").exit()).isEqualTo(1);
+        assertThat(ok("delete", "deployment", "shop", "made").out()).contains("deleted");
+        assertThat(kubectl("get", "deployment", "shop").err()).contains("deployments.apps \"shop\" not found");
+    }
+
+    @Test
+    void diffChangesNothing() throws Exception {
+        Path file = manifest("diffed", deployment("diffed", 1, "nginx:1.27"));
+        sim.requests().clear();
+
+        Result diff = kubectl("diff", "-f", file.toString());
+
+        assertThat(diff.exit()).as(diff.all()).isEqualTo(1);
+        assertThat(diff.out()).contains("+  name: diffed");
+        assertThat(sim.requests().list()).filteredOn(ApiRequest::persisted).isEmpty();
+        assertThat(sim.client().apps().deployments().inNamespace("default").withName("diffed").get()).isNull();
+    }
+
+    @Test
+    void rollsOutRestartsUndoesAndWaits() throws Exception {
+        ok("create", "deployment", "roll", "--image=nginx:1.27", "--replicas=2");
+        assertThat(ok("rollout", "status", "deployment/roll", "--timeout=50s").out())
+                .contains("successfully rolled out");
+        ok("set", "image", "deployment/roll", "nginx=nginx:1.28");
+        ok("rollout", "status", "deployment/roll", "--timeout=50s");
+        assertThat(ok("rollout", "restart", "deployment/roll").out()).contains("restarted");
+        ok("rollout", "status", "deployment/roll", "--timeout=50s");
+        assertThat(ok("rollout", "undo", "deployment/roll").out()).contains("rolled back");
+        assertThat(ok("wait", "--for=condition=Available", "deployment/roll", "--timeout=50s").out())
+                .contains("condition met");
+        Result pods = ok("get", "pods", "-l", "app=roll", "-o", "wide");
+        assertThat(pods.out()).contains("READY", "STATUS", "RESTARTS", "IP", "NODE", "NOMINATED NODE",
+                "READINESS GATES").contains("Running").containsPattern("10\\.42\\.\\d+\\.\\d+").contains("node-");
+        String pod = ok("get", "pods", "-l", "app=roll", "-o", "jsonpath={.items[0].metadata.name}").out();
+        assertThat(ok("logs", pod).out()).contains("simulated container nginx");
+    }
+
+    @Test
+    void cordonsUncordonsAndDrainsANode() throws Exception {
+        assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
+        assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");
+        assertThat(ok("uncordon", "node-3").out()).contains("node/node-3 uncordoned");
+        ok("create", "deployment", "drained", "--image=nginx:1.27", "--replicas=3");
+        ok("rollout", "status", "deployment/drained", "--timeout=50s");
+        Result drain = ok("drain", "node-2", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=50s");
+        assertThat(drain.all()).contains("node/node-2 drained");
+        assertThat(ok("get", "pods", "--field-selector", "spec.nodeName=node-2", "-A").all())
+                .contains("No resources found");
+        ok("uncordon", "node-2");
+    }
+}

@@ -1,0 +1,150 @@
+package io.jenkins.plugins.kubeplatform.sim.rbac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code SimOptions.rbac(true)}: the rules of docs/rbac.yaml bound to a service account allow exactly what they
+ * name; without a rule the request is the API server's 403 naming verb, resource and namespace; an unknown token
+ * is a 401.
+ */
+class RbacEnforcementTest {
+
+    private static SimulatedCluster sim;
+    private static KubernetesClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).rbac(true).build());
+        admin = sim.newClient(sim.tokens().user("admin", "system:masters"));
+        for (String ns : List.of("ci", "shop")) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                    .create();
+        }
+        for (JsonNode doc : documents()) {
+            String kind = doc.path("kind").asText();
+            if (kind.equals("Role") || kind.equals("ClusterRole")) {
+                ObjectNode copy = ((ObjectNode) doc).deepCopy();
+                if (kind.equals("Role")) {
+                    ((ObjectNode) copy.path("metadata")).put("namespace", "shop");
+                }
+                admin.resource(Serialization.unmarshal(copy.toString(), GenericKubernetesResource.class)).create();
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        sim.close();
+    }
+
+    private static List<JsonNode> documents() throws Exception {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!Files.isRegularFile(dir.resolve("docs/rbac.yaml"))) {
+            dir = dir.getParent();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class)
+                .readValues(Files.readString(dir.resolve("docs/rbac.yaml"))).forEachRemaining(d -> {
+                    if (d instanceof JsonNode n && n.isObject()) {
+                        out.add(n);
+                    }
+                });
+        return out;
+    }
+
+    private static KubernetesClient boundTo(String sa, String role) {
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                .withName(sa + "-" + role).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole").withName(role).endRoleRef().addNewSubject().withKind("ServiceAccount")
+                .withName(sa).withNamespace("ci").endSubject().build()).create();
+        admin.rbac().roleBindings().inNamespace("shop").resource(new RoleBindingBuilder().withNewMetadata()
+                .withName(sa + "-" + role).withNamespace("shop").endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace("ci").endSubject().build())
+                .create();
+        return sim.newClient(sim.tokens().serviceAccount("ci", sa));
+    }
+
+    @Test
+    void allowsWhatTheBoundRulesNameAndForbidsTheRestWithTheRealMessage() {
+        try (KubernetesClient expose = boundTo("exposer", "kubeplatform-exposeApp")) {
+            expose.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web")
+                    .endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+            expose.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("claim").endMetadata().build()).create();
+            assertThat(expose.configMaps().inNamespace("shop").list().getItems()).hasSize(1);
+
+            assertThatThrownBy(() -> expose.pods().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+                        assertThat(e.getStatus().getMessage()).isEqualTo("pods is forbidden: User "
+                                + "\"system:serviceaccount:ci:exposer\" cannot list resource \"pods\" in API group "
+                                + "\"\" in the namespace \"shop\"");
+                    });
+            assertThatThrownBy(() -> expose.services().inNamespace("shop").withName("web").delete())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getMessage())
+                            .contains("services \"web\" is forbidden: User \"system:serviceaccount:ci:exposer\" "
+                                    + "cannot delete resource \"services\" in API group \"\" in the namespace "
+                                    + "\"shop\""));
+            assertThat(expose.authorization().v1().selfSubjectAccessReview().create(
+                    new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes().withVerb("create")
+                            .withResource("configmaps").withNamespace("shop").endResourceAttributes().endSpec()
+                            .build()).getStatus().getAllowed()).isTrue();
+        }
+    }
+
+    @Test
+    void forbidsARequestOnceTheRuleThatAllowedItIsRemoved() {
+        try (KubernetesClient vm = boundTo("vms", "kubeplatform-provisionEdgeVm")) {
+            assertThat(vm.nodes().list().getItems()).isNotEmpty();
+            admin.rbac().clusterRoles().withName("kubeplatform-provisionEdgeVm").edit(r -> {
+                r.getRules().removeIf(rule -> rule.getResources().contains("nodes"));
+                return r;
+            });
+
+            assertThatThrownBy(() -> vm.nodes().list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("nodes is forbidden: User "
+                                + "\"system:serviceaccount:ci:vms\" cannot list resource \"nodes\" in API group \"\" "
+                                + "at the cluster scope");
+                    });
+        }
+    }
+
+    @Test
+    void answers401ForAnUnknownToken() {
+        try (KubernetesClient stranger = sim.newClient("not-a-token")) {
+            assertThatThrownBy(() -> stranger.configMaps().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(401));
+        }
+    }
+}
