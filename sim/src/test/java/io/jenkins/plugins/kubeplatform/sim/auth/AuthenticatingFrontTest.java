@@ -112,6 +112,8 @@ class AuthenticatingFrontTest {
 
     @Test
     void passesWatchesThroughOnceAuthenticated() throws Exception {
+        sim.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("watched").endMetadata().build()).create();
         try (KubernetesClient client = client(b -> b.withOauthToken("t0ken-deployer"))) {
             var seen = client.configMaps().inNamespace("watched")
                     .informOnCondition(list -> list.stream().anyMatch(c -> c.getMetadata().getName().equals("w")));
