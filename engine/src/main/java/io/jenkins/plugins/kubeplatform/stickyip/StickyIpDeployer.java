@@ -49,6 +49,7 @@ public final class StickyIpDeployer {
     public DeployResult deploy(DeployRequest request, Progress progress) {
         request.validate();
         IpPool pool = pool(request.pool());
+        request.template().ifPresent(t -> TemplateRules.check(t, request, pool.cni()));
 
         Map<String, NodeState> nodes = observer.nodes();
         List<Pod> allPods = observer.allPods();
@@ -77,8 +78,16 @@ public final class StickyIpDeployer {
 
         DeployPlan plan = DeployPlanner.plan(request, pool, reservations, beyond, view);
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
-                + " replica(s), image " + request.image() + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
+                + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
+                + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
 
+        request.pullCredentials().ifPresent(c -> {
+            var secret = PullSecrets.render(request.namespace(), c);
+            if (applier.ensurePullSecret(secret)) {
+                progress.step("pull secret " + request.namespace() + "/" + secret.getMetadata().getName() + " for "
+                        + c.registry() + ": written");
+            }
+        });
         List<DeployResult.IdentityResult> results = new ArrayList<>();
         Map<String, String> nodeByIdentity = new LinkedHashMap<>();
         Optional<String> digest = digestOf(request.image());
@@ -142,7 +151,9 @@ public final class StickyIpDeployer {
             });
             removed.add(removal.identity().key());
         }
-        return new DeployResult(request.namespace(), request.name(), request.name(), request.image(), digest, pool.name(),
+        String image = request.image().isBlank() ? request.template().flatMap(t -> t.target(request.name()))
+                .map(c -> c.getImage()).orElse("") : request.image();
+        return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
                 results, removed, !plan.writesNothing());
     }
 

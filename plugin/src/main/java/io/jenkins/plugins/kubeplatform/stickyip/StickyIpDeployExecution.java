@@ -44,10 +44,12 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
         TaskListener listener = getContext().get(TaskListener.class);
         ClusterConnection connection = JenkinsClusters.connection(step.getCluster(), run);
         try (KubernetesClient client = KubernetesClients.create(connection)) {
+            java.util.Optional<WorkloadTemplate> template = template();
             DeployRequest request = new DeployRequest(
                     step.getNamespace().isEmpty() ? connection.namespace() : step.getNamespace(), step.getName(),
-                    step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), run.getExternalizableId(),
-                    Require.duration("timeout", step.getTimeout()), step.getEnv());
+                    step.getImage(), DeployRequest.replicas(step.getReplicas(), template), step.getPort(),
+                    step.getPool(), run.getExternalizableId(), Require.duration("timeout", step.getTimeout()),
+                    step.getEnv(), template, java.util.Optional.empty());
             StickyIpDeployer deployer = new StickyIpDeployer(client, StickyIpConfiguration.get().validatedPools(),
                     StickyIpLedgers.get(), ApiRetry.defaults());
             request = withImage(request);
@@ -61,13 +63,36 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
         }
     }
 
+    /** The user's workload from {@code template} (text) or {@code manifest} (a workspace file), parsed safely. */
+    private java.util.Optional<WorkloadTemplate> template() throws IOException, InterruptedException {
+        if (!step.getTemplate().isBlank() && !step.getManifest().isEmpty()) {
+            throw new InvalidInputException("manifest", "give either template (YAML text) or manifest (a file), not both");
+        }
+        if (!step.getTemplate().isBlank()) {
+            return java.util.Optional.of(ManifestParser.parse("template", step.getTemplate()));
+        }
+        if (step.getManifest().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        hudson.FilePath workspace = getContext().get(hudson.FilePath.class);
+        if (workspace == null) {
+            throw new InvalidInputException("manifest", "needs a workspace: call stickyIpDeploy inside node { }, or pass "
+                    + "the YAML as template: readFile('" + step.getManifest() + "')");
+        }
+        hudson.FilePath file = workspace.child(step.getManifest());
+        if (!file.exists() || file.isDirectory()) {
+            throw new InvalidInputException("manifest", "no file " + step.getManifest() + " in the workspace");
+        }
+        return java.util.Optional.of(ManifestParser.parse("manifest", file.readToString()));
+    }
+
     /**
      * The image to deploy: the {@code image} parameter (a prebuilt image), or the digest reference of the image that
      * {@code build} builds and pushes now. The deploy's own inputs are checked before anything is pushed.
      */
     private DeployRequest withImage(DeployRequest request) throws IOException, InterruptedException {
         if (step.getBuild() == null) {
-            if (step.getImage().isEmpty()) {
+            if (step.getImage().isEmpty() && request.template().isEmpty()) {
                 throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0, "
                         + "or build: imageBuild(...) to build and push one first");
             }
