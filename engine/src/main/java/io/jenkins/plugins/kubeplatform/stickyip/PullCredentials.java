@@ -32,6 +32,15 @@ public record PullCredentials(String registry, String username, String password)
         return "docker.io";
     }
 
+    /** The pull credentials for an image pushed to {@code repository} with {@code credential}; none if anonymous. */
+    public static java.util.Optional<PullCredentials> forPush(String repository,
+                                                              io.jenkins.plugins.kubeplatform.image.RegistryCredential credential) {
+        if (credential instanceof io.jenkins.plugins.kubeplatform.image.RegistryCredential.UsernamePassword up) {
+            return java.util.Optional.of(new PullCredentials(registryOf(repository), up.username(), up.password()));
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public String toString() {
         return "PullCredentials[registry=" + registry + ", username=" + username + ", password=****]";

@@ -103,7 +103,11 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
         }
         request.withImage(IMAGE_BUILT_NEXT).validate();
         PushedImage pushed = ImageBuilds.buildAndPush(step.getBuild(), getContext());
-        return request.withImage(pushed.reference());
+        DeployRequest built = request.withImage(pushed.reference());
+        // the pods pull what was pushed with the same credentials (SIP-14)
+        return PullCredentials.forPush(pushed.repository(),
+                ImageBuilds.pushCredential(step.getBuild(), getContext().get(Run.class)))
+                .map(built::withPullCredentials).orElse(built);
     }
 
     private static List<String> lines(DeployResult result) {

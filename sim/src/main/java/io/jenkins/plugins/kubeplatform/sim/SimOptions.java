@@ -22,6 +22,7 @@ public final class SimOptions {
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
     private final Duration jobDuration;
+    private final java.util.Map<String, RegistryLogin> registryLogins;
 
     private SimOptions(Builder b) {
         this.port = b.port;
@@ -35,6 +36,20 @@ public final class SimOptions {
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
         this.jobDuration = b.jobDuration;
+        this.registryLogins = java.util.Map.copyOf(b.registryLogins);
+    }
+
+    /** The login a registry requires before it serves any image (as a registry with htpasswd auth does). */
+    public record RegistryLogin(String username, String password) {
+        @Override
+        public String toString() {
+            return "RegistryLogin[username=" + username + ", password=****]";
+        }
+    }
+
+    /** Registries (by host, as in image references) that refuse anonymous pulls. */
+    public java.util.Map<String, RegistryLogin> registryLogins() {
+        return registryLogins;
     }
 
     /** The default Calico pool. */
@@ -143,6 +158,7 @@ public final class SimOptions {
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
         private Duration jobDuration = Duration.ofSeconds(5);
+        private final java.util.Map<String, RegistryLogin> registryLogins = new java.util.HashMap<>();
 
         private Builder() {
         }
@@ -220,6 +236,15 @@ public final class SimOptions {
 
         public Builder jobDuration(Duration d) {
             this.jobDuration = nonNegative(d);
+            return this;
+        }
+
+        /**
+         * Makes the registry {@code host} require this login: the kubelet pulls its images only with a matching pull
+         * secret (the pod's {@code imagePullSecrets} or its service account's), else ErrImagePull (401 Unauthorized).
+         */
+        public Builder registryLogin(String host, String username, String password) {
+            registryLogins.put(Objects.requireNonNull(host), new RegistryLogin(username, password));
             return this;
         }
 

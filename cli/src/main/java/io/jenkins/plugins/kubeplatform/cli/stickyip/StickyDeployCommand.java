@@ -12,6 +12,7 @@ import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.ManifestParser;
+import io.jenkins.plugins.kubeplatform.stickyip.PullCredentials;
 import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
@@ -120,6 +121,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
                 request = request.withImage(pushed.reference());
+                // the pods pull what was pushed with the same credentials (SIP-14)
+                var pull = PullCredentials.forPush(pushed.repository(), buildRequest.toCredential());
+                if (pull.isPresent()) {
+                    request = request.withPullCredentials(pull.get());
+                }
             }
             DeployResult result = deployer.deploy(request, context.progress());
             context.result(result.toMap(), out -> {

@@ -56,6 +56,7 @@ public final class Kubelet implements SimController {
         String runningSince;
         String networkFailure;
         boolean retryScheduled;
+        Map<String, String> pullErrors = Map.of();
 
         Track(Pod pod) {
             this.uid = pod.getMetadata().getUid();
@@ -67,6 +68,7 @@ public final class Kubelet implements SimController {
     private SimContext ctx;
     private Cni cni;
     private Ipam ipam;
+    private ImagePulls imagePulls;
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Map<String, Track> tracks = new HashMap<>();
@@ -81,6 +83,7 @@ public final class Kubelet implements SimController {
         this.ctx = context;
         this.cni = ctx.options().cni();
         this.ipam = new Ipam(cni);
+        this.imagePulls = new ImagePulls(ctx.client(), ctx.options().registryLogins());
         CustomResources poolType = cni == Cni.CALICO ? CustomResources.CALICO_IPPOOL : CustomResources.KUBE_OVN_SUBNET;
         Observed<GenericKubernetesResource>[] pools = new Observed[1];
         ChangeHandler<GenericKubernetesResource> onPool = new ChangeHandler<>() {
@@ -285,11 +288,9 @@ public final class Kubelet implements SimController {
         if (pod.isEmpty() || t.stage != Stage.PULLING) {
             return;
         }
-        List<String> failing = new ArrayList<>();
+        Map<String, String> failing = new LinkedHashMap<>();
         for (Container c : pod.get().getSpec().getContainers()) {
-            if (c.getImage() != null && c.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER)) {
-                failing.add(c.getImage());
-            }
+            imagePulls.error(pod.get(), c).ifPresent(message -> failing.put(c.getName(), message));
         }
         if (failing.isEmpty()) {
             t.stage = Stage.STARTING;
@@ -297,32 +298,33 @@ public final class Kubelet implements SimController {
             return;
         }
         t.stage = Stage.PULL_FAILED;
-        for (String image : failing) {
-            ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + image + "\": " + pullError(image));
-            ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+        t.pullErrors = failing;
+        for (Container c : pod.get().getSpec().getContainers()) {
+            if (failing.containsKey(c.getName())) {
+                ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + c.getImage() + "\": "
+                        + failing.get(c.getName()));
+                ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+            }
         }
-        write(pod.get(), p -> setWaiting(p, "ErrImagePull", true));
+        write(pod.get(), p -> setWaiting(p, "ErrImagePull", t.pullErrors));
         later(t, ctx.options().imagePullDelay(), () -> current(t).ifPresent(p -> {
-            for (String image : failing) {
-                ctx.events().warning(p, "BackOff", "Back-off pulling image \"" + image + "\"");
+            for (Container c : p.getSpec().getContainers()) {
+                if (failing.containsKey(c.getName())) {
+                    ctx.events().warning(p, "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
+                }
             }
             ctx.events().warning(p, "Failed", "Error: ImagePullBackOff");
-            write(p, q -> setWaiting(q, "ImagePullBackOff", true));
+            write(p, q -> setWaiting(q, "ImagePullBackOff", t.pullErrors));
         }));
     }
 
-    private static String pullError(String image) {
-        return "rpc error: code = NotFound desc = failed to pull and unpack image \"" + image
-                + "\": failed to resolve reference \"" + image + "\": not found";
-    }
-
-    private boolean setWaiting(Pod p, String reason, boolean onlyFailing) {
+    private boolean setWaiting(Pod p, String reason, Map<String, String> errors) {
         boolean changed = false;
         for (ContainerStatus cs : status(p).getContainerStatuses()) {
-            if (onlyFailing && (cs.getImage() == null || !cs.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER))) {
+            if (!errors.containsKey(cs.getName())) {
                 continue;
             }
-            String message = reason.equals("ErrImagePull") ? pullError(cs.getImage())
+            String message = reason.equals("ErrImagePull") ? errors.get(cs.getName())
                     : "Back-off pulling image \"" + cs.getImage() + "\"";
             ContainerState state = waiting(reason, message);
             if (!state.equals(cs.getState())) {
