@@ -50,6 +50,7 @@ public final class StickyIpDeployer {
         request.validate();
         IpPool pool = pool(request.pool());
         request.template().ifPresent(t -> TemplateRules.check(t, request, pool.cni()));
+        CniGuard.check(pool, observer, progress);
 
         Map<String, NodeState> nodes = observer.nodes();
         List<Pod> allPods = observer.allPods();

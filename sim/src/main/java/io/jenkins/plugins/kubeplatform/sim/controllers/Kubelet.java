@@ -98,6 +98,21 @@ public final class Kubelet implements SimController {
             }
         };
         pools[0] = ctx.observe(ctx.client().genericKubernetesResources(poolType.context()), onPool);
+        if (cni == Cni.CALICO) {
+            Observed<GenericKubernetesResource>[] reserved = new Observed[1];
+            reserved[0] = ctx.observe(ctx.client().genericKubernetesResources(
+                    CustomResources.CALICO_IPRESERVATION.context()), new ChangeHandler<>() {
+                        @Override
+                        public void changed(GenericKubernetesResource r) {
+                            refreshReservations(reserved[0]);
+                        }
+
+                        @Override
+                        public void deleted(GenericKubernetesResource r) {
+                            refreshReservations(reserved[0]);
+                        }
+                    });
+        }
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
@@ -121,6 +136,24 @@ public final class Kubelet implements SimController {
         });
     }
 
+    private void refreshReservations(Observed<GenericKubernetesResource> observed) {
+        List<Cidr> reserved = new ArrayList<>();
+        for (GenericKubernetesResource r : observed.list()) {
+            if (r.get("spec", "reservedCIDRs") instanceof List<?> cidrs) {
+                for (Object c : cidrs) {
+                    try {
+                        String text = String.valueOf(c);
+                        reserved.add(Cidr.parse(text.contains("/") ? text : text + "/32"));
+                    } catch (IllegalArgumentException e) {
+                        // Calico rejects a malformed entry; it reserves nothing
+                    }
+                }
+            }
+        }
+        ipam.setReservations(reserved);
+        retryNetwork();
+    }
+
     private void refreshPools(Observed<GenericKubernetesResource> observed) {
         List<Ipam.Pool> list = new ArrayList<>();
         for (GenericKubernetesResource r : observed.list()) {
@@ -128,8 +161,14 @@ public final class Kubelet implements SimController {
             Object disabled = cni == Cni.CALICO ? r.get("spec", "disabled") : null;
             if (cidr != null) {
                 try {
+                    Object blockSize = r.get("spec", "blockSize");
+                    Object selector = r.get("spec", "nodeSelector");
+                    Object mode = r.get("spec", "assignmentMode");
                     list.add(new Ipam.Pool(r.getMetadata().getName(), Cidr.parse(cidr.toString()),
-                            Boolean.TRUE.equals(disabled)));
+                            Boolean.TRUE.equals(disabled) || "true".equals(String.valueOf(disabled)),
+                            blockSize instanceof Number n ? n.intValue() : 26,
+                            selector == null ? "all()" : selector.toString(), "Manual".equals(String.valueOf(mode)),
+                            cni == Cni.KUBE_OVN ? excludeRanges(r.get("spec", "excludeIps")) : List.of()));
                 } catch (IllegalArgumentException e) {
                     // A pool with a malformed CIDR is unusable, as in Calico.
                 }
@@ -138,6 +177,22 @@ public final class Kubelet implements SimController {
         list.sort((a, b) -> a.name().compareTo(b.name()));
         ipam.setPools(list);
         retryNetwork();
+    }
+
+    /** Kube-OVN {@code excludeIps}: single addresses or {@code first..last} ranges. */
+    private static List<long[]> excludeRanges(Object value) {
+        List<long[]> ranges = new ArrayList<>();
+        if (value instanceof List<?> items) {
+            for (Object item : items) {
+                String[] ends = String.valueOf(item).trim().split("\\.\\.", 2);
+                Optional<Long> first = Cidr.toLong(ends[0]);
+                Optional<Long> last = Cidr.toLong(ends.length > 1 ? ends[1] : ends[0]);
+                if (first.isPresent() && last.isPresent() && first.get() <= last.get()) {
+                    ranges.add(new long[] {first.get(), last.get()});
+                }
+            }
+        }
+        return ranges;
     }
 
     private void retryNetwork() {
@@ -202,7 +257,9 @@ public final class Kubelet implements SimController {
     }
 
     private void network(Pod pod, Track t, Node node) {
-        Ipam.Result result = ipam.assign(t.uid, PodStates.ref(pod), pod.getMetadata().getAnnotations());
+        Ipam.Result result = ipam.assign(t.uid, PodStates.ref(pod), pod.getMetadata().getAnnotations(),
+                node.getMetadata().getName(), node.getMetadata().getLabels() == null ? Map.of()
+                        : node.getMetadata().getLabels());
         if (result instanceof Ipam.Result.Failed failed) {
             write(pod, p -> creating(p, node, null, null));
             if (!failed.message().equals(t.networkFailure)) {
