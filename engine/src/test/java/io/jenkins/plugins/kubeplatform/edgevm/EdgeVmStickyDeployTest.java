@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -58,7 +59,11 @@ class EdgeVmStickyDeployTest {
         site = SimulatedCluster.start(SimOptions.builder().speed(100).build());
         edge = SimulatedCluster.start(SimOptions.builder().speed(100).nodes(2).build());
         site.controller(SimKubeVirt.class).orElseThrow().joinTarget("https://edge-ams.example.net:6443", edge.client());
-        EdgeVmEngine vms = new EdgeVmEngine(EdgeFixtures.settings("x-"), ClusterClients.single(site.client()),
+        // the edge cluster x-ams has a connection of its own ("edge-ams"); every other name is the site cluster
+        EdgeSettings settings = EdgeSettings.from(PlatformConfig.parse("test", EdgeFixtures.YAML.replace("{P}", "x-")
+                .replace("{NEW_METHOD}", "k3s").replaceAll("(- name: x-ams\n)( +)", "$1$2cluster: edge-ams\n$2")));
+        ClusterClients connections = name -> "edge-ams".equals(name) ? edge.client() : site.client();
+        EdgeVmEngine vms = new EdgeVmEngine(settings, connections,
                 c -> EdgeFixtures.TOKEN, AtomicFileStore.of(stateDir.resolve(Inventory.FILE), Inventory.KIND,
                         Inventory.class, Inventory::empty), Clock.systemUTC(), RETRY);
 
