@@ -18,6 +18,7 @@ import io.jenkins.plugins.kubeplatform.repair.MaintenanceAction.Fail;
 import io.jenkins.plugins.kubeplatform.repair.MaintenanceAction.Record;
 import io.jenkins.plugins.kubeplatform.repair.MaintenanceAction.Release;
 import io.jenkins.plugins.kubeplatform.repair.MaintenanceAction.RenewLease;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyPins;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,8 @@ public final class RepairSession {
     private MaintenanceState lastState;
     private boolean planned;
     private RepairResult result;
+    private final StickyPins pins;
+    private boolean pinsReleased;
 
     public RepairSession(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock,
                          RepairRequest request, Progress progress) {
@@ -68,6 +71,7 @@ public final class RepairSession {
         this.observer = new ClusterObserver(client, retry, settings);
         this.applier = new MaintenanceApplier(client, retry, settings, clock,
                 new NodeDrainer(client, retry, clock, d -> Thread.sleep(d.toMillis())));
+        this.pins = new StickyPins(client, retry, clock);
         this.runStartedAt = clock.instant();
         this.freshStart = !request.resumed();
     }
@@ -227,6 +231,15 @@ public final class RepairSession {
                 note(MaintenanceState.DEREGISTERING, "removed label " + settings.trafficLabel() + " from "
                         + String.join(", ", done));
         } else if (action instanceof EvictPass) {
+                if (!pinsReleased) {
+                    // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
+                    for (StickyPins.Released r : pins.release(node(), "repairNode maintenance by " + request.owner(),
+                            progress)) {
+                        note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
+                                + " (address " + r.ip() + " kept)");
+                    }
+                    pinsReleased = true;
+                }
                 NodeDrainer.Result pass = applier.evictPass(node(), skipped, progress);
                 skipped = pass.skipped();
                 if (!pass.evicted().isEmpty()) {

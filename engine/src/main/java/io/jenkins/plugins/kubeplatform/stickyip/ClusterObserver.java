@@ -46,6 +46,23 @@ final class ClusterObserver {
         return new NodeState(n.getMetadata().getName(), ready, schedulable, hostname);
     }
 
+    /**
+     * Every object of a CNI's custom resource type (IPPool, IPReservation, Subnet); empty when the type is not
+     * installed or may not be read, so that the caller can say the check was skipped.
+     */
+    Optional<List<io.fabric8.kubernetes.api.model.GenericKubernetesResource>> customResources(
+            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext type) {
+        try {
+            return Optional.of(retry.call("list " + type.getPlural() + "." + type.getGroup(),
+                    () -> client.genericKubernetesResources(type).list().getItems()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403 || e.getCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Every pod of the cluster: any of them may hold an address of a pool. */
     List<Pod> allPods() {
         return retry.call("list pods in all namespaces", () -> client.pods().inAnyNamespace().list().getItems());

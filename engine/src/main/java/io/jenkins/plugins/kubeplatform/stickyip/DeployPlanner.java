@@ -96,7 +96,7 @@ public final class DeployPlanner {
                         pinnedNode));
             } else if (!desired.specHash().equals(live.specHash())) {
                 actions.add(new DeployPlan.Replace(identity, reservation, desired.deployment(), desired.templateHash(),
-                        pinnedNode, "workload changed (image, port, environment or address)"));
+                        pinnedNode, "workload changed (template, image, port, environment or address)"));
             } else if (Objects.equals(pinnedNode.orElse(null), live.pinnedNode()) || healthy.isPresent()) {
                 // a healthy pod is not restarted just to move its pinning: the pin only matters when a pod is created
                 actions.add(new DeployPlan.Keep(identity, reservation, live.templateHash(), healthy));

@@ -29,10 +29,19 @@ import java.util.Set;
  * @param reclaimAfter   how long an idle reservation is kept before garbage collection releases it (default 7d)
  * @param nodePinning    {@code preferred} (default), {@code required} or {@code off}
  * @param reallocateWhenNodeLost give a new address instead of keeping the old one when the last node is gone
+ * @param cniCheck       {@code enforce} (default): a deploy fails when the CNI may auto-assign the pool's addresses;
+ *                       {@code warn}: it says so and deploys; {@code off}: no check
  */
 public record PoolSettings(String name, List<String> ranges, List<String> exclude, String cni, String allocation,
                            List<String> keepNamespaces, String reclaimAfter, String nodePinning,
-                           boolean reallocateWhenNodeLost) {
+                           boolean reallocateWhenNodeLost, String cniCheck) {
+
+    public PoolSettings(String name, List<String> ranges, List<String> exclude, String cni, String allocation,
+                        List<String> keepNamespaces, String reclaimAfter, String nodePinning,
+                        boolean reallocateWhenNodeLost) {
+        this(name, ranges, exclude, cni, allocation, keepNamespaces, reclaimAfter, nodePinning, reallocateWhenNodeLost,
+                null);
+    }
 
     /**
      * Largest IPv4 pool accepted: a /8. The ledger's memory and allocation cost follow what is reserved, not the
@@ -113,7 +122,9 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
         NodePinning pinning = nodePinning == null || nodePinning.isBlank() ? NodePinning.PREFERRED
                 : NodePinning.fromConfig(nodePinning).orElseThrow(() -> new InvalidInputException(field + ".nodePinning",
                         "must be preferred, required or off; got '" + Require.printable(nodePinning) + "'"));
-        return new IpPool(poolName, addresses, c, order, keep, reclaim, pinning, reallocateWhenNodeLost);
+        CniCheck check = CniCheck.fromConfig(cniCheck).orElseThrow(() -> new InvalidInputException(field + ".cniCheck",
+                "must be enforce, warn or off; got '" + Require.printable(cniCheck) + "'"));
+        return new IpPool(poolName, addresses, c, order, keep, reclaim, pinning, reallocateWhenNodeLost, check);
     }
 
     /** Validates every pool and rejects duplicate names and pools whose ranges overlap. */

@@ -47,12 +47,20 @@ public final class StickyIpDeployer {
      * ({@link PoolExhaustedException}) are raised before anything in the cluster changes.
      */
     public DeployResult deploy(DeployRequest request, Progress progress) {
-        Prepared prepared = prepare(request, ledger);
+        Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
-                + " replica(s), image " + request.image() + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
+                + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
+                + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
 
+        request.pullCredentials().ifPresent(c -> {
+            var secret = PullSecrets.render(request.namespace(), c);
+            if (applier.ensurePullSecret(secret)) {
+                progress.step("pull secret " + request.namespace() + "/" + secret.getMetadata().getName() + " for "
+                        + c.registry() + ": written");
+            }
+        });
         List<DeployResult.IdentityResult> results = new ArrayList<>();
         Map<String, String> nodeByIdentity = new LinkedHashMap<>();
         Optional<String> digest = digestOf(request.image());
@@ -116,14 +124,16 @@ public final class StickyIpDeployer {
             });
             removed.add(removal.identity().key());
         }
-        return new DeployResult(request.namespace(), request.name(), request.name(), request.image(), digest, pool.name(),
+        String image = request.image().isBlank() ? request.template().flatMap(t -> t.target(request.name()))
+                .map(c -> c.getImage()).orElse("") : request.image();
+        return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
                 results, removed, !plan.writesNothing());
     }
 
     /** What a deploy would do, computed exactly as {@link #deploy} does; the ledger of a dry run is a scratch copy. */
     public DryRun dryRun(DeployRequest request) {
         IpReservationLedger scratch = ledger.scratchCopy();
-        Prepared prepared = prepare(request, scratch);
+        Prepared prepared = prepare(request, scratch, Progress.silent());
         return new DryRun(prepared.pool().name(), prepared.plan(),
                 ((ScratchLedgerStore) scratch.store()).changes());
     }
@@ -136,9 +146,11 @@ public final class StickyIpDeployer {
     }
 
     /** Reads the cluster, reserves addresses in {@code ledger} and plans; writes nothing to the cluster. */
-    private Prepared prepare(DeployRequest request, IpReservationLedger ledger) {
+    private Prepared prepare(DeployRequest request, IpReservationLedger ledger, Progress progress) {
         request.validate();
         IpPool pool = pool(request.pool());
+        request.template().ifPresent(t -> TemplateRules.check(t, request, pool.cni()));
+        CniGuard.check(pool, observer, progress);
 
         Map<String, NodeState> nodes = observer.nodes();
         List<Pod> allPods = observer.allPods();

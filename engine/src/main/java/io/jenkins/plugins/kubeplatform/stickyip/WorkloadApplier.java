@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -75,6 +76,47 @@ final class WorkloadApplier {
                 return;
             }
             throw failed("create service " + ref(ns, desired.getMetadata().getName()), e);
+        }
+    }
+
+    /**
+     * Creates or updates the pull Secret (SIP-14); a Secret of that name that we do not manage is left alone and
+     * fails the deploy. Returns whether anything was written. Its content never reaches a message.
+     */
+    boolean ensurePullSecret(Secret desired) {
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        try {
+            return Conflicts.retry("update secret " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+                Secret live = retry.call("get secret " + ref(ns, name),
+                        () -> client.secrets().inNamespace(ns).withName(name).get());
+                if (live == null) {
+                    retry.call("create secret " + ref(ns, name),
+                            () -> client.secrets().inNamespace(ns).resource(desired).create());
+                    return true;
+                }
+                if (!StickyIpLabels.isManaged(live.getMetadata().getLabels())) {
+                    throw new OperationFailedException("Secret " + ref(ns, name) + " exists but is not managed by "
+                            + "kubernetes-platform-steps; remove it, or name your own pull secret in the template's "
+                            + "imagePullSecrets. Nothing was changed.");
+                }
+                String want = desired.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH);
+                if (live.getMetadata().getAnnotations() != null
+                        && want.equals(live.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH))) {
+                    return false;
+                }
+                live.setType(desired.getType());
+                live.setData(desired.getData());
+                live.setStringData(null);
+                live.getMetadata().setLabels(merged(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations()));
+                retry.call("update secret " + ref(ns, name),
+                        () -> client.secrets().inNamespace(ns).resource(live).update());
+                return true;
+            });
+        } catch (KubernetesClientException e) {
+            throw failed("write secret " + ref(ns, name), e);
         }
     }
 

@@ -281,7 +281,9 @@ class StickyIpDeployerSimTest {
     @Test
     void explainsAnAddressTheCniDoesNotServe() {
         start(SimOptions.builder());
-        Map<String, IpPool> outside = Map.of("default", Pools.pool("default", "10.99.0.0/24"));
+        // the SIP-13 pre-check would refuse this pool first (CniGuardSimTest); off, the pod shows what happens
+        Map<String, IpPool> outside = Map.of("default", new PoolSettings("default", List.of("10.99.0.0/24"), List.of(),
+                "calico", "lowest", List.of(), "1h", "preferred", false, "off").toPool());
 
         assertThatThrownBy(() -> new StickyIpDeployer(sim.client(), outside, ledger(Clock.systemUTC()), fastRetry())
                 .deploy(web("shop", 1).withTimeout(Duration.ofSeconds(3)), Progress.silent()))

@@ -36,6 +36,11 @@ public final class ImageBuilds {
         return path;
     }
 
+    /** The credentials {@code build} pushes with, resolved for {@code run} (for the pods' pull secret, SIP-14). */
+    public static RegistryCredential pushCredential(ImageBuild build, Run<?, ?> run) throws AbortException {
+        return RegistryCredentials.resolve(build.getCredentialsId(), "credentialsId", run);
+    }
+
     public static PushedImage buildAndPush(ImageBuild build, StepContext context)
             throws IOException, InterruptedException {
         Run<?, ?> run = context.get(Run.class);

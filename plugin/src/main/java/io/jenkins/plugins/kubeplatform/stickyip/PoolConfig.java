@@ -33,6 +33,8 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
     private String reclaimAfter = "7d";
     private String nodePinning = "preferred";
     private boolean reallocateWhenNodeLost;
+    /** Null in configurations saved before it existed: enforce. */
+    private String cniCheck = "enforce";
 
     @DataBoundConstructor
     public PoolConfig(String name, String ranges) {
@@ -111,10 +113,20 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
         this.reallocateWhenNodeLost = reallocateWhenNodeLost;
     }
 
+    public String getCniCheck() {
+        return cniCheck == null ? "enforce" : cniCheck;
+    }
+
+    /** {@code enforce}, {@code warn} or {@code off}: the check that the CNI never auto-assigns the pool (SIP-13). */
+    @DataBoundSetter
+    public void setCniCheck(String cniCheck) {
+        this.cniCheck = cniCheck == null || cniCheck.isBlank() ? "enforce" : cniCheck.trim();
+    }
+
     /** The engine's form of this pool (not yet validated). */
     public PoolSettings toSettings() {
         return new PoolSettings(name, items(ranges), items(exclude), cni, allocation, items(keepNamespaces), reclaimAfter,
-                nodePinning, reallocateWhenNodeLost);
+                nodePinning, reallocateWhenNodeLost, getCniCheck());
     }
 
     static List<String> items(String text) {

@@ -38,7 +38,9 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final String namespace;
     private final String name;
     private final String image;
-    private final int replicas;
+    private final Integer replicas;
+    private final String template;
+    private final String manifest;
     private final int port;
     private final String pool;
     private final String timeout;
@@ -46,6 +48,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final ImageBuild build;
     /** The digest reference of the image {@code build} pushed, once it is pushed. */
     private String pushedImage;
+    /** The repository {@code build} pushed to: its registry gets a pull secret. */
+    private String pushedRepository;
 
     StickyIpDeployExecution(StickyIpDeployStep step, StepContext context) {
         super(context);
@@ -59,6 +63,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.timeout = step.getTimeout();
         this.env = new LinkedHashMap<>(step.getEnv());
         this.build = step.getBuild();
+        this.template = step.getTemplate();
+        this.manifest = step.getManifest();
     }
 
     @Override
@@ -76,16 +82,41 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         StickyIpHost h = host;
         ClusterConnection connection = h.connection(cluster, getContext());
         try (KubernetesClient client = h.client(connection)) {
+            java.util.Optional<WorkloadTemplate> workload = template();
             DeployRequest request = new DeployRequest(namespace.isEmpty() ? connection.namespace() : namespace, name,
-                    image, replicas, port, pool, h.owner(getContext()), Require.duration("timeout", timeout), env);
+                    image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
+                    Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetry.defaults());
             request = withImage(request);
-            phase("deploying " + request.namespace() + "/" + request.name() + " (" + replicas + " replica(s))");
+            phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener()));
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
                     lines(result)));
             return result.toMap();
         }
+    }
+
+    /** The user's workload from {@code template} (text) or {@code manifest} (a workspace file), parsed safely. */
+    private java.util.Optional<WorkloadTemplate> template() throws IOException, InterruptedException {
+        if (!template.isBlank() && !manifest.isEmpty()) {
+            throw new InvalidInputException("manifest", "give either template (YAML text) or manifest (a file), not both");
+        }
+        if (!template.isBlank()) {
+            return java.util.Optional.of(ManifestParser.parse("template", template));
+        }
+        if (manifest.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        hudson.FilePath workspace = getContext().get(hudson.FilePath.class);
+        if (workspace == null) {
+            throw new InvalidInputException("manifest", "needs a workspace: call stickyIpDeploy inside node { }, or pass "
+                    + "the YAML as template: readFile('" + manifest + "')");
+        }
+        hudson.FilePath file = workspace.child(manifest);
+        if (!file.exists() || file.isDirectory()) {
+            throw new InvalidInputException("manifest", "no file " + manifest + " in the workspace");
+        }
+        return java.util.Optional.of(ManifestParser.parse("manifest", file.readToString()));
     }
 
     /**
@@ -94,7 +125,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
      */
     private DeployRequest withImage(DeployRequest request) throws IOException, InterruptedException {
         if (build == null) {
-            if (image.isEmpty()) {
+            if (image.isEmpty() && request.template().isEmpty()) {
                 throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0, "
                         + "or build: imageBuild(...) to build and push one first");
             }
@@ -108,9 +139,14 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             phase("building and pushing the image");
             PushedImage pushed = ImageBuilds.buildAndPush(build, getContext());
             pushedImage = pushed.reference();
+            pushedRepository = pushed.repository();
             phase("pushed " + pushedImage);
         }
-        return request.withImage(pushedImage);
+        DeployRequest built = request.withImage(pushedImage);
+        // the pods pull what was pushed with the same credentials (SIP-14)
+        return PullCredentials.forPush(pushedRepository,
+                ImageBuilds.pushCredential(build, getContext().get(hudson.model.Run.class)))
+                .map(built::withPullCredentials).orElse(built);
     }
 
     private static List<String> lines(DeployResult result) {

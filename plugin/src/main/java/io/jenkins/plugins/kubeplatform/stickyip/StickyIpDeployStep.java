@@ -25,7 +25,8 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * {@code stickyIpDeploy(name: 'web', image: 'registry/web:1.4', port: 8080, replicas: 3)}: deploys so every replica
  * keeps its pod IP. With {@code build: imageBuild(...)} instead of {@code image}, the image is built and pushed first
- * and deployed by digest. Returns a map: identities (identity, ip, node, pod), image, imageDigest, service, pool, changed.
+ * and deployed by digest. With {@code template:} (YAML text) or {@code manifest:} (a workspace file) every identity is
+ * rendered from the user's own pod template or Deployment. Returns a map: identities (identity, ip, node, pod), image, imageDigest, service, pool, changed.
  */
 public class StickyIpDeployStep extends Step {
 
@@ -33,12 +34,14 @@ public class StickyIpDeployStep extends Step {
     private final int port;
     private String image = "";
     private String namespace = "";
-    private int replicas = 1;
+    private Integer replicas;
     private String pool = "default";
     private String cluster = "";
     private String timeout = "5m";
     private Map<String, String> env = new LinkedHashMap<>();
     private ImageBuild build;
+    private String template = "";
+    private String manifest = "";
 
     @DataBoundConstructor
     public StickyIpDeployStep(String name, int port) {
@@ -74,12 +77,13 @@ public class StickyIpDeployStep extends Step {
         this.namespace = namespace == null ? "" : namespace.trim();
     }
 
-    public int getReplicas() {
+    /** Null when not given: the manifest's {@code spec.replicas}, else 1. */
+    public Integer getReplicas() {
         return replicas;
     }
 
     @DataBoundSetter
-    public void setReplicas(int replicas) {
+    public void setReplicas(Integer replicas) {
         this.replicas = replicas;
     }
 
@@ -127,6 +131,26 @@ public class StickyIpDeployStep extends Step {
     @DataBoundSetter
     public void setBuild(ImageBuild build) {
         this.build = build;
+    }
+
+    public String getTemplate() {
+        return template;
+    }
+
+    /** The user's pod template or Deployment manifest as YAML text, e.g. {@code readFile('k8s/web.yaml')}. */
+    @DataBoundSetter
+    public void setTemplate(String template) {
+        this.template = template == null ? "" : template;
+    }
+
+    public String getManifest() {
+        return manifest;
+    }
+
+    /** A workspace file holding the pod template or Deployment manifest; instead of {@code template}. */
+    @DataBoundSetter
+    public void setManifest(String manifest) {
+        this.manifest = manifest == null ? "" : manifest.trim();
     }
 
     @Override

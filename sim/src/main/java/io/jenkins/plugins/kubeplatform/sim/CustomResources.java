@@ -14,6 +14,9 @@ public record CustomResources(String group, String version, String kind, String 
 
     public static final CustomResources CALICO_IPPOOL =
             new CustomResources("crd.projectcalico.org", "v1", "IPPool", "ippools", false);
+    /** Calico: {@code spec.reservedCIDRs} are never auto-assigned (still given when requested by annotation). */
+    public static final CustomResources CALICO_IPRESERVATION =
+            new CustomResources("crd.projectcalico.org", "v1", "IPReservation", "ipreservations", false);
     public static final CustomResources KUBE_OVN_SUBNET =
             new CustomResources("kubeovn.io", "v1", "Subnet", "subnets", false);
 

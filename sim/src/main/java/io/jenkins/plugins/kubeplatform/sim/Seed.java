@@ -32,6 +32,7 @@ final class Seed {
 
     void apply() {
         CustomResources.ensure(client, CustomResources.CALICO_IPPOOL);
+        CustomResources.ensure(client, CustomResources.CALICO_IPRESERVATION);
         CustomResources.ensure(client, CustomResources.KUBE_OVN_SUBNET);
         for (String ns : SYSTEM_NAMESPACES) {
             namespace(ns);
@@ -46,9 +47,16 @@ final class Seed {
                         .resource(pool(i == 0 ? "default-ipv4-ippool" : "pool-" + i, cidr)).create();
                 if (options.cni() == Cni.KUBE_OVN) {
                     client.genericKubernetesResources(CustomResources.KUBE_OVN_SUBNET.context())
-                            .resource(subnet(i == 0 ? "ovn-default" : "subnet-" + i, cidr)).create();
+                            .resource(subnet(i == 0 ? "ovn-default" : "subnet-" + i, cidr, options.reservedCidrs())).create();
                 }
                 i++;
+            }
+            if (!options.reservedCidrs().isEmpty() && options.cni() == Cni.CALICO) {
+                client.genericKubernetesResources(CustomResources.CALICO_IPRESERVATION.context())
+                        .resource(new GenericKubernetesResourceBuilder().withApiVersion("crd.projectcalico.org/v1")
+                                .withKind("IPReservation").withNewMetadata().withName("sticky-ip-reserved").endMetadata()
+                                .addToAdditionalProperties("spec", Map.of("reservedCIDRs", options.reservedCidrs()))
+                                .build()).create();
             }
         }
         int n = 0;
@@ -71,10 +79,22 @@ final class Seed {
                 .build();
     }
 
-    static GenericKubernetesResource subnet(String name, String cidr) {
+    static GenericKubernetesResource subnet(String name, String cidr, List<String> reserved) {
+        io.jenkins.plugins.kubeplatform.sim.controllers.Cidr block = io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.parse(cidr);
+        List<String> exclude = new java.util.ArrayList<>();
+        exclude.add(io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(block.firstHost())); // the gateway
+        for (String r : reserved) {
+            var c = io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.parse(r);
+            if (block.contains(c.network())) {
+                exclude.add(io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(c.network()) + ".."
+                        + io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(c.network() + c.size() - 1));
+            }
+        }
         return new GenericKubernetesResourceBuilder().withApiVersion("kubeovn.io/v1").withKind("Subnet")
                 .withNewMetadata().withName(name).endMetadata()
-                .addToAdditionalProperties("spec", Map.of("cidrBlock", cidr, "protocol", "IPv4", "default", true))
+                .addToAdditionalProperties("spec", Map.of("cidrBlock", cidr, "protocol", "IPv4", "default", true,
+                        "gateway", io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(block.firstHost()),
+                        "excludeIps", exclude))
                 .build();
     }
 

@@ -23,6 +23,8 @@ public final class SimOptions {
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
     private final Duration jobDuration;
+    private final java.util.Map<String, RegistryLogin> registryLogins;
+    private final List<String> reservedCidrs;
 
     private SimOptions(Builder b) {
         this.port = b.port;
@@ -37,6 +39,32 @@ public final class SimOptions {
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
         this.jobDuration = b.jobDuration;
+        this.registryLogins = java.util.Map.copyOf(b.registryLogins);
+        this.reservedCidrs = List.copyOf(b.reservedCidrs);
+    }
+
+    /** The login a registry requires before it serves any image (as a registry with htpasswd auth does). */
+    public record RegistryLogin(String username, String password) {
+        @Override
+        public String toString() {
+            return "RegistryLogin[username=" + username + ", password=****]";
+        }
+    }
+
+    /** The default reservation for sticky IPs: the ranges of docs/examples/kubeplatform.yaml and the tests. */
+    public static final String DEFAULT_RESERVED = "10.42.200.0/23";
+
+    /**
+     * CIDRs the seeded cluster keeps from automatic assignment, as docs/sticky-ip.md tells an administrator to: a Calico
+     * {@code IPReservation} (Kube-OVN: the default subnet's {@code excludeIps}). Default {@link #DEFAULT_RESERVED}.
+     */
+    public List<String> reservedCidrs() {
+        return reservedCidrs;
+    }
+
+    /** Registries (by host, as in image references) that refuse anonymous pulls. */
+    public java.util.Map<String, RegistryLogin> registryLogins() {
+        return registryLogins;
     }
 
     /** The default Calico pool. */
@@ -154,6 +182,8 @@ public final class SimOptions {
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
         private Duration jobDuration = Duration.ofSeconds(5);
+        private final java.util.Map<String, RegistryLogin> registryLogins = new java.util.HashMap<>();
+        private List<String> reservedCidrs = List.of(DEFAULT_RESERVED);
 
         private Builder() {
         }
@@ -236,6 +266,21 @@ public final class SimOptions {
 
         public Builder jobDuration(Duration d) {
             this.jobDuration = nonNegative(d);
+            return this;
+        }
+
+        /** CIDRs kept from automatic assignment; none reproduces a cluster where a reserved address can be stolen. */
+        public Builder reservedCidrs(List<String> cidrs) {
+            this.reservedCidrs = List.copyOf(cidrs);
+            return this;
+        }
+
+        /**
+         * Makes the registry {@code host} require this login: the kubelet pulls its images only with a matching pull
+         * secret (the pod's {@code imagePullSecrets} or its service account's), else ErrImagePull (401 Unauthorized).
+         */
+        public Builder registryLogin(String host, String username, String password) {
+            registryLogins.put(Objects.requireNonNull(host), new RegistryLogin(username, password));
             return this;
         }
 

@@ -11,6 +11,9 @@ import io.jenkins.plugins.kubeplatform.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.ManifestParser;
+import io.jenkins.plugins.kubeplatform.stickyip.PullCredentials;
+import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
 import java.time.Clock;
@@ -41,11 +44,17 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Mixin
     DryRunOption dryRun;
 
-    @Option(names = "--replicas", defaultValue = "1", description = "Number of replica identities. Default: ${DEFAULT-VALUE}.")
-    int replicas;
+    @Option(names = "--replicas", description = "Number of replica identities. Default: the manifest's spec.replicas, else 1.")
+    Integer replicas;
 
-    @Option(names = "--port", required = true, description = "Container port, also the Service port.")
+    @Option(names = "--port", description = "Container port, also the Service port. Required without --manifest; with "
+            + "it, the Service gets the template's container ports unless --port is given.")
     int port;
+
+    @Option(names = {"-f", "--manifest"}, paramLabel = "FILE", description = "Your pod template or Deployment manifest "
+            + "(YAML, like kubectl apply -f): every identity is rendered from it; --image sets the container named like "
+            + "the app (or the only one).")
+    java.nio.file.Path manifest;
 
     @Option(names = "--pool", defaultValue = "default", description = "IP pool from the configuration. Default: ${DEFAULT-VALUE}.")
     String pool;
@@ -68,7 +77,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
     /** The image build to run first, or null when a prebuilt --image is deployed. */
     private ImageBuildRequest buildRequest(CliContext context) {
         if (!build.requested()) {
-            if (image == null || image.isBlank()) {
+            if ((image == null || image.isBlank()) && manifest == null) {
                 throw new InvalidInputException("--image", "is required: a prebuilt image, or --artifact, --from and "
                         + "--to to build and push one first");
             }
@@ -81,6 +90,22 @@ public final class StickyDeployCommand implements Callable<Integer> {
         return build.toRequest(context);
     }
 
+    private java.util.Optional<WorkloadTemplate> template() {
+        if (manifest == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            if (java.nio.file.Files.size(manifest) > ManifestParser.MAX_CHARS * 4L) {
+                throw new InvalidInputException("--manifest", manifest + " is larger than " + ManifestParser.MAX_CHARS
+                        + " characters");
+            }
+            return java.util.Optional.of(ManifestParser.parse("manifest",
+                    java.nio.file.Files.readString(manifest, java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new InvalidInputException("--manifest", "cannot read " + manifest + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
@@ -88,8 +113,10 @@ public final class StickyDeployCommand implements Callable<Integer> {
                 io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
             }
             io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
-            DeployRequest request = new DeployRequest(context.namespace(), name, image, replicas, port, pool, owner,
-                    Require.duration("--timeout", timeout), env);
+            java.util.Optional<WorkloadTemplate> template = template();
+            DeployRequest request = new DeployRequest(context.namespace(), name, image,
+                    DeployRequest.replicas(replicas, template), port, pool, owner, Require.duration("--timeout", timeout),
+                    env, template, java.util.Optional.empty());
             ImageBuildRequest buildRequest = buildRequest(context);
             (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
@@ -103,8 +130,13 @@ public final class StickyDeployCommand implements Callable<Integer> {
                 // everything the deploy needs was checked above: only now is anything pushed
                 PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
                 request = request.withImage(pushed.reference());
+                // the pods pull what was pushed with the same credentials (SIP-14)
+                var pull = PullCredentials.forPush(pushed.repository(), buildRequest.toCredential());
+                if (pull.isPresent()) {
+                    request = request.withPullCredentials(pull.get());
+                }
             }
-            if (replicas == 0) {
+            if (request.replicas() == 0) {
                 context.progress().warn("--replicas 0: every workload of " + request.namespace() + "/" + name
                         + " is removed; the Service " + request.namespace() + "/" + name + " is kept, and each address "
                         + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");

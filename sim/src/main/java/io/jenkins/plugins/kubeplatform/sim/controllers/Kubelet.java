@@ -56,6 +56,7 @@ public final class Kubelet implements SimController {
         String runningSince;
         String networkFailure;
         boolean retryScheduled;
+        Map<String, String> pullErrors = Map.of();
 
         Track(Pod pod) {
             this.uid = pod.getMetadata().getUid();
@@ -67,6 +68,7 @@ public final class Kubelet implements SimController {
     private SimContext ctx;
     private Cni cni;
     private Ipam ipam;
+    private ImagePulls imagePulls;
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Map<String, Track> tracks = new HashMap<>();
@@ -81,6 +83,7 @@ public final class Kubelet implements SimController {
         this.ctx = context;
         this.cni = ctx.options().cni();
         this.ipam = new Ipam(cni);
+        this.imagePulls = new ImagePulls(ctx.client(), ctx.options().registryLogins());
         CustomResources poolType = cni == Cni.CALICO ? CustomResources.CALICO_IPPOOL : CustomResources.KUBE_OVN_SUBNET;
         Observed<GenericKubernetesResource>[] pools = new Observed[1];
         ChangeHandler<GenericKubernetesResource> onPool = new ChangeHandler<>() {
@@ -95,6 +98,21 @@ public final class Kubelet implements SimController {
             }
         };
         pools[0] = ctx.observe(ctx.client().genericKubernetesResources(poolType.context()), onPool);
+        if (cni == Cni.CALICO) {
+            Observed<GenericKubernetesResource>[] reserved = new Observed[1];
+            reserved[0] = ctx.observe(ctx.client().genericKubernetesResources(
+                    CustomResources.CALICO_IPRESERVATION.context()), new ChangeHandler<>() {
+                        @Override
+                        public void changed(GenericKubernetesResource r) {
+                            refreshReservations(reserved[0]);
+                        }
+
+                        @Override
+                        public void deleted(GenericKubernetesResource r) {
+                            refreshReservations(reserved[0]);
+                        }
+                    });
+        }
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
@@ -118,6 +136,24 @@ public final class Kubelet implements SimController {
         });
     }
 
+    private void refreshReservations(Observed<GenericKubernetesResource> observed) {
+        List<Cidr> reserved = new ArrayList<>();
+        for (GenericKubernetesResource r : observed.list()) {
+            if (r.get("spec", "reservedCIDRs") instanceof List<?> cidrs) {
+                for (Object c : cidrs) {
+                    try {
+                        String text = String.valueOf(c);
+                        reserved.add(Cidr.parse(text.contains("/") ? text : text + "/32"));
+                    } catch (IllegalArgumentException e) {
+                        // Calico rejects a malformed entry; it reserves nothing
+                    }
+                }
+            }
+        }
+        ipam.setReservations(reserved);
+        retryNetwork();
+    }
+
     private void refreshPools(Observed<GenericKubernetesResource> observed) {
         List<Ipam.Pool> list = new ArrayList<>();
         for (GenericKubernetesResource r : observed.list()) {
@@ -125,8 +161,14 @@ public final class Kubelet implements SimController {
             Object disabled = cni == Cni.CALICO ? r.get("spec", "disabled") : null;
             if (cidr != null) {
                 try {
+                    Object blockSize = r.get("spec", "blockSize");
+                    Object selector = r.get("spec", "nodeSelector");
+                    Object mode = r.get("spec", "assignmentMode");
                     list.add(new Ipam.Pool(r.getMetadata().getName(), Cidr.parse(cidr.toString()),
-                            Boolean.TRUE.equals(disabled)));
+                            Boolean.TRUE.equals(disabled) || "true".equals(String.valueOf(disabled)),
+                            blockSize instanceof Number n ? n.intValue() : 26,
+                            selector == null ? "all()" : selector.toString(), "Manual".equals(String.valueOf(mode)),
+                            cni == Cni.KUBE_OVN ? excludeRanges(r.get("spec", "excludeIps")) : List.of()));
                 } catch (IllegalArgumentException e) {
                     // A pool with a malformed CIDR is unusable, as in Calico.
                 }
@@ -135,6 +177,22 @@ public final class Kubelet implements SimController {
         list.sort((a, b) -> a.name().compareTo(b.name()));
         ipam.setPools(list);
         retryNetwork();
+    }
+
+    /** Kube-OVN {@code excludeIps}: single addresses or {@code first..last} ranges. */
+    private static List<long[]> excludeRanges(Object value) {
+        List<long[]> ranges = new ArrayList<>();
+        if (value instanceof List<?> items) {
+            for (Object item : items) {
+                String[] ends = String.valueOf(item).trim().split("\\.\\.", 2);
+                Optional<Long> first = Cidr.toLong(ends[0]);
+                Optional<Long> last = Cidr.toLong(ends.length > 1 ? ends[1] : ends[0]);
+                if (first.isPresent() && last.isPresent() && first.get() <= last.get()) {
+                    ranges.add(new long[] {first.get(), last.get()});
+                }
+            }
+        }
+        return ranges;
     }
 
     private void retryNetwork() {
@@ -199,7 +257,9 @@ public final class Kubelet implements SimController {
     }
 
     private void network(Pod pod, Track t, Node node) {
-        Ipam.Result result = ipam.assign(t.uid, PodStates.ref(pod), pod.getMetadata().getAnnotations());
+        Ipam.Result result = ipam.assign(t.uid, PodStates.ref(pod), pod.getMetadata().getAnnotations(),
+                node.getMetadata().getName(), node.getMetadata().getLabels() == null ? Map.of()
+                        : node.getMetadata().getLabels());
         if (result instanceof Ipam.Result.Failed failed) {
             write(pod, p -> creating(p, node, null, null));
             if (!failed.message().equals(t.networkFailure)) {
@@ -285,11 +345,9 @@ public final class Kubelet implements SimController {
         if (pod.isEmpty() || t.stage != Stage.PULLING) {
             return;
         }
-        List<String> failing = new ArrayList<>();
+        Map<String, String> failing = new LinkedHashMap<>();
         for (Container c : pod.get().getSpec().getContainers()) {
-            if (c.getImage() != null && c.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER)) {
-                failing.add(c.getImage());
-            }
+            imagePulls.error(pod.get(), c).ifPresent(message -> failing.put(c.getName(), message));
         }
         if (failing.isEmpty()) {
             t.stage = Stage.STARTING;
@@ -297,32 +355,33 @@ public final class Kubelet implements SimController {
             return;
         }
         t.stage = Stage.PULL_FAILED;
-        for (String image : failing) {
-            ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + image + "\": " + pullError(image));
-            ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+        t.pullErrors = failing;
+        for (Container c : pod.get().getSpec().getContainers()) {
+            if (failing.containsKey(c.getName())) {
+                ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + c.getImage() + "\": "
+                        + failing.get(c.getName()));
+                ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+            }
         }
-        write(pod.get(), p -> setWaiting(p, "ErrImagePull", true));
+        write(pod.get(), p -> setWaiting(p, "ErrImagePull", t.pullErrors));
         later(t, ctx.options().imagePullDelay(), () -> current(t).ifPresent(p -> {
-            for (String image : failing) {
-                ctx.events().warning(p, "BackOff", "Back-off pulling image \"" + image + "\"");
+            for (Container c : p.getSpec().getContainers()) {
+                if (failing.containsKey(c.getName())) {
+                    ctx.events().warning(p, "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
+                }
             }
             ctx.events().warning(p, "Failed", "Error: ImagePullBackOff");
-            write(p, q -> setWaiting(q, "ImagePullBackOff", true));
+            write(p, q -> setWaiting(q, "ImagePullBackOff", t.pullErrors));
         }));
     }
 
-    private static String pullError(String image) {
-        return "rpc error: code = NotFound desc = failed to pull and unpack image \"" + image
-                + "\": failed to resolve reference \"" + image + "\": not found";
-    }
-
-    private boolean setWaiting(Pod p, String reason, boolean onlyFailing) {
+    private boolean setWaiting(Pod p, String reason, Map<String, String> errors) {
         boolean changed = false;
         for (ContainerStatus cs : status(p).getContainerStatuses()) {
-            if (onlyFailing && (cs.getImage() == null || !cs.getImage().contains(SimAnnotations.FAIL_PULL_IMAGE_MARKER))) {
+            if (!errors.containsKey(cs.getName())) {
                 continue;
             }
-            String message = reason.equals("ErrImagePull") ? pullError(cs.getImage())
+            String message = reason.equals("ErrImagePull") ? errors.get(cs.getName())
                     : "Back-off pulling image \"" + cs.getImage() + "\"";
             ContainerState state = waiting(reason, message);
             if (!state.equals(cs.getState())) {

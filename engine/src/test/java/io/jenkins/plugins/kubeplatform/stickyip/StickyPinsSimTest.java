@@ -1,0 +1,124 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.repair.NodeRepairer;
+import io.jenkins.plugins.kubeplatform.repair.RepairOutcome;
+import io.jenkins.plugins.kubeplatform.repair.RepairRequest;
+import io.jenkins.plugins.kubeplatform.repair.RepairResult;
+import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.repair.TimelineEntry;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIP-15: a required pin does not leave a pod Pending when its node is drained or lost. */
+class StickyPinsSimTest {
+
+    private static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "200ms",
+            "5s", null, null, "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+
+    @TempDir
+    Path stateDir;
+
+    private SimulatedCluster sim;
+
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private StickyIpDeployer deployer() {
+        IpPool pool = new PoolSettings("default", List.of("10.42.200.0/24"), List.of(), "calico", "lowest", List.of(),
+                "1h", "required", false).toPool();
+        return new StickyIpDeployer(sim.client(), Map.of("default", pool), new IpReservationLedger(
+                new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
+                StickyIpDeployerSimTest.fastRetry());
+    }
+
+    private static DeployRequest web(String image) {
+        return DeployRequest.of("shop", "web", image, 2, 8080, "default").withTimeout(Duration.ofSeconds(60));
+    }
+
+    /** Deploys twice: the second rollout pins every identity `required` to the node it ran on. */
+    private DeployResult requiredPinned() {
+        deployer().deploy(web("registry.example.com/web:1"), Progress.silent());
+        DeployResult pinned = deployer().deploy(web("registry.example.com/web:2"), Progress.silent());
+        Deployment d = sim.client().apps().deployments().inNamespace("shop").withName("web-0").get();
+        assertThat(d.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()).as("required pin").isNotNull();
+        return pinned;
+    }
+
+    private Pod readyElsewhere(String identity, String node) throws Exception {
+        return sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, identity)
+                .informOnCondition(pods -> pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
+                        && ClusterObserver.isReady(p) && !node.equals(p.getSpec().getNodeName())))
+                .get(60, TimeUnit.SECONDS).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && ClusterObserver.isReady(p))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void movesARequiredPinnedIdentityOffADrainedNodeWithItsAddress() throws Exception {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        DeployResult.IdentityResult web0 = requiredPinned().identities().get(0);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+        RepairResult repaired = new NodeRepairer(sim.client(), StickyIpDeployerSimTest.fastRetry(), FAST,
+                Clock.systemUTC()).repair(RepairRequest.of(web0.node(), "test#1"), (node, p) -> { },
+                Progress.lines(log::add));
+
+        assertThat(repaired.outcome()).as(repaired.message()).isEqualTo(RepairOutcome.REPAIRED);
+        Pod moved = readyElsewhere("web-0", web0.node());
+        assertThat(moved.getStatus().getPodIP()).isEqualTo(web0.ip());
+        assertThat(repaired.timeline()).extracting(TimelineEntry::what)
+                .anyMatch(w -> w.contains("released the required pin of sticky identity shop/web-0")
+                        && w.contains(web0.ip()));
+        Deployment d = sim.client().apps().deployments().inNamespace("shop").withName("web-0").get();
+        assertThat(d.getMetadata().getAnnotations().get(StickyPins.RELEASED)).contains(web0.node())
+                .contains("repairNode maintenance by test#1");
+    }
+
+    @Test
+    void releasesThePinToADeletedNodeInThePeriodicMaintenance() throws Exception {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        DeployResult.IdentityResult web1 = requiredPinned().identities().get(1);
+        sim.client().nodes().withName(web1.node()).delete();
+
+        List<StickyPins.Released> released = new StickyPins(sim.client(), StickyIpDeployerSimTest.fastRetry(),
+                Clock.systemUTC()).releaseLost(Duration.ofMinutes(5), Progress.silent());
+
+        assertThat(released).extracting(StickyPins.Released::identity).containsExactly("shop/web-1");
+        assertThat(released.get(0).ip()).isEqualTo(web1.ip());
+        Pod moved = readyElsewhere("web-1", web1.node());
+        assertThat(moved.getStatus().getPodIP()).isEqualTo(web1.ip());
+    }
+
+    @Test
+    void leavesPinsToReadyNodesAlone() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        requiredPinned();
+
+        List<StickyPins.Released> released = new StickyPins(sim.client(), StickyIpDeployerSimTest.fastRetry(),
+                Clock.systemUTC()).releaseLost(Duration.ofMinutes(5), Progress.silent());
+
+        assertThat(released).isEmpty();
+    }
+}
