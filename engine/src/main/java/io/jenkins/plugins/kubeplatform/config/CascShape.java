@@ -1,0 +1,176 @@
+package io.jenkins.plugins.kubeplatform.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one configuration schema: the sections and keys Jenkins Configuration as Code derives from the plugin's global
+ * configurations ({@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair}, {@code edgeVms}, with the
+ * forms' field names: comma-separated text for lists of plain values, flat {@code gateway*}, {@code nginx*} and
+ * {@code newCluster*} fields, a site's {@code cpu}/{@code memory}/{@code vms}). The CLI reads exactly this shape;
+ * here it is mapped onto the engine's internal section structure, which the capabilities bind.
+ *
+ * <p>Keys only one side uses are accepted by both: {@code credentialsId}, {@code tokenCredentialsId},
+ * {@code context}, {@code syncEnabled}, {@code syncCluster}, {@code stickyIp.cluster} only matter to Jenkins,
+ * {@code tokenFile}, {@code kubeconfigFile} and {@code repair.command} only to the CLI.
+ *
+ * <p>Files written before the schema was unified (top-level {@code clusters}, {@code defaultCluster}, {@code pools},
+ * {@code edge}, nested {@code gateway:}/{@code tls:}/{@code nginx:}) are still read, but not documented.
+ */
+final class CascShape {
+
+    /** The documented top-level sections (JCasC symbols under {@code unclassified:}). */
+    static final List<String> SECTIONS = List.of("kubePlatform", "stickyIp", "domains", "repair", "edgeVms");
+
+    private static final Set<String> LEGACY = Set.of("clusters", "defaultCluster", "pools", "edge");
+
+    private static final Map<String, String> SUPERSEDED = Map.of("clusters", "kubePlatform", "defaultCluster",
+            "kubePlatform", "pools", "stickyIp", "edge", "edgeVms");
+
+    private CascShape() {
+    }
+
+    /** The internal tree for {@code root}; an unknown top-level key is an input error naming it. */
+    static ObjectNode toInternal(String source, ObjectNode root) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!SECTIONS.contains(key) && !LEGACY.contains(key)) {
+                throw new InvalidInputException("--config", source + ": unknown section '" + key
+                        + "'; the sections are " + SECTIONS);
+            }
+            if (LEGACY.contains(key) && root.has(SUPERSEDED.get(key))) {
+                throw new InvalidInputException("--config", source + ": '" + key + "' and '" + SUPERSEDED.get(key)
+                        + "' both given; write only '" + SUPERSEDED.get(key) + "'");
+            }
+        }
+        ObjectNode out = root.deepCopy();
+        JsonNode kube = out.remove("kubePlatform");
+        if (kube != null && kube.isObject()) {
+            copy(kube, "defaultCluster", out, "defaultCluster");
+            if (kube.get("clusters") instanceof ArrayNode clusters) {
+                ArrayNode mapped = out.putArray("clusters");
+                clusters.forEach(c -> mapped.add(without(c, "context")));
+            }
+        }
+        JsonNode sticky = out.remove("stickyIp");
+        if (sticky != null && sticky.isObject() && sticky.get("pools") instanceof ArrayNode pools) {
+            ArrayNode mapped = out.putArray("pools");
+            for (JsonNode pool : pools) {
+                ObjectNode p = pool.deepCopy();
+                for (String list : List.of("ranges", "exclude", "keepNamespaces")) {
+                    splitText(p, list);
+                }
+                mapped.add(p);
+            }
+        }
+        if (out.get("domains") instanceof ObjectNode domains) {
+            out.set("domains", domains(domains));
+        }
+        if (out.get("repair") instanceof ObjectNode repair) {
+            splitText(repair, "faultConditions");
+        }
+        JsonNode edge = out.remove("edgeVms");
+        if (edge instanceof ObjectNode e) {
+            out.set("edge", edge(e.deepCopy()));
+        }
+        return out;
+    }
+
+    private static ObjectNode domains(ObjectNode d) {
+        ObjectNode out = d.deepCopy();
+        out.remove(List.of("syncEnabled", "syncCluster"));
+        nest(out, "gateway", Map.of("gatewayNamespace", "namespace", "gatewayName", "name",
+                "gatewaySectionName", "sectionName"));
+        nest(out, "tls", Map.of("tlsSecretName", "secretName", "clusterIssuer", "clusterIssuer", "issuer", "issuer"));
+        nest(out, "nginx", Map.of("nginxConfDir", "confDir", "nginxBinary", "binary", "nginxMainConfig", "mainConfig",
+                "nginxListen", "listen"));
+        return out;
+    }
+
+    private static ObjectNode edge(ObjectNode e) {
+        e.remove("syncEnabled");
+        if (e.get("sites") instanceof ArrayNode sites) {
+            ArrayNode mapped = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode site : sites) {
+                ObjectNode s = site.deepCopy();
+                nest(s, "capacity", Map.of("cpu", "cpu", "memory", "memory", "vms", "vms"));
+                mapped.add(s);
+            }
+            e.set("sites", mapped);
+        }
+        Map<String, String> newCluster = new LinkedHashMap<>();
+        newCluster.put("newClusterPrefix", "namePrefix");
+        newCluster.put("newClusterCluster", "cluster");
+        newCluster.put("newClusterMaxNodes", "maxNodes");
+        newCluster.put("newClusterJoinMethod", "joinMethod");
+        newCluster.put("newClusterServer", "server");
+        newCluster.put("newClusterTokenCredentialsId", "tokenCredentialsId");
+        newCluster.put("newClusterTokenFile", "tokenFile");
+        newCluster.put("newClusterCaCertHash", "caCertHash");
+        JsonNode prefix = e.get("newClusterPrefix");
+        if (prefix != null && prefix.asText("").isBlank()) {
+            // Jenkins: an empty prefix means no new clusters are made
+            newCluster.keySet().forEach(e::remove);
+        }
+        nest(e, "newClusters", newCluster);
+        return e;
+    }
+
+    /** Moves the flat keys of {@code names} (flat name to nested name) present in {@code node} into {@code block}. */
+    private static void nest(ObjectNode node, String block, Map<String, String> names) {
+        ObjectNode nested = null;
+        for (Map.Entry<String, String> n : names.entrySet()) {
+            JsonNode value = node.get(n.getKey());
+            if (value == null || (value.isTextual() && value.asText().isBlank())) {
+                node.remove(n.getKey());
+                continue;
+            }
+            if (nested == null) {
+                if (node.get(block) instanceof ObjectNode) {
+                    throw new InvalidInputException(block + "." + n.getValue(), "is given twice: as '" + n.getKey()
+                            + "' and inside '" + block + ":'; write '" + n.getKey() + "' only");
+                }
+                nested = JsonNodeFactory.instance.objectNode();
+            }
+            node.remove(n.getKey());
+            nested.set(n.getValue(), value);
+        }
+        if (nested != null) {
+            node.set(block, nested);
+        }
+    }
+
+    /** Comma- or whitespace-separated text (the Jenkins form's shape) into a list; a YAML list is kept. */
+    private static void splitText(ObjectNode node, String key) {
+        JsonNode value = node.get(key);
+        if (value != null && value.isTextual()) {
+            ArrayNode items = node.putArray(key);
+            Arrays.stream(value.asText().split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(items::add);
+        }
+    }
+
+    private static JsonNode without(JsonNode node, String key) {
+        if (node instanceof ObjectNode o) {
+            ObjectNode copy = o.deepCopy();
+            copy.remove(key);
+            return copy;
+        }
+        return node;
+    }
+
+    private static void copy(JsonNode from, String key, ObjectNode to, String as) {
+        JsonNode v = from.get(key);
+        if (v != null) {
+            to.set(as, v);
+        }
+    }
+}
