@@ -36,6 +36,17 @@ final class CascShape {
     private static final Map<String, String> SUPERSEDED = Map.of("clusters", "kubePlatform", "defaultCluster",
             "kubePlatform", "pools", "stickyIp", "edge", "edgeVms");
 
+    /*
+     * The defaults of the Jenkins forms (the fields' initial values in the plugin's configuration classes) for keys
+     * the engine has no default for; a key left out means the same on both sides.
+     */
+    private static final Map<String, Object> EDGE_DEFAULTS = Map.of("startTimeout", "10m", "joinTimeout", "5m",
+            "waitTimeout", "15m", "maxAttempts", 3);
+    private static final Map<String, Object> SITE_DEFAULTS = Map.of("cpu", 16, "memory", "64Gi", "vms", 8);
+    private static final Map<String, Object> EDGE_CLUSTER_DEFAULTS = Map.of("maxNodes", 8, "joinMethod", "k3s");
+    private static final Map<String, Object> NEW_CLUSTER_DEFAULTS = Map.of("newClusterMaxNodes", 4,
+            "newClusterJoinMethod", "k3s");
+
     private CascShape() {
     }
 
@@ -58,7 +69,7 @@ final class CascShape {
             copy(kube, "defaultCluster", out, "defaultCluster");
             if (kube.get("clusters") instanceof ArrayNode clusters) {
                 ArrayNode mapped = out.putArray("clusters");
-                clusters.forEach(c -> mapped.add(without(c, "context")));
+                clusters.forEach(c -> mapped.add(defaults(without(c, "context"), Map.of("namespace", "default"))));
             }
         }
         JsonNode sticky = out.remove("stickyIp");
@@ -96,16 +107,22 @@ final class CascShape {
         return out;
     }
 
-    private static ObjectNode edge(ObjectNode e) {
+    private static ObjectNode edge(ObjectNode edgeVms) {
+        ObjectNode e = defaults(edgeVms, EDGE_DEFAULTS);
         e.remove("syncEnabled");
         if (e.get("sites") instanceof ArrayNode sites) {
             ArrayNode mapped = JsonNodeFactory.instance.arrayNode();
             for (JsonNode site : sites) {
-                ObjectNode s = site.deepCopy();
+                ObjectNode s = defaults(site, SITE_DEFAULTS);
                 nest(s, "capacity", Map.of("cpu", "cpu", "memory", "memory", "vms", "vms"));
                 mapped.add(s);
             }
             e.set("sites", mapped);
+        }
+        if (e.get("edgeClusters") instanceof ArrayNode clusters) {
+            ArrayNode mapped = JsonNodeFactory.instance.arrayNode();
+            clusters.forEach(c -> mapped.add(defaults(c, EDGE_CLUSTER_DEFAULTS)));
+            e.set("edgeClusters", mapped);
         }
         Map<String, String> newCluster = new LinkedHashMap<>();
         newCluster.put("newClusterPrefix", "namePrefix");
@@ -120,6 +137,9 @@ final class CascShape {
         if (prefix != null && prefix.asText("").isBlank()) {
             // Jenkins: an empty prefix means no new clusters are made
             newCluster.keySet().forEach(e::remove);
+        }
+        if (e.has("newClusterPrefix")) {
+            e.setAll(defaults(e, NEW_CLUSTER_DEFAULTS));
         }
         nest(e, "newClusters", newCluster);
         return e;
@@ -156,6 +176,22 @@ final class CascShape {
             ArrayNode items = node.putArray(key);
             Arrays.stream(value.asText().split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(items::add);
         }
+    }
+
+    /** A copy of {@code node} with {@code defaults} for the keys it lacks (or leaves blank). */
+    private static ObjectNode defaults(JsonNode node, Map<String, Object> defaults) {
+        if (!(node instanceof ObjectNode o)) {
+            throw new InvalidInputException("--config", "expected a mapping, got " + node.getNodeType());
+        }
+        ObjectNode copy = o.deepCopy();
+        defaults.forEach((key, value) -> {
+            JsonNode v = copy.get(key);
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+                copy.set(key, value instanceof Integer i ? JsonNodeFactory.instance.numberNode(i)
+                        : JsonNodeFactory.instance.textNode(value.toString()));
+            }
+        });
+        return copy;
     }
 
     private static JsonNode without(JsonNode node, String key) {

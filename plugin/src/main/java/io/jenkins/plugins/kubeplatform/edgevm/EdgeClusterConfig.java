@@ -34,8 +34,9 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
     }
 
     EdgeSettings.EdgeCluster toEdgeCluster() {
-        return new EdgeSettings.EdgeCluster(name, cluster, location, maxNodes, joinMethod, server, tokenCredentialsId,
-                tokenFile.isEmpty() ? null : tokenFile, caCertHash.isEmpty() ? null : caCertHash);
+        return new EdgeSettings.EdgeCluster(name, EdgeSiteConfig.absent(cluster), location, maxNodes, joinMethod, server,
+                EdgeSiteConfig.absent(tokenCredentialsId), EdgeSiteConfig.absent(tokenFile),
+                EdgeSiteConfig.absent(caCertHash));
     }
 
     public String getName() { return name; }

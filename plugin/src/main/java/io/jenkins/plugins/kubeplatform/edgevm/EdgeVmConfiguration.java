@@ -84,8 +84,9 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     /** The engine's settings; validated by the engine before anything changes. */
     public EdgeSettings toSettings() {
         EdgeSettings.NewClusters newClusters = newClusterPrefix.isEmpty() ? null : new EdgeSettings.NewClusters(
-                newClusterPrefix, newClusterCluster, newClusterMaxNodes, newClusterJoinMethod, newClusterServer,
-                newClusterTokenCredentialsId, newClusterTokenFile.isEmpty() ? null : newClusterTokenFile, newClusterCaCertHash.isEmpty() ? null : newClusterCaCertHash);
+                newClusterPrefix, EdgeSiteConfig.absent(newClusterCluster), newClusterMaxNodes, newClusterJoinMethod,
+                newClusterServer, EdgeSiteConfig.absent(newClusterTokenCredentialsId),
+                EdgeSiteConfig.absent(newClusterTokenFile), EdgeSiteConfig.absent(newClusterCaCertHash));
         return new EdgeSettings(sites.stream().map(EdgeSiteConfig::toSite).toList(),
                 edgeClusters.stream().map(EdgeClusterConfig::toEdgeCluster).toList(), newClusters,
                 quotas.stream().map(TenantQuotaConfig::toQuota).toList(), startTimeout, joinTimeout, waitTimeout,

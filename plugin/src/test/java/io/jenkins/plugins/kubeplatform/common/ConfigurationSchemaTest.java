@@ -25,6 +25,7 @@ import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfiguration;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,14 +50,19 @@ class ConfigurationSchemaTest {
 
     @BeforeEach
     void bindTheExampleBothWays() throws IOException {
+        bindBothWays(Files.readString(EXAMPLE));
+    }
+
+    void bindBothWays(String text) throws IOException {
+        jenkins.clear();
         for (GlobalConfiguration c : List.of(DetachedKubePlatformConfiguration.create(),
                 DetachedStickyIpConfiguration.create(), DetachedDomainSettingsConfiguration.create(),
                 DetachedRepairConfiguration.create(), DetachedEdgeVmConfiguration.create())) {
             jenkins.put(symbol(c), c);
         }
-        yaml = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLE.toFile());
+        yaml = new ObjectMapper(new YAMLFactory()).readTree(text);
         casc(yaml);
-        cli = PlatformConfig.load(EXAMPLE);
+        cli = PlatformConfig.parse("test", text);
     }
 
     /** What JCasC does with the sections under {@code unclassified:}: find the configuration by symbol, set it. */
@@ -146,6 +152,34 @@ class ConfigurationSchemaTest {
                 new EdgeSettings.Capacity(16, "64Gi", 8));
         assertThat(fromJenkins.newClusters().namePrefix()).isEqualTo("edge");
         assertThat(fromJenkins.edgeCluster("edge-ams").orElseThrow().tokenFile()).isEqualTo("edge-join-token.sim");
+    }
+
+    /** A key left out means the same default on both sides. */
+    @Test
+    void givesEqualSettingsWhenADocumentLeavesOutEveryOptionalKey() throws IOException {
+        bindBothWays("""
+                kubePlatform: {clusters: [{name: a, serverUrl: "https://a.example:6443"}]}
+                stickyIp: {pools: [{name: p, ranges: "10.0.0.0/28"}]}
+                domains: {suffix: apps.example.test}
+                repair: {pools: [{name: w, nodeSelector: role=worker}]}
+                edgeVms:
+                  sites: [{name: s, namespace: edge-s, location: "1,2"}]
+                  edgeClusters: [{name: e, location: "1,2", server: "https://e.example:6443"}]
+                  newClusterPrefix: edge
+                  newClusterServer: "https://n.example:6443"
+                  quotas: [{tenant: t, cpu: 4, memory: 8Gi, vms: 2}]
+                """);
+
+        assertThat(section(KubePlatformConfiguration.class).getClusters().stream()
+                .map(ClusterConnectionConfig::toSettings).toList()).isEqualTo(cli.clusters());
+        assertThat(section(StickyIpConfiguration.class).validatedPools()).usingRecursiveComparison()
+                .isEqualTo(StickyIpConfig.pools(cli));
+        assertThat(section(DomainSettingsConfiguration.class).toSettings().validated()).usingRecursiveComparison()
+                .isEqualTo(cli.section("domains", ExposeSettings.class).orElseThrow().validated());
+        assertThat(section(RepairConfiguration.class).settings()).usingRecursiveComparison()
+                .isEqualTo(RepairSettings.from(cli));
+        assertThat(section(EdgeVmConfiguration.class).toSettings().validated()).usingRecursiveComparison()
+                .isEqualTo(EdgeSettings.from(cli));
     }
 
     @Test
