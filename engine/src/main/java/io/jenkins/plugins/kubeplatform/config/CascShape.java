@@ -31,6 +31,39 @@ final class CascShape {
     /** The documented top-level sections (JCasC symbols under {@code unclassified:}). */
     static final List<String> SECTIONS = List.of("kubePlatform", "stickyIp", "domains", "repair", "edgeVms");
 
+    /**
+     * Every key of the schema by path (a list's items as {@code path[]}): the data-bound constructor parameters and
+     * setters of the plugin's global configurations and their nested classes. A test checks these against the plugin.
+     */
+    static final Map<String, Set<String>> KEYS = Map.ofEntries(
+            Map.entry("kubePlatform", Set.of("defaultCluster", "clusters")),
+            Map.entry("kubePlatform.clusters[]", Set.of("name", "serverUrl", "namespace", "credentialsId", "context",
+                    "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile")),
+            Map.entry("stickyIp", Set.of("cluster", "pools")),
+            Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
+                    "reclaimAfter", "nodePinning", "reallocateWhenNodeLost")),
+            Map.entry("domains", Set.of("suffix", "template", "route", "ingressClassName", "tlsSecretName",
+                    "clusterIssuer", "issuer", "gatewayNamespace", "gatewayName", "gatewaySectionName",
+                    "claimNamespace", "onConflict", "admitTimeout", "nginxConfDir", "nginxBinary", "nginxMainConfig",
+                    "nginxListen", "syncEnabled", "syncCluster")),
+            Map.entry("repair", Set.of("pools", "maxConcurrent", "leaseNamespace", "leaseTtl", "leaseWaitTimeout",
+                    "trafficLabel", "deregistrationGrace", "deregistrationTimeout", "taskSelector", "agentSelector",
+                    "taskTimeout", "onTaskTimeout", "drainTimeout", "repairTimeout", "verifyTimeout",
+                    "stabilizationWindow", "faultConditions", "recheckInterval", "command")),
+            Map.entry("repair.pools[]", Set.of("name", "nodeSelector", "maxConcurrent")),
+            Map.entry("edgeVms", Set.of("sites", "edgeClusters", "quotas", "newClusterPrefix", "newClusterCluster",
+                    "newClusterMaxNodes", "newClusterJoinMethod", "newClusterServer", "newClusterTokenCredentialsId",
+                    "newClusterTokenFile", "newClusterCaCertHash", "startTimeout", "joinTimeout", "waitTimeout",
+                    "maxAttempts", "syncEnabled")),
+            Map.entry("edgeVms.sites[]", Set.of("name", "namespace", "location", "cluster", "region", "zone", "cpu",
+                    "memory", "vms")),
+            Map.entry("edgeVms.edgeClusters[]", Set.of("name", "location", "server", "cluster", "maxNodes",
+                    "joinMethod", "tokenCredentialsId", "tokenFile", "caCertHash")),
+            Map.entry("edgeVms.quotas[]", Set.of("tenant", "cpu", "memory", "vms")));
+
+    /** Nested blocks of files written before the schema was unified, still read in {@code domains}. */
+    private static final Set<String> LEGACY_DOMAIN_BLOCKS = Set.of("gateway", "tls", "nginx");
+
     private static final Set<String> LEGACY = Set.of("clusters", "defaultCluster", "pools", "edge");
 
     private static final Map<String, String> SUPERSEDED = Map.of("clusters", "kubePlatform", "defaultCluster",
@@ -61,6 +94,11 @@ final class CascShape {
             if (LEGACY.contains(key) && root.has(SUPERSEDED.get(key))) {
                 throw new InvalidInputException("--config", source + ": '" + key + "' and '" + SUPERSEDED.get(key)
                         + "' both given; write only '" + SUPERSEDED.get(key) + "'");
+            }
+        }
+        for (String section : SECTIONS) {
+            if (root.has(section)) {
+                checkKeys(section, root.get(section), section);
             }
         }
         ObjectNode out = root.deepCopy();
@@ -175,6 +213,38 @@ final class CascShape {
         if (value != null && value.isTextual()) {
             ArrayNode items = node.putArray(key);
             Arrays.stream(value.asText().split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(items::add);
+        }
+    }
+
+    /** Rejects a key the schema does not have (Configuration as Code would reject it too), naming it. */
+    private static void checkKeys(String schemaPath, JsonNode node, String where) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new InvalidInputException(where, "must be a mapping of keys to values");
+        }
+        Set<String> keys = KEYS.get(schemaPath);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (schemaPath.equals("domains") && LEGACY_DOMAIN_BLOCKS.contains(key)) {
+                continue;
+            }
+            if (!keys.contains(key)) {
+                throw new InvalidInputException(where + "." + key, "is not a key of this section; its keys are "
+                        + new java.util.TreeSet<>(keys));
+            }
+            String listPath = schemaPath + "." + key + "[]";
+            if (KEYS.containsKey(listPath)) {
+                JsonNode list = node.get(key);
+                if (list != null && !list.isNull() && !list.isArray()) {
+                    throw new InvalidInputException(where + "." + key, "must be a list");
+                }
+                int i = 0;
+                for (JsonNode item : list == null ? JsonNodeFactory.instance.arrayNode() : list) {
+                    checkKeys(listPath, item, where + "." + key + "[" + i++ + "]");
+                }
+            }
         }
     }
 

@@ -64,6 +64,14 @@ public final class PlatformConfig {
         }
     }
 
+    /**
+     * The keys of the one configuration schema by path ({@code edgeVms.sites[]} for the items of a list), for the
+     * test that holds them equal to the plugin's data-bound fields.
+     */
+    public static java.util.Map<String, java.util.Set<String>> schemaKeys() {
+        return CascShape.KEYS;
+    }
+
     public String source() {
         return source;
     }

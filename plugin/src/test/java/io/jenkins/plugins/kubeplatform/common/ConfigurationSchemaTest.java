@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.edgevm.DetachedEdgeVmConfiguration;
 import io.jenkins.plugins.kubeplatform.edgevm.EdgeSettings;
 import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmConfiguration;
@@ -180,6 +181,53 @@ class ConfigurationSchemaTest {
                 .isEqualTo(RepairSettings.from(cli));
         assertThat(section(EdgeVmConfiguration.class).toSettings().validated()).usingRecursiveComparison()
                 .isEqualTo(EdgeSettings.from(cli));
+    }
+
+    /** The CLI refuses the keys JCasC would refuse: its key list is the plugin's data-bound fields, no more, no less. */
+    @Test
+    void knowsExactlyTheDataBoundFieldsWhenTheCliChecksKeys() {
+        Map<String, Class<?>> classes = Map.ofEntries(
+                Map.entry("kubePlatform", KubePlatformConfiguration.class),
+                Map.entry("kubePlatform.clusters[]", ClusterConnectionConfig.class),
+                Map.entry("stickyIp", StickyIpConfiguration.class),
+                Map.entry("stickyIp.pools[]", io.jenkins.plugins.kubeplatform.stickyip.PoolConfig.class),
+                Map.entry("domains", DomainSettingsConfiguration.class),
+                Map.entry("repair", RepairConfiguration.class),
+                Map.entry("repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class),
+                Map.entry("edgeVms", EdgeVmConfiguration.class),
+                Map.entry("edgeVms.sites[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeSiteConfig.class),
+                Map.entry("edgeVms.edgeClusters[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeClusterConfig.class),
+                Map.entry("edgeVms.quotas[]", io.jenkins.plugins.kubeplatform.edgevm.TenantQuotaConfig.class));
+
+        assertThat(PlatformConfig.schemaKeys().keySet()).containsExactlyInAnyOrderElementsOf(classes.keySet());
+        classes.forEach((path, type) -> assertThat(PlatformConfig.schemaKeys().get(path)).as(path)
+                .containsExactlyInAnyOrderElementsOf(boundFields(type)));
+    }
+
+    @Test
+    void refusesAMisspelledKeyNamingItWhenTheCliLoadsTheFile() {
+        assertThatThrownBy(() -> PlatformConfig.parse("test", "domains: {gatewayNamespce: gw}\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("domains.gatewayNamespce");
+    }
+
+    static List<String> boundFields(Class<?> type) {
+        List<String> out = new ArrayList<>();
+        for (java.lang.reflect.Constructor<?> c : type.getConstructors()) {
+            if (c.isAnnotationPresent(org.kohsuke.stapler.DataBoundConstructor.class)) {
+                for (java.lang.reflect.Parameter p : c.getParameters()) {
+                    out.add(p.getName());
+                }
+            }
+        }
+        for (java.lang.reflect.Method m : type.getMethods()) {
+            if (m.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class) && m.getName().startsWith("set")) {
+                String name = java.beans.Introspector.decapitalize(m.getName().substring(3));
+                if (!out.contains(name)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     @Test
