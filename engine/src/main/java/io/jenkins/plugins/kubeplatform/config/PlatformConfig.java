@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.store.Json;
@@ -15,9 +16,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The platform configuration file (YAML) for the CLI: the same structure as the Jenkins global configuration.
- * Each capability reads its own top-level section ({@code clusters}, {@code pools}, {@code domains},
- * {@code repair}, {@code edge}) with {@link #section}.
+ * The platform configuration file (YAML) for the CLI: exactly the Jenkins Configuration as Code shape of the plugin's
+ * global configurations (sections {@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair},
+ * {@code edgeVms}; see {@link CascShape} and docs/configuration.md). The file is mapped once onto the internal
+ * section structure, which each capability binds with {@link #section} ({@code clusters}, {@code pools},
+ * {@code domains}, {@code repair}, {@code edge}).
  */
 public final class PlatformConfig {
 
@@ -81,13 +84,7 @@ public final class PlatformConfig {
             if (!root.isObject()) {
                 throw new InvalidInputException("--config", source + " must be a YAML mapping at the top level");
             }
-            root.fieldNames().forEachRemaining(key -> {
-                if (!SECTIONS.contains(key)) {
-                    throw new InvalidInputException("--config", source + ": unknown key '" + key + "'"
-                            + ConfigKeys.didYouMean(key, SECTIONS) + "; known keys: " + String.join(", ", SECTIONS));
-                }
-            });
-            return new PlatformConfig(source, root);
+            return new PlatformConfig(source, CascShape.toInternal(source, (ObjectNode) root));
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("--config", source + " is not valid YAML: " + e.getOriginalMessage());
         } catch (RuntimeException e) {
@@ -120,6 +117,14 @@ public final class PlatformConfig {
             throw new InvalidInputException("--config", source + " uses YAML aliases (*name; " + aliases
                     + " found), which the configuration does not support: write the values out");
         }
+    }
+
+    /**
+     * The keys of the one configuration schema by path ({@code edgeVms.sites[]} for the items of a list), for the
+     * test that holds them equal to the plugin's data-bound fields.
+     */
+    public static java.util.Map<String, java.util.Set<String>> schemaKeys() {
+        return CascShape.KEYS;
     }
 
     public String source() {

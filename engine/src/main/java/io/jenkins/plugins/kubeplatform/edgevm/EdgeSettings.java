@@ -44,12 +44,12 @@ public record EdgeSettings(
     }
 
     static final String DEMO_YAML = """
-            edge:
+            edgeVms:
               sites:
                 - {name: frankfurt, namespace: edge-frankfurt, location: "50.1109,8.6821", region: eu-central,
-                   zone: eu-central-1a, capacity: {cpu: 16, memory: 64Gi, vms: 8}}
+                   zone: eu-central-1a, cpu: 16, memory: 64Gi, vms: 8}
                 - {name: paris, namespace: edge-paris, location: "48.8566,2.3522", region: eu-west,
-                   zone: eu-west-3a, capacity: {cpu: 16, memory: 64Gi, vms: 8}}
+                   zone: eu-west-3a, cpu: 16, memory: 64Gi, vms: 8}
               edgeClusters:
                 - {name: edge-fra, location: "50.11,8.68", maxNodes: 2, joinMethod: k3s,
                    server: "https://edge-fra.sim:6443"}
@@ -57,7 +57,10 @@ public record EdgeSettings(
                    server: "https://edge-par.sim:6443"}
                 - {name: edge-ams, location: "52.37,4.90", maxNodes: 8, joinMethod: k3s,
                    server: "https://edge-ams.sim:6443"}
-              newClusters: {namePrefix: edge, maxNodes: 4, joinMethod: k3s, server: "https://edge-pool.sim:6443"}
+              newClusterPrefix: edge
+              newClusterMaxNodes: 4
+              newClusterJoinMethod: k3s
+              newClusterServer: "https://edge-pool.sim:6443"
               quotas:
                 - {tenant: demo, cpu: 8, memory: 16Gi, vms: 4}
             """;

@@ -24,6 +24,7 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
     private String joinMethod = "k3s";
     private String tokenCredentialsId = "";
     private String caCertHash = "";
+    private String tokenFile = "";
 
     @DataBoundConstructor
     public EdgeClusterConfig(String name, String location, String server) {
@@ -33,8 +34,9 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
     }
 
     EdgeSettings.EdgeCluster toEdgeCluster() {
-        return new EdgeSettings.EdgeCluster(name, cluster, location, maxNodes, joinMethod, server, tokenCredentialsId,
-                null, caCertHash.isEmpty() ? null : caCertHash);
+        return new EdgeSettings.EdgeCluster(name, EdgeSiteConfig.absent(cluster), location, maxNodes, joinMethod, server,
+                EdgeSiteConfig.absent(tokenCredentialsId), EdgeSiteConfig.absent(tokenFile),
+                EdgeSiteConfig.absent(caCertHash));
     }
 
     public String getName() { return name; }
@@ -51,6 +53,12 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
     @DataBoundSetter public void setTokenCredentialsId(String v) { tokenCredentialsId = EdgeSiteConfig.clean(v); }
     public String getCaCertHash() { return caCertHash; }
     @DataBoundSetter public void setCaCertHash(String v) { caCertHash = EdgeSiteConfig.clean(v); }
+    public String getTokenFile() { return tokenFile; }
+    /**
+     * Read by the command line only (a file beside its --config file); Jenkins never reads files named here and
+     * uses {@link #getTokenCredentialsId()}. Accepted so that one configuration file serves both.
+     */
+    @DataBoundSetter public void setTokenFile(String v) { tokenFile = EdgeSiteConfig.clean(v); }
 
     @Extension
     public static final class DescriptorImpl extends Descriptor<EdgeClusterConfig> {

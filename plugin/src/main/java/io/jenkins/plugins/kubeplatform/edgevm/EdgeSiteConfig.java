@@ -34,7 +34,7 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
     }
 
     EdgeSettings.Site toSite() {
-        return new EdgeSettings.Site(name, cluster, namespace, location, region, zone,
+        return new EdgeSettings.Site(name, absent(cluster), namespace, location, absent(region), absent(zone),
                 new EdgeSettings.Capacity(cpu, memory, vms));
     }
 
@@ -57,6 +57,11 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
 
     static String clean(String v) {
         return v == null ? "" : v.trim();
+    }
+
+    /** An empty optional field is absent in the engine's settings, as when the key is left out of the YAML file. */
+    static String absent(String v) {
+        return v == null || v.isBlank() ? null : v;
     }
 
     @Extension

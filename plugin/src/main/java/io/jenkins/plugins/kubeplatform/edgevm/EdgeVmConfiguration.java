@@ -37,6 +37,7 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     private String newClusterServer = "";
     private String newClusterTokenCredentialsId = "";
     private String newClusterCaCertHash = "";
+    private String newClusterTokenFile = "";
     private String startTimeout = "10m";
     private String joinTimeout = "5m";
     private String waitTimeout = "15m";
@@ -83,8 +84,9 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     /** The engine's settings; validated by the engine before anything changes. */
     public EdgeSettings toSettings() {
         EdgeSettings.NewClusters newClusters = newClusterPrefix.isEmpty() ? null : new EdgeSettings.NewClusters(
-                newClusterPrefix, newClusterCluster, newClusterMaxNodes, newClusterJoinMethod, newClusterServer,
-                newClusterTokenCredentialsId, null, newClusterCaCertHash.isEmpty() ? null : newClusterCaCertHash);
+                newClusterPrefix, EdgeSiteConfig.absent(newClusterCluster), newClusterMaxNodes, newClusterJoinMethod,
+                newClusterServer, EdgeSiteConfig.absent(newClusterTokenCredentialsId),
+                EdgeSiteConfig.absent(newClusterTokenFile), EdgeSiteConfig.absent(newClusterCaCertHash));
         return new EdgeSettings(sites.stream().map(EdgeSiteConfig::toSite).toList(),
                 edgeClusters.stream().map(EdgeClusterConfig::toEdgeCluster).toList(), newClusters,
                 quotas.stream().map(TenantQuotaConfig::toQuota).toList(), startTimeout, joinTimeout, waitTimeout,
@@ -110,6 +112,9 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setNewClusterServer(String v) { newClusterServer = EdgeSiteConfig.clean(v); save(); }
     public String getNewClusterTokenCredentialsId() { return newClusterTokenCredentialsId; }
     @DataBoundSetter public void setNewClusterTokenCredentialsId(String v) { newClusterTokenCredentialsId = EdgeSiteConfig.clean(v); save(); }
+    public String getNewClusterTokenFile() { return newClusterTokenFile; }
+    /** Command line only (see {@link EdgeClusterConfig#setTokenFile}); Jenkins never reads it. */
+    @DataBoundSetter public void setNewClusterTokenFile(String v) { newClusterTokenFile = EdgeSiteConfig.clean(v); save(); }
     public String getNewClusterCaCertHash() { return newClusterCaCertHash; }
     @DataBoundSetter public void setNewClusterCaCertHash(String v) { newClusterCaCertHash = EdgeSiteConfig.clean(v); save(); }
     public String getStartTimeout() { return startTimeout; }

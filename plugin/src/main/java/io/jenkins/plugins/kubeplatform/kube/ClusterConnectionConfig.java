@@ -29,6 +29,8 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     private String caCertificate = "";
     private boolean skipTlsVerify;
     private String context = "";
+    private String tokenFile = "";
+    private String kubeconfigFile = "";
 
     @DataBoundConstructor
     public ClusterConnectionConfig(String name) {
@@ -96,6 +98,39 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     @DataBoundSetter
     public void setContext(String context) {
         this.context = context == null ? "" : context.trim();
+    }
+
+    public String getTokenFile() {
+        return tokenFile == null ? "" : tokenFile;
+    }
+
+    /**
+     * Read by the command line only (a file holding a bearer token); Jenkins never reads files named here and uses
+     * {@link #getCredentialsId()}. Accepted so that one configuration file serves Configuration as Code and the CLI.
+     */
+    @DataBoundSetter
+    public void setTokenFile(String tokenFile) {
+        this.tokenFile = tokenFile == null ? "" : tokenFile.trim();
+    }
+
+    public String getKubeconfigFile() {
+        return kubeconfigFile == null ? "" : kubeconfigFile;
+    }
+
+    /** Command line only, like {@link #setTokenFile}: a kubeconfig file. Jenkins never reads it. */
+    @DataBoundSetter
+    public void setKubeconfigFile(String kubeconfigFile) {
+        this.kubeconfigFile = kubeconfigFile == null ? "" : kubeconfigFile.trim();
+    }
+
+    /** This connection as the engine's configuration record (blank values absent, as in the YAML file). */
+    public io.jenkins.plugins.kubeplatform.config.ClusterSettings toSettings() {
+        return new io.jenkins.plugins.kubeplatform.config.ClusterSettings(name, blank(serverUrl), blank(namespace),
+                blank(credentialsId), blank(tokenFile), blank(kubeconfigFile), blank(caCertificate), skipTlsVerify);
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** Descriptor: form validation and the credentials drop-down. */

@@ -1,0 +1,86 @@
+package io.jenkins.plugins.kubeplatform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
+import org.junit.jupiter.api.Test;
+
+class CascShapeTest {
+
+    @Test
+    void readsTheJenkinsFormShapeWhenSectionsUseTheJcascSymbols() {
+        PlatformConfig config = PlatformConfig.parse("test", """
+                kubePlatform:
+                  defaultCluster: b
+                  clusters:
+                    - {name: a, serverUrl: "https://a:6443", context: ignored-by-the-cli}
+                    - {name: b, serverUrl: "https://b:6443", credentialsId: jenkins-only, tokenFile: b.token}
+                stickyIp:
+                  cluster: b
+                  pools:
+                    - {name: p, ranges: "10.0.0.0/30, 10.0.1.1", exclude: "10.0.0.1", keepNamespaces: "x y"}
+                domains:
+                  gatewayNamespace: gw
+                  gatewayName: main
+                  nginxConfDir: /etc/nginx/kp.d
+                  nginxListen: "8080"
+                  syncEnabled: true
+                repair:
+                  faultConditions: "A, B"
+                edgeVms:
+                  sites:
+                    - {name: s, namespace: edge-s, location: "1,2", cpu: 4, memory: 8Gi, vms: 2}
+                  edgeClusters:
+                    - {name: e, location: "1,2", server: "https://e:6443", tokenFile: t}
+                  newClusterPrefix: ""
+                  newClusterServer: "https://ignored:6443"
+                  quotas:
+                    - {tenant: t, cpu: 4, memory: 8Gi, vms: 2}
+                """);
+
+        assertThat(config.defaultCluster().orElseThrow().tokenFile()).isEqualTo("b.token");
+        assertThat(config.clusters()).hasSize(2);
+        assertThat(StickyIpConfig.pools(config).get("p").keepNamespaces()).containsExactlyInAnyOrder("x", "y");
+        assertThat(StickyIpConfig.pools(config).get("p").addresses().covers(ip("10.0.1.1"))).isTrue();
+        ExposeSettings domains = config.section("domains", ExposeSettings.class).orElseThrow();
+        assertThat(domains.gateway()).isEqualTo(new ExposeSettings.Gateway("gw", "main", null));
+        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", null, null, "8080"));
+        assertThat(RepairSettings.from(config).faultConditions()).containsExactly("A", "B");
+        EdgeSettings edge = EdgeSettings.from(config);
+        assertThat(edge.site("s").orElseThrow().capacity()).isEqualTo(new EdgeSettings.Capacity(4, "8Gi", 2));
+        assertThat(edge.newClusters()).isNull();
+    }
+
+    @Test
+    void failsNamingTheSectionsWhenATopLevelKeyIsUnknown() {
+        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "stickyIP: {}\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown section 'stickyIP'")
+                .hasMessageContaining("kubePlatform, stickyIp, domains, repair, edgeVms");
+    }
+
+    @Test
+    void failsWhenASectionIsGivenInTheOldAndTheNewShape() {
+        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "pools: []\nstickyIp: {pools: []}\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("write only 'stickyIp'");
+    }
+
+    @Test
+    void failsWhenAFlatAndANestedFieldDescribeTheSameBlock() {
+        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml",
+                "domains: {gatewayName: a, gateway: {name: b}}\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("gatewayName");
+    }
+
+    private static long ip(String dotted) {
+        long v = 0;
+        for (String part : dotted.split("\\.")) {
+            v = v * 256 + Integer.parseInt(part);
+        }
+        return v;
+    }
+}
