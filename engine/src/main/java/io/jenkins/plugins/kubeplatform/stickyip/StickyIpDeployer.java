@@ -20,9 +20,10 @@ import java.util.stream.IntStream;
 
 /**
  * Deploys an app so every replica identity keeps its pod IP (SIP-1..SIP-7, SIP-11): observe the cluster, reserve
- * the addresses in the ledger (durably, before anything is applied), plan, then roll the identities one at a time —
- * apply one, wait until its pod is Running and Ready with its address, then the next — and finally remove the
- * identities beyond the replica count. Re-running an unchanged deploy writes nothing to the cluster.
+ * the addresses in the ledger (durably, before anything is applied), plan, then roll the identities as a Deployment
+ * rolls its pods ({@link Rollout}): create every new identity at once, replace changed ones under a
+ * {@code maxUnavailable} budget, await all through one watch on the app's pods — and finally remove the identities
+ * beyond the replica count. Re-running an unchanged deploy writes nothing to the cluster.
  *
  * <p>Entry point for the Jenkins step, the CLI and the demo: {@link #deploy}.
  */
@@ -47,6 +48,14 @@ public final class StickyIpDeployer {
      * ({@link PoolExhaustedException}) are raised before anything in the cluster changes.
      */
     public DeployResult deploy(DeployRequest request, Progress progress) {
+        return deploy(request, RolloutPolicy.defaults(), progress);
+    }
+
+    /**
+     * Deploys {@code request}, rolling its identities as {@code rollout} says: new identities all at once, changed
+     * ones at most {@link RolloutPolicy#budget(int)} unavailable at a time.
+     */
+    public DeployResult deploy(DeployRequest request, RolloutPolicy rollout, Progress progress) {
         request.validate();
         IpPool pool = pool(request.pool());
         request.template().ifPresent(t -> TemplateRules.check(t, request, pool.cni()));
@@ -88,44 +97,46 @@ public final class StickyIpDeployer {
                         + c.registry() + ": written");
             }
         });
-        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Map<String, DeployResult.IdentityResult> byIdentity = new HashMap<>();
+        Map<String, Pod> podByIdentity = new HashMap<>();
         Map<String, String> nodeByIdentity = new LinkedHashMap<>();
-        Optional<String> digest = digestOf(request.image());
+        java.util.Set<String> healthy = new HashSet<>();
+        for (DeployPlan.WorkloadAction action : plan.workloads()) {
+            if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
+                // seen Running and Ready with its address a moment ago, and nothing was written since
+                ClusterView.LivePod pod = k.running().get();
+                nodeByIdentity.put(k.identity().key(), pod.node());
+                byIdentity.put(k.identity().key(), new DeployResult.IdentityResult(k.identity().key(),
+                        k.reservation().ip(), pod.node(), pod.name()));
+            }
+        }
+        for (ClusterView.LivePod p : view.pods()) {
+            plan.workloads().stream()
+                    .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.reservation().ip()))
+                    .findFirst().ifPresent(a -> healthy.add(p.identity()));
+        }
         try {
-            for (DeployPlan.WorkloadAction action : plan.workloads()) {
-                Optional<String> mustCarry = Optional.empty();
-                if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
-                    // seen Running and Ready with its address a moment ago, and nothing was written since
-                    ClusterView.LivePod pod = k.running().get();
-                    nodeByIdentity.put(k.identity().key(), pod.node());
-                    results.add(new DeployResult.IdentityResult(k.identity().key(), k.reservation().ip(), pod.node(),
-                            pod.name()));
-                    continue;
-                }
-                if (action instanceof DeployPlan.Create c) {
-                    progress.step(c.identity() + ": creating workload with " + c.reservation().ip());
-                    applier.create(c.desired());
-                    mustCarry = Optional.of(c.templateHash());
-                } else if (action instanceof DeployPlan.Replace r) {
-                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.reservation().ip());
-                    applier.replace(r.desired());
-                    mustCarry = Optional.of(r.templateHash());
-                }
-                Pod pod = verifier.awaitReady(action.identity(), action.reservation().ip(), mustCarry, request.timeout(),
-                        progress);
+            new Rollout(applier, verifier, rollout, progress).run(request, plan.workloads(), healthy, (action, pod) -> {
                 String node = pod.getSpec().getNodeName();
                 nodeByIdentity.put(action.identity().key(), node);
                 if (!(action instanceof DeployPlan.Keep)) {
                     progress.step(action.identity() + ": Running and Ready with " + action.reservation().ip() + " on " + node);
                 }
-                results.add(new DeployResult.IdentityResult(action.identity().key(), action.reservation().ip(), node,
-                        pod.getMetadata().getName()));
-                if (digest.isEmpty()) {
-                    digest = digestOfPod(pod);
-                }
-            }
+                byIdentity.put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
+                        action.reservation().ip(), node, pod.getMetadata().getName()));
+                podByIdentity.put(action.identity().key(), pod);
+            });
         } finally {
             ledger.recordNodes(nodeByIdentity);
+        }
+        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Optional<String> digest = digestOf(request.image());
+        for (DeployPlan.WorkloadAction action : plan.workloads()) {
+            results.add(byIdentity.get(action.identity().key()));
+            Pod pod = podByIdentity.get(action.identity().key());
+            if (digest.isEmpty() && pod != null) {
+                digest = digestOfPod(pod);
+            }
         }
 
         if (plan.service() instanceof DeployPlan.CreateService c) {
