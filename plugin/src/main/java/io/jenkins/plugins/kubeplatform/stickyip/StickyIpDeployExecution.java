@@ -50,10 +50,11 @@ final class StickyIpDeployExecution extends SynchronousNonBlockingStepExecution<
                     step.getImage(), DeployRequest.replicas(step.getReplicas(), template), step.getPort(),
                     step.getPool(), run.getExternalizableId(), Require.duration("timeout", step.getTimeout()),
                     step.getEnv(), template, java.util.Optional.empty());
+            RolloutPolicy rollout = RolloutPolicy.maxUnavailable(step.getMaxUnavailable());
             StickyIpDeployer deployer = new StickyIpDeployer(client, StickyIpConfiguration.get().validatedPools(),
                     StickyIpLedgers.get(), ApiRetry.defaults());
             request = withImage(request);
-            DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener));
+            DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener));
             run.addAction(new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines(result)));
             return result.toMap();
         } catch (InvalidInputException e) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the simulated cluster as an API server on 127.0.0.1 (plain HTTP, no authentication); "
                 + "prints its URL, then serves until stopped (Ctrl-C). Point the CLI at it with --server URL, "
-                + "or kubectl with --server URL.")
+                + "or kubectl with --server URL. GET URL/sim/requests counts the API requests served (DELETE resets).")
 public final class SimServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8001",
@@ -45,6 +45,18 @@ public final class SimServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     double speed;
 
+    @Option(names = "--image-pull", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated image pull per pod (pods pull in parallel, on every node). Default: ${DEFAULT-VALUE}.")
+    String imagePull;
+
+    @Option(names = "--container-start", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated container start after the pull. Default: ${DEFAULT-VALUE}.")
+    String containerStart;
+
+    @Option(names = "--readiness", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated time until a readiness probe first passes. Default: ${DEFAULT-VALUE}.")
+    String readiness;
+
     @Spec
     CommandSpec spec;
 
@@ -61,7 +73,8 @@ public final class SimServeCommand implements Callable<Integer> {
                 sim.close();
             }, "sim-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            context.result(Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni),
+            context.result(Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni,
+                            "requestLog", sim.url() + "/sim/requests"),
                     out -> out.println(sim.url()));
             try {
                 stopped.await();
@@ -106,6 +119,20 @@ public final class SimServeCommand implements Callable<Integer> {
         if (!(speed > 0) || speed > 10_000) {
             throw new InvalidInputException("--speed", "must be greater than 0 and at most 10000");
         }
-        return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).build();
+        return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed)
+                .imagePullDelay(delay("--image-pull", imagePull))
+                .containerStartDelay(delay("--container-start", containerStart))
+                .readinessDelay(delay("--readiness", readiness)).build();
+    }
+
+    private static java.time.Duration delay(String option, String value) {
+        if (value != null && value.trim().matches("0+(ms|s|m)?")) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration d = io.jenkins.plugins.kubeplatform.core.Require.duration(option, value);
+        if (d.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            throw new InvalidInputException(option, "must be at most 10m; got " + value);
+        }
+        return d;
     }
 }
