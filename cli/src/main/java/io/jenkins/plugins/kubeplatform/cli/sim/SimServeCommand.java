@@ -57,6 +57,10 @@ public final class SimServeCommand implements Callable<Integer> {
             description = "Simulated time until a readiness probe first passes. Default: ${DEFAULT-VALUE}.")
     String readiness;
 
+    @Option(names = "--no-controllers", description = "Serve the API only: no scheduler, kubelets or other controllers "
+            + "(pods stay Pending, as on a bare control plane), e.g. to drive it with `sim controllers`.")
+    boolean noControllers;
+
     @Spec
     CommandSpec spec;
 
@@ -122,7 +126,7 @@ public final class SimServeCommand implements Callable<Integer> {
         return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed)
                 .imagePullDelay(delay("--image-pull", imagePull))
                 .containerStartDelay(delay("--container-start", containerStart))
-                .readinessDelay(delay("--readiness", readiness)).build();
+                .readinessDelay(delay("--readiness", readiness)).builtInControllers(!noControllers).build();
     }
 
     private static java.time.Duration delay(String option, String value) {
