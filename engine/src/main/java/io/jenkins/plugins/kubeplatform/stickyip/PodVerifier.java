@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.time.Duration;
 import java.util.Comparator;
@@ -16,13 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Waits with a watch until an identity's pod is Running and Ready with exactly its reserved address (SIP-6), and
+ * Watches the pods of an app ({@link AppPods}: one informer for all its identities) to tell when an identity's pod
+ * is Running and Ready with exactly its reserved address (SIP-6), and
  * explains a failure: which pod, which address was expected, what state it is in, and the likely cause.
  */
 final class PodVerifier {
@@ -159,50 +156,6 @@ final class PodVerifier {
         @Override
         public void close() {
             informer.close();
-        }
-    }
-
-    /** Waits until the identity has no pods left (its workload was deleted), so its address is really free. */
-    void awaitGone(ReplicaIdentity identity, Duration timeout, Progress progress) {
-        var pods = client.pods().inNamespace(identity.namespace()).withLabel(StickyIpLabels.IDENTITY, identity.workloadName());
-        if (retry.call("list pods of " + identity, () -> pods.list().getItems()).isEmpty()) {
-            return;
-        }
-        progress.waiting(identity + ": waiting for its pod to terminate");
-        CompletableFuture<List<Pod>> gone = pods.informOnCondition(List::isEmpty);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                try {
-                    gone.get(Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
-                    return;
-                } catch (TimeoutException slice) {
-                    // safety net beside the watch: a pod deleted while the watch was starting sends no event
-                    if (retry.call("list pods of " + identity, () -> pods.list().getItems()).isEmpty()) {
-                        gone.cancel(true);
-                        return;
-                    }
-                    if (System.nanoTime() >= deadline) {
-                        throw slice;
-                    }
-                }
-            }
-        } catch (TimeoutException e) {
-            gone.cancel(true);
-            List<String> left = retry.call("list pods of " + identity, () -> pods.list().getItems()).stream()
-                    .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
-                            + (p.getMetadata().getDeletionTimestamp() == null ? "" : ", terminating") + " on "
-                            + (p.getSpec() == null ? "?" : p.getSpec().getNodeName()) + ")").toList();
-            throw new OperationFailedException(identity + ": its pod did not terminate within " + timeout.toSeconds()
-                    + "s (" + String.join(", ", left) + "); its address stays reserved. Check the pod's finalizers "
-                    + "and its node.");
-        } catch (InterruptedException e) {
-            gone.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while waiting for the pod of " + identity + " to terminate", e);
-        } catch (ExecutionException e) {
-            throw new OperationFailedException("Watching the pods of " + identity + " failed: " + e.getCause().getMessage(),
-                    e.getCause());
         }
     }
 

@@ -155,6 +155,62 @@ final class Rollout {
         }
     }
 
+    /**
+     * Removes the workloads of identities beyond the replica count (SIP-7): all are scaled to zero at once, their
+     * pods are awaited gone through one watch (so their addresses are really free), then the workloads are deleted.
+     */
+    void remove(DeployRequest request, List<DeployPlan.Removal> removals) {
+        if (removals.isEmpty()) {
+            return;
+        }
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name())) {
+            List<Runnable> scales = new ArrayList<>();
+            for (DeployPlan.Removal r : removals) {
+                progress.step(r.identity() + ": removing workload (scaled down)");
+                scales.add(() -> applier.scaleToZero(r.identity()));
+            }
+            writeAll(scales);
+            long deadline = System.nanoTime() + request.timeout().toNanos();
+            boolean announced = false;
+            while (true) {
+                long seen = pods.changes();
+                Map<String, List<Pod>> byIdentity = pods.byIdentity();
+                Optional<DeployPlan.Removal> left = removals.stream()
+                        .filter(r -> !byIdentity.getOrDefault(r.identity().workloadName(), List.of()).isEmpty())
+                        .findFirst();
+                if (left.isEmpty()) {
+                    break;
+                }
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    List<String> pending = byIdentity.get(left.get().identity().workloadName()).stream()
+                            .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?"
+                                    : p.getStatus().getPhase()) + (p.getMetadata().getDeletionTimestamp() == null ? ""
+                                    : ", terminating") + " on " + (p.getSpec() == null ? "?" : p.getSpec().getNodeName())
+                                    + ")").toList();
+                    throw new OperationFailedException(left.get().identity() + ": its pod did not terminate within "
+                            + request.timeout().toSeconds() + "s (" + String.join(", ", pending) + "); its address "
+                            + "stays reserved. Check the pod's finalizers and its node.");
+                }
+                if (!announced) {
+                    progress.waiting("waiting for the pods of " + removals.size() + " removed identit"
+                            + (removals.size() == 1 ? "y" : "ies") + " to terminate");
+                    announced = true;
+                }
+                pods.awaitChange(seen, Duration.ofNanos(Math.min(deadline - now, SLICE.toNanos())));
+            }
+            List<Runnable> deletes = new ArrayList<>();
+            for (DeployPlan.Removal r : removals) {
+                deletes.add(() -> applier.delete(r.identity()));
+            }
+            writeAll(deletes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("Interrupted while removing identities of " + request.namespace() + "/"
+                    + request.name(), e);
+        }
+    }
+
     /** Runs the writes with at most writeConcurrency in flight; all are finished before the first failure is thrown. */
     private void writeAll(List<Runnable> writes) throws InterruptedException {
         if (writes.size() == 1) {

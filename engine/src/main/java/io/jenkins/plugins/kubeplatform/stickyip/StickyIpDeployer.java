@@ -148,13 +148,9 @@ public final class StickyIpDeployer {
         }
 
         List<String> removed = new ArrayList<>();
+        new Rollout(applier, verifier, rollout, progress).remove(request,
+                plan.removals().stream().filter(DeployPlan.Removal::workloadExists).toList());
         for (DeployPlan.Removal removal : plan.removals()) {
-            if (removal.workloadExists()) {
-                progress.step(removal.identity() + ": removing workload (scaled down)");
-                applier.scaleToZero(removal.identity());
-                verifier.awaitGone(removal.identity(), request.timeout(), progress);
-                applier.delete(removal.identity());
-            }
             removal.reservation().ifPresent(r -> {
                 Optional<Reservation> now = ledger.retire(r, removal.keepReservation());
                 progress.step(removal.identity() + ": address " + r.ip() + (now.isPresent()
