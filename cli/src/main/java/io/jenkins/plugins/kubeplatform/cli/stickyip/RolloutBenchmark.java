@@ -82,9 +82,10 @@ public final class RolloutBenchmark implements Benchmark {
                                             .endTemplate().endSpec().build()));
                     awaitPods(client, plainNs, "plain", n, p -> IMAGE_2.equals(image(p)));
                 });
+                // out of the way before the sticky run: the Deployment, its ReplicaSets and pods
                 client.apps().deployments().inNamespace(plainNs).withName("plain").delete();
-                client.pods().inNamespace(plainNs).withLabel("app", "plain").informOnCondition(List::isEmpty)
-                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                client.apps().replicaSets().inNamespace(plainNs).withLabel("app", "plain").delete();
+                client.pods().inNamespace(plainNs).withLabel("app", "plain").delete();
 
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
