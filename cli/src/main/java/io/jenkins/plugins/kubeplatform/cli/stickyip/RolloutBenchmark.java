@@ -39,6 +39,7 @@ public final class RolloutBenchmark implements Benchmark {
 
     private static final String IMAGE_1 = "registry.example.com/bench/web:1";
     private static final String IMAGE_2 = "registry.example.com/bench/web:2";
+    private static final String IMAGE_3 = "registry.example.com/bench/web:3";
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
 
     @Override
@@ -101,11 +102,14 @@ public final class RolloutBenchmark implements Benchmark {
                 double stickyRedeploy = seconds(() -> deployer.deploy(request.withImage(IMAGE_2), RolloutPolicy.defaults(),
                         Progress.silent()));
                 int redeployRequests = sim.requests().count();
+                // a Deployment's defaults let 25% surge plus 25% be unavailable: the same number in flight
+                double stickyRedeploy50 = seconds(() -> deployer.deploy(request.withImage(IMAGE_3),
+                        RolloutPolicy.maxUnavailable("50%"), Progress.silent()));
                 if (first[0].identities().size() != n) {
                     throw new IllegalStateException("sticky deploy returned " + first[0].identities().size()
                             + " identities, expected " + n);
                 }
-                deployer.deploy(DeployRequest.of(stickyNs, "web", IMAGE_2, 0, 8080, "bench").withTimeout(TIMEOUT),
+                deployer.deploy(DeployRequest.of(stickyNs, "web", IMAGE_3, 0, 8080, "bench").withTimeout(TIMEOUT),
                         Progress.silent());
 
                 out.add(Measurement.of(scenario + ", first rollout", "Deployment", plainFirst, "s"));
@@ -120,6 +124,10 @@ public final class RolloutBenchmark implements Benchmark {
                         "maxUnavailable 25%"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky / Deployment",
                         stickyRedeploy / plainRedeploy, "x", "goal <= 1.2"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy, maxUnavailable 50%",
+                        stickyRedeploy50, "s", "as many pods in flight as the Deployment's 25% surge + 25% unavailable"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky 50% / Deployment",
+                        stickyRedeploy50 / plainRedeploy, "x", "goal <= 1.2"));
                 out.add(Measurement.of(scenario + ", redeploy (new image)", "API requests per identity",
                         (double) redeployRequests / n, "requests"));
             }
