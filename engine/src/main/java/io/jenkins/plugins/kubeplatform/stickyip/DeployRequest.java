@@ -102,7 +102,7 @@ public record DeployRequest(String namespace, String name, String image, int rep
             throw new InvalidInputException("image", "must not contain whitespace or control characters; got '"
                     + Require.printable(image) + "'");
         }
-        Require.range("replicas", replicas, 0, 500);
+        Require.range("replicas", replicas, 0, 1000);
         Require.range("port", port, template.isPresent() ? 0 : 1, 65535);
         Require.dnsLabel("pool", pool);
         if (timeout.isNegative() || timeout.isZero()) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.time.Duration;
 import java.util.Comparator;
@@ -16,13 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Waits with a watch until an identity's pod is Running and Ready with exactly its reserved address (SIP-6), and
+ * Watches the pods of an app ({@link AppPods}: one informer for all its identities) to tell when an identity's pod
+ * is Running and Ready with exactly its reserved address (SIP-6), and
  * explains a failure: which pod, which address was expected, what state it is in, and the likely cause.
  */
 final class PodVerifier {
@@ -38,76 +35,127 @@ final class PodVerifier {
         this.retry = retry;
     }
 
-    /** @param templateHash when present, only a pod of that template counts (older pods are on their way out) */
-    Pod awaitReady(ReplicaIdentity identity, String ip, Optional<String> templateHash, Duration timeout,
-                   Progress progress) {
-        var pods = client.pods().inNamespace(identity.namespace()).withLabel(StickyIpLabels.IDENTITY, identity.workloadName());
-        progress.waiting(identity + ": waiting for its pod to be Running and Ready with " + ip);
-        CompletableFuture<List<Pod>> done = pods.informOnCondition(list ->
-                find(list, ip, templateHash).isPresent() || fatal(list, ip, templateHash).isPresent());
-        List<Pod> seen;
-        try {
-            seen = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            done.cancel(true);
-            List<Pod> last = retry.call("list pods of " + identity, () -> pods.list().getItems());
-            throw new OperationFailedException(diagnose(identity, ip, templateHash, last, timeout));
-        } catch (InterruptedException e) {
-            done.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while waiting for " + identity + " to become Ready", e);
-        } catch (ExecutionException e) {
-            throw new OperationFailedException("Watching the pods of " + identity + " failed: " + e.getCause().getMessage(),
-                    e.getCause());
-        }
-        Optional<Pod> found = find(seen, ip, templateHash);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        throw new OperationFailedException(fatal(seen, ip, templateHash).orElseThrow());
+    /**
+     * Starts one informer (one list, then one watch) on all pods of an app, through which any number of its
+     * identities are awaited; see {@link AppPods}.
+     */
+    AppPods watchApp(String namespace, String name) {
+        return new AppPods(client.pods().inNamespace(namespace).withLabel(StickyIpLabels.NAME, name));
     }
 
-    /** Waits until the identity has no pods left (its workload was deleted), so its address is really free. */
-    void awaitGone(ReplicaIdentity identity, Duration timeout, Progress progress) {
-        var pods = client.pods().inNamespace(identity.namespace()).withLabel(StickyIpLabels.IDENTITY, identity.workloadName());
-        if (retry.call("list pods of " + identity, () -> pods.list().getItems()).isEmpty()) {
-            return;
+    /** The state of one awaited identity as seen through {@link AppPods}. */
+    sealed interface Outcome {
+        /** Running and Ready with its address. */
+        record Ready(Pod pod) implements Outcome {
         }
-        progress.waiting(identity + ": waiting for its pod to terminate");
-        CompletableFuture<List<Pod>> gone = pods.informOnCondition(List::isEmpty);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                try {
-                    gone.get(Math.min(2000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
-                    return;
-                } catch (TimeoutException slice) {
-                    // safety net beside the watch: a pod deleted while the watch was starting sends no event
-                    if (retry.call("list pods of " + identity, () -> pods.list().getItems()).isEmpty()) {
-                        gone.cancel(true);
+
+        /** Failed for good, or timed out: {@code message} names the pod, the expected IP, its state and the cause. */
+        record Failed(String message) implements Outcome {
+        }
+
+        /** Not there yet. */
+        record Waiting() implements Outcome {
+        }
+    }
+
+    /**
+     * All pods of one app, kept current by a single informer. Waiting threads are woken on every change, so a
+     * rollout of many identities costs one list and one watch instead of one of each per identity.
+     */
+    final class AppPods implements AutoCloseable {
+
+        private final Object lock = new Object();
+        private long changes;
+        private final io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> informer;
+
+        private AppPods(io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Pod, io.fabric8.kubernetes.api.model.PodList,
+                io.fabric8.kubernetes.client.dsl.PodResource> pods) {
+            io.fabric8.kubernetes.client.informers.ResourceEventHandler<Pod> handler =
+                    new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(Pod pod) {
+                            changed();
+                        }
+
+                        @Override
+                        public void onUpdate(Pod oldPod, Pod newPod) {
+                            changed();
+                        }
+
+                        @Override
+                        public void onDelete(Pod pod, boolean finalStateUnknown) {
+                            changed();
+                        }
+                    };
+            try {
+                this.informer = pods.inform(handler, 0);
+            } catch (KubernetesClientException e) {
+                throw new OperationFailedException("Could not watch the app's pods: " + ApiRetry.serverMessage(e), e);
+            }
+            this.informer.stopped().whenComplete((v, e) -> changed());
+        }
+
+        private void changed() {
+            synchronized (lock) {
+                changes++;
+                lock.notifyAll();
+            }
+        }
+
+        /** A counter that moves on every change; pass it to {@link #awaitChange}. */
+        long changes() {
+            synchronized (lock) {
+                return changes;
+            }
+        }
+
+        /** Waits until something changed after {@code seen}, or {@code max} passed. */
+        void awaitChange(long seen, Duration max) throws InterruptedException {
+            long deadline = System.nanoTime() + max.toNanos();
+            synchronized (lock) {
+                while (changes == seen) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
                         return;
                     }
-                    if (System.nanoTime() >= deadline) {
-                        throw slice;
-                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
                 }
             }
-        } catch (TimeoutException e) {
-            gone.cancel(true);
-            List<String> left = retry.call("list pods of " + identity, () -> pods.list().getItems()).stream()
-                    .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?" : p.getStatus().getPhase())
-                            + (p.getMetadata().getDeletionTimestamp() == null ? "" : ", terminating") + " on "
-                            + (p.getSpec() == null ? "?" : p.getSpec().getNodeName()) + ")").toList();
-            throw new OperationFailedException(identity + ": its pod did not terminate within " + timeout.toSeconds()
-                    + "s (" + String.join(", ", left) + "); its address stays reserved. Check the pod's finalizers "
-                    + "and its node.");
-        } catch (InterruptedException e) {
-            gone.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while waiting for the pod of " + identity + " to terminate", e);
-        } catch (ExecutionException e) {
-            throw new OperationFailedException("Watching the pods of " + identity + " failed: " + e.getCause().getMessage(),
-                    e.getCause());
+        }
+
+        /** The app's pods as currently known, by identity (workload name). */
+        java.util.Map<String, List<Pod>> byIdentity() {
+            return Rollout.group(informer.getStore().list());
+        }
+
+        /**
+         * Where the identity stands, given its {@code pods}: Ready with its address, failed (a wrong address, an
+         * image that cannot be pulled, the watch broke, or {@code timedOut} with a diagnosis), or still waiting.
+         */
+        Outcome outcome(ReplicaIdentity identity, String ip, Optional<String> templateHash, List<Pod> pods,
+                        boolean timedOut, Duration timeout) {
+            if (informer.stopped().toCompletableFuture().isDone()) {
+                String cause = informer.stopped().toCompletableFuture().handle((v, e) -> e == null ? "stopped"
+                        : e.getMessage()).join();
+                return new Outcome.Failed("Watching the pods of " + identity + " failed: " + cause);
+            }
+            Optional<Pod> found = find(pods, ip, templateHash);
+            if (found.isPresent()) {
+                return new Outcome.Ready(found.get());
+            }
+            Optional<String> fatal = fatal(pods, ip, templateHash);
+            if (fatal.isPresent()) {
+                return new Outcome.Failed(fatal.get());
+            }
+            if (timedOut) {
+                return new Outcome.Failed(diagnose(identity, ip, templateHash, pods, timeout));
+            }
+            return new Outcome.Waiting();
+        }
+
+        @Override
+        public void close() {
+            informer.close();
         }
     }
 

@@ -20,9 +20,10 @@ import java.util.stream.IntStream;
 
 /**
  * Deploys an app so every replica identity keeps its pod IP (SIP-1..SIP-7, SIP-11): observe the cluster, reserve
- * the addresses in the ledger (durably, before anything is applied), plan, then roll the identities one at a time —
- * apply one, wait until its pod is Running and Ready with its address, then the next — and finally remove the
- * identities beyond the replica count. Re-running an unchanged deploy writes nothing to the cluster.
+ * the addresses in the ledger (durably, before anything is applied), plan, then roll the identities as a Deployment
+ * rolls its pods ({@link Rollout}): create every new identity at once, replace changed ones under a
+ * {@code maxUnavailable} budget, await all through one watch on the app's pods — and finally remove the identities
+ * beyond the replica count. Re-running an unchanged deploy writes nothing to the cluster.
  *
  * <p>Entry point for the Jenkins step, the CLI and the demo: {@link #deploy}.
  */
@@ -47,9 +48,18 @@ public final class StickyIpDeployer {
      * ({@link PoolExhaustedException}) are raised before anything in the cluster changes.
      */
     public DeployResult deploy(DeployRequest request, Progress progress) {
+        return deploy(request, RolloutPolicy.defaults(), progress);
+    }
+
+    /**
+     * Deploys {@code request}, rolling its identities as {@code rollout} says: new identities all at once, changed
+     * ones at most {@link RolloutPolicy#budget(int)} unavailable at a time.
+     */
+    public DeployResult deploy(DeployRequest request, RolloutPolicy rollout, Progress progress) {
         Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();
+        ClusterView view = prepared.view();
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
@@ -61,44 +71,46 @@ public final class StickyIpDeployer {
                         + c.registry() + ": written");
             }
         });
-        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Map<String, DeployResult.IdentityResult> byIdentity = new HashMap<>();
+        Map<String, Pod> podByIdentity = new HashMap<>();
         Map<String, String> nodeByIdentity = new LinkedHashMap<>();
-        Optional<String> digest = digestOf(request.image());
+        java.util.Set<String> healthy = new HashSet<>();
+        for (DeployPlan.WorkloadAction action : plan.workloads()) {
+            if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
+                // seen Running and Ready with its address a moment ago, and nothing was written since
+                ClusterView.LivePod pod = k.running().get();
+                nodeByIdentity.put(k.identity().key(), pod.node());
+                byIdentity.put(k.identity().key(), new DeployResult.IdentityResult(k.identity().key(),
+                        k.reservation().ip(), pod.node(), pod.name()));
+            }
+        }
+        for (ClusterView.LivePod p : view.pods()) {
+            plan.workloads().stream()
+                    .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.reservation().ip()))
+                    .findFirst().ifPresent(a -> healthy.add(p.identity()));
+        }
         try {
-            for (DeployPlan.WorkloadAction action : plan.workloads()) {
-                Optional<String> mustCarry = Optional.empty();
-                if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
-                    // seen Running and Ready with its address a moment ago, and nothing was written since
-                    ClusterView.LivePod pod = k.running().get();
-                    nodeByIdentity.put(k.identity().key(), pod.node());
-                    results.add(new DeployResult.IdentityResult(k.identity().key(), k.reservation().ip(), pod.node(),
-                            pod.name()));
-                    continue;
-                }
-                if (action instanceof DeployPlan.Create c) {
-                    progress.step(c.identity() + ": creating workload with " + c.reservation().ip());
-                    applier.create(c.desired());
-                    mustCarry = Optional.of(c.templateHash());
-                } else if (action instanceof DeployPlan.Replace r) {
-                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.reservation().ip());
-                    applier.replace(r.desired());
-                    mustCarry = Optional.of(r.templateHash());
-                }
-                Pod pod = verifier.awaitReady(action.identity(), action.reservation().ip(), mustCarry, request.timeout(),
-                        progress);
+            new Rollout(applier, verifier, rollout, progress).run(request, plan.workloads(), healthy, (action, pod) -> {
                 String node = pod.getSpec().getNodeName();
                 nodeByIdentity.put(action.identity().key(), node);
                 if (!(action instanceof DeployPlan.Keep)) {
                     progress.step(action.identity() + ": Running and Ready with " + action.reservation().ip() + " on " + node);
                 }
-                results.add(new DeployResult.IdentityResult(action.identity().key(), action.reservation().ip(), node,
-                        pod.getMetadata().getName()));
-                if (digest.isEmpty()) {
-                    digest = digestOfPod(pod);
-                }
-            }
+                byIdentity.put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
+                        action.reservation().ip(), node, pod.getMetadata().getName()));
+                podByIdentity.put(action.identity().key(), pod);
+            });
         } finally {
             ledger.recordNodes(nodeByIdentity);
+        }
+        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Optional<String> digest = digestOf(request.image());
+        for (DeployPlan.WorkloadAction action : plan.workloads()) {
+            results.add(byIdentity.get(action.identity().key()));
+            Pod pod = podByIdentity.get(action.identity().key());
+            if (digest.isEmpty() && pod != null) {
+                digest = digestOfPod(pod);
+            }
         }
 
         if (plan.service() instanceof DeployPlan.CreateService c) {
@@ -110,13 +122,9 @@ public final class StickyIpDeployer {
         }
 
         List<String> removed = new ArrayList<>();
+        new Rollout(applier, verifier, rollout, progress).remove(request,
+                plan.removals().stream().filter(DeployPlan.Removal::workloadExists).toList());
         for (DeployPlan.Removal removal : plan.removals()) {
-            if (removal.workloadExists()) {
-                progress.step(removal.identity() + ": removing workload (scaled down)");
-                applier.scaleToZero(removal.identity());
-                verifier.awaitGone(removal.identity(), request.timeout(), progress);
-                applier.delete(removal.identity());
-            }
             removal.reservation().ifPresent(r -> {
                 Optional<Reservation> now = ledger.retire(r, removal.keepReservation());
                 progress.step(removal.identity() + ": address " + r.ip() + (now.isPresent()
@@ -142,7 +150,7 @@ public final class StickyIpDeployer {
     public record DryRun(String pool, DeployPlan plan, List<LedgerChange> ledgerChanges) {
     }
 
-    private record Prepared(IpPool pool, DeployPlan plan) {
+    private record Prepared(IpPool pool, DeployPlan plan, ClusterView view) {
     }
 
     /** Reads the cluster, reserves addresses in {@code ledger} and plans; writes nothing to the cluster. */
@@ -177,7 +185,7 @@ public final class StickyIpDeployer {
         List<Reservation> reservations = ledger.reserveAddresses(pool, identities, usedByOthers(request, allPods), reallocate,
                 request.owner());
 
-        return new Prepared(pool, DeployPlanner.plan(request, pool, reservations, beyond, view));
+        return new Prepared(pool, DeployPlanner.plan(request, pool, reservations, beyond, view), view);
     }
 
     private IpPool pool(String name) {

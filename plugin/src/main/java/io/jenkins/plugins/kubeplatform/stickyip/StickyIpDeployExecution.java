@@ -41,6 +41,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final Integer replicas;
     private final String template;
     private final String manifest;
+    private final String maxUnavailable;
     private final int port;
     private final String pool;
     private final String timeout;
@@ -65,6 +66,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.build = step.getBuild();
         this.template = step.getTemplate();
         this.manifest = step.getManifest();
+        this.maxUnavailable = step.getMaxUnavailable();
     }
 
     @Override
@@ -86,10 +88,11 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             DeployRequest request = new DeployRequest(namespace.isEmpty() ? connection.namespace() : namespace, name,
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
+            RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetry.defaults());
             request = withImage(request);
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
-            DeployResult result = deployer.deploy(request, JenkinsProgress.of(listener()));
+            DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
                     lines(result)));
             return result.toMap();

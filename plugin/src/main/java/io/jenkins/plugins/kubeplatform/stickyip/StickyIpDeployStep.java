@@ -38,6 +38,7 @@ public class StickyIpDeployStep extends Step {
     private String pool = "default";
     private String cluster = "";
     private String timeout = "5m";
+    private String maxUnavailable = RolloutPolicy.DEFAULT_MAX_UNAVAILABLE;
     private Map<String, String> env = new LinkedHashMap<>();
     private ImageBuild build;
     private String template = "";
@@ -103,6 +104,17 @@ public class StickyIpDeployStep extends Step {
     @DataBoundSetter
     public void setCluster(String cluster) {
         this.cluster = cluster == null ? "" : cluster.trim();
+    }
+
+    /** How many identities a redeploy may take down at once: a number or a percentage of the replicas (SIP-4). */
+    public String getMaxUnavailable() {
+        return maxUnavailable;
+    }
+
+    @DataBoundSetter
+    public void setMaxUnavailable(String maxUnavailable) {
+        this.maxUnavailable = maxUnavailable == null || maxUnavailable.isBlank() ? RolloutPolicy.DEFAULT_MAX_UNAVAILABLE
+                : maxUnavailable.trim();
     }
 
     public String getTimeout() {

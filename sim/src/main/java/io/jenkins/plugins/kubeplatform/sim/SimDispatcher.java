@@ -30,6 +30,7 @@ final class SimDispatcher extends Dispatcher {
     private final Admission admission = new Admission();
     private final Discovery discovery;
     private final Clock clock;
+    private final SimEndpoints endpoints;
 
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
         this(delegate, log, faults, clock, new SimTokens(), false);
@@ -50,11 +51,18 @@ final class SimDispatcher extends Dispatcher {
         this.clock = clock;
         this.eviction = new EvictionHandler(delegate, api);
         this.discovery = new Discovery(delegate);
+        this.endpoints = new SimEndpoints(log);
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String method = request.getMethod();
+        if (request.getPath() != null && request.getPath().startsWith(SimEndpoints.PREFIX)) {
+            Optional<MockResponse> own = endpoints.answer(method, request.getPath());
+            if (own.isPresent()) {
+                return own.get(); // the simulation's own endpoints are not API requests: not recorded
+            }
+        }
         ApiPath path = ApiPath.parse(request.getPath());
         String verb = path.verb(method);
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;

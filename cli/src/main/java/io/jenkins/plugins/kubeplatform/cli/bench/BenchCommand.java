@@ -35,6 +35,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Small sizes and few iterations (a smoke run, not figures to publish).")
     boolean quick;
 
+    @Option(names = "--sizes", split = ",", paramLabel = "N", description = "Sizes for benchmarks that have them "
+            + "(rollout: numbers of identities/replicas, e.g. 10,100,1000).")
+    List<Integer> sizes;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the Markdown report to FILE.")
     Path report;
 
@@ -61,6 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new InvalidInputException("--only", "names an unknown benchmark; known: "
                     + Benchmarks.all().stream().map(Benchmark::name).toList());
         }
+        if (sizes != null && sizes.stream().anyMatch(n -> n < 1 || n > 1000)) {
+            throw new InvalidInputException("--sizes", "each size must be between 1 and 1000; got " + sizes);
+        }
         if (size != null && size < 1) {
             throw new InvalidInputException("--size", "must be at least 1");
         }
@@ -83,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("[bench] " + b.name() + ": " + b.description());
             err.flush();
             for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name())),
-                    sizeOption, allocationsOption))) {
+                    sizeOption, allocationsOption, sizes))) {
                 md.append("| ").append(b.name()).append(" | ").append(m.scenario()).append(" | ").append(m.metric())
                         .append(" | ").append(format(m.value())).append(" | ").append(m.unit()).append(" | ")
                         .append(m.note()).append(" |\n");

@@ -1,16 +1,30 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * How to run: {@code quick} shrinks sizes and iterations (for the test that keeps bench working); {@code workDir}
  * is a scratch directory each benchmark may use; {@code size} and {@code iterations} override a benchmark's own
- * data size and number of timed operations where it has them ({@code --size}, {@code --allocations}).
+ * data size and number of timed operations where it has them ({@code --size}, {@code --allocations});
+ * {@code sizes}, when not empty, replaces a benchmark's own list of sizes ({@code --sizes}, e.g. for rollout).
  */
-public record BenchOptions(boolean quick, Path workDir, OptionalInt size, OptionalInt iterations) {
+public record BenchOptions(boolean quick, Path workDir, OptionalInt size, OptionalInt iterations, List<Integer> sizes) {
+
+    public BenchOptions {
+        sizes = sizes == null ? List.of() : List.copyOf(sizes);
+    }
+
+    public BenchOptions(boolean quick, Path workDir, OptionalInt size, OptionalInt iterations) {
+        this(quick, workDir, size, iterations, List.of());
+    }
+
+    public BenchOptions(boolean quick, Path workDir, List<Integer> sizes) {
+        this(quick, workDir, OptionalInt.empty(), OptionalInt.empty(), sizes);
+    }
 
     public BenchOptions(boolean quick, Path workDir) {
-        this(quick, workDir, OptionalInt.empty(), OptionalInt.empty());
+        this(quick, workDir, OptionalInt.empty(), OptionalInt.empty(), List.of());
     }
 }

@@ -15,6 +15,7 @@ final class Benchmarks {
                 new ImageBuildBenchmark(),
                 new ExposeBenchmark(),
                 new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark(),
-                new EdgePlacementBenchmark());
+                new EdgePlacementBenchmark(),
+                new io.jenkins.plugins.kubeplatform.cli.stickyip.RolloutBenchmark());
     }
 }

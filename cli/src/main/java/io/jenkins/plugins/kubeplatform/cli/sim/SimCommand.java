@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code kubeplatform sim}: the embedded simulated cluster. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
         description = "The embedded simulated Kubernetes cluster (see docs/simulated-cluster.md).",
-        subcommands = {SimServeCommand.class})
+        subcommands = {SimServeCommand.class, SimControllersCommand.class})
 public final class SimCommand implements Callable<Integer> {
 
     @Spec

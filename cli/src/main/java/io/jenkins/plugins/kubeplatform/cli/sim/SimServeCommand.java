@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the simulated cluster as an API server on 127.0.0.1 (plain HTTP, no authentication); "
                 + "prints its URL, then serves until stopped (Ctrl-C). Point the CLI at it with --server URL, "
-                + "or kubectl with --server URL.")
+                + "or kubectl with --server URL. GET URL/sim/requests counts the API requests served (DELETE resets).")
 public final class SimServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8001",
@@ -51,6 +51,22 @@ public final class SimServeCommand implements Callable<Integer> {
                     + "kubectl create token SA issues service account tokens); denials are the API server's 403.")
     boolean rbac;
 
+    @Option(names = "--image-pull", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated image pull per pod (pods pull in parallel, on every node). Default: ${DEFAULT-VALUE}.")
+    String imagePull;
+
+    @Option(names = "--container-start", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated container start after the pull. Default: ${DEFAULT-VALUE}.")
+    String containerStart;
+
+    @Option(names = "--readiness", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Simulated time until a readiness probe first passes. Default: ${DEFAULT-VALUE}.")
+    String readiness;
+
+    @Option(names = "--no-controllers", description = "Serve the API only: no scheduler, kubelets or other controllers "
+            + "(pods stay Pending, as on a bare control plane), e.g. to drive it with `sim controllers`.")
+    boolean noControllers;
+
     @Spec
     CommandSpec spec;
 
@@ -68,14 +84,17 @@ public final class SimServeCommand implements Callable<Integer> {
             }, "sim-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             String adminToken = rbac ? sim.tokens().user("admin", "system:masters") : "";
-            context.result(rbac ? Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni,
-                    "adminToken", adminToken) : Map.of("url", sim.url(), "nodes", nodes, "podCidr", podCidr, "cni", cni),
-                    out -> {
-                        out.println(sim.url());
-                        if (rbac) {
-                            out.println("admin token (group system:masters): " + adminToken);
-                        }
-                    });
+            Map<String, Object> served = new java.util.LinkedHashMap<>(Map.of("url", sim.url(), "nodes", nodes,
+                    "podCidr", podCidr, "cni", cni, "requestLog", sim.url() + "/sim/requests"));
+            if (rbac) {
+                served.put("adminToken", adminToken);
+            }
+            context.result(served, out -> {
+                out.println(sim.url());
+                if (rbac) {
+                    out.println("admin token (group system:masters): " + adminToken);
+                }
+            });
             try {
                 stopped.await();
             } catch (InterruptedException e) {
@@ -120,6 +139,19 @@ public final class SimServeCommand implements Callable<Integer> {
             throw new InvalidInputException("--speed", "must be greater than 0 and at most 10000");
         }
         return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).rbac(rbac)
-                .build();
+                .imagePullDelay(delay("--image-pull", imagePull))
+                .containerStartDelay(delay("--container-start", containerStart))
+                .readinessDelay(delay("--readiness", readiness)).builtInControllers(!noControllers).build();
+    }
+
+    private static java.time.Duration delay(String option, String value) {
+        if (value != null && value.trim().matches("0+(ms|s|m)?")) {
+            return java.time.Duration.ZERO;
+        }
+        java.time.Duration d = io.jenkins.plugins.kubeplatform.core.Require.duration(option, value);
+        if (d.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+            throw new InvalidInputException(option, "must be at most 10m; got " + value);
+        }
+        return d;
     }
 }

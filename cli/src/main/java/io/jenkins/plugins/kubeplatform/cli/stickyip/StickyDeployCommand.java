@@ -13,6 +13,7 @@ import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.ManifestParser;
 import io.jenkins.plugins.kubeplatform.stickyip.PullCredentials;
+import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
 import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
@@ -64,6 +65,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the container (repeatable).")
     Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--max-unavailable", paramLabel = "N|P%", defaultValue = "25%", description = "How many identities "
+            + "a redeploy may take down at once (a number or a percentage of the replicas, rounded down, at least 1); "
+            + "new identities are all created at once. Default: ${DEFAULT-VALUE}.")
+    String maxUnavailable;
 
     @Option(names = "--owner", defaultValue = "cli", description = "Recorded in the ledger as the deployer. Default: ${DEFAULT-VALUE}.")
     String owner;
@@ -117,6 +123,12 @@ public final class StickyDeployCommand implements Callable<Integer> {
             DeployRequest request = new DeployRequest(context.namespace(), name, image,
                     DeployRequest.replicas(replicas, template), port, pool, owner, Require.duration("--timeout", timeout),
                     env, template, java.util.Optional.empty());
+            RolloutPolicy rollout;
+            try {
+                rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--max-unavailable", e.rule());
+            }
             ImageBuildRequest buildRequest = buildRequest(context);
             (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
@@ -141,7 +153,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
                         + " is removed; the Service " + request.namespace() + "/" + name + " is kept, and each address "
                         + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");
             }
-            DeployResult result = deployer.deploy(request, context.progress());
+            DeployResult result = deployer.deploy(request, rollout, context.progress());
             context.result(result.toMap(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
                         + " (service " + result.service() + ", image " + result.image() + ")");

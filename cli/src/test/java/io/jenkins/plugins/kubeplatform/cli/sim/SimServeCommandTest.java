@@ -73,6 +73,49 @@ class SimServeCommandTest {
     }
 
     @Test
+    void servesItsRequestLogAndCountersOverHttpWhenAsked() throws Exception {
+        PipedReader reader = new PipedReader();
+        PrintWriter out = new PrintWriter(new PipedWriter(reader), true);
+        Thread serve = new Thread(() -> KubePlatformCli.run(new KubePlatformCli(), out,
+                new PrintWriter(new StringWriter(), true), "sim", "serve", "--port", "0", "--nodes", "1",
+                "--image-pull", "2s", "--container-start", "500ms"));
+        serve.start();
+        String url = new BufferedReader(reader).readLine();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(url).build()).build()) {
+            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/sim/requests")).DELETE().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            client.nodes().list();
+            client.nodes().list();
+            client.namespaces().withName("default").get();
+
+            var response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url + "/sim/requests")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+            assertThat(json.get("count").asInt()).isEqualTo(3);
+            assertThat(json.get("writes").asInt()).isZero();
+            assertThat(json.get("byVerb").get("list").asInt()).isEqualTo(2);
+            assertThat(json.get("byVerb").get("get").asInt()).isEqualTo(1);
+            assertThat(json.get("byResource").get("nodes").asInt()).isEqualTo(2);
+            assertThat(json.get("requests").get(2).get("path").asText()).isEqualTo("/api/v1/namespaces/default");
+        } finally {
+            serve.interrupt();
+            serve.join(30_000);
+        }
+    }
+
+    @Test
+    void rejectsAMalformedImagePullDelayWithExitCode2() {
+        CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--image-pull", "soon");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--image-pull");
+    }
+
+    @Test
     void rejectsAMalformedPodCidrWithExitCode2() {
         CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--pod-cidr", "10.42.0.0");
         assertThat(run.exitCode()).isEqualTo(2);

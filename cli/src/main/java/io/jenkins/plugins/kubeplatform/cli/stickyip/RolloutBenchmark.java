@@ -1,0 +1,177 @@
+package io.jenkins.plugins.kubeplatform.cli.stickyip;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
+import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
+import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
+import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The first rollout and a redeploy (new image) of N sticky-IP identities against a plain apps/v1 Deployment of N
+ * replicas, side by side in one process on one simulated cluster (image pull 1 s, container start 1 s, speed 1): time
+ * until every pod is Running and Ready with its address, the ratio sticky / Deployment (goal at most 1.2), and the
+ * API requests of the sticky deploy per identity.
+ */
+public final class RolloutBenchmark implements Benchmark {
+
+    private static final String IMAGE_1 = "registry.example.com/bench/web:1";
+    private static final String IMAGE_2 = "registry.example.com/bench/web:2";
+    private static final String IMAGE_3 = "registry.example.com/bench/web:3";
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
+
+    @Override
+    public String name() {
+        return "rollout";
+    }
+
+    @Override
+    public String description() {
+        return "first rollout and redeploy of N sticky-IP identities vs a Deployment of N replicas (N = 10, 100, 1000; "
+                + "--sizes), same simulated cluster, 1 s image pull + 1 s container start";
+    }
+
+    @Override
+    public List<Measurement> run(BenchOptions options) throws Exception {
+        List<Integer> sizes = !options.sizes().isEmpty() ? options.sizes()
+                : options.quick() ? List.of(5) : List.of(10, 100, 1000);
+        int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+        // 110 pods per node; a rolling update surges 25%
+        int nodes = Math.max(8, (int) Math.ceil(largest * 1.3 / 100.0) + 1);
+        double speed = options.quick() ? 20 : 1;
+        List<Measurement> out = new ArrayList<>();
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().nodes(nodes).speed(speed)
+                .imagePullDelay(Duration.ofSeconds(1)).containerStartDelay(Duration.ofSeconds(1)).build())) {
+            KubernetesClient client = sim.client();
+            IpPool pool = new PoolSettings("bench", List.of("10.42.16.0/20"), List.of(), "calico", "lowest",
+                    List.of(), "1h", "preferred", false).toPool();
+            for (int n : sizes) {
+                String scenario = "N=" + n;
+                String plainNs = "bench-plain-" + n;
+                double plainFirst = seconds(() -> {
+                    client.apps().deployments().inNamespace(plainNs).resource(plain(plainNs, n, IMAGE_1)).create();
+                    awaitPods(client, plainNs, "plain", n, p -> IMAGE_1.equals(image(p)));
+                });
+                double plainRedeploy = seconds(() -> {
+                    // the controller writes the status meanwhile: re-read on 409 like kubectl set image
+                    io.jenkins.plugins.kubeplatform.kube.Conflicts.retry("update deployment " + plainNs + "/plain", 20,
+                            () -> client.apps().deployments().inNamespace(plainNs).withName("plain")
+                                    .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
+                                            .editFirstContainer().withImage(IMAGE_2).endContainer().endSpec()
+                                            .endTemplate().endSpec().build()));
+                    awaitPods(client, plainNs, "plain", n, p -> IMAGE_2.equals(image(p)));
+                });
+                // out of the way before the sticky run: the Deployment, its ReplicaSets and pods
+                client.apps().deployments().inNamespace(plainNs).withName("plain").delete();
+                client.apps().replicaSets().inNamespace(plainNs).withLabel("app", "plain").delete();
+                client.pods().inNamespace(plainNs).withLabel("app", "plain").delete();
+
+                String stickyNs = "bench-sticky-" + n;
+                StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
+                        new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), Clock.systemUTC(),
+                        new Random(1)), ApiRetry.defaults());
+                DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT);
+                sim.requests().clear();
+                DeployResult[] first = new DeployResult[1];
+                double stickyFirst = seconds(() -> first[0] = deployer.deploy(request, RolloutPolicy.defaults(),
+                        Progress.silent()));
+                int firstRequests = sim.requests().count();
+                sim.requests().clear();
+                double stickyRedeploy = seconds(() -> deployer.deploy(request.withImage(IMAGE_2), RolloutPolicy.defaults(),
+                        Progress.silent()));
+                int redeployRequests = sim.requests().count();
+                // a Deployment's defaults let 25% surge plus 25% be unavailable: the same number in flight
+                double stickyRedeploy50 = seconds(() -> deployer.deploy(request.withImage(IMAGE_3),
+                        RolloutPolicy.maxUnavailable("50%"), Progress.silent()));
+                if (first[0].identities().size() != n) {
+                    throw new IllegalStateException("sticky deploy returned " + first[0].identities().size()
+                            + " identities, expected " + n);
+                }
+                deployer.deploy(DeployRequest.of(stickyNs, "web", IMAGE_3, 0, 8080, "bench").withTimeout(TIMEOUT),
+                        Progress.silent());
+
+                out.add(Measurement.of(scenario + ", first rollout", "Deployment", plainFirst, "s"));
+                out.add(Measurement.of(scenario + ", first rollout", "stickyIpDeploy", stickyFirst, "s"));
+                out.add(new Measurement(scenario + ", first rollout", "ratio sticky / Deployment",
+                        stickyFirst / plainFirst, "x", "goal <= 1.2"));
+                out.add(Measurement.of(scenario + ", first rollout", "API requests per identity",
+                        (double) firstRequests / n, "requests"));
+                out.add(Measurement.of(scenario + ", redeploy (new image)", "Deployment rolling update", plainRedeploy,
+                        "s"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy", stickyRedeploy, "s",
+                        "maxUnavailable 25%"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky / Deployment",
+                        stickyRedeploy / plainRedeploy, "x", "goal <= 1.2"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy, maxUnavailable 50%",
+                        stickyRedeploy50, "s", "as many pods in flight as the Deployment's 25% surge + 25% unavailable"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky 50% / Deployment",
+                        stickyRedeploy50 / plainRedeploy, "x", "goal <= 1.2"));
+                out.add(Measurement.of(scenario + ", redeploy (new image)", "API requests per identity",
+                        (double) redeployRequests / n, "requests"));
+            }
+            out.add(new Measurement("setup", "nodes", nodes, "nodes", String.format(Locale.ROOT,
+                    "speed %s: 1 s pull + 1 s start take %s s of wall-clock time", speed, 2 / speed)));
+        }
+        return out;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static double seconds(Step step) throws Exception {
+        long start = System.nanoTime();
+        step.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static Deployment plain(String ns, int replicas, String image) {
+        return new DeploymentBuilder().withNewMetadata().withName("plain").withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", "plain").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "plain").endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage(image).addNewPort().withContainerPort(8080)
+                .endPort().endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    private static String image(Pod p) {
+        return p.getSpec().getContainers().get(0).getImage();
+    }
+
+    /** Until exactly {@code n} live pods exist, all Running and Ready with an address and matching {@code which}. */
+    private static void awaitPods(KubernetesClient client, String ns, String app, int n, Predicate<Pod> which)
+            throws Exception {
+        client.pods().inNamespace(ns).withLabel("app", app).informOnCondition(pods -> {
+            List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+            return live.size() == n && live.stream().allMatch(p -> which.test(p) && ready(p));
+        }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static boolean ready(Pod p) {
+        return p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null
+                && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+}

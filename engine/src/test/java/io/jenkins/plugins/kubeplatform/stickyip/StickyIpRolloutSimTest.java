@@ -1,0 +1,183 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIP-4: a first rollout creates every identity at once and awaits them with one watch; redeploys roll under a budget. */
+class StickyIpRolloutSimTest {
+
+    @TempDir
+    Path stateDir;
+
+    private SimulatedCluster sim;
+    private final Map<String, IpPool> pools = Map.of("default", Pools.pool("default", "10.42.200.0/24"));
+
+    @AfterEach
+    void stop() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    private StickyIpDeployer deployer() {
+        return new StickyIpDeployer(sim.client(), pools, new IpReservationLedger(
+                new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
+                StickyIpDeployerSimTest.fastRetry());
+    }
+
+    private static DeployRequest web(int replicas, String image) {
+        return DeployRequest.of("shop", "web", image, replicas, 8080, "default").withTimeout(Duration.ofSeconds(60));
+    }
+
+    private static boolean podsRequest(ApiRequest r, String verb) {
+        return !r.internal() && "pods".equals(r.resource()) && "shop".equals(r.namespace()) && verb.equals(r.verb());
+    }
+
+    @Test
+    void createsEveryNewIdentityBeforeAwaitingAnyAndAwaitsThemAllWithOneWatch() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build());
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        sim.requests().clear();
+
+        DeployResult result = deployer().deploy(web(12, "registry.example.com/web:1"), Progress.lines(lines::add));
+
+        assertThat(result.ips()).hasSize(12).doesNotHaveDuplicates();
+        int lastCreate = -1;
+        int firstReady = Integer.MAX_VALUE;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(": creating workload with ")) {
+                lastCreate = i;
+            } else if (lines.get(i).contains(": Running and Ready with ")) {
+                firstReady = Math.min(firstReady, i);
+            }
+        }
+        assertThat(lines).filteredOn(l -> l.contains(": creating workload with ")).hasSize(12);
+        assertThat(lines).filteredOn(l -> l.contains(": Running and Ready with ")).hasSize(12);
+        assertThat(lastCreate).as("all 12 created before the first is seen Ready").isLessThan(firstReady);
+
+        List<ApiRequest> creates = sim.requests().matching(r -> !r.internal() && "deployments".equals(r.resource())
+                && "create".equals(r.verb()));
+        assertThat(creates).hasSize(12);
+        assertThat(sim.requests().matching(r -> podsRequest(r, "watch"))).as("watches of the app's pods").hasSize(1);
+        assertThat(sim.requests().matching(r -> podsRequest(r, "list"))).as("lists of the app's pods").hasSize(1);
+        assertThat(sim.requests().matching(r -> podsRequest(r, "get"))).isEmpty();
+        ApiRequest watch = sim.requests().matching(r -> podsRequest(r, "watch")).get(0);
+        assertThat(watch.at()).as("the watch is open before the first create").isBeforeOrEqualTo(creates.get(0).at());
+        assertThat(sim.requests().count()).as("requests for 12 identities").isLessThanOrEqualTo(12 + 10);
+    }
+
+    /** Watches the app's pods and keeps the largest number of identities seen without a Ready pod at once. */
+    private static final class Availability implements Watcher<Pod> {
+        private final Map<String, Pod> pods = new HashMap<>();
+        private final int identities;
+        private final String image;
+        private final CountDownLatch allOnImage = new CountDownLatch(1);
+        private int maxUnavailable;
+        private int events;
+
+        Availability(List<Pod> initial, int identities, String image) {
+            initial.forEach(p -> pods.put(p.getMetadata().getName(), p));
+            this.identities = identities;
+            this.image = image;
+        }
+
+        @Override
+        public synchronized void eventReceived(Action action, Pod pod) {
+            events++;
+            if (action == Action.DELETED) {
+                pods.remove(pod.getMetadata().getName());
+            } else {
+                pods.put(pod.getMetadata().getName(), pod);
+            }
+            int available = 0;
+            int onImage = 0;
+            for (int i = 0; i < identities; i++) {
+                String id = "web-" + i;
+                List<Pod> ready = pods.values().stream()
+                        .filter(p -> id.equals(p.getMetadata().getLabels().get(StickyIpLabels.IDENTITY))
+                                && p.getMetadata().getDeletionTimestamp() == null && ClusterObserver.isReady(p))
+                        .toList();
+                if (!ready.isEmpty()) {
+                    available++;
+                }
+                if (ready.stream().anyMatch(p -> image.equals(p.getSpec().getContainers().get(0).getImage()))) {
+                    onImage++;
+                }
+            }
+            maxUnavailable = Math.max(maxUnavailable, identities - available);
+            if (onImage == identities) {
+                allOnImage.countDown();
+            }
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+        }
+
+        synchronized int maxUnavailable() {
+            return maxUnavailable;
+        }
+
+        synchronized int events() {
+            return events;
+        }
+    }
+
+    private Availability redeployWatched(int replicas, RolloutPolicy policy) throws Exception {
+        deployer().deploy(web(replicas, "registry.example.com/web:1"), Progress.silent());
+        PodList before = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web").list();
+        Availability seen = new Availability(before.getItems(), replicas, "registry.example.com/web:2");
+        try (Watch ignored = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web")
+                .withResourceVersion(before.getMetadata().getResourceVersion()).watch(seen)) {
+            DeployResult second = deployer().deploy(web(replicas, "registry.example.com/web:2"), policy,
+                    Progress.silent());
+            assertThat(second.changed()).isTrue();
+            assertThat(seen.allOnImage.await(30, TimeUnit.SECONDS))
+                    .as("the watch saw every identity Ready on the new image").isTrue();
+        }
+        return seen;
+    }
+
+    @Test
+    void neverHasMoreThanAQuarterOfTheIdentitiesUnavailableDuringARedeployByDefault() throws Exception {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build());
+
+        Availability seen = redeployWatched(8, RolloutPolicy.defaults());
+
+        assertThat(seen.events()).isGreaterThanOrEqualTo(8 * 3);
+        assertThat(seen.maxUnavailable()).as("25% of 8").isBetween(1, 2);
+    }
+
+    @Test
+    void usesTheWholeBudgetOfAnAbsoluteMaxUnavailable() throws Exception {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).containerStartDelay(Duration.ofSeconds(5))
+                .build());
+
+        Availability seen = redeployWatched(8, RolloutPolicy.maxUnavailable("4"));
+
+        assertThat(seen.maxUnavailable()).as("up to 4 replaced at once, never more").isBetween(3, 4);
+    }
+}
