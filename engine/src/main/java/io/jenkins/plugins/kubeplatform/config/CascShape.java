@@ -45,7 +45,7 @@ final class CascShape {
             Map.entry("domains", Set.of("suffix", "template", "route", "ingressClassName", "tlsSecretName",
                     "clusterIssuer", "issuer", "gatewayNamespace", "gatewayName", "gatewaySectionName",
                     "claimNamespace", "onConflict", "admitTimeout", "nginxConfDir", "nginxBinary", "nginxMainConfig",
-                    "nginxListen", "syncEnabled", "syncCluster")),
+                    "nginxListen", "managedNamespaces", "syncEnabled", "syncCluster")),
             Map.entry("repair", Set.of("pools", "maxConcurrent", "leaseNamespace", "leaseTtl", "leaseWaitTimeout",
                     "trafficLabel", "deregistrationGrace", "deregistrationTimeout", "taskSelector", "agentSelector",
                     "taskTimeout", "onTaskTimeout", "drainTimeout", "repairTimeout", "verifyTimeout",
@@ -88,8 +88,10 @@ final class CascShape {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!SECTIONS.contains(key) && !LEGACY.contains(key)) {
-                throw new InvalidInputException("--config", source + ": unknown section '" + key + "'"
-                        + ConfigKeys.didYouMean(key, SECTIONS) + "; the sections are " + SECTIONS);
+                List<String> known = new java.util.ArrayList<>(SECTIONS);
+                known.addAll(LEGACY);
+                throw new InvalidInputException("--config", source + ": unknown key '" + key + "'"
+                        + ConfigKeys.didYouMean(key, known) + "; the sections are " + SECTIONS);
             }
             if (LEGACY.contains(key) && root.has(SUPERSEDED.get(key))) {
                 throw new InvalidInputException("--config", source + ": '" + key + "' and '" + SUPERSEDED.get(key)
@@ -137,6 +139,7 @@ final class CascShape {
     private static ObjectNode domains(ObjectNode d) {
         ObjectNode out = d.deepCopy();
         out.remove(List.of("syncEnabled", "syncCluster"));
+        splitText(out, "managedNamespaces");
         nest(out, "gateway", Map.of("gatewayNamespace", "namespace", "gatewayName", "name",
                 "gatewaySectionName", "sectionName"));
         nest(out, "tls", Map.of("tlsSecretName", "secretName", "clusterIssuer", "clusterIssuer", "issuer", "issuer"));

@@ -59,7 +59,7 @@ class CascShapeTest {
     @Test
     void failsNamingTheSectionsWhenATopLevelKeyIsUnknown() {
         assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "stickyIP: {}\n"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown section 'stickyIP'")
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown key 'stickyIP'").hasMessageContaining("did you mean 'stickyIp'?")
                 .hasMessageContaining("kubePlatform, stickyIp, domains, repair, edgeVms");
     }
 

@@ -49,7 +49,7 @@ class CniGuardSimTest {
 
     /** A cluster as installed, with nothing reserved: Calico's default pool 10.42.0.0/16 auto-assigns. */
     private void startUnprotected() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).reservedCidrs(List.of()).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).reservedCidrs(List.of()).build()));
     }
 
     private StickyIpDeployer deployer(String range, String cniCheck) {

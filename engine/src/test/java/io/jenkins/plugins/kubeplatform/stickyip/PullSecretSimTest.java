@@ -49,7 +49,7 @@ class PullSecretSimTest {
     }
 
     private void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).registryLogin(REGISTRY, "ci", PASSWORD).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).registryLogin(REGISTRY, "ci", PASSWORD).build()));
     }
 
     private static DeployRequest web(Duration timeout) {

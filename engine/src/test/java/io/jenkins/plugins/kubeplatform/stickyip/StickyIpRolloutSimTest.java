@@ -58,7 +58,7 @@ class StickyIpRolloutSimTest {
 
     @Test
     void createsEveryNewIdentityBeforeAwaitingAnyAndAwaitsThemAllWithOneWatch() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build()));
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         sim.requests().clear();
 
@@ -163,7 +163,7 @@ class StickyIpRolloutSimTest {
 
     @Test
     void neverHasMoreThanAQuarterOfTheIdentitiesUnavailableDuringARedeployByDefault() throws Exception {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build()));
 
         Availability seen = redeployWatched(8, RolloutPolicy.defaults());
 
@@ -173,8 +173,8 @@ class StickyIpRolloutSimTest {
 
     @Test
     void usesTheWholeBudgetOfAnAbsoluteMaxUnavailable() throws Exception {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).containerStartDelay(Duration.ofSeconds(5))
-                .build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).containerStartDelay(Duration.ofSeconds(5))
+                .build()));
 
         Availability seen = redeployWatched(8, RolloutPolicy.maxUnavailable("4"));
 

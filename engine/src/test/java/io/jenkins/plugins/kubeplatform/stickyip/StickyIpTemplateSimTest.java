@@ -96,7 +96,7 @@ class StickyIpTemplateSimTest {
 
     @Test
     void keepsProbesResourcesVolumesAndSecretConfigOnEveryIdentitysPod() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
 
         DeployResult result = deployer().deploy(fromTemplate(REAL_APP, "registry.example.com/shop/web:42", null),
                 Progress.silent());
@@ -138,7 +138,7 @@ class StickyIpTemplateSimTest {
 
     @Test
     void writesNothingWhenTheSameTemplateIsDeployedAgain() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         deployer().deploy(fromTemplate(REAL_APP, "", 2), Progress.silent());
 
         DeployResult again = deployer().deploy(fromTemplate(REAL_APP, "", 2), Progress.silent());
@@ -178,7 +178,7 @@ class StickyIpTemplateSimTest {
     }
 
     private void assertRefused(String yaml, String field) {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         assertThatThrownBy(() -> deployer().deploy(fromTemplate(yaml, "registry.example.com/shop/web:42", null),
                 Progress.silent()))
                 .isInstanceOf(InvalidInputException.class)

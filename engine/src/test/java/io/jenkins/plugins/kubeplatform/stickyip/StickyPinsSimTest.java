@@ -77,7 +77,7 @@ class StickyPinsSimTest {
 
     @Test
     void movesARequiredPinnedIdentityOffADrainedNodeWithItsAddress() throws Exception {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         DeployResult.IdentityResult web0 = requiredPinned().identities().get(0);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
 
@@ -98,7 +98,7 @@ class StickyPinsSimTest {
 
     @Test
     void releasesThePinToADeletedNodeInThePeriodicMaintenance() throws Exception {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         DeployResult.IdentityResult web1 = requiredPinned().identities().get(1);
         sim.client().nodes().withName(web1.node()).delete();
 
@@ -113,7 +113,7 @@ class StickyPinsSimTest {
 
     @Test
     void leavesPinsToReadyNodesAlone() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         requiredPinned();
 
         List<StickyPins.Released> released = new StickyPins(sim.client(), StickyIpDeployerSimTest.fastRetry(),

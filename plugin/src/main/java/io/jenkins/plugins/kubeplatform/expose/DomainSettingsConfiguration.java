@@ -42,6 +42,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     private String nginxBinary = "";
     private String nginxMainConfig = "";
     private String nginxListen = "";
+    private String managedNamespaces = "";
     private boolean syncEnabled;
     private String syncCluster = "";
 
@@ -88,7 +89,19 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
                 new ExposeSettings.Tls(tlsSecretName, clusterIssuer, issuer),
                 new ExposeSettings.Gateway(gatewayNamespace, gatewayName, gatewaySectionName),
                 claimNamespace, onConflict, admitTimeout,
-                nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen));
+                nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen),
+                managedNamespacesList());
+    }
+
+    private java.util.List<String> managedNamespacesList() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String ns : (managedNamespaces == null ? "" : managedNamespaces).split(",")) {
+            if (!ns.isBlank()) {
+                out.add(ns.trim());
+            }
+        }
+        // an empty list is "not given", as a key left out of the YAML
+        return out.isEmpty() ? null : out;
     }
 
     public String getSuffix() { return suffix; }
@@ -125,6 +138,8 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setNginxMainConfig(String v) { nginxMainConfig = clean(v); save(); }
     public String getNginxListen() { return nginxListen; }
     @DataBoundSetter public void setNginxListen(String v) { nginxListen = clean(v); save(); }
+    public String getManagedNamespaces() { return managedNamespaces; }
+    @DataBoundSetter public void setManagedNamespaces(String v) { managedNamespaces = clean(v); save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
     /** Cluster the background sync watches; empty means the default cluster. */
