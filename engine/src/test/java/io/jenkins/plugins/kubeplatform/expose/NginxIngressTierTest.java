@@ -405,14 +405,15 @@ class NginxIngressTierTest {
     private static X509Certificate awaitCertificate(String host, X509Certificate expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         X509Certificate seen = null;
-        SSLException last = null;
+        java.io.IOException last = null;
         do {
             try {
                 seen = handshake(host);
                 if (seen.equals(expected)) {
                     return seen;
                 }
-            } catch (SSLException e) {
+            } catch (java.io.IOException e) {
+                // a TLS failure, or the HTTPS listener of a just-reloaded configuration not open yet
                 last = e;
             }
             new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS);

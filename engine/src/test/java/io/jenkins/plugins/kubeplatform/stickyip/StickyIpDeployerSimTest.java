@@ -215,7 +215,8 @@ class StickyIpDeployerSimTest {
                 .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
                 .build()).create();
         sim.client().pods().inNamespace("other").withName("squatter")
-                .waitUntilCondition(p -> p != null && "10.42.200.1".equals(p.getStatus().getPodIP()), 30, TimeUnit.SECONDS);
+                .waitUntilCondition(p -> p != null && p.getStatus() != null
+                        && "10.42.200.1".equals(p.getStatus().getPodIP()), 30, TimeUnit.SECONDS);
 
         DeployResult result = deployer().deploy(web("shop", 2), Progress.silent());
 
