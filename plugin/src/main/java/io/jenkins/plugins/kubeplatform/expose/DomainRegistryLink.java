@@ -109,6 +109,6 @@ public final class DomainRegistryLink extends ManagementLink {
     /** The registry entries, for index.jelly. */
     public List<DomainRegistry.Entry> getEntries() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return List.copyOf(DomainRegistry.fileStore(JenkinsStateDirectory.path()).read().hosts().values());
+        return new ArrayList<>(DomainRegistry.fileStore(JenkinsStateDirectory.path()).read().hosts().values());
     }
 }

@@ -36,8 +36,8 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> implements S
     private String credentialsId = "";
     private String fromCredentialsId = "";
     private boolean insecure;
-    private List<String> entrypoint = List.of();
-    private List<Integer> ports = List.of();
+    private List<String> entrypoint = new ArrayList<>();
+    private List<Integer> ports = new ArrayList<>();
     private Map<String, String> env = new LinkedHashMap<>();
     private Map<String, String> labels = new LinkedHashMap<>();
     private String destination = "";
@@ -96,7 +96,7 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> implements S
 
     @DataBoundSetter
     public void setEntrypoint(List<String> entrypoint) {
-        this.entrypoint = entrypoint == null ? List.of() : new ArrayList<>(entrypoint);
+        this.entrypoint = entrypoint == null ? new ArrayList<>() : new ArrayList<>(entrypoint);
     }
 
     public List<Integer> getPorts() {
@@ -105,7 +105,7 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> implements S
 
     @DataBoundSetter
     public void setPorts(List<Integer> ports) {
-        this.ports = ports == null ? List.of() : new ArrayList<>(ports);
+        this.ports = ports == null ? new ArrayList<>() : new ArrayList<>(ports);
     }
 
     public Map<String, String> getEnv() {

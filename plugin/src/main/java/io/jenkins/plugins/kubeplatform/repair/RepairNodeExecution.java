@@ -117,7 +117,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     @Override
     public void onResume() {
         suspended = false;
-        host.registerAgents(List.copyOf(offlineAgents));
+        host.registerAgents(new ArrayList<>(offlineAgents));
         schedule(Duration.ZERO);
     }
 
@@ -259,7 +259,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
                 reports.add(report(f.node(), f.faults(), "SKIPPED", f.skip().get()));
             } else {
                 queue.add(f.node());
-                faults.put(f.node(), List.copyOf(f.faults()));
+                faults.put(f.node(), new ArrayList<>(f.faults()));
             }
         }
         nodesChecked = findings.size();
@@ -312,7 +312,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("pool", pool);
         result.put("faultyNodes", nodesChecked);
-        result.put("nodes", List.copyOf(reports));
+        result.put("nodes", new ArrayList<>(reports));
         long failed = reports.stream().filter(r -> "FAILED".equals(r.get("outcome")) || "ABORTED".equals(r.get("outcome")))
                 .count();
         if (failed > 0) {
@@ -434,7 +434,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     private static Map<String, Object> report(String node, List<String> faults, String outcome, String message) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("node", node);
-        map.put("faults", List.copyOf(faults));
+        map.put("faults", new ArrayList<>(faults));
         map.put("outcome", outcome);
         map.put("message", message);
         return map;

@@ -23,7 +23,7 @@ class ProvisionEdgeVmBuilderTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
     }
 
     @AfterEach

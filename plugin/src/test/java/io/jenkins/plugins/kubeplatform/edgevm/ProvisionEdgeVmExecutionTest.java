@@ -87,7 +87,7 @@ class ProvisionEdgeVmExecutionTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(10).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).build()));
         host = new Host();
         ProvisionEdgeVmExecution.host = host;
     }

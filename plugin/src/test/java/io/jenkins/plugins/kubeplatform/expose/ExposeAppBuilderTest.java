@@ -20,7 +20,7 @@ class ExposeAppBuilderTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start();
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start());
     }
 
     @AfterEach

@@ -56,7 +56,7 @@ class ExposeAppStepExecutionTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build()));
         host = new Host();
         ExposeAppStepExecution.host = host;
     }

@@ -46,7 +46,7 @@ class ClusterConnectionsTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build()));
         certificates = new SimCertificates();
         front = AuthenticatingFront.start(sim.url(), new SimAuthenticator()
                 .token("deployer-token", "system:serviceaccount:ci:deployer", List.of("system:serviceaccounts"))

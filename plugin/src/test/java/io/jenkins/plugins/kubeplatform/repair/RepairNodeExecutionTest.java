@@ -110,7 +110,7 @@ class RepairNodeExecutionTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build()));
         host = new Host();
         RepairNodeExecution.host = host;
     }

@@ -23,7 +23,7 @@ class StickyIpDeployBuilderTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start();
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start());
     }
 
     @AfterEach

@@ -70,7 +70,7 @@ class StickyIpDeployExecutionTest {
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
         host = new Host();
         StickyIpDeployExecution.host = host;
     }
