@@ -131,6 +131,21 @@ class NginxIngressTierTest {
                 .filter(l -> l.startsWith("server ") && l.endsWith(";")).toList();
     }
 
+    /**
+     * A reload is graceful: workers of the previous configuration may answer new connections for a moment. Waits
+     * (bounded) until ten requests in a row got 200, so that the counted requests all reach the new configuration.
+     */
+    private static void awaitSteadily200(String host) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int inARow = 0;
+        while (inARow < 10) {
+            assertThat(System.nanoTime()).as("ten 200s in a row from " + host).isLessThan(deadline);
+            boolean ok = HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2))
+                    .filter(a -> a.status() == 200).isPresent();
+            inARow = ok ? inARow + 1 : 0;
+        }
+    }
+
     private static void get(String host, int times) {
         for (int i = 0; i < times; i++) {
             assertThat(HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2)))
@@ -177,7 +192,7 @@ class NginxIngressTierTest {
                     "server 127.0.100.12:" + backends.port + ";", "server 127.0.100.13:" + backends.port + ";");
             assertThat(Files.readString(nginx.sites.resolve(host + ".conf")))
                     .contains("# owner default/shop (build job/shop #4)");
-            nginx.await(host, a -> a.status() == 200);
+            awaitSteadily200(host);
             backends.reset();
             get(host, 30);
             assertThat(backends.counts()).as("requests per backend").allSatisfy((address, n) -> assertThat(n)
