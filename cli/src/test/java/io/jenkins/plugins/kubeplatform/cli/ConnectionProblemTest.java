@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,7 +60,7 @@ class ConnectionProblemTest {
 
     @Test
     void showsEachRetryOfATransientFailureWithItsCount() {
-        try (SimulatedCluster sim = SimulatedCluster.start()) {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
             sim.faults().failNext(2, "list", ".*/pods.*", 503);
 
             CliRunner.Run run = CliRunner.run(Map.of("HOME", home.toString()), "--server", sim.url(), "--state-dir",

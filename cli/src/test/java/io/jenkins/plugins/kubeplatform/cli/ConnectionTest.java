@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class ConnectionTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start();
+        sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build());
     }
 
     @AfterAll

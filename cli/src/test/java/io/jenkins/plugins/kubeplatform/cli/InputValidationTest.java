@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class InputValidationTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start();
+        sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build());
     }
 
     @AfterAll
@@ -37,7 +38,7 @@ class InputValidationTest {
 
     @BeforeEach
     void writeConfig() throws IOException {
-        config = Files.writeString(dir.resolve("kp.yaml"), "pools:\n  - name: default\n    ranges: [10.42.230.0/29]\n"
+        config = Files.writeString(dir.resolve("kp.yaml"), "pools:\n  - name: default\n    ranges: [10.42.230.0/29]\n    cniCheck: warn\n"
                 + "domains:\n  suffix: apps.example.test\n");
         sim.requests().clear();
     }

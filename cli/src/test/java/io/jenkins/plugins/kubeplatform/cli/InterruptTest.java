@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
@@ -34,7 +35,7 @@ class InterruptTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start();
+        sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build());
     }
 
     @AfterAll
@@ -58,7 +59,7 @@ class InterruptTest {
     @org.junit.jupiter.api.Timeout(value = 6, unit = TimeUnit.MINUTES)
     void exitsWith130WithoutAStackTraceAndTheNextRunResumes() throws Exception {
         Path config = Files.writeString(dir.resolve("kp.yaml"),
-                "pools:\n  - name: default\n    ranges: [10.42.210.0/29]\n");
+                "pools:\n  - name: default\n    ranges: [10.42.210.0/29]\n    cniCheck: warn\n");
         String[] common = {"--server", sim.url(), "--config", config.toString(), "--state-dir",
                 dir.resolve("state").toString(), "sticky-deploy", "-n", "shop", "--name", "web", "--port", "8080",
                 "--timeout", "2m"};

@@ -51,6 +51,8 @@ final class ApiSemantics {
     private final Map<String, Long> lastDeletion = new ConcurrentHashMap<>();
     private final Watches watches;
 
+    private volatile boolean createMissingNamespaces;
+
     ApiSemantics(KubernetesCrudDispatcher store, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -488,11 +490,23 @@ final class ApiSemantics {
         return path.group() + "/" + path.resource();
     }
 
+    void createMissingNamespaces(boolean on) {
+        this.createMissingNamespaces = on;
+    }
+
     private MockResponse checkNamespace(ApiPath path) {
         if (path.namespace().isEmpty() || path.resource().equals("namespaces")) {
             return null;
         }
         if (exists("/api/v1/namespaces/" + path.namespace())) {
+            return null;
+        }
+        if (createMissingNamespaces) {
+            com.fasterxml.jackson.databind.node.ObjectNode ns = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                    .instance.objectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            ns.putObject("metadata").put("name", path.namespace());
+            ns.putObject("status").put("phase", "Active");
+            store.dispatch(internal("POST", "/api/v1/namespaces", "", ns));
             return null;
         }
         return StatusResponses.status(404, "NotFound", "namespaces \"" + path.namespace() + "\" not found",

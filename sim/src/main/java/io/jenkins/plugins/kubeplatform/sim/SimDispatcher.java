@@ -54,6 +54,11 @@ final class SimDispatcher extends Dispatcher {
         this.endpoints = new SimEndpoints(log);
     }
 
+    /** Sandbox mode: see {@link SimOptions#createMissingNamespaces()}. */
+    void createMissingNamespaces(boolean on) {
+        api.createMissingNamespaces(on);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String method = request.getMethod();

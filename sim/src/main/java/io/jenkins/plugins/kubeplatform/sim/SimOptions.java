@@ -19,6 +19,7 @@ public final class SimOptions {
     private final boolean seedDefaults;
     private final boolean builtInControllers;
     private final boolean rbac;
+    private final boolean createMissingNamespaces;
     private final Duration imagePullDelay;
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
@@ -35,6 +36,7 @@ public final class SimOptions {
         this.seedDefaults = b.seedDefaults;
         this.builtInControllers = b.builtInControllers;
         this.rbac = b.rbac;
+        this.createMissingNamespaces = b.createMissingNamespaces;
         this.imagePullDelay = b.imagePullDelay;
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
@@ -145,6 +147,14 @@ public final class SimOptions {
         return rbac;
     }
 
+    /**
+     * Sandbox mode for the demo, the benchmarks and command-line tests: a namespace is created on its first use.
+     * Off by default: like a real API server, the simulated cluster refuses objects in a missing namespace.
+     */
+    public boolean createMissingNamespaces() {
+        return createMissingNamespaces;
+    }
+
     public Duration imagePullDelay() {
         return imagePullDelay;
     }
@@ -178,6 +188,7 @@ public final class SimOptions {
         private boolean seedDefaults = true;
         private boolean builtInControllers = true;
         private boolean rbac;
+        private boolean createMissingNamespaces;
         private Duration imagePullDelay = Duration.ofSeconds(1);
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
@@ -246,6 +257,12 @@ public final class SimOptions {
 
         public Builder rbac(boolean on) {
             this.rbac = on;
+            return this;
+        }
+
+        /** See {@link SimOptions#createMissingNamespaces()}. */
+        public Builder createMissingNamespaces(boolean on) {
+            this.createMissingNamespaces = on;
             return this;
         }
 

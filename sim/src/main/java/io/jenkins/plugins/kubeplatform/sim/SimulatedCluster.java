@@ -66,6 +66,7 @@ public final class SimulatedCluster implements AutoCloseable {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         SimDispatcher dispatcher = new SimDispatcher(new KubernetesCrudDispatcher(), requests, faults, clock,
                 tokens, options.rbac());
+        dispatcher.createMissingNamespaces(options.createMissingNamespaces());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 expectations, dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), options.port());

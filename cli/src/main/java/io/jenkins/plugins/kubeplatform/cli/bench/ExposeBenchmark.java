@@ -7,6 +7,7 @@ import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ final class ExposeBenchmark implements Benchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         out.add(Measurement.of("host generation (mixed scripts)", "throughput", iterations / seconds, "hosts/s"));
 
-        try (SimulatedCluster sim = SimulatedCluster.start()) {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
             ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
                     null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
                     Clock.systemUTC(), Progress.silent(), ApiRetry.defaults());

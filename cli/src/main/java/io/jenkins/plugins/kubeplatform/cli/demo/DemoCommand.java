@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         VERTX_BLOCKED_THREAD_CHECKER.setLevel(java.util.logging.Level.SEVERE);
         PrintWriter out = spec.commandLine().getOut();
         Path work = Files.createTempDirectory("kubeplatform-demo");
-        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().port(0).speed(speed).build())) {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().port(0).speed(speed).createMissingNamespaces(true).build())) {
             Path config = work.resolve("kubeplatform.yaml");
             Files.writeString(config, exampleConfig().replace(EXAMPLE_SERVER, sim.url()));
             Path stateDir = Files.createDirectories(work.resolve("state"));

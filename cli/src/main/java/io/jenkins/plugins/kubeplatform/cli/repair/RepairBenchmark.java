@@ -46,7 +46,7 @@ public final class RepairBenchmark implements Benchmark {
                 null, null, null, null, null, "1ms", null, "1s", null).toSettings();
         int runs = options.quick() ? 1 : 5;
         int pods = 10;
-        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build())) {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).createMissingNamespaces(true).build())) {
             NodeRepairer repairer = new NodeRepairer(sim.client(), ApiRetry.defaults(), settings, Clock.systemUTC());
             long requests = 0;
             long writes = 0;

@@ -63,7 +63,8 @@ public final class RolloutBenchmark implements Benchmark {
         double speed = options.quick() ? 20 : 1;
         List<Measurement> out = new ArrayList<>();
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().nodes(nodes).speed(speed)
-                .imagePullDelay(Duration.ofSeconds(1)).containerStartDelay(Duration.ofSeconds(1)).build())) {
+                .imagePullDelay(Duration.ofSeconds(1)).containerStartDelay(Duration.ofSeconds(1))
+                .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true).build())) {
             KubernetesClient client = sim.client();
             IpPool pool = new PoolSettings("bench", List.of("10.42.16.0/20"), List.of(), "calico", "lowest",
                     List.of(), "1h", "preferred", false).toPool();

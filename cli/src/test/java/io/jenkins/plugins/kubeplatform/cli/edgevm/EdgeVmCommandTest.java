@@ -23,7 +23,7 @@ class EdgeVmCommandTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).createMissingNamespaces(true).build());
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class ExposeCommandTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start();
+        sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build());
     }
 
     @AfterAll
@@ -100,9 +101,9 @@ class ExposeCommandTest {
     }
 
     @Test
-    void exposeWithoutNamespaceIsAnInputError() {
-        CliRunner.Run run = run("expose", "--app", "shop", "--port", "80");
+    void exposeWithoutAppIsAnInputError() {
+        CliRunner.Run run = run("expose", "--port", "80");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--namespace");
+        assertThat(run.err()).contains("--app");
     }
 }

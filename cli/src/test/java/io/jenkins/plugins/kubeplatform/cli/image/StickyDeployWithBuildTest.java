@@ -38,7 +38,7 @@ class StickyDeployWithBuildTest {
         assumeTrue(RegistryBinary.installedOrRequired(), "docker-registry is not installed (and CI is not set)");
         registry = LocalRegistry.start(RegistryOptions.open());
         base = TinyBaseImage.push(registry, "base/tiny", "1");
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        sim = SimulatedCluster.start(SimOptions.builder().speed(100).createMissingNamespaces(true).build());
     }
 
     @AfterAll

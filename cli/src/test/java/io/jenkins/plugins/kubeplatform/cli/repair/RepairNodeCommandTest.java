@@ -24,7 +24,7 @@ class RepairNodeCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).createMissingNamespaces(true).build());
         config = dir.resolve("kubeplatform.yaml");
         Files.writeString(config, """
                 clusters:

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.io.IOException;
@@ -32,7 +33,7 @@ class StickyDeployDryRunTest {
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start();
+        sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build());
     }
 
     @AfterAll
@@ -42,7 +43,7 @@ class StickyDeployDryRunTest {
 
     @BeforeEach
     void deployAnotherAppFirst() throws IOException {
-        config = Files.writeString(dir.resolve("kp.yaml"), "pools:\n  - name: default\n    ranges: [10.42.220.0/28]\n");
+        config = Files.writeString(dir.resolve("kp.yaml"), "pools:\n  - name: default\n    ranges: [10.42.220.0/28]\n    cniCheck: warn\n");
         CliRunner.Run other = run("sticky-deploy", "-n", "shop", "--name", "db", "--image", "postgres:16", "--port",
                 "5432");
         assertThat(other.exitCode()).as(other.err()).isZero();

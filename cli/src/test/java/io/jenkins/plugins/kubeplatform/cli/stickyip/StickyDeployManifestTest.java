@@ -59,7 +59,7 @@ class StickyDeployManifestTest {
     @Test
     void deploysEveryIdentityFromTheManifestWithItsReplicasAndPorts() throws Exception {
         Path manifest = Files.writeString(dir.resolve("web.yaml"), MANIFEST);
-        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(100).build())) {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(100).createMissingNamespaces(true).build())) {
             CliRunner.Run run = CliRunner.run(args(sim.url(), manifest, "--image", "registry.example.com/shop/web:2",
                     "--timeout", "60s", "--output", "json"));
 
