@@ -40,8 +40,10 @@ public final class IpLedgerCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc, sync, verify or restore");
     }
 
-    static IpReservationLedger ledger(CliContext context) {
-        return IpReservationLedger.open(context.stateDir(), Clock.systemUTC());
+    /** The ledger the configuration names ({@code stickyIp.ledgerStore}): the state directory's, or the cluster's. */
+    public static IpReservationLedger ledger(CliContext context) {
+        return io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).open(context.stateDir(),
+                cluster -> context.client(cluster.orElse(null)), context.retry(), Clock.systemUTC());
     }
 
     static Map<String, Object> json(Reservation r) {
