@@ -119,6 +119,37 @@ public final class ClusterLedgerStore implements LedgerStore {
         }
     }
 
+    /**
+     * Reads every object of the ledger without changing any and names each problem: an object that does not hold a
+     * reservation or holds another address than its name says (changed by hand), and an identity held by two
+     * objects. Empty when the ledger is sound.
+     */
+    public List<String> verify() {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> objectByIdentity = new HashMap<>();
+        String cont = null;
+        do {
+            String page = cont;
+            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
+                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
+                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
+            for (ConfigMap cm : list.getItems()) {
+                try {
+                    Reservation r = decode(cm);
+                    String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
+                    if (other != null) {
+                        problems.add(r.identity() + " is held by two objects: " + other + " and "
+                                + cm.getMetadata().getName());
+                    }
+                } catch (StoreException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+        } while (cont != null && !cont.isEmpty());
+        return problems;
+    }
+
     // ---- reading ----
 
     private record Held(String name, String resourceVersion, Reservation reservation) {
