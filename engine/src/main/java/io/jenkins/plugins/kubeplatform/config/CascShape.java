@@ -39,7 +39,7 @@ final class CascShape {
             Map.entry("kubePlatform", Set.of("defaultCluster", "clusters")),
             Map.entry("kubePlatform.clusters[]", Set.of("name", "serverUrl", "namespace", "credentialsId", "context",
                     "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile")),
-            Map.entry("stickyIp", Set.of("cluster", "pools")),
+            Map.entry("stickyIp", Set.of("cluster", "pools", "ledgerStore", "ledgerNamespace")),
             Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
                     "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck")),
             Map.entry("domains", Set.of("suffix", "template", "route", "ingressClassName", "tlsSecretName",
@@ -113,6 +113,15 @@ final class CascShape {
             }
         }
         JsonNode sticky = out.remove("stickyIp");
+        if (sticky != null && sticky.isObject()) {
+            ObjectNode ledger = JsonNodeFactory.instance.objectNode();
+            copy(sticky, "ledgerStore", ledger, "store");
+            copy(sticky, "ledgerNamespace", ledger, "namespace");
+            copy(sticky, "cluster", ledger, "cluster");
+            if (!ledger.isEmpty()) {
+                out.set("ledger", ledger);
+            }
+        }
         if (sticky != null && sticky.isObject() && sticky.get("pools") instanceof ArrayNode pools) {
             ArrayNode mapped = out.putArray("pools");
             for (JsonNode pool : pools) {

@@ -31,6 +31,8 @@ public class StickyIpConfiguration extends GlobalConfiguration {
 
     private List<PoolConfig> pools = new ArrayList<>();
     private String cluster = "";
+    private String ledgerStore = "file";
+    private String ledgerNamespace = LedgerSettings.DEFAULT_NAMESPACE;
 
     public StickyIpConfiguration() {
         load();
@@ -60,6 +62,7 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     void check() throws FormException {
         try {
             validatedPools();
+            ledgerSettings();
         } catch (InvalidInputException e) {
             throw ConfigurationForms.invalid(e);
         }
@@ -90,6 +93,35 @@ public class StickyIpConfiguration extends GlobalConfiguration {
         save();
     }
 
+    public String getLedgerStore() {
+        return ledgerStore;
+    }
+
+    /** {@code file} (JENKINS_HOME/kubeplatform/ip-ledger, the default) or {@code cluster} (ConfigMaps, shared). */
+    @DataBoundSetter
+    public void setLedgerStore(String ledgerStore) {
+        this.ledgerStore = ledgerStore == null || ledgerStore.isBlank() ? "file" : ledgerStore.trim();
+        save();
+    }
+
+    public String getLedgerNamespace() {
+        return ledgerNamespace;
+    }
+
+    /** The namespace of the cluster ledger's ConfigMaps, in the pools' cluster. */
+    @DataBoundSetter
+    public void setLedgerNamespace(String ledgerNamespace) {
+        this.ledgerNamespace = ledgerNamespace == null || ledgerNamespace.isBlank()
+                ? LedgerSettings.DEFAULT_NAMESPACE : ledgerNamespace.trim();
+        save();
+    }
+
+    /** Where the ledger lives; an invalid value is an input error naming the field. */
+    public LedgerSettings ledgerSettings() {
+        return new LedgerSettings(LedgerSettings.store(ledgerStore), ledgerNamespace,
+                java.util.Optional.of(cluster).filter(c -> !c.isBlank()));
+    }
+
     /** The validated pools by name; an invalid pool is an input error naming it. */
     public Map<String, IpPool> validatedPools() {
         return PoolSettings.toPools(pools.stream().map(PoolConfig::toSettings).toList());
@@ -101,6 +133,38 @@ public class StickyIpConfiguration extends GlobalConfiguration {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         try {
             validatedPools();
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public FormValidation doCheckLedgerStore(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            LedgerSettings.store(value);
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public ListBoxModel doFillLedgerStoreItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        ListBoxModel items = new ListBoxModel();
+        items.add("file");
+        items.add("cluster");
+        return items;
+    }
+
+    @POST
+    public FormValidation doCheckLedgerNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            new LedgerSettings(LedgerSettings.Store.FILE, value == null || value.isBlank()
+                    ? LedgerSettings.DEFAULT_NAMESPACE : value.trim(), java.util.Optional.empty());
             return FormValidation.ok();
         } catch (InvalidInputException e) {
             return FormValidation.error(e.getMessage());

@@ -1,23 +1,63 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
- * The controller's one ledger under {@code JENKINS_HOME/kubeplatform/ip-ledger}. One instance per controller keeps
- * the ledger in memory between builds; every call still re-reads what other processes appended.
+ * The controller's one ledger, where {@code stickyIp.ledgerStore} says: under {@code JENKINS_HOME/kubeplatform/ip-ledger}
+ * (file) or in the pools' cluster (ConfigMaps, shared with other controllers). One instance per controller and
+ * setting keeps the file ledger in memory between builds; every call still re-reads what others wrote. Changing the
+ * setting opens the other store on the next call.
  */
 final class StickyIpLedgers {
 
     private static IpReservationLedger ledger;
+    private static LedgerSettings openedWith;
+    private static KubernetesClient clusterClient;
 
     private StickyIpLedgers() {
     }
 
     static synchronized IpReservationLedger get() {
-        if (ledger == null) {
-            ledger = IpReservationLedger.open(JenkinsStateDirectory.path(), Clock.systemUTC());
+        LedgerSettings settings = StickyIpConfiguration.get().ledgerSettings();
+        if (ledger == null || !settings.equals(openedWith)) {
+            close();
+            ledger = settings.open(JenkinsStateDirectory.path(), StickyIpLedgers::client, ApiRetry.defaults(),
+                    Clock.systemUTC());
+            openedWith = settings;
         }
         return ledger;
+    }
+
+    private static KubernetesClient client(Optional<String> cluster) {
+        try {
+            // the ledger is the controller's, not a build's: it is reached with the configured credential as SYSTEM
+            clusterClient = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster.orElse("")));
+            return clusterClient;
+        } catch (hudson.AbortException e) {
+            throw new OperationFailedException("the cluster ledger (stickyIp.ledgerStore: cluster) cannot reach its "
+                    + "cluster: " + e.getMessage(), e);
+        }
+    }
+
+    private static void close() {
+        if (ledger != null && ledger.store() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // the old store is being replaced; a failed close loses nothing acknowledged
+            }
+        }
+        if (clusterClient != null) {
+            clusterClient.close();
+            clusterClient = null;
+        }
+        ledger = null;
     }
 }

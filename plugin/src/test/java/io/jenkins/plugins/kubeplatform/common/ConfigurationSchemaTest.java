@@ -114,6 +114,16 @@ class ConfigurationSchemaTest {
     }
 
     @Test
+    void givesEqualLedgerSettingsWhenTheExampleIsBoundByJcascAndTheCli() {
+        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings fromJenkins =
+                section(StickyIpConfiguration.class).ledgerSettings();
+
+        assertThat(fromJenkins).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(cli));
+        assertThat(fromJenkins.store()).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.FILE);
+        assertThat(fromJenkins.namespace()).isEqualTo("kube-platform");
+    }
+
+    @Test
     void givesEqualPoolsWhenTheExampleIsBoundByJcascAndTheCli() {
         Map<String, IpPool> fromJenkins = section(StickyIpConfiguration.class).validatedPools();
 

@@ -12,6 +12,7 @@ final class Benchmarks {
         return List.of(
                 new StoreWriteBenchmark(),
                 new io.jenkins.plugins.kubeplatform.cli.stickyip.LedgerBenchmark(),
+                new io.jenkins.plugins.kubeplatform.cli.stickyip.ClusterLedgerBenchmark(),
                 new ImageBuildBenchmark(),
                 new ExposeBenchmark(),
                 new io.jenkins.plugins.kubeplatform.cli.repair.RepairBenchmark(),

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Inspect and maintain the IP reservation ledger in --state-dir.",
         subcommands = {IpLedgerCommand.ListCommand.class, IpLedgerCommand.ReleaseCommand.class,
                 IpLedgerCommand.GcCommand.class, IpLedgerCommand.SyncCommand.class, IpLedgerCommand.VerifyCommand.class,
-                IpLedgerCommand.RestoreCommand.class})
+                IpLedgerCommand.RestoreCommand.class, IpLedgerCommand.MigrateCommand.class})
 public final class IpLedgerCommand implements Runnable {
 
     @Spec
@@ -40,8 +40,10 @@ public final class IpLedgerCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: list, release, gc, sync, verify or restore");
     }
 
-    static IpReservationLedger ledger(CliContext context) {
-        return IpReservationLedger.open(context.stateDir(), Clock.systemUTC());
+    /** The ledger the configuration names ({@code stickyIp.ledgerStore}): the state directory's, or the cluster's. */
+    public static IpReservationLedger ledger(CliContext context) {
+        return io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).open(context.stateDir(),
+                cluster -> context.client(cluster.orElse(null)), context.retry(), Clock.systemUTC());
     }
 
     static Map<String, Object> json(Reservation r) {
@@ -132,6 +134,61 @@ public final class IpLedgerCommand implements Runnable {
         }
     }
 
+    /** {@code ip-ledger migrate}. */
+    @Command(name = "migrate", mixinStandardHelpOptions = true,
+            description = "Copy the file ledger of --state-dir into the cluster ledger the configuration names "
+                    + "(stickyIp.ledgerStore: cluster). Refuses, writing nothing, when the cluster ledger gives an "
+                    + "identity or an address to someone else; re-running it is harmless. The file is left unchanged.")
+    static final class MigrateCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings settings =
+                        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config());
+                if (settings.store() != io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER) {
+                    throw new InvalidInputException("stickyIp.ledgerStore", "must be cluster to migrate the file "
+                            + "ledger into the cluster; it is " + settings.store().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                List<Reservation> fromFile = IpReservationLedger.open(context.stateDir(), Clock.systemUTC()).list();
+                IpReservationLedger target = ledger(context);
+                int copied = target.store().update(view -> {
+                    List<String> conflicts = new java.util.ArrayList<>();
+                    List<io.jenkins.plugins.kubeplatform.stickyip.LedgerChange> puts = new java.util.ArrayList<>();
+                    for (Reservation r : fromFile) {
+                        Optional<Reservation> same = view.get(r.identity());
+                        Optional<Reservation> holder = view.holderOf(r.ip());
+                        if (same.isPresent() && same.get().ip().equals(r.ip())) {
+                            continue;
+                        }
+                        if (same.isPresent()) {
+                            conflicts.add(r.identity() + " holds " + same.get().ip() + " in the cluster, " + r.ip()
+                                    + " in the file");
+                        } else if (holder.isPresent()) {
+                            conflicts.add(r.ip() + " is held by " + holder.get().identity() + " in the cluster, by "
+                                    + r.identity() + " in the file");
+                        } else {
+                            puts.add(new io.jenkins.plugins.kubeplatform.stickyip.LedgerChange.Put(r));
+                        }
+                    }
+                    if (!conflicts.isEmpty()) {
+                        throw new OperationFailedException("nothing was migrated; the cluster ledger disagrees with "
+                                + "the file: " + String.join("; ", conflicts));
+                    }
+                    return new io.jenkins.plugins.kubeplatform.stickyip.LedgerStore.Decision<>(puts, puts.size());
+                });
+                context.progress().step("copied " + copied + " of " + fromFile.size() + " reservations into "
+                        + settings.describe(context.stateDir()));
+                context.result(Map.of("copied", copied, "inFile", fromFile.size(), "store",
+                        settings.describe(context.stateDir())), out -> out.println("Copied " + copied + " of "
+                        + fromFile.size() + " reservations into the " + settings.describe(context.stateDir())));
+                return 0;
+            }
+        }
+    }
+
     /** {@code ip-ledger gc}. */
     @Command(name = "gc", mixinStandardHelpOptions = true,
             description = "Release idle reservations older than their pool's reclaimAfter (never while the pod is "
@@ -192,6 +249,12 @@ public final class IpLedgerCommand implements Runnable {
 
         @Override
         public Integer call() {
+            try (CliContext context = CliContext.of(spec)) {
+                if (io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).store()
+                        == io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER) {
+                    return verifyCluster(context);
+                }
+            }
             try (CliContext context = CliContext.of(spec);
                  JournaledLedgerStore store = new JournaledLedgerStore(context.stateDir().resolve("ip-ledger"))) {
                 List<JournaledLedgerStore.FileCheck> checks = store.verify();
@@ -216,6 +279,24 @@ public final class IpLedgerCommand implements Runnable {
                 });
                 return healthy ? 0 : 1;
             }
+        }
+
+        private static int verifyCluster(CliContext context) {
+            IpReservationLedger ledger = ledger(context);
+            io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore store =
+                    (io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore) ledger.store();
+            List<String> problems = store.verify();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("healthy", problems.isEmpty());
+            result.put("store", "cluster");
+            result.put("namespace", store.namespace());
+            result.put("problems", problems);
+            context.result(result, out -> {
+                problems.forEach(p -> out.println("DAMAGED  " + p));
+                out.println(problems.isEmpty() ? "The cluster ledger in namespace " + store.namespace() + " is intact."
+                        : "The cluster ledger has " + problems.size() + " problem(s); nothing was changed.");
+            });
+            return problems.isEmpty() ? 0 : 1;
         }
     }
 

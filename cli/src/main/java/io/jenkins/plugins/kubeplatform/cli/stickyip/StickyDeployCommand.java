@@ -133,7 +133,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
             (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
-                    IpReservationLedger.open(context.stateDir(), Clock.systemUTC()), context.retry());
+                    IpLedgerCommand.ledger(context), context.retry());
             if (dryRun.requested()) {
                 return StickyDeployDryRun.run(context, deployer,
                         buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT), dryRun.mode());

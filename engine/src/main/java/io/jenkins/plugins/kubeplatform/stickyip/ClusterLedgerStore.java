@@ -1,0 +1,392 @@
+package io.jenkins.plugins.kubeplatform.stickyip;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import io.jenkins.plugins.kubeplatform.store.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The reservation ledger kept in the cluster, for teams with several Jenkins controllers (or a controller and the
+ * CLI) sharing one address space. One ConfigMap per reserved address, named after the address, in one namespace:
+ * the API server's name uniqueness makes "two identities never hold one address" a property of the cluster, so an
+ * allocation is one {@code create} (an {@code AlreadyExists} means another writer took the address first: the
+ * decision is re-run on a fresh view). Changes to a reservation are updates guarded by its {@code resourceVersion};
+ * releases are deletes with the same precondition. Kube-OVN's {@code IP} objects and Whereabouts' per-address
+ * reservations use the same shape.
+ *
+ * <p>"One address per identity" cannot be a name constraint at the same time, so a writer that created a new
+ * identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that sees
+ * another object for the same identity withdraws its own and decides again. Of two writers racing for one identity
+ * at least one sees the other (each lists after its own create), so at most one acknowledges.
+ *
+ * <p>Every decision runs on a fresh, consistent list; a decision whose writes meet a concurrent writer is re-run
+ * (bounded), objects it created before giving up are withdrawn. Transient API failures are retried by the shared
+ * {@link ApiRetry} policy; a create retried after a lost response recognises its own object.
+ */
+public final class ClusterLedgerStore implements LedgerStore {
+
+    /** Marks the objects of this store; with the project's managed-by label. */
+    public static final String STORE_LABEL = "kubeplatform.io/store";
+    public static final String STORE_VALUE = "ip-ledger";
+    /** The first 40 hex digits of the SHA-256 of the identity: a label value cannot hold every identity text. */
+    public static final String IDENTITY_LABEL = "kubeplatform.io/identity-hash";
+    public static final String DATA_KEY = "reservation";
+    static final String NAME_PREFIX = "kubeplatform-ip-";
+    private static final int PAGE_SIZE = 500;
+    private static final int MAX_DECISIONS = 20;
+    /** Prefix of the placeholder entry that keeps a contested object's address taken in a view. */
+    static final String CONTESTED = "contested:";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final ApiRetry retry;
+    private final RandomGenerator jitter;
+
+    public ClusterLedgerStore(KubernetesClient client, String namespace, ApiRetry retry, RandomGenerator jitter) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.jitter = Objects.requireNonNull(jitter, "jitter");
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public <R> R read(Function<LedgerView, R> query) {
+        return query.apply(load().table);
+    }
+
+    @Override
+    public <R> R update(Function<LedgerView, Decision<R>> decide) {
+        Map<String, String> createdHere = new LinkedHashMap<>();
+        StringBuilder contested = new StringBuilder();
+        boolean acknowledged = false;
+        try {
+            for (int round = 1; round <= MAX_DECISIONS; round++) {
+                contested.setLength(0);
+                Loaded current = load();
+                Decision<R> decision = decide.apply(current.table);
+                if (decision.changes().isEmpty()) {
+                    acknowledged = true;
+                    return decision.result();
+                }
+                current.table.check(decision.changes());
+                if (write(current, decision.changes(), createdHere, contested)) {
+                    acknowledged = true;
+                    return decision.result();
+                }
+                backOff(round);
+            }
+            if (!contested.isEmpty()) {
+                throw new StoreException("the cluster ledger in namespace " + namespace + " holds two reservations "
+                        + "for " + contested + ": a writer stopped between reserving and checking. Keep the one "
+                        + "whose address a running pod uses (kubectl get pods -o wide), delete the other, and retry",
+                        null);
+            }
+            throw new StoreException("the cluster ledger in namespace " + namespace + " kept changing under "
+                    + MAX_DECISIONS + " decisions in a row (other controllers allocating at the same time); "
+                    + "nothing further was written, retry the deploy", null);
+        } finally {
+            if (!acknowledged) {
+                withdraw(createdHere);
+            }
+        }
+    }
+
+    /**
+     * Reads every object of the ledger without changing any and names each problem: an object that does not hold a
+     * reservation or holds another address than its name says (changed by hand), and an identity held by two
+     * objects. Empty when the ledger is sound.
+     */
+    public List<String> verify() {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> objectByIdentity = new HashMap<>();
+        String cont = null;
+        do {
+            String page = cont;
+            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
+                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
+                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
+            for (ConfigMap cm : list.getItems()) {
+                try {
+                    Reservation r = decode(cm);
+                    String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
+                    if (other != null) {
+                        problems.add(r.identity() + " is held by two objects: " + other + " and "
+                                + cm.getMetadata().getName());
+                    }
+                } catch (StoreException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+        } while (cont != null && !cont.isEmpty());
+        return problems;
+    }
+
+    // ---- reading ----
+
+    private record Held(String name, String resourceVersion, Reservation reservation) {
+    }
+
+    private static final class Loaded {
+        final LedgerTable table = new LedgerTable();
+        final Map<String, Held> byIdentity = new HashMap<>();
+        /** Identities with more than one object: a writer between its create and its identity check. */
+        final Map<String, List<String>> contested = new HashMap<>();
+    }
+
+    private Loaded load() {
+        Loaded loaded = new Loaded();
+        List<Reservation> extras = new ArrayList<>();
+        String cont = null;
+        do {
+            String page = cont;
+            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
+                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
+                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
+            for (ConfigMap cm : list.getItems()) {
+                Reservation r = decode(cm);
+                Held earlier = loaded.byIdentity.get(r.identity());
+                if (earlier != null) {
+                    loaded.contested.computeIfAbsent(r.identity(), k -> new ArrayList<>(List.of(earlier.name())))
+                            .add(cm.getMetadata().getName());
+                    extras.add(r);
+                    continue;
+                }
+                loaded.byIdentity.put(r.identity(), new Held(cm.getMetadata().getName(),
+                        cm.getMetadata().getResourceVersion(), r));
+                loaded.table.apply(new LedgerChange.Put(r));
+            }
+            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+        } while (cont != null && !cont.isEmpty());
+        for (Reservation extra : extras) {
+            // the address stays taken while its writer withdraws it
+            loaded.table.apply(new LedgerChange.Put(new Reservation(CONTESTED + extra.identity() + "@" + extra.ip(),
+                    extra.pool(), extra.ip(), Reservation.Kind.ADOPTED, extra.state(), extra.node(), extra.idleSince(),
+                    extra.owner(), extra.created(), extra.revision())));
+        }
+        return loaded;
+    }
+
+    private Reservation decode(ConfigMap cm) {
+        String name = cm.getMetadata().getName();
+        String text = cm.getData() == null ? null : cm.getData().get(DATA_KEY);
+        if (text == null) {
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger has no '" + DATA_KEY
+                    + "' entry; it was changed by hand: restore it or delete it, then retry", null);
+        }
+        Reservation r;
+        try {
+            r = Json.mapper().readValue(text, Reservation.class);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger does not hold a "
+                    + "reservation (" + e.getMessage() + "); it was changed by hand: restore it or delete it", e);
+        }
+        if (!objectName(r.ip()).equals(name)) {
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger holds address "
+                    + r.ip() + ", which belongs in " + objectName(r.ip()) + "; it was changed by hand", null);
+        }
+        return r;
+    }
+
+    // ---- writing ----
+
+    /** Applies one decision's changes; false when a concurrent writer got in the way (the decision is re-run). */
+    private boolean write(Loaded current, List<LedgerChange> changes, Map<String, String> createdHere,
+                          StringBuilder contested) {
+        Map<String, Optional<Reservation>> wanted = new LinkedHashMap<>();
+        for (LedgerChange change : changes) {
+            if (change instanceof LedgerChange.Put put) {
+                wanted.put(put.reservation().identity(), Optional.of(put.reservation()));
+            } else if (change instanceof LedgerChange.Remove remove) {
+                wanted.put(remove.identity(), Optional.empty());
+            }
+        }
+        for (String identity : wanted.keySet()) {
+            if (current.contested.containsKey(identity)) {
+                contested.append(identity).append(" (ConfigMaps ")
+                        .append(String.join(", ", current.contested.get(identity))).append(')');
+                return false;
+            }
+        }
+        // releases and moves away first: a decision may hand a released address to another identity
+        for (Map.Entry<String, Optional<Reservation>> e : wanted.entrySet()) {
+            Held held = current.byIdentity.get(e.getKey());
+            boolean leaves = held != null
+                    && (e.getValue().isEmpty() || !sameAddress(held.reservation().ip(), e.getValue().get().ip()));
+            if (leaves && !delete(held)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Optional<Reservation>> e : wanted.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Reservation next = e.getValue().get();
+            Held held = current.byIdentity.get(e.getKey());
+            if (held != null && sameAddress(held.reservation().ip(), next.ip())) {
+                if (!held.reservation().equals(next) && !replace(held, next)) {
+                    return false;
+                }
+            } else if (!create(next, createdHere)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean create(Reservation r, Map<String, String> createdHere) {
+        String name = objectName(r.ip());
+        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
+                .addToLabels(STORE_LABEL, STORE_VALUE)
+                .addToLabels(IDENTITY_LABEL, identityHash(r.identity()))
+                .endMetadata().addToData(DATA_KEY, encode(r)).build();
+        ConfigMap made;
+        try {
+            made = retry.call("reserve " + r.ip() + " for " + r.identity(),
+                    () -> client.configMaps().inNamespace(namespace).resource(object).create());
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isAlreadyExists(e)) {
+                throw failed("reserve " + r.ip() + " for " + r.identity(), e);
+            }
+            // taken by another writer, or our own create whose response was lost and was retried
+            ConfigMap there = client.configMaps().inNamespace(namespace).withName(name).get();
+            if (there == null || !r.equals(decode(there))) {
+                return false;
+            }
+            made = there;
+        }
+        createdHere.put(name, made.getMetadata().getResourceVersion());
+        if (onlyHolderOf(r)) {
+            return true;
+        }
+        withdraw(Map.of(name, createdHere.remove(name)));
+        return false;
+    }
+
+    /** True when {@code r} is its identity's only reservation (else another writer raced us for the identity). */
+    private boolean onlyHolderOf(Reservation r) {
+        ConfigMapList same = retry.call("check the reservations of " + r.identity(),
+                () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
+                        .withLabel(IDENTITY_LABEL, identityHash(r.identity())).list());
+        return same.getItems().stream().map(this::decode)
+                .noneMatch(o -> o.identity().equals(r.identity()) && !sameAddress(o.ip(), r.ip()));
+    }
+
+    private boolean replace(Held held, Reservation next) {
+        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(held.name()).withNamespace(namespace)
+                .withResourceVersion(held.resourceVersion())
+                .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
+                .addToLabels(STORE_LABEL, STORE_VALUE)
+                .addToLabels(IDENTITY_LABEL, identityHash(next.identity()))
+                .endMetadata().addToData(DATA_KEY, encode(next)).build();
+        try {
+            retry.call("record " + next.identity() + " on " + next.ip(),
+                    () -> client.configMaps().inNamespace(namespace).resource(object).update());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
+                return false;
+            }
+            throw failed("record " + next.identity() + " on " + next.ip(), e);
+        }
+    }
+
+    private boolean delete(Held held) {
+        try {
+            retry.call("release " + held.reservation().ip() + " of " + held.reservation().identity(),
+                    () -> client.configMaps().inNamespace(namespace).withName(held.name())
+                            .lockResourceVersion(held.resourceVersion()).delete());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            if (Conflicts.isNotFound(e)) {
+                return false;
+            }
+            throw failed("release " + held.reservation().ip(), e);
+        }
+    }
+
+    /** Best effort: removes objects this call created but never acknowledged, unless changed since by another writer. */
+    private void withdraw(Map<String, String> created) {
+        for (Map.Entry<String, String> e : created.entrySet()) {
+            try {
+                retry.run("withdraw " + e.getKey(), () -> client.configMaps().inNamespace(namespace)
+                        .withName(e.getKey()).lockResourceVersion(e.getValue()).delete());
+            } catch (RuntimeException ignored) {
+                // left in place: it holds an address nobody was told about; ledger GC reclaims it like any idle one
+            }
+        }
+    }
+
+    private void backOff(int round) {
+        long maxMillis = Math.min(200, 5L << Math.min(round, 6));
+        LockSupport.parkNanos(Duration.ofMillis(1 + jitter.nextLong(maxMillis)).toNanos());
+    }
+
+    private StoreException failed(String what, KubernetesClientException e) {
+        return new StoreException("could not " + what + " in the cluster ledger (namespace " + namespace + "): "
+                + ApiRetry.serverMessage(e), e);
+    }
+
+    private static String encode(Reservation r) {
+        try {
+            return Json.mapper().writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean sameAddress(String a, String b) {
+        return objectName(a).equals(objectName(b));
+    }
+
+    /** {@code kubeplatform-ip-10.42.200.5}; IPv6 fully expanded with dashes: {@code kubeplatform-ip-fd00-0000-...}. */
+    static String objectName(String ip) {
+        IPAddress address = new IPAddressString(ip).getAddress();
+        if (address == null) {
+            throw new IllegalArgumentException("not an IP address: " + ip);
+        }
+        String text = address.isIPv4() ? address.toNormalizedString() : address.toFullString().replace(':', '-');
+        return NAME_PREFIX + text.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static String identityHash(String identity) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 40);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
