@@ -229,9 +229,4 @@ public final class StickyIpDeployer {
                 .map(id -> id.substring(id.indexOf("sha256:")))
                 .findFirst();
     }
-
-    /** Default timeout per identity when the caller gives none. */
-    public static Duration defaultTimeout() {
-        return Duration.ofMinutes(5);
-    }
 }
