@@ -7,7 +7,6 @@ import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.NodeState;
 import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
