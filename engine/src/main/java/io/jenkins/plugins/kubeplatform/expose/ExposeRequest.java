@@ -44,11 +44,6 @@ public record ExposeRequest(String namespace, String app, int port, Optional<Int
                 onConflict, upstream, verify, requestedBy);
     }
 
-    public ExposeRequest withRoute(String value) {
-        return new ExposeRequest(namespace, app, port, targetPort, host, service, Optional.ofNullable(value),
-                onConflict, upstream, verify, requestedBy);
-    }
-
     public ExposeRequest withOnConflict(String value) {
         return new ExposeRequest(namespace, app, port, targetPort, host, service, route, Optional.ofNullable(value),
                 upstream, verify, requestedBy);
@@ -66,11 +61,6 @@ public record ExposeRequest(String namespace, String app, int port, Optional<Int
 
     public ExposeRequest withTargetPort(Integer value) {
         return new ExposeRequest(namespace, app, port, Optional.ofNullable(value), host, service, route, onConflict,
-                upstream, verify, requestedBy);
-    }
-
-    public ExposeRequest withService(String value) {
-        return new ExposeRequest(namespace, app, port, targetPort, host, Optional.ofNullable(value), route, onConflict,
                 upstream, verify, requestedBy);
     }
 

@@ -7,7 +7,6 @@ import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.NodeState;
 import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -228,10 +227,5 @@ public final class StickyIpDeployer {
                 .filter(id -> id != null && id.contains("sha256:"))
                 .map(id -> id.substring(id.indexOf("sha256:")))
                 .findFirst();
-    }
-
-    /** Default timeout per identity when the caller gives none. */
-    public static Duration defaultTimeout() {
-        return Duration.ofMinutes(5);
     }
 }
