@@ -20,7 +20,9 @@ import java.util.Set;
  * here it is mapped onto the engine's internal section structure, which the capabilities bind.
  *
  * <p>Keys only one side uses are accepted by both: {@code credentialsId}, {@code tokenCredentialsId},
- * {@code context}, {@code syncEnabled}, {@code syncCluster}, {@code stickyIp.cluster} only matter to Jenkins,
+ * {@code context}, {@code syncEnabled}, {@code syncCluster}, {@code stickyIp.cluster} and the folder restrictions
+ * ({@code allowedJobs}, {@code domains.suffixAllowedJobs}: the CLI runs as whoever holds the kubeconfig) only matter
+ * to Jenkins,
  * {@code tokenFile}, {@code kubeconfigFile} and {@code repair.command} only to the CLI.
  *
  * <p>Files written before the schema was unified (top-level {@code clusters}, {@code defaultCluster}, {@code pools},
@@ -38,14 +40,14 @@ final class CascShape {
     static final Map<String, Set<String>> KEYS = Map.ofEntries(
             Map.entry("kubePlatform", Set.of("defaultCluster", "clusters")),
             Map.entry("kubePlatform.clusters[]", Set.of("name", "serverUrl", "namespace", "credentialsId", "context",
-                    "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile")),
+                    "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile", "allowedJobs")),
             Map.entry("stickyIp", Set.of("cluster", "pools", "ledgerStore", "ledgerNamespace")),
             Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
-                    "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck")),
+                    "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck", "allowedJobs")),
             Map.entry("domains", Set.of("suffix", "template", "route", "ingressClassName", "tlsSecretName",
                     "clusterIssuer", "issuer", "gatewayNamespace", "gatewayName", "gatewaySectionName",
                     "claimNamespace", "onConflict", "admitTimeout", "nginxConfDir", "nginxBinary", "nginxMainConfig",
-                    "nginxListen", "managedNamespaces", "syncEnabled", "syncCluster")),
+                    "nginxListen", "managedNamespaces", "syncEnabled", "syncCluster", "suffixAllowedJobs")),
             Map.entry("repair", Set.of("pools", "maxConcurrent", "leaseNamespace", "leaseTtl", "leaseWaitTimeout",
                     "trafficLabel", "deregistrationGrace", "deregistrationTimeout", "taskSelector", "agentSelector",
                     "taskTimeout", "onTaskTimeout", "drainTimeout", "repairTimeout", "verifyTimeout",
@@ -59,7 +61,7 @@ final class CascShape {
                     "memory", "vms")),
             Map.entry("edgeVms.edgeClusters[]", Set.of("name", "location", "server", "cluster", "maxNodes",
                     "joinMethod", "tokenCredentialsId", "tokenFile", "caCertHash")),
-            Map.entry("edgeVms.quotas[]", Set.of("tenant", "cpu", "memory", "vms")));
+            Map.entry("edgeVms.quotas[]", Set.of("tenant", "cpu", "memory", "vms", "allowedJobs")));
 
     /** Nested blocks of files written before the schema was unified, still read in {@code domains}. */
     private static final Set<String> LEGACY_DOMAIN_BLOCKS = Set.of("gateway", "tls", "nginx");
@@ -109,7 +111,8 @@ final class CascShape {
             copy(kube, "defaultCluster", out, "defaultCluster");
             if (kube.get("clusters") instanceof ArrayNode clusters) {
                 ArrayNode mapped = out.putArray("clusters");
-                clusters.forEach(c -> mapped.add(defaults(without(c, "context"), Map.of("namespace", "default"))));
+                clusters.forEach(c -> mapped.add(defaults(without(without(c, "context"), "allowedJobs"),
+                        Map.of("namespace", "default"))));
             }
         }
         JsonNode sticky = out.remove("stickyIp");
@@ -126,6 +129,7 @@ final class CascShape {
             ArrayNode mapped = out.putArray("pools");
             for (JsonNode pool : pools) {
                 ObjectNode p = pool.deepCopy();
+                p.remove("allowedJobs");
                 for (String list : List.of("ranges", "exclude", "keepNamespaces")) {
                     splitText(p, list);
                 }
@@ -147,7 +151,7 @@ final class CascShape {
 
     private static ObjectNode domains(ObjectNode d) {
         ObjectNode out = d.deepCopy();
-        out.remove(List.of("syncEnabled", "syncCluster"));
+        out.remove(List.of("syncEnabled", "syncCluster", "suffixAllowedJobs"));
         splitText(out, "managedNamespaces");
         nest(out, "gateway", Map.of("gatewayNamespace", "namespace", "gatewayName", "name",
                 "gatewaySectionName", "sectionName"));
@@ -160,6 +164,13 @@ final class CascShape {
     private static ObjectNode edge(ObjectNode edgeVms) {
         ObjectNode e = defaults(edgeVms, EDGE_DEFAULTS);
         e.remove("syncEnabled");
+        if (e.get("quotas") instanceof ArrayNode quotas) {
+            quotas.forEach(q -> {
+                if (q instanceof ObjectNode o) {
+                    o.remove("allowedJobs");
+                }
+            });
+        }
         if (e.get("sites") instanceof ArrayNode sites) {
             ArrayNode mapped = JsonNodeFactory.instance.arrayNode();
             for (JsonNode site : sites) {

@@ -11,6 +11,7 @@ import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
 import java.time.Clock;
@@ -211,12 +212,35 @@ public final class ExposeEngine {
                         + v.port() + " (it has " + ports.stream().map(p -> String.valueOf(p.getPort())).toList()
                         + ") and is not managed by kubernetes-platform-steps; expose one of its ports or name another service");
             }
-            Service desired = RouteObjects.service(ns, v.service(), v.port(), v.targetPort());
-            live.getSpec().setPorts(desired.getSpec().getPorts());
+            Optional<String> owner = SharedObjects.ownerStep(live.getMetadata());
+            if (owner.filter(ExposeLabels.STEP::equals).isPresent()) {
+                // exposeApp's own Service: the app's port changed
+                Service desired = RouteObjects.service(ns, v.service(), v.port(), v.targetPort());
+                live.getSpec().setPorts(desired.getSpec().getPorts());
+                Service updated = retry.call("update Service " + ns + "/" + v.service(),
+                        () -> client.services().inNamespace(ns).resource(live).update());
+                changes.add("updated Service " + ns + "/" + v.service() + " to port " + v.port());
+                progress.step("updated Service " + ns + "/" + v.service() + " to port " + v.port());
+                return updated;
+            }
+            // another step's Service (stickyIpDeploy's): add the port beside its ports and record it as added, so the
+            // owner keeps it when it restores its own
+            String ownerName = owner.orElse("another step");
+            List<ServicePort> withPort = new ArrayList<>(ports);
+            withPort.add(RouteObjects.addedPort(v.port(), v.targetPort()));
+            live.getSpec().setPorts(withPort);
+            Map<Integer, String> added = SharedObjects.addedPorts(live.getMetadata());
+            added.put(v.port(), ExposeLabels.STEP);
+            Map<String, String> annotations = new LinkedHashMap<>(live.getMetadata().getAnnotations() == null
+                    ? Map.of() : live.getMetadata().getAnnotations());
+            annotations.put(SharedObjects.ADDED_PORTS, SharedObjects.addedPortsValue(added));
+            live.getMetadata().setAnnotations(annotations);
             Service updated = retry.call("update Service " + ns + "/" + v.service(),
                     () -> client.services().inNamespace(ns).resource(live).update());
-            changes.add("updated Service " + ns + "/" + v.service() + " to port " + v.port());
-            progress.step("updated Service " + ns + "/" + v.service() + " to port " + v.port());
+            changes.add("added port " + v.port() + " -> " + v.targetPort() + " to Service " + ns + "/" + v.service()
+                    + " (owned by " + ownerName + ", its ports kept)");
+            progress.step("added port " + v.port() + " to Service " + ns + "/" + v.service() + " (owned by "
+                    + ownerName + ")");
             return updated;
         });
     }

@@ -16,6 +16,8 @@ public final class ExposeLabels {
     public static final String APP_ANNOTATION = PREFIX + "app";
     /** Annotation: where the platform's nginx sends the host's requests, when not the Service's cluster IP. */
     public static final String UPSTREAM_ANNOTATION = PREFIX + "upstream";
+    /** The step recorded in {@link io.jenkins.plugins.kubeplatform.kube.SharedObjects#OWNER_STEP}. */
+    public static final String STEP = "exposeApp";
 
     private ExposeLabels() {
     }

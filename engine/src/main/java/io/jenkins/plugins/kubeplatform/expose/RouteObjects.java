@@ -8,10 +8,13 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,6 +45,7 @@ public final class RouteObjects {
                 .withNewMetadata().withNamespace(namespace).withName(name)
                 .addToLabels(ExposeLabels.MANAGED_BY, ExposeLabels.MANAGER)
                 .addToLabels(ExposeLabels.APP_NAME, name)
+                .addToAnnotations(SharedObjects.OWNER_STEP, ExposeLabels.STEP)
                 .endMetadata()
                 .withNewSpec()
                 .addToSelector(ExposeLabels.APP_NAME, name)
@@ -49,6 +53,12 @@ public final class RouteObjects {
                 .withTargetPort(new IntOrString(targetPort)).endPort()
                 .endSpec()
                 .build();
+    }
+
+    /** The port exposeApp adds to a Service another step owns; named so it cannot clash with the owner's names. */
+    public static ServicePort addedPort(int port, int targetPort) {
+        return new ServicePortBuilder().withName("expose-" + port).withProtocol("TCP").withPort(port)
+                .withTargetPort(new IntOrString(targetPort)).build();
     }
 
     public static Ingress ingress(ExposeSettings settings, RouteSpec r) {
@@ -128,6 +138,7 @@ public final class RouteObjects {
     private static Map<String, String> annotations(RouteSpec r) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(ExposeLabels.APP_ANNOTATION, r.owner().app());
+        annotations.put(SharedObjects.OWNER_STEP, ExposeLabels.STEP);
         if (r.upstream() != null) {
             annotations.put(ExposeLabels.UPSTREAM_ANNOTATION, r.upstream());
         }

@@ -40,7 +40,7 @@ public record RepairSettings(
         String command) {
 
     public static final String TAINT_KEY = "kubeplatform.jenkins.io/maintenance";
-    public static final String DEFAULT_TRAFFIC_LABEL = "kubeplatform.jenkins.io/traffic";
+    public static final String DEFAULT_TRAFFIC_LABEL = io.jenkins.plugins.kubeplatform.kube.SharedObjects.TRAFFIC_LABEL;
 
     public static RepairSettings defaults() {
         return new RepairSettings(List.of(), 1, "default", Duration.ofMinutes(5), Duration.ofMinutes(30),

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LivePod;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LiveService;
 import io.jenkins.plugins.kubeplatform.stickyip.ClusterView.LiveWorkload;
@@ -91,7 +92,10 @@ final class ClusterObserver {
                 .map(ClusterObserver::livePod).toList();
         Optional<LiveService> service = service(ns, request.name()).map(s -> new LiveService(
                 StickyIpLabels.isManaged(s.getMetadata().getLabels()),
-                s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH)));
+                s.getMetadata().getAnnotations() == null ? null : s.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH),
+                SharedObjects.ownerStep(s.getMetadata()),
+                s.getSpec() == null || s.getSpec().getSelector() == null ? Map.of() : Map.copyOf(s.getSpec().getSelector()),
+                SharedObjects.ownPorts(s).stream().map(SharedObjects::portKey).toList()));
         return new ClusterView(workloads, pods, service, nodes);
     }
 

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.fabric8.kubernetes.api.model.Service;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,29 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
     }
 
     /** The app's Service as seen. */
-    public record LiveService(boolean managed, String specHash) {
+    /**
+     * The app's Service as seen: whether it carries our managed-by label, the spec hash of what stickyIpDeploy last
+     * wrote, the step that owns it, and what stickyIpDeploy owns in it now (selector, and the ports no other step
+     * added), so drift there is restored even when the hash annotation still matches.
+     */
+    public record LiveService(boolean managed, String specHash, Optional<String> ownerStep,
+                              Map<String, String> selector, List<String> ownPortKeys) {
+
+        /** A Service seen only by its labels and hash annotation (no drift to compare). */
+        public LiveService(boolean managed, String specHash) {
+            this(managed, specHash, Optional.of(StickyIpLabels.STEP), null, null);
+        }
+
+        /** Whether the live Service holds {@code desired}'s selector and ports (or was not observed in detail). */
+        public boolean matches(Service desired) {
+            if (selector == null || ownPortKeys == null) {
+                return true;
+            }
+            return ownerStep.filter(StickyIpLabels.STEP::equals).isPresent()
+                    && desired.getSpec().getSelector().equals(selector)
+                    && SharedObjects.ports(desired).stream().map(SharedObjects::portKey).sorted().toList()
+                            .equals(ownPortKeys.stream().sorted().toList());
+        }
     }
 
     /** A node as seen: Ready condition, {@code spec.unschedulable}, and its hostname label. */

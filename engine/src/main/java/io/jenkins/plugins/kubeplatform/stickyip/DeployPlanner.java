@@ -110,7 +110,7 @@ public final class DeployPlanner {
         if (view.service().isEmpty()) {
             service = new DeployPlan.CreateService(desiredService);
         } else if (desiredService.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH)
-                .equals(view.service().get().specHash())) {
+                .equals(view.service().get().specHash()) && view.service().get().matches(desiredService)) {
             service = new DeployPlan.KeepService();
         } else {
             service = new DeployPlan.UpdateService(desiredService);

@@ -18,6 +18,8 @@ public final class StickyIpLabels {
     public static final String PINNED_NODE = "kubeplatform.jenkins.io/pinned-node";
     public static final String RESERVED_IP = "kubeplatform.jenkins.io/reserved-ip";
     public static final String POOL = "kubeplatform.jenkins.io/ip-pool";
+    /** The step recorded in {@link io.jenkins.plugins.kubeplatform.kube.SharedObjects#OWNER_STEP}. */
+    public static final String STEP = "stickyIpDeploy";
 
     private StickyIpLabels() {
     }
@@ -34,6 +36,14 @@ public final class StickyIpLabels {
         labels.put(NAME, name);
         labels.put(MANAGED_BY, MANAGER);
         return labels;
+    }
+
+    /** The app's Service selector: its pods while they carry the traffic label repairNode removes before evicting. */
+    static Map<String, String> serviceSelector(String name) {
+        Map<String, String> selector = forApp(name);
+        selector.put(io.jenkins.plugins.kubeplatform.kube.SharedObjects.TRAFFIC_LABEL,
+                io.jenkins.plugins.kubeplatform.kube.SharedObjects.TRAFFIC_SERVING);
+        return selector;
     }
 
     static boolean isManaged(Map<String, String> labels) {

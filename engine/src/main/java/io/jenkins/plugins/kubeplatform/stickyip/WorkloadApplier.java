@@ -2,13 +2,19 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes desired objects: create, or re-read and update with the live resourceVersion (retrying on 409), keeping
@@ -132,11 +138,31 @@ final class WorkloadApplier {
                     return retry.call("create service " + ref(ns, name),
                             () -> client.services().inNamespace(ns).resource(desired).create());
                 }
+                // ports other steps added stay; a Service another step made keeps that step's ports as added ones
+                Map<Integer, String> added = SharedObjects.addedPorts(live.getMetadata());
+                String previousOwner = SharedObjects.ownerStep(live.getMetadata()).orElse(StickyIpLabels.STEP);
+                if (!previousOwner.equals(StickyIpLabels.STEP)) {
+                    SharedObjects.ownPorts(live).forEach(p -> added.putIfAbsent(p.getPort(), previousOwner));
+                }
+                Map<String, String> annotations = merged(live.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations());
+                List<ServicePort> ports = new ArrayList<>(desired.getSpec().getPorts());
+                Set<Integer> own = ports.stream().map(ServicePort::getPort).collect(java.util.stream.Collectors.toSet());
+                added.keySet().removeAll(own);
+                for (ServicePort p : SharedObjects.ports(live)) {
+                    if (added.containsKey(p.getPort())) {
+                        ports.add(p);
+                    }
+                }
+                if (added.isEmpty()) {
+                    annotations.remove(SharedObjects.ADDED_PORTS);
+                } else {
+                    annotations.put(SharedObjects.ADDED_PORTS, SharedObjects.addedPortsValue(added));
+                }
                 live.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
-                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
-                        desired.getMetadata().getAnnotations()));
+                live.getMetadata().setAnnotations(annotations);
                 live.getSpec().setSelector(desired.getSpec().getSelector());
-                live.getSpec().setPorts(desired.getSpec().getPorts());
+                live.getSpec().setPorts(ports);
                 return retry.call("update service " + ref(ns, name),
                         () -> client.services().inNamespace(ns).resource(live).update());
             });

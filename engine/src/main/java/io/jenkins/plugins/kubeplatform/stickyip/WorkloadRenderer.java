@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
+import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -69,6 +70,14 @@ final class WorkloadRenderer {
         Deployment base = request.template().isPresent()
                 ? fromTemplate(request, request.template().get(), pool, identity, ip, labels, selector, podAnnotations)
                 : plain(request, pool, identity, ip, labels, selector, podAnnotations);
+        // the Service selects on the traffic label; the workload's own selector does not, so a pod repairNode took
+        // out of traffic stays the identity's pod until it is evicted
+        Map<String, String> podLabels = new TreeMap<>(base.getSpec().getTemplate().getMetadata().getLabels());
+        podLabels.put(SharedObjects.TRAFFIC_LABEL, SharedObjects.TRAFFIC_SERVING);
+        base.getSpec().getTemplate().getMetadata().setLabels(podLabels);
+        base.getMetadata().setAnnotations(new TreeMap<>(base.getMetadata().getAnnotations() == null ? Map.of()
+                : base.getMetadata().getAnnotations()));
+        base.getMetadata().getAnnotations().put(SharedObjects.OWNER_STEP, StickyIpLabels.STEP);
         request.pullCredentials().ifPresent(c -> {
             var podSpec = base.getSpec().getTemplate().getSpec();
             if (podSpec.getImagePullSecrets() == null || podSpec.getImagePullSecrets().isEmpty()) {
@@ -266,10 +275,11 @@ final class WorkloadRenderer {
                     .withName(request.name())
                     .withNamespace(request.namespace())
                     .withLabels(StickyIpLabels.forApp(request.name()))
+                    .addToAnnotations(SharedObjects.OWNER_STEP, StickyIpLabels.STEP)
                 .endMetadata()
                 .withNewSpec()
                     .withType("ClusterIP")
-                    .withSelector(StickyIpLabels.forApp(request.name()))
+                    .withSelector(StickyIpLabels.serviceSelector(request.name()))
                     .withPorts(ports)
                 .endSpec()
                 .build();

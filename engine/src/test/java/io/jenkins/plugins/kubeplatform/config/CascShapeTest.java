@@ -57,6 +57,29 @@ class CascShapeTest {
     }
 
     @Test
+    void acceptsAndIgnoresTheJenkinsFolderRestrictionsWhenTheCliReadsThem() {
+        PlatformConfig config = PlatformConfig.parse("test", """
+                kubePlatform:
+                  clusters:
+                    - {name: a, serverUrl: "https://a:6443", allowedJobs: "team-a, team-b/*"}
+                stickyIp:
+                  pools:
+                    - {name: p, ranges: "10.0.0.0/30", allowedJobs: "team-a"}
+                domains:
+                  suffix: apps.example.com
+                  suffixAllowedJobs: "team-a"
+                edgeVms:
+                  quotas:
+                    - {tenant: t, cpu: 4, memory: 8Gi, vms: 2, allowedJobs: "team-t"}
+                """);
+
+        assertThat(config.clusters()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("a"));
+        assertThat(StickyIpConfig.pools(config)).containsKey("p");
+        assertThat(config.section("domains", ExposeSettings.class).orElseThrow().suffix()).isEqualTo("apps.example.com");
+        assertThat(EdgeSettings.from(config).quotas()).hasSize(1);
+    }
+
+    @Test
     void failsNamingTheSectionsWhenATopLevelKeyIsUnknown() {
         assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "stickyIP: {}\n"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("unknown key 'stickyIP'").hasMessageContaining("did you mean 'stickyIp'?")

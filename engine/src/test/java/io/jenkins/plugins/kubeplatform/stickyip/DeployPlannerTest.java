@@ -80,8 +80,13 @@ class DeployPlannerTest {
         assertThat(d.getSpec().getSelector().getMatchLabels()).containsEntry("kubeplatform.jenkins.io/identity", "web-1");
         var svc = ((DeployPlan.CreateService) plan.service()).desired();
         assertThat(svc.getMetadata().getName()).isEqualTo("web");
+        // the Service also selects the traffic label repairNode removes; the workload's selector does not
         assertThat(svc.getSpec().getSelector()).containsOnly(Map.entry("app.kubernetes.io/name", "web"),
-                Map.entry("app.kubernetes.io/managed-by", "kubernetes-platform-steps"));
+                Map.entry("app.kubernetes.io/managed-by", "kubernetes-platform-steps"),
+                Map.entry("kubeplatform.jenkins.io/traffic", "on"));
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("kubeplatform.jenkins.io/traffic", "on");
+        assertThat(d.getSpec().getSelector().getMatchLabels()).doesNotContainKey("kubeplatform.jenkins.io/traffic");
+        assertThat(svc.getMetadata().getAnnotations()).containsEntry("kubeplatform.jenkins.io/owner-step", "stickyIpDeploy");
     }
 
     @Test

@@ -43,6 +43,20 @@ public final class FormChecks {
                 + "' (Manage Jenkins > System > Kubernetes Platform Steps)");
     }
 
+    /**
+     * An "Allowed folders and jobs" list: an error for an unusable entry, a warning while it is empty and more than one
+     * top-level folder (team) exists, since then every team's jobs may use the item.
+     */
+    public static FormValidation allowedJobs(String value, String kind) {
+        java.util.Optional<String> problem = FolderAccess.problem(value);
+        if (problem.isPresent()) {
+            return FormValidation.error(problem.get());
+        }
+        long folders = Jenkins.get().getItems().stream().filter(i -> i instanceof hudson.model.ItemGroup).count();
+        return FolderAccess.openToEveryone(value, folders, kind).map(FormValidation::warning)
+                .orElse(FormValidation.ok());
+    }
+
     /** "(default cluster)" and every configured cluster connection. */
     public static ListBoxModel clusterItems() {
         ListBoxModel items = new ListBoxModel();

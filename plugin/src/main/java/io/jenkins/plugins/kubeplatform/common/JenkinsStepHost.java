@@ -28,6 +28,11 @@ public abstract class JenkinsStepHost implements StepHost {
     }
 
     @Override
+    public String job(StepContext context) throws IOException, InterruptedException {
+        return context.get(Run.class).getParent().getFullName();
+    }
+
+    @Override
     public String owner(StepContext context) throws IOException, InterruptedException {
         return context.get(Run.class).getExternalizableId();
     }

@@ -17,6 +17,9 @@ public interface StepHost {
 
     KubernetesClient client(ClusterConnection connection);
 
+    /** The full name of the build's job ({@code folder/sub/job}): what the Allowed folders and jobs lists match. */
+    String job(StepContext context) throws IOException, InterruptedException;
+
     /** Who changes are recorded for: the build. */
     String owner(StepContext context) throws IOException, InterruptedException;
 

@@ -98,6 +98,12 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     public List<EdgeClusterConfig> getEdgeClusters() { return edgeClusters; }
     @DataBoundSetter public void setEdgeClusters(List<EdgeClusterConfig> v) { edgeClusters = v == null ? new ArrayList<>() : new ArrayList<>(v); save(); }
     public List<TenantQuotaConfig> getQuotas() { return quotas; }
+
+    /** The Allowed folders and jobs of the tenant's quota; empty when the tenant has none configured. */
+    public String tenantAllowedJobs(String tenant) {
+        return quotas.stream().filter(q -> q.getTenant().equals(tenant)).findFirst()
+                .map(TenantQuotaConfig::getAllowedJobs).orElse("");
+    }
     @DataBoundSetter public void setQuotas(List<TenantQuotaConfig> v) { quotas = v == null ? new ArrayList<>() : new ArrayList<>(v); save(); }
     public String getNewClusterPrefix() { return newClusterPrefix; }
     /** Empty: no new edge clusters are made (exclusive requests and full fleets fail). */

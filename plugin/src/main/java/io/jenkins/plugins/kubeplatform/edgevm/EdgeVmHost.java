@@ -18,6 +18,9 @@ interface EdgeVmHost extends StepHost {
 
     JoinTokens tokens(StepContext context) throws IOException, InterruptedException;
 
+    /** The tenant quota's Allowed folders and jobs; empty for a tenant without a configured quota. */
+    String tenantAllowedJobs(String tenant);
+
     /** Where the VM inventory is kept. */
     Path stateDirectory();
 
@@ -39,6 +42,11 @@ interface EdgeVmHost extends StepHost {
         @Override
         public JoinTokens tokens(StepContext context) throws IOException, InterruptedException {
             return JenkinsJoinTokens.forBuild(context.get(Run.class));
+        }
+
+        @Override
+        public String tenantAllowedJobs(String tenant) {
+            return EdgeVmConfiguration.get().tenantAllowedJobs(tenant);
         }
 
         @Override

@@ -10,6 +10,7 @@ import hudson.model.TaskListener;
 import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
@@ -42,6 +43,7 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
     @Override
     public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
             throws InterruptedException, IOException {
+        checkAccess(run.getParent().getFullName(), EdgeVmConfiguration.get().tenantAllowedJobs(vm.getTenant()));
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
                     JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC());
@@ -49,6 +51,11 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("provisionEdgeVm", run, e);
         }
+    }
+
+    /** Fails the build before any cluster call when the job may not use the step's tenant. */
+    void checkAccess(String job, String tenantAllowedJobs) throws hudson.AbortException {
+        FolderAccess.check(job, TenantQuotaConfig.access(vm.getTenant(), tenantAllowedJobs));
     }
 
     /** Runs the operation and returns the build's result action. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
@@ -70,6 +71,7 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
     @Override
     protected Object run() throws Exception {
         EdgeVmHost h = host;
+        FolderAccess.check(h.job(getContext()), TenantQuotaConfig.access(tenant, h.tenantAllowedJobs(tenant)));
         Progress progress = JenkinsProgress.of(listener());
         ClusterClients clients = h.clients(getContext());
         try {

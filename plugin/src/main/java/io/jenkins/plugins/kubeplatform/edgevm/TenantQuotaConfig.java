@@ -8,7 +8,10 @@ import hudson.util.FormValidation;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
 
 /** One tenant's edge quota in the global configuration: vCPUs, memory and VM count (running and idle together). */
 public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig> {
@@ -17,6 +20,8 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
     private final int cpu;
     private final String memory;
     private final int vms;
+    /** Null in configurations saved before it existed: every job. */
+    private String allowedJobs = "";
 
     @DataBoundConstructor
     public TenantQuotaConfig(String tenant, int cpu, String memory, int vms) {
@@ -34,6 +39,20 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
     public int getCpu() { return cpu; }
     public String getMemory() { return memory; }
     public int getVms() { return vms; }
+    public String getAllowedJobs() { return allowedJobs == null ? "" : allowedJobs; }
+
+    /** Folders and jobs that may run VMs for this tenant and spend its quota (one per line); empty: every job. */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = allowedJobs == null ? "" : allowedJobs.trim();
+    }
+
+    /** The tenant as something a build asks to use. */
+    public static FolderAccess.Item access(String tenant, String allowedJobs) {
+        return new FolderAccess.Item("edge tenant", tenant, allowedJobs, "the tenant quota's Allowed folders and jobs "
+                + "(Manage Jenkins \u203a System \u203a Edge VMs \u203a quotas \u203a " + tenant
+                + ", JCasC edgeVms.quotas[].allowedJobs)");
+    }
 
     @Extension
     public static final class DescriptorImpl extends Descriptor<TenantQuotaConfig> {
@@ -41,6 +60,12 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
         @Override
         public String getDisplayName() {
             return Messages.TenantQuotaConfig_DisplayName();
+        }
+
+        @POST
+        public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.allowedJobs(value, "tenant");
         }
 
         @POST

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
@@ -45,6 +46,8 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     private String managedNamespaces = "";
     private boolean syncEnabled;
     private String syncCluster = "";
+    /** Null in configurations saved before it existed: every job. */
+    private String suffixAllowedJobs = "";
 
     public DomainSettingsConfiguration() {
         load();
@@ -106,6 +109,16 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     public String getSuffix() { return suffix; }
     @DataBoundSetter public void setSuffix(String v) { suffix = clean(v); save(); }
+    public String getSuffixAllowedJobs() { return suffixAllowedJobs == null ? "" : suffixAllowedJobs; }
+    /** Folders and jobs that may claim hosts under the suffix (one per line); empty: every job. */
+    @DataBoundSetter public void setSuffixAllowedJobs(String v) { suffixAllowedJobs = clean(v); save(); }
+
+    /** The domain suffix as something a build asks to use. */
+    public static FolderAccess.Item suffixAccess(String suffix, String allowedJobs) {
+        return new FolderAccess.Item("domain suffix", suffix == null || suffix.isBlank() ? ExposeSettings.DEFAULT_SUFFIX
+                : suffix, allowedJobs, "the suffix's Allowed folders and jobs "
+                + "(Manage Jenkins \u203a System \u203a App domains, JCasC domains.suffixAllowedJobs)");
+    }
     public String getTemplate() { return template; }
     @DataBoundSetter public void setTemplate(String v) { template = clean(v); save(); }
     public String getRoute() { return route; }
@@ -150,6 +163,12 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     public FormValidation doCheckSuffix(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return check(new ExposeSettings(value, null, null, null, null, null, null, null, null, null));
+    }
+
+    @POST
+    public FormValidation doCheckSuffixAllowedJobs(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormChecks.allowedJobs(value, "domain suffix");
     }
 
     @POST

@@ -13,6 +13,7 @@ import hudson.tasks.Builder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
@@ -49,6 +50,8 @@ public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
     @Override
     public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
             throws InterruptedException, IOException {
+        DomainSettingsConfiguration domains = DomainSettingsConfiguration.get();
+        checkAccess(run.getParent().getFullName(), domains.getSuffix(), domains.getSuffixAllowedJobs());
         ClusterConnection connection = JenkinsClusters.connection(expose.getCluster(), run);
         try (KubernetesClient client = KubernetesClients.create(connection)) {
             run.addAction(exposeWith(client, connection.namespace(), run.getExternalizableId(),
@@ -60,6 +63,11 @@ public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
             throw new AbortException("exposeApp: the Kubernetes API refused a request: " + ApiRetry.serverMessage(e)
                     + " (see docs/rbac.yaml, Role kubeplatform-exposeApp)");
         }
+    }
+
+    /** Fails the build before any cluster call when the job may not claim hosts under the suffix. */
+    void checkAccess(String job, String suffix, String suffixAllowedJobs) throws AbortException {
+        FolderAccess.check(job, DomainSettingsConfiguration.suffixAccess(suffix, suffixAllowedJobs));
     }
 
     /** Runs the expose and returns the build's result action. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.expose;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
@@ -65,13 +66,16 @@ final class ExposeAppStepExecution extends EngineStepExecution {
     @Override
     protected Object run() throws Exception {
         ExposeHost h = host;
+        ExposeSettings settings = h.settings();
+        FolderAccess.check(h.job(getContext()), DomainSettingsConfiguration.suffixAccess(settings.suffix(),
+                h.suffixAllowedJobs()));
         ClusterConnection connection = h.connection(cluster, getContext());
         String ns = namespace.isBlank() ? connection.namespace() : namespace;
         ExposeRequest request = new ExposeRequest(ns, app, port, Optional.ofNullable(targetPort),
                 Optional.of(hostName), Optional.of(service), Optional.of(route), Optional.of(onConflict),
                 Optional.of(upstream), verify, h.owner(getContext()));
         try (KubernetesClient client = h.client(connection)) {
-            ExposeEngine engine = new ExposeEngine(client, h.settings(), h.registry(), Clock.systemUTC(),
+            ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), Clock.systemUTC(),
                     JenkinsProgress.of(listener()), ApiRetry.defaults());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);

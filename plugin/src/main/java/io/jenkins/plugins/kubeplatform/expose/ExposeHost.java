@@ -12,6 +12,9 @@ interface ExposeHost extends StepHost {
 
     StateStore<DomainRegistry> registry();
 
+    /** The configured domain suffix's Allowed folders and jobs. */
+    String suffixAllowedJobs();
+
     /** The real Jenkins. */
     ExposeHost JENKINS = new Jenkins();
 
@@ -20,6 +23,11 @@ interface ExposeHost extends StepHost {
         @Override
         public ExposeSettings settings() {
             return DomainSettingsConfiguration.get().toSettings();
+        }
+
+        @Override
+        public String suffixAllowedJobs() {
+            return DomainSettingsConfiguration.get().getSuffixAllowedJobs();
         }
 
         @Override

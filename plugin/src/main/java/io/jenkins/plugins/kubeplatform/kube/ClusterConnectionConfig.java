@@ -9,6 +9,8 @@ import hudson.model.Descriptor;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import java.util.Optional;
 import jenkins.model.Jenkins;
@@ -31,6 +33,8 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     private String context = "";
     private String tokenFile = "";
     private String kubeconfigFile = "";
+    /** Null in configurations saved before it existed: every job. */
+    private String allowedJobs = "";
 
     @DataBoundConstructor
     public ClusterConnectionConfig(String name) {
@@ -123,6 +127,23 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
         this.kubeconfigFile = kubeconfigFile == null ? "" : kubeconfigFile.trim();
     }
 
+    public String getAllowedJobs() {
+        return allowedJobs == null ? "" : allowedJobs;
+    }
+
+    /** Folders and jobs that may use this cluster (full names or patterns, one per line); empty: every job. */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = allowedJobs == null ? "" : allowedJobs.trim();
+    }
+
+    /** Fails when the job with this full name may not use this cluster; checked before any cluster call. */
+    public void checkAllowed(String job) throws hudson.AbortException {
+        FolderAccess.check(job, new FolderAccess.Item("cluster", name, getAllowedJobs(),
+                "the cluster's Allowed folders and jobs (Manage Jenkins \u203a System \u203a Kubernetes Platform Steps "
+                        + "\u203a " + name + ", JCasC kubePlatform.clusters[].allowedJobs)"));
+    }
+
     /** This connection as the engine's configuration record (blank values absent, as in the YAML file). */
     public io.jenkins.plugins.kubeplatform.config.ClusterSettings toSettings() {
         return new io.jenkins.plugins.kubeplatform.config.ClusterSettings(name, blank(serverUrl), blank(namespace),
@@ -176,6 +197,20 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
                     .includeAs(ACL.SYSTEM2, jenkins, StandardUsernamePasswordCredentials.class)
                     .includeAs(ACL.SYSTEM2, jenkins, StandardCertificateCredentials.class)
                     .includeCurrentValue(credentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.allowedJobs(value, "cluster");
+        }
+
+        /** Only global credentials: background work resolves the credential as SYSTEM at the root (see docs/admin.md). */
+        @POST
+        public FormValidation doCheckCredentialsId(@QueryParameter String value, @QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return CredentialScope.problem(value, name, KubePlatformConfiguration.credentials)
+                    .map(FormValidation::error).orElse(FormValidation.ok());
         }
 
         @POST

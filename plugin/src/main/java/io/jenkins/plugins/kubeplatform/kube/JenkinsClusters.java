@@ -31,8 +31,10 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
  * Resolves the cluster a step or background task talks to into the engine's {@link ClusterConnection}, credentials
- * included. Credentials are looked up in the build's context (folder credentials work), tracked on the build and never
- * written to a log.
+ * included. A build may use a configured cluster only when its job is in the cluster's Allowed folders and jobs.
+ * Credentials are looked up in the build's context, tracked on the build and never written to a log; the configuration
+ * accepts only global credentials ({@link CredentialScope}), so background work running as SYSTEM resolves the same
+ * credential a build does.
  */
 public final class JenkinsClusters {
 
@@ -106,8 +108,7 @@ public final class JenkinsClusters {
                             ACL.SYSTEM2, List.of()),
                     CredentialsMatchers.withId(config.getCredentialsId()));
             if (c == null) {
-                throw new AbortException(Messages.JenkinsClusters_CredentialNotFound(config.getCredentialsId(),
-                        config.getName()));
+                throw new AbortException(CredentialScope.message(config.getCredentialsId(), config.getName()));
             }
             credential = Optional.of(toCredential(c, config));
         }
@@ -115,6 +116,7 @@ public final class JenkinsClusters {
     }
 
     private static ClusterConnection fromConfig(ClusterConnectionConfig config, Run<?, ?> run) throws AbortException {
+        config.checkAllowed(run.getParent().getFullName());
         Optional<ClusterCredential> credential = Optional.empty();
         if (!config.getCredentialsId().isEmpty()) {
             StandardCredentials c = CredentialsProvider.findCredentialById(config.getCredentialsId(),

@@ -12,6 +12,7 @@ import hudson.util.ListBoxModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
@@ -26,6 +27,9 @@ import org.kohsuke.stapler.verb.POST;
 @Extension
 @Symbol("kubePlatform")
 public class KubePlatformConfiguration extends GlobalConfiguration {
+
+    /** Which credentials are global: Jenkins' own, or a test's stand-in. */
+    static volatile CredentialScope credentials = CredentialScope.JENKINS;
 
     private List<ClusterConnectionConfig> clusters = new ArrayList<>();
     private String defaultCluster = "";
@@ -65,6 +69,16 @@ public class KubePlatformConfiguration extends GlobalConfiguration {
             }
             if (!names.add(c.getName())) {
                 throw new FormException(field + ": two clusters are named '" + c.getName() + "'", field);
+            }
+            Optional<String> scope = CredentialScope.problem(c.getCredentialsId(), c.getName(), credentials);
+            if (scope.isPresent()) {
+                String credential = "clusters[" + i + "].credentialsId";
+                throw new FormException(credential + ": " + scope.get(), credential);
+            }
+            Optional<String> allowed = FolderAccess.problem(c.getAllowedJobs());
+            if (allowed.isPresent()) {
+                String jobs = "clusters[" + i + "].allowedJobs";
+                throw new FormException(jobs + ": " + allowed.get(), jobs);
             }
             if (!c.getServerUrl().isEmpty()) {
                 try {

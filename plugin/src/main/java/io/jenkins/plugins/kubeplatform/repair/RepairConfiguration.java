@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
 import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
@@ -27,6 +28,9 @@ import org.kohsuke.stapler.verb.POST;
 @Extension
 @Symbol("repair")
 public class RepairConfiguration extends GlobalConfiguration {
+
+    /** Loads the plugin's permissions when Jenkins creates this extension at startup, so authorization lists them. */
+    static final hudson.security.Permission REPAIR_NODE = KubePlatformPermissions.REPAIR_NODE;
 
     private List<RepairPoolConfig> pools = new ArrayList<>();
     private int maxConcurrent = 1;

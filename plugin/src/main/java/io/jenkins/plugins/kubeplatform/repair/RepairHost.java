@@ -1,7 +1,9 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import hudson.AbortException;
 import hudson.model.Run;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepWorkers;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
@@ -10,8 +12,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.springframework.security.core.Authentication;
 
 /** What {@link RepairNodeExecution} needs from Jenkins; the tests drive the execution with their own. */
 interface RepairHost {
@@ -40,6 +44,13 @@ interface RepairHost {
     void registerAgents(List<String> agents);
 
     void showResult(StepContext context, ResultAction action) throws IOException, InterruptedException;
+
+    /**
+     * Fails unless the build's authentication holds {@code KubePlatform/RepairNode}. Called when the step starts, on
+     * the Pipeline thread, where {@code Jenkins.getAuthentication2()} is the build's authentication (SYSTEM unless a
+     * QueueItemAuthenticator sets a user).
+     */
+    void checkMayRepair(StepContext context) throws IOException, InterruptedException;
 
     /** The real Jenkins. */
     RepairHost JENKINS = new RepairHost() {
@@ -87,6 +98,14 @@ interface RepairHost {
         @Override
         public void showResult(StepContext context, ResultAction action) throws IOException, InterruptedException {
             context.get(Run.class).addAction(action);
+        }
+
+        @Override
+        public void checkMayRepair(StepContext context) throws AbortException {
+            Authentication build = Jenkins.getAuthentication2();
+            if (!Jenkins.get().getACL().hasPermission2(build, KubePlatformPermissions.REPAIR_NODE)) {
+                throw new AbortException(KubePlatformPermissions.repairRefused(build.getName()));
+            }
         }
     };
 }

@@ -109,6 +109,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         } catch (InvalidInputException e) {
             throw (AbortException) BuildFailures.toBuildFailure(FUNCTION, e);
         }
+        host.checkMayRepair(getContext());
         owner = host.owner(getContext());
         schedule(Duration.ZERO);
         return false;

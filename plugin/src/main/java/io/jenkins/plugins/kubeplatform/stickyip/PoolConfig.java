@@ -5,6 +5,8 @@ import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.stickyip.address.AddressRange;
@@ -35,6 +37,8 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
     private boolean reallocateWhenNodeLost;
     /** Null in configurations saved before it existed: enforce. */
     private String cniCheck = "enforce";
+    /** Null in configurations saved before it existed: every job. */
+    private String allowedJobs = "";
 
     @DataBoundConstructor
     public PoolConfig(String name, String ranges) {
@@ -123,6 +127,22 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
         this.cniCheck = cniCheck == null || cniCheck.isBlank() ? "enforce" : cniCheck.trim();
     }
 
+    public String getAllowedJobs() {
+        return allowedJobs == null ? "" : allowedJobs;
+    }
+
+    /** Folders and jobs that may deploy with addresses from this pool (one per line); empty: every job. */
+    @DataBoundSetter
+    public void setAllowedJobs(String allowedJobs) {
+        this.allowedJobs = allowedJobs == null ? "" : allowedJobs.trim();
+    }
+
+    /** The pool as something a build asks to use. */
+    public static FolderAccess.Item access(String pool, String allowedJobs) {
+        return new FolderAccess.Item("IP pool", pool, allowedJobs, "the pool's Allowed folders and jobs (Manage Jenkins "
+                + "\u203a System \u203a Sticky IP pools \u203a " + pool + ", JCasC stickyIp.pools[].allowedJobs)");
+    }
+
     /** The engine's form of this pool (not yet validated). */
     public PoolSettings toSettings() {
         return new PoolSettings(name, items(ranges), items(exclude), cni, allocation, items(keepNamespaces), reclaimAfter,
@@ -172,6 +192,12 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
                 }
             }
             return FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckAllowedJobs(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return FormChecks.allowedJobs(value, "pool");
         }
 
         @POST

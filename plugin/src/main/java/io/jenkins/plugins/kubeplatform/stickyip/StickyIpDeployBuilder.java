@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
@@ -11,6 +12,7 @@ import hudson.tasks.BuildStepDescriptor;
 import hudson.tasks.Builder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
@@ -46,6 +48,8 @@ public class StickyIpDeployBuilder extends Builder implements SimpleBuildStep {
     @Override
     public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
             throws InterruptedException, IOException {
+        checkAccess(run.getParent().getFullName(), StickyIpConfiguration.get().getPools().stream()
+                .filter(p -> p.getName().equals(deploy.getPool())).findFirst().map(PoolConfig::getAllowedJobs).orElse(""));
         ClusterConnection connection = JenkinsClusters.connection(deploy.getCluster(), run);
         try (KubernetesClient client = KubernetesClients.create(connection)) {
             run.addAction(deployWith(client, connection.namespace(), run.getExternalizableId(),
@@ -53,6 +57,11 @@ public class StickyIpDeployBuilder extends Builder implements SimpleBuildStep {
         } catch (InvalidInputException | OperationFailedException | StoreException e) {
             throw BuildFailures.forBuilder("stickyIpDeploy", run, e);
         }
+    }
+
+    /** Fails the build before any cluster call when the job may not use the step's pool. */
+    void checkAccess(String job, String poolAllowedJobs) throws AbortException {
+        FolderAccess.check(job, PoolConfig.access(deploy.getPool(), poolAllowedJobs));
     }
 
     /** Runs the deploy and returns the build's result action. */

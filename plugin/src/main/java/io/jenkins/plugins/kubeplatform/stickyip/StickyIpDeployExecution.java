@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
@@ -82,6 +83,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     @Override
     protected Object run() throws Exception {
         StickyIpHost h = host;
+        FolderAccess.check(h.job(getContext()), PoolConfig.access(pool, h.poolAllowedJobs(pool)));
         ClusterConnection connection = h.connection(cluster, getContext());
         try (KubernetesClient client = h.client(connection)) {
             java.util.Optional<WorkloadTemplate> workload = template();

@@ -11,6 +11,9 @@ interface StickyIpHost extends StepHost {
 
     IpReservationLedger ledger();
 
+    /** The pool's Allowed folders and jobs; empty for a pool not configured here (the deploy then names it). */
+    String poolAllowedJobs(String pool);
+
     /** The real Jenkins. */
     StickyIpHost JENKINS = new Jenkins();
 
@@ -24,6 +27,12 @@ interface StickyIpHost extends StepHost {
         @Override
         public IpReservationLedger ledger() {
             return StickyIpLedgers.get();
+        }
+
+        @Override
+        public String poolAllowedJobs(String pool) {
+            return StickyIpConfiguration.get().getPools().stream().filter(p -> p.getName().equals(pool)).findFirst()
+                    .map(PoolConfig::getAllowedJobs).orElse("");
         }
     }
 }

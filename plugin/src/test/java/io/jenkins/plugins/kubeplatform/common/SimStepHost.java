@@ -3,7 +3,9 @@ package io.jenkins.plugins.kubeplatform.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import hudson.AbortException;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +28,10 @@ public class SimStepHost implements StepHost {
     /** Names of the threads that connected to the cluster: where the blocking work ran. */
     public final Set<String> threads = ConcurrentHashMap.newKeySet();
     public final List<ResultAction> actions = Collections.synchronizedList(new ArrayList<>());
+    /** The full name of the build's job. */
+    public volatile String job = "platform/deploy";
+    /** The configured cluster the step resolves, with its Allowed folders and jobs; none: an unrestricted cluster. */
+    public volatile ClusterConnectionConfig cluster;
 
     public SimStepHost(SimulatedCluster sim) {
         this.sim = sim;
@@ -37,7 +43,10 @@ public class SimStepHost implements StepHost {
     }
 
     @Override
-    public ClusterConnection connection(String cluster, StepContext context) {
+    public ClusterConnection connection(String name, StepContext context) throws AbortException {
+        if (cluster != null) {
+            cluster.checkAllowed(job);
+        }
         threads.add(Thread.currentThread().getName());
         return ClusterConnection.anonymous("sim", sim.url(), "default");
     }
@@ -48,6 +57,11 @@ public class SimStepHost implements StepHost {
         KubernetesClient client = sim.newClient();
         clients.add(client);
         return client;
+    }
+
+    @Override
+    public String job(StepContext context) {
+        return job;
     }
 
     @Override

@@ -51,4 +51,22 @@ class ProvisionEdgeVmBuilderTest {
         assertThat(action.getLines().get(1)).startsWith("node demo-ci,");
         assertThat(sim.client().nodes().withName("demo-ci").get()).isNotNull();
     }
+
+    @Test
+    void refusesAJobOutsideTheTenantsAllowedFoldersNamingTheSetting() {
+        ProvisionEdgeVmBuilder builder = new ProvisionEdgeVmBuilder(new ProvisionEdgeVmStep("web", "acme"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.checkAccess("team-b/web", "acme-team"))
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("Job 'team-b/web'").hasMessageContaining("edge tenant 'acme'")
+                .hasMessageContaining("edgeVms.quotas[].allowedJobs");
+    }
+
+    @Test
+    void letsAJobInAnAllowedFolderOrAnyJobForATenantWithoutAListProvision() throws Exception {
+        ProvisionEdgeVmBuilder builder = new ProvisionEdgeVmBuilder(new ProvisionEdgeVmStep("web", "acme"));
+
+        builder.checkAccess("acme-team/web", "acme-team");
+        builder.checkAccess("other/web", "");
+    }
 }

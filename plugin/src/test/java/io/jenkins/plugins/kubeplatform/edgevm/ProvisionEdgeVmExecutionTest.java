@@ -71,7 +71,13 @@ class ProvisionEdgeVmExecutionTest {
 
         @Override
         public ClusterClients clients(StepContext context) {
-            return name -> client(connection(name, context));
+            return name -> {
+                try {
+                    return client(connection(name, context));
+                } catch (hudson.AbortException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            };
         }
 
         @Override
@@ -82,6 +88,13 @@ class ProvisionEdgeVmExecutionTest {
         @Override
         public Path stateDirectory() {
             return stateDir;
+        }
+
+        volatile String tenantAllowedJobs = "";
+
+        @Override
+        public String tenantAllowedJobs(String tenant) {
+            return tenantAllowedJobs;
         }
     }
 
@@ -117,6 +130,41 @@ class ProvisionEdgeVmExecutionTest {
     private Map<String, Long> writes() {
         return sim.requests().matching(r -> !r.internal() && WRITES.contains(r.verb()) && r.status() < 300).stream()
                 .collect(Collectors.groupingBy(r -> r.verb() + " " + r.resource(), Collectors.counting()));
+    }
+
+    @Test
+    void refusesAJobOutsideTheTenantsAllowedFoldersBeforeAnyClusterCall() throws Exception {
+        host.job = "team-b/web";
+        host.tenantAllowedJobs = "acme-team";
+        sim.requests().clear();
+        FakeStepContext context = new FakeStepContext("edge-refused", null);
+        vm().start(context).start();
+
+        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "edge tenant 'acme'",
+                "edgeVms.quotas[].allowedJobs");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "tenant allowed jobs ''{0}''")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"acme-team", ""})
+    void provisionsForAJobInAnAllowedFolderOrWhenTheTenantHasNoList(String allowed) throws Exception {
+        host.job = "acme-team/web";
+        host.tenantAllowedJobs = allowed;
+        FakeStepContext context = new FakeStepContext("edge-allowed-" + allowed.hashCode(), null);
+        ProvisionEdgeVmExecution execution = (ProvisionEdgeVmExecution) vm().start(context);
+        execution.start();
+
+        awaitVirtualMachine();
+        execution.stop(new InterruptedException("test done"));
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InterruptedException.class);
+    }
+
+    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
+    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
+                .message().contains(named);
+        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
     }
 
     @Test

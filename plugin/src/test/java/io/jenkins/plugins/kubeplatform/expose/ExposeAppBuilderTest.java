@@ -43,4 +43,23 @@ class ExposeAppBuilderTest {
                 .anyMatch(i -> i.getSpec().getRules().stream().anyMatch(r -> host.equals(r.getHost())));
         assertThat(sim.client().configMaps().inNamespace("kubeplatform-system").withName(host).get()).isNotNull();
     }
+
+    @Test
+    void refusesAJobOutsideTheSuffixsAllowedFoldersNamingTheSetting() {
+        ExposeAppBuilder builder = new ExposeAppBuilder(new ExposeAppStep("shop", 8080));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> builder.checkAccess("team-b/shop", "apps.example.test", "team-a"))
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("Job 'team-b/shop'").hasMessageContaining("domain suffix 'apps.example.test'")
+                .hasMessageContaining("domains.suffixAllowedJobs");
+    }
+
+    @Test
+    void letsAJobInAnAllowedFolderOrAnyJobForASuffixWithoutAListExpose() throws Exception {
+        ExposeAppBuilder builder = new ExposeAppBuilder(new ExposeAppStep("shop", 8080));
+
+        builder.checkAccess("team-a/shop", "apps.example.test", "team-a");
+        builder.checkAccess("team-b/shop", "apps.example.test", "");
+    }
 }

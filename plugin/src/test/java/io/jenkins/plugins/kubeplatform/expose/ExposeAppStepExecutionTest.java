@@ -52,6 +52,13 @@ class ExposeAppStepExecutionTest {
         public StateStore<DomainRegistry> registry() {
             return DomainRegistry.fileStore(stateDir);
         }
+
+        volatile String suffixAllowedJobs = "";
+
+        @Override
+        public String suffixAllowedJobs() {
+            return suffixAllowedJobs;
+        }
     }
 
     @BeforeEach
@@ -83,6 +90,38 @@ class ExposeAppStepExecutionTest {
     private Map<String, Long> writes() {
         return sim.requests().matching(r -> !r.internal() && WRITES.contains(r.verb()) && r.status() < 300).stream()
                 .collect(Collectors.groupingBy(r -> r.verb() + " " + r.resource(), Collectors.counting()));
+    }
+
+    @Test
+    void refusesAJobOutsideTheSuffixsAllowedFoldersBeforeAnyClusterCall() throws Exception {
+        host.job = "team-b/shop";
+        host.suffixAllowedJobs = "team-a";
+        sim.requests().clear();
+        FakeStepContext context = new FakeStepContext("expose-refused", null);
+        shop().start(context).start();
+
+        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/shop'", "domain suffix 'apps.example.test'",
+                "domains.suffixAllowedJobs");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "suffix allowed jobs ''{0}''")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"team-a", "**/shop", ""})
+    void exposesForAJobInAnAllowedFolderOrWhenTheSuffixHasNoList(String allowed) throws Exception {
+        host.job = "team-a/retail/shop";
+        host.suffixAllowedJobs = allowed;
+        sim.addController(new SimIngressController());
+        FakeStepContext context = new FakeStepContext("expose-allowed-" + allowed.hashCode(), null);
+        shop().start(context).start();
+
+        assertThat(context.state().outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(Map.class);
+    }
+
+    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
+    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
+                .message().contains(named);
+        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
     }
 
     @Test

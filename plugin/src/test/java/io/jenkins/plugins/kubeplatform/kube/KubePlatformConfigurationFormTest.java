@@ -64,6 +64,51 @@ class KubePlatformConfigurationFormTest {
         assertThat(live.getClusters()).isEmpty();
     }
 
+    /** Global credentials of this "Jenkins"; team-a-token lives in folder team-a, which the root does not see. */
+    private static final CredentialScope GLOBAL_ONLY = id -> id.equals("global-token");
+
+    @Test
+    void refusesAFolderScopedCredentialNamingTheClusterAndWhereToStoreIt() {
+        Saved live = new Saved();
+        ClusterConnectionConfig prod = new ClusterConnectionConfig("prod");
+        prod.setCredentialsId("team-a-token");
+        CredentialScope before = KubePlatformConfiguration.credentials;
+        KubePlatformConfiguration.credentials = GLOBAL_ONLY;
+        try {
+            assertThatThrownBy(() -> live.configure(FormRequest.of(KubePlatformConfiguration.class,
+                    c -> c.setClusters(List.of(prod))), new JSONObject())).isInstanceOfSatisfying(FormException.class,
+                    e -> {
+                        assertThat(e.getFormField()).isEqualTo("clusters[0].credentialsId");
+                        assertThat(e.getMessage()).contains("'team-a-token'", "cluster 'prod'", "not a global credential",
+                                "Global credentials");
+                    });
+        } finally {
+            KubePlatformConfiguration.credentials = before;
+        }
+        assertThat(live.getClusters()).isEmpty();
+        assertThat(live.saves).isZero();
+    }
+
+    @Test
+    void acceptsAGlobalCredentialAndKeepsTheAllowedJobs() throws FormException {
+        Saved live = new Saved();
+        ClusterConnectionConfig prod = new ClusterConnectionConfig("prod");
+        prod.setCredentialsId("global-token");
+        prod.setAllowedJobs("team-a\nteam-b");
+        CredentialScope before = KubePlatformConfiguration.credentials;
+        KubePlatformConfiguration.credentials = GLOBAL_ONLY;
+        try {
+            live.configure(FormRequest.of(KubePlatformConfiguration.class, c -> c.setClusters(List.of(prod))),
+                    new JSONObject());
+        } finally {
+            KubePlatformConfiguration.credentials = before;
+        }
+        assertThat(live.getClusters()).singleElement().satisfies(c -> {
+            assertThat(c.getCredentialsId()).isEqualTo("global-token");
+            assertThat(c.getAllowedJobs()).isEqualTo("team-a\nteam-b");
+        });
+    }
+
     @Test
     void namesTheServerUrlWhenItIsNotAUrl() {
         Saved live = new Saved();

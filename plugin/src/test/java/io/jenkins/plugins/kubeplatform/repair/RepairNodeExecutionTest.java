@@ -100,6 +100,18 @@ class RepairNodeExecutionTest {
             offline.addAll(agents);
         }
 
+        /** The build's authentication and whether it holds KubePlatform/RepairNode (SYSTEM does: no authenticator). */
+        volatile String authentication = "SYSTEM";
+        volatile boolean mayRepair = true;
+
+        @Override
+        public void checkMayRepair(StepContext context) throws hudson.AbortException {
+            if (!mayRepair) {
+                throw new hudson.AbortException(
+                        io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions.repairRefused(authentication));
+            }
+        }
+
         @Override
         public void showResult(StepContext context, ResultAction action) {
             List<String> lines = action.getLines();
@@ -131,6 +143,22 @@ class RepairNodeExecutionTest {
         RepairNodeStep step = new RepairNodeStep();
         step.setNode(node);
         return step;
+    }
+
+    @Test
+    void refusesABuildWhoseAuthenticationLacksTheRepairNodePermissionBeforeAnyClusterCall() {
+        host.authentication = "alice";
+        host.mayRepair = false;
+        sim.requests().clear();
+        FakeStepContext context = new FakeStepContext("no-permission", node -> { });
+        RepairNodeExecution execution = (RepairNodeExecution) step("node-1").start(context);
+
+        assertThatThrownBy(execution::start)
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("KubePlatform/RepairNode").hasMessageContaining("'alice'")
+                .hasMessageContaining("Manage Jenkins");
+        assertThat(sim.requests().list()).as("no cluster call").isEmpty();
+        assertThat(host.clients).isEmpty();
     }
 
     @Test

@@ -54,4 +54,24 @@ class StickyIpDeployBuilderTest {
             assertThat(action.getLines()).anyMatch(l -> l.contains(": " + ip + " on node-"));
         }
     }
+
+    @Test
+    void refusesAJobOutsideThePoolsAllowedFoldersNamingTheSetting() {
+        StickyIpDeployStep settings = new StickyIpDeployStep("web", 8080);
+        settings.setPool("shop-pool");
+        StickyIpDeployBuilder builder = new StickyIpDeployBuilder(settings);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.checkAccess("team-b/web", "team-a"))
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("Job 'team-b/web'").hasMessageContaining("IP pool 'shop-pool'")
+                .hasMessageContaining("stickyIp.pools[].allowedJobs");
+    }
+
+    @Test
+    void letsAJobInAnAllowedFolderOrAnyJobForAPoolWithoutAListDeploy() throws Exception {
+        StickyIpDeployBuilder builder = new StickyIpDeployBuilder(new StickyIpDeployStep("web", 8080));
+
+        builder.checkAccess("team-a/web", "team-a");
+        builder.checkAccess("team-b/web", "");
+    }
 }

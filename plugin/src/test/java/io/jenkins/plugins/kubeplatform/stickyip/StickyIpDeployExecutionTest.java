@@ -61,6 +61,14 @@ class StickyIpDeployExecutionTest {
             return ledger;
         }
 
+        /** The pool's Allowed folders and jobs. */
+        volatile String poolAllowedJobs = "";
+
+        @Override
+        public String poolAllowedJobs(String pool) {
+            return poolAllowedJobs;
+        }
+
         @Override
         public void restart() throws InterruptedException {
             super.restart();
@@ -107,6 +115,52 @@ class StickyIpDeployExecutionTest {
 
     private List<Deployment> deployments() {
         return sim.client().apps().deployments().inNamespace("shop").list().getItems();
+    }
+
+    @Test
+    void refusesAJobOutsideThePoolsAllowedFoldersBeforeAnyClusterCall() throws Exception {
+        host.job = "team-b/web";
+        host.poolAllowedJobs = "team-a\nplatform/*";
+        sim.requests().clear();
+        FakeStepContext context = new FakeStepContext("sticky-pool-refused", null);
+        web(1).start(context).start();
+
+        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "IP pool 'default'",
+                "stickyIp.pools[].allowedJobs", "team-a, platform/*");
+    }
+
+    @Test
+    void refusesAJobOutsideTheClustersAllowedFoldersBeforeAnyClusterCall() throws Exception {
+        host.job = "team-b/web";
+        host.cluster = new io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig("prod");
+        host.cluster.setAllowedJobs("team-a");
+        sim.requests().clear();
+        FakeStepContext context = new FakeStepContext("sticky-cluster-refused", null);
+        web(1).start(context).start();
+
+        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "cluster 'prod'",
+                "kubePlatform.clusters[].allowedJobs");
+    }
+
+    @ParameterizedTest(name = "pool allowed jobs ''{0}''")
+    @ValueSource(strings = {"team-a", "team-*/web", ""})
+    void deploysForAJobInAnAllowedFolderOrWhenThePoolHasNoList(String allowed) throws Exception {
+        host.job = "team-a/web";
+        host.poolAllowedJobs = allowed;
+        host.cluster = new io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig("prod");
+        host.cluster.setAllowedJobs(allowed);
+        FakeStepContext context = new FakeStepContext("sticky-allowed-" + allowed.hashCode(), null);
+        web(1).start(context).start();
+
+        assertThat(context.state().outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(Map.class);
+    }
+
+    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
+    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
+                .message().contains(named);
+        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
     }
 
     @Test

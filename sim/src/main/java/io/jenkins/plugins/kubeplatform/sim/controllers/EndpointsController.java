@@ -50,6 +50,8 @@ public final class EndpointsController implements SimController {
     private Observed<Node> nodes;
     private ReconcileQueue<Service> reconciles;
     private final Set<String> lbIps = new HashSet<>();
+    /** Each pod's labels as last seen, to find the Services it stopped matching. */
+    private final Map<String, Map<String, String>> lastLabels = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -88,13 +90,22 @@ public final class EndpointsController implements SimController {
             @Override
             public void deleted(Pod pod) {
                 affected(pod);
+                lastLabels.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
             }
         });
     }
 
+    /**
+     * Services selecting the pod by its labels before or after the change: like the real controller, a pod whose
+     * label no longer matches (repairNode removing the traffic label) leaves the endpoints of the Services it left.
+     */
     private void affected(Pod pod) {
+        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        Map<String, String> now = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> before = lastLabels.put(key, Map.copyOf(now));
         for (Service s : services.inNamespace(pod.getMetadata().getNamespace())) {
-            if (Selectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+            if (Selectors.matches(s.getSpec().getSelector(), now)
+                    || before != null && Selectors.matches(s.getSpec().getSelector(), before)) {
                 reconciles.add(s);
             }
         }
