@@ -7,11 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,6 +37,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
     private final JavaType type;
     private final Supplier<S> empty;
     private final ReentrantLock writeLock;
+    private final FileIo io;
 
     /**
      * @param file  the state file; its directory is created on first write
@@ -48,6 +46,12 @@ public final class AtomicFileStore<S> implements StateStore<S> {
      * @param empty the state before anything was written
      */
     public AtomicFileStore(Path file, String kind, JavaType type, Supplier<S> empty) {
+        this(file, kind, type, empty, FileIo.nio());
+    }
+
+    /** @param io the file system (tests: one that models the page cache and power cuts) */
+    public AtomicFileStore(Path file, String kind, JavaType type, Supplier<S> empty, FileIo io) {
+        this.io = Objects.requireNonNull(io);
         this.file = file.toAbsolutePath();
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.kind = Objects.requireNonNull(kind);
@@ -72,7 +76,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
     @Override
     public <R> R update(Function<S, Update<S, R>> change) {
         writeLock.lock();
-        try (FileChannel lockChannel = FileChannel.open(ensureParent(lockFile),
+        try (FileChannel lockChannel = io.open(ensureParent(lockFile),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             S current = readFile();
@@ -91,7 +95,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
     private S readFile() {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = io.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return empty.get();
         } catch (IOException e) {
@@ -122,37 +126,22 @@ public final class AtomicFileStore<S> implements StateStore<S> {
         Path dir = ensureParent(file).getParent();
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }
                 out.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
-            }
-            fsyncDirectory(dir);
+            io.move(tmp, file, true);
+            io.fsyncDirectory(dir);
         } finally {
-            Files.deleteIfExists(tmp);
+            io.deleteIfExists(tmp);
         }
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
-        // Makes the rename itself durable; some platforms refuse to open directories, which is then the best we can do.
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-                throw e instanceof IOException io ? io : new IOException(e);
-            }
-        }
-    }
-
-    private static Path ensureParent(Path path) throws IOException {
-        Files.createDirectories(path.getParent());
+    private Path ensureParent(Path path) throws IOException {
+        io.createDirectories(path.getParent());
         return path;
     }
 }
