@@ -443,7 +443,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
             }
         }
         String name = file.getFileName().toString();
-        return (intact.isEmpty() ? "No intact backup of it exists; " : "Intact backups: " + String.join(", ", intact)
+        return (intact.isEmpty() ? "No intact backup of it exists. " : "Intact backups: " + String.join(", ", intact)
                 + ". ") + "Run 'kubeplatform state verify' for details and 'kubeplatform state restore " + name
                 + "' to reinstate the newest intact backup (the damaged file is kept, renamed); with Jenkins, stop "
                 + "the controller, copy a backup over " + name + " and start it again. See docs/state-and-recovery.md.";

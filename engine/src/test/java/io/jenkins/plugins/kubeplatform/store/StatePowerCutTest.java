@@ -79,6 +79,7 @@ class StatePowerCutTest {
 
         assertThat(report.maxAcknowledged()).isEqualTo(6);
         assertThat(report.boundaries()).isGreaterThan(30); // 6 updates x (backup + file: create, write, force, rename)
+        System.out.println(report.boundaries() + " write boundaries, " + report.reboots() + " reboots checked");
         assertThat(report.problems()).isEmpty();
     }
 
@@ -150,6 +151,7 @@ class StatePowerCutTest {
                 StatePowerCutTest::recordsSurvive);
 
         assertThat(report.maxAcknowledged()).isEqualTo(6);
+        System.out.println(report.boundaries() + " write boundaries, " + report.reboots() + " reboots checked");
         assertThat(report.problems()).isEmpty();
     }
 
