@@ -133,4 +133,26 @@ class LedgerPowerCutTest {
                 .hasMessageContaining("Read-only file system");
         assertThat(fs.contents(DIR.resolve("journal-0.log"))).isEqualTo(journal);
     }
+
+    @Test
+    void refusesALedgerWhoseSnapshotsWereDeletedNamingWhatIsMissing() throws Exception {
+        PageCacheFileSystem fs = new PageCacheFileSystem();
+        allocations(fs, new java.util.ArrayList<>()); // three rotations: segment 0 is folded and pruned
+        assertThat(fs.exists(DIR.resolve("journal-0.log"))).isFalse();
+        for (Path p : fs.list(DIR)) {
+            if (p.getFileName().toString().startsWith("snapshot-")) {
+                fs.deleteIfExists(p);
+            }
+        }
+        byte[] journal = fs.contents(DIR.resolve("journal-1.log"));
+
+        JournaledLedgerStore store = new JournaledLedgerStore(DIR, 3, fs);
+        assertThatThrownBy(() -> store.<Integer>read(LedgerView::size))
+                .isInstanceOf(io.jenkins.plugins.kubeplatform.store.StoreCorruptedException.class)
+                .hasMessageContaining("no snapshot covers the segments before it")
+                .hasMessageContaining("ip-ledger restore");
+        assertThatThrownBy(() -> JournaledLedgerStoreTest.put(store, "keep/app-9", "10.42.200.19"))
+                .isInstanceOf(io.jenkins.plugins.kubeplatform.store.StoreCorruptedException.class);
+        assertThat(fs.contents(DIR.resolve("journal-1.log"))).isEqualTo(journal);
+    }
 }
