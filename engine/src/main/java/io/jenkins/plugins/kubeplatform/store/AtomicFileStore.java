@@ -43,8 +43,8 @@ import java.util.zip.CRC32C;
  * over it. Files of the first format (a bare JSON object with {@code "format":"kubeplatform-state/1"}) still read
  * and are rewritten in the new format by the next change.
  *
- * <p>Every write copies the previous file to {@code <file>.bak-<generation>} (the last {@link #BACKUPS} are kept),
- * then writes the new state to a temporary file in the same directory, forces it, atomically renames it over the old
+ * <p>Every write keeps the previous file as {@code <file>.bak-<generation>} (a hard link, or a forced copy where the
+ * file system has none; the last {@link #BACKUPS} are kept), then writes the new state to a temporary file in the same directory, forces it, atomically renames it over the old
  * file and forces the directory, all through {@link FileIo}. Writers are serialized inside the process by a lock and
  * across processes by an OS file lock on a sibling {@code .lock} file, and each update re-reads the file, so several
  * processes (CLI runs, a controller) can share one state directory.
@@ -366,11 +366,36 @@ public final class AtomicFileStore<S> implements StateStore<S> {
     private void write(byte[] bytes, Loaded<S> previous) throws IOException {
         Path dir = ensureParent(file).getParent();
         if (previous.bytes() != null) {
-            writeFile(backupFile(previous.generation()), previous.bytes());
+            keepBackup(previous);
         }
         writeFile(file, bytes);
         io.fsyncDirectory(dir);
         pruneBackups();
+    }
+
+    /**
+     * Keeps the file about to be replaced as {@code <file>.bak-<generation>}: a hard link to it (its bytes are
+     * already durable, the directory fsync of the write makes the name durable), or a forced copy where the file
+     * system has no hard links.
+     */
+    private void keepBackup(Loaded<S> previous) throws IOException {
+        Path backup = backupFile(previous.generation());
+        io.deleteIfExists(backup); // left by a change that died before replacing the file; same generation
+        try {
+            io.link(backup, file);
+            return;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileSystemException fs && isFull(fs)) {
+                throw fs;
+            }
+            // no hard links here (or not for this file): copy
+        }
+        writeFile(backup, previous.bytes());
+    }
+
+    private static boolean isFull(java.nio.file.FileSystemException e) {
+        String reason = String.valueOf(e.getReason()) + " " + e.getMessage();
+        return reason.contains("No space left") || reason.contains("Read-only file system");
     }
 
     /** Temporary file, written and forced, renamed over {@code target}; the caller forces the directory. */

@@ -30,6 +30,14 @@ public interface FileIo {
     /** Renames atomically, replacing {@code to} if {@code replace}. */
     void move(Path from, Path to, boolean replace) throws IOException;
 
+    /**
+     * Gives the file {@code existing} a second name {@code link} (a hard link: no bytes copied), durable with the
+     * next directory fsync.
+     *
+     * @throws UnsupportedOperationException when the file system has no hard links
+     */
+    void link(Path link, Path existing) throws IOException;
+
     /** Makes the directory's entries (creations, renames, deletions) durable. */
     void fsyncDirectory(Path dir) throws IOException;
 
@@ -76,6 +84,11 @@ public interface FileIo {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the file system of " + to.getParent() + " cannot rename atomically", e);
             }
+        }
+
+        @Override
+        public void link(Path link, Path existing) throws IOException {
+            Files.createLink(link, existing);
         }
 
         @Override

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 /**
  * An in-memory file system behind {@link FileIo} that models the page cache, in the spirit of Jepsen's LazyFS:
  * every file has the bytes the running process sees and the bytes on disk; a write only reaches the page cache and
- * becomes durable when its file is {@code force}d; a creation, rename or deletion only reaches the directory's cached
+ * becomes durable when its file is {@code force}d; a creation, rename, hard link or deletion only reaches the directory's cached
  * entries and becomes durable when the directory is fsynced. {@link #cutPowerAt} numbers every mutating call (write,
  * truncate, force, create, rename, delete, directory fsync) and makes call {@code n} fail as a power cut, after which
  * nothing works; {@link #afterPowerCut} is what a reboot finds: only durable entries, and per file its durable bytes,
@@ -254,6 +254,22 @@ public final class PageCacheFileSystem implements FileIo {
             }
             entries.remove(source);
             entries.put(target, inode);
+        }
+    }
+
+    @Override
+    public void link(Path link, Path existing) throws IOException {
+        synchronized (lock) {
+            Path name = link.toAbsolutePath();
+            step(name, "link");
+            Inode inode = entries.get(existing.toAbsolutePath());
+            if (inode == null) {
+                throw new NoSuchFileException(existing.toString());
+            }
+            if (entries.containsKey(name)) {
+                throw new FileAlreadyExistsException(name.toString());
+            }
+            entries.put(name, inode);
         }
     }
 
