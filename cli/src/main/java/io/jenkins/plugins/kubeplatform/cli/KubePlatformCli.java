@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
                 io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
+                StateCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.expose.ExposeCommand.class,
                 io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,

@@ -70,8 +70,7 @@ public final class EdgeVmEngine {
 
     /** The inventory file in a state directory. */
     public static StateStore<Inventory> inventoryStore(java.nio.file.Path stateDir) {
-        return io.jenkins.plugins.kubeplatform.store.AtomicFileStore.of(stateDir.resolve(Inventory.FILE),
-                Inventory.KIND, Inventory.class, Inventory::empty);
+        return Inventory.fileStore(stateDir, io.jenkins.plugins.kubeplatform.store.FileIo.nio());
     }
 
     public EdgeSettings settings() {

@@ -1,9 +1,12 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import io.jenkins.plugins.kubeplatform.store.AtomicFileStore;
+import io.jenkins.plugins.kubeplatform.store.FileIo;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -64,7 +67,59 @@ public record DomainRegistry(Map<String, Entry> hosts) {
     }
 
     public static StateStore<DomainRegistry> fileStore(Path stateDir) {
-        return AtomicFileStore.of(stateDir.resolve(FILE), KIND, DomainRegistry.class, DomainRegistry::empty);
+        return fileStore(stateDir, FileIo.nio());
+    }
+
+    /** The registry file in a state directory, through {@code io} (tests: a file system with power cuts). */
+    public static AtomicFileStore<DomainRegistry> fileStore(Path stateDir, FileIo io) {
+        return AtomicFileStore.of(stateDir.resolve(FILE), KIND, DomainRegistry.class, DomainRegistry::empty,
+                DomainRegistry::problems, io);
+    }
+
+    /**
+     * The records that break the registry's rules, each named: the key is the entry's host, a lowercase DNS name;
+     * the owner is a namespace (DNS label) and an app; the port is 0..65535; free text is one printable line.
+     */
+    public static List<String> problems(DomainRegistry registry) {
+        List<String> problems = new ArrayList<>();
+        registry.hosts().forEach((key, e) -> {
+            String at = "hosts['" + printable(key) + "']";
+            if (e == null) {
+                problems.add(at + " is empty");
+                return;
+            }
+            if (!DnsNames.isHost(key)) {
+                problems.add(at + ": the host is not a lowercase DNS name (labels a-z, 0-9 and '-', at least two)");
+            }
+            if (!key.equals(e.host())) {
+                problems.add(at + ": it records host '" + printable(String.valueOf(e.host())) + "' under another key");
+            }
+            if (!DnsNames.isLabel(e.namespace())) {
+                problems.add(at + ": owner namespace '" + printable(String.valueOf(e.namespace()))
+                        + "' is not a DNS label");
+            }
+            if (e.app() == null || e.app().isBlank() || !singleLine(e.app())) {
+                problems.add(at + ": owner app is missing or not one printable line");
+            }
+            if (e.port() < 0 || e.port() > 65535) {
+                problems.add(at + ": port " + e.port() + " is outside 0..65535");
+            }
+            if (!singleLine(e.requestedBy()) || !singleLine(e.source()) || !singleLine(e.route())
+                    || !singleLine(e.upstream())) {
+                problems.add(at + ": a text field holds a line break or control character");
+            }
+        });
+        return problems;
+    }
+
+    private static boolean singleLine(String value) {
+        return value == null || value.codePoints().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    private static String printable(String value) {
+        return value.codePoints().collect(StringBuilder::new,
+                (b, c) -> b.append(c < 0x20 || c == 0x7f ? "?" : Character.toString(c)), StringBuilder::append)
+                .toString();
     }
 
     public DomainRegistry with(Entry entry) {

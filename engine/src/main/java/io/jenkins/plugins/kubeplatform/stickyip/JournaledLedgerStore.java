@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.store.FileIo;
 import io.jenkins.plugins.kubeplatform.store.StoreCorruptedException;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.io.IOException;
@@ -7,14 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -67,6 +65,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     });
 
     private final Path dir;
+    private final FileIo io;
     private final int rotateAfter;
     private final ReentrantLock processLock;
 
@@ -100,6 +99,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** @param rotateAfter journal records after which the segment is sealed and folded into a snapshot */
     public JournaledLedgerStore(Path directory, int rotateAfter) {
+        this(directory, rotateAfter, FileIo.nio());
+    }
+
+    /** @param io the file system (tests: one that models the page cache and power cuts) */
+    public JournaledLedgerStore(Path directory, int rotateAfter, FileIo io) {
+        this.io = java.util.Objects.requireNonNull(io);
         if (rotateAfter < 1) {
             throw new IllegalArgumentException("rotateAfter must be positive");
         }
@@ -182,8 +187,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         processLock.lock();
         try {
             if (lockChannel == null || !lockChannel.isOpen()) {
-                Files.createDirectories(dir);
-                lockChannel = FileChannel.open(dir.resolve("ledger.lock"), StandardOpenOption.CREATE,
+                io.createDirectories(dir);
+                lockChannel = io.open(dir.resolve("ledger.lock"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.READ);
             }
             try (FileLock ignored = lockChannel.lock()) {
@@ -328,44 +333,42 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         TreeSet<Long> snapshots = new TreeSet<>();
         List<Path> temporary = new ArrayList<>();
         List<Path> old = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
+        if (!io.isDirectory(dir)) {
             return new Listing(segments, snapshots, temporary, old);
         }
-        try (var files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String name = p.getFileName().toString();
-                Matcher m;
-                if ((m = SEGMENT.matcher(name)).matches()) {
-                    segments.add(Long.parseLong(m.group(1)));
-                } else if ((m = SNAPSHOT.matcher(name)).matches()) {
-                    snapshots.add(Long.parseLong(m.group(1)));
-                } else if (TEMP.matcher(name).matches()) {
-                    temporary.add(p);
-                } else if (OLD_FORMAT.matcher(name).matches()) {
-                    old.add(p);
-                }
+        for (Path p : io.list(dir)) {
+            String name = p.getFileName().toString();
+            Matcher m;
+            if ((m = SEGMENT.matcher(name)).matches()) {
+                segments.add(Long.parseLong(m.group(1)));
+            } else if ((m = SNAPSHOT.matcher(name)).matches()) {
+                snapshots.add(Long.parseLong(m.group(1)));
+            } else if (TEMP.matcher(name).matches()) {
+                temporary.add(p);
+            } else if (OLD_FORMAT.matcher(name).matches()) {
+                old.add(p);
             }
         }
         return new Listing(segments, snapshots, temporary, old);
     }
 
     private void catchUp() throws IOException {
-        if (!reload && journal != null && Files.exists(segmentFile(segment)) && !Files.exists(segmentFile(segment + 1))) {
+        if (!reload && journal != null && io.exists(segmentFile(segment)) && !io.exists(segmentFile(segment + 1))) {
             if (journal.size() != journalEnd) {
                 readSegment(journal, segment, true);
                 written(lastSeq, journal);
             }
             return;
         }
-        if (!reload && journal != null && Files.exists(segmentFile(segment + 1))) {
+        if (!reload && journal != null && io.exists(segmentFile(segment + 1))) {
             // another writer rotated: finish our segment (readable even if already removed), then follow the next
             readSegment(journal, segment, false);
             markDurable(lastSeq); // the writer that sealed it forced it after our last append
             long next = segment + 1;
-            while (Files.exists(segmentFile(next))) {
+            while (io.exists(segmentFile(next))) {
                 FileChannel channel;
                 try {
-                    channel = FileChannel.open(segmentFile(next), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    channel = io.open(segmentFile(next), StandardOpenOption.READ, StandardOpenOption.WRITE);
                 } catch (NoSuchFileException e) {
                     break;
                 }
@@ -375,7 +378,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 journalEnd = 0;
                 segmentRecords = 0;
                 sealed = false;
-                boolean last = !Files.exists(segmentFile(next + 1));
+                boolean last = !io.exists(segmentFile(next + 1));
                 readSegment(journal, segment, last);
                 if (last) {
                     written(lastSeq, journal);
@@ -402,7 +405,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             writeSnapshotFile(0, migrated, 0);
             startSegment(0, 1);
             for (Path old : listing.oldFormat()) {
-                Files.move(old, dir.resolve(old.getFileName() + ".migrated"), StandardCopyOption.ATOMIC_MOVE);
+                io.move(old, dir.resolve(old.getFileName() + ".migrated"), false);
             }
             fsyncDirectory();
             reload = false;
@@ -411,7 +414,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         for (Path tmp : listing.temporary()) {
             Matcher m = TEMP.matcher(tmp.getFileName().toString());
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
-                Files.deleteIfExists(tmp); // left by a compaction whose process died
+                io.deleteIfExists(tmp); // left by a compaction whose process died
             }
         }
         LedgerTable fresh = new LedgerTable();
@@ -420,7 +423,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         if (!listing.snapshots().isEmpty()) {
             start = listing.snapshots().last();
             Path file = snapshotFile(start);
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            try (FileChannel in = io.open(file, StandardOpenOption.READ)) {
                 LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, fresh);
                 if (info.number() != start) {
                     throw new IOException("it says it is snapshot " + info.number());
@@ -448,7 +451,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                         + (replay.get(i - 1) + 1) + " is missing between " + replay.get(i - 1) + " and " + n));
             }
             boolean last = i == replay.size() - 1;
-            FileChannel channel = FileChannel.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = io.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
             segment = n;
             journalEnd = 0;
             segmentRecords = 0;
@@ -649,20 +652,20 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** Creates segment {@code n} atomically (header written and forced before it gets its name) and switches to it. */
     private void startSegment(long n, long firstSeq) throws IOException {
-        Files.createDirectories(dir);
+        io.createDirectories(dir);
         Path tmp = dir.resolve(".journal-" + n + ".tmp-" + UUID.randomUUID());
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 LedgerCodec.writeFully(out, LedgerCodec.segmentHeader(n, firstSeq));
                 out.force(true);
             }
-            Files.move(tmp, segmentFile(n), StandardCopyOption.ATOMIC_MOVE);
+            io.move(tmp, segmentFile(n), false);
             fsyncDirectory();
         } finally {
-            Files.deleteIfExists(tmp);
+            io.deleteIfExists(tmp);
         }
         closeQuietly(journal);
-        journal = FileChannel.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        journal = io.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
         segment = n;
         journalEnd = LedgerCodec.SEGMENT_HEADER;
         segmentRecords = 0;
@@ -720,16 +723,16 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         long seq = 0;
         long from = 0;
         if (base != null) {
-            try (FileChannel in = FileChannel.open(snapshotFile(base), StandardOpenOption.READ)) {
+            try (FileChannel in = io.open(snapshotFile(base), StandardOpenOption.READ)) {
                 seq = LedgerCodec.readSnapshot(in, folded).lastSeq();
             }
             from = base;
         }
-        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
+        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE, io);
         reader.table = folded;
         reader.lastSeq = seq;
         for (long n = from; n < upTo; n++) {
-            try (FileChannel in = FileChannel.open(segmentFile(n), StandardOpenOption.READ)) {
+            try (FileChannel in = io.open(segmentFile(n), StandardOpenOption.READ)) {
                 reader.segment = n;
                 reader.journalEnd = 0;
                 reader.sealed = false;
@@ -746,18 +749,18 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     }
 
     private void writeSnapshotFile(long n, LedgerTable source, long seq) throws IOException {
-        Files.createDirectories(dir);
+        io.createDirectories(dir);
         Path tmp = dir.resolve(".snapshot-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 LedgerCodec.writeSnapshot(source, out, n, seq);
                 compactionHook.run();
                 out.force(true);
             }
-            Files.move(tmp, snapshotFile(n), StandardCopyOption.ATOMIC_MOVE);
+            io.move(tmp, snapshotFile(n), false);
             fsyncDirectory();
         } finally {
-            Files.deleteIfExists(tmp);
+            io.deleteIfExists(tmp);
         }
     }
 
@@ -770,11 +773,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         }
         long oldestKept = snapshots.get(Math.min(BACKUPS, snapshots.size()) - 1);
         for (long s : snapshots.subList(Math.min(BACKUPS, snapshots.size()), snapshots.size())) {
-            Files.deleteIfExists(snapshotFile(s));
+            io.deleteIfExists(snapshotFile(s));
         }
         for (long n : listing.segments().headSet(oldestKept)) {
             if (n < segment) {
-                Files.deleteIfExists(segmentFile(n));
+                io.deleteIfExists(segmentFile(n));
             }
         }
     }
@@ -801,7 +804,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         long seq = 0;
         long from = 0;
         if (start >= 0) {
-            try (FileChannel in = FileChannel.open(snapshotFile(start), StandardOpenOption.READ)) {
+            try (FileChannel in = io.open(snapshotFile(start), StandardOpenOption.READ)) {
                 LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, folded);
                 seq = info.lastSeq();
             } catch (IOException e) {
@@ -810,7 +813,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             }
             from = start;
         }
-        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE);
+        JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE, io);
         reader.table = folded;
         reader.lastSeq = seq;
         List<Long> segments = new ArrayList<>(listing.segments().tailSet(from));
@@ -824,7 +827,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 return new Replay(start, folded, reader.lastSeq, folded.size(),
                         Optional.of("journal segment " + (segments.get(i - 1) + 1) + " is missing"));
             }
-            try (FileChannel in = FileChannel.open(segmentFile(n), StandardOpenOption.READ)) {
+            try (FileChannel in = io.open(segmentFile(n), StandardOpenOption.READ)) {
                 reader.journalEnd = 0;
                 reader.sealed = false;
                 reader.readSegment(in, n, i == segments.size() - 1);
@@ -941,18 +944,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     private String moveAside(Path file, String suffix) throws IOException {
         Path target = file.resolveSibling(file.getFileName() + suffix);
-        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        io.move(file, target, false);
         return target.getFileName().toString();
     }
 
     private void fsyncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e instanceof IOException io ? io : new IOException(e);
-            }
-        }
+        io.fsyncDirectory(dir);
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -110,14 +110,16 @@ class AtomicFileStoreTest {
     }
 
     @Test
-    void leavesNoTemporaryFilesBehind() throws Exception {
+    void leavesNoTemporaryFilesButThreeBackupsBehind() throws Exception {
         AtomicFileStore<Items> store = store(dir.resolve("t.json"));
         for (int i = 0; i < 5; i++) {
             String item = "i" + i;
             store.update(s -> Update.to(s.with(item), null));
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.json", "t.json.lock");
+            // five writes are generations 1..5; the previous files 2, 3 and 4 are the three kept backups
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.json", "t.json.lock",
+                    "t.json.bak-2", "t.json.bak-3", "t.json.bak-4");
         }
     }
 }
