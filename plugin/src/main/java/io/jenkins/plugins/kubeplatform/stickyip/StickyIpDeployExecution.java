@@ -94,7 +94,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
-                    lines(result)));
+                    lines(result), result.document()));
             return result.toMap();
         }
     }

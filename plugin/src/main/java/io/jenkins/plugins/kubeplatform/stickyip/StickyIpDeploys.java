@@ -42,6 +42,7 @@ final class StickyIpDeploys {
             lines.add(r.identity() + ": " + r.ip() + " on " + r.node());
         }
         result.removed().forEach(r -> lines.add(r + ": removed"));
-        return new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines);
+        return new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines,
+                result.document());
     }
 }
