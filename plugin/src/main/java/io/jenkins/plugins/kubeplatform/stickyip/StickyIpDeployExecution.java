@@ -62,7 +62,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.port = step.getPort();
         this.pool = step.getPool();
         this.timeout = step.getTimeout();
-        this.env = new LinkedHashMap<>(step.getEnv());
+        this.env = new LinkedHashMap<>(step.environment());
         this.build = step.getBuild();
         this.template = step.getTemplate();
         this.manifest = step.getManifest();
