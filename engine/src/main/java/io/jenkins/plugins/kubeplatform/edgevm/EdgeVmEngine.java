@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.jenkins.plugins.kubeplatform.core.ChangePlan;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
@@ -102,6 +103,7 @@ public final class EdgeVmEngine {
     public EdgeVmResult create(EdgeVmRequest request, boolean wait, Progress progress) {
         Map<String, Integer> observedNodes = observeEdgeClusterNodes();
         Decision decision = store.update(inventory -> decide(inventory, request, observedNodes));
+        List<Write> writes = createWrites(decision, store.read());
         VmRecord record;
         String outcome;
         boolean newCluster = false;
@@ -112,7 +114,6 @@ public final class EdgeVmEngine {
             progress.plan("edge VM " + record.vm() + " of tenant " + record.tenant() + " already exists on site "
                     + record.site() + " in edge cluster " + record.edgeCluster() + "; converging");
             plan.add("existing VM " + record.vm());
-            ensureObjects(record, progress);
         } else if (decision instanceof Reuse reuse) {
             record = reuse.record();
             outcome = "reused";
@@ -120,8 +121,6 @@ public final class EdgeVmEngine {
                     + Quantities.mi(reuse.before().memoryMi()) + ", " + reuse.before().diskGi() + "Gi, was '"
                     + reuse.before().name() + "') on site " + record.site() + " in edge cluster " + record.edgeCluster());
             progress.plan(plan.get(0));
-            ensureObjects(record, progress);
-            uncordon(record, progress);
         } else {
             Fresh fresh = (Fresh) decision;
             record = fresh.record();
@@ -132,15 +131,70 @@ public final class EdgeVmEngine {
                     + Quantities.mi(record.memoryMi()) + ", " + record.diskGi() + "Gi disk, image " + record.image()
                     + " on site " + record.site() + ", joining edge cluster " + record.edgeCluster());
             fresh.explanation().forEach(progress::step);
-            if (newCluster) {
-                ensureNodePool(record.edgeCluster(), progress);
+            if (newCluster && edgeCluster(record.edgeCluster()).method() != JoinMethod.OPENYURT) {
+                progress.step("edge cluster " + record.edgeCluster() + " is the node group labelled "
+                        + KubeVirt.LABEL_EDGE_CLUSTER + "=" + record.edgeCluster());
             }
-            ensureObjects(record, progress);
+        }
+        for (Write w : writes) {
+            apply(w, false, progress);
         }
         if (wait) {
             record = waitForJoin(record, progress);
         }
         return EdgeVmResult.of(outcome, record, newCluster, plan);
+    }
+
+    /**
+     * What {@link #create} would do from the current inventory and cluster, decided by the same code, changing
+     * nothing: the inventory changes and every object write. With {@code sendDryRun} the writes are also sent with
+     * {@code dryRun=All} (the servers check them and store nothing).
+     */
+    public ChangePlan planCreate(EdgeVmRequest request, boolean wait, boolean sendDryRun, Progress progress) {
+        Map<String, Integer> observedNodes = observeEdgeClusterNodes();
+        Inventory before = store.read();
+        Update<Inventory, Decision> decided = decide(before, request, observedNodes);
+        ChangePlan.Builder plan = new ChangePlan.Builder();
+        Decision decision = decided.result();
+        if (decision instanceof Fresh fresh) {
+            fresh.explanation().forEach(plan::note);
+            if (fresh.newCluster()) {
+                plan.state(INVENTORY, "add-cluster", fresh.record().edgeCluster(), "new edge cluster on site "
+                        + fresh.record().site() + (request.exclusive() ? " (exclusive to the tenant)" : ""));
+            }
+            plan.state(INVENTORY, "add", fresh.record().vm(), "tenant " + fresh.record().tenant() + ", name "
+                    + fresh.record().name() + ", site " + fresh.record().site() + ", edge cluster "
+                    + fresh.record().edgeCluster() + ", state " + fresh.record().state());
+        } else if (decision instanceof Reuse reuse) {
+            plan.state(INVENTORY, "update", reuse.record().vm(), "reuse idle VM (was '" + reuse.before().name()
+                    + "') as '" + reuse.record().name() + "', state " + reuse.record().state());
+        } else {
+            plan.note("edge VM " + record(decision).vm() + " already exists; converging its objects");
+        }
+        for (Write w : createWrites(decision, decided.state())) {
+            plan.object(w.change());
+            if (sendDryRun) {
+                apply(w, true, progress);
+            }
+        }
+        if (wait) {
+            plan.note("wait until node " + record(decision).vm() + " joins edge cluster " + record(decision).edgeCluster()
+                    + " Ready (up to " + SyncDecider.human(settings.waitTimeoutDuration()) + "), then record its node and address in the "
+                    + "inventory");
+        }
+        return plan.build();
+    }
+
+    private static final String INVENTORY = "vm-inventory";
+
+    private static VmRecord record(Decision decision) {
+        if (decision instanceof Existing e) {
+            return e.record();
+        }
+        if (decision instanceof Reuse r) {
+            return r.record();
+        }
+        return ((Fresh) decision).record();
     }
 
     private Update<Inventory, Decision> decide(Inventory inventory, EdgeVmRequest request,
@@ -251,35 +305,107 @@ public final class EdgeVmEngine {
     // ---------------------------------------------------------------- apply
 
     EdgeSettings.EdgeCluster edgeCluster(String name) {
-        return settings.edgeCluster(name).or(() -> store.read().createdClusters().stream()
+        return edgeCluster(name, store.read());
+    }
+
+    private EdgeSettings.EdgeCluster edgeCluster(String name, Inventory inventory) {
+        return settings.edgeCluster(name).or(() -> inventory.createdClusters().stream()
                         .map(EdgeClusterRecord::settings).filter(c -> c.name().equals(name)).findFirst())
                 .orElseThrow(() -> new OperationFailedException("Edge cluster " + name + " is neither configured nor "
                         + "recorded in the inventory; restore its configuration under edge.edgeClusters"));
     }
 
-    /** Makes the Secret and the VM exist as desired; writes nothing when they already do. */
-    private void ensureObjects(VmRecord record, Progress progress) {
-        KubernetesClient site = clients.client(record.siteCluster());
-        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
-        Secret desiredSecret = DesiredObjects.joinSecret(record, cluster, tokens.token(cluster));
-        Secret liveSecret = retry.call("read Secret " + desiredSecret.getMetadata().getName(), () -> site.secrets()
-                .inNamespace(record.namespace()).withName(desiredSecret.getMetadata().getName()).get());
-        if (liveSecret == null) {
-            createIgnoringExisting(() -> site.secrets().inNamespace(record.namespace()).resource(desiredSecret).create());
-            progress.step("created join Secret " + record.namespace() + "/" + desiredSecret.getMetadata().getName());
-        } else if (!Objects.equals(liveSecret.getData(), desiredSecret.getData())) {
-            Conflicts.retry("update Secret " + desiredSecret.getMetadata().getName(), 5, () -> {
-                Secret current = site.secrets().inNamespace(record.namespace())
-                        .withName(desiredSecret.getMetadata().getName()).get();
-                current.setData(desiredSecret.getData());
-                return site.secrets().inNamespace(record.namespace()).resource(current).update();
-            });
-            progress.step("updated join Secret " + record.namespace() + "/" + desiredSecret.getMetadata().getName());
+    /** A cluster write decided before it is made; apply and dry runs execute the same list. */
+    private record Write(ChangePlan.ObjectChange change, String done, Send send) {
+    }
+
+    /** Sends one write, with {@code dryRun=All} when asked. */
+    @FunctionalInterface
+    private interface Send {
+        void send(boolean dryRun);
+    }
+
+    /** The writes that make a decided VM exist as desired, in order; none when everything already does. */
+    private List<Write> createWrites(Decision decision, Inventory inventory) {
+        VmRecord record = record(decision);
+        List<Write> writes = new ArrayList<>();
+        if (decision instanceof Fresh fresh && fresh.newCluster()) {
+            nodePoolWrite(edgeCluster(record.edgeCluster(), inventory)).ifPresent(writes::add);
         }
-        GenericKubernetesResource vm = getVm(record);
-        if (vm == null) {
-            createVm(record);
-            progress.step("created VirtualMachine " + record.namespace() + "/" + record.vm() + " (runStrategy Always)");
+        KubernetesClient site = clients.client(record.siteCluster());
+        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster(), inventory);
+        Secret desiredSecret = DesiredObjects.joinSecret(record, cluster, tokens.token(cluster));
+        String secretName = desiredSecret.getMetadata().getName();
+        Secret liveSecret = retry.call("read Secret " + secretName, () -> site.secrets()
+                .inNamespace(record.namespace()).withName(secretName).get());
+        if (liveSecret == null) {
+            writes.add(new Write(change("create", record.siteCluster(), redacted(desiredSecret), "join token for "
+                    + cluster.name()), "created join Secret " + record.namespace() + "/" + secretName,
+                    dryRun -> createIgnoringExisting(() -> (dryRun ? site.secrets().inNamespace(record.namespace())
+                            .resource(desiredSecret).dryRun() : site.secrets().inNamespace(record.namespace())
+                            .resource(desiredSecret)).create())));
+        } else if (!Objects.equals(liveSecret.getData(), desiredSecret.getData())) {
+            writes.add(new Write(change("update", record.siteCluster(), redacted(desiredSecret), "join token changed"),
+                    "updated join Secret " + record.namespace() + "/" + secretName,
+                    dryRun -> Conflicts.retry("update Secret " + secretName, 5, () -> {
+                        Secret current = site.secrets().inNamespace(record.namespace()).withName(secretName).get();
+                        current.setData(desiredSecret.getData());
+                        var op = site.secrets().inNamespace(record.namespace()).resource(current);
+                        return dryRun ? op.dryRun().update() : op.update();
+                    })));
+        } else {
+            writes.add(new Write(change("unchanged", record.siteCluster(), redacted(desiredSecret), ""), "", d -> { }));
+        }
+        GenericKubernetesResource desiredVm = DesiredObjects.virtualMachine(record);
+        if (getVm(record) == null) {
+            writes.add(new Write(change("create", record.siteCluster(), desiredVm, record.cpu() + " vCPU, "
+                    + Quantities.mi(record.memoryMi()) + ", " + record.diskGi() + "Gi disk, image " + record.image()),
+                    "created VirtualMachine " + record.namespace() + "/" + record.vm() + " (runStrategy Always)",
+                    dryRun -> createIgnoringExisting(() -> {
+                        var op = site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
+                                .resource(desiredVm);
+                        (dryRun ? op.dryRun() : op).create();
+                    })));
+        } else {
+            writes.add(new Write(change("unchanged", record.siteCluster(), desiredVm, ""), "", d -> { }));
+        }
+        if (decision instanceof Reuse) {
+            KubernetesClient edge = clients.client(cluster.cluster());
+            Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
+            if (node != null && Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())) {
+                writes.add(new Write(new ChangePlan.ObjectChange("update", "Node", cluster.cluster(), null,
+                        record.vm(), "uncordon for its new use", Optional.empty()),
+                        "uncordoned node " + record.vm() + " for its new use",
+                        dryRun -> patchUnschedulable(edge, record.vm(), false, dryRun)));
+            }
+        }
+        return writes;
+    }
+
+    private static ChangePlan.ObjectChange change(String action, String cluster,
+                                                  io.fabric8.kubernetes.api.model.HasMetadata object, String detail) {
+        return new ChangePlan.ObjectChange(action, object.getKind(), cluster == null ? "" : cluster,
+                object.getMetadata().getNamespace(), object.getMetadata().getName(), detail, Optional.of(object));
+    }
+
+    /** The Secret as a plan shows it: the join token never reaches output. */
+    private static Secret redacted(Secret secret) {
+        Secret copy = new io.fabric8.kubernetes.api.model.SecretBuilder(secret).build();
+        Map<String, String> data = new java.util.TreeMap<>();
+        (secret.getData() == null ? Map.<String, String>of() : secret.getData()).keySet()
+                .forEach(k -> data.put(k, "(redacted)"));
+        copy.setData(data);
+        copy.setStringData(null);
+        return copy;
+    }
+
+    private void apply(Write w, boolean dryRun, Progress progress) {
+        if (!w.change().writes()) {
+            return;
+        }
+        w.send().send(dryRun);
+        if (!dryRun) {
+            progress.step(w.done());
         }
     }
 
@@ -287,13 +413,6 @@ public final class EdgeVmEngine {
         KubernetesClient site = clients.client(record.siteCluster());
         return retry.call("read VirtualMachine " + record.vm(), () -> site.genericKubernetesResources(
                 KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace()).withName(record.vm()).get());
-    }
-
-    private void createVm(VmRecord record) {
-        KubernetesClient site = clients.client(record.siteCluster());
-        GenericKubernetesResource desired = DesiredObjects.virtualMachine(record);
-        createIgnoringExisting(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
-                .inNamespace(record.namespace()).resource(desired).create());
     }
 
     private void createIgnoringExisting(Runnable create) {
@@ -306,22 +425,22 @@ public final class EdgeVmEngine {
         }
     }
 
-    private void ensureNodePool(String clusterName, Progress progress) {
-        EdgeSettings.EdgeCluster cluster = edgeCluster(clusterName);
+    private Optional<Write> nodePoolWrite(EdgeSettings.EdgeCluster cluster) {
         if (cluster.method() != JoinMethod.OPENYURT) {
-            progress.step("edge cluster " + clusterName + " is the node group labelled " + KubeVirt.LABEL_EDGE_CLUSTER
-                    + "=" + clusterName);
-            return;
+            return Optional.empty();
         }
         KubernetesClient client = clients.client(cluster.cluster());
         GenericKubernetesResource pool = new GenericKubernetesResource();
         pool.setApiVersion("apps.openyurt.io/v1beta1");
         pool.setKind("NodePool");
-        pool.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(clusterName)
+        pool.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(cluster.name())
                 .withLabels(Map.of(KubeVirt.LABEL_MANAGED_BY, KubeVirt.MANAGED_BY)).build());
         pool.setAdditionalProperty("spec", Map.of("type", "Edge"));
-        createIgnoringExisting(() -> client.genericKubernetesResources(KubeVirt.NODE_POOL).resource(pool).create());
-        progress.step("created OpenYurt NodePool " + clusterName);
+        return Optional.of(new Write(change("create", cluster.cluster(), pool, "OpenYurt node pool of the new edge cluster"),
+                "created OpenYurt NodePool " + cluster.name(), dryRun -> createIgnoringExisting(() -> {
+                    var op = client.genericKubernetesResources(KubeVirt.NODE_POOL).resource(pool);
+                    (dryRun ? op.dryRun() : op).create();
+                })));
     }
 
     /** Watches the edge cluster until the VM's node is Ready; records node and address. */
@@ -408,22 +527,95 @@ public final class EdgeVmEngine {
                 + record.vm() + " from edge cluster " + record.edgeCluster() + ", delete VirtualMachine and Secret in "
                 + record.site() + "/" + record.namespace());
         drain(record, progress);
-        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
-        deleteIgnoringMissing(() -> edge.nodes().withName(record.vm()).delete());
-        progress.step("removed node " + record.vm());
-        KubernetesClient site = clients.client(record.siteCluster());
-        deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
-                .inNamespace(record.namespace()).withName(record.vm()).delete());
-        progress.step("deleted VirtualMachine " + record.namespace() + "/" + record.vm());
-        deleteIgnoringMissing(() -> site.secrets().inNamespace(record.namespace())
-                .withName(DesiredObjects.secretName(record.vm())).delete());
-        progress.step("deleted Secret " + record.namespace() + "/" + DesiredObjects.secretName(record.vm()));
+        for (Write w : removalWrites(record)) {
+            apply(w, false, progress);
+        }
         Instant end = clock.instant();
         VmRecord ended = store.update(inventory -> {
             VmRecord next = inventory.liveVm(record.vm()).orElse(record).ended(end);
             return Update.to(inventory.update(record.vm(), r -> next), next);
         });
         return EdgeVmResult.of("deleted", ended, false, List.of("drained, node removed, VM and Secret deleted"));
+    }
+
+    /**
+     * What {@link #delete} ({@code delete} true) or {@link #release} would do, changing nothing: the cordon, the
+     * evictions of a drain pass as the drainer selects them now, the deletions, and the inventory change. With
+     * {@code sendDryRun} the cordon and the deletions are also sent with {@code dryRun=All}.
+     */
+    public ChangePlan planRemoval(String tenant, String name, boolean delete, boolean sendDryRun, Progress progress) {
+        ChangePlan.Builder plan = new ChangePlan.Builder();
+        Optional<VmRecord> live = findLive(tenant, name);
+        if (live.isEmpty()) {
+            Optional<VmRecord> gone = store.read().vms().stream().filter(r -> r.name().equals(name)
+                    && (tenant == null || tenant.isBlank() || r.tenant().equals(tenant))).reduce((a, b) -> b);
+            if (gone.isPresent() && delete) {
+                return plan.note("edge VM " + name + " was already deleted at " + gone.get().end()).build();
+            }
+            throw notFound(tenant, name);
+        }
+        VmRecord record = live.get();
+        if (!delete && record.state() == VmState.IDLE) {
+            return plan.note("edge VM " + record.vm() + " is already idle").build();
+        }
+        EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
+        KubernetesClient edge = clients.client(cluster.cluster());
+        Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
+        List<Write> writes = new ArrayList<>();
+        if (node != null) {
+            if (!Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())) {
+                writes.add(new Write(new ChangePlan.ObjectChange("update", "Node", cluster.cluster(), null, record.vm(),
+                        "cordon", Optional.empty()), "cordoned node " + record.vm(),
+                        dryRun -> patchUnschedulable(edge, record.vm(), true, dryRun)));
+            }
+            NodeDrainer drainer = new NodeDrainer(edge, retry, clock, d -> Thread.sleep(d.toMillis()));
+            for (String pod : drainer.toEvict(record.vm(), NodeDrainer.Options.defaults(drainTimeout))) {
+                String[] nsName = pod.split("/", 2);
+                writes.add(new Write(new ChangePlan.ObjectChange("evict", "Pod", cluster.cluster(), nsName[0],
+                        nsName[1], "drain, honouring disruption budgets" + (sendDryRun ? " (not sent in a server dry "
+                        + "run)" : ""), Optional.empty()), "", d -> { }));
+            }
+        } else {
+            plan.note("node " + record.vm() + " is not registered; nothing to drain");
+        }
+        if (delete) {
+            writes.addAll(removalWrites(record));
+        }
+        for (Write w : writes) {
+            plan.object(w.change());
+            if (sendDryRun && !"evict".equals(w.change().action())) {
+                apply(w, true, progress);
+            }
+        }
+        plan.state(INVENTORY, delete ? "end" : "update", record.vm(), delete ? "record kept with its end time"
+                : "state IDLE, kept for tenant " + record.tenant());
+        return plan.build();
+    }
+
+    /** The deletions of {@link #delete}: node, VirtualMachine and join Secret; a missing object is success. */
+    private List<Write> removalWrites(VmRecord record) {
+        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
+        KubernetesClient site = clients.client(record.siteCluster());
+        String edgeCluster = edgeCluster(record.edgeCluster()).cluster();
+        String secret = DesiredObjects.secretName(record.vm());
+        return List.of(
+                new Write(new ChangePlan.ObjectChange("delete", "Node", edgeCluster == null ? "" : edgeCluster, null,
+                        record.vm(), "remove from edge cluster " + record.edgeCluster(), Optional.empty()),
+                        "removed node " + record.vm(), dryRun -> deleteIgnoringMissing(() -> (dryRun
+                        ? edge.nodes().withName(record.vm()).dryRun() : edge.nodes().withName(record.vm())).delete())),
+                new Write(new ChangePlan.ObjectChange("delete", "VirtualMachine", Objects.toString(record.siteCluster(), ""),
+                        record.namespace(), record.vm(), "", Optional.empty()),
+                        "deleted VirtualMachine " + record.namespace() + "/" + record.vm(), dryRun -> deleteIgnoringMissing(() -> {
+                            var op = site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                                    .inNamespace(record.namespace()).withName(record.vm());
+                            (dryRun ? op.dryRun() : op).delete();
+                        })),
+                new Write(new ChangePlan.ObjectChange("delete", "Secret", Objects.toString(record.siteCluster(), ""),
+                        record.namespace(), secret, "join token", Optional.empty()),
+                        "deleted Secret " + record.namespace() + "/" + secret, dryRun -> deleteIgnoringMissing(() -> {
+                            var op = site.secrets().inNamespace(record.namespace()).withName(secret);
+                            (dryRun ? op.dryRun() : op).delete();
+                        })));
     }
 
     private void drain(VmRecord record, Progress progress) {
@@ -453,17 +645,12 @@ public final class EdgeVmEngine {
         }
     }
 
-    private void uncordon(VmRecord record, Progress progress) {
-        KubernetesClient edge = clients.client(edgeCluster(record.edgeCluster()).cluster());
-        Node node = retry.call("read node " + record.vm(), () -> edge.nodes().withName(record.vm()).get());
-        if (node != null && Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable())) {
-            patchUnschedulable(edge, record.vm(), false);
-            progress.step("uncordoned node " + record.vm() + " for its new use");
-        }
+    private void patchUnschedulable(KubernetesClient edge, String node, boolean value) {
+        patchUnschedulable(edge, node, value, false);
     }
 
-    private void patchUnschedulable(KubernetesClient edge, String node, boolean value) {
-        retry.run("patch node " + node, () -> edge.nodes().withName(node).patch(
+    private void patchUnschedulable(KubernetesClient edge, String node, boolean value, boolean dryRun) {
+        retry.run("patch node " + node, () -> (dryRun ? edge.nodes().withName(node).dryRun() : edge.nodes().withName(node)).patch(
                 PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":" + (value ? "true" : "null") + "}}"));
     }
 
@@ -570,6 +757,8 @@ public final class EdgeVmEngine {
             throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
                     + " is still terminating after 2m; the next sync retries", e);
         }
-        ensureObjects(record, progress);
+        for (Write w : createWrites(new Existing(record), store.read())) {
+            apply(w, false, progress);
+        }
     }
 }

@@ -29,6 +29,20 @@ public record EdgeVmResult(String outcome, String vm, String name, String tenant
                 newEdgeCluster, r.node(), r.address(), r.state(), List.copyOf(plan));
     }
 
+    /** The kind of the document of a {@code create}, {@code release} or {@code delete}: EdgeVmCreate, ... */
+    public static String kind(String action) {
+        return "EdgeVm" + action.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + action.substring(1);
+    }
+
+    /**
+     * The CLI's {@code -o json} document and the build's {@code api/json} result (docs/cli.md).
+     *
+     * @param action create, release or delete
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode document(String action) {
+        return io.jenkins.plugins.kubeplatform.core.ResultDocument.tree(kind(action), this);
+    }
+
     /** For the Pipeline step's return value: strings only. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();

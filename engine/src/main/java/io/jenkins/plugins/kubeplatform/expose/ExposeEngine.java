@@ -1,11 +1,13 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.core.ChangePlan;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
@@ -133,6 +135,104 @@ public final class ExposeEngine {
         return result;
     }
 
+    /**
+     * What {@link #expose} would do, decided by the same steps (host allocation, Service, route, registry entry)
+     * without writing anything: the claim, Service and route writes, the nginx block and the domain registry
+     * changes. With {@code sendDryRun} the cluster writes are also sent with {@code dryRun=All}.
+     */
+    public ChangePlan planExpose(ExposeRequest request, boolean sendDryRun) {
+        ExposeRequest.Validated v = request.validate(settings);
+        if (v.host().isEmpty()) {
+            previewHost(v.owner().namespace(), v.owner().app());
+        }
+        ChangePlan.Builder plan = new ChangePlan.Builder();
+        String ns = v.owner().namespace();
+        String upstream = v.upstream().orElse(null);
+        List<String> claimed = new ArrayList<>();
+        HostClaim claim = allocator.preview(v.owner(), v.host(), v.onConflict(), request.requestedBy(), upstream,
+                RouteHosts.observe(client, retry), claimed);
+        String host = claim.host();
+        if (claimed.isEmpty()) {
+            plan.object("unchanged", "ConfigMap", "", claims.namespace(), host, "host already claimed for " + v.owner());
+        } else {
+            plan.object("create", claims.desired(claim), "claim host " + host + " for " + v.owner());
+            if (sendDryRun) {
+                claims.claimDryRun(claim);
+            }
+        }
+        ObjectStep<Service> service = serviceStep(v);
+        plan.object(service.action().equals("add port") ? "update" : service.action(), service.object(),
+                "port " + v.port() + " -> " + v.targetPort() + (service.action().equals("add port")
+                        ? " added beside the ports of " + SharedObjects.ownerStep(service.object().getMetadata())
+                        .orElse("another step") : ""));
+        if (sendDryRun) {
+            send(service, c -> client.services().inNamespace(ns).resource(service.object()).dryRun().create(),
+                    u -> client.services().inNamespace(ns).resource(service.object()).dryRun().update());
+        }
+        String routeName = v.route() == RouteKind.NONE ? "" : v.service();
+        if (v.route() == RouteKind.INGRESS) {
+            ObjectStep<Ingress> ingress = ingressStep(v, host, upstream);
+            plan.object(ingress.action(), ingress.object(), "host " + host + ", class " + settings.ingressClassName());
+            if (sendDryRun) {
+                var ingresses = client.network().v1().ingresses().inNamespace(ns);
+                send(ingress, c -> ingresses.resource(ingress.object()).dryRun().create(),
+                        u -> ingresses.resource(ingress.object()).dryRun().update());
+            }
+            plan.note("wait until Ingress " + ns + "/" + routeName + " is admitted (up to "
+                    + (settings.admitTimeout() == null ? "2m" : settings.admitTimeout()) + ")");
+        } else if (v.route() == RouteKind.HTTPROUTE) {
+            ObjectStep<GenericKubernetesResource> route = httpRouteStep(v, host, upstream);
+            plan.object(route.action(), route.object(), "host " + host + " on Gateway "
+                    + settings.gateway().namespace() + "/" + settings.gateway().name());
+            if (sendDryRun) {
+                var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns);
+                send(route, c -> routes.resource(route.object()).dryRun().create(),
+                        u -> routes.resource(route.object()).dryRun().update());
+            }
+            plan.note("wait until HTTPRoute " + ns + "/" + routeName + " is accepted by its Gateway (up to "
+                    + (settings.admitTimeout() == null ? "2m" : settings.admitTimeout()) + ")");
+        }
+        List<String> stale = staleHostsOf(v.owner(), host);
+        List<String> servers = List.of();
+        if (settings.nginxMode().isPresent()) {
+            NginxSites sites = new NginxSites(settings.nginxMode().get(), Progress.silent());
+            servers = upstream != null ? List.of(upstream) : ServiceBackends.servers(service.object(), v.port(),
+                    ServiceBackends.slicesOf(client, retry, ns, v.service()), sites.settings().fallsBackToClusterIp());
+            plan.state("nginx", "write", host, "server block in " + sites.directory() + " to "
+                    + (servers.isEmpty() ? "no ready endpoint yet (503)" : String.join(", ", servers)) + ", then reload");
+            stale.forEach(old -> plan.state("nginx", "remove", old, "server block of the previous host"));
+        }
+        for (String old : stale) {
+            if (claims.find(old).filter(c -> c.owner().equals(v.owner())).isPresent()) {
+                plan.object("delete", "ConfigMap", "", claims.namespace(), old, "release previous host " + old);
+                if (sendDryRun) {
+                    claims.releaseDryRun(old);
+                }
+            }
+            plan.state(DomainRegistry.KIND, "remove", old, "previous host of " + v.owner());
+        }
+        DomainRegistry.Entry entry = entry(v, host, routeName, upstream, request.requestedBy(), servers);
+        DomainRegistry.Entry recorded = registry.read().hosts().get(host);
+        if (!entry.sameRoute(recorded)) {
+            plan.state(DomainRegistry.KIND, recorded == null ? "add" : "update", host, v.owner() + " -> Service "
+                    + ns + "/" + v.service() + ":" + v.port() + (routeName.isEmpty() ? "" : ", " + v.route().id() + " "
+                    + routeName));
+        }
+        if (request.verify()) {
+            plan.note("verify http://" + host + "/ through the route's address");
+        }
+        return plan.build();
+    }
+
+    private static <T extends HasMetadata> void send(ObjectStep<T> step, java.util.function.Consumer<T> create,
+            java.util.function.Consumer<T> update) {
+        if (step.action().equals("create")) {
+            create.accept(step.object());
+        } else if (step.action().equals("update") || step.action().equals("add port")) {
+            update.accept(step.object());
+        }
+    }
+
     /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */
     public List<String> release(String namespace, String app) {
         Owner owner = new Owner(Require.dnsLabel("namespace", namespace),
@@ -188,119 +288,164 @@ public final class ExposeEngine {
                 changes);
     }
 
+    /** A decided write of one object: {@code create}, {@code update} (the object to send) or {@code unchanged} (live). */
+    private record ObjectStep<T extends HasMetadata>(String action, T object) {
+    }
+
+    /** Reads the Service and decides: create it, add the port to ours, or keep it; a foreign one without the port fails. */
+    private ObjectStep<Service> serviceStep(ExposeRequest.Validated v) {
+        String ns = v.owner().namespace();
+        Service live = retry.call("read Service " + ns + "/" + v.service(),
+                () -> client.services().inNamespace(ns).withName(v.service()).get());
+        if (live == null) {
+            return new ObjectStep<>("create", RouteObjects.service(ns, v.service(), v.port(), v.targetPort()));
+        }
+        List<ServicePort> ports = live.getSpec() == null || live.getSpec().getPorts() == null ? List.of()
+                : live.getSpec().getPorts();
+        if (ports.stream().anyMatch(p -> Objects.equals(p.getPort(), v.port()))) {
+            return new ObjectStep<>("unchanged", live);
+        }
+        boolean ours = live.getMetadata().getLabels() != null
+                && ExposeLabels.MANAGER.equals(live.getMetadata().getLabels().get(ExposeLabels.MANAGED_BY));
+        if (!ours) {
+            throw new OperationFailedException("Service " + ns + "/" + v.service() + " exists without port "
+                    + v.port() + " (it has " + ports.stream().map(p -> String.valueOf(p.getPort())).toList()
+                    + ") and is not managed by kubernetes-platform-steps; expose one of its ports or name another service");
+        }
+        if (SharedObjects.ownerStep(live.getMetadata()).filter(ExposeLabels.STEP::equals).isPresent()) {
+            // exposeApp's own Service: the app's port changed
+            Service desired = RouteObjects.service(ns, v.service(), v.port(), v.targetPort());
+            live.getSpec().setPorts(desired.getSpec().getPorts());
+            return new ObjectStep<>("update", live);
+        }
+        // another step's Service (stickyIpDeploy's): add the port beside its ports and record it as added, so the
+        // owner keeps it when it restores its own
+        List<ServicePort> withPort = new ArrayList<>(ports);
+        withPort.add(RouteObjects.addedPort(v.port(), v.targetPort()));
+        live.getSpec().setPorts(withPort);
+        Map<Integer, String> added = SharedObjects.addedPorts(live.getMetadata());
+        added.put(v.port(), ExposeLabels.STEP);
+        Map<String, String> annotations = new LinkedHashMap<>(live.getMetadata().getAnnotations() == null
+                ? Map.of() : live.getMetadata().getAnnotations());
+        annotations.put(SharedObjects.ADDED_PORTS, SharedObjects.addedPortsValue(added));
+        live.getMetadata().setAnnotations(annotations);
+        return new ObjectStep<>("add port", live);
+    }
+
     private Service ensureService(ExposeRequest.Validated v, List<String> changes) {
         String ns = v.owner().namespace();
         return Conflicts.retry("ensure Service " + ns + "/" + v.service(), 5, () -> {
-            Service live = retry.call("read Service " + ns + "/" + v.service(),
-                    () -> client.services().inNamespace(ns).withName(v.service()).get());
-            if (live == null) {
+            ObjectStep<Service> step = serviceStep(v);
+            if (step.action().equals("create")) {
                 Service created = retry.call("create Service " + ns + "/" + v.service(), () -> client.services()
-                        .inNamespace(ns).resource(RouteObjects.service(ns, v.service(), v.port(), v.targetPort())).create());
+                        .inNamespace(ns).resource(step.object()).create());
                 changes.add("created Service " + ns + "/" + v.service() + " (port " + v.port() + " -> " + v.targetPort() + ")");
                 progress.step("created Service " + ns + "/" + v.service());
                 return created;
             }
-            List<ServicePort> ports = live.getSpec() == null || live.getSpec().getPorts() == null ? List.of()
-                    : live.getSpec().getPorts();
-            if (ports.stream().anyMatch(p -> Objects.equals(p.getPort(), v.port()))) {
-                return live;
-            }
-            boolean ours = live.getMetadata().getLabels() != null
-                    && ExposeLabels.MANAGER.equals(live.getMetadata().getLabels().get(ExposeLabels.MANAGED_BY));
-            if (!ours) {
-                throw new OperationFailedException("Service " + ns + "/" + v.service() + " exists without port "
-                        + v.port() + " (it has " + ports.stream().map(p -> String.valueOf(p.getPort())).toList()
-                        + ") and is not managed by kubernetes-platform-steps; expose one of its ports or name another service");
-            }
-            Optional<String> owner = SharedObjects.ownerStep(live.getMetadata());
-            if (owner.filter(ExposeLabels.STEP::equals).isPresent()) {
-                // exposeApp's own Service: the app's port changed
-                Service desired = RouteObjects.service(ns, v.service(), v.port(), v.targetPort());
-                live.getSpec().setPorts(desired.getSpec().getPorts());
+            if (step.action().equals("add port")) {
+                String ownerName = SharedObjects.ownerStep(step.object().getMetadata()).orElse("another step");
                 Service updated = retry.call("update Service " + ns + "/" + v.service(),
-                        () -> client.services().inNamespace(ns).resource(live).update());
+                        () -> client.services().inNamespace(ns).resource(step.object()).update());
+                changes.add("added port " + v.port() + " -> " + v.targetPort() + " to Service " + ns + "/"
+                        + v.service() + " (owned by " + ownerName + ", its ports kept)");
+                progress.step("added port " + v.port() + " to Service " + ns + "/" + v.service() + " (owned by "
+                        + ownerName + ")");
+                return updated;
+            }
+            if (step.action().equals("update")) {
+                Service updated = retry.call("update Service " + ns + "/" + v.service(),
+                        () -> client.services().inNamespace(ns).resource(step.object()).update());
                 changes.add("updated Service " + ns + "/" + v.service() + " to port " + v.port());
                 progress.step("updated Service " + ns + "/" + v.service() + " to port " + v.port());
                 return updated;
             }
-            // another step's Service (stickyIpDeploy's): add the port beside its ports and record it as added, so the
-            // owner keeps it when it restores its own
-            String ownerName = owner.orElse("another step");
-            List<ServicePort> withPort = new ArrayList<>(ports);
-            withPort.add(RouteObjects.addedPort(v.port(), v.targetPort()));
-            live.getSpec().setPorts(withPort);
-            Map<Integer, String> added = SharedObjects.addedPorts(live.getMetadata());
-            added.put(v.port(), ExposeLabels.STEP);
-            Map<String, String> annotations = new LinkedHashMap<>(live.getMetadata().getAnnotations() == null
-                    ? Map.of() : live.getMetadata().getAnnotations());
-            annotations.put(SharedObjects.ADDED_PORTS, SharedObjects.addedPortsValue(added));
-            live.getMetadata().setAnnotations(annotations);
-            Service updated = retry.call("update Service " + ns + "/" + v.service(),
-                    () -> client.services().inNamespace(ns).resource(live).update());
-            changes.add("added port " + v.port() + " -> " + v.targetPort() + " to Service " + ns + "/" + v.service()
-                    + " (owned by " + ownerName + ", its ports kept)");
-            progress.step("added port " + v.port() + " to Service " + ns + "/" + v.service() + " (owned by "
-                    + ownerName + ")");
-            return updated;
+            return step.object();
         });
+    }
+
+    /** Reads the Ingress and decides: create it, update ours to cover the host, or keep it; a foreign one fails. */
+    private ObjectStep<Ingress> ingressStep(ExposeRequest.Validated v, String host, String upstream) {
+        String ns = v.owner().namespace();
+        Ingress desired = RouteObjects.ingress(settings, new RouteObjects.RouteSpec(ns, v.service(), host, v.service(),
+                v.port(), v.owner(), upstream));
+        Ingress live = retry.call("read Ingress " + ns + "/" + v.service(),
+                () -> client.network().v1().ingresses().inNamespace(ns).withName(v.service()).get());
+        if (live == null) {
+            return new ObjectStep<>("create", desired);
+        }
+        requireOurs(live.getMetadata(), "Ingress", v);
+        if (RouteObjects.covers(live, desired)) {
+            return new ObjectStep<>("unchanged", live);
+        }
+        live.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
+        live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        live.setSpec(desired.getSpec());
+        return new ObjectStep<>("update", live);
+    }
+
+    /** Reads the HTTPRoute and decides as {@link #ingressStep} does. */
+    private ObjectStep<GenericKubernetesResource> httpRouteStep(ExposeRequest.Validated v, String host, String upstream) {
+        String ns = v.owner().namespace();
+        GenericKubernetesResource desired = RouteObjects.httpRoute(settings, new RouteObjects.RouteSpec(ns, v.service(),
+                host, v.service(), v.port(), v.owner(), upstream));
+        GenericKubernetesResource live = retry.call("read HTTPRoute " + ns + "/" + v.service(),
+                () -> client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(v.service()).get());
+        if (live == null) {
+            return new ObjectStep<>("create", desired);
+        }
+        requireOurs(live.getMetadata(), "HTTPRoute", v);
+        if (RouteObjects.covers(live, desired)) {
+            return new ObjectStep<>("unchanged", live);
+        }
+        live.getMetadata().setLabels(merge(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+        live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        live.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
+        return new ObjectStep<>("update", live);
     }
 
     private String ensureIngress(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
         String ns = v.owner().namespace();
-        Ingress desired = RouteObjects.ingress(settings, new RouteObjects.RouteSpec(ns, v.service(), host, v.service(),
-                v.port(), v.owner(), upstream));
         Ingress current = Conflicts.retry("ensure Ingress " + ns + "/" + v.service(), 5, () -> {
-            Ingress live = retry.call("read Ingress " + ns + "/" + v.service(),
-                    () -> client.network().v1().ingresses().inNamespace(ns).withName(v.service()).get());
-            if (live == null) {
+            ObjectStep<Ingress> step = ingressStep(v, host, upstream);
+            if (step.action().equals("create")) {
                 Ingress created = retry.call("create Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
-                        .resource(desired).create());
+                        .resource(step.object()).create());
                 changes.add("created Ingress " + ns + "/" + v.service() + " for " + host);
                 progress.step("created Ingress " + ns + "/" + v.service() + " (class " + settings.ingressClassName() + ")");
                 return created;
             }
-            requireOurs(live.getMetadata(), "Ingress", v);
-            if (RouteObjects.covers(live, desired)) {
-                return live;
+            if (step.action().equals("update")) {
+                Ingress updated = retry.call("update Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
+                        .resource(step.object()).update());
+                changes.add("updated Ingress " + ns + "/" + v.service() + " for " + host);
+                progress.step("updated Ingress " + ns + "/" + v.service());
+                return updated;
             }
-            live.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
-            live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
-            live.setSpec(desired.getSpec());
-            Ingress updated = retry.call("update Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
-                    .resource(live).update());
-            changes.add("updated Ingress " + ns + "/" + v.service() + " for " + host);
-            progress.step("updated Ingress " + ns + "/" + v.service());
-            return updated;
+            return step.object();
         });
         return new RouteAdmission(client, retry, progress).awaitIngress(current, settings.admitTimeoutDuration());
     }
 
     private Optional<String> ensureHttpRoute(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
         String ns = v.owner().namespace();
-        GenericKubernetesResource desired = RouteObjects.httpRoute(settings, new RouteObjects.RouteSpec(ns, v.service(),
-                host, v.service(), v.port(), v.owner(), upstream));
         var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns);
         GenericKubernetesResource current = Conflicts.retry("ensure HTTPRoute " + ns + "/" + v.service(), 5, () -> {
-            GenericKubernetesResource live = retry.call("read HTTPRoute " + ns + "/" + v.service(),
-                    () -> routes.withName(v.service()).get());
-            if (live == null) {
-                GenericKubernetesResource created = retry.call("create HTTPRoute", () -> routes.resource(desired).create());
+            ObjectStep<GenericKubernetesResource> step = httpRouteStep(v, host, upstream);
+            if (step.action().equals("create")) {
+                GenericKubernetesResource created = retry.call("create HTTPRoute", () -> routes.resource(step.object()).create());
                 changes.add("created HTTPRoute " + ns + "/" + v.service() + " for " + host);
                 progress.step("created HTTPRoute " + ns + "/" + v.service() + " on Gateway "
                         + settings.gateway().namespace() + "/" + settings.gateway().name());
                 return created;
             }
-            requireOurs(live.getMetadata(), "HTTPRoute", v);
-            if (RouteObjects.covers(live, desired)) {
-                return live;
+            if (step.action().equals("update")) {
+                GenericKubernetesResource updated = retry.call("update HTTPRoute", () -> routes.resource(step.object()).update());
+                changes.add("updated HTTPRoute " + ns + "/" + v.service() + " for " + host);
+                progress.step("updated HTTPRoute " + ns + "/" + v.service());
+                return updated;
             }
-            live.getMetadata().setLabels(merge(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
-            live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
-            live.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
-            GenericKubernetesResource updated = retry.call("update HTTPRoute", () -> routes.resource(live).update());
-            changes.add("updated HTTPRoute " + ns + "/" + v.service() + " for " + host);
-            progress.step("updated HTTPRoute " + ns + "/" + v.service());
-            return updated;
+            return step.object();
         });
         RouteAdmission admission = new RouteAdmission(client, retry, progress);
         admission.awaitHttpRoute(current, settings.gateway(), settings.admitTimeoutDuration());
@@ -343,10 +488,15 @@ public final class ExposeEngine {
                 .map(DomainRegistry.Entry::host).toList();
     }
 
+    private DomainRegistry.Entry entry(ExposeRequest.Validated v, String host, String routeName, String upstream,
+            String requestedBy, List<String> servers) {
+        return new DomainRegistry.Entry(host, v.owner().namespace(), v.owner().app(), v.service(), v.port(),
+                v.route().id(), routeName, upstream, requestedBy, "expose", clock.instant(), servers);
+    }
+
     private void record(ExposeRequest.Validated v, HostClaim claim, String routeName, String upstream,
             String requestedBy, List<String> servers, List<String> changes) {
-        DomainRegistry.Entry entry = new DomainRegistry.Entry(claim.host(), v.owner().namespace(), v.owner().app(),
-                v.service(), v.port(), v.route().id(), routeName, upstream, requestedBy, "expose", clock.instant(), servers);
+        DomainRegistry.Entry entry = entry(v, claim.host(), routeName, upstream, requestedBy, servers);
         List<String> stale = staleHostsOf(v.owner(), claim.host());
         for (String old : stale) {
             if (claims.release(old, v.owner())) {

@@ -22,6 +22,14 @@ public record ExposeResult(String host, String url, Owner owner, String namespac
         String routeName, Optional<String> address, Optional<String> nginxBlock, Optional<Integer> verifyStatus,
         List<String> changes) {
 
+    /** The kind of this result's document. */
+    public static final String KIND = "Expose";
+
+    /** The CLI's {@code -o json} document and the build's {@code api/json} result (docs/cli.md). */
+    public com.fasterxml.jackson.databind.node.ObjectNode document() {
+        return io.jenkins.plugins.kubeplatform.core.ResultDocument.tree(KIND, toMap());
+    }
+
     /** For the Jenkins step's return value and JSON output: plain strings, numbers and lists. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new java.util.LinkedHashMap<>();

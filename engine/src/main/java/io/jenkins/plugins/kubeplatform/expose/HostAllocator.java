@@ -36,6 +36,22 @@ final class HostAllocator {
      */
     HostClaim claim(Owner owner, Optional<String> explicitHost, ConflictPolicy onConflict, String requestedBy,
             String upstream, List<RouteRef> routes, List<String> changes) {
+        return choose(owner, explicitHost, onConflict, requestedBy, upstream, routes, changes, claims::claim, progress);
+    }
+
+    /**
+     * The host {@link #claim} would take, decided by the same loop without writing (a dry run): the claim it would
+     * create is reported in {@code changes} as "claimed host ...".
+     */
+    HostClaim preview(Owner owner, Optional<String> explicitHost, ConflictPolicy onConflict, String requestedBy,
+            String upstream, List<RouteRef> routes, List<String> changes) {
+        return choose(owner, explicitHost, onConflict, requestedBy, upstream, routes, changes, claims::peek,
+                Progress.silent());
+    }
+
+    private HostClaim choose(Owner owner, Optional<String> explicitHost, ConflictPolicy onConflict, String requestedBy,
+            String upstream, List<RouteRef> routes, List<String> changes,
+            java.util.function.Function<HostClaim, HostClaims.Outcome> attempt, Progress progress) {
         int variants = explicitHost.isPresent() || onConflict == ConflictPolicy.FAIL ? 1 : MAX_VARIANTS;
         String firstConflict = null;
         for (int variant = 1; variant <= variants; variant++) {
@@ -54,7 +70,7 @@ final class HostAllocator {
                                 .orElse(foreign.get().owner().map(o -> " (owner: " + o + ")").orElse(""));
             } else {
                 HostClaim wanted = new HostClaim(host, owner, requestedBy, clock.instant(), upstream);
-                HostClaims.Outcome outcome = claims.claim(wanted);
+                HostClaims.Outcome outcome = attempt.apply(wanted);
                 if (outcome instanceof HostClaims.Outcome.Claimed c) {
                     changes.add("claimed host " + host);
                     progress.step("claimed host " + host + " for " + owner);

@@ -84,6 +84,30 @@ public final class HostClaims {
         }
     }
 
+    /** What {@link #claim} would decide now, without writing: Claimed when the host is free. */
+    public Outcome peek(HostClaim wanted) {
+        return find(wanted.host()).map(existing -> decide(wanted, existing)).orElseGet(() -> new Outcome.Claimed(wanted));
+    }
+
+    /** The claim object {@link #claim} creates for {@code claim}. */
+    public ConfigMap desired(HostClaim claim) {
+        ConfigMap cm = toConfigMap(claim);
+        cm.getMetadata().setNamespace(namespace);
+        return cm;
+    }
+
+    /** Sends the creation of {@code claim}'s object with dryRun=All (the server checks it and stores nothing). */
+    public void claimDryRun(HostClaim claim) {
+        retry.call("claim host " + claim.host() + " (dry run)",
+                () -> client.configMaps().inNamespace(namespace).resource(toConfigMap(claim)).dryRun().create());
+    }
+
+    /** Sends the deletion of {@code host}'s claim with dryRun=All. */
+    public void releaseDryRun(String host) {
+        retry.run("release host " + host + " (dry run)",
+                () -> client.configMaps().inNamespace(namespace).withName(host).dryRun().delete());
+    }
+
     /** Deletes the claim if it still belongs to {@code owner}; returns whether it did. NotFound counts as done. */
     public boolean release(String host, Owner owner) {
         Optional<HostClaim> current = find(host);

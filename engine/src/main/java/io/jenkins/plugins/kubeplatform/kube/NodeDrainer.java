@@ -85,13 +85,23 @@ public final class NodeDrainer {
      *
      * @param alreadySkipped pods reported as kept in earlier passes (not reported again)
      */
+    /** The pods an eviction pass over {@code node} would evict now (what a dry run of a drain lists). */
+    public List<String> toEvict(String node, Options options) {
+        return PodsOnNode.list(client, retry, node).stream().filter(p -> !kept(p, options))
+                .filter(p -> !PodsOnNode.isTerminating(p)).map(PodsOnNode::ref).toList();
+    }
+
+    private static boolean kept(Pod pod, Options options) {
+        return PodsOnNode.isDaemonSetPod(pod) || PodsOnNode.isMirrorPod(pod) || options.keep().test(pod);
+    }
+
     public Result evictPass(String node, Options options, List<String> alreadySkipped, Progress progress) {
         List<String> evicted = new ArrayList<>();
         List<String> skipped = new ArrayList<>(alreadySkipped);
         Map<String, BlockedPod> blocked = new LinkedHashMap<>();
         for (Pod pod : PodsOnNode.list(client, retry, node)) {
             String ref = PodsOnNode.ref(pod);
-            if (PodsOnNode.isDaemonSetPod(pod) || PodsOnNode.isMirrorPod(pod) || options.keep().test(pod)) {
+            if (kept(pod, options)) {
                 if (!skipped.contains(ref)) {
                     skipped.add(ref);
                     progress.step("drain " + node + ": leaving " + ref + " (" + skipReason(pod) + ")");

@@ -35,9 +35,17 @@ public final class MaintenanceApplier {
     private final RepairSettings settings;
     private final Clock clock;
     private final NodeDrainer drainer;
+    private final boolean dryRun;
 
     public MaintenanceApplier(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock,
                               NodeDrainer drainer) {
+        this(client, retry, settings, clock, drainer, false);
+    }
+
+    /** With {@code dryRun} every write is sent with {@code dryRun=All}: the server checks it and stores nothing. */
+    MaintenanceApplier(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock,
+                       NodeDrainer drainer, boolean dryRun) {
+        this.dryRun = dryRun;
         this.client = client;
         this.retry = retry;
         this.settings = settings;
@@ -62,7 +70,7 @@ public final class MaintenanceApplier {
                         .withNewSpec().withHolderIdentity(owner).withLeaseDurationSeconds(ttl)
                         .withAcquireTime(now).withRenewTime(now).withLeaseTransitions(0).endSpec().build();
                 retry.call("create lease " + slot.name(),
-                        () -> client.leases().inNamespace(settings.leaseNamespace()).resource(lease).create());
+                        () -> dry(client.leases().inNamespace(settings.leaseNamespace()).resource(lease)).create());
                 return true;
             }
             Lease current = retry.call("read lease " + slot.name(),
@@ -79,7 +87,7 @@ public final class MaintenanceApplier {
             spec.setRenewTime(now);
             spec.setLeaseTransitions(spec.getLeaseTransitions() == null ? 1 : spec.getLeaseTransitions() + 1);
             retry.call("take over lease " + slot.name(),
-                    () -> client.leases().inNamespace(settings.leaseNamespace()).resource(current).update());
+                    () -> dry(client.leases().inNamespace(settings.leaseNamespace()).resource(current)).update());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -119,7 +127,7 @@ public final class MaintenanceApplier {
         change.accept(current);
         try {
             retry.call(what + " lease " + slot,
-                    () -> client.leases().inNamespace(settings.leaseNamespace()).resource(current).update());
+                    () -> dry(client.leases().inNamespace(settings.leaseNamespace()).resource(current)).update());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
@@ -175,7 +183,7 @@ public final class MaintenanceApplier {
         }
         change.accept(node);
         try {
-            retry.call("update node " + name, () -> client.nodes().resource(node).update());
+            retry.call("update node " + name, () -> dry(client.nodes().resource(node)).update());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
@@ -241,7 +249,7 @@ public final class MaintenanceApplier {
             return false;
         }
         try {
-            retry.call("update pod " + ns + "/" + name, () -> client.pods().inNamespace(ns).resource(pod).update());
+            retry.call("update pod " + ns + "/" + name, () -> dry(client.pods().inNamespace(ns).resource(pod)).update());
             return true;
         } catch (KubernetesClientException e) {
             if (Conflicts.isNotFound(e)) {
@@ -254,6 +262,11 @@ public final class MaintenanceApplier {
     /** One eviction pass; budgets that refuse are reported in the result, not waited for. */
     public NodeDrainer.Result evictPass(String node, List<String> alreadySkipped, Progress progress) {
         return drainer.evictPass(node, NodeDrainer.Options.defaults(settings.drainTimeout()), alreadySkipped, progress);
+    }
+
+    private <T, R extends io.fabric8.kubernetes.client.dsl.Resource<T>> io.fabric8.kubernetes.client.dsl.Resource<T> dry(
+            R resource) {
+        return dryRun ? (io.fabric8.kubernetes.client.dsl.Resource<T>) resource.dryRun() : resource;
     }
 
     private static Map<String, String> withEntry(Map<String, String> map, String key, String value) {

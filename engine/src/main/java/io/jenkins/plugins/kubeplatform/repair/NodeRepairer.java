@@ -51,6 +51,17 @@ public final class NodeRepairer {
         return drive(List.of(session), action, progress, settings.maxConcurrent()).get(0);
     }
 
+    /**
+     * What {@link #repair} would do on the node as it is now, decided by the same planner, changing nothing; with
+     * {@code sendDryRun} the node, pod and lease writes are also sent with {@code dryRun=All}.
+     *
+     * @param repairAction how the repair step is described in the plan (e.g. the command it runs)
+     */
+    public io.jenkins.plugins.kubeplatform.core.ChangePlan plan(RepairRequest request, String repairAction,
+                                                                 boolean sendDryRun) {
+        return new RepairRehearsal(client, retry, settings, clock, sendDryRun).plan(request, repairAction);
+    }
+
     /** The faulty nodes of a pool, and why a run would skip some of them. */
     public List<FaultDetector.Finding> detect(String pool, DetectRules rules) {
         PoolSettings p = poolNamed(pool);

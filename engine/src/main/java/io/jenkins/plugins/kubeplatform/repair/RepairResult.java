@@ -12,4 +12,12 @@ public record RepairResult(
         boolean cordoned,
         List<String> agentPods,
         List<TimelineEntry> timeline) {
+
+    /** The kind of this result's document. */
+    public static final String KIND = "RepairNode";
+
+    /** The CLI's {@code -o json} document and the build's {@code api/json} result (docs/cli.md). */
+    public com.fasterxml.jackson.databind.node.ObjectNode document() {
+        return io.jenkins.plugins.kubeplatform.core.ResultDocument.tree(KIND, this);
+    }
 }

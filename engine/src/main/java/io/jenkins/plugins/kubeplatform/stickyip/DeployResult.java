@@ -48,6 +48,14 @@ public record DeployResult(String namespace, String name, String service, String
         return map;
     }
 
+    /** The kind of this result's document. */
+    public static final String KIND = "StickyDeploy";
+
+    /** The CLI's {@code -o json} document and the build's {@code api/json} result (docs/cli.md). */
+    public com.fasterxml.jackson.databind.node.ObjectNode document() {
+        return io.jenkins.plugins.kubeplatform.core.ResultDocument.tree(KIND, toMap());
+    }
+
     /** The address of each identity, in ordinal order. */
     public List<String> ips() {
         return identities.stream().map(IdentityResult::ip).toList();

@@ -26,11 +26,12 @@ final class EdgeVms {
     }
 
     /** The build page summary of an edge VM operation. */
-    static ResultAction resultAction(EdgeVmResult result) {
+    static ResultAction resultAction(EdgeVmResult result, String action) {
         return new ResultAction("provisionEdgeVm", List.of(
                 result.outcome() + ": edge VM " + result.vm() + " (tenant " + result.tenant() + ") on site "
                         + result.site() + ", edge cluster " + result.edgeCluster(),
                 "node " + (result.node() == null ? "-" : result.node()) + ", address "
-                        + (result.address() == null ? "-" : result.address()) + ", state " + result.state()));
+                        + (result.address() == null ? "-" : result.address()) + ", state " + result.state()),
+                result.document(action));
     }
 }

@@ -60,7 +60,7 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
 
     /** Runs the operation and returns the build's result action. */
     ResultAction runWith(EdgeVmEngine engine, Progress progress) {
-        return EdgeVms.resultAction(EdgeVms.run(vm, engine, progress));
+        return EdgeVms.resultAction(EdgeVms.run(vm, engine, progress), vm.getAction().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Offered in every job type's build steps. */

@@ -86,12 +86,7 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
                 default -> throw new InvalidInputException("action", "must be create, release or delete; got '"
                         + action + "'");
             };
-            List<String> lines = new ArrayList<>();
-            lines.add(result.outcome() + ": edge VM " + result.vm() + " (tenant " + result.tenant() + ") on site "
-                    + result.site() + ", edge cluster " + result.edgeCluster());
-            lines.add("node " + (result.node() == null ? "-" : result.node()) + ", address "
-                    + (result.address() == null ? "-" : result.address()) + ", state " + result.state());
-            h.addAction(getContext(), new ResultAction("provisionEdgeVm", lines));
+            h.addAction(getContext(), EdgeVms.resultAction(result, action.toLowerCase(Locale.ROOT)));
             return result.toMap();
         } finally {
             if (clients instanceof AutoCloseable closeable) {

@@ -79,12 +79,7 @@ final class ExposeAppStepExecution extends EngineStepExecution {
                     JenkinsProgress.of(listener()), ApiRetry.defaults());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);
-            List<String> lines = new ArrayList<>();
-            lines.add(result.url() + " for " + result.owner());
-            lines.add("Service " + result.namespace() + "/" + result.service()
-                    + (result.routeName().isEmpty() ? "" : ", " + result.route() + " " + result.routeName()));
-            result.verifyStatus().ifPresent(s -> lines.add("verified: HTTP " + s));
-            h.addAction(getContext(), new ResultAction("exposeApp", lines));
+            h.addAction(getContext(), ExposeApps.resultAction(result));
             return result.toMap();
         }
     }

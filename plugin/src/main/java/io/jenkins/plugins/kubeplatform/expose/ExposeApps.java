@@ -34,6 +34,6 @@ final class ExposeApps {
         lines.add("Service " + result.namespace() + "/" + result.service()
                 + (result.routeName().isEmpty() ? "" : ", " + result.route() + " " + result.routeName()));
         result.verifyStatus().ifPresent(s -> lines.add("verified: HTTP " + s));
-        return new ResultAction("exposeApp", lines);
+        return new ResultAction("exposeApp", lines, result.document());
     }
 }

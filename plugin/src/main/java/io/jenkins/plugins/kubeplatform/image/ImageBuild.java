@@ -8,6 +8,7 @@ import hudson.model.Descriptor;
 import hudson.model.Item;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.EnvVarEntry;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,23 +109,59 @@ public class ImageBuild extends AbstractDescribableImpl<ImageBuild> implements S
         this.ports = ports == null ? new ArrayList<>() : new ArrayList<>(ports);
     }
 
+    /** Always null: Pipeline's map shape {@code env: [A: '1']} is only written; see {@link #getEnvVars()}. */
     public Map<String, String> getEnv() {
-        return env;
+        return null;
     }
 
     /** Environment variables baked into the image, like {@code stickyIpDeploy}'s {@code env} for the container. */
     @DataBoundSetter
     public void setEnv(Map<String, String> env) {
-        this.env = env == null ? new LinkedHashMap<>() : new LinkedHashMap<>(env);
+        if (env != null) {
+            EnvVarEntry.addTo(this.env, EnvVarEntry.fromMap(env), "env");
+        }
     }
 
+    /** The image's environment variables as the form's repeatable entries. */
+    public List<EnvVarEntry> getEnvVars() {
+        return EnvVarEntry.fromMap(env);
+    }
+
+    @DataBoundSetter
+    public void setEnvVars(List<EnvVarEntry> envVars) {
+        EnvVarEntry.addTo(this.env, envVars, "envVars");
+    }
+
+    /** The image's environment variables, whichever shape configured them. */
+    public Map<String, String> environment() {
+        return new LinkedHashMap<>(env);
+    }
+
+    /** Always null: Pipeline's map shape {@code labels: [team: 'shop']} is only written; see {@link #getLabelEntries()}. */
     public Map<String, String> getLabels() {
-        return labels;
+        return null;
     }
 
     @DataBoundSetter
     public void setLabels(Map<String, String> labels) {
-        this.labels = labels == null ? new LinkedHashMap<>() : new LinkedHashMap<>(labels);
+        if (labels != null) {
+            EnvVarEntry.addTo(this.labels, EnvVarEntry.fromMap(labels), "labels");
+        }
+    }
+
+    /** The image labels as the form's repeatable entries. */
+    public List<EnvVarEntry> getLabelEntries() {
+        return EnvVarEntry.fromMap(labels);
+    }
+
+    @DataBoundSetter
+    public void setLabelEntries(List<EnvVarEntry> labelEntries) {
+        EnvVarEntry.addTo(this.labels, labelEntries, "labelEntries");
+    }
+
+    /** The image labels, whichever shape configured them. */
+    public Map<String, String> imageLabels() {
+        return new LinkedHashMap<>(labels);
     }
 
     public String getDestination() {

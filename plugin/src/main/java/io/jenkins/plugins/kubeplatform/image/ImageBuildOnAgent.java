@@ -42,8 +42,8 @@ final class ImageBuildOnAgent extends MasterToSlaveFileCallable<PushedImage> {
         this.insecure = build.isInsecure();
         this.entrypoint = new ArrayList<>(build.getEntrypoint());
         this.ports = new ArrayList<>(build.getPorts());
-        this.environment = strings(build.getEnv());
-        this.labels = strings(build.getLabels());
+        this.environment = strings(build.environment());
+        this.labels = strings(build.imageLabels());
         this.destination = build.getDestination();
         this.listener = listener;
     }

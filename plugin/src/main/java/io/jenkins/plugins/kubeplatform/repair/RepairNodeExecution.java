@@ -291,7 +291,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         List<String> lines = new ArrayList<>();
         result.timeline().forEach(e -> lines.add(e.toString()));
         lines.add(result.outcome() + ": " + result.message());
-        host.showResult(getContext(), new ResultAction("repairNode " + result.node(), lines));
+        host.showResult(getContext(), new ResultAction("repairNode " + result.node(), lines, result.document()));
         listener().getLogger().println("[repairNode] " + result.outcome() + ": " + result.message());
         if (pool.isEmpty()) {
             finished = true;

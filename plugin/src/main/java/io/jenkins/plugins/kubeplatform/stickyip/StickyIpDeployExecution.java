@@ -63,7 +63,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.port = step.getPort();
         this.pool = step.getPool();
         this.timeout = step.getTimeout();
-        this.env = new LinkedHashMap<>(step.getEnv());
+        this.env = new LinkedHashMap<>(step.environment());
         this.build = step.getBuild();
         this.template = step.getTemplate();
         this.manifest = step.getManifest();
@@ -96,7 +96,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
-                    lines(result)));
+                    lines(result), result.document()));
             return result.toMap();
         }
     }

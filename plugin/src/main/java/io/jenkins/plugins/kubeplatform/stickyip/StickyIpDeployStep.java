@@ -5,10 +5,12 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.EnvVarEntry;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jenkins.model.Jenkins;
@@ -126,13 +128,36 @@ public class StickyIpDeployStep extends Step {
         this.timeout = timeout == null || timeout.isBlank() ? "5m" : timeout.trim();
     }
 
+    /**
+     * Always null: {@code env} is Pipeline's map shape of the variables ({@code env: [A: '1']}) and only written;
+     * they read back as {@link #getEnvVars()} (so a generated snippet names them once) or {@link #environment()}.
+     */
     public Map<String, String> getEnv() {
-        return env;
+        return null;
     }
 
+    /** Pipeline's map shape: {@code env: [JAVA_OPTS: '-Xmx512m']}; added to {@code envVars} if both are given. */
     @DataBoundSetter
     public void setEnv(Map<String, String> env) {
-        this.env = env == null ? new LinkedHashMap<>() : new LinkedHashMap<>(env);
+        if (env != null) {
+            EnvVarEntry.addTo(this.env, EnvVarEntry.fromMap(env), "env");
+        }
+    }
+
+    /** The container's environment variables as the form's repeatable entries. */
+    public List<EnvVarEntry> getEnvVars() {
+        return EnvVarEntry.fromMap(env);
+    }
+
+    /** The form's and the Snippet Generator's shape: {@code envVars: [envVar(name: 'A', value: '1')]}. */
+    @DataBoundSetter
+    public void setEnvVars(List<EnvVarEntry> envVars) {
+        EnvVarEntry.addTo(this.env, envVars, "envVars");
+    }
+
+    /** The container's environment variables, whichever shape configured them. */
+    public Map<String, String> environment() {
+        return new LinkedHashMap<>(env);
     }
 
     public ImageBuild getBuild() {

@@ -26,11 +26,17 @@ final class StickyIpDeploys {
         if (step.getImage().isEmpty()) {
             throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0");
         }
-        DeployRequest request = new DeployRequest(
+        return new StickyIpDeployer(client, pools, ledger, ApiRetry.defaults()).deploy(
+                request(step, defaultNamespace, owner), progress);
+    }
+
+    /** The engine request of a configured step. */
+    static DeployRequest request(StickyIpDeployStep step, String defaultNamespace, String owner) {
+        return new DeployRequest(
                 step.getNamespace().isEmpty() ? defaultNamespace : step.getNamespace(), step.getName(),
-                step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), owner,
-                Require.duration("timeout", step.getTimeout()), step.getEnv());
-        return new StickyIpDeployer(client, pools, ledger, ApiRetry.defaults()).deploy(request, progress);
+                step.getImage(), DeployRequest.replicas(step.getReplicas(), java.util.Optional.empty()), step.getPort(),
+                step.getPool(), owner,
+                Require.duration("timeout", step.getTimeout()), step.environment());
     }
 
     /** The build page summary of a deploy. */
@@ -42,6 +48,7 @@ final class StickyIpDeploys {
             lines.add(r.identity() + ": " + r.ip() + " on " + r.node());
         }
         result.removed().forEach(r -> lines.add(r + ": removed"));
-        return new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines);
+        return new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(), lines,
+                result.document());
     }
 }

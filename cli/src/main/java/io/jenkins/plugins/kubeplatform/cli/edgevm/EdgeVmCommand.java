@@ -67,6 +67,14 @@ public final class EdgeVmCommand implements Callable<Integer> {
         };
     }
 
+    /** The identifying fields of an edge-vm dry-run document. */
+    static Map<String, Object> subject(String tenant, String name) {
+        Map<String, Object> subject = new java.util.LinkedHashMap<>();
+        subject.put("tenant", tenant);
+        subject.put("name", name);
+        return subject;
+    }
+
     static void print(PrintWriter out, EdgeVmResult r) {
         out.println(r.outcome() + ": edge VM " + r.vm() + " (" + r.name() + ", tenant " + r.tenant() + ") on site "
                 + r.site() + " in " + r.namespace() + ", edge cluster " + r.edgeCluster()

@@ -57,6 +57,9 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Return once the VM is created; the state sync follows it up.")
     boolean noWait;
 
+    @picocli.CommandLine.Mixin
+    io.jenkins.plugins.kubeplatform.cli.DryRunOption dryRun;
+
     @Spec
     CommandSpec spec;
 
@@ -69,8 +72,14 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
             EdgeVmRequest request = EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive, location,
                     region, zone, site, cluster);
             EdgeVmEngine engine = EdgeVmCommand.engine(context);
+            if (dryRun.requested()) {
+                return io.jenkins.plugins.kubeplatform.cli.DryRunPlan.print(context, dryRun.mode(),
+                        EdgeVmCommand.subject(tenant, name), "edge-vm create " + tenant + "/" + name,
+                        engine.planCreate(request, !noWait, dryRun.mode()
+                                == io.jenkins.plugins.kubeplatform.cli.DryRunOption.Mode.SERVER, context.progress()));
+            }
             EdgeVmResult result = engine.create(request, !noWait, context.progress());
-            context.result(result, out -> EdgeVmCommand.print(out, result));
+            context.result(result.document("create"), out -> EdgeVmCommand.print(out, result));
             return 0;
         }
     }

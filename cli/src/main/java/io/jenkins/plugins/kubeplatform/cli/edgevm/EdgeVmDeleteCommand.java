@@ -18,14 +18,23 @@ public final class EdgeVmDeleteCommand implements Callable<Integer> {
     @Option(names = "--tenant", description = "Tenant (needed when several tenants use the name).")
     String tenant;
 
+    @picocli.CommandLine.Mixin
+    io.jenkins.plugins.kubeplatform.cli.DryRunOption dryRun;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
+            if (dryRun.requested()) {
+                return io.jenkins.plugins.kubeplatform.cli.DryRunPlan.print(context, dryRun.mode(),
+                        EdgeVmCommand.subject(tenant, name), "edge-vm delete " + name,
+                        EdgeVmCommand.engine(context).planRemoval(tenant, name, true, dryRun.mode()
+                                == io.jenkins.plugins.kubeplatform.cli.DryRunOption.Mode.SERVER, context.progress()));
+            }
             EdgeVmResult result = EdgeVmCommand.engine(context).delete(tenant, name, context.progress());
-            context.result(result, out -> EdgeVmCommand.print(out, result));
+            context.result(result.document("delete"), out -> EdgeVmCommand.print(out, result));
             return 0;
         }
     }

@@ -65,6 +65,9 @@ public final class ExposeCommand implements Callable<Integer> {
     @Mixin
     DomainOptions domains;
 
+    @Mixin
+    io.jenkins.plugins.kubeplatform.cli.DryRunOption dryRun;
+
     @Spec
     CommandSpec spec;
 
@@ -79,6 +82,10 @@ public final class ExposeCommand implements Callable<Integer> {
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
                 DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
         if (release) {
+            if (dryRun.requested()) {
+                throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--dry-run", "is not supported "
+                        + "with --release yet; 'expose list' shows what --release would remove");
+            }
             List<String> changes = engine.release(namespace, app);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("namespace", namespace);
@@ -103,8 +110,16 @@ public final class ExposeCommand implements Callable<Integer> {
                 Optional.ofNullable(host), Optional.ofNullable(service), Optional.ofNullable(route),
                 Optional.ofNullable(onConflict), Optional.ofNullable(upstream), verify,
                 "cli " + System.getProperty("user.name", "user"));
+        if (dryRun.requested()) {
+            Map<String, Object> subject = new LinkedHashMap<>();
+            subject.put("namespace", namespace);
+            subject.put("app", app);
+            return io.jenkins.plugins.kubeplatform.cli.DryRunPlan.print(context, dryRun.mode(), subject,
+                    "expose " + namespace + "/" + app, engine.planExpose(request,
+                            dryRun.mode() == io.jenkins.plugins.kubeplatform.cli.DryRunOption.Mode.SERVER));
+        }
         ExposeResult result = engine.expose(request);
-        context.result(result.toMap(), out -> {
+        context.result(result.document(), out -> {
             out.println(result.url());
             out.println("owner:   " + result.owner());
             out.println("service: " + result.namespace() + "/" + result.service());

@@ -75,6 +75,9 @@ public final class RepairNodeCommand implements Callable<Integer> {
             description = "Who the repair is recorded for; the same owner resumes it (default: cli:USER@HOST).")
     String owner;
 
+    @picocli.CommandLine.Mixin
+    io.jenkins.plugins.kubeplatform.cli.DryRunOption dryRun;
+
     @Spec
     CommandSpec spec;
 
@@ -99,7 +102,20 @@ public final class RepairNodeCommand implements Callable<Integer> {
             }
             String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
-            NodeRepairer repairer = new NodeRepairer(context.client(), settings, Clock.systemUTC());
+            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, Clock.systemUTC());
+            if (dryRun.requested()) {
+                if (node == null) {
+                    throw new InvalidInputException("--dry-run", "plans one node: give --node NAME (with --pool "
+                            + "--detect, run 'repair-node --pool P --detect' later; the faulty nodes are found then)");
+                }
+                java.util.Map<String, Object> subject = new java.util.LinkedHashMap<>();
+                subject.put("node", node);
+                subject.put("owner", who);
+                return io.jenkins.plugins.kubeplatform.cli.DryRunPlan.print(context, dryRun.mode(), subject,
+                        "repair-node " + node, repairer.plan(RepairRequest.of(node, who), "sh -c '"
+                                + settings.command() + "' with KUBEPLATFORM_NODE=" + node, dryRun.mode()
+                                == io.jenkins.plugins.kubeplatform.cli.DryRunOption.Mode.SERVER));
+            }
             Thread main = Thread.currentThread();
             Thread onSignal = new Thread(() -> {
                 main.interrupt();
@@ -113,7 +129,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
             try {
                 if (node != null) {
                     RepairResult result = repairer.repair(RepairRequest.of(node, who), action, context.progress());
-                    context.result(result, out -> printResult(out, result));
+                    context.result(result.document(), out -> printResult(out, result));
                     return result.outcome().success() ? ExitCodes.OK : ExitCodes.FAILED;
                 }
                 DetectRules rules = new DetectRules(Require.duration("--not-ready-for", notReadyFor),

@@ -154,7 +154,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
                         + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");
             }
             DeployResult result = deployer.deploy(request, rollout, context.progress());
-            context.result(result.toMap(), out -> {
+            context.result(result.document(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
                         + " (service " + result.service() + ", image " + result.image() + ")");
                 io.jenkins.plugins.kubeplatform.cli.Table table = io.jenkins.plugins.kubeplatform.cli.Table.of(

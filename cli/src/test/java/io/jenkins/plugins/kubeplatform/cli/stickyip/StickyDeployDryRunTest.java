@@ -97,6 +97,18 @@ class StickyDeployDryRunTest {
     }
 
     @Test
+    void printsTheDocumentedStickyDeployFieldsWhenARealDeployPrintsJson() throws Exception {
+        CliRunner.Run run = run("-o", "json", "sticky-deploy", "-n", "shop", "--name", "docs", "--image", "nginx:1.27",
+                "--port", "8080");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode result = Json.mapper().readTree(run.out());
+        assertThat(result.path("kind").asText()).isEqualTo("StickyDeploy");
+        assertThat(io.jenkins.plugins.kubeplatform.cli.DocumentedSchema.paths(result))
+                .isEqualTo(io.jenkins.plugins.kubeplatform.cli.DocumentedSchema.fields("StickyDeploy", false));
+    }
+
+    @Test
     void sendsTheWritesWithDryRunAllAndStoresNothingWhenTheDryRunIsServerSide() throws Exception {
         Map<String, String> before = stateFiles();
 
