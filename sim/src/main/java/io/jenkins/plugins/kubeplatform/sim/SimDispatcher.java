@@ -103,8 +103,10 @@ final class SimDispatcher extends Dispatcher {
         if (response == null) {
             boolean tableable = method.equals("GET") && !path.resource().isEmpty() && !path.isWatch()
                     && path.subresource().isEmpty();
+            boolean discoverable = method.equals("GET") && (path.path().equals("/api")
+                    || path.path().equals("/apis"));
             Optional<ContentNegotiation.Output> chosen = ContentNegotiation.choose(request.getHeader("Accept"),
-                    tableable);
+                    tableable, discoverable);
             Optional<MockResponse> unreadable = ContentNegotiation.unsupportedBody(request);
             if (unreadable.isPresent()) {
                 response = unreadable.get();
@@ -164,8 +166,11 @@ final class SimDispatcher extends Dispatcher {
                 return doc.get();
             }
         }
-        Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
-                ? discovery.answer(path.path()) : Optional.empty();
+        boolean aggregated = (path.path().equals("/api") || path.path().equals("/apis"))
+                && ContentNegotiation.choose(request.getHeader("Accept"), false, true)
+                .filter(o -> o == ContentNegotiation.Output.AGGREGATED_DISCOVERY).isPresent();
+        Optional<MockResponse> discovered = !method.equals("GET") || !path.resource().isEmpty() ? Optional.empty()
+                : aggregated ? discovery.aggregated(path.path()) : discovery.answer(path.path());
         if (discovered.isPresent()) {
             return discovered.get();
         }

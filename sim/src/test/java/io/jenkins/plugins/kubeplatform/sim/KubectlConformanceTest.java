@@ -132,7 +132,10 @@ class KubectlConformanceTest {
         Result missing = kubectl("get", "ns", "nope");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("namespaces \"nope\" not found");
-        assertThat(ok("api-resources").out()).contains("deployments", "apps/v1", "Deployment");
+        Result resources = ok("api-resources", "--cache-dir", dir.resolve("fresh-cache").toString(), "-v=6");
+        assertThat(resources.out()).contains("deployments", "apps/v1", "Deployment");
+        assertThat(resources.err()).contains("GET " + sim.url() + "/api?", "GET " + sim.url() + "/apis?")
+                .doesNotContain("/apis/apps/v1", "/api/v1");
         assertThat(ok("explain", "deployment").out()).contains("KIND:", "Deployment", "spec");
         assertThat(ok("auth", "can-i", "create", "pods").out().trim()).isEqualTo("yes");
     }
