@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ContentNegotiation {
 
     /** What the response body is written as. */
-    enum Output { JSON, YAML, TABLE }
+    enum Output { JSON, YAML, TABLE, AGGREGATED_DISCOVERY }
 
     private static final YAMLMapper YAML = new YAMLMapper();
     static final String ACCEPTED = "application/json, application/yaml";
@@ -45,6 +45,14 @@ final class ContentNegotiation {
      * Table is only offered for reads of resources.
      */
     static Optional<Output> choose(String accept, boolean tableable) {
+        return choose(accept, tableable, false);
+    }
+
+    /**
+     * As {@link #choose(String, boolean)}; with {@code discoverable} (a GET of {@code /api} or {@code /apis}) also
+     * the aggregated discovery document ({@code as=APIGroupDiscoveryList;g=apidiscovery.k8s.io;v=v2}).
+     */
+    static Optional<Output> choose(String accept, boolean tableable, boolean discoverable) {
         if (accept == null || accept.isBlank()) {
             return Optional.of(Output.JSON);
         }
@@ -53,12 +61,15 @@ final class ContentNegotiation {
             String type = parts[0].trim().toLowerCase(Locale.ROOT);
             String as = "";
             String group = "";
+            String version = "";
             for (int i = 1; i < parts.length; i++) {
                 String p = parts[i].trim();
                 if (p.startsWith("as=")) {
                     as = p.substring(3);
                 } else if (p.startsWith("g=")) {
                     group = p.substring(2);
+                } else if (p.startsWith("v=")) {
+                    version = p.substring(2);
                 }
             }
             boolean json = type.equals("application/json") || type.equals("application/*") || type.equals("*/*");
@@ -67,6 +78,10 @@ final class ContentNegotiation {
             }
             if (json && as.equals("Table") && group.equals("meta.k8s.io") && tableable) {
                 return Optional.of(Output.TABLE);
+            }
+            if (json && as.equals("APIGroupDiscoveryList") && group.equals("apidiscovery.k8s.io")
+                    && version.equals("v2") && discoverable) {
+                return Optional.of(Output.AGGREGATED_DISCOVERY);
             }
             if (type.equals("application/yaml") && as.isEmpty()) {
                 return Optional.of(Output.YAML);

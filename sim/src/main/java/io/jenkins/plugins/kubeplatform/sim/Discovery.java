@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 
 /**
  * The legacy discovery documents ({@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>/<version>})
@@ -155,6 +156,106 @@ final class Discovery {
             }
         }
         return Optional.of(json(doc));
+    }
+
+    /** Media type of the aggregated discovery documents (kubectl v1.32 asks for it first on /api and /apis). */
+    static final String AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+    /** The kinds {@code kubectl get all} lists (their {@code categories: [all]}). */
+    private static final java.util.Set<String> CATEGORY_ALL = java.util.Set.of("pods", "services",
+            "replicationcontrollers", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs");
+    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch",
+            "update", "watch");
+
+    /**
+     * The aggregated discovery document ({@code apidiscovery.k8s.io/v2 APIGroupDiscoveryList}) of {@code /api}
+     * (the core group) or {@code /apis} (every other group): each group, its versions and their resources with
+     * verbs, scope, short names, categories and subresources, in one response instead of one per group/version.
+     */
+    Optional<MockResponse> aggregated(String path) {
+        boolean core = path.equals("/api");
+        if (!core && !path.equals("/apis")) {
+            return Optional.empty();
+        }
+        ObjectNode doc = JSON.createObjectNode().put("kind", "APIGroupDiscoveryList")
+                .put("apiVersion", "apidiscovery.k8s.io/v2");
+        doc.putObject("metadata");
+        ArrayNode items = doc.putArray("items");
+        Map<String, Map<String, List<Kind>>> groups = new LinkedHashMap<>();
+        for (Kind k : kinds()) {
+            if (k.group().isEmpty() == core) {
+                groups.computeIfAbsent(k.group(), g -> new LinkedHashMap<>())
+                        .computeIfAbsent(k.version(), v -> new ArrayList<>()).add(k);
+            }
+        }
+        groups.forEach((group, versions) -> {
+            ObjectNode item = items.addObject();
+            ObjectNode metadata = item.putObject("metadata");
+            if (!group.isEmpty()) {
+                metadata.put("name", group);
+            }
+            metadata.putNull("creationTimestamp");
+            ArrayNode vs = item.putArray("versions");
+            versions.forEach((version, kinds) -> {
+                ObjectNode v = vs.addObject().put("version", version);
+                ArrayNode resources = v.putArray("resources");
+                for (Kind k : kinds) {
+                    resources.add(resource(k));
+                }
+                v.put("freshness", "Current");
+            });
+        });
+        try {
+            return Optional.of(new MockResponse().setResponseCode(200).setHeader("Content-Type", AGGREGATED)
+                    .setBody(JSON.writeValueAsString(doc)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode resource(Kind k) {
+        ObjectNode r = JSON.createObjectNode().put("resource", k.plural());
+        r.putObject("responseKind").put("group", "").put("version", "").put("kind", k.kind());
+        r.put("scope", k.namespaced() ? "Namespaced" : "Cluster")
+                .put("singularResource", k.kind().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode verbs = r.putArray("verbs");
+        VERBS.forEach(verbs::add);
+        if (k.shortNames().length > 0) {
+            ArrayNode shortNames = r.putArray("shortNames");
+            for (String s : k.shortNames()) {
+                shortNames.add(s);
+            }
+        }
+        if (CATEGORY_ALL.contains(k.plural()) && Patches.BUILT_IN_GROUPS.contains(k.group())) {
+            r.putArray("categories").add("all");
+        }
+        ArrayNode subresources = JSON.createArrayNode();
+        if (k.plural().equals("pods") && k.group().isEmpty()) {
+            subresource(subresources, "eviction", "policy", "v1", "Eviction", "create");
+            subresource(subresources, "log", "", "", "Pod", "get");
+            subresource(subresources, "status", "", "", "Pod", "get", "patch", "update");
+        }
+        if (k.plural().equals("serviceaccounts") && k.group().isEmpty()) {
+            subresource(subresources, "token", "authentication.k8s.io", "v1", "TokenRequest", "create");
+        }
+        if (java.util.Set.of("deployments", "replicasets", "statefulsets").contains(k.plural())
+                && k.group().equals("apps")) {
+            subresource(subresources, "scale", "autoscaling", "v1", "Scale", "get", "patch", "update");
+            subresource(subresources, "status", "", "", k.kind(), "get", "patch", "update");
+        }
+        if (!subresources.isEmpty()) {
+            r.set("subresources", subresources);
+        }
+        return r;
+    }
+
+    private static void subresource(ArrayNode into, String name, String group, String version, String kind,
+            String... verbs) {
+        ObjectNode s = into.addObject().put("subresource", name);
+        s.putObject("responseKind").put("group", group).put("version", version).put("kind", kind);
+        ArrayNode vs = s.putArray("verbs");
+        for (String v : verbs) {
+            vs.add(v);
+        }
     }
 
     List<Kind> kinds() {

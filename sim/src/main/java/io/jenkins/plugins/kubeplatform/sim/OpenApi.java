@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.jenkins.plugins.kubeplatform.sim.openapi.ModelSchemas;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +12,16 @@ import java.util.TreeMap;
 
 /**
  * {@code /version}, {@code /openapi/v3} (root and one document per group/version) and {@code /openapi/v2} for the
- * kinds this server serves: every operation with its group/version/kind and the {@code fieldValidation},
- * {@code dryRun} and {@code fieldManager} parameters (so kubectl validates on the server), and a schema per kind
- * (a CRD's own {@code openAPIV3Schema}; for built-in kinds the top-level fields) so {@code kubectl explain} finds
- * each kind.
+ * kinds this server serves: every operation with its group/version/kind, the {@code fieldValidation},
+ * {@code dryRun} and {@code fieldManager} parameters (so kubectl validates on the server) and the patch types it
+ * accepts (strategic merge patch for built-in kinds only, so kubectl computes it from these schemas), and a schema
+ * per kind with every definition it references: generated from the fabric8 model ({@link ModelSchemas}) for
+ * built-in kinds and Gateway API, a CRD's own {@code openAPIV3Schema} otherwise (top-level fields when it has none).
  */
 final class OpenApi {
 
     static final String GIT_VERSION = "v1.32.4";
+    private static final String PATCH = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 
     private final Discovery discovery;
     private final Map<String, JsonNode> crdSchemas;
@@ -90,13 +93,20 @@ final class OpenApi {
         ObjectNode paths = doc.putObject("paths");
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
         String ref = v3 ? "#/components/schemas/" : "#/definitions/";
+        schemas.putObject(PATCH).put("type", "object").put("description", "Patch is provided to give a concrete "
+                + "name and type to the Kubernetes PATCH request body.");
         for (Discovery.Kind k : discovery.kinds()) {
             String kgv = k.group().isEmpty() ? k.version() : k.group() + "/" + k.version();
             if (!kgv.equals(gv)) {
                 continue;
             }
-            String schemaName = schemaName(k);
-            schemas.set(schemaName, schema(k));
+            Optional<String> model = ModelSchemas.get().kindDefinition(k.group(), k.version(), k.kind());
+            String schemaName = model.orElseGet(() -> schemaName(k));
+            if (model.isPresent()) {
+                ModelSchemas.get().closure(model.get(), ref).forEach(schemas::set);
+            } else {
+                schemas.set(schemaName, schema(k));
+            }
             String prefix = (k.group().isEmpty() ? "/api/" : "/apis/") + gv
                     + (k.namespaced() ? "/namespaces/{namespace}/" : "/") + k.plural();
             ObjectNode collection = paths.putObject(prefix);
@@ -130,6 +140,24 @@ final class OpenApi {
         }
         if (method.equals("patch")) {
             params.addObject().put("name", "force").put("in", "query").put("uniqueItems", true);
+        }
+        if (!method.equals("get") && !method.equals("delete")) {
+            List<String> types = !method.equals("patch") ? List.of("*/*")
+                    : io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(k.group())
+                    ? List.of("application/apply-patch+yaml", "application/json-patch+json",
+                            "application/merge-patch+json", "application/strategic-merge-patch+json")
+                    : List.of("application/apply-patch+yaml", "application/json-patch+json",
+                            "application/merge-patch+json");
+            String body = method.equals("patch") ? ref.substring(0, ref.lastIndexOf('/') + 1) + PATCH : ref;
+            if (v3) {
+                ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content");
+                types.forEach(t -> content.putObject(t).putObject("schema").put("$ref", body));
+            } else {
+                ArrayNode consumes = op.putArray("consumes");
+                types.forEach(consumes::add);
+                params.addObject().put("name", "body").put("in", "body").put("required", true)
+                        .putObject("schema").put("$ref", body);
+            }
         }
         ObjectNode ok = op.putObject("responses").putObject("200").put("description", "OK");
         if (v3) {

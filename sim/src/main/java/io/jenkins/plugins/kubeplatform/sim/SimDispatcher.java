@@ -31,6 +31,7 @@ final class SimDispatcher extends Dispatcher {
     private final Discovery discovery;
     private final Clock clock;
     private final SimEndpoints endpoints;
+    private final FieldValidation fieldValidation = new FieldValidation();
 
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock) {
         this(delegate, log, faults, clock, new SimTokens(), false);
@@ -102,8 +103,10 @@ final class SimDispatcher extends Dispatcher {
         if (response == null) {
             boolean tableable = method.equals("GET") && !path.resource().isEmpty() && !path.isWatch()
                     && path.subresource().isEmpty();
+            boolean discoverable = method.equals("GET") && (path.path().equals("/api")
+                    || path.path().equals("/apis"));
             Optional<ContentNegotiation.Output> chosen = ContentNegotiation.choose(request.getHeader("Accept"),
-                    tableable);
+                    tableable, discoverable);
             Optional<MockResponse> unreadable = ContentNegotiation.unsupportedBody(request);
             if (unreadable.isPresent()) {
                 response = unreadable.get();
@@ -111,7 +114,12 @@ final class SimDispatcher extends Dispatcher {
                 response = ContentNegotiation.notAcceptable();
             } else {
                 output = chosen.get();
-                response = route(request, method, path, subject);
+                RecordedRequest decoded = request;
+                SimTokens.Subject who = subject;
+                FieldValidation.Outcome validation = internal ? FieldValidation.Outcome.NONE
+                        : fieldValidation.check(decoded, path, kindOf(path), () -> crdSchema(path));
+                response = validation.refusal().orElseGet(() -> route(decoded, method, path, who));
+                FieldValidation.warn(response, validation.warnings());
                 dryRun = path.query().contains("dryRun=") && ApiSemantics.isDryRun(QueryParams.parse(path.query()));
                 if (output == ContentNegotiation.Output.TABLE && response.code() == 200) {
                     response = table(path, response);
@@ -158,8 +166,11 @@ final class SimDispatcher extends Dispatcher {
                 return doc.get();
             }
         }
-        Optional<MockResponse> discovered = method.equals("GET") && path.resource().isEmpty()
-                ? discovery.answer(path.path()) : Optional.empty();
+        boolean aggregated = (path.path().equals("/api") || path.path().equals("/apis"))
+                && ContentNegotiation.choose(request.getHeader("Accept"), false, true)
+                .filter(o -> o == ContentNegotiation.Output.AGGREGATED_DISCOVERY).isPresent();
+        Optional<MockResponse> discovered = !method.equals("GET") || !path.resource().isEmpty() ? Optional.empty()
+                : aggregated ? discovery.aggregated(path.path()) : discovery.answer(path.path());
         if (discovered.isPresent()) {
             return discovered.get();
         }
@@ -181,6 +192,39 @@ final class SimDispatcher extends Dispatcher {
             return delegate.dispatch(request);
         }
         return api.handle(request, path);
+    }
+
+    /** The openAPIV3Schema of the custom resource version at this path, if it is one. */
+    private Optional<com.fasterxml.jackson.databind.JsonNode> crdSchema(ApiPath path) {
+        if (io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(path.group())) {
+            return Optional.empty();
+        }
+        MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + path.resource() + "." + path.group(),
+                "", null));
+        if (r.code() != 200) {
+            return Optional.empty();
+        }
+        for (com.fasterxml.jackson.databind.JsonNode v : ApiSemantics.read(r.getBody().readUtf8()).path("spec")
+                .path("versions")) {
+            if (v.path("name").asText().equals(path.version())) {
+                com.fasterxml.jackson.databind.JsonNode schema = v.path("schema").path("openAPIV3Schema");
+                return schema.isObject() ? Optional.of(schema) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The kind served at this path ({@code ""} when unknown): built-in kinds, and CRDs. */
+    private String kindOf(ApiPath path) {
+        Optional<String> builtIn = Discovery.kindOf(path.group(), path.resource());
+        if (builtIn.isPresent() || io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(
+                path.group())) {
+            return builtIn.orElse("");
+        }
+        return discovery.kinds().stream().filter(k -> k.group().equals(path.group())
+                && k.version().equals(path.version()) && k.plural().equals(path.resource())).map(Discovery.Kind::kind)
+                .findFirst().orElse("");
     }
 
     /** {@code kubectl create token SA}: a TokenRequest whose token authenticates as the service account. */

@@ -67,7 +67,7 @@ public final class SimulatedCluster implements AutoCloseable {
         SimDispatcher dispatcher = new SimDispatcher(new KubernetesCrudDispatcher(), requests, faults, clock,
                 tokens, options.rbac());
         dispatcher.createMissingNamespaces(options.createMissingNamespaces());
-        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
+        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new SimHttpServer(),
                 expectations, dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), options.port());
         this.url = "http://127.0.0.1:" + server.getPort();

@@ -20,9 +20,13 @@ import java.util.Set;
  * matching is a DELETED event, one that starts matching an ADDED), only events newer than the requested
  * {@code resourceVersion}, an initial BOOKMARK when {@code allowWatchBookmarks=true}, and 410 Gone when a deletion
  * happened after the requested version (the mock cannot replay it, so the client must re-list rather than miss it).
- * Watches over plain HTTP (kubectl) get the events since the requested version and end, so the client watches again.
+ * Watches over plain HTTP (kubectl) are streamed: each event is written as it happens, until {@code timeoutSeconds}
+ * or the client closes the connection.
  */
 final class Watches {
+
+    /** How often an HTTP watch that allows bookmarks gets one (a real server sends one about every minute). */
+    static final Duration BOOKMARK_PERIOD = Duration.ofSeconds(30);
 
     private final ApiSemantics api;
 
@@ -61,12 +65,13 @@ final class Watches {
                 Status gone = new Status(410, "Expired", "too old resource version: " + since + " (" + current + ")");
                 return websocket ? errorSocket(gone) : errorStream(gone);
             }
-            if (!websocket) {
-                return httpSnapshot(path, q, labels, fields, since, bookmarkKind(q, kind), apiVersion);
-            }
             String target = path.path() + "?" + q.without(Set.of("labelSelector", "fieldSelector"));
             if (!target.contains("watch=")) {
                 target += "&watch=true";
+            }
+            if (!websocket) {
+                return httpStream(request, target, labels, fields, since, bookmarkKind(q, kind), apiVersion,
+                        timeout(q));
             }
             response = api.store().dispatch(ApiSemantics.internal("GET", target, "", null));
         } finally {
@@ -133,31 +138,63 @@ final class Watches {
         return event.toString();
     }
 
-    private MockResponse httpSnapshot(ApiPath path, QueryParams q, LabelSelector labels, FieldSelector fields,
-            long since, String bookmarkKind, String apiVersion) {
-        MockResponse list = api.store().dispatch(ApiSemantics.internal("GET", path.path(),
-                q.without(Set.of("labelSelector", "fieldSelector", "watch", "resourceVersion",
-                        "allowWatchBookmarks", "timeoutSeconds", "resourceVersionMatch", "sendInitialEvents")),
-                null));
-        StringBuilder body = new StringBuilder();
-        JsonNode items = ApiSemantics.read(list.getBody().readUtf8()).path("items");
-        for (JsonNode item : items) {
-            long rv = Long.parseLong(item.path("metadata").path("resourceVersion").asText("0"));
-            if (rv > since && labels.matches(ApiSemantics.labelsOf(item)) && fields.matches(item)) {
-                ObjectNode event = ApiSemantics.JSON.createObjectNode().put("type", "ADDED");
-                event.set("object", item);
-                body.append(event).append('\n');
+    /**
+     * A watch over plain HTTP, streamed as kube-apiserver streams it: one JSON event per line as each change
+     * happens (the mock's watch feeds {@link Filtering} through a {@link LineSocket}), the initial BOOKMARK and one
+     * every {@link #BOOKMARK_PERIOD} when asked for, ended after {@code timeoutSeconds}.
+     */
+    private MockResponse httpStream(RecordedRequest request, String target, LabelSelector labels,
+            FieldSelector fields, long since, String bookmarkKind, String apiVersion, Duration timeout) {
+        return new StreamingResponse(timeout, sink -> {
+            Filtering filtering = new Filtering(new LineSocket(sink, request), labels, fields, since);
+            MockResponse mock;
+            api.lock().lock();
+            try {
+                mock = api.store().dispatch(ApiSemantics.internal("GET", target, "", null));
+                if (mock.getWebSocketListener() == null) {
+                    sink.end();
+                    return;
+                }
+                mock.getWebSocketListener().onOpen(filtering, mock);
+            } finally {
+                api.lock().unlock();
             }
+            WebSocketListener watch = mock.getWebSocketListener();
+            sink.onEnd(() -> watch.onClosed(filtering, 1000, ""));
+            if (!bookmarkKind.isEmpty()) {
+                sink.writeLine(bookmark(bookmarkKind, apiVersion));
+                sink.every(BOOKMARK_PERIOD, () -> sink.writeLine(bookmark(bookmarkKind, apiVersion)));
+            }
+        });
+    }
+
+    /** {@code timeoutSeconds}, else the longest a real server keeps a watch open by default (its minimum is 30 min). */
+    private static Duration timeout(QueryParams q) {
+        try {
+            long seconds = Long.parseLong(q.get("timeoutSeconds").orElse("1800"));
+            return Duration.ofSeconds(seconds > 0 ? seconds : 1800);
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1800);
         }
-        if (!bookmarkKind.isEmpty()) {
-            body.append(bookmark(bookmarkKind, apiVersion)).append('\n');
+    }
+
+    /** The events the mock sends to a WebSocket, written as the lines of an HTTP watch response. */
+    private record LineSocket(StreamingResponse.Sink sink, RecordedRequest request) implements WebSocket {
+        @Override
+        public boolean send(String text) {
+            return sink.writeLine(text);
         }
-        MockResponse response = new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                .setBody(body.toString());
-        if (body.length() == 0) {
-            response.setBodyDelay(Duration.ofSeconds(1));
+
+        @Override
+        public boolean send(byte[] bytes) {
+            return sink.writeLine(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         }
-        return response;
+
+        @Override
+        public boolean close(int code, String reason) {
+            sink.end();
+            return true;
+        }
     }
 
     private record Status(int code, String reason, String message) {

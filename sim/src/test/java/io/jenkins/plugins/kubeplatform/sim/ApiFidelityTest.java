@@ -410,7 +410,7 @@ class ApiFidelityTest {
 
         String now = client.configMaps().inNamespace(NS).list().getMetadata().getResourceVersion();
         Answer fresh = call("GET", "/api/v1/namespaces/" + NS + "/configmaps?watch=true&allowWatchBookmarks=true"
-                + "&resourceVersion=" + now, null, null);
+                + "&resourceVersion=" + now + "&timeoutSeconds=2", null, null);
         List<String> lines = fresh.text().lines().toList();
         assertThat(lines).hasSize(1);
         JsonNode bookmark = JSON.readTree(lines.get(0));

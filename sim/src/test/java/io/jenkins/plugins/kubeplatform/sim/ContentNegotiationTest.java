@@ -188,4 +188,62 @@ class ContentNegotiationTest {
         assertThat(created.path("spec").path("selector").path("matchLabels").path("app").asText())
                 .isEqualTo("proto");
     }
+
+    private static final String AGGREGATED_ACCEPT = "application/json;g=apidiscovery.k8s.io;v=v2;"
+            + "as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,"
+            + "application/json";
+
+    @Test
+    void servesAggregatedDiscoveryWhenAskedAsKubectlDoes() throws Exception {
+        HttpResponse<byte[]> apis = send("GET", "/apis", AGGREGATED_ACCEPT, null, null);
+
+        assertThat(apis.statusCode()).isEqualTo(200);
+        assertThat(apis.headers().firstValue("Content-Type"))
+                .hasValue("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+        JsonNode doc = json(apis);
+        assertThat(doc.path("kind").asText()).isEqualTo("APIGroupDiscoveryList");
+        assertThat(doc.path("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
+        JsonNode apps = null;
+        for (JsonNode item : doc.path("items")) {
+            if (item.path("metadata").path("name").asText().equals("apps")) {
+                apps = item;
+            }
+        }
+        assertThat(apps).as("the apps group").isNotNull();
+        JsonNode v1 = apps.path("versions").get(0);
+        assertThat(v1.path("version").asText()).isEqualTo("v1");
+        assertThat(v1.path("freshness").asText()).isEqualTo("Current");
+        JsonNode deployments = null;
+        for (JsonNode r : v1.path("resources")) {
+            if (r.path("resource").asText().equals("deployments")) {
+                deployments = r;
+            }
+        }
+        assertThat(deployments).as("deployments").isNotNull();
+        assertThat(deployments.path("responseKind").path("kind").asText()).isEqualTo("Deployment");
+        assertThat(deployments.path("scope").asText()).isEqualTo("Namespaced");
+        assertThat(deployments.path("shortNames").get(0).asText()).isEqualTo("deploy");
+        assertThat(deployments.path("categories").get(0).asText()).isEqualTo("all");
+        assertThat(deployments.path("subresources").findValuesAsText("subresource")).contains("scale", "status");
+
+        JsonNode core = json(send("GET", "/api", AGGREGATED_ACCEPT, null, null));
+        assertThat(core.path("items")).hasSize(1);
+        assertThat(core.path("items").get(0).path("metadata").has("name")).isFalse();
+        assertThat(core.path("items").get(0).path("versions").get(0).path("resources").findValuesAsText("resource"))
+                .contains("pods", "nodes", "namespaces");
+    }
+
+    @Test
+    void keepsTheLegacyDiscoveryForClientsNotAskingForTheAggregatedOne() throws Exception {
+        HttpResponse<byte[]> apis = send("GET", "/apis", "application/json", null, null);
+        assertThat(apis.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(json(apis).path("kind").asText()).isEqualTo("APIGroupList");
+        assertThat(json(send("GET", "/api", null, null, null)).path("kind").asText()).isEqualTo("APIVersions");
+        HttpResponse<byte[]> v2beta1Only = send("GET", "/apis", "application/json;g=apidiscovery.k8s.io;v=v2beta1;"
+                + "as=APIGroupDiscoveryList,application/json", null, null);
+        assertThat(json(v2beta1Only).path("kind").asText()).isEqualTo("APIGroupList");
+        assertThat(send("GET", "/apis/apps/v1", AGGREGATED_ACCEPT, null, null).statusCode()).isEqualTo(200);
+        assertThat(json(send("GET", "/apis/apps/v1", AGGREGATED_ACCEPT, null, null)).path("kind").asText())
+                .isEqualTo("APIResourceList");
+    }
 }

@@ -132,7 +132,10 @@ class KubectlConformanceTest {
         Result missing = kubectl("get", "ns", "nope");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("namespaces \"nope\" not found");
-        assertThat(ok("api-resources").out()).contains("deployments", "apps/v1", "Deployment");
+        Result resources = ok("api-resources", "--cache-dir", dir.resolve("fresh-cache").toString(), "-v=6");
+        assertThat(resources.out()).contains("deployments", "apps/v1", "Deployment");
+        assertThat(resources.err()).contains("GET " + sim.url() + "/api?", "GET " + sim.url() + "/apis?")
+                .doesNotContain("/apis/apps/v1", "/api/v1");
         assertThat(ok("explain", "deployment").out()).contains("KIND:", "Deployment", "spec");
         assertThat(ok("auth", "can-i", "create", "pods").out().trim()).isEqualTo("yes");
     }
@@ -161,6 +164,42 @@ class KubectlConformanceTest {
         assertThat(kubectl("get", "namespace", "dry").exit()).isEqualTo(1);
         assertThat(ok("delete", "deployment", "shop", "made").out()).contains("deleted");
         assertThat(kubectl("get", "deployment", "shop").err()).contains("deployments.apps \"shop\" not found");
+    }
+
+    @Test
+    void explainsFieldsBelowTheTopLevel() throws Exception {
+        assertThat(ok("explain", "deployment.spec.replicas").out()).contains("KIND:", "Deployment",
+                "FIELD: replicas <integer>");
+        assertThat(ok("explain", "pod.spec.containers.readinessProbe").out()).contains("FIELD: readinessProbe <Probe>",
+                "httpGet", "initialDelaySeconds\t<integer>", "periodSeconds");
+        assertThat(ok("explain", "httproute.spec.rules.matches.path").out()).contains("HTTPRoute", "type", "value");
+        assertThat(ok("explain", "virtualmachine.spec.runStrategy").out()).contains("FIELD: runStrategy <string>");
+        Result missing = kubectl("explain", "deployment.spec.replicaz");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("field \"replicaz\" does not exist");
+    }
+
+    @Test
+    void validatesManifestsStrictlyByDefaultNamingTheUnknownField() throws Exception {
+        String valid = deployment("checked", 1, "nginx:1.27");
+        String unknown = valid.replace("      - name: app\n", "      - name: app\n        imagePolicy: Always\n");
+        assertThat(unknown).contains("imagePolicy");
+        Path bad = manifest("checked-bad", unknown);
+
+        Result refused = kubectl("apply", "-f", bad.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("strict decoding error: unknown field "
+                + "\"spec.template.spec.containers[0].imagePolicy\"");
+        assertThat(kubectl("get", "deployment", "checked").exit()).isEqualTo(1);
+
+        Result warned = ok("apply", "--validate=warn", "-f", bad.toString());
+        assertThat(warned.err()).contains("Warning: unknown field \"spec.template.spec.containers[0].imagePolicy\"");
+        assertThat(ok("apply", "-f", manifest("checked", valid).toString()).out())
+                .contains("deployment.apps/checked configured");
+        Result serverSide = kubectl("apply", "--server-side", "-f", bad.toString());
+        assertThat(serverSide.exit()).isEqualTo(1);
+        assertThat(serverSide.err()).contains("unknown field \"spec.template.spec.containers[0].imagePolicy\"");
+        ok("delete", "deployment", "checked");
     }
 
     @Test
