@@ -148,16 +148,36 @@ final class LedgerCodec {
      * written (the caller forces and renames).
      */
     static long writeSnapshot(LedgerTable table, FileChannel channel, long number, long lastSeq) throws IOException {
+        return writeSnapshot(table::forEachRaw, channel, number, lastSeq);
+    }
+
+    /** Where a snapshot's reservations come from: a table, or a stream merged from files (compaction). */
+    interface RawSource {
+        void forEachRaw(LedgerTable.RawVisitor visitor) throws IOException;
+    }
+
+    private static ByteBuffer snapshotHeader(long number, long lastSeq, long count) {
         ByteBuffer header = ByteBuffer.allocate(SNAPSHOT_HEADER);
-        header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(table.size());
+        header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(count);
         header.putInt(crc(header, 0, header.position()));
-        long[] written = {writeFully(channel, header.flip())};
+        return header.flip();
+    }
+
+    /**
+     * Streams reservations from {@code source} as a snapshot without knowing their number beforehand: the header
+     * is written with the count once the source is exhausted (at offset 0; the caller forces before renaming, so
+     * a snapshot with a provisional header never gets its name).
+     */
+    static long writeSnapshot(RawSource source, FileChannel channel, long number, long lastSeq) throws IOException {
+        long[] total = {0};
+        long[] written = {writeFully(channel, snapshotHeader(number, lastSeq, -1))};
         Out records = new Out(1 << 20);
         Out block = new Out(1 << 20);
         java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
         List<String> strings = new ArrayList<>();
         int[] inBlock = {0};
-        table.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
+        source.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
+            total[0]++;
             records.putBytes(identity);
             records.putInt(ref(dictionary, strings, pool));
             records.putLong(hi);
@@ -178,8 +198,12 @@ final class LedgerCodec {
         if (inBlock[0] > 0) {
             written[0] += writeBlock(channel, inBlock[0], strings, records, block);
         }
-        block.putLong(table.size());
+        block.putLong(total[0]);
         written[0] += writeRaw(channel, 0, block);
+        ByteBuffer header = snapshotHeader(number, lastSeq, total[0]);
+        while (header.hasRemaining()) {
+            channel.write(header, header.position());
+        }
         return written[0];
     }
 
@@ -233,6 +257,73 @@ final class LedgerCodec {
      * part.
      */
     static SnapshotInfo readSnapshot(FileChannel channel, LedgerTable table) throws IOException {
+        return readSnapshot(channel, (Sink) table);
+    }
+
+    /**
+     * What a snapshot's records are read into: a {@link LedgerTable}, or a stream (compaction). Strings of a block
+     * are handed to {@link #intern} once per block; records reference them by the ids it returned.
+     */
+    interface Sink {
+        void reserveCapacity(int count);
+
+        int intern(String s);
+
+        void unintern(int id);
+
+        void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
+                       long createdAt, long idleAt, long revision) throws IOException;
+    }
+
+    /**
+     * A sink that hands every record whose identity {@code skip} does not claim to {@code visitor}, with its
+     * strings resolved: a snapshot streamed into another without building a table.
+     */
+    static Sink streaming(LedgerTable.RawVisitor visitor, java.util.function.Predicate<String> skip) {
+        return new Sink() {
+            private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+            private final List<String> strings = new ArrayList<>();
+
+            @Override
+            public void reserveCapacity(int count) {
+            }
+
+            @Override
+            public int intern(String s) {
+                return ids.computeIfAbsent(s, k -> {
+                    strings.add(k);
+                    return strings.size() - 1;
+                });
+            }
+
+            @Override
+            public void unintern(int id) {
+            }
+
+            @Override
+            public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
+                                  long createdAt, long idleAt, long revision) throws IOException {
+                if (!skip.test(new String(identity, StandardCharsets.UTF_8))) {
+                    visitor.visit(identity, strings.get(poolId), hi, lo, flag, nodeId < 0 ? null : strings.get(nodeId),
+                            ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision);
+                }
+            }
+        };
+    }
+
+    /** Hands one reservation to a visitor in its raw form. */
+    static void visit(Reservation r, LedgerTable.RawVisitor visitor) throws IOException {
+        IpKey ip = LedgerTable.key(r.ip());
+        visitor.visit(r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(), LedgerTable.flagsOf(r),
+                r.node(), r.owner(), LedgerTable.nanos(r.created()), LedgerTable.nanos(r.idleSince()), r.revision());
+    }
+
+    /** Reads and checks only a snapshot's header. */
+    static SnapshotInfo readSnapshotInfo(FileChannel channel) throws IOException {
+        return readHeader(channel);
+    }
+
+    private static SnapshotInfo readHeader(FileChannel channel) throws IOException {
         ByteBuffer header = readExactly(channel, SNAPSHOT_HEADER, "the header");
         if (header.getInt(0) != SNAPSHOT_MAGIC) {
             throw new IOException("it does not start with the ledger snapshot header (empty or not a snapshot)");
@@ -247,6 +338,11 @@ final class LedgerCodec {
         if (info.count() < 0 || info.count() > Integer.MAX_VALUE) {
             throw new IOException("its header gives an impossible count " + info.count());
         }
+        return info;
+    }
+
+    static SnapshotInfo readSnapshot(FileChannel channel, Sink table) throws IOException {
+        SnapshotInfo info = readHeader(channel);
         if (table != null) {
             table.reserveCapacity((int) info.count());
         }

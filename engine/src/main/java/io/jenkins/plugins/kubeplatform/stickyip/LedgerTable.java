@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * address" for allocation. About 110 bytes per reservation instead of ~460 with one object graph per entry.
  * Guarded by the owning store's lock; {@link Reservation} values are built on demand.
  */
-final class LedgerTable implements LedgerView {
+final class LedgerTable implements LedgerView, LedgerCodec.Sink {
 
     private static final long NO_TIME = Long.MIN_VALUE;
     private static final byte ADOPTED = 1;
@@ -406,16 +406,19 @@ final class LedgerTable implements LedgerView {
     }
 
     /** Interns a string for {@link #putRawIds} (one reference, to be dropped with {@link #unintern}); null is -1. */
-    int intern(String s) {
+    @Override
+    public int intern(String s) {
         return strings.acquire(s);
     }
 
-    void unintern(int id) {
+    @Override
+    public void unintern(int id) {
         strings.release(id);
     }
 
     /** Room for {@code count} reservations without growing (a snapshot says how many it holds). */
-    void reserveCapacity(int count) {
+    @Override
+    public void reserveCapacity(int count) {
         if (count > identities.length) {
             grow(count);
         }
@@ -424,7 +427,8 @@ final class LedgerTable implements LedgerView {
     }
 
     /** Adds one reservation whose strings are interned ids; throws when it breaks an invariant of the table. */
-    void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
+    @Override
+    public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
                    long idleAt, long revision) {
         int existing = byIdentity.find(hashBytes(identity), s -> Arrays.equals(identities[s], identity));
         if (existing >= 0) {
