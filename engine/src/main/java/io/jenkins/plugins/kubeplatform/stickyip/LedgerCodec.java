@@ -26,7 +26,9 @@ import java.util.zip.CRC32C;
  */
 final class LedgerCodec {
 
-    static final int VERSION = 1;
+    /** Version 2 adds the released pin (time, node, reason) to snapshot records; version 1 is still read. */
+    static final int VERSION = 2;
+    static final int OLDEST_READABLE = 1;
     static final int JOURNAL_MAGIC = 0x4B504C4A; // KPLJ
     static final int SNAPSHOT_MAGIC = 0x4B504C53; // KPLS
     static final int SEGMENT_HEADER = 4 + 2 + 8 + 8 + 4;
@@ -39,6 +41,9 @@ final class LedgerCodec {
     private static final int NULL_STRING = 0xFFFF;
     private static final byte PUT = 1;
     private static final byte REMOVE = 2;
+    /** A put with the released pin after the fields of {@link #PUT}; written since format version 2. */
+    private static final byte PUT_V2 = 3;
+    private static final long NO_TIME = Long.MIN_VALUE;
     private static final int BLOCK_RECORDS = 4096;
 
     private LedgerCodec() {
@@ -84,10 +89,14 @@ final class LedgerCodec {
             if (change instanceof LedgerChange.Put put) {
                 Reservation r = put.reservation();
                 IpKey ip = LedgerTable.key(r.ip());
-                out.put(PUT);
+                out.put(PUT_V2);
                 writeReservation(out, r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(),
                         LedgerTable.flagsOf(r), r.node(), r.owner(), LedgerTable.nanos(r.created()),
                         LedgerTable.nanos(r.idleSince()), r.revision());
+                Reservation.PinRelease pin = r.pinRelease();
+                out.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
+                out.putString(pin == null ? null : pin.node());
+                out.putString(pin == null ? null : pin.reason());
             } else if (change instanceof LedgerChange.Remove remove) {
                 out.put(REMOVE);
                 out.putString(remove.identity());
@@ -105,7 +114,7 @@ final class LedgerCodec {
             List<LedgerChange> changes = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte op = in.get();
-                if (op == PUT) {
+                if (op == PUT || op == PUT_V2) {
                     byte[] identity = bytes(in);
                     String pool = string(in);
                     long hi = in.getLong();
@@ -116,11 +125,15 @@ final class LedgerCodec {
                     long created = in.getLong();
                     long idle = in.getLong();
                     long revision = in.getLong();
+                    Reservation.PinRelease pin = null;
+                    if (op == PUT_V2) {
+                        pin = pin(in.getLong(), string(in), string(in));
+                    }
                     if (identity == null || pool == null) {
                         throw new IOException("a reservation without identity or pool");
                     }
                     changes.add(new LedgerChange.Put(LedgerTable.reservation(identity, pool, hi, lo, flags, node,
-                            owner, created, idle, revision)));
+                            owner, created, idle, revision, pin)));
                 } else if (op == REMOVE) {
                     String identity = string(in);
                     if (identity == null) {
@@ -138,6 +151,17 @@ final class LedgerCodec {
         } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
             throw new IOException("malformed changes: " + e, e);
         }
+    }
+
+    /** The released pin of a record, or null; a partial one (time without node or reason) is damage. */
+    private static Reservation.PinRelease pin(long at, String node, String reason) throws IOException {
+        if (at == NO_TIME && node == null && reason == null) {
+            return null;
+        }
+        if (at == NO_TIME || node == null || reason == null) {
+            throw new IOException("a released pin without its time, node or reason");
+        }
+        return new Reservation.PinRelease(LedgerTable.instant(at), node, reason);
     }
 
     // ---- snapshot ----
@@ -176,7 +200,7 @@ final class LedgerCodec {
         java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
         List<String> strings = new ArrayList<>();
         int[] inBlock = {0};
-        source.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
+        source.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision, pin) -> {
             total[0]++;
             records.putBytes(identity);
             records.putInt(ref(dictionary, strings, pool));
@@ -188,6 +212,9 @@ final class LedgerCodec {
             records.putLong(created);
             records.putLong(idle);
             records.putLong(revision);
+            records.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
+            records.putInt(ref(dictionary, strings, pin == null ? null : pin.node()));
+            records.putInt(ref(dictionary, strings, pin == null ? null : pin.reason()));
             if (++inBlock[0] == BLOCK_RECORDS) {
                 written[0] += writeBlock(channel, inBlock[0], strings, records, block);
                 dictionary.clear();
@@ -249,7 +276,7 @@ final class LedgerCodec {
     }
 
     /** What a snapshot says about itself. */
-    record SnapshotInfo(long number, long lastSeq, long count) {
+    record SnapshotInfo(long number, long lastSeq, long count, int version) {
     }
 
     /**
@@ -272,7 +299,7 @@ final class LedgerCodec {
         void unintern(int id);
 
         void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
-                       long createdAt, long idleAt, long revision) throws IOException;
+                       long createdAt, long idleAt, long revision, Reservation.PinRelease pin) throws IOException;
     }
 
     /**
@@ -302,10 +329,11 @@ final class LedgerCodec {
 
             @Override
             public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
-                                  long createdAt, long idleAt, long revision) throws IOException {
+                                  long createdAt, long idleAt, long revision, Reservation.PinRelease pin)
+                    throws IOException {
                 if (!skip.test(new String(identity, StandardCharsets.UTF_8))) {
                     visitor.visit(identity, strings.get(poolId), hi, lo, flag, nodeId < 0 ? null : strings.get(nodeId),
-                            ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision);
+                            ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision, pin);
                 }
             }
         };
@@ -315,7 +343,8 @@ final class LedgerCodec {
     static void visit(Reservation r, LedgerTable.RawVisitor visitor) throws IOException {
         IpKey ip = LedgerTable.key(r.ip());
         visitor.visit(r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(), LedgerTable.flagsOf(r),
-                r.node(), r.owner(), LedgerTable.nanos(r.created()), LedgerTable.nanos(r.idleSince()), r.revision());
+                r.node(), r.owner(), LedgerTable.nanos(r.created()), LedgerTable.nanos(r.idleSince()), r.revision(),
+                r.pinRelease());
     }
 
     /** Reads and checks only a snapshot's header. */
@@ -331,10 +360,12 @@ final class LedgerCodec {
         if (crc(header, 0, SNAPSHOT_HEADER - 4) != header.getInt(SNAPSHOT_HEADER - 4)) {
             throw new IOException("its header checksum does not match");
         }
-        if (header.getShort(4) != VERSION) {
-            throw new IOException("it has format version " + header.getShort(4) + "; this version reads " + VERSION);
+        short version = header.getShort(4);
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new IOException("it has format version " + version + "; this version reads " + OLDEST_READABLE
+                    + " to " + VERSION);
         }
-        SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22));
+        SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22), version);
         if (info.count() < 0 || info.count() > Integer.MAX_VALUE) {
             throw new IOException("its header gives an impossible count " + info.count());
         }
@@ -379,8 +410,10 @@ final class LedgerCodec {
                 }
                 ids = new int[strings];
                 java.util.Arrays.fill(ids, -1);
+                String[] blockStrings = new String[strings];
                 for (int i = 0; i < strings; i++) {
                     String s = string(payload);
+                    blockStrings[i] = s;
                     ids[i] = table == null || s == null ? -1 : table.intern(s);
                 }
                 for (int i = 0; i < records; i++) {
@@ -394,6 +427,18 @@ final class LedgerCodec {
                     long created = payload.getLong();
                     long idle = payload.getLong();
                     long revision = payload.getLong();
+                    Reservation.PinRelease pin = null;
+                    if (info.version() >= 2) {
+                        long pinAt = payload.getLong();
+                        int pinNode = payload.getInt();
+                        int pinReason = payload.getInt();
+                        if (pinNode >= strings || pinReason >= strings || pinNode < -1 || pinReason < -1) {
+                            throw new IOException("reservation " + (read + i + 1) + " names a string its block "
+                                    + "does not have");
+                        }
+                        pin = pin(pinAt, pinNode < 0 ? null : blockStrings[pinNode],
+                                pinReason < 0 ? null : blockStrings[pinReason]);
+                    }
                     if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
                             || node < -1 || owner < -1) {
                         throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
@@ -401,7 +446,7 @@ final class LedgerCodec {
                     }
                     if (table != null) {
                         table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
-                                owner < 0 ? -1 : ids[owner], created, idle, revision);
+                                owner < 0 ? -1 : ids[owner], created, idle, revision, pin);
                     }
                 }
             } catch (BufferUnderflowException e) {
