@@ -340,7 +340,8 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             client = host.client(cluster, getContext());
         }
         return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
-                new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress());
+                new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
+                java.util.Optional.of(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get()));
     }
 
     private RepairSettings settings() {

@@ -7,14 +7,14 @@ import java.time.Clock;
  * The controller's one ledger under {@code JENKINS_HOME/kubeplatform/ip-ledger}. One instance per controller keeps
  * the ledger in memory between builds; every call still re-reads what other processes appended.
  */
-final class StickyIpLedgers {
+public final class StickyIpLedgers {
 
     private static IpReservationLedger ledger;
 
     private StickyIpLedgers() {
     }
 
-    static synchronized IpReservationLedger get() {
+    public static synchronized IpReservationLedger get() {
         if (ledger == null) {
             ledger = IpReservationLedger.open(JenkinsStateDirectory.path(), Clock.systemUTC());
         }
