@@ -22,7 +22,8 @@ import java.util.zip.CRC32C;
  * <p>Snapshot: header {@code KPLS}, version, snapshot number, last sequence number covered, reservation count,
  * header CRC; blocks {@code [records u32][length u32][CRC u32][payload]}, each payload a table of the strings its
  * records use followed by the records; a final block of zero records holding the count again, so a truncated
- * snapshot is told apart from a complete one.
+ * snapshot is told apart from a complete one. Since version 2 a record whose flags carry {@code 0x40} is followed by
+ * its released pin (time, node and reason as string references); other records cost nothing more.
  */
 final class LedgerCodec {
 
@@ -44,6 +45,8 @@ final class LedgerCodec {
     /** A put with the released pin after the fields of {@link #PUT}; written since format version 2. */
     private static final byte PUT_V2 = 3;
     private static final long NO_TIME = Long.MIN_VALUE;
+    /** Snapshot record flag (never in the table): the released pin's time, node and reason follow the record. */
+    private static final byte PINNED = 0x40;
     private static final int BLOCK_RECORDS = 4096;
 
     private LedgerCodec() {
@@ -206,15 +209,17 @@ final class LedgerCodec {
             records.putInt(ref(dictionary, strings, pool));
             records.putLong(hi);
             records.putLong(lo);
-            records.put(flags);
+            records.put((byte) (pin == null ? flags : flags | PINNED));
             records.putInt(ref(dictionary, strings, node));
             records.putInt(ref(dictionary, strings, owner));
             records.putLong(created);
             records.putLong(idle);
             records.putLong(revision);
-            records.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
-            records.putInt(ref(dictionary, strings, pin == null ? null : pin.node()));
-            records.putInt(ref(dictionary, strings, pin == null ? null : pin.reason()));
+            if (pin != null) {
+                records.putLong(LedgerTable.nanos(pin.at()));
+                records.putInt(ref(dictionary, strings, pin.node()));
+                records.putInt(ref(dictionary, strings, pin.reason()));
+            }
             if (++inBlock[0] == BLOCK_RECORDS) {
                 written[0] += writeBlock(channel, inBlock[0], strings, records, block);
                 dictionary.clear();
@@ -428,7 +433,8 @@ final class LedgerCodec {
                     long idle = payload.getLong();
                     long revision = payload.getLong();
                     Reservation.PinRelease pin = null;
-                    if (info.version() >= 2) {
+                    if (info.version() >= 2 && (flags & PINNED) != 0) {
+                        flags &= ~PINNED;
                         long pinAt = payload.getLong();
                         int pinNode = payload.getInt();
                         int pinReason = payload.getInt();
@@ -438,6 +444,10 @@ final class LedgerCodec {
                         }
                         pin = pin(pinAt, pinNode < 0 ? null : blockStrings[pinNode],
                                 pinReason < 0 ? null : blockStrings[pinReason]);
+                        if (pin == null) {
+                            throw new IOException("reservation " + (read + i + 1) + " is marked with a released pin "
+                                    + "but has none");
+                        }
                     }
                     if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
                             || node < -1 || owner < -1) {

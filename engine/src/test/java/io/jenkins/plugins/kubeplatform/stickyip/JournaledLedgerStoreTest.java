@@ -125,7 +125,7 @@ class JournaledLedgerStoreTest {
     }
 
     @Test
-    void reloadsWhenAnotherInstanceCompacted() {
+    void reloadsWhenAnotherInstanceCompacted() throws Exception {
         JournaledLedgerStore a = new JournaledLedgerStore(dir, 3);
         JournaledLedgerStore b = new JournaledLedgerStore(dir, 3);
         put(b, "ns/app-0", "10.0.0.100");
@@ -134,6 +134,9 @@ class JournaledLedgerStoreTest {
         }
 
         assertThat(b.<Integer>read(LedgerView::size)).isEqualTo(8);
+        // background folds still running would race with the removal of the temporary directory
+        a.awaitCompaction();
+        b.awaitCompaction();
     }
 
     @Test
