@@ -197,9 +197,15 @@ public final class LedgerBenchmark implements Benchmark {
     /** Stop-the-world collector pauses, from the JVM's GC notifications. */
     private static final class PauseWatch implements javax.management.NotificationListener {
         private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+        private final List<java.lang.management.GarbageCollectorMXBean> beans = new ArrayList<>();
+        private long countAtStart;
         private long longest;
         private long total;
         private int count;
+
+        private long collections() {
+            return beans.stream().mapToLong(b -> Math.max(0, b.getCollectionCount())).sum();
+        }
 
         static PauseWatch start() {
             PauseWatch watch = new PauseWatch();
@@ -209,8 +215,10 @@ public final class LedgerBenchmark implements Benchmark {
                         && !gc.getName().contains("Concurrent")) {
                     emitter.addNotificationListener(watch, null, null);
                     watch.emitters.add(emitter);
+                    watch.beans.add(gc);
                 }
             }
+            watch.countAtStart = watch.collections();
             return watch;
         }
 
@@ -223,10 +231,19 @@ public final class LedgerBenchmark implements Benchmark {
                 longest = Math.max(longest, ms);
                 total += ms;
                 count++;
+                notifyAll();
             }
         }
 
-        void stop() {
+        /** Stops listening once the notifications (delivered asynchronously) caught up with the collectors, or 5 s. */
+        void stop() throws InterruptedException {
+            long expected = collections() - countAtStart;
+            synchronized (this) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (count < expected && System.nanoTime() < deadline) {
+                    wait(100);
+                }
+            }
             for (var emitter : emitters) {
                 try {
                     emitter.removeNotificationListener(this);
