@@ -41,6 +41,11 @@ interface RepairHost {
 
     void showResult(StepContext context, ResultAction action) throws IOException, InterruptedException;
 
+    /** The sticky-IP ledger on whose reservations released required pins are recorded (SIP-15); none by default. */
+    default java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+        return java.util.Optional.empty();
+    }
+
     /** The real Jenkins. */
     RepairHost JENKINS = new RepairHost() {
         @Override
@@ -56,6 +61,11 @@ interface RepairHost {
         @Override
         public RepairSettings settings() {
             return RepairConfiguration.get().settings();
+        }
+
+        @Override
+        public java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+            return java.util.Optional.of(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get());
         }
 
         @Override

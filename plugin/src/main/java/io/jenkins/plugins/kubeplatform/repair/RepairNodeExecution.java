@@ -341,7 +341,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         }
         return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
-                java.util.Optional.of(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get()));
+                host.pinLedger());
     }
 
     private RepairSettings settings() {
