@@ -32,6 +32,8 @@ public final class NodeRepairer {
     private final ApiRetry retry;
     private final RepairSettings settings;
     private final Clock clock;
+    private java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> ledger =
+            java.util.Optional.empty();
 
     public NodeRepairer(KubernetesClient client, RepairSettings settings, Clock clock) {
         this(client, ApiRetry.defaults(), settings, clock);
@@ -44,10 +46,16 @@ public final class NodeRepairer {
         this.clock = clock;
     }
 
+    /** Records released sticky-IP pins (SIP-15) on the reservations of this ledger; returns this repairer. */
+    public NodeRepairer recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger ledger) {
+        this.ledger = java.util.Optional.of(ledger);
+        return this;
+    }
+
     /** Repairs one node: drain, {@code action}, verify, release (REP-1..REP-8). */
     public RepairResult repair(RepairRequest request, RepairAction action, Progress progress) throws InterruptedException {
         new ClusterObserver(client, retry, settings).node(request.node());
-        RepairSession session = new RepairSession(client, retry, settings, clock, request, progress);
+        RepairSession session = new RepairSession(client, retry, settings, clock, request, progress, ledger);
         return drive(List.of(session), action, progress, settings.maxConcurrent()).get(0);
     }
 
@@ -88,7 +96,7 @@ public final class NodeRepairer {
                 entries.put(f.node(), new ScheduledReport.Entry(f.node(), f.faults(), "SKIPPED", f.skip().get(), List.of()));
             } else {
                 sessions.add(new RepairSession(client, retry, settings, clock,
-                        new RepairRequest(f.node(), owner, false, false), progress));
+                        new RepairRequest(f.node(), owner, false, false), progress, ledger));
                 entries.put(f.node(), null);
             }
         }

@@ -64,6 +64,13 @@ public final class RepairSession {
 
     public RepairSession(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock,
                          RepairRequest request, Progress progress) {
+        this(client, retry, settings, clock, request, progress, java.util.Optional.empty());
+    }
+
+    /** @param ledger the sticky-IP ledger on whose reservations released pins are recorded (SIP-15) */
+    public RepairSession(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock,
+                         RepairRequest request, Progress progress,
+                         java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> ledger) {
         this.settings = settings;
         this.request = request;
         this.clock = clock;
@@ -71,7 +78,7 @@ public final class RepairSession {
         this.observer = new ClusterObserver(client, retry, settings);
         this.applier = new MaintenanceApplier(client, retry, settings, clock,
                 new NodeDrainer(client, retry, clock, d -> Thread.sleep(d.toMillis())));
-        this.pins = new StickyPins(client, retry, clock);
+        this.pins = new StickyPins(client, retry, clock, ledger);
         this.runStartedAt = clock.instant();
         this.freshStart = !request.resumed();
     }
@@ -233,10 +240,10 @@ public final class RepairSession {
         } else if (action instanceof EvictPass) {
                 if (!pinsReleased) {
                     // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
-                    for (StickyPins.Released r : pins.release(node(), "repairNode maintenance by " + request.owner(),
-                            progress)) {
+                    for (StickyPins.Released r : pins.release(node(), "node " + node() + " cordoned by repairNode ("
+                            + request.owner() + ")", progress)) {
                         note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
-                                + " (address " + r.ip() + " kept)");
+                                + " (address " + r.ip() + " kept) at " + r.at() + ": " + r.reason());
                     }
                     pinsReleased = true;
                 }

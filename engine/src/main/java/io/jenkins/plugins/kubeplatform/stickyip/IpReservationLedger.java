@@ -200,6 +200,22 @@ public final class IpReservationLedger {
         });
     }
 
+    /**
+     * Records on {@code identity}'s reservation that its required pin to a node was released between deploys, when
+     * and why (SIP-15); the address is kept. Returns the reservation as now recorded, empty when there is none.
+     */
+    public Optional<Reservation> recordPinRelease(String identity, Reservation.PinRelease release) {
+        Objects.requireNonNull(release, "release");
+        return store.update(view -> {
+            Optional<Reservation> current = view.get(identity);
+            if (current.isEmpty()) {
+                return Decision.none(Optional.empty());
+            }
+            Reservation next = current.get().pinReleased(release);
+            return new Decision<>(List.of(new LedgerChange.Put(next)), Optional.of(next));
+        });
+    }
+
     /** Same reservation as read: identity, address and revision all unchanged. */
     static boolean sameHolder(Reservation current, Reservation holder) {
         return current.identity().equals(holder.identity()) && current.ip().equals(holder.ip())

@@ -81,6 +81,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private boolean reload = true;
     private volatile Future<?> compaction;
     private volatile Runnable compactionHook = () -> { };
+    private volatile long longestHold; // written under processLock
+    /** Set on a compaction's reader: replayed changes go here instead of into {@link #table}. */
+    private Consumer<List<LedgerChange>> replayInto;
 
     // group commit, guarded by the monitor
     private final Object commit = new Object();
@@ -192,10 +195,15 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                         StandardOpenOption.WRITE, StandardOpenOption.READ);
             }
             try (FileLock ignored = lockChannel.lock()) {
-                if (catchUp) {
-                    catchUp();
+                long held = System.nanoTime();
+                try {
+                    if (catchUp) {
+                        catchUp();
+                    }
+                    return body.run();
+                } finally {
+                    longestHold = Math.max(longestHold, System.nanoTime() - held);
                 }
-                return body.run();
             }
         } catch (IOException e) {
             reload = true;
@@ -564,12 +572,18 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 List<LedgerChange> changes;
                 try {
                     changes = LedgerCodec.decodeChanges(payload);
-                    table.check(changes);
+                    if (replayInto == null) {
+                        table.check(changes);
+                    }
                 } catch (IOException | IllegalArgumentException | IllegalStateException e) {
                     throw corrupted(file, new IOException("record " + seq + " at byte " + at + " is refused: "
                             + e.getMessage()));
                 }
-                changes.forEach(table::apply);
+                if (replayInto == null) {
+                    changes.forEach(table::apply);
+                } else {
+                    replayInto.accept(changes);
+                }
                 segmentRecords++;
             } else if (type == LedgerCodec.SEAL) {
                 sealed = true;
@@ -711,7 +725,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         this.compactionHook = hook;
     }
 
-    /** Writes {@code snapshot-upTo} from the newest older snapshot and the sealed segments, without any lock. */
+    /**
+     * Writes {@code snapshot-upTo} from the newest older snapshot and the sealed segments, without any lock and
+     * without a second table: the sealed segments' changes are folded into an overlay (latest state per identity
+     * they touch), then the older snapshot is streamed block by block into the new one, entries the overlay decides
+     * being replaced by it. Memory follows the changes in the journal, not the size of the ledger.
+     */
     void compact(long upTo) throws IOException {
         Listing listing = list();
         if (listing.snapshots().contains(upTo) || listing.segments().isEmpty()
@@ -719,17 +738,37 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             return;
         }
         Long base = listing.snapshots().floor(upTo);
-        LedgerTable folded = new LedgerTable();
+        // opened now and read later: a compaction of another store may prune it meanwhile
+        try (FileChannel baseChannel = base == null ? null : openBase(base)) {
+            compact(upTo, base, baseChannel);
+        } catch (NoSuchFileException e) {
+            // folded by another process meanwhile
+        }
+    }
+
+    private FileChannel openBase(long base) throws IOException {
+        return io.open(snapshotFile(base), StandardOpenOption.READ);
+    }
+
+    private void compact(long upTo, Long base, FileChannel baseChannel) throws IOException {
         long seq = 0;
         long from = 0;
         if (base != null) {
-            try (FileChannel in = io.open(snapshotFile(base), StandardOpenOption.READ)) {
-                seq = LedgerCodec.readSnapshot(in, folded).lastSeq();
-            }
+            seq = LedgerCodec.readSnapshotInfo(baseChannel).lastSeq();
             from = base;
         }
+        // latest state per identity the journal touched, in journal order; a null value: removed
+        java.util.Map<String, Reservation> overlay = new java.util.LinkedHashMap<>();
         JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE, io);
-        reader.table = folded;
+        reader.replayInto = changes -> {
+            for (LedgerChange change : changes) {
+                if (change instanceof LedgerChange.Put put) {
+                    overlay.put(put.reservation().identity(), put.reservation());
+                } else if (change instanceof LedgerChange.Remove remove) {
+                    overlay.put(remove.identity(), null);
+                }
+            }
+        };
         reader.lastSeq = seq;
         for (long n = from; n < upTo; n++) {
             try (FileChannel in = io.open(segmentFile(n), StandardOpenOption.READ)) {
@@ -741,7 +780,17 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 return; // folded by another process meanwhile
             }
         }
-        writeSnapshotFile(upTo, folded, reader.lastSeq);
+        LedgerCodec.RawSource merged = visitor -> {
+            if (baseChannel != null) {
+                LedgerCodec.readSnapshot(baseChannel.position(0), LedgerCodec.streaming(visitor, overlay::containsKey));
+            }
+            for (Reservation r : overlay.values()) {
+                if (r != null) {
+                    LedgerCodec.visit(r, visitor);
+                }
+            }
+        };
+        writeSnapshotFile(upTo, merged, reader.lastSeq);
         locked(() -> {
             prune();
             return null;
@@ -749,6 +798,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     }
 
     private void writeSnapshotFile(long n, LedgerTable source, long seq) throws IOException {
+        writeSnapshotFile(n, source::forEachRaw, seq);
+    }
+
+    private void writeSnapshotFile(long n, LedgerCodec.RawSource source, long seq) throws IOException {
         io.createDirectories(dir);
         Path tmp = dir.resolve(".snapshot-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
         try {
@@ -966,6 +1019,21 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     long forces() {
         synchronized (commit) {
             return forces;
+        }
+    }
+
+    /**
+     * The longest time one call of this store held its locks since the last call of this method (a diagnostic for
+     * the benchmark: an allocation waits at most this long for another caller), in nanoseconds.
+     */
+    public long takeLongestLockHold() {
+        processLock.lock();
+        try {
+            long longest = longestHold;
+            longestHold = 0;
+            return longest;
+        } finally {
+            processLock.unlock();
         }
     }
 

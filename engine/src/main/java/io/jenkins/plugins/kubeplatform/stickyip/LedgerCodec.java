@@ -22,11 +22,14 @@ import java.util.zip.CRC32C;
  * <p>Snapshot: header {@code KPLS}, version, snapshot number, last sequence number covered, reservation count,
  * header CRC; blocks {@code [records u32][length u32][CRC u32][payload]}, each payload a table of the strings its
  * records use followed by the records; a final block of zero records holding the count again, so a truncated
- * snapshot is told apart from a complete one.
+ * snapshot is told apart from a complete one. Since version 2 a record whose flags carry {@code 0x40} is followed by
+ * its released pin (time, node and reason as string references); other records cost nothing more.
  */
 final class LedgerCodec {
 
-    static final int VERSION = 1;
+    /** Version 2 adds the released pin (time, node, reason) to snapshot records; version 1 is still read. */
+    static final int VERSION = 2;
+    static final int OLDEST_READABLE = 1;
     static final int JOURNAL_MAGIC = 0x4B504C4A; // KPLJ
     static final int SNAPSHOT_MAGIC = 0x4B504C53; // KPLS
     static final int SEGMENT_HEADER = 4 + 2 + 8 + 8 + 4;
@@ -39,6 +42,11 @@ final class LedgerCodec {
     private static final int NULL_STRING = 0xFFFF;
     private static final byte PUT = 1;
     private static final byte REMOVE = 2;
+    /** A put with the released pin after the fields of {@link #PUT}; written since format version 2. */
+    private static final byte PUT_V2 = 3;
+    private static final long NO_TIME = Long.MIN_VALUE;
+    /** Snapshot record flag (never in the table): the released pin's time, node and reason follow the record. */
+    private static final byte PINNED = 0x40;
     private static final int BLOCK_RECORDS = 4096;
 
     private LedgerCodec() {
@@ -84,10 +92,14 @@ final class LedgerCodec {
             if (change instanceof LedgerChange.Put put) {
                 Reservation r = put.reservation();
                 IpKey ip = LedgerTable.key(r.ip());
-                out.put(PUT);
+                out.put(PUT_V2);
                 writeReservation(out, r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(),
                         LedgerTable.flagsOf(r), r.node(), r.owner(), LedgerTable.nanos(r.created()),
                         LedgerTable.nanos(r.idleSince()), r.revision());
+                Reservation.PinRelease pin = r.pinRelease();
+                out.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
+                out.putString(pin == null ? null : pin.node());
+                out.putString(pin == null ? null : pin.reason());
             } else if (change instanceof LedgerChange.Remove remove) {
                 out.put(REMOVE);
                 out.putString(remove.identity());
@@ -105,7 +117,7 @@ final class LedgerCodec {
             List<LedgerChange> changes = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte op = in.get();
-                if (op == PUT) {
+                if (op == PUT || op == PUT_V2) {
                     byte[] identity = bytes(in);
                     String pool = string(in);
                     long hi = in.getLong();
@@ -116,11 +128,15 @@ final class LedgerCodec {
                     long created = in.getLong();
                     long idle = in.getLong();
                     long revision = in.getLong();
+                    Reservation.PinRelease pin = null;
+                    if (op == PUT_V2) {
+                        pin = pin(in.getLong(), string(in), string(in));
+                    }
                     if (identity == null || pool == null) {
                         throw new IOException("a reservation without identity or pool");
                     }
                     changes.add(new LedgerChange.Put(LedgerTable.reservation(identity, pool, hi, lo, flags, node,
-                            owner, created, idle, revision)));
+                            owner, created, idle, revision, pin)));
                 } else if (op == REMOVE) {
                     String identity = string(in);
                     if (identity == null) {
@@ -140,6 +156,17 @@ final class LedgerCodec {
         }
     }
 
+    /** The released pin of a record, or null; a partial one (time without node or reason) is damage. */
+    private static Reservation.PinRelease pin(long at, String node, String reason) throws IOException {
+        if (at == NO_TIME && node == null && reason == null) {
+            return null;
+        }
+        if (at == NO_TIME || node == null || reason == null) {
+            throw new IOException("a released pin without its time, node or reason");
+        }
+        return new Reservation.PinRelease(LedgerTable.instant(at), node, reason);
+    }
+
     // ---- snapshot ----
 
     /**
@@ -148,26 +175,51 @@ final class LedgerCodec {
      * written (the caller forces and renames).
      */
     static long writeSnapshot(LedgerTable table, FileChannel channel, long number, long lastSeq) throws IOException {
+        return writeSnapshot(table::forEachRaw, channel, number, lastSeq);
+    }
+
+    /** Where a snapshot's reservations come from: a table, or a stream merged from files (compaction). */
+    interface RawSource {
+        void forEachRaw(LedgerTable.RawVisitor visitor) throws IOException;
+    }
+
+    private static ByteBuffer snapshotHeader(long number, long lastSeq, long count) {
         ByteBuffer header = ByteBuffer.allocate(SNAPSHOT_HEADER);
-        header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(table.size());
+        header.putInt(SNAPSHOT_MAGIC).putShort((short) VERSION).putLong(number).putLong(lastSeq).putLong(count);
         header.putInt(crc(header, 0, header.position()));
-        long[] written = {writeFully(channel, header.flip())};
+        return header.flip();
+    }
+
+    /**
+     * Streams reservations from {@code source} as a snapshot without knowing their number beforehand: the header
+     * is written with the count once the source is exhausted (at offset 0; the caller forces before renaming, so
+     * a snapshot with a provisional header never gets its name).
+     */
+    static long writeSnapshot(RawSource source, FileChannel channel, long number, long lastSeq) throws IOException {
+        long[] total = {0};
+        long[] written = {writeFully(channel, snapshotHeader(number, lastSeq, -1))};
         Out records = new Out(1 << 20);
         Out block = new Out(1 << 20);
         java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
         List<String> strings = new ArrayList<>();
         int[] inBlock = {0};
-        table.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision) -> {
+        source.forEachRaw((identity, pool, hi, lo, flags, node, owner, created, idle, revision, pin) -> {
+            total[0]++;
             records.putBytes(identity);
             records.putInt(ref(dictionary, strings, pool));
             records.putLong(hi);
             records.putLong(lo);
-            records.put(flags);
+            records.put((byte) (pin == null ? flags : flags | PINNED));
             records.putInt(ref(dictionary, strings, node));
             records.putInt(ref(dictionary, strings, owner));
             records.putLong(created);
             records.putLong(idle);
             records.putLong(revision);
+            if (pin != null) {
+                records.putLong(LedgerTable.nanos(pin.at()));
+                records.putInt(ref(dictionary, strings, pin.node()));
+                records.putInt(ref(dictionary, strings, pin.reason()));
+            }
             if (++inBlock[0] == BLOCK_RECORDS) {
                 written[0] += writeBlock(channel, inBlock[0], strings, records, block);
                 dictionary.clear();
@@ -178,8 +230,12 @@ final class LedgerCodec {
         if (inBlock[0] > 0) {
             written[0] += writeBlock(channel, inBlock[0], strings, records, block);
         }
-        block.putLong(table.size());
+        block.putLong(total[0]);
         written[0] += writeRaw(channel, 0, block);
+        ByteBuffer header = snapshotHeader(number, lastSeq, total[0]);
+        while (header.hasRemaining()) {
+            channel.write(header, header.position());
+        }
         return written[0];
     }
 
@@ -225,7 +281,7 @@ final class LedgerCodec {
     }
 
     /** What a snapshot says about itself. */
-    record SnapshotInfo(long number, long lastSeq, long count) {
+    record SnapshotInfo(long number, long lastSeq, long count, int version) {
     }
 
     /**
@@ -233,6 +289,75 @@ final class LedgerCodec {
      * part.
      */
     static SnapshotInfo readSnapshot(FileChannel channel, LedgerTable table) throws IOException {
+        return readSnapshot(channel, (Sink) table);
+    }
+
+    /**
+     * What a snapshot's records are read into: a {@link LedgerTable}, or a stream (compaction). Strings of a block
+     * are handed to {@link #intern} once per block; records reference them by the ids it returned.
+     */
+    interface Sink {
+        void reserveCapacity(int count);
+
+        int intern(String s);
+
+        void unintern(int id);
+
+        void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
+                       long createdAt, long idleAt, long revision, Reservation.PinRelease pin) throws IOException;
+    }
+
+    /**
+     * A sink that hands every record whose identity {@code skip} does not claim to {@code visitor}, with its
+     * strings resolved: a snapshot streamed into another without building a table.
+     */
+    static Sink streaming(LedgerTable.RawVisitor visitor, java.util.function.Predicate<String> skip) {
+        return new Sink() {
+            private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+            private final List<String> strings = new ArrayList<>();
+
+            @Override
+            public void reserveCapacity(int count) {
+            }
+
+            @Override
+            public int intern(String s) {
+                return ids.computeIfAbsent(s, k -> {
+                    strings.add(k);
+                    return strings.size() - 1;
+                });
+            }
+
+            @Override
+            public void unintern(int id) {
+            }
+
+            @Override
+            public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
+                                  long createdAt, long idleAt, long revision, Reservation.PinRelease pin)
+                    throws IOException {
+                if (!skip.test(new String(identity, StandardCharsets.UTF_8))) {
+                    visitor.visit(identity, strings.get(poolId), hi, lo, flag, nodeId < 0 ? null : strings.get(nodeId),
+                            ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision, pin);
+                }
+            }
+        };
+    }
+
+    /** Hands one reservation to a visitor in its raw form. */
+    static void visit(Reservation r, LedgerTable.RawVisitor visitor) throws IOException {
+        IpKey ip = LedgerTable.key(r.ip());
+        visitor.visit(r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(), LedgerTable.flagsOf(r),
+                r.node(), r.owner(), LedgerTable.nanos(r.created()), LedgerTable.nanos(r.idleSince()), r.revision(),
+                r.pinRelease());
+    }
+
+    /** Reads and checks only a snapshot's header. */
+    static SnapshotInfo readSnapshotInfo(FileChannel channel) throws IOException {
+        return readHeader(channel);
+    }
+
+    private static SnapshotInfo readHeader(FileChannel channel) throws IOException {
         ByteBuffer header = readExactly(channel, SNAPSHOT_HEADER, "the header");
         if (header.getInt(0) != SNAPSHOT_MAGIC) {
             throw new IOException("it does not start with the ledger snapshot header (empty or not a snapshot)");
@@ -240,13 +365,20 @@ final class LedgerCodec {
         if (crc(header, 0, SNAPSHOT_HEADER - 4) != header.getInt(SNAPSHOT_HEADER - 4)) {
             throw new IOException("its header checksum does not match");
         }
-        if (header.getShort(4) != VERSION) {
-            throw new IOException("it has format version " + header.getShort(4) + "; this version reads " + VERSION);
+        short version = header.getShort(4);
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new IOException("it has format version " + version + "; this version reads " + OLDEST_READABLE
+                    + " to " + VERSION);
         }
-        SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22));
+        SnapshotInfo info = new SnapshotInfo(header.getLong(6), header.getLong(14), header.getLong(22), version);
         if (info.count() < 0 || info.count() > Integer.MAX_VALUE) {
             throw new IOException("its header gives an impossible count " + info.count());
         }
+        return info;
+    }
+
+    static SnapshotInfo readSnapshot(FileChannel channel, Sink table) throws IOException {
+        SnapshotInfo info = readHeader(channel);
         if (table != null) {
             table.reserveCapacity((int) info.count());
         }
@@ -283,8 +415,10 @@ final class LedgerCodec {
                 }
                 ids = new int[strings];
                 java.util.Arrays.fill(ids, -1);
+                String[] blockStrings = new String[strings];
                 for (int i = 0; i < strings; i++) {
                     String s = string(payload);
+                    blockStrings[i] = s;
                     ids[i] = table == null || s == null ? -1 : table.intern(s);
                 }
                 for (int i = 0; i < records; i++) {
@@ -298,6 +432,23 @@ final class LedgerCodec {
                     long created = payload.getLong();
                     long idle = payload.getLong();
                     long revision = payload.getLong();
+                    Reservation.PinRelease pin = null;
+                    if (info.version() >= 2 && (flags & PINNED) != 0) {
+                        flags &= ~PINNED;
+                        long pinAt = payload.getLong();
+                        int pinNode = payload.getInt();
+                        int pinReason = payload.getInt();
+                        if (pinNode >= strings || pinReason >= strings || pinNode < -1 || pinReason < -1) {
+                            throw new IOException("reservation " + (read + i + 1) + " names a string its block "
+                                    + "does not have");
+                        }
+                        pin = pin(pinAt, pinNode < 0 ? null : blockStrings[pinNode],
+                                pinReason < 0 ? null : blockStrings[pinReason]);
+                        if (pin == null) {
+                            throw new IOException("reservation " + (read + i + 1) + " is marked with a released pin "
+                                    + "but has none");
+                        }
+                    }
                     if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
                             || node < -1 || owner < -1) {
                         throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
@@ -305,7 +456,7 @@ final class LedgerCodec {
                     }
                     if (table != null) {
                         table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
-                                owner < 0 ? -1 : ids[owner], created, idle, revision);
+                                owner < 0 ? -1 : ids[owner], created, idle, revision, pin);
                     }
                 }
             } catch (BufferUnderflowException e) {

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * address" for allocation. About 110 bytes per reservation instead of ~460 with one object graph per entry.
  * Guarded by the owning store's lock; {@link Reservation} values are built on demand.
  */
-final class LedgerTable implements LedgerView {
+final class LedgerTable implements LedgerView, LedgerCodec.Sink {
 
     private static final long NO_TIME = Long.MIN_VALUE;
     private static final byte ADOPTED = 1;
@@ -58,6 +58,8 @@ final class LedgerTable implements LedgerView {
             return hashAddress(addrHi[slot], addrLo[slot]);
         }
     };
+    /** Released pins by slot: rare, so kept aside instead of as three more columns. */
+    private final Map<Integer, Reservation.PinRelease> pinReleases = new HashMap<>();
     private final IntervalSet ipv4 = new IntervalSet();
     private final Map<Long, IntervalSet> ipv6 = new HashMap<>();
 
@@ -229,14 +231,15 @@ final class LedgerTable implements LedgerView {
         return t == null ? NO_TIME : Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
     }
 
-    private static Instant instant(long nanos) {
+    static Instant instant(long nanos) {
         return nanos == NO_TIME ? null : Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
                 Math.floorMod(nanos, 1_000_000_000L));
     }
 
     private Reservation reservation(int s) {
         return reservation(identities[s], strings.get(pools[s]), addrHi[s], addrLo[s], flags[s],
-                strings.get(nodes[s]), strings.get(owners[s]), created[s], idleSince[s], revisions[s]);
+                strings.get(nodes[s]), strings.get(owners[s]), created[s], idleSince[s], revisions[s],
+                pinReleases.get(s));
     }
 
     // ---- changes ----
@@ -305,7 +308,7 @@ final class LedgerTable implements LedgerView {
             removeSlot(existing);
         }
         putRaw(r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(), flagsOf(r), r.node(),
-                r.owner(), nanos(r.created()), nanos(r.idleSince()), r.revision());
+                r.owner(), nanos(r.created()), nanos(r.idleSince()), r.revision(), r.pinRelease());
     }
 
     static byte flagsOf(Reservation r) {
@@ -314,11 +317,12 @@ final class LedgerTable implements LedgerView {
     }
 
     static Reservation reservation(byte[] identity, String pool, long hi, long lo, byte flag, String node,
-                                   String owner, long createdAt, long idleAt, long revision) {
+                                   String owner, long createdAt, long idleAt, long revision,
+                                   Reservation.PinRelease pin) {
         return new Reservation(new String(identity, StandardCharsets.UTF_8), pool, new IpKey(hi, lo).toString(),
                 (flag & ADOPTED) != 0 ? Reservation.Kind.ADOPTED : Reservation.Kind.MANAGED,
                 (flag & IDLE) != 0 ? Reservation.State.IDLE : Reservation.State.ACTIVE, node, instant(idleAt), owner,
-                instant(createdAt), revision);
+                instant(createdAt), revision, pin);
     }
 
     private IntervalSet occupancyOf(IpKey ip, boolean create) {
@@ -343,6 +347,7 @@ final class LedgerTable implements LedgerView {
         strings.release(nodes[s]);
         strings.release(owners[s]);
         identities[s] = null;
+        pinReleases.remove(s);
         if (freeCount == freeSlots.length) {
             freeSlots = Arrays.copyOf(freeSlots, Math.max(16, freeCount * 2));
         }
@@ -378,26 +383,27 @@ final class LedgerTable implements LedgerView {
     /** One reservation's columns, as the snapshot stores them. */
     interface RawVisitor {
         void visit(byte[] identity, String pool, long hi, long lo, byte flags, String node, String owner,
-                   long created, long idleSince, long revision) throws java.io.IOException;
+                   long created, long idleSince, long revision, Reservation.PinRelease pin) throws java.io.IOException;
     }
 
     void forEachRaw(RawVisitor visitor) throws java.io.IOException {
         for (int s = 0; s < slots; s++) {
             if (identities[s] != null) {
                 visitor.visit(identities[s], strings.get(pools[s]), addrHi[s], addrLo[s], flags[s],
-                        strings.get(nodes[s]), strings.get(owners[s]), created[s], idleSince[s], revisions[s]);
+                        strings.get(nodes[s]), strings.get(owners[s]), created[s], idleSince[s], revisions[s],
+                        pinReleases.get(s));
             }
         }
     }
 
     /** Adds one reservation read from a snapshot; throws when it breaks an invariant of the table. */
     void putRaw(byte[] identity, String pool, long hi, long lo, byte flag, String node, String owner, long createdAt,
-                long idleAt, long revision) {
+                long idleAt, long revision, Reservation.PinRelease pin) {
         int poolId = strings.acquire(pool);
         int nodeId = strings.acquire(node);
         int ownerId = strings.acquire(owner);
         try {
-            putRawIds(identity, poolId, hi, lo, flag, nodeId, ownerId, createdAt, idleAt, revision);
+            putRawIds(identity, poolId, hi, lo, flag, nodeId, ownerId, createdAt, idleAt, revision, pin);
         } finally {
             strings.release(poolId);
             strings.release(nodeId);
@@ -406,16 +412,19 @@ final class LedgerTable implements LedgerView {
     }
 
     /** Interns a string for {@link #putRawIds} (one reference, to be dropped with {@link #unintern}); null is -1. */
-    int intern(String s) {
+    @Override
+    public int intern(String s) {
         return strings.acquire(s);
     }
 
-    void unintern(int id) {
+    @Override
+    public void unintern(int id) {
         strings.release(id);
     }
 
     /** Room for {@code count} reservations without growing (a snapshot says how many it holds). */
-    void reserveCapacity(int count) {
+    @Override
+    public void reserveCapacity(int count) {
         if (count > identities.length) {
             grow(count);
         }
@@ -424,8 +433,9 @@ final class LedgerTable implements LedgerView {
     }
 
     /** Adds one reservation whose strings are interned ids; throws when it breaks an invariant of the table. */
-    void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
-                   long idleAt, long revision) {
+    @Override
+    public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
+                   long idleAt, long revision, Reservation.PinRelease pin) {
         int existing = byIdentity.find(hashBytes(identity), s -> Arrays.equals(identities[s], identity));
         if (existing >= 0) {
             throw new IllegalStateException("identity " + new String(identity, StandardCharsets.UTF_8)
@@ -451,6 +461,9 @@ final class LedgerTable implements LedgerView {
         created[s] = createdAt;
         idleSince[s] = idleAt;
         revisions[s] = revision;
+        if (pin != null) {
+            pinReleases.put(s, pin);
+        }
         byIdentity.put(s);
         byAddress.put(s);
         if (hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L) {

@@ -62,13 +62,16 @@ public final class ReservationCollector {
         return report;
     }
 
-    /** Reservations read per lock hold while deciding, and released per durable write. */
+    /** Reservations read per lock hold while deciding. */
     static final int BATCH = 2048;
+    /** Reservations released per durable write (one lock hold: look-up, check, append and apply of each). */
+    static final int RELEASE_BATCH = 512;
 
     /**
-     * The ledger half of a sweep, given what the cluster looks like: decide on the ledger read page by page (the lock
-     * is held for one page at a time), then release in durable batches only the holders that are unchanged since,
-     * so allocations in every pool proceed between pages and batches.
+     * The ledger half of a sweep, given what the cluster looks like: read the ledger page by page (the lock is held
+     * for one page at a time), decide on each page as read and release its expired holders at once in one durable
+     * write, only those unchanged since; so allocations in every pool proceed between pages and batches, and the
+     * sweep holds one page of candidates, not the whole ledger's.
      */
     public static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard) {
         return sweep(ledger, pools, now, guard, BATCH, () -> { });
@@ -76,20 +79,20 @@ public final class ReservationCollector {
 
     static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard, int batch,
                         Runnable betweenBatches) {
-        List<Reservation> candidates = new ArrayList<>();
+        List<Reservation> released = new ReservationList(); // compact: a 1M sweep may release half
         List<Held> held = new ArrayList<>();
         ledger.store().scan(batch, page -> {
             Report decided = decide(page, pools, now, guard);
-            candidates.addAll(decided.released());
             held.addAll(decided.held());
             betweenBatches.run();
+            List<Reservation> expired = decided.released();
+            int releaseBatch = Math.min(batch, RELEASE_BATCH);
+            for (int i = 0; i < expired.size(); i += releaseBatch) {
+                released.addAll(ledger.releaseAll(expired.subList(i, Math.min(expired.size(), i + releaseBatch))));
+                betweenBatches.run();
+            }
         });
-        List<Reservation> released = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i += batch) {
-            released.addAll(ledger.releaseAll(candidates.subList(i, Math.min(candidates.size(), i + batch))));
-            betweenBatches.run();
-        }
-        return new Report(List.copyOf(released), List.copyOf(held));
+        return new Report(java.util.Collections.unmodifiableList(released), List.copyOf(held));
     }
 
     static Guard guard(List<Pod> pods, Map<String, NodeState> nodes) {

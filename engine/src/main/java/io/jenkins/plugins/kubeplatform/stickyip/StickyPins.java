@@ -29,7 +29,8 @@ import java.util.Optional;
  * such pins: the identity's Deployment loses the required pin to that node (the template's own affinity is kept), so
  * the Deployment's Recreate starts the pod on another node, with the same address annotation and so the same IP.
  * The next deploy pins it again to wherever it then runs. The reason is recorded on the Deployment in
- * {@link #RELEASED}.
+ * {@link #RELEASED} and, when a ledger is given, on the identity's reservation (shown by {@code ip-ledger list} and
+ * the reservations page).
  */
 public final class StickyPins {
 
@@ -44,15 +45,28 @@ public final class StickyPins {
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final Clock clock;
+    private final Optional<IpReservationLedger> ledger;
 
     public StickyPins(KubernetesClient client, ApiRetry retry, Clock clock) {
+        this(client, retry, clock, Optional.empty());
+    }
+
+    /** @param ledger where the release is recorded on the identity's reservation (time, node, reason) */
+    public StickyPins(KubernetesClient client, ApiRetry retry, Clock clock, Optional<IpReservationLedger> ledger) {
         this.client = client;
         this.retry = retry;
         this.clock = clock;
+        this.ledger = ledger;
     }
 
-    /** One released pin: the identity ({@code namespace/name-N}) and its address. */
-    public record Released(String identity, String ip, String node, String reason) {
+    /** One released pin: the identity ({@code namespace/name-N}), its address, the node, why and when. */
+    public record Released(String identity, String ip, String node, String reason, Instant at) {
+
+        /** {@code ns/web-0 (10.42.200.7): required pin to n3 released at <time>: <reason>}. */
+        public String describe() {
+            return identity + (ip.isEmpty() ? "" : " (" + ip + ")") + ": required pin to " + node + " released at "
+                    + at + ": " + reason;
+        }
     }
 
     /** Releases the required pins to {@code node} (for example before {@code repairNode} drains it). */
@@ -88,7 +102,8 @@ public final class StickyPins {
             Node n = nodes.get(node);
             Optional<String> why = n == null ? Optional.of("node " + node + " was deleted") : notReadySince(n)
                     .filter(since -> !since.plus(grace).isAfter(now))
-                    .map(since -> "node " + node + " NotReady since " + since + " (longer than " + grace + ")");
+                    .map(since -> "node " + node + " NotReady for " + Duration.between(since, now).toMinutes() + "m (since "
+                            + since + "; grace " + grace.toMinutes() + "m)");
             if (why.isPresent()) {
                 Released r = unpin(d, node, why.get());
                 released.add(r);
@@ -135,7 +150,8 @@ public final class StickyPins {
     private Released unpin(Deployment found, String node, String reason) {
         String ns = found.getMetadata().getNamespace();
         String name = found.getMetadata().getName();
-        String note = clock.instant() + " " + node + ": " + reason;
+        Instant at = clock.instant();
+        String note = at + " " + node + ": " + reason;
         try {
             Conflicts.retry("update deployment " + ns + "/" + name, CONFLICT_ATTEMPTS, () -> {
                 Deployment d = retry.call("get deployment " + ns + "/" + name,
@@ -172,7 +188,9 @@ public final class StickyPins {
         }
         String ip = found.getMetadata().getAnnotations() == null ? "" : found.getMetadata().getAnnotations()
                 .getOrDefault(StickyIpLabels.RESERVED_IP, "");
-        return new Released(ns + "/" + name, ip, node, reason);
+        String identity = ns + "/" + name;
+        ledger.ifPresent(l -> l.recordPinRelease(identity, new Reservation.PinRelease(at, node, reason)));
+        return new Released(identity, ip, node, reason, at);
     }
 
     private static Optional<Instant> notReadySince(Node n) {

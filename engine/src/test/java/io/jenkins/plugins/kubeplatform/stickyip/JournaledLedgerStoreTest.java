@@ -91,7 +91,41 @@ class JournaledLedgerStoreTest {
     }
 
     @Test
-    void reloadsWhenAnotherInstanceCompacted() {
+    void foldsTheOlderSnapshotAndTheJournalIntoTheNewSnapshotEntryByEntry() throws Exception {
+        JournaledLedgerStore store = new JournaledLedgerStore(dir, 1000);
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        for (int i = 1; i <= 40; i++) {
+            put(store, "ns/app-" + i, "10.0.0." + i);
+            expected.put("ns/app-" + i, "10.0.0." + i);
+        }
+        store.checkpoint();
+        store.awaitCompaction(); // snapshot-1: the first segment folded on its own
+        // after it: one moved, one removed and its address given to a newcomer, one removed, one new in one record
+        put(store, "ns/app-5", "10.0.0.200");
+        expected.put("ns/app-5", "10.0.0.200");
+        store.update(v -> new Decision<>(List.of(new LedgerChange.Remove("ns/app-7"),
+                new LedgerChange.Put(reservation("ns/late-1", "10.0.0.7"))), null));
+        expected.remove("ns/app-7");
+        expected.put("ns/late-1", "10.0.0.7");
+        store.update(v -> new Decision<>(List.of(new LedgerChange.Remove("ns/app-9"),
+                new LedgerChange.Put(reservation("ns/late-2", "10.0.0.201")),
+                new LedgerChange.Remove("ns/late-2")), null));
+        expected.remove("ns/app-9");
+        store.checkpoint();
+        store.awaitCompaction(); // snapshot-2: snapshot-1 streamed, the second segment as an overlay
+
+        LedgerTable folded = new LedgerTable();
+        try (var in = java.nio.channels.FileChannel.open(dir.resolve("snapshot-2.bin"), StandardOpenOption.READ)) {
+            LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, folded);
+            assertThat(info.count()).isEqualTo(39); // 40, one moved, one replaced, one removed
+        }
+        java.util.Map<String, String> actual = new java.util.TreeMap<>();
+        folded.all().forEach(r -> actual.put(r.identity(), r.ip()));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void reloadsWhenAnotherInstanceCompacted() throws Exception {
         JournaledLedgerStore a = new JournaledLedgerStore(dir, 3);
         JournaledLedgerStore b = new JournaledLedgerStore(dir, 3);
         put(b, "ns/app-0", "10.0.0.100");
@@ -100,6 +134,9 @@ class JournaledLedgerStoreTest {
         }
 
         assertThat(b.<Integer>read(LedgerView::size)).isEqualTo(8);
+        // background folds still running would race with the removal of the temporary directory
+        a.awaitCompaction();
+        b.awaitCompaction();
     }
 
     @Test

@@ -28,7 +28,9 @@ class LedgerSnapshotTest {
                     i % 5 == 0 ? Reservation.Kind.ADOPTED : Reservation.Kind.MANAGED,
                     idle ? Reservation.State.IDLE : Reservation.State.ACTIVE, i % 7 == 0 ? null : "node-" + (i % 4),
                     idle ? Instant.parse("2026-02-01T10:00:00.123456789Z") : null, i % 11 == 0 ? null : "job#" + (i % 9),
-                    Instant.parse("2026-01-01T00:00:00Z").plusNanos(i), i + 1));
+                    Instant.parse("2026-01-01T00:00:00Z").plusNanos(i), i + 1, i % 13 == 0
+                    ? new Reservation.PinRelease(Instant.parse("2026-03-01T00:00:00Z").plusSeconds(i), "node-" + (i % 4),
+                    "node node-" + (i % 4) + " was deleted") : null));
         }
         all.add(new Reservation("v6/app-0", "six", "fd00:10:42::7", Reservation.Kind.MANAGED, Reservation.State.ACTIVE,
                 null, null, "cli", Instant.parse("2026-01-01T00:00:00Z"), 3));

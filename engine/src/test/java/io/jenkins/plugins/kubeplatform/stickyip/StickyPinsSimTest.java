@@ -44,11 +44,20 @@ class StickyPinsSimTest {
         }
     }
 
+    private IpReservationLedger ledger;
+
+    private IpReservationLedger ledger() {
+        if (ledger == null) {
+            ledger = new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
+                    new Random(1));
+        }
+        return ledger;
+    }
+
     private StickyIpDeployer deployer() {
         IpPool pool = new PoolSettings("default", List.of("10.42.200.0/24"), List.of(), "calico", "lowest", List.of(),
                 "1h", "required", false).toPool();
-        return new StickyIpDeployer(sim.client(), Map.of("default", pool), new IpReservationLedger(
-                new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
+        return new StickyIpDeployer(sim.client(), Map.of("default", pool), ledger(),
                 StickyIpDeployerSimTest.fastRetry());
     }
 
@@ -81,8 +90,9 @@ class StickyPinsSimTest {
         DeployResult.IdentityResult web0 = requiredPinned().identities().get(0);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
 
+        java.time.Instant before = java.time.Instant.now();
         RepairResult repaired = new NodeRepairer(sim.client(), StickyIpDeployerSimTest.fastRetry(), FAST,
-                Clock.systemUTC()).repair(RepairRequest.of(web0.node(), "test#1"), (node, p) -> { },
+                Clock.systemUTC()).recordingPinReleasesIn(ledger()).repair(RepairRequest.of(web0.node(), "test#1"), (node, p) -> { },
                 Progress.lines(log::add));
 
         assertThat(repaired.outcome()).as(repaired.message()).isEqualTo(RepairOutcome.REPAIRED);
@@ -93,7 +103,15 @@ class StickyPinsSimTest {
                         && w.contains(web0.ip()));
         Deployment d = sim.client().apps().deployments().inNamespace("shop").withName("web-0").get();
         assertThat(d.getMetadata().getAnnotations().get(StickyPins.RELEASED)).contains(web0.node())
-                .contains("repairNode maintenance by test#1");
+                .contains("cordoned by repairNode (test#1)");
+        // the ledger records it on the reservation, which keeps its address
+        Reservation r = ledger().get("shop/web-0").orElseThrow();
+        assertThat(r.ip()).isEqualTo(web0.ip());
+        assertThat(r.pinRelease().node()).isEqualTo(web0.node());
+        assertThat(r.pinRelease().reason()).isEqualTo("node " + web0.node() + " cordoned by repairNode (test#1)");
+        assertThat(r.pinRelease().at()).isAfterOrEqualTo(before).isBeforeOrEqualTo(java.time.Instant.now());
+        assertThat(repaired.timeline()).extracting(TimelineEntry::what)
+                .anyMatch(w -> w.contains("cordoned by repairNode (test#1)"));
     }
 
     @Test
@@ -103,9 +121,12 @@ class StickyPinsSimTest {
         sim.client().nodes().withName(web1.node()).delete();
 
         List<StickyPins.Released> released = new StickyPins(sim.client(), StickyIpDeployerSimTest.fastRetry(),
-                Clock.systemUTC()).releaseLost(Duration.ofMinutes(5), Progress.silent());
+                Clock.systemUTC(), java.util.Optional.of(ledger())).releaseLost(Duration.ofMinutes(5), Progress.silent());
 
         assertThat(released).extracting(StickyPins.Released::identity).containsExactly("shop/web-1");
+        assertThat(ledger().get("shop/web-1").orElseThrow().pinRelease().reason())
+                .isEqualTo("node " + web1.node() + " was deleted");
+        assertThat(ledger().get("shop/web-0").orElseThrow().pinRelease()).isNull();
         assertThat(released.get(0).ip()).isEqualTo(web1.ip());
         Pod moved = readyElsewhere("web-1", web1.node());
         assertThat(moved.getStatus().getPodIP()).isEqualTo(web1.ip());

@@ -108,7 +108,9 @@ public final class NodeRepairsLink extends ManagementLink {
         KubernetesClient client = client();
         Timer.get().submit(() -> {
             try (client) {
-                new NodeRepairer(client, settings, Clock.systemUTC()).repair(RepairRequest.of(node, owner),
+                new NodeRepairer(client, settings, Clock.systemUTC())
+                        .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get())
+                        .repair(RepairRequest.of(node, owner),
                         RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

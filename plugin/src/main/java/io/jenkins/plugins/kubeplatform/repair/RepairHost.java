@@ -52,6 +52,11 @@ interface RepairHost {
      */
     void checkMayRepair(StepContext context) throws IOException, InterruptedException;
 
+    /** The sticky-IP ledger on whose reservations released required pins are recorded (SIP-15); none by default. */
+    default java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+        return java.util.Optional.empty();
+    }
+
     /** The real Jenkins. */
     RepairHost JENKINS = new RepairHost() {
         @Override
@@ -67,6 +72,11 @@ interface RepairHost {
         @Override
         public RepairSettings settings() {
             return RepairConfiguration.get().settings();
+        }
+
+        @Override
+        public java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+            return java.util.Optional.of(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get());
         }
 
         @Override

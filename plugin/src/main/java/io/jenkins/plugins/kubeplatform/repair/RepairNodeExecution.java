@@ -341,7 +341,8 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             client = host.client(cluster, getContext());
         }
         return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
-                new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress());
+                new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
+                host.pinLedger());
     }
 
     private RepairSettings settings() {

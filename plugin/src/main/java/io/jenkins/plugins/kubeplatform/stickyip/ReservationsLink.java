@@ -78,6 +78,8 @@ public final class ReservationsLink extends ManagementLink {
             m.put("idle", r.idle());
             m.put("owner", r.owner());
             m.put("created", r.created());
+            m.put("pinReleased", r.pinReleased());
+            m.put("pinReleasedAt", r.pinReleasedAt());
             out.add(m);
         }
         return out;

@@ -17,9 +17,12 @@ public record ReservationsViewModel(List<PoolLine> pools, List<Row> rows, int sh
     public record PoolLine(String name, String summary, boolean configured) {
     }
 
-    /** One reservation as displayed. */
+    /**
+     * One reservation as displayed; {@code pinReleased} is "" or why and when its required node pin was last released
+     * between deploys (SIP-15), e.g. "3h 5m ago from n3: node n3 cordoned by repairNode (ops#7)".
+     */
     public record Row(String identity, String namespace, String ip, String pool, String kind, String state, String node,
-                      String idle, String owner, String created) {
+                      String idle, String owner, String created, String pinReleased, String pinReleasedAt) {
     }
 
     public static ReservationsViewModel of(IpReservationLedger ledger, Map<String, IpPool> pools, String pool,
@@ -38,8 +41,15 @@ public record ReservationsViewModel(List<PoolLine> pools, List<Row> rows, int sh
                 r.ip(), r.pool(), r.kind().name().toLowerCase(java.util.Locale.ROOT),
                 r.state().name().toLowerCase(java.util.Locale.ROOT), r.node() == null ? "" : r.node(),
                 idle(r, Optional.ofNullable(pools.get(r.pool())), now), r.owner() == null ? "" : r.owner(),
-                r.created().toString())).toList();
+                r.created().toString(), pinReleased(r, now),
+                r.lastPinRelease().map(p -> p.at().toString()).orElse(""))).toList();
         return new ReservationsViewModel(lines, rows, rows.size(), overview.total(), filter);
+    }
+
+    /** "", or "3h 5m ago from n3: node n3 cordoned by repairNode (ops#7)". */
+    static String pinReleased(Reservation r, Instant now) {
+        return r.lastPinRelease().map(p -> human(Duration.between(p.at(), now)) + " ago from " + p.node() + ": "
+                + p.reason()).orElse("");
     }
 
     /** "", or "idle 2h 5m; reclaimable in 21h 55m" / "idle 3d; reclaimable now". */

@@ -15,7 +15,7 @@ import java.util.Optional;
  * setting keeps the file ledger in memory between builds; every call still re-reads what others wrote. Changing the
  * setting opens the other store on the next call.
  */
-final class StickyIpLedgers {
+public final class StickyIpLedgers {
 
     private static IpReservationLedger ledger;
     private static LedgerSettings openedWith;
@@ -24,7 +24,7 @@ final class StickyIpLedgers {
     private StickyIpLedgers() {
     }
 
-    static synchronized IpReservationLedger get() {
+    public static synchronized IpReservationLedger get() {
         LedgerSettings settings = StickyIpConfiguration.get().ledgerSettings();
         if (ledger == null || !settings.equals(openedWith)) {
             close();

@@ -42,7 +42,8 @@ public final class StickyIpMaintenance extends AsyncPeriodicWork {
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster))) {
             new PodAdopter(client, ApiRetry.defaults(), StickyIpLedgers.get(), pools, Clock.systemUTC()).sync(progress);
             // SIP-15: a required pin to a deleted or long NotReady node would leave its pod Pending until the next deploy
-            new StickyPins(client, ApiRetry.defaults(), Clock.systemUTC()).releaseLost(StickyPins.LOST_NODE_GRACE, progress);
+            new StickyPins(client, ApiRetry.defaults(), Clock.systemUTC(), java.util.Optional.of(StickyIpLedgers.get()))
+                    .releaseLost(StickyPins.LOST_NODE_GRACE, progress);
             return ReservationCollector.create(client, ApiRetry.defaults(), StickyIpLedgers.get(), pools, Clock.systemUTC())
                     .collect(progress);
         }

@@ -54,6 +54,19 @@ class ReservationsViewModelTest {
     }
 
     @Test
+    void showsWhyAndWhenARequiredPinWasReleasedOnItsRow() {
+        ledger.recordPinRelease("shop/api-0", new Reservation.PinRelease(NOW.minus(Duration.ofMinutes(185)), "n3",
+                "node n3 cordoned by repairNode (ops#7)"));
+
+        ReservationsViewModel vm = ReservationsViewModel.of(ledger, pools, null, null, null, NOW);
+
+        assertThat(vm.rows().get(2).pinReleased()).isEqualTo("3h 5m ago from n3: node n3 cordoned by repairNode (ops#7)");
+        assertThat(vm.rows().get(2).pinReleasedAt()).isEqualTo("2026-03-01T08:55:00Z");
+        assertThat(vm.rows().get(0).pinReleased()).isEmpty();
+        assertThat(vm.rows().get(0).pinReleasedAt()).isEmpty();
+    }
+
+    @Test
     void filtersByNamespaceAndByText() {
         assertThat(ReservationsViewModel.of(ledger, pools, "", "shop", "", NOW).rows())
                 .extracting(ReservationsViewModel.Row::identity).containsExactly("shop/api-0");

@@ -102,7 +102,9 @@ public final class RepairNodeCommand implements Callable<Integer> {
             }
             String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
-            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, Clock.systemUTC());
+            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, Clock.systemUTC())
+                    // SIP-15: why a pin was released, recorded in the ledger the configuration names
+                    .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.ledger(context));
             if (dryRun.requested()) {
                 if (node == null) {
                     throw new InvalidInputException("--dry-run", "plans one node: give --node NAME (with --pool "

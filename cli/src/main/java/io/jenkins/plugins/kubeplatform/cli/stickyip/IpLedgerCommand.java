@@ -57,6 +57,13 @@ public final class IpLedgerCommand implements Runnable {
         m.put("idleSince", r.idleSince() == null ? null : Human.timestamp(r.idleSince()));
         m.put("owner", r.owner());
         m.put("created", Human.timestamp(r.created()));
+        m.put("pinRelease", r.lastPinRelease().map(p -> {
+            Map<String, Object> pin = new LinkedHashMap<>();
+            pin.put("at", Human.timestamp(p.at()));
+            pin.put("node", p.node());
+            pin.put("reason", p.reason());
+            return pin;
+        }).orElse(null));
         return m;
     }
 
@@ -79,13 +86,17 @@ public final class IpLedgerCommand implements Runnable {
                 result.put("reservations", overview.reservations().stream().map(IpLedgerCommand::json).toList());
                 result.put("pools", overview.pools().stream().map(p -> Map.of("name", p.name(), "size", p.size(),
                         "reserved", p.reserved(), "free", p.free())).toList());
-                Table table = Table.of("IDENTITY", "IP", "POOL", "STATE", "NODE", "IDLE").wide("OWNER", "CREATED");
+                Table table = Table.of("IDENTITY", "IP", "POOL", "STATE", "NODE", "IDLE", "PIN RELEASED")
+                        .wide("OWNER", "CREATED", "PIN RELEASE REASON");
                 java.time.Instant now = java.time.Instant.now();
                 for (Reservation r : overview.reservations()) {
                     table.row(r.identity(), r.ip(), r.pool(), r.state().name().toLowerCase(java.util.Locale.ROOT),
                             r.node(), r.isIdle() && r.idleSince() != null
                                     ? Human.duration(java.time.Duration.between(r.idleSince(), now)) : null,
-                            r.owner(), Human.timestamp(r.created()));
+                            r.lastPinRelease().map(p -> Human.duration(java.time.Duration.between(p.at(), now))
+                                    + " ago from " + p.node()).orElse(null),
+                            r.owner(), Human.timestamp(r.created()), r.lastPinRelease().map(
+                                    Reservation.PinRelease::reason).orElse(null));
                 }
                 Table poolTable = Table.of("POOL", "SIZE", "RESERVED", "FREE");
                 overview.pools().forEach(p -> poolTable.row(p.name(), p.size(), p.reserved(), p.free()));

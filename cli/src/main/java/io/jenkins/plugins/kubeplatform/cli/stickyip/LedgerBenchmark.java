@@ -142,6 +142,7 @@ public final class LedgerBenchmark implements Benchmark {
     /** Allocates continuously while a background compaction and a GC sweep (half the ledger expired) run. */
     private static List<Measurement> underCompactionAndGc(JournaledLedgerStore store, IpReservationLedger ledger,
                                                           String at) throws Exception {
+        PauseWatch pauses = PauseWatch.start();
         AtomicLong compactionNanos = new AtomicLong();
         AtomicLong gcNanos = new AtomicLong();
         CompletableFuture<Void> compaction = CompletableFuture.runAsync(() -> {
@@ -162,6 +163,7 @@ public final class LedgerBenchmark implements Benchmark {
             return report;
         });
         long gcBefore = gcMillis();
+        store.takeLongestLockHold();
         long longest = 0;
         int during = 0;
         while (!(compaction.isDone() && gcSweep.isDone())) {
@@ -172,15 +174,96 @@ public final class LedgerBenchmark implements Benchmark {
         }
         compaction.get(10, TimeUnit.MINUTES);
         ReservationCollector.Report report = gcSweep.get(10, TimeUnit.MINUTES);
+        long lockHold = store.takeLongestLockHold();
+        pauses.stop();
         return List.of(
                 new Measurement("background compaction, " + at, "time", compactionNanos.get() / 1e6, "ms",
                         "seal, fold snapshot + journal into a new snapshot, fsync, rename"),
                 new Measurement("GC sweep, " + at + " (half idle past reclaimAfter)", "time", gcNanos.get() / 1e6,
-                        "ms", report.released().size() + " released in batches of 2048"),
+                        "ms", report.released().size() + " released; pages of 2048 read, batches of 512 released"),
                 new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
                         during + " allocations meanwhile"),
+                new Measurement("longest ledger lock hold while compaction and GC ran, " + at, "max",
+                        lockHold / 1e6, "ms", "one call holding the store's locks (a GC batch, a rotation); an "
+                        + "allocation waits at most this for another caller"),
+                new Measurement("longest JVM collector pause while compaction and GC ran, " + at, "max",
+                        pauses.longestMillis(), "ms", pauses.count() + " pauses, " + pauses.totalMillis()
+                        + " ms in all (stop-the-world: every thread waits)"),
                 new Measurement("JVM garbage collection while compaction and GC ran, " + at, "time",
-                        gcMillis() - gcBefore, "ms", "all collectors (the compaction builds a second table)"));
+                        gcMillis() - gcBefore, "ms", "all collectors (for ZGC/Shenandoah this counts concurrent "
+                        + "cycles too)"));
+    }
+
+    /** Stop-the-world collector pauses, from the JVM's GC notifications. */
+    private static final class PauseWatch implements javax.management.NotificationListener {
+        private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+        private final List<java.lang.management.GarbageCollectorMXBean> beans = new ArrayList<>();
+        private long countAtStart;
+        private long longest;
+        private long total;
+        private int count;
+
+        private long collections() {
+            return beans.stream().mapToLong(b -> Math.max(0, b.getCollectionCount())).sum();
+        }
+
+        static PauseWatch start() {
+            PauseWatch watch = new PauseWatch();
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                // concurrent cycles (G1 Concurrent GC, ZGC Cycles, Shenandoah Cycles) are not pauses
+                if (gc instanceof javax.management.NotificationEmitter emitter && !gc.getName().contains("Cycles")
+                        && !gc.getName().contains("Concurrent")) {
+                    emitter.addNotificationListener(watch, null, null);
+                    watch.emitters.add(emitter);
+                    watch.beans.add(gc);
+                }
+            }
+            watch.countAtStart = watch.collections();
+            return watch;
+        }
+
+        @Override
+        public synchronized void handleNotification(javax.management.Notification n, Object handback) {
+            if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                        (javax.management.openmbean.CompositeData) n.getUserData());
+                long ms = info.getGcInfo().getDuration();
+                longest = Math.max(longest, ms);
+                total += ms;
+                count++;
+                notifyAll();
+            }
+        }
+
+        /** Stops listening once the notifications (delivered asynchronously) caught up with the collectors, or 5 s. */
+        void stop() throws InterruptedException {
+            long expected = collections() - countAtStart;
+            synchronized (this) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (count < expected && System.nanoTime() < deadline) {
+                    wait(100);
+                }
+            }
+            for (var emitter : emitters) {
+                try {
+                    emitter.removeNotificationListener(this);
+                } catch (javax.management.ListenerNotFoundException e) {
+                    // already gone
+                }
+            }
+        }
+
+        synchronized double longestMillis() {
+            return longest;
+        }
+
+        synchronized long totalMillis() {
+            return total;
+        }
+
+        synchronized int count() {
+            return count;
+        }
     }
 
     private static String label(int size) {

@@ -62,6 +62,30 @@ class IpLedgerCommandTest {
     }
 
     @Test
+    void showsWhyAndWhenARequiredPinWasReleasedInTheTableAndInJson() throws Exception {
+        reserve("shop", "web", 2);
+        java.time.Instant at = java.time.Instant.now().minus(java.time.Duration.ofMinutes(12));
+        IpReservationLedger.open(dir.resolve("state"), Clock.systemUTC()).recordPinRelease("shop/web-1",
+                new io.jenkins.plugins.kubeplatform.stickyip.Reservation.PinRelease(at, "n3",
+                        "node n3 cordoned by repairNode (ops#7)"));
+
+        CliRunner.Run json = run("--output", "json", "ip-ledger", "list");
+        CliRunner.Run table = run("ip-ledger", "list");
+        CliRunner.Run wide = run("--output", "wide", "ip-ledger", "list");
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode reservations = Json.mapper().readTree(json.out()).get("reservations");
+        assertThat(reservations.get(0).get("pinRelease").isNull()).isTrue();
+        JsonNode pin = reservations.get(1).get("pinRelease");
+        assertThat(pin.get("node").asText()).isEqualTo("n3");
+        assertThat(pin.get("reason").asText()).isEqualTo("node n3 cordoned by repairNode (ops#7)");
+        assertThat(java.time.Instant.parse(pin.get("at").asText())).isEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(table.out()).contains("PIN RELEASED").containsPattern("12m(\\d+s)? ago from n3")
+                .doesNotContain("cordoned by repairNode");
+        assertThat(wide.out()).contains("PIN RELEASE REASON").contains("node n3 cordoned by repairNode (ops#7)");
+    }
+
+    @Test
     void releasesOnlyWhenTheIdentityStillHoldsTheAddress() {
         reserve("shop", "web", 1);
 
