@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Rollout {
 
     private static final Duration SLICE = Duration.ofSeconds(2);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final WorkloadApplier applier;
@@ -80,7 +81,7 @@ final class Rollout {
         int budget = policy.budget(request.replicas());
         long timeout = request.timeout().toNanos();
         Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
-        try (AppPods pods = verifier.watchApp(request.namespace(), request.name())) {
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress)) {
             for (DeployPlan.Keep k : toAwait) {
                 progress.waiting(k.identity() + ": waiting for its pod to be Running and Ready with " + k.reservation().ip());
                 pending.put(k.identity(), new Pending(k, Optional.empty(), System.nanoTime() + timeout, true));
@@ -104,6 +105,7 @@ final class Rollout {
                         + " to replace, at most " + budget + " unavailable at a time (maxUnavailable "
                         + policy.maxUnavailable() + ")");
             }
+            long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
             while (!pending.isEmpty() || !queue.isEmpty()) {
                 long unavailable = pending.values().stream().filter(Pending::budgeted).count();
                 if (unavailable < budget && !queue.isEmpty()) {
@@ -123,9 +125,12 @@ final class Rollout {
                         pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), deadline, true));
                     }
                 }
+                long now = System.nanoTime();
+                if (pending.values().stream().anyMatch(p -> now - p.deadline() >= 0)) {
+                    pods.refresh(); // decide a timeout on the server's current state, not on a watch that lagged
+                }
                 long seen = pods.changes();
                 Map<String, List<Pod>> byIdentity = pods.byIdentity();
-                long now = System.nanoTime();
                 long nearest = Long.MAX_VALUE;
                 boolean progressed = false;
                 for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
@@ -144,8 +149,17 @@ final class Rollout {
                         nearest = Math.min(nearest, p.deadline() - now);
                     }
                 }
+                if (!pending.isEmpty() && now - nextReport >= 0) {
+                    Pending first = pending.values().iterator().next();
+                    progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
+                            + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
+                            + first.action().reservation().ip() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
+                            + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
+                    nextReport = now + REPORT_EVERY.toNanos();
+                }
                 if (!progressed && !pending.isEmpty()) {
-                    pods.awaitChange(seen, Duration.ofNanos(Math.max(1, Math.min(nearest, SLICE.toNanos()))));
+                    pods.awaitChange(seen, Duration.ofNanos(Math.max(1, Math.min(Math.min(nearest, nextReport - now),
+                            SLICE.toNanos()))));
                 }
             }
         } catch (InterruptedException e) {
@@ -163,7 +177,7 @@ final class Rollout {
         if (removals.isEmpty()) {
             return;
         }
-        try (AppPods pods = verifier.watchApp(request.namespace(), request.name())) {
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress)) {
             List<Runnable> scales = new ArrayList<>();
             for (DeployPlan.Removal r : removals) {
                 progress.step(r.identity() + ": removing workload (scaled down)");
@@ -183,7 +197,13 @@ final class Rollout {
                 }
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
-                    List<String> pending = byIdentity.get(left.get().identity().workloadName()).stream()
+                    pods.refresh();
+                    Map<String, List<Pod>> current = pods.byIdentity();
+                    if (removals.stream().allMatch(r -> current.getOrDefault(r.identity().workloadName(), List.of())
+                            .isEmpty())) {
+                        break;
+                    }
+                    List<String> pending = current.getOrDefault(left.get().identity().workloadName(), List.of()).stream()
                             .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?"
                                     : p.getStatus().getPhase()) + (p.getMetadata().getDeletionTimestamp() == null ? ""
                                     : ", terminating") + " on " + (p.getSpec() == null ? "?" : p.getSpec().getNodeName())
