@@ -333,7 +333,8 @@ public final class EdgeVmEngine {
         progress.waiting("waiting up to " + SyncDecider.human(timeout) + " for node " + record.vm() + " to join edge "
                 + "cluster " + record.edgeCluster() + " Ready");
         try {
-            Await.until(edge.nodes().withName(record.vm()), EdgeVmEngine::isReady, timeout);
+            Await.until("node " + record.vm() + " to be Ready", null, record.vm(),
+                    edge.nodes().withField("metadata.name", record.vm()), EdgeVmEngine::isReady, timeout, retry, progress);
         } catch (KubernetesClientTimeoutException e) {
             GenericKubernetesResource vm = getVm(record);
             String status = vm == null ? "missing" : KubeVirt.printableStatus(vm).orElse("without status");
@@ -565,8 +566,10 @@ public final class EdgeVmEngine {
         deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
                 .inNamespace(record.namespace()).withName(record.vm()).delete());
         try {
-            Await.until(site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
-                    .withName(record.vm()), Objects::isNull, Duration.ofMinutes(2));
+            Await.until("VirtualMachine " + record.namespace() + "/" + record.vm() + " to be deleted",
+                    record.namespace(), record.vm(), site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                            .inNamespace(record.namespace()).withField("metadata.name", record.vm()), Objects::isNull,
+                    Duration.ofMinutes(2), retry, progress);
         } catch (KubernetesClientTimeoutException e) {
             throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
                     + " is still terminating after 2m; the next sync retries", e);

@@ -91,6 +91,25 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
         return watched;
     }
 
+    /**
+     * Waits until the objects of {@code source} (typically one object, selected with a {@code metadata.name} field
+     * selector) satisfy {@code condition}, through a resumable watch; empty when they still do not after a fresh
+     * list at the timeout. Reports progress every 10 s.
+     */
+    public static <T extends HasMetadata, S extends Listable<? extends KubernetesResourceList<T>> & Watchable<T>, R>
+            Optional<R> await(String what, S source, Function<List<T>, Optional<R>> condition, Duration timeout,
+            ApiRetry retry, Progress progress) {
+        try (WatchedObjects<T> watched = start(what, source, retry, progress)) {
+            return watched.await(condition, timeout, REPORT_EVERY, "waiting for " + what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("Interrupted while waiting for " + what, e);
+        }
+    }
+
+    /** How often a long wait reports that it is still waiting. */
+    public static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
     /** A counter that moves on every change; pass it to {@link #awaitChange}. */
     public long changes() {
         synchronized (lock) {
