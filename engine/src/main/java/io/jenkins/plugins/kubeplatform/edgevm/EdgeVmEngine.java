@@ -65,7 +65,13 @@ public final class EdgeVmEngine {
      */
     public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
                                                  java.nio.file.Path stateDir, Clock clock) {
-        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, ApiRetry.defaults());
+        return withFileInventory(settings, clients, tokens, stateDir, clock, ApiRetry.defaults());
+    }
+
+    /** {@link #withFileInventory(EdgeSettings, ClusterClients, JoinTokens, java.nio.file.Path, Clock)} with the caller's retry policy. */
+    public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
+                                                 java.nio.file.Path stateDir, Clock clock, ApiRetry retry) {
+        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, retry);
     }
 
     /** The inventory file in a state directory. */

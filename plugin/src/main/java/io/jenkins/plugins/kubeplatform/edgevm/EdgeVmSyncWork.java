@@ -29,7 +29,8 @@ public final class EdgeVmSyncWork extends AsyncPeriodicWork {
         }
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.asSystem()) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(config.toSettings(), clients,
-                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), Clock.systemUTC());
+                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    io.jenkins.plugins.kubeplatform.common.ApiRetries.policy());
             List<String> report = engine.sync(JenkinsProgress.of(listener));
             listener.getLogger().println(report.size() + " edge VM(s) checked");
         }

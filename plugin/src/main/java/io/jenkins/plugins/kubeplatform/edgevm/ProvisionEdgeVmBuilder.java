@@ -44,7 +44,8 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
             throws InterruptedException, IOException {
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
-                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC());
+                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    io.jenkins.plugins.kubeplatform.common.ApiRetries.policy());
             run.addAction(runWith(engine, JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("provisionEdgeVm", run, e);

@@ -74,7 +74,8 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
         ClusterClients clients = h.clients(getContext());
         try {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(h.settings(), clients, h.tokens(getContext()),
-                    h.stateDirectory(), Clock.systemUTC());
+                    h.stateDirectory(), Clock.systemUTC(),
+                    io.jenkins.plugins.kubeplatform.common.ApiRetries.policy());
             phase(action + " edge VM " + name + " of tenant " + tenant);
             EdgeVmResult result = switch (action.toLowerCase(Locale.ROOT)) {
                 case "create" -> engine.create(EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive,

@@ -72,7 +72,7 @@ final class ExposeAppStepExecution extends EngineStepExecution {
                 Optional.of(upstream), verify, h.owner(getContext()));
         try (KubernetesClient client = h.client(connection)) {
             ExposeEngine engine = new ExposeEngine(client, h.settings(), h.registry(), Clock.systemUTC(),
-                    JenkinsProgress.of(listener()), ApiRetry.defaults());
+                    JenkinsProgress.of(listener()), io.jenkins.plugins.kubeplatform.common.ApiRetries.policy());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);
             List<String> lines = new ArrayList<>();

@@ -23,7 +23,7 @@ final class ExposeApps {
                 Optional.ofNullable(step.getTargetPort()), Optional.of(step.getHost()), Optional.of(step.getService()),
                 Optional.of(step.getRoute()), Optional.of(step.getOnConflict()), Optional.of(step.getUpstream()),
                 step.isVerify(), owner);
-        return new ExposeEngine(client, settings, registry, Clock.systemUTC(), progress, ApiRetry.defaults())
+        return new ExposeEngine(client, settings, registry, Clock.systemUTC(), progress, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy())
                 .expose(request);
     }
 

@@ -36,7 +36,7 @@ public final class ExposeSyncWork extends AsyncPeriodicWork {
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
             ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
                     DomainRegistry.fileStore(JenkinsStateDirectory.path()), Clock.systemUTC(),
-                    JenkinsProgress.of(listener), ApiRetry.defaults()).runOnce();
+                    JenkinsProgress.of(listener), io.jenkins.plugins.kubeplatform.common.ApiRetries.policy()).runOnce();
             listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()
                     + " change(s), " + report.conflicts().size() + " conflict(s)");
         }

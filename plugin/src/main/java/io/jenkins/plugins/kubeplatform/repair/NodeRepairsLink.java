@@ -108,7 +108,7 @@ public final class NodeRepairsLink extends ManagementLink {
         KubernetesClient client = client();
         Timer.get().submit(() -> {
             try (client) {
-                new NodeRepairer(client, settings, Clock.systemUTC()).repair(RepairRequest.of(node, owner),
+                new NodeRepairer(client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(), settings, Clock.systemUTC()).repair(RepairRequest.of(node, owner),
                         RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -132,7 +132,7 @@ public final class NodeRepairsLink extends ManagementLink {
     }
 
     private static RepairBoard board(KubernetesClient client) {
-        return new RepairBoard(client, ApiRetry.defaults(), RepairConfiguration.get().settings(), Clock.systemUTC());
+        return new RepairBoard(client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(), RepairConfiguration.get().settings(), Clock.systemUTC());
     }
 
     private static KubernetesClient client() throws AbortException {

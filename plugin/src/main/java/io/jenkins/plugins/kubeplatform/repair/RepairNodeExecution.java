@@ -245,7 +245,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     }
 
     private void detect() throws IOException, InterruptedException {
-        NodeRepairer repairer = new NodeRepairer(client, ApiRetry.defaults(), settings(), Clock.systemUTC());
+        NodeRepairer repairer = new NodeRepairer(client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(), settings(), Clock.systemUTC());
         DetectRules rules = new DetectRules(Require.duration("detect.notReadyFor", notReadyFor),
                 conditions.isEmpty() ? settings().faultConditions() : conditions, taints);
         List<FaultDetector.Finding> findings = repairer.detect(pool, rules);
@@ -339,7 +339,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (client == null) {
             client = host.client(cluster, getContext());
         }
-        return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
+        return new RepairSession(client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress());
     }
 

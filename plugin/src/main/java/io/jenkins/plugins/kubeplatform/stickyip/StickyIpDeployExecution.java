@@ -89,7 +89,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
             RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
-            StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetry.defaults());
+            StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), io.jenkins.plugins.kubeplatform.common.ApiRetries.policy());
             request = withImage(request);
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));

@@ -30,7 +30,7 @@ final class StickyIpDeploys {
                 step.getNamespace().isEmpty() ? defaultNamespace : step.getNamespace(), step.getName(),
                 step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), owner,
                 Require.duration("timeout", step.getTimeout()), step.getEnv());
-        return new StickyIpDeployer(client, pools, ledger, ApiRetry.defaults()).deploy(request, progress);
+        return new StickyIpDeployer(client, pools, ledger, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy()).deploy(request, progress);
     }
 
     /** The build page summary of a deploy. */

@@ -99,7 +99,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
             }
             String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
-            NodeRepairer repairer = new NodeRepairer(context.client(), settings, Clock.systemUTC());
+            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, Clock.systemUTC());
             Thread main = Thread.currentThread();
             Thread onSignal = new Thread(() -> {
                 main.interrupt();

@@ -92,7 +92,7 @@ public final class RolloutBenchmark implements Benchmark {
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
                         new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), Clock.systemUTC(),
-                        new Random(1)), ApiRetry.defaults());
+                        new Random(1)), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
                 DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT);
                 sim.requests().clear();
                 DeployResult[] first = new DeployResult[1];
