@@ -194,7 +194,7 @@ class FaultSoakTest {
         }
 
         List<ConfigMap> claims = RETRY.call("list claims", () -> client.configMaps()
-                .inNamespace(settings.claimNamespace()).list().getItems()).stream()
+                .inNamespace(engine.settings().claimNamespace()).list().getItems()).stream()
                 .filter(c -> hosts.contains(c.getMetadata().getName())).toList();
         List<Ingress> ingresses = RETRY.call("list ingresses", () -> client.network().v1().ingresses()
                 .inNamespace("soak-expose").list().getItems());
