@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Watchable;
-import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -94,15 +93,19 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
             failuresInARow++;
         }
         onGap.run();
-        reconnector.schedule(() -> {
-            try {
-                openWatch();
-            } catch (KubernetesClientException e) {
-                resume(e.getCode() == 410);
-            } catch (RuntimeException e) {
-                resume(false);
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        try {
+            reconnector.schedule(() -> {
+                try {
+                    openWatch();
+                } catch (KubernetesClientException e) {
+                    resume(e.getCode() == 410);
+                } catch (RuntimeException e) {
+                    resume(false);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            // closed while the watch ended: nothing to resume
+        }
     }
 
     @Override
@@ -153,10 +156,5 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
         public void onClose() {
             // closed by us
         }
-    }
-
-    /** For messages: the longest pause between two attempts to watch again. */
-    static Duration maxBackoff() {
-        return WatchedObjects.MAX_REWATCH_BACKOFF;
     }
 }

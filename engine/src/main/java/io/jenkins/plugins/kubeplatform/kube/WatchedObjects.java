@@ -256,20 +256,24 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
             failuresInARow++;
             rewatches++;
         }
-        reconnector.schedule(() -> {
-            try {
-                if (gone) {
-                    relist();
+        try {
+            reconnector.schedule(() -> {
+                try {
+                    if (gone) {
+                        relist();
+                    }
+                    openWatch();
+                } catch (KubernetesClientException e) {
+                    resume(e.getCode() == 410, ApiRetry.serverMessage(e));
+                } catch (OperationFailedException e) {
+                    resume(false, e.getMessage());
+                } catch (RuntimeException e) {
+                    resume(false, String.valueOf(e.getMessage()));
                 }
-                openWatch();
-            } catch (KubernetesClientException e) {
-                resume(e.getCode() == 410, ApiRetry.serverMessage(e));
-            } catch (OperationFailedException e) {
-                resume(false, e.getMessage());
-            } catch (RuntimeException e) {
-                resume(false, String.valueOf(e.getMessage()));
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            // closed while the watch ended: nothing to resume
+        }
     }
 
     private void changed() {
