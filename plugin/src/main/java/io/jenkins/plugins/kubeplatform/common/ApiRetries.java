@@ -8,7 +8,7 @@ import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
  */
 public final class ApiRetries {
 
-    private static final ApiRetry POLICY = io.jenkins.plugins.kubeplatform.common.ApiRetries.policy();
+    private static final ApiRetry POLICY = ApiRetry.defaults();
 
     private ApiRetries() {
     }

@@ -1,11 +1,11 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ final class StickyIpDeploys {
                 step.getNamespace().isEmpty() ? defaultNamespace : step.getNamespace(), step.getName(),
                 step.getImage(), step.getReplicas(), step.getPort(), step.getPool(), owner,
                 Require.duration("timeout", step.getTimeout()), step.getEnv());
-        return new StickyIpDeployer(client, pools, ledger, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy()).deploy(request, progress);
+        return new StickyIpDeployer(client, pools, ledger, ApiRetries.policy()).deploy(request, progress);
     }
 
     /** The build page summary of a deploy. */
