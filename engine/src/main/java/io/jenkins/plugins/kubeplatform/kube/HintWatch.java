@@ -33,6 +33,8 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
     private Watch watch;
     private boolean closed;
     private int failuresInARow;
+    /** When the current watch was opened (System.nanoTime); a watch that lived a while resets the backoff. */
+    private long openedAt;
 
     private HintWatch(Watchable<T> source, Consumer<T> onEvent, Runnable onGap) {
         this.source = source;
@@ -76,6 +78,7 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
                 return;
             }
             watch = opened;
+            openedAt = System.nanoTime();
         }
     }
 
@@ -88,6 +91,10 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
             if (gone) {
                 resourceVersion = null;
             }
+            if (System.nanoTime() - openedAt > WatchedObjects.HEALTHY_WATCH.toNanos()) {
+                failuresInARow = 0; // it worked for a while: resume at once
+            }
+            openedAt = System.nanoTime(); // a reopen that fails soon after does not count as healthy
             delay = failuresInARow == 0 ? 0 : Math.min(WatchedObjects.MAX_REWATCH_BACKOFF.toMillis(),
                     50L << Math.min(failuresInARow, 10));
             failuresInARow++;
@@ -132,7 +139,6 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                failuresInARow = 0;
                 if (resource.getMetadata().getResourceVersion() != null) {
                     resourceVersion = resource.getMetadata().getResourceVersion();
                 }

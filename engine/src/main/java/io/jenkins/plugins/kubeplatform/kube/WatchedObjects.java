@@ -39,6 +39,8 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
 
     /** Longest pause between two attempts to watch again while watches keep failing. */
     static final Duration MAX_REWATCH_BACKOFF = Duration.ofMillis(500);
+    /** A watch that lasted this long before it ended counts as healthy: the next one opens without backoff. */
+    static final Duration HEALTHY_WATCH = Duration.ofSeconds(1);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String what;
@@ -54,6 +56,8 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     private Watch watch;
     private boolean closed;
     private int failuresInARow;
+    /** When the current watch was opened (System.nanoTime); a watch that lived a while resets the backoff. */
+    private long openedAt;
     private int rewatches;
     private int relists;
     private Optional<String> lastProblem = Optional.empty();
@@ -233,6 +237,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                 return;
             }
             watch = opened;
+            openedAt = System.nanoTime();
         }
     }
 
@@ -252,6 +257,10 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                 return;
             }
             lastProblem = Optional.of("watch of " + what + " ended: " + cause);
+            if (System.nanoTime() - openedAt > HEALTHY_WATCH.toNanos()) {
+                failuresInARow = 0; // it worked for a while: resume at once
+            }
+            openedAt = System.nanoTime(); // a reopen that fails soon after does not count as healthy
             delay = failuresInARow == 0 ? 0 : Math.min(MAX_REWATCH_BACKOFF.toMillis(), 50L << Math.min(failuresInARow, 10));
             failuresInARow++;
             rewatches++;
@@ -311,7 +320,6 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                 if (rv != null) {
                     resourceVersion = rv;
                 }
-                failuresInARow = 0;
                 lastProblem = Optional.empty();
                 switch (action) {
                     case ADDED, MODIFIED -> objects.put(key(resource), resource);
