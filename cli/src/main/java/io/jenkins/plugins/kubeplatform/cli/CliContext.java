@@ -132,9 +132,12 @@ public final class CliContext implements AutoCloseable {
         };
     }
 
-    /** The retry policy for API calls; each retry is reported with its count. */
+    /** The CLI's one retry policy (built once per process), shared by every command and benchmark. */
+    public static final ApiRetry RETRY = ApiRetry.defaults();
+
+    /** {@link #RETRY} for API calls of this command; each retry is reported with its count. */
     public ApiRetry retry() {
-        return ApiRetry.defaults().observed(line -> progress().warn("retrying " + line));
+        return RETRY.observed(line -> progress().warn("retrying " + line));
     }
 
     public Path stateDir() {

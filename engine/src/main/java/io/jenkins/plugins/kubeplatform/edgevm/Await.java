@@ -1,39 +1,41 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.Listable;
+import io.fabric8.kubernetes.client.dsl.Watchable;
+import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.WatchedObjects;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Waits for one object with a watch, re-reading it at least every {@link #RELIST} in case a watch event was lost
- * (a watch that reconnects does not get the events of the gap from every server, the test server among them).
+ * Waits for one object through the engine's resumable watch ({@link WatchedObjects}): a dropped watch is resumed at
+ * once, and the object is listed again before a timeout is declared.
  */
 final class Await {
-
-    static final Duration RELIST = Duration.ofSeconds(5);
 
     private Await() {
     }
 
-    /** Returns the object once the condition holds; throws {@link KubernetesClientTimeoutException} at the timeout. */
-    static <T> T until(Resource<T> resource, Predicate<T> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            long window = Math.max(1, Math.min(left, RELIST.toNanos()));
-            try {
-                return resource.waitUntilCondition(condition, window, TimeUnit.NANOSECONDS);
-            } catch (KubernetesClientTimeoutException e) {
-                T now = resource.get();
-                if (condition.test(now)) {
-                    return now;
-                }
-                if (System.nanoTime() >= deadline) {
-                    throw e;
-                }
-            }
+    /**
+     * Returns once {@code condition} holds for the object named {@code name} ({@code null} while it does not exist);
+     * throws {@link KubernetesClientTimeoutException} at the timeout.
+     */
+    static <T extends HasMetadata, S extends Listable<? extends KubernetesResourceList<T>> & Watchable<T>>
+            void until(String what, String namespace, String name, S source, Predicate<T> condition, Duration timeout,
+            ApiRetry retry, Progress progress) {
+        Optional<Boolean> met = WatchedObjects.await(what, source, (List<T> items) -> {
+            T object = items.stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst().orElse(null);
+            return condition.test(object) ? Optional.of(true) : Optional.empty();
+        }, timeout, retry, progress);
+        if (met.isEmpty()) {
+            throw new KubernetesClientTimeoutException(what, name, namespace, timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 }

@@ -66,7 +66,13 @@ public final class EdgeVmEngine {
      */
     public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
                                                  java.nio.file.Path stateDir, Clock clock) {
-        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, ApiRetry.defaults());
+        return withFileInventory(settings, clients, tokens, stateDir, clock, ApiRetry.defaults());
+    }
+
+    /** {@link #withFileInventory(EdgeSettings, ClusterClients, JoinTokens, java.nio.file.Path, Clock)} with the caller's retry policy. */
+    public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
+                                                 java.nio.file.Path stateDir, Clock clock, ApiRetry retry) {
+        return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, retry);
     }
 
     /** The inventory file in a state directory. */
@@ -451,7 +457,8 @@ public final class EdgeVmEngine {
         progress.waiting("waiting up to " + SyncDecider.human(timeout) + " for node " + record.vm() + " to join edge "
                 + "cluster " + record.edgeCluster() + " Ready");
         try {
-            Await.until(edge.nodes().withName(record.vm()), EdgeVmEngine::isReady, timeout);
+            Await.until("node " + record.vm() + " to be Ready", null, record.vm(),
+                    edge.nodes().withField("metadata.name", record.vm()), EdgeVmEngine::isReady, timeout, retry, progress);
         } catch (KubernetesClientTimeoutException e) {
             GenericKubernetesResource vm = getVm(record);
             String status = vm == null ? "missing" : KubeVirt.printableStatus(vm).orElse("without status");
@@ -751,8 +758,10 @@ public final class EdgeVmEngine {
         deleteIgnoringMissing(() -> site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
                 .inNamespace(record.namespace()).withName(record.vm()).delete());
         try {
-            Await.until(site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace(record.namespace())
-                    .withName(record.vm()), Objects::isNull, Duration.ofMinutes(2));
+            Await.until("VirtualMachine " + record.namespace() + "/" + record.vm() + " to be deleted",
+                    record.namespace(), record.vm(), site.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
+                            .inNamespace(record.namespace()).withField("metadata.name", record.vm()), Objects::isNull,
+                    Duration.ofMinutes(2), retry, progress);
         } catch (KubernetesClientTimeoutException e) {
             throw new OperationFailedException("VirtualMachine " + record.namespace() + "/" + record.vm()
                     + " is still terminating after 2m; the next sync retries", e);

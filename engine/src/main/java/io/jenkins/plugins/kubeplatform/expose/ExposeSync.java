@@ -4,12 +4,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.HintWatch;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
 import java.time.Clock;
@@ -22,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -225,30 +222,37 @@ public final class ExposeSync {
                 schedule(executor, pass, debounce.toNanos(), pending);
             }
         };
-        List<Watch> watches = new ArrayList<>();
-        watches.add(client.network().v1().ingresses().inAnyNamespace().watch(new Trigger<>(trigger, x -> true)));
+        List<HintWatch<?>> watches = new ArrayList<>();
+        watches.add(HintWatch.open(client.network().v1().ingresses().inAnyNamespace(), x -> trigger.run(), trigger));
         try {
-            watches.add(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inAnyNamespace()
-                    .watch(new Trigger<>(trigger, x -> true)));
+            watches.add(HintWatch.open(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inAnyNamespace(),
+                    x -> trigger.run(), trigger));
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             progress.warn("not watching HTTPRoutes (is the Gateway API installed?): " + e.getMessage());
         }
         if (settings.nginxMode().isPresent()) {
-            watches.add(client.discovery().v1().endpointSlices().inAnyNamespace().watch(new Trigger<EndpointSlice>(
-                    trigger, slice -> slice.getMetadata().getLabels() != null && followedServices.contains(
-                            slice.getMetadata().getNamespace() + "/"
-                                    + slice.getMetadata().getLabels().get(ServiceBackends.SERVICE_NAME_LABEL)))));
+            watches.add(HintWatch.<EndpointSlice>open(client.discovery().v1().endpointSlices().inAnyNamespace(),
+                    slice -> {
+                        if (slice.getMetadata().getLabels() != null && followedServices.contains(
+                                slice.getMetadata().getNamespace() + "/"
+                                        + slice.getMetadata().getLabels().get(ServiceBackends.SERVICE_NAME_LABEL))) {
+                            trigger.run();
+                        }
+                    }, trigger));
             if (settings.nginxMode().get().https().isPresent()) {
-                watches.add(client.secrets().inAnyNamespace().watch(new Trigger<Secret>(trigger,
-                        secret -> followedSecrets.contains(secret.getMetadata().getNamespace() + "/"
-                                + secret.getMetadata().getName()))));
+                watches.add(HintWatch.<Secret>open(client.secrets().inAnyNamespace(), secret -> {
+                    if (followedSecrets.contains(secret.getMetadata().getNamespace() + "/"
+                            + secret.getMetadata().getName())) {
+                        trigger.run();
+                    }
+                }, trigger));
             }
         }
         pending.set(true);
         executor.execute(pass);
         executor.scheduleWithFixedDelay(trigger, resync.toNanos(), resync.toNanos(), TimeUnit.NANOSECONDS);
         return () -> {
-            watches.forEach(Watch::close);
+            watches.forEach(HintWatch::close);
             executor.shutdownNow();
         };
     }
@@ -259,20 +263,6 @@ public final class ExposeSync {
             executor.schedule(pass, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
             pending.set(false);
-        }
-    }
-
-    private record Trigger<T>(Runnable trigger, Predicate<T> relevant) implements Watcher<T> {
-        @Override
-        public void eventReceived(Action action, T resource) {
-            if (relevant.test(resource)) {
-                trigger.run();
-            }
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-            trigger.run();
         }
     }
 }

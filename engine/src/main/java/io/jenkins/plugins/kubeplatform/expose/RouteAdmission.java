@@ -6,17 +6,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.WatchedObjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Waits by watch until a route is admitted (EXP-5): an Ingress has a load balancer address, an HTTPRoute has
@@ -90,14 +89,15 @@ final class RouteAdmission {
         String name = current.getMetadata().getName();
         progress.waiting("waiting up to " + timeout.toSeconds() + "s for Ingress " + ns + "/" + name
                 + " to get an address from ingress class '" + current.getSpec().getIngressClassName() + "'");
-        try {
-            Ingress admitted = client.network().v1().ingresses().inNamespace(ns).withName(name)
-                    .waitUntilCondition(i -> address(i).isPresent(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return address(admitted).orElseThrow();
-        } catch (KubernetesClientTimeoutException e) {
-            throw new OperationFailedException("Ingress " + ns + "/" + name + " was not admitted within "
-                    + timeout.toSeconds() + "s (no load balancer address in its status). " + ingressDiagnostics(current), e);
+        Optional<String> admitted = WatchedObjects.await("Ingress " + ns + "/" + name + " to get an address",
+                client.network().v1().ingresses().inNamespace(ns).withField("metadata.name", name),
+                items -> items.stream().map(RouteAdmission::address).flatMap(Optional::stream).findFirst(),
+                timeout, retry, progress);
+        if (admitted.isPresent()) {
+            return admitted.get();
         }
+        throw new OperationFailedException("Ingress " + ns + "/" + name + " was not admitted within "
+                + timeout.toSeconds() + "s (no load balancer address in its status). " + ingressDiagnostics(current));
     }
 
     /** The first address in the Gateway's status, if it reports one. */
@@ -121,14 +121,16 @@ final class RouteAdmission {
         String name = current.getMetadata().getName();
         progress.waiting("waiting up to " + timeout.toSeconds() + "s for HTTPRoute " + ns + "/" + name
                 + " to be accepted by Gateway " + gateway.namespace() + "/" + gateway.name());
-        try {
-            client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(name)
-                    .waitUntilCondition(r -> accepted(r, gateway), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (KubernetesClientTimeoutException e) {
+        Optional<Boolean> accepted = WatchedObjects.await("HTTPRoute " + ns + "/" + name + " to be accepted",
+                client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withField("metadata.name",
+                        name),
+                items -> items.stream().anyMatch(r -> accepted(r, gateway)) ? Optional.of(true) : Optional.empty(),
+                timeout, retry, progress);
+        if (accepted.isEmpty()) {
             GenericKubernetesResource last = retry.call("read HTTPRoute " + ns + "/" + name, () ->
                     client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(name).get());
             throw new OperationFailedException("HTTPRoute " + ns + "/" + name + " was not accepted within "
-                    + timeout.toSeconds() + "s. " + routeDiagnostics(last, gateway), e);
+                    + timeout.toSeconds() + "s. " + routeDiagnostics(last, gateway));
         }
     }
 

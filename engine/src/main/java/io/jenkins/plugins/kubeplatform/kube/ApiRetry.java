@@ -2,7 +2,6 @@ package io.jenkins.plugins.kubeplatform.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -30,13 +29,18 @@ public final class ApiRetry {
     private final Duration maxBackoff;
     private final Sleeper sleeper;
     private final Consumer<String> observer;
+    private final java.util.function.DoubleSupplier jitter;
+    private final java.util.concurrent.atomic.AtomicLong retries;
 
+    /** A policy without jitter (the waits are exactly the exponential backoff); for tests. */
     public ApiRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
-        this(maxAttempts, initialBackoff, maxBackoff, sleeper, line -> { });
+        this(maxAttempts, initialBackoff, maxBackoff, sleeper, line -> { }, () -> 1.0,
+                new java.util.concurrent.atomic.AtomicLong());
     }
 
     private ApiRetry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper,
-            Consumer<String> observer) {
+            Consumer<String> observer, java.util.function.DoubleSupplier jitter,
+            java.util.concurrent.atomic.AtomicLong retries) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
@@ -45,16 +49,63 @@ public final class ApiRetry {
         this.maxBackoff = maxBackoff;
         this.sleeper = sleeper;
         this.observer = observer;
+        this.jitter = jitter;
+        this.retries = retries;
     }
 
-    /** The same policy, telling {@code observer} about every retry (what failed, the attempt count, the wait). */
+    /** The same policy (and retry count), telling {@code observer} about every retry (what failed, the attempt, the wait). */
     public ApiRetry observed(Consumer<String> observer) {
-        return new ApiRetry(maxAttempts, initialBackoff, maxBackoff, sleeper, observer);
+        return new ApiRetry(maxAttempts, initialBackoff, maxBackoff, sleeper, observer, jitter, retries);
     }
 
-    /** Six attempts, 200 ms doubling up to 5 s: rides out a rolling API server restart without hanging a build. */
+    /**
+     * The same policy with "equal jitter": each wait is drawn between half and all of its exponential backoff, so
+     * that clients failing together do not retry together. A server's Retry-After is still waited in full.
+     */
+    public ApiRetry jittered(java.util.Random random) {
+        return new ApiRetry(maxAttempts, initialBackoff, maxBackoff, sleeper, observer, () -> {
+            synchronized (random) {
+                return 0.5 + random.nextDouble() * 0.5;
+            }
+        }, retries);
+    }
+
+    /**
+     * The project's one retry policy, built once by the CLI and once by the plugin: six attempts, 200 ms doubling up
+     * to 5 s with jitter; rides out a rolling API server restart without hanging a build.
+     */
     public static ApiRetry defaults() {
-        return new ApiRetry(6, Duration.ofMillis(200), Duration.ofSeconds(5), d -> Thread.sleep(d.toMillis()));
+        return new ApiRetry(6, Duration.ofMillis(200), Duration.ofSeconds(5), d -> Thread.sleep(d.toMillis()))
+                .jittered(new java.util.Random());
+    }
+
+    /** How many retries this policy (and the policies derived from it) made so far. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /**
+     * Creates an object, which is not idempotent: when an attempt failed without a clear answer (a 5xx, a broken
+     * connection), it may have been applied, and the retry then meets AlreadyExists. That counts as success when the
+     * object that exists is {@code ours} (read back with {@code existing}); otherwise the AlreadyExists is thrown.
+     */
+    public <T> T create(String what, Supplier<T> create, Supplier<T> existing, java.util.function.Predicate<T> ours) {
+        int[] attempts = {0};
+        try {
+            return call(what, () -> {
+                attempts[0]++;
+                return create.get();
+            });
+        } catch (KubernetesClientException e) {
+            if (attempts[0] > 1 && Conflicts.isAlreadyExists(e)) {
+                T live = call("read back " + what, existing);
+                if (live != null && ours.test(live)) {
+                    observer.accept(what + ": already created by an earlier attempt whose answer was lost");
+                    return live;
+                }
+            }
+            throw e;
+        }
     }
 
     public <T> T call(String what, Supplier<T> action) {
@@ -70,6 +121,7 @@ public final class ApiRetry {
                             + serverMessage(e), e);
                 }
                 Duration wait = backoff(attempt, e);
+                retries.incrementAndGet();
                 observer.accept(what + ": " + serverMessage(e) + "; retry " + attempt + " of " + (maxAttempts - 1)
                         + " in " + wait.toMillis() + " ms");
                 pause(what, wait);
@@ -84,7 +136,11 @@ public final class ApiRetry {
         });
     }
 
-    /** Whether a failure is worth retrying unchanged. */
+    /**
+     * Whether a failure is worth retrying unchanged: 429, 5xx, and a request that got no answer (connection reset or
+     * closed, an unreadable answer, a timeout) unless the connection could not be made at all
+     * ({@link #isPermanentConnectionFailure}) or the caller was interrupted.
+     */
     public static boolean isTransient(KubernetesClientException e) {
         int code = e.getCode();
         if (code == 429 || code >= 500) {
@@ -95,12 +151,12 @@ public final class ApiRetry {
                 if (isPermanentConnectionFailure(t)) {
                     return false;
                 }
-            }
-            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-                if (t instanceof IOException && !(t instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
-                    return true;
+                if (t instanceof InterruptedException
+                        || (t instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+                    return false;
                 }
             }
+            return e.getCause() != null;
         }
         return false;
     }
@@ -121,7 +177,8 @@ public final class ApiRetry {
 
     Duration backoff(int attempt, KubernetesClientException e) {
         Duration exponential = initialBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
-        Duration wait = exponential.compareTo(maxBackoff) > 0 ? maxBackoff : exponential;
+        Duration capped = exponential.compareTo(maxBackoff) > 0 ? maxBackoff : exponential;
+        Duration wait = Duration.ofNanos((long) (capped.toNanos() * jitter.getAsDouble()));
         if (e.getStatus() != null && e.getStatus().getDetails() != null
                 && e.getStatus().getDetails().getRetryAfterSeconds() != null) {
             Duration asked = Duration.ofSeconds(e.getStatus().getDetails().getRetryAfterSeconds());

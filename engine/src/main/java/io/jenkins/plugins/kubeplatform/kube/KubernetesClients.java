@@ -23,7 +23,8 @@ public final class KubernetesClients {
 
     /**
      * A client for a configuration resolved by the caller (the CLI's kubeconfig loading), tuned like
-     * {@link #create(ClusterConnection)}: our user agent, and retries left to {@link ApiRetry}.
+     * {@link #create(ClusterConnection)}: our user agent, retries left to {@link ApiRetry}
+     * and re-watching to {@link WatchedObjects}.
      */
     public static KubernetesClient create(Config resolved) {
         return new KubernetesClientBuilder().withConfig(tuned(resolved)).build();
@@ -34,6 +35,7 @@ public final class KubernetesClients {
         return new ConfigBuilder(resolved)
                 .withUserAgent(USER_AGENT)
                 .withRequestRetryBackoffLimit(0)
+                .withWatchReconnectLimit(0)
                 .build();
     }
 
@@ -47,6 +49,9 @@ public final class KubernetesClients {
                 .withUserAgent(USER_AGENT)
                 // ApiRetry owns retrying, so that backoff is bounded in one place and fault tests are deterministic.
                 .withRequestRetryBackoffLimit(0)
+                // WatchedObjects resumes a closed watch at once from the last resourceVersion; fabric8's own
+                // reconnect would back off up to 32 s while the step waits.
+                .withWatchReconnectLimit(0)
                 .withTrustCerts(connection.skipTlsVerify())
                 .withDisableHostnameVerification(connection.skipTlsVerify());
         connection.serverUrl().ifPresent(builder::withMasterUrl);

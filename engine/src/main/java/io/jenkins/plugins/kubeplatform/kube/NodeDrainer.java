@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -134,19 +135,27 @@ public final class NodeDrainer {
         }
     }
 
+    /** Waits, through one resumable watch of the node's pods, until the evicted pods are gone. */
     private void waitUntilGone(String node, List<String> pods, Instant deadline, Progress progress) {
-        for (String ref : pods) {
-            String[] nsName = ref.split("/", 2);
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                left = Duration.ofSeconds(1);
+        if (pods.isEmpty()) {
+            return;
+        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            left = Duration.ofSeconds(1);
+        }
+        java.util.Set<String> evicted = new java.util.HashSet<>(pods);
+        try {
+            Optional<List<String>> gone = WatchedObjects.await("evicted pods to leave " + node,
+                    client.pods().inAnyNamespace().withField("spec.nodeName", node),
+                    (List<Pod> items) -> items.stream().noneMatch(p -> evicted.contains(
+                            p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()))
+                            ? Optional.of(pods) : Optional.empty(), left, retry, progress);
+            if (gone.isEmpty()) {
+                progress.warn("drain " + node + ": evicted pods are still terminating after " + left.toSeconds() + "s");
             }
-            try {
-                client.pods().inNamespace(nsName[0]).withName(nsName[1])
-                        .waitUntilCondition(Objects::isNull, left.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (KubernetesClientException e) {
-                progress.warn("drain " + node + ": " + ref + " was evicted but is still terminating");
-            }
+        } catch (KubernetesClientException | OperationFailedException e) {
+            progress.warn("drain " + node + ": could not watch the evicted pods terminate: " + e.getMessage());
         }
     }
 

@@ -1,23 +1,21 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.jenkins.plugins.kubeplatform.kube.HintWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Wakes a waiting driver when a node or a pod on it changes (watches), so waits end as soon as there is something
  * to look at instead of after a fixed sleep. Events are hints: the driver always observes again before deciding,
- * and waits are bounded, so a lost watch only delays.
+ * and waits are bounded. A watch that drops is resumed at once ({@link HintWatch}) and counts as a signal, since
+ * events may have been missed.
  */
 public final class ChangeSignal implements AutoCloseable {
 
     private final Runnable listener;
-    private final List<Watch> watches = new ArrayList<>();
+    private final List<HintWatch<?>> watches = new ArrayList<>();
     private boolean signalled;
 
     public ChangeSignal() {
@@ -31,9 +29,12 @@ public final class ChangeSignal implements AutoCloseable {
 
     /** Watches the node and the pods bound to it. */
     public void watchNode(KubernetesClient client, String node) {
-        watches.add(client.nodes().withName(node).watch(new Hint<>(n -> true)));
-        watches.add(client.pods().inAnyNamespace().withField("spec.nodeName", node)
-                .watch(new Hint<>(p -> p.getSpec() == null || node.equals(p.getSpec().getNodeName()))));
+        watches.add(HintWatch.open(client.nodes().withField("metadata.name", node), n -> signal(), this::signal));
+        watches.add(HintWatch.open(client.pods().inAnyNamespace().withField("spec.nodeName", node), p -> {
+            if (p.getSpec() == null || node.equals(p.getSpec().getNodeName())) {
+                signal();
+            }
+        }, this::signal));
     }
 
     public synchronized void signal() {
@@ -58,28 +59,7 @@ public final class ChangeSignal implements AutoCloseable {
 
     @Override
     public void close() {
-        watches.forEach(Watch::close);
+        watches.forEach(HintWatch::close);
         watches.clear();
     }
-
-    private final class Hint<T> implements Watcher<T> {
-        private final Predicate<T> relevant;
-
-        Hint(Predicate<T> relevant) {
-            this.relevant = relevant;
-        }
-
-        @Override
-        public void eventReceived(Action action, T resource) {
-            if (relevant.test(resource)) {
-                signal();
-            }
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-            // waits are bounded by the recheck interval; a closed watch only makes the next look later
-        }
-    }
-
 }

@@ -69,8 +69,17 @@ public final class MaintenanceApplier {
                         .endMetadata()
                         .withNewSpec().withHolderIdentity(owner).withLeaseDurationSeconds(ttl)
                         .withAcquireTime(now).withRenewTime(now).withLeaseTransitions(0).endSpec().build();
-                retry.call("create lease " + slot.name(),
-                        () -> dry(client.leases().inNamespace(settings.leaseNamespace()).resource(lease)).create());
+                try {
+                    retry.create("create lease " + slot.name(),
+                            () -> dry(client.leases().inNamespace(settings.leaseNamespace()).resource(lease)).create(),
+                            () -> client.leases().inNamespace(settings.leaseNamespace()).withName(slot.name()).get(),
+                            l -> l.getSpec() != null && owner.equals(l.getSpec().getHolderIdentity()));
+                } catch (KubernetesClientException e) {
+                    if (Conflicts.isAlreadyExists(e)) {
+                        return false; // another repair took the slot first
+                    }
+                    throw e;
+                }
                 return true;
             }
             Lease current = retry.call("read lease " + slot.name(),

@@ -9,16 +9,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.WatchedObjects;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Watches the pods of an app ({@link AppPods}: one informer for all its identities) to tell when an identity's pod
+ * Watches the pods of an app ({@link AppPods}: one resumable watch for all its identities) to tell when an identity's pod
  * is Running and Ready with exactly its reserved address (SIP-6), and
  * explains a failure: which pod, which address was expected, what state it is in, and the likely cause.
  */
@@ -36,11 +36,12 @@ final class PodVerifier {
     }
 
     /**
-     * Starts one informer (one list, then one watch) on all pods of an app, through which any number of its
-     * identities are awaited; see {@link AppPods}.
+     * Starts one watch (one list, then one watch, resumed when it drops) on all pods of an app, through which any
+     * number of its identities are awaited; see {@link AppPods}.
      */
-    AppPods watchApp(String namespace, String name) {
-        return new AppPods(client.pods().inNamespace(namespace).withLabel(StickyIpLabels.NAME, name));
+    AppPods watchApp(String namespace, String name, io.jenkins.plugins.kubeplatform.core.Progress progress) {
+        return new AppPods(WatchedObjects.start("pods of " + namespace + "/" + name,
+                client.pods().inNamespace(namespace).withLabel(StickyIpLabels.NAME, name), retry, progress));
     }
 
     /** The state of one awaited identity as seen through {@link AppPods}. */
@@ -64,68 +65,35 @@ final class PodVerifier {
      */
     final class AppPods implements AutoCloseable {
 
-        private final Object lock = new Object();
-        private long changes;
-        private final io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> informer;
+        private final WatchedObjects<Pod> pods;
 
-        private AppPods(io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Pod, io.fabric8.kubernetes.api.model.PodList,
-                io.fabric8.kubernetes.client.dsl.PodResource> pods) {
-            io.fabric8.kubernetes.client.informers.ResourceEventHandler<Pod> handler =
-                    new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(Pod pod) {
-                            changed();
-                        }
-
-                        @Override
-                        public void onUpdate(Pod oldPod, Pod newPod) {
-                            changed();
-                        }
-
-                        @Override
-                        public void onDelete(Pod pod, boolean finalStateUnknown) {
-                            changed();
-                        }
-                    };
-            try {
-                this.informer = pods.inform(handler, 0);
-            } catch (KubernetesClientException e) {
-                throw new OperationFailedException("Could not watch the app's pods: " + ApiRetry.serverMessage(e), e);
-            }
-            this.informer.stopped().whenComplete((v, e) -> changed());
-        }
-
-        private void changed() {
-            synchronized (lock) {
-                changes++;
-                lock.notifyAll();
-            }
+        private AppPods(WatchedObjects<Pod> pods) {
+            this.pods = pods;
         }
 
         /** A counter that moves on every change; pass it to {@link #awaitChange}. */
         long changes() {
-            synchronized (lock) {
-                return changes;
-            }
+            return pods.changes();
         }
 
         /** Waits until something changed after {@code seen}, or {@code max} passed. */
         void awaitChange(long seen, Duration max) throws InterruptedException {
-            long deadline = System.nanoTime() + max.toNanos();
-            synchronized (lock) {
-                while (changes == seen) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return;
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
-            }
+            pods.awaitChange(seen, max);
+        }
+
+        /** Lists the pods again, so that a timeout is decided on the server's current state. */
+        void refresh() {
+            pods.refresh();
+        }
+
+        /** Why the watch is not healthy right now, if it is not. */
+        Optional<String> problem() {
+            return pods.problem();
         }
 
         /** The app's pods as currently known, by identity (workload name). */
         java.util.Map<String, List<Pod>> byIdentity() {
-            return Rollout.group(informer.getStore().list());
+            return Rollout.group(pods.list());
         }
 
         /**
@@ -134,11 +102,6 @@ final class PodVerifier {
          */
         Outcome outcome(ReplicaIdentity identity, String ip, Optional<String> templateHash, List<Pod> pods,
                         boolean timedOut, Duration timeout) {
-            if (informer.stopped().toCompletableFuture().isDone()) {
-                String cause = informer.stopped().toCompletableFuture().handle((v, e) -> e == null ? "stopped"
-                        : e.getMessage()).join();
-                return new Outcome.Failed("Watching the pods of " + identity + " failed: " + cause);
-            }
             Optional<Pod> found = find(pods, ip, templateHash);
             if (found.isPresent()) {
                 return new Outcome.Ready(found.get());
@@ -148,14 +111,15 @@ final class PodVerifier {
                 return new Outcome.Failed(fatal.get());
             }
             if (timedOut) {
-                return new Outcome.Failed(diagnose(identity, ip, templateHash, pods, timeout));
+                return new Outcome.Failed(diagnose(identity, ip, templateHash, pods, timeout)
+                        + problem().map(p -> " (While waiting, the " + p + ".)").orElse(""));
             }
             return new Outcome.Waiting();
         }
 
         @Override
         public void close() {
-            informer.close();
+            pods.close();
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Rollout {
 
     private static final Duration SLICE = Duration.ofSeconds(2);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final WorkloadApplier applier;
@@ -80,7 +81,25 @@ final class Rollout {
         int budget = policy.budget(request.replicas());
         long timeout = request.timeout().toNanos();
         Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
-        try (AppPods pods = verifier.watchApp(request.namespace(), request.name())) {
+        java.util.function.Supplier<ExecutorService> replacer = new java.util.function.Supplier<>() {
+            private ExecutorService executor;
+
+            @Override
+            public ExecutorService get() {
+                if (executor == null) {
+                    executor = writers(Math.min(policy.writeConcurrency(), Math.max(1, budget)));
+                }
+                return executor;
+            }
+        };
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress);
+             AutoCloseable stopWriters = () -> {
+                 if (!queue.isEmpty() || !pending.isEmpty()) {
+                     replacer.get().shutdownNow();
+                 } else {
+                     replacer.get().shutdown();
+                 }
+             }) {
             for (DeployPlan.Keep k : toAwait) {
                 progress.waiting(k.identity() + ": waiting for its pod to be Running and Ready with " + k.reservation().ip());
                 pending.put(k.identity(), new Pending(k, Optional.empty(), System.nanoTime() + timeout, true));
@@ -104,28 +123,35 @@ final class Rollout {
                         + " to replace, at most " + budget + " unavailable at a time (maxUnavailable "
                         + policy.maxUnavailable() + ")");
             }
+            long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
+            Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
             while (!pending.isEmpty() || !queue.isEmpty()) {
                 long unavailable = pending.values().stream().filter(Pending::budgeted).count();
-                if (unavailable < budget && !queue.isEmpty()) {
-                    List<DeployPlan.Replace> batch = new ArrayList<>();
-                    while (batch.size() < budget - unavailable && !queue.isEmpty()) {
-                        batch.add(queue.poll());
+                while (unavailable < budget && !queue.isEmpty()) {
+                    // issued without waiting for the write: the loop keeps serving the watch meanwhile, so a freed
+                    // slot is refilled at once even while earlier replacements are still being written
+                    DeployPlan.Replace r = queue.poll();
+                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping "
+                            + r.reservation().ip());
+                    writes.put(r.identity(), replacer.get().submit(() -> applier.replace(r.desired())));
+                    pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()),
+                            System.nanoTime() + timeout, true));
+                    unavailable++;
+                }
+                for (Map.Entry<ReplicaIdentity, Future<?>> w : writes.entrySet()) {
+                    if (w.getValue().isDone()) {
+                        failure(w.getValue()).ifPresent(e -> {
+                            throw e;
+                        });
                     }
-                    List<Runnable> writes = new ArrayList<>();
-                    for (DeployPlan.Replace r : batch) {
-                        progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping "
-                                + r.reservation().ip());
-                        writes.add(() -> applier.replace(r.desired()));
-                    }
-                    writeAll(writes);
-                    long deadline = System.nanoTime() + timeout;
-                    for (DeployPlan.Replace r : batch) {
-                        pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), deadline, true));
-                    }
+                }
+                writes.values().removeIf(Future::isDone);
+                long now = System.nanoTime();
+                if (pending.values().stream().anyMatch(p -> now - p.deadline() >= 0)) {
+                    pods.refresh(); // decide a timeout on the server's current state, not on a watch that lagged
                 }
                 long seen = pods.changes();
                 Map<String, List<Pod>> byIdentity = pods.byIdentity();
-                long now = System.nanoTime();
                 long nearest = Long.MAX_VALUE;
                 boolean progressed = false;
                 for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
@@ -144,15 +170,50 @@ final class Rollout {
                         nearest = Math.min(nearest, p.deadline() - now);
                     }
                 }
+                if (!pending.isEmpty() && now - nextReport >= 0) {
+                    Pending first = pending.values().iterator().next();
+                    progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
+                            + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
+                            + first.action().reservation().ip() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
+                            + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
+                    nextReport = now + REPORT_EVERY.toNanos();
+                }
                 if (!progressed && !pending.isEmpty()) {
-                    pods.awaitChange(seen, Duration.ofNanos(Math.max(1, Math.min(nearest, SLICE.toNanos()))));
+                    pods.awaitChange(seen, Duration.ofNanos(Math.max(1, Math.min(Math.min(nearest, nextReport - now),
+                            SLICE.toNanos()))));
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("Interrupted while rolling out " + request.namespace() + "/"
                     + request.name(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OperationFailedException(String.valueOf(e.getMessage()), e);
         }
+    }
+
+    /** The failure of a finished write, as the deploy reports it. */
+    private static Optional<RuntimeException> failure(Future<?> write) {
+        try {
+            write.get();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause() instanceof RuntimeException re ? re
+                    : new OperationFailedException(String.valueOf(e.getCause().getMessage()), e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(new OperationFailedException("Interrupted while replacing workloads", e));
+        }
+    }
+
+    private static ExecutorService writers(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "stickyip-write-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -163,7 +224,7 @@ final class Rollout {
         if (removals.isEmpty()) {
             return;
         }
-        try (AppPods pods = verifier.watchApp(request.namespace(), request.name())) {
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress)) {
             List<Runnable> scales = new ArrayList<>();
             for (DeployPlan.Removal r : removals) {
                 progress.step(r.identity() + ": removing workload (scaled down)");
@@ -183,7 +244,13 @@ final class Rollout {
                 }
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
-                    List<String> pending = byIdentity.get(left.get().identity().workloadName()).stream()
+                    pods.refresh();
+                    Map<String, List<Pod>> current = pods.byIdentity();
+                    if (removals.stream().allMatch(r -> current.getOrDefault(r.identity().workloadName(), List.of())
+                            .isEmpty())) {
+                        break;
+                    }
+                    List<String> pending = current.getOrDefault(left.get().identity().workloadName(), List.of()).stream()
                             .map(p -> p.getMetadata().getName() + " (" + (p.getStatus() == null ? "?"
                                     : p.getStatus().getPhase()) + (p.getMetadata().getDeletionTimestamp() == null ? ""
                                     : ", terminating") + " on " + (p.getSpec() == null ? "?" : p.getSpec().getNodeName())

@@ -229,7 +229,8 @@ class EdgeVmEngineTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("recreate:");
-        Await.until(client.nodes().withName("acme-flaky"), EdgeVmEngine::isReady, Duration.ofSeconds(30));
+        Await.until("node acme-flaky Ready", null, "acme-flaky", client.nodes().withField("metadata.name",
+                "acme-flaky"), EdgeVmEngine::isReady, Duration.ofSeconds(30), TEST_RETRY, Progress.silent());
         awaitStatus("acme-flaky", "Running");
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("markjoined:");
 
@@ -341,9 +342,15 @@ class EdgeVmEngineTest {
         assertThat(engine.inventory().live()).hasSize(3);
     }
 
+    static final io.jenkins.plugins.kubeplatform.kube.ApiRetry TEST_RETRY =
+            new io.jenkins.plugins.kubeplatform.kube.ApiRetry(4, Duration.ofMillis(20), Duration.ofMillis(100),
+                    d -> Thread.sleep(d.toMillis()));
+
     static void awaitStatus(String vm, String printableStatus) {
-        Await.until(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
-                .withName(vm), r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
-                Duration.ofSeconds(30));
+        Await.until("VirtualMachine " + vm + " " + printableStatus, "edge-frankfurt", vm,
+                client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
+                        .withField("metadata.name", vm),
+                r -> r != null && KubeVirt.printableStatus(r).orElse("").equals(printableStatus),
+                Duration.ofSeconds(30), TEST_RETRY, Progress.silent());
     }
 }

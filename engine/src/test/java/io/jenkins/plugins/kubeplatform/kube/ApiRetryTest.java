@@ -102,4 +102,65 @@ class ApiRetryTest {
         assertThat(seen.get(0)).contains("list pods", "503", "retry 1 of 3");
         assertThat(seen.get(1)).contains("retry 2 of 3");
     }
+
+    private static KubernetesClientException alreadyExists() {
+        return new KubernetesClientException(new StatusBuilder().withCode(409).withReason("AlreadyExists")
+                .withMessage("leases \"slot-0\" already exists").build());
+    }
+
+    @Test
+    void acceptsAnAlreadyExistsAfterALostAnswerWhenTheObjectIsOurs() {
+        AtomicInteger calls = new AtomicInteger();
+        String created = retry.create("create lease slot-0", () -> {
+            if (calls.incrementAndGet() == 1) {
+                // the server applied the create but the answer was lost
+                throw new KubernetesClientException("reset", new java.net.SocketException("Connection reset"));
+            }
+            throw alreadyExists();
+        }, () -> "holder=me", live -> live.equals("holder=me"));
+        assertThat(created).isEqualTo("holder=me");
+        assertThat(calls).hasValue(2);
+        assertThat(retry.retries()).isEqualTo(1);
+    }
+
+    @Test
+    void rethrowsAnAlreadyExistsWhenTheObjectIsSomeoneElses() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> retry.create("create lease slot-0", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw http(503, "unavailable");
+            }
+            throw alreadyExists();
+        }, () -> "holder=other", live -> live.equals("holder=me")))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    }
+
+    @Test
+    void rethrowsAnAlreadyExistsOnTheFirstAttemptWithoutReadingBack() {
+        AtomicInteger reads = new AtomicInteger();
+        assertThatThrownBy(() -> retry.create("create lease slot-0", () -> {
+            throw alreadyExists();
+        }, () -> {
+            reads.incrementAndGet();
+            return "holder=me";
+        }, live -> true)).isInstanceOf(KubernetesClientException.class);
+        assertThat(reads).hasValue(0);
+    }
+
+    @Test
+    void retriesWhenTheAnswerCouldNotBeRead() {
+        assertThat(ApiRetry.isTransient(new KubernetesClientException("closed",
+                new IllegalStateException("Connection was closed")))).isTrue();
+        assertThat(ApiRetry.isTransient(new KubernetesClientException("no cause"))).isFalse();
+    }
+
+    @Test
+    void drawsJitteredWaitsBetweenHalfAndAllOfTheBackoff() {
+        ApiRetry jittered = retry.jittered(new java.util.Random(3));
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Duration full = Duration.ofMillis(Math.min(300, 100L << (attempt - 1)));
+            Duration wait = jittered.backoff(attempt, http(503, "busy"));
+            assertThat(wait).isBetween(full.dividedBy(2), full);
+        }
+    }
 }

@@ -225,6 +225,39 @@ class NodeRepairSimTest {
     }
 
     @Test
+    void resumesFromTheRecordedStateWhenTheApiFailsInTheMiddleOfTheDrain() throws Exception {
+        createPod("other-1", N1, "ReplicaSet", "other");
+        // more failures than the policy retries: the first run fails part-way, in the drain
+        sim.faults().failNext(6, "create", "/eviction$", 503);
+
+        RepairResult failed;
+        try {
+            failed = repairer().repair(RepairRequest.of(N1, "test/midway#1"), (node, p) -> { }, progress);
+        } catch (RuntimeException e) {
+            failed = null;
+        }
+
+        if (failed != null) {
+            assertThat(failed.outcome()).as(failed.message()).isNotEqualTo(RepairOutcome.REPAIRED);
+        }
+        Node half = client.nodes().withName(N1).get();
+        assertThat(half.getSpec().getUnschedulable()).as("left cordoned: a safe state").isTrue();
+        assertThat(half.getMetadata().getAnnotations()).as("the state is recorded on the node")
+                .containsKey(MaintenanceRecord.ANNOTATION);
+        assertThat(podNames(N1)).contains("other-1");
+        assertThat(sim.faults().pending()).isZero();
+
+        RepairResult resumed = repairer().repair(RepairRequest.of(N1, "test/midway#1"), (node, p) -> { }, progress);
+
+        assertThat(resumed.outcome()).as(resumed.message()).isEqualTo(RepairOutcome.REPAIRED);
+        assertThat(resumed.timeline()).extracting(TimelineEntry::state).doesNotContain("CORDONED")
+                .contains("DRAINING", "RELEASED");
+        assertThat(podNames(N1)).doesNotContain("other-1");
+        assertThat(client.nodes().withName(N1).get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertLeaseFree();
+    }
+
+    @Test
     void leavesTheNodeCordonedAndSaysSoWhenInterrupted() throws Exception {
         createPod("batch-1", N1, "Job", "batch");
         Thread[] runner = new Thread[1];

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
@@ -29,7 +30,8 @@ public final class EdgeVmSyncWork extends AsyncPeriodicWork {
         }
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.asSystem()) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(config.toSettings(), clients,
-                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), Clock.systemUTC());
+                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    ApiRetries.policy());
             List<String> report = engine.sync(JenkinsProgress.of(listener));
             listener.getLogger().println(report.size() + " edge VM(s) checked");
         }

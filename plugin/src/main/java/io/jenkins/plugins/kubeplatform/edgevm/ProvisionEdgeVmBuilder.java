@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
@@ -46,7 +47,8 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
         checkAccess(run.getParent().getFullName(), EdgeVmConfiguration.get().tenantAllowedJobs(vm.getTenant()));
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
-                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC());
+                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    ApiRetries.policy());
             run.addAction(runWith(engine, JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("provisionEdgeVm", run, e);

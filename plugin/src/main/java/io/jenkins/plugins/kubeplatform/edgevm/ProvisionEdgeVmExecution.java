@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
@@ -76,7 +77,8 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
         ClusterClients clients = h.clients(getContext());
         try {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(h.settings(), clients, h.tokens(getContext()),
-                    h.stateDirectory(), Clock.systemUTC());
+                    h.stateDirectory(), Clock.systemUTC(),
+                    ApiRetries.policy());
             phase(action + " edge VM " + name + " of tenant " + tenant);
             EdgeVmResult result = switch (action.toLowerCase(Locale.ROOT)) {
                 case "create" -> engine.create(EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive,

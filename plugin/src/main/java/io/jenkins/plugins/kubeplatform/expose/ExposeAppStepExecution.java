@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ final class ExposeAppStepExecution extends EngineStepExecution {
                 Optional.of(upstream), verify, h.owner(getContext()));
         try (KubernetesClient client = h.client(connection)) {
             ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), Clock.systemUTC(),
-                    JenkinsProgress.of(listener()), ApiRetry.defaults());
+                    JenkinsProgress.of(listener()), ApiRetries.policy());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);
             h.addAction(getContext(), ExposeApps.resultAction(result));

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.time.Clock;
@@ -36,7 +36,7 @@ public final class ExposeSyncWork extends AsyncPeriodicWork {
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
             ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
                     DomainRegistry.fileStore(JenkinsStateDirectory.path()), Clock.systemUTC(),
-                    JenkinsProgress.of(listener), ApiRetry.defaults()).runOnce();
+                    JenkinsProgress.of(listener), ApiRetries.policy()).runOnce();
             listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()
                     + " change(s), " + report.conflicts().size() + " conflict(s)");
         }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,7 +13,6 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -246,7 +246,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     }
 
     private void detect() throws IOException, InterruptedException {
-        NodeRepairer repairer = new NodeRepairer(client, ApiRetry.defaults(), settings(), Clock.systemUTC());
+        NodeRepairer repairer = new NodeRepairer(client, ApiRetries.policy(), settings(), Clock.systemUTC());
         DetectRules rules = new DetectRules(Require.duration("detect.notReadyFor", notReadyFor),
                 conditions.isEmpty() ? settings().faultConditions() : conditions, taints);
         List<FaultDetector.Finding> findings = repairer.detect(pool, rules);
@@ -340,7 +340,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (client == null) {
             client = host.client(cluster, getContext());
         }
-        return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
+        return new RepairSession(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
                 host.pinLedger());
     }

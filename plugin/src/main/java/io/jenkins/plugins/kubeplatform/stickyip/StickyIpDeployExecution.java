@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
@@ -11,7 +12,6 @@ import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilds;
 import io.jenkins.plugins.kubeplatform.image.PushedImage;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -91,7 +91,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
             RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
-            StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetry.defaults());
+            StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetries.policy());
             request = withImage(request);
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));

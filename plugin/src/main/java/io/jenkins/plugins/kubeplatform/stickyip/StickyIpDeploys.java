@@ -1,11 +1,11 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,7 @@ final class StickyIpDeploys {
         if (step.getImage().isEmpty()) {
             throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0");
         }
-        return new StickyIpDeployer(client, pools, ledger, ApiRetry.defaults()).deploy(
+        return new StickyIpDeployer(client, pools, ledger, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy()).deploy(
                 request(step, defaultNamespace, owner), progress);
     }
 

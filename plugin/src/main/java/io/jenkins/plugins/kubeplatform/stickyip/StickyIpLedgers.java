@@ -28,7 +28,7 @@ public final class StickyIpLedgers {
         LedgerSettings settings = StickyIpConfiguration.get().ledgerSettings();
         if (ledger == null || !settings.equals(openedWith)) {
             close();
-            ledger = settings.open(JenkinsStateDirectory.path(), StickyIpLedgers::client, ApiRetry.defaults(),
+            ledger = settings.open(JenkinsStateDirectory.path(), StickyIpLedgers::client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(),
                     Clock.systemUTC());
             openedWith = settings;
         }

@@ -19,6 +19,13 @@ public final class Faults {
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private volatile Duration latency = Duration.ZERO;
+    private volatile FaultProfile profile = FaultProfile.none();
+    private volatile Duration maxWatchLife = Duration.ofSeconds(2);
+    private volatile Optional<Duration> dropEveryWatch = Optional.empty();
+    private java.util.Random random = new java.util.Random(0);
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> injected =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.concurrent.ScheduledExecutorService closer;
 
     /**
      * Fails the next {@code n} requests whose verb and path match. {@code verb} is an HTTP method (GET, POST, ...) or
@@ -58,10 +65,137 @@ public final class Faults {
         return total;
     }
 
-    /** Removes pending failures and latency. */
-    public void clear() {
+    /**
+     * Injects faults at random from now on, drawn from a generator seeded with {@code seed}: the same sequence of
+     * requests meets the same faults. Watches picked for {@code drop-watch} are closed by the server after a random
+     * time between 0 and {@code maxWatchLife}.
+     */
+    public synchronized Faults random(FaultProfile profile, long seed, Duration maxWatchLife) {
+        if (maxWatchLife.isNegative()) {
+            throw new IllegalArgumentException("maxWatchLife must not be negative");
+        }
+        this.profile = profile;
+        this.random = new java.util.Random(seed);
+        this.maxWatchLife = maxWatchLife;
+        return this;
+    }
+
+    /** The random faults in force ({@link FaultProfile#none()} when off). */
+    public FaultProfile profile() {
+        return profile;
+    }
+
+    /** Closes every watch opened from now on after {@code after} ({@link Duration#ZERO}: right after it opens). */
+    public Faults dropEveryWatch(Duration after) {
+        if (after.isNegative()) {
+            throw new IllegalArgumentException("after must not be negative");
+        }
+        this.dropEveryWatch = Optional.of(after);
+        return this;
+    }
+
+    /** How many faults of each kind were injected so far (kinds: 409, 429, 500, 503, reset, drop-watch). */
+    public java.util.Map<String, Long> injected() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        injected.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    /** Sum of {@link #injected()}. */
+    public long injectedTotal() {
+        return injected.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+    }
+
+    /** Removes pending failures, random faults, watch drops and latency (the counts stay). */
+    public synchronized void clear() {
         rules.clear();
         latency = Duration.ZERO;
+        profile = FaultProfile.none();
+        dropEveryWatch = Optional.empty();
+    }
+
+    /** What happens to one request from outside the simulation. */
+    sealed interface Injected {
+        /** Answered with this status (a Kubernetes Status body). */
+        record Status(int code) implements Injected {
+        }
+
+        /** The connection is closed without a complete answer. */
+        record Reset() implements Injected {
+        }
+
+        /** Served, but the watch is closed by the server after {@code after}. */
+        record DropWatch(Duration after) implements Injected {
+        }
+    }
+
+    /** The fault for this request, if any: a pending {@link #failNext} rule first, then the random profile. */
+    synchronized Optional<Injected> draw(String method, String verb, String path, boolean watch) {
+        Optional<Integer> planned = take(method, verb, path);
+        if (planned.isPresent()) {
+            count(Integer.toString(planned.get()));
+            return Optional.of(new Injected.Status(planned.get()));
+        }
+        FaultProfile p = profile;
+        if (!p.isEmpty()) {
+            double x = random.nextDouble();
+            double edge = p.p500();
+            Optional<Injected> hit = Optional.empty();
+            if (x < edge) {
+                hit = Optional.of(new Injected.Status(500));
+            } else if (x < (edge += p.p503())) {
+                hit = Optional.of(new Injected.Status(503));
+            } else if (x < (edge += p.p429())) {
+                hit = Optional.of(new Injected.Status(429));
+            } else if (x < edge + p.reset()) {
+                hit = Optional.of(watch ? new Injected.DropWatch(Duration.ZERO) : new Injected.Reset());
+            }
+            double y = random.nextDouble();
+            long life = (long) (random.nextDouble() * maxWatchLife.toMillis());
+            if (hit.isEmpty() && watch && y < p.dropWatch()) {
+                hit = Optional.of(new Injected.DropWatch(Duration.ofMillis(life)));
+            }
+            if (hit.isPresent()) {
+                count(kind(hit.get()));
+                return hit;
+            }
+        }
+        if (watch && dropEveryWatch.isPresent()) {
+            count("drop-watch");
+            return Optional.of(new Injected.DropWatch(dropEveryWatch.get()));
+        }
+        return Optional.empty();
+    }
+
+    private static String kind(Injected i) {
+        if (i instanceof Injected.Status s) {
+            return Integer.toString(s.code());
+        }
+        return i instanceof Injected.Reset ? "reset" : "drop-watch";
+    }
+
+    private void count(String kind) {
+        injected.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    }
+
+    /** Runs {@code close} after {@code after} on the fault layer's own daemon thread. */
+    synchronized void schedule(Runnable close, Duration after) {
+        if (closer == null) {
+            closer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sim-fault-watch-dropper");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        closer.schedule(close, after.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the thread that closes dropped watches. */
+    synchronized void shutdown() {
+        if (closer != null) {
+            closer.shutdownNow();
+            closer = null;
+        }
     }
 
     /** The status to fail this request with, consuming one pending failure. */

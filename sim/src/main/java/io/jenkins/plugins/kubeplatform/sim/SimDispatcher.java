@@ -74,12 +74,9 @@ final class SimDispatcher extends Dispatcher {
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;
         MockResponse response = null;
         boolean dryRun = false;
-        if (!internal) {
-            Optional<Integer> fault = faults.take(method, verb, path.path());
-            if (fault.isPresent()) {
-                response = StatusResponses.fault(fault.get(), verb, path.path());
-            }
-        }
+        Optional<Faults.Injected> fault = internal ? Optional.empty()
+                : faults.draw(method, verb, path.path(), path.isWatch());
+        response = FaultLayer.instead(fault, verb, path.path()).orElse(null);
         SimTokens.Subject subject = null;
         if (response == null && authorizer != null && !internal) {
             Optional<SimTokens.Subject> who = tokens.authenticate(request.getHeader("Authorization"));
@@ -126,7 +123,7 @@ final class SimDispatcher extends Dispatcher {
                 }
             }
         }
-        response = ContentNegotiation.label(response, output);
+        response = FaultLayer.around(fault, ContentNegotiation.label(response, output), faults);
         Duration latency = faults.latency();
         if (!internal && !latency.isZero() && response.getWebSocketListener() == null) {
             response.setBodyDelay(latency);

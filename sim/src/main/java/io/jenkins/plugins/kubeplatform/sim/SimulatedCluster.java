@@ -196,6 +196,7 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         }
         controllers.clear();
+        faults.shutdown();
         client.close();
         internalClient.close();
         server.destroy();

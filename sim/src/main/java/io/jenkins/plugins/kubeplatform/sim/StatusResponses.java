@@ -30,8 +30,15 @@ final class StatusResponses {
             default -> "an error on the server has prevented the request from succeeding (simulated fault on "
                     + verb + " " + path + ")";
         };
-        MockResponse response = status(code, reason, message, null);
-        if (code == 429 || code == 503) {
+        boolean retryAfter = code == 429 || code == 503;
+        StatusBuilder status = new StatusBuilder().withNewMetadata().endMetadata().withStatus("Failure")
+                .withMessage(message).withReason(reason).withCode(code);
+        if (retryAfter) {
+            // like the API server, in the header and in the Status details
+            status.withNewDetails().withRetryAfterSeconds(1).endDetails();
+        }
+        MockResponse response = status(code, reason, message, status.build());
+        if (retryAfter) {
             response.setHeader("Retry-After", "1");
         }
         return response;

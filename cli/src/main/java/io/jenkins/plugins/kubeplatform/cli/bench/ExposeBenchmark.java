@@ -53,7 +53,7 @@ final class ExposeBenchmark implements Benchmark {
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
             ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
                     null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
-                    Clock.systemUTC(), Progress.silent(), ApiRetry.defaults());
+                    Clock.systemUTC(), Progress.silent(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
             int apps = options.quick() ? 2 : 10;
             long first = 0;
             long rerun = 0;

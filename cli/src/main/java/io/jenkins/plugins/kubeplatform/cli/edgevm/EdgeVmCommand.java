@@ -42,7 +42,7 @@ public final class EdgeVmCommand implements Callable<Integer> {
     static EdgeVmEngine engine(CliContext context) {
         EdgeSettings settings = EdgeSettings.from(context.config());
         return EdgeVmEngine.withFileInventory(settings, context::client, tokens(context), context.stateDir(),
-                Clock.systemUTC());
+                Clock.systemUTC(), context.retry());
     }
 
     /** Join tokens from each edge cluster's tokenFile (relative to the config file), else $KUBEPLATFORM_JOIN_TOKEN. */

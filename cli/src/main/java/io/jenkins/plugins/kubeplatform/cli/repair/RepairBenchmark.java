@@ -47,7 +47,7 @@ public final class RepairBenchmark implements Benchmark {
         int runs = options.quick() ? 1 : 5;
         int pods = 10;
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).createMissingNamespaces(true).build())) {
-            NodeRepairer repairer = new NodeRepairer(sim.client(), ApiRetry.defaults(), settings, Clock.systemUTC());
+            NodeRepairer repairer = new NodeRepairer(sim.client(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY, settings, Clock.systemUTC());
             long requests = 0;
             long writes = 0;
             long nanos = 0;

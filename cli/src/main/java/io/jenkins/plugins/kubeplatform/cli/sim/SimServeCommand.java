@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.cli.sim;
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.sim.Cni;
+import io.jenkins.plugins.kubeplatform.sim.FaultProfile;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Cidr;
@@ -67,6 +68,18 @@ public final class SimServeCommand implements Callable<Integer> {
             + "(pods stay Pending, as on a bare control plane), e.g. to drive it with `sim controllers`.")
     boolean noControllers;
 
+    @Option(names = "--faults", paramLabel = "KIND:P,...",
+            description = "Inject random API faults into requests from outside the simulation, e.g. "
+                    + "503:0.2,429:0.1,reset:0.05,drop-watch:0.3. Kinds: 500, 503, 429 (with Retry-After: 1), reset "
+                    + "(the connection breaks without an answer), drop-watch (the server closes a watch after up to "
+                    + "2 s). Each P is a probability per request between 0 and 1.")
+    String faults;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the fault generator: the same requests in the same order meet the same faults. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     @Spec
     CommandSpec spec;
 
@@ -75,6 +88,7 @@ public final class SimServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimOptions options = options();
+        java.util.Optional<FaultProfile> profile = faultProfile();
         CliContext context = CliContext.of(spec);
         boolean interrupted = false;
         try (SimulatedCluster sim = SimulatedCluster.start(options)) {
@@ -83,14 +97,20 @@ public final class SimServeCommand implements Callable<Integer> {
                 sim.close();
             }, "sim-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            profile.ifPresent(p -> sim.faults().random(p, seed, java.time.Duration.ofSeconds(2)));
             String adminToken = rbac ? sim.tokens().user("admin", "system:masters") : "";
             Map<String, Object> served = new java.util.LinkedHashMap<>(Map.of("url", sim.url(), "nodes", nodes,
                     "podCidr", podCidr, "cni", cni, "requestLog", sim.url() + "/sim/requests"));
             if (rbac) {
                 served.put("adminToken", adminToken);
             }
+            profile.ifPresent(p -> {
+                served.put("faults", p.toString());
+                served.put("seed", seed);
+            });
             context.result(served, out -> {
                 out.println(sim.url());
+                profile.ifPresent(p -> out.println("injecting faults " + p + " (seed " + seed + ")"));
                 if (rbac) {
                     out.println("admin token (group system:masters): " + adminToken);
                 }
@@ -142,6 +162,18 @@ public final class SimServeCommand implements Callable<Integer> {
                 .imagePullDelay(delay("--image-pull", imagePull))
                 .containerStartDelay(delay("--container-start", containerStart))
                 .readinessDelay(delay("--readiness", readiness)).builtInControllers(!noControllers).build();
+    }
+
+    /** The --faults profile, refused with the entry and the rule before anything starts. */
+    java.util.Optional<FaultProfile> faultProfile() {
+        if (faults == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(FaultProfile.parse(faults));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--faults", e.getMessage().replaceFirst("^--faults: ", ""));
+        }
     }
 
     private static java.time.Duration delay(String option, String value) {

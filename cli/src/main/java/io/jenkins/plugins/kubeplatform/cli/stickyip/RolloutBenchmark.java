@@ -41,6 +41,23 @@ public final class RolloutBenchmark implements Benchmark {
     private static final String IMAGE_2 = "registry.example.com/bench/web:2";
     private static final String IMAGE_3 = "registry.example.com/bench/web:3";
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    /** Both sides run this pod template: a readiness probe, so a pod counts only once the probe passed (issue 19). */
+    static final String TEMPLATE = """
+            metadata:
+              labels:
+                tier: bench
+            spec:
+              containers:
+                - name: web
+                  image: registry.example.com/bench/web:1
+                  ports:
+                    - containerPort: 8080
+                  readinessProbe:
+                    httpGet:
+                      path: /healthz
+                      port: 8080
+                    periodSeconds: 1
+            """;
 
     @Override
     public String name() {
@@ -50,7 +67,8 @@ public final class RolloutBenchmark implements Benchmark {
     @Override
     public String description() {
         return "first rollout and redeploy of N sticky-IP identities vs a Deployment of N replicas (N = 10, 100, 1000; "
-                + "--sizes), same simulated cluster, 1 s image pull + 1 s container start";
+                + "--sizes), same simulated cluster and pod template with a readiness probe, 1 s image pull + 1 s "
+                + "container start + 1 s until the probe passes";
     }
 
     @Override
@@ -64,6 +82,7 @@ public final class RolloutBenchmark implements Benchmark {
         List<Measurement> out = new ArrayList<>();
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().nodes(nodes).speed(speed)
                 .imagePullDelay(Duration.ofSeconds(1)).containerStartDelay(Duration.ofSeconds(1))
+                .readinessDelay(Duration.ofSeconds(1))
                 .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true).build())) {
             KubernetesClient client = sim.client();
             IpPool pool = new PoolSettings("bench", List.of("10.42.16.0/20"), List.of(), "calico", "lowest",
@@ -92,8 +111,9 @@ public final class RolloutBenchmark implements Benchmark {
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
                         new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), Clock.systemUTC(),
-                        new Random(1)), ApiRetry.defaults());
-                DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT);
+                        new Random(1)), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
+                DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT)
+                        .withTemplate(io.jenkins.plugins.kubeplatform.stickyip.ManifestParser.parse("template", TEMPLATE));
                 sim.requests().clear();
                 DeployResult[] first = new DeployResult[1];
                 double stickyFirst = seconds(() -> first[0] = deployer.deploy(request, RolloutPolicy.defaults(),
@@ -133,7 +153,7 @@ public final class RolloutBenchmark implements Benchmark {
                         (double) redeployRequests / n, "requests"));
             }
             out.add(new Measurement("setup", "nodes", nodes, "nodes", String.format(Locale.ROOT,
-                    "speed %s: 1 s pull + 1 s start take %s s of wall-clock time", speed, 2 / speed)));
+                    "speed %s: 1 s pull + 1 s start + 1 s readiness probe take %s s of wall-clock time", speed, 3 / speed)));
         }
         return out;
     }
@@ -154,7 +174,9 @@ public final class RolloutBenchmark implements Benchmark {
                 .withNewSelector().addToMatchLabels("app", "plain").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "plain").endMetadata()
                 .withNewSpec().addNewContainer().withName("web").withImage(image).addNewPort().withContainerPort(8080)
-                .endPort().endContainer().endSpec().endTemplate().endSpec().build();
+                .endPort().withNewReadinessProbe().withNewHttpGet().withPath("/healthz")
+                .withPort(new io.fabric8.kubernetes.api.model.IntOrString(8080)).endHttpGet().withPeriodSeconds(1)
+                .endReadinessProbe().endContainer().endSpec().endTemplate().endSpec().build();
     }
 
     private static String image(Pod p) {

@@ -128,4 +128,39 @@ class SimServeCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--cni");
     }
+
+    @Test
+    void injectsTheRequestedFaultsWithTheSeed() throws Exception {
+        PipedReader reader = new PipedReader();
+        PrintWriter out = new PrintWriter(new PipedWriter(reader), true);
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(KubePlatformCli.run(new KubePlatformCli(), out,
+                new PrintWriter(new StringWriter(), true), "sim", "serve", "--port", "0", "--nodes", "1",
+                "--faults", "503:1", "--seed", "9")));
+        serve.start();
+        BufferedReader lines = new BufferedReader(reader);
+        String url = lines.readLine();
+        assertThat(lines.readLine()).isEqualTo("injecting faults 500:0.0,503:1.0,429:0.0,reset:0.0,drop-watch:0.0 "
+                + "(seed 9)");
+
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(url).withRequestRetryBackoffLimit(0).build()).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.nodes().list())
+                    .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(503));
+        }
+
+        serve.interrupt();
+        serve.join(30_000);
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    void refusesAFaultListNamingTheEntryBeforeStarting() {
+        StringWriter err = new StringWriter();
+        int code = KubePlatformCli.run(new KubePlatformCli(), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true), "sim", "serve", "--port", "0", "--faults", "503:0.2,drop:0.1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--faults").contains("unknown kind 'drop'");
+    }
 }
