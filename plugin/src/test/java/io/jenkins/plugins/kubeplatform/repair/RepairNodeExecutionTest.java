@@ -229,6 +229,9 @@ class RepairNodeExecutionTest {
         createJobPod("batch-1", "node-1");
         createAgentPod("agent-x7", "node-1");
         createAgentPod("agent-admin", "node-1");
+        createAgentPod("agent-z", "node-1");
+        StandInComputer z = new StandInComputer("agent-z");
+        host.agents.put("agent-z", z);
         StandInComputer x7 = new StandInComputer("agent-x7");
         StandInComputer admin = new StandInComputer("agent-admin");
         admin.setTemporarilyOffline(true, new hudson.slaves.OfflineCause.SimpleOfflineCause(null) { });
@@ -242,6 +245,9 @@ class RepairNodeExecutionTest {
         assertThat(x7.getOfflineCause()).isInstanceOf(RepairOfflineCause.class);
         assertThat(((RepairOfflineCause) x7.getOfflineCause()).getNode()).isEqualTo("node-1");
         assertThat(RepairingAgents.contains("agent-x7")).as("the queue keeps new builds off it").isTrue();
+        await(() -> z.isTemporarilyOffline(), "agent-z taken offline");
+        // an administrator takes agent-z over during the repair: it is theirs now
+        z.setTemporarilyOffline(true, new hudson.slaves.OfflineCause.SimpleOfflineCause(null) { });
 
         host.restart();
         RepairingAgents.forgetAll();  // the controller's memory is gone; the agents stay offline
@@ -251,6 +257,7 @@ class RepairNodeExecutionTest {
         finish("batch-1");
         finish("agent-x7");
         finish("agent-admin");
+        finish("agent-z");
 
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
@@ -262,6 +269,8 @@ class RepairNodeExecutionTest {
         assertThat(x7.isTemporarilyOffline()).as("agents back after release").isFalse();
         assertThat(RepairingAgents.contains("agent-x7")).isFalse();
         assertThat(admin.isTemporarilyOffline()).as("an agent an administrator took offline stays offline").isTrue();
+        assertThat(z.isTemporarilyOffline()).as("an agent an administrator took over during the repair stays offline")
+                .isTrue();
     }
 
     @Test
