@@ -111,7 +111,7 @@ final class ClusterObserver {
         }
     }
 
-    private static LiveWorkload liveWorkload(Deployment d) {
+    static LiveWorkload liveWorkload(Deployment d) {
         Map<String, String> ann = d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations();
         return new LiveWorkload(d.getMetadata().getName(), StickyIpLabels.isManaged(d.getMetadata().getLabels()),
                 ann.get(StickyIpLabels.SPEC_HASH), ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE));

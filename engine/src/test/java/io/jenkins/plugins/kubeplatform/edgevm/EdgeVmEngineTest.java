@@ -37,8 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The edge-VM engine against the simulated cluster (two sites, three edge clusters of different size and place).
- * Tests share one cluster; each uses its own edge cluster names, tenants and inventory so they stay independent.
+ * The edge-VM engine against two simulated clusters: the site cluster runs KubeVirt (two sites), the edge cluster
+ * (connection "edges") holds the nodes of three edge clusters of different size and place and of new ones. A request
+ * sent to the wrong cluster finds nothing there, so the test fails. Tests share the two clusters; each uses its own
+ * edge cluster names, tenants and inventory so they stay independent.
  */
 class EdgeVmEngineTest {
 
@@ -46,7 +48,11 @@ class EdgeVmEngineTest {
     static final String ROLE = "kubeplatform-provisionEdgeVm";
 
     static SimulatedCluster sim;
+    static SimulatedCluster edgeSim;
+    /** The site cluster: VirtualMachines, their join Secrets. */
     static KubernetesClient client;
+    /** The edge cluster: the nodes the VMs join, the pods on them, OpenYurt NodePools. */
+    static KubernetesClient edge;
     static SimKubeVirt kubevirt;
 
     @TempDir
@@ -60,23 +66,42 @@ class EdgeVmEngineTest {
     static void startCluster() {
         sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
         client = sim.client();
+        edgeSim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+        edge = edgeSim.client();
         kubevirt = sim.controller(SimKubeVirt.class).orElseThrow();
+        for (String server : List.of("https://edge-fra.example.net:6443", "https://edge-par.example.net:6443",
+                "https://edge-ams.example.net:6443", "https://edge-pool.example.net:6443")) {
+            kubevirt.joinTarget(server, edge);
+        }
     }
 
     @AfterAll
     static void stopCluster() {
         sim.close();
+        edgeSim.close();
     }
 
     EdgeVmEngine engine(String clusterPrefix) {
-        return engine(EdgeFixtures.settings(clusterPrefix));
+        return engine(onEdgeConnection(clusterPrefix, "k3s"));
     }
 
     EdgeVmEngine engine(EdgeSettings settings) {
         AtomicFileStore<Inventory> store = AtomicFileStore.of(stateDir.resolve(Inventory.FILE), Inventory.KIND,
                 Inventory.class, Inventory::empty);
-        return new EdgeVmEngine(settings, ClusterClients.single(client), c -> TOKEN,
+        ClusterClients connections = name -> "edges".equals(name) ? edge : client;
+        return new EdgeVmEngine(settings, connections, c -> TOKEN,
                 store, clock, new ApiRetry(3, Duration.ofMillis(10), Duration.ofMillis(50), d -> Thread.sleep(d.toMillis())));
+    }
+
+    /** The fixture with every edge cluster, and new ones, on the connection "edges"; the sites on the default. */
+    static EdgeSettings onEdgeConnection(String prefix, String newClusterMethod) {
+        String yaml = EdgeFixtures.YAML.replace("{P}", prefix).replace("{NEW_METHOD}", newClusterMethod)
+                .replaceAll("(\\n +- name: " + prefix + "(fra|par|ams)\\n)( +)", "$1$3cluster: edges\n$3")
+                .replace("    namePrefix: " + prefix + "new\n", "    namePrefix: " + prefix + "new\n    cluster: edges\n");
+        EdgeSettings settings = EdgeSettings.from(io.jenkins.plugins.kubeplatform.config.PlatformConfig.parse("test", yaml));
+        assertThat(settings.edgeClusters()).extracting(EdgeSettings.EdgeCluster::cluster).containsOnly("edges");
+        assertThat(settings.newClusters().cluster()).isEqualTo("edges");
+        return settings;
     }
 
     static EdgeVmRequest near(String name, String tenant, String location, boolean exclusive) {
@@ -85,7 +110,7 @@ class EdgeVmEngineTest {
     }
 
     static void addEdgeNode(String name, String cluster) {
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+        edge.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                 .addToLabels(KubeVirt.LABEL_EDGE_CLUSTER, cluster).endMetadata().build()).create();
     }
 
@@ -102,8 +127,9 @@ class EdgeVmEngineTest {
         assertThat(result.edgeCluster()).isEqualTo("t1-ams");
         assertThat(result.state()).isEqualTo(VmState.RUNNING);
         assertThat(result.address()).startsWith("10.201.");
-        Node node = client.nodes().withName("acme-web").get();
-        assertThat(EdgeVmEngine.isReady(node)).isTrue();
+        Node node = edge.nodes().withName("acme-web").get();
+        assertThat(node.getStatus().getConditions()).as("the kubelet reports Ready")
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         assertThat(node.getMetadata().getLabels()).containsEntry(KubeVirt.LABEL_VM, "acme-web")
                 .containsEntry(KubeVirt.LABEL_TENANT, "acme").containsEntry(KubeVirt.LABEL_EDGE_CLUSTER, "t1-ams");
         assertThat(log).anySatisfy(l -> assertThat(l).contains("t1-fra 0.500 (load 1/2, 0 km from site frankfurt)"));
@@ -127,7 +153,7 @@ class EdgeVmEngineTest {
         elsewhere.add(InventoryExport.csv(engine.inventory()));
         elsewhere.add(Json.mapper().writeValueAsString(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE)
                 .inNamespace("edge-paris").withName("acme-api").get()));
-        elsewhere.add(Json.mapper().writeValueAsString(client.nodes().withName("acme-api").get()));
+        elsewhere.add(Json.mapper().writeValueAsString(edge.nodes().withName("acme-api").get()));
         assertThat(elsewhere).allSatisfy(text -> assertThat(text).doesNotContain(TOKEN)
                 .doesNotContain(Base64.getEncoder().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8))));
     }
@@ -137,6 +163,7 @@ class EdgeVmEngineTest {
         EdgeVmEngine engine = engine("t3-");
         engine.create(near("one", "demo", MAINZ, false), false, progress);
         sim.requests().clear();
+        edgeSim.requests().clear();
 
         EdgeVmRequest tooBig = EdgeVmRequest.of("two", "demo", 6, "1Gi", "5Gi", "quay.io/containerdisks/ubuntu:22.04",
                 false, MAINZ, null, null, null, null);
@@ -144,6 +171,8 @@ class EdgeVmEngineTest {
                 .hasMessageContaining("quota exceeded").hasMessageContaining("limit of 6 vCPU");
 
         assertThat(sim.requests().list()).filteredOn(r -> !r.verb().equals("get") && !r.verb().equals("list")
+                && !r.verb().equals("watch")).isEmpty();
+        assertThat(edgeSim.requests().list()).filteredOn(r -> !r.verb().equals("get") && !r.verb().equals("list")
                 && !r.verb().equals("watch")).isEmpty();
         assertThat(engine.inventory().live()).hasSize(1);
     }
@@ -158,7 +187,7 @@ class EdgeVmEngineTest {
 
         assertThat(first.newEdgeCluster()).isTrue();
         assertThat(first.edgeCluster()).isEqualTo("t4-new-frankfurt-1");
-        assertThat(client.nodes().withName("acme-solo").get().getMetadata().getLabels())
+        assertThat(edge.nodes().withName("acme-solo").get().getMetadata().getLabels())
                 .containsEntry(KubeVirt.LABEL_EDGE_CLUSTER, "t4-new-frankfurt-1");
         assertThat(second.edgeCluster()).isEqualTo("t4-new-frankfurt-2");
         assertThat(shared.edgeCluster()).isEqualTo("t4-fra");
@@ -170,15 +199,15 @@ class EdgeVmEngineTest {
     void reusesAReleasedVmForTheSameTenant() {
         EdgeVmEngine engine = engine("t5-");
         EdgeVmResult created = engine.create(near("build", "acme", MAINZ, false), true, progress);
-        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("t5-work")
+        edge.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("t5-work")
                 .endMetadata().withNewSpec().withNodeName(created.node()).addNewContainer().withName("c")
                 .withImage("busybox").endContainer().endSpec().build()).create();
 
         EdgeVmResult released = engine.release(null, "build", progress);
 
         assertThat(released.state()).isEqualTo(VmState.IDLE);
-        assertThat(client.nodes().withName(created.node()).get().getSpec().getUnschedulable()).isTrue();
-        assertThat(client.pods().inNamespace("default").withName("t5-work").get()).isNull();
+        assertThat(edge.nodes().withName(created.node()).get().getSpec().getUnschedulable()).isTrue();
+        assertThat(edge.pods().inNamespace("default").withName("t5-work").get()).isNull();
 
         EdgeVmResult other = engine.create(near("build", "demo", MAINZ, false), false, progress);
         EdgeVmResult reused = engine.create(near("test", "acme", MAINZ, false), true, progress);
@@ -188,7 +217,7 @@ class EdgeVmEngineTest {
         assertThat(reused.vm()).isEqualTo(created.vm());
         assertThat(reused.name()).isEqualTo("test");
         assertThat(reused.state()).isEqualTo(VmState.RUNNING);
-        assertThat(client.nodes().withName(created.node()).get().getSpec().getUnschedulable()).isNull();
+        assertThat(edge.nodes().withName(created.node()).get().getSpec().getUnschedulable()).isNull();
         assertThat(engine.inventory().live()).hasSize(2);
     }
 
@@ -229,8 +258,10 @@ class EdgeVmEngineTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("recreate:");
-        Await.until("node acme-flaky Ready", null, "acme-flaky", client.nodes().withField("metadata.name",
-                "acme-flaky"), EdgeVmEngine::isReady, Duration.ofSeconds(30), TEST_RETRY, Progress.silent());
+        Await.until("node acme-flaky Ready", null, "acme-flaky", edge.nodes().withField("metadata.name",
+                "acme-flaky"), n -> n != null && n.getStatus() != null && n.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())), Duration.ofSeconds(30),
+                TEST_RETRY, Progress.silent());
         awaitStatus("acme-flaky", "Running");
         assertThat(engine.sync(progress)).singleElement().asString().startsWith("markjoined:");
 
@@ -243,7 +274,7 @@ class EdgeVmEngineTest {
     void deleteDrainsRemovesTheNodeDeletesVmAndSecretAndKeepsTheRecord() {
         EdgeVmEngine engine = engine("t8-");
         EdgeVmResult created = engine.create(near("gone", "acme", MAINZ, false), true, progress);
-        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("t8-work")
+        edge.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("t8-work")
                 .endMetadata().withNewSpec().withNodeName(created.node()).addNewContainer().withName("c")
                 .withImage("busybox").endContainer().endSpec().build()).create();
         clock.advance(Duration.ofHours(2));
@@ -252,8 +283,8 @@ class EdgeVmEngineTest {
 
         assertThat(deleted.outcome()).isEqualTo("deleted");
         assertThat(log).anySatisfy(l -> assertThat(l).contains("evicted default/t8-work"));
-        assertThat(client.pods().inNamespace("default").withName("t8-work").get()).isNull();
-        assertThat(client.nodes().withName("acme-gone").get()).isNull();
+        assertThat(edge.pods().inNamespace("default").withName("t8-work").get()).isNull();
+        assertThat(edge.nodes().withName("acme-gone").get()).isNull();
         assertThat(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
                 .withName("acme-gone").get()).isNull();
         assertThat(client.secrets().inNamespace("edge-frankfurt").withName("acme-gone-join").get()).isNull();
@@ -269,17 +300,20 @@ class EdgeVmEngineTest {
         EdgeVmEngine engine = engine("t9-");
         engine.create(near("same", "acme", MAINZ, false), true, progress);
         sim.requests().clear();
+        edgeSim.requests().clear();
 
         EdgeVmResult again = engine.create(near("same", "acme", MAINZ, false), true, progress);
 
         assertThat(again.outcome()).isEqualTo("unchanged");
         assertThat(sim.requests().list()).extracting(ApiRequest::verb).isNotEmpty().isSubsetOf("get", "list", "watch");
+        assertThat(edgeSim.requests().list()).extracting(ApiRequest::verb).isSubsetOf("get", "list", "watch");
     }
 
     @Test
     void usesOnlyWhatTheDocumentedRoleAllows() {
         sim.requests().clear();
-        EdgeVmEngine engine = engine(EdgeFixtures.settings("t10-", "openyurt"));
+        edgeSim.requests().clear();
+        EdgeVmEngine engine = engine(onEdgeConnection("t10-", "openyurt"));
         kubevirt.fail("edge-frankfurt", "acme-rbac2", VmFailure.NO_JOIN);
         EdgeVmResult exclusive = engine.create(near("rbac", "acme", MAINZ, true), true, progress);
         engine.create(near("rbac2", "acme", MAINZ, false), false, progress);
@@ -291,14 +325,17 @@ class EdgeVmEngineTest {
         engine.sync(progress);
         engine.delete("acme", "rbac3", progress);
 
-        List<ResourceRequest> used = sim.requests().list().stream()
+        // on the edge cluster a joining VM registers its own Node (the kubelet's credentials, not the role's)
+        List<ResourceRequest> used = java.util.stream.Stream.concat(sim.requests().list().stream(),
+                        edgeSim.requests().list().stream()
+                                .filter(r -> !(r.verb().equals("create") && r.path().equals("/api/v1/nodes"))))
                 .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
         assertThat(used).isNotEmpty();
         assertThat(RbacPolicy.ofProject().denied(ROLE, used)).isEmpty();
         // The exclusive VM's new edge cluster is an OpenYurt NodePool, and the node joined it.
-        assertThat(client.genericKubernetesResources(KubeVirt.NODE_POOL).withName(exclusive.edgeCluster()).get())
+        assertThat(edge.genericKubernetesResources(KubeVirt.NODE_POOL).withName(exclusive.edgeCluster()).get())
                 .isNotNull();
-        assertThat(client.nodes().withName("acme-rbac").get().getMetadata().getLabels())
+        assertThat(edge.nodes().withName("acme-rbac").get().getMetadata().getLabels())
                 .containsEntry("apps.openyurt.io/desired-nodepool", exclusive.edgeCluster());
     }
 

@@ -136,14 +136,14 @@ class NginxIngressTierTest {
      * (bounded) until ten requests in a row got 200, so that the counted requests all reach the new configuration.
      */
     private static void awaitSteadily200(String host) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        int inARow = 0;
-        while (inARow < 10) {
-            assertThat(System.nanoTime()).as("ten 200s in a row from " + host).isLessThan(deadline);
-            boolean ok = HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2))
-                    .filter(a -> a.status() == 200).isPresent();
-            inARow = ok ? inARow + 1 : 0;
-        }
+        int[] inARow = {0};
+        org.awaitility.Awaitility.await("ten 200s in a row from " + host).atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                    boolean ok = HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2))
+                            .filter(a -> a.status() == 200).isPresent();
+                    inARow[0] = ok ? inARow[0] + 1 : 0;
+                    return inARow[0] >= 10;
+                });
     }
 
     private static void get(String host, int times) {
@@ -418,25 +418,28 @@ class NginxIngressTierTest {
      * a reload is graceful, so a worker of the previous configuration may answer a new connection for a moment.
      */
     private static X509Certificate awaitCertificate(String host, X509Certificate expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        X509Certificate seen = null;
-        java.io.IOException last = null;
-        do {
-            try {
-                seen = handshake(host);
-                if (seen.equals(expected)) {
-                    return seen;
-                }
-            } catch (java.io.IOException e) {
-                // a TLS failure, or the HTTPS listener of a just-reloaded configuration not open yet
-                last = e;
-            }
-            new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS);
-        } while (System.nanoTime() < deadline);
-        if (seen == null) {
-            throw new AssertionError("no certificate for " + host, last);
+        X509Certificate[] seen = {null};
+        java.io.IOException[] last = {null};
+        try {
+            org.awaitility.Awaitility.await("certificate " + expected.getSubjectX500Principal() + " for " + host)
+                    .atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        try {
+                            seen[0] = handshake(host);
+                            return seen[0].equals(expected);
+                        } catch (java.io.IOException e) {
+                            // a TLS failure, or the HTTPS listener of a just-reloaded configuration not open yet
+                            last[0] = e;
+                            return false;
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the caller compares the last certificate seen
         }
-        return seen;
+        if (seen[0] == null) {
+            throw new AssertionError("no certificate for " + host, last[0]);
+        }
+        return seen[0];
     }
 
     private static X509Certificate handshake(String host) throws Exception {
@@ -469,13 +472,19 @@ class NginxIngressTierTest {
 
     /** The raw answer once it starts with {@code status}, or the last one after 10 s (reloads are asynchronous). */
     private static String awaitRaw(String host, String status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String answer = rawGet(host);
-        while (!answer.startsWith(status) && System.nanoTime() < deadline) {
-            new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS);
-            answer = rawGet(host);
+        String[] answer = {rawGet(host)};
+        try {
+            org.awaitility.Awaitility.await(host + " answering " + status).atMost(Duration.ofSeconds(10))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        if (!answer[0].startsWith(status)) {
+                            answer[0] = rawGet(host);
+                        }
+                        return answer[0].startsWith(status);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the caller asserts on the last answer
         }
-        return answer;
+        return answer[0];
     }
 
     private static String rawGet(String host) throws IOException {

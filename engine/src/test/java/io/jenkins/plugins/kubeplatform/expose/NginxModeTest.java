@@ -102,6 +102,10 @@ class NginxModeTest {
     void releaseDeletesTheBlockAndTheHostStopsAnswering() {
         ExposeResult result = engine().expose(ExposeRequest.of("default", "gone", 8080, "cli")
                 .withUpstream(upstream()).withVerify(true));
+        // pre-condition: the host answers from its backend before the release
+        assertThat(result.verifyStatus()).contains(200);
+        assertThat(nginx.await(result.host(), a -> a.status() == 200))
+                .hasValueSatisfying(a -> assertThat(a.body()).contains("hello from the wacai backend"));
 
         engine().release("default", "gone");
 

@@ -76,21 +76,18 @@ final class PrivateNginx implements AutoCloseable {
      * reload asynchronously and announces nothing, so this looks a few times.
      */
     java.util.Optional<HostProbe.Answer> await(String host, java.util.function.Predicate<HostProbe.Answer> wanted) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        java.util.Optional<HostProbe.Answer> answer;
-        do {
-            answer = HostProbe.get("127.0.0.1", port, host, java.time.Duration.ofSeconds(2));
-            if (answer.filter(wanted).isPresent()) {
-                return answer;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return answer;
-            }
-        } while (System.nanoTime() < deadline);
-        return answer;
+        var last = new java.util.concurrent.atomic.AtomicReference<java.util.Optional<HostProbe.Answer>>(
+                java.util.Optional.empty());
+        try {
+            org.awaitility.Awaitility.await("an answer from " + host).atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+                        last.set(HostProbe.get("127.0.0.1", port, host, java.time.Duration.ofSeconds(2)));
+                        return last.get().filter(wanted).isPresent();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the caller asserts on the last answer, which names what was seen
+        }
+        return last.get();
     }
 
     ExposeSettings.Nginx settings() {

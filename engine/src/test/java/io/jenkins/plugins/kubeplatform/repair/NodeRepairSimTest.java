@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,41 +286,48 @@ class NodeRepairSimTest {
 
     @Test
     void drivesTwoWaitingRepairsFromOneThreadWithoutBlockingIt() throws Exception {
-        RepairSettings two = new RepairSettings.Section(null, 2, null, "30s", "20s", null, "200ms", "5s", null, null,
-                "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+        // long waits (tasks up to 60 s, looked at every 30 s): a step that sat one out would take 30 s, far over the bound
+        RepairSettings two = new RepairSettings.Section(null, 2, null, "120s", "20s", null, "200ms", "5s", null, null,
+                "60s", null, "30s", "10s", "10s", "300ms", null, "30s", null).toSettings();
+        Duration bound = Duration.ofSeconds(10);
         createPod("batch-1", N1, "Job", "batch");
         createPod("batch-2", N2, "Job", "batch");
         List<RepairSession> sessions = List.of(
                 new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N1, "test/a#1"), progress),
                 new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N2, "test/b#1"), progress));
-        long slowestStep = 0;
-        boolean jobsFinished = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (sessions.stream().anyMatch(s -> s.result().isEmpty())) {
-            assertThat(System.nanoTime()).as("both repairs finish").isLessThan(deadline);
-            for (RepairSession s : sessions) {
-                if (s.result().isPresent()) {
-                    continue;
-                }
-                long t = System.nanoTime();
-                SessionStep step = s.step();
-                slowestStep = Math.max(slowestStep, System.nanoTime() - t);
-                if (step instanceof SessionStep.RepairNeeded) {
-                    s.repairFinished(true, "");
-                }
-            }
-            if (!jobsFinished && state(N1).equals("WAITING_FOR_TASKS") && state(N2).equals("WAITING_FOR_TASKS")) {
-                jobsFinished = true;
-                finishJob("batch-1");
-                finishJob("batch-2");
-            }
-            Thread.sleep(20);
-        }
+        long[] slowestStep = {0};
+        boolean[] jobsFinished = {false};
+        List<Duration> taskWaits = Collections.synchronizedList(new ArrayList<>());
+        // one driver thread, like the plugin's: each round steps every unfinished session once
+        Awaitility.await("both repairs finish").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    for (RepairSession s : sessions) {
+                        if (s.result().isPresent()) {
+                            continue;
+                        }
+                        long t = System.nanoTime();
+                        SessionStep step = s.step();
+                        slowestStep[0] = Math.max(slowestStep[0], System.nanoTime() - t);
+                        if (step instanceof SessionStep.RepairNeeded) {
+                            s.repairFinished(true, "");
+                        } else if (step instanceof SessionStep.Waiting w && !jobsFinished[0]) {
+                            taskWaits.add(w.atMost());
+                        }
+                    }
+                    if (!jobsFinished[0] && state(N1).equals("WAITING_FOR_TASKS") && state(N2).equals("WAITING_FOR_TASKS")) {
+                        jobsFinished[0] = true;
+                        finishJob("batch-1");
+                        finishJob("batch-2");
+                    }
+                    return sessions.stream().allMatch(s -> s.result().isPresent());
+                });
 
-        assertThat(jobsFinished).as("both waited for their tasks at the same time").isTrue();
+        assertThat(jobsFinished[0]).as("both waited for their tasks at the same time").isTrue();
+        assertThat(taskWaits).as("pre-condition: the waits handed back are longer than the bound")
+                .anyMatch(d -> d.compareTo(bound) > 0);
         assertThat(sessions).allSatisfy(s -> assertThat(s.result().orElseThrow().outcome())
                 .isEqualTo(RepairOutcome.REPAIRED));
-        assertThat(Duration.ofNanos(slowestStep)).as("no step sat out a wait").isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(slowestStep[0])).as("no step sat out a wait").isLessThan(bound);
     }
 
     @Test
@@ -340,10 +348,11 @@ class NodeRepairSimTest {
     void findsFaultyNodesOfThePoolAndRepairsThemOneAtATime() throws Exception {
         sim.nodes().fail(N2);
         setCondition(N3, "KernelDeadlock", "True");
-        DetectRules rules = new DetectRules(Duration.ofMillis(1), List.of("KernelDeadlock"), List.of());
-        Thread.sleep(5);
+        DetectRules rules = new DetectRules(Duration.ofSeconds(1), List.of("KernelDeadlock"), List.of());
+        // the repairer's clock runs a minute ahead: both faults have lasted longer than the rule's second, no sleeping
+        NodeRepairer later = new NodeRepairer(client, retry, FAST, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
 
-        ScheduledReport report = repairer().repairFaulty("default", rules, "test/cron#1", (node, p) -> {
+        ScheduledReport report = later.repairFaulty("default", rules, "test/cron#1", (node, p) -> {
             if (node.equals(N2)) {
                 sim.nodes().recover(N2);
             } else {
@@ -462,14 +471,9 @@ class NodeRepairSimTest {
         return timeline.get(timeline.size() - 1);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     interface Call<T> {

@@ -135,14 +135,64 @@ class DeployPlannerTest {
         assertThat(create.reservation().ip()).isEqualTo("10.42.200.1");
     }
 
+    /**
+     * The Deployment as a server returns it after the first deploy: a JSON round trip plus the fields the server
+     * stamps and defaults. Only the recorded annotations carry over from what the planner wrote.
+     */
+    private static LiveWorkload stored(Deployment written) {
+        Deployment d = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                io.fabric8.kubernetes.client.utils.Serialization.asJson(written), Deployment.class);
+        d.getMetadata().setNamespace("shop");
+        d.getMetadata().setResourceVersion("4711");
+        d.getMetadata().setUid("0b7f6c1e-1111-4222-8333-944455556666");
+        d.getMetadata().setGeneration(1L);
+        d.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        d.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
+        d.getSpec().setRevisionHistoryLimit(10);
+        d.getSpec().setProgressDeadlineSeconds(600);
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(1)
+                .withObservedGeneration(1L).build());
+        return ClusterObserver.liveWorkload(d);
+    }
+
+    /** A pod of identity web-i, as the kubelet reports it: node and address from the test's own expectations. */
+    private static LivePod pod(int i, String node, String ip, boolean ready, String templateHash) {
+        return new LivePod("shop", "web-" + i + "-7d9f8", "web-" + i, ready ? ip : null, node,
+                ready ? "Running" : "Pending", ready, false, templateHash);
+    }
+
     @Test
     void plansNoWritesWhenNothingChanged() {
         DeployPlan first = DeployPlanner.plan(request(3), calico, reservations("shop", 3), List.of(), empty(NODES));
+        Map<String, LiveWorkload> workloads = new HashMap<>();
+        for (DeployPlan.WorkloadAction a : first.workloads()) {
+            LiveWorkload w = stored(((DeployPlan.Create) a).desired());
+            workloads.put(w.name(), w);
+        }
+        // pre-condition: the cluster records the spread the first deploy chose (n1, n2, n3), not just any value
+        assertThat(List.of("web-0", "web-1", "web-2")).extracting(n -> workloads.get(n).pinnedNode())
+                .containsExactly("n1", "n2", "n3");
+        var svc = ((DeployPlan.CreateService) first.service()).desired();
+        Optional<LiveService> service = Optional.of(new LiveService(true,
+                svc.getMetadata().getAnnotations().get(StickyIpLabels.SPEC_HASH)));
+        List<Reservation> recorded = reservations("shop", 3, "n1", "n2", "n3");
 
-        DeployPlan second = DeployPlanner.plan(request(3), calico, reservations("shop", 3, "n1", "n2", "n3"), List.of(),
-                applied(first, NODES));
+        // every pod running and ready with its address
+        ClusterView running = new ClusterView(workloads, List.of(
+                pod(0, "n1", "10.42.200.1", true, "t0"), pod(1, "n2", "10.42.200.2", true, "t1"),
+                pod(2, "n3", "10.42.200.3", true, "t2")), service, NODES);
+        DeployPlan again = DeployPlanner.plan(request(3), calico, recorded, List.of(), running);
+        assertThat(again.workloads()).allMatch(a -> a instanceof DeployPlan.Keep);
+        assertThat(again.workloads()).extracting(a -> a.reservation().ip())
+                .containsExactly("10.42.200.1", "10.42.200.2", "10.42.200.3");
+        assertThat(again.service()).isInstanceOf(DeployPlan.KeepService.class);
+        assertThat(again.writesNothing()).isTrue();
 
-        assertThat(second.writesNothing()).isTrue();
+        // pods still starting: nothing is healthy yet, so only the recorded pins tell that nothing changed
+        ClusterView starting = new ClusterView(workloads, List.of(
+                pod(0, "n1", "10.42.200.1", false, null), pod(1, "n2", "10.42.200.2", false, null),
+                pod(2, "n3", "10.42.200.3", false, null)), service, NODES);
+        assertThat(DeployPlanner.plan(request(3), calico, recorded, List.of(), starting).writesNothing()).isTrue();
     }
 
     @Test

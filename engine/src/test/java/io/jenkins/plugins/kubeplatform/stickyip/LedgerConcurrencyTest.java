@@ -68,18 +68,50 @@ class LedgerConcurrencyTest {
     void twoProcessesAllocatingFromOneLedgerNeverShareAnAddress() throws Exception {
         List<Process> processes = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            processes.add(LedgerWriterProcess.start(dir, "p" + p, 40, 7));
+            processes.add(LedgerWriterProcess.start(dir, "p" + p, 40, 7, "barrier"));
+        }
+        // both JVMs have the ledger open before either allocates; then both are let go at once
+        for (Process process : processes) {
+            LedgerWriterProcess.awaitReady(process, 60);
+        }
+        for (Process process : processes) {
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
+        }
+        List<List<String>> lines = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<List<String>>> reading = new ArrayList<>();
+        for (Process process : processes) {
+            reading.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return LedgerWriterProcess.acks(process);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (int i = 0; i < processes.size(); i++) {
+            lines.add(reading.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS));
+            assertThat(processes.get(i).waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(processes.get(i).exitValue()).isZero();
         }
         List<String> acked = new ArrayList<>();
-        for (Process process : processes) {
-            acked.addAll(LedgerWriterProcess.acks(process));
-            assertThat(process.waitFor()).isZero();
-        }
+        lines.forEach(acked::addAll);
 
         assertThat(acked).hasSize(80);
         assertThat(acked.stream().map(a -> a.split(" ")[1]).distinct()).hasSize(80);
+        // the two really allocated at the same time: each started before the other finished
+        java.time.Instant firstOf0 = ackTime(lines.get(0).get(0));
+        java.time.Instant lastOf0 = ackTime(lines.get(0).get(39));
+        java.time.Instant firstOf1 = ackTime(lines.get(1).get(0));
+        java.time.Instant lastOf1 = ackTime(lines.get(1).get(39));
+        assertThat(firstOf0).as("p0 started before p1 finished").isBefore(lastOf1);
+        assertThat(firstOf1).as("p1 started before p0 finished").isBefore(lastOf0);
         JournaledLedgerStore reopened = new JournaledLedgerStore(dir);
         assertThat(reopened.<Integer>read(LedgerView::size)).isEqualTo(80);
         reopened.awaitCompaction();
+    }
+
+    private static java.time.Instant ackTime(String ack) {
+        return java.time.Instant.parse(ack.split(" ")[2]);
     }
 }

@@ -42,10 +42,18 @@ public final class LedgerWriterProcess {
             });
         }
         IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random());
+        if (args.length > 4 && args[4].equals("barrier")) {
+            // a barrier across processes: say the store is open, then wait for the test's go on stdin
+            System.out.println("ready");
+            System.out.flush();
+            if (System.in.read() < 0) {
+                return;
+            }
+        }
         for (int i = 0; count == 0 || i < count; i++) {
             Reservation r = ledger.reserve(pool, List.of(new ReplicaIdentity("ns", prefix, i)), Set.of(), Set.of(),
                     prefix).get(0);
-            System.out.println("ack " + r.ip() + " " + r.identity());
+            System.out.println("ack " + r.ip() + " " + r.identity() + " " + java.time.Instant.now());
             System.out.flush();
         }
         store.awaitCompaction();
@@ -65,17 +73,39 @@ public final class LedgerWriterProcess {
                 .redirectErrorStream(true).start();
     }
 
-    /** Reads acknowledgements until the process ends, as "identity ip". */
+    /** Reads the process's output up to its "ready" line (barrier mode), at most {@code seconds}. */
+    static void awaitReady(Process process, int seconds) throws Exception {
+        java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            StringBuilder line = new StringBuilder();
+            try {
+                for (int c = process.getInputStream().read(); c >= 0 && c != '\n'; c = process.getInputStream().read()) {
+                    line.append((char) c);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return line.toString();
+        });
+        String line = first.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        if (!line.equals("ready")) {
+            throw new AssertionError("writer process said: " + line);
+        }
+    }
+
+    /** Reads acknowledgements until the process ends, as "identity ip time". */
     static List<String> acks(Process process) throws IOException {
         List<String> acks = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                if (line.equals("ready")) {
+                    continue;
+                }
                 if (!line.startsWith("ack ")) {
                     throw new AssertionError("writer process said: " + line);
                 }
                 String[] parts = line.split(" ");
-                acks.add(parts[2] + " " + parts[1]);
+                acks.add(parts[2] + " " + parts[1] + (parts.length > 3 ? " " + parts[3] : ""));
             }
         }
         return acks;

@@ -13,7 +13,6 @@ import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.rbac.RbacPolicy;
 import io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv4;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,9 +84,26 @@ class StickyIpDeployerSimTest {
     private List<Pod> readyPods(String ns, String app, int count) throws Exception {
         return sim.client().pods().inNamespace(ns).withLabel(StickyIpLabels.NAME, app)
                 .informOnCondition(pods -> pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null
-                        && ClusterObserver.isReady(p)).count() == count)
+                        && runningAndReady(p)).count() == count)
                 .get(30, TimeUnit.SECONDS).stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    /** Ready as the kubelet reports it, judged here rather than by the code under test. */
+    private static boolean runningAndReady(Pod p) {
+        return p.getStatus() != null && "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null
+                && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Inside 10.42.200.0/24 and neither its network nor its broadcast address: plain arithmetic on the octets. */
+    private static boolean inDefaultPool(String ip) {
+        String[] o = ip.split("\\.");
+        if (o.length != 4 || !(o[0] + "." + o[1] + "." + o[2]).equals("10.42.200")) {
+            return false;
+        }
+        int last = Integer.parseInt(o[3]);
+        return last >= 1 && last <= 254;
     }
 
     private void assertAllowedByRole() {
@@ -104,8 +120,9 @@ class StickyIpDeployerSimTest {
         DeployResult first = deployer().deploy(web("shop", 3), Progress.silent());
         assertAllowedByRole();
 
-        assertThat(first.ips()).doesNotHaveDuplicates().allMatch(ip ->
-                pools.get("default").addresses().allocatable(Ipv4.parse(ip).orElseThrow()));
+        assertThat(first.ips()).hasSize(3).doesNotHaveDuplicates().allMatch(StickyIpDeployerSimTest::inDefaultPool);
+        assertThat(readyPods("shop", "web", 3)).as("the pods run with the reported addresses")
+                .extracting(p -> p.getStatus().getPodIP()).containsExactlyInAnyOrderElementsOf(first.ips());
         Map<String, String> nodeByIp = new java.util.HashMap<>();
         first.identities().forEach(r -> nodeByIp.put(r.ip(), r.node()));
         assertThat(new HashSet<>(nodeByIp.values())).as("spread over nodes").hasSize(3);
@@ -162,9 +179,9 @@ class StickyIpDeployerSimTest {
         sim.nodes().fail(victim.node());
         Pod moved = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-0")
                 .informOnCondition(pods -> pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
-                        && ClusterObserver.isReady(p) && !victim.node().equals(p.getSpec().getNodeName())))
+                        && runningAndReady(p) && !victim.node().equals(p.getSpec().getNodeName())))
                 .get(60, TimeUnit.SECONDS).stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && ClusterObserver.isReady(p))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && runningAndReady(p))
                 .findFirst().orElseThrow();
 
         assertThat(moved.getStatus().getPodIP()).isEqualTo(victim.ip());

@@ -4,6 +4,7 @@ import hudson.model.Computer;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import jenkins.model.Jenkins;
 
 /**
@@ -14,7 +15,15 @@ final class RepairingAgents {
 
     private static final Set<String> NAMES = ConcurrentHashMap.newKeySet();
 
+    /** Jenkins' agents by name; tests give a stand-in node model. */
+    static Function<String, Computer> computers = name -> Jenkins.get().getComputer(name);
+
     private RepairingAgents() {
+    }
+
+    /** What a controller restart does: the names are held in memory only. */
+    static void forgetAll() {
+        NAMES.clear();
     }
 
     static boolean contains(String agent) {
@@ -28,7 +37,7 @@ final class RepairingAgents {
     /** Takes the agent offline unless it already is; returns whether this repair did it. */
     static boolean takeOffline(String agent, String node) {
         NAMES.add(agent);
-        Computer computer = Jenkins.get().getComputer(agent);
+        Computer computer = computers.apply(agent);
         if (computer == null || computer.isTemporarilyOffline()) {
             return false;
         }
@@ -39,7 +48,7 @@ final class RepairingAgents {
     /** Brings the agent back if it is still offline for the repair. */
     static void bringBack(String agent) {
         NAMES.remove(agent);
-        Computer computer = Jenkins.get().getComputer(agent);
+        Computer computer = computers.apply(agent);
         if (computer != null && computer.getOfflineCause() instanceof RepairOfflineCause) {
             computer.setTemporarilyOffline(false, null);
         }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
@@ -30,13 +29,27 @@ public final class FakeStepContext extends StepContext {
     private static final long serialVersionUID = 1L;
     private static final Map<String, State> STATES = new ConcurrentHashMap<>();
 
+    /** A Pipeline body: like a script block, it may throw anything, checked exceptions included. */
+    @FunctionalInterface
+    public interface Body {
+        void run(String node) throws Exception;
+    }
+
     /** What a test looks at. */
     public static final class State {
         public final CompletableFuture<Object> outcome = new CompletableFuture<>();
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        volatile Consumer<String> body;
+        volatile Body body;
         volatile Object bodyContext;
+        volatile Result result;
+        /** Context objects as Pipeline hands them to steps (a Run, an EnvVars, ...), by type. */
+        final Map<Class<?>, Object> values = new ConcurrentHashMap<>();
+
+        /** The result the step set on the build, if any. */
+        public Result result() {
+            return result;
+        }
 
         public String log() {
             return log.toString(StandardCharsets.UTF_8);
@@ -45,7 +58,7 @@ public final class FakeStepContext extends StepContext {
 
     private final String key;
 
-    public FakeStepContext(String key, Consumer<String> body) {
+    public FakeStepContext(String key, Body body) {
         this.key = key;
         State state = new State();
         state.body = body;
@@ -56,13 +69,20 @@ public final class FakeStepContext extends StepContext {
         return STATES.get(key);
     }
 
+    /** Makes {@link #get} return {@code value} for {@code type}, as Pipeline does for what the block provides. */
+    public <T> FakeStepContext with(Class<T> type, T value) {
+        state().values.put(type, value);
+        return this;
+    }
+
     @Override
     public <T> T get(Class<T> type) {
         if (type == TaskListener.class) {
             PrintStream out = state().out;
             return type.cast((TaskListener) () -> out);
         }
-        return null;
+        // what the test provided; null for anything else, as Pipeline answers for a context it does not have
+        return type.cast(state().values.get(type));
     }
 
     @Override
@@ -87,6 +107,7 @@ public final class FakeStepContext extends StepContext {
 
     @Override
     public void setResult(Result r) {
+        state().result = r;
     }
 
     @Override
@@ -133,11 +154,13 @@ public final class FakeStepContext extends StepContext {
             FakeStepContext context = FakeStepContext.this;
             CompletableFuture<Object> done = CompletableFuture.runAsync(() -> {
                 try {
-                    state().body.accept(String.valueOf(state().bodyContext));
-                    callback.onSuccess(context, null);
-                } catch (RuntimeException e) {
-                    callback.onFailure(context, e);
+                    state().body.run(String.valueOf(state().bodyContext));
+                } catch (Throwable t) {
+                    // checked exceptions and assertion errors of the body reach the step, as in Pipeline
+                    callback.onFailure(context, t);
+                    return;
                 }
+                callback.onSuccess(context, null);
             }).thenApply(v -> null);
             return new BodyExecution() {
                 private static final long serialVersionUID = 1L;

@@ -37,10 +37,15 @@ class ImageBuildOnAgentTest {
         assumeTrue(RegistryBinary.installedOrRequired(), "docker-registry is not installed (and CI is not set)");
         try (LocalRegistry registry = LocalRegistry.start(RegistryOptions.withUser("jenkins", "push-Token-1"))) {
             TinyBaseImage.Pushed base = TinyBaseImage.push(registry, "base/tiny", "1");
-            Path jar = dir.resolve("web.jar");
+            // a workspace as the agent has it, with the build's output where the step's artifact path points
+            Path workspace = dir.resolve("workspace");
+            Path jar = workspace.resolve("target/web.jar");
+            Files.createDirectories(jar.getParent());
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), new Manifest())) {
-                out.putNextEntry(new java.util.jar.JarEntry("x.txt"));
+                out.putNextEntry(new java.util.jar.JarEntry("app.txt"));
+                out.write(("built by job shop #42 at " + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
             }
+            byte[] jarBytes = Files.readAllBytes(jar);
             ImageBuild build = new ImageBuild("target/web.jar", base.tagReference(), registry.image("shop/web", "42"));
             build.setInsecure(true);
             build.setPorts(List.of(8080));
@@ -48,12 +53,32 @@ class ImageBuildOnAgentTest {
 
             PushedImage pushed = new ImageBuildOnAgent(build,
                     new RegistryCredential.UsernamePassword("jenkins", "push-Token-1"), null, listener)
-                    .invoke(jar.toFile(), null);
+                    .invoke(workspace.resolve(ImageBuilds.workspaceRelative(build.getArtifact())).toFile(), null);
 
-            assertThat(pushed.reference()).isEqualTo(registry.host() + "/shop/web@"
-                    + registry.api().manifest("shop/web", "42").orElseThrow().digest());
+            var manifest = registry.api().manifest("shop/web", "42").orElseThrow();
+            assertThat(pushed.reference()).isEqualTo(registry.host() + "/shop/web@" + manifest.digest());
+            // the image's top layer carries exactly the workspace jar
+            byte[] layer;
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(registry.api()
+                    .blob("shop/web", manifest.layerDigests().get(manifest.layerDigests().size() - 1))))) {
+                layer = in.readAllBytes();
+            }
+            assertThat(indexOf(layer, jarBytes)).as("the workspace jar's bytes in the pushed layer").isNotNegative();
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("[plan] build").doesNotContain("push-Token-1");
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -42,7 +42,8 @@ class RepairNodeExecutionTest {
         ScheduledExecutorService timer = newTimer();
         RepairSettings settings = FAST;
         final List<KubernetesClient> clients = Collections.synchronizedList(new ArrayList<>());
-        final List<String> offline = Collections.synchronizedList(new ArrayList<>());
+        /** Jenkins' node model: the agents this controller has, by name. */
+        final Map<String, StandInComputer> agents = new java.util.concurrent.ConcurrentHashMap<>();
         final List<String> results = Collections.synchronizedList(new ArrayList<>());
         /** Where the execution's work ran: every client is made by a scheduled step. */
         final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -84,20 +85,20 @@ class RepairNodeExecutionTest {
             return node;
         }
 
+        // agents: the production host (RepairingAgents) against the stand-in node model
         @Override
         public boolean takeAgentOffline(String agent, String node) {
-            offline.add(agent);
-            return true;
+            return RepairHost.JENKINS.takeAgentOffline(agent, node);
         }
 
         @Override
         public void bringAgentBack(String agent) {
-            offline.remove(agent);
+            RepairHost.JENKINS.bringAgentBack(agent);
         }
 
         @Override
         public void registerAgents(List<String> agents) {
-            offline.addAll(agents);
+            RepairHost.JENKINS.registerAgents(agents);
         }
 
         /** The build's authentication and whether it holds KubePlatform/RepairNode (SYSTEM does: no authenticator). */
@@ -120,16 +121,53 @@ class RepairNodeExecutionTest {
         }
     }
 
+    /** An agent of the stand-in node model: only its offline state is modelled. */
+    static final class StandInComputer extends hudson.model.Computer {
+        final String name;
+        volatile boolean temporarilyOffline;
+        volatile hudson.slaves.OfflineCause cause;
+
+        StandInComputer(String name) {
+            super(null);
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean isTemporarilyOffline() {
+            return temporarilyOffline;
+        }
+
+        @Override
+        public void setTemporarilyOffline(boolean offline, hudson.slaves.OfflineCause why) {
+            temporarilyOffline = offline;
+            cause = offline ? why : null;
+        }
+
+        @Override
+        public hudson.slaves.OfflineCause getOfflineCause() {
+            return cause;
+        }
+    }
+
     @BeforeEach
     void start() {
         sim = io.jenkins.plugins.kubeplatform.common.SimNamespaces.with(SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build()));
         host = new Host();
         RepairNodeExecution.host = host;
+        RepairingAgents.forgetAll();
+        RepairingAgents.computers = host.agents::get;
     }
 
     @AfterEach
     void stop() {
         RepairNodeExecution.host = RepairHost.JENKINS;
+        RepairingAgents.computers = name -> jenkins.model.Jenkins.get().getComputer(name);
+        RepairingAgents.forgetAll();
         host.timer.shutdownNow();
         sim.close();
     }
@@ -167,9 +205,25 @@ class RepairNodeExecutionTest {
         FakeStepContext context = new FakeStepContext("happy", repaired::add);
         RepairNodeExecution execution = (RepairNodeExecution) step("node-1").start(context);
 
-        long started = System.nanoTime();
-        assertThat(execution.start()).as("asynchronous").isFalse();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2000);
+        // hold the execution's only worker: if start() did any of the repair itself it could not return
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        host.timer.execute(() -> {
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return execution.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(30, TimeUnit.SECONDS)).as("asynchronous").isFalse();
+        assertThat(host.clients).as("nothing ran on the caller's thread").isEmpty();
+        assertThat(sim.client().nodes().withName("node-1").get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        held.countDown();
 
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
@@ -185,8 +239,9 @@ class RepairNodeExecutionTest {
 
     @Test
     void failsTheBuildAndKeepsTheNodeCordonedWhenTheBodyFails() throws Exception {
+        // a checked exception, as a failing sh step throws
         FakeStepContext context = new FakeStepContext("fails", node -> {
-            throw new IllegalStateException("script returned exit code 2");
+            throw new AbortException("script returned exit code 2");
         });
         step("node-2").start(context).start();
 
@@ -201,19 +256,36 @@ class RepairNodeExecutionTest {
     void continuesAfterARestartFromWhatTheNodeRecorded() throws Exception {
         createJobPod("batch-1", "node-1");
         createAgentPod("agent-x7", "node-1");
+        createAgentPod("agent-admin", "node-1");
+        createAgentPod("agent-z", "node-1");
+        StandInComputer z = new StandInComputer("agent-z");
+        host.agents.put("agent-z", z);
+        StandInComputer x7 = new StandInComputer("agent-x7");
+        StandInComputer admin = new StandInComputer("agent-admin");
+        admin.setTemporarilyOffline(true, new hudson.slaves.OfflineCause.SimpleOfflineCause(null) { });
+        host.agents.put("agent-x7", x7);
+        host.agents.put("agent-admin", admin);
         FakeStepContext context = new FakeStepContext("restart", node -> { });
         RepairNodeExecution before = (RepairNodeExecution) step("node-1").start(context);
         before.start();
         await(() -> state("node-1").equals("WAITING_FOR_TASKS"), "waiting for tasks");
-        await(() -> host.offline.contains("agent-x7"), "agent taken offline");
+        await(() -> x7.isTemporarilyOffline(), "agent taken offline");
+        assertThat(x7.getOfflineCause()).isInstanceOf(RepairOfflineCause.class);
+        assertThat(((RepairOfflineCause) x7.getOfflineCause()).getNode()).isEqualTo("node-1");
+        assertThat(RepairingAgents.contains("agent-x7")).as("the queue keeps new builds off it").isTrue();
+        await(() -> z.isTemporarilyOffline(), "agent-z taken offline");
+        // an administrator takes agent-z over during the repair: it is theirs now
+        z.setTemporarilyOffline(true, new hudson.slaves.OfflineCause.SimpleOfflineCause(null) { });
 
         host.restart();
+        RepairingAgents.forgetAll();  // the controller's memory is gone; the agents stay offline
         RepairNodeExecution after = roundTrip(before);  // program state as Pipeline persisted it
-        host.offline.clear();
         after.onResume();
-        assertThat(host.offline).as("agents registered again after the restart").contains("agent-x7");
+        assertThat(RepairingAgents.contains("agent-x7")).as("agents registered again after the restart").isTrue();
         finish("batch-1");
         finish("agent-x7");
+        finish("agent-admin");
+        finish("agent-z");
 
         @SuppressWarnings("unchecked")
         Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
@@ -222,7 +294,11 @@ class RepairNodeExecutionTest {
         List<String> timeline = (List<String>) result.get("timeline");
         assertThat(timeline).noneMatch(l -> l.contains(" CORDONED "));
         assertThat(timeline.get(0)).contains("DRAINING");
-        assertThat(host.offline).as("agents back after release").isEmpty();
+        assertThat(x7.isTemporarilyOffline()).as("agents back after release").isFalse();
+        assertThat(RepairingAgents.contains("agent-x7")).isFalse();
+        assertThat(admin.isTemporarilyOffline()).as("an agent an administrator took offline stays offline").isTrue();
+        assertThat(z.isTemporarilyOffline()).as("an agent an administrator took over during the repair stays offline")
+                .isTrue();
     }
 
     @Test
@@ -325,14 +401,9 @@ class RepairNodeExecutionTest {
         return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        org.awaitility.Awaitility.await(what).atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.cli.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
@@ -73,19 +74,28 @@ class StickyDeployWithBuildTest {
 
     @Test
     void buildsAndPushesFirstThenDeploysEveryReplicaByDigest() throws Exception {
-        // the deploy's own outcome (pods Running with their IPs) is the sticky-IP tests' business; a short timeout
-        // keeps this test about what is deployed
-        CliRunner.Run run = CliRunner.run(args("web", jar().toString(), "--timeout", "5s").toArray(String[]::new));
+        CliRunner.Run run = CliRunner.run(args("web", jar().toString(), "--timeout", "60s").toArray(String[]::new));
 
-        assertThat(run.exitCode()).as(run.err()).isIn(ExitCodes.OK, ExitCodes.FAILED);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
         String digest = registry.api().manifest("apps/web", "1").orElseThrow().digest();
         String reference = registry.host() + "/apps/web@" + digest;
         assertThat(run.err()).contains("[step] pushed " + registry.image("apps/web", "1") + " as " + reference);
         assertThat(run.err().indexOf("[step] pushed ")).isLessThan(run.err().indexOf("[plan] stickyIpDeploy"));
         List<Deployment> workloads = sim.client().apps().deployments().inNamespace("default")
                 .withLabel("app.kubernetes.io/name", "web").list().getItems();
-        assertThat(workloads).isNotEmpty().allSatisfy(d -> assertThat(
+        assertThat(workloads).hasSize(2).allSatisfy(d -> assertThat(
                 d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(reference));
+        // two replicas running the pushed digest, each with its own address from 10.42.200.0/28 (.1 to .14)
+        List<Pod> pods = sim.client().pods().inNamespace("default").withLabel("app.kubernetes.io/name", "web").list()
+                .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        assertThat(pods).hasSize(2).allSatisfy(p -> {
+            assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(reference);
+            assertThat(p.getStatus().getPhase()).isEqualTo("Running");
+        });
+        assertThat(pods).extracting(p -> p.getStatus().getPodIP()).doesNotHaveDuplicates().allSatisfy(ip -> {
+            assertThat(ip).startsWith("10.42.200.");
+            assertThat(Integer.parseInt(ip.substring("10.42.200.".length()))).isBetween(1, 14);
+        });
     }
 
     @Test

@@ -67,22 +67,21 @@ class SimKubeVirtTest {
                         .encodeToString(userData.getBytes(StandardCharsets.UTF_8)))).build()).create();
     }
 
-    /** A watch that re-reads every second: the test server can lose a watch event when a watch reconnects. */
+    /** A watch re-armed every second (and a fresh read in between), for at most 30 s. */
     static <T> T await(io.fabric8.kubernetes.client.dsl.Resource<T> resource, Predicate<T> condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return resource.waitUntilCondition(condition, 1, TimeUnit.SECONDS);
-            } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
-                T now = resource.get();
-                if (condition.test(now)) {
-                    return now;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-        }
+        java.util.concurrent.atomic.AtomicReference<T> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollDelay(java.time.Duration.ZERO)
+                .pollInterval(java.time.Duration.ofMillis(1)).until(() -> {
+                    try {
+                        seen.set(resource.waitUntilCondition(condition, 1, TimeUnit.SECONDS));
+                        return true;
+                    } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
+                        T now = resource.get();
+                        seen.set(now);
+                        return condition.test(now);
+                    }
+                });
+        return seen.get();
     }
 
     static GenericKubernetesResource waitForVm(String name, Predicate<String> printableStatus) {
@@ -141,20 +140,42 @@ class SimKubeVirtTest {
         assertThat(rejoined).isNotNull();
     }
 
+    /** Waits until the VMI of {@code name} has booted and failed: phase Scheduled is set only by a failed boot. */
+    static void waitForFailedBoot(String name) {
+        await(client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context()).inNamespace("edge-paris")
+                .withName(name), vmi -> vmi != null && vmi.getAdditionalProperties().get("status") instanceof Map<?, ?> s
+                && "Scheduled".equals(s.get("phase")));
+    }
+
+    static void recreate(String name) {
+        var vms = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris");
+        vms.withName(name).delete();
+        await(client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context())
+                .inNamespace("edge-paris").withName(name), Objects::isNull);
+        await(vms.withName(name), Objects::isNull);
+        vms.resource(vm(name, Map.of())).create();
+    }
+
     @Test
     void injectedFailuresSurviveRecreationForTheGivenNumberOfBoots() {
         joinSecret("vm-d");
-        kubevirt.fail("edge-paris", "vm-d", VmFailure.STUCK_STARTING, 1);
+        kubevirt.fail("edge-paris", "vm-d", VmFailure.STUCK_STARTING, 2);
         var vms = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris");
         vms.resource(vm("vm-d", Map.of())).create();
+        waitForFailedBoot("vm-d");
         waitForVm("vm-d", "Starting"::equals);
+        assertThat(kubevirt.boots("edge-paris", "vm-d")).isEqualTo(1);
 
-        vms.withName("vm-d").delete();
-        await(client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE_INSTANCE.context())
-                .inNamespace("edge-paris").withName("vm-d"), Objects::isNull);
-        vms.resource(vm("vm-d", Map.of())).create();
+        // deleting and recreating the VM does not clear the failure: the second boot fails too
+        recreate("vm-d");
+        waitForFailedBoot("vm-d");
+        assertThat(kubevirt.boots("edge-paris", "vm-d")).isEqualTo(2);
+        assertThat(waitForVm("vm-d", "Starting"::equals)).isNotNull();
 
+        // the third boot is past the two injected ones
+        recreate("vm-d");
         waitForVm("vm-d", "Running"::equals);
         assertThat(waitForReadyNode("vm-d")).isNotNull();
+        assertThat(kubevirt.boots("edge-paris", "vm-d")).isEqualTo(3);
     }
 }
