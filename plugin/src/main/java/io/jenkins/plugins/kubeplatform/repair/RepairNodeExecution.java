@@ -339,6 +339,9 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (client == null) {
             client = host.client(cluster, getContext());
         }
+        if (!resumed) {
+            NodeRepairer.checkAccess(client, settings()); // before a lease is taken or the node cordoned
+        }
         return new RepairSession(client, ApiRetry.defaults(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress());
     }
