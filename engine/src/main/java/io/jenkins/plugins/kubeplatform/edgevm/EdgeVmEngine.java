@@ -13,6 +13,7 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.kube.AccessCheck;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
 import io.jenkins.plugins.kubeplatform.kube.NodeDrainer;
@@ -108,6 +109,9 @@ public final class EdgeVmEngine {
      */
     public EdgeVmResult create(EdgeVmRequest request, boolean wait, Progress progress) {
         Map<String, Integer> observedNodes = observeEdgeClusterNodes();
+        // the permission pre-check needs the site and edge cluster the decision picks: decide once on the current
+        // inventory (nothing stored), check, then decide for real under the store's lock
+        checkAccess(decide(store.read(), request, observedNodes).result(), wait);
         Decision decision = store.update(inventory -> decide(inventory, request, observedNodes));
         List<Write> writes = createWrites(decision, store.read());
         VmRecord record;
@@ -201,6 +205,54 @@ public final class EdgeVmEngine {
             return r.record();
         }
         return ((Fresh) decision).record();
+    }
+
+    /**
+     * The permission pre-check of a create (docs/rbac.yaml, roles kubeplatform-provisionEdgeVm*): in the site
+     * namespace the join Secret, the VirtualMachine and its instance; in the edge cluster the nodes (listed, watched
+     * until the VM's node joins, uncordoned when an idle VM is reused) and, for a new OpenYurt cluster, its NodePool.
+     */
+    private void checkAccess(Decision decision, boolean wait) {
+        VmRecord record = decision instanceof Existing e ? e.record()
+                : decision instanceof Reuse r ? r.record() : ((Fresh) decision).record();
+        String ns = record.namespace();
+        List<AccessCheck.Permission> site = new ArrayList<>();
+        for (String verb : List.of("get", "create", "update")) {
+            site.add(AccessCheck.Permission.in(ns, verb, "", "secrets"));
+        }
+        site.add(AccessCheck.Permission.in(ns, "get", "kubevirt.io", "virtualmachines"));
+        site.add(AccessCheck.Permission.in(ns, "create", "kubevirt.io", "virtualmachines"));
+        site.add(AccessCheck.Permission.in(ns, "get", "kubevirt.io", "virtualmachineinstances"));
+        String edgeConnection;
+        JoinMethod method;
+        if (decision instanceof Fresh f && f.newCluster()) {
+            edgeConnection = Objects.toString(settings.newClusters().cluster(), "");
+            method = JoinMethod.parse("edgeVms newClusterJoinMethod", settings.newClusters().joinMethod());
+        } else {
+            EdgeSettings.EdgeCluster cluster = edgeCluster(record.edgeCluster());
+            edgeConnection = Objects.toString(cluster.cluster(), "");
+            method = cluster.method();
+        }
+        List<AccessCheck.Permission> edge = new ArrayList<>();
+        edge.add(AccessCheck.Permission.cluster("list", "", "nodes"));
+        if (wait) {
+            edge.add(AccessCheck.Permission.cluster("watch", "", "nodes"));
+        }
+        if (decision instanceof Reuse) {
+            edge.add(AccessCheck.Permission.cluster("get", "", "nodes"));
+            edge.add(AccessCheck.Permission.cluster("patch", "", "nodes"));
+        }
+        if (decision instanceof Fresh f && f.newCluster() && method == JoinMethod.OPENYURT) {
+            edge.add(AccessCheck.Permission.cluster("create", "apps.openyurt.io", "nodepools"));
+        }
+        String siteConnection = Objects.toString(record.siteCluster(), "");
+        if (siteConnection.equals(edgeConnection)) {
+            site.addAll(edge);
+            AccessCheck.require(clients.client(siteConnection), "provisionEdgeVm", site);
+        } else {
+            AccessCheck.require(clients.client(siteConnection), "provisionEdgeVm", site);
+            AccessCheck.require(clients.client(edgeConnection), "provisionEdgeVm", edge);
+        }
     }
 
     private Update<Inventory, Decision> decide(Inventory inventory, EdgeVmRequest request,

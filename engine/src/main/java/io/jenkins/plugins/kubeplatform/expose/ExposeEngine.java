@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.ChangePlan;
+import io.jenkins.plugins.kubeplatform.kube.AccessCheck;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
@@ -85,6 +86,7 @@ public final class ExposeEngine {
                 + nginx.get().directory() : "") + (request.verify() ? ", then verify" : ""));
         List<String> changes = new ArrayList<>();
 
+        AccessCheck.require(client, "exposeApp", permissions(v, nginx.isPresent()));
         List<RouteRef> routes = RouteHosts.observe(client, retry);
         HostClaim claim = claimHost(v, request.requestedBy(), routes, changes);
         String host = claim.host();
@@ -231,6 +233,41 @@ public final class ExposeEngine {
         } else if (step.action().equals("update") || step.action().equals("add port")) {
             update.accept(step.object());
         }
+    }
+
+    /**
+     * Every permission an expose of {@code v} may use (docs/rbac.yaml, roles kubeplatform-exposeApp*): cluster-wide
+     * route lists for conflict-free hosts, the host claim in the claim namespace, the app's Service, its route and
+     * the watch until it is admitted, what admission diagnostics read, and in nginx mode endpoints and TLS Secrets.
+     */
+    List<AccessCheck.Permission> permissions(ExposeRequest.Validated v, boolean nginxMode) {
+        String ns = v.owner().namespace();
+        List<AccessCheck.Permission> needed = new ArrayList<>(List.of(
+                AccessCheck.Permission.cluster("list", "networking.k8s.io", "ingresses"),
+                AccessCheck.Permission.cluster("list", "gateway.networking.k8s.io", "httproutes"),
+                AccessCheck.Permission.in(settings.claimNamespace(), "get", "", "configmaps"),
+                AccessCheck.Permission.in(settings.claimNamespace(), "create", "", "configmaps"),
+                AccessCheck.Permission.in(ns, "get", "", "services"),
+                AccessCheck.Permission.in(ns, "create", "", "services"),
+                AccessCheck.Permission.in(ns, "update", "", "services")));
+        if (v.route() == RouteKind.INGRESS) {
+            for (String verb : List.of("get", "create", "update", "watch")) {
+                needed.add(AccessCheck.Permission.in(ns, verb, "networking.k8s.io", "ingresses"));
+            }
+            needed.add(AccessCheck.Permission.cluster("get", "networking.k8s.io", "ingressclasses"));
+            needed.add(AccessCheck.Permission.in(ns, "list", "", "events"));
+        } else if (v.route() == RouteKind.HTTPROUTE) {
+            for (String verb : List.of("get", "create", "update", "watch")) {
+                needed.add(AccessCheck.Permission.in(ns, verb, "gateway.networking.k8s.io", "httproutes"));
+            }
+            needed.add(AccessCheck.Permission.in(settings.gateway().namespace(), "get", "gateway.networking.k8s.io",
+                    "gateways"));
+        }
+        if (nginxMode) {
+            needed.add(AccessCheck.Permission.in(ns, "list", "discovery.k8s.io", "endpointslices"));
+            needed.add(AccessCheck.Permission.in(ns, "get", "", "secrets"));
+        }
+        return needed;
     }
 
     /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */

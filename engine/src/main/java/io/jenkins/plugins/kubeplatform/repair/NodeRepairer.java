@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.repair;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.kube.AccessCheck;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +55,7 @@ public final class NodeRepairer {
 
     /** Repairs one node: drain, {@code action}, verify, release (REP-1..REP-8). */
     public RepairResult repair(RepairRequest request, RepairAction action, Progress progress) throws InterruptedException {
+        checkAccess(client, settings);
         new ClusterObserver(client, retry, settings).node(request.node());
         RepairSession session = new RepairSession(client, retry, settings, clock, request, progress, ledger);
         return drive(List.of(session), action, progress, settings.maxConcurrent()).get(0);
@@ -70,6 +72,41 @@ public final class NodeRepairer {
         return new RepairRehearsal(client, retry, settings, clock, sendDryRun).plan(request, repairAction);
     }
 
+    /**
+     * The permission pre-check of a repair (docs/rbac.yaml, roles kubeplatform-repairNode*): fails naming every
+     * permission the credential lacks before a lease is taken or a node cordoned.
+     */
+    public static void checkAccess(KubernetesClient client, RepairSettings settings) {
+        AccessCheck.require(client, "repairNode", permissions(settings));
+    }
+
+    /**
+     * Every permission a repair may use: the pool lease in the lease namespace; cluster-wide the node (cordon,
+     * watch, uncordon), the pods on it (list, watch, traffic label removal, eviction under PodDisruptionBudgets),
+     * the Services and endpoints that route to them, and the Deployments whose required node pins are released.
+     */
+    static List<AccessCheck.Permission> permissions(RepairSettings settings) {
+        List<AccessCheck.Permission> needed = new ArrayList<>();
+        for (String verb : List.of("get", "list", "create", "update")) {
+            needed.add(AccessCheck.Permission.in(settings.leaseNamespace(), verb, "coordination.k8s.io", "leases"));
+        }
+        for (String verb : List.of("get", "list", "watch", "update")) {
+            needed.add(AccessCheck.Permission.cluster(verb, "", "nodes"));
+            needed.add(AccessCheck.Permission.cluster(verb, "", "pods"));
+        }
+        needed.add(AccessCheck.Permission.cluster("create", "", "pods/eviction"));
+        for (String verb : List.of("list", "get", "update")) {
+            needed.add(AccessCheck.Permission.cluster(verb, "apps", "deployments"));
+        }
+        for (String verb : List.of("get", "list")) {
+            needed.add(AccessCheck.Permission.cluster(verb, "", "services"));
+            needed.add(AccessCheck.Permission.cluster(verb, "", "endpoints"));
+        }
+        needed.add(AccessCheck.Permission.cluster("list", "discovery.k8s.io", "endpointslices"));
+        needed.add(AccessCheck.Permission.cluster("list", "policy", "poddisruptionbudgets"));
+        return needed;
+    }
+
     /** The faulty nodes of a pool, and why a run would skip some of them. */
     public List<FaultDetector.Finding> detect(String pool, DetectRules rules) {
         PoolSettings p = poolNamed(pool);
@@ -82,6 +119,7 @@ public final class NodeRepairer {
     public ScheduledReport repairFaulty(String pool, DetectRules rules, String owner, RepairAction action,
                                         Progress progress) throws InterruptedException {
         PoolSettings p = poolNamed(pool);
+        checkAccess(client, settings);
         List<NodeView> nodes = new ClusterObserver(client, retry, settings).nodes().stream()
                 .filter(n -> settings.poolOf(n.labels()).name().equals(p.name())).toList();
         List<FaultDetector.Finding> findings = FaultDetector.detect(nodes, rules, clock.instant());

@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.kube.AccessCheck;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
@@ -33,8 +34,10 @@ public final class StickyIpDeployer {
     private final ClusterObserver observer;
     private final WorkloadApplier applier;
     private final PodVerifier verifier;
+    private final KubernetesClient client;
 
     public StickyIpDeployer(KubernetesClient client, Map<String, IpPool> pools, IpReservationLedger ledger, ApiRetry retry) {
+        this.client = client;
         this.pools = Map.copyOf(pools);
         this.ledger = ledger;
         this.observer = new ClusterObserver(client, retry);
@@ -55,6 +58,8 @@ public final class StickyIpDeployer {
      * ones at most {@link RolloutPolicy#budget(int)} unavailable at a time.
      */
     public DeployResult deploy(DeployRequest request, RolloutPolicy rollout, Progress progress) {
+        request.validate();
+        AccessCheck.require(client, "stickyIpDeploy", permissions(request, pool(request.pool())));
         Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();
@@ -135,6 +140,41 @@ public final class StickyIpDeployer {
                 .map(c -> c.getImage()).orElse("") : request.image();
         return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
                 results, removed, !plan.writesNothing());
+    }
+
+    /**
+     * Every permission a deploy of {@code request} into {@code pool} may use (docs/rbac.yaml, roles
+     * kubeplatform-stickyIpDeploy*): cluster-wide reads of nodes, pods and the CNI's pools; in the app's namespace its
+     * Deployments, Service, a watch on its pods, events to explain a pod that does not start, and the pull secret
+     * when the step pushed with credentials.
+     */
+    static List<AccessCheck.Permission> permissions(DeployRequest request, IpPool pool) {
+        String ns = request.namespace();
+        List<AccessCheck.Permission> needed = new ArrayList<>(List.of(
+                AccessCheck.Permission.cluster("list", "", "nodes"),
+                AccessCheck.Permission.cluster("list", "", "pods")));
+        if (pool.cniCheck() != CniCheck.OFF) {
+            if (pool.cni() == Cni.CALICO) {
+                needed.add(AccessCheck.Permission.cluster("list", "crd.projectcalico.org", "ippools"));
+                needed.add(AccessCheck.Permission.cluster("list", "crd.projectcalico.org", "ipreservations"));
+            } else {
+                needed.add(AccessCheck.Permission.cluster("list", "kubeovn.io", "subnets"));
+            }
+        }
+        for (String verb : List.of("get", "list", "create", "update", "delete")) {
+            needed.add(AccessCheck.Permission.in(ns, verb, "apps", "deployments"));
+        }
+        for (String verb : List.of("get", "create", "update")) {
+            needed.add(AccessCheck.Permission.in(ns, verb, "", "services"));
+        }
+        needed.add(AccessCheck.Permission.in(ns, "watch", "", "pods"));
+        needed.add(AccessCheck.Permission.in(ns, "list", "", "events"));
+        if (request.pullCredentials().isPresent()) {
+            for (String verb : List.of("get", "create", "update")) {
+                needed.add(AccessCheck.Permission.in(ns, verb, "", "secrets"));
+            }
+        }
+        return needed;
     }
 
     /** What a deploy would do, computed exactly as {@link #deploy} does; the ledger of a dry run is a scratch copy. */

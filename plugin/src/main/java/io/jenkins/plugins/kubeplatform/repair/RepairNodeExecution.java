@@ -340,6 +340,9 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (client == null) {
             client = host.client(cluster, getContext());
         }
+        if (!resumed) {
+            NodeRepairer.checkAccess(client, settings()); // before a lease is taken or the node cordoned
+        }
         return new RepairSession(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
                 host.pinLedger());

@@ -13,7 +13,7 @@ import java.io.IOException;
  */
 final class AccessReviews {
 
-    MockResponse review(RecordedRequest request, ApiPath path, SimTokens.Subject subject,
+    MockResponse review(RecordedRequest request, ApiPath path, io.jenkins.plugins.kubeplatform.sim.auth.UserInfo subject,
             io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer authorizer) {
         ObjectNode review;
         try {

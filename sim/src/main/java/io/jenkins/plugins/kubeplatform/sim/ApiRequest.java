@@ -15,7 +15,17 @@ public record ApiRequest(Instant at, String method, String verb, String path, St
 
     /** Whether this request changed the cluster's stored state (a successful, non-dry-run write). */
     public boolean persisted() {
-        return !dryRun && status < 300 && !verb.equals("get") && !verb.equals("list") && !verb.equals("watch");
+        return !dryRun && status < 300 && !verb.equals("get") && !verb.equals("list") && !verb.equals("watch")
+                && !isReview();
+    }
+
+    /**
+     * Whether this is an access or token review ({@code kubectl auth can-i}, the steps' permission pre-check,
+     * TokenReview): a {@code create} that asks a question and stores nothing.
+     */
+    public boolean isReview() {
+        return (group.equals("authorization.k8s.io") || group.equals("authentication.k8s.io"))
+                && resource.endsWith("reviews");
     }
 
     /** {@code resource} or {@code resource/subresource}, the way RBAC rules name it. */

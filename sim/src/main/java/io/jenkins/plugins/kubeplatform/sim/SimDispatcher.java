@@ -3,6 +3,8 @@ package io.jenkins.plugins.kubeplatform.sim;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
+import io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront;
+import io.jenkins.plugins.kubeplatform.sim.auth.UserInfo;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
@@ -41,6 +43,21 @@ final class SimDispatcher extends Dispatcher {
     SimDispatcher(KubernetesCrudDispatcher delegate, RequestLog log, Faults faults, Clock clock, SimTokens tokens,
             boolean rbac) {
         this.tokens = tokens;
+        tokens.secretLookup((secret, token) -> {
+            MockResponse r = delegate.dispatch(ApiSemantics.internal("GET", "/api/v1/namespaces/"
+                    + secret.substring(0, secret.indexOf('/')) + "/secrets/" + secret.substring(secret.indexOf('/') + 1),
+                    "", null));
+            if (r.code() != 200) {
+                return false;
+            }
+            String held = ApiSemantics.read(r.getBody().readUtf8()).path("data").path("token").asText("");
+            try {
+                return new String(java.util.Base64.getDecoder().decode(held), java.nio.charset.StandardCharsets.UTF_8)
+                        .equals(token);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        });
         this.authorizer = !rbac ? null : new io.jenkins.plugins.kubeplatform.sim.rbac.RbacAuthorizer(
                 p -> ApiSemantics.read(delegate.dispatch(ApiSemantics.internal("GET", p, "", null)).getBody()
                         .readUtf8()));
@@ -77,9 +94,9 @@ final class SimDispatcher extends Dispatcher {
         Optional<Faults.Injected> fault = internal ? Optional.empty()
                 : faults.draw(method, verb, path.path(), path.isWatch());
         response = FaultLayer.instead(fault, verb, path.path()).orElse(null);
-        SimTokens.Subject subject = null;
+        UserInfo subject = null;
         if (response == null && authorizer != null && !internal) {
-            Optional<SimTokens.Subject> who = tokens.authenticate(request.getHeader("Authorization"));
+            Optional<UserInfo> who = authenticate(request);
             if (who.isEmpty()) {
                 response = StatusResponses.status(401, "Unauthorized", "Unauthorized", null);
             } else {
@@ -112,7 +129,7 @@ final class SimDispatcher extends Dispatcher {
             } else {
                 output = chosen.get();
                 RecordedRequest decoded = request;
-                SimTokens.Subject who = subject;
+                UserInfo who = subject;
                 FieldValidation.Outcome validation = internal ? FieldValidation.Outcome.NONE
                         : fieldValidation.check(decoded, path, kindOf(path), () -> crdSchema(path));
                 response = validation.refusal().orElseGet(() -> route(decoded, method, path, who));
@@ -134,8 +151,32 @@ final class SimDispatcher extends Dispatcher {
         return response;
     }
 
+    /**
+     * The caller: the front-proxy headers when the TLS front vouches for them, else the bearer token (empty when
+     * unknown: 401), else anonymous.
+     */
+    private Optional<UserInfo> authenticate(RecordedRequest request) {
+        String proxy = request.getHeader(AuthenticatingFront.PROXY_HEADER);
+        if (proxy != null && java.security.MessageDigest.isEqual(proxy.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                tokens.proxySecret().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            String user = null;
+            java.util.List<String> groups = new java.util.ArrayList<>();
+            for (java.util.Map.Entry<String, java.util.List<String>> h : request.getHeaders().toMultimap().entrySet()) {
+                if (h.getKey().equalsIgnoreCase(AuthenticatingFront.USER_HEADER) && !h.getValue().isEmpty()) {
+                    user = h.getValue().get(0);
+                } else if (h.getKey().equalsIgnoreCase(AuthenticatingFront.GROUP_HEADER)) {
+                    groups.addAll(h.getValue());
+                }
+            }
+            if (user != null) {
+                return Optional.of(new UserInfo(user, groups));
+            }
+        }
+        return tokens.authenticate(request.getHeader("Authorization"));
+    }
+
     /** Null when RBAC allows the request, else the API server's 403. */
-    private MockResponse authorize(SimTokens.Subject subject, String method, String target) {
+    private MockResponse authorize(UserInfo subject, String method, String target) {
         Optional<io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest> resource =
                 io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest.fromHttp(method, target);
         if (resource.isEmpty()) {
@@ -153,7 +194,7 @@ final class SimDispatcher extends Dispatcher {
                 denial.get(), r.apiGroup(), r.resource(), r.name()));
     }
 
-    private MockResponse route(RecordedRequest request, String method, ApiPath path, SimTokens.Subject subject) {
+    private MockResponse route(RecordedRequest request, String method, ApiPath path, UserInfo subject) {
         if (method.equals("GET") && path.path().equals("/version")) {
             return OpenApi.version();
         }

@@ -85,6 +85,7 @@ public final class SimulatedCluster implements AutoCloseable {
         try {
             new Seed(sim.internalClient, options).apply();
             if (options.builtInControllers()) {
+                sim.addController(new ServiceAccountTokens(sim.tokens));
                 for (SimController c : DefaultControllers.create(options)) {
                     sim.addController(c);
                 }
@@ -146,9 +147,23 @@ public final class SimulatedCluster implements AutoCloseable {
         return faults;
     }
 
-    /** Bearer tokens this server accepts (they matter with {@link SimOptions#rbac()}). */
+    /**
+     * The identities this server accepts: bearer tokens (also those the token controller issues for service account
+     * token Secrets and TokenRequests) and passwords. They matter with {@link SimOptions#rbac()}.
+     */
     public SimTokens tokens() {
         return tokens;
+    }
+
+    /**
+     * Starts a TLS front on an ephemeral port that authenticates client certificates signed by
+     * {@code certificates}, bearer tokens and passwords against this cluster's {@link #tokens()}; with
+     * {@link SimOptions#rbac()} the API server authorizes the user the front authenticated. The caller closes it.
+     */
+    public io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront authenticatingFront(
+            io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates certificates) {
+        return io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront.start(url,
+                new io.jenkins.plugins.kubeplatform.sim.auth.SimAuthenticator(tokens), certificates);
     }
 
     /** A new client that sends {@code token} as its bearer token; the caller closes it. */

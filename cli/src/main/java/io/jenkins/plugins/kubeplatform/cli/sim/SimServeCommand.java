@@ -6,6 +6,8 @@ import io.jenkins.plugins.kubeplatform.sim.Cni;
 import io.jenkins.plugins.kubeplatform.sim.FaultProfile;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront;
+import io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Cidr;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
  * on one line and serves until the process is stopped.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the simulated cluster as an API server on 127.0.0.1 (plain HTTP, no authentication); "
+        description = "Run the simulated cluster as an API server on 127.0.0.1 (plain HTTP; --rbac authorizes, "
+                + "--tls adds HTTPS with certificate, token and password authentication); "
                 + "prints its URL, then serves until stopped (Ctrl-C). Point the CLI at it with --server URL, "
                 + "or kubectl with --server URL. GET URL/sim/requests counts the API requests served (DELETE resets).")
 public final class SimServeCommand implements Callable<Integer> {
@@ -51,6 +54,13 @@ public final class SimServeCommand implements Callable<Integer> {
                     + "enforced for callers identified by bearer token (an admin token is printed after the URL; "
                     + "kubectl create token SA issues service account tokens); denials are the API server's 403.")
     boolean rbac;
+
+    @Option(names = "--tls",
+            description = "Also serve HTTPS on a free port of 127.0.0.1 with a throw-away CA (written to a file whose "
+                    + "path is printed): client certificates signed by it, bearer tokens and passwords are "
+                    + "authenticated against the cluster's identities and, with --rbac, authorized. kubectl sends "
+                    + "bearer tokens only over HTTPS: point it at this URL with --certificate-authority FILE.")
+    boolean tls;
 
     @Option(names = "--image-pull", paramLabel = "DURATION", defaultValue = "1s",
             description = "Simulated image pull per pod (pods pull in parallel, on every node). Default: ${DEFAULT-VALUE}.")
@@ -84,6 +94,7 @@ public final class SimServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private AuthenticatingFront front;
 
     @Override
     public Integer call() throws Exception {
@@ -108,11 +119,23 @@ public final class SimServeCommand implements Callable<Integer> {
                 served.put("faults", p.toString());
                 served.put("seed", seed);
             });
+            if (tls) {
+                front = sim.authenticatingFront(new SimCertificates());
+                java.nio.file.Path ca = java.nio.file.Files.createTempFile("kubeplatform-sim-ca-", ".crt");
+                ca.toFile().deleteOnExit();
+                java.nio.file.Files.writeString(ca, front.caPem());
+                served.put("tlsUrl", front.url());
+                served.put("certificateAuthority", ca.toString());
+            }
             context.result(served, out -> {
                 out.println(sim.url());
                 profile.ifPresent(p -> out.println("injecting faults " + p + " (seed " + seed + ")"));
                 if (rbac) {
                     out.println("admin token (group system:masters): " + adminToken);
+                }
+                if (tls) {
+                    out.println("https: " + served.get("tlsUrl") + " (certificate authority "
+                            + served.get("certificateAuthority") + ")");
                 }
             });
             try {
@@ -126,6 +149,10 @@ public final class SimServeCommand implements Callable<Integer> {
                 } catch (IllegalStateException shuttingDown) {
                     // the hook is already running
                 }
+            }
+        } finally {
+            if (front != null) {
+                front.close();
             }
         }
         if (interrupted) {

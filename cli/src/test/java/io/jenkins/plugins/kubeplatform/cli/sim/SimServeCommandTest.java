@@ -73,6 +73,45 @@ class SimServeCommandTest {
     }
 
     @Test
+    void servesHttpsWithTheSameIdentitiesWhenAskedForTls() throws Exception {
+        PipedReader reader = new PipedReader();
+        PrintWriter out = new PrintWriter(new PipedWriter(reader), true);
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serve = new Thread(() -> exit.set(KubePlatformCli.run(new KubePlatformCli(), out,
+                new PrintWriter(new StringWriter(), true), "sim", "serve", "--port", "0", "--nodes", "1", "--rbac",
+                "--tls")));
+        serve.start();
+        BufferedReader lines = new BufferedReader(reader);
+        lines.readLine();
+        String tokenLine = lines.readLine();
+        String token = tokenLine.substring(tokenLine.indexOf(": ") + 2);
+        String httpsLine = lines.readLine();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("https: (https://127\\.0\\.0\\.1:\\d+) "
+                + "\\(certificate authority (.+)\\)").matcher(httpsLine);
+        assertThat(m.matches()).as(httpsLine).isTrue();
+        String ca = java.nio.file.Files.readString(java.nio.file.Path.of(m.group(2)));
+
+        try (KubernetesClient admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(m.group(1)).withCaCertData(java.util.Base64.getEncoder().encodeToString(
+                        ca.getBytes(java.nio.charset.StandardCharsets.UTF_8))).withOauthToken(token)
+                .withRequestRetryBackoffLimit(0).build()).build();
+             KubernetesClient stranger = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(m.group(1)).withCaCertData(java.util.Base64.getEncoder().encodeToString(
+                        ca.getBytes(java.nio.charset.StandardCharsets.UTF_8))).withOauthToken("sim-unknown")
+                .withRequestRetryBackoffLimit(0).build()).build()) {
+            assertThat(admin.nodes().list().getItems()).hasSize(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> stranger.nodes().list())
+                    .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                            e -> assertThat(e.getCode()).isEqualTo(401));
+        }
+
+        serve.interrupt();
+        serve.join(30_000);
+        assertThat(serve.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
     void servesItsRequestLogAndCountersOverHttpWhenAsked() throws Exception {
         PipedReader reader = new PipedReader();
         PrintWriter out = new PrintWriter(new PipedWriter(reader), true);

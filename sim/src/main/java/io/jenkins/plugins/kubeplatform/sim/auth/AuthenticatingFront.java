@@ -33,12 +33,18 @@ import javax.net.ssl.TrustManagerFactory;
  * of the plain mock API server. Each request is authenticated by {@link SimAuthenticator}; an unknown credential gets
  * the API server's 401 Status, an authenticated one is forwarded with the front-proxy headers {@code X-Remote-User}
  * and {@code X-Remote-Group} (those sent by the client are dropped), as the request-header authenticator of a real
- * API server receives them. Watches (WebSocket upgrades) are piped through once authenticated.
+ * API server receives them; with the cluster's RBAC mode on, the API endpoint authorizes that user (see
+ * {@code SimulatedCluster.authenticatingFront}, which shares the cluster's identities). Watches (WebSocket upgrades) are piped through once authenticated.
  */
 public final class AuthenticatingFront implements Closeable {
 
     public static final String USER_HEADER = "X-Remote-User";
     public static final String GROUP_HEADER = "X-Remote-Group";
+    /**
+     * Proves to the simulated API endpoint that the front-proxy headers come from this front (a real API server
+     * trusts them only from a client certificate signed by its request-header CA).
+     */
+    public static final String PROXY_HEADER = "X-Kubeplatform-Front";
     private static final String UNAUTHORIZED = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
             + "\"status\":\"Failure\",\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}";
 
@@ -157,10 +163,13 @@ public final class AuthenticatingFront implements Closeable {
                 for (String line : head) {
                     String lower = line.toLowerCase(Locale.ROOT);
                     if (!lower.startsWith(USER_HEADER.toLowerCase(Locale.ROOT) + ":")
-                            && !lower.startsWith(GROUP_HEADER.toLowerCase(Locale.ROOT) + ":")) {
+                            && !lower.startsWith(GROUP_HEADER.toLowerCase(Locale.ROOT) + ":")
+                            && !lower.startsWith(PROXY_HEADER.toLowerCase(Locale.ROOT) + ":")) {
                         forwarded.append(line).append("\r\n");
                     }
                 }
+                forwarded.append(PROXY_HEADER).append(": ").append(authenticator.tokens().proxySecret())
+                        .append("\r\n");
                 forwarded.append(USER_HEADER).append(": ").append(user.get().user()).append("\r\n");
                 user.get().groups().forEach(g -> forwarded.append(GROUP_HEADER).append(": ").append(g).append("\r\n"));
                 out.write(forwarded.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));

@@ -63,19 +63,62 @@ public final class RbacAuthorizer {
         String name = roleRef.path("name").asText();
         String path = kind.equals("ClusterRole") ? "/apis/rbac.authorization.k8s.io/v1/clusterroles"
                 : "/apis/rbac.authorization.k8s.io/v1/namespaces/" + namespace + "/roles";
-        for (JsonNode role : lister.apply(path).path("items")) {
+        JsonNode roles = lister.apply(path).path("items");
+        for (JsonNode role : roles) {
             if (role.path("metadata").path("name").asText().equals(name)) {
-                List<RbacPolicy.Rule> out = new java.util.ArrayList<>();
-                for (JsonNode rule : role.path("rules")) {
-                    if (!rule.has("nonResourceURLs")) {
-                        out.add(new RbacPolicy.Rule(strings(rule.path("apiGroups")), strings(rule.path("resources")),
-                                strings(rule.path("verbs")), strings(rule.path("resourceNames"))));
+                List<RbacPolicy.Rule> out = new java.util.ArrayList<>(rules(role));
+                if (kind.equals("ClusterRole") && role.has("aggregationRule")) {
+                    // what the clusterrole-aggregation controller keeps in .rules: the rules of every ClusterRole
+                    // a selector matches
+                    for (JsonNode other : roles) {
+                        if (other != role && aggregates(role.path("aggregationRule"), other.path("metadata")
+                                .path("labels"))) {
+                            out.addAll(rules(other));
+                        }
                     }
                 }
                 return out;
             }
         }
         return List.of();
+    }
+
+    private static List<RbacPolicy.Rule> rules(JsonNode role) {
+        List<RbacPolicy.Rule> out = new java.util.ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            if (!rule.has("nonResourceURLs")) {
+                out.add(new RbacPolicy.Rule(strings(rule.path("apiGroups")), strings(rule.path("resources")),
+                        strings(rule.path("verbs")), strings(rule.path("resourceNames"))));
+            }
+        }
+        return out;
+    }
+
+    /** Whether one of the aggregation rule's label selectors (matchLabels, matchExpressions) selects the labels. */
+    static boolean aggregates(JsonNode aggregationRule, JsonNode labels) {
+        for (JsonNode selector : aggregationRule.path("clusterRoleSelectors")) {
+            boolean all = selector.path("matchLabels").size() + selector.path("matchExpressions").size() > 0;
+            var fields = selector.path("matchLabels").fields();
+            while (fields.hasNext()) {
+                var e = fields.next();
+                all &= labels.path(e.getKey()).isTextual() && labels.path(e.getKey()).asText().equals(e.getValue().asText());
+            }
+            for (JsonNode expression : selector.path("matchExpressions")) {
+                JsonNode value = labels.path(expression.path("key").asText());
+                Set<String> values = strings(expression.path("values"));
+                all &= switch (expression.path("operator").asText()) {
+                    case "In" -> value.isTextual() && values.contains(value.asText());
+                    case "NotIn" -> !value.isTextual() || !values.contains(value.asText());
+                    case "Exists" -> value.isTextual();
+                    case "DoesNotExist" -> !value.isTextual();
+                    default -> false;
+                };
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean binds(JsonNode binding, String user, List<String> groups) {

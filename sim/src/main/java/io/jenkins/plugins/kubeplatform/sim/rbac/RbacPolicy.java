@@ -44,7 +44,13 @@ public final class RbacPolicy {
         this.rulesByRole = rulesByRole;
     }
 
-    /** Reads every Role and ClusterRole in the file; a Role and a ClusterRole with one name are one rule set. */
+    /** The label naming the step a role belongs to; its rules are also found under {@code kubeplatform-<step>}. */
+    public static final String STEP_LABEL = "kubeplatform.jenkins.io/step";
+
+    /**
+     * Reads every Role and ClusterRole in the file; a Role and a ClusterRole with one name are one rule set, and the
+     * roles labelled {@value #STEP_LABEL}{@code =<step>} together form the rule set {@code kubeplatform-<step>}.
+     */
     public static RbacPolicy load(Path file) {
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -58,14 +64,19 @@ public final class RbacPolicy {
                 if (!kind.equals("Role") && !kind.equals("ClusterRole")) {
                     continue;
                 }
-                List<Rule> roleRules = rules.computeIfAbsent(doc.path("metadata").path("name").asText(),
-                        n -> new ArrayList<>());
+                List<Rule> roleRules = new ArrayList<>();
                 for (JsonNode rule : doc.path("rules")) {
                     if (rule.has("nonResourceURLs")) {
                         continue;
                     }
                     roleRules.add(new Rule(strings(rule.path("apiGroups")), strings(rule.path("resources")),
                             strings(rule.path("verbs")), strings(rule.path("resourceNames"))));
+                }
+                rules.computeIfAbsent(doc.path("metadata").path("name").asText(), n -> new ArrayList<>())
+                        .addAll(roleRules);
+                String step = doc.path("metadata").path("labels").path(STEP_LABEL).asText("");
+                if (!step.isEmpty() && !("kubeplatform-" + step).equals(doc.path("metadata").path("name").asText())) {
+                    rules.computeIfAbsent("kubeplatform-" + step, n -> new ArrayList<>()).addAll(roleRules);
                 }
             }
         } catch (IOException e) {
@@ -96,7 +107,17 @@ public final class RbacPolicy {
         if (rules == null) {
             throw new IllegalArgumentException("no Role or ClusterRole named " + role + "; known: " + roleNames());
         }
-        return rules.stream().anyMatch(rule -> rule.allows(request));
+        return basicUser(request) || rules.stream().anyMatch(rule -> rule.allows(request));
+    }
+
+    /**
+     * What the built-in ClusterRole {@code system:basic-user} grants every authenticated user: access reviews of
+     * oneself ({@code kubectl auth can-i}, the steps' permission pre-check).
+     */
+    static boolean basicUser(ResourceRequest request) {
+        return request.apiGroup().equals("authorization.k8s.io") && request.verb().equals("create")
+                && (request.resource().equals("selfsubjectaccessreviews")
+                    || request.resource().equals("selfsubjectrulesreviews"));
     }
 
     /** The distinct requests the role does not allow, in first-seen order. */

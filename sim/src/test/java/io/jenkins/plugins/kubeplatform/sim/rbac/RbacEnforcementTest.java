@@ -47,11 +47,8 @@ class RbacEnforcementTest {
         }
         for (JsonNode doc : documents()) {
             String kind = doc.path("kind").asText();
-            if (kind.equals("Role") || kind.equals("ClusterRole")) {
+            if (kind.equals("ClusterRole")) {
                 ObjectNode copy = ((ObjectNode) doc).deepCopy();
-                if (kind.equals("Role")) {
-                    ((ObjectNode) copy.path("metadata")).put("namespace", "shop");
-                }
                 admin.resource(Serialization.unmarshal(copy.toString(), GenericKubernetesResource.class)).create();
             }
         }
@@ -78,22 +75,29 @@ class RbacEnforcementTest {
         return out;
     }
 
-    private static KubernetesClient boundTo(String sa, String role) {
-        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
-                .withName(sa + "-" + role).endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
-                .withKind("ClusterRole").withName(role).endRoleRef().addNewSubject().withKind("ServiceAccount")
-                .withName(sa).withNamespace("ci").endSubject().build()).create();
-        admin.rbac().roleBindings().inNamespace("shop").resource(new RoleBindingBuilder().withNewMetadata()
-                .withName(sa + "-" + role).withNamespace("shop").endMetadata().withNewRoleRef()
-                .withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(role).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace("ci").endSubject().build())
-                .create();
+    /** Binds each ClusterRole: those named {@code *-cluster} cluster-wide, the others in the namespace shop. */
+    private static KubernetesClient boundTo(String sa, String... roles) {
+        for (String role : roles) {
+            if (role.endsWith("-cluster")) {
+                admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                        .withName(sa + "-" + role).endMetadata().withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(role).endRoleRef()
+                        .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace("ci").endSubject()
+                        .build()).create();
+            } else {
+                admin.rbac().roleBindings().inNamespace("shop").resource(new RoleBindingBuilder().withNewMetadata()
+                        .withName(sa + "-" + role).withNamespace("shop").endMetadata().withNewRoleRef()
+                        .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(role).endRoleRef()
+                        .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace("ci").endSubject()
+                        .build()).create();
+            }
+        }
         return sim.newClient(sim.tokens().serviceAccount("ci", sa));
     }
 
     @Test
     void allowsWhatTheBoundRulesNameAndForbidsTheRestWithTheRealMessage() {
-        try (KubernetesClient expose = boundTo("exposer", "kubeplatform-exposeApp")) {
+        try (KubernetesClient expose = boundTo("exposer", "kubeplatform-exposeApp", "kubeplatform-exposeApp-claims")) {
             expose.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata().withName("web")
                     .endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
             expose.configMaps().inNamespace("shop").resource(new ConfigMapBuilder().withNewMetadata()
@@ -122,9 +126,9 @@ class RbacEnforcementTest {
 
     @Test
     void forbidsARequestOnceTheRuleThatAllowedItIsRemoved() {
-        try (KubernetesClient vm = boundTo("vms", "kubeplatform-provisionEdgeVm")) {
+        try (KubernetesClient vm = boundTo("vms", "kubeplatform-provisionEdgeVm-cluster")) {
             assertThat(vm.nodes().list().getItems()).isNotEmpty();
-            admin.rbac().clusterRoles().withName("kubeplatform-provisionEdgeVm").edit(r -> {
+            admin.rbac().clusterRoles().withName("kubeplatform-provisionEdgeVm-cluster").edit(r -> {
                 r.getRules().removeIf(rule -> rule.getResources().contains("nodes"));
                 return r;
             });
@@ -136,6 +140,22 @@ class RbacEnforcementTest {
                                 + "\"system:serviceaccount:ci:vms\" cannot list resource \"nodes\" in API group \"\" "
                                 + "at the cluster scope");
                     });
+        }
+    }
+
+    @Test
+    void grantsTheRulesOfEveryClusterRoleTheCombinedRoleAggregates() {
+        try (KubernetesClient combined = boundTo("all", "kubeplatform", "kubeplatform-cluster")) {
+            assertThat(combined.nodes().list().getItems()).isNotEmpty();
+            assertThat(combined.apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+            assertThat(combined.configMaps().inNamespace("shop").list().getItems()).isNotNull();
+            assertThatThrownBy(() -> combined.configMaps().inNamespace("ci").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus()
+                            .getMessage()).isEqualTo("configmaps is forbidden: User "
+                            + "\"system:serviceaccount:ci:all\" cannot list resource \"configmaps\" in API group "
+                            + "\"\" in the namespace \"ci\""));
+            assertThatThrownBy(() -> combined.rbac().clusterRoles().list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         }
     }
 
