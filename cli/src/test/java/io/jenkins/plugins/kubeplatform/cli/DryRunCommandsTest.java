@@ -144,6 +144,38 @@ class DryRunCommandsTest {
     }
 
     @Test
+    void planOfExposeReleaseListsWhatTheRealReleaseThenDeletesAndChangesNothing() throws Exception {
+        CliRunner.Run exposed = run("expose", "-n", "shop", "--app", "cache", "--port", "6379", "--suffix", SUFFIX);
+        assertThat(exposed.exitCode()).as(exposed.err()).isZero();
+        Map<String, String> before = stateFiles();
+        sim.requests().clear();
+
+        CliRunner.Run dry = run("-o", "json", "expose", "-n", "shop", "--app", "cache", "--release", "--suffix",
+                SUFFIX, "--dry-run=client");
+
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        JsonNode plan = Json.mapper().readTree(dry.out());
+        assertThat(plan.path("dryRun").asText()).isEqualTo("client");
+        assertThat(actions(plan, "Ingress")).containsExactly("delete cache");
+        assertThat(actions(plan, "ConfigMap")).containsExactly("delete cache.shop." + SUFFIX);
+        assertThat(actions(plan, "Service")).as("the Service stays").isEmpty();
+        assertThat(plan.path("state").findValuesAsText("key")).containsExactly("cache.shop." + SUFFIX);
+        assertThat(clientWrites()).isEmpty();
+        assertThat(stateFiles()).isEqualTo(before);
+        assertThat(sim.client().network().v1().ingresses().inNamespace("shop").withName("cache").get()).isNotNull();
+
+        sim.requests().clear();
+        CliRunner.Run real = run("expose", "-n", "shop", "--app", "cache", "--release", "--suffix", SUFFIX);
+
+        assertThat(real.exitCode()).as(real.err()).isZero();
+        assertThat(persistedResources()).isEqualTo(Set.of("configmaps", "ingresses"));
+        assertThat(plannedResources(plan)).isEqualTo(persistedResources());
+        assertThat(sim.client().network().v1().ingresses().inNamespace("shop").withName("cache").get()).isNull();
+        // the registry no longer holds the host (its previous generation stays as a backup)
+        assertThat(stateFiles().get("state/domains.json")).doesNotContain("cache.shop." + SUFFIX);
+    }
+
+    @Test
     void exposeSendsOnlyDryRunWritesAndStoresNothingWhenTheDryRunIsServerSide() throws Exception {
         assertThat(run("expose", "-n", "shop", "--app", "db", "--port", "5432", "--suffix", SUFFIX).exitCode()).isZero();
         Map<String, String> before = stateFiles();

@@ -270,23 +270,39 @@ public final class ExposeEngine {
         return needed;
     }
 
-    /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */
-    public List<String> release(String namespace, String app) {
+    /** What a release of one app removes: the routes exposeApp created for it and every host it holds. */
+    private record ReleaseDecision(Owner owner, List<RouteRef> routes, List<String> hosts) {
+    }
+
+    private ReleaseDecision releaseDecision(String namespace, String app) {
         Owner owner = new Owner(Require.dnsLabel("namespace", namespace),
                 Require.nonBlank("app", app));
-        List<String> changes = new ArrayList<>();
-        List<RouteRef> routes = RouteHosts.observe(client, retry).stream()
+        List<RouteRef> observed = RouteHosts.observe(client, retry).stream()
                 .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
-        for (RouteRef r : routes) {
+        List<RouteRef> ours = new ArrayList<>();
+        for (RouteRef r : observed) {
             // only objects exposeApp created go; a route made outside Jenkins (whose host the sync generated) stays
             ObjectMeta meta = retry.call("read " + r.describe(), () -> r.kind() == RouteKind.INGRESS
                     ? metaOf(client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).get())
                     : metaOf(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
                             .withName(r.name()).get()));
-            if (meta == null || meta.getLabels() == null
-                    || !ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))) {
-                continue;
+            if (meta != null && meta.getLabels() != null
+                    && ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))) {
+                ours.add(r);
             }
+        }
+        List<String> hosts = new ArrayList<>(registry.read().hosts().values().stream()
+                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app()))
+                .map(DomainRegistry.Entry::host).toList());
+        observed.stream().map(RouteRef::host).filter(h -> !hosts.contains(h)).forEach(hosts::add);
+        return new ReleaseDecision(owner, ours, hosts);
+    }
+
+    /** Removes the owner's route, nginx block, claim and registry entry. The Service stays (others may use it). */
+    public List<String> release(String namespace, String app) {
+        ReleaseDecision d = releaseDecision(namespace, app);
+        List<String> changes = new ArrayList<>();
+        for (RouteRef r : d.routes()) {
             retry.run("delete " + r.describe(), () -> {
                 if (r.kind() == RouteKind.INGRESS) {
                     client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).delete();
@@ -297,14 +313,11 @@ public final class ExposeEngine {
             });
             changes.add("deleted " + r.describe());
         }
-        List<String> hosts = new ArrayList<>(registry.read().hosts().values().stream()
-                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app()))
-                .map(DomainRegistry.Entry::host).toList());
-        routes.stream().map(RouteRef::host).filter(h -> !hosts.contains(h)).forEach(hosts::add);
+        List<String> hosts = d.hosts();
         settings.nginxMode().ifPresent(n -> new NginxSites(n, progress).apply(List.of(), hosts)
                 .forEach(h -> changes.add("nginx server block for " + h + " removed")));
         for (String host : hosts) {
-            if (claims.release(host, owner)) {
+            if (claims.release(host, d.owner())) {
                 changes.add("released host " + host);
             }
         }
@@ -317,6 +330,50 @@ public final class ExposeEngine {
         });
         changes.forEach(progress::step);
         return changes;
+    }
+
+    /**
+     * What {@link #release} would remove, decided by the same code, changing nothing: the routes exposeApp created,
+     * the nginx blocks, the host claims and the domain registry entries. With {@code sendDryRun} the route and claim
+     * deletes are also sent with {@code dryRun=All}.
+     */
+    public ChangePlan planRelease(String namespace, String app, boolean sendDryRun) {
+        ReleaseDecision d = releaseDecision(namespace, app);
+        ChangePlan.Builder plan = new ChangePlan.Builder();
+        for (RouteRef r : d.routes()) {
+            plan.object("delete", r.kind() == RouteKind.INGRESS ? "Ingress" : "HTTPRoute", "", r.namespace(),
+                    r.name(), "route of " + r.host());
+            if (sendDryRun) {
+                if (r.kind() == RouteKind.INGRESS) {
+                    client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).dryRun().delete();
+                } else {
+                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
+                            .withName(r.name()).dryRun().delete();
+                }
+            }
+        }
+        if (settings.nginxMode().isPresent()) {
+            NginxSites sites = new NginxSites(settings.nginxMode().get(), Progress.silent());
+            d.hosts().forEach(h -> plan.state("nginx", "remove", h, "server block in " + sites.directory()
+                    + " (if present), then reload"));
+        }
+        Map<String, DomainRegistry.Entry> recorded = registry.read().hosts();
+        for (String host : d.hosts()) {
+            if (claims.find(host).filter(c -> c.owner().equals(d.owner())).isPresent()) {
+                plan.object("delete", "ConfigMap", "", claims.namespace(), host, "release host " + host);
+                if (sendDryRun) {
+                    claims.releaseDryRun(host);
+                }
+            }
+            if (recorded.containsKey(host)) {
+                plan.state(DomainRegistry.KIND, "remove", host, "host of " + d.owner());
+            }
+        }
+        if (d.routes().isEmpty() && d.hosts().isEmpty()) {
+            plan.note("nothing to release for " + d.owner());
+        }
+        plan.note("the Service stays (other steps may use it)");
+        return plan.build();
     }
 
     private HostClaim claimHost(ExposeRequest.Validated v, String requestedBy, List<RouteRef> routes,

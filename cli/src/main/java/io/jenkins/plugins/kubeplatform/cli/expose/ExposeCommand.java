@@ -83,8 +83,13 @@ public final class ExposeCommand implements Callable<Integer> {
                 DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
         if (release) {
             if (dryRun.requested()) {
-                throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--dry-run", "is not supported "
-                        + "with --release yet; 'expose list' shows what --release would remove");
+                Map<String, Object> subject = new LinkedHashMap<>();
+                subject.put("namespace", namespace);
+                subject.put("app", app);
+                subject.put("release", true);
+                return io.jenkins.plugins.kubeplatform.cli.DryRunPlan.print(context, dryRun.mode(), subject,
+                        "expose --release " + namespace + "/" + app, engine.planRelease(namespace, app,
+                                dryRun.mode() == io.jenkins.plugins.kubeplatform.cli.DryRunOption.Mode.SERVER));
             }
             List<String> changes = engine.release(namespace, app);
             Map<String, Object> result = new LinkedHashMap<>();
