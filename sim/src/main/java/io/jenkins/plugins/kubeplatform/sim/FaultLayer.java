@@ -35,16 +35,30 @@ final class FaultLayer {
                 && response.getWebSocketListener() != null) {
             return response.withWebSocketUpgrade(new Dropping(response.getWebSocketListener(), d.after(), faults));
         }
+        if (fault.isPresent() && fault.get() instanceof Faults.Injected.DropWatch d
+                && response instanceof StreamingResponse streaming) {
+            // a watch streamed over plain HTTP (kubectl's): the server ends the chunked body early
+            StreamingResponse dropping = new StreamingResponse(streaming.timeout(), sink -> {
+                streaming.open(sink);
+                faults.schedule(sink::end, d.after());
+            });
+            streaming.getHeaders().toMultimap().forEach((name, values) -> values.forEach(v -> dropping.setHeader(name, v)));
+            return dropping;
+        }
         return response;
     }
 
+    /** Marks a response that {@link SimHttpServer} answers by closing the connection without a byte: a reset. */
+    static final String RESET_HEADER = "X-Sim-Connection-Reset";
+
     /**
-     * A connection that breaks mid-answer: the head carries two contradicting lengths, which an HTTP client must
-     * refuse (RFC 9112 6.3), so it fails with an I/O error and drops the connection as on a reset; the request was
-     * not processed.
+     * A connection that breaks before any answer: {@link SimHttpServer} closes it when it sees {@link #RESET_HEADER},
+     * so the client meets an I/O error with no HTTP status; the request was not processed. (Any other server would
+     * see a head with two contradicting lengths, which an HTTP client must refuse, RFC 9112 6.3.)
      */
     static MockResponse reset() {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+        return new MockResponse().setResponseCode(200).setHeader(RESET_HEADER, "true")
+                .setHeader("Content-Type", "application/json")
                 .setHeader("Content-Length", "4096").setHeader("Connection", "close").setBody("{");
     }
 

@@ -123,6 +123,10 @@ final class SimHttpServer extends MockWebServer {
                     HttpMethod.fromVertx(req.method()), req.uri(), Headers.builder().addAll(req.headers()).build(),
                     new Buffer(body == null ? new byte[0] : body.getBytes()));
             MockResponse response = dispatcher.dispatch(recorded);
+            if (response.getHeaders().get(FaultLayer.RESET_HEADER) != null) {
+                req.connection().close(); // an injected reset: the client gets no answer at all
+                return;
+            }
             if (response.getWebSocketListener() != null) {
                 req.toWebSocket().onFailure(t -> req.response().setStatusCode(400).end())
                         .onSuccess(new ServerWebSocketHandler(recorded, response));

@@ -102,6 +102,27 @@ class FaultLayerTest {
     }
 
     @Test
+    void endsAWatchStreamedOverHttpAfterTheGivenTime() throws Exception {
+        // a cluster of its own: the injected counts of the shared one stay as other tests expect them
+        try (SimulatedCluster own = SimulatedCluster.start()) {
+            own.faults().dropEveryWatch(Duration.ofMillis(200));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            long started = System.nanoTime();
+            // without the fault the server keeps this stream open for timeoutSeconds (10 minutes here)
+            java.net.http.HttpResponse<String> answer = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(own.url()
+                                    + "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=600")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            Duration open = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(open).isBetween(Duration.ofMillis(150), Duration.ofSeconds(30));
+            assertThat(own.faults().injected()).containsEntry("drop-watch", 1L);
+        }
+    }
+
+    @Test
     void closesAWatchAfterTheGivenTime() throws Exception {
         sim.faults().dropEveryWatch(Duration.ofMillis(200));
         Config config = new ConfigBuilder(client.getConfiguration()).withWatchReconnectLimit(0).build();
