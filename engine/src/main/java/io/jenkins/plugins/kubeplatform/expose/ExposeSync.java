@@ -70,7 +70,7 @@ public final class ExposeSync {
         this.retry = retry;
         this.claims = new HostClaims(client, this.settings.claimNamespace(), retry);
         this.generator = new HostGenerator(client, this.settings,
-                new HostAllocator(this.settings, claims, clock, progress), retry, new ObjectEvents(client, clock));
+                new HostAllocator(this.settings, claims, clock, progress), retry, new ObjectEvents(client, clock, retry));
     }
 
     public Report runOnce() {

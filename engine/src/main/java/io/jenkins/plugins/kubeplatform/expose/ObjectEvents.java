@@ -19,10 +19,12 @@ final class ObjectEvents {
 
     private final KubernetesClient client;
     private final Clock clock;
+    private final io.jenkins.plugins.kubeplatform.kube.ApiRetry retry;
 
-    ObjectEvents(KubernetesClient client, Clock clock) {
+    ObjectEvents(KubernetesClient client, Clock clock, io.jenkins.plugins.kubeplatform.kube.ApiRetry retry) {
         this.client = client;
         this.clock = clock;
+        this.retry = retry;
     }
 
     void warning(HasMetadata involved, String reason, String message) {
@@ -39,14 +41,14 @@ final class ObjectEvents {
         String now = clock.instant().toString();
         var events = client.v1().events().inNamespace(ns);
         try {
-            Event existing = events.withName(name).get();
+            Event existing = retry.call("read Event " + ns + "/" + name, () -> events.withName(name).get());
             if (existing != null) {
                 existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
                 existing.setLastTimestamp(now);
-                events.resource(existing).update();
+                retry.call("update Event " + ns + "/" + name, () -> events.resource(existing).update());
                 return;
             }
-            events.resource(new EventBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+            Event created = new EventBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder().withKind(involved.getKind())
                             .withApiVersion(involved.getApiVersion()).withName(involved.getMetadata().getName())
                             .withNamespace(ns).withUid(involved.getMetadata().getUid()).build())
@@ -54,8 +56,9 @@ final class ObjectEvents {
                     .withFirstTimestamp(now).withLastTimestamp(now)
                     .withNewSource().withComponent(COMPONENT).endSource()
                     .withReportingComponent(COMPONENT)
-                    .build()).create();
-        } catch (KubernetesClientException e) {
+                    .build();
+            retry.call("record Event " + ns + "/" + name, () -> events.resource(created).create());
+        } catch (KubernetesClientException | io.jenkins.plugins.kubeplatform.core.OperationFailedException e) {
             // best effort, as Kubernetes treats Events
         }
     }
