@@ -127,26 +127,18 @@ public final class ClusterLedgerStore implements LedgerStore {
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
         Map<String, String> objectByIdentity = new HashMap<>();
-        String cont = null;
-        do {
-            String page = cont;
-            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
-                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
-            for (ConfigMap cm : list.getItems()) {
-                try {
-                    Reservation r = decode(cm);
-                    String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
-                    if (other != null) {
-                        problems.add(r.identity() + " is held by two objects: " + other + " and "
-                                + cm.getMetadata().getName());
-                    }
-                } catch (StoreException e) {
-                    problems.add(e.getMessage());
+        for (ConfigMap cm : listAll()) {
+            try {
+                Reservation r = decode(cm);
+                String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
+                if (other != null) {
+                    problems.add(r.identity() + " is held by two objects: " + other + " and "
+                            + cm.getMetadata().getName());
                 }
+            } catch (StoreException e) {
+                problems.add(e.getMessage());
             }
-            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-        } while (cont != null && !cont.isEmpty());
+        }
         return problems;
     }
 
@@ -165,27 +157,19 @@ public final class ClusterLedgerStore implements LedgerStore {
     private Loaded load() {
         Loaded loaded = new Loaded();
         List<Reservation> extras = new ArrayList<>();
-        String cont = null;
-        do {
-            String page = cont;
-            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
-                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
-            for (ConfigMap cm : list.getItems()) {
-                Reservation r = decode(cm);
-                Held earlier = loaded.byIdentity.get(r.identity());
-                if (earlier != null) {
-                    loaded.contested.computeIfAbsent(r.identity(), k -> new ArrayList<>(List.of(earlier.name())))
-                            .add(cm.getMetadata().getName());
-                    extras.add(r);
-                    continue;
-                }
-                loaded.byIdentity.put(r.identity(), new Held(cm.getMetadata().getName(),
-                        cm.getMetadata().getResourceVersion(), r));
-                loaded.table.apply(new LedgerChange.Put(r));
+        for (ConfigMap cm : listAll()) {
+            Reservation r = decode(cm);
+            Held earlier = loaded.byIdentity.get(r.identity());
+            if (earlier != null) {
+                loaded.contested.computeIfAbsent(r.identity(), k -> new ArrayList<>(List.of(earlier.name())))
+                        .add(cm.getMetadata().getName());
+                extras.add(r);
+                continue;
             }
-            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-        } while (cont != null && !cont.isEmpty());
+            loaded.byIdentity.put(r.identity(), new Held(cm.getMetadata().getName(),
+                    cm.getMetadata().getResourceVersion(), r));
+            loaded.table.apply(new LedgerChange.Put(r));
+        }
         for (Reservation extra : extras) {
             // the address stays taken while its writer withdraws it
             loaded.table.apply(new LedgerChange.Put(new Reservation(CONTESTED + extra.identity() + "@" + extra.ip(),
@@ -193,6 +177,21 @@ public final class ClusterLedgerStore implements LedgerStore {
                     extra.owner(), extra.created(), extra.revision())));
         }
         return loaded;
+    }
+
+    /** Every object of the ledger, read page by page (500 at a time). */
+    private List<ConfigMap> listAll() {
+        List<ConfigMap> all = new ArrayList<>();
+        String cont = null;
+        do {
+            String page = cont;
+            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
+                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
+                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
+            all.addAll(list.getItems());
+            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+        } while (cont != null && !cont.isEmpty());
+        return all;
     }
 
     private Reservation decode(ConfigMap cm) {
