@@ -248,10 +248,10 @@ public final class EdgeVmEngine {
         String siteConnection = Objects.toString(record.siteCluster(), "");
         if (siteConnection.equals(edgeConnection)) {
             site.addAll(edge);
-            AccessCheck.require(clients.client(siteConnection), "provisionEdgeVm", site);
+            AccessCheck.require(clients.client(siteConnection), retry, "provisionEdgeVm", site);
         } else {
-            AccessCheck.require(clients.client(siteConnection), "provisionEdgeVm", site);
-            AccessCheck.require(clients.client(edgeConnection), "provisionEdgeVm", edge);
+            AccessCheck.require(clients.client(siteConnection), retry, "provisionEdgeVm", site);
+            AccessCheck.require(clients.client(edgeConnection), retry, "provisionEdgeVm", edge);
         }
     }
 

@@ -86,7 +86,7 @@ public final class ExposeEngine {
                 + nginx.get().directory() : "") + (request.verify() ? ", then verify" : ""));
         List<String> changes = new ArrayList<>();
 
-        AccessCheck.require(client, "exposeApp", permissions(v, nginx.isPresent()));
+        AccessCheck.require(client, retry, "exposeApp", permissions(v, nginx.isPresent()));
         List<RouteRef> routes = RouteHosts.observe(client, retry);
         HostClaim claim = claimHost(v, request.requestedBy(), routes, changes);
         String host = claim.host();

@@ -54,16 +54,20 @@ public final class AccessCheck {
      * Asks the API server whether the client may do each of {@code needed}; throws naming {@code capability} and
      * every permission it lacks. Sends nothing but access reviews.
      */
-    public static void require(KubernetesClient client, String capability, Collection<Permission> needed) {
+    public static void require(KubernetesClient client, ApiRetry retry, String capability,
+                               Collection<Permission> needed) {
         List<String> missing = new ArrayList<>();
         for (Permission p : new LinkedHashSet<>(needed)) {
             SelfSubjectAccessReview answer;
             try {
-                answer = client.authorization().v1().selfSubjectAccessReview().create(new SelfSubjectAccessReviewBuilder()
+                SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
                         .withNewSpec().withNewResourceAttributes().withVerb(p.verb()).withGroup(p.group())
                         .withResource(p.resource()).withSubresource(p.subresource().isEmpty() ? null : p.subresource())
                         .withNamespace(p.namespace().isEmpty() ? null : p.namespace()).endResourceAttributes()
-                        .endSpec().build());
+                        .endSpec().build();
+                // an access review writes nothing: retrying it after a transient failure is always safe
+                answer = retry.call("check whether the credential may " + p.describe(),
+                        () -> client.authorization().v1().selfSubjectAccessReview().create(review));
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 405) {
                     return; // no access reviews here (very old server, or reviews not allowed): not checked

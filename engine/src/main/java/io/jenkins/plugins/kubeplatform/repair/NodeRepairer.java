@@ -55,7 +55,7 @@ public final class NodeRepairer {
 
     /** Repairs one node: drain, {@code action}, verify, release (REP-1..REP-8). */
     public RepairResult repair(RepairRequest request, RepairAction action, Progress progress) throws InterruptedException {
-        checkAccess(client, settings);
+        checkAccess(client, retry, settings);
         new ClusterObserver(client, retry, settings).node(request.node());
         RepairSession session = new RepairSession(client, retry, settings, clock, request, progress, ledger);
         return drive(List.of(session), action, progress, settings.maxConcurrent()).get(0);
@@ -76,8 +76,8 @@ public final class NodeRepairer {
      * The permission pre-check of a repair (docs/rbac.yaml, roles kubeplatform-repairNode*): fails naming every
      * permission the credential lacks before a lease is taken or a node cordoned.
      */
-    public static void checkAccess(KubernetesClient client, RepairSettings settings) {
-        AccessCheck.require(client, "repairNode", permissions(settings));
+    public static void checkAccess(KubernetesClient client, ApiRetry retry, RepairSettings settings) {
+        AccessCheck.require(client, retry, "repairNode", permissions(settings));
     }
 
     /**
@@ -119,7 +119,7 @@ public final class NodeRepairer {
     public ScheduledReport repairFaulty(String pool, DetectRules rules, String owner, RepairAction action,
                                         Progress progress) throws InterruptedException {
         PoolSettings p = poolNamed(pool);
-        checkAccess(client, settings);
+        checkAccess(client, retry, settings);
         List<NodeView> nodes = new ClusterObserver(client, retry, settings).nodes().stream()
                 .filter(n -> settings.poolOf(n.labels()).name().equals(p.name())).toList();
         List<FaultDetector.Finding> findings = FaultDetector.detect(nodes, rules, clock.instant());

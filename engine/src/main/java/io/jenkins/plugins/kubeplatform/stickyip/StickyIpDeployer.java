@@ -35,9 +35,11 @@ public final class StickyIpDeployer {
     private final WorkloadApplier applier;
     private final PodVerifier verifier;
     private final KubernetesClient client;
+    private final ApiRetry retry;
 
     public StickyIpDeployer(KubernetesClient client, Map<String, IpPool> pools, IpReservationLedger ledger, ApiRetry retry) {
         this.client = client;
+        this.retry = retry;
         this.pools = Map.copyOf(pools);
         this.ledger = ledger;
         this.observer = new ClusterObserver(client, retry);
@@ -59,7 +61,7 @@ public final class StickyIpDeployer {
      */
     public DeployResult deploy(DeployRequest request, RolloutPolicy rollout, Progress progress) {
         request.validate();
-        AccessCheck.require(client, "stickyIpDeploy", permissions(request, pool(request.pool())));
+        AccessCheck.require(client, retry, "stickyIpDeploy", permissions(request, pool(request.pool())));
         Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();

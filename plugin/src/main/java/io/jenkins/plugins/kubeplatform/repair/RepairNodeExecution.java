@@ -341,7 +341,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             client = host.client(cluster, getContext());
         }
         if (!resumed) {
-            NodeRepairer.checkAccess(client, settings()); // before a lease is taken or the node cordoned
+            NodeRepairer.checkAccess(client, ApiRetries.policy(), settings()); // before a lease is taken or the node cordoned
         }
         return new RepairSession(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
