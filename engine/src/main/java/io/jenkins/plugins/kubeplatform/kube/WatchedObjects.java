@@ -41,6 +41,8 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     static final Duration MAX_REWATCH_BACKOFF = Duration.ofMillis(500);
     /** A watch that lasted this long before it ended counts as healthy: the next one opens without backoff. */
     static final Duration HEALTHY_WATCH = Duration.ofSeconds(1);
+    /** Watches ending this many times in a row without a healthy one: each reopen lists first. */
+    static final int FLAPPING = 3;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String what;
@@ -252,6 +254,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     /** Opens the watch again after it ended: from the last resourceVersion, or from a new list after 410 Gone. */
     private void resume(boolean gone, String cause) {
         long delay;
+        boolean listFirst;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -264,11 +267,14 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
             delay = failuresInARow == 0 ? 0 : Math.min(MAX_REWATCH_BACKOFF.toMillis(), 50L << Math.min(failuresInARow, 10));
             failuresInARow++;
             rewatches++;
+            // watches that keep ending at once (a proxy cutting every stream) may never deliver an event: list again
+            // so that the wait still sees changes, at most once per backoff
+            listFirst = gone || failuresInARow >= FLAPPING;
         }
         try {
             reconnector.schedule(() -> {
                 try {
-                    if (gone) {
+                    if (listFirst) {
                         relist();
                     }
                     openWatch();
