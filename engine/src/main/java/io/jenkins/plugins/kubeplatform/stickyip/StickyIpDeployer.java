@@ -61,7 +61,10 @@ public final class StickyIpDeployer {
      */
     public DeployResult deploy(DeployRequest request, RolloutPolicy rollout, Progress progress) {
         request.validate();
-        AccessCheck.require(client, retry, "stickyIpDeploy", permissions(request, pool(request.pool())));
+        // every input rule first (exit code 2 even when the cluster is unreachable), then the permissions
+        IpPool requested = pool(request.pool());
+        request.template().ifPresent(t -> TemplateRules.check(t, request, requested.cni()));
+        AccessCheck.require(client, retry, "stickyIpDeploy", permissions(request, requested));
         Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();
