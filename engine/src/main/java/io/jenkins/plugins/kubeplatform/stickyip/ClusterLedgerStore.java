@@ -19,6 +19,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,10 @@ import java.util.random.RandomGenerator;
  * <p>"One address per identity" cannot be a name constraint at the same time, so a writer that created a new
  * identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that sees
  * another object for the same identity withdraws its own and decides again. Of two writers racing for one identity
- * at least one sees the other (each lists after its own create), so at most one acknowledges.
+ * at least one sees the other (each lists after its own create), so at most one acknowledges. A writer that changes
+ * an existing object (a redeploy) first lists the identity's objects too and changes it only while it is the only
+ * one; a withdrawal turns the object into a tombstone by an update guarded by the creator's resourceVersion, so it
+ * fails once anyone changed the object. Together: two writers never acknowledge two addresses for one identity.
  *
  * <p>Every decision runs on a fresh, consistent list; a decision whose writes meet a concurrent writer is re-run
  * (bounded), objects it created before giving up are withdrawn. Transient API failures are retried by the shared
@@ -55,6 +60,13 @@ public final class ClusterLedgerStore implements LedgerStore {
     /** The first 40 hex digits of the SHA-256 of the identity: a label value cannot hold every identity text. */
     public static final String IDENTITY_LABEL = "kubeplatform.io/identity-hash";
     public static final String DATA_KEY = "reservation";
+    /**
+     * Marks an object its creator made and nobody else has confirmed: until another writer confirms it (an update
+     * guarded by its resourceVersion, which also clears this mark), its creator may still withdraw it.
+     */
+    public static final String PENDING = "kubeplatform.io/pending";
+    /** Marks an object being removed (see {@link #retire}); its address stays taken until it is gone. */
+    public static final String WITHDRAWN = "kubeplatform.io/withdrawn";
     static final String NAME_PREFIX = "kubeplatform-ip-";
     private static final int PAGE_SIZE = 500;
     private static final int MAX_DECISIONS = 20;
@@ -91,13 +103,14 @@ public final class ClusterLedgerStore implements LedgerStore {
             for (int round = 1; round <= MAX_DECISIONS; round++) {
                 contested.setLength(0);
                 Loaded current = load();
-                Decision<R> decision = decide.apply(current.table);
-                if (decision.changes().isEmpty()) {
-                    acknowledged = true;
-                    return decision.result();
-                }
+                Set<String> consulted = new LinkedHashSet<>();
+                Decision<R> decision = decide.apply(recording(current.table, consulted));
                 current.table.check(decision.changes());
-                if (write(current, decision.changes(), createdHere, contested)) {
+                Set<String> written = new LinkedHashSet<>();
+                decision.changes().forEach(c -> written.add(c instanceof LedgerChange.Put put
+                        ? put.reservation().identity() : ((LedgerChange.Remove) c).identity()));
+                if ((decision.changes().isEmpty() || write(current, decision.changes(), createdHere, contested))
+                        && onlyHoldersOf(current, consulted, written)) {
                     acknowledged = true;
                     return decision.result();
                 }
@@ -128,6 +141,9 @@ public final class ClusterLedgerStore implements LedgerStore {
         List<String> problems = new ArrayList<>();
         Map<String, String> objectByIdentity = new HashMap<>();
         for (ConfigMap cm : listAll()) {
+            if (withdrawn(cm)) {
+                continue; // being removed by its writer
+            }
             try {
                 Reservation r = decode(cm);
                 String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
@@ -144,7 +160,7 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     // ---- reading ----
 
-    private record Held(String name, String resourceVersion, Reservation reservation) {
+    private record Held(String name, String resourceVersion, Reservation reservation, boolean pending) {
     }
 
     private static final class Loaded {
@@ -158,6 +174,12 @@ public final class ClusterLedgerStore implements LedgerStore {
         Loaded loaded = new Loaded();
         List<Reservation> extras = new ArrayList<>();
         for (ConfigMap cm : listAll()) {
+            if (withdrawn(cm)) {
+                addressOf(cm).ifPresent(ip -> loaded.table.apply(new LedgerChange.Put(new Reservation(
+                        CONTESTED + "withdrawn@" + ip, "", ip, Reservation.Kind.ADOPTED, Reservation.State.IDLE, null,
+                        null, null, java.time.Instant.EPOCH, 0))));
+                continue;
+            }
             Reservation r = decode(cm);
             Held earlier = loaded.byIdentity.get(r.identity());
             if (earlier != null) {
@@ -167,7 +189,8 @@ public final class ClusterLedgerStore implements LedgerStore {
                 continue;
             }
             loaded.byIdentity.put(r.identity(), new Held(cm.getMetadata().getName(),
-                    cm.getMetadata().getResourceVersion(), r));
+                    cm.getMetadata().getResourceVersion(), r, cm.getMetadata().getAnnotations() != null
+                    && cm.getMetadata().getAnnotations().containsKey(PENDING)));
             loaded.table.apply(new LedgerChange.Put(r));
         }
         for (Reservation extra : extras) {
@@ -177,6 +200,21 @@ public final class ClusterLedgerStore implements LedgerStore {
                     extra.owner(), extra.created(), extra.revision())));
         }
         return loaded;
+    }
+
+    private static boolean withdrawn(ConfigMap cm) {
+        return cm.getMetadata().getAnnotations() != null && cm.getMetadata().getAnnotations().containsKey(WITHDRAWN);
+    }
+
+    /** The address an object's name stands for ({@code kubeplatform-ip-10.42.200.7}; IPv6 with dashes). */
+    private static Optional<String> addressOf(ConfigMap cm) {
+        String name = cm.getMetadata().getName();
+        if (!name.startsWith(NAME_PREFIX)) {
+            return Optional.empty();
+        }
+        String text = name.substring(NAME_PREFIX.length());
+        String ip = text.contains(".") ? text : text.replace('-', ':');
+        return new IPAddressString(ip).getAddress() == null ? Optional.empty() : Optional.of(ip);
     }
 
     /** Every object of the ledger, read page by page (500 at a time). */
@@ -215,6 +253,66 @@ public final class ClusterLedgerStore implements LedgerStore {
         return r;
     }
 
+    /** The view handed to a decision, noting every identity whose reservation the decision looked up. */
+    private static LedgerView recording(LedgerView view, Set<String> consulted) {
+        return new LedgerView() {
+            @Override
+            public Optional<Reservation> get(String identity) {
+                Optional<Reservation> r = view.get(identity);
+                r.ifPresent(x -> consulted.add(identity));
+                return r;
+            }
+
+            @Override
+            public Optional<Reservation> holderOf(String ip) {
+                return view.holderOf(ip);
+            }
+
+            @Override
+            public java.util.Collection<Reservation> all() {
+                return view.all();
+            }
+
+            @Override
+            public io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy reserved() {
+                return view.reserved();
+            }
+
+            @Override
+            public Optional<io.jenkins.plugins.kubeplatform.stickyip.address.IntervalSet> reservedIpv6(long upper) {
+                return view.reservedIpv6(upper);
+            }
+
+            @Override
+            public int size() {
+                return view.size();
+            }
+        };
+    }
+
+    /**
+     * A decision may hand back an existing reservation unchanged (a re-deploy): it is acknowledged only while it is
+     * its identity's only object, since its creator may still be checking and withdraw it (see the class comment).
+     * Identities the decision wrote were checked by the write itself.
+     */
+    private boolean onlyHoldersOf(Loaded current, Set<String> consulted, Set<String> written) {
+        for (String identity : consulted) {
+            Held held = current.byIdentity.get(identity);
+            if (written.contains(identity) || held == null) {
+                continue;
+            }
+            if (current.contested.containsKey(identity) || !onlyHolderOf(held.reservation())) {
+                return false;
+            }
+            // acknowledging another writer's pending object: confirm it first, so that its creator can no longer
+            // withdraw it (the confirmation fails, and the decision is made again, if anyone changed it meanwhile)
+            if (held.pending() && !replace(held, held.reservation())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---- writing ----
 
     /** Applies one decision's changes; false when a concurrent writer got in the way (the decision is re-run). */
@@ -251,7 +349,9 @@ public final class ClusterLedgerStore implements LedgerStore {
             Reservation next = e.getValue().get();
             Held held = current.byIdentity.get(e.getKey());
             if (held != null && sameAddress(held.reservation().ip(), next.ip())) {
-                if (!held.reservation().equals(next) && !replace(held, next)) {
+                // an object whose creator may still be checking is changed only while it is the identity's only
+                // one: a creator that then sees another object can still withdraw its own (see the class comment)
+                if (!held.reservation().equals(next) && (!onlyHolderOf(held.reservation()) || !replace(held, next))) {
                     return false;
                 }
             } else if (!create(next, createdHere)) {
@@ -267,6 +367,7 @@ public final class ClusterLedgerStore implements LedgerStore {
                 .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToLabels(IDENTITY_LABEL, identityHash(r.identity()))
+                .addToAnnotations(PENDING, "true")
                 .endMetadata().addToData(DATA_KEY, encode(r)).build();
         ConfigMap made;
         try {
@@ -278,7 +379,7 @@ public final class ClusterLedgerStore implements LedgerStore {
             }
             // taken by another writer, or our own create whose response was lost and was retried
             ConfigMap there = client.configMaps().inNamespace(namespace).withName(name).get();
-            if (there == null || !r.equals(decode(there))) {
+            if (there == null || withdrawn(there) || !r.equals(decode(there))) {
                 return false;
             }
             made = there;
@@ -296,7 +397,7 @@ public final class ClusterLedgerStore implements LedgerStore {
         ConfigMapList same = retry.call("check the reservations of " + r.identity(),
                 () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
                         .withLabel(IDENTITY_LABEL, identityHash(r.identity())).list());
-        return same.getItems().stream().map(this::decode)
+        return same.getItems().stream().filter(cm -> !withdrawn(cm)).map(this::decode)
                 .noneMatch(o -> o.identity().equals(r.identity()) && !sameAddress(o.ip(), r.ip()));
     }
 
@@ -320,28 +421,47 @@ public final class ClusterLedgerStore implements LedgerStore {
     }
 
     private boolean delete(Held held) {
+        return retire(held.name(), held.resourceVersion(), "release " + held.reservation().ip() + " of "
+                + held.reservation().identity());
+    }
+
+    /**
+     * Removes an object only if nobody changed it since {@code resourceVersion}: first an update guarded by that
+     * resourceVersion turns it into a tombstone (a real server refuses it with 409 Conflict when the object changed,
+     * which a delete's precondition would not guarantee on every server and client), then the tombstone is deleted.
+     * A tombstone is never reused: views treat its address as taken until it is gone. False when the object
+     * changed or vanished meanwhile (the caller decides again).
+     */
+    private boolean retire(String name, String resourceVersion, String what) {
+        ConfigMap tombstone = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .withResourceVersion(resourceVersion)
+                .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
+                .addToLabels(STORE_LABEL, STORE_VALUE)
+                .addToAnnotations(WITHDRAWN, "true")
+                .endMetadata().build();
         try {
-            retry.call("release " + held.reservation().ip() + " of " + held.reservation().identity(),
-                    () -> client.configMaps().inNamespace(namespace).withName(held.name())
-                            .lockResourceVersion(held.resourceVersion()).delete());
-            return true;
+            retry.call(what, () -> client.configMaps().inNamespace(namespace).resource(tombstone).update());
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
+            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
                 return false;
             }
-            if (Conflicts.isNotFound(e)) {
-                return false;
-            }
-            throw failed("release " + held.reservation().ip(), e);
+            throw failed(what, e);
         }
+        try {
+            retry.run(what, () -> client.configMaps().inNamespace(namespace).withName(name).delete());
+        } catch (KubernetesClientException e) {
+            if (!Conflicts.isNotFound(e)) {
+                throw failed(what, e);
+            }
+        }
+        return true;
     }
 
     /** Best effort: removes objects this call created but never acknowledged, unless changed since by another writer. */
     private void withdraw(Map<String, String> created) {
         for (Map.Entry<String, String> e : created.entrySet()) {
             try {
-                retry.run("withdraw " + e.getKey(), () -> client.configMaps().inNamespace(namespace)
-                        .withName(e.getKey()).lockResourceVersion(e.getValue()).delete());
+                retire(e.getKey(), e.getValue(), "withdraw " + e.getKey());
             } catch (RuntimeException ignored) {
                 // left in place: it holds an address nobody was told about; ledger GC reclaims it like any idle one
             }

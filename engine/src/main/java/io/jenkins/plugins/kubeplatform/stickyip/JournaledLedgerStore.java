@@ -55,7 +55,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JournaledLedgerStore.class.getName());
     private static final Pattern SEGMENT = Pattern.compile("journal-(\\d+)\\.log");
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d+)\\.bin");
-    private static final Pattern TEMP = Pattern.compile("\\.snapshot-\\d+\\.tmp-(\\d+)-.*");
+    private static final Pattern TEMP = Pattern.compile("\\.(?:snapshot|journal)-\\d+\\.tmp-(\\d+)-.*");
     private static final Pattern OLD_FORMAT = Pattern.compile("ledger-\\d+\\.(snapshot\\.json|journal)");
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
@@ -422,7 +422,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         for (Path tmp : listing.temporary()) {
             Matcher m = TEMP.matcher(tmp.getFileName().toString());
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
-                io.deleteIfExists(tmp); // left by a compaction whose process died
+                io.deleteIfExists(tmp); // left by a compaction or rotation whose process died
             }
         }
         LedgerTable fresh = new LedgerTable();
@@ -667,7 +667,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     /** Creates segment {@code n} atomically (header written and forced before it gets its name) and switches to it. */
     private void startSegment(long n, long firstSeq) throws IOException {
         io.createDirectories(dir);
-        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + UUID.randomUUID());
+        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
         try {
             try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 LedgerCodec.writeFully(out, LedgerCodec.segmentHeader(n, firstSeq));
