@@ -144,6 +144,7 @@ class NginxIngressTierTest {
                     inARow[0] = ok ? inARow[0] + 1 : 0;
                     return inARow[0] >= 10;
                 });
+        nginx.awaitOldWorkersGone();
     }
 
     private static void get(String host, int times) {
@@ -172,7 +173,12 @@ class NginxIngressTierTest {
             engine(settings(null, null)).release("default", "solo");
             assertThat(nginx.await(host, a -> a.status() == 404)).hasValueSatisfying(
                     a -> assertThat(a.status()).isEqualTo(404));
-            backend.reset(); // workers of the old configuration may have answered while the reload went through
+            // workers of the old configuration may still answer while a graceful reload drains them: wait until five
+            // probes in a row get 404, then no request reaches the released backend any more
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> java.util.stream.IntStream.range(0, 5).allMatch(i -> HostProbe.get("127.0.0.1",
+                            nginx.port, host, Duration.ofSeconds(2)).map(a -> a.status() == 404).orElse(false)));
+            backend.reset();
             assertThat(HostProbe.get("127.0.0.1", nginx.port, host, Duration.ofSeconds(2)))
                     .hasValueSatisfying(a -> assertThat(a.status()).isEqualTo(404));
             assertThat(backend.counts()).containsEntry("127.0.100.5", 0);

@@ -86,8 +86,26 @@ final class PrivateNginx implements AutoCloseable {
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // the caller asserts on the last answer, which names what was seen
+            return last.get();
         }
+        awaitOldWorkersGone();
         return last.get();
+    }
+
+    /**
+     * A reload is graceful: the master starts a worker with the new configuration and lets the old one finish, and
+     * until it exits the old worker may still take a new connection. Once an answer shows the new configuration, this
+     * waits (bounded) until the master has its one worker again, so later requests all meet the new configuration.
+     */
+    void awaitOldWorkersGone() {
+        try {
+            long master = Long.parseLong(Files.readString(prefix.resolve("nginx.pid")).trim());
+            org.awaitility.Awaitility.await("nginx " + master + " down to its one worker")
+                    .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(20))
+                    .until(() -> ProcessHandle.of(master).map(h -> h.children().count() <= 1).orElse(true));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     ExposeSettings.Nginx settings() {
