@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -365,6 +366,10 @@ final class ApiSemantics {
             if (current == null) {
                 return notFound(path);
             }
+            Optional<String> failed = failedPrecondition(request, current);
+            if (failed.isPresent()) {
+                return conflict(path, failed.get());
+            }
             if (isDryRun(q)) {
                 return StatusResponses.json(200, current.toString());
             }
@@ -538,10 +543,46 @@ final class ApiSemantics {
     }
 
     private static MockResponse conflict(ApiPath path) {
-        String message = "Operation cannot be fulfilled on " + qualified(path) + " \"" + path.name()
-                + "\": the object has been modified; please apply your changes to the latest version and try again";
+        return conflict(path, "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    private static MockResponse conflict(ApiPath path, String cause) {
+        String message = "Operation cannot be fulfilled on " + qualified(path) + " \"" + path.name() + "\": " + cause;
         return StatusResponses.status(409, "Conflict", message,
                 details(409, "Conflict", message, path.group(), path.resource(), path.name()));
+    }
+
+    /**
+     * The preconditions of a delete's {@code DeleteOptions} body, checked like the apiserver's storage layer: the uid
+     * first, then the resourceVersion; a failed one is a 409 Conflict naming both values.
+     */
+    private static Optional<String> failedPrecondition(RecordedRequest request, JsonNode current) {
+        if (request.getBody() == null || request.getBody().size() == 0) {
+            return Optional.empty();
+        }
+        JsonNode options;
+        try {
+            options = JSON.readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty(); // the store answers malformed bodies as it always did
+        }
+        JsonNode pre = options == null ? null : options.path("preconditions");
+        if (pre == null || !pre.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode meta = current.path("metadata");
+        String uid = pre.path("uid").asText("");
+        if (!pre.path("uid").isNull() && !uid.isEmpty() && !uid.equals(meta.path("uid").asText(""))) {
+            return Optional.of("Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                    + meta.path("uid").asText(""));
+        }
+        String rv = pre.path("resourceVersion").asText("");
+        if (!pre.path("resourceVersion").isNull() && !rv.isEmpty()
+                && !rv.equals(meta.path("resourceVersion").asText(""))) {
+            return Optional.of("Precondition failed: ResourceVersion in precondition: " + rv
+                    + ", ResourceVersion in object meta: " + meta.path("resourceVersion").asText(""));
+        }
+        return Optional.empty();
     }
 
     private static MockResponse applyConflict(ApiPath path, List<ServerSideApply.Conflict> conflicts) {

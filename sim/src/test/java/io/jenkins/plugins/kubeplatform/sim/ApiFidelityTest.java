@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -136,6 +137,39 @@ class ApiFidelityTest {
                 + "modified; please apply your changes to the latest version and try again");
         assertThat(a.body().path("details").path("kind").asText()).isEqualTo("configmaps");
         assertThat(client.configMaps().inNamespace(NS).withName("stale").get().getData()).doesNotContainKey("y");
+    }
+
+    @Test
+    void refusesADeleteWhosePreconditionsNoLongerHoldAndKeepsTheObject() throws Exception {
+        configMap("guarded");
+        ConfigMap old = client.configMaps().inNamespace(NS).withName("guarded").get();
+        client.configMaps().inNamespace(NS).withName("guarded").edit(c -> new ConfigMapBuilder(c).addToData("x", "1")
+                .build());
+        String now = client.configMaps().inNamespace(NS).withName("guarded").get().getMetadata().getResourceVersion();
+        String path = "/api/v1/namespaces/" + NS + "/configmaps/guarded";
+
+        Answer staleVersion = call("DELETE", path, "application/json",
+                "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"preconditions\":{\"resourceVersion\":\""
+                        + old.getMetadata().getResourceVersion() + "\"}}");
+        Answer otherUid = call("DELETE", path, "application/json",
+                "{\"preconditions\":{\"uid\":\"00000000-0000-0000-0000-000000000000\"}}");
+
+        assertStatus(staleVersion, 409, "Conflict", "Operation cannot be fulfilled on configmaps \"guarded\": "
+                + "Precondition failed: ResourceVersion in precondition: " + old.getMetadata().getResourceVersion()
+                + ", ResourceVersion in object meta: " + now);
+        assertStatus(otherUid, 409, "Conflict", "Operation cannot be fulfilled on configmaps \"guarded\": "
+                + "Precondition failed: UID in precondition: 00000000-0000-0000-0000-000000000000, UID in object meta: "
+                + old.getMetadata().getUid());
+        assertThat(client.configMaps().inNamespace(NS).withName("guarded").get()).isNotNull();
+        assertThatThrownBy(() -> client.configMaps().inNamespace(NS).withName("guarded")
+                .lockResourceVersion(old.getMetadata().getResourceVersion()).delete())
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
+        assertThat(client.configMaps().inNamespace(NS).withName("guarded").get()).isNotNull();
+
+        client.configMaps().inNamespace(NS).withName("guarded").lockResourceVersion(now).delete();
+
+        assertThat(client.configMaps().inNamespace(NS).withName("guarded").get()).isNull();
     }
 
     @Test
