@@ -5,6 +5,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront;
 import io.jenkins.plugins.kubeplatform.sim.auth.UserInfo;
+import io.jenkins.plugins.kubeplatform.sim.rbac.Impersonation;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
@@ -100,8 +101,20 @@ final class SimDispatcher extends Dispatcher {
             if (who.isEmpty()) {
                 response = StatusResponses.status(401, "Unauthorized", "Unauthorized", null);
             } else {
-                subject = who.get();
-                response = authorize(subject, method, request.getPath());
+                Impersonation.Outcome as =
+                        Impersonation.apply(who.get(),
+                                request.getHeaders().toMultimap(), authorizer);
+                if (as instanceof Impersonation.AsUser user) {
+                    subject = user.subject();
+                    response = authorize(subject, method, request.getPath());
+                } else {
+                    Impersonation.Refused refused =
+                            (Impersonation.Refused) as;
+                    response = refused.request().map(r -> StatusResponses.status(403, "Forbidden", refused.message(),
+                            ApiSemantics.details(403, "Forbidden", refused.message(), r.apiGroup(), r.resource(),
+                                    r.name()))).orElseGet(() -> StatusResponses.status(500, "InternalError",
+                            refused.message(), null));
+                }
             }
         }
         ContentNegotiation.Output output = ContentNegotiation.Output.JSON;

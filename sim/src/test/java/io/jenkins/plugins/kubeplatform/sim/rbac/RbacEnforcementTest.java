@@ -167,4 +167,96 @@ class RbacEnforcementTest {
                             e -> assertThat(e.getCode()).isEqualTo(401));
         }
     }
+
+    private static KubernetesClient as(KubernetesClient caller, String user, String... groups) {
+        io.fabric8.kubernetes.client.ConfigBuilder config = new io.fabric8.kubernetes.client.ConfigBuilder(
+                caller.getConfiguration()).withImpersonateUsername(user);
+        if (groups.length > 0) {
+            config.withImpersonateGroups(groups);
+        }
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config.build()).build();
+    }
+
+    @Test
+    void runsAnImpersonatedRequestWithTheImpersonatedServiceAccountsRules() {
+        boundTo("impersonated", "kubeplatform-exposeApp").close();
+        try (KubernetesClient asAccount = as(admin, "system:serviceaccount:ci:impersonated")) {
+            asAccount.services().inNamespace("shop").resource(new ServiceBuilder().withNewMetadata()
+                    .withName("via-as").endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec()
+                    .build()).create();
+
+            assertThat(admin.services().inNamespace("shop").withName("via-as").get()).isNotNull();
+            assertThatThrownBy(() -> asAccount.pods().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("pods is forbidden: User "
+                                + "\"system:serviceaccount:ci:impersonated\" cannot list resource \"pods\" in API "
+                                + "group \"\" in the namespace \"shop\"");
+                    });
+        }
+    }
+
+    @Test
+    void refusesImpersonationToACallerWithoutTheImpersonateVerbNamingWhatItMayNotImpersonate() throws Exception {
+        try (KubernetesClient plain = boundTo("plain");
+             KubernetesClient asUser = as(plain, "alice");
+             KubernetesClient asAccount = as(plain, "system:serviceaccount:ci:impersonated");
+             KubernetesClient asGroup = as(admin, "alice", "ops")) {
+            assertThatThrownBy(() -> asUser.configMaps().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("users \"alice\" is forbidden: User "
+                                + "\"system:serviceaccount:ci:plain\" cannot impersonate resource \"users\" in API "
+                                + "group \"\" at the cluster scope");
+                    });
+            assertThatThrownBy(() -> asAccount.configMaps().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(
+                            e.getStatus().getMessage()).isEqualTo("serviceaccounts \"impersonated\" is forbidden: "
+                            + "User \"system:serviceaccount:ci:plain\" cannot impersonate resource "
+                            + "\"serviceaccounts\" in API group \"\" in the namespace \"ci\""));
+            // alice in group ops: allowed for system:masters, and the request runs as alice (no rule: 403 naming her)
+            assertThatThrownBy(() -> asGroup.configMaps().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(
+                            e.getStatus().getMessage()).isEqualTo("configmaps is forbidden: User \"alice\" cannot "
+                            + "list resource \"configmaps\" in API group \"\" in the namespace \"shop\""));
+            // a group without a user (the client libraries never send it; curl can)
+            java.net.http.HttpResponse<String> groupsOnly = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.url()
+                                    + "/api/v1/namespaces/shop/configmaps"))
+                            .header("Authorization", "Bearer " + sim.tokens().user("root", "system:masters"))
+                            .header("Impersonate-Group", "ops").timeout(java.time.Duration.ofSeconds(20)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(groupsOnly.statusCode()).isEqualTo(500);
+            assertThat(groupsOnly.body()).contains("requested groups [ops] without impersonating a user");
+        }
+    }
+
+    @Test
+    void allowsImpersonationGrantedByAClusterRoleOnUsers() {
+        admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata().withName("impersonate-bob").endMetadata().addNewRule().withApiGroups("")
+                .withResources("users").withVerbs("impersonate").withResourceNames("bob").endRule().build()).create();
+        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("granter-impersonates-bob").endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("impersonate-bob")
+                .endRoleRef().addNewSubject().withKind("ServiceAccount").withName("granter").withNamespace("ci")
+                .endSubject().build()).create();
+        admin.rbac().roleBindings().inNamespace("shop").resource(new RoleBindingBuilder().withNewMetadata()
+                .withName("bob-exposes").withNamespace("shop").endMetadata().withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("kubeplatform-exposeApp")
+                .endRoleRef().addNewSubject().withKind("User").withName("bob")
+                .withApiGroup("rbac.authorization.k8s.io").endSubject().build()).create();
+        try (KubernetesClient granter = sim.newClient(sim.tokens().serviceAccount("ci", "granter"));
+             KubernetesClient asBob = as(granter, "bob");
+             KubernetesClient asCarol = as(granter, "carol")) {
+            assertThatThrownBy(() -> granter.services().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode())
+                            .isEqualTo(403));
+
+            assertThat(asBob.services().inNamespace("shop").list().getItems()).isNotNull();
+            assertThatThrownBy(() -> asCarol.services().inNamespace("shop").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(
+                            e.getStatus().getMessage()).startsWith("users \"carol\" is forbidden"));
+        }
+    }
 }
