@@ -38,7 +38,7 @@ public final class CompletionCommand implements Callable<Integer> {
                 pools.addAll(StickyIpConfig.pools(context.config()).keySet());
             }
         }
-        CommandLine fresh = new CommandLine(new KubePlatformCli(root.environment()));
+        CommandLine fresh = KubePlatformCli.commandLine(new KubePlatformCli(root.environment()));
         if (!pools.isEmpty()) {
             withPoolCandidates(fresh, pools);
         }

@@ -24,21 +24,9 @@ import picocli.CommandLine.ScopeType;
                 "",
                 "Exit codes: 0 success, 1 operation failed, 2 invalid input (nothing was changed),",
                 "130 interrupted (Ctrl-C; state stays consistent and the next run resumes)."},
+        // the other subcommands come from Subcommands.installed() (cli.app.AllCommands), see commandLine
         subcommands = {
                 CommandLine.HelpCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.bench.BenchCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.demo.DemoCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.sim.SimCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.stickyip.StickyDeployCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.class,
-                StateCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.image.BuildImageCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.expose.ExposeCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.expose.ExposeSyncCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.repair.RepairNodeCommand.class,
-                io.jenkins.plugins.kubeplatform.cli.edgevm.EdgeVmCommand.class,
-                CompletionCommand.class,
-                VersionCommand.class,
         })
 public final class KubePlatformCli implements Callable<Integer> {
 
@@ -155,7 +143,7 @@ public final class KubePlatformCli implements Callable<Integer> {
 
     /** Runs one invocation; returns the exit code. Used by main and by tests. */
     public static int run(KubePlatformCli root, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(root)
+        CommandLine commandLine = commandLine(root)
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
@@ -165,5 +153,14 @@ public final class KubePlatformCli implements Callable<Integer> {
         int code = commandLine.execute(args);
         Interruption.ended(code == ExitCodes.OK);
         return code;
+    }
+
+    /** The command tree of {@code kubeplatform} with {@code root} at its top and every installed subcommand. */
+    public static CommandLine commandLine(KubePlatformCli root) {
+        CommandLine commandLine = new CommandLine(root);
+        for (Object command : Subcommands.installed()) {
+            commandLine.addSubcommand(command);
+        }
+        return commandLine;
     }
 }

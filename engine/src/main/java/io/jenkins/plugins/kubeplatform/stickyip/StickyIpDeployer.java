@@ -68,11 +68,29 @@ public final class StickyIpDeployer {
         Prepared prepared = prepare(request, ledger, progress);
         IpPool pool = prepared.pool();
         DeployPlan plan = prepared.plan();
-        ClusterView view = prepared.view();
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
+        writePullSecret(request, progress);
+        Placed placed = roll(request, plan, prepared.view(), rollout, progress);
+        List<DeployResult.IdentityResult> results = new ArrayList<>();
+        Optional<String> digest = digestOf(request.image());
+        for (DeployPlan.WorkloadAction action : plan.workloads()) {
+            results.add(placed.byIdentity().get(action.identity().key()));
+            Pod pod = placed.podByIdentity().get(action.identity().key());
+            if (digest.isEmpty() && pod != null) {
+                digest = digestOfPod(pod);
+            }
+        }
+        applyService(request, plan, progress);
+        List<String> removed = remove(request, plan, rollout, progress);
+        String image = request.image().isBlank() ? request.template().flatMap(t -> t.target(request.name()))
+                .map(c -> c.getImage()).orElse("") : request.image();
+        return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
+                results, removed, !plan.writesNothing());
+    }
 
+    private void writePullSecret(DeployRequest request, Progress progress) {
         request.pullCredentials().ifPresent(c -> {
             var secret = PullSecrets.render(request.namespace(), c);
             if (applier.ensurePullSecret(secret)) {
@@ -80,19 +98,27 @@ public final class StickyIpDeployer {
                         + c.registry() + ": written");
             }
         });
-        Map<String, DeployResult.IdentityResult> byIdentity = new HashMap<>();
-        Map<String, Pod> podByIdentity = new HashMap<>();
-        Map<String, String> nodeByIdentity = new LinkedHashMap<>();
-        java.util.Set<String> healthy = new HashSet<>();
+    }
+
+    /** Where each identity runs after the rollout: its result, its pod (when seen) and its node. */
+    private record Placed(Map<String, DeployResult.IdentityResult> byIdentity, Map<String, Pod> podByIdentity,
+                          Map<String, String> nodeByIdentity) {
+    }
+
+    /** Rolls the plan's workloads; the ledger records each identity's node even when the rollout fails. */
+    private Placed roll(DeployRequest request, DeployPlan plan, ClusterView view, RolloutPolicy rollout,
+                        Progress progress) {
+        Placed placed = new Placed(new HashMap<>(), new HashMap<>(), new LinkedHashMap<>());
         for (DeployPlan.WorkloadAction action : plan.workloads()) {
             if (action instanceof DeployPlan.Keep k && k.running().isPresent()) {
                 // seen Running and Ready with its address a moment ago, and nothing was written since
                 ClusterView.LivePod pod = k.running().get();
-                nodeByIdentity.put(k.identity().key(), pod.node());
-                byIdentity.put(k.identity().key(), new DeployResult.IdentityResult(k.identity().key(),
+                placed.nodeByIdentity().put(k.identity().key(), pod.node());
+                placed.byIdentity().put(k.identity().key(), new DeployResult.IdentityResult(k.identity().key(),
                         k.reservation().ip(), pod.node(), pod.name()));
             }
         }
+        java.util.Set<String> healthy = new HashSet<>();
         for (ClusterView.LivePod p : view.pods()) {
             plan.workloads().stream()
                     .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.reservation().ip()))
@@ -101,27 +127,21 @@ public final class StickyIpDeployer {
         try {
             new Rollout(applier, verifier, rollout, progress).run(request, plan.workloads(), healthy, (action, pod) -> {
                 String node = pod.getSpec().getNodeName();
-                nodeByIdentity.put(action.identity().key(), node);
+                placed.nodeByIdentity().put(action.identity().key(), node);
                 if (!(action instanceof DeployPlan.Keep)) {
                     progress.step(action.identity() + ": Running and Ready with " + action.reservation().ip() + " on " + node);
                 }
-                byIdentity.put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
+                placed.byIdentity().put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
                         action.reservation().ip(), node, pod.getMetadata().getName()));
-                podByIdentity.put(action.identity().key(), pod);
+                placed.podByIdentity().put(action.identity().key(), pod);
             });
         } finally {
-            ledger.recordNodes(nodeByIdentity);
+            ledger.recordNodes(placed.nodeByIdentity());
         }
-        List<DeployResult.IdentityResult> results = new ArrayList<>();
-        Optional<String> digest = digestOf(request.image());
-        for (DeployPlan.WorkloadAction action : plan.workloads()) {
-            results.add(byIdentity.get(action.identity().key()));
-            Pod pod = podByIdentity.get(action.identity().key());
-            if (digest.isEmpty() && pod != null) {
-                digest = digestOfPod(pod);
-            }
-        }
+        return placed;
+    }
 
+    private void applyService(DeployRequest request, DeployPlan plan, Progress progress) {
         if (plan.service() instanceof DeployPlan.CreateService c) {
             progress.step("service " + request.namespace() + "/" + request.name() + ": creating");
             applier.createService(c.desired());
@@ -129,7 +149,10 @@ public final class StickyIpDeployer {
             progress.step("service " + request.namespace() + "/" + request.name() + ": updating");
             applier.updateService(u.desired());
         }
+    }
 
+    /** Removes the retired identities' workloads, then releases or keeps their addresses; returns their keys. */
+    private List<String> remove(DeployRequest request, DeployPlan plan, RolloutPolicy rollout, Progress progress) {
         List<String> removed = new ArrayList<>();
         new Rollout(applier, verifier, rollout, progress).remove(request,
                 plan.removals().stream().filter(DeployPlan.Removal::workloadExists).toList());
@@ -141,10 +164,7 @@ public final class StickyIpDeployer {
             });
             removed.add(removal.identity().key());
         }
-        String image = request.image().isBlank() ? request.template().flatMap(t -> t.target(request.name()))
-                .map(c -> c.getImage()).orElse("") : request.image();
-        return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
-                results, removed, !plan.writesNothing());
+        return removed;
     }
 
     /**

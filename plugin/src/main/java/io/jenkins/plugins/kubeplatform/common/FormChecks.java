@@ -6,14 +6,13 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
-import io.jenkins.plugins.kubeplatform.kube.KubePlatformConfiguration;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
  * The field checks and drop-downs the configuration forms share. Callers check the permission first (every
- * {@code doCheck}/{@code doFill} method is {@code @POST} and needs Administer).
+ * {@code doCheck}/{@code doFill} method is {@code @POST} and needs Administer). The checks that read the configured
+ * clusters are in {@link io.jenkins.plugins.kubeplatform.kube.ClusterForms}.
  */
 public final class FormChecks {
 
@@ -33,16 +32,6 @@ public final class FormChecks {
         return check(() -> Require.dnsLabel(field, value));
     }
 
-    /** A configured cluster connection name; blank means the default cluster. */
-    public static FormValidation clusterReference(String value) {
-        if (value == null || value.isBlank() || KubePlatformConfiguration.get().getClusters().stream()
-                .anyMatch(c -> c.getName().equals(value.trim()))) {
-            return FormValidation.ok();
-        }
-        return FormValidation.error("No cluster connection named '" + value.trim()
-                + "' (Manage Jenkins > System > Kubernetes Platform Steps)");
-    }
-
     /**
      * An "Allowed folders and jobs" list: an error for an unusable entry, a warning while it is empty and more than one
      * top-level folder (team) exists, since then every team's jobs may use the item.
@@ -55,16 +44,6 @@ public final class FormChecks {
         long folders = Jenkins.get().getItems().stream().filter(i -> i instanceof hudson.model.ItemGroup).count();
         return FolderAccess.openToEveryone(value, folders, kind).map(FormValidation::warning)
                 .orElse(FormValidation.ok());
-    }
-
-    /** "(default cluster)" and every configured cluster connection. */
-    public static ListBoxModel clusterItems() {
-        ListBoxModel items = new ListBoxModel();
-        items.add(new ListBoxModel.Option("(default cluster)", ""));
-        for (ClusterConnectionConfig c : KubePlatformConfiguration.get().getClusters()) {
-            items.add(new ListBoxModel.Option(c.getName(), c.getName()));
-        }
-        return items;
     }
 
     /** The secret text credentials, for join tokens. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
@@ -86,13 +87,13 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
         @POST
         public ListBoxModel doFillClusterItems() {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return FormChecks.clusterItems();
+            return ClusterForms.clusterItems();
         }
 
         @POST
         public FormValidation doCheckCluster(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return FormChecks.clusterReference(value);
+            return ClusterForms.clusterReference(value);
         }
 
         @POST

@@ -5,6 +5,7 @@ import org.kohsuke.stapler.QueryParameter;
 import jenkins.model.Jenkins;
 import hudson.util.ListBoxModel;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import org.kohsuke.stapler.StaplerRequest2;
@@ -137,13 +138,13 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @POST
     public ListBoxModel doFillNewClusterClusterItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterItems();
+        return ClusterForms.clusterItems();
     }
 
     @POST
     public FormValidation doCheckNewClusterCluster(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterReference(value);
+        return ClusterForms.clusterReference(value);
     }
 
     @POST

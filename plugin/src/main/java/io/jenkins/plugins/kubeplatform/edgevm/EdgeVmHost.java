@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.model.Run;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStepHost;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.StaplerRequest2;
@@ -200,13 +201,13 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @POST
     public ListBoxModel doFillSyncClusterItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterItems();
+        return ClusterForms.clusterItems();
     }
 
     @POST
     public FormValidation doCheckSyncCluster(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterReference(value);
+        return ClusterForms.clusterReference(value);
     }
 
     @POST

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStepHost;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 

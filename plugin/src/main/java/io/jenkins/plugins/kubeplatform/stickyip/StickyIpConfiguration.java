@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
 import hudson.model.Descriptor.FormException;
 import hudson.Extension;
@@ -174,12 +174,12 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckCluster(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterReference(value);
+        return ClusterForms.clusterReference(value);
     }
 
     @POST
     public ListBoxModel doFillClusterItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.clusterItems();
+        return ClusterForms.clusterItems();
     }
 }

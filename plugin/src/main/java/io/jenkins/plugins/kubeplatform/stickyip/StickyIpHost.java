@@ -1,6 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import io.jenkins.plugins.kubeplatform.common.JenkinsStepHost;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import java.util.Map;
 

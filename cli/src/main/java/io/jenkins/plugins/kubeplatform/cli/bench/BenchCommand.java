@@ -1,5 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import java.util.List;
 
 /** The benchmarks {@code kubeplatform bench} runs, in order. Each capability adds its own here. */

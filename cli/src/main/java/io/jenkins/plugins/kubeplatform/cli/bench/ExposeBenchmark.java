@@ -1,5 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.DomainTemplate;

@@ -1,5 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilder;

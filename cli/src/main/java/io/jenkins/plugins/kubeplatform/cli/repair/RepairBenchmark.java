@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.repair;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
-import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
-import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.repair.NodeRepairer;

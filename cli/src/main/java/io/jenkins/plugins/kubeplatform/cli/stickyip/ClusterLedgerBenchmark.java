@@ -1,8 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
-import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
-import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
-import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
-import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
-import io.jenkins.plugins.kubeplatform.cli.bench.Stats;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;

@@ -1,8 +1,8 @@
-package io.jenkins.plugins.kubeplatform.cli.bench;
+package io.jenkins.plugins.kubeplatform.cli.bench.spi;
 
 import java.util.List;
 
-/** One measured scenario of {@code kubeplatform bench}; implementations are listed in {@link Benchmarks}. */
+/** One measured scenario of {@code kubeplatform bench}; implementations are listed in {@code cli.bench.Benchmarks}; capabilities implement it without depending on the bench command. */
 public interface Benchmark {
 
     /** Short identifier used by {@code --only}. */

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.cli.bench;
+package io.jenkins.plugins.kubeplatform.cli.bench.spi;
 
 import java.nio.file.Path;
 import java.util.List;

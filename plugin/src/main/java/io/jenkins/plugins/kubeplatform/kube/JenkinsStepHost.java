@@ -1,15 +1,18 @@
-package io.jenkins.plugins.kubeplatform.common;
+package io.jenkins.plugins.kubeplatform.kube;
 
 import hudson.model.Run;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.common.ResultAction;
+import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.common.StepWorkers;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
-/** The parts of a {@link StepHost} every step shares in a real Jenkins. */
+/**
+ * The parts of a {@link StepHost} every step shares in a real Jenkins: cluster connections come from the configured
+ * clusters of this package, so it lives here rather than in {@code common} (which the configuration depends on).
+ */
 public abstract class JenkinsStepHost implements StepHost {
 
     @Override

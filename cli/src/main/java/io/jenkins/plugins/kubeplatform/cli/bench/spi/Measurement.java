@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.cli.bench;
+package io.jenkins.plugins.kubeplatform.cli.bench.spi;
 
 /** One figure of a benchmark run, e.g. ("allocate at 60k", "p99", 1.9, "ms"). */
 public record Measurement(String scenario, String metric, double value, String unit, String note) {
