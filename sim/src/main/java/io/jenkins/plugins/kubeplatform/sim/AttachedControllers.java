@@ -63,7 +63,7 @@ public final class AttachedControllers implements AutoCloseable {
         try {
             attached.seed(options);
             attached.heartbeat.scheduleWithFixedDelay(() -> attached.renewLeases(options), 0, 10, TimeUnit.SECONDS);
-            for (SimController c : DefaultControllers.create(options)) {
+            for (SimController c : BuiltInControllers.load(options)) {
                 if (chosen.contains(group(c))) {
                     attached.add(c, options);
                 }

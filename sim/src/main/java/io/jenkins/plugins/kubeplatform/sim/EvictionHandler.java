@@ -12,9 +12,9 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.jenkins.plugins.kubeplatform.sim.controllers.DisruptionController;
-import io.jenkins.plugins.kubeplatform.sim.controllers.PodStates;
-import io.jenkins.plugins.kubeplatform.sim.controllers.Selectors;
+import io.jenkins.plugins.kubeplatform.sim.model.DisruptionBudgets;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
+import io.jenkins.plugins.kubeplatform.sim.model.Selectors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +78,7 @@ final class EvictionHandler {
         List<Pod> pods = StatusResponses.JSON.unmarshal(
                 body(store.dispatch(request(HttpMethod.GET, "/api/v1/namespaces/" + namespace + "/pods"))),
                 PodList.class).getItems();
-        DisruptionController.Budget budget = DisruptionController.budget(pdb, pods, owner -> scaleOf(namespace, owner));
+        DisruptionBudgets.Budget budget = DisruptionBudgets.budget(pdb, pods, owner -> scaleOf(namespace, owner));
         boolean podReady = PodStates.isReady(pod);
         if (!podReady && budget.currentHealthy() >= budget.desiredHealthy() && budget.desiredHealthy() > 0) {
             return delete(podPath);

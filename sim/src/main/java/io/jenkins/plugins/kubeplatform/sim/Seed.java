@@ -80,20 +80,20 @@ final class Seed {
     }
 
     static GenericKubernetesResource subnet(String name, String cidr, List<String> reserved) {
-        io.jenkins.plugins.kubeplatform.sim.controllers.Cidr block = io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.parse(cidr);
+        io.jenkins.plugins.kubeplatform.sim.model.Cidr block = io.jenkins.plugins.kubeplatform.sim.model.Cidr.parse(cidr);
         List<String> exclude = new java.util.ArrayList<>();
-        exclude.add(io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(block.firstHost())); // the gateway
+        exclude.add(io.jenkins.plugins.kubeplatform.sim.model.Cidr.toString(block.firstHost())); // the gateway
         for (String r : reserved) {
-            var c = io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.parse(r);
+            var c = io.jenkins.plugins.kubeplatform.sim.model.Cidr.parse(r);
             if (block.contains(c.network())) {
-                exclude.add(io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(c.network()) + ".."
-                        + io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(c.network() + c.size() - 1));
+                exclude.add(io.jenkins.plugins.kubeplatform.sim.model.Cidr.toString(c.network()) + ".."
+                        + io.jenkins.plugins.kubeplatform.sim.model.Cidr.toString(c.network() + c.size() - 1));
             }
         }
         return new GenericKubernetesResourceBuilder().withApiVersion("kubeovn.io/v1").withKind("Subnet")
                 .withNewMetadata().withName(name).endMetadata()
                 .addToAdditionalProperties("spec", Map.of("cidrBlock", cidr, "protocol", "IPv4", "default", true,
-                        "gateway", io.jenkins.plugins.kubeplatform.sim.controllers.Cidr.toString(block.firstHost()),
+                        "gateway", io.jenkins.plugins.kubeplatform.sim.model.Cidr.toString(block.firstHost()),
                         "excludeIps", exclude))
                 .build();
     }

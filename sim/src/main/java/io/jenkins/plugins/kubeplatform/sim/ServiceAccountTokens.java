@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.jenkins.plugins.kubeplatform.sim.auth.SimTokens;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.jenkins.plugins.kubeplatform.sim.auth.SimTokens;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
+import io.jenkins.plugins.kubeplatform.sim.auth.SimTokens;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,7 +87,7 @@ public final class SimulatedCluster implements AutoCloseable {
             new Seed(sim.internalClient, options).apply();
             if (options.builtInControllers()) {
                 sim.addController(new ServiceAccountTokens(sim.tokens));
-                for (SimController c : DefaultControllers.create(options)) {
+                for (SimController c : BuiltInControllers.load(options)) {
                     sim.addController(c);
                 }
             }

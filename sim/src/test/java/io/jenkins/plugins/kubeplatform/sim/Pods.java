@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.jenkins.plugins.kubeplatform.sim.controllers.PodStates;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;

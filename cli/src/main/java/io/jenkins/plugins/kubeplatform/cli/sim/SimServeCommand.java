@@ -8,7 +8,7 @@ import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront;
 import io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates;
-import io.jenkins.plugins.kubeplatform.sim.controllers.Cidr;
+import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.sim.auth;
 
-import io.jenkins.plugins.kubeplatform.sim.SimTokens;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;

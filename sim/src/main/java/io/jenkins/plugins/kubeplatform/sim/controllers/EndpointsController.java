@@ -1,5 +1,9 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.jenkins.plugins.kubeplatform.sim.model.Workloads;
+import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
+import io.jenkins.plugins.kubeplatform.sim.model.Selectors;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.kubeplatform.sim.Cni;

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.jenkins.plugins.kubeplatform.sim.model.Workloads;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;

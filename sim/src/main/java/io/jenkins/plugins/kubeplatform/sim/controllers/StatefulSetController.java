@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.jenkins.plugins.kubeplatform.sim.model.Workloads;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.sim;
+package io.jenkins.plugins.kubeplatform.sim.auth;
 
 import io.jenkins.plugins.kubeplatform.sim.auth.UserInfo;
 import java.security.MessageDigest;
@@ -70,7 +70,7 @@ public final class SimTokens {
     }
 
     /** How {@link #secretToken} tokens are checked: (Secret {@code namespace/name}, token) → still there. */
-    void secretLookup(java.util.function.BiPredicate<String, String> holdsToken) {
+    public void secretLookup(java.util.function.BiPredicate<String, String> holdsToken) {
         this.secretHoldsToken = holdsToken;
     }
 

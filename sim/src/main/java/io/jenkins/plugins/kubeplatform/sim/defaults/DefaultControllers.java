@@ -1,5 +1,11 @@
-package io.jenkins.plugins.kubeplatform.sim;
+package io.jenkins.plugins.kubeplatform.sim.defaults;
 
+import io.jenkins.plugins.kubeplatform.sim.BuiltInControllers;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController;
+import io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController;
+import io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt;
 import io.jenkins.plugins.kubeplatform.sim.controllers.DaemonSetController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.DeploymentController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.DisruptionController;
@@ -13,13 +19,14 @@ import io.jenkins.plugins.kubeplatform.sim.controllers.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The controllers every simulated cluster runs unless {@link SimOptions#builtInControllers()} is off. */
-final class DefaultControllers {
+/**
+ * The controllers every simulated cluster runs unless {@link SimOptions#builtInControllers()} is off; found by the
+ * cluster through {@link BuiltInControllers} so that the cluster's package does not depend on the controllers'.
+ */
+public final class DefaultControllers implements BuiltInControllers {
 
-    private DefaultControllers() {
-    }
-
-    static List<SimController> create(SimOptions options) {
+    @Override
+    public List<SimController> create(SimOptions options) {
         List<SimController> controllers = new ArrayList<>();
         controllers.add(new Scheduler());
         controllers.add(new Kubelet());
@@ -31,9 +38,9 @@ final class DefaultControllers {
         controllers.add(new DaemonSetController());
         controllers.add(new EndpointsController());
         controllers.add(new DisruptionController());
-        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController());
-        controllers.add(new io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController());
-        controllers.add(new io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt());
+        controllers.add(new SimIngressController());
+        controllers.add(new SimGatewayController());
+        controllers.add(new SimKubeVirt());
         return controllers;
     }
 }

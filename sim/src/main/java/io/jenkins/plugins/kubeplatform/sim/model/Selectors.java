@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.sim.controllers;
+package io.jenkins.plugins.kubeplatform.sim.model;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.kubeplatform.sim.controllers;
+package io.jenkins.plugins.kubeplatform.sim.model;
 
 import java.util.Optional;
 
