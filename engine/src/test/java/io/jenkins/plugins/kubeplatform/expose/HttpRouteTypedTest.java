@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.kubeplatform.core.ChangePlan;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The typed HTTPRoute exposeApp writes, as the server stores it and as the engine reads it back. */
 class HttpRouteTypedTest {
@@ -20,6 +23,9 @@ class HttpRouteTypedTest {
             "shop.default.apps.example.test", "shop", 8080, new Owner("default", "Shop 1"), null);
 
     private SimulatedCluster sim;
+
+    @TempDir
+    Path state;
 
     @BeforeEach
     void startCluster() {
@@ -78,5 +84,24 @@ class HttpRouteTypedTest {
         assertThat(RouteObjects.covers(live, RouteObjects.httpRoute(SETTINGS, new RouteObjects.RouteSpec("default",
                 "shop", "shop.default.apps.example.test", "shop", 9090, new Owner("default", "Shop 1"),
                 null)))).as("another port").isFalse();
+    }
+
+    @Test
+    void plansTheTypedRouteWithADryRunCreateAndStoresNothing() {
+        ExposeEngine engine = ExposeFixture.engine(sim, ExposeFixture.settings("httproute"), state);
+        sim.requests().clear();
+
+        ChangePlan plan = engine.planExpose(ExposeRequest.of("default", "atlas", 80, "cli"), true);
+
+        assertThat(plan.objects()).extracting(o -> o.action() + " " + o.kind() + " " + o.namespace() + "/" + o.name())
+                .contains("create HTTPRoute default/atlas");
+        assertThat(sim.requests().list()).filteredOn(r -> r.path().contains("/httproutes") && "create".equals(r.verb()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.pathAndQuery()).contains("dryRun=All");
+                    assertThat(r.status()).isBetween(200, 201);
+                });
+        assertThat(ExposeFixture.writes(sim)).allMatch(r -> r.pathAndQuery().contains("dryRun=All"));
+        assertThat(sim.client().genericKubernetesResources(TestRoutes.HTTP_ROUTE).inNamespace("default")
+                .withName("atlas").get()).isNull();
     }
 }
