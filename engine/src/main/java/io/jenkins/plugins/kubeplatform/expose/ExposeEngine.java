@@ -1,11 +1,7 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.ChangePlan;
 import io.jenkins.plugins.kubeplatform.kube.AccessCheck;
@@ -45,6 +41,7 @@ public final class ExposeEngine {
     private final ApiRetry retry;
     private final HostClaims claims;
     private final HostAllocator allocator;
+    private final RouteDrivers drivers;
 
     /**
      * @param settings the {@code domains} settings; validated here, so a bad setting fails before anything changes
@@ -59,6 +56,7 @@ public final class ExposeEngine {
         this.retry = retry;
         this.claims = new HostClaims(client, this.settings.claimNamespace(), retry);
         this.allocator = new HostAllocator(this.settings, claims, clock, progress);
+        this.drivers = new RouteDrivers(client, this.settings, retry, progress);
     }
 
     public ExposeSettings settings() {
@@ -92,13 +90,9 @@ public final class ExposeEngine {
         String host = claim.host();
 
         Service service = ensureService(v, changes);
-        String routeName = v.route() == RouteKind.NONE ? "" : v.service();
+        String routeName = v.route().hasObject() ? v.service() : "";
         String upstream = v.upstream().orElse(null);
-        Optional<String> address = switch (v.route()) {
-            case INGRESS -> Optional.of(ensureIngress(v, host, upstream, changes));
-            case HTTPROUTE -> ensureHttpRoute(v, host, upstream, changes);
-            case NONE -> Optional.empty();
-        };
+        Optional<String> address = drivers.of(v.route()).ensure(routeSpec(v, host, upstream), changes);
 
         Optional<String> block = Optional.empty();
         List<String> servers = List.of();
@@ -128,7 +122,7 @@ public final class ExposeEngine {
         Optional<Integer> verifyStatus = request.verify()
                 ? Optional.of(verify(host, address, nginx.map(NginxSites::listen)))
                 : Optional.empty();
-        boolean tls = settings.tls() != null && v.route() != RouteKind.NONE || nginxHttps;
+        boolean tls = settings.tls() != null && v.route().hasObject() || nginxHttps;
         ExposeResult result = new ExposeResult(host, (tls ? "https://" : "http://") + host + "/", v.owner(),
                 v.owner().namespace(), v.service(), v.route().id(), routeName, address, block, verifyStatus,
                 List.copyOf(changes));
@@ -168,32 +162,11 @@ public final class ExposeEngine {
                         ? " added beside the ports of " + SharedObjects.ownerStep(service.object().getMetadata())
                         .orElse("another step") : ""));
         if (sendDryRun) {
-            send(service, c -> client.services().inNamespace(ns).resource(service.object()).dryRun().create(),
-                    u -> client.services().inNamespace(ns).resource(service.object()).dryRun().update());
+            service.send(c -> client.services().inNamespace(ns).resource(c).dryRun().create(),
+                    u -> client.services().inNamespace(ns).resource(u).dryRun().update());
         }
-        String routeName = v.route() == RouteKind.NONE ? "" : v.service();
-        if (v.route() == RouteKind.INGRESS) {
-            ObjectStep<Ingress> ingress = ingressStep(v, host, upstream);
-            plan.object(ingress.action(), ingress.object(), "host " + host + ", class " + settings.ingressClassName());
-            if (sendDryRun) {
-                var ingresses = client.network().v1().ingresses().inNamespace(ns);
-                send(ingress, c -> ingresses.resource(ingress.object()).dryRun().create(),
-                        u -> ingresses.resource(ingress.object()).dryRun().update());
-            }
-            plan.note("wait until Ingress " + ns + "/" + routeName + " is admitted (up to "
-                    + (settings.admitTimeout() == null ? "2m" : settings.admitTimeout()) + ")");
-        } else if (v.route() == RouteKind.HTTPROUTE) {
-            ObjectStep<GenericKubernetesResource> route = httpRouteStep(v, host, upstream);
-            plan.object(route.action(), route.object(), "host " + host + " on Gateway "
-                    + settings.gateway().namespace() + "/" + settings.gateway().name());
-            if (sendDryRun) {
-                var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns);
-                send(route, c -> routes.resource(route.object()).dryRun().create(),
-                        u -> routes.resource(route.object()).dryRun().update());
-            }
-            plan.note("wait until HTTPRoute " + ns + "/" + routeName + " is accepted by its Gateway (up to "
-                    + (settings.admitTimeout() == null ? "2m" : settings.admitTimeout()) + ")");
-        }
+        String routeName = v.route().hasObject() ? v.service() : "";
+        drivers.of(v.route()).plan(plan, routeSpec(v, host, upstream), sendDryRun);
         List<String> stale = staleHostsOf(v.owner(), host);
         List<String> servers = List.of();
         if (settings.nginxMode().isPresent()) {
@@ -226,15 +199,6 @@ public final class ExposeEngine {
         return plan.build();
     }
 
-    private static <T extends HasMetadata> void send(ObjectStep<T> step, java.util.function.Consumer<T> create,
-            java.util.function.Consumer<T> update) {
-        if (step.action().equals("create")) {
-            create.accept(step.object());
-        } else if (step.action().equals("update") || step.action().equals("add port")) {
-            update.accept(step.object());
-        }
-    }
-
     /**
      * Every permission an expose of {@code v} may use (docs/rbac.yaml, roles kubeplatform-exposeApp*): cluster-wide
      * route lists for conflict-free hosts, the host claim in the claim namespace, the app's Service, its route and
@@ -250,19 +214,7 @@ public final class ExposeEngine {
                 AccessCheck.Permission.in(ns, "get", "", "services"),
                 AccessCheck.Permission.in(ns, "create", "", "services"),
                 AccessCheck.Permission.in(ns, "update", "", "services")));
-        if (v.route() == RouteKind.INGRESS) {
-            for (String verb : List.of("get", "create", "update", "watch")) {
-                needed.add(AccessCheck.Permission.in(ns, verb, "networking.k8s.io", "ingresses"));
-            }
-            needed.add(AccessCheck.Permission.cluster("get", "networking.k8s.io", "ingressclasses"));
-            needed.add(AccessCheck.Permission.in(ns, "list", "", "events"));
-        } else if (v.route() == RouteKind.HTTPROUTE) {
-            for (String verb : List.of("get", "create", "update", "watch")) {
-                needed.add(AccessCheck.Permission.in(ns, verb, "gateway.networking.k8s.io", "httproutes"));
-            }
-            needed.add(AccessCheck.Permission.in(settings.gateway().namespace(), "get", "gateway.networking.k8s.io",
-                    "gateways"));
-        }
+        needed.addAll(drivers.of(v.route()).permissions(ns));
         if (nginxMode) {
             needed.add(AccessCheck.Permission.in(ns, "list", "discovery.k8s.io", "endpointslices"));
             needed.add(AccessCheck.Permission.in(ns, "get", "", "secrets"));
@@ -270,31 +222,31 @@ public final class ExposeEngine {
         return needed;
     }
 
-    /** What a release of one app removes: the routes exposeApp created for it and every host it holds. */
-    private record ReleaseDecision(Owner owner, List<RouteRef> routes, List<String> hosts) {
+    /** What a release of one app removes: the route objects exposeApp created for it and every host it holds. */
+    private record ReleaseDecision(Owner owner, List<CreatedRoute> routes, List<String> hosts) {
     }
 
+    /**
+     * Decides a release: every kind's driver names the objects exposeApp created for the owner (by labels and the
+     * route names the registry recorded for it), whatever route kind the settings name now; routes made by other
+     * tools and other apps' routes stay. The hosts are the registry's and those routed for the owner.
+     */
     private ReleaseDecision releaseDecision(String namespace, String app) {
         Owner owner = new Owner(Require.dnsLabel("namespace", namespace),
                 Require.nonBlank("app", app));
-        List<RouteRef> observed = RouteHosts.observe(client, retry).stream()
-                .filter(r -> r.owner().filter(owner::equals).isPresent()).toList();
-        List<RouteRef> ours = new ArrayList<>();
-        for (RouteRef r : observed) {
-            // only objects exposeApp created go; a route made outside Jenkins (whose host the sync generated) stays
-            ObjectMeta meta = retry.call("read " + r.describe(), () -> r.kind() == RouteKind.INGRESS
-                    ? metaOf(client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).get())
-                    : metaOf(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
-                            .withName(r.name()).get()));
-            if (meta != null && meta.getLabels() != null
-                    && ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))) {
-                ours.add(r);
-            }
+        List<DomainRegistry.Entry> recorded = registry.read().hosts().values().stream()
+                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app())).toList();
+        List<CreatedRoute> ours = new ArrayList<>();
+        for (RouteDriver driver : drivers.all()) {
+            List<String> names = recorded.stream()
+                    .filter(e -> RouteKind.fromId(e.route()).filter(driver.kind()::equals).isPresent())
+                    .map(DomainRegistry.Entry::routeName).filter(n -> n != null && !n.isEmpty()).distinct().toList();
+            ours.addAll(driver.createdFor(owner, names));
         }
-        List<String> hosts = new ArrayList<>(registry.read().hosts().values().stream()
-                .filter(e -> e.namespace().equals(owner.namespace()) && e.app().equals(owner.app()))
-                .map(DomainRegistry.Entry::host).toList());
-        observed.stream().map(RouteRef::host).filter(h -> !hosts.contains(h)).forEach(hosts::add);
+        List<String> hosts = new ArrayList<>(recorded.stream().map(DomainRegistry.Entry::host).toList());
+        RouteHosts.observe(client, retry).stream()
+                .filter(r -> r.owner().filter(owner::equals).isPresent())
+                .map(RouteRef::host).filter(h -> !hosts.contains(h)).forEach(hosts::add);
         return new ReleaseDecision(owner, ours, hosts);
     }
 
@@ -302,15 +254,8 @@ public final class ExposeEngine {
     public List<String> release(String namespace, String app) {
         ReleaseDecision d = releaseDecision(namespace, app);
         List<String> changes = new ArrayList<>();
-        for (RouteRef r : d.routes()) {
-            retry.run("delete " + r.describe(), () -> {
-                if (r.kind() == RouteKind.INGRESS) {
-                    client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).delete();
-                } else {
-                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
-                            .withName(r.name()).delete();
-                }
-            });
+        for (CreatedRoute r : d.routes()) {
+            drivers.of(r.kind()).delete(r, false);
             changes.add("deleted " + r.describe());
         }
         List<String> hosts = d.hosts();
@@ -340,16 +285,11 @@ public final class ExposeEngine {
     public ChangePlan planRelease(String namespace, String app, boolean sendDryRun) {
         ReleaseDecision d = releaseDecision(namespace, app);
         ChangePlan.Builder plan = new ChangePlan.Builder();
-        for (RouteRef r : d.routes()) {
-            plan.object("delete", r.kind() == RouteKind.INGRESS ? "Ingress" : "HTTPRoute", "", r.namespace(),
-                    r.name(), "route of " + r.host());
+        for (CreatedRoute r : d.routes()) {
+            plan.object("delete", r.kind().objectKind(), "", r.namespace(), r.name(),
+                    r.hosts().isEmpty() ? "route without a host" : "route of " + String.join(", ", r.hosts()));
             if (sendDryRun) {
-                if (r.kind() == RouteKind.INGRESS) {
-                    client.network().v1().ingresses().inNamespace(r.namespace()).withName(r.name()).dryRun().delete();
-                } else {
-                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(r.namespace())
-                            .withName(r.name()).dryRun().delete();
-                }
+                drivers.of(r.kind()).delete(r, true);
             }
         }
         if (settings.nginxMode().isPresent()) {
@@ -380,10 +320,6 @@ public final class ExposeEngine {
             List<String> changes) {
         return allocator.claim(v.owner(), v.host(), v.onConflict(), requestedBy, v.upstream().orElse(null), routes,
                 changes);
-    }
-
-    /** A decided write of one object: {@code create}, {@code update} (the object to send) or {@code unchanged} (live). */
-    private record ObjectStep<T extends HasMetadata>(String action, T object) {
     }
 
     /** Reads the Service and decides: create it, add the port to ours, or keep it; a foreign one without the port fails. */
@@ -458,112 +394,9 @@ public final class ExposeEngine {
         });
     }
 
-    /** Reads the Ingress and decides: create it, update ours to cover the host, or keep it; a foreign one fails. */
-    private ObjectStep<Ingress> ingressStep(ExposeRequest.Validated v, String host, String upstream) {
-        String ns = v.owner().namespace();
-        Ingress desired = RouteObjects.ingress(settings, new RouteObjects.RouteSpec(ns, v.service(), host, v.service(),
-                v.port(), v.owner(), upstream));
-        Ingress live = retry.call("read Ingress " + ns + "/" + v.service(),
-                () -> client.network().v1().ingresses().inNamespace(ns).withName(v.service()).get());
-        if (live == null) {
-            return new ObjectStep<>("create", desired);
-        }
-        requireOurs(live.getMetadata(), "Ingress", v);
-        if (RouteObjects.covers(live, desired)) {
-            return new ObjectStep<>("unchanged", live);
-        }
-        live.getMetadata().getLabels().putAll(desired.getMetadata().getLabels());
-        live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
-        live.setSpec(desired.getSpec());
-        return new ObjectStep<>("update", live);
-    }
-
-    /** Reads the HTTPRoute and decides as {@link #ingressStep} does. */
-    private ObjectStep<GenericKubernetesResource> httpRouteStep(ExposeRequest.Validated v, String host, String upstream) {
-        String ns = v.owner().namespace();
-        GenericKubernetesResource desired = RouteObjects.httpRoute(settings, new RouteObjects.RouteSpec(ns, v.service(),
-                host, v.service(), v.port(), v.owner(), upstream));
-        GenericKubernetesResource live = retry.call("read HTTPRoute " + ns + "/" + v.service(),
-                () -> client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(v.service()).get());
-        if (live == null) {
-            return new ObjectStep<>("create", desired);
-        }
-        requireOurs(live.getMetadata(), "HTTPRoute", v);
-        if (RouteObjects.covers(live, desired)) {
-            return new ObjectStep<>("unchanged", live);
-        }
-        live.getMetadata().setLabels(merge(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
-        live.getMetadata().setAnnotations(merge(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
-        live.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
-        return new ObjectStep<>("update", live);
-    }
-
-    private String ensureIngress(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
-        String ns = v.owner().namespace();
-        Ingress current = Conflicts.retry("ensure Ingress " + ns + "/" + v.service(), 5, () -> {
-            ObjectStep<Ingress> step = ingressStep(v, host, upstream);
-            if (step.action().equals("create")) {
-                Ingress created = retry.call("create Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
-                        .resource(step.object()).create());
-                changes.add("created Ingress " + ns + "/" + v.service() + " for " + host);
-                progress.step("created Ingress " + ns + "/" + v.service() + " (class " + settings.ingressClassName() + ")");
-                return created;
-            }
-            if (step.action().equals("update")) {
-                Ingress updated = retry.call("update Ingress", () -> client.network().v1().ingresses().inNamespace(ns)
-                        .resource(step.object()).update());
-                changes.add("updated Ingress " + ns + "/" + v.service() + " for " + host);
-                progress.step("updated Ingress " + ns + "/" + v.service());
-                return updated;
-            }
-            return step.object();
-        });
-        return new RouteAdmission(client, retry, progress).awaitIngress(current, settings.admitTimeoutDuration());
-    }
-
-    private Optional<String> ensureHttpRoute(ExposeRequest.Validated v, String host, String upstream, List<String> changes) {
-        String ns = v.owner().namespace();
-        var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns);
-        GenericKubernetesResource current = Conflicts.retry("ensure HTTPRoute " + ns + "/" + v.service(), 5, () -> {
-            ObjectStep<GenericKubernetesResource> step = httpRouteStep(v, host, upstream);
-            if (step.action().equals("create")) {
-                GenericKubernetesResource created = retry.call("create HTTPRoute", () -> routes.resource(step.object()).create());
-                changes.add("created HTTPRoute " + ns + "/" + v.service() + " for " + host);
-                progress.step("created HTTPRoute " + ns + "/" + v.service() + " on Gateway "
-                        + settings.gateway().namespace() + "/" + settings.gateway().name());
-                return created;
-            }
-            if (step.action().equals("update")) {
-                GenericKubernetesResource updated = retry.call("update HTTPRoute", () -> routes.resource(step.object()).update());
-                changes.add("updated HTTPRoute " + ns + "/" + v.service() + " for " + host);
-                progress.step("updated HTTPRoute " + ns + "/" + v.service());
-                return updated;
-            }
-            return step.object();
-        });
-        RouteAdmission admission = new RouteAdmission(client, retry, progress);
-        admission.awaitHttpRoute(current, settings.gateway(), settings.admitTimeoutDuration());
-        return admission.gatewayAddress(settings.gateway());
-    }
-
-    private static ObjectMeta metaOf(io.fabric8.kubernetes.api.model.HasMetadata object) {
-        return object == null ? null : object.getMetadata();
-    }
-
-    private static void requireOurs(ObjectMeta meta, String kind, ExposeRequest.Validated v) {
-        boolean managed = meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
-        String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
-        if (!managed || app != null && !app.equals(v.owner().app())) {
-            throw new OperationFailedException(kind + " " + meta.getNamespace() + "/" + meta.getName() + " already "
-                    + "exists and " + (managed ? "belongs to app '" + app + "'" : "is not managed by exposeApp")
-                    + "; name another service for " + v.owner() + " or remove that " + kind);
-        }
-    }
-
-    private static Map<String, String> merge(Map<String, String> live, Map<String, String> wanted) {
-        Map<String, String> m = new LinkedHashMap<>(live == null ? Map.of() : live);
-        m.putAll(wanted);
-        return m;
+    private static RouteObjects.RouteSpec routeSpec(ExposeRequest.Validated v, String host, String upstream) {
+        return new RouteObjects.RouteSpec(v.owner().namespace(), v.service(), host, v.service(), v.port(), v.owner(),
+                upstream);
     }
 
     /** The Secret the route names for TLS (domains.tls), which nginx serves too once it exists. */

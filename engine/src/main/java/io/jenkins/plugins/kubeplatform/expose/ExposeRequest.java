@@ -79,7 +79,8 @@ public record ExposeRequest(String namespace, String app, int port, Optional<Int
         int tp = Require.range("targetPort", targetPort.orElse(p), 1, 65535);
         Optional<String> h = host.map(v -> NginxServerBlock.checkHost("host", v));
         String svc = service.map(v -> Require.dnsLabel("service", v)).orElseGet(() -> DnsNames.serviceName(name));
-        RouteKind kind = RouteKind.parse("route", route.orElse(settings.route() == null ? "ingress" : settings.route()));
+        // the one place a request's route kind is decided: its own, else the settings'
+        RouteKind kind = route.isPresent() ? RouteKind.parse("route", route.get()) : settings.routeKind();
         ConflictPolicy policy = ConflictPolicy.parse("onConflict",
                 onConflict.orElse(settings.onConflict() == null ? "fail" : settings.onConflict()));
         Optional<String> up = upstream.map(v -> NginxServerBlock.checkUpstream("upstream", v));

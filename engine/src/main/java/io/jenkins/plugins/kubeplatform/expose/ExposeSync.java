@@ -225,7 +225,8 @@ public final class ExposeSync {
         List<HintWatch<?>> watches = new ArrayList<>();
         watches.add(HintWatch.open(client.network().v1().ingresses().inAnyNamespace(), x -> trigger.run(), trigger));
         try {
-            watches.add(HintWatch.open(client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inAnyNamespace(),
+            watches.add(HintWatch.open(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+                    .inAnyNamespace(),
                     x -> trigger.run(), trigger));
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             progress.warn("not watching HTTPRoutes (is the Gateway API installed?): " + e.getMessage());

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
@@ -53,7 +53,7 @@ final class HostGenerator {
                 generated++;
             }
         }
-        for (GenericKubernetesResource route : observed.hostlessHttpRoutes()) {
+        for (HTTPRoute route : observed.hostlessHttpRoutes()) {
             if (eligible(route.getMetadata())
                     && generateFor(route, RouteKind.HTTPROUTE, observed.routes(), changes, conflicts)) {
                 generated++;
@@ -70,7 +70,7 @@ final class HostGenerator {
     private boolean generateFor(HasMetadata object, RouteKind kind, List<RouteRef> routes, List<String> changes,
             List<String> conflicts) {
         ObjectMeta meta = object.getMetadata();
-        String describe = (kind == RouteKind.INGRESS ? "Ingress " : "HTTPRoute ") + meta.getNamespace() + "/" + meta.getName();
+        String describe = kind.objectKind() + " " + meta.getNamespace() + "/" + meta.getName();
         Owner owner = new Owner(meta.getNamespace(), meta.getName());
         HostClaim claim;
         try {
@@ -114,18 +114,14 @@ final class HostGenerator {
         return true;
     }
 
-    @SuppressWarnings("unchecked")
     private boolean writeHttpRoute(ObjectMeta meta, String host, Owner owner) {
-        var routes = client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(meta.getNamespace());
-        GenericKubernetesResource live = retry.call("read HTTPRoute " + meta.getNamespace() + "/" + meta.getName(),
+        var routes = client.resources(HTTPRoute.class).inNamespace(meta.getNamespace());
+        HTTPRoute live = retry.call("read HTTPRoute " + meta.getNamespace() + "/" + meta.getName(),
                 () -> routes.withName(meta.getName()).get());
-        if (live == null || !(live.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
-                || !RouteHosts.fromHttpRoute(live).isEmpty()) {
+        if (live == null || live.getSpec() == null || !RouteHosts.fromHttpRoute(live).isEmpty()) {
             return false;
         }
-        Map<String, Object> next = new LinkedHashMap<>((Map<String, Object>) spec);
-        next.put("hostnames", List.of(host));
-        live.getAdditionalProperties().put("spec", next);
+        live.getSpec().setHostnames(new ArrayList<>(List.of(host)));
         mark(live.getMetadata(), owner);
         retry.call("update HTTPRoute " + meta.getNamespace() + "/" + meta.getName(), () -> routes.resource(live).update());
         return true;

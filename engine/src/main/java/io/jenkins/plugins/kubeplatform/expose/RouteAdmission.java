@@ -1,7 +1,11 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressLoadBalancerIngress;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +17,6 @@ import io.jenkins.plugins.kubeplatform.kube.WatchedObjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -51,32 +54,30 @@ final class RouteAdmission {
     }
 
     /** The Accepted condition the configured Gateway reported for this route, if any. */
-    @SuppressWarnings("unchecked")
-    static Optional<Map<String, Object>> acceptedCondition(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
-        if (route == null || !(route.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
-                || !(status.get("parents") instanceof List<?> parents)) {
+    static Optional<Condition> acceptedCondition(HTTPRoute route, ExposeSettings.Gateway gateway) {
+        if (route == null || route.getStatus() == null || route.getStatus().getParents() == null) {
             return Optional.empty();
         }
-        for (Object p : parents) {
-            if (!(p instanceof Map<?, ?> parent) || !(parent.get("parentRef") instanceof Map<?, ?> ref)) {
+        for (RouteParentStatus parent : route.getStatus().getParents()) {
+            if (parent.getParentRef() == null || parent.getConditions() == null) {
                 continue;
             }
-            String ns = ref.get("namespace") == null ? route.getMetadata().getNamespace() : String.valueOf(ref.get("namespace"));
-            if (!gateway.name().equals(ref.get("name")) || !gateway.namespace().equals(ns)
-                    || !(parent.get("conditions") instanceof List<?> conditions)) {
+            String ns = parent.getParentRef().getNamespace() == null ? route.getMetadata().getNamespace()
+                    : parent.getParentRef().getNamespace();
+            if (!gateway.name().equals(parent.getParentRef().getName()) || !gateway.namespace().equals(ns)) {
                 continue;
             }
-            for (Object c : conditions) {
-                if (c instanceof Map<?, ?> condition && "Accepted".equals(condition.get("type"))) {
-                    return Optional.of((Map<String, Object>) condition);
+            for (Condition condition : parent.getConditions()) {
+                if ("Accepted".equals(condition.getType())) {
+                    return Optional.of(condition);
                 }
             }
         }
         return Optional.empty();
     }
 
-    static boolean accepted(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
-        return acceptedCondition(route, gateway).map(c -> "True".equals(c.get("status"))).orElse(false);
+    static boolean accepted(HTTPRoute route, ExposeSettings.Gateway gateway) {
+        return acceptedCondition(route, gateway).map(c -> "True".equals(c.getStatus())).orElse(false);
     }
 
     /** Returns the address; {@code current} is the object as last read, so an admitted route costs no request. */
@@ -102,18 +103,15 @@ final class RouteAdmission {
 
     /** The first address in the Gateway's status, if it reports one. */
     Optional<String> gatewayAddress(ExposeSettings.Gateway gateway) {
-        GenericKubernetesResource gw = retry.call("read Gateway " + gateway.namespace() + "/" + gateway.name(),
-                () -> client.genericKubernetesResources(RouteObjects.GATEWAY).inNamespace(gateway.namespace())
-                        .withName(gateway.name()).get());
-        if (gw != null && gw.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-                && status.get("addresses") instanceof List<?> addresses && !addresses.isEmpty()
-                && addresses.get(0) instanceof Map<?, ?> first && first.get("value") != null) {
-            return Optional.of(String.valueOf(first.get("value")));
+        Gateway gw = retry.call("read Gateway " + gateway.namespace() + "/" + gateway.name(),
+                () -> client.resources(Gateway.class).inNamespace(gateway.namespace()).withName(gateway.name()).get());
+        if (gw == null || gw.getStatus() == null || gw.getStatus().getAddresses() == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return gw.getStatus().getAddresses().stream().findFirst().map(GatewayStatusAddress::getValue);
     }
 
-    void awaitHttpRoute(GenericKubernetesResource current, ExposeSettings.Gateway gateway, Duration timeout) {
+    void awaitHttpRoute(HTTPRoute current, ExposeSettings.Gateway gateway, Duration timeout) {
         if (accepted(current, gateway)) {
             return;
         }
@@ -122,13 +120,12 @@ final class RouteAdmission {
         progress.waiting("waiting up to " + timeout.toSeconds() + "s for HTTPRoute " + ns + "/" + name
                 + " to be accepted by Gateway " + gateway.namespace() + "/" + gateway.name());
         Optional<Boolean> accepted = WatchedObjects.await("HTTPRoute " + ns + "/" + name + " to be accepted",
-                client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withField("metadata.name",
-                        name),
+                client.resources(HTTPRoute.class).inNamespace(ns).withField("metadata.name", name),
                 items -> items.stream().anyMatch(r -> accepted(r, gateway)) ? Optional.of(true) : Optional.empty(),
                 timeout, retry, progress);
         if (accepted.isEmpty()) {
-            GenericKubernetesResource last = retry.call("read HTTPRoute " + ns + "/" + name, () ->
-                    client.genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace(ns).withName(name).get());
+            HTTPRoute last = retry.call("read HTTPRoute " + ns + "/" + name, () ->
+                    client.resources(HTTPRoute.class).inNamespace(ns).withName(name).get());
             throw new OperationFailedException("HTTPRoute " + ns + "/" + name + " was not accepted within "
                     + timeout.toSeconds() + "s. " + routeDiagnostics(last, gateway));
         }
@@ -151,17 +148,17 @@ final class RouteAdmission {
         return String.join("; ", facts) + ".";
     }
 
-    private String routeDiagnostics(GenericKubernetesResource route, ExposeSettings.Gateway gateway) {
+    private String routeDiagnostics(HTTPRoute route, ExposeSettings.Gateway gateway) {
         List<String> facts = new ArrayList<>();
-        Optional<Map<String, Object>> condition = acceptedCondition(route, gateway);
+        Optional<Condition> condition = acceptedCondition(route, gateway);
         if (condition.isPresent()) {
             facts.add("Gateway " + gateway.namespace() + "/" + gateway.name() + " reports Accepted="
-                    + condition.get().get("status") + " reason " + condition.get().get("reason") + ": "
-                    + condition.get().get("message"));
+                    + condition.get().getStatus() + " reason " + condition.get().getReason() + ": "
+                    + condition.get().getMessage());
         } else {
             try {
-                boolean exists = retry.call("read Gateway " + gateway.name(), () -> client.genericKubernetesResources(
-                        RouteObjects.GATEWAY).inNamespace(gateway.namespace()).withName(gateway.name()).get()) != null;
+                boolean exists = retry.call("read Gateway " + gateway.name(), () -> client.resources(Gateway.class)
+                        .inNamespace(gateway.namespace()).withName(gateway.name()).get()) != null;
                 facts.add(exists ? "Gateway " + gateway.namespace() + "/" + gateway.name() + " exists but no "
                         + "controller reported on the route (does its listener allow routes from this namespace?)"
                         : "Gateway " + gateway.namespace() + "/" + gateway.name() + " does not exist: create it or "

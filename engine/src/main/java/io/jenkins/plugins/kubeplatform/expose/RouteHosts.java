@@ -1,7 +1,9 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,7 +12,6 @@ import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Reads the hosts of every Ingress and HTTPRoute in the cluster (two list requests). */
@@ -28,13 +29,13 @@ public final class RouteHosts {
      * generated host, EXP-11).
      */
     public record Observation(List<RouteRef> routes, List<Ingress> hostlessIngresses,
-            List<GenericKubernetesResource> hostlessHttpRoutes) {
+            List<HTTPRoute> hostlessHttpRoutes) {
     }
 
     public static Observation observeAll(KubernetesClient client, ApiRetry retry) {
         List<RouteRef> refs = new ArrayList<>();
         List<Ingress> hostlessIngresses = new ArrayList<>();
-        List<GenericKubernetesResource> hostlessRoutes = new ArrayList<>();
+        List<HTTPRoute> hostlessRoutes = new ArrayList<>();
         for (Ingress ingress : retry.call("list Ingresses in all namespaces",
                 () -> client.network().v1().ingresses().inAnyNamespace().list().getItems())) {
             List<RouteRef> found = fromIngress(ingress);
@@ -43,20 +44,20 @@ public final class RouteHosts {
                 hostlessIngresses.add(ingress);
             }
         }
-        for (GenericKubernetesResource route : httpRoutes(client, retry)) {
+        for (HTTPRoute route : httpRoutes(client, retry)) {
             List<RouteRef> found = fromHttpRoute(route);
             refs.addAll(found);
-            if (found.isEmpty() && route.getAdditionalProperties().get("spec") instanceof Map<?, ?>) {
+            if (found.isEmpty() && route.getSpec() != null) {
                 hostlessRoutes.add(route);
             }
         }
         return new Observation(refs, hostlessIngresses, hostlessRoutes);
     }
 
-    private static List<GenericKubernetesResource> httpRoutes(KubernetesClient client, ApiRetry retry) {
+    private static List<HTTPRoute> httpRoutes(KubernetesClient client, ApiRetry retry) {
         try {
-            return retry.call("list HTTPRoutes in all namespaces", () -> client.genericKubernetesResources(
-                    RouteObjects.HTTP_ROUTE).inAnyNamespace().list().getItems());
+            return retry.call("list HTTPRoutes in all namespaces", () -> client.resources(HTTPRoute.class)
+                    .inAnyNamespace().list().getItems());
         } catch (KubernetesClientException e) {
             if (Conflicts.isNotFound(e)) {
                 return List.of(); // Gateway API not installed: no HTTPRoutes can hold a host
@@ -97,30 +98,29 @@ public final class RouteHosts {
         return refs;
     }
 
-    @SuppressWarnings("unchecked")
-    static List<RouteRef> fromHttpRoute(GenericKubernetesResource route) {
+    static List<RouteRef> fromHttpRoute(HTTPRoute route) {
         List<RouteRef> refs = new ArrayList<>();
-        Object specObject = route.getAdditionalProperties().get("spec");
-        if (!(specObject instanceof Map<?, ?> spec) || !(spec.get("hostnames") instanceof List<?> hostnames)
-                || hostnames.isEmpty()) {
+        if (route.getSpec() == null || route.getSpec().getHostnames() == null
+                || route.getSpec().getHostnames().isEmpty()) {
             return refs;
         }
         Optional<String> service = Optional.empty();
         int port = 0;
-        if (spec.get("rules") instanceof List<?> rules && !rules.isEmpty() && rules.get(0) instanceof Map<?, ?> rule
-                && rule.get("backendRefs") instanceof List<?> backends && !backends.isEmpty()
-                && backends.get(0) instanceof Map<?, ?> backend) {
-            service = Optional.ofNullable((String) ((Map<String, Object>) backend).get("name"));
-            if (backend.get("port") instanceof Number n) {
-                port = n.intValue();
+        List<HTTPRouteRule> rules = route.getSpec().getRules();
+        if (rules != null && !rules.isEmpty() && rules.get(0).getBackendRefs() != null
+                && !rules.get(0).getBackendRefs().isEmpty()) {
+            HTTPBackendRef backend = rules.get(0).getBackendRefs().get(0);
+            service = Optional.ofNullable(backend.getName());
+            if (backend.getPort() != null) {
+                port = backend.getPort();
             }
         }
         ObjectMeta meta = route.getMetadata();
-        for (Object host : hostnames) {
-            if (host == null || String.valueOf(host).isBlank()) {
+        for (String host : route.getSpec().getHostnames()) {
+            if (host == null || host.isBlank()) {
                 continue;
             }
-            refs.add(new RouteRef(RouteKind.HTTPROUTE, meta.getNamespace(), meta.getName(), String.valueOf(host),
+            refs.add(new RouteRef(RouteKind.HTTPROUTE, meta.getNamespace(), meta.getName(), host,
                     owner(meta), labelled(meta), service, port, upstream(meta)));
         }
         return refs;

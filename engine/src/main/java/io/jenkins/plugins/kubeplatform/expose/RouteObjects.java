@@ -1,8 +1,6 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -10,26 +8,21 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.SharedObjects;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Desired objects as pure functions of the request and settings, and the comparison with live objects. */
 public final class RouteObjects {
-
-    public static final ResourceDefinitionContext HTTP_ROUTE = new ResourceDefinitionContext.Builder()
-            .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("httproutes").withKind("HTTPRoute")
-            .withNamespaced(true).build();
-    public static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
-            .withGroup("gateway.networking.k8s.io").withVersion("v1").withPlural("gateways").withKind("Gateway")
-            .withNamespaced(true).build();
 
     private RouteObjects() {
     }
@@ -87,29 +80,22 @@ public final class RouteObjects {
         return b.build();
     }
 
-    public static GenericKubernetesResource httpRoute(ExposeSettings settings, RouteSpec r) {
-        Map<String, Object> parent = new LinkedHashMap<>();
-        parent.put("group", "gateway.networking.k8s.io");
-        parent.put("kind", "Gateway");
-        parent.put("namespace", settings.gateway().namespace());
-        parent.put("name", settings.gateway().name());
+    public static HTTPRoute httpRoute(ExposeSettings settings, RouteSpec r) {
+        ParentReferenceBuilder parent = new ParentReferenceBuilder().withGroup("gateway.networking.k8s.io")
+                .withKind("Gateway").withNamespace(settings.gateway().namespace()).withName(settings.gateway().name());
         if (settings.gateway().sectionName() != null) {
-            parent.put("sectionName", settings.gateway().sectionName());
+            parent.withSectionName(settings.gateway().sectionName());
         }
-        Map<String, Object> backend = new LinkedHashMap<>();
-        backend.put("name", r.service());
-        backend.put("port", r.port());
-        Map<String, Object> rule = new LinkedHashMap<>();
-        rule.put("matches", List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/"))));
-        rule.put("backendRefs", List.of(backend));
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("parentRefs", List.of(parent));
-        spec.put("hostnames", List.of(r.host()));
-        spec.put("rules", List.of(rule));
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion("gateway.networking.k8s.io/v1").withKind("HTTPRoute")
+        return new HTTPRouteBuilder()
                 .withMetadata(meta(r, annotations(r)))
-                .addToAdditionalProperties("spec", spec)
+                .withNewSpec()
+                .withParentRefs(parent.build())
+                .withHostnames(r.host())
+                .addNewRule()
+                .addNewMatch().withNewPath().withType("PathPrefix").withValue("/").endPath().endMatch()
+                .addNewBackendRef().withName(r.service()).withPort(r.port()).endBackendRef()
+                .endRule()
+                .endSpec()
                 .build();
     }
 
@@ -127,6 +113,40 @@ public final class RouteObjects {
         return meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE))
                 && owner.namespace().equals(meta.getNamespace())
                 && meta.getAnnotations() != null && owner.app().equals(meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION));
+    }
+
+    /**
+     * Whether exposeApp created this route object for {@code owner}: labelled managed-by this project and for the
+     * sync, in the owner's namespace, with the owner's app recorded. Routes made by other tools (also ones whose host
+     * the sync generated) and routes of other apps are never this.
+     */
+    public static boolean createdFor(ObjectMeta meta, Owner owner) {
+        return meta != null && meta.getLabels() != null
+                && ExposeLabels.MANAGER.equals(meta.getLabels().get(ExposeLabels.MANAGED_BY))
+                && ownedBy(meta, owner);
+    }
+
+    /** Fails unless an existing route object of this name may be taken over by {@code owner}'s expose. */
+    static void requireOurs(ObjectMeta meta, String kind, Owner owner) {
+        boolean managed = meta.getLabels() != null && "true".equals(meta.getLabels().get(ExposeLabels.EXPOSE));
+        String app = meta.getAnnotations() == null ? null : meta.getAnnotations().get(ExposeLabels.APP_ANNOTATION);
+        if (!managed || app != null && !app.equals(owner.app())) {
+            throw new OperationFailedException(kind + " " + meta.getNamespace() + "/" + meta.getName() + " already "
+                    + "exists and " + (managed ? "belongs to app '" + app + "'" : "is not managed by exposeApp")
+                    + "; name another service for " + owner + " or remove that " + kind);
+        }
+    }
+
+    /** The live metadata with the desired labels and annotations added (others' keys kept). */
+    static void mergeMeta(ObjectMeta live, ObjectMeta desired) {
+        live.setLabels(merge(live.getLabels(), desired.getLabels()));
+        live.setAnnotations(merge(live.getAnnotations(), desired.getAnnotations()));
+    }
+
+    private static Map<String, String> merge(Map<String, String> live, Map<String, String> wanted) {
+        Map<String, String> m = new LinkedHashMap<>(live == null ? Map.of() : live);
+        m.putAll(wanted);
+        return m;
     }
 
     private static ObjectMeta meta(RouteSpec r, Map<String, String> annotations) {

@@ -21,7 +21,7 @@ public record RouteRef(RouteKind kind, String namespace, String name, String hos
     }
 
     public String describe() {
-        return (kind == RouteKind.INGRESS ? "Ingress " : "HTTPRoute ") + namespace + "/" + name;
+        return kind.objectKind() + " " + namespace + "/" + name;
     }
 
     /** The owner to name in messages: the recorded app, else the object itself. */

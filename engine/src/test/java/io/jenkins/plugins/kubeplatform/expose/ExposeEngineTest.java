@@ -104,7 +104,7 @@ class ExposeEngineTest {
                 .expose(ExposeRequest.of("default", "重庆", 9000, "cli"));
 
         assertThat(result.host()).isEqualTo("chongqing.default.apps.example.test");
-        GenericKubernetesResource route = sim.client().genericKubernetesResources(RouteObjects.HTTP_ROUTE)
+        GenericKubernetesResource route = sim.client().genericKubernetesResources(TestRoutes.HTTP_ROUTE)
                 .inNamespace("default").withName("chongqing").get();
         assertThat(acceptedByDefaultGateway(route)).as("Accepted=True from gateway-system/platform-gateway in %s",
                 route.getAdditionalProperties().get("status")).isTrue();

@@ -383,7 +383,7 @@ class NginxIngressTierTest {
 
     @Test
     void givesALabelledHttpRouteWithoutHostnamesAGeneratedHost() {
-        client().genericKubernetesResources(RouteObjects.HTTP_ROUTE).inNamespace("default").resource(
+        client().genericKubernetesResources(TestRoutes.HTTP_ROUTE).inNamespace("default").resource(
                 new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
                         .withApiVersion("gateway.networking.k8s.io/v1").withKind("HTTPRoute")
                         .withNewMetadata().withName("blog").withNamespace("default")
@@ -397,7 +397,7 @@ class NginxIngressTierTest {
 
         String host = "blog.default." + SUFFIX;
         assertThat(report.changes()).contains("generated host " + host + " for HTTPRoute default/blog");
-        Object hostnames = ((Map<?, ?>) client().genericKubernetesResources(RouteObjects.HTTP_ROUTE)
+        Object hostnames = ((Map<?, ?>) client().genericKubernetesResources(TestRoutes.HTTP_ROUTE)
                 .inNamespace("default").withName("blog").get().getAdditionalProperties().get("spec")).get("hostnames");
         assertThat(hostnames).isEqualTo(List.of(host));
         assertThat(DomainRegistry.fileStore(state).read().hosts().get(host).owner()).isEqualTo("default/blog");

@@ -59,7 +59,8 @@ public final class ExposeCommand implements Callable<Integer> {
             description = "Allow an explicit --host outside the configured domain suffix.")
     boolean allowForeignHost;
 
-    @Option(names = "--release", description = "Remove the app's route, nginx block, claim and registry entry instead.")
+    @Option(names = "--release", description = "Remove the routes exposeApp created for the app (of any kind), its "
+            + "nginx blocks, claims and registry entries instead.")
     boolean release;
 
     @Mixin
