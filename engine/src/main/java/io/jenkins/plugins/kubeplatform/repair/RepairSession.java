@@ -92,6 +92,11 @@ public final class RepairSession {
         return status;
     }
 
+    /** The maintenance state this session last recorded or saw on the node (e.g. WAITING_FOR_TASKS), if any. */
+    public Optional<MaintenanceState> state() {
+        return Optional.ofNullable(lastState);
+    }
+
     public List<TimelineEntry> timeline() {
         return List.copyOf(timeline);
     }
@@ -238,49 +243,9 @@ public final class RepairSession {
                 note(MaintenanceState.DEREGISTERING, "removed label " + settings.trafficLabel() + " from "
                         + String.join(", ", done));
         } else if (action instanceof EvictPass) {
-                if (!pinsReleased) {
-                    // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
-                    for (StickyPins.Released r : pins.release(node(), "node " + node() + " cordoned by repairNode ("
-                            + request.owner() + ")", progress)) {
-                        note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
-                                + " (address " + r.ip() + " kept) at " + r.at() + ": " + r.reason());
-                    }
-                    pinsReleased = true;
-                }
-                NodeDrainer.Result pass = applier.evictPass(node(), skipped, progress);
-                skipped = pass.skipped();
-                if (!pass.evicted().isEmpty()) {
-                    note(MaintenanceState.DRAINING, "evicted " + String.join(", ", pass.evicted()));
-                }
-                if (pass.drained()) {
-                    evictionBlock = Optional.empty();
-                    blockedPasses = 0;
-                } else {
-                    Duration backoff = settings.evictionBackoff().multipliedBy(1L << Math.min(blockedPasses, 16));
-                    if (backoff.compareTo(settings.maxEvictionBackoff()) > 0) {
-                        backoff = settings.maxEvictionBackoff();
-                    }
-                    blockedPasses++;
-                    evictionBlock = Optional.of(new Observation.EvictionBlock(clock.instant().plus(backoff),
-                            pass.blocked().stream().map(b -> b.pod() + " by " + (b.budgets().isEmpty()
-                                    ? "an unknown budget" : String.join(", ", b.budgets()))).toList()));
-                }
+            evictPass();
         } else if (action instanceof Release r) {
-                List<String> restored = applier.restoreTraffic(node());
-                if (!restored.isEmpty()) {
-                    note(MaintenanceState.VERIFYING, "put label " + settings.trafficLabel() + " back on "
-                            + String.join(", ", restored));
-                }
-                if (!applier.release(node(), n.resourceVersion(), r.record())) {
-                    return Optional.empty();
-                }
-                releaseLeaseQuietly();
-                String how = r.record().wasUnschedulable()
-                        ? "taint and annotation removed; left cordoned because it was cordoned before the repair"
-                        : "uncordoned, taint and annotation removed";
-                record("RELEASED", "released: " + how);
-                return Optional.of(finish(RepairOutcome.REPAIRED, "node " + node() + " repaired and verified; " + how,
-                        "", r.record().wasUnschedulable()));
+            return release(r, n);
         } else if (action instanceof Fail f) {
                 if (!applier.writeRecord(node(), n.resourceVersion(), f.record())) {
                     return Optional.empty();
@@ -292,6 +257,56 @@ public final class RepairSession {
                         + MaintenanceRecord.ANNOTATION + " annotation", MaintenanceState.FAILED.name(), true));
         }
         return Optional.empty();
+    }
+
+    /** One eviction pass; the first releases the required pins of sticky identities on the node (SIP-15). */
+    private void evictPass() {
+        if (!pinsReleased) {
+            // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
+            for (StickyPins.Released r : pins.release(node(), "node " + node() + " cordoned by repairNode ("
+                    + request.owner() + ")", progress)) {
+                note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
+                        + " (address " + r.ip() + " kept) at " + r.at() + ": " + r.reason());
+            }
+            pinsReleased = true;
+        }
+        NodeDrainer.Result pass = applier.evictPass(node(), skipped, progress);
+        skipped = pass.skipped();
+        if (!pass.evicted().isEmpty()) {
+            note(MaintenanceState.DRAINING, "evicted " + String.join(", ", pass.evicted()));
+        }
+        if (pass.drained()) {
+            evictionBlock = Optional.empty();
+            blockedPasses = 0;
+        } else {
+            Duration backoff = settings.evictionBackoff().multipliedBy(1L << Math.min(blockedPasses, 16));
+            if (backoff.compareTo(settings.maxEvictionBackoff()) > 0) {
+                backoff = settings.maxEvictionBackoff();
+            }
+            blockedPasses++;
+            evictionBlock = Optional.of(new Observation.EvictionBlock(clock.instant().plus(backoff),
+                    pass.blocked().stream().map(b -> b.pod() + " by " + (b.budgets().isEmpty()
+                            ? "an unknown budget" : String.join(", ", b.budgets()))).toList()));
+        }
+    }
+
+    /** Puts traffic back and releases the node; empty when the node changed under the write (look again). */
+    private Optional<SessionStep> release(Release r, NodeView n) {
+        List<String> restored = applier.restoreTraffic(node());
+        if (!restored.isEmpty()) {
+            note(MaintenanceState.VERIFYING, "put label " + settings.trafficLabel() + " back on "
+                    + String.join(", ", restored));
+        }
+        if (!applier.release(node(), n.resourceVersion(), r.record())) {
+            return Optional.empty();
+        }
+        releaseLeaseQuietly();
+        String how = r.record().wasUnschedulable()
+                ? "taint and annotation removed; left cordoned because it was cordoned before the repair"
+                : "uncordoned, taint and annotation removed";
+        record("RELEASED", "released: " + how);
+        return Optional.of(finish(RepairOutcome.REPAIRED, "node " + node() + " repaired and verified; " + how,
+                "", r.record().wasUnschedulable()));
     }
 
     private void releaseLeaseQuietly() {
