@@ -260,7 +260,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (f.node().isPresent()) {
             RepairResult result = f.node().get();
             if (result.outcome().success()) {
-                getContext().onSuccess(resultMap(result));
+                getContext().onSuccess(RepairStepResults.ofNode(result));
             } else {
                 getContext().onFailure(new AbortException(result.message()));
             }
@@ -269,7 +269,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
                     || RepairOutcome.ABORTED.name().equals(e.outcome())).count();
             getContext().onFailure(new AbortException(Messages.RepairNodeStep_ScheduledFailed(pool, failed)));
         } else {
-            getContext().onSuccess(reportMap(f.report()));
+            getContext().onSuccess(RepairStepResults.ofPool(f.report()));
         }
     }
 
@@ -378,33 +378,6 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             client.close();
             client = null;
         }
-    }
-
-    private static Map<String, Object> resultMap(RepairResult r) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("node", r.node());
-        map.put("pool", r.pool());
-        map.put("outcome", r.outcome().name());
-        map.put("message", r.message());
-        map.put("timeline", r.timeline().stream().map(TimelineEntry::toString).toList());
-        return map;
-    }
-
-    private static Map<String, Object> reportMap(ScheduledReport report) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("pool", report.pool());
-        result.put("faultyNodes", report.nodes().size());
-        List<Map<String, Object>> nodes = new ArrayList<>();
-        for (ScheduledReport.Entry e : report.nodes()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("node", e.node());
-            map.put("faults", new ArrayList<>(e.faults()));
-            map.put("outcome", e.outcome());
-            map.put("message", e.message());
-            nodes.add(map);
-        }
-        result.put("nodes", nodes);
-        return result;
     }
 
     private static String text(Object value, String fallback) {
