@@ -110,12 +110,6 @@ public final class NodeRepairer {
         return needed;
     }
 
-    /** The faulty nodes of a pool, and why a run would skip some of them. */
-    public List<FaultDetector.Finding> detect(String pool, DetectRules rules) {
-        RepairRun run = newRun(RepairRunState.forPool(pool, rules, "detect"), Progress.silent());
-        return FaultDetector.detect(run.poolNodes(RepairRun.poolNamed(settings, pool)), rules, clock.instant());
-    }
-
     /** Scheduled mode (REP-9): detect, then repair the faulty nodes, at most the pool's limit at a time. */
     public ScheduledReport repairFaulty(String pool, DetectRules rules, String owner, RepairAction action,
                                         Progress progress) throws InterruptedException {

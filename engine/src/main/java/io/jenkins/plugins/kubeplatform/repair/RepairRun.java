@@ -176,7 +176,7 @@ public final class RepairRun {
     }
 
     /** The nodes of pool {@code p}, as the cluster shows them now. */
-    List<NodeView> poolNodes(PoolSettings p) {
+    private List<NodeView> poolNodes(PoolSettings p) {
         return new ClusterObserver(client, retry, settings).nodes().stream()
                 .filter(n -> settings.poolOf(n.labels()).name().equals(p.name())).toList();
     }
