@@ -230,7 +230,8 @@ public final class RepairRun {
             return false;
         }
         SessionStep step = session.step();
-        run.phase(session.state().map(Enum::name).orElse("PENDING"));
+        run.observed(session.state().map(Enum::name).orElse("PENDING"), session.leaseSlot(),
+                session.deregistered());
         run.addAgentPods(session.agentPods());
         if (!session.agentPods().isEmpty()) {
             port.agentPods(node, session.agentPods());

@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What a {@link RepairRun} remembers across a restart of its driver: the nodes still to repair, which node is in
- * which phase, the agents seen on it, and what became of the finished ones. A plain serializable class with JDK
+ * which phase with which repair slot (Lease), the serving pods it deregistered and the agents seen on it, and what
+ * became of the finished ones. A plain serializable class with JDK
  * collections (a Pipeline step keeps it in its program state; Jackson can write it through its getters). The node's
  * maintenance annotation stays the authority on the node itself; this state only says which nodes the run owns.
  */
@@ -150,6 +151,8 @@ public final class RepairRunState implements Serializable {
         private final ArrayList<String> faults;
         private boolean begun;
         private String phase = "";
+        private String lease = "";
+        private final ArrayList<String> deregistered = new ArrayList<>();
         private boolean repairRunning;
         private Boolean repairSucceeded;
         private String repairMessage = "";
@@ -182,8 +185,29 @@ public final class RepairRunState implements Serializable {
             return phase;
         }
 
-        void phase(String phase) {
-            this.phase = phase;
+        /** The repair slot (Lease name) held for the node when last observed; empty when none. */
+        public String getLease() {
+            return lease;
+        }
+
+        /** Whether the node carries this repair's maintenance record (cordoned and tainted by it). */
+        public boolean isCordoned() {
+            return !phase.isEmpty() && !"PENDING".equals(phase);
+        }
+
+        /** Serving pods whose traffic label the repair removed (put back at release). */
+        public List<String> getDeregistered() {
+            return deregistered;
+        }
+
+        void observed(String newPhase, String heldLease, Iterable<String> deregisteredPods) {
+            phase = newPhase;
+            lease = heldLease;
+            for (String pod : deregisteredPods) {
+                if (!deregistered.contains(pod)) {
+                    deregistered.add(pod);
+                }
+            }
         }
 
         /** Whether the repair action (the body or command) was started and has not reported back yet. */

@@ -47,6 +47,8 @@ public final class RepairSession {
     private final Instant runStartedAt;
     private final List<TimelineEntry> timeline = new ArrayList<>();
     private final Set<String> agentPods = new LinkedHashSet<>();
+    private final Set<String> deregistered = new LinkedHashSet<>();
+    private String leaseSlot = "";
 
     private boolean freshStart;
     private volatile RepairStatus repair = RepairStatus.NOT_STARTED;
@@ -90,6 +92,16 @@ public final class RepairSession {
     /** One line for the build's status: what the repair is doing or waiting for. */
     public String status() {
         return status;
+    }
+
+    /** The repair slot (Lease name) this repair held when the node was last observed; empty when none. */
+    public String leaseSlot() {
+        return leaseSlot;
+    }
+
+    /** Serving pods whose traffic label this session removed (put back at release). */
+    public Set<String> deregistered() {
+        return Set.copyOf(deregistered);
     }
 
     /** The maintenance state this session last recorded or saw on the node (e.g. WAITING_FOR_TASKS), if any. */
@@ -208,8 +220,11 @@ public final class RepairSession {
         views.stream().filter(p -> p.role() == PodRole.AGENT).forEach(p -> agentPods.add(p.name()));
         boolean needServices = n.record().map(r -> r.state() == MaintenanceState.DEREGISTERING).orElse(false);
         List<ServiceView> services = needServices ? observer.services(node(), pods) : List.of();
+        PoolLeases leases = observer.leases(pool);
+        leaseSlot = leases.heldBy(request.owner(), node()).filter(l -> !l.expired(clock.instant()))
+                .map(PoolLeases.Slot::name).orElse("");
         return new Observation(clock.instant(), request.owner(), freshStart, request.waitForLease(), runStartedAt, n, pool,
-                views, services, observer.leases(pool), repair, evictionBlock);
+                views, services, leases, repair, evictionBlock);
     }
 
     private Optional<SessionStep> apply(MaintenanceAction action, Observation o) {
@@ -240,6 +255,7 @@ public final class RepairSession {
                 }
         } else if (action instanceof Deregister d) {
                 List<String> done = applier.deregister(d.pods());
+                deregistered.addAll(done);
                 note(MaintenanceState.DEREGISTERING, "removed label " + settings.trafficLabel() + " from "
                         + String.join(", ", done));
         } else if (action instanceof EvictPass) {

@@ -103,13 +103,18 @@ class RepairRunSimTest {
 
         assertThat(state.getActive().keySet()).as("both in progress at once (two slots)").containsExactly(N2, N3);
         assertThat(state.getActive().get(N2).getPhase()).isEqualTo("WAITING_FOR_TASKS");
+        assertThat(state.getActive().get(N2).isCordoned()).isTrue();
+        assertThat(List.of(state.getActive().get(N2).getLease(), state.getActive().get(N3).getLease()))
+                .as("each holds one of the pool's two slots").containsExactlyInAnyOrder(
+                        PoolLeases.slotName("default", 0), PoolLeases.slotName("default", 1));
         assertThat(state.getActive().get(N3).isRepairRunning()).isTrue();
         assertThat(state.getReports()).extracting(RepairRunState.NodeReport::getOutcome).containsOnly("QUEUED");
         assertThat(before.watched).containsExactly(N2, N3);
         assertThat(before.saves).as("saved before the repair action started").isPositive();
         String json = new ObjectMapper().writeValueAsString(state);
         assertThat(json).contains("\"pool\":\"default\"").contains("\"phase\":\"WAITING_FOR_TASKS\"")
-                .contains("\"repairRunning\":true");
+                .contains("\"repairRunning\":true")
+                .contains("\"lease\":\"" + PoolLeases.slotName("default", 0));
 
         // the driver is gone; a new one reads the state back and continues; node-3's repair ends meanwhile
         RepairRunState restored = roundTrip(state);
