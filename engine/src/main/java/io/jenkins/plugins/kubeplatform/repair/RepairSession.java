@@ -47,6 +47,8 @@ public final class RepairSession {
     private final Instant runStartedAt;
     private final List<TimelineEntry> timeline = new ArrayList<>();
     private final Set<String> agentPods = new LinkedHashSet<>();
+    private final Set<String> deregistered = new LinkedHashSet<>();
+    private String leaseSlot = "";
 
     private boolean freshStart;
     private volatile RepairStatus repair = RepairStatus.NOT_STARTED;
@@ -90,6 +92,21 @@ public final class RepairSession {
     /** One line for the build's status: what the repair is doing or waiting for. */
     public String status() {
         return status;
+    }
+
+    /** The repair slot (Lease name) this repair held when the node was last observed; empty when none. */
+    public String leaseSlot() {
+        return leaseSlot;
+    }
+
+    /** Serving pods whose traffic label this session removed (put back at release). */
+    public Set<String> deregistered() {
+        return Set.copyOf(deregistered);
+    }
+
+    /** The maintenance state this session last recorded or saw on the node (e.g. WAITING_FOR_TASKS), if any. */
+    public Optional<MaintenanceState> state() {
+        return Optional.ofNullable(lastState);
     }
 
     public List<TimelineEntry> timeline() {
@@ -203,8 +220,11 @@ public final class RepairSession {
         views.stream().filter(p -> p.role() == PodRole.AGENT).forEach(p -> agentPods.add(p.name()));
         boolean needServices = n.record().map(r -> r.state() == MaintenanceState.DEREGISTERING).orElse(false);
         List<ServiceView> services = needServices ? observer.services(node(), pods) : List.of();
+        PoolLeases leases = observer.leases(pool);
+        leaseSlot = leases.heldBy(request.owner(), node()).filter(l -> !l.expired(clock.instant()))
+                .map(PoolLeases.Slot::name).orElse("");
         return new Observation(clock.instant(), request.owner(), freshStart, request.waitForLease(), runStartedAt, n, pool,
-                views, services, observer.leases(pool), repair, evictionBlock);
+                views, services, leases, repair, evictionBlock);
     }
 
     private Optional<SessionStep> apply(MaintenanceAction action, Observation o) {
@@ -235,52 +255,13 @@ public final class RepairSession {
                 }
         } else if (action instanceof Deregister d) {
                 List<String> done = applier.deregister(d.pods());
+                deregistered.addAll(done);
                 note(MaintenanceState.DEREGISTERING, "removed label " + settings.trafficLabel() + " from "
                         + String.join(", ", done));
         } else if (action instanceof EvictPass) {
-                if (!pinsReleased) {
-                    // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
-                    for (StickyPins.Released r : pins.release(node(), "node " + node() + " cordoned by repairNode ("
-                            + request.owner() + ")", progress)) {
-                        note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
-                                + " (address " + r.ip() + " kept) at " + r.at() + ": " + r.reason());
-                    }
-                    pinsReleased = true;
-                }
-                NodeDrainer.Result pass = applier.evictPass(node(), skipped, progress);
-                skipped = pass.skipped();
-                if (!pass.evicted().isEmpty()) {
-                    note(MaintenanceState.DRAINING, "evicted " + String.join(", ", pass.evicted()));
-                }
-                if (pass.drained()) {
-                    evictionBlock = Optional.empty();
-                    blockedPasses = 0;
-                } else {
-                    Duration backoff = settings.evictionBackoff().multipliedBy(1L << Math.min(blockedPasses, 16));
-                    if (backoff.compareTo(settings.maxEvictionBackoff()) > 0) {
-                        backoff = settings.maxEvictionBackoff();
-                    }
-                    blockedPasses++;
-                    evictionBlock = Optional.of(new Observation.EvictionBlock(clock.instant().plus(backoff),
-                            pass.blocked().stream().map(b -> b.pod() + " by " + (b.budgets().isEmpty()
-                                    ? "an unknown budget" : String.join(", ", b.budgets()))).toList()));
-                }
+            evictPass();
         } else if (action instanceof Release r) {
-                List<String> restored = applier.restoreTraffic(node());
-                if (!restored.isEmpty()) {
-                    note(MaintenanceState.VERIFYING, "put label " + settings.trafficLabel() + " back on "
-                            + String.join(", ", restored));
-                }
-                if (!applier.release(node(), n.resourceVersion(), r.record())) {
-                    return Optional.empty();
-                }
-                releaseLeaseQuietly();
-                String how = r.record().wasUnschedulable()
-                        ? "taint and annotation removed; left cordoned because it was cordoned before the repair"
-                        : "uncordoned, taint and annotation removed";
-                record("RELEASED", "released: " + how);
-                return Optional.of(finish(RepairOutcome.REPAIRED, "node " + node() + " repaired and verified; " + how,
-                        "", r.record().wasUnschedulable()));
+            return release(r, n);
         } else if (action instanceof Fail f) {
                 if (!applier.writeRecord(node(), n.resourceVersion(), f.record())) {
                     return Optional.empty();
@@ -292,6 +273,56 @@ public final class RepairSession {
                         + MaintenanceRecord.ANNOTATION + " annotation", MaintenanceState.FAILED.name(), true));
         }
         return Optional.empty();
+    }
+
+    /** One eviction pass; the first releases the required pins of sticky identities on the node (SIP-15). */
+    private void evictPass() {
+        if (!pinsReleased) {
+            // a sticky identity pinned `required` to this node would stay Pending once evicted (SIP-15)
+            for (StickyPins.Released r : pins.release(node(), "node " + node() + " cordoned by repairNode ("
+                    + request.owner() + ")", progress)) {
+                note(MaintenanceState.DRAINING, "released the required pin of sticky identity " + r.identity()
+                        + " (address " + r.ip() + " kept) at " + r.at() + ": " + r.reason());
+            }
+            pinsReleased = true;
+        }
+        NodeDrainer.Result pass = applier.evictPass(node(), skipped, progress);
+        skipped = pass.skipped();
+        if (!pass.evicted().isEmpty()) {
+            note(MaintenanceState.DRAINING, "evicted " + String.join(", ", pass.evicted()));
+        }
+        if (pass.drained()) {
+            evictionBlock = Optional.empty();
+            blockedPasses = 0;
+        } else {
+            Duration backoff = settings.evictionBackoff().multipliedBy(1L << Math.min(blockedPasses, 16));
+            if (backoff.compareTo(settings.maxEvictionBackoff()) > 0) {
+                backoff = settings.maxEvictionBackoff();
+            }
+            blockedPasses++;
+            evictionBlock = Optional.of(new Observation.EvictionBlock(clock.instant().plus(backoff),
+                    pass.blocked().stream().map(b -> b.pod() + " by " + (b.budgets().isEmpty()
+                            ? "an unknown budget" : String.join(", ", b.budgets()))).toList()));
+        }
+    }
+
+    /** Puts traffic back and releases the node; empty when the node changed under the write (look again). */
+    private Optional<SessionStep> release(Release r, NodeView n) {
+        List<String> restored = applier.restoreTraffic(node());
+        if (!restored.isEmpty()) {
+            note(MaintenanceState.VERIFYING, "put label " + settings.trafficLabel() + " back on "
+                    + String.join(", ", restored));
+        }
+        if (!applier.release(node(), n.resourceVersion(), r.record())) {
+            return Optional.empty();
+        }
+        releaseLeaseQuietly();
+        String how = r.record().wasUnschedulable()
+                ? "taint and annotation removed; left cordoned because it was cordoned before the repair"
+                : "uncordoned, taint and annotation removed";
+        record("RELEASED", "released: " + how);
+        return Optional.of(finish(RepairOutcome.REPAIRED, "node " + node() + " repaired and verified; " + how,
+                "", r.record().wasUnschedulable()));
     }
 
     private void releaseLeaseQuietly() {

@@ -1,24 +1,23 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.Suspendable;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,15 +31,16 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Runs {@link RepairSession} steps on the plugin's own workers ({@link RepairHost#timer()}, never Jenkins' shared
- * {@code jenkins.util.Timer}): between steps nothing waits on a thread, a node or pod
- * change (watch) or the session's own deadline schedules the next one. The body is started asynchronously and reports
- * back through a callback. Only ids and strings are kept across a restart; the node's annotation holds the rest, so
- * {@link #onResume()} simply continues.
+ * Drives the engine's {@link RepairRun} on the plugin's own workers ({@link RepairHost#timer()}, never Jenkins'
+ * shared {@code jenkins.util.Timer}): between turns nothing waits on a thread, a node or pod change (watch) or the
+ * run's own deadline schedules the next one. It keeps only the Jenkins side: the connection, the body as the repair
+ * (started asynchronously, reporting back through a callback), agents taken offline, the result action. Across a
+ * restart it keeps the step's strings, the run's {@link RepairRunState} and the agents it took offline, so
+ * {@link #onResume()} simply continues the run.
  */
 final class RepairNodeExecution extends StepExecution implements Suspendable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final Logger LOG = Logger.getLogger(RepairNodeExecution.class.getName());
     private static final String FUNCTION = "repairNode";
     /** Jenkins, or a test's stand-in for it. */
@@ -48,6 +48,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
 
     private final String cluster;
     private final String pool;
+    private final String node;
     private final String notReadyFor;
     private final List<String> conditions;
     private final List<String> taints;
@@ -55,22 +56,13 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     private final String taskTimeout;
     private final String verifyTimeout;
     private final String stabilizationWindow;
-    private final List<String> queue = new ArrayList<>();
-    private final List<Map<String, Object>> reports = new ArrayList<>();
-    private final Set<String> offlineAgents = new LinkedHashSet<>();
-    private final Map<String, List<String>> faults = new LinkedHashMap<>();
-    private String owner;
-    private String currentNode;
-    private boolean detected;
-    private boolean sessionBegun;
-    private boolean bodyRunning;
-    private Boolean repairSucceeded;
-    private String repairMessage = "";
-    private int nodesChecked;
+    /** Agents this build took offline, with the node they run on. */
+    private final LinkedHashMap<String, String> offlineAgents = new LinkedHashMap<>();
+    private RepairRunState state;
 
-    private transient RepairSession session;
+    private transient RepairRun run;
     private transient KubernetesClient client;
-    private transient ChangeSignal watch;
+    private transient Map<String, ChangeSignal> watches;
     private transient ScheduledFuture<?> next;
     private transient volatile boolean soon;
     private transient boolean finished;
@@ -80,6 +72,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         super(context);
         this.cluster = step.getCluster();
         this.pool = step.getPool();
+        this.node = step.getNode();
         this.notReadyFor = text(step.getDetect().getNotReadyFor(), "5m");
         this.conditions = list(step.getDetect().getConditions());
         this.taints = list(step.getDetect().getTaints());
@@ -87,30 +80,29 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         this.taskTimeout = step.getTaskTimeout();
         this.verifyTimeout = step.getVerifyTimeout();
         this.stabilizationWindow = step.getStabilizationWindow();
-        if (!step.getNode().isEmpty()) {
-            queue.add(step.getNode());
-        }
     }
 
     @Override
     public boolean start() throws Exception {
+        DetectRules rules;
         try {
-            if (queue.isEmpty() == pool.isEmpty()) {
+            if (node.isEmpty() == pool.isEmpty()) {
                 throw new InvalidInputException("node", "give either node: 'name' or pool: 'name' with detect: [...]");
             }
-            if (!queue.isEmpty()) {
-                Require.dnsSubdomain("node", queue.get(0));
+            if (!node.isEmpty()) {
+                Require.dnsSubdomain("node", node);
             }
             if (!getContext().hasBody()) {
                 throw new AbortException(settings().command().isBlank() ? Messages.RepairNodeStep_NoRepair()
                         : Messages.RepairNodeStep_CommandNotOnController());
             }
-            Require.duration("detect.notReadyFor", notReadyFor);
+            rules = new DetectRules(Require.duration("detect.notReadyFor", notReadyFor), conditions, taints);
         } catch (InvalidInputException e) {
             throw (AbortException) BuildFailures.toBuildFailure(FUNCTION, e);
         }
         host.checkMayRepair(getContext());
-        owner = host.owner(getContext());
+        String owner = host.owner(getContext());
+        state = node.isEmpty() ? RepairRunState.forPool(pool, rules, owner) : RepairRunState.forNode(node, owner);
         schedule(Duration.ZERO);
         return false;
     }
@@ -118,71 +110,64 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     @Override
     public void onResume() {
         suspended = false;
-        host.registerAgents(new ArrayList<>(offlineAgents));
+        host.registerAgents(new ArrayList<>(offlineAgents.keySet()));
         schedule(Duration.ZERO);
     }
 
     @Override
     public String getStatus() {
-        RepairSession s = session;
-        if (s != null) {
-            return currentNode + ": " + s.status();
-        }
-        return bodyRunning ? "repair body running on " + currentNode : "between steps";
+        RepairRun r = run;
+        return r != null ? r.status() : "between steps";
     }
 
     @Override
     public void stop(Throwable cause) throws Exception {
-        String message;
+        List<String> lines;
         synchronized (this) {
             finished = true;
             cancelNext();
-            message = abortQuietly("build aborted: " + cause);
+            lines = abortQuietly("build aborted: " + cause);
             close();
         }
-        if (message != null) {
-            listener().getLogger().println("[repairNode] " + message);
+        for (String line : lines) {
+            listener().getLogger().println("[repairNode] " + line);
         }
         getContext().onFailure(cause);
     }
 
-    private String abortQuietly(String why) {
-        if (currentNode == null) {
-            return null;
+    private List<String> abortQuietly(String why) {
+        if (state == null || state.getActive().isEmpty()) {
+            return List.of();
         }
         try {
-            RepairSession s = session != null ? session : newSession(true);
-            return s.abort(why).message();
+            return run().abort(why);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not record the abort of the repair of " + currentNode, e);
-            return "could not record the abort on " + currentNode + " (" + e.getMessage() + "); it stays cordoned in "
-                    + "its last recorded state";
+            LOG.log(Level.WARNING, "could not record the abort of the repair of " + state.getActive().keySet(), e);
+            return List.of("could not record the abort on " + String.join(", ", state.getActive().keySet()) + " ("
+                    + e.getMessage() + "); it stays cordoned in its last recorded state");
         } finally {
-            releaseAgents();
+            releaseAgents(null);
         }
     }
 
-    /** The body or command ended; the next step moves on to verification (or records the failure). */
-    void repairEnded(boolean succeeded, String message) {
+    /** The body on {@code repaired} ended; the next turn moves on to verification (or records the failure). */
+    void repairEnded(String repaired, boolean succeeded, String message) {
         synchronized (this) {
-            bodyRunning = false;
-            repairSucceeded = succeeded;
-            repairMessage = message == null ? "" : message;
+            if (run != null) {
+                run.repairEnded(repaired, succeeded, message);
+            } else if (state != null) {
+                state.repairEnded(repaired, succeeded, message);
+            }
         }
         schedule(Duration.ZERO);
     }
 
-    /** Jenkins shuts down: stop scheduling and drop the watch and client; the node keeps the state for onResume. */
+    /** Jenkins shuts down: stop scheduling and drop the watches and client; the state is kept for onResume. */
     @Override
     public synchronized void suspend() {
         suspended = true;
         cancelNext();
-        closeWatch();
-        session = null;
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+        close();
     }
 
     private synchronized void tick() {
@@ -191,161 +176,115 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             return;
         }
         try {
-            if (client == null) {
-                client = host.client(cluster, getContext());
-            }
-            if (!pool.isEmpty() && !detected) {
-                detect();
-            }
-            if (session == null) {
-                if (currentNode == null) {
-                    if (queue.isEmpty()) {
-                        complete();
-                        return;
-                    }
-                    currentNode = queue.remove(0);
-                    sessionBegun = false;
-                }
-                session = newSession(sessionBegun);
-                sessionBegun = true;
-                getContext().saveState();
-                watch = new ChangeSignal(this::soon);
-                watch.watchNode(client, currentNode);
-            }
-            if (repairSucceeded != null) {
-                session.repairFinished(repairSucceeded, repairMessage);
-                repairSucceeded = null;
-            } else if (bodyRunning) {
-                session.repairStillRunning();
-            }
-            SessionStep step = session.step();
-            for (String agent : session.agentPods()) {
-                if (!offlineAgents.contains(agent) && host.takeAgentOffline(agent, currentNode)) {
-                    offlineAgents.add(agent);
-                    listener().getLogger().println("[repairNode] agent " + agent + " taken offline while "
-                            + currentNode + " is repaired");
-                }
-            }
-            if (step instanceof SessionStep.Waiting w) {
+            RunTurn turn = run().advance(new JenkinsPort());
+            if (turn instanceof RunTurn.Finished f) {
+                complete(f);
+            } else if (turn instanceof RunTurn.Waiting w) {
                 schedule(w.atMost());
-            } else if (step instanceof SessionStep.RepairNeeded) {
-                startRepair();
-            } else if (step instanceof SessionStep.Finished f) {
-                nodeFinished(f.result());
             }
         } catch (InvalidInputException e) {
             fail(BuildFailures.toBuildFailure(FUNCTION, e));
         } catch (OperationFailedException | KubernetesClientException | AbortException e) {
-            String what = currentNode == null ? BuildFailures.describe(BuildFailures.toBuildFailure(FUNCTION, e))
-                    : Messages.RepairNodeStep_Stopped(currentNode, BuildFailures.describe(
-                            BuildFailures.toBuildFailure(FUNCTION, e)), MaintenanceRecord.ANNOTATION);
-            fail(new AbortException(what));
+            String described = BuildFailures.describe(BuildFailures.toBuildFailure(FUNCTION, e));
+            List<String> active = state.getActive().isEmpty() ? List.of() : List.copyOf(state.getActive().keySet());
+            fail(new AbortException(active.isEmpty() ? described
+                    : Messages.RepairNodeStep_Stopped(String.join(", ", active), described, MaintenanceRecord.ANNOTATION)));
         } catch (IOException | InterruptedException | RuntimeException e) {
             fail(BuildFailures.toBuildFailure(FUNCTION, e));
         }
     }
 
-    private void detect() throws IOException, InterruptedException {
-        NodeRepairer repairer = new NodeRepairer(client, ApiRetries.policy(), settings(), Clock.systemUTC());
-        DetectRules rules = new DetectRules(Require.duration("detect.notReadyFor", notReadyFor),
-                conditions.isEmpty() ? settings().faultConditions() : conditions, taints);
-        List<FaultDetector.Finding> findings = repairer.detect(pool, rules);
-        Progress progress = progress();
-        progress.plan("pool " + pool + ": " + findings.size() + " faulty node(s) found"
-                + (findings.isEmpty() ? "" : ": " + String.join("; ", findings.stream()
-                .map(f -> f.node() + " (" + String.join(", ", f.faults()) + ")").toList())));
-        for (FaultDetector.Finding f : findings) {
-            if (f.skip().isPresent()) {
-                progress.step(f.node() + ": skipped, " + f.skip().get());
-                reports.add(report(f.node(), f.faults(), "SKIPPED", f.skip().get()));
-            } else {
-                queue.add(f.node());
-                faults.put(f.node(), new ArrayList<>(f.faults()));
+    private RepairRun run() throws IOException, InterruptedException {
+        if (run == null) {
+            if (client == null) {
+                client = host.client(cluster, getContext());
+            }
+            run = new RepairRun(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
+                    JenkinsProgress.of(listener()), host.pinLedger(), state);
+        }
+        return run;
+    }
+
+    /** The Jenkins side of the run: the body as the repair, watches on the workers, agents, the result action. */
+    private final class JenkinsPort implements RepairRun.Port {
+
+        @Override
+        public void startRepair(String repaired) throws IOException, InterruptedException {
+            // a repair always runs where the body puts it (an agent of the user's choice), never on the controller
+            getContext().newBodyInvoker()
+                    .withContext(host.bodyContext(getContext(), repaired))
+                    .withCallback(new RepairBodyCallback(RepairNodeExecution.this, repaired))
+                    .start();
+        }
+
+        @Override
+        public void watch(String watched) {
+            ChangeSignal signal = new ChangeSignal(RepairNodeExecution.this::soon);
+            signal.watchNode(client, watched);
+            watches().put(watched, signal);
+        }
+
+        @Override
+        public void agentPods(String repaired, Set<String> pods) {
+            for (String agent : pods) {
+                if (!offlineAgents.containsKey(agent) && host.takeAgentOffline(agent, repaired)) {
+                    offlineAgents.put(agent, repaired);
+                    log("agent " + agent + " taken offline while " + repaired + " is repaired");
+                }
             }
         }
-        nodesChecked = findings.size();
-        detected = true;
-        getContext().saveState();
-    }
 
-    private void startRepair() throws IOException, InterruptedException {
-        bodyRunning = true;
-        getContext().saveState();
-        if (getContext().hasBody()) {
-            getContext().newBodyInvoker()
-                    .withContext(host.bodyContext(getContext(), currentNode))
-                    .withCallback(new RepairBodyCallback(this))
-                    .start();
-            return;
+        @Override
+        public void nodeFinished(RepairResult result) throws IOException, InterruptedException {
+            releaseAgents(result.node());
+            ChangeSignal signal = watches().remove(result.node());
+            if (signal != null) {
+                signal.close();
+            }
+            List<String> lines = new ArrayList<>();
+            result.timeline().forEach(e -> lines.add(e.toString()));
+            lines.add(result.outcome() + ": " + result.message());
+            host.showResult(getContext(), new ResultAction("repairNode " + result.node(), lines, result.document()));
+            log(result.outcome() + ": " + result.message());
         }
-        // a repair always runs where the body puts it (an agent of the user's choice), never on the controller
-        throw new AbortException(Messages.RepairNodeStep_NoRepair());
+
+        @Override
+        public void saveState() {
+            getContext().saveState();
+        }
     }
 
-    private void nodeFinished(RepairResult result) throws IOException, InterruptedException {
-        releaseAgents();
-        closeWatch();
-        session = null;
-        reports.add(report(result.node(), faults.getOrDefault(result.node(), List.of()), result.outcome().name(),
-                result.message()));
-        List<String> lines = new ArrayList<>();
-        result.timeline().forEach(e -> lines.add(e.toString()));
-        lines.add(result.outcome() + ": " + result.message());
-        host.showResult(getContext(), new ResultAction("repairNode " + result.node(), lines, result.document()));
-        listener().getLogger().println("[repairNode] " + result.outcome() + ": " + result.message());
-        if (pool.isEmpty()) {
-            finished = true;
-            close();
+    private void complete(RunTurn.Finished f) {
+        finished = true;
+        close();
+        if (f.node().isPresent()) {
+            RepairResult result = f.node().get();
             if (result.outcome().success()) {
-                getContext().onSuccess(resultMap(result));
+                getContext().onSuccess(RepairStepResults.ofNode(result));
             } else {
                 getContext().onFailure(new AbortException(result.message()));
             }
-            return;
-        }
-        currentNode = null;
-        schedule(Duration.ZERO);
-    }
-
-    private void complete() {
-        finished = true;
-        close();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("pool", pool);
-        result.put("faultyNodes", nodesChecked);
-        result.put("nodes", new ArrayList<>(reports));
-        long failed = reports.stream().filter(r -> "FAILED".equals(r.get("outcome")) || "ABORTED".equals(r.get("outcome")))
-                .count();
-        if (failed > 0) {
+        } else if (f.anyFailed()) {
+            long failed = f.report().nodes().stream().filter(e -> RepairOutcome.FAILED.name().equals(e.outcome())
+                    || RepairOutcome.ABORTED.name().equals(e.outcome())).count();
             getContext().onFailure(new AbortException(Messages.RepairNodeStep_ScheduledFailed(pool, failed)));
         } else {
-            getContext().onSuccess(result);
+            getContext().onSuccess(RepairStepResults.ofPool(f.report()));
         }
     }
 
     private void fail(Throwable t) {
         finished = true;
-        releaseAgents();
+        releaseAgents(null);
         close();
         try {
-            host.showResult(getContext(), ResultAction.failed(FUNCTION + (currentNode == null ? "" : " " + currentNode),
-                    BuildFailures.describe(t)));
+            String what = state == null || state.getActive().isEmpty() ? ""
+                    : " " + String.join(", ", state.getActive().keySet());
+            host.showResult(getContext(), ResultAction.failed(FUNCTION + what, BuildFailures.describe(t)));
         } catch (IOException | InterruptedException | RuntimeException e) {
             LOG.log(Level.FINE, "could not record the failure on the build", e);
         }
         getContext().onFailure(t);
-    }
-
-    private RepairSession newSession(boolean resumed) throws IOException, InterruptedException {
-        if (client == null) {
-            client = host.client(cluster, getContext());
-        }
-        if (!resumed) {
-            NodeRepairer.checkAccess(client, ApiRetries.policy(), settings()); // before a lease is taken or the node cordoned
-        }
-        return new RepairSession(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
-                new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
-                host.pinLedger());
     }
 
     private RepairSettings settings() {
@@ -357,38 +296,51 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
                 null));
     }
 
-    private Progress progress() throws IOException, InterruptedException {
-        return JenkinsProgress.of(listener());
-    }
-
     private TaskListener listener() throws IOException, InterruptedException {
         return getContext().get(TaskListener.class);
     }
 
-    private void releaseAgents() {
-        for (String agent : offlineAgents) {
-            try {
-                host.bringAgentBack(agent);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not bring agent " + agent + " back online", e);
-            }
+    private void log(String line) {
+        try {
+            listener().getLogger().println("[repairNode] " + line);
+        } catch (IOException | InterruptedException e) {
+            LOG.log(Level.FINE, "could not write to the build log: " + line, e);
         }
-        offlineAgents.clear();
     }
 
-    /** A change on the node or its pods: look again soon (changes come in bursts, so they are coalesced). */
+    /** Brings back the agents taken offline for {@code repaired}, or all of them when it is null. */
+    private void releaseAgents(String repaired) {
+        for (Map.Entry<String, String> agent : List.copyOf(offlineAgents.entrySet())) {
+            if (repaired != null && !repaired.equals(agent.getValue())) {
+                continue;
+            }
+            try {
+                host.bringAgentBack(agent.getKey());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not bring agent " + agent.getKey() + " back online", e);
+            }
+            offlineAgents.remove(agent.getKey());
+        }
+    }
+
+    /** A change on a node or its pods: look again soon (changes come in bursts, so they are coalesced). */
     private void soon() {
         if (!soon) {
             soon = true;
             try {
-                host.timer().schedule(() -> {
-                    soon = false;
-                    tick();
-                }, 200, TimeUnit.MILLISECONDS);
+                host.timer().schedule(this::changed, 200, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
                 soon = false;
             }
         }
+    }
+
+    private synchronized void changed() {
+        soon = false;
+        if (run != null) {
+            run.wakeAll();
+        }
+        tick();
     }
 
     private synchronized void schedule(Duration delay) {
@@ -399,8 +351,8 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         try {
             next = host.timer().schedule(this::tick, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
-            // the controller is shutting down; the node keeps the state and onResume continues after the restart
-            LOG.log(Level.FINE, "not scheduling the repair of {0}: the timer is shut down", currentNode);
+            // the controller is shutting down; the state is kept and onResume continues after the restart
+            LOG.log(Level.FINE, "not scheduling the repair: the timer is shut down");
         }
     }
 
@@ -411,38 +363,21 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         }
     }
 
-    private void closeWatch() {
-        if (watch != null) {
-            watch.close();
-            watch = null;
+    private Map<String, ChangeSignal> watches() {
+        if (watches == null) {
+            watches = new HashMap<>();
         }
+        return watches;
     }
 
     private void close() {
-        closeWatch();
+        watches().values().forEach(ChangeSignal::close);
+        watches().clear();
+        run = null;
         if (client != null) {
             client.close();
             client = null;
         }
-    }
-
-    private static Map<String, Object> resultMap(RepairResult r) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("node", r.node());
-        map.put("pool", r.pool());
-        map.put("outcome", r.outcome().name());
-        map.put("message", r.message());
-        map.put("timeline", r.timeline().stream().map(TimelineEntry::toString).toList());
-        return map;
-    }
-
-    private static Map<String, Object> report(String node, List<String> faults, String outcome, String message) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("node", node);
-        map.put("faults", new ArrayList<>(faults));
-        map.put("outcome", outcome);
-        map.put("message", message);
-        return map;
     }
 
     private static String text(Object value, String fallback) {
@@ -460,22 +395,24 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     }
 
     /**
-     * Reports the end of the body to the execution. It holds the execution itself: Pipeline saves both in the same
-     * program state, so after a restart the callback reaches the resumed execution.
+     * Reports the end of the body on one node to the execution. It holds the execution itself: Pipeline saves both
+     * in the same program state, so after a restart the callback reaches the resumed execution.
      */
     static final class RepairBodyCallback extends BodyExecutionCallback {
 
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
         private final RepairNodeExecution execution;
+        private final String node;
 
-        RepairBodyCallback(RepairNodeExecution execution) {
+        RepairBodyCallback(RepairNodeExecution execution, String node) {
             this.execution = execution;
+            this.node = node;
         }
 
         @Override
         public void onSuccess(StepContext context, Object result) {
-            execution.repairEnded(true, "");
+            execution.repairEnded(node, true, "");
         }
 
         @Override
@@ -487,7 +424,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
                     context.onFailure(t);
                 }
             } else {
-                execution.repairEnded(false, t.getMessage() == null ? t.toString() : t.getMessage());
+                execution.repairEnded(node, false, t.getMessage() == null ? t.toString() : t.getMessage());
             }
         }
     }

@@ -8,9 +8,11 @@ import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import io.jenkins.plugins.kubeplatform.image.ImageBuilds;
+import io.jenkins.plugins.kubeplatform.image.ImageSource;
 import io.jenkins.plugins.kubeplatform.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import java.io.IOException;
@@ -20,7 +22,8 @@ import java.util.List;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
- * Maps the step to a {@link DeployRequest}, runs {@link StickyIpDeployer} on the plugin's workers and returns the
+ * Maps the step to a {@link DeployRequest} and an {@link ImageSource}, runs the engine's {@link BuildThenDeploy} on
+ * the plugin's workers (an image {@code build} runs on the agent with the workspace) and returns the
  * result map. After a restart the deploy runs again: reservations are already in the ledger (written ahead), workloads
  * already created are kept, so only the missing identities are created and awaited. An image built by {@code build}
  * is pushed once; its digest reference is kept so a resumed deploy does not build again.
@@ -28,9 +31,6 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 final class StickyIpDeployExecution extends EngineStepExecution {
 
     private static final long serialVersionUID = 1L;
-
-    /** Stands in for the image while the other inputs are checked, before the build. */
-    private static final String IMAGE_BUILT_NEXT = "image-built-next";
 
     /** Jenkins, or a test's stand-in for it. */
     static volatile StickyIpHost host = StickyIpHost.JENKINS;
@@ -48,10 +48,10 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final String timeout;
     private final LinkedHashMap<String, String> env;
     private final ImageBuild build;
-    /** The digest reference of the image {@code build} pushed, once it is pushed. */
-    private String pushedImage;
-    /** The repository {@code build} pushed to: its registry gets a pull secret. */
+    /** The image {@code build} pushed (repository, tag, digest), once it is pushed: a resumed deploy reuses it. */
     private String pushedRepository;
+    private String pushedTag;
+    private String pushedDigest;
 
     StickyIpDeployExecution(StickyIpDeployStep step, StepContext context) {
         super(context);
@@ -92,9 +92,9 @@ final class StickyIpDeployExecution extends EngineStepExecution {
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
             RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetries.policy());
-            request = withImage(request);
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
-            DeployResult result = deployer.deploy(request, rollout, JenkinsProgress.of(listener()));
+            DeployResult result = new BuildThenDeploy(deployer).deploy(request, imageSource(request), rollout,
+                    this::buildOnAgent, JenkinsProgress.of(listener()));
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
                     lines(result), result.document()));
             return result.toMap();
@@ -124,34 +124,34 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         return java.util.Optional.of(ManifestParser.parse("manifest", file.readToString()));
     }
 
-    /**
-     * The image to deploy: the {@code image} parameter (a prebuilt image), or the digest reference of the image that
-     * {@code build} builds and pushes (once). The deploy's own inputs are checked before anything is pushed.
-     */
-    private DeployRequest withImage(DeployRequest request) throws IOException, InterruptedException {
+    /** The {@code image} parameter (a prebuilt image), or {@code build} (built on the agent, then deployed by digest). */
+    private ImageSource imageSource(DeployRequest request) throws IOException, InterruptedException {
         if (build == null) {
             if (image.isEmpty() && request.template().isEmpty()) {
                 throw new InvalidInputException("image", "is required: give a prebuilt image such as registry/app:1.0, "
                         + "or build: imageBuild(...) to build and push one first");
             }
-            return request;
+            return new ImageSource.Prebuilt(image);
         }
         if (!image.isEmpty()) {
             throw new InvalidInputException("image", "give either image (a prebuilt image) or build, not both");
         }
-        if (pushedImage == null) {
-            request.withImage(IMAGE_BUILT_NEXT).validate();
+        return new ImageSource.BuildFrom(build.getArtifact(), build.getTo(), build.getFrom(),
+                ImageBuilds.pushCredential(build, getContext().get(hudson.model.Run.class)));
+    }
+
+    /** Builds and pushes on the agent that has the workspace, once: a resumed deploy reuses the pushed image. */
+    private PushedImage buildOnAgent(ImageSource.BuildFrom source, Progress progress)
+            throws IOException, InterruptedException {
+        if (pushedDigest == null) {
             phase("building and pushing the image");
             PushedImage pushed = ImageBuilds.buildAndPush(build, getContext());
-            pushedImage = pushed.reference();
             pushedRepository = pushed.repository();
-            phase("pushed " + pushedImage);
+            pushedTag = pushed.tag();
+            pushedDigest = pushed.digest();
+            phase("pushed " + pushed.reference());
         }
-        DeployRequest built = request.withImage(pushedImage);
-        // the pods pull what was pushed with the same credentials (SIP-14)
-        return PullCredentials.forPush(pushedRepository,
-                ImageBuilds.pushCredential(build, getContext().get(hudson.model.Run.class)))
-                .map(built::withPullCredentials).orElse(built);
+        return new PushedImage(pushedRepository, pushedTag, pushedDigest);
     }
 
     private static List<String> lines(DeployResult result) {

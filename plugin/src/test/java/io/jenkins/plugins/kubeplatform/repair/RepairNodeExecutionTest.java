@@ -302,6 +302,35 @@ class RepairNodeExecutionTest {
     }
 
     @Test
+    void repairsTheFaultyNodesOfAPoolThroughTheBodyAndReturnsTheReport() throws Exception {
+        setCondition("node-2", "KernelDeadlock", "True");
+        setCondition("node-3", "KernelDeadlock", "True");
+        List<String> repaired = Collections.synchronizedList(new ArrayList<>());
+        FakeStepContext context = new FakeStepContext("pool", node -> {
+            repaired.add(node);
+            setCondition(node, "KernelDeadlock", "False");
+        });
+        RepairNodeStep step = new RepairNodeStep();
+        step.setPool("default");
+        FaultDetection detect = new FaultDetection();
+        detect.setConditions(new ArrayList<>(List.of("KernelDeadlock")));
+        step.setDetect(detect);
+
+        step.start(context).start();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(90, TimeUnit.SECONDS);
+        assertThat(result).containsEntry("pool", "default").containsEntry("faultyNodes", 2);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) result.get("nodes");
+        assertThat(nodes).extracting(n -> n.get("node") + " " + n.get("outcome"))
+                .containsExactly("node-2 REPAIRED", "node-3 REPAIRED");
+        assertThat(repaired).containsExactlyInAnyOrder("node-2", "node-3");
+        assertThat(host.results).hasSize(2).allMatch(r -> r.contains(": REPAIRED"));
+        assertThat(context.state().log()).contains("pool default: 3 node(s) checked, 2 faulty");
+    }
+
+    @Test
     void leavesTheNodeCordonedAndSaysSoWhenTheBuildIsAborted() throws Exception {
         createJobPod("batch-1", "node-3");
         FakeStepContext context = new FakeStepContext("abort", node -> { });
@@ -399,6 +428,19 @@ class RepairNodeExecutionTest {
         var annotations = sim.client().nodes().withName(node).get().getMetadata().getAnnotations();
         String raw = annotations == null ? null : annotations.get(MaintenanceRecord.ANNOTATION);
         return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
+    }
+
+    private void setCondition(String node, String type, String status) {
+        sim.client().nodes().withName(node).editStatus(n -> {
+            n.getStatus().getConditions().removeIf(c -> c.getType().equals(type));
+            io.fabric8.kubernetes.api.model.NodeCondition c = new io.fabric8.kubernetes.api.model.NodeCondition();
+            c.setType(type);
+            c.setStatus(status);
+            c.setReason("Test");
+            c.setLastTransitionTime(java.time.Instant.now().toString());
+            n.getStatus().getConditions().add(c);
+            return n;
+        });
     }
 
     private static void await(BooleanSupplier condition, String what) {

@@ -259,6 +259,21 @@ class StickyIpDeployExecutionTest {
     }
 
     @Test
+    void checksTheDeployInputsBeforeTheImageIsBuilt() throws Exception {
+        StickyIpDeployStep step = new StickyIpDeployStep("web_1", 8080);
+        step.setNamespace("shop");
+        step.setBuild(new io.jenkins.plugins.kubeplatform.image.ImageBuild("target/web.jar",
+                "registry.example.com/base:1", "registry.example.com/web:1"));
+        // no workspace: a build that started would fail saying so, not with the name's rule
+        FakeStepContext context = new FakeStepContext("sticky-build-invalid", null);
+        step.start(context).start();
+
+        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("stickyIpDeploy: invalid input, nothing in the cluster was changed: name: ");
+    }
+
+    @Test
     void keepsASmallSerializedStateWhileRunning() {
         FakeStepContext context = new FakeStepContext("sticky-size", null);
         StickyIpDeployExecution execution = (StickyIpDeployExecution) web(3).start(context);

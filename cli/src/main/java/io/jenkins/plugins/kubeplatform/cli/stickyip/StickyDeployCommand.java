@@ -6,20 +6,22 @@ import io.jenkins.plugins.kubeplatform.cli.image.ImageBuildOptions;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
-import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
-import io.jenkins.plugins.kubeplatform.image.PushedImage;
+import io.jenkins.plugins.kubeplatform.image.ImageSource;
+import io.jenkins.plugins.kubeplatform.image.ImageSourceBuilder;
+import io.jenkins.plugins.kubeplatform.stickyip.BuildThenDeploy;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.ManifestParser;
-import io.jenkins.plugins.kubeplatform.stickyip.PullCredentials;
 import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
 import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
-import java.time.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,23 +79,20 @@ public final class StickyDeployCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Stands in for the image while the other inputs are checked, before the build. */
-    private static final String IMAGE_BUILT_NEXT = "image-built-next";
-
-    /** The image build to run first, or null when a prebuilt --image is deployed. */
-    private ImageBuildRequest buildRequest(CliContext context) {
+    /** The image build to run first, or empty when a prebuilt --image (or the manifest's images) is deployed. */
+    private Optional<ImageBuildRequest> buildRequest(CliContext context) {
         if (!build.requested()) {
             if ((image == null || image.isBlank()) && manifest == null) {
                 throw new InvalidInputException("--image", "is required: a prebuilt image, or --artifact, --from and "
                         + "--to to build and push one first");
             }
-            return null;
+            return Optional.empty();
         }
         if (image != null) {
             throw new InvalidInputException("--image", "give either --image (a prebuilt image) or the build options "
                     + "--artifact, --from and --to, not both");
         }
-        return build.toRequest(context);
+        return Optional.of(build.toRequest(context));
     }
 
     private java.util.Optional<WorkloadTemplate> template() {
@@ -129,31 +128,23 @@ public final class StickyDeployCommand implements Callable<Integer> {
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("--max-unavailable", e.rule());
             }
-            ImageBuildRequest buildRequest = buildRequest(context);
-            (buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT)).validate();
+            Optional<ImageBuildRequest> buildRequest = buildRequest(context);
+            ImageSource source = buildRequest.<ImageSource>map(ImageSource.BuildFrom::of)
+                    .orElseGet(() -> new ImageSource.Prebuilt(image));
+            BuildThenDeploy.planned(request, source);
             var pools = StickyIpConfig.pools(context.config());
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
                     IpLedgerCommand.ledger(context), context.retry());
             if (dryRun.requested()) {
-                return StickyDeployDryRun.run(context, deployer,
-                        buildRequest == null ? request : request.withImage(IMAGE_BUILT_NEXT), dryRun.mode());
-            }
-            if (buildRequest != null) {
-                // everything the deploy needs was checked above: only now is anything pushed
-                PushedImage pushed = new ImageBuilder().buildAndPush(buildRequest, context.progress());
-                request = request.withImage(pushed.reference());
-                // the pods pull what was pushed with the same credentials (SIP-14)
-                var pull = PullCredentials.forPush(pushed.repository(), buildRequest.toCredential());
-                if (pull.isPresent()) {
-                    request = request.withPullCredentials(pull.get());
-                }
+                return StickyDeployDryRun.run(context, new BuildThenDeploy(deployer), request, source, dryRun.mode());
             }
             if (request.replicas() == 0) {
                 context.progress().warn("--replicas 0: every workload of " + request.namespace() + "/" + name
                         + " is removed; the Service " + request.namespace() + "/" + name + " is kept, and each address "
                         + "is kept idle in a keep-namespace of pool '" + pool + "', else released (listed below)");
             }
-            DeployResult result = deployer.deploy(request, rollout, context.progress());
+            DeployResult result = deploy(new BuildThenDeploy(deployer), request, source, rollout, buildRequest,
+                    context);
             context.result(result.document(), out -> {
                 out.println((result.changed() ? "Deployed " : "Unchanged ") + result.namespace() + "/" + result.name()
                         + " (service " + result.service() + ", image " + result.image() + ")");
@@ -164,6 +155,23 @@ public final class StickyDeployCommand implements Callable<Integer> {
                 result.removed().forEach(r -> out.println("removed " + r));
             });
             return 0;
+        }
+    }
+
+    private static DeployResult deploy(BuildThenDeploy deploy, DeployRequest request, ImageSource source,
+                                       RolloutPolicy rollout, Optional<ImageBuildRequest> buildRequest,
+                                       CliContext context) {
+        ImageSourceBuilder builder = buildRequest.map(ImageSourceBuilder::inProcess)
+                .orElse((s, p) -> {
+                    throw new IllegalStateException("a prebuilt image is never built");
+                });
+        try {
+            return deploy.deploy(request, source, rollout, builder, context.progress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deploying " + request.name(), e);
         }
     }
 }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.DryRunOption;
 import io.jenkins.plugins.kubeplatform.cli.Table;
+import io.jenkins.plugins.kubeplatform.image.ImageSource;
+import io.jenkins.plugins.kubeplatform.stickyip.BuildThenDeploy;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployPlan;
 import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerChange;
@@ -17,16 +19,48 @@ import java.util.Map;
 
 /**
  * {@code sticky-deploy --dry-run}: the engine's own plan (computed by the code path of a real deploy, on a scratch
- * copy of the ledger), printed; with {@code server} its writes are also sent with {@code dryRun=All}.
+ * copy of the ledger), printed; with {@code server} its writes are also sent with {@code dryRun=All}. An image to
+ * build is never built: the plan names the tag it would be pushed to and says so ("image: built from ...").
  */
 final class StickyDeployDryRun {
 
     private StickyDeployDryRun() {
     }
 
-    static int run(CliContext context, StickyIpDeployer deployer, DeployRequest request, DryRunOption.Mode mode) {
-        StickyIpDeployer.DryRun dryRun = deployer.dryRun(request);
+    static int run(CliContext context, BuildThenDeploy deploy, DeployRequest given, ImageSource source,
+                   DryRunOption.Mode mode) {
+        DeployRequest request = BuildThenDeploy.planned(given, source);
+        StickyIpDeployer.DryRun dryRun = deploy.dryRun(given, source);
         DeployPlan plan = dryRun.plan();
+        List<Map<String, Object>> objects = objects(plan, request);
+        List<Map<String, Object>> ledger = ledger(dryRun, plan);
+        if (mode == DryRunOption.Mode.SERVER) {
+            sendDryRun(context.client(), plan, request);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("dryRun", mode.name().toLowerCase(Locale.ROOT));
+        result.put("namespace", request.namespace());
+        result.put("name", request.name());
+        result.put("pool", dryRun.pool());
+        result.put("image", source.describe());
+        result.put("objects", objects);
+        result.put("ledger", ledger);
+        Table table = Table.of("ACTION", "KIND", "NAMESPACE", "NAME", "DETAIL");
+        objects.forEach(o -> table.row(o.get("action"), o.get("kind"), o.get("namespace"), o.get("name"),
+                o.get("detail")));
+        ledger.forEach(l -> table.row(l.get("change"), "IpReservation", "-", l.get("identity"), l.get("ip")));
+        String suffix = mode == DryRunOption.Mode.SERVER ? " (server dry run: accepted, nothing stored)"
+                : " (client dry run: nothing was sent or written)";
+        context.result(result, out -> {
+            table.print(out, false, !context.noHeaders());
+            out.println("image: " + source.describe());
+            out.println("sticky-deploy " + request.namespace() + "/" + request.name() + suffix);
+        });
+        return 0;
+    }
+
+    /** The plan's Kubernetes objects, one row each. */
+    private static List<Map<String, Object>> objects(DeployPlan plan, DeployRequest request) {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (DeployPlan.WorkloadAction w : plan.workloads()) {
             if (w instanceof DeployPlan.Create c) {
@@ -52,6 +86,11 @@ final class StickyDeployDryRun {
                         "beyond --replicas", null));
             }
         }
+        return objects;
+    }
+
+    /** The plan's ledger changes: reservations made, released, or kept idle. */
+    private static List<Map<String, Object>> ledger(StickyIpDeployer.DryRun dryRun, DeployPlan plan) {
         List<Map<String, Object>> ledger = new ArrayList<>();
         for (LedgerChange change : dryRun.ledgerChanges()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -75,27 +114,7 @@ final class StickyDeployDryRun {
                 ledger.add(m);
             });
         }
-        if (mode == DryRunOption.Mode.SERVER) {
-            sendDryRun(context.client(), plan, request);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("dryRun", mode.name().toLowerCase(Locale.ROOT));
-        result.put("namespace", request.namespace());
-        result.put("name", request.name());
-        result.put("pool", dryRun.pool());
-        result.put("objects", objects);
-        result.put("ledger", ledger);
-        Table table = Table.of("ACTION", "KIND", "NAMESPACE", "NAME", "DETAIL");
-        objects.forEach(o -> table.row(o.get("action"), o.get("kind"), o.get("namespace"), o.get("name"),
-                o.get("detail")));
-        ledger.forEach(l -> table.row(l.get("change"), "IpReservation", "-", l.get("identity"), l.get("ip")));
-        String suffix = mode == DryRunOption.Mode.SERVER ? " (server dry run: accepted, nothing stored)"
-                : " (client dry run: nothing was sent or written)";
-        context.result(result, out -> {
-            table.print(out, false, !context.noHeaders());
-            out.println("sticky-deploy " + request.namespace() + "/" + request.name() + suffix);
-        });
-        return 0;
+        return ledger;
     }
 
     /** Sends the plan's writes with dryRun=All, in the order a deploy would; a refusal fails like a real write. */

@@ -127,4 +127,22 @@ class StickyDeployWithBuildTest {
         assertThat(run.err()).contains("--image");
         assertThat(registry.api().tags("apps/both")).isEmpty();
     }
+
+    @Test
+    void plansWithTheTargetTagAndBuildsNothingOnADryRun() throws Exception {
+        String jar = jar().toString();
+        CliRunner.Run run = CliRunner.run(args("plan", jar, "--dry-run=client").toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+        String target = registry.image("apps/plan", "1");
+        com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+        assertThat(plan.get("image").asText()).isEqualTo("built from " + jar + " on " + base.tagReference()
+                + ", pushed to " + target);
+        assertThat(plan.get("objects").get(0).get("object").get("spec").get("template").get("spec").get("containers")
+                .get(0).get("image").asText()).as("the workloads planned with the tag the build would push")
+                .isEqualTo(target);
+        assertThat(registry.api().tags("apps/plan")).isEmpty();
+        assertThat(sim.client().apps().deployments().inNamespace("default").withLabel("app.kubernetes.io/name", "plan")
+                .list().getItems()).isEmpty();
+    }
 }
