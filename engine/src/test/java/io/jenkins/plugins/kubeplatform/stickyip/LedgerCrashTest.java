@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,10 @@ class LedgerCrashTest {
             throws Exception {
         int armAfter = 23;
         Process process = LedgerWriterProcess.startHalting(dir, "k", 10, point.name(), file, armAfter);
+        // reading the child's output cannot be interrupted: a child that never reaches the boundary is killed after
+        // 60 s, which ends the output, and the assertions below fail
+        CompletableFuture.runAsync(process::destroyForcibly,
+                CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS));
         List<String> acks = new ArrayList<>();
         String halted = null;
         List<String> afterKill = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,10 @@ class AtomicFileStoreCrashTest {
                 StoreWriterProcess.class.getName(), file.toString(), point.name(), Integer.toString(acksBeforeArm))
                 .redirectErrorStream(true)
                 .start();
+        // reading the child's output cannot be interrupted: a child that never reaches the boundary is killed after
+        // 60 s, which ends the output, and the assertions below fail
+        CompletableFuture.runAsync(process::destroyForcibly,
+                CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS));
         long lastAck = -1;
         String halted = null;
         List<String> afterKill = new ArrayList<>();
