@@ -26,7 +26,17 @@ public final class LedgerWriterProcess {
         int count = Integer.parseInt(args[2]);
         int compactAfter = Integer.parseInt(args[3]);
         IpPool pool = Pools.pool("default", "10.40.0.0/14");
-        JournaledLedgerStore store = new JournaledLedgerStore(dir, compactAfter);
+        io.jenkins.plugins.kubeplatform.store.HaltingFileIo halting = null;
+        long armAfter = -1;
+        if (args.length > 7 && args[4].equals("halt")) {
+            // the reservation after the armAfter-th acknowledgement stops at one write boundary of one kind of file
+            halting = new io.jenkins.plugins.kubeplatform.store.HaltingFileIo(
+                    io.jenkins.plugins.kubeplatform.store.HaltingFileIo.Point.valueOf(args[5]), files(args[6]),
+                    System.out);
+            armAfter = Long.parseLong(args[7]);
+        }
+        JournaledLedgerStore store = halting == null ? new JournaledLedgerStore(dir, compactAfter)
+                : new JournaledLedgerStore(dir, compactAfter, halting);
         if (args.length > 4 && args[4].equals("pause-compaction")) {
             // a background compaction announces itself with half a snapshot written and never finishes: the test
             // kills the process right there
@@ -55,22 +65,39 @@ public final class LedgerWriterProcess {
                     prefix).get(0);
             System.out.println("ack " + r.ip() + " " + r.identity() + " " + java.time.Instant.now());
             System.out.flush();
+            if (i + 1 == armAfter) {
+                halting.arm();
+            }
         }
         store.awaitCompaction();
     }
 
-    static Process start(Path dir, String prefix, int count, int compactAfter, String mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LedgerWriterProcess.class.getName(),
-                dir.toString(), prefix, Integer.toString(count), Integer.toString(compactAfter), mode)
-                .redirectErrorStream(true).start();
+    /**
+     * The files whose boundaries count: {@code journal} the live journal segment, {@code segment} the temporary file
+     * of a new segment, {@code snapshot} a compaction's snapshot (temporary file and final name).
+     */
+    static java.util.function.Predicate<String> files(String kind) {
+        return switch (kind) {
+            case "journal" -> name -> name.matches("journal-\\d+\\.log");
+            case "segment" -> name -> name.startsWith(".journal-");
+            case "snapshot" -> name -> name.startsWith(".snapshot-") || name.matches("snapshot-\\d+\\.bin");
+            default -> throw new IllegalArgumentException("file kind: " + kind);
+        };
     }
 
-    static Process start(Path dir, String prefix, int count, int compactAfter) throws IOException {
+    /** Reserves forever; the reservation after {@code armAfter} acknowledgements halts at {@code point} of {@code kind}. */
+    static Process startHalting(Path dir, String prefix, int compactAfter, String point, String kind, int armAfter)
+            throws IOException {
+        return start(dir, prefix, 0, compactAfter, "halt", point, kind, Integer.toString(armAfter));
+    }
+
+    static Process start(Path dir, String prefix, int count, int compactAfter, String... mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LedgerWriterProcess.class.getName(),
-                dir.toString(), prefix, Integer.toString(count), Integer.toString(compactAfter))
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                LedgerWriterProcess.class.getName(), dir.toString(), prefix, Integer.toString(count),
+                Integer.toString(compactAfter)));
+        command.addAll(List.of(mode));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** Reads the process's output up to its "ready" line (barrier mode), at most {@code seconds}. */
