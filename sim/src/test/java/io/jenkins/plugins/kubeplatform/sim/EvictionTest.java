@@ -96,6 +96,13 @@ class EvictionTest {
         budget("loose", null, new IntOrString(1));
         List<String> pods = client.pods().inNamespace("default").withLabel("app", "loose").list().getItems().stream()
                 .map(p -> p.getMetadata().getName()).toList();
+        // the replacement the ReplicaSet creates never becomes Ready (a template change leaves running pods alone),
+        // so the second eviction meets it in progress however long the machine takes between the two requests
+        client.apps().replicaSets().inNamespace("default").withName("loose").edit(r -> {
+            r.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("nginx-" + SimAnnotations
+                    .FAIL_PULL_IMAGE_MARKER);
+            return r;
+        });
 
         assertThat(evict(pods.get(0)).statusCode()).isEqualTo(201);
         assertThat(evict(pods.get(1)).statusCode()).isEqualTo(429);
