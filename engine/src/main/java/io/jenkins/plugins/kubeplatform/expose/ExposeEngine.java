@@ -255,8 +255,8 @@ public final class ExposeEngine {
         ReleaseDecision d = releaseDecision(namespace, app);
         List<String> changes = new ArrayList<>();
         for (CreatedRoute r : d.routes()) {
-            drivers.of(r.kind()).delete(r, false);
-            changes.add("deleted " + r.describe());
+            changes.add(drivers.of(r.kind()).delete(r, false) ? "deleted " + r.describe()
+                    : "left " + r.describe() + ": another object took its name after the release read it");
         }
         List<String> hosts = d.hosts();
         settings.nginxMode().ifPresent(n -> new NginxSites(n, progress).apply(List.of(), hosts)

@@ -127,18 +127,19 @@ final class HttpRoutes implements RouteDriver {
             throw e;
         }
         return found.values().stream().filter(r -> RouteObjects.createdFor(r.getMetadata(), owner))
-                .map(r -> new CreatedRoute(kind(), r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                .map(r -> new CreatedRoute(kind(), r.getMetadata(),
                         RouteHosts.fromHttpRoute(r).stream().map(RouteRef::host).toList()))
                 .toList();
     }
 
     @Override
-    public void delete(CreatedRoute route, boolean dryRun) {
+    public boolean delete(CreatedRoute route, boolean dryRun) {
         var r = client.resources(HTTPRoute.class).inNamespace(route.namespace()).withName(route.name());
         if (dryRun) {
             r.dryRun().delete();
-        } else {
-            retry.run("delete " + route.describe(), r::delete);
+            return true;
         }
+        return route.deleteGuarded(retry, () -> java.util.Optional.ofNullable(r.get()).map(o -> o.getMetadata())
+                .orElse(null), version -> r.lockResourceVersion(version).delete());
     }
 }

@@ -116,18 +116,19 @@ final class IngressRoutes implements RouteDriver {
             }
         }
         return found.values().stream().filter(i -> RouteObjects.createdFor(i.getMetadata(), owner))
-                .map(i -> new CreatedRoute(kind(), i.getMetadata().getNamespace(), i.getMetadata().getName(),
+                .map(i -> new CreatedRoute(kind(), i.getMetadata(),
                         RouteHosts.fromIngress(i).stream().map(RouteRef::host).toList()))
                 .toList();
     }
 
     @Override
-    public void delete(CreatedRoute route, boolean dryRun) {
+    public boolean delete(CreatedRoute route, boolean dryRun) {
         var ingress = client.network().v1().ingresses().inNamespace(route.namespace()).withName(route.name());
         if (dryRun) {
             ingress.dryRun().delete();
-        } else {
-            retry.run("delete " + route.describe(), ingress::delete);
+            return true;
         }
+        return route.deleteGuarded(retry, () -> java.util.Optional.ofNullable(ingress.get()).map(o -> o.getMetadata())
+                .orElse(null), version -> ingress.lockResourceVersion(version).delete());
     }
 }

@@ -38,7 +38,7 @@ final class NginxOnlyRoutes implements RouteDriver {
     }
 
     @Override
-    public void delete(CreatedRoute route, boolean dryRun) {
+    public boolean delete(CreatedRoute route, boolean dryRun) {
         throw new IllegalArgumentException("route kind none has no object to delete: " + route.describe());
     }
 }

@@ -31,6 +31,10 @@ sealed interface RouteDriver permits IngressRoutes, HttpRoutes, NginxOnlyRoutes 
      */
     List<CreatedRoute> createdFor(Owner owner, Collection<String> recordedNames);
 
-    /** Deletes one object {@link #createdFor} returned (NotFound is success); with {@code dryRun} only sent with dryRun=All. */
-    void delete(CreatedRoute route, boolean dryRun);
+    /**
+     * Deletes one object {@link #createdFor} returned, that object only (a resourceVersion precondition; NotFound is
+     * success); false when another object took its name after it was read (left in place). With {@code dryRun} the
+     * delete is only sent with dryRun=All.
+     */
+    boolean delete(CreatedRoute route, boolean dryRun);
 }

@@ -164,4 +164,30 @@ class RouteReleaseTest {
                         "rules", List.of(Map.of("backendRefs", List.of(Map.of("name", "shop", "port", 80))))))
                 .build();
     }
+
+    @Test
+    void deletesItsIngressAfterAControllerWroteItsStatusButLeavesAnObjectThatTookItsName() {
+        ExposeEngine engine = engine(sim, settings("ingress"), state);
+        engine.expose(ExposeRequest.of("default", "shop", 80, "cli"));
+        engine.expose(ExposeRequest.of("default", "cart", 80, "cli"));
+        IngressRoutes driver = new IngressRoutes(sim.client(), settings("ingress"),
+                io.jenkins.plugins.kubeplatform.kube.ApiRetry.defaults(), io.jenkins.plugins.kubeplatform.core
+                        .Progress.silent());
+        CreatedRoute shop = new CreatedRoute(RouteKind.INGRESS, ingress("default", "shop").getMetadata(), List.of());
+        CreatedRoute cart = new CreatedRoute(RouteKind.INGRESS, ingress("default", "cart").getMetadata(), List.of());
+        // after the release read them: a controller writes shop's status; cart is deleted and made again by someone
+        sim.client().network().v1().ingresses().inNamespace("default").withName("shop").edit(i -> new IngressBuilder(i)
+                .editMetadata().addToAnnotations("controller/seen", "1").endMetadata().build());
+        Ingress replacement = new IngressBuilder(ingress("default", "cart")).editMetadata().withUid(null)
+                .withResourceVersion(null).endMetadata().build();
+        sim.client().network().v1().ingresses().inNamespace("default").withName("cart").delete();
+        sim.client().network().v1().ingresses().inNamespace("default").resource(replacement).create();
+
+        assertThat(driver.delete(shop, false)).isTrue();
+        assertThat(driver.delete(cart, false)).isFalse();
+
+        assertThat(ingress("default", "shop")).isNull();
+        assertThat(ingress("default", "cart")).as("the object that took the name").isNotNull();
+        assertThat(ingress("default", "cart").getMetadata().getUid()).isNotEqualTo(cart.uid());
+    }
 }
