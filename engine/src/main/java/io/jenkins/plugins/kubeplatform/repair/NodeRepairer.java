@@ -36,10 +36,6 @@ public final class NodeRepairer {
     private java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> ledger =
             java.util.Optional.empty();
 
-    public NodeRepairer(KubernetesClient client, RepairSettings settings, Clock clock) {
-        this(client, ApiRetry.defaults(), settings, clock);
-    }
-
     public NodeRepairer(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock) {
         this.client = client;
         this.retry = retry;

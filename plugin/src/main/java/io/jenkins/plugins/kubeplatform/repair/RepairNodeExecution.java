@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.model.TaskListener;
@@ -14,7 +15,6 @@ import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -246,7 +246,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
     }
 
     private void detect() throws IOException, InterruptedException {
-        NodeRepairer repairer = new NodeRepairer(client, ApiRetries.policy(), settings(), Clock.systemUTC());
+        NodeRepairer repairer = new NodeRepairer(client, ApiRetries.policy(), settings(), PluginServices.clock());
         DetectRules rules = new DetectRules(Require.duration("detect.notReadyFor", notReadyFor),
                 conditions.isEmpty() ? settings().faultConditions() : conditions, taints);
         List<FaultDetector.Finding> findings = repairer.detect(pool, rules);
@@ -343,7 +343,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
         if (!resumed) {
             NodeRepairer.checkAccess(client, ApiRetries.policy(), settings()); // before a lease is taken or the node cordoned
         }
-        return new RepairSession(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
+        return new RepairSession(client, ApiRetries.policy(), settings(), PluginServices.clock(),
                 new RepairRequest(currentNode, owner, pool.isEmpty(), resumed), progress(),
                 host.pinLedger());
     }

@@ -9,7 +9,6 @@ import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,7 +52,7 @@ final class ExposeBenchmark implements Benchmark {
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
             ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
                     null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
-                    Clock.systemUTC(), Progress.silent(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
+                    io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, Progress.silent(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
             int apps = options.quick() ? 2 : 10;
             long first = 0;
             long rerun = 0;

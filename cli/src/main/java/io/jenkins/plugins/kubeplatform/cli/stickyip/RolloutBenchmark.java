@@ -19,7 +19,6 @@ import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
 import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +109,7 @@ public final class RolloutBenchmark implements Benchmark {
 
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
-                        new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), Clock.systemUTC(),
+                        new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK,
                         new Random(1)), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
                 DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT)
                         .withTemplate(io.jenkins.plugins.kubeplatform.stickyip.ManifestParser.parse("template", TEMPLATE));

@@ -17,7 +17,6 @@ import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
 import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
