@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.DomainTemplate;
@@ -52,7 +53,7 @@ final class ExposeBenchmark implements Benchmark {
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
             ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
                     null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
-                    io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, Progress.silent(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
+                    CliContext.CLOCK, Progress.silent(), CliContext.RETRY);
             int apps = options.quick() ? 2 : 10;
             long first = 0;
             long rerun = 0;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.repair;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
@@ -47,7 +48,7 @@ public final class RepairBenchmark implements Benchmark {
         int runs = options.quick() ? 1 : 5;
         int pods = 10;
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).createMissingNamespaces(true).build())) {
-            NodeRepairer repairer = new NodeRepairer(sim.client(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY, settings, io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK);
+            NodeRepairer repairer = new NodeRepairer(sim.client(), CliContext.RETRY, settings, CliContext.CLOCK);
             long requests = 0;
             long writes = 0;
             long nanos = 0;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
@@ -56,7 +57,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
                     .builtInControllers(false).build())) {
                 LedgerStore store = store(sim);
                 prefill(store, pool, size);
-                IpReservationLedger ledger = new IpReservationLedger(store, io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, new Random(1));
+                IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
                 sim.requests().clear();
                 double[] millis = new double[allocations];
                 for (int i = 0; i < allocations; i++) {
@@ -86,7 +87,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
     }
 
     private static void prefill(LedgerStore store, IpPool pool, int size) {
-        IpReservationLedger ledger = new IpReservationLedger(store, io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, new Random(2));
+        IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(2));
         List<ReplicaIdentity> identities = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             identities.add(new ReplicaIdentity("fill", "app" + (i / 100), i % 100));
@@ -103,7 +104,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 int writer = w;
-                IpReservationLedger ledger = new IpReservationLedger(store(sim), io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, new Random(writer));
+                IpReservationLedger ledger = new IpReservationLedger(store(sim), CliContext.CLOCK, new Random(writer));
                 futures.add(executor.submit(() -> {
                     start.await(60, TimeUnit.SECONDS);
                     for (int i = 0; i < each; i++) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.Measurement;
@@ -94,7 +95,7 @@ public final class LedgerBenchmark implements Benchmark {
         long heapPerReservation = (usedHeap() - heapBefore) / size;
         double[] coldOpen = openInFreshJvm(dir);
 
-        IpReservationLedger ledger = new IpReservationLedger(store, io.jenkins.plugins.kubeplatform.cli.CliContext.CLOCK, new Random(1));
+        IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
         long gcBefore = gcMillis();
         long[] allocate = new long[allocations];
         long[] raw = new long[allocations];
