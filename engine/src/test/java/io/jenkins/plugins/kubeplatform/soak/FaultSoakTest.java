@@ -184,8 +184,8 @@ class FaultSoakTest {
     @Test
     @Order(3)
     void exposeOfFourAppsClaimsEachHostOnce() {
-        ExposeSettings settings = new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null,
-                null, "10s", null);
+        ExposeSettings settings = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .admitTimeout("10s").build();
         ExposeEngine engine = new ExposeEngine(client, settings, DomainRegistry.fileStore(stateDir.resolve("domains")),
                 Clock.systemUTC(), progress, RETRY);
         List<String> hosts = new ArrayList<>();

@@ -51,8 +51,9 @@ final class ExposeBenchmark implements Benchmark {
         out.add(Measurement.of("host generation (mixed scripts)", "throughput", iterations / seconds, "hosts/s"));
 
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
-            ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
-                    null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
+            ExposeEngine engine = new ExposeEngine(sim.client(), ExposeSettings.builder().suffix("apps.example.test")
+                    .route("ingress").admitTimeout("30s").build(),
+                    DomainRegistry.fileStore(options.workDir().resolve("expose")),
                     CliContext.CLOCK, Progress.silent(), CliContext.RETRY);
             int apps = options.quick() ? 2 : 10;
             long first = 0;
