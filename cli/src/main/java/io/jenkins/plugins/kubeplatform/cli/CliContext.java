@@ -10,6 +10,7 @@ import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +66,9 @@ public final class CliContext implements AutoCloseable {
                 throw new InvalidInputException("--config", "names a directory (" + file + "); give the YAML file, "
                         + "e.g. " + file.resolve("kubeplatform.yaml"));
             }
-            config = file == null ? PlatformConfig.empty() : PlatformConfig.load(file);
+            PlatformConfig loaded = file == null ? PlatformConfig.empty() : PlatformConfig.load(file);
+            io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(loaded);
+            config = loaded;
         }
         return config;
     }
@@ -134,6 +137,13 @@ public final class CliContext implements AutoCloseable {
 
     /** The CLI's one retry policy (built once per process), shared by every command and benchmark. */
     public static final ApiRetry RETRY = ApiRetry.defaults();
+    /** The CLI's one clock (UTC), shared by every command and benchmark. */
+    public static final Clock CLOCK = Clock.systemUTC();
+
+    /** {@link #CLOCK}, for the engine objects of this command. */
+    public Clock clock() {
+        return CLOCK;
+    }
 
     /** {@link #RETRY} for API calls of this command; each retry is reported with its count. */
     public ApiRetry retry() {

@@ -92,6 +92,17 @@ class InputValidationTest {
     }
 
     @Test
+    void refusesAMisspeltRepairKeyNamingItWhenAnotherCommandLoadsTheFile() throws IOException {
+        Files.writeString(config, "repair:\n  leaseTTL: 2m\n", java.nio.file.StandardOpenOption.APPEND);
+
+        CliRunner.Run run = run("expose", "-n", "shop", "--app", "web", "--port", "80");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("repair.leaseTTL", "is not a key of section 'repair'", "did you mean 'leaseTtl'");
+        assertThat(writes()).isZero();
+    }
+
+    @Test
     void saysTheConfigIsADirectoryWhenGivenOne() {
         CliRunner.Run run = CliRunner.run("--config", dir.toString(), "ip-ledger", "list");
 

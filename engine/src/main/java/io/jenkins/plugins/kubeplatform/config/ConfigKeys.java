@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.config;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.jenkins.plugins.kubeplatform.schema.KeyHints;
 import java.util.Collection;
 import java.util.List;
 
@@ -10,18 +11,9 @@ final class ConfigKeys {
     private ConfigKeys() {
     }
 
-    /** {@code "; did you mean 'reclaimAfter'?"} when a known key is within two edits (or a third of the length). */
+    /** {@code "; did you mean 'reclaimAfter'?"} when a known key is close to {@code key}. */
     static String didYouMean(String key, Collection<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? "; did you mean '" + best + "'?" : "";
+        return KeyHints.didYouMean(key, known);
     }
 
     /** {@code pools[0].reclaimAftr} for the path of a binding error inside section {@code section}. */
@@ -35,25 +27,5 @@ final class ConfigKeys {
             }
         }
         return b.toString();
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

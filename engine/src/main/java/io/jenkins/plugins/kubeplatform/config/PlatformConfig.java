@@ -120,8 +120,8 @@ public final class PlatformConfig {
     }
 
     /**
-     * The keys of the one configuration schema by path ({@code edgeVms.sites[]} for the items of a list), for the
-     * test that holds them equal to the plugin's data-bound fields.
+     * The keys by path ({@code edgeVms.sites[]} for the items of a list) of the sections not yet declared with the
+     * schema ({@code sections.ConfigSections#keys()} has them all), for the test that holds them equal to the plugin.
      */
     public static java.util.Map<String, java.util.Set<String>> schemaKeys() {
         return CascShape.KEYS;

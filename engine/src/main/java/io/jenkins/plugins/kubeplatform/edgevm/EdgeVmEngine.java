@@ -38,15 +38,9 @@ public final class EdgeVmEngine {
     /**
      * An engine whose inventory is the file {@code edge-inventory.json} in {@code stateDir} (CLI, Jenkins, demo).
      * For the demo: {@code EdgeVmEngine.withFileInventory(EdgeSettings.demo(), ClusterClients.single(sim.client()),
-     * JoinTokens.fixed("K10demo::server:demo"), dir, Clock.systemUTC())}, then {@link #create}, {@link #release},
+     * JoinTokens.fixed("K10demo::server:demo"), dir, clock, retry)}, then {@link #create}, {@link #release},
      * {@link #delete}, {@link #sync} and {@link #inventory}.
      */
-    public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
-                                                 Path stateDir, Clock clock) {
-        return withFileInventory(settings, clients, tokens, stateDir, clock, ApiRetry.defaults());
-    }
-
-    /** {@link #withFileInventory(EdgeSettings, ClusterClients, JoinTokens, Path, Clock)} with the caller's retry policy. */
     public static EdgeVmEngine withFileInventory(EdgeSettings settings, ClusterClients clients, JoinTokens tokens,
                                                  Path stateDir, Clock clock, ApiRetry retry) {
         return new EdgeVmEngine(settings, clients, tokens, inventoryStore(stateDir), clock, retry);

@@ -101,15 +101,109 @@ public record ExposeSettings(
         }
     }
 
-    /** Without managed namespaces (only labelled routes get generated hosts). */
-    public ExposeSettings(String suffix, String template, String route, String ingressClassName, Tls tls,
-            Gateway gateway, String claimNamespace, String onConflict, String admitTimeout, Nginx nginx) {
-        this(suffix, template, route, ingressClassName, tls, gateway, claimNamespace, onConflict, admitTimeout, nginx,
-                null);
+    /** Every key left out (null): {@link #validated()} fills in the defaults. */
+    public static ExposeSettings defaults() {
+        return builder().build();
     }
 
-    public static ExposeSettings defaults() {
-        return new ExposeSettings(null, null, null, null, null, null, null, null, null, null, null);
+    /** A builder with every key left out (null means the default, filled in by {@link #validated()}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.suffix = suffix;
+        b.template = template;
+        b.route = route;
+        b.ingressClassName = ingressClassName;
+        b.tls = tls;
+        b.gateway = gateway;
+        b.claimNamespace = claimNamespace;
+        b.onConflict = onConflict;
+        b.admitTimeout = admitTimeout;
+        b.nginx = nginx;
+        b.managedNamespaces = managedNamespaces;
+        return b;
+    }
+
+    /** Builds settings key by key; no positional construction at call sites. */
+    public static final class Builder {
+        private String suffix;
+        private String template;
+        private String route;
+        private String ingressClassName;
+        private Tls tls;
+        private Gateway gateway;
+        private String claimNamespace;
+        private String onConflict;
+        private String admitTimeout;
+        private Nginx nginx;
+        private java.util.List<String> managedNamespaces;
+
+        private Builder() {
+        }
+
+        public Builder suffix(String suffix) {
+            this.suffix = suffix;
+            return this;
+        }
+
+        public Builder template(String template) {
+            this.template = template;
+            return this;
+        }
+
+        public Builder route(String route) {
+            this.route = route;
+            return this;
+        }
+
+        public Builder ingressClassName(String ingressClassName) {
+            this.ingressClassName = ingressClassName;
+            return this;
+        }
+
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder gateway(Gateway gateway) {
+            this.gateway = gateway;
+            return this;
+        }
+
+        public Builder claimNamespace(String claimNamespace) {
+            this.claimNamespace = claimNamespace;
+            return this;
+        }
+
+        public Builder onConflict(String onConflict) {
+            this.onConflict = onConflict;
+            return this;
+        }
+
+        public Builder admitTimeout(String admitTimeout) {
+            this.admitTimeout = admitTimeout;
+            return this;
+        }
+
+        public Builder nginx(Nginx nginx) {
+            this.nginx = nginx;
+            return this;
+        }
+
+        public Builder managedNamespaces(java.util.List<String> managedNamespaces) {
+            this.managedNamespaces = managedNamespaces;
+            return this;
+        }
+
+        public ExposeSettings build() {
+            return new ExposeSettings(suffix, template, route, ingressClassName, tls, gateway, claimNamespace,
+                    onConflict, admitTimeout, nginx, managedNamespaces);
+        }
     }
 
     /** Namespaces whose host-less routes the sync gives a host (never null). */

@@ -33,10 +33,6 @@ public final class NodeRepairer {
     private final Clock clock;
     private Optional<IpReservationLedger> ledger = Optional.empty();
 
-    public NodeRepairer(KubernetesClient client, RepairSettings settings, Clock clock) {
-        this(client, ApiRetry.defaults(), settings, clock);
-    }
-
     public NodeRepairer(KubernetesClient client, ApiRetry retry, RepairSettings settings, Clock clock) {
         this.client = client;
         this.retry = retry;

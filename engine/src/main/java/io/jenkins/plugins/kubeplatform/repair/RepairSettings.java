@@ -1,20 +1,17 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code repair:} section of the platform configuration (Jenkins global configuration or the CLI's --config):
- * pools, concurrency, lease, timeouts, fault conditions and how pods are recognised.
+ * pools, concurrency, lease, timeouts, fault conditions and how pods are recognised. Its keys, defaults and rules are
+ * declared once in {@link RepairSchema}; build it with {@link #builder()}.
  */
 public record RepairSettings(
         List<PoolSettings> pools,
@@ -42,13 +39,47 @@ public record RepairSettings(
     public static final String TAINT_KEY = "kubeplatform.jenkins.io/maintenance";
     public static final String DEFAULT_TRAFFIC_LABEL = io.jenkins.plugins.kubeplatform.kube.SharedObjects.TRAFFIC_LABEL;
 
+    /** Pause between refused evictions of one pod at first, and at most; internal, not configuration. */
+    static final Duration EVICTION_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_EVICTION_BACKOFF = Duration.ofSeconds(30);
+
+    public RepairSettings {
+        pools = List.copyOf(pools);
+        faultConditions = List.copyOf(faultConditions);
+        Require.range("repair.maxConcurrent", maxConcurrent, 1, 1000);
+        Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+        Objects.requireNonNull(trafficLabel, "trafficLabel");
+        Objects.requireNonNull(taskSelector, "taskSelector");
+        Objects.requireNonNull(agentSelector, "agentSelector");
+        Objects.requireNonNull(onTaskTimeout, "onTaskTimeout");
+        Objects.requireNonNull(command, "command");
+        for (Duration d : List.of(leaseTtl, leaseWaitTimeout, deregistrationGrace, deregistrationTimeout, taskTimeout,
+                drainTimeout, repairTimeout, verifyTimeout, stabilizationWindow, recheckInterval, evictionBackoff,
+                maxEvictionBackoff)) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("repair durations must be positive; got " + d);
+            }
+        }
+    }
+
+    /** The declared defaults of every key ({@link RepairSchema}). */
     public static RepairSettings defaults() {
-        return new RepairSettings(List.of(), 1, "default", Duration.ofMinutes(5), Duration.ofMinutes(30),
-                DEFAULT_TRAFFIC_LABEL, Duration.ofSeconds(10), Duration.ofMinutes(2), LabelQuery.ALL,
-                LabelQuery.parse("agentSelector", "jenkins/label"), Duration.ofMinutes(30), TaskTimeoutAction.EVICT,
-                Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(1),
-                List.of("KernelDeadlock", "ReadonlyFilesystem"), Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), "");
+        return RepairSchema.settings(null);
+    }
+
+    /** Reads the {@code repair:} section of the configuration file (defaults when it is absent). */
+    public static RepairSettings from(PlatformConfig config) {
+        return RepairSchema.settings(config.raw("repair"));
+    }
+
+    /** A builder starting from the declared defaults. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** The pool a node belongs to: the first configured pool whose selector matches, else the fallback pool. */
@@ -73,16 +104,23 @@ public record RepairSettings(
 
     /** Settings with a few fields replaced; used by steps and the CLI for per-run overrides. */
     public RepairSettings with(Overrides o) {
-        return new RepairSettings(pools, maxConcurrent, leaseNamespace, leaseTtl, leaseWaitTimeout, trafficLabel,
-                deregistrationGrace, deregistrationTimeout,
-                o.taskSelector() == null ? taskSelector : LabelQuery.parse("taskSelector", o.taskSelector()),
-                agentSelector,
-                o.taskTimeout() == null ? taskTimeout : o.taskTimeout(),
-                onTaskTimeout, drainTimeout, repairTimeout,
-                o.verifyTimeout() == null ? verifyTimeout : o.verifyTimeout(),
-                o.stabilizationWindow() == null ? stabilizationWindow : o.stabilizationWindow(),
-                faultConditions, recheckInterval, evictionBackoff, maxEvictionBackoff,
-                o.command() == null ? command : o.command());
+        Builder b = toBuilder();
+        if (o.taskSelector() != null) {
+            b.taskSelector(LabelQuery.parse("taskSelector", o.taskSelector()));
+        }
+        if (o.taskTimeout() != null) {
+            b.taskTimeout(o.taskTimeout());
+        }
+        if (o.verifyTimeout() != null) {
+            b.verifyTimeout(o.verifyTimeout());
+        }
+        if (o.stabilizationWindow() != null) {
+            b.stabilizationWindow(o.stabilizationWindow());
+        }
+        if (o.command() != null) {
+            b.command(o.command());
+        }
+        return b.build();
     }
 
     /** Per-run overrides; null keeps the configured value. */
@@ -93,91 +131,170 @@ public record RepairSettings(
         }
     }
 
-    /** The YAML shape of the {@code repair:} section: every field optional, durations as text ("30s", "5m"). */
-    public record Section(
-            List<PoolSection> pools,
-            Integer maxConcurrent,
-            String leaseNamespace,
-            String leaseTtl,
-            String leaseWaitTimeout,
-            String trafficLabel,
-            String deregistrationGrace,
-            String deregistrationTimeout,
-            String taskSelector,
-            String agentSelector,
-            String taskTimeout,
-            String onTaskTimeout,
-            String drainTimeout,
-            String repairTimeout,
-            String verifyTimeout,
-            String stabilizationWindow,
-            List<String> faultConditions,
-            String recheckInterval,
-            String command) {
+    /** Builds settings key by key; {@link #build()} checks them. */
+    public static final class Builder {
+        private List<PoolSettings> pools;
+        private int maxConcurrent;
+        private String leaseNamespace;
+        private Duration leaseTtl;
+        private Duration leaseWaitTimeout;
+        private String trafficLabel;
+        private Duration deregistrationGrace;
+        private Duration deregistrationTimeout;
+        private LabelQuery taskSelector;
+        private LabelQuery agentSelector;
+        private Duration taskTimeout;
+        private TaskTimeoutAction onTaskTimeout;
+        private Duration drainTimeout;
+        private Duration repairTimeout;
+        private Duration verifyTimeout;
+        private Duration stabilizationWindow;
+        private List<String> faultConditions;
+        private Duration recheckInterval;
+        private Duration evictionBackoff;
+        private Duration maxEvictionBackoff;
+        private String command;
 
-        /** One pool in YAML. */
-        public record PoolSection(String name, String nodeSelector, Integer maxConcurrent) {
+        /** Only the internal keys set: {@link RepairSchema} sets every declared one. */
+        Builder() {
+            evictionBackoff = EVICTION_BACKOFF;
+            maxEvictionBackoff = MAX_EVICTION_BACKOFF;
         }
 
-        public RepairSettings toSettings() {
-            RepairSettings d = defaults();
-            int max = maxConcurrent == null ? d.maxConcurrent() : Require.range("repair.maxConcurrent", maxConcurrent, 1, 1000);
-            List<PoolSettings> parsedPools = new ArrayList<>();
-            Set<String> names = new HashSet<>();
-            for (PoolSection p : pools == null ? List.<PoolSection>of() : pools) {
-                String name = Require.dnsLabel("repair.pools[].name", p.name());
-                if (name.length() > 40) {
-                    throw new InvalidInputException("repair.pools[].name", "must be at most 40 characters (it is part "
-                            + "of the lease names); got '" + name + "'");
-                }
-                if (!names.add(name)) {
-                    throw new InvalidInputException("repair.pools[].name", "must be unique; '" + name + "' appears twice");
-                }
-                parsedPools.add(new PoolSettings(name,
-                        LabelQuery.parse("repair.pools[" + name + "].nodeSelector", p.nodeSelector()),
-                        p.maxConcurrent() == null ? max
-                                : Require.range("repair.pools[" + name + "].maxConcurrent", p.maxConcurrent(), 1, 1000)));
-            }
-            TaskTimeoutAction onTimeout = d.onTaskTimeout();
-            if (onTaskTimeout != null && !onTaskTimeout.isBlank()) {
-                try {
-                    onTimeout = TaskTimeoutAction.valueOf(onTaskTimeout.trim().toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException("repair.onTaskTimeout", "must be 'evict' or 'fail'; got '"
-                            + Require.printable(onTaskTimeout) + "'");
-                }
-            }
-            String traffic = trafficLabel == null || trafficLabel.isBlank() ? d.trafficLabel() : trafficLabel.trim();
-            LabelQuery.parse("repair.trafficLabel", traffic);
-            return new RepairSettings(List.copyOf(parsedPools), max,
-                    leaseNamespace == null || leaseNamespace.isBlank() ? d.leaseNamespace()
-                            : Require.dnsLabel("repair.leaseNamespace", leaseNamespace),
-                    dur("repair.leaseTtl", leaseTtl, d.leaseTtl()),
-                    dur("repair.leaseWaitTimeout", leaseWaitTimeout, d.leaseWaitTimeout()),
-                    traffic,
-                    dur("repair.deregistrationGrace", deregistrationGrace, d.deregistrationGrace()),
-                    dur("repair.deregistrationTimeout", deregistrationTimeout, d.deregistrationTimeout()),
-                    taskSelector == null ? d.taskSelector() : LabelQuery.parse("repair.taskSelector", taskSelector),
-                    agentSelector == null ? d.agentSelector() : LabelQuery.parse("repair.agentSelector", agentSelector),
-                    dur("repair.taskTimeout", taskTimeout, d.taskTimeout()),
-                    onTimeout,
-                    dur("repair.drainTimeout", drainTimeout, d.drainTimeout()),
-                    dur("repair.repairTimeout", repairTimeout, d.repairTimeout()),
-                    dur("repair.verifyTimeout", verifyTimeout, d.verifyTimeout()),
-                    dur("repair.stabilizationWindow", stabilizationWindow, d.stabilizationWindow()),
-                    faultConditions == null ? d.faultConditions() : List.copyOf(faultConditions),
-                    dur("repair.recheckInterval", recheckInterval, d.recheckInterval()),
-                    d.evictionBackoff(), d.maxEvictionBackoff(),
-                    command == null ? "" : command.trim());
+        private Builder(RepairSettings from) {
+            pools = from.pools;
+            maxConcurrent = from.maxConcurrent;
+            leaseNamespace = from.leaseNamespace;
+            leaseTtl = from.leaseTtl;
+            leaseWaitTimeout = from.leaseWaitTimeout;
+            trafficLabel = from.trafficLabel;
+            deregistrationGrace = from.deregistrationGrace;
+            deregistrationTimeout = from.deregistrationTimeout;
+            taskSelector = from.taskSelector;
+            agentSelector = from.agentSelector;
+            taskTimeout = from.taskTimeout;
+            onTaskTimeout = from.onTaskTimeout;
+            drainTimeout = from.drainTimeout;
+            repairTimeout = from.repairTimeout;
+            verifyTimeout = from.verifyTimeout;
+            stabilizationWindow = from.stabilizationWindow;
+            faultConditions = from.faultConditions;
+            recheckInterval = from.recheckInterval;
+            evictionBackoff = from.evictionBackoff;
+            maxEvictionBackoff = from.maxEvictionBackoff;
+            command = from.command;
         }
 
-        private static Duration dur(String field, String text, Duration fallback) {
-            return text == null || text.isBlank() ? fallback : Require.duration(field, text);
+        public Builder pools(List<PoolSettings> pools) {
+            this.pools = pools;
+            return this;
         }
-    }
 
-    /** Reads the {@code repair:} section of the configuration file (defaults when it is absent). */
-    public static RepairSettings from(PlatformConfig config) {
-        return config.section("repair", Section.class).map(Section::toSettings).orElseGet(RepairSettings::defaults);
+        public Builder maxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        public Builder leaseNamespace(String leaseNamespace) {
+            this.leaseNamespace = leaseNamespace;
+            return this;
+        }
+
+        public Builder leaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+            return this;
+        }
+
+        public Builder leaseWaitTimeout(Duration leaseWaitTimeout) {
+            this.leaseWaitTimeout = leaseWaitTimeout;
+            return this;
+        }
+
+        public Builder trafficLabel(String trafficLabel) {
+            this.trafficLabel = trafficLabel;
+            return this;
+        }
+
+        public Builder deregistrationGrace(Duration deregistrationGrace) {
+            this.deregistrationGrace = deregistrationGrace;
+            return this;
+        }
+
+        public Builder deregistrationTimeout(Duration deregistrationTimeout) {
+            this.deregistrationTimeout = deregistrationTimeout;
+            return this;
+        }
+
+        public Builder taskSelector(LabelQuery taskSelector) {
+            this.taskSelector = taskSelector;
+            return this;
+        }
+
+        public Builder agentSelector(LabelQuery agentSelector) {
+            this.agentSelector = agentSelector;
+            return this;
+        }
+
+        public Builder taskTimeout(Duration taskTimeout) {
+            this.taskTimeout = taskTimeout;
+            return this;
+        }
+
+        public Builder onTaskTimeout(TaskTimeoutAction onTaskTimeout) {
+            this.onTaskTimeout = onTaskTimeout;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        public Builder repairTimeout(Duration repairTimeout) {
+            this.repairTimeout = repairTimeout;
+            return this;
+        }
+
+        public Builder verifyTimeout(Duration verifyTimeout) {
+            this.verifyTimeout = verifyTimeout;
+            return this;
+        }
+
+        public Builder stabilizationWindow(Duration stabilizationWindow) {
+            this.stabilizationWindow = stabilizationWindow;
+            return this;
+        }
+
+        public Builder faultConditions(List<String> faultConditions) {
+            this.faultConditions = faultConditions;
+            return this;
+        }
+
+        public Builder recheckInterval(Duration recheckInterval) {
+            this.recheckInterval = recheckInterval;
+            return this;
+        }
+
+        public Builder evictionBackoff(Duration evictionBackoff) {
+            this.evictionBackoff = evictionBackoff;
+            return this;
+        }
+
+        public Builder maxEvictionBackoff(Duration maxEvictionBackoff) {
+            this.maxEvictionBackoff = maxEvictionBackoff;
+            return this;
+        }
+
+        public Builder command(String command) {
+            this.command = command;
+            return this;
+        }
+
+        public RepairSettings build() {
+            return new RepairSettings(pools, maxConcurrent, leaseNamespace, leaseTtl, leaseWaitTimeout, trafficLabel,
+                    deregistrationGrace, deregistrationTimeout, taskSelector, agentSelector, taskTimeout, onTaskTimeout,
+                    drainTimeout, repairTimeout, verifyTimeout, stabilizationWindow, faultConditions, recheckInterval,
+                    evictionBackoff, maxEvictionBackoff, command);
+        }
     }
 }

@@ -129,8 +129,8 @@ class ExposeEngineTest {
     @Test
     void takesTheNextFreeVariantWhenAsked() {
         DomainTemplate noNamespace = DomainTemplate.parse("t", "{app}.{suffix}");
-        ExposeSettings s = new ExposeSettings("apps.example.test", noNamespace.pattern(), "ingress", null, null, null,
-                null, null, "10s", null);
+        ExposeSettings s = ExposeSettings.builder().suffix("apps.example.test").template(noNamespace.pattern())
+                .route("ingress").admitTimeout("10s").build();
         ExposeEngine engine = engine(sim, s, state);
         engine.expose(ExposeRequest.of("default", "银行", 80, "job/bank #1"));
 
@@ -155,8 +155,8 @@ class ExposeEngineTest {
 
     @Test
     void explainsAnIngressThatNoControllerAdmits() {
-        ExposeSettings s = new ExposeSettings("apps.example.test", null, "ingress", "traefik", null, null, null, null,
-                "1s", null);
+        ExposeSettings s = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .ingressClassName("traefik").admitTimeout("1s").build();
 
         assertThatThrownBy(() -> engine(sim, s, state).expose(ExposeRequest.of("default", "orphan", 80, "cli")))
                 .isInstanceOf(OperationFailedException.class)
@@ -166,8 +166,9 @@ class ExposeEngineTest {
 
     @Test
     void explainsAnHttpRouteWhoseGatewayDoesNotExist() {
-        ExposeSettings s = new ExposeSettings("apps.example.test", null, "httproute", null, null,
-                new ExposeSettings.Gateway("gateway-system", "missing-gateway", null), null, null, "1s", null);
+        ExposeSettings s = ExposeSettings.builder().suffix("apps.example.test").route("httproute")
+                .gateway(new ExposeSettings.Gateway("gateway-system", "missing-gateway", null)).admitTimeout("1s")
+                .build();
 
         assertThatThrownBy(() -> engine(sim, s, state).expose(ExposeRequest.of("default", "lost", 80, "cli")))
                 .isInstanceOf(OperationFailedException.class)

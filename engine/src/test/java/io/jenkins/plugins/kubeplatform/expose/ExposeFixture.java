@@ -30,7 +30,7 @@ final class ExposeFixture {
     }
 
     static ExposeSettings settings(String route) {
-        return new ExposeSettings("apps.example.test", null, route, null, null, null, null, null, "10s", null);
+        return ExposeSettings.builder().suffix("apps.example.test").route(route).admitTimeout("10s").build();
     }
 
     static ExposeEngine engine(SimulatedCluster sim, ExposeSettings settings, Path stateDir) {

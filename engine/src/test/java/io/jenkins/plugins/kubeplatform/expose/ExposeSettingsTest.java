@@ -38,18 +38,18 @@ class ExposeSettingsTest {
 
     @Test
     void namesTheBadSetting() {
-        assertThatThrownBy(() -> new ExposeSettings("Apps_Example", null, null, null, null, null, null, null, null, null)
+        assertThatThrownBy(() -> ExposeSettings.builder().suffix("Apps_Example").build()
                 .validated()).isInstanceOf(InvalidInputException.class).hasMessageStartingWith("domains.suffix");
-        assertThatThrownBy(() -> new ExposeSettings(null, null, "loadbalancer", null, null, null, null, null, null, null)
+        assertThatThrownBy(() -> ExposeSettings.builder().route("loadbalancer").build()
                 .validated()).hasMessageStartingWith("domains.route");
-        assertThatThrownBy(() -> new ExposeSettings(null, null, null, null,
-                new ExposeSettings.Tls(null, "a", "b"), null, null, null, null, null).validated())
+        assertThatThrownBy(() -> ExposeSettings.builder().tls(new ExposeSettings.Tls(null, "a", "b")).build()
+                .validated())
                 .hasMessageStartingWith("domains.tls");
-        assertThatThrownBy(() -> new ExposeSettings(null, null, null, null, null, null, null, null, null,
-                new ExposeSettings.Nginx("relative/dir", null, null, null)).validated())
+        assertThatThrownBy(() -> ExposeSettings.builder()
+                .nginx(new ExposeSettings.Nginx("relative/dir", null, null, null)).build().validated())
                 .hasMessageStartingWith("domains.nginx.confDir");
-        assertThatThrownBy(() -> new ExposeSettings(null, null, null, null, null, null, null, null, null,
-                new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80; include x")).validated())
+        assertThatThrownBy(() -> ExposeSettings.builder()
+                .nginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80; include x")).build().validated())
                 .hasMessageStartingWith("domains.nginx.listen");
     }
 
@@ -91,11 +91,11 @@ class ExposeSettingsTest {
                 null, null, null, null))).hasMessageStartingWith("domains.nginx.httpsListen");
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", null, null,
                 null, null, null, "soon"))).hasMessageStartingWith("domains.nginx.reloadInterval");
-        assertThatThrownBy(() -> new ExposeSettings(null, null, null, null, null, null, null, null, null, null,
-                java.util.List.of("Team_A")).validated()).hasMessageStartingWith("domains.managedNamespaces");
+        assertThatThrownBy(() -> ExposeSettings.builder().managedNamespaces(java.util.List.of("Team_A")).build()
+                .validated()).hasMessageStartingWith("domains.managedNamespaces");
     }
 
     private static ExposeSettings withNginx(ExposeSettings.Nginx nginx) {
-        return new ExposeSettings(null, null, null, null, null, null, null, null, null, nginx).validated();
+        return ExposeSettings.builder().nginx(nginx).build().validated();
     }
 }

@@ -63,8 +63,8 @@ class ExposeSyncTest {
     }
 
     private ExposeSync sync(Clock clock, Progress progress) {
-        ExposeSettings settings = new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null, null,
-                "10s", nginx.settings());
+        ExposeSettings settings = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .admitTimeout("10s").nginx(nginx.settings()).build();
         return new ExposeSync(sim.client(), settings, DomainRegistry.fileStore(state), clock, progress,
                 ExposeFixture.fastRetry());
     }

@@ -87,8 +87,8 @@ class NginxIngressTierTest {
     }
 
     private ExposeSettings settings(ExposeSettings.Tls tls, List<String> managedNamespaces) {
-        return new ExposeSettings(SUFFIX, null, "ingress", null, tls, null, null, null, "20s",
-                nginx.httpsSettings(false), managedNamespaces);
+        return ExposeSettings.builder().suffix(SUFFIX).route("ingress").tls(tls).admitTimeout("20s")
+                .nginx(nginx.httpsSettings(false)).managedNamespaces(managedNamespaces).build();
     }
 
     private ExposeEngine engine(ExposeSettings settings) {
@@ -272,8 +272,9 @@ class NginxIngressTierTest {
         String host = "moved.default." + SUFFIX;
         TestCertificates.Pem pem = TestCertificates.selfSigned(prefix, host);
         client().secrets().inNamespace("default").resource(tlsSecret("moved-tls", pem)).create();
-        ExposeSettings settings = new ExposeSettings(SUFFIX, null, "none", null,
-                new ExposeSettings.Tls("moved-tls", null, null), null, null, null, "20s", nginx.httpsSettings(true));
+        ExposeSettings settings = ExposeSettings.builder().suffix(SUFFIX).route("none")
+                .tls(new ExposeSettings.Tls("moved-tls", null, null)).admitTimeout("20s")
+                .nginx(nginx.httpsSettings(true)).build();
         engine(settings).expose(ExposeRequest.of("default", "moved", 80, "cli").withUpstream("127.0.0.1:9"));
 
         String head = awaitRaw(host, "HTTP/1.1 301");
@@ -345,7 +346,8 @@ class NginxIngressTierTest {
     void coalescesChangesWithinTheReloadIntervalIntoOneReload() throws Exception {
         ExposeSettings.Nginx slow = new ExposeSettings.Nginx(nginx.sites.toString(), nginx.binary, nginx.config.toString(),
                 "127.0.0.1:" + nginx.port, null, null, null, null, null, "3s");
-        ExposeSettings settings = new ExposeSettings(SUFFIX, null, "ingress", null, null, null, null, null, "20s", slow);
+        ExposeSettings settings = ExposeSettings.builder().suffix(SUFFIX).route("ingress").admitTimeout("20s")
+                .nginx(slow).build();
         List<String> reloads = new CopyOnWriteArrayList<>();
         CountDownLatch first = new CountDownLatch(1);
         CountDownLatch second = new CountDownLatch(2);

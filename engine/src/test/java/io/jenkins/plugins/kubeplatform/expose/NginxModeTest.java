@@ -61,8 +61,8 @@ class NginxModeTest {
     }
 
     private ExposeEngine engine() {
-        return ExposeFixture.engine(sim, new ExposeSettings("apps.example.test", null, "none", null, null, null, null,
-                null, "10s", nginx.settings()), state);
+        return ExposeFixture.engine(sim, ExposeSettings.builder().suffix("apps.example.test").route("none")
+                .admitTimeout("10s").nginx(nginx.settings()).build(), state);
     }
 
     private String upstream() {

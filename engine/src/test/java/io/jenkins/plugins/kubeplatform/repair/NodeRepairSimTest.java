@@ -42,8 +42,12 @@ import org.junit.jupiter.api.Test;
 /** The repair engine end to end against the simulated cluster (eviction with disruption budgets, faults, leases). */
 class NodeRepairSimTest {
 
-    static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "200ms", "5s",
-            null, null, "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+    static final RepairSettings FAST = RepairSettings.builder().maxConcurrent(1).leaseTtl(Duration.ofSeconds(30))
+            .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+            .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(20))
+            .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+            .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+            .recheckInterval(Duration.ofSeconds(1)).build();
     static final String N1 = "node-1";
     static final String N2 = "node-2";
     static final String N3 = "node-3";
@@ -287,8 +291,12 @@ class NodeRepairSimTest {
     @Test
     void drivesTwoWaitingRepairsFromOneThreadWithoutBlockingIt() throws Exception {
         // long waits (tasks up to 60 s, looked at every 30 s): a step that sat one out would take 30 s, far over the bound
-        RepairSettings two = new RepairSettings.Section(null, 2, null, "120s", "20s", null, "200ms", "5s", null, null,
-                "60s", null, "30s", "10s", "10s", "300ms", null, "30s", null).toSettings();
+        RepairSettings two = RepairSettings.builder().maxConcurrent(2).leaseTtl(Duration.ofSeconds(120))
+                .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+                .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(60))
+                .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+                .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+                .recheckInterval(Duration.ofSeconds(30)).build();
         Duration bound = Duration.ofSeconds(10);
         createPod("batch-1", N1, "Job", "batch");
         createPod("batch-2", N2, "Job", "batch");

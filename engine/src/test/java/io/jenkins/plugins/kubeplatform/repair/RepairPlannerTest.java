@@ -209,8 +209,7 @@ class RepairPlannerTest {
 
     @Test
     void failsAtTheTaskTimeoutWhenConfiguredTo() {
-        RepairSettings failing = new RepairSettings.Section(null, null, null, null, null, null, null, null, null, null,
-                null, "fail", null, null, null, null, null, null, null).toSettings();
+        RepairSettings failing = RepairSettings.builder().onTaskTimeout(TaskTimeoutAction.FAIL).build();
         var o = new Fixtures.Obs().recorded(MaintenanceState.WAITING_FOR_TASKS, T0).pods(pod("job-1", PodRole.TASK))
                 .at(T0.plus(SETTINGS.taskTimeout()));
         MaintenanceAction a = action(RepairPlanner.decide(o.build(), failing));

@@ -49,6 +49,73 @@ class RepairSettingsTest {
     }
 
     @Test
+    void hasTheDocumentedDefaultsWhenNothingIsConfigured() {
+        RepairSettings d = RepairSettings.defaults();
+
+        assertThat(d.pools()).isEmpty();
+        assertThat(d.maxConcurrent()).isEqualTo(1);
+        assertThat(d.leaseNamespace()).isEqualTo("default");
+        assertThat(d.leaseTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.leaseWaitTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(d.trafficLabel()).isEqualTo("kubeplatform.jenkins.io/traffic");
+        assertThat(d.deregistrationGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(d.deregistrationTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(d.taskSelector()).isEqualTo(LabelQuery.ALL);
+        assertThat(d.agentSelector().matches(Map.of("jenkins/label", "x"))).isTrue();
+        assertThat(d.agentSelector().matches(Map.of("app", "x"))).isFalse();
+        assertThat(d.taskTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(d.onTaskTimeout()).isEqualTo(TaskTimeoutAction.EVICT);
+        assertThat(d.drainTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.repairTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.verifyTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(d.stabilizationWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(d.faultConditions()).containsExactly("KernelDeadlock", "ReadonlyFilesystem");
+        assertThat(d.recheckInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(d.evictionBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(d.maxEvictionBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.command()).isEmpty();
+    }
+
+    @Test
+    void changesOnlyTheGivenKeysWhenBuiltFromTheDefaults() {
+        RepairSettings s = RepairSettings.builder().leaseTtl(Duration.ofSeconds(30)).maxConcurrent(3).build();
+
+        assertThat(s.leaseTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.maxConcurrent()).isEqualTo(3);
+        assertThat(s.toBuilder().leaseTtl(RepairSettings.defaults().leaseTtl()).maxConcurrent(1).build())
+                .isEqualTo(RepairSettings.defaults());
+    }
+
+    @Test
+    void refusesAConcurrencyOutOfRangeWhenBuilt() {
+        assertThatThrownBy(() -> RepairSettings.builder().maxConcurrent(0).build())
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("repair.maxConcurrent:");
+    }
+
+    @Test
+    void refusesAnUnknownKeyNamingTheSectionAndTheNearestKey() {
+        assertThatThrownBy(() -> RepairSettings.from(PlatformConfig.parse("t", "repair:\n  leaseTTL: 2m\n")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("repair.leaseTTL: is not a key of section 'repair'; did you mean 'leaseTtl'?");
+    }
+
+    @Test
+    void refusesTwoPoolsWithOneNameNamingThePool() {
+        assertThatThrownBy(() -> RepairSettings.from(PlatformConfig.parse("t",
+                "repair:\n  pools:\n    - {name: gpu}\n    - {name: gpu, nodeSelector: a=b}\n")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("repair.pools[gpu].name: must be unique; 'gpu' appears twice");
+    }
+
+    @Test
+    void givesAPoolWithoutItsOwnLimitTheSectionLimit() {
+        RepairSettings s = RepairSettings.from(PlatformConfig.parse("t",
+                "repair:\n  maxConcurrent: 4\n  pools:\n    - {name: gpu, nodeSelector: pool=gpu}\n"));
+
+        assertThat(s.pools()).containsExactly(new PoolSettings("gpu", LabelQuery.parse("s", "pool=gpu"), 4));
+    }
+
+    @Test
     void rejectsABadDurationNamingTheField() {
         assertThatThrownBy(() -> RepairSettings.from(PlatformConfig.parse("t", "repair:\n  verifyTimeout: soon\n")))
                 .isInstanceOf(InvalidInputException.class)

@@ -126,8 +126,12 @@ class FaultSoakTest {
         RETRY.run("create pod", () -> client.pods().inNamespace("soak").resource(new PodBuilder().withNewMetadata()
                 .withName("batch-soak").endMetadata().withNewSpec().withNodeName("node-3").addNewContainer()
                 .withName("main").withImage("busybox:1").endContainer().endSpec().build()).create());
-        RepairSettings settings = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "200ms", "5s",
-                null, null, "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+        RepairSettings settings = RepairSettings.builder().maxConcurrent(1).leaseTtl(Duration.ofSeconds(30))
+                .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+                .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(20))
+                .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+                .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+                .recheckInterval(Duration.ofSeconds(1)).build();
         NodeRepairer repairer = new NodeRepairer(client, RETRY, settings, Clock.systemUTC());
         RepairResult result = null;
         int runs = 0;
@@ -189,8 +193,8 @@ class FaultSoakTest {
     @Test
     @Order(3)
     void exposeOfFourAppsClaimsEachHostOnce() {
-        ExposeSettings settings = new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null,
-                null, "10s", null);
+        ExposeSettings settings = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .admitTimeout("10s").build();
         ExposeEngine engine = new ExposeEngine(client, settings, DomainRegistry.fileStore(stateDir.resolve("domains")),
                 Clock.systemUTC(), progress, RETRY);
         List<String> hosts = new ArrayList<>();

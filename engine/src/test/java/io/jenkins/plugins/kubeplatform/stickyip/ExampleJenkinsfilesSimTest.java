@@ -91,8 +91,8 @@ class ExampleJenkinsfilesSimTest {
     }
 
     private ExposeResult expose(ExposeRequest request) {
-        ExposeSettings settings = new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null, null,
-                "10s", null);
+        ExposeSettings settings = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .admitTimeout("10s").build();
         return new ExposeEngine(sim.client(), settings, DomainRegistry.fileStore(stateDir.resolve("expose")),
                 Clock.systemUTC(), Progress.silent(), StickyIpDeployerSimTest.fastRetry()).expose(request);
     }

@@ -57,8 +57,8 @@ class SharedServiceSimTest {
     }
 
     private void expose() {
-        ExposeSettings settings = new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null, null,
-                "10s", null);
+        ExposeSettings settings = ExposeSettings.builder().suffix("apps.example.test").route("ingress")
+                .admitTimeout("10s").build();
         new ExposeEngine(sim.client(), settings, DomainRegistry.fileStore(stateDir.resolve("expose")),
                 Clock.systemUTC(), Progress.silent(), StickyIpDeployerSimTest.fastRetry())
                 .expose(ExposeRequest.of("shop", "web", 80, "shop/web#1").withTargetPort(8080));

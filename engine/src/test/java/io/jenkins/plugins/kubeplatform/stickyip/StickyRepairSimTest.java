@@ -39,8 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StickyRepairSimTest {
 
-    static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "200ms", "10s",
-            null, null, "20s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+    static final RepairSettings FAST = RepairSettings.builder().maxConcurrent(1).leaseTtl(Duration.ofSeconds(30))
+            .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+            .deregistrationTimeout(Duration.ofSeconds(10)).taskTimeout(Duration.ofSeconds(20))
+            .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+            .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+            .recheckInterval(Duration.ofSeconds(1)).build();
 
     @TempDir
     Path stateDir;

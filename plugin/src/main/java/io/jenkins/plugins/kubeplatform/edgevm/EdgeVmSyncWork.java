@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
-import java.time.Clock;
 import java.util.List;
 
 /** EVM-8 in Jenkins: every minute one state-sync pass over the VMs of the inventory (restart, recreate, give up). */
@@ -30,7 +30,7 @@ public final class EdgeVmSyncWork extends AsyncPeriodicWork {
         }
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.asSystem()) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(config.toSettings(), clients,
-                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), PluginServices.clock(),
                     ApiRetries.policy());
             List<String> report = engine.sync(JenkinsProgress.of(listener));
             listener.getLogger().println(report.size() + " edge VM(s) checked");

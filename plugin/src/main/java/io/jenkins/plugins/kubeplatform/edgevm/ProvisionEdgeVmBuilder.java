@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.EnvVars;
 import hudson.Extension;
@@ -19,7 +20,6 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import java.io.IOException;
-import java.time.Clock;
 import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -47,7 +47,7 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
         checkAccess(run.getParent().getFullName(), EdgeVmConfiguration.get().tenantAllowedJobs(vm.getTenant()));
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
-                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), Clock.systemUTC(),
+                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), PluginServices.clock(),
                     ApiRetries.policy());
             run.addAction(runWith(engine, JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {

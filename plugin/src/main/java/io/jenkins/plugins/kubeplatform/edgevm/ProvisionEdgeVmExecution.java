@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
@@ -8,7 +9,6 @@ import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +77,7 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
         ClusterClients clients = h.clients(getContext());
         try {
             EdgeVmEngine engine = EdgeVmEngine.withFileInventory(h.settings(), clients, h.tokens(getContext()),
-                    h.stateDirectory(), Clock.systemUTC(),
+                    h.stateDirectory(), PluginServices.clock(),
                     ApiRetries.policy());
             phase(action + " edge VM " + name + " of tenant " + tenant);
             EdgeVmResult result = switch (action.toLowerCase(Locale.ROOT)) {

@@ -89,12 +89,12 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     /** The engine's settings; validated by the engine before anything changes. */
     public ExposeSettings toSettings() {
-        return new ExposeSettings(suffix, template, route, ingressClassName,
-                new ExposeSettings.Tls(tlsSecretName, clusterIssuer, issuer),
-                new ExposeSettings.Gateway(gatewayNamespace, gatewayName, gatewaySectionName),
-                claimNamespace, onConflict, admitTimeout,
-                nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen),
-                managedNamespacesList());
+        return ExposeSettings.builder().suffix(suffix).template(template).route(route)
+                .ingressClassName(ingressClassName).tls(new ExposeSettings.Tls(tlsSecretName, clusterIssuer, issuer))
+                .gateway(new ExposeSettings.Gateway(gatewayNamespace, gatewayName, gatewaySectionName))
+                .claimNamespace(claimNamespace).onConflict(onConflict).admitTimeout(admitTimeout)
+                .nginx(nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen))
+                .managedNamespaces(managedNamespacesList()).build();
     }
 
     private java.util.List<String> managedNamespacesList() {
@@ -163,7 +163,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckSuffix(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(new ExposeSettings(value, null, null, null, null, null, null, null, null, null));
+        return check(ExposeSettings.builder().suffix(value).build());
     }
 
     @POST
@@ -175,14 +175,14 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckTemplate(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(new ExposeSettings(null, value, null, null, null, null, null, null, null, null));
+        return check(ExposeSettings.builder().template(value).build());
     }
 
     @POST
     public FormValidation doCheckNginxListen(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(new ExposeSettings(null, null, null, null, null, null, null, null, null,
-                new ExposeSettings.Nginx("/etc/nginx/kubeplatform.d", null, null, value)));
+        return check(ExposeSettings.builder()
+                .nginx(new ExposeSettings.Nginx("/etc/nginx/kubeplatform.d", null, null, value)).build());
     }
 
     private static FormValidation check(ExposeSettings settings) {

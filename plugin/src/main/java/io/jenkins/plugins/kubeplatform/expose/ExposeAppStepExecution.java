@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
@@ -8,7 +9,6 @@ import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -75,7 +75,7 @@ final class ExposeAppStepExecution extends EngineStepExecution {
                 Optional.of(hostName), Optional.of(service), Optional.of(route), Optional.of(onConflict),
                 Optional.of(upstream), verify, h.owner(getContext()));
         try (KubernetesClient client = h.client(connection)) {
-            ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), Clock.systemUTC(),
+            ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), PluginServices.clock(),
                     JenkinsProgress.of(listener()), ApiRetries.policy());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);

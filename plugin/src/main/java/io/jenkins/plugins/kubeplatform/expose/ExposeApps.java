@@ -1,11 +1,11 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +23,7 @@ final class ExposeApps {
                 Optional.ofNullable(step.getTargetPort()), Optional.of(step.getHost()), Optional.of(step.getService()),
                 Optional.of(step.getRoute()), Optional.of(step.getOnConflict()), Optional.of(step.getUpstream()),
                 step.isVerify(), owner);
-        return new ExposeEngine(client, settings, registry, Clock.systemUTC(), progress, ApiRetries.policy())
+        return new ExposeEngine(client, settings, registry, PluginServices.clock(), progress, ApiRetries.policy())
                 .expose(request);
     }
 

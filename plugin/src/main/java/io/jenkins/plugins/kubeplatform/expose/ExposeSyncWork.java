@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
@@ -9,7 +10,6 @@ import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import java.time.Clock;
 
 /**
  * EXP-7 in Jenkins: every few minutes, when enabled in the domain settings, one sync pass keeps host claims, the
@@ -35,7 +35,7 @@ public final class ExposeSyncWork extends AsyncPeriodicWork {
         }
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
             ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
-                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), Clock.systemUTC(),
+                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), PluginServices.clock(),
                     JenkinsProgress.of(listener), ApiRetries.policy()).runOnce();
             listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()
                     + " change(s), " + report.conflicts().size() + " conflict(s)");

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.Extension;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -108,7 +108,7 @@ public final class NodeRepairsLink extends ManagementLink {
         KubernetesClient client = client();
         Timer.get().submit(() -> {
             try (client) {
-                new NodeRepairer(client, ApiRetries.policy(), settings, Clock.systemUTC())
+                new NodeRepairer(client, ApiRetries.policy(), settings, PluginServices.clock())
                         .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get())
                         .repair(RepairRequest.of(node, owner),
                         RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
@@ -134,7 +134,7 @@ public final class NodeRepairsLink extends ManagementLink {
     }
 
     private static RepairBoard board(KubernetesClient client) {
-        return new RepairBoard(client, ApiRetries.policy(), RepairConfiguration.get().settings(), Clock.systemUTC());
+        return new RepairBoard(client, ApiRetries.policy(), RepairConfiguration.get().settings(), PluginServices.clock());
     }
 
     private static KubernetesClient client() throws AbortException {

@@ -9,9 +9,11 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.store.Json;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
@@ -22,7 +24,8 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins › System › Node repair: the {@code repair:} section (pools by node label, concurrency, lease,
- * timeouts, fault conditions, repair command). Blank fields use the engine's defaults. Configuration as Code:
+ * timeouts, fault conditions, repair command). Blank fields use the declared defaults: the keys, their rules and
+ * defaults are declared once in {@link RepairSchema}; this class keeps the persisted fields and their setters. Configuration as Code:
  * {@code unclassified: repair: {maxConcurrent: 1, pools: [{name: gpu, nodeSelector: "pool=gpu"}]}}.
  */
 @Extension
@@ -33,7 +36,7 @@ public class RepairConfiguration extends GlobalConfiguration {
     static final hudson.security.Permission REPAIR_NODE = KubePlatformPermissions.REPAIR_NODE;
 
     private List<RepairPoolConfig> pools = new ArrayList<>();
-    private int maxConcurrent = 1;
+    private int maxConcurrent = RepairSchema.MAX_CONCURRENT.defaultValue("repair.maxConcurrent").orElseThrow();
     private String leaseNamespace = "";
     private String leaseTtl = "";
     private String leaseWaitTimeout = "";
@@ -280,27 +283,37 @@ public class RepairConfiguration extends GlobalConfiguration {
         save();
     }
 
-    /** The validated engine settings; a bad value is an input error naming the field. */
+    /** The validated engine settings; a bad value is an input error naming the field ({@link RepairSchema}). */
     public RepairSettings settings() {
-        List<RepairSettings.Section.PoolSection> poolSections = pools.stream()
-                .map(p -> new RepairSettings.Section.PoolSection(p.getName(), p.getNodeSelector(),
-                        p.getMaxConcurrent() > 0 ? p.getMaxConcurrent() : null)).toList();
-        return new RepairSettings.Section(poolSections, maxConcurrent, blank(leaseNamespace), blank(leaseTtl),
-                blank(leaseWaitTimeout), blank(trafficLabel), blank(deregistrationGrace), blank(deregistrationTimeout),
-                blank(taskSelector), blank(agentSelector), blank(taskTimeout), blank(onTaskTimeout), blank(drainTimeout),
-                blank(repairTimeout), blank(verifyTimeout), blank(stabilizationWindow), conditions(), blank(recheckInterval),
-                blank(command)).toSettings();
-    }
-
-    private List<String> conditions() {
-        if (faultConditions.isBlank()) {
-            return null;
+        ObjectNode section = Json.mapper().createObjectNode();
+        ArrayNode poolItems = section.putArray(RepairSchema.POOLS.name());
+        for (RepairPoolConfig p : pools) {
+            ObjectNode item = poolItems.addObject();
+            item.put(RepairSchema.POOL_NAME.name(), p.getName());
+            item.put(RepairSchema.POOL_NODE_SELECTOR.name(), p.getNodeSelector());
+            if (p.getMaxConcurrent() > 0) {
+                item.put(RepairSchema.POOL_MAX_CONCURRENT.name(), p.getMaxConcurrent());
+            }
         }
-        return Arrays.stream(faultConditions.split("[,\\s]+")).filter(s -> !s.isBlank()).toList();
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s;
+        section.put(RepairSchema.MAX_CONCURRENT.name(), maxConcurrent);
+        section.put(RepairSchema.LEASE_NAMESPACE.name(), leaseNamespace);
+        section.put(RepairSchema.LEASE_TTL.name(), leaseTtl);
+        section.put(RepairSchema.LEASE_WAIT_TIMEOUT.name(), leaseWaitTimeout);
+        section.put(RepairSchema.TRAFFIC_LABEL.name(), trafficLabel);
+        section.put(RepairSchema.DEREGISTRATION_GRACE.name(), deregistrationGrace);
+        section.put(RepairSchema.DEREGISTRATION_TIMEOUT.name(), deregistrationTimeout);
+        section.put(RepairSchema.TASK_SELECTOR.name(), taskSelector);
+        section.put(RepairSchema.AGENT_SELECTOR.name(), agentSelector);
+        section.put(RepairSchema.TASK_TIMEOUT.name(), taskTimeout);
+        section.put(RepairSchema.ON_TASK_TIMEOUT.name(), onTaskTimeout);
+        section.put(RepairSchema.DRAIN_TIMEOUT.name(), drainTimeout);
+        section.put(RepairSchema.REPAIR_TIMEOUT.name(), repairTimeout);
+        section.put(RepairSchema.VERIFY_TIMEOUT.name(), verifyTimeout);
+        section.put(RepairSchema.STABILIZATION_WINDOW.name(), stabilizationWindow);
+        section.put(RepairSchema.FAULT_CONDITIONS.name(), faultConditions);
+        section.put(RepairSchema.RECHECK_INTERVAL.name(), recheckInterval);
+        section.put(RepairSchema.COMMAND.name(), command);
+        return RepairSchema.settings(section);
     }
 
     /** Checks the whole section together when the form is saved. */
@@ -316,65 +329,89 @@ public class RepairConfiguration extends GlobalConfiguration {
     }
 
     @POST
+    public FormValidation doCheckMaxConcurrent(@QueryParameter String value) {
+        return check(RepairSchema.MAX_CONCURRENT, value);
+    }
+
+    @POST
+    public FormValidation doCheckLeaseNamespace(@QueryParameter String value) {
+        return check(RepairSchema.LEASE_NAMESPACE, value);
+    }
+
+    @POST
     public FormValidation doCheckLeaseTtl(@QueryParameter String value) {
-        return checkDuration("repair.leaseTtl", value);
+        return check(RepairSchema.LEASE_TTL, value);
     }
 
     @POST
     public FormValidation doCheckLeaseWaitTimeout(@QueryParameter String value) {
-        return checkDuration("repair.leaseWaitTimeout", value);
+        return check(RepairSchema.LEASE_WAIT_TIMEOUT, value);
+    }
+
+    @POST
+    public FormValidation doCheckTrafficLabel(@QueryParameter String value) {
+        return check(RepairSchema.TRAFFIC_LABEL, value);
     }
 
     @POST
     public FormValidation doCheckDeregistrationGrace(@QueryParameter String value) {
-        return checkDuration("repair.deregistrationGrace", value);
+        return check(RepairSchema.DEREGISTRATION_GRACE, value);
     }
 
     @POST
     public FormValidation doCheckDeregistrationTimeout(@QueryParameter String value) {
-        return checkDuration("repair.deregistrationTimeout", value);
+        return check(RepairSchema.DEREGISTRATION_TIMEOUT, value);
+    }
+
+    @POST
+    public FormValidation doCheckTaskSelector(@QueryParameter String value) {
+        return check(RepairSchema.TASK_SELECTOR, value);
+    }
+
+    @POST
+    public FormValidation doCheckAgentSelector(@QueryParameter String value) {
+        return check(RepairSchema.AGENT_SELECTOR, value);
     }
 
     @POST
     public FormValidation doCheckTaskTimeout(@QueryParameter String value) {
-        return checkDuration("repair.taskTimeout", value);
+        return check(RepairSchema.TASK_TIMEOUT, value);
+    }
+
+    @POST
+    public FormValidation doCheckOnTaskTimeout(@QueryParameter String value) {
+        return check(RepairSchema.ON_TASK_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckDrainTimeout(@QueryParameter String value) {
-        return checkDuration("repair.drainTimeout", value);
+        return check(RepairSchema.DRAIN_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckRepairTimeout(@QueryParameter String value) {
-        return checkDuration("repair.repairTimeout", value);
+        return check(RepairSchema.REPAIR_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckVerifyTimeout(@QueryParameter String value) {
-        return checkDuration("repair.verifyTimeout", value);
+        return check(RepairSchema.VERIFY_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckStabilizationWindow(@QueryParameter String value) {
-        return checkDuration("repair.stabilizationWindow", value);
+        return check(RepairSchema.STABILIZATION_WINDOW, value);
     }
 
     @POST
     public FormValidation doCheckRecheckInterval(@QueryParameter String value) {
-        return checkDuration("repair.recheckInterval", value);
+        return check(RepairSchema.RECHECK_INTERVAL, value);
     }
 
-    private static FormValidation checkDuration(String field, String value) {
+    /** A field's check is its declared rule; blank means the declared default. */
+    private static FormValidation check(Setting<?> setting, String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        if (value == null || value.isBlank()) {
-            return FormValidation.ok();
-        }
-        try {
-            Require.duration(field, value);
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return RepairSchema.SECTION.check(setting.name(), value).map(FormValidation::error)
+                .orElse(FormValidation.ok());
     }
 }

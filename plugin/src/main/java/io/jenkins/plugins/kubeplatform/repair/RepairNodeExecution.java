@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,7 +14,6 @@ import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -199,7 +199,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             if (client == null) {
                 client = host.client(cluster, getContext());
             }
-            run = new RepairRun(client, ApiRetries.policy(), settings(), Clock.systemUTC(),
+            run = new RepairRun(client, ApiRetries.policy(), settings(), PluginServices.clock(),
                     JenkinsProgress.of(listener()), host.pinLedger(), state);
         }
         return run;

@@ -4,8 +4,6 @@ import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -53,24 +51,18 @@ public class RepairPoolConfig extends AbstractDescribableImpl<RepairPoolConfig> 
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                Require.dnsLabel("name", value);
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(RepairSchema.POOL_NAME.name(), value);
         }
 
         @POST
         public FormValidation doCheckNodeSelector(@QueryParameter String value) {
+            return check(RepairSchema.POOL_NODE_SELECTOR.name(), value);
+        }
+
+        /** A field's check is the rule declared for it in {@link RepairSchema#POOL}. */
+        private static FormValidation check(String key, String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                LabelQuery.parse("nodeSelector", value);
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return RepairSchema.POOL.check(key, value).map(FormValidation::error).orElse(FormValidation.ok());
         }
     }
 }

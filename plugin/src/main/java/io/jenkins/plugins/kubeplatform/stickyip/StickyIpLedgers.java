@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -29,7 +29,7 @@ public final class StickyIpLedgers {
         if (ledger == null || !settings.equals(openedWith)) {
             close();
             ledger = settings.open(JenkinsStateDirectory.path(), StickyIpLedgers::client, io.jenkins.plugins.kubeplatform.common.ApiRetries.policy(),
-                    Clock.systemUTC());
+                    PluginServices.clock());
             openedWith = settings;
         }
         return ledger;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -40,11 +40,11 @@ public final class StickyIpMaintenance extends AsyncPeriodicWork {
     static ReservationCollector.Report run(String cluster, Map<String, IpPool> pools, Progress progress)
             throws hudson.AbortException {
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster))) {
-            new PodAdopter(client, ApiRetries.policy(), StickyIpLedgers.get(), pools, Clock.systemUTC()).sync(progress);
+            new PodAdopter(client, ApiRetries.policy(), StickyIpLedgers.get(), pools, PluginServices.clock()).sync(progress);
             // SIP-15: a required pin to a deleted or long NotReady node would leave its pod Pending until the next deploy
-            new StickyPins(client, ApiRetries.policy(), Clock.systemUTC(), java.util.Optional.of(StickyIpLedgers.get()))
+            new StickyPins(client, ApiRetries.policy(), PluginServices.clock(), java.util.Optional.of(StickyIpLedgers.get()))
                     .releaseLost(StickyPins.LOST_NODE_GRACE, progress);
-            return ReservationCollector.create(client, ApiRetries.policy(), StickyIpLedgers.get(), pools, Clock.systemUTC())
+            return ReservationCollector.create(client, ApiRetries.policy(), StickyIpLedgers.get(), pools, PluginServices.clock())
                     .collect(progress);
         }
     }

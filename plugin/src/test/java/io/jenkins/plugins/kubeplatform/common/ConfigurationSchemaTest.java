@@ -21,6 +21,7 @@ import io.jenkins.plugins.kubeplatform.kube.KubePlatformConfiguration;
 import io.jenkins.plugins.kubeplatform.repair.DetachedRepairConfiguration;
 import io.jenkins.plugins.kubeplatform.repair.RepairConfiguration;
 import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.sections.ConfigSections;
 import io.jenkins.plugins.kubeplatform.stickyip.DetachedStickyIpConfiguration;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
@@ -209,9 +210,41 @@ class ConfigurationSchemaTest {
                 Map.entry("edgeVms.edgeClusters[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeClusterConfig.class),
                 Map.entry("edgeVms.quotas[]", io.jenkins.plugins.kubeplatform.edgevm.TenantQuotaConfig.class));
 
-        assertThat(PlatformConfig.schemaKeys().keySet()).containsExactlyInAnyOrderElementsOf(classes.keySet());
-        classes.forEach((path, type) -> assertThat(PlatformConfig.schemaKeys().get(path)).as(path)
+        Map<String, java.util.Set<String>> keys = ConfigSections.keys();
+        assertThat(keys.keySet()).containsExactlyInAnyOrderElementsOf(classes.keySet());
+        classes.forEach((path, type) -> assertThat(keys.get(path)).as(path)
                 .containsExactlyInAnyOrderElementsOf(boundFields(type)));
+    }
+
+    /** Adding a key to a declared section means its declaration, its setter and its help file: the help is there. */
+    @Test
+    void hasAHelpFileForEveryKeyWhenASectionIsDeclaredWithTheSchema() {
+        Map<String, Class<?>> forms = Map.of("repair", RepairConfiguration.class,
+                "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
+        List<String> missing = new ArrayList<>();
+        forms.forEach((path, type) -> {
+            for (String key : ConfigSections.keys().get(path)) {
+                String help = type.getSimpleName() + "/help-" + key + ".html";
+                if (type.getResource(help) == null) {
+                    missing.add(path + "." + key + " (" + help + ")");
+                }
+            }
+        });
+
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void refusesTheFormValueTheDeclarationRefusesWhenAFieldIsChecked() {
+        RepairConfiguration form = DetachedRepairConfiguration.create();
+        form.setLeaseTtl("soon");
+
+        assertThatThrownBy(form::settings).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("repair.leaseTtl: must be a duration");
+        form.setLeaseTtl("");
+        form.setMaxConcurrent(0);
+        assertThatThrownBy(form::settings).isInstanceOf(InvalidInputException.class)
+                .hasMessage("repair.maxConcurrent: must be between 1 and 1000; got 0");
     }
 
     @Test

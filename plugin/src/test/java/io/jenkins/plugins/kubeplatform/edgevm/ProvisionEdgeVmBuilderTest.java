@@ -36,7 +36,8 @@ class ProvisionEdgeVmBuilderTest {
         // the documented example configuration: sites frankfurt and paris on the simulated cluster
         EdgeSettings settings = EdgeSettings.from(PlatformConfig.load(Path.of("../docs/examples/kubeplatform.yaml")));
         EdgeVmEngine engine = EdgeVmEngine.withFileInventory(settings, ClusterClients.single(sim.client()),
-                JoinTokens.fixed("K10test::server:join"), stateDir, Clock.systemUTC());
+                JoinTokens.fixed("K10test::server:join"), stateDir, Clock.systemUTC(),
+                io.jenkins.plugins.kubeplatform.kube.ApiRetry.defaults());
         ProvisionEdgeVmStep vm = new ProvisionEdgeVmStep("ci", "demo");
         vm.setCpu(1);
         vm.setMemory("1Gi");

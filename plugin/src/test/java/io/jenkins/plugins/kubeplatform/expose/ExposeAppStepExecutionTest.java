@@ -45,7 +45,7 @@ class ExposeAppStepExecutionTest {
 
         @Override
         public ExposeSettings settings() {
-            return new ExposeSettings("apps.example.test", null, "ingress", null, null, null, null, null, "60s", null);
+            return ExposeSettings.builder().suffix("apps.example.test").route("ingress").admitTimeout("60s").build();
         }
 
         @Override

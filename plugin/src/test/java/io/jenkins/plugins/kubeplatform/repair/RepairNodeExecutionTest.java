@@ -31,8 +31,13 @@ import org.junit.jupiter.api.Test;
 /** The repairNode execution driven the way Pipeline drives it: start, body callback, restart (onResume), stop. */
 class RepairNodeExecutionTest {
 
-    static final RepairSettings FAST = new RepairSettings.Section(null, 1, null, "30s", "20s", null, "100ms", "5s",
-            null, null, "20s", null, "30s", "10s", "10s", "200ms", null, "1s", null).toSettings();
+    static final RepairSettings FAST = RepairSettings.builder().maxConcurrent(1)
+            .leaseTtl(java.time.Duration.ofSeconds(30)).leaseWaitTimeout(java.time.Duration.ofSeconds(20))
+            .deregistrationGrace(java.time.Duration.ofMillis(100))
+            .deregistrationTimeout(java.time.Duration.ofSeconds(5)).taskTimeout(java.time.Duration.ofSeconds(20))
+            .drainTimeout(java.time.Duration.ofSeconds(30)).repairTimeout(java.time.Duration.ofSeconds(10))
+            .verifyTimeout(java.time.Duration.ofSeconds(10)).stabilizationWindow(java.time.Duration.ofMillis(200))
+            .recheckInterval(java.time.Duration.ofSeconds(1)).build();
 
     SimulatedCluster sim;
     Host host;

@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.cli.bench;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.DomainTemplate;
@@ -12,7 +13,6 @@ import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,9 +54,10 @@ final class ExposeBenchmark implements Benchmark {
         out.add(Measurement.of("host generation (mixed scripts)", "throughput", iterations / seconds, "hosts/s"));
 
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true).build())) {
-            ExposeEngine engine = new ExposeEngine(sim.client(), new ExposeSettings("apps.example.test", null, "ingress",
-                    null, null, null, null, null, "30s", null), DomainRegistry.fileStore(options.workDir().resolve("expose")),
-                    Clock.systemUTC(), Progress.silent(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
+            ExposeEngine engine = new ExposeEngine(sim.client(), ExposeSettings.builder().suffix("apps.example.test")
+                    .route("ingress").admitTimeout("30s").build(),
+                    DomainRegistry.fileStore(options.workDir().resolve("expose")),
+                    CliContext.CLOCK, Progress.silent(), CliContext.RETRY);
             int apps = options.quick() ? 2 : 10;
             long first = 0;
             long rerun = 0;

@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -42,7 +41,7 @@ public final class EdgeVmCommand implements Callable<Integer> {
     static EdgeVmEngine engine(CliContext context) {
         EdgeSettings settings = EdgeSettings.from(context.config());
         return EdgeVmEngine.withFileInventory(settings, context::client, tokens(context), context.stateDir(),
-                Clock.systemUTC(), context.retry());
+                context.clock(), context.retry());
     }
 
     /** Join tokens from each edge cluster's tokenFile (relative to the config file), else $KUBEPLATFORM_JOIN_TOKEN. */

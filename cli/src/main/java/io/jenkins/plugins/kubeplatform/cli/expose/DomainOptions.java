@@ -48,9 +48,11 @@ public final class DomainOptions {
                     n == null ? null : n.certificateFile(), n == null ? null : n.keyFile(),
                     n == null ? null : n.clusterIpFallback(), n == null ? null : n.reloadInterval());
         }
-        return new ExposeSettings(pick(suffix, s.suffix()), pick(template, s.template()), s.route(),
-                pick(ingressClass, s.ingressClassName()), s.tls(), s.gateway(), s.claimNamespace(), s.onConflict(),
-                pick(admitTimeout, s.admitTimeout()), n, s.managedNamespaces());
+        return ExposeSettings.builder().suffix(pick(suffix, s.suffix())).template(pick(template, s.template()))
+                .route(s.route()).ingressClassName(pick(ingressClass, s.ingressClassName())).tls(s.tls())
+                .gateway(s.gateway()).claimNamespace(s.claimNamespace()).onConflict(s.onConflict())
+                .admitTimeout(pick(admitTimeout, s.admitTimeout())).nginx(n).managedNamespaces(s.managedNamespaces())
+                .build();
     }
 
     private static String pick(String override, String configured) {

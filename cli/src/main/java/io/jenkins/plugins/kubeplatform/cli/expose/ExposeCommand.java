@@ -6,7 +6,6 @@ import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ public final class ExposeCommand implements Callable<Integer> {
         CliContext context = CliContext.of(spec);
         String namespace = context.namespace();
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
+                DomainRegistry.fileStore(context.stateDir()), context.clock(), context.progress(), context.retry());
         if (release) {
             if (dryRun.requested()) {
                 Map<String, Object> subject = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
 import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeSync;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +36,7 @@ public final class ExposeSyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext context = CliContext.of(spec);
         ExposeSync sync = new ExposeSync(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), Clock.systemUTC(), context.progress(), context.retry());
+                DomainRegistry.fileStore(context.stateDir()), context.clock(), context.progress(), context.retry());
         if (watch) {
             CountDownLatch stopped = new CountDownLatch(1);
             try (AutoCloseable watching = sync.watch(Duration.ofMillis(500))) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.repair;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
@@ -14,7 +15,6 @@ import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,12 +42,13 @@ public final class RepairBenchmark implements Benchmark {
     @Override
     public List<Measurement> run(BenchOptions options) throws Exception {
         List<Measurement> out = new ArrayList<>();
-        RepairSettings settings = new RepairSettings.Section(null, null, null, null, null, null, "1ms", null, null, null,
-                null, null, null, null, null, "1ms", null, "1s", null).toSettings();
+        RepairSettings settings = RepairSettings.builder().deregistrationGrace(java.time.Duration.ofMillis(1))
+                .stabilizationWindow(java.time.Duration.ofMillis(1)).recheckInterval(java.time.Duration.ofSeconds(1))
+                .build();
         int runs = options.quick() ? 1 : 5;
         int pods = 10;
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).createMissingNamespaces(true).build())) {
-            NodeRepairer repairer = new NodeRepairer(sim.client(), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY, settings, Clock.systemUTC());
+            NodeRepairer repairer = new NodeRepairer(sim.client(), CliContext.RETRY, settings, CliContext.CLOCK);
             long requests = 0;
             long writes = 0;
             long nanos = 0;

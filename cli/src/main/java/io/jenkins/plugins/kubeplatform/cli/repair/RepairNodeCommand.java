@@ -15,7 +15,6 @@ import io.jenkins.plugins.kubeplatform.repair.TimelineEntry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +101,7 @@ public final class RepairNodeCommand implements Callable<Integer> {
             }
             String who = owner == null ? defaultOwner() : io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             RepairAction action = RepairAction.command(settings.command(), settings.repairTimeout());
-            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, Clock.systemUTC())
+            NodeRepairer repairer = new NodeRepairer(context.client(), context.retry(), settings, context.clock())
                     // SIP-15: why a pin was released, recorded in the ledger the configuration names
                     .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.cli.stickyip.IpLedgerCommand.ledger(context));
             if (dryRun.requested()) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.cli.stickyip;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -13,7 +14,6 @@ import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
 import io.jenkins.plugins.kubeplatform.stickyip.ReplicaIdentity;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +57,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
                     .builtInControllers(false).build())) {
                 LedgerStore store = store(sim);
                 prefill(store, pool, size);
-                IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(1));
+                IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
                 sim.requests().clear();
                 double[] millis = new double[allocations];
                 for (int i = 0; i < allocations; i++) {
@@ -87,7 +87,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
     }
 
     private static void prefill(LedgerStore store, IpPool pool, int size) {
-        IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(2));
+        IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(2));
         List<ReplicaIdentity> identities = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             identities.add(new ReplicaIdentity("fill", "app" + (i / 100), i % 100));
@@ -104,7 +104,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 int writer = w;
-                IpReservationLedger ledger = new IpReservationLedger(store(sim), Clock.systemUTC(), new Random(writer));
+                IpReservationLedger ledger = new IpReservationLedger(store(sim), CliContext.CLOCK, new Random(writer));
                 futures.add(executor.submit(() -> {
                     start.await(60, TimeUnit.SECONDS);
                     for (int i = 0; i < each; i++) {

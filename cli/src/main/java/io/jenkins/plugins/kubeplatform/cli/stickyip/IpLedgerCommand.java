@@ -13,7 +13,6 @@ import io.jenkins.plugins.kubeplatform.stickyip.PodAdopter;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
 import io.jenkins.plugins.kubeplatform.stickyip.ReservationCollector;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class IpLedgerCommand implements Runnable {
     /** The ledger the configuration names ({@code stickyIp.ledgerStore}): the state directory's, or the cluster's. */
     public static IpReservationLedger ledger(CliContext context) {
         return io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).open(context.stateDir(),
-                cluster -> context.client(cluster.orElse(null)), context.retry(), Clock.systemUTC());
+                cluster -> context.client(cluster.orElse(null)), context.retry(), context.clock());
     }
 
     static Map<String, Object> json(Reservation r) {
@@ -163,7 +162,7 @@ public final class IpLedgerCommand implements Runnable {
                     throw new InvalidInputException("stickyIp.ledgerStore", "must be cluster to migrate the file "
                             + "ledger into the cluster; it is " + settings.store().name().toLowerCase(java.util.Locale.ROOT));
                 }
-                List<Reservation> fromFile = IpReservationLedger.open(context.stateDir(), Clock.systemUTC()).list();
+                List<Reservation> fromFile = IpReservationLedger.open(context.stateDir(), context.clock()).list();
                 IpReservationLedger target = ledger(context);
                 int copied = target.store().update(view -> {
                     List<String> conflicts = new java.util.ArrayList<>();
@@ -212,7 +211,7 @@ public final class IpLedgerCommand implements Runnable {
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
                 ReservationCollector.Report report = ReservationCollector.create(context.client(), context.retry(),
-                        ledger(context), StickyIpConfig.pools(context.config()), Clock.systemUTC())
+                        ledger(context), StickyIpConfig.pools(context.config()), context.clock())
                         .collect(context.progress());
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("released", report.released().stream().map(IpLedgerCommand::json).toList());
@@ -236,7 +235,7 @@ public final class IpLedgerCommand implements Runnable {
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
                 PodAdopter.Report report = new PodAdopter(context.client(), context.retry(), ledger(context),
-                        StickyIpConfig.pools(context.config()), Clock.systemUTC()).sync(context.progress());
+                        StickyIpConfig.pools(context.config()), context.clock()).sync(context.progress());
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("adopted", report.adopted().stream().map(IpLedgerCommand::json).toList());
                 result.put("moved", report.moved().stream().map(IpLedgerCommand::json).toList());

@@ -4,6 +4,7 @@ import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ public final class LedgerBenchmark implements Benchmark {
         long heapPerReservation = (usedHeap() - heapBefore) / size;
         double[] coldOpen = openInFreshJvm(dir);
 
-        IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random(1));
+        IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
         long gcBefore = gcMillis();
         long[] allocate = new long[allocations];
         long[] raw = new long[allocations];

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -19,7 +20,6 @@ import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
 import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,8 +110,8 @@ public final class RolloutBenchmark implements Benchmark {
 
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
-                        new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), Clock.systemUTC(),
-                        new Random(1)), io.jenkins.plugins.kubeplatform.cli.CliContext.RETRY);
+                        new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), CliContext.CLOCK,
+                        new Random(1)), CliContext.RETRY);
                 DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT)
                         .withTemplate(io.jenkins.plugins.kubeplatform.stickyip.ManifestParser.parse("template", TEMPLATE));
                 sim.requests().clear();
