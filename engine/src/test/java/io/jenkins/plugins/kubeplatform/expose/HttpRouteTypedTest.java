@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The typed HTTPRoute exposeApp writes, as the server stores it and as the engine reads it back. */
 class HttpRouteTypedTest {
 
-    private static final ExposeSettings SETTINGS = new ExposeSettings("apps.example.test", null, "httproute", null,
-            null, new ExposeSettings.Gateway("edge", "public", "https"), null, null, "10s", null).validated();
+    private static final ExposeSettings SETTINGS = ExposeSettings.builder().suffix("apps.example.test")
+            .route("httproute").gateway(new ExposeSettings.Gateway("edge", "public", "https")).admitTimeout("10s")
+            .build().validated();
     private static final RouteObjects.RouteSpec SPEC = new RouteObjects.RouteSpec("default", "shop",
             "shop.default.apps.example.test", "shop", 8080, new Owner("default", "Shop 1"), null);
 

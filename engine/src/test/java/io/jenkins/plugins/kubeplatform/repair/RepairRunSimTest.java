@@ -34,8 +34,12 @@ import org.junit.jupiter.api.Test;
 class RepairRunSimTest {
 
     /** Two repair slots in the default pool; tasks may run up to 60 s. */
-    static final RepairSettings TWO = new RepairSettings.Section(null, 2, null, "30s", "20s", null, "200ms", "5s",
-            null, null, "60s", null, "30s", "10s", "10s", "300ms", null, "1s", null).toSettings();
+    static final RepairSettings TWO = RepairSettings.builder().maxConcurrent(2).leaseTtl(Duration.ofSeconds(30))
+            .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+            .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(60))
+            .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+            .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+            .recheckInterval(Duration.ofSeconds(1)).build();
     static final String N1 = "node-1";
     static final String N2 = "node-2";
     static final String N3 = "node-3";
