@@ -84,6 +84,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     /** The next segment, created and zero-filled in the background while this one fills; null when none is ready. */
     private Prepared prepared;
     private boolean preparing;
+    /** Records this instance appended to the current segment (a writer, not a one-off command, prepares the next). */
+    private int appendedHere;
     private boolean closed;
     private volatile Future<?> preparation;
     private int segmentRecords;
@@ -505,6 +507,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 segment = next;
                 journalEnd = 0;
                 segmentRecords = 0;
+                appendedHere = 0;
                 sealed = false;
                 boolean last = !io.exists(segmentFile(next + 1));
                 readSegment(journal, segment, last);
@@ -583,6 +586,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             segment = n;
             journalEnd = 0;
             segmentRecords = 0;
+            appendedHere = 0;
             sealed = false;
             try {
                 readSegment(channel, n, last);
@@ -844,7 +848,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         lastSeq++;
         if (type == LedgerCodec.CHANGES) {
             segmentRecords++;
-            if (segmentRecords >= rotateAfter / 2) {
+            if (++appendedHere >= Math.max(1, rotateAfter / 8)) {
                 schedulePreparation();
             }
         }
@@ -859,6 +863,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         markDurable(lastSeq);
         long next = segment + 1;
         startSegment(next, lastSeq + 1);
+        schedulePreparation(); // its writes go with the compaction's, not into a quiet stretch of allocations
         scheduleCompaction(next);
     }
 
@@ -898,6 +903,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         journalEnd = LedgerCodec.SEGMENT_HEADER;
         tailEnd = 0;
         segmentRecords = 0;
+        appendedHere = 0;
         sealed = false;
     }
 
@@ -928,7 +934,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /**
      * Prepares the next segment in the background (under the process lock; once per segment), so a rotation only
-     * writes a header, renames and fsyncs the directory. A failure only means the rotation creates it itself.
+     * writes a header, renames and fsyncs the directory. Scheduled right after a rotation (just before the
+     * compaction, whose writes dwarf it) and by an instance that appended an eighth of a segment since it opened it
+     * (a long-lived writer; a command that writes a record or two prepares nothing). A failure only means the
+     * rotation creates the segment itself.
      */
     private void schedulePreparation() {
         if (prepared != null || preparing || closed) {

@@ -166,7 +166,7 @@ class PreallocatedSegmentTest {
 
     private static final Path DIR = Path.of("/pagecache/state/ip-ledger");
 
-    /** 7 allocations, 4 records per segment: the next segment is prepared after the second record of each. */
+    /** 7 allocations, 4 records per segment: the next segment is prepared after each rotation and first append. */
     private static void allocations(FileIo io, List<Integer> acknowledged) throws Exception {
         try (JournaledLedgerStore store = new JournaledLedgerStore(DIR, 4, io)) {
             for (int i = 0; i < 7; i++) {
