@@ -52,6 +52,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** Snapshots kept (the newest plus older ones to restore from). */
     public static final int BACKUPS = 3;
+    private static final int PREALLOCATE_MIN = 4096;
+    private static final int PREALLOCATE_MAX = 1 << 20;
     private static final Logger LOG = Logger.getLogger(JournaledLedgerStore.class.getName());
     private static final Pattern SEGMENT = Pattern.compile("journal-(\\d+)\\.log");
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d+)\\.bin");
@@ -67,6 +69,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private final Path dir;
     private final FileIo io;
     private final int rotateAfter;
+    /** Bytes of zeros a new segment is created with, so appends overwrite instead of growing the file. */
+    private final int preallocate;
     private final ReentrantLock processLock;
 
     // guarded by processLock
@@ -75,6 +79,15 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private FileChannel journal;
     private long segment = -1;
     private long journalEnd;
+    /** End of the bytes a torn append left after {@link #journalEnd} (zeroed before the next append); 0: none. */
+    private long tailEnd;
+    /** The next segment, created and zero-filled in the background while this one fills; null when none is ready. */
+    private Prepared prepared;
+    private boolean preparing;
+    /** Records this instance appended to the current segment (a writer, not a one-off command, prepares the next). */
+    private int appendedHere;
+    private boolean closed;
+    private volatile Future<?> preparation;
     private int segmentRecords;
     private boolean sealed;
     private long lastSeq;
@@ -93,8 +106,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private long failedThrough = -1;
     private IOException failure;
     private boolean forcing;
+    private int waiters;
     private long forces;
     private long markerSeq;
+    private long durableAt; // System.nanoTime() when durableSeq last advanced (for the hand-off latency)
+    private volatile Tracer tracer;
 
     public JournaledLedgerStore(Path directory) {
         this(directory, 4096);
@@ -113,11 +129,71 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         }
         this.dir = directory.toAbsolutePath().normalize();
         this.rotateAfter = rotateAfter;
+        this.preallocate = (int) Math.min(PREALLOCATE_MAX, Math.max(PREALLOCATE_MIN, rotateAfter * 256L));
         this.processLock = PROCESS_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
     }
 
     public Path directory() {
         return dir;
+    }
+
+    /** The steps of one {@link #update}, timed when a {@link Tracer} is set (the benchmark's breakdown). */
+    public enum Phase {
+        /** waiting for this process's lock of the directory (another caller of this process holds it) */
+        PROCESS_LOCK,
+        /** taking the OS file lock (another process holds it) */
+        FILE_LOCK,
+        /** reading what other writers appended */
+        CATCH_UP,
+        /** the caller's decision (free-address search) and the table's invariant check */
+        DECIDE,
+        /** encoding the changes into a record */
+        ENCODE,
+        /** writing the record into the segment */
+        APPEND,
+        /** applying the changes to the in-memory table */
+        APPLY,
+        /** sealing the segment and switching to the next one */
+        ROTATE,
+        /** releasing the OS file lock and the process lock */
+        UNLOCK,
+        /** waiting while another caller forces (group commit follower) */
+        FORCE_WAIT,
+        /** between the force that covered this record returning and this caller running again */
+        WAKE,
+        /** forcing the segment (group commit leader) */
+        FORCE,
+        /** recording the durable sequence number in the lock file */
+        MARKER
+    }
+
+    /** Receives the time of each {@link Phase} of one update, in nanoseconds indexed by ordinal, on its thread. */
+    @FunctionalInterface
+    public interface Tracer {
+        void traced(long[] nanosByPhase);
+    }
+
+    /** Times every following {@link #update} of this store and hands the phases to {@code tracer} (null: off). */
+    public void trace(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** Per-update timing; null when tracing is off so the untraced path takes no clock readings. */
+    private static final class Trace {
+        final long[] nanos = new long[Phase.values().length];
+        long last = System.nanoTime();
+
+        void lap(Phase phase) {
+            long now = System.nanoTime();
+            nanos[phase.ordinal()] += now - last;
+            last = now;
+        }
+
+        static void lap(Trace trace, Phase phase) {
+            if (trace != null) {
+                trace.lap(phase);
+            }
+        }
     }
 
     @Override
@@ -134,15 +210,20 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     @Override
     public <R> R update(Function<LedgerView, Decision<R>> decide) {
+        Tracer traceTo = tracer;
+        Trace trace = traceTo == null ? null : new Trace();
         long[] mine = new long[1];
-        R result = locked(() -> {
+        R result = locked(true, trace, () -> {
             Decision<R> decision = decide.apply(table);
             mine[0] = lastSeq;
             if (decision.changes().isEmpty()) {
+                Trace.lap(trace, Phase.DECIDE);
                 return decision.result();
             }
             table.check(decision.changes());
+            Trace.lap(trace, Phase.DECIDE);
             byte[] payload = LedgerCodec.encodeChanges(decision.changes());
+            Trace.lap(trace, Phase.ENCODE);
             try {
                 append(LedgerCodec.CHANGES, payload);
             } catch (IOException | RuntimeException e) {
@@ -150,14 +231,21 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 throw e instanceof IOException io ? new StoreException("Could not write the IP ledger journal in "
                         + dir + ": " + io.getMessage(), io) : (RuntimeException) e;
             }
+            Trace.lap(trace, Phase.APPEND);
             decision.changes().forEach(table::apply);
             mine[0] = lastSeq;
+            Trace.lap(trace, Phase.APPLY);
             if (segmentRecords >= rotateAfter) {
                 rotate();
+                Trace.lap(trace, Phase.ROTATE);
             }
             return decision.result();
         });
-        awaitDurable(mine[0]);
+        Trace.lap(trace, Phase.UNLOCK);
+        awaitDurable(mine[0], trace);
+        if (trace != null) {
+            traceTo.traced(trace.nanos);
+        }
         return result;
     }
 
@@ -183,22 +271,30 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     }
 
     private <R> R locked(Body<R> body) {
-        return locked(true, body);
+        return locked(true, null, body);
     }
 
     private <R> R locked(boolean catchUp, Body<R> body) {
+        return locked(catchUp, null, body);
+    }
+
+    private <R> R locked(boolean catchUp, Trace trace, Body<R> body) {
         processLock.lock();
         try {
+            Trace.lap(trace, Phase.PROCESS_LOCK);
             if (lockChannel == null || !lockChannel.isOpen()) {
                 io.createDirectories(dir);
                 lockChannel = io.open(dir.resolve("ledger.lock"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.READ);
+                closed = false;
             }
             try (FileLock ignored = lockChannel.lock()) {
                 long held = System.nanoTime();
+                Trace.lap(trace, Phase.FILE_LOCK);
                 try {
                     if (catchUp) {
                         catchUp();
+                        Trace.lap(trace, Phase.CATCH_UP);
                     }
                     return body.run();
                 } finally {
@@ -219,18 +315,38 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     // ---- group commit ----
 
     private void awaitDurable(long seq) {
+        awaitDurable(seq, null);
+    }
+
+    /**
+     * Returns once record {@code seq} is durable. A caller that finds no force running forces itself (the leader,
+     * covering every record written so far) and wakes no one unless someone waits; a caller that finds a force
+     * running waits for it (a follower) and returns if it was covered, else leads the next force.
+     */
+    private void awaitDurable(long seq, Trace trace) {
         while (true) {
             long target;
             FileChannel channel;
             synchronized (commit) {
+                boolean waited = false;
                 while (durableSeq < seq && forcing) {
+                    waiters++;
+                    waited = true;
                     try {
                         commit.wait();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new StoreException("Interrupted while waiting for the IP ledger journal in " + dir
                                 + " to be durable; the change may or may not be recorded", null);
+                    } finally {
+                        waiters--;
                     }
+                }
+                if (trace != null && waited) {
+                    trace.lap(Phase.FORCE_WAIT);
+                    long wake = Math.max(0, Math.min(trace.last - durableAt, trace.nanos[Phase.FORCE_WAIT.ordinal()]));
+                    trace.nanos[Phase.FORCE_WAIT.ordinal()] -= wake;
+                    trace.nanos[Phase.WAKE.ordinal()] += wake;
                 }
                 if (durableSeq >= seq) {
                     return;
@@ -252,9 +368,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             } catch (IOException e) {
                 error = e;
             }
+            Trace.lap(trace, Phase.FORCE);
             synchronized (commit) {
                 forcing = false;
                 forces++;
+                durableAt = System.nanoTime();
                 if (error == null && (durableSeq >= target || channel.isOpen())) {
                     durableSeq = Math.max(durableSeq, target);
                 } else if (error == null) {
@@ -265,10 +383,13 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                     failedThrough = Math.max(failedThrough, target);
                     reload = true;
                 }
-                commit.notifyAll();
+                if (waiters > 0) {
+                    commit.notifyAll();
+                }
             }
             if (error == null) {
                 commitMarker(target);
+                Trace.lap(trace, Phase.MARKER);
             }
         }
     }
@@ -318,6 +439,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private void markDurable(long seq) {
         synchronized (commit) {
             durableSeq = Math.max(durableSeq, seq);
+            durableAt = System.nanoTime();
             commit.notifyAll();
         }
     }
@@ -362,7 +484,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     private void catchUp() throws IOException {
         if (!reload && journal != null && io.exists(segmentFile(segment)) && !io.exists(segmentFile(segment + 1))) {
-            if (journal.size() != journalEnd) {
+            if (appendedByOthers()) {
                 readSegment(journal, segment, true);
                 written(lastSeq, journal);
             }
@@ -385,6 +507,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 segment = next;
                 journalEnd = 0;
                 segmentRecords = 0;
+                appendedHere = 0;
                 sealed = false;
                 boolean last = !io.exists(segmentFile(next + 1));
                 readSegment(journal, segment, last);
@@ -463,6 +586,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             segment = n;
             journalEnd = 0;
             segmentRecords = 0;
+            appendedHere = 0;
             sealed = false;
             try {
                 readSegment(channel, n, last);
@@ -508,6 +632,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private void readSegment(FileChannel channel, long n, boolean last) throws IOException {
         long size = channel.size();
         Path file = segmentFile(n);
+        tailEnd = 0;
         if (journalEnd == 0) {
             if (size < LedgerCodec.SEGMENT_HEADER) {
                 throw corrupted(file, new IOException("it is " + size + " bytes long, shorter than its header "
@@ -527,14 +652,30 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             journalEnd = LedgerCodec.SEGMENT_HEADER;
         }
         while (journalEnd < size) {
-            if (sealed) {
-                throw corrupted(file, new IOException((size - journalEnd) + " bytes follow the seal at byte "
-                        + journalEnd));
-            }
             long at = journalEnd;
             String problem = null;
             ByteBuffer header = ByteBuffer.allocate(LedgerCodec.RECORD_HEADER);
             int got = readAt(channel, header, at);
+            if (allZero(header)) {
+                // the preallocated space after the last record: it ends the segment if nothing is written after it
+                Tail tail = scanTail(channel, at, size);
+                if (tail.validRecord()) {
+                    throw corrupted(file, new IOException("byte " + at + " holds unwritten space (zeros) and "
+                            + "intact records follow it"));
+                }
+                if (tail.dirtyEnd() > at) {
+                    if (sealed || !last) {
+                        throw corrupted(file, new IOException("bytes up to " + tail.dirtyEnd() + " follow the "
+                                + (sealed ? "seal" : "last record") + " at byte " + at));
+                    }
+                    tailEnd = tail.dirtyEnd(); // part of a torn append (its header lost): never acknowledged
+                }
+                break;
+            }
+            if (sealed) {
+                throw corrupted(file, new IOException((size - journalEnd) + " bytes follow the seal at byte "
+                        + journalEnd));
+            }
             int length = 0;
             long seq = 0;
             byte type = 0;
@@ -561,8 +702,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 }
             }
             if (problem != null) {
-                if (last && !validRecordAfter(channel, at + 1, size)) {
-                    return; // torn tail: the writer died mid-append; it was never acknowledged
+                Tail tail = last ? scanTail(channel, at + 1, size) : null;
+                if (tail != null && !tail.validRecord()) {
+                    // torn tail: the writer died mid-append; it was never acknowledged. Zeroed before the next append.
+                    tailEnd = Math.max(tail.dirtyEnd(), Math.min(size, at + LedgerCodec.RECORD_HEADER));
+                    return;
                 }
                 throw corrupted(file, new IOException("byte " + at + " holds " + problem
                         + (last ? " and intact records follow it" : " in a sealed segment")));
@@ -612,22 +756,68 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         return total;
     }
 
-    /** Whether any intact record header starts after {@code from}: damage, not a torn tail. */
-    private static boolean validRecordAfter(FileChannel channel, long from, long size) throws IOException {
-        long remaining = size - from;
-        if (remaining < LedgerCodec.RECORD_HEADER) {
-            return false;
-        }
-        ByteBuffer tail = ByteBuffer.allocate((int) Math.min(remaining, 64L << 20));
-        readAt(channel, tail, from);
-        for (int i = 0; i + LedgerCodec.RECORD_HEADER <= tail.limit(); i++) {
-            int length = tail.getInt(i);
-            if (length >= 0 && length <= LedgerCodec.MAX_PAYLOAD
-                    && LedgerCodec.crc(tail, i, i + 13) == tail.getInt(i + 13)) {
-                return true;
+    private static boolean allZero(ByteBuffer b) {
+        for (int i = b.position(); i < b.limit(); i++) {
+            if (b.get(i) != 0) {
+                return false;
             }
         }
-        return false;
+        return b.limit() > 0;
+    }
+
+    /**
+     * What follows {@code from} up to {@code size}: whether an intact record header starts there (damage, not a torn
+     * tail) and where the last non-zero byte ends ({@code from} when all are zeros: preallocated space).
+     */
+    record Tail(boolean validRecord, long dirtyEnd) {
+    }
+
+    static Tail scanTail(FileChannel channel, long from, long size) throws IOException {
+        int window = LedgerCodec.RECORD_HEADER;
+        long dirtyEnd = from;
+        long pos = from;
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.max(window, Math.min(size - from, 1 << 20)));
+        while (pos < size) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunk.capacity(), size - pos));
+            int n = readAt(channel, chunk, pos);
+            if (n <= 0) {
+                break;
+            }
+            // from the end backwards: next = the nearest non-zero byte at or after i; a header window must hold one
+            int next = Integer.MAX_VALUE;
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk.get(i) != 0) {
+                    if (next == Integer.MAX_VALUE) {
+                        dirtyEnd = Math.max(dirtyEnd, pos + i + 1);
+                    }
+                    next = i;
+                }
+                if (next < i + window && i + window <= n) {
+                    int length = chunk.getInt(i);
+                    if (length >= 0 && length <= LedgerCodec.MAX_PAYLOAD
+                            && LedgerCodec.crc(chunk, i, i + 13) == chunk.getInt(i + 13)) {
+                        return new Tail(true, dirtyEnd);
+                    }
+                }
+            }
+            if (pos + n >= size) {
+                break;
+            }
+            pos += Math.max(1, n - (window - 1)); // windows starting in the last bytes are checked with the next chunk
+        }
+        return new Tail(false, dirtyEnd);
+    }
+
+    /** Whether another writer appended after {@link #journalEnd}: a record header there (not preallocated zeros). */
+    private boolean appendedByOthers() throws IOException {
+        long size = journal.size();
+        if (size <= journalEnd) {
+            return false;
+        }
+        ByteBuffer header = ByteBuffer.allocate((int) Math.min(LedgerCodec.RECORD_HEADER, size - journalEnd));
+        readAt(journal, header, journalEnd);
+        return !allZero(header);
     }
 
     private void append(byte type, byte[] payload) throws IOException {
@@ -636,8 +826,17 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         } else if (sealed) {
             startSegment(segment + 1, lastSeq + 1); // the previous writer died between sealing and the next segment
         }
-        if (journal.size() > journalEnd) {
-            journal.truncate(journalEnd); // a torn append of a writer that died; never acknowledged
+        if (tailEnd > journalEnd) {
+            // a torn append of a writer that died (never acknowledged): zeroed, so nothing stale follows our records
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(tailEnd - journalEnd, 1 << 20));
+            for (long at = journalEnd; at < tailEnd; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), tailEnd - at));
+                while (zeros.hasRemaining()) {
+                    at += journal.write(zeros, at);
+                }
+            }
+            journal.force(false);
+            tailEnd = 0;
         }
         ByteBuffer record = LedgerCodec.record(lastSeq + 1, type, payload);
         int length = record.remaining();
@@ -649,6 +848,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         lastSeq++;
         if (type == LedgerCodec.CHANGES) {
             segmentRecords++;
+            if (++appendedHere >= Math.max(1, rotateAfter / 8)) {
+                schedulePreparation();
+            }
         }
         written(lastSeq, journal);
     }
@@ -661,29 +863,119 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         markDurable(lastSeq);
         long next = segment + 1;
         startSegment(next, lastSeq + 1);
+        schedulePreparation(); // its writes go with the compaction's, not into a quiet stretch of allocations
         scheduleCompaction(next);
     }
 
-    /** Creates segment {@code n} atomically (header written and forced before it gets its name) and switches to it. */
+    /**
+     * Creates segment {@code n} atomically and switches to it: the header is written into a zero-filled temporary
+     * file (the one prepared in the background if ready, else one created now) and forced before the file gets its
+     * name, then the directory is fsynced. With the blocks already allocated and the size fixed, the forces of the
+     * records that follow flush data only.
+     */
     private void startSegment(long n, long firstSeq) throws IOException {
         io.createDirectories(dir);
-        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        Prepared next = prepared;
+        prepared = null;
+        if (next != null && !io.exists(next.file())) {
+            discard(next); // removed meanwhile (another process cleaning up): create one now
+            next = null;
+        }
+        if (next == null) {
+            next = createPreallocated(n);
+        }
         try {
-            try (FileChannel out = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                LedgerCodec.writeFully(out, LedgerCodec.segmentHeader(n, firstSeq));
-                out.force(true);
+            ByteBuffer header = LedgerCodec.segmentHeader(n, firstSeq);
+            for (long at = 0; header.hasRemaining(); ) {
+                at += next.channel().write(header, at);
             }
-            io.move(tmp, segmentFile(n), false);
+            next.channel().force(false);
+            next.channel().close();
+            io.move(next.file(), segmentFile(n), false);
             fsyncDirectory();
         } finally {
-            io.deleteIfExists(tmp);
+            closeQuietly(next.channel());
+            io.deleteIfExists(next.file());
         }
         closeQuietly(journal);
         journal = io.open(segmentFile(n), StandardOpenOption.READ, StandardOpenOption.WRITE);
         segment = n;
         journalEnd = LedgerCodec.SEGMENT_HEADER;
+        tailEnd = 0;
         segmentRecords = 0;
+        appendedHere = 0;
         sealed = false;
+    }
+
+    /** A zero-filled temporary segment file (no header yet), forced with its size. */
+    record Prepared(Path file, FileChannel channel) {
+    }
+
+    private Prepared createPreallocated(long n) throws IOException {
+        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        FileChannel channel = io.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            ByteBuffer zeros = ByteBuffer.allocate(Math.min(preallocate, 64 << 10));
+            for (long at = 0; at < preallocate; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), preallocate - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+            channel.force(true);
+            return new Prepared(tmp, channel);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            io.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Prepares the next segment in the background (under the process lock; once per segment), so a rotation only
+     * writes a header, renames and fsyncs the directory. Scheduled right after a rotation (just before the
+     * compaction, whose writes dwarf it) and by an instance that appended an eighth of a segment since it opened it
+     * (a long-lived writer; a command that writes a record or two prepares nothing). A failure only means the
+     * rotation creates the segment itself.
+     */
+    private void schedulePreparation() {
+        if (prepared != null || preparing || closed) {
+            return;
+        }
+        preparing = true;
+        long n = segment + 1;
+        preparation = COMPACTOR.submit(() -> {
+            Prepared ready = null;
+            try {
+                ready = createPreallocated(n);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Could not prepare the next IP ledger journal segment in " + dir
+                        + " (the rotation creates it): " + e.getMessage(), e);
+            }
+            processLock.lock();
+            try {
+                preparing = false;
+                if (ready != null && prepared == null && !closed) {
+                    prepared = ready;
+                    ready = null;
+                }
+            } finally {
+                processLock.unlock();
+            }
+            if (ready != null) {
+                discard(ready);
+            }
+        });
+    }
+
+    private void discard(Prepared p) {
+        closeQuietly(p.channel());
+        try {
+            io.deleteIfExists(p.file());
+        } catch (IOException e) {
+            // a temporary file: the next open of a later process removes it
+        }
     }
 
     // ---- compaction ----
@@ -714,6 +1006,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** Waits for the compaction this store started last, if any (tests and the benchmark). */
     public void awaitCompaction() throws Exception {
+        Future<?> p = preparation;
+        if (p != null) {
+            p.get();
+        }
         Future<?> f = compaction;
         if (f != null) {
             f.get();
@@ -1062,6 +1358,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             journal = null;
             lockChannel = null;
             reload = true;
+            closed = true;
+            if (prepared != null) {
+                discard(prepared);
+                prepared = null;
+            }
         } finally {
             processLock.unlock();
         }

@@ -78,6 +78,7 @@ class JournaledLedgerStoreTest {
         }
         store.update(v -> new Decision<>(List.of(new LedgerChange.Remove("ns/app-3")), null));
         store.awaitCompaction();
+        store.close(); // removes the next segment it prepared in the background
 
         JournaledLedgerStore fresh = new JournaledLedgerStore(dir, 5);
         assertThat(fresh.<Integer>read(LedgerView::size)).isEqualTo(11);
@@ -145,9 +146,20 @@ class JournaledLedgerStoreTest {
         put(store, "ns/app-0", "10.0.0.1");
         store.close();
         Path journal = dir.resolve("journal-0.log");
-        long intact = Files.size(journal);
-        // the start of a record whose payload and commit marker never reached the disk
-        Files.write(journal, new byte[] {0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 2, 1}, StandardOpenOption.APPEND);
+        long size = Files.size(journal);
+        byte[] before = Files.readAllBytes(journal);
+        long header = 26;
+        // record: length (4), sequence (8), type (1), header checksum (4), payload, payload checksum (4)
+        long record = 17 + java.nio.ByteBuffer.wrap(before).getInt((int) header) + 4;
+        long intact = header + record;
+        // the start of a record whose payload and commit marker never reached the disk, over the preallocated zeros
+        // (longer than the record that replaces it, so only zeroing removes its end)
+        byte[] torn = new byte[(int) record + 50];
+        java.util.Arrays.fill(torn, (byte) 9);
+        System.arraycopy(new byte[] {0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0, 2, 1}, 0, torn, 0, 13);
+        try (var channel = java.nio.channels.FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(torn), intact);
+        }
 
         JournaledLedgerStore reopened = new JournaledLedgerStore(dir);
         assertThat(reopened.<Integer>read(LedgerView::size)).isEqualTo(1);
@@ -155,9 +167,13 @@ class JournaledLedgerStoreTest {
         reopened.close();
 
         assertThat(new JournaledLedgerStore(dir).<Integer>read(LedgerView::size)).isEqualTo(2);
-        // header, then two records of the same shape: the torn bytes are gone
-        long header = 26;
-        assertThat(Files.size(journal) - header).isEqualTo(2 * (intact - header));
+        // header, then two records of the same shape where the torn one was, then zeros: the torn bytes are gone
+        byte[] after = Files.readAllBytes(journal);
+        assertThat(after.length).isEqualTo(size);
+        assertThat(java.nio.ByteBuffer.wrap(after).getInt((int) intact)).isEqualTo((int) (record - 21));
+        for (int i = (int) (intact + record); i < after.length; i++) {
+            assertThat(after[i]).as("byte " + i).isZero();
+        }
     }
 
     @Test

@@ -25,6 +25,25 @@ class LedgerDamageTest {
         return dir.resolve("journal-0.log");
     }
 
+    /**
+     * Where the records of a segment end: segments are created at a fixed size filled with zeros, so the file's size
+     * is not the end; read from the record length fields (header 26 bytes, each record 17 + payload + 4).
+     */
+    static int writtenEnd(byte[] segment) {
+        int pos = 26;
+        while (pos + 17 <= segment.length) {
+            boolean zeros = true;
+            for (int i = pos; i < pos + 17; i++) {
+                zeros &= segment[i] == 0;
+            }
+            if (zeros) {
+                break;
+            }
+            pos += 17 + ByteBuffer.wrap(segment).getInt(pos) + 4;
+        }
+        return pos;
+    }
+
     private void fill(int n) {
         try (JournaledLedgerStore store = new JournaledLedgerStore(dir)) {
             for (int i = 1; i <= n; i++) {
@@ -71,7 +90,7 @@ class LedgerDamageTest {
     void refusesAJournalTruncatedToHalf() throws Exception {
         fill(8);
         byte[] bytes = Files.readAllBytes(journal());
-        Files.write(journal(), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(journal(), java.util.Arrays.copyOf(bytes, writtenEnd(bytes) / 2));
 
         assertRefusedAndUntouched("records up to 8 were acknowledged");
     }
@@ -80,7 +99,7 @@ class LedgerDamageTest {
     void refusesAFlippedByteInTheLastCompleteRecordInsteadOfDroppingIt() throws Exception {
         fill(3);
         byte[] bytes = Files.readAllBytes(journal());
-        bytes[bytes.length - 10] ^= 0x01;
+        bytes[writtenEnd(bytes) - 10] ^= 0x01;
         Files.write(journal(), bytes);
 
         assertRefusedAndUntouched("records up to 3 were acknowledged");
@@ -94,7 +113,9 @@ class LedgerDamageTest {
         ByteBuffer record = LedgerCodec.record(3, LedgerCodec.CHANGES, payload);
         byte[] bytes = new byte[record.remaining()];
         record.get(bytes);
-        Files.write(journal(), bytes, StandardOpenOption.APPEND);
+        try (var channel = java.nio.channels.FileChannel.open(journal(), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(bytes), writtenEnd(Files.readAllBytes(journal())));
+        }
 
         assertRefusedAndUntouched("record 3", "10.42.200.1 is held by keep/kapp-1 and cannot also be given to other/app-0");
     }
@@ -153,7 +174,7 @@ class LedgerDamageTest {
     void restoresTheIntactPartOfADamagedJournalAndSaysWhatWasLost() throws Exception {
         fill(6);
         byte[] bytes = Files.readAllBytes(journal());
-        bytes[bytes.length / 2] ^= 0x01;
+        bytes[writtenEnd(bytes) / 2] ^= 0x01;
         Files.write(journal(), bytes);
 
         JournaledLedgerStore.Restored restored;

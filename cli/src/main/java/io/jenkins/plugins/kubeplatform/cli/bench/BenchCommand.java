@@ -53,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "them (ip-ledger: durable allocations per size; default 2000).")
     Integer allocations;
 
+    @Option(names = "--trace", description = "Benchmarks that can break their slowest operations down into steps do "
+            + "(ip-ledger: time per step of the slowest 1% of allocations).")
+    boolean trace;
+
     @Spec
     CommandSpec spec;
 
@@ -93,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("[bench] " + b.name() + ": " + b.description());
             err.flush();
             for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name())),
-                    sizeOption, allocationsOption, sizes))) {
+                    sizeOption, allocationsOption, sizes, trace))) {
                 md.append("| ").append(b.name()).append(" | ").append(m.scenario()).append(" | ").append(m.metric())
                         .append(" | ").append(format(m.value())).append(" | ").append(m.unit()).append(" | ")
                         .append(m.note()).append(" |\n");

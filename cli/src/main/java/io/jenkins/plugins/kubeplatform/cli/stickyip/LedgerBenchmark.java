@@ -47,6 +47,8 @@ public final class LedgerBenchmark implements Benchmark {
     private static final IpPool POOL = new PoolSettings("bench", List.of("10.0.0.0/12"), List.of(), "calico", "lowest",
             List.of(), "1h", "preferred", false).toPool();
     private static final int RAW_RECORD = 128;
+    /** Untimed allocations and raw appends first, so the measured ones run compiled code (JIT warm-up). */
+    private static final int WARM_UP = 1000;
 
     @Override
     public String name() {
@@ -66,13 +68,14 @@ public final class LedgerBenchmark implements Benchmark {
         int allocations = options.iterations().orElse(options.quick() ? 50 : 2000);
         List<Measurement> results = new ArrayList<>();
         for (int size : sizes) {
-            results.addAll(runAt(options.workDir().resolve("ledger-" + size), size, allocations));
+            results.addAll(runAt(options.workDir().resolve("ledger-" + size), size, allocations, options.trace()));
         }
         return results;
     }
 
-    private static List<Measurement> runAt(Path dir, int size, int allocations) throws Exception {
-        if (size + allocations * 3L + 1000 > POOL.addresses().size()) {
+    private static List<Measurement> runAt(Path dir, int size, int allocations, boolean trace) throws Exception {
+        int warmUp = Math.min(WARM_UP, allocations);
+        if (size + (allocations + warmUp) * 3L + 1000 > POOL.addresses().size()) {
             throw new IllegalArgumentException("--size " + size + " with --allocations " + allocations
                     + " does not fit the benchmark's /12 pool (" + POOL.addresses().size() + " addresses)");
         }
@@ -96,21 +99,39 @@ public final class LedgerBenchmark implements Benchmark {
         double[] coldOpen = openInFreshJvm(dir);
 
         IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
-        long gcBefore = gcMillis();
         long[] allocate = new long[allocations];
         long[] raw = new long[allocations];
+        long[][] phases = new long[allocations][];
+        long[] collected = new long[allocations];
+        long[][] last = new long[1][];
+        long gcBefore;
         try (FileChannel rawChannel = FileChannel.open(dir.resolve("raw-append.bin"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            byte[] record = new byte[RAW_RECORD];
+            ByteBuffer record = ByteBuffer.allocateDirect(RAW_RECORD);
+            for (int i = 0; i < warmUp; i++) {
+                ledger.reserve(POOL, List.of(new ReplicaIdentity("bench", "warm", i)), Set.of(), Set.of(), "bench");
+                rawChannel.write(record.clear());
+                rawChannel.force(false);
+            }
+            if (trace) {
+                store.trace(nanos -> last[0] = nanos);
+            }
+            gcBefore = gcMillis();
             for (int i = 0; i < allocations; i++) {
+                long gcAt = trace ? gcMillis() : 0;
                 long start = System.nanoTime();
                 ledger.reserve(POOL, List.of(new ReplicaIdentity("bench", "new", i)), Set.of(), Set.of(), "bench");
                 allocate[i] = System.nanoTime() - start;
+                if (trace) {
+                    phases[i] = last[0];
+                    collected[i] = gcMillis() - gcAt;
+                }
                 start = System.nanoTime();
-                rawChannel.write(ByteBuffer.wrap(record));
+                rawChannel.write(record.clear());
                 rawChannel.force(false);
                 raw[i] = System.nanoTime() - start;
             }
+            store.trace(null);
         }
         Stats a = new Stats(allocate);
         Stats r = new Stats(raw);
@@ -121,10 +142,16 @@ public final class LedgerBenchmark implements Benchmark {
         results.add(new Measurement(scenario, "max", a.percentileMillis(100), "ms", ""));
         results.add(new Measurement("JVM garbage collection during the allocations, " + at, "time",
                 gcMillis() - gcBefore, "ms", "all collectors; explains outliers in max"));
+        results.add(new Measurement("raw append of " + RAW_RECORD + " bytes + force(false), same disk, same run", "p50",
+                r.percentileMillis(50), "ms", "one after each timed allocation, to a growing file"));
         results.add(new Measurement("raw append of " + RAW_RECORD + " bytes + force(false), same disk, same run", "p99",
-                r.percentileMillis(99), "ms", "interleaved with the allocations above"));
+                r.percentileMillis(99), "ms", "interleaved with the allocations above (after " + warmUp
+                + " untimed warm-up pairs)"));
         results.add(new Measurement("allocation p99 / raw append p99, " + at, "ratio",
                 a.percentileMillis(99) / r.percentileMillis(99), "x", ""));
+        if (trace) {
+            results.addAll(breakdown(allocate, phases, collected, at));
+        }
         results.add(new Measurement("open ledger, " + at, "time", openNanos / 1e6, "ms", "in this JVM"));
         results.add(new Measurement("open ledger, " + at + ", fresh JVM", "time", coldOpen[0], "ms",
                 "JVM start excluded: from constructing the store to the first read"));
@@ -137,6 +164,56 @@ public final class LedgerBenchmark implements Benchmark {
         results.addAll(underCompactionAndGc(store, ledger, at));
         store.close();
         return results;
+    }
+
+    /**
+     * Where the slowest 1% of the timed allocations (at least one) spent their time, step by step, next to all
+     * allocations: mean milliseconds per step ("outside the store": the ledger's own work before and after the store
+     * call), and how many of the slowest saw a collection or a segment rotation.
+     */
+    private static List<Measurement> breakdown(long[] allocate, long[][] phases, long[] collected, String at) {
+        Integer[] order = new Integer[allocate.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(allocate[y], allocate[x]));
+        int slow = Math.max(1, allocate.length / 100);
+        JournaledLedgerStore.Phase[] steps = JournaledLedgerStore.Phase.values();
+        double[] slowSum = new double[steps.length + 1];
+        double[] allSum = new double[steps.length + 1];
+        int withGc = 0;
+        int withRotation = 0;
+        int followers = 0;
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            long[] p = phases[i];
+            long inStore = 0;
+            for (int s = 0; s < steps.length; s++) {
+                inStore += p[s];
+                allSum[s] += p[s];
+                if (k < slow) {
+                    slowSum[s] += p[s];
+                }
+            }
+            allSum[steps.length] += allocate[i] - inStore;
+            if (k < slow) {
+                slowSum[steps.length] += allocate[i] - inStore;
+                withGc += collected[i] > 0 ? 1 : 0;
+                withRotation += p[JournaledLedgerStore.Phase.ROTATE.ordinal()] > 0 ? 1 : 0;
+                followers += p[JournaledLedgerStore.Phase.FORCE_WAIT.ordinal()] > 0 ? 1 : 0;
+            }
+        }
+        List<Measurement> out = new ArrayList<>();
+        String scenario = "allocation steps, slowest " + slow + " of " + allocate.length + ", " + at;
+        for (int s = 0; s <= steps.length; s++) {
+            String step = s < steps.length ? steps[s].name().toLowerCase(java.util.Locale.ROOT) : "outside the store";
+            out.add(new Measurement(scenario, step, slowSum[s] / slow / 1e6, "ms",
+                    String.format(java.util.Locale.ROOT, "mean; all allocations: %.4f ms", allSum[s] / allocate.length / 1e6)));
+        }
+        out.add(new Measurement(scenario, "with a collection", withGc, "", "allocations during which a JVM GC ran"));
+        out.add(new Measurement(scenario, "with a rotation", withRotation, "", "allocations that sealed a segment"));
+        out.add(new Measurement(scenario, "followers", followers, "", "allocations that waited for another's force"));
+        return out;
     }
 
     /** Allocates continuously while a background compaction and a GC sweep (half the ledger expired) run. */
