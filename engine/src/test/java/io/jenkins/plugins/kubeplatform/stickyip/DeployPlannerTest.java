@@ -295,4 +295,55 @@ class DeployPlannerTest {
         assertThatThrownBy(() -> DeployPlanner.plan(request(1), calico, reservations("other", 1), List.of(), empty(NODES)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reservation other/web-0 given for");
     }
+
+    @Test
+    void replacesAWorkloadWhosePinIsOutdatedWhenItsOwnPodIsNotHealthy() {
+        DeployPlan first = DeployPlanner.plan(request(2), calico, reservations("shop", 2), List.of(), empty(NODES));
+        ClusterView appliedView = applied(first, NODES); // web-0 pinned to n1, web-1 to n2, both pods healthy
+        // web-0's pod is gone; only web-1's healthy pod is left
+        ClusterView withoutWeb0 = new ClusterView(appliedView.workloads(), appliedView.pods().stream()
+                .filter(p -> p.identity().equals("web-1")).toList(), appliedView.service(), NODES);
+
+        DeployPlan second = DeployPlanner.plan(request(2), calico, reservations("shop", 2, "n3", "n2"), List.of(),
+                withoutWeb0);
+
+        assertThat(second.workloads().get(0)).isInstanceOfSatisfying(DeployPlan.Replace.class,
+                r -> assertThat(r.pinnedNode()).contains("n3"));
+        assertThat(second.workloads().get(1)).isInstanceOf(DeployPlan.Keep.class);
+    }
+
+    @Test
+    void pinsToTheLiveWorkloadsNodeWhenTheReservationRecordsNone() {
+        ClusterView view = new ClusterView(Map.of("web-0", new LiveWorkload("web-0", true, "old", "old", "n3")),
+                List.of(), Optional.empty(), NODES);
+
+        DeployPlan plan = DeployPlanner.plan(request(1), calico, reservations("shop", 1), List.of(), view);
+
+        assertThat(plan.workloads().get(0)).isInstanceOfSatisfying(DeployPlan.Replace.class,
+                r -> assertThat(r.pinnedNode()).contains("n3"));
+    }
+
+    @Test
+    void pinsNothingWhenThePoolTurnsPinningOff() {
+        IpPool off = new PoolSettings("off", List.of("10.42.200.0/24"), List.of(), "calico", null, List.of(), null,
+                "off", false).toPool();
+
+        DeployPlan plan = DeployPlanner.plan(request(2), off, reservations("shop", 2, "n1"), List.of(), empty(NODES));
+
+        assertThat(plan.workloads()).allSatisfy(a -> assertThat(((DeployPlan.Create) a).pinnedNode()).isEmpty());
+        assertThat(((DeployPlan.Create) plan.workloads().get(0)).desired().getSpec().getTemplate().getSpec()
+                .getAffinity()).isNull();
+    }
+
+    @Test
+    void countsOnlyNewPlacementsTowardsTheSpreadOfLaterIdentities() {
+        Map<String, NodeState> twoNodes = Map.of("n1", new NodeState("n1", true, true, "n1"),
+                "n2", new NodeState("n2", true, true, "n2"));
+
+        // web-0 already lives on n1 (load n1=1); web-1 goes to the emptier n2; web-2 ties 1:1 and takes n1 by name
+        DeployPlan plan = DeployPlanner.plan(request(3), calico, reservations("shop", 3, "n1"), List.of(), empty(twoNodes));
+
+        assertThat(plan.workloads()).extracting(a -> ((DeployPlan.Create) a).pinnedNode().orElseThrow())
+                .containsExactly("n1", "n2", "n1");
+    }
 }
