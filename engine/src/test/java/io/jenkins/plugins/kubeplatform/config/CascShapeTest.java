@@ -99,6 +99,20 @@ class CascShapeTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("gatewayName");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "stickyIp: {pool: []}                                                                   | stickyIp.pool | is not a key of this section",
+            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30, colour: red}]}                       | stickyIp.pools[0].colour | is not a key of this section",
+            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {name: q, ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of this section",
+            "stickyIp: {pools: {name: p}}                                                           | stickyIp.pools | must be a list",
+            "repair: [a, b]                                                                         | repair | must be a mapping",
+            "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of this section"})
+    void failsNamingTheFieldWhenASectionOrListItemHasAnUnknownKeyOrShape(String yaml, String field, String rule) {
+        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", yaml.trim() + "\n"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining(field.trim())
+                .hasMessageContaining(rule.trim());
+    }
+
     private static long ip(String dotted) {
         long v = 0;
         for (String part : dotted.split("\\.")) {

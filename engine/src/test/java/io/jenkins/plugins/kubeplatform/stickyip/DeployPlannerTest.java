@@ -245,4 +245,105 @@ class DeployPlannerTest {
         assertThatThrownBy(() -> DeployPlanner.checkOwnership(request(1), foreignService))
                 .isInstanceOf(OperationFailedException.class).hasMessageContaining("Service shop/web exists");
     }
+
+    @Test
+    void reallocatesOnlyIdentitiesWhoseLastNodeIsGoneNotReadyOrCordoned() {
+        IpPool reallocating = new PoolSettings("re", List.of("10.42.200.0/24"), List.of(), "calico", null, List.of(),
+                null, null, true).toPool();
+        Map<String, NodeState> nodes = Map.of(
+                "n1", new NodeState("n1", true, true, "n1"),
+                "n2", new NodeState("n2", false, true, "n2"),
+                "n3", new NodeState("n3", true, false, "n3"));
+        Map<String, Reservation> existing = new HashMap<>();
+        // web-0 on a healthy node, web-1 not ready, web-2 cordoned, web-3 on a deleted node, web-4 never placed,
+        // web-5 beyond the replica count on a deleted node
+        for (Reservation r : reservations("shop", 6, "n1", "n2", "n3", "gone", null, "gone")) {
+            existing.put(r.identity(), r);
+        }
+
+        assertThat(DeployPlanner.toReallocate(request(5), reallocating, existing, empty(nodes)))
+                .containsExactly("shop/web-1", "shop/web-2", "shop/web-3");
+        assertThat(DeployPlanner.toReallocate(request(5), calico, existing, empty(nodes))).isEmpty();
+    }
+
+    @Test
+    void removesOnlyNumberedWorkloadsAtOrBeyondTheReplicaCountAndActiveReservationsWithoutOne() {
+        Map<String, LiveWorkload> workloads = new HashMap<>();
+        for (String name : List.of("web-0", "web-1", "web-2", "web-canary", "web-00003", "webapp-7", "web-")) {
+            workloads.put(name, new LiveWorkload(name, true, "s", "t", null));
+        }
+        ClusterView view = new ClusterView(workloads, List.of(), Optional.empty(), NODES);
+        Reservation idle = new Reservation("shop/web-4", "default", "10.42.200.5", Reservation.Kind.MANAGED,
+                Reservation.State.IDLE, null, Instant.EPOCH, "j", Instant.EPOCH, 1);
+        Reservation active = new Reservation("shop/web-5", "default", "10.42.200.6", Reservation.Kind.MANAGED,
+                Reservation.State.ACTIVE, "n1", null, "j", Instant.EPOCH, 1);
+        Reservation below = new Reservation("shop/web-1", "default", "10.42.200.2", Reservation.Kind.MANAGED,
+                Reservation.State.ACTIVE, "n1", null, "j", Instant.EPOCH, 1);
+
+        DeployPlan plan = DeployPlanner.plan(request(2), calico, reservations("shop", 2), List.of(idle, active, below),
+                view);
+
+        assertThat(plan.removals()).extracting(r -> r.identity().key() + " exists=" + r.workloadExists()
+                        + " reservation=" + r.reservation().map(Reservation::ip).orElse("-"))
+                .containsExactly("shop/web-2 exists=true reservation=-", "shop/web-5 exists=false reservation=10.42.200.6");
+    }
+
+    @Test
+    void refusesReservationsThatDoNotMatchTheIdentities() {
+        assertThatThrownBy(() -> DeployPlanner.plan(request(2), calico, reservations("shop", 1), List.of(), empty(NODES)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one reservation per identity");
+        assertThatThrownBy(() -> DeployPlanner.plan(request(1), calico, reservations("other", 1), List.of(), empty(NODES)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reservation other/web-0 given for");
+    }
+
+    @Test
+    void replacesAWorkloadWhosePinIsOutdatedWhenItsOwnPodIsNotHealthy() {
+        DeployPlan first = DeployPlanner.plan(request(2), calico, reservations("shop", 2), List.of(), empty(NODES));
+        ClusterView appliedView = applied(first, NODES); // web-0 pinned to n1, web-1 to n2, both pods healthy
+        // web-0's pod is gone; only web-1's healthy pod is left
+        ClusterView withoutWeb0 = new ClusterView(appliedView.workloads(), appliedView.pods().stream()
+                .filter(p -> p.identity().equals("web-1")).toList(), appliedView.service(), NODES);
+
+        DeployPlan second = DeployPlanner.plan(request(2), calico, reservations("shop", 2, "n3", "n2"), List.of(),
+                withoutWeb0);
+
+        assertThat(second.workloads().get(0)).isInstanceOfSatisfying(DeployPlan.Replace.class,
+                r -> assertThat(r.pinnedNode()).contains("n3"));
+        assertThat(second.workloads().get(1)).isInstanceOf(DeployPlan.Keep.class);
+    }
+
+    @Test
+    void pinsToTheLiveWorkloadsNodeWhenTheReservationRecordsNone() {
+        ClusterView view = new ClusterView(Map.of("web-0", new LiveWorkload("web-0", true, "old", "old", "n3")),
+                List.of(), Optional.empty(), NODES);
+
+        DeployPlan plan = DeployPlanner.plan(request(1), calico, reservations("shop", 1), List.of(), view);
+
+        assertThat(plan.workloads().get(0)).isInstanceOfSatisfying(DeployPlan.Replace.class,
+                r -> assertThat(r.pinnedNode()).contains("n3"));
+    }
+
+    @Test
+    void pinsNothingWhenThePoolTurnsPinningOff() {
+        IpPool off = new PoolSettings("off", List.of("10.42.200.0/24"), List.of(), "calico", null, List.of(), null,
+                "off", false).toPool();
+
+        DeployPlan plan = DeployPlanner.plan(request(2), off, reservations("shop", 2, "n1"), List.of(), empty(NODES));
+
+        assertThat(plan.workloads()).allSatisfy(a -> assertThat(((DeployPlan.Create) a).pinnedNode()).isEmpty());
+        assertThat(((DeployPlan.Create) plan.workloads().get(0)).desired().getSpec().getTemplate().getSpec()
+                .getAffinity()).isNull();
+    }
+
+    @Test
+    void countsOnlyNewPlacementsTowardsTheSpreadOfLaterIdentities() {
+        Map<String, NodeState> twoNodes = Map.of("n1", new NodeState("n1", true, true, "n1"),
+                "n2", new NodeState("n2", true, true, "n2"));
+
+        // web-0 already lives on n1 (load n1=1); web-1 goes to the emptier n2; web-2 ties 1:1 and takes n1 by name
+        DeployPlan plan = DeployPlanner.plan(request(3), calico, reservations("shop", 3, "n1"), List.of(), empty(twoNodes));
+
+        assertThat(plan.workloads()).extracting(a -> ((DeployPlan.Create) a).pinnedNode().orElseThrow())
+                .containsExactly("n1", "n2", "n1");
+    }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip.address;
 
+import java.util.random.RandomGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
@@ -93,5 +94,78 @@ class AddressPoolTest {
         assertThat(pool.allocatable(excluded)).isFalse();
         assertThat(pool.covers(Ipv4.parse("10.42.200.0").orElseThrow())).isFalse();
         assertThat(pool.covers(Ipv4.parse("10.42.201.1").orElseThrow())).isFalse();
+    }
+
+    /** A "random" source that always starts at the given offset of the pool. */
+    private static RandomGenerator startingAt(long offset) {
+        return new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException("only bounded draws are expected");
+            }
+
+            @Override
+            public long nextLong(long bound) {
+                assertThat(offset).isLessThan(bound);
+                return offset;
+            }
+        };
+    }
+
+    @Test
+    void randomStartCountsOffsetsAcrossSeveralRanges() {
+        AddressPool pool = pool("10.0.0.1-10.0.0.2;10.0.0.10-10.0.0.11", "");
+
+        assertThat(Ipv4.format(pool.allocate(Occupancy.none(), AllocationOrder.RANDOM, startingAt(3)).orElseThrow()))
+                .isEqualTo("10.0.0.11");
+        assertThat(Ipv4.format(pool.allocate(Occupancy.none(), AllocationOrder.RANDOM, startingAt(2)).orElseThrow()))
+                .isEqualTo("10.0.0.10");
+        assertThat(Ipv4.format(pool.allocate(Occupancy.of(addresses("10.0.0.11")), AllocationOrder.RANDOM,
+                startingAt(3)).orElseThrow())).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void randomAllocationFromAnEmptyPoolFindsNothing() {
+        AddressPool empty = AddressPool.of(List.of(), List.of());
+
+        assertThat(empty.size()).isZero();
+        assertThat(empty.allocate(Occupancy.none(), AllocationOrder.RANDOM, new Random(1))).isEmpty();
+        assertThat(empty.allocate(Occupancy.none(), AllocationOrder.LOWEST, new Random(1))).isEmpty();
+    }
+
+    @Test
+    void handsOutAddressZeroWhenItIsInThePool() {
+        AddressPool pool = pool("0.0.0.0", "");
+
+        assertThat(pool.allocate(Occupancy.none(), AllocationOrder.LOWEST, new Random(1))).isEqualTo(OptionalLong.of(0));
+    }
+
+    @Test
+    void mergesAdjacentRangesButKeepsRangesWithAGapApart() {
+        assertThat(pool("10.0.0.6-10.0.0.9;10.0.0.1-10.0.0.5", "").ranges()).hasToString("[10.0.0.1-10.0.0.9]");
+        assertThat(pool("10.0.0.1-10.0.0.5;10.0.0.7-10.0.0.9", "").ranges())
+                .hasToString("[10.0.0.1-10.0.0.5, 10.0.0.7-10.0.0.9]");
+    }
+
+    @Test
+    void findsAddressesInEveryOneOfManyRanges() {
+        AddressPool pool = pool("10.0.0.1;10.0.0.3;10.0.0.5;10.0.0.7;10.0.0.9", "10.0.0.5");
+
+        for (String inside : List.of("10.0.0.1", "10.0.0.3", "10.0.0.5", "10.0.0.7", "10.0.0.9")) {
+            assertThat(pool.covers(Ipv4.parse(inside).orElseThrow())).as(inside).isTrue();
+        }
+        for (String outside : List.of("10.0.0.0", "10.0.0.2", "10.0.0.4", "10.0.0.6", "10.0.0.8", "10.0.0.10")) {
+            assertThat(pool.covers(Ipv4.parse(outside).orElseThrow())).as(outside).isFalse();
+        }
+        assertThat(pool.allocatable(Ipv4.parse("10.0.0.7").orElseThrow())).isTrue();
+        assertThat(pool.allocatable(Ipv4.parse("10.0.0.5").orElseThrow())).isFalse();
+        assertThat(pool.allocatable(Ipv4.parse("10.0.0.8").orElseThrow())).isFalse();
+        assertThat(pool.size()).isEqualTo(4);
+    }
+
+    @Test
+    void describesItsRangesAndExclusions() {
+        assertThat(pool("10.0.0.0/30", "10.0.0.2")).hasToString("[10.0.0.1-10.0.0.2] excluding [10.0.0.2]");
+        assertThat(pool("10.0.0.0/30", "")).hasToString("[10.0.0.1-10.0.0.2]");
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.stickyip.address;
 
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,5 +42,67 @@ class AddressRangeTest {
         assertThatThrownBy(() -> AddressRange.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
         assertThat(AddressRange.problem(text)).isPresent();
+    }
+
+    @Test
+    void acceptsTheWholeAddressSpaceWhenThePrefixIsZero() {
+        AddressRange range = AddressRange.parse("0.0.0.0/0");
+
+        assertThat(range.first()).isEqualTo(1L);
+        assertThat(range.last()).isEqualTo(4294967294L);
+        assertThat(AddressRange.parse("10.0.0.4/32").size()).isEqualTo(1);
+        assertThat(AddressRange.parse("10.0.0.5-10.0.0.5")).isEqualTo(new AddressRange(167772165L, 167772165L));
+    }
+
+    @ParameterizedTest(name = "[{index}] ''{0}''")
+    @ValueSource(strings = {"10.0.0.0/+24", "10.0.0.0/-1"})
+    void rejectsASignedPrefixLength(String text) {
+        assertThatThrownBy(() -> AddressRange.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside 0..32");
+    }
+
+    @Test
+    void explainsWhatIsWrongWhenTheTextIsMissing() {
+        assertThatThrownBy(() -> AddressRange.parse(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not an IPv4 CIDR");
+        assertThat(AddressRange.problem("10.0.0.1-10.0.0.2")).isEmpty();
+    }
+
+    @Test
+    void refusesBoundsOutsideTheAddressSpaceOrReversedWhenConstructed() {
+        assertThatThrownBy(() -> new AddressRange(-1, 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AddressRange(0, 4294967296L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AddressRange(6, 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new AddressRange(0, 0).size()).isEqualTo(1);
+        assertThat(new AddressRange(4294967295L, 4294967295L).size()).isEqualTo(1);
+    }
+
+    @Test
+    void containsItsBoundsAndNothingOutside() {
+        AddressRange range = new AddressRange(100, 200);
+
+        assertThat(range.contains(100)).isTrue();
+        assertThat(range.contains(200)).isTrue();
+        assertThat(range.contains(150)).isTrue();
+        assertThat(range.contains(99)).isFalse();
+        assertThat(range.contains(201)).isFalse();
+    }
+
+    @Test
+    void ordersByFirstThenByLast() {
+        AddressRange shortOne = new AddressRange(10, 12);
+        AddressRange longOne = new AddressRange(10, 20);
+        AddressRange later = new AddressRange(11, 11);
+
+        assertThat(shortOne.compareTo(longOne)).isNegative();
+        assertThat(longOne.compareTo(shortOne)).isPositive();
+        assertThat(longOne.compareTo(later)).isNegative();
+        assertThat(shortOne.compareTo(new AddressRange(10, 12))).isZero();
+    }
+
+    @Test
+    void printsASingleAddressOrAFromToRange() {
+        assertThat(AddressRange.parse("10.0.0.7")).hasToString("10.0.0.7");
+        assertThat(AddressRange.parse("10.0.0.0/30")).hasToString("10.0.0.1-10.0.0.2");
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip.address;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,5 +26,18 @@ class Ipv4Test {
     void rejectsAnythingButAStrictDottedQuad(String text) {
         assertThat(Ipv4.parse(text)).isEmpty();
         assertThat(Ipv4.isValid(text)).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void readsNothingFromNullAndAcceptsAValidAddress() {
+        assertThat(Ipv4.parse(null)).isEmpty();
+        assertThat(Ipv4.isValid("10.0.0.1")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {-1L, 4294967296L})
+    void refusesToFormatValuesOutsideTheAddressSpace(long value) {
+        assertThatThrownBy(() -> Ipv4.format(value)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(Long.toString(value));
     }
 }
