@@ -105,7 +105,7 @@ class CascShapeTest {
             "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30, colour: red}]}                       | stickyIp.pools[0].colour | is not a key of this section",
             "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {name: q, ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of this section",
             "stickyIp: {pools: {name: p}}                                                           | stickyIp.pools | must be a list",
-            "repair: [a, b]                                                                         | repair | must be a mapping",
+            "domains: [a, b]                                                                        | domains | must be a mapping",
             "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of this section"})
     void failsNamingTheFieldWhenASectionOrListItemHasAnUnknownKeyOrShape(String yaml, String field, String rule) {
         assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", yaml.trim() + "\n"))

@@ -53,6 +53,12 @@ class SettingsSectionTest {
     }
 
     @Test
+    void refusesASectionGivenAsAListNamingTheSection() throws IOException {
+        assertThatThrownBy(() -> DEMO.read("demo", yaml("[a, b]"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("demo").hasMessageContaining("must be a mapping of keys to values");
+    }
+
+    @Test
     void readsCommaSeparatedTextLikeAListWhenTheKeyIsAList() throws IOException {
         assertThat(DEMO.read("demo", yaml("{tags: 'x, y,z'}")).get(TAGS)).containsExactly("x", "y", "z");
     }
