@@ -88,4 +88,104 @@ class PlatformConfigTest {
         assertThatThrownBy(() -> PlatformConfig.load(dir)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("names a directory");
     }
+
+    @Test
+    void saysTheFileDoesNotExistWhenItIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Path missing = dir.resolve("absent.yaml");
+
+        assertThatThrownBy(() -> PlatformConfig.load(missing)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("absent.yaml does not exist");
+    }
+
+    @Test
+    void refusesTheFileNamingTheCapWhenItIsLargerThanOneMebibyte(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path big = dir.resolve("big.yaml");
+        // 1 MiB = 1,048,576 bytes; one byte more than that
+        java.nio.file.Files.writeString(big, "#" + "x".repeat(1_048_576) + "\n");
+
+        assertThatThrownBy(() -> PlatformConfig.load(big)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("1048578 bytes").hasMessageContaining("at most 1048576");
+    }
+
+    @Test
+    void loadsTheFileWhenItIsJustUnderTheCap(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path file = dir.resolve("ok.yaml");
+        String head = "kubePlatform: {clusters: [{name: a, serverUrl: \"https://a:6443\"}]}\n#";
+        java.nio.file.Files.writeString(file, head + "x".repeat(1_048_576 - head.length() - 1) + "\n");
+        assertThat(java.nio.file.Files.size(file)).isEqualTo(1_048_576);
+
+        assertThat(PlatformConfig.load(file).clusters()).extracting(ClusterSettings::name).containsExactly("a");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "# only a comment\n", "~\n", "--- null\n"})
+    void readsAnEmptyConfigurationWhenTheDocumentHasNoContent(String yaml) {
+        PlatformConfig config = PlatformConfig.parse("empty.yaml", yaml);
+
+        assertThat(config.source()).isEqualTo("empty.yaml");
+        assertThat(config.clusters()).isEmpty();
+        assertThat(config.defaultCluster()).isEmpty();
+        assertThat(config.raw("pools").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void hasNoClustersAndNamesNoFileWhenNoConfigurationIsGiven() {
+        PlatformConfig config = PlatformConfig.empty();
+
+        assertThat(config.source()).isEqualTo("(no configuration)");
+        assertThat(config.clusters()).isEmpty();
+        assertThat(config.section("domains", io.jenkins.plugins.kubeplatform.expose.ExposeSettings.class)).isEmpty();
+    }
+
+    @Test
+    void failsWhenTheTopLevelIsNotAMapping() {
+        assertThatThrownBy(() -> PlatformConfig.parse("list.yaml", "- a\n- b\n"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("--config: list.yaml must be a YAML mapping at the top level");
+    }
+
+    @Test
+    void keepsTheOriginalMessageWhenTheShapeCheckRefusesAKey() {
+        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "stickyIp: {pool: []}\n"))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("stickyIp.pool"))
+                .hasMessageNotContaining("is refused");
+    }
+
+    @Test
+    void choosesTheFirstClusterWhenNoDefaultIsNamed() {
+        PlatformConfig config = PlatformConfig.parse("test", """
+                kubePlatform:
+                  clusters:
+                    - {name: first, serverUrl: "https://a:6443"}
+                    - {name: second, serverUrl: "https://b:6443"}
+                """);
+
+        assertThat(config.defaultCluster()).map(ClusterSettings::name).contains("first");
+    }
+
+    @Test
+    void returnsNoSectionWhenItIsAbsentOrNull() {
+        PlatformConfig config = PlatformConfig.parse("test", "domains: ~\n");
+
+        assertThat(config.raw("edge").isMissingNode()).isTrue();
+        assertThat(config.section("edge", io.jenkins.plugins.kubeplatform.expose.ExposeSettings.class)).isEmpty();
+        assertThat(config.section("domains", io.jenkins.plugins.kubeplatform.expose.ExposeSettings.class)).isEmpty();
+    }
+
+    @Test
+    void givesTheBindingErrorWithoutTheParserLocationWhenASectionHasAWrongType() {
+        PlatformConfig config = PlatformConfig.parse("test", "clusters: [{name: a, skipTlsVerify: [1, 2]}]\n");
+
+        assertThatThrownBy(config::clusters).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("does not match the expected structure")
+                .hasMessageNotContaining("through reference chain");
+    }
+
+    @Test
+    void listsTheSchemaKeysOfTheSectionsWhenAsked() {
+        assertThat(PlatformConfig.schemaKeys().get("stickyIp")).contains("pools", "ledgerStore");
+        assertThat(PlatformConfig.schemaKeys().get("edgeVms.sites[]")).contains("cpu", "memory", "vms");
+    }
 }

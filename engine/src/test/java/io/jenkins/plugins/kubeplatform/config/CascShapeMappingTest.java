@@ -1,0 +1,191 @@
+package io.jenkins.plugins.kubeplatform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mapping of the Jenkins Configuration as Code shape onto the internal sections, read on the internal tree
+ * ({@link PlatformConfig#raw}): which flat fields are nested where, which text lists are split, which Jenkins form
+ * defaults fill a missing or blank field.
+ */
+class CascShapeMappingTest {
+
+    @Test
+    void movesTheLedgerFieldsIntoTheLedgerSectionWhenStickyIpNamesThem() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                stickyIp:
+                  cluster: edge-a
+                  ledgerStore: cluster
+                  ledgerNamespace: kube-ledger
+                """);
+
+        JsonNode ledger = config.raw("ledger");
+        assertThat(ledger.path("store").asText()).isEqualTo("cluster");
+        assertThat(ledger.path("namespace").asText()).isEqualTo("kube-ledger");
+        assertThat(ledger.path("cluster").asText()).isEqualTo("edge-a");
+        assertThat(config.raw("stickyIp").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void leavesNoLedgerSectionWhenStickyIpHasOnlyPools() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}]}\n");
+
+        assertThat(config.raw("ledger").isMissingNode()).isTrue();
+        assertThat(config.raw("pools").size()).isEqualTo(1);
+    }
+
+    @Test
+    void acceptsASectionWhenItIsGivenAsNull() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", "stickyIp: null\nkubePlatform:\n  clusters:\n    - {name: a, serverUrl: \"https://a:6443\"}\n");
+
+        assertThat(config.clusters()).extracting(ClusterSettings::name).containsExactly("a");
+        assertThat(config.raw("pools").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void splitsTextListsWithoutEmptyItemsWhenSeparatorsLeadOrRepeat() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                stickyIp:
+                  pools:
+                    - {name: p, ranges: ", 10.0.0.0/30,, 10.0.1.1 ", keepNamespaces: " x ,y"}
+                domains:
+                  managedNamespaces: " team-a,  team-b"
+                """);
+
+        assertThat(texts(config.raw("pools").get(0).path("ranges"))).containsExactly("10.0.0.0/30", "10.0.1.1");
+        assertThat(texts(config.raw("pools").get(0).path("keepNamespaces"))).containsExactly("x", "y");
+        assertThat(texts(config.raw("domains").path("managedNamespaces"))).containsExactly("team-a", "team-b");
+    }
+
+    @Test
+    void nestsTheTlsFieldsAndDropsBlankOnesWhenDomainsGivesThemFlat() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                domains:
+                  suffix: apps.example.com
+                  tlsSecretName: wildcard
+                  clusterIssuer: letsencrypt
+                  issuer: ""
+                  gatewayNamespace: ""
+                  gatewayName: main
+                """);
+
+        JsonNode domains = config.raw("domains");
+        assertThat(domains.path("tls").path("secretName").asText()).isEqualTo("wildcard");
+        assertThat(domains.path("tls").path("clusterIssuer").asText()).isEqualTo("letsencrypt");
+        assertThat(domains.path("tls").has("issuer")).isFalse();
+        assertThat(domains.path("gateway").has("namespace")).isFalse();
+        assertThat(domains.path("gateway").path("name").asText()).isEqualTo("main");
+        assertThat(domains.has("tlsSecretName")).isFalse();
+        assertThat(domains.has("issuer")).isFalse();
+        assertThat(domains.has("gatewayNamespace")).isFalse();
+    }
+
+    @Test
+    void readsTheNestedDomainBlocksWhenTheFileWasWrittenBeforeTheUnifiedSchema() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                domains:
+                  gateway: {namespace: gw, name: main}
+                  tls: {secretName: wildcard}
+                  nginx: {confDir: /etc/nginx/kp.d}
+                """);
+
+        JsonNode domains = config.raw("domains");
+        assertThat(domains.path("gateway").path("namespace").asText()).isEqualTo("gw");
+        assertThat(domains.path("tls").path("secretName").asText()).isEqualTo("wildcard");
+        assertThat(domains.path("nginx").path("confDir").asText()).isEqualTo("/etc/nginx/kp.d");
+    }
+
+    @Test
+    void fillsTheJenkinsFormDefaultsWhenSiteAndEdgeClusterFieldsAreMissingOrBlank() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                edgeVms:
+                  sites:
+                    - {name: s, namespace: edge-s, location: "1,2", cpu: null, memory: ""}
+                  edgeClusters:
+                    - {name: e, location: "1,2", server: "https://e:6443", joinMethod: ""}
+                """);
+
+        JsonNode edge = config.raw("edge");
+        JsonNode capacity = edge.path("sites").get(0).path("capacity");
+        assertThat(capacity.path("cpu").isInt()).isTrue();
+        assertThat(capacity.path("cpu").asInt()).isEqualTo(16);
+        assertThat(capacity.path("memory").asText()).isEqualTo("64Gi");
+        assertThat(capacity.path("vms").asInt()).isEqualTo(8);
+        JsonNode cluster = edge.path("edgeClusters").get(0);
+        assertThat(cluster.path("maxNodes").asInt()).isEqualTo(8);
+        assertThat(cluster.path("joinMethod").asText()).isEqualTo("k3s");
+        assertThat(edge.path("startTimeout").asText()).isEqualTo("10m");
+        assertThat(edge.path("maxAttempts").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void keepsTheGivenValuesWhenSiteFieldsAreSet() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                edgeVms:
+                  sites:
+                    - {name: s, namespace: edge-s, location: "1,2", cpu: 4, memory: 8Gi, vms: 2}
+                  maxAttempts: 5
+                """);
+
+        JsonNode capacity = config.raw("edge").path("sites").get(0).path("capacity");
+        assertThat(capacity.path("cpu").asInt()).isEqualTo(4);
+        assertThat(capacity.path("memory").asText()).isEqualTo("8Gi");
+        assertThat(capacity.path("vms").asInt()).isEqualTo(2);
+        assertThat(config.raw("edge").path("maxAttempts").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void nestsTheNewClusterFieldsWithTheirDefaultsWhenAPrefixIsGiven() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                edgeVms:
+                  newClusterPrefix: edge-
+                  newClusterServer: "https://new:6443"
+                """);
+
+        JsonNode edge = config.raw("edge");
+        JsonNode newClusters = edge.path("newClusters");
+        assertThat(newClusters.path("namePrefix").asText()).isEqualTo("edge-");
+        assertThat(newClusters.path("server").asText()).isEqualTo("https://new:6443");
+        assertThat(newClusters.path("maxNodes").asInt()).isEqualTo(4);
+        assertThat(newClusters.path("joinMethod").asText()).isEqualTo("k3s");
+        assertThat(edge.has("newClusterPrefix")).isFalse();
+        assertThat(edge.has("newClusterMaxNodes")).isFalse();
+    }
+
+    @Test
+    void addsNoNewClusterDefaultsWhenNoPrefixIsGiven() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", "edgeVms:\n  sites: []\n");
+
+        JsonNode edge = config.raw("edge");
+        assertThat(edge.has("newClusters")).isFalse();
+        assertThat(edge.has("newClusterMaxNodes")).isFalse();
+    }
+
+    @Test
+    void dropsTheJenkinsOnlyKeysWhenMappingDomainsAndEdge() {
+        PlatformConfig config = PlatformConfig.parse("t.yaml", """
+                domains: {suffix: a.example.com, syncEnabled: true, syncCluster: c, suffixAllowedJobs: "x"}
+                edgeVms: {syncEnabled: true, quotas: [{tenant: t, cpu: 1, memory: 1Gi, vms: 1, allowedJobs: "x"}]}
+                """);
+
+        assertThat(names(config.raw("domains"))).containsExactly("suffix");
+        assertThat(config.raw("edge").has("syncEnabled")).isFalse();
+        assertThat(config.raw("edge").path("quotas").get(0).has("allowedJobs")).isFalse();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}
