@@ -307,4 +307,29 @@ class LedgerSnapshotFieldDamageTest {
         }
         assertThat(identities).containsExactly("ns/b");
     }
+
+    @Test
+    void refusesTwoRecordsWhenTheyNameOneIdentity() throws Exception {
+        Path f = file(header(2, 2), block(2, new Payload("blue")
+                .record("ns/a", 0, IP, 0, -1, -1, null).record("ns/a", 0, IP + 1, 0, -1, -1, null).bytes()), end(2));
+
+        assertThatThrownBy(() -> read(f)).isInstanceOf(IOException.class)
+                .hasMessage("reservation record breaks an invariant: identity ns/a appears twice");
+    }
+
+    @Test
+    void resolvesTheFirstStringOfABlockWhenStreamingARecordThatNamesIt() throws Exception {
+        // node and owner both name string 0 (the pool's own name): a valid reference, not "no node"
+        Path f = file(header(2, 1), block(1, new Payload("blue").record("ns/a", 0, IP, 0, 0, 0, null).bytes()),
+                end(1));
+        List<String> seen = new ArrayList<>();
+
+        try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
+            LedgerCodec.readSnapshot(in, LedgerCodec.streaming((identity, pool, hi, lo, flags, node, owner, created,
+                    idle, revision, pin) -> seen.add(pool + "/" + node + "/" + owner), id -> false));
+        }
+
+        assertThat(seen).containsExactly("blue/blue/blue");
+        assertThat(read(f).get("ns/a")).map(r -> r.node() + "/" + r.owner()).contains("blue/blue");
+    }
 }

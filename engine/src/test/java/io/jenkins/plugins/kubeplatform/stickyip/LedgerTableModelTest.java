@@ -322,4 +322,72 @@ class LedgerTableModelTest {
         assertThat(back.all().stream().sorted(Comparator.comparing(Reservation::identity)).toList())
                 .isEqualTo(byIdentity.values().stream().sorted(Comparator.comparing(Reservation::identity)).toList());
     }
+
+    @Test
+    void reportsTheBytesItWroteWhenASnapshotIsWritten() throws IOException {
+        // exactly 16 reservations fill the table's first columns; 5000 need two blocks of at most 4096
+        for (int n : new int[]{0, 16, 5000}) {
+            LedgerTable table = new LedgerTable();
+            Instant t = Instant.parse("2026-12-07T00:00:00Z");
+            for (int i = 0; i < n; i++) {
+                table.apply(new LedgerChange.Put(new Reservation("ns/s-" + i, "blue", "10.8." + (i / 256) + "."
+                        + (i % 256), Reservation.Kind.MANAGED, Reservation.State.ACTIVE, "node-" + (i % 3), null,
+                        null, t, i)));
+            }
+            Path file = dir.resolve("snapshot-" + n + ".bin");
+            long written;
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                written = LedgerCodec.writeSnapshot(table, out, 1, 1);
+            }
+
+            assertThat(written).as("%d reservations", n).isEqualTo(java.nio.file.Files.size(file));
+            LedgerTable back = new LedgerTable();
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                assertThat(LedgerCodec.readSnapshot(in, back).count()).isEqualTo(n);
+            }
+            assertThat(back.all()).containsExactlyInAnyOrderElementsOf(table.all());
+        }
+    }
+
+    @Test
+    void endsTheIterationWhenEveryReservationWasVisited() {
+        LedgerTable table = new LedgerTable();
+        Instant t = Instant.parse("2026-12-07T00:00:00Z");
+        for (int i = 0; i < 16; i++) {
+            table.apply(new LedgerChange.Put(new Reservation("ns/i-" + i, "blue", "10.7.0." + (i + 1),
+                    Reservation.Kind.MANAGED, Reservation.State.ACTIVE, null, null, null, t, i)));
+        }
+        java.util.Iterator<Reservation> it = table.all().iterator();
+        for (int i = 0; i < 16; i++) {
+            assertThat(it.hasNext()).isTrue();
+            assertThat(it.next().identity()).isEqualTo("ns/i-" + i);
+        }
+
+        assertThat(it.hasNext()).isFalse();
+        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThat(new LedgerTable().all().iterator().hasNext()).isFalse();
+        assertThatThrownBy(() -> new LedgerTable().all().iterator().next())
+                .isInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    @Test
+    void putsANewReservationIntoTheSlotOfTheLastReleasedOneWhenOneIsFree() {
+        LedgerTable table = new LedgerTable();
+        Instant t = Instant.parse("2026-12-07T00:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            table.apply(new LedgerChange.Put(new Reservation("ns/r" + i, "blue", "10.7.0." + (i + 1),
+                    Reservation.Kind.MANAGED, Reservation.State.ACTIVE, null, null, null, t, i)));
+        }
+        table.apply(new LedgerChange.Remove("ns/r0"));
+        table.apply(new LedgerChange.Put(new Reservation("ns/late", "blue", "10.7.0.9", Reservation.Kind.MANAGED,
+                Reservation.State.ACTIVE, null, null, null, t, 9)));
+        List<String> first = new ArrayList<>();
+
+        int next = table.page(0, 1, r -> first.add(r.identity()));
+
+        assertThat(first).containsExactly("ns/late"); // slot 0, freed by ns/r0
+        assertThat(next).isEqualTo(1);
+        assertThat(table.page(3, 5, r -> first.add(r.identity()))).isEqualTo(-1);
+        assertThat(first).containsExactly("ns/late");
+    }
 }
