@@ -77,7 +77,7 @@ public final class PodAdopter {
         Set<String> removed = new HashSet<>();
         for (HeldAddress pod : pods) {
             Optional<IpKey> address = IpKey.parse(pod.ip());
-            Optional<IpPool> pool = address.flatMap(a -> pools.stream().filter(p -> p.addresses().covers(a)).findFirst());
+            Optional<IpPool> pool = address.flatMap(a -> pools.stream().filter(p -> p.covers(a)).findFirst());
             if (pool.isEmpty()) {
                 continue;
             }

@@ -303,7 +303,7 @@ class LedgerSnapshotFieldDamageTest {
         try (FileChannel in = FileChannel.open(f, StandardOpenOption.READ)) {
             LedgerCodec.readSnapshot(in, LedgerCodec.streaming((identity, pool, hi, lo, flags, node, owner, created,
                     idle, revision, pin) -> identities.add(new String(identity, StandardCharsets.UTF_8)),
-                    id -> id.equals("ns/a")));
+                    id -> id.equals(LedgerTable.familyKey("ns/a", true))));
         }
         assertThat(identities).containsExactly("ns/b");
     }
