@@ -123,7 +123,10 @@ final class CniGuard {
     }
 
     static Optional<OvnSubnet> subnet(GenericKubernetesResource r) {
-        Optional<AddressRange> range = parse(r.get("spec", "cidrBlock"));
+        // a dual-stack subnet's cidrBlock is "<IPv4 CIDR>,<IPv6 CIDR>"; the IPv4 part is checked here
+        Object block = r.get("spec", "cidrBlock");
+        Optional<AddressRange> range = block == null ? Optional.empty() : java.util.Arrays.stream(
+                String.valueOf(block).split(",")).filter(t -> !t.contains(":")).findFirst().flatMap(CniGuard::parse);
         if (range.isEmpty()) {
             return Optional.empty();
         }

@@ -314,7 +314,7 @@ class LedgerSnapshotFieldDamageTest {
                 .record("ns/a", 0, IP, 0, -1, -1, null).record("ns/a", 0, IP + 1, 0, -1, -1, null).bytes()), end(2));
 
         assertThatThrownBy(() -> read(f)).isInstanceOf(IOException.class)
-                .hasMessage("reservation record breaks an invariant: identity ns/a appears twice");
+                .hasMessage("reservation record breaks an invariant: identity ns/a appears twice with an IPv4 address");
     }
 
     @Test
