@@ -95,7 +95,7 @@ class DualStackSimTest {
 
         assertThat(podIpsByIdentity()).isEqualTo(EXPECTED);
         assertThat(result.toMap().get("identities")).asList().first()
-                .satisfies(m -> assertThat((Map<?, ?>) m).containsEntry("ip", "10.42.200.1")
+                .satisfies(m -> assertThat(new HashMap<Object, Object>((Map<?, ?>) m)).containsEntry("ip", "10.42.200.1")
                         .containsEntry("ips", List.of("10.42.200.1", "fd00:10:42::1")));
         Pod first = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-0").list()
                 .getItems().get(0);
@@ -112,6 +112,9 @@ class DualStackSimTest {
         Map<String, Object> spec = new HashMap<>((Map<String, Object>) subnet.getAdditionalProperties().get("spec"));
         spec.put("cidrBlock", spec.get("cidrBlock") + ",fd00:10:42::/120");
         spec.put("protocol", "Dual");
+        List<Object> exclude = new java.util.ArrayList<>((List<?>) spec.get("excludeIps"));
+        exclude.add("fd00:10:42::1..fd00:10:42::ff"); // the pool's IPv6 part, kept from automatic allocation
+        spec.put("excludeIps", exclude);
         subnet.getAdditionalProperties().put("spec", spec);
         sim.client().genericKubernetesResources(CustomResources.KUBE_OVN_SUBNET.context()).resource(subnet).update();
 
