@@ -104,7 +104,7 @@ final class Ipv6Guard {
             Object selector = p.get("spec", "nodeSelector");
             Object mode = p.get("spec", "assignmentMode");
             CniGuard.CalicoPool info = new CniGuard.CalicoPool(p.getMetadata().getName(), null,
-                    String.valueOf(p.get("spec", "cidr")), flag(p.get("spec", "disabled")),
+                    String.valueOf((Object) p.get("spec", "cidr")), flag(p.get("spec", "disabled")),
                     selector == null ? "all()" : String.valueOf(selector), mode == null ? "Automatic" : String.valueOf(mode));
             Optional<IPAddressSeqRange> cidr = parse(p.get("spec", "cidr"));
             if (cidr.isPresent() && !info.disabled()) {
@@ -147,7 +147,7 @@ final class Ipv6Guard {
                         + "metadata:\n  name: kubeplatform-" + pool.name() + "-ipv6\nspec:\n  reservedCIDRs:\n");
                 exposed.forEach(r -> cidrs(r).forEach(c -> yaml.append("    - ").append(c).append('\n')));
                 findings.add(new CniGuard.Finding("IPv6 addresses " + describe(exposed) + " of pool '" + pool.name()
-                        + "' lie in Calico IPPool " + p.getMetadata().getName() + " (" + p.get("spec", "cidr")
+                        + "' lie in Calico IPPool " + p.getMetadata().getName() + " (" + (Object) p.get("spec", "cidr")
                         + "), which assigns addresses automatically: any pod the cluster starts can take a reserved or "
                         + "idle address. Keep them from automatic assignment (kubectl apply -f):", yaml.toString()));
             }

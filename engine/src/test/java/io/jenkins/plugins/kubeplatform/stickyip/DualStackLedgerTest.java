@@ -213,6 +213,25 @@ class DualStackLedgerTest {
         assertThat(reopened.<Optional<String>>read(v -> v.get("ns/web-0").map(Reservation::ip))).contains("10.42.200.1");
     }
 
+    @Test
+    void adoptsBothAddressesWhenAForeignDualStackPodHoldsThem() {
+        LedgerStore store = store();
+        List<PodAdopter.HeldAddress> foreign = List.of(
+                new PodAdopter.HeldAddress("other", "db-0", "10.42.200.1", "node-a", null, false),
+                new PodAdopter.HeldAddress("other", "db-0", "fd00:10:42::1", "node-a", null, false));
+
+        PodAdopter.Report report = store.update(view -> PodAdopter.decide(view, foreign, List.of(dual()),
+                CLOCK.instant()));
+
+        assertThat(report.adopted()).extracting(Reservation::ip).containsExactly("10.42.200.1", "fd00:10:42::1");
+        assertThat(store.<List<String>>read(v -> ips(v.held("adopted:other/db-0"))))
+                .containsExactly("10.42.200.1", "fd00:10:42::1");
+        List<List<Reservation>> next = ledger(store).reserveAll(dual(), identities(1),
+                java.util.Set.of(), java.util.Set.of(), "j");
+        // the adopted addresses are never handed out: the lowest free ones are .2 and ::2
+        assertThat(ips(next.get(0))).containsExactly("10.42.200.2", "fd00:10:42::2");
+    }
+
     // ---- power cuts: never one family without the other ----
 
     /** "+ordinal" deploys identity keep/web-ordinal, "-ordinal" releases it; 3 records per segment, so it rotates. */
