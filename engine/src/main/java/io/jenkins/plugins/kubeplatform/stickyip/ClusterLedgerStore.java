@@ -40,8 +40,8 @@ import java.util.random.RandomGenerator;
  * releases are deletes with the same precondition. Kube-OVN's {@code IP} objects and Whereabouts' per-address
  * reservations use the same shape.
  *
- * <p>"One address per identity" cannot be a name constraint at the same time, so a writer that created a new
- * identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that sees
+ * <p>"One address per identity and family" (two objects for a dual-stack identity) cannot be a name constraint at
+ * the same time, so a writer that created a new identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that sees
  * another object for the same identity withdraws its own and decides again. Of two writers racing for one identity
  * at least one sees the other (each lists after its own create), so at most one acknowledges. A writer that changes
  * an existing object (a redeploy) first lists the identity's objects too and changes it only while it is the only
@@ -146,9 +146,9 @@ public final class ClusterLedgerStore implements LedgerStore {
             }
             try {
                 Reservation r = decode(cm);
-                String other = objectByIdentity.putIfAbsent(r.identity(), cm.getMetadata().getName());
+                String other = objectByIdentity.putIfAbsent(keyOf(r), cm.getMetadata().getName());
                 if (other != null) {
-                    problems.add(r.identity() + " is held by two objects: " + other + " and "
+                    problems.add(r.identity() + " is held by two objects of one address family: " + other + " and "
                             + cm.getMetadata().getName());
                 }
             } catch (StoreException e) {
@@ -165,8 +165,9 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     private static final class Loaded {
         final LedgerTable table = new LedgerTable();
+        /** By (identity, family) key ({@link LedgerTable#familyKey}): a dual-stack identity has two objects. */
         final Map<String, Held> byIdentity = new HashMap<>();
-        /** Identities with more than one object: a writer between its create and its identity check. */
+        /** (identity, family) keys with more than one object: a writer between its create and its identity check. */
         final Map<String, List<String>> contested = new HashMap<>();
     }
 
@@ -181,14 +182,14 @@ public final class ClusterLedgerStore implements LedgerStore {
                 continue;
             }
             Reservation r = decode(cm);
-            Held earlier = loaded.byIdentity.get(r.identity());
+            Held earlier = loaded.byIdentity.get(keyOf(r));
             if (earlier != null) {
-                loaded.contested.computeIfAbsent(r.identity(), k -> new ArrayList<>(List.of(earlier.name())))
+                loaded.contested.computeIfAbsent(keyOf(r), k -> new ArrayList<>(List.of(earlier.name())))
                         .add(cm.getMetadata().getName());
                 extras.add(r);
                 continue;
             }
-            loaded.byIdentity.put(r.identity(), new Held(cm.getMetadata().getName(),
+            loaded.byIdentity.put(keyOf(r), new Held(cm.getMetadata().getName(),
                     cm.getMetadata().getResourceVersion(), r, cm.getMetadata().getAnnotations() != null
                     && cm.getMetadata().getAnnotations().containsKey(PENDING)));
             loaded.table.apply(new LedgerChange.Put(r));
@@ -264,6 +265,15 @@ public final class ClusterLedgerStore implements LedgerStore {
             }
 
             @Override
+            public List<Reservation> held(String identity) {
+                List<Reservation> r = view.held(identity);
+                if (!r.isEmpty()) {
+                    consulted.add(identity);
+                }
+                return r;
+            }
+
+            @Override
             public Optional<Reservation> holderOf(String ip) {
                 return view.holderOf(ip);
             }
@@ -297,17 +307,20 @@ public final class ClusterLedgerStore implements LedgerStore {
      */
     private boolean onlyHoldersOf(Loaded current, Set<String> consulted, Set<String> written) {
         for (String identity : consulted) {
-            Held held = current.byIdentity.get(identity);
-            if (written.contains(identity) || held == null) {
-                continue;
-            }
-            if (current.contested.containsKey(identity) || !onlyHolderOf(held.reservation())) {
-                return false;
-            }
-            // acknowledging another writer's pending object: confirm it first, so that its creator can no longer
-            // withdraw it (the confirmation fails, and the decision is made again, if anyone changed it meanwhile)
-            if (held.pending() && !replace(held, held.reservation())) {
-                return false;
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                String key = LedgerTable.familyKey(identity, ipv4);
+                Held held = current.byIdentity.get(key);
+                if (written.contains(identity) || held == null) {
+                    continue;
+                }
+                if (current.contested.containsKey(key) || !onlyHolderOf(held.reservation())) {
+                    return false;
+                }
+                // acknowledging another writer's pending object: confirm it first, so that its creator can no longer
+                // withdraw it (the confirmation fails, and the decision is made again, if anyone changed it meanwhile)
+                if (held.pending() && !replace(held, held.reservation())) {
+                    return false;
+                }
             }
         }
         return true;
@@ -321,14 +334,15 @@ public final class ClusterLedgerStore implements LedgerStore {
         Map<String, Optional<Reservation>> wanted = new LinkedHashMap<>();
         for (LedgerChange change : changes) {
             if (change instanceof LedgerChange.Put put) {
-                wanted.put(put.reservation().identity(), Optional.of(put.reservation()));
+                wanted.put(keyOf(put.reservation()), Optional.of(put.reservation()));
             } else if (change instanceof LedgerChange.Remove remove) {
-                wanted.put(remove.identity(), Optional.empty());
+                wanted.put(LedgerTable.familyKey(remove.identity(), true), Optional.empty());
+                wanted.put(LedgerTable.familyKey(remove.identity(), false), Optional.empty());
             }
         }
         for (String identity : wanted.keySet()) {
             if (current.contested.containsKey(identity)) {
-                contested.append(identity).append(" (ConfigMaps ")
+                contested.append(identity.substring(0, identity.indexOf('\u0000'))).append(" (ConfigMaps ")
                         .append(String.join(", ", current.contested.get(identity))).append(')');
                 return false;
             }
@@ -392,13 +406,17 @@ public final class ClusterLedgerStore implements LedgerStore {
         return false;
     }
 
-    /** True when {@code r} is its identity's only reservation (else another writer raced us for the identity). */
+    /**
+     * True when {@code r} is its identity's only reservation of its address family (else another writer raced us for
+     * the identity).
+     */
     private boolean onlyHolderOf(Reservation r) {
         ConfigMapList same = retry.call("check the reservations of " + r.identity(),
                 () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
                         .withLabel(IDENTITY_LABEL, identityHash(r.identity())).list());
         return same.getItems().stream().filter(cm -> !withdrawn(cm)).map(this::decode)
-                .noneMatch(o -> o.identity().equals(r.identity()) && !sameAddress(o.ip(), r.ip()));
+                .noneMatch(o -> o.identity().equals(r.identity()) && keyOf(o).equals(keyOf(r))
+                        && !sameAddress(o.ip(), r.ip()));
     }
 
     private boolean replace(Held held, Reservation next) {
@@ -484,6 +502,11 @@ public final class ClusterLedgerStore implements LedgerStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The (identity, family) key of a reservation: an identity holds at most one address per family. */
+    private static String keyOf(Reservation r) {
+        return LedgerTable.familyKey(r.identity(), LedgerTable.key(r.ip()).isIpv4());
     }
 
     private static boolean sameAddress(String a, String b) {

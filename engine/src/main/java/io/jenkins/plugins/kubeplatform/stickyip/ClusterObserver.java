@@ -121,10 +121,24 @@ final class ClusterObserver {
         Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
         Map<String, String> ann = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
         return new LivePod(p.getMetadata().getNamespace(), p.getMetadata().getName(), labels.get(StickyIpLabels.IDENTITY),
-                p.getStatus() == null ? null : p.getStatus().getPodIP(),
+                podIps(p),
                 p.getSpec() == null ? null : p.getSpec().getNodeName(),
                 p.getStatus() == null ? null : p.getStatus().getPhase(),
                 isReady(p), p.getMetadata().getDeletionTimestamp() != null, ann.get(StickyIpLabels.TEMPLATE_HASH));
+    }
+
+    /**
+     * The pod's addresses as the planner compares them: {@code status.podIP}, or every {@code status.podIPs} entry
+     * comma-separated (IPv4 first on an IPv4-primary dual-stack cluster) when the pod has more than one.
+     */
+    static String podIps(Pod p) {
+        if (p.getStatus() == null) {
+            return null;
+        }
+        if (p.getStatus().getPodIPs() != null && p.getStatus().getPodIPs().size() > 1) {
+            return String.join(",", p.getStatus().getPodIPs().stream().map(a -> a.getIp()).toList());
+        }
+        return p.getStatus().getPodIP();
     }
 
     static boolean isReady(Pod p) {

@@ -27,7 +27,10 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
     public record LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode) {
     }
 
-    /** A pod as seen. {@code identity} is the identity label value ({@code name-ordinal}) or null. */
+    /**
+     * A pod as seen. {@code identity} is the identity label value ({@code name-ordinal}) or null; {@code ip} its
+     * address, or both of a dual-stack pod comma-separated, IPv4 first.
+     */
     public record LivePod(String namespace, String name, String identity, String ip, String node, String phase,
                           boolean ready, boolean terminating, String templateHash) {
 

@@ -6,7 +6,7 @@ import java.util.Map;
 public enum Cni {
     /** Calico: {@code cni.projectcalico.org/ipAddrs} holds a JSON array string; the address must lie in a Calico IPPool. */
     CALICO("calico", "cni.projectcalico.org/ipAddrs"),
-    /** Kube-OVN: {@code ovn.kubernetes.io/ip_address} holds the plain address. */
+    /** Kube-OVN: {@code ovn.kubernetes.io/ip_address} holds the plain address; dual-stack: {@code v4,v6}. */
     KUBE_OVN("kube-ovn", "ovn.kubernetes.io/ip_address");
 
     private final String configName;
@@ -25,11 +25,14 @@ public enum Cni {
         return annotation;
     }
 
-    /** The pod annotations that pin {@code ip}. */
-    public Map<String, String> pinAnnotations(String ip) {
+    /**
+     * The pod annotations that pin {@code ips}: one address, or a dual-stack pair {@code 10.42.200.5,fd00:10:42::5}
+     * (IPv4 first). Calico takes a JSON array of both, Kube-OVN the comma-separated pair.
+     */
+    public Map<String, String> pinAnnotations(String ips) {
         return switch (this) {
-            case CALICO -> Map.of(annotation, "[\"" + ip + "\"]");
-            case KUBE_OVN -> Map.of(annotation, ip);
+            case CALICO -> Map.of(annotation, "[\"" + String.join("\",\"", ips.split(",")) + "\"]");
+            case KUBE_OVN -> Map.of(annotation, ips);
         };
     }
 

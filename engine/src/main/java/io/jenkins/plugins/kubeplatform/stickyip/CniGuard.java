@@ -17,7 +17,8 @@ import java.util.Optional;
  * it to every pod the cluster starts: an idle reservation, or the gap between the old and the new pod of a Recreate,
  * can be taken by a stranger and the identity then fails with "Address already assigned". Safe are addresses in an
  * IPPool with {@code assignmentMode: Manual} or {@code nodeSelector: "!all()"} and no automatic pool overlapping them,
- * or covered by an {@code IPReservation}; for Kube-OVN, addresses in the subnet's {@code excludeIps}.
+ * or covered by an {@code IPReservation}; for Kube-OVN, addresses in the subnet's {@code excludeIps}. A pool's IPv6
+ * part is checked by {@link Ipv6Guard}.
  */
 final class CniGuard {
 
@@ -75,9 +76,11 @@ final class CniGuard {
                 return;
             }
             List<AddressRange> reserved = new ArrayList<>();
-            observer.customResources(IPRESERVATIONS).orElse(List.of()).forEach(r -> reserved.addAll(reservedCidrs(r)));
-            findings = calico(pool, pools.get().stream().map(CniGuard::calicoPool).flatMap(Optional::stream).toList(),
-                    reserved);
+            List<GenericKubernetesResource> reservations = observer.customResources(IPRESERVATIONS).orElse(List.of());
+            reservations.forEach(r -> reserved.addAll(reservedCidrs(r)));
+            findings = new ArrayList<>(calico(pool, pools.get().stream().map(CniGuard::calicoPool)
+                    .flatMap(Optional::stream).toList(), reserved));
+            findings.addAll(Ipv6Guard.calico(pool, pools.get(), reservations));
         } else {
             Optional<List<GenericKubernetesResource>> subnets = observer.customResources(SUBNETS);
             if (subnets.isEmpty()) {
@@ -85,7 +88,9 @@ final class CniGuard {
                         + "that pool '" + pool.name() + "' is excluded from automatic allocation (SIP-13)");
                 return;
             }
-            findings = kubeOvn(pool, subnets.get().stream().map(CniGuard::subnet).flatMap(Optional::stream).toList());
+            findings = new ArrayList<>(kubeOvn(pool, subnets.get().stream().map(CniGuard::subnet)
+                    .flatMap(Optional::stream).toList()));
+            findings.addAll(Ipv6Guard.kubeOvn(pool, subnets.get()));
         }
         if (findings.isEmpty()) {
             return;
@@ -123,7 +128,10 @@ final class CniGuard {
     }
 
     static Optional<OvnSubnet> subnet(GenericKubernetesResource r) {
-        Optional<AddressRange> range = parse(r.get("spec", "cidrBlock"));
+        // a dual-stack subnet's cidrBlock is "<IPv4 CIDR>,<IPv6 CIDR>"; the IPv4 part is checked here
+        Object block = r.get("spec", "cidrBlock");
+        Optional<AddressRange> range = block == null ? Optional.empty() : java.util.Arrays.stream(
+                String.valueOf(block).split(",")).filter(t -> !t.contains(":")).findFirst().flatMap(CniGuard::parse);
         if (range.isEmpty()) {
             return Optional.empty();
         }

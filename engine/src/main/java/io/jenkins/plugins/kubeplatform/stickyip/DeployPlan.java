@@ -18,24 +18,28 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
     public sealed interface WorkloadAction {
         ReplicaIdentity identity();
 
+        /** The identity's reservation (its IPv4 one in a dual-stack pool). */
         Reservation reservation();
+
+        /** Every address the identity's pod must run with, comma-separated, IPv4 first (two in a dual-stack pool). */
+        String addresses();
 
         /** The template hash the identity's pod must carry once the action is done. */
         String templateHash();
     }
 
     /** The identity has no workload yet. */
-    public record Create(ReplicaIdentity identity, Reservation reservation, Deployment desired, String templateHash,
-                         Optional<String> pinnedNode) implements WorkloadAction {
+    public record Create(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
+                         String templateHash, Optional<String> pinnedNode) implements WorkloadAction {
     }
 
     /** The workload differs (image, port, address, pinning of an unhealthy pod): replaced with Recreate semantics. */
-    public record Replace(ReplicaIdentity identity, Reservation reservation, Deployment desired, String templateHash,
-                          Optional<String> pinnedNode, String reason) implements WorkloadAction {
+    public record Replace(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
+                          String templateHash, Optional<String> pinnedNode, String reason) implements WorkloadAction {
     }
 
     /** Already as desired: nothing is written; {@code running} is its pod when it was seen Ready with its address. */
-    public record Keep(ReplicaIdentity identity, Reservation reservation, String templateHash,
+    public record Keep(ReplicaIdentity identity, Reservation reservation, String addresses, String templateHash,
                        Optional<ClusterView.LivePod> running) implements WorkloadAction {
     }
 
@@ -78,7 +82,7 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
             } else {
                 what = "unchanged";
             }
-            lines.add(w.identity() + " -> " + w.reservation().ip() + ": " + what);
+            lines.add(w.identity() + " -> " + w.addresses() + ": " + what);
         }
         String svc;
         if (service instanceof CreateService c) {

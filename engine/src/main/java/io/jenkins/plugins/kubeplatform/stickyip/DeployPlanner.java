@@ -67,6 +67,16 @@ public final class DeployPlanner {
      */
     public static DeployPlan plan(DeployRequest request, IpPool pool, List<Reservation> reservations,
                                   List<Reservation> beyond, ClusterView view) {
+        return planHeld(request, pool, reservations.stream().map(List::of).toList(), beyond, view);
+    }
+
+    /**
+     * {@link #plan}, with every reservation of each identity (one per family of the pool, IPv4 first): the pod of a
+     * dual-stack identity is pinned to, and verified with, both addresses.
+     */
+    public static DeployPlan planHeld(DeployRequest request, IpPool pool, List<List<Reservation>> held,
+                                      List<Reservation> beyond, ClusterView view) {
+        List<Reservation> reservations = held.stream().map(h -> h.get(0)).toList();
         if (reservations.size() != request.replicas()) {
             throw new IllegalArgumentException("one reservation per identity expected");
         }
@@ -80,28 +90,29 @@ public final class DeployPlanner {
         for (int i = 0; i < request.replicas(); i++) {
             ReplicaIdentity identity = new ReplicaIdentity(request.namespace(), request.name(), i);
             Reservation reservation = reservations.get(i);
+            String addresses = String.join(",", held.get(i).stream().map(Reservation::ip).toList());
             if (!reservation.identity().equals(identity.key())) {
                 throw new IllegalArgumentException("reservation " + reservation.identity() + " given for " + identity);
             }
             Optional<LivePod> healthy = view.pods().stream()
-                    .filter(p -> identity.workloadName().equals(p.identity()) && p.runningReadyWith(reservation.ip()))
+                    .filter(p -> identity.workloadName().equals(p.identity()) && p.runningReadyWith(addresses))
                     .findFirst();
             LiveWorkload live = view.workloads().get(identity.workloadName());
             Optional<Pin> pin = pin(pool, reservation, live, healthy, view, load);
             pin.filter(p -> reservation.node() == null).ifPresent(p -> load.merge(p.node(), 1, Integer::sum));
-            RenderedWorkload desired = WorkloadRenderer.deployment(request, pool, identity, reservation.ip(), pin);
+            RenderedWorkload desired = WorkloadRenderer.deployment(request, pool, identity, addresses, pin);
             Optional<String> pinnedNode = pin.map(Pin::node);
             if (live == null) {
-                actions.add(new DeployPlan.Create(identity, reservation, desired.deployment(), desired.templateHash(),
+                actions.add(new DeployPlan.Create(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode));
             } else if (!desired.specHash().equals(live.specHash())) {
-                actions.add(new DeployPlan.Replace(identity, reservation, desired.deployment(), desired.templateHash(),
+                actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode, "workload changed (template, image, port, environment or address)"));
             } else if (Objects.equals(pinnedNode.orElse(null), live.pinnedNode()) || healthy.isPresent()) {
                 // a healthy pod is not restarted just to move its pinning: the pin only matters when a pod is created
-                actions.add(new DeployPlan.Keep(identity, reservation, live.templateHash(), healthy));
+                actions.add(new DeployPlan.Keep(identity, reservation, addresses, live.templateHash(), healthy));
             } else {
-                actions.add(new DeployPlan.Replace(identity, reservation, desired.deployment(), desired.templateHash(),
+                actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode, "pod is not running with its address and its node pinning is outdated"));
             }
         }

@@ -20,7 +20,7 @@ public record DeployResult(String namespace, String name, String service, String
         removed = List.copyOf(removed);
     }
 
-    /** One identity after the deploy. */
+    /** One identity after the deploy; {@code ip} is its address, both of a dual-stack identity comma-separated. */
     public record IdentityResult(String identity, String ip, String node, String pod) {
     }
 
@@ -37,7 +37,11 @@ public record DeployResult(String namespace, String name, String service, String
         for (IdentityResult r : identities) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("identity", r.identity());
-            m.put("ip", r.ip());
+            String[] all = r.ip() == null ? new String[0] : r.ip().split(",");
+            m.put("ip", all.length == 0 ? null : all[0]);
+            if (all.length > 1) {
+                m.put("ips", new ArrayList<>(List.of(all))); // dual-stack: IPv4 first
+            }
             m.put("node", r.node());
             m.put("pod", r.pod());
             ids.add(m);

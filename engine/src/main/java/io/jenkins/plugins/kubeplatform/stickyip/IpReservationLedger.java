@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore.Decision;
+import io.jenkins.plugins.kubeplatform.stickyip.address.AddressPool;
 import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy;
 import java.time.Clock;
@@ -21,7 +22,8 @@ import java.util.random.RandomGenerator;
 /**
  * The reservation ledger's operations (SIP-2): each one re-reads the ledger, decides, and persists the decision
  * through the {@link LedgerStore} before returning. Allocation never hands out an address that is reserved, used
- * by any live pod, excluded, or a network/broadcast address; a release only succeeds for the current holder.
+ * by any live pod, excluded, or a network/broadcast address; a release only succeeds for the current holder. An
+ * identity of a dual-stack pool holds one reservation per family; they are reserved, retired and released together.
  */
 public final class IpReservationLedger {
 
@@ -82,61 +84,92 @@ public final class IpReservationLedger {
     /** {@link #reserve}, with the live pods' addresses of either family (IPv6 pools need this one). */
     public List<Reservation> reserveAddresses(IpPool pool, List<ReplicaIdentity> identities, Set<IpKey> usedByPods,
                                               Set<String> reallocate, String owner) {
+        return reserveAll(pool, identities, usedByPods, reallocate, owner).stream().map(h -> h.get(0)).toList();
+    }
+
+    /**
+     * {@link #reserveAddresses}, returning every reservation of each identity: one per family of the pool, IPv4
+     * first (two for a dual-stack pool). Both families of an identity are written in the same durable update.
+     */
+    public List<List<Reservation>> reserveAll(IpPool pool, List<ReplicaIdentity> identities, Set<IpKey> usedByPods,
+                                              Set<String> reallocate, String owner) {
         Set<Long> usedIpv4 = new HashSet<>();
         usedByPods.forEach(k -> k.ipv4().ifPresent(usedIpv4::add));
         return store.update(view -> {
             Instant now = clock.instant();
             List<LedgerChange> changes = new ArrayList<>();
-            List<Reservation> result = new ArrayList<>();
+            List<List<Reservation>> result = new ArrayList<>();
             Set<Long> takenNow = new HashSet<>();
             Set<IpKey> takenIpv6 = new HashSet<>(usedByPods);
             Occupancy occupied = view.reserved().or(Occupancy.of(usedIpv4)).or(Occupancy.of(takenNow));
             for (ReplicaIdentity identity : identities) {
-                Optional<Reservation> existing = view.get(identity.key());
-                if (existing.isPresent() && !existing.get().pool().equals(pool.name())) {
-                    throw new InvalidInputException("pool", identity + " holds " + existing.get().ip() + " from pool '"
-                            + existing.get().pool() + "'; deploy with that pool, or release the address first "
-                            + "(ip-ledger release --identity " + identity + ")");
-                }
-                boolean keep = existing.isPresent() && !reallocate.contains(identity.key())
-                        && pool.addresses().allocatable(LedgerTable.key(existing.get().ip()));
-                if (keep) {
-                    Reservation r = existing.get();
-                    Reservation next = r.state() == Reservation.State.ACTIVE && Objects.equals(r.owner(), owner)
-                            ? r : r.active(owner);
-                    if (next != r) {
-                        changes.add(new LedgerChange.Put(next));
+                List<Reservation> existing = view.held(identity.key());
+                for (Reservation e : existing) {
+                    if (!e.pool().equals(pool.name())) {
+                        throw new InvalidInputException("pool", identity + " holds " + e.ip() + " from pool '"
+                                + e.pool() + "'; deploy with that pool, or release the address first "
+                                + "(ip-ledger release --identity " + identity + ")");
                     }
-                    result.add(next);
-                    continue;
                 }
-                Optional<IpKey> free;
-                if (pool.addresses().ipv6().isPresent()) {
-                    free = pool.addresses().allocateIpv6(view.reservedIpv6(pool.addresses().ipv6().get().upper()),
-                            takenIpv6, pool.order(), random);
-                } else {
-                    OptionalLong v4 = pool.addresses().allocate(occupied, pool.order(), random);
-                    free = v4.isPresent() ? Optional.of(IpKey.ofIpv4(v4.getAsLong())) : Optional.empty();
+                // an address of a family the pool no longer has is dropped with the identity's other entries
+                boolean stale = existing.stream().anyMatch(e -> pool.family(LedgerTable.key(e.ip()).isIpv4()).isEmpty());
+                if (stale) {
+                    changes.add(new LedgerChange.Remove(identity.key()));
                 }
-                if (free.isEmpty()) {
-                    long reservedInPool = view.all().stream().filter(r -> r.pool().equals(pool.name())).count();
-                    throw new PoolExhaustedException("Pool '" + pool.name() + "' (" + pool.addresses() + ", "
-                            + pool.addresses().size() + " addresses) has no free address for " + identity + ": "
-                            + reservedInPool + " reserved in the ledger, " + usedByPods.size()
-                            + " in use by other pods in the cluster. Nothing was reserved or applied. Release idle "
-                            + "reservations (ip-ledger gc / ip-ledger release), deploy fewer replicas, or widen the pool.");
+                String lastNode = existing.stream().map(Reservation::node).filter(Objects::nonNull).findFirst()
+                        .orElse(null);
+                List<Reservation> held = new ArrayList<>(2);
+                for (AddressPool family : pool.families()) {
+                    boolean ipv4 = family.ipv6().isEmpty();
+                    Optional<Reservation> same = existing.stream()
+                            .filter(e -> LedgerTable.key(e.ip()).isIpv4() == ipv4).findFirst();
+                    if (same.isPresent() && !reallocate.contains(identity.key())
+                            && family.allocatable(LedgerTable.key(same.get().ip()))) {
+                        Reservation r = same.get();
+                        Reservation next = r.state() == Reservation.State.ACTIVE && Objects.equals(r.owner(), owner)
+                                ? r : r.active(owner);
+                        if (next != r || stale) {
+                            changes.add(new LedgerChange.Put(next));
+                        }
+                        held.add(next);
+                        continue;
+                    }
+                    Optional<IpKey> free;
+                    if (!ipv4) {
+                        free = family.allocateIpv6(view.reservedIpv6(family.ipv6().get().upper()), takenIpv6,
+                                pool.order(), random);
+                    } else {
+                        OptionalLong v4 = family.allocate(occupied, pool.order(), random);
+                        free = v4.isPresent() ? Optional.of(IpKey.ofIpv4(v4.getAsLong())) : Optional.empty();
+                    }
+                    if (free.isEmpty()) {
+                        throw exhausted(view, pool, family, identity, usedByPods.size());
+                    }
+                    free.get().ipv4().ifPresent(takenNow::add);
+                    takenIpv6.add(free.get());
+                    Reservation fresh = new Reservation(identity.key(), pool.name(), free.get().toString(),
+                            Reservation.Kind.MANAGED, Reservation.State.ACTIVE, lastNode, null, owner, now,
+                            same.map(r -> r.revision() + 1).orElse(1L));
+                    changes.add(new LedgerChange.Put(fresh));
+                    held.add(fresh);
                 }
-                free.get().ipv4().ifPresent(takenNow::add);
-                takenIpv6.add(free.get());
-                Reservation fresh = new Reservation(identity.key(), pool.name(), free.get().toString(),
-                        Reservation.Kind.MANAGED, Reservation.State.ACTIVE,
-                        existing.flatMap(Reservation::lastNode).orElse(null), null, owner, now,
-                        existing.map(r -> r.revision() + 1).orElse(1L));
-                changes.add(new LedgerChange.Put(fresh));
-                result.add(fresh);
+                result.add(List.copyOf(held));
             }
             return new Decision<>(changes, List.copyOf(result));
         });
+    }
+
+    private static PoolExhaustedException exhausted(LedgerView view, IpPool pool, AddressPool family,
+                                                    ReplicaIdentity identity, int usedByPods) {
+        boolean ipv4 = family.ipv6().isEmpty();
+        long reservedInPool = view.all().stream().filter(r -> r.pool().equals(pool.name())
+                && LedgerTable.key(r.ip()).isIpv4() == ipv4).count();
+        String part = pool.dualStack() ? (ipv4 ? "IPv4 part " : "IPv6 part ") : "";
+        return new PoolExhaustedException("Pool '" + pool.name() + "' (" + part + family + ", "
+                + family.size() + " addresses) has no free address for " + identity + ": "
+                + reservedInPool + " reserved in the ledger, " + usedByPods
+                + " in use by other pods in the cluster. Nothing was reserved or applied. Release idle "
+                + "reservations (ip-ledger gc / ip-ledger release), deploy fewer replicas, or widen the pool.");
     }
 
     /**
@@ -147,7 +180,7 @@ public final class IpReservationLedger {
      */
     public Optional<Reservation> retire(Reservation holder, boolean keep) {
         return store.update(view -> {
-            Optional<Reservation> current = view.get(holder.identity());
+            Optional<Reservation> current = heldAs(view, holder);
             if (current.isEmpty() || !sameHolder(current.get(), holder)) {
                 return Decision.none(current.filter(c -> false));
             }
@@ -157,15 +190,17 @@ public final class IpReservationLedger {
             if (current.get().isIdle()) {
                 return Decision.none(current);
             }
-            Reservation idle = current.get().idle(clock.instant());
-            return new Decision<>(List.of(new LedgerChange.Put(idle)), Optional.of(idle));
+            Instant now = clock.instant();
+            List<LedgerChange> changes = new ArrayList<>();
+            view.held(holder.identity()).forEach(r -> changes.add(new LedgerChange.Put(r.idle(now))));
+            return new Decision<>(changes, Optional.of(current.get().idle(now)));
         });
     }
 
     /** Releases {@code holder}'s address only if the ledger still records exactly that reservation. */
     public boolean release(Reservation holder) {
         return store.update(view -> {
-            Optional<Reservation> current = view.get(holder.identity());
+            Optional<Reservation> current = heldAs(view, holder);
             if (current.isEmpty() || !sameHolder(current.get(), holder)) {
                 return Decision.none(false);
             }
@@ -179,7 +214,7 @@ public final class IpReservationLedger {
             List<LedgerChange> changes = new ArrayList<>();
             List<Reservation> released = new ArrayList<>();
             for (Reservation holder : holders) {
-                Optional<Reservation> current = view.get(holder.identity());
+                Optional<Reservation> current = heldAs(view, holder);
                 if (current.isPresent() && sameHolder(current.get(), holder)) {
                     changes.add(new LedgerChange.Remove(holder.identity()));
                     released.add(holder);
@@ -193,9 +228,9 @@ public final class IpReservationLedger {
     public void recordNodes(Map<String, String> nodeByIdentity) {
         store.update(view -> {
             List<LedgerChange> changes = new ArrayList<>();
-            nodeByIdentity.forEach((identity, node) -> view.get(identity)
+            nodeByIdentity.forEach((identity, node) -> view.held(identity).stream()
                     .filter(r -> node != null && !node.equals(r.node()))
-                    .ifPresent(r -> changes.add(new LedgerChange.Put(r.onNode(node)))));
+                    .forEach(r -> changes.add(new LedgerChange.Put(r.onNode(node)))));
             return new Decision<>(changes, null);
         });
     }
@@ -211,9 +246,16 @@ public final class IpReservationLedger {
             if (current.isEmpty()) {
                 return Decision.none(Optional.empty());
             }
-            Reservation next = current.get().pinReleased(release);
-            return new Decision<>(List.of(new LedgerChange.Put(next)), Optional.of(next));
+            List<LedgerChange> changes = new ArrayList<>();
+            view.held(identity).forEach(r -> changes.add(new LedgerChange.Put(r.pinReleased(release))));
+            return new Decision<>(changes, Optional.of(current.get().pinReleased(release)));
         });
+    }
+
+    /** The identity's reservation in the family of {@code holder}'s address, as the ledger holds it now. */
+    private static Optional<Reservation> heldAs(LedgerView view, Reservation holder) {
+        boolean ipv4 = LedgerTable.key(holder.ip()).isIpv4();
+        return view.held(holder.identity()).stream().filter(r -> LedgerTable.key(r.ip()).isIpv4() == ipv4).findFirst();
     }
 
     /** Same reservation as read: identity, address and revision all unchanged. */

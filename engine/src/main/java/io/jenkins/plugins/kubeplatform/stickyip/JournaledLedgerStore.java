@@ -1053,15 +1053,17 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             seq = LedgerCodec.readSnapshotInfo(baseChannel).lastSeq();
             from = base;
         }
-        // latest state per identity the journal touched, in journal order; a null value: removed
+        // latest state per (identity, family) the journal touched, in journal order; a null value: removed
         java.util.Map<String, Reservation> overlay = new java.util.LinkedHashMap<>();
         JournaledLedgerStore reader = new JournaledLedgerStore(dir, Integer.MAX_VALUE, io);
         reader.replayInto = changes -> {
             for (LedgerChange change : changes) {
                 if (change instanceof LedgerChange.Put put) {
-                    overlay.put(put.reservation().identity(), put.reservation());
+                    overlay.put(LedgerTable.familyKey(put.reservation().identity(),
+                            LedgerTable.key(put.reservation().ip()).isIpv4()), put.reservation());
                 } else if (change instanceof LedgerChange.Remove remove) {
-                    overlay.put(remove.identity(), null);
+                    overlay.put(LedgerTable.familyKey(remove.identity(), true), null);
+                    overlay.put(LedgerTable.familyKey(remove.identity(), false), null);
                 }
             }
         };

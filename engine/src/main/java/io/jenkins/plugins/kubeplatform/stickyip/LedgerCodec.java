@@ -308,8 +308,8 @@ final class LedgerCodec {
     }
 
     /**
-     * A sink that hands every record whose identity {@code skip} does not claim to {@code visitor}, with its
-     * strings resolved: a snapshot streamed into another without building a table.
+     * A sink that hands every record whose (identity, family) key ({@link LedgerTable#familyKey}) {@code skip} does
+     * not claim to {@code visitor}, with its strings resolved: a snapshot streamed into another without building a table.
      */
     static Sink streaming(LedgerTable.RawVisitor visitor, java.util.function.Predicate<String> skip) {
         return new Sink() {
@@ -336,7 +336,8 @@ final class LedgerCodec {
             public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
                                   long createdAt, long idleAt, long revision, Reservation.PinRelease pin)
                     throws IOException {
-                if (!skip.test(new String(identity, StandardCharsets.UTF_8))) {
+                boolean ipv4 = hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L;
+                if (!skip.test(LedgerTable.familyKey(new String(identity, StandardCharsets.UTF_8), ipv4))) {
                     visitor.visit(identity, strings.get(poolId), hi, lo, flag, nodeId < 0 ? null : strings.get(nodeId),
                             ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision, pin);
                 }

@@ -38,7 +38,10 @@ public record LedgerOverview(List<PoolUsage> pools, List<Reservation> reservatio
         }
     }
 
-    /** A pool's size and how much of it the ledger holds. */
+    /**
+     * A pool's size and how much of it the ledger holds. For a dual-stack pool these count identities: the size of
+     * its smaller part, and its reservations of the IPv4 part (each identity holds one of each family).
+     */
     public record PoolUsage(String name, long size, long reserved, long idle, long free, boolean configured) {
     }
 
@@ -50,20 +53,25 @@ public record LedgerOverview(List<PoolUsage> pools, List<Reservation> reservatio
         Map<String, long[]> counts = new HashMap<>();
         List<Reservation> shown = new ArrayList<>();
         for (Reservation r : all) {
+            IpPool configured = pools.get(r.pool());
+            boolean secondFamily = configured != null && configured.dualStack() && r.ip().contains(":");
             long[] c = counts.computeIfAbsent(r.pool(), p -> new long[2]);
-            c[0]++;
-            if (r.isIdle()) {
-                c[1]++;
+            if (!secondFamily) {
+                c[0]++;
+                if (r.isIdle()) {
+                    c[1]++;
+                }
             }
             if (filter.matches(r)) {
                 shown.add(r);
             }
         }
-        shown.sort(Comparator.comparing(Reservation::identity));
+        shown.sort(Comparator.comparing(Reservation::identity).thenComparing(r -> r.ip().contains(":")));
         List<PoolUsage> usage = new ArrayList<>();
         for (IpPool p : pools.values()) {
             long[] c = counts.getOrDefault(p.name(), new long[2]);
-            usage.add(new PoolUsage(p.name(), p.addresses().size(), c[0], c[1], Math.max(0, p.addresses().size() - c[0]), true));
+            long size = p.families().stream().mapToLong(f -> f.size()).min().orElse(0);
+            usage.add(new PoolUsage(p.name(), size, c[0], c[1], Math.max(0, size - c[0]), true));
         }
         counts.keySet().stream().filter(name -> !pools.containsKey(name)).sorted().forEach(name -> usage.add(
                 new PoolUsage(name, 0, counts.get(name)[0], counts.get(name)[1], 0, false)));

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * The ledger in memory as columns indexed by slot: identities as UTF-8 bytes, pools, nodes and owners interned,
  * addresses as two longs (IPv4 as IPv4-mapped IPv6), times as nanoseconds. Two open-addressing hash tables map
- * identity and address to a slot, and one {@link IntervalSet} per /64 (one for all of IPv4) answers "lowest free
+ * (identity, address family) and address to a slot, and one {@link IntervalSet} per /64 (one for all of IPv4) answers "lowest free
  * address" for allocation. About 110 bytes per reservation instead of ~460 with one object graph per entry.
  * Guarded by the owning store's lock; {@link Reservation} values are built on demand.
  */
@@ -49,7 +49,7 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
     private final SlotIndex byIdentity = new SlotIndex() {
         @Override
         int hashOf(int slot) {
-            return hashBytes(identities[slot]);
+            return hashIdentity(identities[slot], ipv4At(slot));
         }
     };
     private final SlotIndex byAddress = new SlotIndex() {
@@ -78,8 +78,22 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
         return (int) h;
     }
 
-    private static int hashBytes(byte[] b) {
-        return mix(Arrays.hashCode(b) * 0x9E3779B97F4A7C15L);
+    /** The identity index is keyed by (identity, family): a dual-stack identity holds one entry per family. */
+    private static int hashIdentity(byte[] b, boolean ipv4) {
+        return mix((Arrays.hashCode(b) * 2L + (ipv4 ? 1 : 0)) * 0x9E3779B97F4A7C15L);
+    }
+
+    private static boolean isIpv4(long hi, long lo) {
+        return hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L;
+    }
+
+    private boolean ipv4At(int slot) {
+        return isIpv4(addrHi[slot], addrLo[slot]);
+    }
+
+    /** The key of one (identity, family) entry, for maps outside the table (compaction, checks). */
+    static String familyKey(String identity, boolean ipv4) {
+        return identity + (ipv4 ? "\u0000v4" : "\u0000v6");
     }
 
     private static int hashAddress(long hi, long lo) {
@@ -218,9 +232,12 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
 
     // ---- lookups ----
 
-    private int slotOf(String identity) {
-        byte[] key = identity.getBytes(StandardCharsets.UTF_8);
-        return byIdentity.find(hashBytes(key), s -> Arrays.equals(identities[s], key));
+    private int slotOf(String identity, boolean ipv4) {
+        return slotOf(identity.getBytes(StandardCharsets.UTF_8), ipv4);
+    }
+
+    private int slotOf(byte[] key, boolean ipv4) {
+        return byIdentity.find(hashIdentity(key, ipv4), s -> ipv4At(s) == ipv4 && Arrays.equals(identities[s], key));
     }
 
     private int slotOf(IpKey ip) {
@@ -263,26 +280,28 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
                     throw new IllegalStateException("ledger invariant: " + r.ip() + " is held by " + holder
                             + " and cannot also be given to " + r.identity());
                 }
-                release(overlay, moved, r.identity());
+                release(overlay, moved, r.identity(), a.isIpv4());
                 overlay.put(a, r.identity());
-                moved.put(r.identity(), a);
+                moved.put(familyKey(r.identity(), a.isIpv4()), a);
             } else if (change instanceof LedgerChange.Remove remove) {
-                release(overlay, moved, remove.identity());
+                release(overlay, moved, remove.identity(), true);
+                release(overlay, moved, remove.identity(), false);
             }
         }
     }
 
-    private void release(Map<IpKey, String> overlay, Map<String, IpKey> moved, String identity) {
+    private void release(Map<IpKey, String> overlay, Map<String, IpKey> moved, String identity, boolean ipv4) {
+        String key = familyKey(identity, ipv4);
         IpKey previous;
-        if (moved.containsKey(identity)) {
-            previous = moved.get(identity);
+        if (moved.containsKey(key)) {
+            previous = moved.get(key);
         } else {
-            int s = slotOf(identity);
+            int s = slotOf(identity, ipv4);
             previous = s < 0 ? null : new IpKey(addrHi[s], addrLo[s]);
         }
         if (previous != null) {
             overlay.put(previous, null);
-            moved.remove(identity);
+            moved.remove(key);
         }
     }
 
@@ -294,16 +313,18 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
         if (change instanceof LedgerChange.Put put) {
             put(put.reservation());
         } else if (change instanceof LedgerChange.Remove remove) {
-            int s = slotOf(remove.identity());
-            if (s >= 0) {
-                removeSlot(s);
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                int s = slotOf(remove.identity(), ipv4);
+                if (s >= 0) {
+                    removeSlot(s);
+                }
             }
         }
     }
 
     private void put(Reservation r) {
         IpKey ip = key(r.ip());
-        int existing = slotOf(r.identity());
+        int existing = slotOf(r.identity(), ip.isIpv4());
         if (existing >= 0) {
             removeSlot(existing);
         }
@@ -436,10 +457,10 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
     @Override
     public void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId, long createdAt,
                    long idleAt, long revision, Reservation.PinRelease pin) {
-        int existing = byIdentity.find(hashBytes(identity), s -> Arrays.equals(identities[s], identity));
+        int existing = slotOf(identity, isIpv4(hi, lo));
         if (existing >= 0) {
             throw new IllegalStateException("identity " + new String(identity, StandardCharsets.UTF_8)
-                    + " appears twice");
+                    + " appears twice with an " + (isIpv4(hi, lo) ? "IPv4" : "IPv6") + " address");
         }
         int holder = byAddress.find(hashAddress(hi, lo), s -> addrHi[s] == hi && addrLo[s] == lo);
         if (holder >= 0) {
@@ -466,7 +487,7 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
         }
         byIdentity.put(s);
         byAddress.put(s);
-        if (hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L) {
+        if (isIpv4(hi, lo)) {
             ipv4.add(lo & 0xFFFF_FFFFL);
         } else {
             ipv6.computeIfAbsent(hi, h -> new IntervalSet()).add(lo);
@@ -478,8 +499,25 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
 
     @Override
     public Optional<Reservation> get(String identity) {
-        int s = slotOf(identity);
+        byte[] key = identity.getBytes(StandardCharsets.UTF_8);
+        int s = slotOf(key, true);
+        if (s < 0) {
+            s = slotOf(key, false);
+        }
         return s < 0 ? Optional.empty() : Optional.of(reservation(s));
+    }
+
+    @Override
+    public List<Reservation> held(String identity) {
+        byte[] key = identity.getBytes(StandardCharsets.UTF_8);
+        List<Reservation> result = new ArrayList<>(2);
+        for (boolean v4 : new boolean[] {true, false}) {
+            int s = slotOf(key, v4);
+            if (s >= 0) {
+                result.add(reservation(s));
+            }
+        }
+        return result;
     }
 
     @Override

@@ -3,12 +3,22 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 import io.jenkins.plugins.kubeplatform.stickyip.address.IntervalSet;
 import io.jenkins.plugins.kubeplatform.stickyip.address.Occupancy;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** Read-only view of the ledger handed to a decision; valid only inside the store call that provided it. */
 public interface LedgerView {
 
+    /** The identity's reservation; for a dual-stack identity its IPv4 one (see {@link #held}). */
     Optional<Reservation> get(String identity);
+
+    /**
+     * Every reservation of the identity, one per address family, IPv4 first: two for an identity of a dual-stack
+     * pool, else at most one.
+     */
+    default List<Reservation> held(String identity) {
+        return get(identity).map(List::of).orElse(List.of());
+    }
 
     /** The reservation holding {@code ip}, if any. */
     Optional<Reservation> holderOf(String ip);

@@ -52,9 +52,17 @@ public final class PodAdopter {
         for (Pod p : new ClusterObserver(client, retry).allPods()) {
             if (ClusterObserver.holdsAddress(p)) {
                 Map<String, String> labels = p.getMetadata().getLabels();
-                held.add(new HeldAddress(p.getMetadata().getNamespace(), p.getMetadata().getName(), p.getStatus().getPodIP(),
-                        p.getSpec() == null ? null : p.getSpec().getNodeName(),
-                        labels == null ? null : labels.get(StickyIpLabels.IDENTITY), StickyIpLabels.isManaged(labels)));
+                // a dual-stack pod holds one address per family (status.podIPs)
+                Set<String> ips = new java.util.LinkedHashSet<>(List.of(p.getStatus().getPodIP()));
+                if (p.getStatus().getPodIPs() != null) {
+                    p.getStatus().getPodIPs().stream().map(a -> a.getIp()).filter(ip -> ip != null && !ip.isBlank())
+                            .forEach(ips::add);
+                }
+                for (String ip : ips) {
+                    held.add(new HeldAddress(p.getMetadata().getNamespace(), p.getMetadata().getName(), ip,
+                            p.getSpec() == null ? null : p.getSpec().getNodeName(),
+                            labels == null ? null : labels.get(StickyIpLabels.IDENTITY), StickyIpLabels.isManaged(labels)));
+                }
             }
         }
         Report report = ledger.store().update(view -> decide(view, held, pools.values(), clock.instant()));
@@ -77,7 +85,7 @@ public final class PodAdopter {
         Set<String> removed = new HashSet<>();
         for (HeldAddress pod : pods) {
             Optional<IpKey> address = IpKey.parse(pod.ip());
-            Optional<IpPool> pool = address.flatMap(a -> pools.stream().filter(p -> p.addresses().covers(a)).findFirst());
+            Optional<IpPool> pool = address.flatMap(a -> pools.stream().filter(p -> p.covers(a)).findFirst());
             if (pool.isEmpty()) {
                 continue;
             }

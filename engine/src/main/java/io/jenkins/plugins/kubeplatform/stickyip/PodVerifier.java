@@ -135,7 +135,7 @@ final class PodVerifier {
     static Optional<Pod> find(List<Pod> pods, String ip, Optional<String> templateHash) {
         return pods.stream().filter(p -> current(p, templateHash))
                 .filter(p -> ClusterObserver.isReady(p) && "Running".equals(p.getStatus().getPhase())
-                        && ip.equals(p.getStatus().getPodIP()))
+                        && ip.equals(ClusterObserver.podIps(p)))
                 .findFirst();
     }
 
@@ -145,7 +145,7 @@ final class PodVerifier {
             if (!current(p, templateHash)) {
                 continue;
             }
-            String podIp = p.getStatus() == null ? null : p.getStatus().getPodIP();
+            String podIp = ClusterObserver.podIps(p);
             if (podIp != null && !podIp.isBlank() && !podIp.equals(ip)) {
                 return Optional.of(message(p, ip, "running with " + podIp + " instead",
                         "the CNI ignored the address pin: check that the pool's CNI setting matches the cluster's CNI "

@@ -15,14 +15,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One pool as written in the {@code pools:} section of the configuration (YAML or the Jenkins global configuration).
  *
  * @param ranges         IPv4 CIDRs ({@code 10.42.200.0/24}, at most a /8 in all), ranges ({@code a-b}) or single
- *                       addresses; or one IPv6 CIDR of a /64 or smaller ({@code fd00:10:42::/64}), range or address
- * @param exclude        addresses never handed out
+ *                       addresses; or one IPv6 CIDR of a /64 or smaller ({@code fd00:10:42::/64}), range or address;
+ *                       or both (dual-stack: every identity holds one address of each family)
+ * @param exclude        addresses never handed out, of the pool's families
  * @param cni            {@code calico} (default) or {@code kube-ovn}
  * @param allocation     {@code lowest} (default) or {@code random}
  * @param keepNamespaces namespaces where scaled-down identities keep their address (idle)
@@ -55,11 +57,34 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
         if (ranges == null || ranges.isEmpty()) {
             throw new InvalidInputException(field + ".ranges", "must list at least one CIDR, range or address");
         }
-        if (ranges.stream().anyMatch(Ipv6Range::looksLikeIpv6)) {
-            return toIpv6Pool(poolName, field);
+        List<String> v6 = ranges.stream().filter(Ipv6Range::looksLikeIpv6).toList();
+        List<String> v4 = ranges.stream().filter(r -> !Ipv6Range.looksLikeIpv6(r)).toList();
+        List<String> excludes = exclude == null ? List.of() : exclude;
+        if (v6.isEmpty() || v4.isEmpty()) {
+            for (String e : excludes) {
+                boolean ipv6Text = Ipv6Range.looksLikeIpv6(e);
+                if (e != null && ipv6Text == v6.isEmpty() && IpKey.parse(e).isPresent()) {
+                    throw new InvalidInputException(field + ".exclude", "'" + Require.printable(e) + "' is an "
+                            + (ipv6Text ? "IPv6" : "IPv4") + " address but the pool has no " + (ipv6Text ? "IPv6" : "IPv4")
+                            + " range; exclude only addresses of the pool's own families");
+                }
+            }
         }
+        if (v4.isEmpty()) {
+            return withAddresses(poolName, field, ipv6Part(field, v6, excludes), Optional.empty());
+        }
+        AddressPool ipv4Part = ipv4Part(field, v4, v6.isEmpty() ? excludes
+                : excludes.stream().filter(e -> !Ipv6Range.looksLikeIpv6(e)).toList());
+        if (v6.isEmpty()) {
+            return withAddresses(poolName, field, ipv4Part, Optional.empty());
+        }
+        return withAddresses(poolName, field, ipv4Part, Optional.of(ipv6Part(field, v6,
+                excludes.stream().filter(Ipv6Range::looksLikeIpv6).toList())));
+    }
+
+    private static AddressPool ipv4Part(String field, List<String> v4, List<String> excludes) {
         List<AddressRange> parsed = new ArrayList<>();
-        for (String r : ranges) {
+        for (String r : v4) {
             try {
                 parsed.add(AddressRange.parse(r));
             } catch (IllegalArgumentException e) {
@@ -67,7 +92,7 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
             }
         }
         List<Long> excluded = new ArrayList<>();
-        for (String e : exclude == null ? List.<String>of() : exclude) {
+        for (String e : excludes) {
             excluded.add(Ipv4.parse(e).orElseThrow(() -> new InvalidInputException(field + ".exclude",
                     "must list IPv4 addresses; got '" + Require.printable(String.valueOf(e)) + "'")));
         }
@@ -76,33 +101,34 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
             throw new InvalidInputException(field + ".ranges", "cover " + addresses.size()
                     + " addresses; at most " + MAX_POOL_SIZE + " (a /8) are allowed per IPv4 pool");
         }
-        return withAddresses(poolName, field, addresses);
+        return addresses;
     }
 
-    /** An IPv6 pool: exactly one CIDR (a /64 or smaller), range or address; exclusions are IPv6 addresses. */
-    private IpPool toIpv6Pool(String poolName, String field) {
-        if (ranges.size() != 1) {
-            throw new InvalidInputException(field + ".ranges", "an IPv6 pool takes exactly one CIDR, range or address "
-                    + "(and no IPv4 ones); got " + ranges.size());
+    /** The IPv6 part: exactly one CIDR (a /64 or smaller), range or address; exclusions are IPv6 addresses. */
+    private static AddressPool ipv6Part(String field, List<String> v6, List<String> excludes) {
+        if (v6.size() != 1) {
+            throw new InvalidInputException(field + ".ranges", "must hold exactly one IPv6 CIDR, range or address "
+                    + "(beside any IPv4 ones, for a dual-stack pool); got " + v6.size() + " IPv6 ones");
         }
         Ipv6Range range;
         try {
-            range = Ipv6Range.parse(ranges.get(0));
+            range = Ipv6Range.parse(v6.get(0));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(field + ".ranges", e.getMessage());
         }
         List<IpKey> excluded = new ArrayList<>();
-        for (String e : exclude == null ? List.<String>of() : exclude) {
+        for (String e : excludes) {
             excluded.add(IpKey.parse(e).filter(k -> !k.isIpv4()).orElseThrow(() -> new InvalidInputException(
                     field + ".exclude", "must list IPv6 addresses in an IPv6 pool; got '"
                             + Require.printable(String.valueOf(e)) + "'")));
         }
-        return withAddresses(poolName, field, AddressPool.ipv6(range, excluded));
+        return AddressPool.ipv6(range, excluded);
     }
 
-    private IpPool withAddresses(String poolName, String field, AddressPool addresses) {
-        if (addresses.size() == 0) {
-            throw new InvalidInputException(field + ".ranges", "leave no address to hand out after exclusions");
+    private IpPool withAddresses(String poolName, String field, AddressPool addresses, Optional<AddressPool> ipv6Part) {
+        if (addresses.size() == 0 || ipv6Part.map(p -> p.size() == 0).orElse(false)) {
+            throw new InvalidInputException(field + ".ranges", "leave no address to hand out after exclusions"
+                    + (ipv6Part.isPresent() ? " (in the " + (addresses.size() == 0 ? "IPv4" : "IPv6") + " part)" : ""));
         }
         Cni c = cni == null || cni.isBlank() ? Cni.CALICO : Cni.fromConfig(cni).orElseThrow(() ->
                 new InvalidInputException(field + ".cni", "must be calico or kube-ovn; got '" + Require.printable(cni) + "'"));
@@ -124,7 +150,8 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
                         "must be preferred, required or off; got '" + Require.printable(nodePinning) + "'"));
         CniCheck check = CniCheck.fromConfig(cniCheck).orElseThrow(() -> new InvalidInputException(field + ".cniCheck",
                 "must be enforce, warn or off; got '" + Require.printable(cniCheck) + "'"));
-        return new IpPool(poolName, addresses, c, order, keep, reclaim, pinning, reallocateWhenNodeLost, check);
+        return new IpPool(poolName, addresses, c, order, keep, reclaim, pinning, reallocateWhenNodeLost, check,
+                ipv6Part);
     }
 
     /** Validates every pool and rejects duplicate names and pools whose ranges overlap. */
@@ -136,11 +163,12 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
                 throw new InvalidInputException("pools", "name '" + pool.name() + "' is used twice");
             }
             for (IpPool other : pools.values()) {
-                if (pool.addresses().ipv6().isPresent() && other.addresses().ipv6().isPresent()
-                        && pool.addresses().ipv6().get().overlaps(other.addresses().ipv6().get())) {
+                Optional<Ipv6Range> mine = pool.family(false).flatMap(AddressPool::ipv6);
+                Optional<Ipv6Range> theirs = other.family(false).flatMap(AddressPool::ipv6);
+                if (mine.isPresent() && theirs.isPresent() && mine.get().overlaps(theirs.get())) {
                     throw new InvalidInputException("pools[" + pool.name() + "].ranges", "overlap pool '"
-                            + other.name() + "' (" + pool.addresses().ipv6().get() + " and "
-                            + other.addresses().ipv6().get() + "); one address must belong to one pool");
+                            + other.name() + "' (" + mine.get() + " and " + theirs.get()
+                            + "); one address must belong to one pool");
                 }
                 for (AddressRange a : pool.addresses().ranges()) {
                     for (AddressRange b : other.addresses().ranges()) {

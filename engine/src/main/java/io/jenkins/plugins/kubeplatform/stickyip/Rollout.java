@@ -101,13 +101,13 @@ final class Rollout {
                  }
              }) {
             for (DeployPlan.Keep k : toAwait) {
-                progress.waiting(k.identity() + ": waiting for its pod to be Running and Ready with " + k.reservation().ip());
+                progress.waiting(k.identity() + ": waiting for its pod to be Running and Ready with " + k.addresses());
                 pending.put(k.identity(), new Pending(k, Optional.empty(), System.nanoTime() + timeout, true));
             }
             if (!creates.isEmpty()) {
                 List<Runnable> writes = new ArrayList<>();
                 for (DeployPlan.Create c : creates) {
-                    progress.step(c.identity() + ": creating workload with " + c.reservation().ip());
+                    progress.step(c.identity() + ": creating workload with " + c.addresses());
                     writes.add(() -> applier.create(c.desired()));
                 }
                 writeAll(writes);
@@ -132,7 +132,7 @@ final class Rollout {
                     // slot is refilled at once even while earlier replacements are still being written
                     DeployPlan.Replace r = queue.poll();
                     progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping "
-                            + r.reservation().ip());
+                            + r.addresses());
                     writes.put(r.identity(), replacer.get().submit(() -> applier.replace(r.desired())));
                     pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()),
                             System.nanoTime() + timeout, true));
@@ -157,7 +157,7 @@ final class Rollout {
                 for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
                     Pending p = it.next();
                     DeployPlan.WorkloadAction a = p.action();
-                    Outcome outcome = pods.outcome(a.identity(), a.reservation().ip(), p.templateHash(),
+                    Outcome outcome = pods.outcome(a.identity(), a.addresses(), p.templateHash(),
                             byIdentity.getOrDefault(a.identity().workloadName(), List.of()), now - p.deadline() >= 0,
                             request.timeout());
                     if (outcome instanceof Outcome.Ready ready) {
@@ -174,7 +174,7 @@ final class Rollout {
                     Pending first = pending.values().iterator().next();
                     progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
                             + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
-                            + first.action().reservation().ip() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
+                            + first.action().addresses() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
                             + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
                     nextReport = now + REPORT_EVERY.toNanos();
                 }

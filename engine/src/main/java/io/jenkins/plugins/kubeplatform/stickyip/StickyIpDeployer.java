@@ -115,13 +115,13 @@ public final class StickyIpDeployer {
                 ClusterView.LivePod pod = k.running().get();
                 placed.nodeByIdentity().put(k.identity().key(), pod.node());
                 placed.byIdentity().put(k.identity().key(), new DeployResult.IdentityResult(k.identity().key(),
-                        k.reservation().ip(), pod.node(), pod.name()));
+                        k.addresses(), pod.node(), pod.name()));
             }
         }
         java.util.Set<String> healthy = new HashSet<>();
         for (ClusterView.LivePod p : view.pods()) {
             plan.workloads().stream()
-                    .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.reservation().ip()))
+                    .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.addresses()))
                     .findFirst().ifPresent(a -> healthy.add(p.identity()));
         }
         try {
@@ -129,10 +129,10 @@ public final class StickyIpDeployer {
                 String node = pod.getSpec().getNodeName();
                 placed.nodeByIdentity().put(action.identity().key(), node);
                 if (!(action instanceof DeployPlan.Keep)) {
-                    progress.step(action.identity() + ": Running and Ready with " + action.reservation().ip() + " on " + node);
+                    progress.step(action.identity() + ": Running and Ready with " + action.addresses() + " on " + node);
                 }
                 placed.byIdentity().put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
-                        action.reservation().ip(), node, pod.getMetadata().getName()));
+                        action.addresses(), node, pod.getMetadata().getName()));
                 placed.podByIdentity().put(action.identity().key(), pod);
             });
         } finally {
@@ -246,10 +246,10 @@ public final class StickyIpDeployer {
             }
         }
         Set<String> reallocate = DeployPlanner.toReallocate(request, pool, existing, view);
-        List<Reservation> reservations = ledger.reserveAddresses(pool, identities, usedByOthers(request, allPods), reallocate,
-                request.owner());
+        List<List<Reservation>> reservations = ledger.reserveAll(pool, identities, usedByOthers(request, allPods),
+                reallocate, request.owner());
 
-        return new Prepared(pool, DeployPlanner.plan(request, pool, reservations, beyond, view), view);
+        return new Prepared(pool, DeployPlanner.planHeld(request, pool, reservations, beyond, view), view);
     }
 
     private IpPool pool(String name) {
@@ -273,6 +273,9 @@ public final class StickyIpDeployer {
                     && request.name().equals(labels.get(StickyIpLabels.NAME)) && StickyIpLabels.isManaged(labels);
             if (!own) {
                 IpKey.parse(p.getStatus().getPodIP()).ifPresent(used::add);
+                if (p.getStatus().getPodIPs() != null) {
+                    p.getStatus().getPodIPs().forEach(a -> IpKey.parse(a.getIp()).ifPresent(used::add));
+                }
             }
         }
         return used;

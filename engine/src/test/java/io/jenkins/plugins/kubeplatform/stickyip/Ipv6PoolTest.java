@@ -90,10 +90,11 @@ class Ipv6PoolTest {
     }
 
     @Test
-    void refusesIpv6PoolsLargerThanA64AndMixedFamilies() {
+    void refusesIpv6PoolsLargerThanA64AndTwoIpv6Parts() {
         assertThatThrownBy(() -> pool("lowest", "fd00:10::/48")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("at most a /64");
-        assertThatThrownBy(() -> pool("lowest", "fd00:10:42::/64", "10.0.0.0/24"))
+        // one IPv4 and one IPv6 part is a dual-stack pool (DualStackLedgerTest); two IPv6 parts are refused
+        assertThatThrownBy(() -> pool("lowest", "fd00:10:42::/64", "fd00:10:43::/64", "10.0.0.0/24"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("exactly one");
         assertThatThrownBy(() -> pool("lowest", "fd00:10:42::1/64")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("host bits set; the network is fd00:10:42::/64");

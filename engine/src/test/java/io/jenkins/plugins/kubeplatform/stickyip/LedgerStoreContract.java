@@ -181,6 +181,40 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void givesADualStackIdentityOneAddressPerFamilyAndAnotherInstanceKeepsBoth() {
+        IpPool dual = Pools.pool("dual", "10.42.202.0/24", "fd00:10:42::/120");
+        List<List<Reservation>> first = ledger(1).reserveAll(dual, identities("dual", 2), Set.of(), Set.of(), "job/1");
+        // lowest free of each family: .0 is the /24's network address, ::0 the /120's subnet-router anycast address
+        assertThat(first).extracting(h -> h.stream().map(Reservation::ip).toList()).containsExactly(
+                List.of("10.42.202.1", "fd00:10:42::1"), List.of("10.42.202.2", "fd00:10:42::2"));
+
+        List<List<Reservation>> again = ledger(2).reserveAll(dual, identities("dual", 2), Set.of(), Set.of(), "job/2");
+        assertThat(again).extracting(h -> h.stream().map(Reservation::ip).toList()).containsExactly(
+                List.of("10.42.202.1", "fd00:10:42::1"), List.of("10.42.202.2", "fd00:10:42::2"));
+        assertThat(ledger(3).<List<Reservation>>read(v -> v.held("ns/dual-1")))
+                .extracting(Reservation::ip, Reservation::owner)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("10.42.202.2", "job/2"),
+                        org.assertj.core.groups.Tuple.tuple("fd00:10:42::2", "job/2"));
+    }
+
+    @Test
+    void releasesBothFamiliesOfADualStackIdentityTogether() {
+        IpPool dual = Pools.pool("dual", "10.42.202.0/24", "fd00:10:42::/120");
+        Reservation primary = ledger(1).reserveAll(dual, identities("dual", 1), Set.of(), Set.of(), "j").get(0).get(0);
+        IpReservationLedger other = ledger(2);
+        Reservation idle = other.retire(other.get("ns/dual-0").orElseThrow(), true).orElseThrow();
+        assertThat(other.<List<Reservation>>read(v -> v.held("ns/dual-0"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.isIdle()).isTrue());
+
+        assertThat(ledger(3).release(primary)).as("release naming an older revision").isFalse();
+        assertThat(ledger(3).release(idle)).isTrue();
+
+        assertThat(ledger(4).<List<Reservation>>read(v -> v.held("ns/dual-0"))).isEmpty();
+        assertThat(ledger(4).reserveAll(dual, identities("api", 1), Set.of(), Set.of(), "j").get(0))
+                .extracting(Reservation::ip).containsExactly("10.42.202.1", "fd00:10:42::1");
+    }
+
+    @Test
     void scanHandsOutEveryReservationInPages() {
         ledger(1).reserve(lowest, identities("web", 7), Set.of(), Set.of(), "j");
         List<Integer> pages = new ArrayList<>();

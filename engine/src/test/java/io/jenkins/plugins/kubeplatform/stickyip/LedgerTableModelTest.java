@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ledger table against a model: a {@link HashMap} by identity and one by address, kept beside the table over
+ * The ledger table against a model: a {@link HashMap} by (identity, family) and one by address, kept beside the table over
  * thousands of random reservations, moves and releases. The table's open-addressing indexes delete by shifting
  * entries back; a wrong shift loses or duplicates a reservation, which the model tells at once.
  */
@@ -62,7 +62,9 @@ class LedgerTableModelTest {
         assertThat(table.size()).isEqualTo(byIdentity.size());
         for (int i = 0; i < identities; i++) {
             String id = "ns/app-" + i;
-            assertThat(table.get(id)).as(id).isEqualTo(java.util.Optional.ofNullable(byIdentity.get(id)));
+            List<Reservation> held = heldIn(byIdentity, id);
+            assertThat(table.get(id)).as(id).isEqualTo(held.stream().findFirst());
+            assertThat(table.held(id)).as(id).isEqualTo(held);
         }
         for (int a = 0; a < addresses; a++) {
             String ip = ip(a);
@@ -76,6 +78,12 @@ class LedgerTableModelTest {
         List<Reservation> all = new ArrayList<>(table.all());
         assertThat(all).hasSize(byIdentity.size());
         assertThat(all).containsExactlyInAnyOrderElementsOf(byIdentity.values());
+    }
+
+    /** The model's reservations of one identity, IPv4 first (a dual-stack identity holds one per family). */
+    private static List<Reservation> heldIn(Map<String, Reservation> model, String identity) {
+        return model.values().stream().filter(r -> r.identity().equals(identity))
+                .sorted(Comparator.comparing((Reservation r) -> r.ip().contains(":"))).toList();
     }
 
     @Test
@@ -93,10 +101,13 @@ class LedgerTableModelTest {
             int phase = (step / 3000) % 2;
             boolean remove = random.nextInt(10) < (phase == 0 ? 3 : 7);
             if (remove) {
-                Reservation gone = byIdentity.remove(id);
-                if (gone != null) {
-                    byIp.remove(gone.ip());
-                    removals++;
+                // a Remove releases the identity's reservations of both families
+                for (boolean ipv4 : new boolean[] {true, false}) {
+                    Reservation gone = byIdentity.remove(LedgerTable.familyKey(id, ipv4));
+                    if (gone != null) {
+                        byIp.remove(gone.ip());
+                        removals++;
+                    }
                 }
                 table.apply(new LedgerChange.Remove(id));
             } else {
@@ -106,14 +117,15 @@ class LedgerTableModelTest {
                     continue; // the address is someone else's; the store never asks that
                 }
                 Reservation r = random(random, id, ip);
-                Reservation previous = byIdentity.put(id, r);
+                // a Put replaces the identity's reservation of the same family only
+                Reservation previous = byIdentity.put(LedgerTable.familyKey(id, !ip.contains(":")), r);
                 if (previous != null) {
                     byIp.remove(previous.ip());
                 }
                 byIp.put(ip, id);
                 table.apply(new LedgerChange.Put(r));
             }
-            assertThat(table.get(id)).as("step %d", step).isEqualTo(java.util.Optional.ofNullable(byIdentity.get(id)));
+            assertThat(table.held(id)).as("step %d", step).isEqualTo(heldIn(byIdentity, id));
             if (step % 500 == 0) {
                 assertSameAs(table, byIdentity, byIp, identities, addresses);
             }

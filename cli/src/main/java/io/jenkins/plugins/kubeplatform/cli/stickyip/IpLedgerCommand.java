@@ -317,10 +317,10 @@ public final class IpLedgerCommand implements Runnable {
             for (Reservation r : page) {
                 IpPool pool = pools.get(r.pool());
                 boolean covered = pool == null || io.jenkins.plugins.kubeplatform.stickyip.address.IpKey.parse(r.ip())
-                        .map(k -> pool.addresses().covers(k)).orElse(false);
+                        .map(pool::covers).orElse(false);
                 if (!covered) {
                     outside.add(r.identity() + " holds " + r.ip() + ", outside pool '" + r.pool() + "' ("
-                            + pool.addresses() + ")");
+                            + pool.describeAddresses() + ")");
                 }
             }
         });

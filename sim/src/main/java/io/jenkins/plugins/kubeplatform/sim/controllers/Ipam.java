@@ -1,9 +1,11 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
+import io.jenkins.plugins.kubeplatform.sim.model.Ipv6Cidr;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.kubeplatform.sim.Cni;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,7 +81,10 @@ public final class Ipam {
     /** Outcome of an assignment. */
     public sealed interface Result {
         /** The pod got this address. */
-        record Assigned(String ip, Pool pool) implements Result {
+        record Assigned(String ip, Pool pool, Optional<String> ipv6) implements Result {
+            public Assigned(String ip, Pool pool) {
+                this(ip, pool, Optional.empty());
+            }
         }
 
         /** No address: {@code message} says why, in the CNI plugin's words. */
@@ -93,6 +98,10 @@ public final class Ipam {
     private final Map<Long, String> holders = new HashMap<>();
     private final Map<String, Long> byPod = new HashMap<>();
     private final Map<String, String> refs = new HashMap<>();
+    /** IPv6 pools (Calico IPPools with an IPv6 cidr; Kube-OVN subnets' IPv6 part, named after the subnet). */
+    private List<Ipv6Pool> ipv6Pools = List.of();
+    private final Map<BigInteger, String> ipv6Holders = new HashMap<>();
+    private final Map<String, String> ipv6ByPod = new HashMap<>();
     /** Calico blocks by first address: the node they are affine to ("" for none). */
     private final TreeMap<Long, String> blocks = new TreeMap<>();
 
@@ -108,6 +117,14 @@ public final class Ipam {
         return pools;
     }
 
+    /** An IPv6 pool: only addresses a pod requests by annotation are assigned from it (the second of a pair). */
+    public record Ipv6Pool(String name, Ipv6Cidr cidr, boolean disabled) {
+    }
+
+    public void setIpv6Pools(List<Ipv6Pool> pools) {
+        this.ipv6Pools = List.copyOf(pools);
+    }
+
     /** Calico IPReservations: {@code spec.reservedCIDRs} of all of them. */
     public void setReservations(List<Cidr> reserved) {
         this.reservations = List.copyOf(reserved);
@@ -119,10 +136,19 @@ public final class Ipam {
             refs.put(podKey, podRef);
             take(podKey, v);
         });
+        Ipv6Cidr.toValue(ip).ifPresent(v -> {
+            refs.put(podKey, podRef);
+            ipv6Holders.put(v, podKey);
+            ipv6ByPod.put(podKey, ip.trim());
+        });
     }
 
     public void release(String podKey) {
         refs.remove(podKey);
+        String v6 = ipv6ByPod.remove(podKey);
+        if (v6 != null) {
+            ipv6Holders.remove(Ipv6Cidr.toValue(v6).orElseThrow(), podKey);
+        }
         Long ip = byPod.remove(podKey);
         if (ip != null && podKey.equals(holders.get(ip))) {
             holders.remove(ip);
@@ -167,10 +193,68 @@ public final class Ipam {
         Map<String, String> a = annotations == null ? Map.of() : annotations;
         Long existing = byPod.get(podKey);
         if (existing != null) {
-            return new Result.Assigned(Cidr.toString(existing), poolOf(existing).orElse(null));
+            return new Result.Assigned(Cidr.toString(existing), poolOf(existing).orElse(null),
+                    Optional.ofNullable(ipv6ByPod.get(podKey)));
         }
-        return cni == Cni.CALICO ? assignCalico(podKey, a, node == null ? "" : node, nodeLabels == null ? Map.of()
+        Result ipv4 = cni == Cni.CALICO ? assignCalico(podKey, a, node == null ? "" : node, nodeLabels == null ? Map.of()
                 : nodeLabels) : assignOvn(podKey, a);
+        Optional<String> ipv6 = requestedIpv6(a);
+        if (!(ipv4 instanceof Result.Assigned assigned) || ipv6.isEmpty()) {
+            return ipv4;
+        }
+        Optional<String> problem = takeIpv6(podKey, ipv6.get(), assigned.pool());
+        if (problem.isPresent()) {
+            release(podKey);
+            refs.put(podKey, podRef);
+            return new Result.Failed(problem.get());
+        }
+        return new Result.Assigned(assigned.ip(), assigned.pool(), ipv6);
+    }
+
+    /** The IPv6 address of a dual-stack request: Calico's JSON array or Kube-OVN's comma-separated pair. */
+    private Optional<String> requestedIpv6(Map<String, String> a) {
+        String requested = a.get(cni.ipAnnotation());
+        if (requested == null) {
+            return Optional.empty();
+        }
+        List<String> ips;
+        if (cni == Cni.CALICO) {
+            try {
+                ips = JSON.readValue(requested, new TypeReference<List<String>>() { });
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        } else {
+            ips = List.of(requested.split(","));
+        }
+        return ips.stream().map(String::trim).map(ip -> ip.replaceAll("/.*$", "")).filter(ip -> ip.contains(":"))
+                .findFirst();
+    }
+
+    /** Takes a requested IPv6 address, or says why the CNI refuses it (in its words). */
+    private Optional<String> takeIpv6(String podKey, String ip, Pool ipv4Pool) {
+        Optional<BigInteger> v = Ipv6Cidr.toValue(ip);
+        if (v.isEmpty()) {
+            return Optional.of(cni == Cni.CALICO ? CALICO + "invalid IP address " + ip + " in " + cni.ipAnnotation()
+                    : "InvalidIP: " + ip + " is not a valid IPv6 address");
+        }
+        boolean inPool = ipv6Pools.stream().anyMatch(p -> p.cidr().contains(v.get())
+                && (cni == Cni.CALICO || ipv4Pool != null && p.name().equals(ipv4Pool.name())));
+        if (!inPool) {
+            return Optional.of(cni == Cni.CALICO ? CALICO + "failed to request IP(s) [" + ip
+                    + "]: the provided IP address is not in a configured pool"
+                    : "OutOfRange: " + ip + " is out of the range of subnet "
+                    + (ipv4Pool == null ? "(none)" : ipv4Pool.name()));
+        }
+        String holder = ipv6Holders.get(v.get());
+        if (holder != null && !holder.equals(podKey)) {
+            return Optional.of(cni == Cni.CALICO ? CALICO + "failed to request IP(s) [" + ip
+                    + "]: Address already assigned in block"
+                    : "AddressConflict: " + ip + " has been allocated to " + refs.getOrDefault(holder, holder));
+        }
+        ipv6Holders.put(v.get(), podKey);
+        ipv6ByPod.put(podKey, ip);
+        return Optional.empty();
     }
 
     private Result assignCalico(String podKey, Map<String, String> a, String node, Map<String, String> nodeLabels) {
@@ -186,7 +270,8 @@ public final class Ipam {
             if (ips.isEmpty()) {
                 return new Result.Failed(CALICO + Cni.CALICO.ipAnnotation() + " annotation is an empty list");
             }
-            String ip = ips.get(0).trim();
+            // a dual-stack request lists one address per family; the IPv6 one is taken after this one
+            String ip = ips.stream().filter(x -> !x.contains(":")).findFirst().orElse(ips.get(0)).trim();
             Optional<Long> v = Cidr.toLong(ip);
             if (v.isEmpty()) {
                 return new Result.Failed(CALICO + "invalid IP address " + ip + " in " + Cni.CALICO.ipAnnotation());

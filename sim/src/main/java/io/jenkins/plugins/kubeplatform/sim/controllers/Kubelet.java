@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
+import io.jenkins.plugins.kubeplatform.sim.model.Ipv6Cidr;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -158,9 +159,24 @@ public final class Kubelet implements SimController {
 
     private void refreshPools(Observed<GenericKubernetesResource> observed) {
         List<Ipam.Pool> list = new ArrayList<>();
+        List<Ipam.Ipv6Pool> ipv6 = new ArrayList<>();
         for (GenericKubernetesResource r : observed.list()) {
-            Object cidr = cni == Cni.CALICO ? r.get("spec", "cidr") : r.get("spec", "cidrBlock");
+            Object block = cni == Cni.CALICO ? r.get("spec", "cidr") : r.get("spec", "cidrBlock");
             Object disabled = cni == Cni.CALICO ? r.get("spec", "disabled") : null;
+            boolean off = Boolean.TRUE.equals(disabled) || "true".equals(String.valueOf(disabled));
+            // a Calico IPPool is of one family; a dual-stack Kube-OVN subnet's cidrBlock is "<IPv4 CIDR>,<IPv6 CIDR>"
+            String cidr = null;
+            for (String part : block == null ? new String[0] : block.toString().split(",")) {
+                if (part.contains(":")) {
+                    try {
+                        ipv6.add(new Ipam.Ipv6Pool(r.getMetadata().getName(), Ipv6Cidr.parse(part), off));
+                    } catch (IllegalArgumentException e) {
+                        // unusable, as in the CNI
+                    }
+                } else if (cidr == null) {
+                    cidr = part.trim();
+                }
+            }
             if (cidr != null) {
                 try {
                     Object blockSize = r.get("spec", "blockSize");
@@ -178,6 +194,7 @@ public final class Kubelet implements SimController {
         }
         list.sort((a, b) -> a.name().compareTo(b.name()));
         ipam.setPools(list);
+        ipam.setIpv6Pools(ipv6);
         retryNetwork();
     }
 
@@ -238,6 +255,10 @@ public final class Kubelet implements SimController {
                 if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())
                         && pod.getStatus().getPodIP() != null) {
                     ipam.hold(t.uid, PodStates.ref(pod), pod.getStatus().getPodIP());
+                    if (pod.getStatus().getPodIPs() != null) {
+                        pod.getStatus().getPodIPs().stream().skip(1)
+                                .forEach(a -> ipam.hold(t.uid, PodStates.ref(pod), a.getIp()));
+                    }
                     t.stage = Stage.RUNNING;
                     t.probePassed = true;
                     running(pod, t, nodeReady);
@@ -286,11 +307,16 @@ public final class Kubelet implements SimController {
         Ipam.Result.Assigned assigned = (Ipam.Result.Assigned) result;
         t.networkFailure = null;
         t.stage = Stage.PULLING;
-        write(pod, p -> creating(p, node, assigned.ip(), assigned.pool()));
+        write(pod, p -> creating(p, node, assigned.ip(), assigned.ipv6(), assigned.pool()));
         later(t, ctx.options().imagePullDelay(), () -> pulled(t));
     }
 
     private boolean creating(Pod p, Node node, String ip, Ipam.Pool pool) {
+        return creating(p, node, ip, Optional.empty(), pool);
+    }
+
+    /** {@code ipv6}: the second address of a dual-stack pod; the kubelet lists it after the IPv4 one. */
+    private boolean creating(Pod p, Node node, String ip, Optional<String> ipv6, Ipam.Pool pool) {
         PodStatus s = status(p);
         boolean changed = false;
         String hostIp = internalIp(node);
@@ -309,12 +335,15 @@ public final class Kubelet implements SimController {
         }
         if (ip != null && !ip.equals(s.getPodIP())) {
             s.setPodIP(ip);
-            s.setPodIPs(List.of(new PodIPBuilder().withIp(ip).build()));
+            List<io.fabric8.kubernetes.api.model.PodIP> podIps = new ArrayList<>();
+            podIps.add(new PodIPBuilder().withIp(ip).build());
+            ipv6.ifPresent(v6 -> podIps.add(new PodIPBuilder().withIp(v6).build()));
+            s.setPodIPs(podIps);
             Map<String, String> ann = new LinkedHashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
                     : p.getMetadata().getAnnotations());
             if (cni == Cni.CALICO) {
                 ann.put("cni.projectcalico.org/podIP", ip + "/32");
-                ann.put("cni.projectcalico.org/podIPs", ip + "/32");
+                ann.put("cni.projectcalico.org/podIPs", ip + "/32" + ipv6.map(v6 -> "," + v6 + "/128").orElse(""));
             } else {
                 ann.put("ovn.kubernetes.io/allocated", "true");
                 ann.putIfAbsent(Cni.KUBE_OVN.ipAnnotation(), ip);
