@@ -2,6 +2,8 @@ package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -90,6 +92,13 @@ public final class RolloutBenchmark implements Benchmark {
             for (int n : sizes) {
                 String scenario = "N=" + n;
                 String plainNs = "bench-plain-" + n;
+                // like the sticky side (whose deploy creates a Service named after the app), the Deployment gets a
+                // Service first, so the endpoints controllers do the same work on both sides
+                client.services().inNamespace(plainNs).resource(new ServiceBuilder()
+                        .withNewMetadata().withName("plain").withNamespace(plainNs).endMetadata().withNewSpec()
+                        .addToSelector("app", "plain").addNewPort().withPort(8080)
+                        .withTargetPort(new IntOrString(8080)).endPort().endSpec()
+                        .build()).create();
                 double plainFirst = seconds(() -> {
                     client.apps().deployments().inNamespace(plainNs).resource(plain(plainNs, n, IMAGE_1)).create();
                     awaitPods(client, plainNs, "plain", n, p -> IMAGE_1.equals(image(p)));
@@ -107,6 +116,7 @@ public final class RolloutBenchmark implements Benchmark {
                 client.apps().deployments().inNamespace(plainNs).withName("plain").delete();
                 client.apps().replicaSets().inNamespace(plainNs).withLabel("app", "plain").delete();
                 client.pods().inNamespace(plainNs).withLabel("app", "plain").delete();
+                client.services().inNamespace(plainNs).withName("plain").delete();
 
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
@@ -175,7 +185,7 @@ public final class RolloutBenchmark implements Benchmark {
                 .withNewTemplate().withNewMetadata().addToLabels("app", "plain").endMetadata()
                 .withNewSpec().addNewContainer().withName("web").withImage(image).addNewPort().withContainerPort(8080)
                 .endPort().withNewReadinessProbe().withNewHttpGet().withPath("/healthz")
-                .withPort(new io.fabric8.kubernetes.api.model.IntOrString(8080)).endHttpGet().withPeriodSeconds(1)
+                .withPort(new IntOrString(8080)).endHttpGet().withPeriodSeconds(1)
                 .endReadinessProbe().endContainer().endSpec().endTemplate().endSpec().build();
     }
 
