@@ -261,8 +261,8 @@ public final class LedgerBenchmark implements Benchmark {
                 new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
                         during + " allocations meanwhile"),
                 new Measurement("longest ledger lock hold while compaction and GC ran, " + at, "max",
-                        lockHold / 1e6, "ms", "one call holding the store's locks (a GC batch, a rotation); an "
-                        + "allocation waits at most this for another caller"),
+                        lockHold / 1e6, "ms", "held by " + store.longestLockHolder() + "; an allocation waits at "
+                        + "most this for another caller"),
                 new Measurement("longest JVM collector pause while compaction and GC ran, " + at, "max",
                         pauses.longestMillis(), "ms", pauses.count() + " pauses, " + pauses.totalMillis()
                         + " ms in all (stop-the-world: every thread waits)"),
