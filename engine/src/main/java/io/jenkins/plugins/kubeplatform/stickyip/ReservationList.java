@@ -5,27 +5,31 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 
 /**
  * An append-only list of reservations kept in their journal encoding, decoded on {@link #get}: a GC sweep that
  * releases half a million reservations reports them without keeping half a million object graphs alive (which the
- * JVM's collector would otherwise copy again and again while allocations wait). The bytes and the offsets live in
- * fixed-size chunks allocated once each (never regrown and copied, and below the size the G1 collector treats as a
- * humongous object).
+ * JVM's collector would otherwise copy again and again while allocations wait).
+ *
+ * <p>The bytes live in chunks that are never regrown or copied: small ones first (a sweep that releases a few
+ * allocates little), doubling up to {@link #MAX_CHUNK}, just under 8 MiB, which G1 allocates as a humongous object
+ * straight into whole old-generation regions (for region sizes of 1 to 8 MiB, heaps up to ~32 GiB) — so the bulk of
+ * a large sweep's report is never copied by a young collection, the pause that lands on concurrent allocations.
  */
 final class ReservationList extends AbstractList<Reservation> implements RandomAccess {
 
-    private static final int CHUNK_BYTES = 256 << 10;
-    private static final int CHUNK_ENTRIES = 1 << 14;
+    private static final int FIRST_CHUNK = 64 << 10;
+    static final int MAX_CHUNK = (8 << 20) - 64;
 
     private final List<byte[]> chunks = new ArrayList<>();
-    private final List<int[]> offsets = new ArrayList<>(); // per entry: where in its chunk,
-    private final List<int[]> chunkOf = new ArrayList<>(); // which chunk,
-    private final List<int[]> lengths = new ArrayList<>(); // and how many bytes
+    private int[] chunkEnds = new int[4];
+    /** Per entry: its chunk (upper 32 bits) and offset in it (lower 32); its end is the next entry's or the chunk's. */
+    private long[] index = new long[64];
     private final LedgerCodec.Out scratch = new LedgerCodec.Out(256);
-    private int used = CHUNK_BYTES;
+    private int used;
     private int size;
 
     @Override
@@ -45,36 +49,37 @@ final class ReservationList extends AbstractList<Reservation> implements RandomA
 
     private boolean addEncoded() {
         int length = scratch.size;
-        if (used + length > CHUNK_BYTES) {
-            chunks.add(new byte[Math.max(CHUNK_BYTES, length)]);
+        if (chunks.isEmpty() || used + length > chunks.get(chunks.size() - 1).length) {
+            int last = chunks.isEmpty() ? FIRST_CHUNK / 2 : chunks.get(chunks.size() - 1).length;
+            chunks.add(new byte[Math.max(length, (int) Math.min(MAX_CHUNK, last * 2L))]);
+            if (chunks.size() > chunkEnds.length) {
+                chunkEnds = Arrays.copyOf(chunkEnds, chunkEnds.length * 2);
+            }
             used = 0;
-        }
-        if (size % CHUNK_ENTRIES == 0) {
-            offsets.add(new int[CHUNK_ENTRIES]);
-            chunkOf.add(new int[CHUNK_ENTRIES]);
-            lengths.add(new int[CHUNK_ENTRIES]);
         }
         int chunk = chunks.size() - 1;
         System.arraycopy(scratch.buffer, 0, chunks.get(chunk), used, length);
-        offsets.get(size / CHUNK_ENTRIES)[size % CHUNK_ENTRIES] = used;
-        chunkOf.get(size / CHUNK_ENTRIES)[size % CHUNK_ENTRIES] = chunk;
-        lengths.get(size / CHUNK_ENTRIES)[size % CHUNK_ENTRIES] = length;
+        if (size == index.length) {
+            index = Arrays.copyOf(index, size * 2);
+        }
+        index[size++] = (long) chunk << 32 | used;
         used += length;
-        size++;
+        chunkEnds[chunk] = used;
         modCount++;
         return true;
     }
 
     @Override
-    public Reservation get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(index);
+    public Reservation get(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i);
         }
-        int at = offsets.get(index / CHUNK_ENTRIES)[index % CHUNK_ENTRIES];
-        byte[] chunk = chunks.get(chunkOf.get(index / CHUNK_ENTRIES)[index % CHUNK_ENTRIES]);
-        int length = lengths.get(index / CHUNK_ENTRIES)[index % CHUNK_ENTRIES];
+        int chunk = (int) (index[i] >>> 32);
+        int at = (int) index[i];
+        int end = i + 1 < size && (int) (index[i + 1] >>> 32) == chunk ? (int) index[i + 1] : chunkEnds[chunk];
         try {
-            List<LedgerChange> changes = LedgerCodec.decodeChanges(ByteBuffer.wrap(chunk, at, length).slice());
+            List<LedgerChange> changes = LedgerCodec.decodeChanges(ByteBuffer.wrap(chunks.get(chunk), at, end - at)
+                    .slice());
             return ((LedgerChange.Put) changes.get(0)).reservation();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // only bytes this list encoded itself
