@@ -257,7 +257,7 @@ public final class LedgerBenchmark implements Benchmark {
                 new Measurement("background compaction, " + at, "time", compactionNanos.get() / 1e6, "ms",
                         "seal, fold snapshot + journal into a new snapshot, fsync, rename"),
                 new Measurement("GC sweep, " + at + " (half idle past reclaimAfter)", "time", gcNanos.get() / 1e6,
-                        "ms", report.released().size() + " released; pages of 2048 read, batches of 512 released"),
+                        "ms", report.released().size() + " released; per lock hold at most 8192 visited and 512 released"),
                 new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
                         during + " allocations meanwhile"),
                 new Measurement("longest ledger lock hold while compaction and GC ran, " + at, "max",
