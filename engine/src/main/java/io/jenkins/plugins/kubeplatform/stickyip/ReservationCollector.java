@@ -76,7 +76,8 @@ public final class ReservationCollector {
      * The ledger half of a sweep, given what the cluster looks like: read the ledger page by page (the lock is held
      * for one page at a time), decide on each page as read and release its expired holders at once in one durable
      * write, only those unchanged since; so allocations in every pool proceed between pages and batches, and the
-     * sweep holds one page of candidates, not the whole ledger's.
+     * sweep holds one page of candidates, not the whole ledger's. A {@link JournaledLedgerStore} is swept on its
+     * table's columns instead, deciding and releasing in the same short lock hold (see the overload taking one).
      */
     public static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard) {
         return sweep(ledger, pools, now, guard, BATCH, () -> { });
