@@ -57,7 +57,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JournaledLedgerStore.class.getName());
     private static final Pattern SEGMENT = Pattern.compile("journal-(\\d+)\\.log");
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d+)\\.bin");
-    private static final Pattern TEMP = Pattern.compile("\\.(?:snapshot|journal)-\\d+\\.tmp-(\\d+)-.*");
+    private static final Pattern TEMP = Pattern.compile("\\.(?:retired-)?(?:snapshot|journal)-\\d+\\.tmp-(\\d+)-.*");
     private static final Pattern OLD_FORMAT = Pattern.compile("ledger-\\d+\\.(snapshot\\.json|journal)");
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
@@ -95,6 +95,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private volatile Future<?> compaction;
     private volatile Runnable compactionHook = () -> { };
     private volatile long longestHold; // written under processLock
+    private volatile String longestHolder = "";
     /** Set on a compaction's reader: replayed changes go here instead of into {@link #table}. */
     private Consumer<List<LedgerChange>> replayInto;
 
@@ -266,6 +267,62 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         }
     }
 
+    /** What one slice of a {@link #sweep} did in one lock hold: reservations visited, and released. */
+    interface SweepSlice {
+        void done(int visited, int released);
+    }
+
+    /**
+     * A GC sweep decided on the table's columns (see {@link ReservationCollector}): each lock hold scans at most
+     * {@code scanLimit} reservations, decides on them as they are (primitive columns; text only for candidates the
+     * rule asks about), and releases at most {@code releaseLimit} of them in one journal record, all in that one
+     * hold, so nothing changes between the decision and the release; then the lock is released and the record made
+     * durable (group commit with the allocations meanwhile) before the next slice. Released reservations are
+     * reported into {@code released} only once their removal is written; the call returns once all are durable.
+     */
+    void sweep(int scanLimit, int releaseLimit, LedgerTable.SweepRule rule, ReservationList released,
+               java.util.function.BiConsumer<Reservation, String> held, SweepSlice afterSlice) {
+        int[] slots = new int[releaseLimit];
+        byte[][] ids = new byte[releaseLimit][];
+        int[] found = new int[2];
+        int cursor = 0;
+        while (cursor >= 0) {
+            int from = cursor;
+            long[] mine = {-1};
+            cursor = locked(() -> {
+                int next = table.expired(from, scanLimit, rule, slots, found, held);
+                int n = found[0];
+                if (n == 0) {
+                    return next;
+                }
+                for (int i = 0; i < n; i++) {
+                    ids[i] = table.identityAt(slots[i]);
+                }
+                try {
+                    append(LedgerCodec.CHANGES, LedgerCodec.encodeRemovals(ids, n));
+                } catch (IOException | RuntimeException e) {
+                    reload = true; // the segment may hold the record or not: reload on the next call
+                    throw e;
+                } finally {
+                    java.util.Arrays.fill(ids, 0, n, null);
+                }
+                for (int i = 0; i < n; i++) {
+                    table.rawAt(slots[i], released::addRaw);
+                }
+                table.removeSlots(slots, n);
+                mine[0] = lastSeq;
+                if (segmentRecords >= rotateAfter) {
+                    rotate();
+                }
+                return next;
+            });
+            if (mine[0] >= 0) {
+                awaitDurable(mine[0]);
+            }
+            afterSlice.done(found[1], mine[0] >= 0 ? found[0] : 0);
+        }
+    }
+
     private interface Body<R> {
         R run() throws IOException;
     }
@@ -298,7 +355,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                     }
                     return body.run();
                 } finally {
-                    longestHold = Math.max(longestHold, System.nanoTime() - held);
+                    long hold = System.nanoTime() - held;
+                    if (hold > longestHold) {
+                        longestHold = hold;
+                        longestHolder = holder(); // rare: only a new longest walks the stack
+                    }
                 }
             }
         } catch (IOException e) {
@@ -1078,9 +1139,19 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 return; // folded by another process meanwhile
             }
         }
+        // the hashes of the overlay's identities (without the family), so the base snapshot's records are streamed without building
+        // their identity text (only a hash match asks the overlay)
+        int[] touched = new int[overlay.size()];
+        int t = 0;
+        for (String key : overlay.keySet()) {
+            touched[t++] = java.util.Arrays.hashCode(LedgerTable.identityOfFamilyKey(key)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.Arrays.sort(touched);
         LedgerCodec.RawSource merged = visitor -> {
             if (baseChannel != null) {
-                LedgerCodec.readSnapshot(baseChannel.position(0), LedgerCodec.streaming(visitor, overlay::containsKey));
+                LedgerCodec.readSnapshot(baseChannel.position(0), LedgerCodec.streaming(visitor, overlay::containsKey,
+                        hash -> java.util.Arrays.binarySearch(touched, hash) >= 0));
             }
             for (Reservation r : overlay.values()) {
                 if (r != null) {
@@ -1089,10 +1160,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             }
         };
         writeSnapshotFile(upTo, merged, reader.lastSeq);
-        locked(() -> {
-            prune();
-            return null;
-        });
+        List<Path> doomed = locked(this::prune);
+        for (Path file : doomed) {
+            io.deleteIfExists(file); // freeing a 200 MB snapshot's blocks takes a while: not under the lock
+        }
     }
 
     private void writeSnapshotFile(long n, LedgerTable source, long seq) throws IOException {
@@ -1115,21 +1186,43 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         }
     }
 
-    /** Keeps the newest {@link #BACKUPS} snapshots and the segments from the oldest kept one on. */
-    private void prune() throws IOException {
+    /**
+     * Keeps the newest {@link #BACKUPS} snapshots and the segments from the oldest kept one on: the others are
+     * renamed to temporary names under the lock (so no reader of the directory sees them any more; a process that
+     * dies before deleting them leaves temporary files the next open removes) and returned for the caller to delete
+     * after releasing it.
+     */
+    private List<Path> prune() throws IOException {
         Listing listing = list();
         List<Long> snapshots = new ArrayList<>(listing.snapshots().descendingSet());
+        List<Path> doomed = new ArrayList<>();
         if (snapshots.isEmpty()) {
-            return;
+            return doomed;
         }
         long oldestKept = snapshots.get(Math.min(BACKUPS, snapshots.size()) - 1);
         for (long s : snapshots.subList(Math.min(BACKUPS, snapshots.size()), snapshots.size())) {
-            io.deleteIfExists(snapshotFile(s));
+            doomed.add(retire(snapshotFile(s), ".retired-snapshot-" + s));
         }
         for (long n : listing.segments().headSet(oldestKept)) {
             if (n < segment) {
-                io.deleteIfExists(segmentFile(n));
+                doomed.add(retire(segmentFile(n), ".retired-journal-" + n));
             }
+        }
+        doomed.removeIf(java.util.Objects::isNull);
+        return doomed;
+    }
+
+    /**
+     * Renames a pruned file to a temporary name of this process ({@code .retired-…}, apart from the temporaries a
+     * new segment or snapshot is written to), deleted once the lock is released; null when it is gone already.
+     */
+    private Path retire(Path file, String prefix) throws IOException {
+        Path tmp = dir.resolve(prefix + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        try {
+            io.move(file, tmp, false);
+            return tmp;
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
@@ -1333,6 +1426,33 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         } finally {
             processLock.unlock();
         }
+    }
+
+    /**
+     * Which call held the locks for {@link #takeLongestLockHold}'s figure: the store method that took them and the
+     * caller outside this class (a diagnostic for the benchmark).
+     */
+    public String longestLockHolder() {
+        return longestHolder;
+    }
+
+    private static String holder() {
+        return StackWalker.getInstance().walk(frames -> {
+            List<StackWalker.StackFrame> list = frames.limit(24).toList();
+            String inside = "";
+            for (StackWalker.StackFrame f : list) {
+                boolean ours = f.getClassName().startsWith(JournaledLedgerStore.class.getName());
+                if (ours && !f.getMethodName().startsWith("locked") && !f.getMethodName().startsWith("lambda$")
+                        && !f.getMethodName().equals("holder")) {
+                    inside = f.getMethodName();
+                }
+                if (!ours) {
+                    String cls = f.getClassName();
+                    return inside + " from " + cls.substring(cls.lastIndexOf('.') + 1) + "." + f.getMethodName();
+                }
+            }
+            return inside;
+        });
     }
 
     /** The highest record sequence number known durable. */

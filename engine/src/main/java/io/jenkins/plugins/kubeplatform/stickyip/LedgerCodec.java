@@ -90,20 +90,51 @@ final class LedgerCodec {
         out.putInt(changes.size());
         for (LedgerChange change : changes) {
             if (change instanceof LedgerChange.Put put) {
-                Reservation r = put.reservation();
-                IpKey ip = LedgerTable.key(r.ip());
-                out.put(PUT_V2);
-                writeReservation(out, r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(),
-                        LedgerTable.flagsOf(r), r.node(), r.owner(), LedgerTable.nanos(r.created()),
-                        LedgerTable.nanos(r.idleSince()), r.revision());
-                Reservation.PinRelease pin = r.pinRelease();
-                out.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
-                out.putString(pin == null ? null : pin.node());
-                out.putString(pin == null ? null : pin.reason());
+                putChange(out, put.reservation());
             } else if (change instanceof LedgerChange.Remove remove) {
                 out.put(REMOVE);
                 out.putString(remove.identity());
             }
+        }
+        return out.toArray();
+    }
+
+    private static void putChange(Out out, Reservation r) {
+        IpKey ip = LedgerTable.key(r.ip());
+        putChange(out, r.identity().getBytes(StandardCharsets.UTF_8), r.pool(), ip.hi(), ip.lo(),
+                LedgerTable.flagsOf(r), r.node(), r.owner(), LedgerTable.nanos(r.created()),
+                LedgerTable.nanos(r.idleSince()), r.revision(), r.pinRelease());
+    }
+
+    private static void putChange(Out out, byte[] identity, String pool, long hi, long lo, byte flags, String node,
+                                  String owner, long created, long idle, long revision, Reservation.PinRelease pin) {
+        out.put(PUT_V2);
+        writeReservation(out, identity, pool, hi, lo, flags, node, owner, created, idle, revision);
+        out.putLong(pin == null ? NO_TIME : LedgerTable.nanos(pin.at()));
+        out.putString(pin == null ? null : pin.node());
+        out.putString(pin == null ? null : pin.reason());
+    }
+
+    /** Appends to {@code out} what {@link #encodeChanges} makes of a single put of {@code r}. */
+    static void writePut(Out out, Reservation r) {
+        out.putInt(1);
+        putChange(out, r);
+    }
+
+    /** {@link #writePut(Out, Reservation)} from a reservation's columns. */
+    static void writePut(Out out, byte[] identity, String pool, long hi, long lo, byte flags, String node,
+                         String owner, long created, long idle, long revision, Reservation.PinRelease pin) {
+        out.putInt(1);
+        putChange(out, identity, pool, hi, lo, flags, node, owner, created, idle, revision, pin);
+    }
+
+    /** What {@link #encodeChanges} makes of removals of these identities (UTF-8 bytes), the first {@code n}. */
+    static byte[] encodeRemovals(byte[][] identities, int n) {
+        Out out = new Out(n * 40 + 16);
+        out.putInt(n);
+        for (int i = 0; i < n; i++) {
+            out.put(REMOVE);
+            out.putBytes(identities[i]);
         }
         return out.toArray();
     }
@@ -198,8 +229,10 @@ final class LedgerCodec {
     static long writeSnapshot(RawSource source, FileChannel channel, long number, long lastSeq) throws IOException {
         long[] total = {0};
         long[] written = {writeFully(channel, snapshotHeader(number, lastSeq, -1))};
-        Out records = new Out(1 << 20);
-        Out block = new Out(1 << 20);
+        // below half a G1 region of a default 2 GiB+ heap (a larger array is a humongous allocation); they grow
+        // once if a block needs more
+        Out records = new Out(1 << 19);
+        Out block = new Out(1 << 19);
         java.util.Map<String, Integer> dictionary = new java.util.HashMap<>();
         List<String> strings = new ArrayList<>();
         int[] inBlock = {0};
@@ -305,6 +338,14 @@ final class LedgerCodec {
 
         void putRawIds(byte[] identity, int poolId, long hi, long lo, byte flag, int nodeId, int ownerId,
                        long createdAt, long idleAt, long revision, Reservation.PinRelease pin) throws IOException;
+
+        /**
+         * Whether {@link #putRawIds} keeps the identity array it is given (a table does); when not, the reader hands
+         * out one reused array per length instead of a new one per record.
+         */
+        default boolean keepsIdentities() {
+            return true;
+        }
     }
 
     /**
@@ -312,7 +353,23 @@ final class LedgerCodec {
      * not claim to {@code visitor}, with its strings resolved: a snapshot streamed into another without building a table.
      */
     static Sink streaming(LedgerTable.RawVisitor visitor, java.util.function.Predicate<String> skip) {
+        return streaming(visitor, skip, hash -> true);
+    }
+
+    /**
+     * {@link #streaming(LedgerTable.RawVisitor, java.util.function.Predicate)} for a compaction of a million records:
+     * {@code skip} is asked only about identities whose {@link java.util.Arrays#hashCode(byte[])} of the UTF-8 bytes
+     * {@code mayBeSkipped} accepts (so no identity text is built for the others), and the identity bytes handed to
+     * the visitor live only for the call (a reused array per length), so the stream allocates nothing per record.
+     */
+    static Sink streaming(LedgerTable.RawVisitor visitor, java.util.function.Predicate<String> skip,
+                          java.util.function.IntPredicate mayBeSkipped) {
         return new Sink() {
+            @Override
+            public boolean keepsIdentities() {
+                return false;
+            }
+
             private final java.util.Map<String, Integer> ids = new java.util.HashMap<>();
             private final List<String> strings = new ArrayList<>();
 
@@ -337,7 +394,8 @@ final class LedgerCodec {
                                   long createdAt, long idleAt, long revision, Reservation.PinRelease pin)
                     throws IOException {
                 boolean ipv4 = hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == 0x0000_FFFF_0000_0000L;
-                if (!skip.test(LedgerTable.familyKey(new String(identity, StandardCharsets.UTF_8), ipv4))) {
+                if (!mayBeSkipped.test(java.util.Arrays.hashCode(identity)) || !skip.test(
+                        LedgerTable.familyKey(new String(identity, StandardCharsets.UTF_8), ipv4))) {
                     visitor.visit(identity, strings.get(poolId), hi, lo, flag, nodeId < 0 ? null : strings.get(nodeId),
                             ownerId < 0 ? null : strings.get(ownerId), createdAt, idleAt, revision, pin);
                 }
@@ -385,6 +443,9 @@ final class LedgerCodec {
         }
         long read = 0;
         long offset = SNAPSHOT_HEADER;
+        boolean fresh = table == null || table.keepsIdentities();
+        byte[][] identityByLength = fresh ? null : new byte[256][];
+        ByteBuffer reused = ByteBuffer.allocate(0);
         while (true) {
             ByteBuffer head = readExactly(channel, 12, "block at byte " + offset);
             int records = head.getInt();
@@ -393,7 +454,11 @@ final class LedgerCodec {
             if (records < 0 || length < 0 || length > MAX_PAYLOAD) {
                 throw new IOException("block at byte " + offset + " has an impossible size");
             }
-            ByteBuffer payload = readExactly(channel, length, "block at byte " + offset);
+            if (reused.capacity() < length) {
+                // one buffer for every block (a block holds at most BLOCK_RECORDS records), not one per block
+                reused = ByteBuffer.allocate(Math.max(length, Math.min(MAX_PAYLOAD, reused.capacity() * 2)));
+            }
+            ByteBuffer payload = readExactly(channel, reused.clear().limit(length), "block at byte " + offset);
             if (crc(payload, 0, length) != crc) {
                 throw new IOException("block at byte " + offset + " (reservations " + (read + 1) + ".."
                         + (read + records) + ") fails its checksum");
@@ -423,7 +488,7 @@ final class LedgerCodec {
                     ids[i] = table == null || s == null ? -1 : table.intern(s);
                 }
                 for (int i = 0; i < records; i++) {
-                    byte[] identity = bytes(payload);
+                    byte[] identity = fresh ? bytes(payload) : reusedBytes(payload, identityByLength);
                     int pool = payload.getInt();
                     long hi = payload.getLong();
                     long lo = payload.getLong();
@@ -477,7 +542,11 @@ final class LedgerCodec {
     }
 
     static ByteBuffer readExactly(FileChannel channel, int length, String what) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
+        return readExactly(channel, ByteBuffer.allocate(length), what);
+    }
+
+    /** Fills {@code b} from its position to its limit and flips it. */
+    private static ByteBuffer readExactly(FileChannel channel, ByteBuffer b, String what) throws IOException {
         while (b.hasRemaining()) {
             if (channel.read(b) < 0) {
                 throw new IOException("it ends inside " + what + " (truncated)");
@@ -512,6 +581,21 @@ final class LedgerCodec {
         return b;
     }
 
+    /** {@link #bytes}, into the array of that length from {@code byLength} (valid until the next call). */
+    private static byte[] reusedBytes(ByteBuffer in, byte[][] byLength) {
+        int n = in.getShort() & 0xFFFF;
+        if (n == NULL_STRING) {
+            return null;
+        }
+        byte[] b = n < byLength.length ? byLength[n] : new byte[n];
+        if (b == null) {
+            b = new byte[n];
+            byLength[n] = b;
+        }
+        in.get(b);
+        return b;
+    }
+
     private static String string(ByteBuffer in) {
         int n = in.getShort() & 0xFFFF;
         if (n == NULL_STRING) {
@@ -523,7 +607,7 @@ final class LedgerCodec {
     }
 
     /** A growable big-endian byte buffer. */
-    private static final class Out {
+    static final class Out {
         byte[] buffer;
         int size;
 

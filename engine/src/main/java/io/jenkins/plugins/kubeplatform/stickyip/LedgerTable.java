@@ -96,6 +96,11 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
         return identity + (ipv4 ? "\u0000v4" : "\u0000v6");
     }
 
+    /** The identity of a {@link #familyKey}. */
+    static String identityOfFamilyKey(String key) {
+        return key.substring(0, key.length() - 3);
+    }
+
     private static int hashAddress(long hi, long lo) {
         return mix(hi * 31 + lo);
     }
@@ -611,5 +616,100 @@ final class LedgerTable implements LedgerView, LedgerCodec.Sink {
     @Override
     public int size() {
         return size;
+    }
+
+    // ---- a GC sweep on the columns (no Reservation per entry scanned) ----
+
+    /** One candidate of a sweep, read from the columns on demand; valid only during the call it is handed to. */
+    final class Candidate {
+        private int slot;
+
+        String identity() {
+            return new String(identities[slot], StandardCharsets.UTF_8);
+        }
+
+        String ip() {
+            return new IpKey(addrHi[slot], addrLo[slot]).toString();
+        }
+
+        String node() {
+            return strings.get(nodes[slot]);
+        }
+
+        Reservation reservation() {
+            return LedgerTable.this.reservation(slot);
+        }
+    }
+
+    /** What a sweep decides, asked per pool and per expired candidate. */
+    interface SweepRule {
+        /**
+         * Idle reservations of {@code pool} idle since this time (nanoseconds, as {@link #nanos}) or earlier are
+         * expired; {@link Long#MIN_VALUE} when none of the pool's are (a pool that is not configured).
+         */
+        long expiredUpTo(String pool);
+
+        /** Null to release an expired candidate, else why it is kept. */
+        String holdReason(Candidate candidate);
+    }
+
+    /**
+     * Visits at most {@code scanLimit} reservations from slot {@code cursor} on, deciding from the columns: the
+     * slots of the expired idle ones that {@code rule} releases go into {@code release} (at most its length; the
+     * scan stops when it is full), their count into {@code found[0]} and the number visited into {@code found[1]}; the kept ones go to {@code held} with their
+     * reason. Only candidates are ever read as more than primitives. Returns the cursor to continue from, or -1 at
+     * the end.
+     */
+    int expired(int cursor, int scanLimit, SweepRule rule, int[] release, int[] found,
+                java.util.function.BiConsumer<Reservation, String> held) {
+        Candidate candidate = new Candidate();
+        int lastPool = Integer.MIN_VALUE;
+        long upTo = Long.MIN_VALUE;
+        int n = 0;
+        int seen = 0;
+        int s = cursor;
+        while (s < slots && seen < scanLimit && n < release.length) {
+            if (identities[s] != null) {
+                seen++;
+                long idle = idleSince[s];
+                if ((flags[s] & IDLE) != 0 && idle != NO_TIME) {
+                    if (pools[s] != lastPool) {
+                        lastPool = pools[s];
+                        upTo = rule.expiredUpTo(strings.get(lastPool));
+                    }
+                    if (upTo != Long.MIN_VALUE && idle <= upTo) {
+                        candidate.slot = s;
+                        String reason = rule.holdReason(candidate);
+                        if (reason == null) {
+                            release[n++] = s;
+                        } else {
+                            held.accept(reservation(s), reason);
+                        }
+                    }
+                }
+            }
+            s++;
+        }
+        found[0] = n;
+        found[1] = seen;
+        return s >= slots ? -1 : s;
+    }
+
+    /** The UTF-8 identity of an occupied slot (the table's own array: not to be changed). */
+    byte[] identityAt(int slot) {
+        return identities[slot];
+    }
+
+    /** Hands one occupied slot's columns to {@code visitor}. */
+    void rawAt(int s, RawVisitor visitor) throws java.io.IOException {
+        visitor.visit(identities[s], strings.get(pools[s]), addrHi[s], addrLo[s], flags[s], strings.get(nodes[s]),
+                strings.get(owners[s]), created[s], idleSince[s], revisions[s], pinReleases.get(s));
+    }
+
+    /** Removes the reservations of these occupied slots (the first {@code n}). */
+    void removeSlots(int[] slotsToRemove, int n) {
+        for (int i = 0; i < n; i++) {
+            removeSlot(slotsToRemove[i]);
+        }
     }
 }

@@ -66,12 +66,18 @@ public final class ReservationCollector {
     static final int BATCH = 2048;
     /** Reservations released per durable write (one lock hold: look-up, check, append and apply of each). */
     static final int RELEASE_BATCH = 512;
+    /**
+     * Reservations visited per lock hold by a sweep on a {@link JournaledLedgerStore}'s columns (a few nanoseconds
+     * each unless expired); at most {@link #RELEASE_BATCH} of them are released in that hold.
+     */
+    static final int COLUMN_SCAN = 8192;
 
     /**
      * The ledger half of a sweep, given what the cluster looks like: read the ledger page by page (the lock is held
      * for one page at a time), decide on each page as read and release its expired holders at once in one durable
      * write, only those unchanged since; so allocations in every pool proceed between pages and batches, and the
-     * sweep holds one page of candidates, not the whole ledger's.
+     * sweep holds one page of candidates, not the whole ledger's. A {@link JournaledLedgerStore} is swept on its
+     * table's columns instead, deciding and releasing in the same short lock hold (see the overload taking one).
      */
     public static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard) {
         return sweep(ledger, pools, now, guard, BATCH, () -> { });
@@ -79,6 +85,10 @@ public final class ReservationCollector {
 
     static Report sweep(IpReservationLedger ledger, Map<String, IpPool> pools, Instant now, Guard guard, int batch,
                         Runnable betweenBatches) {
+        if (ledger.store() instanceof JournaledLedgerStore journaled) {
+            return sweep(journaled, pools, now, guard, Math.max(batch, COLUMN_SCAN), Math.min(batch, RELEASE_BATCH),
+                    (visited, released) -> betweenBatches.run());
+        }
         List<Reservation> released = new ReservationList(); // compact: a 1M sweep may release half
         List<Held> held = new ArrayList<>();
         ledger.store().scan(batch, page -> {
@@ -93,6 +103,62 @@ public final class ReservationCollector {
             }
         });
         return new Report(java.util.Collections.unmodifiableList(released), List.copyOf(held));
+    }
+
+    /**
+     * The sweep on the store's columns: the same decision as {@link #decide}, taken per lock hold on at most
+     * {@code scan} reservations of which at most {@code release} are released in that hold (see
+     * {@link JournaledLedgerStore#sweep}); no reservation is built except the ones released (kept compactly for the
+     * report) and held, so a sweep of a million makes little garbage and holds the lock for one short slice at a time.
+     */
+    static Report sweep(JournaledLedgerStore store, Map<String, IpPool> pools, Instant now, Guard guard, int scan,
+                        int release, JournaledLedgerStore.SweepSlice afterSlice) {
+        ReservationList released = new ReservationList();
+        List<Held> held = new ArrayList<>();
+        Map<String, Long> upTo = new java.util.HashMap<>();
+        long nowNanos = LedgerTable.nanos(now);
+        pools.forEach((name, pool) -> upTo.put(name, expiredUpTo(nowNanos, pool.reclaimAfter())));
+        LedgerTable.SweepRule rule = new LedgerTable.SweepRule() {
+            @Override
+            public long expiredUpTo(String pool) {
+                return upTo.getOrDefault(pool, Long.MIN_VALUE);
+            }
+
+            @Override
+            public String holdReason(LedgerTable.Candidate c) {
+                return ReservationCollector.holdReason(guard, c::identity, c::ip, c.node());
+            }
+        };
+        store.sweep(scan, release, rule, released, (r, reason) -> held.add(new Held(r, reason)), afterSlice);
+        return new Report(java.util.Collections.unmodifiableList(released), List.copyOf(held));
+    }
+
+    /** {@code now - reclaimAfter} in nanoseconds; saturated (a reclaim-after beyond the epoch expires nothing). */
+    private static long expiredUpTo(long nowNanos, java.time.Duration reclaimAfter) {
+        try {
+            return Math.subtractExact(nowNanos, reclaimAfter.toNanos());
+        } catch (ArithmeticException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** Why an expired reservation is kept, or null to release it; identity and address text only when needed. */
+    private static String holdReason(Guard guard, java.util.function.Supplier<String> identity,
+                                     java.util.function.Supplier<String> ip, String node) {
+        String address = null;
+        if (!guard.terminatingIdentities().isEmpty() && guard.terminatingIdentities().contains(identity.get())
+                || !guard.terminatingAddresses().isEmpty()
+                && guard.terminatingAddresses().contains(address = ip.get())) {
+            return "its pod is still Terminating";
+        }
+        if (node != null && guard.nodes().containsKey(node) && !guard.nodes().get(node).ready()) {
+            return "its last node " + node + " is NotReady; the pod may still run there";
+        }
+        if (!guard.addressesInUse().isEmpty()
+                && guard.addressesInUse().contains(address != null ? address : ip.get())) {
+            return "a running pod uses the address";
+        }
+        return null;
     }
 
     static Guard guard(List<Pod> pods, Map<String, NodeState> nodes) {
@@ -127,12 +193,9 @@ public final class ReservationCollector {
             if (r.idleSince().plus(pool.reclaimAfter()).isAfter(now)) {
                 continue;
             }
-            if (guard.terminatingIdentities().contains(r.identity()) || guard.terminatingAddresses().contains(r.ip())) {
-                held.add(new Held(r, "its pod is still Terminating"));
-            } else if (r.node() != null && guard.nodes().containsKey(r.node()) && !guard.nodes().get(r.node()).ready()) {
-                held.add(new Held(r, "its last node " + r.node() + " is NotReady; the pod may still run there"));
-            } else if (guard.addressesInUse().contains(r.ip())) {
-                held.add(new Held(r, "a running pod uses the address"));
+            String reason = holdReason(guard, r::identity, r::ip, r.node());
+            if (reason != null) {
+                held.add(new Held(r, reason));
             } else {
                 release.add(r);
             }

@@ -163,6 +163,30 @@ class DualStackLedgerTest {
     }
 
     @Test
+    void foldsJournalChangesOfBothFamiliesOverTheSnapshotWhenCompactingTwice() throws Exception {
+        Path dir = freshDir();
+        try (JournaledLedgerStore store = new JournaledLedgerStore(dir)) {
+            IpReservationLedger ledger = ledger(store);
+            List<List<Reservation>> first = ledger.reserveAll(dual(), identities(3), Set.of(), Set.of(), "job/1");
+            store.checkpoint();
+            store.awaitCompaction(); // a snapshot holding all six reservations
+            ledger.release(first.get(0).get(0));
+            ledger.reserveAll(dual(), identities(3).subList(1, 3), Set.of(), Set.of(), "job/2");
+            store.checkpoint();
+            store.awaitCompaction(); // the journal's changes folded over that snapshot
+        }
+
+        JournaledLedgerStore reopened = new JournaledLedgerStore(dir);
+
+        // expected by hand: web-0 released (both families), web-1 and web-2 redeployed by job/2 with their addresses
+        assertThat(reopened.<List<String>>read(v -> ips(v.held("ns/web-0")))).isEmpty();
+        assertThat(reopened.<List<Reservation>>read(v -> new ArrayList<>(v.all())))
+                .extracting(r -> r.identity() + " " + r.ip() + " " + r.owner())
+                .containsExactlyInAnyOrder("ns/web-1 10.42.200.2 job/2", "ns/web-1 fd00:10:42::2 job/2",
+                        "ns/web-2 10.42.200.3 job/2", "ns/web-2 fd00:10:42::3 job/2");
+    }
+
+    @Test
     void releasesBothFamiliesWhenEitherReservationIsReleased() {
         IpReservationLedger ledger = ledger(store());
         List<Reservation> first = ledger.reserveAll(dual(), identities(2), Set.of(), Set.of(), "j").get(0);

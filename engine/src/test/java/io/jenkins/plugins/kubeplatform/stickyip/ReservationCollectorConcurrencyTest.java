@@ -85,9 +85,10 @@ class ReservationCollectorConcurrencyTest {
                 });
         allocator.shutdownNow();
 
-        // at least 6000 reservations in pages of 500 (those allocated meanwhile may add a page), then 6000
-        // releases in batches of 500; one allocation completed in every pause
-        assertThat(pauses[0]).isBetween(24, 26);
+        // 6000 expired reservations, released 500 per lock hold (each hold decides on the slots it visits and
+        // releases them at once): 12 holds, one more if the allocations meanwhile took slots past the last one; one
+        // allocation completed in every pause
+        assertThat(pauses[0]).isBetween(12, 13);
         assertThat(duringSweep).hasSize(pauses[0]);
         assertThat(report.released()).hasSize(count);
         Set<String> ips = new HashSet<>();

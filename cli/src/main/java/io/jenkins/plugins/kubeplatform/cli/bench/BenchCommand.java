@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer allocations;
 
     @Option(names = "--trace", description = "Benchmarks that can break their slowest operations down into steps do "
-            + "(ip-ledger: time per step of the slowest 1% of allocations).")
+            + "(ip-ledger: time per step of the slowest 1%% of allocations).")
     boolean trace;
 
     @Spec

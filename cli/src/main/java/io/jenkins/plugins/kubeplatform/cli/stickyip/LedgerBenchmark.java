@@ -257,12 +257,12 @@ public final class LedgerBenchmark implements Benchmark {
                 new Measurement("background compaction, " + at, "time", compactionNanos.get() / 1e6, "ms",
                         "seal, fold snapshot + journal into a new snapshot, fsync, rename"),
                 new Measurement("GC sweep, " + at + " (half idle past reclaimAfter)", "time", gcNanos.get() / 1e6,
-                        "ms", report.released().size() + " released; pages of 2048 read, batches of 512 released"),
+                        "ms", report.released().size() + " released; per lock hold at most 8192 visited and 512 released"),
                 new Measurement("longest allocation while compaction and GC ran, " + at, "max", longest / 1e6, "ms",
                         during + " allocations meanwhile"),
                 new Measurement("longest ledger lock hold while compaction and GC ran, " + at, "max",
-                        lockHold / 1e6, "ms", "one call holding the store's locks (a GC batch, a rotation); an "
-                        + "allocation waits at most this for another caller"),
+                        lockHold / 1e6, "ms", "held by " + store.longestLockHolder() + "; an allocation waits at "
+                        + "most this for another caller"),
                 new Measurement("longest JVM collector pause while compaction and GC ran, " + at, "max",
                         pauses.longestMillis(), "ms", pauses.count() + " pauses, " + pauses.totalMillis()
                         + " ms in all (stop-the-world: every thread waits)"),
