@@ -6,6 +6,7 @@ import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.edgevm.InventoryStoreSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
@@ -41,6 +42,7 @@ public final class CliContext implements AutoCloseable {
     private final Map<String, KubernetesClient> namedClients = new LinkedHashMap<>();
     private boolean stateDirAnnounced;
     private StateStore<Inventory> inventoryStore;
+    private StateStore<DomainRegistry> domainRegistry;
 
     CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err,
             CommandSpec spec) {
@@ -181,6 +183,14 @@ public final class CliContext implements AutoCloseable {
             inventoryStore = InventoryStoreSettings.of(config()).open(stateDir(), this::client, retry());
         }
         return inventoryStore;
+    }
+
+    /** The domain registry under the state directory; built once per invocation. */
+    public StateStore<DomainRegistry> domainRegistry() {
+        if (domainRegistry == null) {
+            domainRegistry = DomainRegistry.fileStore(stateDir());
+        }
+        return domainRegistry;
     }
 
     /** The main cluster's connection (see {@link ConnectionResolver}); resolved once and printed once. */

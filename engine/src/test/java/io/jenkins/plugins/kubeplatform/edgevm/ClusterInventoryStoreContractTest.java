@@ -10,7 +10,15 @@ import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
+import io.jenkins.plugins.kubeplatform.sim.rbac.RbacPolicy;
+import io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest;
+import io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore;
+import io.jenkins.plugins.kubeplatform.stickyip.LedgerChange;
+import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore;
+import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,5 +120,26 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
         assertThatThrownBy(() -> store.update(inv -> Update.to(inv.add(vm("web", EdgeFixtures.T0)), null)))
                 .isInstanceOf(StoreException.class).hasMessageContaining("edgeVms.inventoryNamespace")
                 .hasMessageContaining("no-such-ns");
+    }
+
+    @Test
+    void staysWithinTheStoresRoleOfDocsRbacYamlWhenBothClusterStoresWriteReadAndRemove() {
+        sim.requests().clear();
+        StateStore<Inventory> inventory = instance();
+        VmRecord web = vm("web", EdgeFixtures.T0);
+        inventory.update(inv -> Update.to(inv.add(web).addCluster(CLUSTER), null));
+        inventory.update(inv -> Update.to(inv.update(web.vm(), r -> r.withAttempts(1)), null));
+        inventory.update(inv -> Update.to(inv.update(web.vm(), r -> r.ended(EdgeFixtures.T0.plusSeconds(60))), null));
+        LedgerStore ledger = new ClusterLedgerStore(sim.client(), namespace, retry(), new Random());
+        Reservation r = new Reservation("shop/web-0", "default", "10.42.200.9", Reservation.Kind.MANAGED,
+                Reservation.State.ACTIVE, null, null, "test", EdgeFixtures.T0, 1);
+        ledger.update(v -> new LedgerStore.Decision<>(List.of(new LedgerChange.Put(r)), null));
+        ledger.update(v -> new LedgerStore.Decision<>(List.of(new LedgerChange.Remove(r.identity())), null));
+
+        List<ResourceRequest> requests = sim.requests().matching(q -> !q.internal()).stream()
+                .map(q -> ResourceRequest.fromHttp(q.method(), q.pathAndQuery())).flatMap(Optional::stream).toList();
+        assertThat(requests).extracting(ResourceRequest::verb).contains("list", "create", "update", "delete");
+        assertThat(RbacPolicy.ofProject().denied("kubeplatform-stores", requests))
+                .as("requests outside the kubeplatform-stores role of docs/rbac.yaml").isEmpty();
     }
 }
