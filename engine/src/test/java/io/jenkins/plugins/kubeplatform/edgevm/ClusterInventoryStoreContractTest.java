@@ -142,4 +142,29 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
         assertThat(RbacPolicy.ofProject().denied("kubeplatform-stores", requests))
                 .as("requests outside the kubeplatform-stores role of docs/rbac.yaml").isEmpty();
     }
+
+    @Test
+    void writesOneObjectPerNewRecordAndPerChangeAndThreeToEndAVm() {
+        StateStore<Inventory> store = instance();
+        VmRecord web = vm("web", EdgeFixtures.T0);
+
+        sim.requests().clear();
+        store.update(inv -> Update.to(inv.add(web), null));
+        List<String> add = writes();
+        sim.requests().clear();
+        store.update(inv -> Update.to(inv.update(web.vm(), r -> r.joined("demo-web", "10.9.0.7")), null));
+        List<String> change = writes();
+        sim.requests().clear();
+        store.update(inv -> Update.to(inv.update(web.vm(), r -> r.ended(EdgeFixtures.T0.plusSeconds(60))), null));
+        List<String> end = writes();
+
+        assertThat(add).containsExactly("create");
+        assertThat(change).containsExactly("update");
+        assertThat(end).containsExactly("update", "create", "delete");
+    }
+
+    private static List<String> writes() {
+        return sim.requests().matching(q -> !q.internal() && q.persisted()).stream()
+                .map(io.jenkins.plugins.kubeplatform.sim.ApiRequest::verb).toList();
+    }
 }
