@@ -118,7 +118,7 @@ abstract class InventoryStoreContract {
     @Test
     void recordsEachVmOnceAndLosesNoUpdateWhenTwoProcessesWriteAtOnce() throws Exception {
         instance().update(inv -> Update.to(inv.add(vm("counter", T0)), null));
-        int count = 8;
+        int count = 6;
         Process p0 = writerProcess("p0", count);
         Process p1 = writerProcess("p1", count);
         int created = 0;
