@@ -5,8 +5,12 @@ import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.edgevm.InventoryStoreSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +41,8 @@ public final class CliContext implements AutoCloseable {
     private KubernetesClient client;
     private final Map<String, KubernetesClient> namedClients = new LinkedHashMap<>();
     private boolean stateDirAnnounced;
+    private StateStore<Inventory> inventoryStore;
+    private StateStore<DomainRegistry> domainRegistry;
 
     CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err,
             CommandSpec spec) {
@@ -166,6 +172,25 @@ public final class CliContext implements AutoCloseable {
                     + "; state files were left consistent, converging from the live state"));
         }
         return dir;
+    }
+
+    /**
+     * The edge-VM inventory where {@code edgeVms.inventoryStore} says (the state directory's file, or ConfigMaps in
+     * the main cluster); built once per invocation and shared by every part of the command.
+     */
+    public StateStore<Inventory> inventoryStore() {
+        if (inventoryStore == null) {
+            inventoryStore = InventoryStoreSettings.of(config()).open(stateDir(), this::client, retry());
+        }
+        return inventoryStore;
+    }
+
+    /** The domain registry under the state directory; built once per invocation. */
+    public StateStore<DomainRegistry> domainRegistry() {
+        if (domainRegistry == null) {
+            domainRegistry = DomainRegistry.fileStore(stateDir());
+        }
+        return domainRegistry;
     }
 
     /** The main cluster's connection (see {@link ConnectionResolver}); resolved once and printed once. */

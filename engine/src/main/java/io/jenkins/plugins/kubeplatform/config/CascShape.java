@@ -53,7 +53,7 @@ final class CascShape {
             Map.entry("edgeVms", Set.of("sites", "edgeClusters", "quotas", "newClusterPrefix", "newClusterCluster",
                     "newClusterMaxNodes", "newClusterJoinMethod", "newClusterServer", "newClusterTokenCredentialsId",
                     "newClusterTokenFile", "newClusterCaCertHash", "startTimeout", "joinTimeout", "waitTimeout",
-                    "maxAttempts", "syncEnabled")),
+                    "maxAttempts", "syncEnabled", "inventoryStore", "inventoryNamespace")),
             Map.entry("edgeVms.sites[]", Set.of("name", "namespace", "location", "cluster", "region", "zone", "cpu",
                     "memory", "vms")),
             Map.entry("edgeVms.edgeClusters[]", Set.of("name", "location", "server", "cluster", "maxNodes",
@@ -137,6 +137,12 @@ final class CascShape {
             out.set("domains", domains(domains));
         }
         JsonNode edge = out.remove("edgeVms");
+        if (edge instanceof ObjectNode e && (e.has("inventoryStore") || e.has("inventoryNamespace"))) {
+            ObjectNode inventory = out.putObject("inventory");
+            copy(e, "inventoryStore", inventory, "store");
+            copy(e, "inventoryNamespace", inventory, "namespace");
+            edge = e.deepCopy().remove(List.of("inventoryStore", "inventoryNamespace"));
+        }
         if (edge instanceof ObjectNode e) {
             out.set("edge", edge(e.deepCopy()));
         }

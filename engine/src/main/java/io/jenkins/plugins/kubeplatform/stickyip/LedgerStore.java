@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,10 +11,12 @@ import java.util.function.Function;
  * (re-read under the store's lock, so concurrent builds and processes serialize) and makes its changes durable
  * before returning: a reservation is persisted before anything is applied to the cluster.
  *
- * <p>The store enforces the ledger's one invariant itself: two identities never hold one address.
+ * <p>The store enforces the ledger's one invariant itself: two identities never hold one address. As a {@link Store}
+ * the view is the reservation table and a change is the list of reservations to put or remove.
  */
-public interface LedgerStore {
+public interface LedgerStore extends Store<LedgerView, List<LedgerChange>> {
 
+    @Override
     <R> R read(Function<LedgerView, R> query);
 
     /**
@@ -30,6 +33,15 @@ public interface LedgerStore {
 
     /** A decision that throws changes nothing; an empty change list writes nothing. */
     <R> R update(Function<LedgerView, Decision<R>> decide);
+
+    /** {@link #update} in the shape shared by every store: the changes are the reservations to put or remove. */
+    @Override
+    default <R> R decide(Function<LedgerView, Store.Decision<List<LedgerChange>, R>> decide) {
+        return update(view -> {
+            Store.Decision<List<LedgerChange>, R> d = decide.apply(view);
+            return new Decision<>(d.changed() ? d.changes() : List.of(), d.result());
+        });
+    }
 
     /** The changes to persist and the value to hand back. */
     record Decision<R>(List<LedgerChange> changes, R result) {

@@ -44,6 +44,8 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     private String waitTimeout = "15m";
     private int maxAttempts = 3;
     private boolean syncEnabled = true;
+    private String inventoryStore = "file";
+    private String inventoryNamespace = InventoryStoreSettings.DEFAULT_NAMESPACE;
 
     public EdgeVmConfiguration() {
         load();
@@ -73,6 +75,7 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     void check() throws FormException {
         try {
             toSettings().validated();
+            inventorySettings();
         } catch (InvalidInputException e) {
             throw ConfigurationForms.invalid(e);
         }
@@ -134,6 +137,52 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
+
+    public String getInventoryStore() { return inventoryStore; }
+    /** {@code file} (JENKINS_HOME/kubeplatform/edge-inventory.json, the default) or {@code cluster} (ConfigMaps). */
+    @DataBoundSetter public void setInventoryStore(String v) { inventoryStore = v == null || v.isBlank() ? "file" : v.trim(); save(); }
+    public String getInventoryNamespace() { return inventoryNamespace; }
+    /** The namespace of the cluster inventory's ConfigMaps, in the default cluster. */
+    @DataBoundSetter public void setInventoryNamespace(String v) {
+        inventoryNamespace = v == null || v.isBlank() ? InventoryStoreSettings.DEFAULT_NAMESPACE : v.trim();
+        save();
+    }
+
+    /** Where the inventory lives; an invalid value is an input error naming the field. */
+    public InventoryStoreSettings inventorySettings() {
+        return InventoryStoreSettings.of(inventoryStore, inventoryNamespace);
+    }
+
+    @POST
+    public FormValidation doCheckInventoryStore(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            InventoryStoreSettings.store(value);
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
+
+    @POST
+    public ListBoxModel doFillInventoryStoreItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        ListBoxModel items = new ListBoxModel();
+        items.add("file");
+        items.add("cluster");
+        return items;
+    }
+
+    @POST
+    public FormValidation doCheckInventoryNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        try {
+            InventoryStoreSettings.of("file", value);
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.getMessage());
+        }
+    }
 
     @POST
     public ListBoxModel doFillNewClusterClusterItems() {

@@ -1,11 +1,10 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.store.StateStore;
 import hudson.model.Run;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import java.io.IOException;
-import java.nio.file.Path;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /** What {@link ProvisionEdgeVmExecution} needs from Jenkins: edge settings, cluster clients, join tokens, state. */
@@ -21,8 +20,8 @@ interface EdgeVmHost extends StepHost {
     /** The tenant quota's Allowed folders and jobs; empty for a tenant without a configured quota. */
     String tenantAllowedJobs(String tenant);
 
-    /** Where the VM inventory is kept. */
-    Path stateDirectory();
+    /** The VM inventory (the controller's one instance, see {@link EdgeVmInventories}). */
+    StateStore<Inventory> inventory();
 
     /** The real Jenkins. */
     EdgeVmHost JENKINS = new Jenkins();
@@ -50,8 +49,8 @@ interface EdgeVmHost extends StepHost {
         }
 
         @Override
-        public Path stateDirectory() {
-            return JenkinsStateDirectory.path();
+        public StateStore<Inventory> inventory() {
+            return EdgeVmInventories.get();
         }
     }
 }

@@ -9,7 +9,6 @@ import hudson.model.Api;
 import hudson.Extension;
 import hudson.model.ManagementLink;
 import hudson.security.Permission;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import java.util.List;
 import jenkins.model.Jenkins;
 
@@ -78,7 +77,7 @@ public final class EdgeVmInventoryLink extends ManagementLink {
     /** The inventory, newest first, for index.jelly. */
     public List<VmRecord> getVms() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        List<VmRecord> vms = new java.util.ArrayList<>(EdgeVmEngine.inventoryStore(JenkinsStateDirectory.path()).read()
+        List<VmRecord> vms = new java.util.ArrayList<>(EdgeVmInventories.get().read()
                 .vms());
         java.util.Collections.reverse(vms);
         return vms;
@@ -87,6 +86,6 @@ public final class EdgeVmInventoryLink extends ManagementLink {
     /** The same rows as {@code kubeplatform edge-vm inventory --csv}, shown for copying into billing. */
     public String getCsv() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return InventoryExport.csv(EdgeVmEngine.inventoryStore(JenkinsStateDirectory.path()).read());
+        return InventoryExport.csv(EdgeVmInventories.get().read());
     }
 }

@@ -6,7 +6,6 @@ import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import java.util.List;
 
 /** EVM-8 in Jenkins: every minute one state-sync pass over the VMs of the inventory (restart, recreate, give up). */
@@ -29,8 +28,8 @@ public final class EdgeVmSyncWork extends AsyncPeriodicWork {
             return;
         }
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.asSystem()) {
-            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(config.toSettings(), clients,
-                    JenkinsJoinTokens.asSystem(), JenkinsStateDirectory.path(), PluginServices.clock(),
+            EdgeVmEngine engine = new EdgeVmEngine(config.toSettings(), clients,
+                    JenkinsJoinTokens.asSystem(), EdgeVmInventories.get(), PluginServices.clock(),
                     ApiRetries.policy());
             List<String> report = engine.sync(JenkinsProgress.of(listener));
             listener.getLogger().println(report.size() + " edge VM(s) checked");

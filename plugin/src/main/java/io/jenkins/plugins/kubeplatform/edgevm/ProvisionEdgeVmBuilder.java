@@ -14,7 +14,6 @@ import hudson.tasks.Builder;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
@@ -46,8 +45,8 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
             throws InterruptedException, IOException {
         checkAccess(run.getParent().getFullName(), EdgeVmConfiguration.get().tenantAllowedJobs(vm.getTenant()));
         try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
-            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(EdgeVmConfiguration.get().toSettings(), clients,
-                    JenkinsJoinTokens.forBuild(run), JenkinsStateDirectory.path(), PluginServices.clock(),
+            EdgeVmEngine engine = new EdgeVmEngine(EdgeVmConfiguration.get().toSettings(), clients,
+                    JenkinsJoinTokens.forBuild(run), EdgeVmInventories.get(), PluginServices.clock(),
                     ApiRetries.policy());
             run.addAction(runWith(engine, JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {

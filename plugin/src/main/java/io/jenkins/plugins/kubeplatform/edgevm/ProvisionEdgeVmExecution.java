@@ -76,8 +76,8 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
         Progress progress = JenkinsProgress.of(listener());
         ClusterClients clients = h.clients(getContext());
         try {
-            EdgeVmEngine engine = EdgeVmEngine.withFileInventory(h.settings(), clients, h.tokens(getContext()),
-                    h.stateDirectory(), PluginServices.clock(),
+            EdgeVmEngine engine = new EdgeVmEngine(h.settings(), clients, h.tokens(getContext()),
+                    h.inventory(), PluginServices.clock(),
                     ApiRetries.policy());
             phase(action + " edge VM " + name + " of tenant " + tenant);
             EdgeVmResult result = switch (action.toLowerCase(Locale.ROOT)) {

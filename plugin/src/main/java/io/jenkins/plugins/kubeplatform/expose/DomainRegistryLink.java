@@ -9,7 +9,6 @@ import hudson.model.Api;
 import hudson.Extension;
 import hudson.model.ManagementLink;
 import hudson.security.Permission;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import java.util.List;
 import jenkins.model.Jenkins;
 
@@ -109,6 +108,6 @@ public final class DomainRegistryLink extends ManagementLink {
     /** The registry entries, for index.jelly. */
     public List<DomainRegistry.Entry> getEntries() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return new ArrayList<>(DomainRegistry.fileStore(JenkinsStateDirectory.path()).read().hosts().values());
+        return new ArrayList<>(DomainRegistries.get().read().hosts().values());
     }
 }

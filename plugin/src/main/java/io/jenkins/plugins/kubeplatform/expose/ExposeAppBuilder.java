@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.common.BuildFailures;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
@@ -56,7 +55,7 @@ public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
         try (KubernetesClient client = KubernetesClients.create(connection)) {
             run.addAction(exposeWith(client, connection.namespace(), run.getExternalizableId(),
                     DomainSettingsConfiguration.get().toSettings(),
-                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), JenkinsProgress.of(listener)));
+                    DomainRegistries.get(), JenkinsProgress.of(listener)));
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("exposeApp", run, e);
         } catch (KubernetesClientException e) {

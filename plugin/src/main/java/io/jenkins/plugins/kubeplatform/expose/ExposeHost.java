@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
@@ -32,7 +31,7 @@ interface ExposeHost extends StepHost {
 
         @Override
         public StateStore<DomainRegistry> registry() {
-            return DomainRegistry.fileStore(JenkinsStateDirectory.path());
+            return DomainRegistries.get();
         }
     }
 }

@@ -7,7 +7,6 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 
@@ -35,7 +34,7 @@ public final class ExposeSyncWork extends AsyncPeriodicWork {
         }
         try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
             ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
-                    DomainRegistry.fileStore(JenkinsStateDirectory.path()), PluginServices.clock(),
+                    DomainRegistries.get(), PluginServices.clock(),
                     JenkinsProgress.of(listener), ApiRetries.policy()).runOnce();
             listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()
                     + " change(s), " + report.conflicts().size() + " conflict(s)");

@@ -86,8 +86,8 @@ class ProvisionEdgeVmExecutionTest {
         }
 
         @Override
-        public Path stateDirectory() {
-            return stateDir;
+        public io.jenkins.plugins.kubeplatform.store.StateStore<Inventory> inventory() {
+            return EdgeVmEngine.inventoryStore(stateDir);
         }
 
         volatile String tenantAllowedJobs = "";

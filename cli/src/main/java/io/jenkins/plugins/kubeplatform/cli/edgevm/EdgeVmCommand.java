@@ -37,10 +37,10 @@ public final class EdgeVmCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** The engine as configured: clusters by name from --config, inventory under --state-dir. */
+    /** The engine as configured: clusters by name from --config, the inventory where edgeVms.inventoryStore says. */
     static EdgeVmEngine engine(CliContext context) {
         EdgeSettings settings = EdgeSettings.from(context.config());
-        return EdgeVmEngine.withFileInventory(settings, context::client, tokens(context), context.stateDir(),
+        return new EdgeVmEngine(settings, context::client, tokens(context), context.inventoryStore(),
                 context.clock(), context.retry());
     }
 

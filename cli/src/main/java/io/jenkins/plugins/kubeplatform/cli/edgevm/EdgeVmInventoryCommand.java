@@ -3,7 +3,6 @@ package io.jenkins.plugins.kubeplatform.cli.edgevm;
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.Human;
 import io.jenkins.plugins.kubeplatform.cli.Table;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
 import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
 import io.jenkins.plugins.kubeplatform.edgevm.InventoryExport;
 import java.util.Map;
@@ -27,7 +26,7 @@ public final class EdgeVmInventoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
-            Inventory inventory = EdgeVmEngine.inventoryStore(context.stateDir()).read();
+            Inventory inventory = context.inventoryStore().read();
             if (csv) {
                 context.out().print(InventoryExport.csv(inventory));
                 context.out().flush();

@@ -2,7 +2,6 @@ package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
@@ -80,7 +79,7 @@ public final class ExposeCommand implements Callable<Integer> {
         CliContext context = CliContext.of(spec);
         String namespace = context.namespace();
         ExposeEngine engine = new ExposeEngine(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), context.clock(), context.progress(), context.retry());
+                context.domainRegistry(), context.clock(), context.progress(), context.retry());
         if (release) {
             if (dryRun.requested()) {
                 Map<String, Object> subject = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ public final class ExposeListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = CliContext.of(spec);
-        DomainRegistry registry = DomainRegistry.fileStore(context.stateDir()).read();
+        DomainRegistry registry = context.domainRegistry().read();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (DomainRegistry.Entry e : registry.hosts().values()) {
             Map<String, Object> row = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.expose.ExposeSync;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -36,7 +35,7 @@ public final class ExposeSyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CliContext context = CliContext.of(spec);
         ExposeSync sync = new ExposeSync(context.client(), domains.settings(context),
-                DomainRegistry.fileStore(context.stateDir()), context.clock(), context.progress(), context.retry());
+                context.domainRegistry(), context.clock(), context.progress(), context.retry());
         if (watch) {
             CountDownLatch stopped = new CountDownLatch(1);
             try (AutoCloseable watching = sync.watch(Duration.ofMillis(500))) {

@@ -1,0 +1,54 @@
+package io.jenkins.plugins.kubeplatform.edgevm;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
+import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
+import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.store.StateStore;
+
+/**
+ * The controller's one edge-VM inventory, where {@code edgeVms.inventoryStore} says: {@code JENKINS_HOME/kubeplatform/
+ * edge-inventory.json} (file) or ConfigMaps in the default cluster (shared with other controllers and the CLI). Built
+ * once per setting and handed to every step, builder, page and the state sync; changing the setting opens the other
+ * store on the next call. Every read still sees what others wrote.
+ */
+public final class EdgeVmInventories {
+
+    private static StateStore<Inventory> store;
+    private static InventoryStoreSettings openedWith;
+    private static KubernetesClient clusterClient;
+
+    private EdgeVmInventories() {
+    }
+
+    public static synchronized StateStore<Inventory> get() {
+        InventoryStoreSettings settings = EdgeVmConfiguration.get().inventorySettings();
+        if (store == null || !settings.equals(openedWith)) {
+            close();
+            store = settings.open(JenkinsStateDirectory.path(), EdgeVmInventories::client, PluginServices.retry());
+            openedWith = settings;
+        }
+        return store;
+    }
+
+    private static KubernetesClient client() {
+        try {
+            // the inventory is the controller's, not a build's: it is reached with the configured credential as SYSTEM
+            clusterClient = KubernetesClients.create(JenkinsClusters.connectionAsSystem(""));
+            return clusterClient;
+        } catch (hudson.AbortException e) {
+            throw new OperationFailedException("the cluster inventory (edgeVms.inventoryStore: cluster) cannot reach "
+                    + "the default cluster: " + e.getMessage(), e);
+        }
+    }
+
+    private static void close() {
+        if (clusterClient != null) {
+            clusterClient.close();
+            clusterClient = null;
+        }
+        store = null;
+    }
+}
