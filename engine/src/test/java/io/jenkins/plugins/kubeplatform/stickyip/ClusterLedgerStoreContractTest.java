@@ -45,7 +45,8 @@ class ClusterLedgerStoreContractTest extends LedgerStoreContract {
     @Override
     Process writerProcess(String prefix, int count) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 ClusterLedgerWriterProcess.class.getName(), sim.url(), namespace, prefix, Integer.toString(count))
                 .redirectErrorStream(true).start();
     }

@@ -102,7 +102,9 @@ class CniGuardSimTest {
         Set<String> taken = strangers();
 
         assertThat(taken).as("an unrelated pod holds the idle reservation " + idle).contains(idle);
-        assertThatThrownBy(() -> deployer("10.42.200.0/24", "off").deploy(web(2).withTimeout(Duration.ofSeconds(10)),
+        // 3 s: at speed 100 a pod that gets its address is Ready in well under a second, so a deployer that handed
+        // web-1 another address (or took the stranger's) would succeed inside it; the refusal names the idle address
+        assertThatThrownBy(() -> deployer("10.42.200.0/24", "off").deploy(web(2).withTimeout(Duration.ofSeconds(3)),
                 Progress.silent()))
                 .isInstanceOf(OperationFailedException.class).hasMessageContaining(idle);
     }

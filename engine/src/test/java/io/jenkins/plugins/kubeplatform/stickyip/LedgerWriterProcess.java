@@ -93,7 +93,8 @@ public final class LedgerWriterProcess {
 
     static Process start(Path dir, String prefix, int count, int compactAfter, String... mode) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 LedgerWriterProcess.class.getName(), dir.toString(), prefix, Integer.toString(count),
                 Integer.toString(compactAfter)));
         command.addAll(List.of(mode));

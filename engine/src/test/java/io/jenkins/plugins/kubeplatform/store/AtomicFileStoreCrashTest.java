@@ -49,7 +49,8 @@ class AtomicFileStoreCrashTest {
     /** Runs the writer until it stops at {@code point} of the write after {@code acksBeforeArm}, kills it there. */
     private long runAndKillAt(Path file, HaltingFileIo.Point point, int acksBeforeArm) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"),
                 StoreWriterProcess.class.getName(), file.toString(), point.name(), Integer.toString(acksBeforeArm))
                 .redirectErrorStream(true)
                 .start();

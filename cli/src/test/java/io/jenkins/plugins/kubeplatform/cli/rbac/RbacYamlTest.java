@@ -207,8 +207,14 @@ class RbacYamlTest {
         String text = Files.readString(examples.resolve("kubeplatform.yaml"));
         String cluster = "      serverUrl: http://127.0.0.1:8001\n      namespace: default\n";
         assertThat(text).contains(cluster);
+        // the repair's real-time waits (10 s deregistration grace, 5 s stabilization window) are not what this test
+        // is about: the same requests are made with 200 ms of each
+        String grace = "  deregistrationGrace: 10s ";
+        String window = "  stabilizationWindow: 5s ";
+        assertThat(text).contains(grace, window);
         return Files.writeString(d.resolve("kubeplatform.yaml"), text.replace(cluster,
-                "      serverUrl: " + sim.url() + "\n      namespace: default\n      tokenFile: sa.token\n"));
+                "      serverUrl: " + sim.url() + "\n      namespace: default\n      tokenFile: sa.token\n")
+                .replace(grace, "  deregistrationGrace: 200ms ").replace(window, "  stabilizationWindow: 200ms "));
     }
 
     static CliRunner.Run cli(Path config, List<String> args) {
