@@ -79,6 +79,11 @@ final class CascShape {
     static ObjectNode toInternal(String source, ObjectNode root) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
+            if (root.get(key).isTextual() && root.get(key).asText().isBlank()) {
+                // "stickyIp:" with nothing after it (every key commented out) reads as empty text: like "stickyIp: ~",
+                // an empty section, which means the defaults
+                root.putNull(key);
+            }
             if (!SECTIONS.contains(key) && !LEGACY.contains(key)) {
                 List<String> known = new java.util.ArrayList<>(SECTIONS);
                 known.addAll(LEGACY);

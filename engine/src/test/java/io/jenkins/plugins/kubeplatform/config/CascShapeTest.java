@@ -86,6 +86,24 @@ class CascShapeTest {
                 .hasMessageContaining("kubePlatform, stickyIp, domains, repair, edgeVms");
     }
 
+    /** Every key of a section commented out leaves "stickyIp:" with nothing after it: the defaults, as "stickyIp: ~". */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", " ~", " {}"})
+    void readsEveryEmptySectionAsTheDefaultsWhetherItIsBlankNullOrAnEmptyMapping(String empty) {
+        PlatformConfig config = PlatformConfig.parse("f.yaml", "kubePlatform:" + empty + "\nstickyIp:" + empty
+                + "\ndomains:" + empty + "\nrepair:" + empty + "\nedgeVms:" + empty + "\n");
+        io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(config);
+
+        assertThat(config.clusters()).isEmpty();
+        assertThat(StickyIpConfig.pools(config)).isEmpty();
+        assertThat(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config))
+                .isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.file());
+        assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).validated())
+                .isEqualTo(ExposeSettings.defaults().validated());
+        assertThat(RepairSettings.from(config)).isEqualTo(RepairSettings.defaults());
+        assertThat(EdgeSettings.from(config)).isEqualTo(EdgeSettings.from(PlatformConfig.empty()));
+    }
+
     @Test
     void failsWhenASectionIsGivenInTheOldAndTheNewShape() {
         assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "pools: []\nstickyIp: {pools: []}\n"))
