@@ -179,10 +179,4 @@ class CascShapeMappingTest {
         array.forEach(n -> out.add(n.asText()));
         return out;
     }
-
-    private static List<String> names(JsonNode object) {
-        List<String> out = new ArrayList<>();
-        object.fieldNames().forEachRemaining(out::add);
-        return out;
-    }
 }
