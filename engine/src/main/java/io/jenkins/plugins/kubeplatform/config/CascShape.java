@@ -36,13 +36,11 @@ final class CascShape {
     /**
      * Every key of the schema by path (a list's items as {@code path[]}): the data-bound constructor parameters and
      * setters of the plugin's global configurations and their nested classes. A test checks these against the plugin.
-     * Sections declared with the schema ({@code repair}, {@code domains}: {@code sections.ConfigSections}) are not
-     * listed here and are passed on as written; their declarations check their keys.
+     * Sections declared with the schema ({@code kubePlatform}, {@code domains}, {@code repair}:
+     * {@code sections.ConfigSections}) are not listed here and are passed on as written; their declarations check
+     * their keys.
      */
     static final Map<String, Set<String>> KEYS = Map.ofEntries(
-            Map.entry("kubePlatform", Set.of("defaultCluster", "clusters")),
-            Map.entry("kubePlatform.clusters[]", Set.of("name", "serverUrl", "namespace", "credentialsId", "context",
-                    "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile", "allowedJobs")),
             Map.entry("stickyIp", Set.of("cluster", "pools", "ledgerStore", "ledgerNamespace")),
             Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
                     "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck", "allowedJobs")),
@@ -101,15 +99,6 @@ final class CascShape {
             }
         }
         ObjectNode out = root.deepCopy();
-        JsonNode kube = out.remove("kubePlatform");
-        if (kube != null && kube.isObject()) {
-            copy(kube, "defaultCluster", out, "defaultCluster");
-            if (kube.get("clusters") instanceof ArrayNode clusters) {
-                ArrayNode mapped = out.putArray("clusters");
-                clusters.forEach(c -> mapped.add(defaults(without(without(c, "context"), "allowedJobs"),
-                        Map.of("namespace", "default"))));
-            }
-        }
         JsonNode sticky = out.remove("stickyIp");
         if (sticky != null && sticky.isObject()) {
             ObjectNode ledger = JsonNodeFactory.instance.objectNode();
@@ -259,15 +248,6 @@ final class CascShape {
             }
         });
         return copy;
-    }
-
-    private static JsonNode without(JsonNode node, String key) {
-        if (node instanceof ObjectNode o) {
-            ObjectNode copy = o.deepCopy();
-            copy.remove(key);
-            return copy;
-        }
-        return node;
     }
 
     private static void copy(JsonNode from, String key, ObjectNode to, String as) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.sections;
 
+import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
 import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.repair.RepairSchema;
@@ -18,7 +19,8 @@ import java.util.Set;
 public final class ConfigSections {
 
     /** The declared top-level sections. */
-    public static final List<SettingsSection> DECLARED = List.of(DomainsSchema.SECTION, RepairSchema.SECTION);
+    public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, DomainsSchema.SECTION,
+            RepairSchema.SECTION);
 
     private ConfigSections() {
     }

@@ -108,8 +108,8 @@ class ConfigurationSchemaTest {
         List<ClusterSettings> fromJenkins = kube.getClusters().stream().map(ClusterConnectionConfig::toSettings).toList();
 
         assertThat(fromJenkins).isEqualTo(cli.clusters());
-        assertThat(fromJenkins).containsExactly(new ClusterSettings("sim", "http://127.0.0.1:8001", "default", null,
-                null, null, null, false));
+        assertThat(fromJenkins).containsExactly(ClusterSettings.builder().name("sim").serverUrl("http://127.0.0.1:8001")
+                .namespace("default").build());
         assertThat(kube.findCluster("").orElseThrow().getName()).isEqualTo(cli.defaultCluster().orElseThrow().name())
                 .isEqualTo("sim");
     }
@@ -219,7 +219,9 @@ class ConfigurationSchemaTest {
     /** Adding a key to a declared section means its declaration, its setter and its help file: the help is there. */
     @Test
     void hasAHelpFileForEveryKeyWhenASectionIsDeclaredWithTheSchema() {
-        Map<String, Class<?>> forms = Map.of("domains", DomainSettingsConfiguration.class,
+        Map<String, Class<?>> forms = Map.of("kubePlatform", KubePlatformConfiguration.class,
+                "kubePlatform.clusters[]", ClusterConnectionConfig.class,
+                "domains", DomainSettingsConfiguration.class,
                 "repair", RepairConfiguration.class,
                 "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
         List<String> missing = new ArrayList<>();
