@@ -103,6 +103,17 @@ class InputValidationTest {
     }
 
     @Test
+    void refusesABadDomainsValueNamingTheKeyAndRuleWhenACommandLoadsTheFile() throws IOException {
+        Files.writeString(config, "  onConflict: sometimes\n", java.nio.file.StandardOpenOption.APPEND);
+
+        CliRunner.Run run = run("ip-ledger", "list");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("domains.onConflict: must be fail or next-free; got 'sometimes'");
+        assertThat(writes()).isZero();
+    }
+
+    @Test
     void saysTheConfigIsADirectoryWhenGivenOne() {
         CliRunner.Run run = CliRunner.run("--config", dir.toString(), "ip-ledger", "list");
 

@@ -36,20 +36,14 @@ final class CascShape {
     /**
      * Every key of the schema by path (a list's items as {@code path[]}): the data-bound constructor parameters and
      * setters of the plugin's global configurations and their nested classes. A test checks these against the plugin.
-     * Sections declared with the schema ({@code repair}: {@code sections.ConfigSections}) are not listed here; their
-     * declarations check their keys.
+     * Sections declared with the schema ({@code kubePlatform}, {@code domains}, {@code repair}:
+     * {@code sections.ConfigSections}) are not listed here and are passed on as written; their declarations check
+     * their keys.
      */
     static final Map<String, Set<String>> KEYS = Map.ofEntries(
-            Map.entry("kubePlatform", Set.of("defaultCluster", "clusters")),
-            Map.entry("kubePlatform.clusters[]", Set.of("name", "serverUrl", "namespace", "credentialsId", "context",
-                    "caCertificate", "skipTlsVerify", "tokenFile", "kubeconfigFile", "allowedJobs")),
             Map.entry("stickyIp", Set.of("cluster", "pools", "ledgerStore", "ledgerNamespace")),
             Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
                     "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck", "allowedJobs")),
-            Map.entry("domains", Set.of("suffix", "template", "route", "ingressClassName", "tlsSecretName",
-                    "clusterIssuer", "issuer", "gatewayNamespace", "gatewayName", "gatewaySectionName",
-                    "claimNamespace", "onConflict", "admitTimeout", "nginxConfDir", "nginxBinary", "nginxMainConfig",
-                    "nginxListen", "managedNamespaces", "syncEnabled", "syncCluster", "suffixAllowedJobs")),
             Map.entry("edgeVms", Set.of("sites", "edgeClusters", "quotas", "newClusterPrefix", "newClusterCluster",
                     "newClusterMaxNodes", "newClusterJoinMethod", "newClusterServer", "newClusterTokenCredentialsId",
                     "newClusterTokenFile", "newClusterCaCertHash", "startTimeout", "joinTimeout", "waitTimeout",
@@ -59,9 +53,6 @@ final class CascShape {
             Map.entry("edgeVms.edgeClusters[]", Set.of("name", "location", "server", "cluster", "maxNodes",
                     "joinMethod", "tokenCredentialsId", "tokenFile", "caCertHash")),
             Map.entry("edgeVms.quotas[]", Set.of("tenant", "cpu", "memory", "vms", "allowedJobs")));
-
-    /** Nested blocks of files written before the schema was unified, still read in {@code domains}. */
-    private static final Set<String> LEGACY_DOMAIN_BLOCKS = Set.of("gateway", "tls", "nginx");
 
     private static final Set<String> LEGACY = Set.of("clusters", "defaultCluster", "pools", "edge");
 
@@ -86,6 +77,11 @@ final class CascShape {
     static ObjectNode toInternal(String source, ObjectNode root) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
+            if (root.get(key).isTextual() && root.get(key).asText().isBlank()) {
+                // "stickyIp:" with nothing after it (every key commented out) reads as empty text: like "stickyIp: ~",
+                // an empty section, which means the defaults
+                root.putNull(key);
+            }
             if (!SECTIONS.contains(key) && !LEGACY.contains(key)) {
                 List<String> known = new java.util.ArrayList<>(SECTIONS);
                 known.addAll(LEGACY);
@@ -103,15 +99,6 @@ final class CascShape {
             }
         }
         ObjectNode out = root.deepCopy();
-        JsonNode kube = out.remove("kubePlatform");
-        if (kube != null && kube.isObject()) {
-            copy(kube, "defaultCluster", out, "defaultCluster");
-            if (kube.get("clusters") instanceof ArrayNode clusters) {
-                ArrayNode mapped = out.putArray("clusters");
-                clusters.forEach(c -> mapped.add(defaults(without(without(c, "context"), "allowedJobs"),
-                        Map.of("namespace", "default"))));
-            }
-        }
         JsonNode sticky = out.remove("stickyIp");
         if (sticky != null && sticky.isObject()) {
             ObjectNode ledger = JsonNodeFactory.instance.objectNode();
@@ -133,9 +120,6 @@ final class CascShape {
                 mapped.add(p);
             }
         }
-        if (out.get("domains") instanceof ObjectNode domains) {
-            out.set("domains", domains(domains));
-        }
         JsonNode edge = out.remove("edgeVms");
         if (edge instanceof ObjectNode e && (e.has("inventoryStore") || e.has("inventoryNamespace"))) {
             ObjectNode inventory = out.putObject("inventory");
@@ -146,18 +130,6 @@ final class CascShape {
         if (edge instanceof ObjectNode e) {
             out.set("edge", edge(e.deepCopy()));
         }
-        return out;
-    }
-
-    private static ObjectNode domains(ObjectNode d) {
-        ObjectNode out = d.deepCopy();
-        out.remove(List.of("syncEnabled", "syncCluster", "suffixAllowedJobs"));
-        splitText(out, "managedNamespaces");
-        nest(out, "gateway", Map.of("gatewayNamespace", "namespace", "gatewayName", "name",
-                "gatewaySectionName", "sectionName"));
-        nest(out, "tls", Map.of("tlsSecretName", "secretName", "clusterIssuer", "clusterIssuer", "issuer", "issuer"));
-        nest(out, "nginx", Map.of("nginxConfDir", "confDir", "nginxBinary", "binary", "nginxMainConfig", "mainConfig",
-                "nginxListen", "listen"));
         return out;
     }
 
@@ -250,9 +222,6 @@ final class CascShape {
         Set<String> keys = KEYS.get(schemaPath);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (schemaPath.equals("domains") && LEGACY_DOMAIN_BLOCKS.contains(key)) {
-                continue;
-            }
             if (!keys.contains(key)) {
                 throw new InvalidInputException(where + "." + key, "is not a key of this section; its keys are "
                         + new java.util.TreeSet<>(keys));
@@ -285,15 +254,6 @@ final class CascShape {
             }
         });
         return copy;
-    }
-
-    private static JsonNode without(JsonNode node, String key) {
-        if (node instanceof ObjectNode o) {
-            ObjectNode copy = o.deepCopy();
-            copy.remove(key);
-            return copy;
-        }
-        return node;
     }
 
     private static void copy(JsonNode from, String key, ObjectNode to, String as) {

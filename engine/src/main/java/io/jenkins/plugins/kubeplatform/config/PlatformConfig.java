@@ -25,8 +25,8 @@ import java.util.Optional;
 public final class PlatformConfig {
 
     /** The top-level keys; anything else is a typo that would silently leave a default in place. */
-    public static final List<String> SECTIONS = List.of("clusters", "defaultCluster", "pools", "ledger", "domains",
-            "repair", "edge");
+    public static final List<String> SECTIONS = List.of("kubePlatform", "clusters", "defaultCluster", "pools",
+            "ledger", "domains", "repair", "edge");
     /** A configuration file is small; these caps stop a hostile one (alias bombs, huge or deep documents). */
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_ALIASES = 50;
@@ -164,7 +164,12 @@ public final class PlatformConfig {
         return section(name, Json.mapper().constructType(type));
     }
 
+    /** The clusters of {@code kubePlatform} ({@link KubePlatformSchema}), else of an older file's {@code clusters}. */
     public List<ClusterSettings> clusters() {
+        JsonNode kube = raw("kubePlatform");
+        if (!kube.isMissingNode()) {
+            return KubePlatformSchema.clusters(kube);
+        }
         return this.<List<ClusterSettings>>section("clusters",
                 Json.mapper().getTypeFactory().constructCollectionType(List.class, ClusterSettings.class))
                 .orElse(List.of());
@@ -173,7 +178,8 @@ public final class PlatformConfig {
     /** The configured default cluster name ({@code defaultCluster}), else the first cluster. */
     public Optional<ClusterSettings> defaultCluster() {
         List<ClusterSettings> clusters = clusters();
-        String wanted = raw("defaultCluster").asText("");
+        JsonNode kube = raw("kubePlatform");
+        String wanted = kube.isMissingNode() ? raw("defaultCluster").asText("") : KubePlatformSchema.defaultCluster(kube);
         if (!wanted.isEmpty()) {
             return Optional.of(clusters.stream().filter(c -> wanted.equals(c.name())).findFirst()
                     .orElseThrow(() -> new InvalidInputException("--config defaultCluster",

@@ -214,11 +214,7 @@ public record ExposeSettings(
 
     /** The settings with defaults filled in; throws {@link InvalidInputException} naming the first bad value. */
     public ExposeSettings validated() {
-        String s = suffix == null || suffix.isBlank() ? DEFAULT_SUFFIX : suffix.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!DnsNames.isHost(s)) {
-            throw new InvalidInputException("domains.suffix", "must be a DNS name such as apps.example.com "
-                    + "(labels of a-z, 0-9 and '-', at least two labels); got '" + Require.printable(s) + "'");
-        }
+        String s = checkSuffix("domains.suffix", blank(suffix) ? DEFAULT_SUFFIX : suffix);
         String t = DomainTemplate.parse("domains.template", template).pattern();
         String r = RouteKind.parse("domains.route", route == null || route.isBlank() ? "ingress" : route).id();
         String cls = Require.dnsSubdomain("domains.ingressClassName",
@@ -249,6 +245,16 @@ public record ExposeSettings(
             managed.add(Require.dnsLabel("domains.managedNamespaces", ns == null ? "" : ns.trim()));
         }
         return new ExposeSettings(s, t, r, cls, tl, g, claims, conflict, timeout, n, java.util.List.copyOf(managed));
+    }
+
+    /** The suffix rule: a lowercase DNS name of at least two labels (trimmed and lowered first). */
+    public static String checkSuffix(String field, String value) {
+        String s = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!DnsNames.isHost(s)) {
+            throw new InvalidInputException(field, "must be a DNS name such as apps.example.com "
+                    + "(labels of a-z, 0-9 and '-', at least two labels); got '" + Require.printable(s) + "'");
+        }
+        return s;
     }
 
     @JsonIgnore

@@ -261,10 +261,8 @@ public record NginxServerBlock(String host, List<String> servers, Listeners list
     /** The nginx settings with defaults filled in, each value checked. */
     static ExposeSettings.Nginx validatedSettings(ExposeSettings.Nginx nginx) {
         Path dir = checkPath("domains.nginx.confDir", nginx.confDir());
-        String binary = nginx.binary() == null || nginx.binary().isBlank() ? "nginx" : nginx.binary().trim();
-        if (binary.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new InvalidInputException("domains.nginx.binary", "must be a program name or path without control characters");
-        }
+        String binary = checkBinary("domains.nginx.binary", nginx.binary() == null || nginx.binary().isBlank() ? "nginx"
+                : nginx.binary());
         String main = nginx.mainConfig() == null || nginx.mainConfig().isBlank() ? null
                 : checkPath("domains.nginx.mainConfig", nginx.mainConfig()).toString();
         String https = nginx.httpsListen() == null || nginx.httpsListen().isBlank() ? null
@@ -287,6 +285,15 @@ public record NginxServerBlock(String host, List<String> servers, Listeners list
         return new ExposeSettings.Nginx(dir.toString(), binary, main, listen, https,
                 nginx.redirectToHttps(), certificate ? checkConfigPath("domains.nginx.certificateFile", nginx.certificateFile()) : null,
                 key ? checkConfigPath("domains.nginx.keyFile", nginx.keyFile()) : null, nginx.clusterIpFallback(), interval);
+    }
+
+    /** The nginx executable: a program name or path without control characters (trimmed). */
+    static String checkBinary(String field, String value) {
+        String binary = value.trim();
+        if (binary.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new InvalidInputException(field, "must be a program name or path without control characters");
+        }
+        return binary;
     }
 
     /** An absolute path that is written into the configuration: only {@code A-Z a-z 0-9 . _ - /}. */

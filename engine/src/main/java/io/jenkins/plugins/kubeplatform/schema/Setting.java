@@ -112,6 +112,25 @@ public final class Setting<T> {
                 (path, text) -> Arrays.stream(text.split("[,\\s]+")).filter(s -> !s.isBlank()).toList(), null);
     }
 
+    /** A list of plain values, each of which must pass {@code item} (given the list's path). */
+    public static Setting<List<String>> names(String name, String itemType, String defaultText, String doc,
+                                              Parser<String> item) {
+        return new Setting<>(name, "comma-separated list of " + itemType, defaultText, doc, Scope.BOTH, false, true,
+                (path, text) -> Arrays.stream(text.split("[,\\s]+")).filter(s -> !s.isBlank())
+                        .map(s -> item.parse(path, s)).toList(), null);
+    }
+
+    /** {@code true} or {@code false}. */
+    public static Setting<Boolean> flag(String name, boolean defaultValue, String doc) {
+        return of(name, "`true` or `false`", String.valueOf(defaultValue), doc, (path, text) -> {
+            String t = text.trim();
+            if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(t);
+            }
+            throw new InvalidInputException(path, "must be true or false; got '" + Require.printable(text) + "'");
+        });
+    }
+
     /** A YAML list of mappings, each read with {@code itemSection}. */
     public static Setting<List<SectionValues>> items(String name, SettingsSection itemSection, String doc) {
         return new Setting<>(name, "list of mappings (keys below)", null, doc, Scope.BOTH, false, true, null,

@@ -21,9 +21,19 @@ public final class SettingsSection {
 
     private final String path;
     private final Map<String, Setting<?>> settings = new LinkedHashMap<>();
+    private final Set<String> undocumented;
 
     public SettingsSection(String path, List<Setting<?>> settings) {
+        this(path, settings, Set.of());
+    }
+
+    /**
+     * A section that also lets through the keys {@code undocumented} (blocks of files written for earlier versions,
+     * which the section's owner reads itself): they are neither read, listed nor documented here.
+     */
+    public SettingsSection(String path, List<Setting<?>> settings, Set<String> undocumented) {
         this.path = path;
+        this.undocumented = Set.copyOf(undocumented);
         for (Setting<?> s : settings) {
             if (this.settings.put(s.name(), s) != null) {
                 throw new IllegalArgumentException(path + ": key '" + s.name() + "' is declared twice");
@@ -61,6 +71,9 @@ public final class SettingsSection {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
+                if (undocumented.contains(field.getKey())) {
+                    continue;
+                }
                 Setting<?> setting = settings.get(field.getKey());
                 if (setting == null) {
                     throw new InvalidInputException(where + "." + field.getKey(), "is not a key of section '" + path

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.sections;
 
+import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.repair.RepairSchema;
 import io.jenkins.plugins.kubeplatform.schema.Setting;
 import io.jenkins.plugins.kubeplatform.schema.SettingsSection;
@@ -17,7 +19,8 @@ import java.util.Set;
 public final class ConfigSections {
 
     /** The declared top-level sections. */
-    public static final List<SettingsSection> DECLARED = List.of(RepairSchema.SECTION);
+    public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, DomainsSchema.SECTION,
+            RepairSchema.SECTION);
 
     private ConfigSections() {
     }

@@ -58,11 +58,11 @@ class CascShapeMappingTest {
 
         assertThat(texts(config.raw("pools").get(0).path("ranges"))).containsExactly("10.0.0.0/30", "10.0.1.1");
         assertThat(texts(config.raw("pools").get(0).path("keepNamespaces"))).containsExactly("x", "y");
-        assertThat(texts(config.raw("domains").path("managedNamespaces"))).containsExactly("team-a", "team-b");
+        assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).managedNamespaces()).containsExactly("team-a", "team-b");
     }
 
     @Test
-    void nestsTheTlsFieldsAndDropsBlankOnesWhenDomainsGivesThemFlat() {
+    void readsTheTlsAndGatewayFieldsAndTakesBlankOnesAsLeftOutWhenDomainsGivesThemFlat() {
         PlatformConfig config = PlatformConfig.parse("t.yaml", """
                 domains:
                   suffix: apps.example.com
@@ -73,15 +73,11 @@ class CascShapeMappingTest {
                   gatewayName: main
                 """);
 
-        JsonNode domains = config.raw("domains");
-        assertThat(domains.path("tls").path("secretName").asText()).isEqualTo("wildcard");
-        assertThat(domains.path("tls").path("clusterIssuer").asText()).isEqualTo("letsencrypt");
-        assertThat(domains.path("tls").has("issuer")).isFalse();
-        assertThat(domains.path("gateway").has("namespace")).isFalse();
-        assertThat(domains.path("gateway").path("name").asText()).isEqualTo("main");
-        assertThat(domains.has("tlsSecretName")).isFalse();
-        assertThat(domains.has("issuer")).isFalse();
-        assertThat(domains.has("gatewayNamespace")).isFalse();
+        io.jenkins.plugins.kubeplatform.expose.ExposeSettings domains = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains"));
+        assertThat(domains.tls()).isEqualTo(new io.jenkins.plugins.kubeplatform.expose.ExposeSettings.Tls("wildcard",
+                "letsencrypt", null));
+        assertThat(domains.gateway()).isEqualTo(new io.jenkins.plugins.kubeplatform.expose.ExposeSettings.Gateway(
+                "gateway-system", "main", null));
     }
 
     @Test
@@ -172,7 +168,8 @@ class CascShapeMappingTest {
                 edgeVms: {syncEnabled: true, quotas: [{tenant: t, cpu: 1, memory: 1Gi, vms: 1, allowedJobs: "x"}]}
                 """);
 
-        assertThat(names(config.raw("domains"))).containsExactly("suffix");
+        assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).validated()).isEqualTo(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(
+                PlatformConfig.parse("u.yaml", "domains: {suffix: a.example.com}\n").raw("domains")).validated());
         assertThat(config.raw("edge").has("syncEnabled")).isFalse();
         assertThat(config.raw("edge").path("quotas").get(0).has("allowedJobs")).isFalse();
     }
@@ -180,12 +177,6 @@ class CascShapeMappingTest {
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static List<String> names(JsonNode object) {
-        List<String> out = new ArrayList<>();
-        object.fieldNames().forEachRemaining(out::add);
         return out;
     }
 }

@@ -47,9 +47,9 @@ class CascShapeTest {
         assertThat(config.clusters()).hasSize(2);
         assertThat(StickyIpConfig.pools(config).get("p").keepNamespaces()).containsExactlyInAnyOrder("x", "y");
         assertThat(StickyIpConfig.pools(config).get("p").addresses().covers(ip("10.0.1.1"))).isTrue();
-        ExposeSettings domains = config.section("domains", ExposeSettings.class).orElseThrow();
+        ExposeSettings domains = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains"));
         assertThat(domains.gateway()).isEqualTo(new ExposeSettings.Gateway("gw", "main", null));
-        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", null, null, "8080"));
+        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", "nginx", null, "8080"));
         assertThat(RepairSettings.from(config).faultConditions()).containsExactly("A", "B");
         EdgeSettings edge = EdgeSettings.from(config);
         assertThat(edge.site("s").orElseThrow().capacity()).isEqualTo(new EdgeSettings.Capacity(4, "8Gi", 2));
@@ -75,7 +75,7 @@ class CascShapeTest {
 
         assertThat(config.clusters()).singleElement().satisfies(c -> assertThat(c.name()).isEqualTo("a"));
         assertThat(StickyIpConfig.pools(config)).containsKey("p");
-        assertThat(config.section("domains", ExposeSettings.class).orElseThrow().suffix()).isEqualTo("apps.example.com");
+        assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).suffix()).isEqualTo("apps.example.com");
         assertThat(EdgeSettings.from(config).quotas()).hasSize(1);
     }
 
@@ -86,6 +86,28 @@ class CascShapeTest {
                 .hasMessageContaining("kubePlatform, stickyIp, domains, repair, edgeVms");
     }
 
+    /** Every key of a section commented out leaves "stickyIp:" with nothing after it: the defaults, as "stickyIp: ~". */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", " ~"})
+    void readsEveryEmptySectionAsTheDefaultsWhetherItIsBlankOrNull(String empty) {
+        PlatformConfig config = PlatformConfig.parse("f.yaml", "kubePlatform:" + empty + "\nstickyIp:" + empty
+                + "\ndomains:" + empty + "\nrepair:" + empty + "\nedgeVms:" + empty + "\n");
+        io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(config);
+
+        assertThat(config.clusters()).isEmpty();
+        assertThat(StickyIpConfig.pools(config)).isEmpty();
+        assertThat(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config))
+                .isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.file());
+        assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).validated())
+                .isEqualTo(ExposeSettings.defaults().validated());
+        assertThat(RepairSettings.from(config)).isEqualTo(RepairSettings.defaults());
+        // edge VMs have no defaults: a blank or null section is as good as none, refused the same way when edge VMs
+        // are used ("edgeVms: {}" is an edge configuration without sites)
+        String notConfigured = org.assertj.core.api.Assertions.catchThrowable(
+                () -> EdgeSettings.from(PlatformConfig.empty())).getMessage();
+        assertThatThrownBy(() -> EdgeSettings.from(config)).hasMessage(notConfigured);
+    }
+
     @Test
     void failsWhenASectionIsGivenInTheOldAndTheNewShape() {
         assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "pools: []\nstickyIp: {pools: []}\n"))
@@ -94,8 +116,8 @@ class CascShapeTest {
 
     @Test
     void failsWhenAFlatAndANestedFieldDescribeTheSameBlock() {
-        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml",
-                "domains: {gatewayName: a, gateway: {name: b}}\n"))
+        assertThatThrownBy(() -> io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(PlatformConfig.parse("f.yaml",
+                "domains: {gatewayName: a, gateway: {name: b}}\n").raw("domains")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("gatewayName");
     }
 
@@ -105,10 +127,12 @@ class CascShapeTest {
             "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30, colour: red}]}                       | stickyIp.pools[0].colour | is not a key of this section",
             "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {name: q, ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of this section",
             "stickyIp: {pools: {name: p}}                                                           | stickyIp.pools | must be a list",
-            "domains: [a, b]                                                                        | domains | must be a mapping",
-            "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of this section"})
+            "domains: [a, b]                                                                        | domains | must be a mapping of keys to values",
+            "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of section 'domains'"})
     void failsNamingTheFieldWhenASectionOrListItemHasAnUnknownKeyOrShape(String yaml, String field, String rule) {
-        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", yaml.trim() + "\n"))
+        // as the command line loads a file: the shape, then every section declared with the schema
+        assertThatThrownBy(() -> io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(
+                PlatformConfig.parse("f.yaml", yaml.trim() + "\n")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining(field.trim())
                 .hasMessageContaining(rule.trim());
     }

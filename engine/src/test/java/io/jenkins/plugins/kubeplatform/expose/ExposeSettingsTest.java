@@ -17,8 +17,8 @@ class ExposeSettingsTest {
         while (!Files.exists(dir.resolve("docs/examples/kubeplatform.yaml"))) {
             dir = dir.getParent();
         }
-        ExposeSettings settings = PlatformConfig.load(dir.resolve("docs/examples/kubeplatform.yaml"))
-                .section("domains", ExposeSettings.class).orElseThrow().validated();
+        ExposeSettings settings = DomainsSchema.settings(PlatformConfig.load(dir.resolve(
+                "docs/examples/kubeplatform.yaml")).raw("domains")).validated();
 
         assertThat(settings.suffix()).isEqualTo("apps.example.test");
         assertThat(settings.ingressClassName()).isEqualTo("nginx");
@@ -55,7 +55,7 @@ class ExposeSettingsTest {
 
     @Test
     void readsTheIngressTierSettingsFromYaml() {
-        ExposeSettings s = PlatformConfig.parse("test.yaml", """
+        ExposeSettings s = DomainsSchema.settings(PlatformConfig.parse("test.yaml", """
                 domains:
                   managedNamespaces: [team-a, team-b]
                   nginx:
@@ -67,7 +67,7 @@ class ExposeSettingsTest {
                     keyFile: /etc/ssl/wildcard.key
                     clusterIpFallback: true
                     reloadInterval: 5s
-                """).section("domains", ExposeSettings.class).orElseThrow().validated();
+                """).raw("domains")).validated();
 
         assertThat(s.generateIn()).containsExactly("team-a", "team-b");
         ExposeSettings.Nginx n = s.nginxMode().orElseThrow();

@@ -55,7 +55,7 @@ class NodeRepairSimTest {
     SimulatedCluster sim;
     KubernetesClient client;
     final Kubelet kubelet = new Kubelet();
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Progress progress = Progress.lines(log::add);
     final ApiRetry retry = new ApiRetry(6, Duration.ofMillis(20), Duration.ofMillis(200), d -> Thread.sleep(d.toMillis()));
 

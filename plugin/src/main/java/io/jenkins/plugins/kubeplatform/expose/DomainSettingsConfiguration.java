@@ -21,25 +21,27 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins › System › App domains: the {@code domains} settings of exposeApp (suffix, template, route kind,
- * TLS, Gateway, nginx mode, background sync). Configuration as Code: {@code unclassified: domains: {...}}.
+ * TLS, Gateway, nginx mode, background sync). The keys, their rules and defaults are declared once in
+ * {@link DomainsSchema}; this class keeps the persisted fields and their setters. Configuration as Code:
+ * {@code unclassified: domains: {...}}.
  */
 @Extension
 @Symbol("domains")
 public class DomainSettingsConfiguration extends GlobalConfiguration {
 
-    private String suffix = ExposeSettings.DEFAULT_SUFFIX;
-    private String template = DomainTemplate.DEFAULT;
-    private String route = "ingress";
-    private String ingressClassName = ExposeSettings.DEFAULT_INGRESS_CLASS;
+    private String suffix = initial(DomainsSchema.SUFFIX);
+    private String template = initial(DomainsSchema.TEMPLATE);
+    private String route = initial(DomainsSchema.ROUTE);
+    private String ingressClassName = initial(DomainsSchema.INGRESS_CLASS_NAME);
     private String tlsSecretName = "";
     private String clusterIssuer = "";
     private String issuer = "";
-    private String gatewayNamespace = ExposeSettings.DEFAULT_GATEWAY_NAMESPACE;
-    private String gatewayName = ExposeSettings.DEFAULT_GATEWAY_NAME;
+    private String gatewayNamespace = initial(DomainsSchema.GATEWAY_NAMESPACE);
+    private String gatewayName = initial(DomainsSchema.GATEWAY_NAME);
     private String gatewaySectionName = "";
-    private String claimNamespace = ExposeSettings.DEFAULT_CLAIM_NAMESPACE;
-    private String onConflict = "fail";
-    private String admitTimeout = "2m";
+    private String claimNamespace = initial(DomainsSchema.CLAIM_NAMESPACE);
+    private String onConflict = initial(DomainsSchema.ON_CONFLICT);
+    private String admitTimeout = initial(DomainsSchema.ADMIT_TIMEOUT);
     private String nginxConfDir = "";
     private String nginxBinary = "";
     private String nginxMainConfig = "";
@@ -87,25 +89,40 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
         return ExtensionList.lookupSingleton(DomainSettingsConfiguration.class);
     }
 
-    /** The engine's settings; validated by the engine before anything changes. */
+    /**
+     * The engine's settings, read from the fields as the CLI reads its file ({@link DomainsSchema}): a bad value is an
+     * input error naming the field; the rules between fields are checked by {@link ExposeSettings#validated()}.
+     */
     public ExposeSettings toSettings() {
-        return ExposeSettings.builder().suffix(suffix).template(template).route(route)
-                .ingressClassName(ingressClassName).tls(new ExposeSettings.Tls(tlsSecretName, clusterIssuer, issuer))
-                .gateway(new ExposeSettings.Gateway(gatewayNamespace, gatewayName, gatewaySectionName))
-                .claimNamespace(claimNamespace).onConflict(onConflict).admitTimeout(admitTimeout)
-                .nginx(nginxConfDir.isBlank() ? null : new ExposeSettings.Nginx(nginxConfDir, nginxBinary, nginxMainConfig, nginxListen))
-                .managedNamespaces(managedNamespacesList()).build();
+        com.fasterxml.jackson.databind.node.ObjectNode section = io.jenkins.plugins.kubeplatform.store.Json.mapper()
+                .createObjectNode();
+        section.put(DomainsSchema.SUFFIX.name(), suffix);
+        section.put(DomainsSchema.TEMPLATE.name(), template);
+        section.put(DomainsSchema.ROUTE.name(), route);
+        section.put(DomainsSchema.INGRESS_CLASS_NAME.name(), ingressClassName);
+        section.put(DomainsSchema.TLS_SECRET_NAME.name(), tlsSecretName);
+        section.put(DomainsSchema.CLUSTER_ISSUER.name(), clusterIssuer);
+        section.put(DomainsSchema.ISSUER.name(), issuer);
+        section.put(DomainsSchema.GATEWAY_NAMESPACE.name(), gatewayNamespace);
+        section.put(DomainsSchema.GATEWAY_NAME.name(), gatewayName);
+        section.put(DomainsSchema.GATEWAY_SECTION_NAME.name(), gatewaySectionName);
+        section.put(DomainsSchema.CLAIM_NAMESPACE.name(), claimNamespace);
+        section.put(DomainsSchema.ON_CONFLICT.name(), onConflict);
+        section.put(DomainsSchema.ADMIT_TIMEOUT.name(), admitTimeout);
+        section.put(DomainsSchema.NGINX_CONF_DIR.name(), nginxConfDir);
+        section.put(DomainsSchema.NGINX_BINARY.name(), nginxBinary);
+        section.put(DomainsSchema.NGINX_MAIN_CONFIG.name(), nginxMainConfig);
+        section.put(DomainsSchema.NGINX_LISTEN.name(), nginxListen);
+        section.put(DomainsSchema.MANAGED_NAMESPACES.name(), managedNamespaces);
+        section.put(DomainsSchema.SYNC_ENABLED.name(), syncEnabled);
+        section.put(DomainsSchema.SYNC_CLUSTER.name(), syncCluster);
+        section.put(DomainsSchema.SUFFIX_ALLOWED_JOBS.name(), getSuffixAllowedJobs());
+        return DomainsSchema.settings(section);
     }
 
-    private java.util.List<String> managedNamespacesList() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (String ns : (managedNamespaces == null ? "" : managedNamespaces).split(",")) {
-            if (!ns.isBlank()) {
-                out.add(ns.trim());
-            }
-        }
-        // an empty list is "not given", as a key left out of the YAML
-        return out.isEmpty() ? null : out;
+    /** A field's initial value: its declared default. */
+    private static String initial(io.jenkins.plugins.kubeplatform.schema.Setting<String> setting) {
+        return setting.defaultText().orElse("");
     }
 
     public String getSuffix() { return suffix; }
@@ -162,8 +179,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckSuffix(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(ExposeSettings.builder().suffix(value).build());
+        return check(DomainsSchema.SUFFIX, value);
     }
 
     @POST
@@ -174,24 +190,79 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckTemplate(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(ExposeSettings.builder().template(value).build());
+        return check(DomainsSchema.TEMPLATE, value);
+    }
+
+    @POST
+    public FormValidation doCheckRoute(@QueryParameter String value) {
+        return check(DomainsSchema.ROUTE, value);
+    }
+
+    @POST
+    public FormValidation doCheckIngressClassName(@QueryParameter String value) {
+        return check(DomainsSchema.INGRESS_CLASS_NAME, value);
+    }
+
+    @POST
+    public FormValidation doCheckTlsSecretName(@QueryParameter String value) {
+        return check(DomainsSchema.TLS_SECRET_NAME, value);
+    }
+
+    @POST
+    public FormValidation doCheckClusterIssuer(@QueryParameter String value) {
+        return check(DomainsSchema.CLUSTER_ISSUER, value);
+    }
+
+    @POST
+    public FormValidation doCheckIssuer(@QueryParameter String value) {
+        return check(DomainsSchema.ISSUER, value);
+    }
+
+    @POST
+    public FormValidation doCheckGatewayName(@QueryParameter String value) {
+        return check(DomainsSchema.GATEWAY_NAME, value);
+    }
+
+    @POST
+    public FormValidation doCheckGatewaySectionName(@QueryParameter String value) {
+        return check(DomainsSchema.GATEWAY_SECTION_NAME, value);
+    }
+
+    @POST
+    public FormValidation doCheckOnConflict(@QueryParameter String value) {
+        return check(DomainsSchema.ON_CONFLICT, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxConfDir(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_CONF_DIR, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxBinary(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_BINARY, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxMainConfig(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_MAIN_CONFIG, value);
     }
 
     @POST
     public FormValidation doCheckNginxListen(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return check(ExposeSettings.builder()
-                .nginx(new ExposeSettings.Nginx("/etc/nginx/kubeplatform.d", null, null, value)).build());
+        return check(DomainsSchema.NGINX_LISTEN, value);
     }
 
-    private static FormValidation check(ExposeSettings settings) {
-        try {
-            settings.validated();
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+    @POST
+    public FormValidation doCheckManagedNamespaces(@QueryParameter String value) {
+        return check(DomainsSchema.MANAGED_NAMESPACES, value);
+    }
+
+    /** A field's check is its declared rule; blank means the declared default. */
+    private static FormValidation check(io.jenkins.plugins.kubeplatform.schema.Setting<?> setting, String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return DomainsSchema.SECTION.check(setting.name(), value).map(FormValidation::error)
+                .orElse(FormValidation.ok());
     }
 
     private static String clean(String v) {
@@ -212,19 +283,16 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckAdmitTimeout(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.duration("domains.admitTimeout", value, true);
+        return check(DomainsSchema.ADMIT_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckClaimNamespace(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.dnsLabel("domains.claimNamespace", value);
+        return check(DomainsSchema.CLAIM_NAMESPACE, value);
     }
 
     @POST
     public FormValidation doCheckGatewayNamespace(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.dnsLabel("domains.gateway.namespace", value);
+        return check(DomainsSchema.GATEWAY_NAMESPACE, value);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -27,7 +28,7 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     private final String name;
     private String serverUrl = "";
     private String credentialsId = "";
-    private String namespace = "default";
+    private String namespace = KubePlatformSchema.NAMESPACE.defaultText().orElseThrow();
     private String caCertificate = "";
     private boolean skipTlsVerify;
     private String context = "";
@@ -73,7 +74,7 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
 
     @DataBoundSetter
     public void setNamespace(String namespace) {
-        this.namespace = namespace == null || namespace.isBlank() ? "default" : namespace.trim();
+        this.namespace = namespace == null || namespace.isBlank() ? KubePlatformSchema.NAMESPACE.defaultText().orElseThrow() : namespace.trim();
     }
 
     public String getCaCertificate() {
@@ -146,8 +147,10 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
 
     /** This connection as the engine's configuration record (blank values absent, as in the YAML file). */
     public io.jenkins.plugins.kubeplatform.config.ClusterSettings toSettings() {
-        return new io.jenkins.plugins.kubeplatform.config.ClusterSettings(name, blank(serverUrl), blank(namespace),
-                blank(credentialsId), blank(tokenFile), blank(kubeconfigFile), blank(caCertificate), skipTlsVerify);
+        return io.jenkins.plugins.kubeplatform.config.ClusterSettings.builder().name(name).serverUrl(blank(serverUrl))
+                .namespace(blank(namespace)).credentialsId(blank(credentialsId)).tokenFile(blank(tokenFile))
+                .kubeconfigFile(blank(kubeconfigFile)).caCertificate(blank(caCertificate)).skipTlsVerify(skipTlsVerify)
+                .build();
     }
 
     private static String blank(String s) {
@@ -197,6 +200,14 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
                     .includeAs(ACL.SYSTEM2, jenkins, StandardUsernamePasswordCredentials.class)
                     .includeAs(ACL.SYSTEM2, jenkins, StandardCertificateCredentials.class)
                     .includeCurrentValue(credentialsId);
+        }
+
+        /** The declared rule of {@code kubePlatform.clusters[].namespace}. */
+        @POST
+        public FormValidation doCheckNamespace(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return KubePlatformSchema.CLUSTER.check(KubePlatformSchema.NAMESPACE.name(), value)
+                    .map(FormValidation::error).orElse(FormValidation.ok());
         }
 
         @POST

@@ -108,8 +108,8 @@ class ConfigurationSchemaTest {
         List<ClusterSettings> fromJenkins = kube.getClusters().stream().map(ClusterConnectionConfig::toSettings).toList();
 
         assertThat(fromJenkins).isEqualTo(cli.clusters());
-        assertThat(fromJenkins).containsExactly(new ClusterSettings("sim", "http://127.0.0.1:8001", "default", null,
-                null, null, null, false));
+        assertThat(fromJenkins).containsExactly(ClusterSettings.builder().name("sim").serverUrl("http://127.0.0.1:8001")
+                .namespace("default").build());
         assertThat(kube.findCluster("").orElseThrow().getName()).isEqualTo(cli.defaultCluster().orElseThrow().name())
                 .isEqualTo("sim");
     }
@@ -137,7 +137,7 @@ class ConfigurationSchemaTest {
     @Test
     void givesEqualDomainSettingsWhenTheExampleIsBoundByJcascAndTheCli() {
         ExposeSettings fromJenkins = section(DomainSettingsConfiguration.class).toSettings().validated();
-        ExposeSettings fromCli = cli.section("domains", ExposeSettings.class).orElseThrow().validated();
+        ExposeSettings fromCli = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(cli.raw("domains")).validated();
 
         assertThat(fromJenkins).usingRecursiveComparison().isEqualTo(fromCli);
         assertThat(fromJenkins.suffix()).isEqualTo("apps.example.test");
@@ -187,7 +187,7 @@ class ConfigurationSchemaTest {
         assertThat(section(StickyIpConfiguration.class).validatedPools()).usingRecursiveComparison()
                 .isEqualTo(StickyIpConfig.pools(cli));
         assertThat(section(DomainSettingsConfiguration.class).toSettings().validated()).usingRecursiveComparison()
-                .isEqualTo(cli.section("domains", ExposeSettings.class).orElseThrow().validated());
+                .isEqualTo(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(cli.raw("domains")).validated());
         assertThat(section(RepairConfiguration.class).settings()).usingRecursiveComparison()
                 .isEqualTo(RepairSettings.from(cli));
         assertThat(section(EdgeVmConfiguration.class).toSettings().validated()).usingRecursiveComparison()
@@ -219,7 +219,10 @@ class ConfigurationSchemaTest {
     /** Adding a key to a declared section means its declaration, its setter and its help file: the help is there. */
     @Test
     void hasAHelpFileForEveryKeyWhenASectionIsDeclaredWithTheSchema() {
-        Map<String, Class<?>> forms = Map.of("repair", RepairConfiguration.class,
+        Map<String, Class<?>> forms = Map.of("kubePlatform", KubePlatformConfiguration.class,
+                "kubePlatform.clusters[]", ClusterConnectionConfig.class,
+                "domains", DomainSettingsConfiguration.class,
+                "repair", RepairConfiguration.class,
                 "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
         List<String> missing = new ArrayList<>();
         forms.forEach((path, type) -> {
@@ -249,8 +252,9 @@ class ConfigurationSchemaTest {
 
     @Test
     void refusesAMisspelledKeyNamingItWhenTheCliLoadsTheFile() {
-        assertThatThrownBy(() -> PlatformConfig.parse("test", "domains: {gatewayNamespce: gw}\n"))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("domains.gatewayNamespce");
+        assertThatThrownBy(() -> ConfigSections.check(PlatformConfig.parse("test", "domains: {gatewayNamespce: gw}\n")))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("domains.gatewayNamespce: is not a key "
+                        + "of section 'domains'; did you mean 'gatewayNamespace'?");
     }
 
     static List<String> boundFields(Class<?> type) {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
+import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
 import picocli.CommandLine.Option;
 
@@ -36,7 +37,7 @@ public final class DomainOptions {
 
     /** The configured settings with these overrides applied (validated by the engine). */
     ExposeSettings settings(CliContext context) {
-        ExposeSettings s = context.config().section("domains", ExposeSettings.class).orElse(ExposeSettings.defaults());
+        ExposeSettings s = DomainsSchema.settings(context.config().raw("domains"));
         ExposeSettings.Nginx n = s.nginx();
         if (nginxConfDir != null || nginxBin != null || nginxConfig != null || nginxListen != null) {
             n = new ExposeSettings.Nginx(
