@@ -226,9 +226,19 @@ final class LedgerCodec {
      * is written with the count once the source is exhausted (at offset 0; the caller forces before renaming, so
      * a snapshot with a provisional header never gets its name).
      */
+    /**
+     * A snapshot being written is flushed every this many bytes: the disk then never holds more than this much of it
+     * in its write-back queue, so the journal's {@code fdatasync} of an allocation running meanwhile waits behind at
+     * most a few MiB of snapshot data, not behind the whole file flushed at once (tens of MB at a million
+     * reservations). The flushes of a temporary file change nothing about recovery: it gets its name only after its
+     * final {@code force}.
+     */
+    static final long SYNC_EVERY = 4L << 20;
+
     static long writeSnapshot(RawSource source, FileChannel channel, long number, long lastSeq) throws IOException {
         long[] total = {0};
         long[] written = {writeFully(channel, snapshotHeader(number, lastSeq, -1))};
+        long[] synced = {0};
         // below half a G1 region of a default 2 GiB+ heap (a larger array is a humongous allocation); they grow
         // once if a block needs more
         Out records = new Out(1 << 19);
@@ -255,6 +265,10 @@ final class LedgerCodec {
             }
             if (++inBlock[0] == BLOCK_RECORDS) {
                 written[0] += writeBlock(channel, inBlock[0], strings, records, block);
+                if (written[0] - synced[0] >= SYNC_EVERY) {
+                    channel.force(false);
+                    synced[0] = written[0];
+                }
                 dictionary.clear();
                 strings.clear();
                 inBlock[0] = 0;

@@ -56,6 +56,33 @@ class LedgerSnapshotTest {
     }
 
     @Test
+    void flushesALargeSnapshotAsItGoesSoAnAllocationsForceNeverWaitsBehindAllOfIt() throws Exception {
+        // a snapshot of 200,000 reservations (over 10 MiB) written through the page-cache file system without its
+        // final force: a power cut then keeps everything the writer flushed along the way
+        io.jenkins.plugins.kubeplatform.store.PageCacheFileSystem fs =
+                new io.jenkins.plugins.kubeplatform.store.PageCacheFileSystem();
+        Path file = Path.of("/pagecache/ledger/.snapshot-9.tmp");
+        fs.createDirectories(file.getParent());
+        try (FileChannel out = fs.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            LedgerCodec.writeSnapshot(visitor -> {
+                for (int i = 0; i < 200_000; i++) {
+                    visitor.visit(("ns/app-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), "blue", 0,
+                            0x0000_FFFF_0A00_0000L + i, (byte) 0, "node-" + (i % 4), "job#1", i, Long.MIN_VALUE, i + 1,
+                            null);
+                }
+            }, out, 9, 1);
+        }
+        int written = fs.contents(file).length;
+
+        int durable = fs.afterPowerCut(io.jenkins.plugins.kubeplatform.store.PageCacheFileSystem.Loss.KEEP_ENTRIES, 1)
+                .contents(file).length;
+
+        assertThat(written).isGreaterThan(10 << 20);
+        // flushed every 4 MiB: at most 4 MiB plus one block and the trailer are still only in the page cache
+        assertThat(durable).isGreaterThanOrEqualTo(written - (5 << 20));
+    }
+
+    @Test
     void readsBackEveryFieldOfEveryReservationAcrossSeveralBlocks() throws Exception {
         List<Reservation> written = sample(9000); // three blocks of at most 4096
 
