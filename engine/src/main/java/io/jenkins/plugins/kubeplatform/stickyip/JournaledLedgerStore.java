@@ -60,6 +60,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private static final Pattern TEMP = Pattern.compile("\\.(?:retired-)?(?:snapshot|journal)-\\d+\\.tmp-(\\d+)-.*");
     private static final Pattern OLD_FORMAT = Pattern.compile("ledger-\\d+\\.(snapshot\\.json|journal)");
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
+    /** Writes the acknowledgement markers of every store in the process, off the allocations' path. */
+    private static final ExecutorService MARKERS = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ip-ledger-marker");
+        t.setDaemon(true);
+        return t;
+    });
     private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "ip-ledger-compaction");
         t.setDaemon(true);
@@ -110,6 +116,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private int waiters;
     private long forces;
     private long markerSeq;
+    private volatile FileChannel markerChannel;
+    private final java.util.concurrent.atomic.AtomicBoolean markerScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private long durableAt; // System.nanoTime() when durableSeq last advanced (for the hand-off latency)
     private volatile Tracer tracer;
 
@@ -457,26 +466,49 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /**
      * Records the highest durable sequence number in the lock file (not forced: it may lag, never lead, because it
-     * is written after the force), so a journal cut back at a record boundary is told apart from a clean end.
+     * is written after the force), so a journal cut back at a record boundary is told apart from a clean end. The
+     * write happens on a background thread, off the allocation's path: rewriting the lock file's page while the
+     * kernel writes it back waits for that write-back, which made the marker the slowest step of the slowest
+     * allocations. {@link #close} writes the latest value before closing.
      */
     private void commitMarker(long seq) {
         FileChannel channel = lockChannel;
         if (channel == null) {
             return;
         }
+        synchronized (commit) {
+            if (seq < markerSeq) {
+                return;
+            }
+            markerSeq = seq;
+        }
+        markerChannel = channel;
+        if (markerScheduled.compareAndSet(false, true)) {
+            MARKERS.execute(this::writeLatestMarker);
+        }
+    }
+
+    private void writeLatestMarker() {
+        markerScheduled.set(false); // before reading: a newer value set after the read schedules another write
+        FileChannel channel = markerChannel;
+        long seq;
+        synchronized (commit) {
+            seq = markerSeq;
+        }
+        writeMarker(channel, seq);
+    }
+
+    private static void writeMarker(FileChannel channel, long seq) {
+        if (channel == null || !channel.isOpen()) {
+            return;
+        }
         ByteBuffer b = ByteBuffer.allocate(16).putLong(seq);
         byte[] bytes = b.array();
         b.putInt(LedgerCodec.crc(bytes, 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
         try {
-            synchronized (commit) {
-                if (seq < markerSeq) {
-                    return;
-                }
-                markerSeq = seq;
-            }
             channel.write(b, 0);
         } catch (IOException e) {
-            // only a diagnostic; the journal itself is durable
+            // only a diagnostic; the journal itself is durable (a closed channel: close wrote the latest value)
         }
     }
 
@@ -1476,6 +1508,13 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         processLock.lock();
         try {
             closeQuietly(journal);
+            long seq;
+            synchronized (commit) {
+                seq = markerSeq;
+            }
+            if (seq > 0) {
+                writeMarker(lockChannel, seq);
+            }
             closeQuietly(lockChannel);
             journal = null;
             lockChannel = null;
