@@ -186,7 +186,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
             fail(BuildFailures.toBuildFailure(FUNCTION, e));
         } catch (OperationFailedException | KubernetesClientException | AbortException e) {
             String described = BuildFailures.describe(BuildFailures.toBuildFailure(FUNCTION, e));
-            List<String> active = state.getActive().isEmpty() ? List.of() : List.copyOf(state.getActive().keySet());
+            List<String> active = new ArrayList<>(state.getActive().keySet());
             fail(new AbortException(active.isEmpty() ? described
                     : Messages.RepairNodeStep_Stopped(String.join(", ", active), described, MaintenanceRecord.ANNOTATION)));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -310,7 +310,7 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
 
     /** Brings back the agents taken offline for {@code repaired}, or all of them when it is null. */
     private void releaseAgents(String repaired) {
-        for (Map.Entry<String, String> agent : List.copyOf(offlineAgents.entrySet())) {
+        for (Map.Entry<String, String> agent : new ArrayList<>(offlineAgents.entrySet())) {
             if (repaired != null && !repaired.equals(agent.getValue())) {
                 continue;
             }
