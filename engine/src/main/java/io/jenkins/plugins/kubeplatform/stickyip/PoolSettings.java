@@ -119,7 +119,8 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
         }
 
         public PoolSettings build() {
-            return PoolSettings.builder(name).ranges(ranges).exclude(exclude).cni(cni).allocation(allocation).keepNamespaces(keepNamespaces).reclaimAfter(reclaimAfter).nodePinning(nodePinning).reallocateWhenNodeLost(reallocateWhenNodeLost).cniCheck(cniCheck).build();
+            return new PoolSettings(name, ranges, exclude, cni, allocation, keepNamespaces, reclaimAfter, nodePinning,
+                    reallocateWhenNodeLost, cniCheck);
         }
     }
 

@@ -10,8 +10,6 @@ import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.schema.Setting;
 import io.jenkins.plugins.kubeplatform.store.Json;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -176,10 +174,6 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
     /** A form check's result: the declared rule's message, or OK. */
     static FormValidation declared(Optional<String> problem) {
         return problem.map(FormValidation::error).orElse(FormValidation.ok());
-    }
-
-    static List<String> items(String text) {
-        return text == null ? List.of() : Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     @Extension
