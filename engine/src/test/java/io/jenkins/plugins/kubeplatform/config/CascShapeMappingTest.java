@@ -23,10 +23,11 @@ class CascShapeMappingTest {
                   ledgerNamespace: kube-ledger
                 """);
 
-        assertThat(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config)).isEqualTo(
-                new io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings(
-                        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER, "kube-ledger",
-                        java.util.Optional.of("edge-a")));
+        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings ledger =
+                io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config);
+        assertThat(ledger.store()).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER);
+        assertThat(ledger.namespace()).isEqualTo("kube-ledger");
+        assertThat(ledger.cluster()).contains("edge-a");
     }
 
     @Test

@@ -42,8 +42,8 @@ class StickyIpSchemaTest {
         assertThat(web.cni()).isEqualTo(Cni.KUBE_OVN);
         assertThat(web.keepNamespaces()).containsExactlyInAnyOrder("keep", "staging");
         assertThat(web.reclaimAfter()).isEqualTo(Duration.ofHours(12));
-        assertThat(LedgerSettings.of(older)).isEqualTo(new LedgerSettings(LedgerSettings.Store.FILE, "kube-platform",
-                Optional.empty()));
+        assertThat(LedgerSettings.of(older)).extracting(LedgerSettings::store, LedgerSettings::namespace,
+                LedgerSettings::cluster).containsExactly(LedgerSettings.Store.FILE, "kube-platform", Optional.empty());
     }
 
     @Test
@@ -122,6 +122,7 @@ class StickyIpSchemaTest {
         LedgerSettings ledger = LedgerSettings.of(PlatformConfig.parse("f.yaml",
                 "stickyIp: {ledgerStore: CLUSTER, ledgerNamespace: ipam, cluster: \" edge \"}\n"));
 
-        assertThat(ledger).isEqualTo(new LedgerSettings(LedgerSettings.Store.CLUSTER, "ipam", Optional.of("edge")));
+        assertThat(ledger).extracting(LedgerSettings::store, LedgerSettings::namespace, LedgerSettings::cluster)
+                .containsExactly(LedgerSettings.Store.CLUSTER, "ipam", Optional.of("edge"));
     }
 }

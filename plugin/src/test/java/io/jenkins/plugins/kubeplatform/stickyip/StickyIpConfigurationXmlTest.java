@@ -52,7 +52,7 @@ class StickyIpConfigurationXmlTest {
         assertThat(web.reallocateWhenNodeLost()).isTrue();
         assertThat(web.cniCheck()).isEqualTo(CniCheck.ENFORCE);
         assertThat(loaded.getPools().get(0).getAllowedJobs()).isEmpty();
-        assertThat(loaded.ledgerSettings()).isEqualTo(new LedgerSettings(LedgerSettings.Store.FILE, "kube-platform",
-                Optional.of("prod")));
+        assertThat(loaded.ledgerSettings()).extracting(LedgerSettings::store, LedgerSettings::namespace,
+                LedgerSettings::cluster).containsExactly(LedgerSettings.Store.FILE, "kube-platform", Optional.of("prod"));
     }
 }
