@@ -114,6 +114,30 @@ class InputValidationTest {
     }
 
     @Test
+    void refusesABadStickyIpValueNamingThePoolKeyAndRuleWhenACommandLoadsTheFile() throws IOException {
+        Files.writeString(config, "stickyIp:\n  ledgerStore: file\n  pools:\n"
+                + "    - {name: web, ranges: \"10.42.200.0/24, 10.42.201.7/24\", cniCheck: warn}\n");
+
+        CliRunner.Run run = run("ip-ledger", "list");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("stickyIp.pools[web].ranges: '10.42.201.7/24' has host bits set");
+        assertThat(writes()).isZero();
+    }
+
+    @Test
+    void refusesAMisspeltStickyIpKeyNamingItWhenACommandLoadsTheFile() throws IOException {
+        Files.writeString(config, "stickyIp:\n  ledgerNamspace: ipam\n");
+
+        CliRunner.Run run = run("ip-ledger", "list");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run.err()).contains("stickyIp.ledgerNamspace: is not a key of section 'stickyIp'",
+                "did you mean 'ledgerNamespace'");
+        assertThat(writes()).isZero();
+    }
+
+    @Test
     void saysTheConfigIsADirectoryWhenGivenOne() {
         CliRunner.Run run = CliRunner.run("--config", dir.toString(), "ip-ledger", "list");
 

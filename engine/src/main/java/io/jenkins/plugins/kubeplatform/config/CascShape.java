@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Set;
  * here it is mapped onto the engine's internal section structure, which the capabilities bind.
  *
  * <p>Keys only one side uses are accepted by both: {@code credentialsId}, {@code tokenCredentialsId},
- * {@code context}, {@code syncEnabled}, {@code syncCluster}, {@code stickyIp.cluster} and the folder restrictions
+ * {@code context}, {@code syncEnabled}, {@code syncCluster} and the folder restrictions
  * ({@code allowedJobs}, {@code domains.suffixAllowedJobs}: the CLI runs as whoever holds the kubeconfig) only matter
  * to Jenkins,
  * {@code tokenFile}, {@code kubeconfigFile} and {@code repair.command} only to the CLI.
@@ -36,14 +35,11 @@ final class CascShape {
     /**
      * Every key of the schema by path (a list's items as {@code path[]}): the data-bound constructor parameters and
      * setters of the plugin's global configurations and their nested classes. A test checks these against the plugin.
-     * Sections declared with the schema ({@code kubePlatform}, {@code domains}, {@code repair}:
+     * Sections declared with the schema ({@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair}:
      * {@code sections.ConfigSections}) are not listed here and are passed on as written; their declarations check
-     * their keys.
+     * their keys, and their owners read them with their declarations.
      */
     static final Map<String, Set<String>> KEYS = Map.ofEntries(
-            Map.entry("stickyIp", Set.of("cluster", "pools", "ledgerStore", "ledgerNamespace")),
-            Map.entry("stickyIp.pools[]", Set.of("name", "ranges", "exclude", "cni", "allocation", "keepNamespaces",
-                    "reclaimAfter", "nodePinning", "reallocateWhenNodeLost", "cniCheck", "allowedJobs")),
             Map.entry("edgeVms", Set.of("sites", "edgeClusters", "quotas", "newClusterPrefix", "newClusterCluster",
                     "newClusterMaxNodes", "newClusterJoinMethod", "newClusterServer", "newClusterTokenCredentialsId",
                     "newClusterTokenFile", "newClusterCaCertHash", "startTimeout", "joinTimeout", "waitTimeout",
@@ -99,27 +95,6 @@ final class CascShape {
             }
         }
         ObjectNode out = root.deepCopy();
-        JsonNode sticky = out.remove("stickyIp");
-        if (sticky != null && sticky.isObject()) {
-            ObjectNode ledger = JsonNodeFactory.instance.objectNode();
-            copy(sticky, "ledgerStore", ledger, "store");
-            copy(sticky, "ledgerNamespace", ledger, "namespace");
-            copy(sticky, "cluster", ledger, "cluster");
-            if (!ledger.isEmpty()) {
-                out.set("ledger", ledger);
-            }
-        }
-        if (sticky != null && sticky.isObject() && sticky.get("pools") instanceof ArrayNode pools) {
-            ArrayNode mapped = out.putArray("pools");
-            for (JsonNode pool : pools) {
-                ObjectNode p = pool.deepCopy();
-                p.remove("allowedJobs");
-                for (String list : List.of("ranges", "exclude", "keepNamespaces")) {
-                    splitText(p, list);
-                }
-                mapped.add(p);
-            }
-        }
         JsonNode edge = out.remove("edgeVms");
         if (edge instanceof ObjectNode e && (e.has("inventoryStore") || e.has("inventoryNamespace"))) {
             ObjectNode inventory = out.putObject("inventory");
@@ -199,15 +174,6 @@ final class CascShape {
         }
         if (nested != null) {
             node.set(block, nested);
-        }
-    }
-
-    /** Comma- or whitespace-separated text (the Jenkins form's shape) into a list; a YAML list is kept. */
-    private static void splitText(ObjectNode node, String key) {
-        JsonNode value = node.get(key);
-        if (value != null && value.isTextual()) {
-            ArrayNode items = node.putArray(key);
-            Arrays.stream(value.asText().split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(items::add);
         }
     }
 

@@ -19,14 +19,15 @@ import java.util.Optional;
  * The platform configuration file (YAML) for the CLI: exactly the Jenkins Configuration as Code shape of the plugin's
  * global configurations (sections {@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair},
  * {@code edgeVms}; see {@link CascShape} and docs/configuration.md). The file is mapped once onto the internal
- * section structure, which each capability binds with {@link #section} ({@code clusters}, {@code pools},
- * {@code domains}, {@code repair}, {@code edge}).
+ * section structure, which each capability binds ({@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair}
+ * with their declared schemas; {@code edge} and the older top-level {@code clusters} and {@code pools} with
+ * {@link #section}).
  */
 public final class PlatformConfig {
 
     /** The top-level keys; anything else is a typo that would silently leave a default in place. */
     public static final List<String> SECTIONS = List.of("kubePlatform", "clusters", "defaultCluster", "pools",
-            "ledger", "domains", "repair", "edge");
+            "stickyIp", "domains", "repair", "edge");
     /** A configuration file is small; these caps stop a hostile one (alias bombs, huge or deep documents). */
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_ALIASES = 50;

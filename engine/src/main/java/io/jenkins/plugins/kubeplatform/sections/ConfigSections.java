@@ -6,6 +6,7 @@ import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.repair.RepairSchema;
 import io.jenkins.plugins.kubeplatform.schema.Setting;
 import io.jenkins.plugins.kubeplatform.schema.SettingsSection;
+import io.jenkins.plugins.kubeplatform.stickyip.StickyIpSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,8 @@ import java.util.Set;
 public final class ConfigSections {
 
     /** The declared top-level sections. */
-    public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, DomainsSchema.SECTION,
-            RepairSchema.SECTION);
+    public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, StickyIpSchema.SECTION,
+            DomainsSchema.SECTION, RepairSchema.SECTION);
 
     private ConfigSections() {
     }

@@ -1,15 +1,12 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -37,33 +34,58 @@ public record LedgerSettings(Store store, String namespace, Optional<String> clu
         Objects.requireNonNull(cluster, "cluster");
     }
 
+    /** The defaults: the file store. */
     public static LedgerSettings file() {
-        return new LedgerSettings(Store.FILE, DEFAULT_NAMESPACE, Optional.empty());
+        return builder().build();
     }
 
-    /** Parses {@code stickyIp.ledgerStore} ({@code file} or {@code cluster}); blank means {@code file}. */
+    /** Settings with the declared defaults ({@link StickyIpSchema}) for every key not set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link LedgerSettings}; each key starts at its declared default. */
+    public static final class Builder {
+        private Store store = StickyIpSchema.LEDGER_STORE.defaultValue(StickyIpSchema.LEDGER_STORE.name()).orElseThrow();
+        private String namespace = StickyIpSchema.LEDGER_NAMESPACE.defaultText().orElseThrow();
+        private Optional<String> cluster = Optional.empty();
+
+        private Builder() {
+        }
+
+        public Builder store(Store store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** The cluster connection of the cluster store; blank or null: the default cluster. */
+        public Builder cluster(String cluster) {
+            this.cluster = Optional.ofNullable(cluster).map(String::trim).filter(c -> !c.isEmpty());
+            return this;
+        }
+
+        public LedgerSettings build() {
+            return new LedgerSettings(store, namespace, cluster);
+        }
+    }
+
+    /** Parses {@code stickyIp.ledgerStore} ({@code file} or {@code cluster}); blank means the default. */
     public static Store store(String text) {
         if (text == null || text.isBlank()) {
-            return Store.FILE;
+            return file().store();
         }
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "file" -> Store.FILE;
-            case "cluster" -> Store.CLUSTER;
-            default -> throw new InvalidInputException("stickyIp.ledgerStore",
-                    "must be file or cluster; got '" + Require.printable(text) + "'");
-        };
+        return StickyIpSchema.LEDGER_STORE.parse(StickyIpSchema.SECTION.path() + "." + StickyIpSchema.LEDGER_STORE.name(),
+                text);
     }
 
-    /** The settings of a configuration file (its {@code stickyIp} section). */
+    /** The settings of a configuration file (its {@code stickyIp} section, {@link StickyIpSchema}). */
     public static LedgerSettings of(PlatformConfig config) {
-        JsonNode ledger = config.raw("ledger");
-        if (ledger.isMissingNode()) {
-            return file();
-        }
-        String namespace = ledger.path("namespace").asText("");
-        return new LedgerSettings(store(ledger.path("store").asText(null)),
-                namespace.isBlank() ? DEFAULT_NAMESPACE : namespace,
-                Optional.of(ledger.path("cluster").asText("")).filter(c -> !c.isBlank()));
+        return StickyIpSchema.ledger(config.raw(StickyIpSchema.SECTION.path()));
     }
 
     /**

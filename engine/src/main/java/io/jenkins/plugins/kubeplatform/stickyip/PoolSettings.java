@@ -38,11 +38,90 @@ public record PoolSettings(String name, List<String> ranges, List<String> exclud
                            List<String> keepNamespaces, String reclaimAfter, String nodePinning,
                            boolean reallocateWhenNodeLost, String cniCheck) {
 
-    public PoolSettings(String name, List<String> ranges, List<String> exclude, String cni, String allocation,
-                        List<String> keepNamespaces, String reclaimAfter, String nodePinning,
-                        boolean reallocateWhenNodeLost) {
-        this(name, ranges, exclude, cni, allocation, keepNamespaces, reclaimAfter, nodePinning, reallocateWhenNodeLost,
-                null);
+    /**
+     * Settings of pool {@code name} with the declared defaults ({@link StickyIpSchema}) for every key not set; build
+     * pools this way (the canonical constructor also binds files written for earlier versions, where a missing key is
+     * null).
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds {@link PoolSettings}; each key starts at its declared default. */
+    public static final class Builder {
+        private final String name;
+        private List<String> ranges = List.of();
+        private List<String> exclude = List.of();
+        private String cni = StickyIpSchema.POOL_CNI.defaultText().orElseThrow();
+        private String allocation = StickyIpSchema.POOL_ALLOCATION.defaultText().orElseThrow();
+        private List<String> keepNamespaces = List.of();
+        private String reclaimAfter = StickyIpSchema.POOL_RECLAIM_AFTER.defaultText().orElseThrow();
+        private String nodePinning = StickyIpSchema.POOL_NODE_PINNING.defaultText().orElseThrow();
+        private boolean reallocateWhenNodeLost = Boolean.parseBoolean(
+                StickyIpSchema.POOL_REALLOCATE_WHEN_NODE_LOST.defaultText().orElseThrow());
+        private String cniCheck = StickyIpSchema.POOL_CNI_CHECK.defaultText().orElseThrow();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder ranges(List<String> ranges) {
+            this.ranges = List.copyOf(ranges);
+            return this;
+        }
+
+        public Builder ranges(String... ranges) {
+            return ranges(List.of(ranges));
+        }
+
+        public Builder exclude(List<String> exclude) {
+            this.exclude = List.copyOf(exclude);
+            return this;
+        }
+
+        public Builder cni(String cni) {
+            this.cni = cni;
+            return this;
+        }
+
+        public Builder allocation(String allocation) {
+            this.allocation = allocation;
+            return this;
+        }
+
+        public Builder keepNamespaces(List<String> keepNamespaces) {
+            this.keepNamespaces = List.copyOf(keepNamespaces);
+            return this;
+        }
+
+        public Builder keepNamespaces(String... keepNamespaces) {
+            return keepNamespaces(List.of(keepNamespaces));
+        }
+
+        public Builder reclaimAfter(String reclaimAfter) {
+            this.reclaimAfter = reclaimAfter;
+            return this;
+        }
+
+        public Builder nodePinning(String nodePinning) {
+            this.nodePinning = nodePinning;
+            return this;
+        }
+
+        public Builder reallocateWhenNodeLost(boolean reallocateWhenNodeLost) {
+            this.reallocateWhenNodeLost = reallocateWhenNodeLost;
+            return this;
+        }
+
+        public Builder cniCheck(String cniCheck) {
+            this.cniCheck = cniCheck;
+            return this;
+        }
+
+        public PoolSettings build() {
+            return new PoolSettings(name, ranges, exclude, cni, allocation, keepNamespaces, reclaimAfter, nodePinning,
+                    reallocateWhenNodeLost, cniCheck);
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CascShapeMappingTest {
 
     @Test
-    void movesTheLedgerFieldsIntoTheLedgerSectionWhenStickyIpNamesThem() {
+    void readsTheLedgerFieldsWithTheDeclarationWhenStickyIpNamesThem() {
         PlatformConfig config = PlatformConfig.parse("t.yaml", """
                 stickyIp:
                   cluster: edge-a
@@ -23,19 +23,20 @@ class CascShapeMappingTest {
                   ledgerNamespace: kube-ledger
                 """);
 
-        JsonNode ledger = config.raw("ledger");
-        assertThat(ledger.path("store").asText()).isEqualTo("cluster");
-        assertThat(ledger.path("namespace").asText()).isEqualTo("kube-ledger");
-        assertThat(ledger.path("cluster").asText()).isEqualTo("edge-a");
-        assertThat(config.raw("stickyIp").isMissingNode()).isTrue();
+        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings ledger =
+                io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config);
+        assertThat(ledger.store()).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER);
+        assertThat(ledger.namespace()).isEqualTo("kube-ledger");
+        assertThat(ledger.cluster()).contains("edge-a");
     }
 
     @Test
-    void leavesNoLedgerSectionWhenStickyIpHasOnlyPools() {
+    void takesTheFileLedgerWhenStickyIpHasOnlyPools() {
         PlatformConfig config = PlatformConfig.parse("t.yaml", "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}]}\n");
 
-        assertThat(config.raw("ledger").isMissingNode()).isTrue();
-        assertThat(config.raw("pools").size()).isEqualTo(1);
+        assertThat(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(config))
+                .isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.file());
+        assertThat(io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig.pools(config)).containsOnlyKeys("p");
     }
 
     @Test
@@ -43,7 +44,7 @@ class CascShapeMappingTest {
         PlatformConfig config = PlatformConfig.parse("t.yaml", "stickyIp: null\nkubePlatform:\n  clusters:\n    - {name: a, serverUrl: \"https://a:6443\"}\n");
 
         assertThat(config.clusters()).extracting(ClusterSettings::name).containsExactly("a");
-        assertThat(config.raw("pools").isMissingNode()).isTrue();
+        assertThat(io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig.pools(config)).isEmpty();
     }
 
     @Test
@@ -56,8 +57,10 @@ class CascShapeMappingTest {
                   managedNamespaces: " team-a,  team-b"
                 """);
 
-        assertThat(texts(config.raw("pools").get(0).path("ranges"))).containsExactly("10.0.0.0/30", "10.0.1.1");
-        assertThat(texts(config.raw("pools").get(0).path("keepNamespaces"))).containsExactly("x", "y");
+        io.jenkins.plugins.kubeplatform.stickyip.PoolSettings pool = io.jenkins.plugins.kubeplatform.stickyip
+                .StickyIpSchema.poolSettings(config.raw("stickyIp")).get(0);
+        assertThat(pool.ranges()).containsExactly("10.0.0.0/30", "10.0.1.1");
+        assertThat(pool.keepNamespaces()).containsExactly("x", "y");
         assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).managedNamespaces()).containsExactly("team-a", "team-b");
     }
 

@@ -123,9 +123,9 @@ class CascShapeTest {
 
     @org.junit.jupiter.params.ParameterizedTest(name = "[{index}] {1}")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-            "stickyIp: {pool: []}                                                                   | stickyIp.pool | is not a key of this section",
-            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30, colour: red}]}                       | stickyIp.pools[0].colour | is not a key of this section",
-            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {name: q, ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of this section",
+            "stickyIp: {pool: []}                                                                   | stickyIp.pool | is not a key of section 'stickyIp'; did you mean 'pools'?",
+            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30, colour: red}]}                       | stickyIp.pools[p].colour | is not a key of section 'stickyIp.pools[]'",
+            "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of section 'stickyIp.pools[]'",
             "stickyIp: {pools: {name: p}}                                                           | stickyIp.pools | must be a list",
             "domains: [a, b]                                                                        | domains | must be a mapping of keys to values",
             "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of section 'domains'"})

@@ -147,7 +147,8 @@ class PlatformConfigTest {
 
     @Test
     void keepsTheOriginalMessageWhenTheShapeCheckRefusesAKey() {
-        assertThatThrownBy(() -> PlatformConfig.parse("f.yaml", "stickyIp: {pool: []}\n"))
+        assertThatThrownBy(() -> io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(
+                PlatformConfig.parse("f.yaml", "stickyIp: {pool: []}\n")))
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("stickyIp.pool"))
                 .hasMessageNotContaining("is refused");
@@ -185,7 +186,8 @@ class PlatformConfigTest {
 
     @Test
     void listsTheSchemaKeysOfTheSectionsWhenAsked() {
-        assertThat(PlatformConfig.schemaKeys().get("stickyIp")).contains("pools", "ledgerStore");
+        assertThat(io.jenkins.plugins.kubeplatform.sections.ConfigSections.keys().get("stickyIp"))
+                .contains("pools", "ledgerStore");
         assertThat(PlatformConfig.schemaKeys().get("edgeVms.sites[]")).contains("cpu", "memory", "vms");
     }
 }

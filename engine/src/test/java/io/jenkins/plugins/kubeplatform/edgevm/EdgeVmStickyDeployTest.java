@@ -86,8 +86,8 @@ class EdgeVmStickyDeployTest {
                       image: registry.example.com/edge/sensor:7
                       ports: [{name: udp, containerPort: 5683, protocol: UDP}]
                 """);
-        StickyIpDeployer deployer = new StickyIpDeployer(edge.client(), Map.of("edge", new PoolSettings("edge",
-                List.of("10.42.200.0/26"), List.of(), "calico", "lowest", List.of(), "1h", "preferred", false).toPool()),
+        StickyIpDeployer deployer = new StickyIpDeployer(edge.client(), Map.of("edge", PoolSettings.builder("edge")
+                .ranges("10.42.200.0/26").reclaimAfter("1h").build().toPool()),
                 IpReservationLedger.open(stateDir, Clock.systemUTC()), RETRY);
 
         DeployResult result = deployer.deploy(new DeployRequest("default", "sensor", "", 1, 0, "edge", "test",

@@ -158,8 +158,8 @@ class FaultSoakTest {
     @Test
     @Order(2)
     void stickyDeployOfFiveAndARedeployKeepEveryAddress() {
-        IpPool pool = new PoolSettings("default", List.of("10.42.200.0/24"), List.of(), "calico", "lowest",
-                List.of("keep"), "1h", "preferred", false).toPool();
+        IpPool pool = PoolSettings.builder("default").ranges("10.42.200.0/24").keepNamespaces("keep")
+                .reclaimAfter("1h").build().toPool();
         IpReservationLedger ledger = new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")),
                 Clock.systemUTC(), new Random(1));
         StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("default", pool), ledger, RETRY);

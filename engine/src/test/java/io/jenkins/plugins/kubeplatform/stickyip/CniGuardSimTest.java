@@ -53,8 +53,8 @@ class CniGuardSimTest {
     }
 
     private StickyIpDeployer deployer(String range, String cniCheck) {
-        IpPool pool = new PoolSettings("default", List.of(range), List.of(), "calico", "lowest", List.of("keep"), "1h",
-                "preferred", false, cniCheck).toPool();
+        IpPool pool = PoolSettings.builder("default").ranges(range).keepNamespaces("keep").reclaimAfter("1h")
+                .cniCheck(cniCheck).build().toPool();
         return new StickyIpDeployer(sim.client(), Map.of("default", pool), new IpReservationLedger(
                 new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
                 StickyIpDeployerSimTest.fastRetry());

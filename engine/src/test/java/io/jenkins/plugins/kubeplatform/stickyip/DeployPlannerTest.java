@@ -26,10 +26,9 @@ class DeployPlannerTest {
             "n3", new NodeState("n3", true, true, "n3"));
 
     private final IpPool calico = Pools.pool("default", "10.42.200.0/24");
-    private final IpPool ovn = new PoolSettings("ovn", List.of("10.16.0.0/24"), List.of(), "kube-ovn", null, List.of(),
-            null, null, false).toPool();
-    private final IpPool required = new PoolSettings("req", List.of("10.42.200.0/24"), List.of(), "calico", null,
-            List.of(), null, "required", false).toPool();
+    private final IpPool ovn = PoolSettings.builder("ovn").ranges("10.16.0.0/24").cni("kube-ovn").build().toPool();
+    private final IpPool required = PoolSettings.builder("req").ranges("10.42.200.0/24").nodePinning("required")
+            .build().toPool();
 
     private static DeployRequest request(int replicas) {
         return DeployRequest.of("shop", "web", "nginx:1.27", replicas, 8080, "default");
@@ -248,8 +247,8 @@ class DeployPlannerTest {
 
     @Test
     void reallocatesOnlyIdentitiesWhoseLastNodeIsGoneNotReadyOrCordoned() {
-        IpPool reallocating = new PoolSettings("re", List.of("10.42.200.0/24"), List.of(), "calico", null, List.of(),
-                null, null, true).toPool();
+        IpPool reallocating = PoolSettings.builder("re").ranges("10.42.200.0/24").reallocateWhenNodeLost(true)
+                .build().toPool();
         Map<String, NodeState> nodes = Map.of(
                 "n1", new NodeState("n1", true, true, "n1"),
                 "n2", new NodeState("n2", false, true, "n2"),
@@ -325,8 +324,7 @@ class DeployPlannerTest {
 
     @Test
     void pinsNothingWhenThePoolTurnsPinningOff() {
-        IpPool off = new PoolSettings("off", List.of("10.42.200.0/24"), List.of(), "calico", null, List.of(), null,
-                "off", false).toPool();
+        IpPool off = PoolSettings.builder("off").ranges("10.42.200.0/24").nodePinning("off").build().toPool();
 
         DeployPlan plan = DeployPlanner.plan(request(2), off, reservations("shop", 2, "n1"), List.of(), empty(NODES));
 

@@ -36,7 +36,8 @@ class DualStackLedgerTest {
     private int dirs;
 
     private static PoolSettings settings(List<String> ranges, List<String> exclude) {
-        return new PoolSettings("web", ranges, exclude, "calico", "lowest", List.of("keep"), "1h", "preferred", false);
+        return PoolSettings.builder("web").ranges(ranges).exclude(exclude).keepNamespaces("keep").reclaimAfter("1h")
+                .build();
     }
 
     private static IpPool dual() {
@@ -91,8 +92,7 @@ class DualStackLedgerTest {
     @Test
     void refusesADualStackPoolWhenItsIpv6PartOverlapsAnotherPool() {
         List<PoolSettings> two = List.of(settings(List.of("10.42.200.0/24", "fd00:10:42::/120"), List.of()),
-                new PoolSettings("api", List.of("fd00:10:42::80/121"), List.of(), "calico", "lowest", List.of(), "1h",
-                        "preferred", false));
+                PoolSettings.builder("api").ranges("fd00:10:42::80/121").reclaimAfter("1h").build());
 
         assertThatThrownBy(() -> PoolSettings.toPools(two)).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("pools[api].ranges: overlap pool 'web'");

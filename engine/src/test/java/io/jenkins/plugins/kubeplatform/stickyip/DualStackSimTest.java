@@ -43,9 +43,8 @@ class DualStackSimTest {
     }
 
     private StickyIpDeployer deployer(String cni) {
-        Map<String, IpPool> pools = PoolSettings.toPools(List.of(new PoolSettings("dual",
-                List.of("10.42.200.0/24", "fd00:10:42::/120"), List.of(), cni, "lowest", List.of(), "1h", "preferred",
-                false)));
+        Map<String, IpPool> pools = PoolSettings.toPools(List.of(PoolSettings.builder("dual")
+                .ranges("10.42.200.0/24", "fd00:10:42::/120").cni(cni).reclaimAfter("1h").build()));
         return new StickyIpDeployer(sim.client(), pools, new IpReservationLedger(
                 new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
                 StickyIpDeployerSimTest.fastRetry());

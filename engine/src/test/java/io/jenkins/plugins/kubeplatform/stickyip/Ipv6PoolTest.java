@@ -26,8 +26,7 @@ class Ipv6PoolTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-03-01T10:00:00Z"), ZoneOffset.UTC);
 
     private static IpPool pool(String allocation, String... ranges) {
-        return new PoolSettings("v6", List.of(ranges), List.of(), "calico", allocation, List.of(), "1h", "preferred",
-                false).toPool();
+        return PoolSettings.builder("v6").ranges(ranges).allocation(allocation).reclaimAfter("1h").build().toPool();
     }
 
     private static List<ReplicaIdentity> identities(String name, int n) {

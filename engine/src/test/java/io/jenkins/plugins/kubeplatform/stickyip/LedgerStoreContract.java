@@ -32,8 +32,8 @@ abstract class LedgerStoreContract {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T10:00:00Z"), ZoneOffset.UTC);
     final IpPool lowest = Pools.pool("default", "10.42.200.0/24");
-    final IpPool random = Pools.pool(new PoolSettings("scattered", List.of("10.42.201.0/24"), List.of(), "calico",
-            "random", List.of("keep"), "1h", "preferred", false));
+    final IpPool random = Pools.pool(PoolSettings.builder("scattered").ranges("10.42.201.0/24").allocation("random")
+            .keepNamespaces("keep").reclaimAfter("1h").build());
 
     /** A new store instance on this test's (shared) ledger. */
     abstract LedgerStore instance();

@@ -9,8 +9,7 @@ final class Pools {
     }
 
     static IpPool pool(String name, String... ranges) {
-        return new PoolSettings(name, List.of(ranges), List.of(), "calico", "lowest", List.of("keep"), "1h",
-                "preferred", false).toPool();
+        return PoolSettings.builder(name).ranges(ranges).keepNamespaces("keep").reclaimAfter("1h").build().toPool();
     }
 
     static IpPool pool(PoolSettings settings) {

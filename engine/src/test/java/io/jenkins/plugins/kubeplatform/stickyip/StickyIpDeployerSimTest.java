@@ -274,8 +274,8 @@ class StickyIpDeployerSimTest {
     @Test
     void pinsAddressesWithKubeOvnAnnotations() {
         start(SimOptions.builder().cni(io.jenkins.plugins.kubeplatform.sim.Cni.KUBE_OVN));
-        Map<String, IpPool> ovn = Map.of("default", new PoolSettings("default", List.of("10.42.200.0/24"), List.of(),
-                "kube-ovn", null, List.of(), null, null, false).toPool());
+        Map<String, IpPool> ovn = Map.of("default", PoolSettings.builder("default").ranges("10.42.200.0/24")
+                .cni("kube-ovn").build().toPool());
 
         DeployResult result = new StickyIpDeployer(sim.client(), ovn, ledger(Clock.systemUTC()), fastRetry())
                 .deploy(web("shop", 2), Progress.silent());
@@ -300,8 +300,8 @@ class StickyIpDeployerSimTest {
     void explainsAnAddressTheCniDoesNotServe() {
         start(SimOptions.builder());
         // the SIP-13 pre-check would refuse this pool first (CniGuardSimTest); off, the pod shows what happens
-        Map<String, IpPool> outside = Map.of("default", new PoolSettings("default", List.of("10.99.0.0/24"), List.of(),
-                "calico", "lowest", List.of(), "1h", "preferred", false, "off").toPool());
+        Map<String, IpPool> outside = Map.of("default", PoolSettings.builder("default").ranges("10.99.0.0/24")
+                .reclaimAfter("1h").cniCheck("off").build().toPool());
 
         assertThatThrownBy(() -> new StickyIpDeployer(sim.client(), outside, ledger(Clock.systemUTC()), fastRetry())
                 .deploy(web("shop", 1).withTimeout(Duration.ofSeconds(3)), Progress.silent()))

@@ -281,8 +281,8 @@ class StickyIpRolloutSimTest {
     void refillsAFreedSlotAtOnceWhileAnotherReplacementIsStillPending() throws Exception {
         sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build()));
         // required pinning: an identity whose node is tainted keeps its slot (Pending) until the node is back
-        Map<String, IpPool> pinned = Map.of("default", new PoolSettings("default", List.of("10.42.200.0/24"), List.of(),
-                "calico", "lowest", List.of("keep"), "1h", "required", false).toPool());
+        Map<String, IpPool> pinned = Map.of("default", PoolSettings.builder("default").ranges("10.42.200.0/24")
+                .keepNamespaces("keep").reclaimAfter("1h").nodePinning("required").build().toPool());
         int replicas = 8;
         deployer(pinned).deploy(web(replicas, "registry.example.com/web:1"), Progress.silent());
         PodList before = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web").list();

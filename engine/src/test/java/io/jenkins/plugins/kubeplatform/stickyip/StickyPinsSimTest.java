@@ -59,8 +59,8 @@ class StickyPinsSimTest {
     }
 
     private StickyIpDeployer deployer() {
-        IpPool pool = new PoolSettings("default", List.of("10.42.200.0/24"), List.of(), "calico", "lowest", List.of(),
-                "1h", "required", false).toPool();
+        IpPool pool = PoolSettings.builder("default").ranges("10.42.200.0/24").reclaimAfter("1h")
+                .nodePinning("required").build().toPool();
         return new StickyIpDeployer(sim.client(), Map.of("default", pool), ledger(),
                 StickyIpDeployerSimTest.fastRetry());
     }

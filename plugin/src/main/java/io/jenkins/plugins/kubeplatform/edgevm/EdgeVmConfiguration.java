@@ -7,6 +7,7 @@ import hudson.util.ListBoxModel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.common.StoreForms;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
@@ -156,32 +157,19 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckInventoryStore(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            InventoryStoreSettings.store(value);
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return StoreForms.check(value, InventoryStoreSettings::store);
     }
 
     @POST
     public ListBoxModel doFillInventoryStoreItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        ListBoxModel items = new ListBoxModel();
-        items.add("file");
-        items.add("cluster");
-        return items;
+        return StoreForms.items();
     }
 
     @POST
     public FormValidation doCheckInventoryNamespace(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            InventoryStoreSettings.of("file", value);
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return StoreForms.check(value, namespace -> InventoryStoreSettings.of("file", namespace));
     }
 
     @POST

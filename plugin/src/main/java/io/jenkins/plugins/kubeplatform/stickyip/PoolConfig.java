@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
@@ -7,13 +8,9 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.stickyip.address.AddressRange;
-import io.jenkins.plugins.kubeplatform.stickyip.address.IpKey;
-import io.jenkins.plugins.kubeplatform.stickyip.address.Ipv6Range;
-import java.util.Arrays;
-import java.util.List;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -22,21 +19,22 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * One IP pool in the global configuration (SIP-3). Lists are entered one item per line (or comma separated), which
- * also reads naturally in Configuration as Code.
+ * also reads naturally in Configuration as Code. The keys, their rules and defaults are declared once in
+ * {@link StickyIpSchema} ({@code stickyIp.pools[]}); this class keeps the persisted fields and their setters.
  */
 public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
     private final String name;
     private final String ranges;
     private String exclude = "";
-    private String cni = "calico";
-    private String allocation = "lowest";
+    private String cni = defaultOf(StickyIpSchema.POOL_CNI);
+    private String allocation = defaultOf(StickyIpSchema.POOL_ALLOCATION);
     private String keepNamespaces = "";
-    private String reclaimAfter = "7d";
-    private String nodePinning = "preferred";
+    private String reclaimAfter = defaultOf(StickyIpSchema.POOL_RECLAIM_AFTER);
+    private String nodePinning = defaultOf(StickyIpSchema.POOL_NODE_PINNING);
     private boolean reallocateWhenNodeLost;
-    /** Null in configurations saved before it existed: enforce. */
-    private String cniCheck = "enforce";
+    /** Null in configurations saved before it existed: the default (enforce). */
+    private String cniCheck = defaultOf(StickyIpSchema.POOL_CNI_CHECK);
     /** Null in configurations saved before it existed: every job. */
     private String allowedJobs = "";
 
@@ -69,7 +67,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
     @DataBoundSetter
     public void setCni(String cni) {
-        this.cni = cni == null || cni.isBlank() ? "calico" : cni.trim();
+        this.cni = orDefault(cni, StickyIpSchema.POOL_CNI);
     }
 
     public String getAllocation() {
@@ -78,7 +76,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
     @DataBoundSetter
     public void setAllocation(String allocation) {
-        this.allocation = allocation == null || allocation.isBlank() ? "lowest" : allocation.trim();
+        this.allocation = orDefault(allocation, StickyIpSchema.POOL_ALLOCATION);
     }
 
     public String getKeepNamespaces() {
@@ -96,7 +94,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
     @DataBoundSetter
     public void setReclaimAfter(String reclaimAfter) {
-        this.reclaimAfter = reclaimAfter == null || reclaimAfter.isBlank() ? "7d" : reclaimAfter.trim();
+        this.reclaimAfter = orDefault(reclaimAfter, StickyIpSchema.POOL_RECLAIM_AFTER);
     }
 
     public String getNodePinning() {
@@ -105,7 +103,7 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
     @DataBoundSetter
     public void setNodePinning(String nodePinning) {
-        this.nodePinning = nodePinning == null || nodePinning.isBlank() ? "preferred" : nodePinning.trim();
+        this.nodePinning = orDefault(nodePinning, StickyIpSchema.POOL_NODE_PINNING);
     }
 
     public boolean isReallocateWhenNodeLost() {
@@ -118,13 +116,13 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
     }
 
     public String getCniCheck() {
-        return cniCheck == null ? "enforce" : cniCheck;
+        return cniCheck == null ? defaultOf(StickyIpSchema.POOL_CNI_CHECK) : cniCheck;
     }
 
     /** {@code enforce}, {@code warn} or {@code off}: the check that the CNI never auto-assigns the pool (SIP-13). */
     @DataBoundSetter
     public void setCniCheck(String cniCheck) {
-        this.cniCheck = cniCheck == null || cniCheck.isBlank() ? "enforce" : cniCheck.trim();
+        this.cniCheck = orDefault(cniCheck, StickyIpSchema.POOL_CNI_CHECK);
     }
 
     public String getAllowedJobs() {
@@ -143,14 +141,39 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
                 + "\u203a System \u203a Sticky IP pools \u203a " + pool + ", JCasC stickyIp.pools[].allowedJobs)");
     }
 
-    /** The engine's form of this pool (not yet validated). */
-    public PoolSettings toSettings() {
-        return new PoolSettings(name, items(ranges), items(exclude), cni, allocation, items(keepNamespaces), reclaimAfter,
-                nodePinning, reallocateWhenNodeLost, getCniCheck());
+    /** This pool as an item of the {@code stickyIp.pools} list, keyed as {@link StickyIpSchema} declares. */
+    void writeTo(ObjectNode item) {
+        item.put(StickyIpSchema.POOL_NAME.name(), name);
+        item.put(StickyIpSchema.POOL_RANGES.name(), ranges);
+        item.put(StickyIpSchema.POOL_EXCLUDE.name(), exclude);
+        item.put(StickyIpSchema.POOL_CNI.name(), cni);
+        item.put(StickyIpSchema.POOL_ALLOCATION.name(), allocation);
+        item.put(StickyIpSchema.POOL_KEEP_NAMESPACES.name(), keepNamespaces);
+        item.put(StickyIpSchema.POOL_RECLAIM_AFTER.name(), reclaimAfter);
+        item.put(StickyIpSchema.POOL_NODE_PINNING.name(), nodePinning);
+        item.put(StickyIpSchema.POOL_REALLOCATE_WHEN_NODE_LOST.name(), reallocateWhenNodeLost);
+        item.put(StickyIpSchema.POOL_CNI_CHECK.name(), getCniCheck());
+        item.put(StickyIpSchema.POOL_ALLOWED_JOBS.name(), getAllowedJobs());
     }
 
-    static List<String> items(String text) {
-        return text == null ? List.of() : Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    /** The engine's form of this pool, each key checked by its declared rule (not yet between keys). */
+    public PoolSettings toSettings() {
+        ObjectNode section = Json.mapper().createObjectNode();
+        writeTo(section.putArray(StickyIpSchema.POOLS.name()).addObject());
+        return StickyIpSchema.poolSettings(section).get(0);
+    }
+
+    private static String defaultOf(Setting<?> setting) {
+        return setting.defaultText().orElseThrow();
+    }
+
+    private static String orDefault(String value, Setting<?> setting) {
+        return value == null || value.isBlank() ? defaultOf(setting) : value.trim();
+    }
+
+    /** A form check's result: the declared rule's message, or OK. */
+    static FormValidation declared(Optional<String> problem) {
+        return problem.map(FormValidation::error).orElse(FormValidation.ok());
     }
 
     @Extension
@@ -163,35 +186,17 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return check(() -> Require.dnsLabel("name", value));
+            return check(StickyIpSchema.POOL_NAME, value);
         }
 
         @POST
         public FormValidation doCheckRanges(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            List<String> items = items(value);
-            if (items.isEmpty()) {
-                return FormValidation.error(Messages.PoolConfig_RangesRequired());
-            }
-            for (String item : items) {
-                var problem = Ipv6Range.looksLikeIpv6(item) ? Ipv6Range.problem(item) : AddressRange.problem(item);
-                if (problem.isPresent()) {
-                    return FormValidation.error(problem.get());
-                }
-            }
-            return FormValidation.ok();
+            return check(StickyIpSchema.POOL_RANGES, value);
         }
 
         @POST
         public FormValidation doCheckExclude(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            for (String item : items(value)) {
-                if (IpKey.parse(item).isEmpty()) {
-                    return FormValidation.error(Messages.PoolConfig_NotAnAddress(item));
-                }
-            }
-            return FormValidation.ok();
+            return check(StickyIpSchema.POOL_EXCLUDE, value);
         }
 
         @POST
@@ -202,20 +207,12 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
 
         @POST
         public FormValidation doCheckReclaimAfter(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return check(() -> Require.duration("reclaimAfter", value));
+            return check(StickyIpSchema.POOL_RECLAIM_AFTER, value);
         }
 
         @POST
         public FormValidation doCheckKeepNamespaces(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            for (String ns : items(value)) {
-                FormValidation v = check(() -> Require.dnsLabel("keepNamespaces", ns));
-                if (v.kind != FormValidation.Kind.OK) {
-                    return v;
-                }
-            }
-            return FormValidation.ok();
+            return check(StickyIpSchema.POOL_KEEP_NAMESPACES, value);
         }
 
         @POST
@@ -246,13 +243,20 @@ public class PoolConfig extends AbstractDescribableImpl<PoolConfig> {
             return items;
         }
 
-        private static FormValidation check(Runnable check) {
-            try {
-                check.run();
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.rule());
-            }
+        @POST
+        public ListBoxModel doFillCniCheckItems() {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            ListBoxModel items = new ListBoxModel();
+            items.add(Messages.PoolConfig_Enforce(), "enforce");
+            items.add(Messages.PoolConfig_Warn(), "warn");
+            items.add(Messages.PoolConfig_CniCheckOff(), "off");
+            return items;
+        }
+
+        /** A field's check is its declared rule ({@code stickyIp.pools[]}); blank means the declared default. */
+        private static FormValidation check(Setting<?> setting, String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return declared(StickyIpSchema.checkPool(setting, value));
         }
     }
 }

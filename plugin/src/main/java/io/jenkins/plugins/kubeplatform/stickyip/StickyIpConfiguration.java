@@ -5,6 +5,10 @@ import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
 import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.StoreForms;
+import io.jenkins.plugins.kubeplatform.store.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
@@ -22,7 +26,9 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins › System › Sticky IP pools: the pools {@code stickyIpDeploy} allocates from, and the cluster whose
- * pods the periodic adoption and garbage collection look at. Configuration as Code:
+ * pods the periodic adoption and garbage collection look at. Blank fields use the declared defaults: the keys, their
+ * rules and defaults are declared once in {@link StickyIpSchema}; this class keeps the persisted fields and their
+ * setters. Configuration as Code:
  * {@code unclassified: stickyIp: {cluster: ..., pools: [{name: default, ranges: "10.42.200.0/24", ...}]}}.
  */
 @Extension
@@ -31,8 +37,8 @@ public class StickyIpConfiguration extends GlobalConfiguration {
 
     private List<PoolConfig> pools = new ArrayList<>();
     private String cluster = "";
-    private String ledgerStore = "file";
-    private String ledgerNamespace = LedgerSettings.DEFAULT_NAMESPACE;
+    private String ledgerStore = StickyIpSchema.LEDGER_STORE.defaultText().orElseThrow();
+    private String ledgerNamespace = StickyIpSchema.LEDGER_NAMESPACE.defaultText().orElseThrow();
 
     public StickyIpConfiguration() {
         load();
@@ -100,7 +106,8 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     /** {@code file} (JENKINS_HOME/kubeplatform/ip-ledger, the default) or {@code cluster} (ConfigMaps, shared). */
     @DataBoundSetter
     public void setLedgerStore(String ledgerStore) {
-        this.ledgerStore = ledgerStore == null || ledgerStore.isBlank() ? "file" : ledgerStore.trim();
+        this.ledgerStore = ledgerStore == null || ledgerStore.isBlank()
+                ? StickyIpSchema.LEDGER_STORE.defaultText().orElseThrow() : ledgerStore.trim();
         save();
     }
 
@@ -112,19 +119,27 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setLedgerNamespace(String ledgerNamespace) {
         this.ledgerNamespace = ledgerNamespace == null || ledgerNamespace.isBlank()
-                ? LedgerSettings.DEFAULT_NAMESPACE : ledgerNamespace.trim();
+                ? StickyIpSchema.LEDGER_NAMESPACE.defaultText().orElseThrow() : ledgerNamespace.trim();
         save();
     }
 
-    /** Where the ledger lives; an invalid value is an input error naming the field. */
+    /** Where the ledger lives; an invalid value is an input error naming the field ({@link StickyIpSchema}). */
     public LedgerSettings ledgerSettings() {
-        return new LedgerSettings(LedgerSettings.store(ledgerStore), ledgerNamespace,
-                java.util.Optional.of(cluster).filter(c -> !c.isBlank()));
+        ObjectNode section = Json.mapper().createObjectNode();
+        section.put(StickyIpSchema.CLUSTER.name(), cluster);
+        section.put(StickyIpSchema.LEDGER_STORE.name(), ledgerStore);
+        section.put(StickyIpSchema.LEDGER_NAMESPACE.name(), ledgerNamespace);
+        return StickyIpSchema.ledger(section);
     }
 
-    /** The validated pools by name; an invalid pool is an input error naming it. */
+    /** The validated pools by name; an invalid pool is an input error naming it ({@link StickyIpSchema}). */
     public Map<String, IpPool> validatedPools() {
-        return PoolSettings.toPools(pools.stream().map(PoolConfig::toSettings).toList());
+        ObjectNode section = Json.mapper().createObjectNode();
+        ArrayNode items = section.putArray(StickyIpSchema.POOLS.name());
+        for (PoolConfig pool : pools == null ? List.<PoolConfig>of() : pools) {
+            pool.writeTo(items.addObject());
+        }
+        return StickyIpSchema.pools(section);
     }
 
     /** Checks all pools together (duplicate names, overlapping ranges) when the form is saved. */
@@ -142,33 +157,19 @@ public class StickyIpConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckLedgerStore(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            LedgerSettings.store(value);
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return StoreForms.check(value, LedgerSettings::store);
     }
 
     @POST
     public ListBoxModel doFillLedgerStoreItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        ListBoxModel items = new ListBoxModel();
-        items.add("file");
-        items.add("cluster");
-        return items;
+        return StoreForms.items();
     }
 
     @POST
     public FormValidation doCheckLedgerNamespace(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try {
-            new LedgerSettings(LedgerSettings.Store.FILE, value == null || value.isBlank()
-                    ? LedgerSettings.DEFAULT_NAMESPACE : value.trim(), java.util.Optional.empty());
-            return FormValidation.ok();
-        } catch (InvalidInputException e) {
-            return FormValidation.error(e.getMessage());
-        }
+        return PoolConfig.declared(StickyIpSchema.check(StickyIpSchema.LEDGER_NAMESPACE, value));
     }
 
     @POST

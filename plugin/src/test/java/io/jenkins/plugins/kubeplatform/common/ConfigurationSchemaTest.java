@@ -221,6 +221,8 @@ class ConfigurationSchemaTest {
     void hasAHelpFileForEveryKeyWhenASectionIsDeclaredWithTheSchema() {
         Map<String, Class<?>> forms = Map.of("kubePlatform", KubePlatformConfiguration.class,
                 "kubePlatform.clusters[]", ClusterConnectionConfig.class,
+                "stickyIp", StickyIpConfiguration.class,
+                "stickyIp.pools[]", io.jenkins.plugins.kubeplatform.stickyip.PoolConfig.class,
                 "domains", DomainSettingsConfiguration.class,
                 "repair", RepairConfiguration.class,
                 "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
@@ -248,6 +250,21 @@ class ConfigurationSchemaTest {
         form.setMaxConcurrent(0);
         assertThatThrownBy(form::settings).isInstanceOf(InvalidInputException.class)
                 .hasMessage("repair.maxConcurrent: must be between 1 and 1000; got 0");
+    }
+
+    @Test
+    void refusesThePoolValueTheDeclarationRefusesWhenTheFormIsSaved() {
+        StickyIpConfiguration form = DetachedStickyIpConfiguration.create();
+        io.jenkins.plugins.kubeplatform.stickyip.PoolConfig pool =
+                new io.jenkins.plugins.kubeplatform.stickyip.PoolConfig("web", "10.42.200.0/24");
+        pool.setNodePinning("always");
+        form.setPools(List.of(pool));
+
+        assertThatThrownBy(form::validatedPools).isInstanceOf(InvalidInputException.class)
+                .hasMessage("stickyIp.pools[web].nodePinning: must be preferred, required or off; got 'always'");
+        form.setLedgerNamespace("Not_A_Label");
+        assertThatThrownBy(form::ledgerSettings).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("stickyIp.ledgerNamespace: must be a DNS-1123 label");
     }
 
     @Test

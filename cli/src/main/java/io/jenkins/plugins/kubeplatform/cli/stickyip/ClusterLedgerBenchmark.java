@@ -50,8 +50,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
                 : options.sizes();
         int allocations = options.iterations().orElse(options.quick() ? 10 : 200);
         List<Measurement> out = new ArrayList<>();
-        IpPool pool = new PoolSettings("bench", List.of("10.96.0.0/16"), List.of(), "calico", "lowest", List.of(),
-                null, null, false).toPool();
+        IpPool pool = PoolSettings.builder("bench").ranges("10.96.0.0/16").build().toPool();
         for (int size : sizes) {
             try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true)
                     .builtInControllers(false).build())) {

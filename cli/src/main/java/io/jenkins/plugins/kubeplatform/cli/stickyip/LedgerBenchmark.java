@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LedgerBenchmark implements Benchmark {
 
-    private static final IpPool POOL = new PoolSettings("bench", List.of("10.0.0.0/12"), List.of(), "calico", "lowest",
-            List.of(), "1h", "preferred", false).toPool();
+    private static final IpPool POOL = PoolSettings.builder("bench").ranges("10.0.0.0/12").reclaimAfter("1h")
+            .build().toPool();
     private static final int RAW_RECORD = 128;
     /** Untimed allocations and raw appends first, so the measured ones run compiled code (JIT warm-up). */
     private static final int WARM_UP = 1000;

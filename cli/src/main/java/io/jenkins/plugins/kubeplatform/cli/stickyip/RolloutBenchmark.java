@@ -87,8 +87,7 @@ public final class RolloutBenchmark implements Benchmark {
                 .readinessDelay(Duration.ofSeconds(1))
                 .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true).build())) {
             KubernetesClient client = sim.client();
-            IpPool pool = new PoolSettings("bench", List.of("10.42.16.0/20"), List.of(), "calico", "lowest",
-                    List.of(), "1h", "preferred", false).toPool();
+            IpPool pool = PoolSettings.builder("bench").ranges("10.42.16.0/20").reclaimAfter("1h").build().toPool();
             for (int n : sizes) {
                 String scenario = "N=" + n;
                 String plainNs = "bench-plain-" + n;

@@ -32,8 +32,7 @@ class IpLedgerCommandTest {
 
     private void reserve(String ns, String name, int n) {
         IpReservationLedger ledger = IpReservationLedger.open(dir.resolve("state"), Clock.systemUTC());
-        var pool = new PoolSettings("default", List.of("10.42.200.0/29"), List.of(), null, null, List.of(), null, null,
-                false).toPool();
+        var pool = PoolSettings.builder("default").ranges("10.42.200.0/29").build().toPool();
         ledger.reserve(pool, java.util.stream.IntStream.range(0, n).mapToObj(i -> new ReplicaIdentity(ns, name, i)).toList(),
                 Set.of(), Set.of(), "test");
     }
