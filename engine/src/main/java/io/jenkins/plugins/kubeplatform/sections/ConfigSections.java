@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.sections;
 
 import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmsSchema;
 import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.repair.RepairSchema;
 import io.jenkins.plugins.kubeplatform.schema.Setting;
@@ -20,7 +21,7 @@ public final class ConfigSections {
 
     /** The declared top-level sections. */
     public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, DomainsSchema.SECTION,
-            RepairSchema.SECTION);
+            RepairSchema.SECTION, EdgeVmsSchema.SECTION);
 
     private ConfigSections() {
     }

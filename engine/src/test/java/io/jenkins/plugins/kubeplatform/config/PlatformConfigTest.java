@@ -186,6 +186,7 @@ class PlatformConfigTest {
     @Test
     void listsTheSchemaKeysOfTheSectionsWhenAsked() {
         assertThat(PlatformConfig.schemaKeys().get("stickyIp")).contains("pools", "ledgerStore");
-        assertThat(PlatformConfig.schemaKeys().get("edgeVms.sites[]")).contains("cpu", "memory", "vms");
+        assertThat(io.jenkins.plugins.kubeplatform.sections.ConfigSections.keys().get("edgeVms.sites[]"))
+                .contains("cpu", "memory", "vms");
     }
 }
