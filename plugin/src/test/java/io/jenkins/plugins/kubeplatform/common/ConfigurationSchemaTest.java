@@ -223,7 +223,11 @@ class ConfigurationSchemaTest {
                 "kubePlatform.clusters[]", ClusterConnectionConfig.class,
                 "domains", DomainSettingsConfiguration.class,
                 "repair", RepairConfiguration.class,
-                "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
+                "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class,
+                "edgeVms", EdgeVmConfiguration.class,
+                "edgeVms.sites[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeSiteConfig.class,
+                "edgeVms.edgeClusters[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeClusterConfig.class,
+                "edgeVms.quotas[]", io.jenkins.plugins.kubeplatform.edgevm.TenantQuotaConfig.class);
         List<String> missing = new ArrayList<>();
         forms.forEach((path, type) -> {
             for (String key : ConfigSections.keys().get(path)) {
@@ -248,6 +252,19 @@ class ConfigurationSchemaTest {
         form.setMaxConcurrent(0);
         assertThatThrownBy(form::settings).isInstanceOf(InvalidInputException.class)
                 .hasMessage("repair.maxConcurrent: must be between 1 and 1000; got 0");
+    }
+
+    @Test
+    void refusesTheEdgeFormValueTheDeclarationRefusesWhenAFieldIsChecked() {
+        EdgeVmConfiguration form = DetachedEdgeVmConfiguration.create();
+        form.setWaitTimeout("soon");
+
+        assertThatThrownBy(form::toSettings).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("edgeVms.waitTimeout: must be a duration");
+        form.setWaitTimeout("");
+        form.setMaxAttempts(0);
+        assertThatThrownBy(form::toSettings).isInstanceOf(InvalidInputException.class)
+                .hasMessage("edgeVms.maxAttempts: must be between 1 and 100; got 0");
     }
 
     @Test
