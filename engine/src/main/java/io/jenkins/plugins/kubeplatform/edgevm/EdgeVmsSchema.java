@@ -33,14 +33,14 @@ public final class EdgeVmsSchema {
     public static final Setting<String> SITE_CLUSTER = Setting.text("cluster", null,
             "The cluster connection running KubeVirt for this site; none: the default cluster");
     public static final Setting<String> SITE_REGION = Setting.text("region", null,
-            "Region label a step may ask for (`region:`)");
+            "Region of the site: a request with a region but no location prefers its sites");
     public static final Setting<String> SITE_ZONE = Setting.text("zone", null,
-            "Zone label a step may ask for (`zone:`)");
+            "Zone of the site: a request with a zone but no location prefers its sites (before region)");
     public static final Setting<Integer> SITE_CPU = Setting.integer("cpu", 16, 1, MAX_AMOUNT,
             "vCPUs the site hosts in total");
     public static final Setting<String> SITE_MEMORY = memory("memory", "64Gi", "Memory the site hosts in total");
     public static final Setting<Integer> SITE_VMS = Setting.integer("vms", 8, 1, MAX_AMOUNT,
-            "VMs the site hosts at once");
+            "VMs the site hosts at most, running and idle together");
 
     /** The items of {@code edgeVms.sites}. */
     public static final SettingsSection SITE = new SettingsSection("edgeVms.sites[]", List.of(SITE_NAME,
@@ -56,7 +56,7 @@ public final class EdgeVmsSchema {
     public static final Setting<String> CLUSTER_CLUSTER = Setting.text("cluster", null,
             "The cluster connection the nodes register in; none: the default cluster");
     public static final Setting<Integer> CLUSTER_MAX_NODES = Setting.integer("maxNodes", 8, 1, MAX_NODES,
-            "Nodes (VMs) the edge cluster takes at most");
+            "Nodes the edge cluster takes before it counts as full (its load is nodes / maxNodes)");
     public static final Setting<String> CLUSTER_JOIN_METHOD = joinMethod("joinMethod",
             "How VMs join: `k3s`, `kubeadm` or `openyurt`");
     public static final Setting<String> CLUSTER_TOKEN_CREDENTIALS_ID = Setting.text("tokenCredentialsId", null,
@@ -112,15 +112,15 @@ public final class EdgeVmsSchema {
     public static final Setting<String> NEW_CLUSTER_CA_CERT_HASH = Setting.text("newClusterCaCertHash", null,
             "CA hash for `kubeadm` and `openyurt` joins of new edge clusters");
     public static final Setting<String> START_TIMEOUT = durationText("startTimeout", "10m",
-            "How long a new VM may take to start");
+            "How long a VM may stay missing or not running before the state sync recreates it");
     public static final Setting<String> JOIN_TIMEOUT = durationText("joinTimeout", "5m",
-            "How long a started VM may take to join its edge cluster as a node");
+            "How long a Running VM may be without a Ready node before the state sync restarts it");
     public static final Setting<String> WAIT_TIMEOUT = durationText("waitTimeout", "15m",
-            "How long a create waits for the node to join Ready before handing over to the sync");
+            "How long a create waits for the node to join Ready; the state sync takes over after that");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("maxAttempts", 3, 1, 100,
-            "Attempts to create a VM that fails to start or join before it is given up");
+            "How often the state sync recreates a VM in one failure episode before it marks the VM FAILED");
     public static final Setting<Boolean> SYNC_ENABLED = Setting.flag("syncEnabled", true,
-            "Run the background sync of VM states").only(Setting.Scope.JENKINS);
+            "Run the edge VM state sync every minute").only(Setting.Scope.JENKINS);
     public static final Setting<InventoryStoreSettings.Store> INVENTORY_STORE = Setting.choice("inventoryStore",
             InventoryStoreSettings.Store.class, InventoryStoreSettings.Store.FILE,
             "Where the VM inventory lives: a file in the state directory (one controller) or ConfigMaps in the "
