@@ -49,7 +49,8 @@ class CascShapeTest {
         assertThat(StickyIpConfig.pools(config).get("p").addresses().covers(ip("10.0.1.1"))).isTrue();
         ExposeSettings domains = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains"));
         assertThat(domains.gateway()).isEqualTo(new ExposeSettings.Gateway("gw", "main", null));
-        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", "nginx", null, "8080"));
+        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", "nginx", null, "8080", null,
+                false, null, null, false, "2s"));
         assertThat(RepairSettings.from(config).faultConditions()).containsExactly("A", "B");
         EdgeSettings edge = EdgeSettings.from(config);
         assertThat(edge.site("s").orElseThrow().capacity()).isEqualTo(new EdgeSettings.Capacity(4, "8Gi", 2));
