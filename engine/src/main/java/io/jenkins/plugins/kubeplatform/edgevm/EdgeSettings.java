@@ -281,9 +281,11 @@ public record EdgeSettings(
         joinTimeoutDuration();
         waitTimeoutDuration();
         maxAttemptsValue();
-        if (scoring.loadWeight() < 0 || scoring.distanceWeight() < 0 || !(scoring.distanceScaleKm() > 0)) {
-            throw new InvalidInputException("edge.scoring", "weights must be >= 0 and distanceScaleKm > 0");
-        }
+        EdgeVmsSchema.rule(EdgeVmsSchema.SCORING_LOAD_WEIGHT, "edgeVms.scoringLoadWeight", scoring.loadWeight());
+        EdgeVmsSchema.rule(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT, "edgeVms.scoringDistanceWeight",
+                scoring.distanceWeight());
+        EdgeVmsSchema.rule(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM, "edgeVms.scoringDistanceScaleKm",
+                scoring.distanceScaleKm());
         return this;
     }
 

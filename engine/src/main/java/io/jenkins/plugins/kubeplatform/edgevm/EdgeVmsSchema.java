@@ -119,6 +119,12 @@ public final class EdgeVmsSchema {
             "How long a create waits for the node to join Ready; the state sync takes over after that");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("maxAttempts", 3, 1, 100,
             "How often the state sync recreates a VM in one failure episode before it marks the VM FAILED");
+    public static final Setting<Double> SCORING_LOAD_WEIGHT = number("scoringLoadWeight", "1", false,
+            "Placement score: weight of an edge cluster's load (nodes / maxNodes); lower scores win");
+    public static final Setting<Double> SCORING_DISTANCE_WEIGHT = number("scoringDistanceWeight", "1", false,
+            "Placement score: weight of the distance from the site (km / scoringDistanceScaleKm)");
+    public static final Setting<Double> SCORING_DISTANCE_SCALE_KM = number("scoringDistanceScaleKm", "1000", true,
+            "Placement score: the distance in km that weighs as much as a full edge cluster");
     public static final Setting<Boolean> SYNC_ENABLED = Setting.flag("syncEnabled", true,
             "Run the edge VM state sync every minute").only(Setting.Scope.JENKINS);
     public static final Setting<InventoryStoreSettings.Store> INVENTORY_STORE = Setting.choice("inventoryStore",
@@ -132,8 +138,8 @@ public final class EdgeVmsSchema {
     public static final SettingsSection SECTION = new SettingsSection("edgeVms", List.of(SITES, EDGE_CLUSTERS,
             QUOTAS, NEW_CLUSTER_PREFIX, NEW_CLUSTER_CLUSTER, NEW_CLUSTER_MAX_NODES, NEW_CLUSTER_JOIN_METHOD,
             NEW_CLUSTER_SERVER, NEW_CLUSTER_TOKEN_CREDENTIALS_ID, NEW_CLUSTER_TOKEN_FILE, NEW_CLUSTER_CA_CERT_HASH,
-            START_TIMEOUT, JOIN_TIMEOUT, WAIT_TIMEOUT, MAX_ATTEMPTS, SYNC_ENABLED, INVENTORY_STORE,
-            INVENTORY_NAMESPACE));
+            START_TIMEOUT, JOIN_TIMEOUT, WAIT_TIMEOUT, MAX_ATTEMPTS, SCORING_LOAD_WEIGHT, SCORING_DISTANCE_WEIGHT,
+            SCORING_DISTANCE_SCALE_KM, SYNC_ENABLED, INVENTORY_STORE, INVENTORY_NAMESPACE));
 
     private EdgeVmsSchema() {
     }
@@ -149,7 +155,9 @@ public final class EdgeVmsSchema {
                 .startTimeout(v.get(START_TIMEOUT))
                 .joinTimeout(v.get(JOIN_TIMEOUT))
                 .waitTimeout(v.get(WAIT_TIMEOUT))
-                .maxAttempts(v.get(MAX_ATTEMPTS));
+                .maxAttempts(v.get(MAX_ATTEMPTS))
+                .scoring(new EdgeSettings.Scoring(v.get(SCORING_LOAD_WEIGHT), v.get(SCORING_DISTANCE_WEIGHT),
+                        v.get(SCORING_DISTANCE_SCALE_KM)));
         v.given(NEW_CLUSTER_PREFIX).ifPresent(prefix -> b.newClusters(EdgeSettings.NewClusters.builder()
                 .namePrefix(prefix)
                 .cluster(v.given(NEW_CLUSTER_CLUSTER).orElse(null))
@@ -238,6 +246,21 @@ public final class EdgeVmsSchema {
         return Setting.of(name, "`k3s` or `kubeadm` or `openyurt`", JoinMethod.K3S.id(), doc, (path, text) -> {
             JoinMethod.parse(path, text);
             return text.trim();
+        });
+    }
+
+    private static Setting<Double> number(String name, String defaultText, boolean positive, String doc) {
+        String rule = positive ? "a number above 0" : "a number, 0 or more";
+        return Setting.of(name, positive ? "number above 0" : "number, 0 or more", defaultText, doc, (path, text) -> {
+            try {
+                double value = Double.parseDouble(text.trim());
+                if (Double.isFinite(value) && (positive ? value > 0 : value >= 0)) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidInputException(path, "must be " + rule + "; got '" + Require.printable(text) + "'");
         });
     }
 

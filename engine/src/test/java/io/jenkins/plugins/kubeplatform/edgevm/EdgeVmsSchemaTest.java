@@ -79,6 +79,21 @@ class EdgeVmsSchemaTest {
     }
 
     @Test
+    void readsThePlacementScoreWeightsFromTheFlatKeys() {
+        EdgeSettings weighted = edge("edgeVms: {scoringLoadWeight: 2, scoringDistanceWeight: \"0.5\", "
+                + "scoringDistanceScaleKm: 300}\n");
+
+        assertThat(weighted.scoring()).isEqualTo(new EdgeSettings.Scoring(2.0, 0.5, 300.0));
+        assertThat(edge("edgeVms: {}\n").scoring()).isEqualTo(new EdgeSettings.Scoring(1.0, 1.0, 1000.0));
+        assertThatThrownBy(() -> edge("edgeVms: {scoringDistanceScaleKm: 0}\n"))
+                .hasMessage("edgeVms.scoringDistanceScaleKm: must be a number above 0; got '0'");
+        assertThatThrownBy(() -> edge("edgeVms: {scoringLoadWeight: -1}\n"))
+                .hasMessage("edgeVms.scoringLoadWeight: must be a number, 0 or more; got '-1'");
+        assertThatThrownBy(() -> EdgeSettings.builder().scoring(new EdgeSettings.Scoring(1.0, -0.5, 10.0)).build()
+                .validated()).hasMessage("edgeVms.scoringDistanceWeight: must be a number, 0 or more; got '-0.5'");
+    }
+
+    @Test
     void refusesAMisspelledKeyNamingItWhenTheCommandLineLoadsTheFile() {
         PlatformConfig config = PlatformConfig.parse("t.yaml", "edgeVms: {inventoryStor: cluster}\n");
 

@@ -49,6 +49,9 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     private String joinTimeout = EdgeSiteConfig.initial(EdgeVmsSchema.JOIN_TIMEOUT);
     private String waitTimeout = EdgeSiteConfig.initial(EdgeVmsSchema.WAIT_TIMEOUT);
     private int maxAttempts = EdgeSiteConfig.initialInt(EdgeVmsSchema.MAX_ATTEMPTS);
+    private String scoringLoadWeight = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_LOAD_WEIGHT);
+    private String scoringDistanceWeight = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT);
+    private String scoringDistanceScaleKm = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM);
     private boolean syncEnabled = EdgeSiteConfig.initialFlag(EdgeVmsSchema.SYNC_ENABLED);
     private String inventoryStore = EdgeSiteConfig.initial(EdgeVmsSchema.INVENTORY_STORE);
     private String inventoryNamespace = EdgeSiteConfig.initial(EdgeVmsSchema.INVENTORY_NAMESPACE);
@@ -115,6 +118,9 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
         section.put(EdgeVmsSchema.JOIN_TIMEOUT.name(), joinTimeout);
         section.put(EdgeVmsSchema.WAIT_TIMEOUT.name(), waitTimeout);
         section.put(EdgeVmsSchema.MAX_ATTEMPTS.name(), maxAttempts);
+        section.put(EdgeVmsSchema.SCORING_LOAD_WEIGHT.name(), scoringLoadWeight);
+        section.put(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT.name(), scoringDistanceWeight);
+        section.put(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM.name(), scoringDistanceScaleKm);
         section.put(EdgeVmsSchema.SYNC_ENABLED.name(), syncEnabled);
         section.put(EdgeVmsSchema.INVENTORY_STORE.name(), inventoryStore);
         section.put(EdgeVmsSchema.INVENTORY_NAMESPACE.name(), inventoryNamespace);
@@ -159,6 +165,12 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setWaitTimeout(String v) { waitTimeout = EdgeSiteConfig.clean(v); save(); }
     public int getMaxAttempts() { return maxAttempts; }
     @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
+    public String getScoringLoadWeight() { return scoringLoadWeight; }
+    @DataBoundSetter public void setScoringLoadWeight(String v) { scoringLoadWeight = EdgeSiteConfig.clean(v); save(); }
+    public String getScoringDistanceWeight() { return scoringDistanceWeight; }
+    @DataBoundSetter public void setScoringDistanceWeight(String v) { scoringDistanceWeight = EdgeSiteConfig.clean(v); save(); }
+    public String getScoringDistanceScaleKm() { return scoringDistanceScaleKm; }
+    @DataBoundSetter public void setScoringDistanceScaleKm(String v) { scoringDistanceScaleKm = EdgeSiteConfig.clean(v); save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
 
@@ -259,6 +271,21 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckNewClusterJoinMethod(@QueryParameter String value) {
         return check(EdgeVmsSchema.NEW_CLUSTER_JOIN_METHOD, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringLoadWeight(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_LOAD_WEIGHT, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringDistanceWeight(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringDistanceScaleKm(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM, value);
     }
 
     /** A field's check is its declared rule; blank means the declared default. */
