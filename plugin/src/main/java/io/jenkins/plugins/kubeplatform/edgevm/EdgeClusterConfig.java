@@ -83,6 +83,11 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
             return Messages.EdgeClusterConfig_DisplayName();
         }
 
+        /** The declared default of {@code key} ({@link EdgeVmsSchema#EDGE_CLUSTER}): what the view fills in for a new item. */
+        public String defaultOf(String key) {
+            return EdgeVmsSchema.EDGE_CLUSTER.setting(key).flatMap(Setting::defaultText).orElse("");
+        }
+
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
             return check(EdgeVmsSchema.CLUSTER_NAME, value);

@@ -97,6 +97,11 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
             return Messages.EdgeSiteConfig_DisplayName();
         }
 
+        /** The declared default of {@code key} ({@link EdgeVmsSchema#SITE}): what the view fills in for a new item. */
+        public String defaultOf(String key) {
+            return EdgeVmsSchema.SITE.setting(key).flatMap(Setting::defaultText).orElse("");
+        }
+
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
             return check(EdgeVmsSchema.SITE_NAME, value);

@@ -56,6 +56,22 @@ class EdgeConfigTest {
                 .hasMessageStartingWith("edgeVms.sites[lisbon].memory: must be a Kubernetes quantity");
     }
 
+    /** A new item's view, its persisted field and the CLI start from the same declared default. */
+    @Test
+    void offersTheDeclaredDefaultsWhenTheViewShowsANewItem() {
+        EdgeSiteConfig site = new EdgeSiteConfig("s", "edge-s", "1,2");
+        EdgeClusterConfig cluster = new EdgeClusterConfig("e", "1,2", "https://e:6443");
+
+        assertThat(new EdgeSiteConfig.DescriptorImpl().defaultOf("memory")).isEqualTo(site.getMemory())
+                .isEqualTo("64Gi");
+        assertThat(new EdgeSiteConfig.DescriptorImpl().defaultOf("cpu")).isEqualTo(String.valueOf(site.getCpu()))
+                .isEqualTo("16");
+        assertThat(new EdgeClusterConfig.DescriptorImpl().defaultOf("maxNodes"))
+                .isEqualTo(String.valueOf(cluster.getMaxNodes())).isEqualTo("8");
+        assertThat(new EdgeClusterConfig.DescriptorImpl().defaultOf("joinMethod")).isEqualTo(cluster.getJoinMethod())
+                .isEqualTo("k3s");
+    }
+
     /** An EdgeVmConfiguration.xml as the previous version saved it (before the section was declared) loads as before. */
     @Test
     void readsAConfigurationSavedByThePreviousVersion() {
