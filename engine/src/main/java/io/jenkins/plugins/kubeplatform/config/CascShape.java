@@ -16,7 +16,8 @@ import java.util.Set;
  * configurations ({@code kubePlatform}, {@code stickyIp}, {@code domains}, {@code repair}, {@code edgeVms}, with the
  * forms' field names: comma-separated text for lists of plain values, flat {@code gateway*}, {@code nginx*} and
  * {@code newCluster*} fields, a site's {@code cpu}/{@code memory}/{@code vms}). The CLI reads exactly this shape;
- * here it is mapped onto the engine's internal section structure, which the capabilities bind.
+ * here the sections not yet declared with the schema ({@code stickyIp}) are mapped onto the engine's internal
+ * section structure, which the capabilities bind; the declared ones are passed on as written.
  *
  * <p>Keys only one side uses are accepted by both: {@code credentialsId}, {@code tokenCredentialsId},
  * {@code context}, {@code syncEnabled}, {@code syncCluster}, {@code stickyIp.cluster} and the folder restrictions
