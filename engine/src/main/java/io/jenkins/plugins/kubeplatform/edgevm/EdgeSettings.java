@@ -316,6 +316,10 @@ public record EdgeSettings(
         public Builder waitTimeout(String v) { waitTimeout = v; return this; }
         public Builder maxAttempts(Integer v) { maxAttempts = v; return this; }
         public Builder scoring(Scoring v) { scoring = v; return this; }
+        public Builder scoring(Double loadWeight, Double distanceWeight, Double distanceScaleKm) {
+            scoring = new Scoring(loadWeight, distanceWeight, distanceScaleKm);
+            return this;
+        }
 
         public EdgeSettings build() {
             return new EdgeSettings(sites, edgeClusters, newClusters, quotas, startTimeout, joinTimeout, waitTimeout,

@@ -156,8 +156,7 @@ public final class EdgeVmsSchema {
                 .joinTimeout(v.get(JOIN_TIMEOUT))
                 .waitTimeout(v.get(WAIT_TIMEOUT))
                 .maxAttempts(v.get(MAX_ATTEMPTS))
-                .scoring(new EdgeSettings.Scoring(v.get(SCORING_LOAD_WEIGHT), v.get(SCORING_DISTANCE_WEIGHT),
-                        v.get(SCORING_DISTANCE_SCALE_KM)));
+                .scoring(v.get(SCORING_LOAD_WEIGHT), v.get(SCORING_DISTANCE_WEIGHT), v.get(SCORING_DISTANCE_SCALE_KM));
         v.given(NEW_CLUSTER_PREFIX).ifPresent(prefix -> b.newClusters(EdgeSettings.NewClusters.builder()
                 .namePrefix(prefix)
                 .cluster(v.given(NEW_CLUSTER_CLUSTER).orElse(null))
