@@ -120,14 +120,6 @@ public final class PlatformConfig {
         }
     }
 
-    /**
-     * The keys by path ({@code edgeVms.sites[]} for the items of a list) of the sections not yet declared with the
-     * schema ({@code sections.ConfigSections#keys()} has them all), for the test that holds them equal to the plugin.
-     */
-    public static java.util.Map<String, java.util.Set<String>> schemaKeys() {
-        return CascShape.KEYS;
-    }
-
     public String source() {
         return source;
     }

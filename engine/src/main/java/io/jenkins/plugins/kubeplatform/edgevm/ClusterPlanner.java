@@ -122,7 +122,7 @@ public final class ClusterPlanner {
         }
         String name = base + n;
         if (name.length() > 63) {
-            throw new InvalidInputException("edge newClusters namePrefix", "makes cluster names longer than 63 "
+            throw new InvalidInputException("edgeVms.newClusterPrefix", "makes cluster names longer than 63 "
                     + "characters (" + name + ")");
         }
         lines.add("new edge cluster " + name + ": " + reason);

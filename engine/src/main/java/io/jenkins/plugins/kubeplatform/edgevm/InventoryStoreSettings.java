@@ -1,15 +1,12 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.core.Require;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,32 +34,21 @@ public record InventoryStoreSettings(Store store, String namespace) {
         return new InventoryStoreSettings(Store.FILE, DEFAULT_NAMESPACE);
     }
 
-    /** Parses {@code edgeVms.inventoryStore} ({@code file} or {@code cluster}); blank means {@code file}. */
+    /** Parses {@code edgeVms.inventoryStore} by its declared rule ({@link EdgeVmsSchema}); blank means {@code file}. */
     public static Store store(String text) {
-        if (text == null || text.isBlank()) {
-            return Store.FILE;
-        }
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "file" -> Store.FILE;
-            case "cluster" -> Store.CLUSTER;
-            default -> throw new InvalidInputException("edgeVms.inventoryStore",
-                    "must be file or cluster; got '" + Require.printable(text) + "'");
-        };
+        Store given = EdgeVmsSchema.rule(EdgeVmsSchema.INVENTORY_STORE, "edgeVms.inventoryStore", text);
+        return given == null ? Store.FILE : given;
     }
 
     /** Both keys as given (blank: the defaults); an invalid value is an input error naming its key. */
     public static InventoryStoreSettings of(String store, String namespace) {
-        return new InventoryStoreSettings(store(store), namespace == null || namespace.isBlank()
-                ? DEFAULT_NAMESPACE : namespace.trim());
+        String ns = EdgeVmsSchema.rule(EdgeVmsSchema.INVENTORY_NAMESPACE, "edgeVms.inventoryNamespace", namespace);
+        return new InventoryStoreSettings(store(store), ns == null ? DEFAULT_NAMESPACE : ns);
     }
 
-    /** The settings of a configuration file (its {@code edgeVms} section; absent: the file store). */
+    /** The settings of a configuration file (its {@code edgeVms} section; absent or empty: the file store). */
     public static InventoryStoreSettings of(PlatformConfig config) {
-        JsonNode inventory = config.raw("inventory");
-        if (inventory.isMissingNode()) {
-            return file();
-        }
-        return of(inventory.path("store").asText(null), inventory.path("namespace").asText(""));
+        return EdgeVmsSchema.inventory(config.raw(EdgeVmsSchema.SECTION.path()));
     }
 
     /**

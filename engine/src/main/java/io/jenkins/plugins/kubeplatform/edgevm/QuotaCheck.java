@@ -12,7 +12,7 @@ public final class QuotaCheck {
     /** Throws naming the exceeded dimension; returns a one-line summary of the usage after the request. */
     public static String check(EdgeSettings settings, EdgeVmRequest request, Collection<VmRecord> live) {
         EdgeSettings.TenantQuota quota = settings.quota(request.tenant()).orElseThrow(() -> new InvalidInputException(
-                "tenant", "'" + request.tenant() + "' has no edge quota; an administrator must add one under edge.quotas"));
+                "tenant", "'" + request.tenant() + "' has no edge quota; an administrator must add one under edgeVms.quotas"));
         int vms = 0;
         long cpu = 0;
         long memoryMi = 0;

@@ -42,7 +42,7 @@ public final class SitePlacement {
 
     public static Choice choose(EdgeSettings settings, EdgeVmRequest request, Collection<VmRecord> live) {
         if (settings.sites().isEmpty()) {
-            throw new InvalidInputException("--config section 'edge' sites", "must define at least one edge site");
+            throw new InvalidInputException("edgeVms.sites", "must define at least one edge site");
         }
         List<EdgeSettings.Site> sites = settings.sites();
         if (request.site().isPresent()) {

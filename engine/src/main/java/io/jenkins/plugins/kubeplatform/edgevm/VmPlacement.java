@@ -38,9 +38,8 @@ final class VmPlacement {
         if (plan instanceof ClusterPlanner.Create create) {
             EdgeSettings.NewClusters t = settings.newClusters();
             clusterName = create.cluster();
-            next = next.addCluster(new EdgeClusterRecord(new EdgeSettings.EdgeCluster(clusterName, t.cluster(),
-                    site.site().location(), t.maxNodes(), t.joinMethod(), t.server(), t.tokenCredentialsId(),
-                    t.tokenFile(), t.caCertHash()), site.site().name(), request.exclusive(), now));
+            next = next.addCluster(new EdgeClusterRecord(t.edgeCluster(clusterName, site.site().location()),
+                    site.site().name(), request.exclusive(), now));
         } else {
             clusterName = ((ClusterPlanner.Join) plan).cluster();
         }

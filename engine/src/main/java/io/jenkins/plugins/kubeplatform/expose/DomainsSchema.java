@@ -23,7 +23,7 @@ import java.util.Set;
  * rules (and the rules between keys) to settings however they were built.
  *
  * <p>Files written for earlier versions may still carry nested {@code gateway:}, {@code tls:} and {@code nginx:}
- * blocks (the last one also holds the HTTPS keys of nginx mode); {@link #settings} reads them, undocumented here.
+ * blocks; {@link #settings} reads them, undocumented here.
  */
 public final class DomainsSchema {
 
@@ -72,6 +72,25 @@ public final class DomainsSchema {
     public static final Setting<String> NGINX_LISTEN = Setting.of("nginxListen", "port or IPv4:port", "80",
             "nginx mode: what the server blocks listen on", (path, text) -> NginxServerBlock.checkListen(path,
                     text.trim()));
+    public static final Setting<String> NGINX_HTTPS_LISTEN = Setting.of("nginxHttpsListen", "port or IPv4:port", null,
+            "nginx mode: what the TLS server blocks of hosts with a certificate listen on; none: no HTTPS",
+            (path, text) -> NginxServerBlock.checkListen(path, text.trim()));
+    public static final Setting<Boolean> NGINX_REDIRECT_TO_HTTPS = Setting.flag("nginxRedirectToHttps", false,
+            "nginx mode: the HTTP block of a host with a certificate answers `301` to `https://`");
+    public static final Setting<String> NGINX_CERTIFICATE_FILE = Setting.of("nginxCertificateFile", "absolute path",
+            null, "nginx mode: certificate for hosts without a TLS Secret (a wildcard certificate); with "
+                    + "`nginxKeyFile`", (path, text) -> NginxServerBlock.checkConfigPath(path, text.trim()));
+    public static final Setting<String> NGINX_KEY_FILE = Setting.of("nginxKeyFile", "absolute path", null,
+            "nginx mode: the key of `nginxCertificateFile`",
+            (path, text) -> NginxServerBlock.checkConfigPath(path, text.trim()));
+    public static final Setting<Boolean> NGINX_CLUSTER_IP_FALLBACK = Setting.flag("nginxClusterIpFallback", false,
+            "nginx mode: upstream to the Service's cluster IP when it has no EndpointSlice (an nginx inside the "
+                    + "cluster network only)");
+    public static final Setting<String> NGINX_RELOAD_INTERVAL = Setting.of("nginxReloadInterval", "duration", "2s",
+            "nginx mode: the sync reloads nginx at most once per interval", (path, text) -> {
+                Require.duration(path, text.trim());
+                return text.trim();
+            });
     public static final Setting<List<String>> MANAGED_NAMESPACES = Setting.names("managedNamespaces", "DNS labels",
             "", "Namespaces whose host-less Ingresses and HTTPRoutes the background sync gives a host",
             (path, text) -> Require.dnsLabel(path, text.trim()));
@@ -90,7 +109,9 @@ public final class DomainsSchema {
     public static final SettingsSection SECTION = new SettingsSection("domains", List.of(SUFFIX, TEMPLATE, ROUTE,
             INGRESS_CLASS_NAME, TLS_SECRET_NAME, CLUSTER_ISSUER, ISSUER, GATEWAY_NAMESPACE, GATEWAY_NAME,
             GATEWAY_SECTION_NAME, CLAIM_NAMESPACE, ON_CONFLICT, ADMIT_TIMEOUT, NGINX_CONF_DIR, NGINX_BINARY,
-            NGINX_MAIN_CONFIG, NGINX_LISTEN, MANAGED_NAMESPACES, SYNC_ENABLED, SYNC_CLUSTER, SUFFIX_ALLOWED_JOBS),
+            NGINX_MAIN_CONFIG, NGINX_LISTEN, NGINX_HTTPS_LISTEN, NGINX_REDIRECT_TO_HTTPS, NGINX_CERTIFICATE_FILE,
+            NGINX_KEY_FILE, NGINX_CLUSTER_IP_FALLBACK, NGINX_RELOAD_INTERVAL, MANAGED_NAMESPACES, SYNC_ENABLED,
+            SYNC_CLUSTER, SUFFIX_ALLOWED_JOBS),
             OLD_BLOCKS);
 
     private DomainsSchema() {
@@ -121,9 +142,9 @@ public final class DomainsSchema {
                 CLUSTER_ISSUER, ISSUER).orElseGet(() -> new ExposeSettings.Tls(v.given(TLS_SECRET_NAME).orElse(null),
                 v.given(CLUSTER_ISSUER).orElse(null), v.given(ISSUER).orElse(null)));
         ExposeSettings.Nginx nginx = oldBlock(v, nginxBlock, "nginx", ExposeSettings.Nginx.class, NGINX_CONF_DIR,
-                NGINX_BINARY, NGINX_MAIN_CONFIG, NGINX_LISTEN).orElseGet(() -> v.given(NGINX_CONF_DIR)
-                .map(dir -> new ExposeSettings.Nginx(dir, v.get(NGINX_BINARY), v.given(NGINX_MAIN_CONFIG).orElse(null),
-                        v.get(NGINX_LISTEN))).orElse(null));
+                NGINX_BINARY, NGINX_MAIN_CONFIG, NGINX_LISTEN, NGINX_HTTPS_LISTEN, NGINX_REDIRECT_TO_HTTPS,
+                NGINX_CERTIFICATE_FILE, NGINX_KEY_FILE, NGINX_CLUSTER_IP_FALLBACK, NGINX_RELOAD_INTERVAL)
+                .orElseGet(() -> v.given(NGINX_CONF_DIR).map(dir -> nginx(v, dir)).orElse(null));
         return ExposeSettings.builder()
                 .suffix(v.get(SUFFIX))
                 .template(v.get(TEMPLATE))
@@ -137,6 +158,14 @@ public final class DomainsSchema {
                 .nginx(nginx)
                 .managedNamespaces(v.get(MANAGED_NAMESPACES))
                 .build();
+    }
+
+    /** Nginx mode from the flat keys. */
+    private static ExposeSettings.Nginx nginx(SectionValues v, String confDir) {
+        return new ExposeSettings.Nginx(confDir, v.get(NGINX_BINARY), v.given(NGINX_MAIN_CONFIG).orElse(null),
+                v.get(NGINX_LISTEN), v.given(NGINX_HTTPS_LISTEN).orElse(null), v.get(NGINX_REDIRECT_TO_HTTPS),
+                v.given(NGINX_CERTIFICATE_FILE).orElse(null), v.given(NGINX_KEY_FILE).orElse(null),
+                v.get(NGINX_CLUSTER_IP_FALLBACK), v.get(NGINX_RELOAD_INTERVAL));
     }
 
     /** An old nested block, bound strictly; given together with the flat keys that replace it, it is refused. */

@@ -97,7 +97,7 @@ public record ExposeSettings(
 
         @JsonIgnore
         public Duration reloadEvery() {
-            return Require.duration("domains.nginx.reloadInterval", reloadInterval == null ? "2s" : reloadInterval);
+            return Require.duration("domains.nginxReloadInterval", reloadInterval == null ? "2s" : reloadInterval);
         }
     }
 

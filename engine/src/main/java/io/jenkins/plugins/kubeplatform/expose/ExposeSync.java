@@ -182,7 +182,7 @@ public final class ExposeSync {
     /**
      * Runs a pass now, after every relevant change (any Ingress or HTTPRoute; in nginx mode the EndpointSlices of
      * served Services and their TLS Secrets) and every {@link #RESYNC}, until closed. Changes within
-     * {@code debounce} make one pass, and nginx is reloaded at most once per {@code domains.nginx.reloadInterval}:
+     * {@code debounce} make one pass, and nginx is reloaded at most once per {@code domains.nginxReloadInterval}:
      * a pass due earlier waits for the interval's end and then takes every change made meanwhile.
      */
     public AutoCloseable watch(Duration debounce) {

@@ -52,8 +52,8 @@ public record NginxServerBlock(String host, List<String> servers, Listeners list
      */
     public record Listeners(String http, String https, boolean redirect) {
         public Listeners {
-            http = checkListen("domains.nginx.listen", http);
-            https = https == null ? null : checkListen("domains.nginx.httpsListen", https);
+            http = checkListen("domains.nginxListen", http);
+            https = https == null ? null : checkListen("domains.nginxHttpsListen", https);
         }
 
         static Listeners of(ExposeSettings.Nginx nginx) {
@@ -260,31 +260,31 @@ public record NginxServerBlock(String host, List<String> servers, Listeners list
 
     /** The nginx settings with defaults filled in, each value checked. */
     static ExposeSettings.Nginx validatedSettings(ExposeSettings.Nginx nginx) {
-        Path dir = checkPath("domains.nginx.confDir", nginx.confDir());
-        String binary = checkBinary("domains.nginx.binary", nginx.binary() == null || nginx.binary().isBlank() ? "nginx"
+        Path dir = checkPath("domains.nginxConfDir", nginx.confDir());
+        String binary = checkBinary("domains.nginxBinary", nginx.binary() == null || nginx.binary().isBlank() ? "nginx"
                 : nginx.binary());
         String main = nginx.mainConfig() == null || nginx.mainConfig().isBlank() ? null
-                : checkPath("domains.nginx.mainConfig", nginx.mainConfig()).toString();
+                : checkPath("domains.nginxMainConfig", nginx.mainConfig()).toString();
         String https = nginx.httpsListen() == null || nginx.httpsListen().isBlank() ? null
-                : checkListen("domains.nginx.httpsListen", nginx.httpsListen().trim());
+                : checkListen("domains.nginxHttpsListen", nginx.httpsListen().trim());
         boolean certificate = nginx.certificateFile() != null && !nginx.certificateFile().isBlank();
         boolean key = nginx.keyFile() != null && !nginx.keyFile().isBlank();
         if (certificate != key) {
-            throw new InvalidInputException(certificate ? "domains.nginx.keyFile" : "domains.nginx.certificateFile",
-                    "is required together with " + (certificate ? "domains.nginx.certificateFile" : "domains.nginx.keyFile"));
+            throw new InvalidInputException(certificate ? "domains.nginxKeyFile" : "domains.nginxCertificateFile",
+                    "is required together with " + (certificate ? "domains.nginxCertificateFile" : "domains.nginxKeyFile"));
         }
         String interval = nginx.reloadInterval() == null || nginx.reloadInterval().isBlank() ? "2s" : nginx.reloadInterval().trim();
-        Require.duration("domains.nginx.reloadInterval", interval);
-        String listen = checkListen("domains.nginx.listen", nginx.listen());
+        Require.duration("domains.nginxReloadInterval", interval);
+        String listen = checkListen("domains.nginxListen", nginx.listen());
         if (https != null) {
-            checkConfigPath("domains.nginx.confDir", dir.toString()); // certificate files from Secrets go under it
+            checkConfigPath("domains.nginxConfDir", dir.toString()); // certificate files from Secrets go under it
         }
         if (listen.equals(https)) {
-            throw new InvalidInputException("domains.nginx.httpsListen", "must differ from domains.nginx.listen");
+            throw new InvalidInputException("domains.nginxHttpsListen", "must differ from domains.nginxListen");
         }
         return new ExposeSettings.Nginx(dir.toString(), binary, main, listen, https,
-                nginx.redirectToHttps(), certificate ? checkConfigPath("domains.nginx.certificateFile", nginx.certificateFile()) : null,
-                key ? checkConfigPath("domains.nginx.keyFile", nginx.keyFile()) : null, nginx.clusterIpFallback(), interval);
+                nginx.redirectToHttps(), certificate ? checkConfigPath("domains.nginxCertificateFile", nginx.certificateFile()) : null,
+                key ? checkConfigPath("domains.nginxKeyFile", nginx.keyFile()) : null, nginx.clusterIpFallback(), interval);
     }
 
     /** The nginx executable: a program name or path without control characters (trimmed). */

@@ -101,8 +101,9 @@ public final class SettingsSection {
             }
             List<SectionValues> items = new ArrayList<>();
             int i = 0;
+            String labelKey = setting.items().get().labelKey();
             for (JsonNode item : node) {
-                JsonNode name = item.get("name");
+                JsonNode name = item.get(labelKey);
                 String label = name != null && name.isTextual() && !name.asText().isBlank() ? name.asText().trim()
                         : String.valueOf(i);
                 items.add(setting.items().get().read(at + "[" + label + "]", item));
@@ -127,6 +128,17 @@ public final class SettingsSection {
                     + (node.isArray() ? "list" : "mapping"));
         }
         return text.isBlank() ? Optional.empty() : Optional.of(setting.parse(at, text));
+    }
+
+    /**
+     * The key whose value names an item of a list in messages ({@code pools[gpu]}): {@code name}, else the first
+     * required key ({@code tenant} of a quota).
+     */
+    String labelKey() {
+        if (settings.containsKey("name")) {
+            return "name";
+        }
+        return settings.values().stream().filter(Setting::isRequired).map(Setting::name).findFirst().orElse("name");
     }
 
     /** A form's check of one key: empty when {@code text} is valid or blank, else the message naming the key. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.sections;
 
 import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmsSchema;
 import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
 import io.jenkins.plugins.kubeplatform.repair.RepairSchema;
 import io.jenkins.plugins.kubeplatform.schema.Setting;
@@ -21,7 +22,7 @@ public final class ConfigSections {
 
     /** The declared top-level sections. */
     public static final List<SettingsSection> DECLARED = List.of(KubePlatformSchema.SECTION, StickyIpSchema.SECTION,
-            DomainsSchema.SECTION, RepairSchema.SECTION);
+            DomainsSchema.SECTION, RepairSchema.SECTION, EdgeVmsSchema.SECTION);
 
     private ConfigSections() {
     }
@@ -33,9 +34,9 @@ public final class ConfigSections {
         }
     }
 
-    /** Every key of the configuration by path ({@code repair.pools[]} for a list's items), declared or not. */
+    /** Every key of the configuration by path ({@code repair.pools[]} for a list's items). */
     public static Map<String, Set<String>> keys() {
-        Map<String, Set<String>> out = new LinkedHashMap<>(PlatformConfig.schemaKeys());
+        Map<String, Set<String>> out = new LinkedHashMap<>();
         for (SettingsSection section : DECLARED) {
             add(out, section);
         }

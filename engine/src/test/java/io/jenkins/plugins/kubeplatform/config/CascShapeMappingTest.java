@@ -99,82 +99,13 @@ class CascShapeMappingTest {
     }
 
     @Test
-    void fillsTheJenkinsFormDefaultsWhenSiteAndEdgeClusterFieldsAreMissingOrBlank() {
-        PlatformConfig config = PlatformConfig.parse("t.yaml", """
-                edgeVms:
-                  sites:
-                    - {name: s, namespace: edge-s, location: "1,2", cpu: null, memory: ""}
-                  edgeClusters:
-                    - {name: e, location: "1,2", server: "https://e:6443", joinMethod: ""}
-                """);
-
-        JsonNode edge = config.raw("edge");
-        JsonNode capacity = edge.path("sites").get(0).path("capacity");
-        assertThat(capacity.path("cpu").isInt()).isTrue();
-        assertThat(capacity.path("cpu").asInt()).isEqualTo(16);
-        assertThat(capacity.path("memory").asText()).isEqualTo("64Gi");
-        assertThat(capacity.path("vms").asInt()).isEqualTo(8);
-        JsonNode cluster = edge.path("edgeClusters").get(0);
-        assertThat(cluster.path("maxNodes").asInt()).isEqualTo(8);
-        assertThat(cluster.path("joinMethod").asText()).isEqualTo("k3s");
-        assertThat(edge.path("startTimeout").asText()).isEqualTo("10m");
-        assertThat(edge.path("maxAttempts").asInt()).isEqualTo(3);
-    }
-
-    @Test
-    void keepsTheGivenValuesWhenSiteFieldsAreSet() {
-        PlatformConfig config = PlatformConfig.parse("t.yaml", """
-                edgeVms:
-                  sites:
-                    - {name: s, namespace: edge-s, location: "1,2", cpu: 4, memory: 8Gi, vms: 2}
-                  maxAttempts: 5
-                """);
-
-        JsonNode capacity = config.raw("edge").path("sites").get(0).path("capacity");
-        assertThat(capacity.path("cpu").asInt()).isEqualTo(4);
-        assertThat(capacity.path("memory").asText()).isEqualTo("8Gi");
-        assertThat(capacity.path("vms").asInt()).isEqualTo(2);
-        assertThat(config.raw("edge").path("maxAttempts").asInt()).isEqualTo(5);
-    }
-
-    @Test
-    void nestsTheNewClusterFieldsWithTheirDefaultsWhenAPrefixIsGiven() {
-        PlatformConfig config = PlatformConfig.parse("t.yaml", """
-                edgeVms:
-                  newClusterPrefix: edge-
-                  newClusterServer: "https://new:6443"
-                """);
-
-        JsonNode edge = config.raw("edge");
-        JsonNode newClusters = edge.path("newClusters");
-        assertThat(newClusters.path("namePrefix").asText()).isEqualTo("edge-");
-        assertThat(newClusters.path("server").asText()).isEqualTo("https://new:6443");
-        assertThat(newClusters.path("maxNodes").asInt()).isEqualTo(4);
-        assertThat(newClusters.path("joinMethod").asText()).isEqualTo("k3s");
-        assertThat(edge.has("newClusterPrefix")).isFalse();
-        assertThat(edge.has("newClusterMaxNodes")).isFalse();
-    }
-
-    @Test
-    void addsNoNewClusterDefaultsWhenNoPrefixIsGiven() {
-        PlatformConfig config = PlatformConfig.parse("t.yaml", "edgeVms:\n  sites: []\n");
-
-        JsonNode edge = config.raw("edge");
-        assertThat(edge.has("newClusters")).isFalse();
-        assertThat(edge.has("newClusterMaxNodes")).isFalse();
-    }
-
-    @Test
-    void dropsTheJenkinsOnlyKeysWhenMappingDomainsAndEdge() {
+    void dropsTheJenkinsOnlyKeysWhenMappingDomains() {
         PlatformConfig config = PlatformConfig.parse("t.yaml", """
                 domains: {suffix: a.example.com, syncEnabled: true, syncCluster: c, suffixAllowedJobs: "x"}
-                edgeVms: {syncEnabled: true, quotas: [{tenant: t, cpu: 1, memory: 1Gi, vms: 1, allowedJobs: "x"}]}
                 """);
 
         assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).validated()).isEqualTo(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(
                 PlatformConfig.parse("u.yaml", "domains: {suffix: a.example.com}\n").raw("domains")).validated());
-        assertThat(config.raw("edge").has("syncEnabled")).isFalse();
-        assertThat(config.raw("edge").path("quotas").get(0).has("allowedJobs")).isFalse();
     }
 
     private static List<String> texts(JsonNode array) {

@@ -49,7 +49,8 @@ class CascShapeTest {
         assertThat(StickyIpConfig.pools(config).get("p").addresses().covers(ip("10.0.1.1"))).isTrue();
         ExposeSettings domains = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains"));
         assertThat(domains.gateway()).isEqualTo(new ExposeSettings.Gateway("gw", "main", null));
-        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", "nginx", null, "8080"));
+        assertThat(domains.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/kp.d", "nginx", null, "8080", null,
+                false, null, null, false, "2s"));
         assertThat(RepairSettings.from(config).faultConditions()).containsExactly("A", "B");
         EdgeSettings edge = EdgeSettings.from(config);
         assertThat(edge.site("s").orElseThrow().capacity()).isEqualTo(new EdgeSettings.Capacity(4, "8Gi", 2));
@@ -88,7 +89,7 @@ class CascShapeTest {
 
     /** Every key of a section commented out leaves "stickyIp:" with nothing after it: the defaults, as "stickyIp: ~". */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"", " ~"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", " ~", " {}"})
     void readsEveryEmptySectionAsTheDefaultsWhetherItIsBlankOrNull(String empty) {
         PlatformConfig config = PlatformConfig.parse("f.yaml", "kubePlatform:" + empty + "\nstickyIp:" + empty
                 + "\ndomains:" + empty + "\nrepair:" + empty + "\nedgeVms:" + empty + "\n");
@@ -101,11 +102,12 @@ class CascShapeTest {
         assertThat(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(config.raw("domains")).validated())
                 .isEqualTo(ExposeSettings.defaults().validated());
         assertThat(RepairSettings.from(config)).isEqualTo(RepairSettings.defaults());
-        // edge VMs have no defaults: a blank or null section is as good as none, refused the same way when edge VMs
-        // are used ("edgeVms: {}" is an edge configuration without sites)
-        String notConfigured = org.assertj.core.api.Assertions.catchThrowable(
-                () -> EdgeSettings.from(PlatformConfig.empty())).getMessage();
-        assertThatThrownBy(() -> EdgeSettings.from(config)).hasMessage(notConfigured);
+        // an empty edgeVms section is the defaults too: an edge configuration without sites; only a file without
+        // the section leaves edge VMs not configured
+        assertThat(EdgeSettings.from(config)).isEqualTo(EdgeSettings.builder().startTimeout("10m").joinTimeout("5m")
+                .waitTimeout("15m").maxAttempts(3).build());
+        assertThatThrownBy(() -> EdgeSettings.from(PlatformConfig.empty())).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("--config section 'edgeVms': is required for edge VMs");
     }
 
     @Test
@@ -128,7 +130,9 @@ class CascShapeTest {
             "stickyIp: {pools: [{name: p, ranges: 10.0.0.0/30}, {ranges: 10.0.1.0/30, colour: red}]} | stickyIp.pools[1].colour | is not a key of section 'stickyIp.pools[]'",
             "stickyIp: {pools: {name: p}}                                                           | stickyIp.pools | must be a list",
             "domains: [a, b]                                                                        | domains | must be a mapping of keys to values",
-            "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of section 'domains'"})
+            "domains: {gatewayNamespace: gw, colour: red}                                           | domains.colour | is not a key of section 'domains'",
+            "edgeVms: {sites: [{name: lisbon, namespace: edge-l, location: '1,2', colour: red}]}   | edgeVms.sites[lisbon].colour | is not a key of section 'edgeVms.sites[]'",
+            "edgeVms: {sites: {name: lisbon}}                                                       | edgeVms.sites | must be a list of mappings"})
     void failsNamingTheFieldWhenASectionOrListItemHasAnUnknownKeyOrShape(String yaml, String field, String rule) {
         // as the command line loads a file: the shape, then every section declared with the schema
         assertThatThrownBy(() -> io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(

@@ -188,6 +188,6 @@ class PlatformConfigTest {
     void listsTheSchemaKeysOfTheSectionsWhenAsked() {
         assertThat(io.jenkins.plugins.kubeplatform.sections.ConfigSections.keys().get("stickyIp"))
                 .contains("pools", "ledgerStore");
-        assertThat(PlatformConfig.schemaKeys().get("edgeVms.sites[]")).contains("cpu", "memory", "vms");
+        assertThat(io.jenkins.plugins.kubeplatform.sections.ConfigSections.keys().get("edgeVms.sites[]")).contains("cpu", "memory", "vms");
     }
 }

@@ -16,8 +16,8 @@ class EdgeInventoryTest {
 
     @Test
     void findsACreatedClusterAndFailsNamingTheSettingForAnUnknownOne() {
-        EdgeSettings.EdgeCluster created = new EdgeSettings.EdgeCluster("edge-new-1", null, "48.86,2.35", 4, "k3s",
-                "https://x:6443", null, null, null);
+        EdgeSettings.EdgeCluster created = EdgeSettings.EdgeCluster.builder().name("edge-new-1").location("48.86,2.35")
+                .maxNodes(4).joinMethod("k3s").server("https://x:6443").build();
         Inventory inventory = new Inventory(List.of(), List.of(new EdgeClusterRecord(created, "paris", false, T0)));
 
         assertThat(EdgeInventory.edgeCluster(settings, "edge-new-1", inventory)).isEqualTo(created);

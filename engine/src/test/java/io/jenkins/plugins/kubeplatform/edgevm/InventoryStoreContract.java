@@ -34,8 +34,9 @@ abstract class InventoryStoreContract {
     /** A JVM running {@link InventoryWriterProcess} on the same home with {@code role} and {@code count}. */
     abstract Process writerProcess(String role, int count) throws Exception;
 
-    static final EdgeClusterRecord CLUSTER = new EdgeClusterRecord(new EdgeSettings.EdgeCluster("edge-new-1", null,
-            "48.86,2.35", 4, "k3s", "https://edge-new:6443", null, null, null), "paris", false, T0);
+    static final EdgeClusterRecord CLUSTER = new EdgeClusterRecord(EdgeSettings.EdgeCluster.builder().name("edge-new-1")
+            .location("48.86,2.35").maxNodes(4).joinMethod("k3s").server("https://edge-new:6443").build(), "paris",
+            false, T0);
 
     static VmRecord vm(String name, Instant start) {
         VmRecord r = record("demo", name, "paris", "edge-par", 2, 2048, VmState.RUNNING);

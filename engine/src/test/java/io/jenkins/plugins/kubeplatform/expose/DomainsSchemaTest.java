@@ -50,7 +50,35 @@ class DomainsSchemaTest {
     void buildsNginxModeFromTheFlatKeysOnlyWhenAConfDirIsGiven() throws IOException {
         assertThat(DomainsSchema.settings(domains("domains: {nginxListen: \"8080\"}\n")).nginx()).isNull();
         assertThat(DomainsSchema.settings(domains("domains: {nginxConfDir: /etc/nginx/k.d, nginxListen: \"8080\"}\n"))
-                .nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/k.d", "nginx", null, "8080"));
+                .nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/k.d", "nginx", null, "8080", null, false, null,
+                null, false, "2s"));
+    }
+
+    @Test
+    void readsTheHttpsKeysOfNginxModeFromTheFlatKeys() throws IOException {
+        ExposeSettings s = DomainsSchema.settings(domains("""
+                domains:
+                  nginxConfDir: /etc/nginx/k.d
+                  nginxHttpsListen: "443"
+                  nginxRedirectToHttps: true
+                  nginxCertificateFile: /etc/ssl/apps.crt
+                  nginxKeyFile: /etc/ssl/apps.key
+                  nginxClusterIpFallback: true
+                  nginxReloadInterval: 5s
+                """));
+
+        assertThat(s.nginx()).isEqualTo(new ExposeSettings.Nginx("/etc/nginx/k.d", "nginx", null, "80", "443", true,
+                "/etc/ssl/apps.crt", "/etc/ssl/apps.key", true, "5s"));
+        assertThat(s.validated().nginx().reloadEvery()).hasSeconds(5);
+        assertThatThrownBy(() -> DomainsSchema.settings(domains("domains: {nginxHttpsListen: \"443;\"}\n")))
+                .hasMessageStartingWith("domains.nginxHttpsListen: must be a port");
+        assertThatThrownBy(() -> DomainsSchema.settings(domains("domains: {nginxKeyFile: \"/etc/ssl/a key\"}\n")))
+                .hasMessageStartingWith("domains.nginxKeyFile: ");
+        assertThatThrownBy(() -> DomainsSchema.settings(domains("domains: {nginxConfDir: /x, nginxKeyFile: /k}\n"))
+                .validated()).hasMessage("domains.nginxCertificateFile: is required together with domains.nginxKeyFile");
+        assertThatThrownBy(() -> DomainsSchema.settings(domains(
+                "domains: {nginxHttpsListen: \"443\", nginx: {confDir: /x}}\n")))
+                .hasMessageStartingWith("domains.nginx: is given twice: as 'nginxHttpsListen'");
     }
 
     @Test

@@ -47,10 +47,10 @@ class ExposeSettingsTest {
                 .hasMessageStartingWith("domains.tls");
         assertThatThrownBy(() -> ExposeSettings.builder()
                 .nginx(new ExposeSettings.Nginx("relative/dir", null, null, null)).build().validated())
-                .hasMessageStartingWith("domains.nginx.confDir");
+                .hasMessageStartingWith("domains.nginxConfDir");
         assertThatThrownBy(() -> ExposeSettings.builder()
                 .nginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80; include x")).build().validated())
-                .hasMessageStartingWith("domains.nginx.listen");
+                .hasMessageStartingWith("domains.nginxListen");
     }
 
     @Test
@@ -81,16 +81,16 @@ class ExposeSettingsTest {
     @Test
     void namesTheBadIngressTierSetting() {
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443;", null,
-                null, null, null, null))).hasMessageStartingWith("domains.nginx.httpsListen");
+                null, null, null, null))).hasMessageStartingWith("domains.nginxHttpsListen");
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443", null,
-                "/etc/ssl/a.crt", null, null, null))).hasMessageStartingWith("domains.nginx.keyFile");
+                "/etc/ssl/a.crt", null, null, null))).hasMessageStartingWith("domains.nginxKeyFile");
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "443", null,
                 "/etc/ssl/a.crt;include /x", "/etc/ssl/a.key", null, null)))
-                .hasMessageStartingWith("domains.nginx.certificateFile");
+                .hasMessageStartingWith("domains.nginxCertificateFile");
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", "80", null,
-                null, null, null, null))).hasMessageStartingWith("domains.nginx.httpsListen");
+                null, null, null, null))).hasMessageStartingWith("domains.nginxHttpsListen");
         assertThatThrownBy(() -> withNginx(new ExposeSettings.Nginx("/etc/nginx/k.d", null, null, "80", null, null,
-                null, null, null, "soon"))).hasMessageStartingWith("domains.nginx.reloadInterval");
+                null, null, null, "soon"))).hasMessageStartingWith("domains.nginxReloadInterval");
         assertThatThrownBy(() -> ExposeSettings.builder().managedNamespaces(java.util.List.of("Team_A")).build()
                 .validated()).hasMessageStartingWith("domains.managedNamespaces");
     }

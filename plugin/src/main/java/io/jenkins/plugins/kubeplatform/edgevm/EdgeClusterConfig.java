@@ -2,27 +2,32 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.store.Json;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-/** One edge cluster in the global configuration: where its nodes register and how VMs join it. */
+/**
+ * One edge cluster in the global configuration: where its nodes register and how VMs join it. Keys, rules and
+ * defaults: {@link EdgeVmsSchema#EDGE_CLUSTER}.
+ */
 public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig> {
 
     private final String name;
     private final String location;
     private final String server;
     private String cluster = "";
-    private int maxNodes = 8;
-    private String joinMethod = "k3s";
+    private int maxNodes = EdgeSiteConfig.initialInt(EdgeVmsSchema.CLUSTER_MAX_NODES);
+    private String joinMethod = EdgeSiteConfig.initial(EdgeVmsSchema.CLUSTER_JOIN_METHOD);
     private String tokenCredentialsId = "";
     private String caCertHash = "";
     private String tokenFile = "";
@@ -34,10 +39,19 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
         this.server = EdgeSiteConfig.clean(server);
     }
 
-    EdgeSettings.EdgeCluster toEdgeCluster() {
-        return new EdgeSettings.EdgeCluster(name, EdgeSiteConfig.absent(cluster), location, maxNodes, joinMethod, server,
-                EdgeSiteConfig.absent(tokenCredentialsId), EdgeSiteConfig.absent(tokenFile),
-                EdgeSiteConfig.absent(caCertHash));
+    /** The edge cluster as an item of {@code edgeVms.edgeClusters} ({@link EdgeVmsSchema#EDGE_CLUSTER}). */
+    ObjectNode toNode() {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put(EdgeVmsSchema.CLUSTER_NAME.name(), name);
+        node.put(EdgeVmsSchema.CLUSTER_LOCATION.name(), location);
+        node.put(EdgeVmsSchema.CLUSTER_SERVER.name(), server);
+        node.put(EdgeVmsSchema.CLUSTER_CLUSTER.name(), cluster);
+        node.put(EdgeVmsSchema.CLUSTER_MAX_NODES.name(), maxNodes);
+        node.put(EdgeVmsSchema.CLUSTER_JOIN_METHOD.name(), joinMethod);
+        node.put(EdgeVmsSchema.CLUSTER_TOKEN_CREDENTIALS_ID.name(), tokenCredentialsId);
+        node.put(EdgeVmsSchema.CLUSTER_TOKEN_FILE.name(), tokenFile);
+        node.put(EdgeVmsSchema.CLUSTER_CA_CERT_HASH.name(), caCertHash);
+        return node;
     }
 
     public String getName() { return name; }
@@ -69,15 +83,38 @@ public class EdgeClusterConfig extends AbstractDescribableImpl<EdgeClusterConfig
             return Messages.EdgeClusterConfig_DisplayName();
         }
 
+        /** The declared default of {@code key} ({@link EdgeVmsSchema#EDGE_CLUSTER}): what the view fills in for a new item. */
+        public String defaultOf(String key) {
+            return EdgeVmsSchema.EDGE_CLUSTER.setting(key).flatMap(Setting::defaultText).orElse("");
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return check(EdgeVmsSchema.CLUSTER_NAME, value);
+        }
+
+        @POST
+        public FormValidation doCheckLocation(@QueryParameter String value) {
+            return check(EdgeVmsSchema.CLUSTER_LOCATION, value);
+        }
+
+        @POST
+        public FormValidation doCheckServer(@QueryParameter String value) {
+            return check(EdgeVmsSchema.CLUSTER_SERVER, value);
+        }
+
+        @POST
+        public FormValidation doCheckMaxNodes(@QueryParameter String value) {
+            return check(EdgeVmsSchema.CLUSTER_MAX_NODES, value);
+        }
+
         @POST
         public FormValidation doCheckJoinMethod(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                JoinMethod.parse("joinMethod", value);
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(EdgeVmsSchema.CLUSTER_JOIN_METHOD, value);
+        }
+
+        private static FormValidation check(Setting<?> setting, String value) {
+            return EdgeVmConfiguration.check(EdgeVmsSchema.EDGE_CLUSTER, setting, value);
         }
 
         @POST

@@ -2,19 +2,23 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
-import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.store.Json;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
-/** One edge site in the global configuration: a KubeVirt cluster namespace, its place and capacity. */
+/**
+ * One edge site in the global configuration: a KubeVirt cluster namespace, its place and capacity. Keys, rules and
+ * defaults: {@link EdgeVmsSchema#SITE}.
+ */
 public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
 
     private final String name;
@@ -23,9 +27,9 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
     private String cluster = "";
     private String region = "";
     private String zone = "";
-    private int cpu = 16;
-    private String memory = "64Gi";
-    private int vms = 8;
+    private int cpu = initialInt(EdgeVmsSchema.SITE_CPU);
+    private String memory = initial(EdgeVmsSchema.SITE_MEMORY);
+    private int vms = initialInt(EdgeVmsSchema.SITE_VMS);
 
     @DataBoundConstructor
     public EdgeSiteConfig(String name, String namespace, String location) {
@@ -34,9 +38,19 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
         this.location = clean(location);
     }
 
-    EdgeSettings.Site toSite() {
-        return new EdgeSettings.Site(name, absent(cluster), namespace, location, absent(region), absent(zone),
-                new EdgeSettings.Capacity(cpu, memory, vms));
+    /** The site as an item of the {@code edgeVms.sites} section ({@link EdgeVmsSchema#SITE}), read like the CLI's. */
+    ObjectNode toNode() {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put(EdgeVmsSchema.SITE_NAME.name(), name);
+        node.put(EdgeVmsSchema.SITE_NAMESPACE.name(), namespace);
+        node.put(EdgeVmsSchema.SITE_LOCATION.name(), location);
+        node.put(EdgeVmsSchema.SITE_CLUSTER.name(), cluster);
+        node.put(EdgeVmsSchema.SITE_REGION.name(), region);
+        node.put(EdgeVmsSchema.SITE_ZONE.name(), zone);
+        node.put(EdgeVmsSchema.SITE_CPU.name(), cpu);
+        node.put(EdgeVmsSchema.SITE_MEMORY.name(), memory);
+        node.put(EdgeVmsSchema.SITE_VMS.name(), vms);
+        return node;
     }
 
     public String getName() { return name; }
@@ -60,9 +74,19 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
         return v == null ? "" : v.trim();
     }
 
-    /** An empty optional field is absent in the engine's settings, as when the key is left out of the YAML file. */
-    static String absent(String v) {
-        return v == null || v.isBlank() ? null : v;
+    /** A text field's initial value: its declared default, else empty. */
+    static String initial(Setting<?> setting) {
+        return setting.defaultText().orElse("");
+    }
+
+    /** A number field's initial value: its declared default. */
+    static int initialInt(Setting<Integer> setting) {
+        return setting.defaultValue(setting.name()).orElseThrow();
+    }
+
+    /** A checkbox's initial value: its declared default. */
+    static boolean initialFlag(Setting<Boolean> setting) {
+        return setting.defaultValue(setting.name()).orElseThrow();
     }
 
     @Extension
@@ -73,15 +97,29 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
             return Messages.EdgeSiteConfig_DisplayName();
         }
 
+        /** The declared default of {@code key} ({@link EdgeVmsSchema#SITE}): what the view fills in for a new item. */
+        public String defaultOf(String key) {
+            return EdgeVmsSchema.SITE.setting(key).flatMap(Setting::defaultText).orElse("");
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return check(EdgeVmsSchema.SITE_NAME, value);
+        }
+
         @POST
         public FormValidation doCheckLocation(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                GeoPoint.parse("location", value);
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(EdgeVmsSchema.SITE_LOCATION, value);
+        }
+
+        @POST
+        public FormValidation doCheckCpu(@QueryParameter String value) {
+            return check(EdgeVmsSchema.SITE_CPU, value);
+        }
+
+        @POST
+        public FormValidation doCheckVms(@QueryParameter String value) {
+            return check(EdgeVmsSchema.SITE_VMS, value);
         }
 
         @POST
@@ -98,19 +136,16 @@ public class EdgeSiteConfig extends AbstractDescribableImpl<EdgeSiteConfig> {
 
         @POST
         public FormValidation doCheckNamespace(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return FormChecks.dnsLabel("namespace", value);
+            return check(EdgeVmsSchema.SITE_NAMESPACE, value);
         }
 
         @POST
         public FormValidation doCheckMemory(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                new EdgeSettings.Capacity(1, value, 1).memoryMi("memory");
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(EdgeVmsSchema.SITE_MEMORY, value);
+        }
+
+        private static FormValidation check(Setting<?> setting, String value) {
+            return EdgeVmConfiguration.check(EdgeVmsSchema.SITE, setting, value);
         }
     }
 }

@@ -6,8 +6,13 @@ import jenkins.model.Jenkins;
 import hudson.util.ListBoxModel;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
 import io.jenkins.plugins.kubeplatform.common.StoreForms;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.schema.SettingsSection;
+import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import org.kohsuke.stapler.StaplerRequest2;
 import net.sf.json.JSONObject;
@@ -23,7 +28,8 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * Manage Jenkins › System › Edge VMs: sites, edge clusters, the new-cluster template, tenant quotas and the state
- * sync timeouts of provisionEdgeVm. Configuration as Code: {@code unclassified: edgeVms: {...}}.
+ * sync timeouts of provisionEdgeVm. The keys, their rules and defaults are declared once in {@link EdgeVmsSchema}; this
+ * class keeps the persisted fields and their setters. Configuration as Code: {@code unclassified: edgeVms: {...}}.
  */
 @Extension
 @Symbol("edgeVms")
@@ -34,19 +40,22 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     private List<TenantQuotaConfig> quotas = new ArrayList<>();
     private String newClusterPrefix = "";
     private String newClusterCluster = "";
-    private int newClusterMaxNodes = 4;
-    private String newClusterJoinMethod = "k3s";
+    private int newClusterMaxNodes = EdgeSiteConfig.initialInt(EdgeVmsSchema.NEW_CLUSTER_MAX_NODES);
+    private String newClusterJoinMethod = EdgeSiteConfig.initial(EdgeVmsSchema.NEW_CLUSTER_JOIN_METHOD);
     private String newClusterServer = "";
     private String newClusterTokenCredentialsId = "";
     private String newClusterCaCertHash = "";
     private String newClusterTokenFile = "";
-    private String startTimeout = "10m";
-    private String joinTimeout = "5m";
-    private String waitTimeout = "15m";
-    private int maxAttempts = 3;
-    private boolean syncEnabled = true;
-    private String inventoryStore = "file";
-    private String inventoryNamespace = InventoryStoreSettings.DEFAULT_NAMESPACE;
+    private String startTimeout = EdgeSiteConfig.initial(EdgeVmsSchema.START_TIMEOUT);
+    private String joinTimeout = EdgeSiteConfig.initial(EdgeVmsSchema.JOIN_TIMEOUT);
+    private String waitTimeout = EdgeSiteConfig.initial(EdgeVmsSchema.WAIT_TIMEOUT);
+    private int maxAttempts = EdgeSiteConfig.initialInt(EdgeVmsSchema.MAX_ATTEMPTS);
+    private String scoringLoadWeight = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_LOAD_WEIGHT);
+    private String scoringDistanceWeight = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT);
+    private String scoringDistanceScaleKm = EdgeSiteConfig.initial(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM);
+    private boolean syncEnabled = EdgeSiteConfig.initialFlag(EdgeVmsSchema.SYNC_ENABLED);
+    private String inventoryStore = EdgeSiteConfig.initial(EdgeVmsSchema.INVENTORY_STORE);
+    private String inventoryNamespace = EdgeSiteConfig.initial(EdgeVmsSchema.INVENTORY_NAMESPACE);
 
     public EdgeVmConfiguration() {
         load();
@@ -86,16 +95,37 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
         return ExtensionList.lookupSingleton(EdgeVmConfiguration.class);
     }
 
-    /** The engine's settings; validated by the engine before anything changes. */
+    /**
+     * The engine's settings, read from the fields as the CLI reads its file ({@link EdgeVmsSchema}): a bad value is an
+     * input error naming the field; the rules between fields are checked by {@link EdgeSettings#validated()}.
+     */
     public EdgeSettings toSettings() {
-        EdgeSettings.NewClusters newClusters = newClusterPrefix.isEmpty() ? null : new EdgeSettings.NewClusters(
-                newClusterPrefix, EdgeSiteConfig.absent(newClusterCluster), newClusterMaxNodes, newClusterJoinMethod,
-                newClusterServer, EdgeSiteConfig.absent(newClusterTokenCredentialsId),
-                EdgeSiteConfig.absent(newClusterTokenFile), EdgeSiteConfig.absent(newClusterCaCertHash));
-        return new EdgeSettings(sites.stream().map(EdgeSiteConfig::toSite).toList(),
-                edgeClusters.stream().map(EdgeClusterConfig::toEdgeCluster).toList(), newClusters,
-                quotas.stream().map(TenantQuotaConfig::toQuota).toList(), startTimeout, joinTimeout, waitTimeout,
-                maxAttempts, null);
+        ObjectNode section = Json.mapper().createObjectNode();
+        ArrayNode siteNodes = section.putArray(EdgeVmsSchema.SITES.name());
+        sites.forEach(site -> siteNodes.add(site.toNode()));
+        ArrayNode clusterNodes = section.putArray(EdgeVmsSchema.EDGE_CLUSTERS.name());
+        edgeClusters.forEach(cluster -> clusterNodes.add(cluster.toNode()));
+        ArrayNode quotaNodes = section.putArray(EdgeVmsSchema.QUOTAS.name());
+        quotas.forEach(quota -> quotaNodes.add(quota.toNode()));
+        section.put(EdgeVmsSchema.NEW_CLUSTER_PREFIX.name(), newClusterPrefix);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_CLUSTER.name(), newClusterCluster);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_MAX_NODES.name(), newClusterMaxNodes);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_JOIN_METHOD.name(), newClusterJoinMethod);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_SERVER.name(), newClusterServer);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_TOKEN_CREDENTIALS_ID.name(), newClusterTokenCredentialsId);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_TOKEN_FILE.name(), newClusterTokenFile);
+        section.put(EdgeVmsSchema.NEW_CLUSTER_CA_CERT_HASH.name(), newClusterCaCertHash);
+        section.put(EdgeVmsSchema.START_TIMEOUT.name(), startTimeout);
+        section.put(EdgeVmsSchema.JOIN_TIMEOUT.name(), joinTimeout);
+        section.put(EdgeVmsSchema.WAIT_TIMEOUT.name(), waitTimeout);
+        section.put(EdgeVmsSchema.MAX_ATTEMPTS.name(), maxAttempts);
+        section.put(EdgeVmsSchema.SCORING_LOAD_WEIGHT.name(), scoringLoadWeight);
+        section.put(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT.name(), scoringDistanceWeight);
+        section.put(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM.name(), scoringDistanceScaleKm);
+        section.put(EdgeVmsSchema.SYNC_ENABLED.name(), syncEnabled);
+        section.put(EdgeVmsSchema.INVENTORY_STORE.name(), inventoryStore);
+        section.put(EdgeVmsSchema.INVENTORY_NAMESPACE.name(), inventoryNamespace);
+        return EdgeVmsSchema.settings(section);
     }
 
     public List<EdgeSiteConfig> getSites() { return sites; }
@@ -136,6 +166,12 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setWaitTimeout(String v) { waitTimeout = EdgeSiteConfig.clean(v); save(); }
     public int getMaxAttempts() { return maxAttempts; }
     @DataBoundSetter public void setMaxAttempts(int v) { maxAttempts = v; save(); }
+    public String getScoringLoadWeight() { return scoringLoadWeight; }
+    @DataBoundSetter public void setScoringLoadWeight(String v) { scoringLoadWeight = EdgeSiteConfig.clean(v); save(); }
+    public String getScoringDistanceWeight() { return scoringDistanceWeight; }
+    @DataBoundSetter public void setScoringDistanceWeight(String v) { scoringDistanceWeight = EdgeSiteConfig.clean(v); save(); }
+    public String getScoringDistanceScaleKm() { return scoringDistanceScaleKm; }
+    @DataBoundSetter public void setScoringDistanceScaleKm(String v) { scoringDistanceScaleKm = EdgeSiteConfig.clean(v); save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
     @DataBoundSetter public void setSyncEnabled(boolean v) { syncEnabled = v; save(); }
 
@@ -192,19 +228,61 @@ public class EdgeVmConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckStartTimeout(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.duration("edge.startTimeout", value, false);
+        return check(EdgeVmsSchema.START_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckJoinTimeout(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.duration("edge.joinTimeout", value, false);
+        return check(EdgeVmsSchema.JOIN_TIMEOUT, value);
     }
 
     @POST
     public FormValidation doCheckWaitTimeout(@QueryParameter String value) {
+        return check(EdgeVmsSchema.WAIT_TIMEOUT, value);
+    }
+
+    @POST
+    public FormValidation doCheckMaxAttempts(@QueryParameter String value) {
+        return check(EdgeVmsSchema.MAX_ATTEMPTS, value);
+    }
+
+    @POST
+    public FormValidation doCheckNewClusterPrefix(@QueryParameter String value) {
+        return check(EdgeVmsSchema.NEW_CLUSTER_PREFIX, value);
+    }
+
+    @POST
+    public FormValidation doCheckNewClusterMaxNodes(@QueryParameter String value) {
+        return check(EdgeVmsSchema.NEW_CLUSTER_MAX_NODES, value);
+    }
+
+    @POST
+    public FormValidation doCheckNewClusterJoinMethod(@QueryParameter String value) {
+        return check(EdgeVmsSchema.NEW_CLUSTER_JOIN_METHOD, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringLoadWeight(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_LOAD_WEIGHT, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringDistanceWeight(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_DISTANCE_WEIGHT, value);
+    }
+
+    @POST
+    public FormValidation doCheckScoringDistanceScaleKm(@QueryParameter String value) {
+        return check(EdgeVmsSchema.SCORING_DISTANCE_SCALE_KM, value);
+    }
+
+    /** A field's check is its declared rule; blank means the declared default. */
+    static FormValidation check(SettingsSection section, Setting<?> setting, String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        return FormChecks.duration("edge.waitTimeout", value, false);
+        return section.check(setting.name(), value).map(FormValidation::error).orElse(FormValidation.ok());
+    }
+
+    private static FormValidation check(Setting<?> setting, String value) {
+        return check(EdgeVmsSchema.SECTION, setting, value);
     }
 }

@@ -3,7 +3,9 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import org.kohsuke.stapler.verb.POST;
 import org.kohsuke.stapler.QueryParameter;
 import jenkins.model.Jenkins;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.schema.Setting;
+import io.jenkins.plugins.kubeplatform.store.Json;
 import hudson.util.FormValidation;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
@@ -31,8 +33,15 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
         this.vms = vms;
     }
 
-    EdgeSettings.TenantQuota toQuota() {
-        return new EdgeSettings.TenantQuota(tenant, cpu, memory, vms);
+    /** The quota as an item of {@code edgeVms.quotas} ({@link EdgeVmsSchema#QUOTA}), read like the CLI's. */
+    ObjectNode toNode() {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put(EdgeVmsSchema.QUOTA_TENANT.name(), tenant);
+        node.put(EdgeVmsSchema.QUOTA_CPU.name(), cpu);
+        node.put(EdgeVmsSchema.QUOTA_MEMORY.name(), memory);
+        node.put(EdgeVmsSchema.QUOTA_VMS.name(), vms);
+        node.put(EdgeVmsSchema.QUOTA_ALLOWED_JOBS.name(), getAllowedJobs());
+        return node;
     }
 
     public String getTenant() { return tenant; }
@@ -69,14 +78,27 @@ public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig
         }
 
         @POST
+        public FormValidation doCheckTenant(@QueryParameter String value) {
+            return check(EdgeVmsSchema.QUOTA_TENANT, value);
+        }
+
+        @POST
+        public FormValidation doCheckCpu(@QueryParameter String value) {
+            return check(EdgeVmsSchema.QUOTA_CPU, value);
+        }
+
+        @POST
         public FormValidation doCheckMemory(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                new EdgeSettings.Capacity(1, value, 1).memoryMi("memory");
-                return FormValidation.ok();
-            } catch (InvalidInputException e) {
-                return FormValidation.error(e.getMessage());
-            }
+            return check(EdgeVmsSchema.QUOTA_MEMORY, value);
+        }
+
+        @POST
+        public FormValidation doCheckVms(@QueryParameter String value) {
+            return check(EdgeVmsSchema.QUOTA_VMS, value);
+        }
+
+        private static FormValidation check(Setting<?> setting, String value) {
+            return EdgeVmConfiguration.check(EdgeVmsSchema.QUOTA, setting, value);
         }
     }
 }

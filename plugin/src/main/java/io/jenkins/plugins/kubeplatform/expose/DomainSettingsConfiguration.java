@@ -46,6 +46,12 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     private String nginxBinary = "";
     private String nginxMainConfig = "";
     private String nginxListen = "";
+    private String nginxHttpsListen = "";
+    private boolean nginxRedirectToHttps;
+    private String nginxCertificateFile = "";
+    private String nginxKeyFile = "";
+    private boolean nginxClusterIpFallback;
+    private String nginxReloadInterval = "";
     private String managedNamespaces = "";
     private boolean syncEnabled;
     private String syncCluster = "";
@@ -113,6 +119,12 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
         section.put(DomainsSchema.NGINX_BINARY.name(), nginxBinary);
         section.put(DomainsSchema.NGINX_MAIN_CONFIG.name(), nginxMainConfig);
         section.put(DomainsSchema.NGINX_LISTEN.name(), nginxListen);
+        section.put(DomainsSchema.NGINX_HTTPS_LISTEN.name(), nginxHttpsListen);
+        section.put(DomainsSchema.NGINX_REDIRECT_TO_HTTPS.name(), nginxRedirectToHttps);
+        section.put(DomainsSchema.NGINX_CERTIFICATE_FILE.name(), nginxCertificateFile);
+        section.put(DomainsSchema.NGINX_KEY_FILE.name(), nginxKeyFile);
+        section.put(DomainsSchema.NGINX_CLUSTER_IP_FALLBACK.name(), nginxClusterIpFallback);
+        section.put(DomainsSchema.NGINX_RELOAD_INTERVAL.name(), nginxReloadInterval);
         section.put(DomainsSchema.MANAGED_NAMESPACES.name(), managedNamespaces);
         section.put(DomainsSchema.SYNC_ENABLED.name(), syncEnabled);
         section.put(DomainsSchema.SYNC_CLUSTER.name(), syncCluster);
@@ -169,6 +181,18 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @DataBoundSetter public void setNginxMainConfig(String v) { nginxMainConfig = clean(v); save(); }
     public String getNginxListen() { return nginxListen; }
     @DataBoundSetter public void setNginxListen(String v) { nginxListen = clean(v); save(); }
+    public String getNginxHttpsListen() { return nginxHttpsListen; }
+    @DataBoundSetter public void setNginxHttpsListen(String v) { nginxHttpsListen = clean(v); save(); }
+    public boolean isNginxRedirectToHttps() { return nginxRedirectToHttps; }
+    @DataBoundSetter public void setNginxRedirectToHttps(boolean v) { nginxRedirectToHttps = v; save(); }
+    public String getNginxCertificateFile() { return nginxCertificateFile; }
+    @DataBoundSetter public void setNginxCertificateFile(String v) { nginxCertificateFile = clean(v); save(); }
+    public String getNginxKeyFile() { return nginxKeyFile; }
+    @DataBoundSetter public void setNginxKeyFile(String v) { nginxKeyFile = clean(v); save(); }
+    public boolean isNginxClusterIpFallback() { return nginxClusterIpFallback; }
+    @DataBoundSetter public void setNginxClusterIpFallback(boolean v) { nginxClusterIpFallback = v; save(); }
+    public String getNginxReloadInterval() { return nginxReloadInterval; }
+    @DataBoundSetter public void setNginxReloadInterval(String v) { nginxReloadInterval = clean(v); save(); }
     public String getManagedNamespaces() { return managedNamespaces; }
     @DataBoundSetter public void setManagedNamespaces(String v) { managedNamespaces = clean(v); save(); }
     public boolean isSyncEnabled() { return syncEnabled; }
@@ -251,6 +275,26 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     @POST
     public FormValidation doCheckNginxListen(@QueryParameter String value) {
         return check(DomainsSchema.NGINX_LISTEN, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxHttpsListen(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_HTTPS_LISTEN, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxCertificateFile(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_CERTIFICATE_FILE, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxKeyFile(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_KEY_FILE, value);
+    }
+
+    @POST
+    public FormValidation doCheckNginxReloadInterval(@QueryParameter String value) {
+        return check(DomainsSchema.NGINX_RELOAD_INTERVAL, value);
     }
 
     @POST

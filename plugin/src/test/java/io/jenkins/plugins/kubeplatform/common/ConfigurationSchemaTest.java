@@ -219,13 +219,17 @@ class ConfigurationSchemaTest {
     /** Adding a key to a declared section means its declaration, its setter and its help file: the help is there. */
     @Test
     void hasAHelpFileForEveryKeyWhenASectionIsDeclaredWithTheSchema() {
-        Map<String, Class<?>> forms = Map.of("kubePlatform", KubePlatformConfiguration.class,
-                "kubePlatform.clusters[]", ClusterConnectionConfig.class,
-                "stickyIp", StickyIpConfiguration.class,
-                "stickyIp.pools[]", io.jenkins.plugins.kubeplatform.stickyip.PoolConfig.class,
-                "domains", DomainSettingsConfiguration.class,
-                "repair", RepairConfiguration.class,
-                "repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class);
+        Map<String, Class<?>> forms = Map.ofEntries(Map.entry("kubePlatform", KubePlatformConfiguration.class),
+                Map.entry("kubePlatform.clusters[]", ClusterConnectionConfig.class),
+                Map.entry("stickyIp", StickyIpConfiguration.class),
+                Map.entry("stickyIp.pools[]", io.jenkins.plugins.kubeplatform.stickyip.PoolConfig.class),
+                Map.entry("domains", DomainSettingsConfiguration.class),
+                Map.entry("repair", RepairConfiguration.class),
+                Map.entry("repair.pools[]", io.jenkins.plugins.kubeplatform.repair.RepairPoolConfig.class),
+                Map.entry("edgeVms", EdgeVmConfiguration.class),
+                Map.entry("edgeVms.sites[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeSiteConfig.class),
+                Map.entry("edgeVms.edgeClusters[]", io.jenkins.plugins.kubeplatform.edgevm.EdgeClusterConfig.class),
+                Map.entry("edgeVms.quotas[]", io.jenkins.plugins.kubeplatform.edgevm.TenantQuotaConfig.class));
         List<String> missing = new ArrayList<>();
         forms.forEach((path, type) -> {
             for (String key : ConfigSections.keys().get(path)) {
@@ -265,6 +269,19 @@ class ConfigurationSchemaTest {
         form.setLedgerNamespace("Not_A_Label");
         assertThatThrownBy(form::ledgerSettings).isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("stickyIp.ledgerNamespace: must be a DNS-1123 label");
+    }
+
+    @Test
+    void refusesTheEdgeFormValueTheDeclarationRefusesWhenAFieldIsChecked() {
+        EdgeVmConfiguration form = DetachedEdgeVmConfiguration.create();
+        form.setWaitTimeout("soon");
+
+        assertThatThrownBy(form::toSettings).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("edgeVms.waitTimeout: must be a duration");
+        form.setWaitTimeout("");
+        form.setMaxAttempts(0);
+        assertThatThrownBy(form::toSettings).isInstanceOf(InvalidInputException.class)
+                .hasMessage("edgeVms.maxAttempts: must be between 1 and 100; got 0");
     }
 
     @Test

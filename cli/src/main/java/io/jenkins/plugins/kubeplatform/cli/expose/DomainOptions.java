@@ -19,7 +19,7 @@ public final class DomainOptions {
     String ingressClass;
 
     @Option(names = "--nginx-conf-dir", paramLabel = "DIR",
-            description = "nginx mode: directory of the server blocks (domains.nginx.confDir).")
+            description = "nginx mode: directory of the server blocks (domains.nginxConfDir).")
     String nginxConfDir;
 
     @Option(names = "--nginx-bin", paramLabel = "PATH", description = "nginx mode: the nginx executable.")

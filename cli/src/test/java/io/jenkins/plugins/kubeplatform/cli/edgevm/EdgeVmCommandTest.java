@@ -96,4 +96,27 @@ class EdgeVmCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("name");
     }
+
+    /** The declared rules of edgeVms refuse a bad site value or an unknown key at load: exit 2, no API request. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "memory: lots  | edgeVms.sites[lisbon].memory: must be a Kubernetes quantity such as 4Gi or 512Mi; got 'lots'",
+            "colour: red   | edgeVms.sites[lisbon].colour: is not a key of section 'edgeVms.sites[]'"})
+    void exitsWithTwoNamingTheItemAndKeyWhenASiteBreaksItsDeclaredRule(String entry, String message) throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, """
+                kubePlatform: {clusters: [{name: sim, serverUrl: "%s"}]}
+                edgeVms:
+                  sites:
+                    - {name: lisbon, namespace: edge-lisbon, location: "38.72,-9.14", %s}
+                """.formatted(sim.url(), entry.trim()));
+        long before = sim.requests().matching(r -> !r.internal()).size();
+
+        CliRunner.Run run = CliRunner.run("--config", config.toString(), "--state-dir", dir.resolve("state").toString(),
+                "edge-vm", "inventory");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(message.trim());
+        assertThat(sim.requests().matching(r -> !r.internal()).size()).isEqualTo(before);
+    }
 }
