@@ -5,18 +5,15 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMapList;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.ConfigMapRecords;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -68,21 +64,16 @@ public final class ClusterLedgerStore implements LedgerStore {
     /** Marks an object being removed (see {@link #retire}); its address stays taken until it is gone. */
     public static final String WITHDRAWN = "kubeplatform.io/withdrawn";
     static final String NAME_PREFIX = "kubeplatform-ip-";
-    private static final int PAGE_SIZE = 500;
     private static final int MAX_DECISIONS = 20;
     /** Prefix of the placeholder entry that keeps a contested object's address taken in a view. */
     static final String CONTESTED = "contested:";
 
-    private final KubernetesClient client;
     private final String namespace;
-    private final ApiRetry retry;
-    private final RandomGenerator jitter;
+    private final ConfigMapRecords records;
 
     public ClusterLedgerStore(KubernetesClient client, String namespace, ApiRetry retry, RandomGenerator jitter) {
-        this.client = Objects.requireNonNull(client, "client");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.retry = Objects.requireNonNull(retry, "retry");
-        this.jitter = Objects.requireNonNull(jitter, "jitter");
+        this.records = new ConfigMapRecords(client, namespace, STORE_LABEL, STORE_VALUE, retry, jitter, this::failed);
     }
 
     public String namespace() {
@@ -100,7 +91,7 @@ public final class ClusterLedgerStore implements LedgerStore {
         StringBuilder contested = new StringBuilder();
         boolean acknowledged = false;
         try {
-            for (int round = 1; round <= MAX_DECISIONS; round++) {
+            R result = records.decide(MAX_DECISIONS, () -> {
                 contested.setLength(0);
                 Loaded current = load();
                 Set<String> consulted = new LinkedHashSet<>();
@@ -109,27 +100,29 @@ public final class ClusterLedgerStore implements LedgerStore {
                 Set<String> written = new LinkedHashSet<>();
                 decision.changes().forEach(c -> written.add(c instanceof LedgerChange.Put put
                         ? put.reservation().identity() : ((LedgerChange.Remove) c).identity()));
-                if ((decision.changes().isEmpty() || write(current, decision.changes(), createdHere, contested))
-                        && onlyHoldersOf(current, consulted, written)) {
-                    acknowledged = true;
-                    return decision.result();
-                }
-                backOff(round);
-            }
-            if (!contested.isEmpty()) {
-                throw new StoreException("the cluster ledger in namespace " + namespace + " holds two reservations "
-                        + "for " + contested + ": a writer stopped between reserving and checking. Keep the one "
-                        + "whose address a running pod uses (kubectl get pods -o wide), delete the other, and retry",
-                        null);
-            }
-            throw new StoreException("the cluster ledger in namespace " + namespace + " kept changing under "
-                    + MAX_DECISIONS + " decisions in a row (other controllers allocating at the same time); "
-                    + "nothing further was written, retry the deploy", null);
+                return (decision.changes().isEmpty() || write(current, decision.changes(), createdHere, contested))
+                        && onlyHoldersOf(current, consulted, written)
+                        ? ConfigMapRecords.Round.done(decision.result()) : ConfigMapRecords.Round.conflict();
+            }, () -> gaveUp(contested));
+            acknowledged = true;
+            return result;
         } finally {
             if (!acknowledged) {
                 withdraw(createdHere);
             }
         }
+    }
+
+    private StoreException gaveUp(CharSequence contested) {
+        if (!contested.isEmpty()) {
+            return new StoreException("the cluster ledger in namespace " + namespace + " holds two reservations "
+                    + "for " + contested + ": a writer stopped between reserving and checking. Keep the one "
+                    + "whose address a running pod uses (kubectl get pods -o wide), delete the other, and retry",
+                    null);
+        }
+        return new StoreException("the cluster ledger in namespace " + namespace + " kept changing under "
+                + MAX_DECISIONS + " decisions in a row (other controllers allocating at the same time); "
+                + "nothing further was written, retry the deploy", null);
     }
 
     /**
@@ -140,7 +133,7 @@ public final class ClusterLedgerStore implements LedgerStore {
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
         Map<String, String> objectByIdentity = new HashMap<>();
-        for (ConfigMap cm : listAll()) {
+        for (ConfigMap cm : records.list()) {
             if (withdrawn(cm)) {
                 continue; // being removed by its writer
             }
@@ -174,7 +167,7 @@ public final class ClusterLedgerStore implements LedgerStore {
     private Loaded load() {
         Loaded loaded = new Loaded();
         List<Reservation> extras = new ArrayList<>();
-        for (ConfigMap cm : listAll()) {
+        for (ConfigMap cm : records.list()) {
             if (withdrawn(cm)) {
                 addressOf(cm).ifPresent(ip -> loaded.table.apply(new LedgerChange.Put(new Reservation(
                         CONTESTED + "withdrawn@" + ip, "", ip, Reservation.Kind.ADOPTED, Reservation.State.IDLE, null,
@@ -216,21 +209,6 @@ public final class ClusterLedgerStore implements LedgerStore {
         String text = name.substring(NAME_PREFIX.length());
         String ip = text.contains(".") ? text : text.replace('-', ':');
         return new IPAddressString(ip).getAddress() == null ? Optional.empty() : Optional.of(ip);
-    }
-
-    /** Every object of the ledger, read page by page (500 at a time). */
-    private List<ConfigMap> listAll() {
-        List<ConfigMap> all = new ArrayList<>();
-        String cont = null;
-        do {
-            String page = cont;
-            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
-                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
-            all.addAll(list.getItems());
-            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-        } while (cont != null && !cont.isEmpty());
-        return all;
     }
 
     private Reservation decode(ConfigMap cm) {
@@ -377,28 +355,17 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     private boolean create(Reservation r, Map<String, String> createdHere) {
         String name = objectName(r.ip());
-        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(name)
                 .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToLabels(IDENTITY_LABEL, identityHash(r.identity()))
                 .addToAnnotations(PENDING, "true")
                 .endMetadata().addToData(DATA_KEY, encode(r)).build();
-        ConfigMap made;
-        try {
-            made = retry.call("reserve " + r.ip() + " for " + r.identity(),
-                    () -> client.configMaps().inNamespace(namespace).resource(object).create());
-        } catch (KubernetesClientException e) {
-            if (!Conflicts.isAlreadyExists(e)) {
-                throw failed("reserve " + r.ip() + " for " + r.identity(), e);
-            }
-            // taken by another writer, or our own create whose response was lost and was retried
-            ConfigMap there = client.configMaps().inNamespace(namespace).withName(name).get();
-            if (there == null || withdrawn(there) || !r.equals(decode(there))) {
-                return false;
-            }
-            made = there;
+        Optional<ConfigMap> made = records.create(object, "reserve " + r.ip() + " for " + r.identity());
+        if (made.isEmpty()) {
+            return false; // taken by another writer
         }
-        createdHere.put(name, made.getMetadata().getResourceVersion());
+        createdHere.put(name, made.get().getMetadata().getResourceVersion());
         if (onlyHolderOf(r)) {
             return true;
         }
@@ -411,10 +378,7 @@ public final class ClusterLedgerStore implements LedgerStore {
      * the identity).
      */
     private boolean onlyHolderOf(Reservation r) {
-        ConfigMapList same = retry.call("check the reservations of " + r.identity(),
-                () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                        .withLabel(IDENTITY_LABEL, identityHash(r.identity())).list());
-        return same.getItems().stream().filter(cm -> !withdrawn(cm)).map(this::decode)
+        return records.list(IDENTITY_LABEL, identityHash(r.identity())).stream().filter(cm -> !withdrawn(cm)).map(this::decode)
                 .noneMatch(o -> o.identity().equals(r.identity()) && keyOf(o).equals(keyOf(r))
                         && !sameAddress(o.ip(), r.ip()));
     }
@@ -426,16 +390,7 @@ public final class ClusterLedgerStore implements LedgerStore {
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToLabels(IDENTITY_LABEL, identityHash(next.identity()))
                 .endMetadata().addToData(DATA_KEY, encode(next)).build();
-        try {
-            retry.call("record " + next.identity() + " on " + next.ip(),
-                    () -> client.configMaps().inNamespace(namespace).resource(object).update());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
-                return false;
-            }
-            throw failed("record " + next.identity() + " on " + next.ip(), e);
-        }
+        return records.update(object, "record " + next.identity() + " on " + next.ip()).isPresent();
     }
 
     private boolean delete(Held held) {
@@ -457,22 +412,10 @@ public final class ClusterLedgerStore implements LedgerStore {
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToAnnotations(WITHDRAWN, "true")
                 .endMetadata().build();
-        try {
-            retry.call(what, () -> client.configMaps().inNamespace(namespace).resource(tombstone).update());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
-                return false;
-            }
-            throw failed(what, e);
-        }
-        try {
-            retry.run(what, () -> client.configMaps().inNamespace(namespace).withName(name).delete());
-        } catch (KubernetesClientException e) {
-            if (!Conflicts.isNotFound(e)) {
-                throw failed(what, e);
-            }
-        }
-        return true;
+        Optional<ConfigMap> marked = records.update(tombstone, what);
+        // nobody reuses a tombstone, so the delete is guarded only against a hand edit meanwhile
+        marked.ifPresent(cm -> records.delete(name, cm.getMetadata().getResourceVersion(), what));
+        return marked.isPresent();
     }
 
     /** Best effort: removes objects this call created but never acknowledged, unless changed since by another writer. */
@@ -484,11 +427,6 @@ public final class ClusterLedgerStore implements LedgerStore {
                 // left in place: it holds an address nobody was told about; ledger GC reclaims it like any idle one
             }
         }
-    }
-
-    private void backOff(int round) {
-        long maxMillis = Math.min(200, 5L << Math.min(round, 6));
-        LockSupport.parkNanos(Duration.ofMillis(1 + jitter.nextLong(maxMillis)).toNanos());
     }
 
     private StoreException failed(String what, KubernetesClientException e) {
