@@ -58,9 +58,15 @@ public final class ConfigMapRecords {
     private final ApiRetry retry;
     private final RandomGenerator jitter;
     private final Failure failure;
+    private final int pageSize;
 
     public ConfigMapRecords(KubernetesClient client, String namespace, String labelKey, String labelValue,
                             ApiRetry retry, RandomGenerator jitter, Failure failure) {
+        this(client, namespace, labelKey, labelValue, retry, jitter, failure, PAGE_SIZE);
+    }
+
+    ConfigMapRecords(KubernetesClient client, String namespace, String labelKey, String labelValue,
+                     ApiRetry retry, RandomGenerator jitter, Failure failure, int pageSize) {
         this.client = Objects.requireNonNull(client, "client");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.labelKey = Objects.requireNonNull(labelKey, "labelKey");
@@ -68,13 +74,14 @@ public final class ConfigMapRecords {
         this.retry = Objects.requireNonNull(retry, "retry");
         this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.failure = Objects.requireNonNull(failure, "failure");
+        this.pageSize = pageSize;
     }
 
     public String namespace() {
         return namespace;
     }
 
-    /** Every record, read page by page ({@value #PAGE_SIZE} at a time). */
+    /** Every record, read page by page ({@value #PAGE_SIZE} at a time by default). */
     public List<ConfigMap> list() {
         return list(null, null);
     }
@@ -90,7 +97,7 @@ public final class ConfigMapRecords {
                 if (label != null) {
                     selected = selected.withLabel(label, value);
                 }
-                return selected.list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build());
+                return selected.list(new ListOptionsBuilder().withLimit((long) pageSize).withContinue(page).build());
             });
             all.addAll(list.getItems());
             cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
