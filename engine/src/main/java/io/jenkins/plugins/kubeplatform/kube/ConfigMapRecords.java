@@ -92,7 +92,7 @@ public final class ConfigMapRecords {
         String cont = null;
         do {
             String page = cont;
-            ConfigMapList list = call("list the records in namespace " + namespace, () -> {
+            ConfigMapList list = call("list the " + labelValue + " objects", () -> {
                 var selected = client.configMaps().inNamespace(namespace).withLabel(labelKey, labelValue);
                 if (label != null) {
                     selected = selected.withLabel(label, value);
