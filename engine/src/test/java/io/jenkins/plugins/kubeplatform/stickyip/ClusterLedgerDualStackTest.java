@@ -150,6 +150,23 @@ class ClusterLedgerDualStackTest {
     }
 
     @Test
+    void movesTheIdentityToOneNewObjectWhenItIsReallocated() {
+        deploy("job/1");
+        sim.requests().clear();
+
+        List<Reservation> moved = ledger().reserveAll(dual, List.of(new ReplicaIdentity("ns", "web", 0)),
+                Set.of(LedgerTable.key("10.42.202.1")), Set.of("ns/web-0"), "job/2").get(0);
+
+        // a reallocated identity takes fresh addresses in both families (the ones it leaves are not handed back)
+        assertThat(moved).extracting(Reservation::ip).containsExactly("10.42.202.2", "fd00:10:42::2");
+        assertThat(objects()).containsExactly("kubeplatform-ip-10.42.202.2");
+        // the old object becomes a tombstone and is deleted before the new one is created: never two holders
+        assertThat(writes()).containsExactly("update", "delete", "create");
+        assertThat(ledger().<List<Reservation>>read(v -> v.held("ns/web-0"))).extracting(Reservation::ip)
+                .containsExactly("10.42.202.2", "fd00:10:42::2");
+    }
+
+    @Test
     void completesAHalfWrittenPairOfThePreviousReleaseIntoOneObject() throws Exception {
         oldFormObject(V4_OBJECT, "10.42.202.1");
 
