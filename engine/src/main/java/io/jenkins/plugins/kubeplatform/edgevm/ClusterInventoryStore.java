@@ -3,11 +3,10 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMapList;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.kube.ConfigMapRecords;
 import io.jenkins.plugins.kubeplatform.kube.Conflicts;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
@@ -15,7 +14,6 @@ import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -64,23 +61,19 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
      * The write that created an object (random per {@link #update}): a create retried after a lost response
      * recognises its own object by it, never another writer's object with the same content.
      */
-    public static final String WRITE_ANNOTATION = "kubeplatform.io/write-id";
+    public static final String WRITE_ANNOTATION = ConfigMapRecords.WRITE_ANNOTATION;
     static final String VM_PREFIX = "kubeplatform-vm-";
     static final String CLUSTER_PREFIX = "kubeplatform-edgecluster-";
     static final int MAX_DECISIONS = 20;
-    private static final int PAGE_SIZE = 500;
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-    private final KubernetesClient client;
     private final String namespace;
-    private final ApiRetry retry;
-    private final RandomGenerator jitter;
+    private final ConfigMapRecords records;
 
     public ClusterInventoryStore(KubernetesClient client, String namespace, ApiRetry retry, RandomGenerator jitter) {
-        this.client = Objects.requireNonNull(client, "client");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.retry = Objects.requireNonNull(retry, "retry");
-        this.jitter = Objects.requireNonNull(jitter, "jitter");
+        this.records = new ConfigMapRecords(client, namespace, STORE_LABEL, STORE_VALUE, retry, jitter,
+                this::failed);
     }
 
     public String namespace() {
@@ -94,16 +87,13 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
 
     @Override
     public <R> R update(Function<Inventory, Update<Inventory, R>> change) {
-        for (int round = 1; round <= MAX_DECISIONS; round++) {
+        return records.decide(MAX_DECISIONS, () -> {
             Loaded current = load();
             Update<Inventory, R> decision = change.apply(current.inventory());
-            if (!decision.changed() || write(current, desired(decision.state()), writeId())) {
-                return decision.result();
-            }
-            backOff(round);
-        }
-        throw new StoreException("the edge VM inventory in namespace " + namespace + " kept changing under "
-                + MAX_DECISIONS + " decisions in a row (other controllers writing at the same time); retry", null);
+            return !decision.changed() || write(current, desired(decision.state()))
+                    ? ConfigMapRecords.Round.done(decision.result()) : ConfigMapRecords.Round.conflict();
+        }, () -> new StoreException("the edge VM inventory in namespace " + namespace + " kept changing under "
+                + MAX_DECISIONS + " decisions in a row (other controllers writing at the same time); retry", null));
     }
 
     // ---- the objects of an inventory ----
@@ -153,7 +143,7 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
         List<VmRecord> vms = new ArrayList<>();
         Map<String, VmRecord> ended = new LinkedHashMap<>();
         List<EdgeClusterRecord> clusters = new ArrayList<>();
-        for (ConfigMap cm : listAll()) {
+        for (ConfigMap cm : records.list()) {
             String name = cm.getMetadata().getName();
             String json = cm.getData() == null ? null : cm.getData().get(DATA_KEY);
             String kind = cm.getMetadata().getLabels() == null ? "" : cm.getMetadata().getLabels()
@@ -189,32 +179,13 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
         return new Loaded(inventory, objects);
     }
 
-    private List<ConfigMap> listAll() {
-        List<ConfigMap> all = new ArrayList<>();
-        String cont = null;
-        do {
-            String page = cont;
-            ConfigMapList list;
-            try {
-                list = retry.call("list the edge VM inventory in namespace " + namespace,
-                        () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                                .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
-            } catch (KubernetesClientException e) {
-                throw failed("list the edge VM inventory", e);
-            }
-            all.addAll(list.getItems());
-            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-        } while (cont != null && !cont.isEmpty());
-        return all;
-    }
-
     // ---- writing the difference ----
 
     /**
      * Writes what differs between the stored objects and {@code wanted}; false when another writer got there first
      * (the caller decides again on a fresh read).
      */
-    private boolean write(Loaded current, Map<String, Entry> wanted, String writeId) {
+    private boolean write(Loaded current, Map<String, Entry> wanted) {
         Map<String, Entry> stored = new LinkedHashMap<>(current.objects());
         // 1. a VM that ends: its live object becomes the ended record (the guarded write that decides)
         for (Entry w : wanted.values()) {
@@ -234,7 +205,7 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
         }
         // 2. kept copies of ended records, and new edge clusters
         for (Entry w : wanted.values()) {
-            if (!w.kind().equals("vm") && !stored.containsKey(w.name()) && !create(w, writeId)) {
+            if (!w.kind().equals("vm") && !stored.containsKey(w.name()) && !create(w)) {
                 return false;
             }
         }
@@ -250,7 +221,7 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
         }
         // 4. new VMs
         for (Entry w : wanted.values()) {
-            if (w.kind().equals("vm") && !current.objects().containsKey(w.name()) && !create(w, writeId)) {
+            if (w.kind().equals("vm") && !current.objects().containsKey(w.name()) && !create(w)) {
                 return false;
             }
         }
@@ -269,74 +240,31 @@ public final class ClusterInventoryStore implements StateStore<Inventory> {
         return Objects.equals(x.vm(), y.vm()) && Objects.equals(x.start(), y.start());
     }
 
-    private ConfigMap object(String name, String kind, String json, String resourceVersion, String writeId) {
+    private ConfigMap object(String name, String kind, String json, String resourceVersion) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                .withResourceVersion(resourceVersion).addToAnnotations(WRITE_ANNOTATION, writeId)
+                .withResourceVersion(resourceVersion)
                 .addToLabels(KubeVirt.LABEL_MANAGED_BY, KubeVirt.MANAGED_BY)
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToLabels(RECORD_LABEL, kind)
                 .endMetadata().addToData(DATA_KEY, json).build();
     }
 
-    /** Creates the object; false when another writer made one of that name with other content. */
-    private boolean create(Entry w, String writeId) {
-        String what = "record " + w.name() + " in the edge VM inventory";
-        try {
-            retry.call(what, () -> client.configMaps().inNamespace(namespace)
-                    .resource(object(w.name(), w.kind(), w.json(), null, writeId)).create());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (!Conflicts.isAlreadyExists(e)) {
-                throw failed(what, e);
-            }
-            // another writer's, or our own create whose response was lost and was retried
-            ConfigMap there = client.configMaps().inNamespace(namespace).withName(w.name()).get();
-            return there != null && there.getData() != null && w.json().equals(there.getData().get(DATA_KEY))
-                    && there.getMetadata().getAnnotations() != null
-                    && writeId.equals(there.getMetadata().getAnnotations().get(WRITE_ANNOTATION));
-        }
+    /** Creates the object; false when another writer made one of that name. */
+    private boolean create(Entry w) {
+        return records.create(object(w.name(), w.kind(), w.json(), null), "record " + w.name()
+                + " in the edge VM inventory").isPresent();
     }
 
     /** Updates the object guarded by its resourceVersion; the new resourceVersion, or null on a conflict. */
     private String replace(Entry there, String json, String kind) {
-        String what = "update " + there.name() + " in the edge VM inventory";
-        try {
-            ConfigMap made = retry.call(what, () -> client.configMaps().inNamespace(namespace)
-                    .resource(object(there.name(), kind, json, there.resourceVersion(), writeId())).update());
-            return made.getMetadata().getResourceVersion();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
-                return null;
-            }
-            throw failed(what, e);
-        }
+        return records.update(object(there.name(), kind, json, there.resourceVersion()), "update " + there.name()
+                + " in the edge VM inventory").map(cm -> cm.getMetadata().getResourceVersion()).orElse(null);
     }
 
     /** Deletes the object if it is unchanged since it was read; false when another writer changed it. */
     private boolean delete(Entry there) {
-        String what = "delete " + there.name() + " from the edge VM inventory";
-        try {
-            retry.run(what, () -> client.configMaps().inNamespace(namespace).withName(there.name())
-                    .lockResourceVersion(there.resourceVersion()).delete());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (Conflicts.isNotFound(e)) {
-                return true;
-            }
-            if (e.getCode() == 409) {
-                return false;
-            }
-            throw failed(what, e);
-        }
-    }
-
-    private String writeId() {
-        return Long.toHexString(jitter.nextLong()) + Long.toHexString(jitter.nextLong());
-    }
-
-    private void backOff(int round) {
-        long maxMillis = Math.min(200, 5L << Math.min(round, 6));
-        LockSupport.parkNanos(Duration.ofMillis(1 + jitter.nextLong(maxMillis)).toNanos());
+        return records.delete(there.name(), there.resourceVersion(), "delete " + there.name()
+                + " from the edge VM inventory");
     }
 
     private StoreException failed(String what, KubernetesClientException e) {

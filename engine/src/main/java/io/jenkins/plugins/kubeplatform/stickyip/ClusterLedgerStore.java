@@ -5,52 +5,60 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMapList;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.kube.Conflicts;
+import io.jenkins.plugins.kubeplatform.kube.ConfigMapRecords;
 import io.jenkins.plugins.kubeplatform.store.Json;
 import io.jenkins.plugins.kubeplatform.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
  * The reservation ledger kept in the cluster, for teams with several Jenkins controllers (or a controller and the
- * CLI) sharing one address space. One ConfigMap per reserved address, named after the address, in one namespace:
- * the API server's name uniqueness makes "two identities never hold one address" a property of the cluster, so an
- * allocation is one {@code create} (an {@code AlreadyExists} means another writer took the address first: the
- * decision is re-run on a fresh view). Changes to a reservation are updates guarded by its {@code resourceVersion};
- * releases are deletes with the same precondition. Kube-OVN's {@code IP} objects and Whereabouts' per-address
- * reservations use the same shape.
+ * CLI) sharing one address space. One ConfigMap per identity's reservation, named after its address (its IPv4
+ * address when it is dual-stack), in one namespace: the API server's name uniqueness makes "two identities never
+ * hold one address" a property of the cluster, so an allocation is one {@code create} (an {@code AlreadyExists}
+ * means another writer took the address first: the decision is re-run on a fresh view). Changes to a reservation
+ * are updates guarded by its {@code resourceVersion}; releases are deletes guarded the same way. Kube-OVN's
+ * {@code IP} objects and Whereabouts' per-address reservations use the same shape.
  *
- * <p>"One address per identity and family" (two objects for a dual-stack identity) cannot be a name constraint at
- * the same time, so a writer that created a new identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that sees
- * another object for the same identity withdraws its own and decides again. Of two writers racing for one identity
- * at least one sees the other (each lists after its own create), so at most one acknowledges. A writer that changes
- * an existing object (a redeploy) first lists the identity's objects too and changes it only while it is the only
- * one; a withdrawal turns the object into a tombstone by an update guarded by the creator's resourceVersion, so it
- * fails once anyone changed the object. Together: two writers never acknowledge two addresses for one identity.
+ * <p>A dual-stack identity's two addresses live in one object ({@value #DATA_KEY} holds the IPv4 reservation,
+ * {@value #DATA_KEY_IPV6} the IPv6 one), so both families are reserved, changed and released by one write. Its IPv6
+ * address is not in the name: the object carries it as the label {@value #IPV6_LABEL}, and a writer that wrote an
+ * IPv6 address lists that label before acknowledging, like the identity check below. The release before this one
+ * wrote a dual-stack identity as two objects (one per family); they are read as they are, and the next write of the
+ * identity first moves both addresses into the IPv4 object (one guarded update), then removes the IPv6 object: a
+ * writer stopped in between leaves the IPv6 address in both objects of the one identity, which reads as one
+ * reservation and is completed by the next write.
+ *
+ * <p>"One address per identity and family" cannot be a name constraint at the same time, so a writer that created a
+ * new identity's reservation lists the identity's objects (by a hashed label) before acknowledging; a writer that
+ * sees another object for the same identity withdraws its own and decides again. Of two writers racing for one
+ * identity at least one sees the other (each lists after its own create), so at most one acknowledges. A writer that
+ * changes an existing object (a redeploy) first lists the identity's objects too and changes it only while it is the
+ * only one; a withdrawal turns the object into a tombstone by an update guarded by the creator's resourceVersion, so
+ * it fails once anyone changed the object. Together: two writers never acknowledge two addresses for one identity.
  *
  * <p>Every decision runs on a fresh, consistent list; a decision whose writes meet a concurrent writer is re-run
  * (bounded), objects it created before giving up are withdrawn. Transient API failures are retried by the shared
- * {@link ApiRetry} policy; a create retried after a lost response recognises its own object.
+ * {@link ApiRetry} policy; a create retried after a lost response recognises its own object by its write-id.
  */
 public final class ClusterLedgerStore implements LedgerStore {
 
@@ -59,30 +67,30 @@ public final class ClusterLedgerStore implements LedgerStore {
     public static final String STORE_VALUE = "ip-ledger";
     /** The first 40 hex digits of the SHA-256 of the identity: a label value cannot hold every identity text. */
     public static final String IDENTITY_LABEL = "kubeplatform.io/identity-hash";
+    /** The IPv6 address an object holds, fully expanded with dashes ({@code fd00-0010-...-0001}). */
+    public static final String IPV6_LABEL = "kubeplatform.io/ipv6-address";
+    /** The reservation of the address the object is named after. */
     public static final String DATA_KEY = "reservation";
+    /** A dual-stack identity's IPv6 reservation, beside its IPv4 one under {@value #DATA_KEY}. */
+    public static final String DATA_KEY_IPV6 = "reservation-ipv6";
     /**
      * Marks an object its creator made and nobody else has confirmed: until another writer confirms it (an update
      * guarded by its resourceVersion, which also clears this mark), its creator may still withdraw it.
      */
     public static final String PENDING = "kubeplatform.io/pending";
-    /** Marks an object being removed (see {@link #retire}); its address stays taken until it is gone. */
+    /** Marks an object being removed (see {@link #retire}); its addresses stay taken until it is gone. */
     public static final String WITHDRAWN = "kubeplatform.io/withdrawn";
     static final String NAME_PREFIX = "kubeplatform-ip-";
-    private static final int PAGE_SIZE = 500;
     private static final int MAX_DECISIONS = 20;
     /** Prefix of the placeholder entry that keeps a contested object's address taken in a view. */
     static final String CONTESTED = "contested:";
 
-    private final KubernetesClient client;
     private final String namespace;
-    private final ApiRetry retry;
-    private final RandomGenerator jitter;
+    private final ConfigMapRecords records;
 
     public ClusterLedgerStore(KubernetesClient client, String namespace, ApiRetry retry, RandomGenerator jitter) {
-        this.client = Objects.requireNonNull(client, "client");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
-        this.retry = Objects.requireNonNull(retry, "retry");
-        this.jitter = Objects.requireNonNull(jitter, "jitter");
+        this.records = new ConfigMapRecords(client, namespace, STORE_LABEL, STORE_VALUE, retry, jitter, this::failed);
     }
 
     public String namespace() {
@@ -96,11 +104,11 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     @Override
     public <R> R update(Function<LedgerView, Decision<R>> decide) {
-        Map<String, String> createdHere = new LinkedHashMap<>();
+        Map<String, Held> createdHere = new LinkedHashMap<>();
         StringBuilder contested = new StringBuilder();
         boolean acknowledged = false;
         try {
-            for (int round = 1; round <= MAX_DECISIONS; round++) {
+            R result = records.decide(MAX_DECISIONS, () -> {
                 contested.setLength(0);
                 Loaded current = load();
                 Set<String> consulted = new LinkedHashSet<>();
@@ -109,47 +117,51 @@ public final class ClusterLedgerStore implements LedgerStore {
                 Set<String> written = new LinkedHashSet<>();
                 decision.changes().forEach(c -> written.add(c instanceof LedgerChange.Put put
                         ? put.reservation().identity() : ((LedgerChange.Remove) c).identity()));
-                if ((decision.changes().isEmpty() || write(current, decision.changes(), createdHere, contested))
-                        && onlyHoldersOf(current, consulted, written)) {
-                    acknowledged = true;
-                    return decision.result();
-                }
-                backOff(round);
-            }
-            if (!contested.isEmpty()) {
-                throw new StoreException("the cluster ledger in namespace " + namespace + " holds two reservations "
-                        + "for " + contested + ": a writer stopped between reserving and checking. Keep the one "
-                        + "whose address a running pod uses (kubectl get pods -o wide), delete the other, and retry",
-                        null);
-            }
-            throw new StoreException("the cluster ledger in namespace " + namespace + " kept changing under "
-                    + MAX_DECISIONS + " decisions in a row (other controllers allocating at the same time); "
-                    + "nothing further was written, retry the deploy", null);
+                return (decision.changes().isEmpty() || write(current, decision.changes(), createdHere, contested))
+                        && onlyHoldersOf(current, consulted, written)
+                        ? ConfigMapRecords.Round.done(decision.result()) : ConfigMapRecords.Round.conflict();
+            }, () -> gaveUp(contested));
+            acknowledged = true;
+            return result;
         } finally {
             if (!acknowledged) {
-                withdraw(createdHere);
+                withdraw(createdHere.values());
             }
         }
     }
 
+    private StoreException gaveUp(CharSequence contested) {
+        if (!contested.isEmpty()) {
+            return new StoreException("the cluster ledger in namespace " + namespace + " holds two reservations "
+                    + "for " + contested + ": a writer stopped between reserving and checking. Keep the one "
+                    + "whose address a running pod uses (kubectl get pods -o wide), delete the other, and retry",
+                    null);
+        }
+        return new StoreException("the cluster ledger in namespace " + namespace + " kept changing under "
+                + MAX_DECISIONS + " decisions in a row (other controllers allocating at the same time); "
+                + "nothing further was written, retry the deploy", null);
+    }
+
     /**
      * Reads every object of the ledger without changing any and names each problem: an object that does not hold a
-     * reservation or holds another address than its name says (changed by hand), and an identity held by two
-     * objects. Empty when the ledger is sound.
+     * reservation or holds another address than its name says (changed by hand), and an identity holding two
+     * addresses of one family in two objects. Empty when the ledger is sound.
      */
     public List<String> verify() {
         List<String> problems = new ArrayList<>();
-        Map<String, String> objectByIdentity = new HashMap<>();
-        for (ConfigMap cm : listAll()) {
+        Map<String, Map.Entry<String, String>> objectByKey = new HashMap<>();
+        for (ConfigMap cm : records.list()) {
             if (withdrawn(cm)) {
                 continue; // being removed by its writer
             }
             try {
-                Reservation r = decode(cm);
-                String other = objectByIdentity.putIfAbsent(keyOf(r), cm.getMetadata().getName());
-                if (other != null) {
-                    problems.add(r.identity() + " is held by two objects of one address family: " + other + " and "
-                            + cm.getMetadata().getName());
+                for (Reservation r : decodeAll(cm)) {
+                    Map.Entry<String, String> other = objectByKey.putIfAbsent(keyOf(r),
+                            Map.entry(cm.getMetadata().getName(), objectName(r.ip())));
+                    if (other != null && !other.getValue().equals(objectName(r.ip()))) {
+                        problems.add(r.identity() + " is held by two objects of one address family: "
+                                + other.getKey() + " and " + cm.getMetadata().getName());
+                    }
                 }
             } catch (StoreException e) {
                 problems.add(e.getMessage());
@@ -160,39 +172,76 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     // ---- reading ----
 
-    private record Held(String name, String resourceVersion, Reservation reservation, boolean pending) {
+    /** One object: its reservations (IPv4 first; two for a dual-stack identity). */
+    private record Held(String name, String resourceVersion, List<Reservation> reservations, boolean pending) {
+        String identity() {
+            return reservations.get(0).identity();
+        }
+
+        Set<String> addresses() {
+            Set<String> out = new LinkedHashSet<>();
+            reservations.forEach(r -> out.add(objectName(r.ip())));
+            return out;
+        }
     }
 
     private static final class Loaded {
         final LedgerTable table = new LedgerTable();
-        /** By (identity, family) key ({@link LedgerTable#familyKey}): a dual-stack identity has two objects. */
-        final Map<String, Held> byIdentity = new HashMap<>();
+        /** By (identity, family) key ({@link LedgerTable#familyKey}): the object holding that family's address. */
+        final Map<String, Held> byKey = new HashMap<>();
         /** (identity, family) keys with more than one object: a writer between its create and its identity check. */
         final Map<String, List<String>> contested = new HashMap<>();
+        /** By identity: objects whose every address another object of the identity holds (a migration's leftover). */
+        final Map<String, List<Held>> leftovers = new HashMap<>();
+
+        List<Held> objectsOf(String identity) {
+            Set<Held> out = new LinkedHashSet<>();
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                Optional.ofNullable(byKey.get(LedgerTable.familyKey(identity, ipv4))).ifPresent(out::add);
+            }
+            out.addAll(leftovers.getOrDefault(identity, List.of()));
+            return new ArrayList<>(out);
+        }
+
+        Optional<Reservation> heldFor(String key) {
+            Held held = byKey.get(key);
+            return held == null ? Optional.empty()
+                    : held.reservations().stream().filter(r -> keyOf(r).equals(key)).findFirst();
+        }
     }
 
     private Loaded load() {
         Loaded loaded = new Loaded();
         List<Reservation> extras = new ArrayList<>();
-        for (ConfigMap cm : listAll()) {
+        List<ConfigMap> objects = new ArrayList<>(records.list());
+        // dual-stack objects first: a one-family object holding one of their addresses is then the leftover
+        objects.sort(Comparator.comparingInt(cm -> cm.getData() != null && cm.getData().containsKey(DATA_KEY_IPV6)
+                ? 0 : 1));
+        for (ConfigMap cm : objects) {
             if (withdrawn(cm)) {
-                addressOf(cm).ifPresent(ip -> loaded.table.apply(new LedgerChange.Put(new Reservation(
+                addressesOf(cm).forEach(ip -> loaded.table.apply(new LedgerChange.Put(new Reservation(
                         CONTESTED + "withdrawn@" + ip, "", ip, Reservation.Kind.ADOPTED, Reservation.State.IDLE, null,
-                        null, null, java.time.Instant.EPOCH, 0))));
+                        null, null, Instant.EPOCH, 0))));
                 continue;
             }
-            Reservation r = decode(cm);
-            Held earlier = loaded.byIdentity.get(keyOf(r));
-            if (earlier != null) {
-                loaded.contested.computeIfAbsent(keyOf(r), k -> new ArrayList<>(List.of(earlier.name())))
-                        .add(cm.getMetadata().getName());
-                extras.add(r);
-                continue;
+            Held held = held(cm);
+            boolean leftover = true;
+            for (Reservation r : held.reservations()) {
+                Held earlier = loaded.byKey.get(keyOf(r));
+                if (earlier == null) {
+                    loaded.byKey.put(keyOf(r), held);
+                    loaded.table.apply(new LedgerChange.Put(r));
+                    leftover = false;
+                } else if (!earlier.addresses().contains(objectName(r.ip()))) {
+                    loaded.contested.computeIfAbsent(keyOf(r), k -> new ArrayList<>(List.of(earlier.name())))
+                            .add(held.name());
+                    extras.add(r);
+                    leftover = false;
+                }
             }
-            loaded.byIdentity.put(keyOf(r), new Held(cm.getMetadata().getName(),
-                    cm.getMetadata().getResourceVersion(), r, cm.getMetadata().getAnnotations() != null
-                    && cm.getMetadata().getAnnotations().containsKey(PENDING)));
-            loaded.table.apply(new LedgerChange.Put(r));
+            if (leftover) {
+                loaded.leftovers.computeIfAbsent(held.identity(), k -> new ArrayList<>()).add(held);
+            }
         }
         for (Reservation extra : extras) {
             // the address stays taken while its writer withdraws it
@@ -203,55 +252,69 @@ public final class ClusterLedgerStore implements LedgerStore {
         return loaded;
     }
 
+    private Held held(ConfigMap cm) {
+        return new Held(cm.getMetadata().getName(), cm.getMetadata().getResourceVersion(), decodeAll(cm),
+                cm.getMetadata().getAnnotations() != null && cm.getMetadata().getAnnotations().containsKey(PENDING));
+    }
+
     private static boolean withdrawn(ConfigMap cm) {
         return cm.getMetadata().getAnnotations() != null && cm.getMetadata().getAnnotations().containsKey(WITHDRAWN);
     }
 
-    /** The address an object's name stands for ({@code kubeplatform-ip-10.42.200.7}; IPv6 with dashes). */
-    private static Optional<String> addressOf(ConfigMap cm) {
+    /** The addresses a tombstone still stands for: its name's ({@code kubeplatform-ip-10.42.200.7}) and its IPv6 label's. */
+    private static List<String> addressesOf(ConfigMap cm) {
+        List<String> out = new ArrayList<>();
         String name = cm.getMetadata().getName();
-        if (!name.startsWith(NAME_PREFIX)) {
-            return Optional.empty();
+        if (name.startsWith(NAME_PREFIX)) {
+            addressOf(name.substring(NAME_PREFIX.length())).ifPresent(out::add);
         }
-        String text = name.substring(NAME_PREFIX.length());
+        Map<String, String> labels = cm.getMetadata().getLabels();
+        if (labels != null && labels.containsKey(IPV6_LABEL)) {
+            addressOf(labels.get(IPV6_LABEL)).filter(ip -> !out.contains(ip)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The address of a name's or a label's text: IPv4 as it is, IPv6 with dashes for colons. */
+    private static Optional<String> addressOf(String text) {
         String ip = text.contains(".") ? text : text.replace('-', ':');
         return new IPAddressString(ip).getAddress() == null ? Optional.empty() : Optional.of(ip);
     }
 
-    /** Every object of the ledger, read page by page (500 at a time). */
-    private List<ConfigMap> listAll() {
-        List<ConfigMap> all = new ArrayList<>();
-        String cont = null;
-        do {
-            String page = cont;
-            ConfigMapList list = retry.call("list the IP ledger in namespace " + namespace,
-                    () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                            .list(new ListOptionsBuilder().withLimit((long) PAGE_SIZE).withContinue(page).build()));
-            all.addAll(list.getItems());
-            cont = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-        } while (cont != null && !cont.isEmpty());
-        return all;
+    /** The reservations an object holds: one, or a dual-stack identity's two (IPv4 first). */
+    private List<Reservation> decodeAll(ConfigMap cm) {
+        String name = cm.getMetadata().getName();
+        Reservation first = decode(cm, DATA_KEY);
+        String ipv6 = cm.getData().get(DATA_KEY_IPV6);
+        if (!objectName(first.ip()).equals(name)) {
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger holds address "
+                    + first.ip() + ", which belongs in " + objectName(first.ip()) + "; it was changed by hand", null);
+        }
+        if (ipv6 == null) {
+            return List.of(first);
+        }
+        Reservation second = decode(cm, DATA_KEY_IPV6);
+        if (!isIpv4(first) || isIpv4(second) || !first.identity().equals(second.identity())) {
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger must hold one "
+                    + "identity's IPv4 reservation under '" + DATA_KEY + "' and its IPv6 one under '" + DATA_KEY_IPV6
+                    + "'; it was changed by hand: restore it or delete it", null);
+        }
+        return List.of(first, second);
     }
 
-    private Reservation decode(ConfigMap cm) {
+    private Reservation decode(ConfigMap cm, String key) {
         String name = cm.getMetadata().getName();
-        String text = cm.getData() == null ? null : cm.getData().get(DATA_KEY);
+        String text = cm.getData() == null ? null : cm.getData().get(key);
         if (text == null) {
-            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger has no '" + DATA_KEY
+            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger has no '" + key
                     + "' entry; it was changed by hand: restore it or delete it, then retry", null);
         }
-        Reservation r;
         try {
-            r = Json.mapper().readValue(text, Reservation.class);
+            return Json.mapper().readValue(text, Reservation.class);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger does not hold a "
                     + "reservation (" + e.getMessage() + "); it was changed by hand: restore it or delete it", e);
         }
-        if (!objectName(r.ip()).equals(name)) {
-            throw new StoreException("ConfigMap " + namespace + "/" + name + " of the IP ledger holds address "
-                    + r.ip() + ", which belongs in " + objectName(r.ip()) + "; it was changed by hand", null);
-        }
-        return r;
     }
 
     /** The view handed to a decision, noting every identity whose reservation the decision looked up. */
@@ -307,18 +370,17 @@ public final class ClusterLedgerStore implements LedgerStore {
      */
     private boolean onlyHoldersOf(Loaded current, Set<String> consulted, Set<String> written) {
         for (String identity : consulted) {
-            for (boolean ipv4 : new boolean[] {true, false}) {
-                String key = LedgerTable.familyKey(identity, ipv4);
-                Held held = current.byIdentity.get(key);
-                if (written.contains(identity) || held == null) {
-                    continue;
-                }
-                if (current.contested.containsKey(key) || !onlyHolderOf(held.reservation())) {
+            if (written.contains(identity)) {
+                continue;
+            }
+            for (Held held : current.objectsOf(identity)) {
+                if (held.reservations().stream().anyMatch(r -> current.contested.containsKey(keyOf(r)))
+                        || !onlyHolderOf(held.reservations())) {
                     return false;
                 }
                 // acknowledging another writer's pending object: confirm it first, so that its creator can no longer
                 // withdraw it (the confirmation fails, and the decision is made again, if anyone changed it meanwhile)
-                if (held.pending() && !replace(held, held.reservation())) {
+                if (held.pending() && !replace(held, held.reservations())) {
                     return false;
                 }
             }
@@ -328,8 +390,34 @@ public final class ClusterLedgerStore implements LedgerStore {
 
     // ---- writing ----
 
+    /**
+     * What one decision does to one identity: the reservations it holds afterwards (IPv4 first, none when
+     * released), its objects now, and the object changed in place (named after the first address) if any.
+     */
+    private record Plan(List<Reservation> wanted, List<Held> objects, Optional<Held> inPlace) {
+        Set<String> addresses() {
+            Set<String> out = new LinkedHashSet<>();
+            wanted.forEach(r -> out.add(objectName(r.ip())));
+            return out;
+        }
+
+        /**
+         * An object that holds an address the identity gives up, or has the name of the object to be created (it
+         * gains an address nobody held): removed before anything is created.
+         */
+        boolean leaves(Held held) {
+            return inPlace.map(h -> h != held).orElse(true) && (!addresses().containsAll(held.addresses())
+                    || !wanted.isEmpty() && held.name().equals(objectName(wanted.get(0).ip())));
+        }
+
+        /** An object whose addresses another object of the identity holds afterwards: removed after the writes. */
+        boolean leftover(Held held) {
+            return inPlace.map(h -> h != held).orElse(true) && !leaves(held);
+        }
+    }
+
     /** Applies one decision's changes; false when a concurrent writer got in the way (the decision is re-run). */
-    private boolean write(Loaded current, List<LedgerChange> changes, Map<String, String> createdHere,
+    private boolean write(Loaded current, List<LedgerChange> changes, Map<String, Held> createdHere,
                           StringBuilder contested) {
         Map<String, Optional<Reservation>> wanted = new LinkedHashMap<>();
         for (LedgerChange change : changes) {
@@ -340,155 +428,170 @@ public final class ClusterLedgerStore implements LedgerStore {
                 wanted.put(LedgerTable.familyKey(remove.identity(), false), Optional.empty());
             }
         }
-        for (String identity : wanted.keySet()) {
-            if (current.contested.containsKey(identity)) {
-                contested.append(identity.substring(0, identity.indexOf('\u0000'))).append(" (ConfigMaps ")
-                        .append(String.join(", ", current.contested.get(identity))).append(')');
+        for (String key : wanted.keySet()) {
+            if (current.contested.containsKey(key)) {
+                contested.append(LedgerTable.identityOfFamilyKey(key)).append(" (ConfigMaps ")
+                        .append(String.join(", ", current.contested.get(key))).append(')');
                 return false;
             }
         }
+        List<Plan> plans = plans(current, wanted);
         // releases and moves away first: a decision may hand a released address to another identity
-        for (Map.Entry<String, Optional<Reservation>> e : wanted.entrySet()) {
-            Held held = current.byIdentity.get(e.getKey());
-            boolean leaves = held != null
-                    && (e.getValue().isEmpty() || !sameAddress(held.reservation().ip(), e.getValue().get().ip()));
-            if (leaves && !delete(held)) {
-                return false;
-            }
-        }
-        for (Map.Entry<String, Optional<Reservation>> e : wanted.entrySet()) {
-            if (e.getValue().isEmpty()) {
-                continue;
-            }
-            Reservation next = e.getValue().get();
-            Held held = current.byIdentity.get(e.getKey());
-            if (held != null && sameAddress(held.reservation().ip(), next.ip())) {
-                // an object whose creator may still be checking is changed only while it is the identity's only
-                // one: a creator that then sees another object can still withdraw its own (see the class comment)
-                if (!held.reservation().equals(next) && (!onlyHolderOf(held.reservation()) || !replace(held, next))) {
+        for (Plan plan : plans) {
+            for (Held held : plan.objects()) {
+                if (plan.leaves(held) && !delete(held)) {
                     return false;
                 }
-            } else if (!create(next, createdHere)) {
+            }
+        }
+        for (Plan plan : plans) {
+            if (!plan.wanted().isEmpty() && !writeWanted(plan, createdHere)) {
                 return false;
+            }
+        }
+        for (Plan plan : plans) {
+            for (Held held : plan.objects()) {
+                if (plan.leftover(held) && !delete(held)) {
+                    return false;
+                }
             }
         }
         return true;
     }
 
-    private boolean create(Reservation r, Map<String, String> createdHere) {
-        String name = objectName(r.ip());
-        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+    /** One plan per identity the changes touch; a family the changes do not name keeps what it holds. */
+    private static List<Plan> plans(Loaded current, Map<String, Optional<Reservation>> wanted) {
+        Set<String> identities = new LinkedHashSet<>();
+        wanted.keySet().forEach(k -> identities.add(LedgerTable.identityOfFamilyKey(k)));
+        List<Plan> plans = new ArrayList<>();
+        for (String identity : identities) {
+            List<Reservation> next = new ArrayList<>();
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                String key = LedgerTable.familyKey(identity, ipv4);
+                Optional<Reservation> r = wanted.containsKey(key) ? wanted.get(key) : current.heldFor(key);
+                r.ifPresent(next::add);
+            }
+            List<Held> objects = current.objectsOf(identity);
+            Set<String> heldNow = new LinkedHashSet<>();
+            objects.forEach(h -> heldNow.addAll(h.addresses()));
+            // changed in place: the object named after the first address, when every address it gains is one the
+            // identity already holds in another object (completing a two-object pair); else created anew
+            Optional<Held> inPlace = next.isEmpty() ? Optional.empty() : objects.stream()
+                    .filter(h -> h.name().equals(objectName(next.get(0).ip())))
+                    .filter(h -> next.stream().allMatch(r -> h.addresses().contains(objectName(r.ip()))
+                            || heldNow.contains(objectName(r.ip()))))
+                    .findFirst();
+            plans.add(new Plan(next, objects, inPlace));
+        }
+        return plans;
+    }
+
+    private boolean writeWanted(Plan plan, Map<String, Held> createdHere) {
+        if (plan.inPlace().isEmpty()) {
+            return create(plan.wanted(), createdHere);
+        }
+        Held held = plan.inPlace().get();
+        // an object whose creator may still be checking is changed only while it is the identity's only one: a
+        // creator that then sees another object can still withdraw its own (see the class comment)
+        return held.reservations().equals(plan.wanted())
+                || onlyHolderOf(held.reservations()) && replace(held, plan.wanted());
+    }
+
+    private ConfigMap object(String name, String resourceVersion, List<Reservation> rs) {
+        ConfigMapBuilder b = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .withResourceVersion(resourceVersion)
                 .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
                 .addToLabels(STORE_LABEL, STORE_VALUE)
-                .addToLabels(IDENTITY_LABEL, identityHash(r.identity()))
-                .addToAnnotations(PENDING, "true")
-                .endMetadata().addToData(DATA_KEY, encode(r)).build();
-        ConfigMap made;
-        try {
-            made = retry.call("reserve " + r.ip() + " for " + r.identity(),
-                    () -> client.configMaps().inNamespace(namespace).resource(object).create());
-        } catch (KubernetesClientException e) {
-            if (!Conflicts.isAlreadyExists(e)) {
-                throw failed("reserve " + r.ip() + " for " + r.identity(), e);
-            }
-            // taken by another writer, or our own create whose response was lost and was retried
-            ConfigMap there = client.configMaps().inNamespace(namespace).withName(name).get();
-            if (there == null || withdrawn(there) || !r.equals(decode(there))) {
-                return false;
-            }
-            made = there;
+                .addToLabels(IDENTITY_LABEL, identityHash(rs.get(0).identity()))
+                .endMetadata().addToData(DATA_KEY, encode(rs.get(0)));
+        ipv6Of(rs).ifPresent(ip -> b.editMetadata().addToLabels(IPV6_LABEL, ipv6Label(ip)).endMetadata());
+        if (rs.size() == 2) {
+            b.addToData(DATA_KEY_IPV6, encode(rs.get(1)));
         }
-        createdHere.put(name, made.getMetadata().getResourceVersion());
-        if (onlyHolderOf(r)) {
+        return b.build();
+    }
+
+    private boolean create(List<Reservation> rs, Map<String, Held> createdHere) {
+        String name = objectName(rs.get(0).ip());
+        ConfigMap object = new ConfigMapBuilder(object(name, null, rs)).editMetadata()
+                .addToAnnotations(PENDING, "true").endMetadata().build();
+        Optional<ConfigMap> made = records.create(object, "reserve " + String.join(" and ",
+                rs.stream().map(Reservation::ip).toList()) + " for " + rs.get(0).identity());
+        if (made.isEmpty()) {
+            return false; // taken by another writer
+        }
+        Held held = new Held(name, made.get().getMetadata().getResourceVersion(), rs, true);
+        createdHere.put(name, held);
+        if (onlyHolderOf(rs)) {
             return true;
         }
-        withdraw(Map.of(name, createdHere.remove(name)));
+        withdraw(List.of(createdHere.remove(name)));
         return false;
     }
 
     /**
-     * True when {@code r} is its identity's only reservation of its address family (else another writer raced us for
-     * the identity).
+     * True when the reservations {@code rs} of one identity are its only ones of their families (else another writer
+     * raced us for the identity) and their IPv6 address is held by no other identity (one not in an object's name).
      */
-    private boolean onlyHolderOf(Reservation r) {
-        ConfigMapList same = retry.call("check the reservations of " + r.identity(),
-                () -> client.configMaps().inNamespace(namespace).withLabel(STORE_LABEL, STORE_VALUE)
-                        .withLabel(IDENTITY_LABEL, identityHash(r.identity())).list());
-        return same.getItems().stream().filter(cm -> !withdrawn(cm)).map(this::decode)
-                .noneMatch(o -> o.identity().equals(r.identity()) && keyOf(o).equals(keyOf(r))
-                        && !sameAddress(o.ip(), r.ip()));
+    private boolean onlyHolderOf(List<Reservation> rs) {
+        String identity = rs.get(0).identity();
+        Set<String> keys = new LinkedHashSet<>();
+        Set<String> addresses = new LinkedHashSet<>();
+        rs.forEach(r -> {
+            keys.add(keyOf(r));
+            addresses.add(objectName(r.ip()));
+        });
+        boolean alone = records.list(IDENTITY_LABEL, identityHash(identity)).stream().filter(cm -> !withdrawn(cm))
+                .flatMap(cm -> decodeAll(cm).stream())
+                .noneMatch(o -> o.identity().equals(identity) && keys.contains(keyOf(o))
+                        && !addresses.contains(objectName(o.ip())));
+        return alone && ipv6Of(rs).map(ip -> records.list(IPV6_LABEL, ipv6Label(ip)).stream()
+                .filter(cm -> !withdrawn(cm)).flatMap(cm -> decodeAll(cm).stream())
+                .noneMatch(o -> !o.identity().equals(identity) && objectName(o.ip()).equals(objectName(ip))))
+                .orElse(true);
     }
 
-    private boolean replace(Held held, Reservation next) {
-        ConfigMap object = new ConfigMapBuilder().withNewMetadata().withName(held.name()).withNamespace(namespace)
-                .withResourceVersion(held.resourceVersion())
-                .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
-                .addToLabels(STORE_LABEL, STORE_VALUE)
-                .addToLabels(IDENTITY_LABEL, identityHash(next.identity()))
-                .endMetadata().addToData(DATA_KEY, encode(next)).build();
-        try {
-            retry.call("record " + next.identity() + " on " + next.ip(),
-                    () -> client.configMaps().inNamespace(namespace).resource(object).update());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
-                return false;
-            }
-            throw failed("record " + next.identity() + " on " + next.ip(), e);
-        }
+    private boolean replace(Held held, List<Reservation> next) {
+        return records.update(object(held.name(), held.resourceVersion(), next), "record " + next.get(0).identity()
+                + " on " + String.join(" and ", next.stream().map(Reservation::ip).toList())).isPresent();
     }
 
     private boolean delete(Held held) {
-        return retire(held.name(), held.resourceVersion(), "release " + held.reservation().ip() + " of "
-                + held.reservation().identity());
+        return retire(held, "release " + String.join(" and ", held.reservations().stream().map(Reservation::ip)
+                .toList()) + " of " + held.identity());
     }
 
     /**
-     * Removes an object only if nobody changed it since {@code resourceVersion}: first an update guarded by that
-     * resourceVersion turns it into a tombstone (a real server refuses it with 409 Conflict when the object changed,
-     * which a delete's precondition would not guarantee on every server and client), then the tombstone is deleted.
-     * A tombstone is never reused: views treat its address as taken until it is gone. False when the object
-     * changed or vanished meanwhile (the caller decides again).
+     * Removes an object only if nobody changed it since it was read: first an update guarded by its resourceVersion
+     * turns it into a tombstone (a real server refuses it with 409 Conflict when the object changed, which a
+     * delete's precondition would not guarantee on every server and client), then the tombstone is deleted. A
+     * tombstone is never reused: views treat its addresses as taken until it is gone. False when the object changed
+     * or vanished meanwhile (the caller decides again).
      */
-    private boolean retire(String name, String resourceVersion, String what) {
-        ConfigMap tombstone = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                .withResourceVersion(resourceVersion)
+    private boolean retire(Held held, String what) {
+        ConfigMapBuilder b = new ConfigMapBuilder().withNewMetadata().withName(held.name()).withNamespace(namespace)
+                .withResourceVersion(held.resourceVersion())
                 .addToLabels(StickyIpLabels.MANAGED_BY, StickyIpLabels.MANAGER)
                 .addToLabels(STORE_LABEL, STORE_VALUE)
                 .addToAnnotations(WITHDRAWN, "true")
-                .endMetadata().build();
-        try {
-            retry.call(what, () -> client.configMaps().inNamespace(namespace).resource(tombstone).update());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 || Conflicts.isNotFound(e)) {
-                return false;
-            }
-            throw failed(what, e);
-        }
-        try {
-            retry.run(what, () -> client.configMaps().inNamespace(namespace).withName(name).delete());
-        } catch (KubernetesClientException e) {
-            if (!Conflicts.isNotFound(e)) {
-                throw failed(what, e);
-            }
-        }
-        return true;
+                .endMetadata();
+        ipv6Of(held.reservations()).ifPresent(ip -> b.editMetadata().addToLabels(IPV6_LABEL, ipv6Label(ip))
+                .endMetadata());
+        Optional<ConfigMap> marked = records.update(b.build(), what);
+        // nobody reuses a tombstone, so the delete is guarded only against a hand edit meanwhile
+        marked.ifPresent(cm -> records.delete(held.name(), cm.getMetadata().getResourceVersion(), what));
+        return marked.isPresent();
     }
 
     /** Best effort: removes objects this call created but never acknowledged, unless changed since by another writer. */
-    private void withdraw(Map<String, String> created) {
-        for (Map.Entry<String, String> e : created.entrySet()) {
+    private void withdraw(java.util.Collection<Held> created) {
+        for (Held held : created) {
             try {
-                retire(e.getKey(), e.getValue(), "withdraw " + e.getKey());
+                retire(held, "withdraw " + held.name());
             } catch (RuntimeException ignored) {
                 // left in place: it holds an address nobody was told about; ledger GC reclaims it like any idle one
             }
         }
-    }
-
-    private void backOff(int round) {
-        long maxMillis = Math.min(200, 5L << Math.min(round, 6));
-        LockSupport.parkNanos(Duration.ofMillis(1 + jitter.nextLong(maxMillis)).toNanos());
     }
 
     private StoreException failed(String what, KubernetesClientException e) {
@@ -504,13 +607,22 @@ public final class ClusterLedgerStore implements LedgerStore {
         }
     }
 
-    /** The (identity, family) key of a reservation: an identity holds at most one address per family. */
-    private static String keyOf(Reservation r) {
-        return LedgerTable.familyKey(r.identity(), LedgerTable.key(r.ip()).isIpv4());
+    private static boolean isIpv4(Reservation r) {
+        return LedgerTable.key(r.ip()).isIpv4();
     }
 
-    private static boolean sameAddress(String a, String b) {
-        return objectName(a).equals(objectName(b));
+    private static Optional<String> ipv6Of(List<Reservation> rs) {
+        return rs.stream().filter(r -> !isIpv4(r)).map(Reservation::ip).findFirst();
+    }
+
+    /** The (identity, family) key of a reservation: an identity holds at most one address per family. */
+    private static String keyOf(Reservation r) {
+        return LedgerTable.familyKey(r.identity(), isIpv4(r));
+    }
+
+    /** {@code fd00-0010-0042-0000-0000-0000-0000-0001}: the object name's text of an IPv6 address, a label value. */
+    static String ipv6Label(String ip) {
+        return objectName(ip).substring(NAME_PREFIX.length());
     }
 
     /** {@code kubeplatform-ip-10.42.200.5}; IPv6 fully expanded with dashes: {@code kubeplatform-ip-fd00-0000-...}. */
@@ -520,7 +632,7 @@ public final class ClusterLedgerStore implements LedgerStore {
             throw new IllegalArgumentException("not an IP address: " + ip);
         }
         String text = address.isIPv4() ? address.toNormalizedString() : address.toFullString().replace(':', '-');
-        return NAME_PREFIX + text.toLowerCase(java.util.Locale.ROOT);
+        return NAME_PREFIX + text.toLowerCase(Locale.ROOT);
     }
 
     static String identityHash(String identity) {

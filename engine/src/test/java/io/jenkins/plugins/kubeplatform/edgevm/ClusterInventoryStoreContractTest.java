@@ -16,7 +16,7 @@ import io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerChange;
 import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore;
 import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
-import java.nio.file.Path;
+import io.jenkins.plugins.kubeplatform.store.WriterJvm;
 import java.util.List;
 import java.util.Optional;
 import java.time.Duration;
@@ -63,10 +63,8 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
 
     @Override
     Process writerProcess(String role, int count) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                InventoryWriterProcess.class.getName(), "cluster", sim.url(), namespace, role,
-                Integer.toString(count)).redirectErrorStream(true).start();
+        return WriterJvm.start(InventoryWriterProcess.class, "cluster", sim.url(), namespace, role,
+                Integer.toString(count));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
 import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.store.WriterJvm;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,9 +18,6 @@ class FileInventoryStoreContractTest extends InventoryStoreContract {
 
     @Override
     Process writerProcess(String role, int count) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                InventoryWriterProcess.class.getName(), "file", dir.toString(), role, Integer.toString(count))
-                .redirectErrorStream(true).start();
+        return WriterJvm.start(InventoryWriterProcess.class, "file", dir.toString(), role, Integer.toString(count));
     }
 }

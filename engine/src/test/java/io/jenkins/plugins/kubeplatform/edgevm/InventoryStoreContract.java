@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.jenkins.plugins.kubeplatform.store.WriterJvm;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,20 +122,8 @@ abstract class InventoryStoreContract {
         Process p1 = writerProcess("p1", count);
         int created = 0;
         for (Process p : List.of(p0, p1)) {
-            StringBuilder other = new StringBuilder();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.equals("created")) {
-                        created++;
-                    } else if (!line.equals("existing")) {
-                        other.append(line).append('\n');
-                    }
-                }
-            }
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("writer output:%n%s", other).isZero();
+            created += (int) WriterJvm.finish(p, l -> l.equals("created") || l.equals("existing"), 120).stream()
+                    .filter("created"::equals).count();
         }
         Inventory seen = instance().read();
         assertThat(created).as("each shared VM created by exactly one process").isEqualTo(count);

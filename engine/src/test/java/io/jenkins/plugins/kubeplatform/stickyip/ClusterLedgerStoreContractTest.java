@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.nio.file.Path;
+import io.jenkins.plugins.kubeplatform.store.WriterJvm;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,10 +44,7 @@ class ClusterLedgerStoreContractTest extends LedgerStoreContract {
 
     @Override
     Process writerProcess(String prefix, int count) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"),
-                ClusterLedgerWriterProcess.class.getName(), sim.url(), namespace, prefix, Integer.toString(count))
-                .redirectErrorStream(true).start();
+        return WriterJvm.start(ClusterLedgerWriterProcess.class, sim.url(), namespace, prefix,
+                Integer.toString(count));
     }
 }

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * A separate JVM allocating through the cluster store of an API server at {@code args[0]}, namespace {@code args[1]}:
- * {@code args[3]} identities {@code ns/<args[2]>-i} from 10.40.0.0/14, printing "ack ip identity" once each is
- * acknowledged. Stands for a second Jenkins controller sharing the cluster ledger.
+ * {@code args[3]} identities {@code ns/<args[2]>-i} from 10.40.0.0/14 (and fd00:40::/64 with {@code args[4]} =
+ * {@code dual}), printing "ack ip identity" for each address once it is acknowledged. Stands for a second Jenkins controller sharing the cluster ledger.
  */
 public final class ClusterLedgerWriterProcess {
 
@@ -26,12 +26,16 @@ public final class ClusterLedgerWriterProcess {
             ClusterLedgerStore store = new ClusterLedgerStore(client, args[1], ClusterLedgerStoreContractTest.retry(),
                     new Random());
             IpReservationLedger ledger = new IpReservationLedger(store, Clock.systemUTC(), new Random());
-            IpPool pool = Pools.pool("default", "10.40.0.0/14");
+            boolean dual = args.length > 4 && args[4].equals("dual");
+            IpPool pool = dual ? Pools.pool("default", "10.40.0.0/14", "fd00:40::/64")
+                    : Pools.pool("default", "10.40.0.0/14");
             int count = Integer.parseInt(args[3]);
             for (int i = 0; i < count; i++) {
-                Reservation r = ledger.reserve(pool, List.of(new ReplicaIdentity("ns", args[2], i)), Set.of(),
-                        Set.of(), args[2]).get(0);
-                System.out.println("ack " + r.ip() + " " + r.identity());
+                List<Reservation> held = ledger.reserveAll(pool, List.of(new ReplicaIdentity("ns", args[2], i)),
+                        Set.of(), Set.of(), args[2]).get(0);
+                for (Reservation r : held) {
+                    System.out.println("ack " + r.ip() + " " + r.identity());
+                }
                 System.out.flush();
             }
         }

@@ -3,9 +3,7 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.jenkins.plugins.kubeplatform.store.WriterJvm;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -234,21 +232,10 @@ abstract class LedgerStoreContract {
         Map<String, String> ipByIdentity = new HashMap<>();
         List<String> acked = new ArrayList<>();
         for (Process p : List.of(p0, p1)) {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                StringBuilder other = new StringBuilder();
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("ack ")) {
-                        String[] f = line.split(" ");
-                        acked.add(f[1]);
-                        ipByIdentity.put(f[2], f[1]);
-                    } else {
-                        other.append(line).append('\n');
-                    }
-                }
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).as("writer output:%n%s", other).isZero();
+            for (String line : WriterJvm.finish(p, l -> l.startsWith("ack "), 120)) {
+                String[] f = line.split(" ");
+                acked.add(f[1]);
+                ipByIdentity.put(f[2], f[1]);
             }
         }
         assertThat(acked).hasSize(50).doesNotHaveDuplicates();

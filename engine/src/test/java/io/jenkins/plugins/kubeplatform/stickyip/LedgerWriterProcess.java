@@ -92,13 +92,11 @@ public final class LedgerWriterProcess {
     }
 
     static Process start(Path dir, String prefix, int count, int compactAfter, String... mode) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"),
-                LedgerWriterProcess.class.getName(), dir.toString(), prefix, Integer.toString(count),
+        List<String> args = new ArrayList<>(List.of(dir.toString(), prefix, Integer.toString(count),
                 Integer.toString(compactAfter)));
-        command.addAll(List.of(mode));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        args.addAll(List.of(mode));
+        return io.jenkins.plugins.kubeplatform.store.WriterJvm.start(LedgerWriterProcess.class,
+                args.toArray(String[]::new));
     }
 
     /** Reads the process's output up to its "ready" line (barrier mode), at most {@code seconds}. */

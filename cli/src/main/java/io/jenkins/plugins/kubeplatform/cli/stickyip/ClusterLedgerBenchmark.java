@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster ledger ({@code stickyIp.ledgerStore: cluster}) against the simulated API server: API requests and
- * latency per allocation of one identity, at a few ledger sizes, alone and with two writers allocating at once.
+ * latency per allocation of one identity, at a few ledger sizes, alone and with two writers allocating at once; the
+ * same for a dual-stack pool (one address per family per identity) at the first size.
  */
 public final class ClusterLedgerBenchmark implements Benchmark {
 
@@ -50,34 +51,48 @@ public final class ClusterLedgerBenchmark implements Benchmark {
                 : options.sizes();
         int allocations = options.iterations().orElse(options.quick() ? 10 : 200);
         List<Measurement> out = new ArrayList<>();
-        IpPool pool = PoolSettings.builder("bench").ranges("10.96.0.0/16").build().toPool();
+        IpPool single = PoolSettings.builder("bench").ranges("10.96.0.0/16").build().toPool();
+        IpPool dual = PoolSettings.builder("bench").ranges("10.96.0.0/16", "fd00:96::/112").build().toPool();
         for (int size : sizes) {
-            try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true)
-                    .builtInControllers(false).build())) {
-                LedgerStore store = store(sim);
-                prefill(store, pool, size);
-                IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
-                sim.requests().clear();
-                double[] millis = new double[allocations];
-                for (int i = 0; i < allocations; i++) {
-                    long t = System.nanoTime();
-                    ledger.reserve(pool, List.of(new ReplicaIdentity("bench", "solo", i)), Set.of(), Set.of(), "bench");
-                    millis[i] = (System.nanoTime() - t) / 1e6;
-                }
-                String scenario = "one writer, " + size + " reserved";
-                count(out, scenario, sim.requests().list(), allocations);
-                Arrays.sort(millis);
-                out.add(Measurement.of(scenario, "allocation p50", millis[allocations / 2], "ms"));
-                out.add(Measurement.of(scenario, "allocation p99", millis[(int) Math.min(allocations - 1,
-                        Math.ceil(allocations * 0.99) - 1)], "ms"));
-
-                sim.requests().clear();
-                int each = Math.max(1, allocations / 2);
-                twoWriters(sim, pool, each);
-                count(out, "two writers at once, " + size + " reserved", sim.requests().list(), 2 * each);
-            }
+            scenarios(out, single, "", size, allocations);
         }
+        // dual-stack: one ConfigMap (one write) holds both addresses of an identity
+        scenarios(out, dual, "dual-stack, ", sizes.get(0), allocations);
         return out;
+    }
+
+    /** One writer alone, then two at once, on a ledger of {@code size} identities of {@code pool}. */
+    private static void scenarios(List<Measurement> out, IpPool pool, String label, int size, int allocations)
+            throws Exception {
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().createMissingNamespaces(true)
+                .builtInControllers(false).build())) {
+            LedgerStore store = store(sim);
+            prefill(store, pool, size);
+            IpReservationLedger ledger = new IpReservationLedger(store, CliContext.CLOCK, new Random(1));
+            sim.requests().clear();
+            double[] millis = new double[allocations];
+            for (int i = 0; i < allocations; i++) {
+                long t = System.nanoTime();
+                allocate(ledger, pool, new ReplicaIdentity("bench", "solo", i));
+                millis[i] = (System.nanoTime() - t) / 1e6;
+            }
+            String scenario = label + "one writer, " + size + " reserved";
+            count(out, scenario, sim.requests().list(), allocations);
+            Arrays.sort(millis);
+            out.add(Measurement.of(scenario, "allocation p50", millis[allocations / 2], "ms"));
+            out.add(Measurement.of(scenario, "allocation p99", millis[(int) Math.min(allocations - 1,
+                    Math.ceil(allocations * 0.99) - 1)], "ms"));
+
+            sim.requests().clear();
+            int each = Math.max(1, allocations / 2);
+            twoWriters(sim, pool, each);
+            count(out, label + "two writers at once, " + size + " reserved", sim.requests().list(), 2 * each);
+        }
+    }
+
+    /** One identity's addresses: one of each family of the pool, in one decision. */
+    private static void allocate(IpReservationLedger ledger, IpPool pool, ReplicaIdentity identity) {
+        ledger.reserveAll(pool, List.of(identity), Set.of(), Set.of(), "bench");
     }
 
     private static LedgerStore store(SimulatedCluster sim) {
@@ -92,7 +107,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
             identities.add(new ReplicaIdentity("fill", "app" + (i / 100), i % 100));
         }
         for (int from = 0; from < size; from += 500) {
-            ledger.reserve(pool, identities.subList(from, Math.min(size, from + 500)), Set.of(), Set.of(), "fill");
+            ledger.reserveAll(pool, identities.subList(from, Math.min(size, from + 500)), Set.of(), Set.of(), "fill");
         }
     }
 
@@ -107,8 +122,7 @@ public final class ClusterLedgerBenchmark implements Benchmark {
                 futures.add(executor.submit(() -> {
                     start.await(60, TimeUnit.SECONDS);
                     for (int i = 0; i < each; i++) {
-                        ledger.reserve(pool, List.of(new ReplicaIdentity("bench", "w" + writer, i)), Set.of(),
-                                Set.of(), "bench");
+                        allocate(ledger, pool, new ReplicaIdentity("bench", "w" + writer, i));
                     }
                     return null;
                 }));
