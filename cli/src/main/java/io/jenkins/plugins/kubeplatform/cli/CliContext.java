@@ -11,6 +11,8 @@ import io.jenkins.plugins.kubeplatform.edgevm.InventoryStoreSettings;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,7 @@ public final class CliContext implements AutoCloseable {
     private final Map<String, KubernetesClient> namedClients = new LinkedHashMap<>();
     private boolean stateDirAnnounced;
     private StateStore<Inventory> inventoryStore;
+    private IpReservationLedger ledger;
     private StateStore<DomainRegistry> domainRegistry;
 
     CliContext(GlobalOptions options, Map<String, String> environment, PrintWriter out, PrintWriter err,
@@ -185,6 +188,19 @@ public final class CliContext implements AutoCloseable {
         return inventoryStore;
     }
 
+    /**
+     * The IP ledger where {@code stickyIp.ledgerStore} says (the state directory's journal, or ConfigMaps in the
+     * cluster); built once per invocation and closed with the context, which writes the file ledger's last
+     * acknowledgement marker before the command returns.
+     */
+    public IpReservationLedger ledger() {
+        if (ledger == null) {
+            ledger = LedgerSettings.of(config()).open(stateDir(), cluster -> client(cluster.orElse(null)), retry(),
+                    clock());
+        }
+        return ledger;
+    }
+
     /** The domain registry under the state directory; built once per invocation. */
     public StateStore<DomainRegistry> domainRegistry() {
         if (domainRegistry == null) {
@@ -281,6 +297,13 @@ public final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ledger != null && ledger.store() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                progress().warn("closing the IP ledger: " + e.getMessage());
+            }
+        }
         if (client != null) {
             client.close();
         }

@@ -117,6 +117,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private long forces;
     private long markerSeq;
     private volatile FileChannel markerChannel;
+    /**
+     * Held while the marker is written (background, {@link #close}, restore): each write reads the latest value under
+     * it, so a slow background write can never put an older value over a newer one, and none follows the close.
+     */
+    private final Object markerWrites = new Object();
     private final java.util.concurrent.atomic.AtomicBoolean markerScheduled =
             new java.util.concurrent.atomic.AtomicBoolean();
     private long durableAt; // System.nanoTime() when durableSeq last advanced (for the hand-off latency)
@@ -490,12 +495,14 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     private void writeLatestMarker() {
         markerScheduled.set(false); // before reading: a newer value set after the read schedules another write
-        FileChannel channel = markerChannel;
-        long seq;
-        synchronized (commit) {
-            seq = markerSeq;
+        synchronized (markerWrites) { // the value is read under the write lock, so writes land in the order of values
+            FileChannel channel = markerChannel;
+            long seq;
+            synchronized (commit) {
+                seq = markerSeq;
+            }
+            writeMarker(channel, seq);
         }
-        writeMarker(channel, seq);
     }
 
     private static void writeMarker(FileChannel channel, long seq) {
@@ -1405,12 +1412,14 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             closeQuietly(journal);
             journal = null;
             startSegment(next, chosen.lastSeq() + 1);
-            ByteBuffer marker = ByteBuffer.allocate(16).putLong(chosen.lastSeq());
-            marker.putInt(LedgerCodec.crc(marker.array(), 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
-            lockChannel.write(marker, 0);
-            lockChannel.force(false);
-            synchronized (commit) {
-                markerSeq = chosen.lastSeq();
+            synchronized (markerWrites) {
+                ByteBuffer marker = ByteBuffer.allocate(16).putLong(chosen.lastSeq());
+                marker.putInt(LedgerCodec.crc(marker.array(), 0, 8)).putInt(LedgerCodec.JOURNAL_MAGIC).flip();
+                lockChannel.write(marker, 0);
+                lockChannel.force(false);
+                synchronized (commit) {
+                    markerSeq = chosen.lastSeq();
+                }
             }
             fsyncDirectory();
             reload = true;
@@ -1508,14 +1517,16 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         processLock.lock();
         try {
             closeQuietly(journal);
-            long seq;
-            synchronized (commit) {
-                seq = markerSeq;
+            synchronized (markerWrites) {
+                long seq;
+                synchronized (commit) {
+                    seq = markerSeq;
+                }
+                if (seq > 0) {
+                    writeMarker(lockChannel, seq);
+                }
+                closeQuietly(lockChannel);
             }
-            if (seq > 0) {
-                writeMarker(lockChannel, seq);
-            }
-            closeQuietly(lockChannel);
             journal = null;
             lockChannel = null;
             reload = true;

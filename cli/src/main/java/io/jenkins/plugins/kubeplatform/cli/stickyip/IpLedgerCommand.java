@@ -41,8 +41,7 @@ public final class IpLedgerCommand implements Runnable {
 
     /** The ledger the configuration names ({@code stickyIp.ledgerStore}): the state directory's, or the cluster's. */
     public static IpReservationLedger ledger(CliContext context) {
-        return io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).open(context.stateDir(),
-                cluster -> context.client(cluster.orElse(null)), context.retry(), context.clock());
+        return context.ledger();
     }
 
     static Map<String, Object> json(Reservation r) {
