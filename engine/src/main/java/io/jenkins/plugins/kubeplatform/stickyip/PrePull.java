@@ -80,8 +80,10 @@ final class PrePull {
     }
 
     /**
-     * Per node hosting a (not terminating) pod of an identity to be replaced: the template's images that pod does not
-     * run yet. Empty when no image changes (e.g. only a port or an address changed).
+     * Per node hosting a Running and Ready (not terminating) pod of an identity to be replaced: the template's images
+     * that pod does not run yet. Empty when no image changes (e.g. only a port or an address changed). A pod that is
+     * not Ready may sit on a node that runs nothing (NotReady, cordoned for repair): its identity is replaced first
+     * anyway, and a pre-pull pod there would only wait out the timeout.
      */
     static List<NodePull> plan(List<DeployPlan.Replace> replaces, Map<String, List<Pod>> podsByIdentity) {
         Map<String, Map<String, Image>> byNode = new TreeMap<>();
@@ -89,7 +91,8 @@ final class PrePull {
             List<Image> wanted = images(r.desired().getSpec().getTemplate().getSpec());
             for (Pod pod : podsByIdentity.getOrDefault(r.identity().workloadName(), List.of())) {
                 String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-                if (node == null || node.isBlank() || pod.getMetadata().getDeletionTimestamp() != null) {
+                if (node == null || node.isBlank() || pod.getMetadata().getDeletionTimestamp() != null
+                        || !ClusterObserver.isReady(pod) || !"Running".equals(pod.getStatus().getPhase())) {
                     continue;
                 }
                 Set<String> running = Set.copyOf(images(pod.getSpec()).stream().map(Image::image).toList());
@@ -192,7 +195,22 @@ final class PrePull {
                 && StickyIpLabels.isManaged(pod.getMetadata().getLabels());
     }
 
-    private void delete(String namespace, Iterable<String> names) {
+    /** Deletes the pods, also when the thread was interrupted (the flag is restored afterwards). */
+    private void delete(String namespace, java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            deleteEach(namespace, names);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void deleteEach(String namespace, java.util.Collection<String> names) {
         for (String name : names) {
             try {
                 retry.run("delete pre-pull pod " + namespace + "/" + name,
