@@ -37,12 +37,19 @@ final class Rollout {
     private final PodVerifier verifier;
     private final RolloutPolicy policy;
     private final Progress progress;
+    private final Optional<PrePull> prePull;
 
     Rollout(WorkloadApplier applier, PodVerifier verifier, RolloutPolicy policy, Progress progress) {
+        this(applier, verifier, policy, progress, Optional.empty());
+    }
+
+    Rollout(WorkloadApplier applier, PodVerifier verifier, RolloutPolicy policy, Progress progress,
+            Optional<PrePull> prePull) {
         this.applier = applier;
         this.verifier = verifier;
         this.policy = policy;
         this.progress = progress;
+        this.prePull = prePull;
     }
 
     /** An identity written (or found not yet Ready) and not yet Running and Ready with its address. */
@@ -52,7 +59,8 @@ final class Rollout {
 
     /**
      * Runs the actions that need work and waits for them. {@code onReady} is called (on the calling thread) for each
-     * identity as soon as its pod is Running and Ready with its address.
+     * identity as soon as its pod is Running and Ready with its address. A redeploy that changes images first
+     * pre-pulls them ({@link PrePull}) when the policy says so; a bad image then fails before any identity is replaced.
      *
      * @param healthy identities (workload names) whose pod was Running and Ready with its address before the deploy
      * @throws OperationFailedException for the first identity that fails or times out, naming pod, IP and cause
@@ -78,39 +86,64 @@ final class Rollout {
         // already unavailable ones first: replacing them takes nothing away
         Deque<DeployPlan.Replace> queue = new ArrayDeque<>(unhealthyReplaces);
         queue.addAll(healthyReplaces);
-        int budget = policy.budget(request.replicas());
-        long timeout = request.timeout().toNanos();
-        Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
-        java.util.function.Supplier<ExecutorService> replacer = new java.util.function.Supplier<>() {
-            private ExecutorService executor;
+        Run run = new Run(request, queue, onReady);
+        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress); Run closing = run) {
+            prePull(request, queue, pods);
+            run.start(toAwait, creates);
+            run.roll(pods);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("Interrupted while rolling out " + request.namespace() + "/"
+                    + request.name(), e);
+        }
+    }
 
-            @Override
-            public ExecutorService get() {
-                if (executor == null) {
-                    executor = writers(Math.min(policy.writeConcurrency(), Math.max(1, budget)));
-                }
-                return executor;
-            }
-        };
-        try (AppPods pods = verifier.watchApp(request.namespace(), request.name(), progress);
-             AutoCloseable stopWriters = () -> {
-                 if (!queue.isEmpty() || !pending.isEmpty()) {
-                     replacer.get().shutdownNow();
-                 } else {
-                     replacer.get().shutdown();
-                 }
-             }) {
+    /** The pre-pull phase (SIP-4): only for replacements whose images differ from what their pods run now. */
+    private void prePull(DeployRequest request, java.util.Collection<DeployPlan.Replace> replaces, AppPods pods) {
+        if (prePull.isEmpty() || !policy.prePull() || replaces.isEmpty()) {
+            return;
+        }
+        List<DeployPlan.Replace> list = new ArrayList<>(replaces);
+        List<PrePull.NodePull> pulls = PrePull.plan(list, pods.byIdentity());
+        prePull.get().run(request.namespace(), request.name(), list.get(0).desired().getSpec().getTemplate().getSpec(),
+                pulls, request.timeout());
+    }
+
+    /** One rollout in progress: the identities awaited, the replacements still queued, the writes in flight. */
+    private final class Run implements AutoCloseable {
+
+        private final DeployRequest request;
+        private final Deque<DeployPlan.Replace> queue;
+        private final java.util.function.BiConsumer<DeployPlan.WorkloadAction, Pod> onReady;
+        private final int budget;
+        private final long timeout;
+        private final Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
+        private final Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
+        private ExecutorService replacer;
+        private long nextReport;
+
+        Run(DeployRequest request, Deque<DeployPlan.Replace> queue,
+            java.util.function.BiConsumer<DeployPlan.WorkloadAction, Pod> onReady) {
+            this.request = request;
+            this.queue = queue;
+            this.onReady = onReady;
+            this.budget = policy.budget(request.replicas());
+            this.timeout = request.timeout().toNanos();
+        }
+
+        /** Awaits the kept identities that are not Ready yet and creates every new identity at once. */
+        void start(List<DeployPlan.Keep> toAwait, List<DeployPlan.Create> creates) throws InterruptedException {
             for (DeployPlan.Keep k : toAwait) {
                 progress.waiting(k.identity() + ": waiting for its pod to be Running and Ready with " + k.addresses());
                 pending.put(k.identity(), new Pending(k, Optional.empty(), System.nanoTime() + timeout, true));
             }
             if (!creates.isEmpty()) {
-                List<Runnable> writes = new ArrayList<>();
+                List<Runnable> creating = new ArrayList<>();
                 for (DeployPlan.Create c : creates) {
                     progress.step(c.identity() + ": creating workload with " + c.addresses());
-                    writes.add(() -> applier.create(c.desired()));
+                    creating.add(() -> applier.create(c.desired()));
                 }
-                writeAll(writes);
+                writeAll(creating);
                 long deadline = System.nanoTime() + timeout;
                 for (DeployPlan.Create c : creates) {
                     pending.put(c.identity(), new Pending(c, Optional.of(c.templateHash()), deadline, false));
@@ -123,74 +156,112 @@ final class Rollout {
                         + " to replace, at most " + budget + " unavailable at a time (maxUnavailable "
                         + policy.maxUnavailable() + ")");
             }
-            long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
-            Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
+        }
+
+        /** Replaces under the budget and awaits everything until all identities are Ready (or one fails). */
+        void roll(AppPods pods) throws InterruptedException {
+            nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
             while (!pending.isEmpty() || !queue.isEmpty()) {
-                long unavailable = pending.values().stream().filter(Pending::budgeted).count();
-                while (unavailable < budget && !queue.isEmpty()) {
-                    // issued without waiting for the write: the loop keeps serving the watch meanwhile, so a freed
-                    // slot is refilled at once even while earlier replacements are still being written
-                    DeployPlan.Replace r = queue.poll();
-                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping "
-                            + r.addresses());
-                    writes.put(r.identity(), replacer.get().submit(() -> applier.replace(r.desired())));
-                    pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()),
-                            System.nanoTime() + timeout, true));
-                    unavailable++;
-                }
-                for (Map.Entry<ReplicaIdentity, Future<?>> w : writes.entrySet()) {
-                    if (w.getValue().isDone()) {
-                        failure(w.getValue()).ifPresent(e -> {
-                            throw e;
-                        });
-                    }
-                }
-                writes.values().removeIf(Future::isDone);
+                fillBudget();
+                checkWrites();
                 long now = System.nanoTime();
                 if (pending.values().stream().anyMatch(p -> now - p.deadline() >= 0)) {
                     pods.refresh(); // decide a timeout on the server's current state, not on a watch that lagged
                 }
                 long seen = pods.changes();
-                Map<String, List<Pod>> byIdentity = pods.byIdentity();
-                long nearest = Long.MAX_VALUE;
-                boolean progressed = false;
-                for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
-                    Pending p = it.next();
-                    DeployPlan.WorkloadAction a = p.action();
-                    Outcome outcome = pods.outcome(a.identity(), a.addresses(), p.templateHash(),
-                            byIdentity.getOrDefault(a.identity().workloadName(), List.of()), now - p.deadline() >= 0,
-                            request.timeout());
-                    if (outcome instanceof Outcome.Ready ready) {
-                        it.remove();
-                        progressed = true;
-                        onReady.accept(a, ready.pod());
-                    } else if (outcome instanceof Outcome.Failed failed) {
-                        throw new OperationFailedException(failed.message());
-                    } else {
-                        nearest = Math.min(nearest, p.deadline() - now);
-                    }
-                }
-                if (!pending.isEmpty() && now - nextReport >= 0) {
-                    Pending first = pending.values().iterator().next();
-                    progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
-                            + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
-                            + first.action().addresses() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
-                            + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
-                    nextReport = now + REPORT_EVERY.toNanos();
-                }
-                if (!progressed && !pending.isEmpty()) {
+                long nearest = collect(pods, now);
+                report(pods, now);
+                if (nearest > 0 && !pending.isEmpty()) {
                     pods.awaitChange(seen, Duration.ofNanos(Math.max(1, Math.min(Math.min(nearest, nextReport - now),
                             SLICE.toNanos()))));
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while rolling out " + request.namespace() + "/"
-                    + request.name(), e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new OperationFailedException(String.valueOf(e.getMessage()), e);
+        }
+
+        /**
+         * Issues replacements while fewer than the budget are unavailable, without waiting for the writes: the loop
+         * keeps serving the watch meanwhile, so a freed slot is refilled at once even while earlier replacements are
+         * still being written.
+         */
+        private void fillBudget() {
+            long unavailable = pending.values().stream().filter(Pending::budgeted).count();
+            while (unavailable < budget && !queue.isEmpty()) {
+                DeployPlan.Replace r = queue.poll();
+                progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.addresses());
+                writes.put(r.identity(), replacer().submit(() -> applier.replace(r.desired())));
+                pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), System.nanoTime() + timeout,
+                        true));
+                unavailable++;
+            }
+        }
+
+        private void checkWrites() {
+            for (Map.Entry<ReplicaIdentity, Future<?>> w : writes.entrySet()) {
+                if (w.getValue().isDone()) {
+                    failure(w.getValue()).ifPresent(e -> {
+                        throw e;
+                    });
+                }
+            }
+            writes.values().removeIf(Future::isDone);
+        }
+
+        /**
+         * Takes the Ready identities off the pending list; returns 0 when one became Ready (look again at once),
+         * else the time until the nearest deadline.
+         */
+        private long collect(AppPods pods, long now) {
+            Map<String, List<Pod>> byIdentity = pods.byIdentity();
+            long nearest = Long.MAX_VALUE;
+            boolean progressed = false;
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                DeployPlan.WorkloadAction a = p.action();
+                Outcome outcome = pods.outcome(a.identity(), a.addresses(), p.templateHash(),
+                        byIdentity.getOrDefault(a.identity().workloadName(), List.of()), now - p.deadline() >= 0,
+                        request.timeout());
+                if (outcome instanceof Outcome.Ready ready) {
+                    it.remove();
+                    progressed = true;
+                    onReady.accept(a, ready.pod());
+                } else if (outcome instanceof Outcome.Failed failed) {
+                    throw new OperationFailedException(failed.message());
+                } else {
+                    nearest = Math.min(nearest, p.deadline() - now);
+                }
+            }
+            return progressed ? 0 : nearest;
+        }
+
+        private void report(AppPods pods, long now) {
+            if (pending.isEmpty() || now - nextReport < 0) {
+                return;
+            }
+            Pending first = pending.values().iterator().next();
+            progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
+                    + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
+                    + first.action().addresses() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
+                    + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
+            nextReport = now + REPORT_EVERY.toNanos();
+        }
+
+        private ExecutorService replacer() {
+            if (replacer == null) {
+                replacer = writers(Math.min(policy.writeConcurrency(), Math.max(1, budget)));
+            }
+            return replacer;
+        }
+
+        @Override
+        public void close() {
+            if (replacer == null) {
+                return;
+            }
+            if (!queue.isEmpty() || !pending.isEmpty()) {
+                replacer.shutdownNow();
+            } else {
+                replacer.shutdown();
+            }
         }
     }
 

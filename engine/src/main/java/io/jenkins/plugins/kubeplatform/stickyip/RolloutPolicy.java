@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param maxUnavailable  an absolute number ({@code "2"}) or a percentage of the replicas ({@code "25%"}, rounded
  *                        down as a Deployment does); the budget is never below 1, or nothing could roll
  * @param writeConcurrency how many API writes of one deploy run at the same time
+ * @param prePull          whether a redeploy that changes images first pulls them on the nodes of the identities to
+ *                         be replaced ({@link PrePull}); on by default
  */
-public record RolloutPolicy(String maxUnavailable, int writeConcurrency) {
+public record RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean prePull) {
 
     private static final Pattern SPEC = Pattern.compile("(\\d{1,5})(%?)");
 
@@ -41,8 +43,18 @@ public record RolloutPolicy(String maxUnavailable, int writeConcurrency) {
         }
     }
 
+    /** With pre-pull on (the default). */
+    public RolloutPolicy(String maxUnavailable, int writeConcurrency) {
+        this(maxUnavailable, writeConcurrency, true);
+    }
+
     public static RolloutPolicy defaults() {
         return new RolloutPolicy(DEFAULT_MAX_UNAVAILABLE, DEFAULT_WRITE_CONCURRENCY);
+    }
+
+    /** The same policy with pre-pull on or off. */
+    public RolloutPolicy withPrePull(boolean on) {
+        return new RolloutPolicy(maxUnavailable, writeConcurrency, on);
     }
 
     /** The same policy with another {@code maxUnavailable}; null or blank means the default 25%. */

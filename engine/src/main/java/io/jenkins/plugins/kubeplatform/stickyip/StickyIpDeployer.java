@@ -125,7 +125,8 @@ public final class StickyIpDeployer {
                     .findFirst().ifPresent(a -> healthy.add(p.identity()));
         }
         try {
-            new Rollout(applier, verifier, rollout, progress).run(request, plan.workloads(), healthy, (action, pod) -> {
+            new Rollout(applier, verifier, rollout, progress, Optional.of(new PrePull(client, retry, progress)))
+                    .run(request, plan.workloads(), healthy, (action, pod) -> {
                 String node = pod.getSpec().getNodeName();
                 placed.nodeByIdentity().put(action.identity().key(), node);
                 if (!(action instanceof DeployPlan.Keep)) {

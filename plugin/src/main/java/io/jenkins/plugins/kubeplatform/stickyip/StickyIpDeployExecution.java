@@ -43,6 +43,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final String template;
     private final String manifest;
     private final String maxUnavailable;
+    /** Null in an execution persisted before the option existed: on. */
+    private final Boolean prePull;
     private final int port;
     private final String pool;
     private final String timeout;
@@ -68,6 +70,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.template = step.getTemplate();
         this.manifest = step.getManifest();
         this.maxUnavailable = step.getMaxUnavailable();
+        this.prePull = step.isPrePull();
     }
 
     @Override
@@ -90,7 +93,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             DeployRequest request = new DeployRequest(namespace.isEmpty() ? connection.namespace() : namespace, name,
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
-            RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
+            RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable)
+                    .withPrePull(!Boolean.FALSE.equals(prePull));
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetries.policy());
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = new BuildThenDeploy(deployer).deploy(request, imageSource(request), rollout,

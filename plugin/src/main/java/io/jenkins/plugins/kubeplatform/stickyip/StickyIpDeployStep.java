@@ -41,6 +41,7 @@ public class StickyIpDeployStep extends Step {
     private String cluster = "";
     private String timeout = "5m";
     private String maxUnavailable = RolloutPolicy.DEFAULT_MAX_UNAVAILABLE;
+    private boolean prePull = true;
     private Map<String, String> env = new LinkedHashMap<>();
     private ImageBuild build;
     private String template = "";
@@ -117,6 +118,16 @@ public class StickyIpDeployStep extends Step {
     public void setMaxUnavailable(String maxUnavailable) {
         this.maxUnavailable = maxUnavailable == null || maxUnavailable.isBlank() ? RolloutPolicy.DEFAULT_MAX_UNAVAILABLE
                 : maxUnavailable.trim();
+    }
+
+    /** Whether a redeploy that changes images pulls them on the identities' nodes before replacing any (SIP-4). */
+    public boolean isPrePull() {
+        return prePull;
+    }
+
+    @DataBoundSetter
+    public void setPrePull(boolean prePull) {
+        this.prePull = prePull;
     }
 
     public String getTimeout() {

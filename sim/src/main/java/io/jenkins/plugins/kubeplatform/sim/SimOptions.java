@@ -21,6 +21,7 @@ public final class SimOptions {
     private final boolean rbac;
     private final boolean createMissingNamespaces;
     private final Duration imagePullDelay;
+    private final Duration imageResolveDelay;
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
     private final Duration jobDuration;
@@ -38,6 +39,7 @@ public final class SimOptions {
         this.rbac = b.rbac;
         this.createMissingNamespaces = b.createMissingNamespaces;
         this.imagePullDelay = b.imagePullDelay;
+        this.imageResolveDelay = b.imageResolveDelay;
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
         this.jobDuration = b.jobDuration;
@@ -155,8 +157,20 @@ public final class SimOptions {
         return createMissingNamespaces;
     }
 
+    /**
+     * How long the kubelet takes to pull an image that is not on the node yet (per node: a pulled image stays in the
+     * node's image cache, and pods of the same image started on that node meanwhile wait for the same pull).
+     */
     public Duration imagePullDelay() {
         return imagePullDelay;
+    }
+
+    /**
+     * How long {@code imagePullPolicy: Always} takes for an image already on the node: one round trip to the registry
+     * to resolve the reference, no layer download.
+     */
+    public Duration imageResolveDelay() {
+        return imageResolveDelay;
     }
 
     public Duration containerStartDelay() {
@@ -190,6 +204,7 @@ public final class SimOptions {
         private boolean rbac;
         private boolean createMissingNamespaces;
         private Duration imagePullDelay = Duration.ofSeconds(1);
+        private Duration imageResolveDelay = Duration.ofMillis(100);
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
         private Duration jobDuration = Duration.ofSeconds(5);
@@ -268,6 +283,12 @@ public final class SimOptions {
 
         public Builder imagePullDelay(Duration d) {
             this.imagePullDelay = nonNegative(d);
+            return this;
+        }
+
+        /** See {@link SimOptions#imageResolveDelay()}. */
+        public Builder imageResolveDelay(Duration d) {
+            this.imageResolveDelay = nonNegative(d);
             return this;
         }
 

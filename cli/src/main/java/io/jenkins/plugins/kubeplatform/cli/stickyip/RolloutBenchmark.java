@@ -39,9 +39,13 @@ import java.util.function.Predicate;
  */
 public final class RolloutBenchmark implements Benchmark {
 
-    private static final String IMAGE_1 = "registry.example.com/bench/web:1";
-    private static final String IMAGE_2 = "registry.example.com/bench/web:2";
-    private static final String IMAGE_3 = "registry.example.com/bench/web:3";
+    /**
+     * The image of one side, size and version: each side pulls its own images, as the kubelet caches images per node
+     * (a Deployment run first must not leave the sticky run's images on the nodes, nor one size the next's).
+     */
+    private static String image(String side, int n, int version) {
+        return "registry.example.com/bench/" + side + "-" + n + ":" + version;
+    }
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
     /** Both sides run this pod template: a readiness probe, so a pod counts only once the probe passed (issue 19). */
     static final String TEMPLATE = """
@@ -99,17 +103,18 @@ public final class RolloutBenchmark implements Benchmark {
                         .withTargetPort(new IntOrString(8080)).endPort().endSpec()
                         .build()).create();
                 double plainFirst = seconds(() -> {
-                    client.apps().deployments().inNamespace(plainNs).resource(plain(plainNs, n, IMAGE_1)).create();
-                    awaitPods(client, plainNs, "plain", n, p -> IMAGE_1.equals(image(p)));
+                    client.apps().deployments().inNamespace(plainNs).resource(plain(plainNs, n, image("plain", n, 1)))
+                            .create();
+                    awaitPods(client, plainNs, "plain", n, p -> image("plain", n, 1).equals(image(p)));
                 });
                 double plainRedeploy = seconds(() -> {
                     // the controller writes the status meanwhile: re-read on 409 like kubectl set image
                     io.jenkins.plugins.kubeplatform.kube.Conflicts.retry("update deployment " + plainNs + "/plain", 20,
                             () -> client.apps().deployments().inNamespace(plainNs).withName("plain")
                                     .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
-                                            .editFirstContainer().withImage(IMAGE_2).endContainer().endSpec()
+                                            .editFirstContainer().withImage(image("plain", n, 2)).endContainer().endSpec()
                                             .endTemplate().endSpec().build()));
-                    awaitPods(client, plainNs, "plain", n, p -> IMAGE_2.equals(image(p)));
+                    awaitPods(client, plainNs, "plain", n, p -> image("plain", n, 2).equals(image(p)));
                 });
                 // out of the way before the sticky run: the Deployment, its ReplicaSets and pods
                 client.apps().deployments().inNamespace(plainNs).withName("plain").delete();
@@ -121,7 +126,7 @@ public final class RolloutBenchmark implements Benchmark {
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
                         new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), CliContext.CLOCK,
                         new Random(1)), CliContext.RETRY);
-                DeployRequest request = DeployRequest.of(stickyNs, "web", IMAGE_1, n, 8080, "bench").withTimeout(TIMEOUT)
+                DeployRequest request = DeployRequest.of(stickyNs, "web", image("sticky", n, 1), n, 8080, "bench").withTimeout(TIMEOUT)
                         .withTemplate(io.jenkins.plugins.kubeplatform.stickyip.ManifestParser.parse("template", TEMPLATE));
                 sim.requests().clear();
                 DeployResult[] first = new DeployResult[1];
@@ -129,17 +134,17 @@ public final class RolloutBenchmark implements Benchmark {
                         Progress.silent()));
                 int firstRequests = sim.requests().count();
                 sim.requests().clear();
-                double stickyRedeploy = seconds(() -> deployer.deploy(request.withImage(IMAGE_2), RolloutPolicy.defaults(),
+                double stickyRedeploy = seconds(() -> deployer.deploy(request.withImage(image("sticky", n, 2)), RolloutPolicy.defaults(),
                         Progress.silent()));
                 int redeployRequests = sim.requests().count();
                 // a Deployment's defaults let 25% surge plus 25% be unavailable: the same number in flight
-                double stickyRedeploy50 = seconds(() -> deployer.deploy(request.withImage(IMAGE_3),
+                double stickyRedeploy50 = seconds(() -> deployer.deploy(request.withImage(image("sticky", n, 3)),
                         RolloutPolicy.maxUnavailable("50%"), Progress.silent()));
                 if (first[0].identities().size() != n) {
                     throw new IllegalStateException("sticky deploy returned " + first[0].identities().size()
                             + " identities, expected " + n);
                 }
-                deployer.deploy(DeployRequest.of(stickyNs, "web", IMAGE_3, 0, 8080, "bench").withTimeout(TIMEOUT),
+                deployer.deploy(DeployRequest.of(stickyNs, "web", image("sticky", n, 3), 0, 8080, "bench").withTimeout(TIMEOUT),
                         Progress.silent());
 
                 out.add(Measurement.of(scenario + ", first rollout", "Deployment", plainFirst, "s"));

@@ -73,6 +73,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
             + "new identities are all created at once. Default: ${DEFAULT-VALUE}.")
     String maxUnavailable;
 
+    @Option(names = "--no-pre-pull", description = "Replace identities without first pulling a redeploy's new images "
+            + "on their nodes (by default one short-lived pod per node pulls them, and a bad image fails the deploy "
+            + "before any identity is replaced).")
+    boolean noPrePull;
+
     @Option(names = "--owner", defaultValue = "cli", description = "Recorded in the ledger as the deployer. Default: ${DEFAULT-VALUE}.")
     String owner;
 
@@ -124,7 +129,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
                     env, template, java.util.Optional.empty());
             RolloutPolicy rollout;
             try {
-                rollout = RolloutPolicy.maxUnavailable(maxUnavailable);
+                rollout = RolloutPolicy.maxUnavailable(maxUnavailable).withPrePull(!noPrePull);
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("--max-unavailable", e.rule());
             }

@@ -37,8 +37,10 @@ import java.util.Optional;
 /**
  * The kubelets of all simulated nodes, with the CNI plugin's address management. A pod bound to a Ready node goes
  * ContainerCreating (sandbox + address) → image pull → Running → Ready, each step after the configured delay
- * (scaled by speed). No address → the pod stays ContainerCreating with a Warning event and is retried when
- * addresses are freed or pools change. An image containing {@code fail-pull} goes ErrImagePull then
+ * (scaled by speed). Each node keeps an image cache as a real kubelet does: the pull is skipped when the image is on
+ * the node (per {@code imagePullPolicy}, see {@code pullImages}), concurrent pulls of one image on one node are one
+ * pull, and pulled images outlive their pods (not their node). No address → the pod stays ContainerCreating with a
+ * Warning event and is retried when addresses are freed or pools change. An image containing {@code fail-pull} goes ErrImagePull then
  * ImagePullBackOff. A pod is Ready when its containers are (after the readiness delay if it has a readiness
  * probe), its readiness gates are True, and its node is Ready. Restarted containers come back after the start
  * delay. Pods with {@link SimAnnotations#RUN_FOR} finish after that long.
@@ -60,6 +62,9 @@ public final class Kubelet implements SimController {
         String networkFailure;
         boolean retryScheduled;
         Map<String, String> pullErrors = Map.of();
+        /** Containers whose image went to the registry (pulled or resolved): only their pull can fail. */
+        java.util.Set<String> fromRegistry = java.util.Set.of();
+        int pullsLeft;
 
         Track(Pod pod) {
             this.uid = pod.getMetadata().getUid();
@@ -75,6 +80,10 @@ public final class Kubelet implements SimController {
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Map<String, Track> tracks = new HashMap<>();
+    /** Each node's image cache: images pulled there stay until the node is removed. */
+    private final Map<String, java.util.Set<String>> images = new HashMap<>();
+    /** Pulls in progress, by node and image, with what waits for each: one pull per image and node at a time. */
+    private final Map<String, List<Runnable>> pulling = new HashMap<>();
 
     @Override
     public String name() {
@@ -122,6 +131,11 @@ public final class Kubelet implements SimController {
                 for (Pod pod : pods.list(p -> node.getMetadata().getName().equals(p.getSpec().getNodeName()))) {
                     reconcile(pod);
                 }
+            }
+
+            @Override
+            public void deleted(Node node) {
+                images.remove(node.getMetadata().getName()); // a new node of that name starts with no images
             }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
@@ -308,7 +322,103 @@ public final class Kubelet implements SimController {
         t.networkFailure = null;
         t.stage = Stage.PULLING;
         write(pod, p -> creating(p, node, assigned.ip(), assigned.ipv6(), assigned.pool()));
-        later(t, ctx.options().imagePullDelay(), () -> pulled(t));
+        pullImages(t, pod, node.getMetadata().getName());
+    }
+
+    /**
+     * The kubelet's image manager: per container, {@code imagePullPolicy} (defaulted as the API server does:
+     * {@code Always} for {@code :latest} or no tag, else {@code IfNotPresent}) against the node's image cache.
+     * IfNotPresent/Never with the image on the node: nothing to do (no registry, so no credential check); Never
+     * without it: ErrImageNeverPull; Always with it: a short registry round trip; otherwise a pull, shared with any
+     * pull of the same image on that node already in progress. A pull that fails is not shared and caches nothing.
+     */
+    private void pullImages(Track t, Pod pod, String node) {
+        java.util.Set<String> cached = images.getOrDefault(node, java.util.Set.of());
+        Map<String, String> never = new LinkedHashMap<>();
+        java.util.Set<String> fromRegistry = new java.util.HashSet<>();
+        List<String> shared = new ArrayList<>();
+        Duration own = Duration.ZERO;
+        for (Container c : pod.getSpec().getContainers()) {
+            String image = c.getImage() == null ? "" : c.getImage();
+            String policy = pullPolicy(c);
+            boolean present = cached.contains(image);
+            if (present && !policy.equals("Always")) {
+                ctx.events().normal(pod, "Pulled", "Container image \"" + image + "\" already present on machine");
+            } else if (policy.equals("Never")) {
+                never.put(c.getName(), "Container image \"" + image + "\" is not present with pull policy of Never");
+            } else if (present) {
+                fromRegistry.add(c.getName());
+                own = max(own, ctx.options().imageResolveDelay());
+            } else if (imagePulls.error(pod, c).isPresent()) {
+                fromRegistry.add(c.getName());
+                own = max(own, ctx.options().imagePullDelay());
+            } else {
+                fromRegistry.add(c.getName());
+                String key = node + "\n" + image;
+                if (!shared.contains(key)) {
+                    shared.add(key);
+                }
+                if (!pulling.containsKey(key)) {
+                    pulling.put(key, new ArrayList<>());
+                    ctx.events().normal(pod, "Pulling", "Pulling image \"" + image + "\"");
+                    ctx.after(ctx.options().imagePullDelay(), () -> imagePulled(node, image, key));
+                }
+            }
+        }
+        if (!never.isEmpty()) {
+            neverPull(t, pod, never);
+            return;
+        }
+        t.fromRegistry = fromRegistry;
+        t.pullsLeft = shared.size() + 1;
+        for (String key : shared) {
+            pulling.get(key).add(() -> pullDone(t));
+        }
+        later(t, own, () -> pullDone(t));
+    }
+
+    /** The pull finished (even if the pod that started it is gone): the image is in the node's cache. */
+    private void imagePulled(String node, String image, String key) {
+        if (nodes.get(null, node).isPresent()) {
+            images.computeIfAbsent(node, n -> new java.util.HashSet<>()).add(image);
+        }
+        for (Runnable waiter : pulling.remove(key)) {
+            waiter.run();
+        }
+    }
+
+    private void pullDone(Track t) {
+        if (tracks.get(t.uid) == t && --t.pullsLeft == 0) {
+            pulled(t);
+        }
+    }
+
+    private void neverPull(Track t, Pod pod, Map<String, String> never) {
+        t.stage = Stage.PULL_FAILED;
+        t.pullErrors = never;
+        for (Container c : pod.getSpec().getContainers()) {
+            if (never.containsKey(c.getName())) {
+                ctx.events().warning(pod, "ErrImageNeverPull", never.get(c.getName()));
+            }
+        }
+        write(pod, p -> setWaiting(p, "ErrImageNeverPull", never));
+    }
+
+    static String pullPolicy(Container c) {
+        if (c.getImagePullPolicy() != null && !c.getImagePullPolicy().isBlank()) {
+            return c.getImagePullPolicy();
+        }
+        String image = c.getImage() == null ? "" : c.getImage();
+        if (image.contains("@")) {
+            return "IfNotPresent";
+        }
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > image.lastIndexOf('/');
+        return !tagged || image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private boolean creating(Pod p, Node node, String ip, Ipam.Pool pool) {
@@ -378,7 +488,9 @@ public final class Kubelet implements SimController {
         }
         Map<String, String> failing = new LinkedHashMap<>();
         for (Container c : pod.get().getSpec().getContainers()) {
-            imagePulls.error(pod.get(), c).ifPresent(message -> failing.put(c.getName(), message));
+            if (t.fromRegistry.contains(c.getName())) {
+                imagePulls.error(pod.get(), c).ifPresent(message -> failing.put(c.getName(), message));
+            }
         }
         if (failing.isEmpty()) {
             t.stage = Stage.STARTING;
@@ -412,8 +524,8 @@ public final class Kubelet implements SimController {
             if (!errors.containsKey(cs.getName())) {
                 continue;
             }
-            String message = reason.equals("ErrImagePull") ? errors.get(cs.getName())
-                    : "Back-off pulling image \"" + cs.getImage() + "\"";
+            String message = reason.equals("ImagePullBackOff") ? "Back-off pulling image \"" + cs.getImage() + "\""
+                    : errors.get(cs.getName());
             ContainerState state = waiting(reason, message);
             if (!state.equals(cs.getState())) {
                 cs.setState(state);
