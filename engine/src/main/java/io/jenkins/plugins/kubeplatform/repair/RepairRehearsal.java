@@ -85,20 +85,10 @@ final class RepairRehearsal {
             if (action instanceof AcquireLease a) {
                 plan.object(a.slot().resourceVersion().isEmpty() ? "create" : "update", "Lease", "", lease, a.slot().name(),
                         "repair slot of pool " + pool.name() + " held by " + request.owner() + " for " + request.node());
-                List<PoolLeases.Slot> slots = new ArrayList<>(o.leases().slots().stream()
-                        .filter(s -> !s.name().equals(a.slot().name())).toList());
-                slots.add(new PoolLeases.Slot(a.slot().name(), request.owner(), request.node(), o.now(),
-                        settings.leaseTtl(), "dry-run"));
-                o = with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
-                        o.repair(), o.now());
+                o = acquired(o, a, request);
             } else if (action instanceof RenewLease r) {
                 plan.object("update", "Lease", "", lease, r.slot(), "renew");
-                Instant at = o.now();
-                List<PoolLeases.Slot> slots = o.leases().slots().stream().map(s -> s.name().equals(r.slot())
-                        ? new PoolLeases.Slot(s.name(), s.holder(), s.node(), at, s.duration(), s.resourceVersion())
-                        : s).toList();
-                o = with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
-                        o.repair(), o.now());
+                o = renewed(o, r);
             } else if (action instanceof Enter e) {
                 plan.object("update", "Node", "", null, request.node(), "cordon, taint " + RepairSettings.TAINT_KEY
                         + ", record " + e.record().state() + " (" + e.record().reason() + ")");
@@ -108,25 +98,9 @@ final class RepairRehearsal {
                         + r.record().reason() + ")");
                 o = withRecord(o, r.record());
             } else if (action instanceof Deregister dr) {
-                dr.pods().forEach(p -> plan.object("update", "Pod", "", p.split("/", 2)[0], p.split("/", 2)[1],
-                        "remove label " + settings.trafficLabel() + " (taken out of Service endpoints)"));
-                List<PodView> next = o.pods().stream().map(p -> dr.pods().contains(p.ref())
-                        ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(), p.finished(),
-                        p.terminating(), false, true) : p).toList();
-                o = with(o, o.node(), next, o.leases(), o.repair(), o.now());
+                o = deregistered(plan, o, dr);
             } else if (action instanceof EvictPass) {
-                List<PodView> next = new ArrayList<>();
-                for (PodView p : o.pods()) {
-                    boolean drained = p.role() != PodRole.DAEMON && p.role() != PodRole.MIRROR;
-                    if (drained && !p.terminating()) {
-                        plan.object("evict", "Pod", "", p.namespace(), p.name(), "honouring disruption budgets"
-                                + (dryRunApplier.isPresent() ? " (not sent in a server dry run)" : ""));
-                    }
-                    next.add(drained ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(),
-                            p.finished(), true, p.trafficRegistered(), p.deregistered()) : p);
-                }
-                plan.note("release the required node pins of sticky identities on " + request.node() + ", if any");
-                o = with(o, o.node(), next, o.leases(), o.repair(), o.now());
+                o = evicted(plan, o, request);
             } else if (action instanceof Release r) {
                 o.pods().stream().filter(PodView::deregistered).forEach(p -> plan.object("update", "Pod", "",
                         p.namespace(), p.name(), "put label " + settings.trafficLabel() + " back"));
@@ -144,6 +118,52 @@ final class RepairRehearsal {
         }
         plan.note("the plan was cut after " + MAX_DECISIONS + " decisions");
         return plan.build();
+    }
+
+    /** The observation once the request holds the acquired repair slot. */
+    private Observation acquired(Observation o, AcquireLease a, RepairRequest request) {
+        List<PoolLeases.Slot> slots = new ArrayList<>(o.leases().slots().stream()
+                .filter(s -> !s.name().equals(a.slot().name())).toList());
+        slots.add(new PoolLeases.Slot(a.slot().name(), request.owner(), request.node(), o.now(),
+                settings.leaseTtl(), "dry-run"));
+        return with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
+                o.repair(), o.now());
+    }
+
+    /** The observation once the slot is renewed now. */
+    private Observation renewed(Observation o, RenewLease r) {
+        Instant at = o.now();
+        List<PoolLeases.Slot> slots = o.leases().slots().stream().map(s -> s.name().equals(r.slot())
+                ? new PoolLeases.Slot(s.name(), s.holder(), s.node(), at, s.duration(), s.resourceVersion())
+                : s).toList();
+        return with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
+                o.repair(), o.now());
+    }
+
+    /** Plans the traffic label removals; the observation once the pods are out of Service endpoints. */
+    private Observation deregistered(ChangePlan.Builder plan, Observation o, Deregister dr) {
+        dr.pods().forEach(p -> plan.object("update", "Pod", "", p.split("/", 2)[0], p.split("/", 2)[1],
+                "remove label " + settings.trafficLabel() + " (taken out of Service endpoints)"));
+        List<PodView> next = o.pods().stream().map(p -> dr.pods().contains(p.ref())
+                ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(), p.finished(),
+                p.terminating(), false, true) : p).toList();
+        return with(o, o.node(), next, o.leases(), o.repair(), o.now());
+    }
+
+    /** Plans one eviction pass; the observation once every drained pod terminates. */
+    private Observation evicted(ChangePlan.Builder plan, Observation o, RepairRequest request) {
+        List<PodView> next = new ArrayList<>();
+        for (PodView p : o.pods()) {
+            boolean drained = p.role() != PodRole.DAEMON && p.role() != PodRole.MIRROR;
+            if (drained && !p.terminating()) {
+                plan.object("evict", "Pod", "", p.namespace(), p.name(), "honouring disruption budgets"
+                        + (dryRunApplier.isPresent() ? " (not sent in a server dry run)" : ""));
+            }
+            next.add(drained ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(),
+                    p.finished(), true, p.trafficRegistered(), p.deregistered()) : p);
+        }
+        plan.note("release the required node pins of sticky identities on " + request.node() + ", if any");
+        return with(o, o.node(), next, o.leases(), o.repair(), o.now());
     }
 
     /** Sends what {@link RepairSession} would write for {@code action}, with dryRun=All. */
