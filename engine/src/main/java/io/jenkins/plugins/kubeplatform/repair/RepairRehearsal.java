@@ -51,14 +51,8 @@ final class RepairRehearsal {
 
     ChangePlan plan(RepairRequest request, String repairAction) {
         ChangePlan.Builder plan = new ChangePlan.Builder();
-        NodeView node = observer.node(request.node());
-        PoolSettings pool = node.record().flatMap(r -> settings.pool(r.pool())).orElseGet(() -> settings.poolOf(node.labels()));
-        List<Pod> pods = observer.podsOnNode(request.node());
-        PodClassifier classifier = new PodClassifier(settings);
-        Instant now = clock.instant();
-        Observation o = new Observation(now, request.owner(), !request.resumed(), request.waitForLease(), now, node, pool,
-                pods.stream().map(classifier::view).toList(), observer.services(request.node(), pods),
-                observer.leases(pool), RepairStatus.NOT_STARTED, Optional.empty());
+        Observation o = firstObservation(request);
+        PoolSettings pool = o.pool();
         String lease = settings.leaseNamespace();
         for (int i = 0; i < MAX_DECISIONS; i++) {
             Decision d = RepairPlanner.decide(o, settings);
@@ -102,13 +96,7 @@ final class RepairRehearsal {
             } else if (action instanceof EvictPass) {
                 o = evicted(plan, o, request);
             } else if (action instanceof Release r) {
-                o.pods().stream().filter(PodView::deregistered).forEach(p -> plan.object("update", "Pod", "",
-                        p.namespace(), p.name(), "put label " + settings.trafficLabel() + " back"));
-                plan.object("update", "Node", "", null, request.node(), (r.record().wasUnschedulable()
-                        ? "keep cordoned (it was before)" : "uncordon") + ", remove taint and record");
-                o.leases().heldBy(request.owner(), request.node()).ifPresent(s -> plan.object("update", "Lease", "",
-                        lease, s.name(), "release the repair slot"));
-                plan.note("outcome: " + RepairOutcome.REPAIRED);
+                planRelease(plan, o, r, request);
                 return plan.build();
             } else if (action instanceof Fail f) {
                 plan.object("update", "Node", "", null, request.node(), "record FAILED (" + f.record().reason() + ")");
@@ -118,6 +106,29 @@ final class RepairRehearsal {
         }
         plan.note("the plan was cut after " + MAX_DECISIONS + " decisions");
         return plan.build();
+    }
+
+    /** The node, its pods, Services and the pool's leases as they are now, before any repair step. */
+    private Observation firstObservation(RepairRequest request) {
+        NodeView node = observer.node(request.node());
+        PoolSettings pool = node.record().flatMap(r -> settings.pool(r.pool())).orElseGet(() -> settings.poolOf(node.labels()));
+        List<Pod> pods = observer.podsOnNode(request.node());
+        PodClassifier classifier = new PodClassifier(settings);
+        Instant now = clock.instant();
+        return new Observation(now, request.owner(), !request.resumed(), request.waitForLease(), now, node, pool,
+                pods.stream().map(classifier::view).toList(), observer.services(request.node(), pods),
+                observer.leases(pool), RepairStatus.NOT_STARTED, Optional.empty());
+    }
+
+    /** The release that ends a repaired node's plan: traffic labels back, uncordon, the repair slot released. */
+    private void planRelease(ChangePlan.Builder plan, Observation o, Release r, RepairRequest request) {
+        o.pods().stream().filter(PodView::deregistered).forEach(p -> plan.object("update", "Pod", "",
+                p.namespace(), p.name(), "put label " + settings.trafficLabel() + " back"));
+        plan.object("update", "Node", "", null, request.node(), (r.record().wasUnschedulable()
+                ? "keep cordoned (it was before)" : "uncordon") + ", remove taint and record");
+        o.leases().heldBy(request.owner(), request.node()).ifPresent(s -> plan.object("update", "Lease", "",
+                settings.leaseNamespace(), s.name(), "release the repair slot"));
+        plan.note("outcome: " + RepairOutcome.REPAIRED);
     }
 
     /** The observation once the request holds the acquired repair slot. */

@@ -488,13 +488,7 @@ final class LedgerCodec {
                     throw new IOException("block at byte " + offset + " has an impossible string table");
                 }
                 ids = new int[strings];
-                java.util.Arrays.fill(ids, -1);
-                String[] blockStrings = new String[strings];
-                for (int i = 0; i < strings; i++) {
-                    String s = string(payload);
-                    blockStrings[i] = s;
-                    ids[i] = table == null || s == null ? -1 : table.intern(s);
-                }
+                String[] blockStrings = readStrings(payload, table, ids);
                 readRecords(payload, records, read, blockStrings, ids, table, fresh, identityByLength,
                         info.version());
             } catch (BufferUnderflowException e) {
@@ -511,6 +505,21 @@ final class LedgerCodec {
             read += records;
             offset += 12 + length;
         }
+    }
+
+    /**
+     * A block's string table, interning each string in {@code table} (when there is one) as {@code ids}, filled in
+     * order so that the caller can unintern exactly the strings interned even when reading stops part way.
+     */
+    private static String[] readStrings(ByteBuffer payload, Sink table, int[] ids) throws IOException {
+        java.util.Arrays.fill(ids, -1);
+        String[] blockStrings = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            String s = string(payload);
+            blockStrings[i] = s;
+            ids[i] = table == null || s == null ? -1 : table.intern(s);
+        }
+        return blockStrings;
     }
 
     /** The end block: its count matches the header's and the records read, and nothing follows it. */
