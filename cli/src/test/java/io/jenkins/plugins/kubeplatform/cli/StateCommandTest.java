@@ -42,8 +42,9 @@ class StateCommandTest {
         var inventory = EdgeVmEngine.inventoryStore(state);
         for (int i = 0; i < 2; i++) {
             int n = i;
-            inventory.update(inv -> Update.to(inv.add(new VmRecord("edge-" + n, "build-" + n, "team-a", "paris",
-                    "site", "edge", "ec", null, 2, 2048, 10, "img", VmState.RUNNING, T0, null, 0, null, null, null)),
+            inventory.update(inv -> Update.to(inv.add(VmRecord.builder().vm("edge-" + n).name("build-" + n)
+                    .tenant("team-a").site("paris").siteCluster("site").namespace("edge").edgeCluster("ec").cpu(2)
+                    .memoryMi(2048).diskGi(10).image("img").state(VmState.RUNNING).start(T0).build()),
                     null));
         }
     }

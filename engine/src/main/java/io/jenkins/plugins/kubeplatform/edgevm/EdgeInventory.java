@@ -87,7 +87,8 @@ final class EdgeInventory {
 
     VmRecord markIdle(VmRecord record) {
         return store.update(inventory -> {
-            VmRecord next = inventory.liveVm(record.vm()).orElse(record).withState(VmState.IDLE);
+            VmRecord next = inventory.liveVm(record.vm()).orElse(record).toBuilder().state(VmState.IDLE)
+                    .build();
             return Update.to(inventory.update(record.vm(), r -> next), next);
         });
     }
@@ -117,7 +118,7 @@ final class EdgeInventory {
 
     /** {@code next} when the record is still as the sync saw it, else the current record with the sync's counters. */
     static VmRecord mergeSync(VmRecord current, VmRecord seen, VmRecord next) {
-        return current.equals(seen) ? next : current.withAttempts(next.attempts())
-                .observed(next.observed(), next.observedSince());
+        return current.equals(seen) ? next : current.toBuilder().attempts(next.attempts())
+                .observed(next.observed()).observedSince(next.observedSince()).build();
     }
 }

@@ -28,7 +28,8 @@ final class IdleVmReuse {
 
     /** The idle VM as the request takes it over: renamed, running again once its node is known. */
     static VmRecord reused(VmRecord idle, EdgeVmRequest request) {
-        return idle.withName(request.name()).withState(idle.node() != null ? VmState.RUNNING : VmState.PROVISIONING);
+        return idle.toBuilder().name(request.name())
+                .state(idle.node() != null ? VmState.RUNNING : VmState.PROVISIONING).build();
     }
 
     /** Same tenant, at least the requested size, same image, same exclusivity, site and cluster if asked for. */

@@ -128,12 +128,13 @@ public final class SyncDecider {
                 if (record.attempts() >= timeouts.maxAttempts()) {
                     return new Decision(new GiveUp(what + " for " + human(held) + "; " + record.attempts()
                             + " recreation(s) did not help (limit " + timeouts.maxAttempts() + "); marking it FAILED"),
-                            observed.withState(VmState.FAILED));
+                            observed.toBuilder().state(VmState.FAILED).build());
                 }
                 int attempt = record.attempts() + 1;
                 return new Decision(new Recreate(what + " for " + human(held) + ", past the start timeout; deleting "
                         + "and recreating it (attempt " + attempt + " of " + timeouts.maxAttempts() + ")", attempt),
-                        observed.withAttempts(attempt).observed(condition.name(), now));
+                        observed.toBuilder().attempts(attempt).observed(condition.name()).observedSince(now)
+                                .build());
             }
             default -> {
                 return new Decision(new Wait(what + "; waiting for the transition to finish"), observed);

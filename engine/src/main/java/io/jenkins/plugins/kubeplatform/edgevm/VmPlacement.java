@@ -43,10 +43,11 @@ final class VmPlacement {
         } else {
             clusterName = ((ClusterPlanner.Join) plan).cluster();
         }
-        VmRecord record = new VmRecord(freeVmName(inventory, request), request.name(), request.tenant(),
-                site.site().name(), site.site().cluster(), site.site().namespace(), clusterName, null, request.cpu(),
-                request.memoryMi(), request.diskGi(), request.image().text(), VmState.PROVISIONING, now, null, 0, null,
-                null, null);
+        VmRecord record = VmRecord.builder().vm(freeVmName(inventory, request)).name(request.name())
+                .tenant(request.tenant()).site(site.site().name()).siteCluster(site.site().cluster())
+                .namespace(site.site().namespace()).edgeCluster(clusterName).cpu(request.cpu())
+                .memoryMi(request.memoryMi()).diskGi(request.diskGi()).image(request.image().text())
+                .state(VmState.PROVISIONING).start(now).build();
         return Update.to(next.add(record), new CreateDecision.Fresh(record, created, lines));
     }
 

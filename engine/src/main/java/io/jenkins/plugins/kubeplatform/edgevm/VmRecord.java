@@ -47,34 +47,159 @@ public record VmRecord(
         Instant observedSince,
         String address) {
 
-    public VmRecord withState(VmState next) {
-        return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi, diskGi,
-                image, next, start, end, attempts, observed, observedSince, address);
+    /** An empty builder (sizes and attempts 0, everything else absent). */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public VmRecord withName(String next) {
-        return new VmRecord(vm, next, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi, diskGi,
-                image, state, start, end, attempts, observed, observedSince, address);
+    /** A builder holding this record's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().vm(vm).name(name).tenant(tenant).site(site).siteCluster(siteCluster).namespace(namespace)
+                .edgeCluster(edgeCluster).node(node).cpu(cpu).memoryMi(memoryMi).diskGi(diskGi).image(image)
+                .state(state).start(start).end(end).attempts(attempts).observed(observed).observedSince(observedSince)
+                .address(address);
     }
 
+    /** This VM joined as node {@code nodeName}: a provisioning or failed VM now runs; the failure episode ends. */
     public VmRecord joined(String nodeName, String ip) {
-        return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, nodeName, cpu, memoryMi,
-                diskGi, image, state == VmState.PROVISIONING || state == VmState.FAILED ? VmState.RUNNING : state,
-                start, end, 0, observed, observedSince, ip == null ? address : ip);
+        return toBuilder().node(nodeName)
+                .state(state == VmState.PROVISIONING || state == VmState.FAILED ? VmState.RUNNING : state)
+                .attempts(0).address(ip == null ? address : ip).build();
     }
 
+    /** The state sync saw {@code condition}, holding since {@code since}. */
     public VmRecord observed(String condition, Instant since) {
-        return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi, diskGi,
-                image, state, start, end, attempts, condition, since, address);
+        return toBuilder().observed(condition).observedSince(since).build();
     }
 
-    public VmRecord withAttempts(int next) {
-        return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi, diskGi,
-                image, state, start, end, next, observed, observedSince, address);
-    }
-
+    /** The VM was deleted at {@code at}: billing ends. */
     public VmRecord ended(Instant at) {
-        return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi, diskGi,
-                image, VmState.DELETED, start, at, attempts, observed, observedSince, address);
+        return toBuilder().state(VmState.DELETED).end(at).build();
+    }
+
+    /** Collects a record's values by name; {@link #build()} makes the record. */
+    public static final class Builder {
+        private String vm;
+        private String name;
+        private String tenant;
+        private String site;
+        private String siteCluster;
+        private String namespace;
+        private String edgeCluster;
+        private String node;
+        private int cpu;
+        private long memoryMi;
+        private long diskGi;
+        private String image;
+        private VmState state;
+        private Instant start;
+        private Instant end;
+        private int attempts;
+        private String observed;
+        private Instant observedSince;
+        private String address;
+
+        private Builder() {
+        }
+
+        public Builder vm(String value) {
+            vm = value;
+            return this;
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public Builder tenant(String value) {
+            tenant = value;
+            return this;
+        }
+
+        public Builder site(String value) {
+            site = value;
+            return this;
+        }
+
+        public Builder siteCluster(String value) {
+            siteCluster = value;
+            return this;
+        }
+
+        public Builder namespace(String value) {
+            namespace = value;
+            return this;
+        }
+
+        public Builder edgeCluster(String value) {
+            edgeCluster = value;
+            return this;
+        }
+
+        public Builder node(String value) {
+            node = value;
+            return this;
+        }
+
+        public Builder cpu(int value) {
+            cpu = value;
+            return this;
+        }
+
+        public Builder memoryMi(long value) {
+            memoryMi = value;
+            return this;
+        }
+
+        public Builder diskGi(long value) {
+            diskGi = value;
+            return this;
+        }
+
+        public Builder image(String value) {
+            image = value;
+            return this;
+        }
+
+        public Builder state(VmState value) {
+            state = value;
+            return this;
+        }
+
+        public Builder start(Instant value) {
+            start = value;
+            return this;
+        }
+
+        public Builder end(Instant value) {
+            end = value;
+            return this;
+        }
+
+        public Builder attempts(int value) {
+            attempts = value;
+            return this;
+        }
+
+        public Builder observed(String value) {
+            observed = value;
+            return this;
+        }
+
+        public Builder observedSince(Instant value) {
+            observedSince = value;
+            return this;
+        }
+
+        public Builder address(String value) {
+            address = value;
+            return this;
+        }
+
+        public VmRecord build() {
+            return new VmRecord(vm, name, tenant, site, siteCluster, namespace, edgeCluster, node, cpu, memoryMi,
+                    diskGi, image, state, start, end, attempts, observed, observedSince, address);
+        }
     }
 }

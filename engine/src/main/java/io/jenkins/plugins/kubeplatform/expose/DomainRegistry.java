@@ -42,11 +42,6 @@ public record DomainRegistry(Map<String, Entry> hosts) {
             return namespace + "/" + app;
         }
 
-        public Entry withServers(java.util.List<String> addresses) {
-            return new Entry(host, namespace, app, service, port, route, routeName, upstream, requestedBy, source,
-                    updatedAt, addresses);
-        }
-
         /** Equal apart from who asked and when: re-recording it would change nothing. */
         boolean sameRoute(Entry other) {
             return other != null && normalized().equals(other.normalized());

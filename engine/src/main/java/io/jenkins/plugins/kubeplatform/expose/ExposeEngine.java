@@ -148,14 +148,7 @@ public final class ExposeEngine {
         HostClaim claim = allocator.preview(v.owner(), v.host(), v.onConflict(), request.requestedBy(), upstream,
                 RouteHosts.observe(client, retry), claimed);
         String host = claim.host();
-        if (claimed.isEmpty()) {
-            plan.object("unchanged", "ConfigMap", "", claims.namespace(), host, "host already claimed for " + v.owner());
-        } else {
-            plan.object("create", claims.desired(claim), "claim host " + host + " for " + v.owner());
-            if (sendDryRun) {
-                claims.claimDryRun(claim);
-            }
-        }
+        planClaim(plan, claim, !claimed.isEmpty(), v, sendDryRun);
         ObjectStep<Service> service = serviceStep(v);
         plan.object(service.action().equals("add port") ? "update" : service.action(), service.object(),
                 "port " + v.port() + " -> " + v.targetPort() + (service.action().equals("add port")
@@ -177,15 +170,7 @@ public final class ExposeEngine {
                     + (servers.isEmpty() ? "no ready endpoint yet (503)" : String.join(", ", servers)) + ", then reload");
             stale.forEach(old -> plan.state("nginx", "remove", old, "server block of the previous host"));
         }
-        for (String old : stale) {
-            if (claims.find(old).filter(c -> c.owner().equals(v.owner())).isPresent()) {
-                plan.object("delete", "ConfigMap", "", claims.namespace(), old, "release previous host " + old);
-                if (sendDryRun) {
-                    claims.releaseDryRun(old);
-                }
-            }
-            plan.state(DomainRegistry.KIND, "remove", old, "previous host of " + v.owner());
-        }
+        planStaleHostReleases(plan, stale, v, sendDryRun);
         DomainRegistry.Entry entry = entry(v, host, routeName, upstream, request.requestedBy(), servers);
         DomainRegistry.Entry recorded = registry.read().hosts().get(host);
         if (!entry.sameRoute(recorded)) {
@@ -197,6 +182,34 @@ public final class ExposeEngine {
             plan.note("verify http://" + host + "/ through the route's address");
         }
         return plan.build();
+    }
+
+    /** The host claim step of a plan: a new claim to create, or the owner's existing one left as it is. */
+    private void planClaim(ChangePlan.Builder plan, HostClaim claim, boolean newClaim, ExposeRequest.Validated v,
+            boolean sendDryRun) {
+        if (!newClaim) {
+            plan.object("unchanged", "ConfigMap", "", claims.namespace(), claim.host(),
+                    "host already claimed for " + v.owner());
+            return;
+        }
+        plan.object("create", claims.desired(claim), "claim host " + claim.host() + " for " + v.owner());
+        if (sendDryRun) {
+            claims.claimDryRun(claim);
+        }
+    }
+
+    /** The owner's previous hosts: their claims released (when still the owner's) and registry entries removed. */
+    private void planStaleHostReleases(ChangePlan.Builder plan, List<String> stale, ExposeRequest.Validated v,
+            boolean sendDryRun) {
+        for (String old : stale) {
+            if (claims.find(old).filter(c -> c.owner().equals(v.owner())).isPresent()) {
+                plan.object("delete", "ConfigMap", "", claims.namespace(), old, "release previous host " + old);
+                if (sendDryRun) {
+                    claims.releaseDryRun(old);
+                }
+            }
+            plan.state(DomainRegistry.KIND, "remove", old, "previous host of " + v.owner());
+        }
     }
 
     /**

@@ -35,33 +35,99 @@ public record ExposeRequest(String namespace, String app, int port, Optional<Int
 
     /** The common case: generated host, derived Service, settings' route. */
     public static ExposeRequest of(String namespace, String app, int port, String requestedBy) {
-        return new ExposeRequest(namespace, app, port, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), false, requestedBy);
+        return builder().namespace(namespace).app(app).port(port).requestedBy(requestedBy).build();
     }
 
-    public ExposeRequest withHost(String value) {
-        return new ExposeRequest(namespace, app, port, targetPort, Optional.ofNullable(value), service, route,
-                onConflict, upstream, verify, requestedBy);
+    /** An empty builder; blank optional values mean "use the settings' default". */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ExposeRequest withOnConflict(String value) {
-        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, Optional.ofNullable(value),
-                upstream, verify, requestedBy);
+    /** A builder holding this request's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().namespace(namespace).app(app).port(port).targetPort(targetPort.orElse(null))
+                .host(host.orElse(null)).service(service.orElse(null)).route(route.orElse(null))
+                .onConflict(onConflict.orElse(null)).upstream(upstream.orElse(null)).verify(verify)
+                .requestedBy(requestedBy);
     }
 
-    public ExposeRequest withUpstream(String value) {
-        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, onConflict,
-                Optional.ofNullable(value), verify, requestedBy);
-    }
+    /** Collects a request's values; {@link #build()} normalises them and {@link #validate} checks them. */
+    public static final class Builder {
+        private String namespace;
+        private String app;
+        private int port;
+        private Integer targetPort;
+        private String host;
+        private String service;
+        private String route;
+        private String onConflict;
+        private String upstream;
+        private boolean verify;
+        private String requestedBy;
 
-    public ExposeRequest withVerify(boolean value) {
-        return new ExposeRequest(namespace, app, port, targetPort, host, service, route, onConflict, upstream, value,
-                requestedBy);
-    }
+        private Builder() {
+        }
 
-    public ExposeRequest withTargetPort(Integer value) {
-        return new ExposeRequest(namespace, app, port, Optional.ofNullable(value), host, service, route, onConflict,
-                upstream, verify, requestedBy);
+        public Builder namespace(String value) {
+            namespace = value;
+            return this;
+        }
+
+        public Builder app(String value) {
+            app = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder targetPort(Integer value) {
+            targetPort = value;
+            return this;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder service(String value) {
+            service = value;
+            return this;
+        }
+
+        public Builder route(String value) {
+            route = value;
+            return this;
+        }
+
+        public Builder onConflict(String value) {
+            onConflict = value;
+            return this;
+        }
+
+        public Builder upstream(String value) {
+            upstream = value;
+            return this;
+        }
+
+        public Builder verify(boolean value) {
+            verify = value;
+            return this;
+        }
+
+        public Builder requestedBy(String value) {
+            requestedBy = value;
+            return this;
+        }
+
+        public ExposeRequest build() {
+            return new ExposeRequest(namespace, app, port, Optional.ofNullable(targetPort), Optional.ofNullable(host),
+                    Optional.ofNullable(service), Optional.ofNullable(route), Optional.ofNullable(onConflict),
+                    Optional.ofNullable(upstream), verify, requestedBy);
+        }
     }
 
     /** Checks every field; the app name may be in any script but not contain control characters. */

@@ -97,6 +97,24 @@ public final class ExposeSync {
         }
         List<NginxServerBlock> writes = new ArrayList<>();
         List<String> removals = new ArrayList<>();
+        applyClaimActions(actions, changes, conflicts, writes, removals);
+        applyRegistryActions(actions, changes);
+        boolean reloaded = false;
+        if (nginx.isPresent()) {
+            reloaded = nginx.get().update(writes, removals).reloaded();
+            writes.forEach(w -> changes.add("nginx block for " + w.host() + " written (upstream "
+                    + (w.servers().isEmpty() ? "none" : String.join(" ", w.servers())) + ")"));
+            removals.forEach(h -> changes.add("nginx block for " + h + " removed"));
+        }
+        changes.forEach(progress::step);
+        conflicts.forEach(progress::warn);
+        int hosts = registry.read().hosts().size();
+        return new Report(hosts, List.copyOf(changes), List.copyOf(conflicts), reloaded);
+    }
+
+    /** Claims and releases hosts now; collects the nginx block writes and removals for one update. */
+    private void applyClaimActions(List<SyncPlan.Action> actions, List<String> changes, List<String> conflicts,
+            List<NginxServerBlock> writes, List<String> removals) {
         for (SyncPlan.Action action : actions) {
             if (action instanceof SyncPlan.Action.Claim c) {
                 HostClaims.Outcome outcome = claims.claim(c.claim());
@@ -117,6 +135,10 @@ public final class ExposeSync {
                 conflicts.add(c.detail());
             }
         }
+    }
+
+    /** Records and forgets registry entries in one registry update. */
+    private void applyRegistryActions(List<SyncPlan.Action> actions, List<String> changes) {
         List<SyncPlan.Action> registryActions = actions.stream()
                 .filter(a -> a instanceof SyncPlan.Action.Record || a instanceof SyncPlan.Action.Forget).toList();
         if (!registryActions.isEmpty()) {
@@ -129,17 +151,6 @@ public final class ExposeSync {
             });
             registryActions.forEach(a -> changes.add((a instanceof SyncPlan.Action.Record ? "recorded " : "forgot ") + a.host()));
         }
-        boolean reloaded = false;
-        if (nginx.isPresent()) {
-            reloaded = nginx.get().update(writes, removals).reloaded();
-            writes.forEach(w -> changes.add("nginx block for " + w.host() + " written (upstream "
-                    + (w.servers().isEmpty() ? "none" : String.join(" ", w.servers())) + ")"));
-            removals.forEach(h -> changes.add("nginx block for " + h + " removed"));
-        }
-        changes.forEach(progress::step);
-        conflicts.forEach(progress::warn);
-        int hosts = registry.read().hosts().size();
-        return new Report(hosts, List.copyOf(changes), List.copyOf(conflicts), reloaded);
     }
 
     /** Services and EndpointSlices of all namespaces, read once per pass (two list requests). */
@@ -222,6 +233,18 @@ public final class ExposeSync {
                 schedule(executor, pass, debounce.toNanos(), pending);
             }
         };
+        List<HintWatch<?>> watches = openWatches(trigger);
+        pending.set(true);
+        executor.execute(pass);
+        executor.scheduleWithFixedDelay(trigger, resync.toNanos(), resync.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> {
+            watches.forEach(HintWatch::close);
+            executor.shutdownNow();
+        };
+    }
+
+    /** The watches whose events start a pass: routes always; in nginx mode followed EndpointSlices and Secrets. */
+    private List<HintWatch<?>> openWatches(Runnable trigger) {
         List<HintWatch<?>> watches = new ArrayList<>();
         watches.add(HintWatch.open(client.network().v1().ingresses().inAnyNamespace(), x -> trigger.run(), trigger));
         try {
@@ -249,13 +272,7 @@ public final class ExposeSync {
                 }, trigger));
             }
         }
-        pending.set(true);
-        executor.execute(pass);
-        executor.scheduleWithFixedDelay(trigger, resync.toNanos(), resync.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> {
-            watches.forEach(HintWatch::close);
-            executor.shutdownNow();
-        };
+        return watches;
     }
 
     private static void schedule(ScheduledExecutorService executor, Runnable pass, long delayNanos,

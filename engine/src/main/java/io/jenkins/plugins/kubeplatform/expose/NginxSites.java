@@ -137,51 +137,9 @@ public final class NginxSites {
     private Applied applyLocked(Collection<NginxServerBlock> upserts, Collection<String> removals) throws IOException {
         Map<Path, Optional<String>> previous = new HashMap<>();
         List<String> changed = new ArrayList<>();
-        Path defaultServer = dir.resolve(NginxServerBlock.DEFAULT_SERVER_FILE);
-        Optional<String> oldDefault = read(defaultServer);
-        String wantedDefault = NginxServerBlock.renderDefaultServer(listeners());
-        if (oldDefault.isEmpty() || !oldDefault.get().equals(wantedDefault)) {
-            if (oldDefault.isPresent() && !oldDefault.get().startsWith(NginxServerBlock.HEADER)) {
-                throw new OperationFailedException("nginx file " + defaultServer + " exists and was not written by "
-                        + "kubernetes-platform-steps; remove it (the platform writes its catch-all server there)");
-            }
-            previous.put(defaultServer, oldDefault);
-            write(defaultServer, wantedDefault, false);
-        }
-        for (NginxServerBlock block : upserts) {
-            Path file = dir.resolve(block.fileName());
-            Optional<String> old = read(file);
-            if (old.isPresent() && !old.get().startsWith(NginxServerBlock.HEADER)) {
-                throw new OperationFailedException("nginx server block " + file + " exists and was not written by "
-                        + "kubernetes-platform-steps; remove it or choose another host for " + block.host());
-            }
-            if (block.tls().orElse(null) instanceof NginxServerBlock.Tls.Material m) {
-                writeSecretFile(m.certificateFile(), m.certificatePem(), previous);
-                writeSecretFile(m.keyFile(), m.keyPem(), previous);
-            }
-            String content = block.render();
-            if (old.isEmpty() || !old.get().equals(content)) {
-                previous.put(file, old);
-                write(file, content, false);
-                changed.add(block.host());
-            }
-        }
-        for (String host : removals) {
-            Path file = dir.resolve(NginxServerBlock.fileName(host));
-            Optional<String> old = read(file);
-            if (old.isPresent() && old.get().startsWith(NginxServerBlock.HEADER)) {
-                previous.put(file, old);
-                Files.delete(file);
-                changed.add(host);
-                for (Path secret : List.of(certificateFile(host), keyFile(host))) {
-                    Optional<String> material = read(secret);
-                    if (material.isPresent()) {
-                        previous.put(secret, material);
-                        Files.delete(secret);
-                    }
-                }
-            }
-        }
+        Path defaultServer = writeDefaultServer(previous);
+        writeBlocks(upserts, previous, changed);
+        removeBlocks(removals, previous, changed);
         if (previous.isEmpty()) {
             return new Applied(changed, false);
         }
@@ -205,6 +163,66 @@ public final class NginxSites {
         }
         progress.step("nginx: reloaded after updating " + String.join(", ", what));
         return new Applied(changed, true);
+    }
+
+    /** Writes the catch-all server when it differs from the wanted one (old content kept in {@code previous}). */
+    private Path writeDefaultServer(Map<Path, Optional<String>> previous) throws IOException {
+        Path defaultServer = dir.resolve(NginxServerBlock.DEFAULT_SERVER_FILE);
+        Optional<String> oldDefault = read(defaultServer);
+        String wantedDefault = NginxServerBlock.renderDefaultServer(listeners());
+        if (oldDefault.isEmpty() || !oldDefault.get().equals(wantedDefault)) {
+            if (oldDefault.isPresent() && !oldDefault.get().startsWith(NginxServerBlock.HEADER)) {
+                throw new OperationFailedException("nginx file " + defaultServer + " exists and was not written by "
+                        + "kubernetes-platform-steps; remove it (the platform writes its catch-all server there)");
+            }
+            previous.put(defaultServer, oldDefault);
+            write(defaultServer, wantedDefault, false);
+        }
+        return defaultServer;
+    }
+
+    /** Writes each block (and its TLS material) that differs from the file on disk, refusing foreign files. */
+    private void writeBlocks(Collection<NginxServerBlock> upserts, Map<Path, Optional<String>> previous,
+            List<String> changed) throws IOException {
+        for (NginxServerBlock block : upserts) {
+            Path file = dir.resolve(block.fileName());
+            Optional<String> old = read(file);
+            if (old.isPresent() && !old.get().startsWith(NginxServerBlock.HEADER)) {
+                throw new OperationFailedException("nginx server block " + file + " exists and was not written by "
+                        + "kubernetes-platform-steps; remove it or choose another host for " + block.host());
+            }
+            if (block.tls().orElse(null) instanceof NginxServerBlock.Tls.Material m) {
+                writeSecretFile(m.certificateFile(), m.certificatePem(), previous);
+                writeSecretFile(m.keyFile(), m.keyPem(), previous);
+            }
+            String content = block.render();
+            if (old.isEmpty() || !old.get().equals(content)) {
+                previous.put(file, old);
+                write(file, content, false);
+                changed.add(block.host());
+            }
+        }
+    }
+
+    /** Deletes the blocks (and their TLS material) of {@code removals} that the platform wrote. */
+    private void removeBlocks(Collection<String> removals, Map<Path, Optional<String>> previous, List<String> changed)
+            throws IOException {
+        for (String host : removals) {
+            Path file = dir.resolve(NginxServerBlock.fileName(host));
+            Optional<String> old = read(file);
+            if (old.isPresent() && old.get().startsWith(NginxServerBlock.HEADER)) {
+                previous.put(file, old);
+                Files.delete(file);
+                changed.add(host);
+                for (Path secret : List.of(certificateFile(host), keyFile(host))) {
+                    Optional<String> material = read(secret);
+                    if (material.isPresent()) {
+                        previous.put(secret, material);
+                        Files.delete(secret);
+                    }
+                }
+            }
+        }
     }
 
     private List<String> command(String... args) {

@@ -94,36 +94,7 @@ public final class SyncPlan {
         List<Action> actions = new ArrayList<>();
         Map<String, HostClaim> claimByHost = new TreeMap<>();
         claims.forEach(c -> claimByHost.put(c.host(), c));
-        Map<String, Desired> desired = new LinkedHashMap<>();
-
-        for (RouteRef r : routes) {
-            if (!r.labelled() || !DnsNames.isHost(r.host())) {
-                continue;
-            }
-            Owner owner = r.owner().orElseGet(() -> new Owner(r.namespace(), r.service().orElse(r.name())));
-            HostClaim held = claimByHost.get(r.host());
-            Desired d = new Desired(r.host(), owner, r.service().orElse(""), r.port(), r.kind().id(), r.name(),
-                    r.upstream(), r.owner().isPresent() ? "expose" : "sync", r.tlsSecret(),
-                    held != null ? held.requestedBy() : syncRequester(r.kind().id(), r.namespace(), r.name()));
-            Desired other = desired.get(r.host());
-            HostClaim claim = claimByHost.get(r.host());
-            if (other != null && !other.owner().equals(owner)) {
-                actions.add(new Action.Conflict(r.host(), r.describe() + " routes a host that " + other.owner() + " also routes"));
-                continue;
-            }
-            if (claim != null && !claim.owner().equals(owner)) {
-                actions.add(new Action.Conflict(r.host(), r.describe() + " routes a host claimed by " + claim.owner()));
-                continue;
-            }
-            desired.put(r.host(), d);
-        }
-        for (HostClaim c : claims) {
-            if (!desired.containsKey(c.host()) && c.upstream() != null
-                    && actions.stream().noneMatch(a -> a instanceof Action.Conflict && a.host().equals(c.host()))) {
-                desired.put(c.host(), new Desired(c.host(), c.owner(), "", 0, RouteKind.NONE.id(), "",
-                        Optional.of(c.upstream()), "expose", Optional.empty(), c.requestedBy()));
-            }
-        }
+        Map<String, Desired> desired = desiredHosts(routes, claims, claimByHost, actions);
 
         for (Desired d : desired.values()) {
             if (!claimByHost.containsKey(d.host())) {
@@ -159,5 +130,43 @@ public final class SyncPlan {
             }
         }
         return actions;
+    }
+
+    /**
+     * The hosts the routes serve, one owner each (a host routed by two owners, or claimed by another, is a
+     * conflict), plus the upstream-only hosts of nginx-mode claims.
+     */
+    private static Map<String, Desired> desiredHosts(Collection<RouteRef> routes, Collection<HostClaim> claims,
+            Map<String, HostClaim> claimByHost, List<Action> actions) {
+        Map<String, Desired> desired = new LinkedHashMap<>();
+        for (RouteRef r : routes) {
+            if (!r.labelled() || !DnsNames.isHost(r.host())) {
+                continue;
+            }
+            Owner owner = r.owner().orElseGet(() -> new Owner(r.namespace(), r.service().orElse(r.name())));
+            HostClaim held = claimByHost.get(r.host());
+            Desired d = new Desired(r.host(), owner, r.service().orElse(""), r.port(), r.kind().id(), r.name(),
+                    r.upstream(), r.owner().isPresent() ? "expose" : "sync", r.tlsSecret(),
+                    held != null ? held.requestedBy() : syncRequester(r.kind().id(), r.namespace(), r.name()));
+            Desired other = desired.get(r.host());
+            HostClaim claim = claimByHost.get(r.host());
+            if (other != null && !other.owner().equals(owner)) {
+                actions.add(new Action.Conflict(r.host(), r.describe() + " routes a host that " + other.owner() + " also routes"));
+                continue;
+            }
+            if (claim != null && !claim.owner().equals(owner)) {
+                actions.add(new Action.Conflict(r.host(), r.describe() + " routes a host claimed by " + claim.owner()));
+                continue;
+            }
+            desired.put(r.host(), d);
+        }
+        for (HostClaim c : claims) {
+            if (!desired.containsKey(c.host()) && c.upstream() != null
+                    && actions.stream().noneMatch(a -> a instanceof Action.Conflict && a.host().equals(c.host()))) {
+                desired.put(c.host(), new Desired(c.host(), c.owner(), "", 0, RouteKind.NONE.id(), "",
+                        Optional.of(c.upstream()), "expose", Optional.empty(), c.requestedBy()));
+            }
+        }
+        return desired;
     }
 }

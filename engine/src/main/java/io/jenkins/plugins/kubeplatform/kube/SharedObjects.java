@@ -3,7 +3,6 @@ package io.jenkins.plugins.kubeplatform.kube;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +62,6 @@ public final class SharedObjects {
     public static List<ServicePort> ownPorts(Service live) {
         Set<Integer> added = addedPorts(live.getMetadata()).keySet();
         return ports(live).stream().filter(p -> !added.contains(p.getPort())).toList();
-    }
-
-    /** The live Service's ports that other steps added and that {@code own} does not take over. */
-    public static List<ServicePort> keptAddedPorts(Service live, List<ServicePort> own) {
-        Set<Integer> added = addedPorts(live.getMetadata()).keySet();
-        Set<Integer> taken = own.stream().map(ServicePort::getPort).collect(Collectors.toSet());
-        List<ServicePort> kept = new ArrayList<>();
-        for (ServicePort p : ports(live)) {
-            if (added.contains(p.getPort()) && !taken.contains(p.getPort())) {
-                kept.add(p);
-            }
-        }
-        return kept;
     }
 
     public static List<ServicePort> ports(Service service) {

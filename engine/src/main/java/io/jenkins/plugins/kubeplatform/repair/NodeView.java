@@ -30,8 +30,4 @@ public record NodeView(
     public boolean isReady() {
         return condition("Ready").map(c -> "True".equals(c.status())).orElse(false);
     }
-
-    public boolean hasMaintenanceTaint() {
-        return taintKeys.contains(RepairSettings.TAINT_KEY);
-    }
 }

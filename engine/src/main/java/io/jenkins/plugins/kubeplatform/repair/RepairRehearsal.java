@@ -51,14 +51,8 @@ final class RepairRehearsal {
 
     ChangePlan plan(RepairRequest request, String repairAction) {
         ChangePlan.Builder plan = new ChangePlan.Builder();
-        NodeView node = observer.node(request.node());
-        PoolSettings pool = node.record().flatMap(r -> settings.pool(r.pool())).orElseGet(() -> settings.poolOf(node.labels()));
-        List<Pod> pods = observer.podsOnNode(request.node());
-        PodClassifier classifier = new PodClassifier(settings);
-        Instant now = clock.instant();
-        Observation o = new Observation(now, request.owner(), !request.resumed(), request.waitForLease(), now, node, pool,
-                pods.stream().map(classifier::view).toList(), observer.services(request.node(), pods),
-                observer.leases(pool), RepairStatus.NOT_STARTED, Optional.empty());
+        Observation o = firstObservation(request);
+        PoolSettings pool = o.pool();
         String lease = settings.leaseNamespace();
         for (int i = 0; i < MAX_DECISIONS; i++) {
             Decision d = RepairPlanner.decide(o, settings);
@@ -85,20 +79,10 @@ final class RepairRehearsal {
             if (action instanceof AcquireLease a) {
                 plan.object(a.slot().resourceVersion().isEmpty() ? "create" : "update", "Lease", "", lease, a.slot().name(),
                         "repair slot of pool " + pool.name() + " held by " + request.owner() + " for " + request.node());
-                List<PoolLeases.Slot> slots = new ArrayList<>(o.leases().slots().stream()
-                        .filter(s -> !s.name().equals(a.slot().name())).toList());
-                slots.add(new PoolLeases.Slot(a.slot().name(), request.owner(), request.node(), o.now(),
-                        settings.leaseTtl(), "dry-run"));
-                o = with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
-                        o.repair(), o.now());
+                o = acquired(o, a, request);
             } else if (action instanceof RenewLease r) {
                 plan.object("update", "Lease", "", lease, r.slot(), "renew");
-                Instant at = o.now();
-                List<PoolLeases.Slot> slots = o.leases().slots().stream().map(s -> s.name().equals(r.slot())
-                        ? new PoolLeases.Slot(s.name(), s.holder(), s.node(), at, s.duration(), s.resourceVersion())
-                        : s).toList();
-                o = with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
-                        o.repair(), o.now());
+                o = renewed(o, r);
             } else if (action instanceof Enter e) {
                 plan.object("update", "Node", "", null, request.node(), "cordon, taint " + RepairSettings.TAINT_KEY
                         + ", record " + e.record().state() + " (" + e.record().reason() + ")");
@@ -108,33 +92,11 @@ final class RepairRehearsal {
                         + r.record().reason() + ")");
                 o = withRecord(o, r.record());
             } else if (action instanceof Deregister dr) {
-                dr.pods().forEach(p -> plan.object("update", "Pod", "", p.split("/", 2)[0], p.split("/", 2)[1],
-                        "remove label " + settings.trafficLabel() + " (taken out of Service endpoints)"));
-                List<PodView> next = o.pods().stream().map(p -> dr.pods().contains(p.ref())
-                        ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(), p.finished(),
-                        p.terminating(), false, true) : p).toList();
-                o = with(o, o.node(), next, o.leases(), o.repair(), o.now());
+                o = deregistered(plan, o, dr);
             } else if (action instanceof EvictPass) {
-                List<PodView> next = new ArrayList<>();
-                for (PodView p : o.pods()) {
-                    boolean drained = p.role() != PodRole.DAEMON && p.role() != PodRole.MIRROR;
-                    if (drained && !p.terminating()) {
-                        plan.object("evict", "Pod", "", p.namespace(), p.name(), "honouring disruption budgets"
-                                + (dryRunApplier.isPresent() ? " (not sent in a server dry run)" : ""));
-                    }
-                    next.add(drained ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(),
-                            p.finished(), true, p.trafficRegistered(), p.deregistered()) : p);
-                }
-                plan.note("release the required node pins of sticky identities on " + request.node() + ", if any");
-                o = with(o, o.node(), next, o.leases(), o.repair(), o.now());
+                o = evicted(plan, o, request);
             } else if (action instanceof Release r) {
-                o.pods().stream().filter(PodView::deregistered).forEach(p -> plan.object("update", "Pod", "",
-                        p.namespace(), p.name(), "put label " + settings.trafficLabel() + " back"));
-                plan.object("update", "Node", "", null, request.node(), (r.record().wasUnschedulable()
-                        ? "keep cordoned (it was before)" : "uncordon") + ", remove taint and record");
-                o.leases().heldBy(request.owner(), request.node()).ifPresent(s -> plan.object("update", "Lease", "",
-                        lease, s.name(), "release the repair slot"));
-                plan.note("outcome: " + RepairOutcome.REPAIRED);
+                planRelease(plan, o, r, request);
                 return plan.build();
             } else if (action instanceof Fail f) {
                 plan.object("update", "Node", "", null, request.node(), "record FAILED (" + f.record().reason() + ")");
@@ -144,6 +106,75 @@ final class RepairRehearsal {
         }
         plan.note("the plan was cut after " + MAX_DECISIONS + " decisions");
         return plan.build();
+    }
+
+    /** The node, its pods, Services and the pool's leases as they are now, before any repair step. */
+    private Observation firstObservation(RepairRequest request) {
+        NodeView node = observer.node(request.node());
+        PoolSettings pool = node.record().flatMap(r -> settings.pool(r.pool())).orElseGet(() -> settings.poolOf(node.labels()));
+        List<Pod> pods = observer.podsOnNode(request.node());
+        PodClassifier classifier = new PodClassifier(settings);
+        Instant now = clock.instant();
+        return new Observation(now, request.owner(), !request.resumed(), request.waitForLease(), now, node, pool,
+                pods.stream().map(classifier::view).toList(), observer.services(request.node(), pods),
+                observer.leases(pool), RepairStatus.NOT_STARTED, Optional.empty());
+    }
+
+    /** The release that ends a repaired node's plan: traffic labels back, uncordon, the repair slot released. */
+    private void planRelease(ChangePlan.Builder plan, Observation o, Release r, RepairRequest request) {
+        o.pods().stream().filter(PodView::deregistered).forEach(p -> plan.object("update", "Pod", "",
+                p.namespace(), p.name(), "put label " + settings.trafficLabel() + " back"));
+        plan.object("update", "Node", "", null, request.node(), (r.record().wasUnschedulable()
+                ? "keep cordoned (it was before)" : "uncordon") + ", remove taint and record");
+        o.leases().heldBy(request.owner(), request.node()).ifPresent(s -> plan.object("update", "Lease", "",
+                settings.leaseNamespace(), s.name(), "release the repair slot"));
+        plan.note("outcome: " + RepairOutcome.REPAIRED);
+    }
+
+    /** The observation once the request holds the acquired repair slot. */
+    private Observation acquired(Observation o, AcquireLease a, RepairRequest request) {
+        List<PoolLeases.Slot> slots = new ArrayList<>(o.leases().slots().stream()
+                .filter(s -> !s.name().equals(a.slot().name())).toList());
+        slots.add(new PoolLeases.Slot(a.slot().name(), request.owner(), request.node(), o.now(),
+                settings.leaseTtl(), "dry-run"));
+        return with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
+                o.repair(), o.now());
+    }
+
+    /** The observation once the slot is renewed now. */
+    private Observation renewed(Observation o, RenewLease r) {
+        Instant at = o.now();
+        List<PoolLeases.Slot> slots = o.leases().slots().stream().map(s -> s.name().equals(r.slot())
+                ? new PoolLeases.Slot(s.name(), s.holder(), s.node(), at, s.duration(), s.resourceVersion())
+                : s).toList();
+        return with(o, o.node(), o.pods(), new PoolLeases(o.leases().pool(), o.leases().capacity(), slots),
+                o.repair(), o.now());
+    }
+
+    /** Plans the traffic label removals; the observation once the pods are out of Service endpoints. */
+    private Observation deregistered(ChangePlan.Builder plan, Observation o, Deregister dr) {
+        dr.pods().forEach(p -> plan.object("update", "Pod", "", p.split("/", 2)[0], p.split("/", 2)[1],
+                "remove label " + settings.trafficLabel() + " (taken out of Service endpoints)"));
+        List<PodView> next = o.pods().stream().map(p -> dr.pods().contains(p.ref())
+                ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(), p.finished(),
+                p.terminating(), false, true) : p).toList();
+        return with(o, o.node(), next, o.leases(), o.repair(), o.now());
+    }
+
+    /** Plans one eviction pass; the observation once every drained pod terminates. */
+    private Observation evicted(ChangePlan.Builder plan, Observation o, RepairRequest request) {
+        List<PodView> next = new ArrayList<>();
+        for (PodView p : o.pods()) {
+            boolean drained = p.role() != PodRole.DAEMON && p.role() != PodRole.MIRROR;
+            if (drained && !p.terminating()) {
+                plan.object("evict", "Pod", "", p.namespace(), p.name(), "honouring disruption budgets"
+                        + (dryRunApplier.isPresent() ? " (not sent in a server dry run)" : ""));
+            }
+            next.add(drained ? new PodView(p.namespace(), p.name(), p.role(), p.labels(), p.ready(),
+                    p.finished(), true, p.trafficRegistered(), p.deregistered()) : p);
+        }
+        plan.note("release the required node pins of sticky identities on " + request.node() + ", if any");
+        return with(o, o.node(), next, o.leases(), o.repair(), o.now());
     }
 
     /** Sends what {@link RepairSession} would write for {@code action}, with dryRun=All. */

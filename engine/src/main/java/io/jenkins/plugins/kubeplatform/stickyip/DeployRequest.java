@@ -54,11 +54,6 @@ public record DeployRequest(String namespace, String name, String image, int rep
         return new DeployRequest(namespace, name, image, replicas, port, pool, "unknown", Duration.ofMinutes(5), Map.of());
     }
 
-    public DeployRequest withOwner(String newOwner) {
-        return new DeployRequest(namespace, name, image, replicas, port, pool, newOwner, timeout, env, template,
-                pullCredentials);
-    }
-
     public DeployRequest withTimeout(Duration newTimeout) {
         return new DeployRequest(namespace, name, image, replicas, port, pool, owner, newTimeout, env, template,
                 pullCredentials);

@@ -104,13 +104,7 @@ public final class IpReservationLedger {
             Occupancy occupied = view.reserved().or(Occupancy.of(usedIpv4)).or(Occupancy.of(takenNow));
             for (ReplicaIdentity identity : identities) {
                 List<Reservation> existing = view.held(identity.key());
-                for (Reservation e : existing) {
-                    if (!e.pool().equals(pool.name())) {
-                        throw new InvalidInputException("pool", identity + " holds " + e.ip() + " from pool '"
-                                + e.pool() + "'; deploy with that pool, or release the address first "
-                                + "(ip-ledger release --identity " + identity + ")");
-                    }
-                }
+                requireSamePool(pool, identity, existing);
                 // an address of a family the pool no longer has is dropped with the identity's other entries
                 boolean stale = existing.stream().anyMatch(e -> pool.family(LedgerTable.key(e.ip()).isIpv4()).isEmpty());
                 if (stale) {
@@ -134,14 +128,7 @@ public final class IpReservationLedger {
                         held.add(next);
                         continue;
                     }
-                    Optional<IpKey> free;
-                    if (!ipv4) {
-                        free = family.allocateIpv6(view.reservedIpv6(family.ipv6().get().upper()), takenIpv6,
-                                pool.order(), random);
-                    } else {
-                        OptionalLong v4 = family.allocate(occupied, pool.order(), random);
-                        free = v4.isPresent() ? Optional.of(IpKey.ofIpv4(v4.getAsLong())) : Optional.empty();
-                    }
+                    Optional<IpKey> free = freeAddress(view, pool, family, ipv4, occupied, takenIpv6);
                     if (free.isEmpty()) {
                         throw exhausted(view, pool, family, identity, usedByPods.size());
                     }
@@ -157,6 +144,28 @@ public final class IpReservationLedger {
             }
             return new Decision<>(changes, List.copyOf(result));
         });
+    }
+
+    /** Refuses an identity that holds an address from another pool. */
+    private static void requireSamePool(IpPool pool, ReplicaIdentity identity, List<Reservation> existing) {
+        for (Reservation e : existing) {
+            if (!e.pool().equals(pool.name())) {
+                throw new InvalidInputException("pool", identity + " holds " + e.ip() + " from pool '"
+                        + e.pool() + "'; deploy with that pool, or release the address first "
+                        + "(ip-ledger release --identity " + identity + ")");
+            }
+        }
+    }
+
+    /** A free address of {@code family} in the pool's order, not occupied and not taken by this decision. */
+    private Optional<IpKey> freeAddress(LedgerView view, IpPool pool, AddressPool family, boolean ipv4,
+                                        Occupancy occupied, Set<IpKey> takenIpv6) {
+        if (!ipv4) {
+            return family.allocateIpv6(view.reservedIpv6(family.ipv6().get().upper()), takenIpv6, pool.order(),
+                    random);
+        }
+        OptionalLong v4 = family.allocate(occupied, pool.order(), random);
+        return v4.isPresent() ? Optional.of(IpKey.ofIpv4(v4.getAsLong())) : Optional.empty();
     }
 
     private static PoolExhaustedException exhausted(LedgerView view, IpPool pool, AddressPool family,

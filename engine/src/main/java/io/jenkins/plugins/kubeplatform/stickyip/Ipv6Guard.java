@@ -92,6 +92,33 @@ final class Ipv6Guard {
         return String.join(", ", parts);
     }
 
+    /** The finding for pool addresses outside every enabled Calico IPPool, with the manual IPPools that fix it. */
+    private static CniGuard.Finding outsideCalicoPools(IpPool pool, List<IPAddressSeqRange> outside) {
+        StringBuilder yaml = new StringBuilder();
+        for (IPAddressSeqRange r : outside) {
+            for (String c : cidrs(r)) {
+                yaml.append(yaml.length() == 0 ? "" : "---\n").append("apiVersion: crd.projectcalico.org/v1\n")
+                        .append("kind: IPPool\nmetadata:\n  name: kubeplatform-").append(pool.name()).append("-ipv6\n")
+                        .append("spec:\n  cidr: ").append(c).append("\n  assignmentMode: Manual\n");
+            }
+        }
+        return new CniGuard.Finding("IPv6 addresses " + describe(outside) + " of pool '" + pool.name()
+                + "' lie in no enabled Calico IPPool: Calico refuses them (\"the provided IP address is not in a "
+                + "configured pool\"). Create an IPPool for them from which Calico never assigns on its own "
+                + "(kubectl apply -f):", yaml.toString());
+    }
+
+    /** The ranges Calico IPReservations keep from automatic assignment. */
+    private static List<IPAddressSeqRange> reservedRanges(List<GenericKubernetesResource> reservations) {
+        List<IPAddressSeqRange> reserved = new ArrayList<>();
+        for (GenericKubernetesResource r : reservations) {
+            if (r.get("spec", "reservedCIDRs") instanceof List<?> cidrs) {
+                cidrs.forEach(c -> parse(c).ifPresent(reserved::add));
+            }
+        }
+        return reserved;
+    }
+
     static List<CniGuard.Finding> calico(IpPool pool, List<GenericKubernetesResource> ipPools,
                                          List<GenericKubernetesResource> reservations) {
         Optional<IPAddressSeqRange> range = range(pool);
@@ -116,25 +143,9 @@ final class Ipv6Guard {
         }
         List<IPAddressSeqRange> outside = uncovered(range.get(), enabled);
         if (!outside.isEmpty()) {
-            StringBuilder yaml = new StringBuilder();
-            for (IPAddressSeqRange r : outside) {
-                for (String c : cidrs(r)) {
-                    yaml.append(yaml.length() == 0 ? "" : "---\n").append("apiVersion: crd.projectcalico.org/v1\n")
-                            .append("kind: IPPool\nmetadata:\n  name: kubeplatform-").append(pool.name()).append("-ipv6\n")
-                            .append("spec:\n  cidr: ").append(c).append("\n  assignmentMode: Manual\n");
-                }
-            }
-            return List.of(new CniGuard.Finding("IPv6 addresses " + describe(outside) + " of pool '" + pool.name()
-                    + "' lie in no enabled Calico IPPool: Calico refuses them (\"the provided IP address is not in a "
-                    + "configured pool\"). Create an IPPool for them from which Calico never assigns on its own "
-                    + "(kubectl apply -f):", yaml.toString()));
+            return List.of(outsideCalicoPools(pool, outside));
         }
-        List<IPAddressSeqRange> reserved = new ArrayList<>();
-        for (GenericKubernetesResource r : reservations) {
-            if (r.get("spec", "reservedCIDRs") instanceof List<?> cidrs) {
-                cidrs.forEach(c -> parse(c).ifPresent(reserved::add));
-            }
-        }
+        List<IPAddressSeqRange> reserved = reservedRanges(reservations);
         List<CniGuard.Finding> findings = new ArrayList<>();
         for (GenericKubernetesResource p : automatic) {
             IPAddressSeqRange overlap = range.get().intersect(parse(p.get("spec", "cidr")).orElseThrow());

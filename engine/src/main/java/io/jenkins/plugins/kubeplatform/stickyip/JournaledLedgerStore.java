@@ -403,26 +403,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             long target;
             FileChannel channel;
             synchronized (commit) {
-                boolean waited = false;
-                while (durableSeq < seq && forcing) {
-                    waiters++;
-                    waited = true;
-                    try {
-                        commit.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new StoreException("Interrupted while waiting for the IP ledger journal in " + dir
-                                + " to be durable; the change may or may not be recorded", null);
-                    } finally {
-                        waiters--;
-                    }
-                }
-                if (trace != null && waited) {
-                    trace.lap(Phase.FORCE_WAIT);
-                    long wake = Math.max(0, Math.min(trace.last - durableAt, trace.nanos[Phase.FORCE_WAIT.ordinal()]));
-                    trace.nanos[Phase.FORCE_WAIT.ordinal()] -= wake;
-                    trace.nanos[Phase.WAKE.ordinal()] += wake;
-                }
+                followRunningForce(seq, trace);
                 if (durableSeq >= seq) {
                     return;
                 }
@@ -444,29 +425,68 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 error = e;
             }
             Trace.lap(trace, Phase.FORCE);
-            synchronized (commit) {
-                forcing = false;
-                forces++;
-                durableAt = System.nanoTime();
-                if (error == null && (durableSeq >= target || channel.isOpen())) {
-                    durableSeq = Math.max(durableSeq, target);
-                } else if (error == null) {
-                    error = new IOException("the journal segment was closed before it was forced");
-                }
-                if (error != null) {
-                    failure = error;
-                    failedThrough = Math.max(failedThrough, target);
-                    reload = true;
-                }
-                if (waiters > 0) {
-                    commit.notifyAll();
-                }
-            }
+            error = finishForce(target, channel, error);
             if (error == null) {
                 commitMarker(target);
                 Trace.lap(trace, Phase.MARKER);
             }
         }
+    }
+
+    /**
+     * Waits, holding {@code commit}'s monitor, while another caller's force runs and record {@code seq} is not yet
+     * durable (a follower); moves the wake-up latency from the force wait to its own phase in the trace.
+     */
+    private void followRunningForce(long seq, Trace trace) {
+        boolean waited = false;
+        while (durableSeq < seq && forcing) {
+            waiters++;
+            waited = true;
+            try {
+                commit.wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("Interrupted while waiting for the IP ledger journal in " + dir
+                        + " to be durable; the change may or may not be recorded", null);
+            } finally {
+                waiters--;
+            }
+        }
+        if (trace != null && waited) {
+            trace.lap(Phase.FORCE_WAIT);
+            long wake = Math.max(0, Math.min(trace.last - durableAt, trace.nanos[Phase.FORCE_WAIT.ordinal()]));
+            trace.nanos[Phase.FORCE_WAIT.ordinal()] -= wake;
+            trace.nanos[Phase.WAKE.ordinal()] += wake;
+        }
+    }
+
+    /**
+     * Publishes the end of the force through {@code target}: durable on success (a segment closed by a rotation was
+     * forced by it), else the failure every record up to {@code target} reports; wakes the followers.
+     *
+     * @return the force's error, or one for a segment closed before it was forced; null when durable
+     */
+    private IOException finishForce(long target, FileChannel channel, IOException forceError) {
+        IOException error = forceError;
+        synchronized (commit) {
+            forcing = false;
+            forces++;
+            durableAt = System.nanoTime();
+            if (error == null && (durableSeq >= target || channel.isOpen())) {
+                durableSeq = Math.max(durableSeq, target);
+            } else if (error == null) {
+                error = new IOException("the journal segment was closed before it was forced");
+            }
+            if (error != null) {
+                failure = error;
+                failedThrough = Math.max(failedThrough, target);
+                reload = true;
+            }
+            if (waiters > 0) {
+                commit.notifyAll();
+            }
+        }
+        return error;
     }
 
     /**
@@ -629,52 +649,22 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         reload = true;
         Listing listing = list();
         if (!listing.oldFormat().isEmpty() && listing.segments().isEmpty() && listing.snapshots().isEmpty()) {
-            LedgerTable migrated = LegacyLedgerFormat.read(dir);
-            table = migrated;
-            lastSeq = 0;
-            segment = 0;
-            writeSnapshotFile(0, migrated, 0);
-            startSegment(0, 1);
-            for (Path old : listing.oldFormat()) {
-                io.move(old, dir.resolve(old.getFileName() + ".migrated"), false);
-            }
-            fsyncDirectory();
+            migrateOldFormat(listing);
             reload = false;
             return;
         }
-        for (Path tmp : listing.temporary()) {
-            Matcher m = TEMP.matcher(tmp.getFileName().toString());
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
-                io.deleteIfExists(tmp); // left by a compaction or rotation whose process died
-            }
-        }
+        deleteOrphanedTemporaries(listing);
         LedgerTable fresh = new LedgerTable();
         long start = 0;
         long seq = 0;
         if (!listing.snapshots().isEmpty()) {
             start = listing.snapshots().last();
-            Path file = snapshotFile(start);
-            try (FileChannel in = io.open(file, StandardOpenOption.READ)) {
-                LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, fresh);
-                if (info.number() != start) {
-                    throw new IOException("it says it is snapshot " + info.number());
-                }
-                seq = info.lastSeq();
-            } catch (IOException e) {
-                throw corrupted(file, e);
-            }
+            seq = readSnapshotInto(start, fresh);
         }
         table = fresh;
         lastSeq = seq;
         List<Long> replay = new ArrayList<>(listing.segments().tailSet(start));
-        if (!listing.snapshots().isEmpty() && (replay.isEmpty() || replay.get(0) != start)) {
-            throw corrupted(segmentFile(start), new IOException("journal segment " + start + ", which must follow "
-                    + "snapshot " + start + ", is missing"));
-        }
-        if (listing.snapshots().isEmpty() && !replay.isEmpty() && replay.get(0) != 0) {
-            throw corrupted(snapshotFile(replay.get(0)), new IOException("the journal starts at segment "
-                    + replay.get(0) + " but no snapshot covers the segments before it (deleted?)"));
-        }
+        checkReplayStart(listing, start, replay);
         for (int i = 0; i < replay.size(); i++) {
             long n = replay.get(i);
             if (i > 0 && n != replay.get(i - 1) + 1) {
@@ -700,12 +690,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 closeQuietly(channel);
             }
         }
-        long committed = readCommitMarker();
-        if (committed > lastSeq) {
-            Path file = replay.isEmpty() ? segmentFile(0) : segmentFile(replay.get(replay.size() - 1));
-            throw corrupted(file, new IOException("the journal ends at record " + lastSeq + " but records up to "
-                    + committed + " were acknowledged (truncated, emptied or deleted)"));
-        }
+        checkCommitMarker(replay);
         if (journal == null && !listing.snapshots().isEmpty()) {
             startSegment(start, lastSeq + 1);
         }
@@ -715,6 +700,66 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         reload = false;
         if (replay.size() > 1) {
             scheduleCompaction(segment); // sealed segments not folded yet (a compaction was interrupted)
+        }
+    }
+
+    /** Converts a ledger in the old format: its table becomes snapshot 0, the old files are kept as *.migrated. */
+    private void migrateOldFormat(Listing listing) throws IOException {
+        LedgerTable migrated = LegacyLedgerFormat.read(dir);
+        table = migrated;
+        lastSeq = 0;
+        segment = 0;
+        writeSnapshotFile(0, migrated, 0);
+        startSegment(0, 1);
+        for (Path old : listing.oldFormat()) {
+            io.move(old, dir.resolve(old.getFileName() + ".migrated"), false);
+        }
+        fsyncDirectory();
+    }
+
+    /** Deletes the temporary files left by a compaction or rotation whose process died. */
+    private void deleteOrphanedTemporaries(Listing listing) throws IOException {
+        for (Path tmp : listing.temporary()) {
+            Matcher m = TEMP.matcher(tmp.getFileName().toString());
+            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isEmpty()) {
+                io.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Reads snapshot {@code number} into {@code into}; returns the last record it covers. */
+    private long readSnapshotInto(long number, LedgerTable into) {
+        Path file = snapshotFile(number);
+        try (FileChannel in = io.open(file, StandardOpenOption.READ)) {
+            LedgerCodec.SnapshotInfo info = LedgerCodec.readSnapshot(in, into);
+            if (info.number() != number) {
+                throw new IOException("it says it is snapshot " + info.number());
+            }
+            return info.lastSeq();
+        } catch (IOException e) {
+            throw corrupted(file, e);
+        }
+    }
+
+    /** The segments to replay start with the snapshot's own segment, or with segment 0 when there is no snapshot. */
+    private void checkReplayStart(Listing listing, long start, List<Long> replay) {
+        if (!listing.snapshots().isEmpty() && (replay.isEmpty() || replay.get(0) != start)) {
+            throw corrupted(segmentFile(start), new IOException("journal segment " + start + ", which must follow "
+                    + "snapshot " + start + ", is missing"));
+        }
+        if (listing.snapshots().isEmpty() && !replay.isEmpty() && replay.get(0) != 0) {
+            throw corrupted(snapshotFile(replay.get(0)), new IOException("the journal starts at segment "
+                    + replay.get(0) + " but no snapshot covers the segments before it (deleted?)"));
+        }
+    }
+
+    /** Refuses a journal that ends before the last record the commit marker says was acknowledged. */
+    private void checkCommitMarker(List<Long> replay) throws IOException {
+        long committed = readCommitMarker();
+        if (committed > lastSeq) {
+            Path file = replay.isEmpty() ? segmentFile(0) : segmentFile(replay.get(replay.size() - 1));
+            throw corrupted(file, new IOException("the journal ends at record " + lastSeq + " but records up to "
+                    + committed + " were acknowledged (truncated, emptied or deleted)"));
         }
     }
 
@@ -734,21 +779,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         Path file = segmentFile(n);
         tailEnd = 0;
         if (journalEnd == 0) {
-            if (size < LedgerCodec.SEGMENT_HEADER) {
-                throw corrupted(file, new IOException("it is " + size + " bytes long, shorter than its header "
-                        + "(emptied or truncated)"));
-            }
-            ByteBuffer h = ByteBuffer.allocate(LedgerCodec.SEGMENT_HEADER);
-            channel.read(h, 0);
-            h.flip();
-            if (h.getInt(0) != LedgerCodec.JOURNAL_MAGIC
-                    || LedgerCodec.crc(h, 0, LedgerCodec.SEGMENT_HEADER - 4) != h.getInt(LedgerCodec.SEGMENT_HEADER - 4)) {
-                throw corrupted(file, new IOException("its header is damaged (not a ledger journal segment)"));
-            }
-            if (h.getLong(6) != n || h.getLong(14) != lastSeq + 1) {
-                throw corrupted(file, new IOException("it is segment " + h.getLong(6) + " starting at record "
-                        + h.getLong(14) + ", but record " + (lastSeq + 1) + " of segment " + n + " comes next"));
-            }
+            checkSegmentHeader(channel, n, size, file);
             journalEnd = LedgerCodec.SEGMENT_HEADER;
         }
         while (journalEnd < size) {
@@ -757,19 +788,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             ByteBuffer header = ByteBuffer.allocate(LedgerCodec.RECORD_HEADER);
             int got = readAt(channel, header, at);
             if (allZero(header)) {
-                // the preallocated space after the last record: it ends the segment if nothing is written after it
-                Tail tail = scanTail(channel, at, size);
-                if (tail.validRecord()) {
-                    throw corrupted(file, new IOException("byte " + at + " holds unwritten space (zeros) and "
-                            + "intact records follow it"));
-                }
-                if (tail.dirtyEnd() > at) {
-                    if (sealed || !last) {
-                        throw corrupted(file, new IOException("bytes up to " + tail.dirtyEnd() + " follow the "
-                                + (sealed ? "seal" : "last record") + " at byte " + at));
-                    }
-                    tailEnd = tail.dirtyEnd(); // part of a torn append (its header lost): never acknowledged
-                }
+                endAtUnwrittenSpace(channel, file, at, size, last);
                 break;
             }
             if (sealed) {
@@ -802,44 +821,98 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 }
             }
             if (problem != null) {
-                Tail tail = last ? scanTail(channel, at + 1, size) : null;
-                if (tail != null && !tail.validRecord()) {
-                    // torn tail: the writer died mid-append; it was never acknowledged. Zeroed before the next append.
-                    tailEnd = Math.max(tail.dirtyEnd(), Math.min(size, at + LedgerCodec.RECORD_HEADER));
-                    return;
-                }
-                throw corrupted(file, new IOException("byte " + at + " holds " + problem
-                        + (last ? " and intact records follow it" : " in a sealed segment")));
+                endAtTornTail(channel, file, at, size, last, problem);
+                return;
             }
             payload.limit(length);
-            if (type == LedgerCodec.CHANGES) {
-                List<LedgerChange> changes;
-                try {
-                    changes = LedgerCodec.decodeChanges(payload);
-                    if (replayInto == null) {
-                        table.check(changes);
-                    }
-                } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-                    throw corrupted(file, new IOException("record " + seq + " at byte " + at + " is refused: "
-                            + e.getMessage()));
-                }
-                if (replayInto == null) {
-                    changes.forEach(table::apply);
-                } else {
-                    replayInto.accept(changes);
-                }
-                segmentRecords++;
-            } else if (type == LedgerCodec.SEAL) {
-                sealed = true;
-            } else {
-                throw corrupted(file, new IOException("record " + seq + " at byte " + at + " has unknown type " + type));
-            }
+            applyRecord(file, at, seq, type, payload);
             lastSeq = seq;
             journalEnd = at + LedgerCodec.RECORD_HEADER + length + 4;
         }
         if (!last && !sealed) {
             throw corrupted(file, new IOException("it ends at byte " + size + " without its seal record "
                     + "(truncated), although segment " + (n + 1) + " follows"));
+        }
+    }
+
+    /** Checks a segment's header: magic, checksum, and that it is segment {@code n} starting at the next record. */
+    private void checkSegmentHeader(FileChannel channel, long n, long size, Path file) throws IOException {
+        if (size < LedgerCodec.SEGMENT_HEADER) {
+            throw corrupted(file, new IOException("it is " + size + " bytes long, shorter than its header "
+                    + "(emptied or truncated)"));
+        }
+        ByteBuffer h = ByteBuffer.allocate(LedgerCodec.SEGMENT_HEADER);
+        channel.read(h, 0);
+        h.flip();
+        if (h.getInt(0) != LedgerCodec.JOURNAL_MAGIC
+                || LedgerCodec.crc(h, 0, LedgerCodec.SEGMENT_HEADER - 4) != h.getInt(LedgerCodec.SEGMENT_HEADER - 4)) {
+            throw corrupted(file, new IOException("its header is damaged (not a ledger journal segment)"));
+        }
+        if (h.getLong(6) != n || h.getLong(14) != lastSeq + 1) {
+            throw corrupted(file, new IOException("it is segment " + h.getLong(6) + " starting at record "
+                    + h.getLong(14) + ", but record " + (lastSeq + 1) + " of segment " + n + " comes next"));
+        }
+    }
+
+    /**
+     * Zeros at {@code at}: the preallocated space after the last record ends the segment if nothing is written after
+     * it; bytes after it in the last, unsealed segment are part of a torn append (its header lost), else damage.
+     */
+    private void endAtUnwrittenSpace(FileChannel channel, Path file, long at, long size, boolean last)
+            throws IOException {
+        Tail tail = scanTail(channel, at, size);
+        if (tail.validRecord()) {
+            throw corrupted(file, new IOException("byte " + at + " holds unwritten space (zeros) and "
+                    + "intact records follow it"));
+        }
+        if (tail.dirtyEnd() > at) {
+            if (sealed || !last) {
+                throw corrupted(file, new IOException("bytes up to " + tail.dirtyEnd() + " follow the "
+                        + (sealed ? "seal" : "last record") + " at byte " + at));
+            }
+            tailEnd = tail.dirtyEnd(); // part of a torn append (its header lost): never acknowledged
+        }
+    }
+
+    /**
+     * A record at {@code at} that cannot be read: in the last segment with no intact record after it, a torn tail
+     * (the writer died mid-append; never acknowledged, zeroed before the next append) that ends the segment; else
+     * damage.
+     */
+    private void endAtTornTail(FileChannel channel, Path file, long at, long size, boolean last, String problem)
+            throws IOException {
+        Tail tail = last ? scanTail(channel, at + 1, size) : null;
+        if (tail != null && !tail.validRecord()) {
+            tailEnd = Math.max(tail.dirtyEnd(), Math.min(size, at + LedgerCodec.RECORD_HEADER));
+            return;
+        }
+        throw corrupted(file, new IOException("byte " + at + " holds " + problem
+                + (last ? " and intact records follow it" : " in a sealed segment")));
+    }
+
+    /** Applies one intact record: its changes (checked against the table first) or the segment's seal. */
+    private void applyRecord(Path file, long at, long seq, byte type, ByteBuffer payload) throws IOException {
+        if (type == LedgerCodec.CHANGES) {
+            List<LedgerChange> changes;
+            try {
+                changes = LedgerCodec.decodeChanges(payload);
+                if (replayInto == null) {
+                    table.check(changes);
+                }
+            } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+                throw corrupted(file, new IOException("record " + seq + " at byte " + at + " is refused: "
+                        + e.getMessage()));
+            }
+            if (replayInto == null) {
+                changes.forEach(table::apply);
+            } else {
+                replayInto.accept(changes);
+            }
+            segmentRecords++;
+        } else if (type == LedgerCodec.SEAL) {
+            sealed = true;
+        } else {
+            throw corrupted(file, new IOException("record " + seq + " at byte " + at + " has unknown type " + type));
         }
     }
 
@@ -1506,10 +1579,6 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     /** The sequence number of the last record this store wrote or read; call inside a decision. */
     long lastSeq() {
         return lastSeq;
-    }
-
-    Optional<Long> currentSegment() {
-        return segment < 0 ? Optional.empty() : Optional.of(segment);
     }
 
     @Override

@@ -478,13 +478,7 @@ final class LedgerCodec {
                         + (read + records) + ") fails its checksum");
             }
             if (records == 0) {
-                long count = payload.getLong();
-                if (count != info.count() || read != count) {
-                    throw new IOException("it holds " + read + " reservations but its header says " + info.count());
-                }
-                if (channel.position() != channel.size()) {
-                    throw new IOException((channel.size() - channel.position()) + " bytes follow its end");
-                }
+                checkEnd(channel, payload, info, read);
                 return info;
             }
             int[] ids = new int[0];
@@ -494,51 +488,9 @@ final class LedgerCodec {
                     throw new IOException("block at byte " + offset + " has an impossible string table");
                 }
                 ids = new int[strings];
-                java.util.Arrays.fill(ids, -1);
-                String[] blockStrings = new String[strings];
-                for (int i = 0; i < strings; i++) {
-                    String s = string(payload);
-                    blockStrings[i] = s;
-                    ids[i] = table == null || s == null ? -1 : table.intern(s);
-                }
-                for (int i = 0; i < records; i++) {
-                    byte[] identity = fresh ? bytes(payload) : reusedBytes(payload, identityByLength);
-                    int pool = payload.getInt();
-                    long hi = payload.getLong();
-                    long lo = payload.getLong();
-                    byte flags = payload.get();
-                    int node = payload.getInt();
-                    int owner = payload.getInt();
-                    long created = payload.getLong();
-                    long idle = payload.getLong();
-                    long revision = payload.getLong();
-                    Reservation.PinRelease pin = null;
-                    if (info.version() >= 2 && (flags & PINNED) != 0) {
-                        flags &= ~PINNED;
-                        long pinAt = payload.getLong();
-                        int pinNode = payload.getInt();
-                        int pinReason = payload.getInt();
-                        if (pinNode >= strings || pinReason >= strings || pinNode < -1 || pinReason < -1) {
-                            throw new IOException("reservation " + (read + i + 1) + " names a string its block "
-                                    + "does not have");
-                        }
-                        pin = pin(pinAt, pinNode < 0 ? null : blockStrings[pinNode],
-                                pinReason < 0 ? null : blockStrings[pinReason]);
-                        if (pin == null) {
-                            throw new IOException("reservation " + (read + i + 1) + " is marked with a released pin "
-                                    + "but has none");
-                        }
-                    }
-                    if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
-                            || node < -1 || owner < -1) {
-                        throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
-                                + "names a string its block does not have");
-                    }
-                    if (table != null) {
-                        table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
-                                owner < 0 ? -1 : ids[owner], created, idle, revision, pin);
-                    }
-                }
+                String[] blockStrings = readStrings(payload, table, ids);
+                readRecords(payload, records, read, blockStrings, ids, table, fresh, identityByLength,
+                        info.version());
             } catch (BufferUnderflowException e) {
                 throw new IOException("block at byte " + offset + " ends inside a reservation", e);
             } catch (IllegalStateException e) {
@@ -552,6 +504,80 @@ final class LedgerCodec {
             }
             read += records;
             offset += 12 + length;
+        }
+    }
+
+    /**
+     * A block's string table, interning each string in {@code table} (when there is one) as {@code ids}, filled in
+     * order so that the caller can unintern exactly the strings interned even when reading stops part way.
+     */
+    private static String[] readStrings(ByteBuffer payload, Sink table, int[] ids) throws IOException {
+        java.util.Arrays.fill(ids, -1);
+        String[] blockStrings = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            String s = string(payload);
+            blockStrings[i] = s;
+            ids[i] = table == null || s == null ? -1 : table.intern(s);
+        }
+        return blockStrings;
+    }
+
+    /** The end block: its count matches the header's and the records read, and nothing follows it. */
+    private static void checkEnd(FileChannel channel, ByteBuffer payload, SnapshotInfo info, long read)
+            throws IOException {
+        long count = payload.getLong();
+        if (count != info.count() || read != count) {
+            throw new IOException("it holds " + read + " reservations but its header says " + info.count());
+        }
+        if (channel.position() != channel.size()) {
+            throw new IOException((channel.size() - channel.position()) + " bytes follow its end");
+        }
+    }
+
+    /**
+     * The {@code records} reservations of one block, after its string table ({@code blockStrings}, interned as
+     * {@code ids}), into {@code table} when there is one; {@code read} reservations came before the block.
+     */
+    private static void readRecords(ByteBuffer payload, int records, long read, String[] blockStrings, int[] ids,
+            Sink table, boolean fresh, byte[][] identityByLength, int version) throws IOException {
+        int strings = blockStrings.length;
+        for (int i = 0; i < records; i++) {
+            byte[] identity = fresh ? bytes(payload) : reusedBytes(payload, identityByLength);
+            int pool = payload.getInt();
+            long hi = payload.getLong();
+            long lo = payload.getLong();
+            byte flags = payload.get();
+            int node = payload.getInt();
+            int owner = payload.getInt();
+            long created = payload.getLong();
+            long idle = payload.getLong();
+            long revision = payload.getLong();
+            Reservation.PinRelease pin = null;
+            if (version >= 2 && (flags & PINNED) != 0) {
+                flags &= ~PINNED;
+                long pinAt = payload.getLong();
+                int pinNode = payload.getInt();
+                int pinReason = payload.getInt();
+                if (pinNode >= strings || pinReason >= strings || pinNode < -1 || pinReason < -1) {
+                    throw new IOException("reservation " + (read + i + 1) + " names a string its block "
+                            + "does not have");
+                }
+                pin = pin(pinAt, pinNode < 0 ? null : blockStrings[pinNode],
+                        pinReason < 0 ? null : blockStrings[pinReason]);
+                if (pin == null) {
+                    throw new IOException("reservation " + (read + i + 1) + " is marked with a released pin "
+                            + "but has none");
+                }
+            }
+            if (identity == null || pool < 0 || pool >= strings || node >= strings || owner >= strings
+                    || node < -1 || owner < -1) {
+                throw new IOException("reservation " + (read + i + 1) + " has no identity or pool, or "
+                        + "names a string its block does not have");
+            }
+            if (table != null) {
+                table.putRawIds(identity, ids[pool], hi, lo, flags, node < 0 ? -1 : ids[node],
+                        owner < 0 ? -1 : ids[owner], created, idle, revision, pin);
+            }
         }
     }
 

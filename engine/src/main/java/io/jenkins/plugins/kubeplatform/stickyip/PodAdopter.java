@@ -93,9 +93,8 @@ public final class PodAdopter {
             String ownKey = pod.managed() && pod.identityLabel() != null ? pod.namespace() + "/" + pod.identityLabel() : null;
             Optional<Reservation> holder = view.holderOf(pod.ip()).filter(h -> !removed.contains(h.identity()));
             if (holder.isEmpty()) {
-                Reservation r = new Reservation(adoptedKey, pool.get().name(), address.get().toString(), Reservation.Kind.ADOPTED,
-                        Reservation.State.ACTIVE, pod.node(), null, "adopted from pod " + pod.namespace() + "/" + pod.pod(),
-                        now, view.get(adoptedKey).map(o -> o.revision() + 1).orElse(1L));
+                Reservation r = adoption(adoptedKey, pool.get().name(), address.get().toString(), pod, now,
+                        view.get(adoptedKey).map(o -> o.revision() + 1).orElse(1L));
                 changes.add(new LedgerChange.Put(r));
                 adopted.add(r);
                 adoptedPresent.add(adoptedKey);
@@ -104,14 +103,7 @@ public final class PodAdopter {
             Reservation h = holder.get();
             if (h.identity().equals(ownKey) || h.identity().equals(adoptedKey)) {
                 adoptedPresent.add(h.identity());
-                Reservation next = h;
-                if (pod.node() != null && !pod.node().equals(h.node())) {
-                    next = next.onNode(pod.node());
-                    moved.add(next);
-                }
-                if (h.kind() == Reservation.Kind.ADOPTED && h.isIdle()) {
-                    next = next.active(h.owner());
-                }
+                Reservation next = followed(h, pod, moved);
                 if (next != h) {
                     changes.add(new LedgerChange.Put(next));
                 }
@@ -119,9 +111,7 @@ public final class PodAdopter {
                     && pods.stream().noneMatch(o -> h.identity().equals(ReplicaIdentity.adoptedKey(o.namespace(), o.pod())))) {
                 // the adopted pod is gone and another unknown pod took its address: the entry follows the address
                 changes.add(new LedgerChange.Remove(h.identity()));
-                Reservation r = new Reservation(adoptedKey, h.pool(), pod.ip(), Reservation.Kind.ADOPTED,
-                        Reservation.State.ACTIVE, pod.node(), null, "adopted from pod " + pod.namespace() + "/" + pod.pod(),
-                        now, 1);
+                Reservation r = adoption(adoptedKey, h.pool(), pod.ip(), pod, now, 1);
                 changes.add(new LedgerChange.Put(r));
                 adopted.add(r);
                 adoptedPresent.add(adoptedKey);
@@ -140,5 +130,25 @@ public final class PodAdopter {
             }
         }
         return new Decision<>(changes, new Report(adopted, moved, idled, conflicts));
+    }
+
+    /** An active adopted reservation of {@code ip} for a pod the steps did not create. */
+    private static Reservation adoption(String key, String pool, String ip, HeldAddress pod, Instant now,
+            long revision) {
+        return new Reservation(key, pool, ip, Reservation.Kind.ADOPTED, Reservation.State.ACTIVE, pod.node(), null,
+                "adopted from pod " + pod.namespace() + "/" + pod.pod(), now, revision);
+    }
+
+    /** The holder's reservation following its pod: on the pod's node (recorded in {@code moved}), active again. */
+    private static Reservation followed(Reservation h, HeldAddress pod, List<Reservation> moved) {
+        Reservation next = h;
+        if (pod.node() != null && !pod.node().equals(h.node())) {
+            next = next.onNode(pod.node());
+            moved.add(next);
+        }
+        if (h.kind() == Reservation.Kind.ADOPTED && h.isIdle()) {
+            next = next.active(h.owner());
+        }
+        return next;
     }
 }

@@ -72,10 +72,6 @@ public record Reservation(String identity, String pool, String ip, Kind kind, St
         return Optional.ofNullable(node);
     }
 
-    public Optional<Instant> idleSinceIfIdle() {
-        return state == State.IDLE ? Optional.ofNullable(idleSince) : Optional.empty();
-    }
-
     public boolean isIdle() {
         return state == State.IDLE;
     }

@@ -224,30 +224,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
                 break;
             }
         }
-        String start = new String(bytes, 0, Math.min(bytes.length, HEADER_PREFIX.length()), StandardCharsets.ISO_8859_1);
-        if (!start.equals(HEADER_PREFIX)) {
-            throw new Damage("it does not start with a kubeplatform state header (overwritten with other data?)");
-        }
-        if (newline < 0) {
-            throw new Damage("its header line is incomplete (" + bytes.length + " bytes: truncated or damaged)");
-        }
-        String header = new String(bytes, 0, newline, StandardCharsets.UTF_8);
-        Matcher m = HEADER.matcher(header);
-        if (!m.matches()) {
-            Matcher version = Pattern.compile("kubeplatform-state/(\\d+) .*").matcher(header);
-            if (version.matches() && !version.group(1).equals(String.valueOf(VERSION))) {
-                throw new Damage("it has format version " + version.group(1) + ", this kubeplatform reads version "
-                        + VERSION + " (written by a newer release?)");
-            }
-            throw new Damage("its header line is damaged: '" + printable(header) + "'");
-        }
-        if (Integer.parseInt(m.group(1)) != VERSION) {
-            throw new Damage("it has format version " + m.group(1) + ", this kubeplatform reads version " + VERSION
-                    + " (written by a newer release?)");
-        }
-        if (!kind.equals(m.group(2))) {
-            throw new Damage("it holds kind '" + m.group(2) + "', expected kind '" + kind + "' (another store's file?)");
-        }
+        Matcher m = checkedHeader(bytes, newline);
         long generation = Long.parseLong(m.group(3));
         long length = Long.parseLong(m.group(4));
         long present = bytes.length - newline - 1L;
@@ -272,6 +249,35 @@ public final class AtomicFileStore<S> implements StateStore<S> {
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         return new Loaded<>(toState(data), generation, bytes);
+    }
+
+    /** The header line's fields, checked for prefix, completeness, format version and kind. */
+    private Matcher checkedHeader(byte[] bytes, int newline) throws Damage {
+        String start = new String(bytes, 0, Math.min(bytes.length, HEADER_PREFIX.length()), StandardCharsets.ISO_8859_1);
+        if (!start.equals(HEADER_PREFIX)) {
+            throw new Damage("it does not start with a kubeplatform state header (overwritten with other data?)");
+        }
+        if (newline < 0) {
+            throw new Damage("its header line is incomplete (" + bytes.length + " bytes: truncated or damaged)");
+        }
+        String header = new String(bytes, 0, newline, StandardCharsets.UTF_8);
+        Matcher m = HEADER.matcher(header);
+        if (!m.matches()) {
+            Matcher version = Pattern.compile("kubeplatform-state/(\\d+) .*").matcher(header);
+            if (version.matches() && !version.group(1).equals(String.valueOf(VERSION))) {
+                throw new Damage("it has format version " + version.group(1) + ", this kubeplatform reads version "
+                        + VERSION + " (written by a newer release?)");
+            }
+            throw new Damage("its header line is damaged: '" + printable(header) + "'");
+        }
+        if (Integer.parseInt(m.group(1)) != VERSION) {
+            throw new Damage("it has format version " + m.group(1) + ", this kubeplatform reads version " + VERSION
+                    + " (written by a newer release?)");
+        }
+        if (!kind.equals(m.group(2))) {
+            throw new Damage("it holds kind '" + m.group(2) + "', expected kind '" + kind + "' (another store's file?)");
+        }
+        return m;
     }
 
     private Loaded<S> decodeFirstFormat(byte[] bytes) throws Damage {

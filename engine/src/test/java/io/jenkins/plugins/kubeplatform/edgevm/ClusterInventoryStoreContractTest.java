@@ -89,9 +89,10 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
         store.update(inv -> {
             if (decisions.incrementAndGet() == 1) {
                 // another controller writes after this decision read the inventory
-                instance().update(other -> Update.to(other.update("demo-web", r -> r.withState(VmState.IDLE)), null));
+                instance().update(other -> Update.to(other.update("demo-web",
+                        r -> r.toBuilder().state(VmState.IDLE).build()), null));
             }
-            return Update.to(inv.update("demo-web", r -> r.withAttempts(r.attempts() + 1)), null);
+            return Update.to(inv.update("demo-web", r -> r.toBuilder().attempts(r.attempts() + 1).build()), null);
         });
 
         VmRecord seen = instance().read().liveVm("demo-web").orElseThrow();
@@ -126,7 +127,7 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
         StateStore<Inventory> inventory = instance();
         VmRecord web = vm("web", EdgeFixtures.T0);
         inventory.update(inv -> Update.to(inv.add(web).addCluster(CLUSTER), null));
-        inventory.update(inv -> Update.to(inv.update(web.vm(), r -> r.withAttempts(1)), null));
+        inventory.update(inv -> Update.to(inv.update(web.vm(), r -> r.toBuilder().attempts(1).build()), null));
         inventory.update(inv -> Update.to(inv.update(web.vm(), r -> r.ended(EdgeFixtures.T0.plusSeconds(60))), null));
         LedgerStore ledger = new ClusterLedgerStore(sim.client(), namespace, retry(), new Random());
         Reservation r = new Reservation("shop/web-0", "default", "10.42.200.9", Reservation.Kind.MANAGED,

@@ -60,8 +60,9 @@ class CreatePermissionsTest {
 
     @Test
     void splitsTheChecksWhenTheEdgeClusterIsAnotherConnection() {
-        VmRecord elsewhere = new VmRecord("demo-web", "web", "demo", "paris", "site-conn", "edge-paris", "edge-par",
-                null, 1, 1024, 10, "x", VmState.PROVISIONING, EdgeFixtures.T0, null, 0, null, null, null);
+        VmRecord elsewhere = VmRecord.builder().vm("demo-web").name("web").tenant("demo").site("paris")
+                .siteCluster("site-conn").namespace("edge-paris").edgeCluster("edge-par").cpu(1).memoryMi(1024)
+                .diskGi(10).image("x").state(VmState.PROVISIONING).start(EdgeFixtures.T0).build();
 
         Map<String, List<Permission>> needed = CreatePermissions.of(new CreateDecision.Existing(elsewhere), false,
                 settings, this::cluster);

@@ -46,9 +46,10 @@ class DesiredObjectsTest {
 
     @Test
     void usesADataVolumeForHttpImages() {
-        VmRecord dv = new VmRecord("demo-db", "db", "demo", "paris", null, "edge-paris", "edge-par", null, 1, 1024, 20,
-                "https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img", VmState.PROVISIONING,
-                EdgeFixtures.T0, null, 0, null, null, null);
+        VmRecord dv = VmRecord.builder().vm("demo-db").name("db").tenant("demo").site("paris").namespace("edge-paris")
+                .edgeCluster("edge-par").cpu(1).memoryMi(1024).diskGi(20)
+                .image("https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img")
+                .state(VmState.PROVISIONING).start(EdgeFixtures.T0).build();
         var spec = Json.mapper().valueToTree(DesiredObjects.virtualMachine(dv)).path("spec");
 
         assertThat(spec.path("dataVolumeTemplates").get(0).path("spec").path("source").path("http").path("url").asText())

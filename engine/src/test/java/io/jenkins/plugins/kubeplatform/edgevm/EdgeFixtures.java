@@ -88,8 +88,9 @@ final class EdgeFixtures {
 
     static VmRecord record(String tenant, String name, String site, String cluster, int cpu, long memoryMi,
                            VmState state) {
-        return new VmRecord(tenant + "-" + name, name, tenant, site, null, "edge-" + site, cluster,
-                state == VmState.PROVISIONING ? null : tenant + "-" + name, cpu, memoryMi, 10,
-                "quay.io/containerdisks/ubuntu:22.04", state, T0, null, 0, null, null, null);
+        return VmRecord.builder().vm(tenant + "-" + name).name(name).tenant(tenant).site(site).namespace("edge-" + site)
+                .edgeCluster(cluster).node(state == VmState.PROVISIONING ? null : tenant + "-" + name).cpu(cpu)
+                .memoryMi(memoryMi).diskGi(10).image("quay.io/containerdisks/ubuntu:22.04").state(state).start(T0)
+                .build();
     }
 }

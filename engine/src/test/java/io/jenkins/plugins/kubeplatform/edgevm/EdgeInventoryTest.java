@@ -29,8 +29,8 @@ class EdgeInventoryTest {
     @Test
     void keepsAReleaseMadeDuringTheSyncAndMergesOnlyItsCounters() {
         VmRecord seen = record("demo", "web", "paris", "edge-par", 1, 1024, VmState.RUNNING);
-        VmRecord released = seen.withState(VmState.IDLE);
-        VmRecord next = seen.withAttempts(1).observed("NotReady", T0);
+        VmRecord released = seen.toBuilder().state(VmState.IDLE).build();
+        VmRecord next = seen.toBuilder().attempts(1).build().observed("NotReady", T0);
 
         assertThat(EdgeInventory.mergeSync(seen, seen, next)).isEqualTo(next);
         VmRecord merged = EdgeInventory.mergeSync(released, seen, next);

@@ -25,9 +25,9 @@ class IdleVmReuseTest {
 
     @Test
     void ignoresRunningVmsOtherTenantsAndOtherImages() {
-        VmRecord otherImage = new VmRecord("demo-x", "x", "demo", "paris", null, "edge-paris", "edge-par", "demo-x",
-                8, 8192, 10, "quay.io/containerdisks/fedora:40", VmState.IDLE, EdgeFixtures.T0, null, 0, null, null,
-                null);
+        VmRecord otherImage = VmRecord.builder().vm("demo-x").name("x").tenant("demo").site("paris")
+                .namespace("edge-paris").edgeCluster("edge-par").node("demo-x").cpu(8).memoryMi(8192).diskGi(10)
+                .image("quay.io/containerdisks/fedora:40").state(VmState.IDLE).start(EdgeFixtures.T0).build();
         Inventory inventory = of(record("demo", "busy", "paris", "edge-par", 8, 8192, VmState.RUNNING),
                 record("acme", "idle", "paris", "edge-par", 8, 8192, VmState.IDLE), otherImage);
 
@@ -66,7 +66,7 @@ class IdleVmReuseTest {
     void reusedVmTakesTheNewNameAndRunsOnceItsNodeIsKnown() {
         VmRecord joined = record("demo", "old", "paris", "edge-par", 4, 8192, VmState.IDLE);
         VmRecord neverJoined = record("demo", "old", "paris", "edge-par", 4, 8192, VmState.PROVISIONING)
-                .withState(VmState.IDLE);
+                .toBuilder().state(VmState.IDLE).build();
 
         VmRecord running = IdleVmReuse.reused(joined, request("web", "demo", 1, "1Gi"));
         VmRecord provisioning = IdleVmReuse.reused(neverJoined, request("web", "demo", 1, "1Gi"));

@@ -38,8 +38,10 @@ abstract class InventoryStoreContract {
 
     static VmRecord vm(String name, Instant start) {
         VmRecord r = record("demo", name, "paris", "edge-par", 2, 2048, VmState.RUNNING);
-        return new VmRecord(r.vm(), r.name(), r.tenant(), r.site(), r.siteCluster(), r.namespace(), r.edgeCluster(),
-                r.node(), r.cpu(), r.memoryMi(), r.diskGi(), r.image(), r.state(), start, null, 0, null, null, null);
+        return VmRecord.builder().vm(r.vm()).name(r.name()).tenant(r.tenant()).site(r.site())
+                .siteCluster(r.siteCluster()).namespace(r.namespace()).edgeCluster(r.edgeCluster()).node(r.node())
+                .cpu(r.cpu()).memoryMi(r.memoryMi()).diskGi(r.diskGi()).image(r.image()).state(r.state()).start(start)
+                .build();
     }
 
     @Test
@@ -99,7 +101,7 @@ abstract class InventoryStoreContract {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
                         store.update(inv -> Update.to(inv.update("demo-shared",
-                                r -> r.withAttempts(r.attempts() + 1)), null));
+                                r -> r.toBuilder().attempts(r.attempts() + 1).build()), null));
                     }
                     return null;
                 }));

@@ -40,9 +40,10 @@ public final class InventoryWriterProcess {
         for (int i = 0; i < count; i++) {
             VmRecord wanted = InventoryStoreContract.vm("vm-" + i, Instant.parse("2026-12-01T00:00:00Z").plusSeconds(i));
             boolean created = store.update(inv -> inv.liveVm(wanted.vm()).isPresent() ? Update.unchanged(inv, false)
-                    : Update.to(inv.add(wanted.withName(wanted.name())), true));
+                    : Update.to(inv.add(wanted), true));
             System.out.println(created ? "created" : "existing");
-            store.update(inv -> Update.to(inv.update("demo-counter", r -> r.withAttempts(r.attempts() + 1)), null));
+            store.update(inv -> Update.to(inv.update("demo-counter", r -> r.toBuilder().attempts(r.attempts() + 1)
+                    .build()), null));
             System.out.flush();
         }
     }

@@ -88,7 +88,7 @@ class SyncDeciderTest {
 
     @Test
     void recreatesAMissingVmAfterTheStartTimeout() {
-        record = record.withState(VmState.RUNNING);
+        record = record.toBuilder().state(VmState.RUNNING).build();
         step(MISSING, Duration.ZERO);
         assertThat(step(MISSING, Duration.ofMinutes(10))).isInstanceOf(SyncDecider.Recreate.class);
     }

@@ -32,8 +32,9 @@ class VmPlacementTest {
     @Test
     void numbersTheVmNameWhileALiveVmHoldsIt() {
         Inventory inventory = new Inventory(List.of(record("demo", "web", "paris", "edge-par", 1, 512,
-                VmState.RUNNING).withName("old"), new VmRecord("demo-web-2", "other", "demo", "paris", null,
-                "edge-paris", "edge-par", null, 1, 512, 10, "x", VmState.IDLE, T0, null, 0, null, null, null)),
+                VmState.RUNNING).toBuilder().name("old").build(), VmRecord.builder().vm("demo-web-2").name("other")
+                .tenant("demo").site("paris").namespace("edge-paris").edgeCluster("edge-par").cpu(1).memoryMi(512)
+                .diskGi(10).image("x").state(VmState.IDLE).start(T0).build()),
                 List.of());
 
         assertThat(VmPlacement.freeVmName(inventory, request("web", "demo", 1, "1Gi"))).isEqualTo("demo-web-3");

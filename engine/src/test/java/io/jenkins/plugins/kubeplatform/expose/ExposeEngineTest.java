@@ -115,11 +115,12 @@ class ExposeEngineTest {
     @Test
     void failsNamingTheOwnerWhenTheHostIsTaken() {
         ExposeEngine engine = engine(sim, settings("ingress"), state);
-        engine.expose(ExposeRequest.of("default", "shop", 80, "job/shop #7").withHost("shop.apps.example.test"));
+        engine.expose(ExposeRequest.of("default", "shop", 80, "job/shop #7").toBuilder()
+                .host("shop.apps.example.test").build());
         sim.requests().clear();
 
-        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("kube-system", "shop", 80, "job/other #1")
-                .withHost("shop.apps.example.test")))
+        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("kube-system", "shop", 80, "job/other #1").toBuilder()
+                .host("shop.apps.example.test").build()))
                 .isInstanceOf(OperationFailedException.class)
                 .hasMessageContaining("app 'shop' in namespace 'default'")
                 .hasMessageContaining("job/shop #7");
@@ -134,8 +135,8 @@ class ExposeEngineTest {
         ExposeEngine engine = engine(sim, s, state);
         engine.expose(ExposeRequest.of("default", "银行", 80, "job/bank #1"));
 
-        ExposeResult second = engine.expose(ExposeRequest.of("kube-system", "银行", 80, "job/bank2 #1")
-                .withOnConflict("next-free"));
+        ExposeResult second = engine.expose(ExposeRequest.of("kube-system", "银行", 80, "job/bank2 #1").toBuilder()
+                .onConflict("next-free").build());
 
         assertThat(second.host()).isEqualTo("yinhang-2.apps.example.test");
     }
@@ -182,8 +183,8 @@ class ExposeEngineTest {
 
         assertThatThrownBy(() -> engine.expose(ExposeRequest.of("default", "a\nb", 80, "cli")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("app");
-        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("default", "shop", 80, "cli")
-                .withHost("evil.example.test;")))
+        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("default", "shop", 80, "cli").toBuilder()
+                .host("evil.example.test;").build()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("host");
         assertThatThrownBy(() -> engine.expose(ExposeRequest.of("Bad_NS", "shop", 80, "cli")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("namespace");

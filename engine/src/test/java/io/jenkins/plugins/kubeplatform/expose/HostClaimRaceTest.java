@@ -42,11 +42,13 @@ class HostClaimRaceTest {
                     List<Future<ExposeResult>> runs = new ArrayList<>();
                     runs.add(pool.submit(() -> {
                         start.await(10, TimeUnit.SECONDS);
-                        return a.expose(ExposeRequest.of("default", "alpha", 80, "job/alpha #" + round).withHost(host));
+                        return a.expose(ExposeRequest.of("default", "alpha", 80, "job/alpha #" + round).toBuilder()
+                                .host(host).build());
                     }));
                     runs.add(pool.submit(() -> {
                         start.await(10, TimeUnit.SECONDS);
-                        return b.expose(ExposeRequest.of("kube-system", "beta", 80, "job/beta #" + round).withHost(host));
+                        return b.expose(ExposeRequest.of("kube-system", "beta", 80, "job/beta #" + round).toBuilder()
+                                .host(host).build());
                     }));
                     List<ExposeResult> won = new ArrayList<>();
                     List<Throwable> lost = new ArrayList<>();

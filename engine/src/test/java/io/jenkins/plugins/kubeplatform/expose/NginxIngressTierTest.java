@@ -158,8 +158,8 @@ class NginxIngressTierTest {
     void answersUnknownAndReleasedHostsWith404FromTheDefaultServer() throws Exception {
         try (LoopbackBackends backend = LoopbackBackends.start("127.0.100.5")) {
             app("default", "solo", backend.port, "127.0.100.5");
-            ExposeResult result = engine(settings(null, null)).expose(ExposeRequest.of("default", "solo", 80, "job/solo #1")
-                    .withTargetPort(backend.port));
+            ExposeResult result = engine(settings(null, null)).expose(ExposeRequest.of("default", "solo", 80,
+                    "job/solo #1").toBuilder().targetPort(backend.port).build());
             String host = "solo.default." + SUFFIX;
             assertThat(result.host()).isEqualTo(host);
             assertThat(nginx.await(host, a -> a.status() == 200)).hasValueSatisfying(
@@ -191,8 +191,8 @@ class NginxIngressTierTest {
         try (LoopbackBackends backends = LoopbackBackends.start(pods)) {
             app("default", "shop", backends.port, pods);
             ExposeSettings settings = settings(null, null);
-            String host = engine(settings).expose(ExposeRequest.of("default", "shop", 80, "job/shop #4")
-                    .withTargetPort(backends.port)).host();
+            String host = engine(settings).expose(ExposeRequest.of("default", "shop", 80, "job/shop #4").toBuilder()
+                    .targetPort(backends.port).build()).host();
 
             assertThat(serverLines(host)).containsExactlyInAnyOrder("server 127.0.100.11:" + backends.port + ";",
                     "server 127.0.100.12:" + backends.port + ";", "server 127.0.100.13:" + backends.port + ";");
@@ -248,8 +248,8 @@ class NginxIngressTierTest {
         try (LoopbackBackends backend = LoopbackBackends.start("127.0.100.7")) {
             app("default", "secure", backend.port, "127.0.100.7");
             ExposeSettings settings = settings(new ExposeSettings.Tls("secure-tls", null, null), null);
-            ExposeResult result = engine(settings).expose(ExposeRequest.of("default", "secure", 80, "cli")
-                    .withTargetPort(backend.port));
+            ExposeResult result = engine(settings).expose(ExposeRequest.of("default", "secure", 80, "cli").toBuilder()
+                    .targetPort(backend.port).build());
             assertThat(result.url()).isEqualTo("https://" + host + "/");
 
             assertThat(awaitCertificate(host, first.certificate())).isEqualTo(first.certificate());
@@ -275,7 +275,8 @@ class NginxIngressTierTest {
         ExposeSettings settings = ExposeSettings.builder().suffix(SUFFIX).route("none")
                 .tls(new ExposeSettings.Tls("moved-tls", null, null)).admitTimeout("20s")
                 .nginx(nginx.httpsSettings(true)).build();
-        engine(settings).expose(ExposeRequest.of("default", "moved", 80, "cli").withUpstream("127.0.0.1:9"));
+        engine(settings).expose(ExposeRequest.of("default", "moved", 80, "cli").toBuilder()
+                .upstream("127.0.0.1:9").build());
 
         String head = awaitRaw(host, "HTTP/1.1 301");
         assertThat(head).startsWith("HTTP/1.1 301").contains("Location: https://" + host + ":" + nginx.httpsPort + "/");

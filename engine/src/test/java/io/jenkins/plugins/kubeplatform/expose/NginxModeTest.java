@@ -71,8 +71,8 @@ class NginxModeTest {
 
     @Test
     void generatedHostAnswersWithTheBackendAndUnknownHostsDoNot() {
-        ExposeResult result = engine().expose(ExposeRequest.of("default", "挖财", 8080, "job/pay #3")
-                .withUpstream(upstream()).withVerify(true));
+        ExposeResult result = engine().expose(ExposeRequest.of("default", "挖财", 8080, "job/pay #3").toBuilder()
+                .upstream(upstream()).verify(true).build());
 
         assertThat(result.host()).isEqualTo("wacai.default.apps.example.test");
         assertThat(result.verifyStatus()).contains(200);
@@ -87,7 +87,8 @@ class NginxModeTest {
 
     @Test
     void reRunLeavesTheBlockAlone() throws Exception {
-        ExposeRequest request = ExposeRequest.of("default", "stable", 8080, "cli").withUpstream(upstream());
+        ExposeRequest request = ExposeRequest.of("default", "stable", 8080, "cli").toBuilder()
+                .upstream(upstream()).build();
         engine().expose(request);
         Path block = nginx.sites.resolve("stable.default.apps.example.test.conf");
         var written = Files.getLastModifiedTime(block);
@@ -100,8 +101,8 @@ class NginxModeTest {
 
     @Test
     void releaseDeletesTheBlockAndTheHostStopsAnswering() {
-        ExposeResult result = engine().expose(ExposeRequest.of("default", "gone", 8080, "cli")
-                .withUpstream(upstream()).withVerify(true));
+        ExposeResult result = engine().expose(ExposeRequest.of("default", "gone", 8080, "cli").toBuilder()
+                .upstream(upstream()).verify(true).build());
         // pre-condition: the host answers from its backend before the release
         assertThat(result.verifyStatus()).contains(200);
         assertThat(nginx.await(result.host(), a -> a.status() == 200))
@@ -118,7 +119,8 @@ class NginxModeTest {
     @ValueSource(strings = {"127.0.0.1:80;\ninclude /etc/passwd", "127.0.0.1:80 }", "$host:80", "a b:80",
             "127.0.0.1:99999", "backend.svc:80\"", "127.0.0.1"})
     void rejectsUpstreamsThatCouldInjectConfiguration(String upstream) throws Exception {
-        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "inject", 80, "cli").withUpstream(upstream)))
+        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "inject", 80, "cli").toBuilder()
+                .upstream(upstream).build()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("upstream");
         try (var files = Files.list(nginx.sites)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("inject"));
@@ -130,8 +132,8 @@ class NginxModeTest {
         Path foreign = nginx.sites.resolve("handmade.default.apps.example.test.conf");
         Files.writeString(foreign, "# written by hand\n");
 
-        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "handmade", 80, "cli")
-                .withUpstream(upstream())))
+        assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "handmade", 80, "cli").toBuilder()
+                .upstream(upstream()).build()))
                 .hasMessageContaining("was not written by kubernetes-platform-steps");
         assertThat(Files.readString(foreign)).isEqualTo("# written by hand\n");
     }

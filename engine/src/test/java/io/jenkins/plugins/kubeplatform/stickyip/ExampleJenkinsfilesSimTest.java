@@ -59,7 +59,8 @@ class ExampleJenkinsfilesSimTest {
         }
 
         deploy("shop", "web", 3, 8080, "shop-pool");
-        ExposeResult exposed = expose(ExposeRequest.of("shop", "web", 80, "shop/web#1").withTargetPort(8080));
+        ExposeResult exposed = expose(ExposeRequest.of("shop", "web", 80, "shop/web#1").toBuilder()
+                .targetPort(8080).build());
 
         assertThat(exposed.service()).isEqualTo("web");
         Service service = sim.client().services().inNamespace("shop").withName("web").get();

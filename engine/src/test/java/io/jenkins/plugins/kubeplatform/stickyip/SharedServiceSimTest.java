@@ -61,7 +61,7 @@ class SharedServiceSimTest {
                 .admitTimeout("10s").build();
         new ExposeEngine(sim.client(), settings, DomainRegistry.fileStore(stateDir.resolve("expose")),
                 Clock.systemUTC(), Progress.silent(), StickyIpDeployerSimTest.fastRetry())
-                .expose(ExposeRequest.of("shop", "web", 80, "shop/web#1").withTargetPort(8080));
+                .expose(ExposeRequest.of("shop", "web", 80, "shop/web#1").toBuilder().targetPort(8080).build());
     }
 
     private Service service() {

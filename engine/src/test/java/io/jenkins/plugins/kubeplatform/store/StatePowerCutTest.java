@@ -109,8 +109,9 @@ class StatePowerCutTest {
     // ---- inventory: VM records ----
 
     private static VmRecord vm(int i, VmState state) {
-        return new VmRecord("edge-" + i, "build-" + i, "team-a", "paris", "site", "edge", "ec", null, 2, 2048, 10,
-                "img", state, T0, state == VmState.DELETED ? T0.plusSeconds(60) : null, 0, null, null, null);
+        return VmRecord.builder().vm("edge-" + i).name("build-" + i).tenant("team-a").site("paris").siteCluster("site")
+                .namespace("edge").edgeCluster("ec").cpu(2).memoryMi(2048).diskGi(10).image("img").state(state)
+                .start(T0).end(state == VmState.DELETED ? T0.plusSeconds(60) : null).build();
     }
 
     /** Each operation sets one VM record's state ("vm=STATE"); the run does them in this order. */
@@ -124,7 +125,8 @@ class StatePowerCutTest {
             VmState state = VmState.valueOf(op.split("=")[1]);
             store.update(inv -> Update.to(inv.liveVm(vm).isEmpty()
                     ? inv.add(vm(Integer.parseInt(vm.substring(5)), state))
-                    : inv.update(vm, r -> state == VmState.DELETED ? r.ended(T0.plusSeconds(60)) : r.withState(state)),
+                    : inv.update(vm, r -> state == VmState.DELETED ? r.ended(T0.plusSeconds(60))
+                            : r.toBuilder().state(state).build()),
                     null));
             acknowledged.add(op);
         }

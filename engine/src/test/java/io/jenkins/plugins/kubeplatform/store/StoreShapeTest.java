@@ -45,8 +45,9 @@ class StoreShapeTest {
 
     @Test
     void runsOneRoutineOnTheInventoryStoreWhenItIsSeenAsAStore(@TempDir Path dir) {
-        VmRecord vm = new VmRecord("demo-web", "web", "demo", "paris", null, "edge-paris", "edge-par", null, 2, 2048,
-                10, "quay.io/containerdisks/ubuntu:22.04", VmState.PROVISIONING, T0, null, 0, null, null, null);
+        VmRecord vm = VmRecord.builder().vm("demo-web").name("web").tenant("demo").site("paris").namespace("edge-paris")
+                .edgeCluster("edge-par").cpu(2).memoryMi(2048).diskGi(10).image("quay.io/containerdisks/ubuntu:22.04")
+                .state(VmState.PROVISIONING).start(T0).build();
 
         assertThat(noneThenChange(EdgeVmEngine.inventoryStore(dir), inv -> inv.add(vm), inv -> inv.vms().size()))
                 .containsExactly("kept", 0, "written", 1);

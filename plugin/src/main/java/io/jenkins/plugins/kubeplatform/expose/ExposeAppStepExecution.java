@@ -11,7 +11,6 @@ import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
@@ -71,9 +70,9 @@ final class ExposeAppStepExecution extends EngineStepExecution {
                 h.suffixAllowedJobs()));
         ClusterConnection connection = h.connection(cluster, getContext());
         String ns = namespace.isBlank() ? connection.namespace() : namespace;
-        ExposeRequest request = new ExposeRequest(ns, app, port, Optional.ofNullable(targetPort),
-                Optional.of(hostName), Optional.of(service), Optional.of(route), Optional.of(onConflict),
-                Optional.of(upstream), verify, h.owner(getContext()));
+        ExposeRequest request = ExposeRequest.builder().namespace(ns).app(app).port(port).targetPort(targetPort)
+                .host(hostName).service(service).route(route).onConflict(onConflict).upstream(upstream).verify(verify)
+                .requestedBy(h.owner(getContext())).build();
         try (KubernetesClient client = h.client(connection)) {
             ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), PluginServices.clock(),
                     JenkinsProgress.of(listener()), ApiRetries.policy());

@@ -8,7 +8,6 @@ import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** One exposeApp run from the step's settings: what the freestyle builder runs. */
 final class ExposeApps {
@@ -19,10 +18,10 @@ final class ExposeApps {
     static ExposeResult expose(ExposeAppStep step, KubernetesClient client, String defaultNamespace, String owner,
             ExposeSettings settings, StateStore<DomainRegistry> registry, Progress progress) {
         String namespace = step.getNamespace().isBlank() ? defaultNamespace : step.getNamespace();
-        ExposeRequest request = new ExposeRequest(namespace, step.getApp(), step.getPort(),
-                Optional.ofNullable(step.getTargetPort()), Optional.of(step.getHost()), Optional.of(step.getService()),
-                Optional.of(step.getRoute()), Optional.of(step.getOnConflict()), Optional.of(step.getUpstream()),
-                step.isVerify(), owner);
+        ExposeRequest request = ExposeRequest.builder().namespace(namespace).app(step.getApp()).port(step.getPort())
+                .targetPort(step.getTargetPort()).host(step.getHost()).service(step.getService()).route(step.getRoute())
+                .onConflict(step.getOnConflict()).upstream(step.getUpstream()).verify(step.isVerify())
+                .requestedBy(owner).build();
         return new ExposeEngine(client, settings, registry, PluginServices.clock(), progress, ApiRetries.policy())
                 .expose(request);
     }

@@ -8,17 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * No method over 60 lines in the plugin and in the engine's step-facing classes (the edge VM engine and its parts,
- * StickyIpDeployer). Not checked here while other work reshapes them: RepairNodeExecution and NodeRepairer, the
- * settings and configuration classes, ExposeEngine.
+ * No method over 60 lines in the plugin's and the engine's main sources (issue 13 item 7). The only files not
+ * checked are those listed in {@link #BEING_RESHAPED}.
  */
 class MethodLengthTest {
 
     static final int LIMIT = 60;
+
+    /**
+     * Being reshaped concurrently; the lead removes these after merging. Paths relative to a module's
+     * {@code src/main/java/io/jenkins/plugins/kubeplatform}; a leading {@code *} matches any file name ending.
+     */
+    static final Set<String> BEING_RESHAPED = Set.of(
+            "stickyip/Rollout.java",
+            "edgevm/EdgeSettings.java",
+            "*Schema.java",
+            "stickyip/LedgerSettings.java",
+            "stickyip/PoolSettings.java",
+            "config/CascShape.java",
+            "stickyip/ClusterLedgerStore.java",
+            "edgevm/ClusterInventoryStore.java",
+            "expose/IngressRoutes.java",
+            "expose/HttpRoutes.java",
+            "*Configuration.java");
 
     static Path moduleDir() throws Exception {
         Path classes = Path.of(io.jenkins.plugins.kubeplatform.kube.ClusterForms.class.getProtectionDomain()
@@ -26,16 +43,21 @@ class MethodLengthTest {
         return classes.getParent().getParent();
     }
 
-    static boolean checked(Path file) {
+    static Path packageRoot(String module) throws Exception {
+        return moduleDir().resolveSibling(module).resolve("src/main/java/io/jenkins/plugins/kubeplatform");
+    }
+
+    static boolean checked(Path root, Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(".java") && !name.equals("RepairNodeExecution.java")
-                && !name.endsWith("Settings.java") && !name.endsWith("Configuration.java");
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        return name.endsWith(".java") && BEING_RESHAPED.stream().noneMatch(excluded -> excluded.startsWith("*")
+                ? name.endsWith(excluded.substring(1)) : relative.equals(excluded));
     }
 
     static List<String> longMethods(Path root) throws IOException {
         List<String> offenders = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(MethodLengthTest::checked).sorted().forEach(f -> {
+            files.filter(f -> checked(root, f)).sorted().forEach(f -> {
                 try {
                     for (MethodLengths.Method m : MethodLengths.of(Files.readString(f))) {
                         if (m.lines() > LIMIT) {
@@ -53,26 +75,31 @@ class MethodLengthTest {
 
     @Test
     void pluginHasNoMethodOverSixtyLines() throws Exception {
-        Path sources = moduleDir().resolve("src/main/java");
-        assertThat(sources.resolve("io/jenkins/plugins/kubeplatform/kube/ClusterForms.java")).exists();
+        Path plugin = packageRoot("plugin");
+        assertThat(plugin.resolve("kube/ClusterForms.java")).exists();
 
-        assertThat(longMethods(sources)).isEmpty();
+        assertThat(longMethods(plugin)).isEmpty();
     }
 
     @Test
-    void stepFacingEngineClassesHaveNoMethodOverSixtyLines() throws Exception {
-        Path engine = moduleDir().resolveSibling("engine").resolve("src/main/java/io/jenkins/plugins/kubeplatform");
+    void engineHasNoMethodOverSixtyLines() throws Exception {
+        Path engine = packageRoot("engine");
         assertThat(engine.resolve("edgevm/EdgeVmEngine.java")).exists();
 
-        List<String> offenders = new ArrayList<>(longMethods(engine.resolve("edgevm")));
-        Path deployer = engine.resolve("stickyip/StickyIpDeployer.java");
-        for (MethodLengths.Method m : MethodLengths.of(Files.readString(deployer))) {
-            if (m.lines() > LIMIT) {
-                offenders.add("StickyIpDeployer:" + m.line() + " " + m.name() + " (" + m.lines() + " lines)");
-            }
-        }
+        assertThat(longMethods(engine)).isEmpty();
+    }
 
-        assertThat(offenders).isEmpty();
+    @Test
+    void checksEveryFileExceptTheOnesBeingReshapedWhenFilteringSources() {
+        Path root = Path.of("src/main/java/io/jenkins/plugins/kubeplatform");
+
+        assertThat(checked(root, root.resolve("stickyip/Rollout.java"))).isFalse();
+        assertThat(checked(root, root.resolve("expose/DomainsSchema.java"))).isFalse();
+        assertThat(checked(root, root.resolve("repair/RepairConfiguration.java"))).isFalse();
+        assertThat(checked(root, root.resolve("stickyip/RolloutPlan.java"))).isTrue();
+        assertThat(checked(root, root.resolve("repair/RepairSettings.java"))).isTrue();
+        assertThat(checked(root, root.resolve("expose/Rollout.java"))).isTrue();
+        assertThat(checked(root, root.resolve("stickyip/Rollout.txt"))).isFalse();
     }
 
     @Test

@@ -8,7 +8,6 @@ import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,10 +109,9 @@ public final class ExposeCommand implements Callable<Integer> {
                         + "give --allow-foreign-host explicitly");
             }
         }
-        ExposeRequest request = new ExposeRequest(namespace, app, port, Optional.ofNullable(targetPort),
-                Optional.ofNullable(host), Optional.ofNullable(service), Optional.ofNullable(route),
-                Optional.ofNullable(onConflict), Optional.ofNullable(upstream), verify,
-                "cli " + System.getProperty("user.name", "user"));
+        ExposeRequest request = ExposeRequest.builder().namespace(namespace).app(app).port(port).targetPort(targetPort)
+                .host(host).service(service).route(route).onConflict(onConflict).upstream(upstream).verify(verify)
+                .requestedBy("cli " + System.getProperty("user.name", "user")).build();
         if (dryRun.requested()) {
             Map<String, Object> subject = new LinkedHashMap<>();
             subject.put("namespace", namespace);

@@ -56,11 +56,6 @@ public record IpKey(long hi, long lo) implements Comparable<IpKey> {
         return isIpv4() ? OptionalLong.of(lo & Ipv4.MAX) : OptionalLong.empty();
     }
 
-    /** The address plus {@code n} (unsigned, within the same /64 for IPv6). */
-    public IpKey plusLow(long n) {
-        return new IpKey(hi, lo + n);
-    }
-
     @Override
     public int compareTo(IpKey o) {
         int c = Long.compareUnsigned(hi, o.hi);
