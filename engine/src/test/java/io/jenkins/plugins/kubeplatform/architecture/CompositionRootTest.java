@@ -81,13 +81,10 @@ class CompositionRootTest {
                     "the freestyle builder's client, with the build's credential"),
             java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/stickyip/StickyIpDeployBuilder.java",
                     "the freestyle builder's client, with the build's credential"),
-            // periodic work and pages of the controller, as SYSTEM, one client per run
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/expose/ExposeSyncWork.java",
-                    "the expose sync's client per run (the configured credential may change between runs)"),
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/stickyip/StickyIpMaintenance.java",
-                    "the pin release's client per run"),
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/repair/NodeRepairsLink.java",
-                    "the repair page's client per request"),
+            // periodic work and pages of the controller, as SYSTEM
+            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/kube/SystemClients.java",
+                    "the controller's SYSTEM clients (expose sync, pin release and GC, repair page): one per "
+                            + "connection, rebuilt when its configuration or credential changes, closed at shutdown"),
             // state repair and benchmarks work on files and fixtures of their own by design
             java.util.Map.entry("cli/src/main/java/io/jenkins/plugins/kubeplatform/cli/StateCommand.java",
                     "state verify/restore read and repair the state files themselves"),

@@ -10,8 +10,7 @@ import hudson.security.Permission;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -73,8 +72,8 @@ public final class NodeRepairsLink extends ManagementLink {
     /** The page's rows, for index.jelly. */
     public RepairsViewModel getView() {
         Jenkins.get().checkPermission(Jenkins.MANAGE);
-        try (KubernetesClient client = client()) {
-            return RepairsViewModel.of(board(client).list(), java.time.Instant.now());
+        try (SystemClients.Lease lease = lease()) {
+            return RepairsViewModel.of(board(lease.client()).list(), PluginServices.clock().instant());
         } catch (AbortException | KubernetesClientException e) {
             return RepairsViewModel.unavailable(e.getMessage());
         }
@@ -90,8 +89,8 @@ public final class NodeRepairsLink extends ManagementLink {
     @POST
     public HttpResponse doRelease(@QueryParameter String node) throws AbortException {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try (KubernetesClient client = client()) {
-            release(board(client), node);
+        try (SystemClients.Lease lease = lease()) {
+            release(board(lease.client()), node);
         }
         return HttpResponses.redirectToDot();
     }
@@ -105,10 +104,10 @@ public final class NodeRepairsLink extends ManagementLink {
             throw new AbortException(Messages.NodeRepairsLink_NoCommand());
         }
         String owner = "jenkins-page:" + Jenkins.getAuthentication2().getName();
-        KubernetesClient client = client();
+        SystemClients.Lease lease = lease();
         Timer.get().submit(() -> {
-            try (client) {
-                new NodeRepairer(client, ApiRetries.policy(), settings, PluginServices.clock())
+            try (lease) {
+                new NodeRepairer(lease.client(), ApiRetries.policy(), settings, PluginServices.clock())
                         .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get())
                         .repair(RepairRequest.of(node, owner),
                         RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
@@ -137,7 +136,8 @@ public final class NodeRepairsLink extends ManagementLink {
         return new RepairBoard(client, ApiRetries.policy(), RepairConfiguration.get().settings(), PluginServices.clock());
     }
 
-    private static KubernetesClient client() throws AbortException {
-        return KubernetesClients.create(JenkinsClusters.connectionAsSystem(""));
+    /** The default cluster's shared SYSTEM client; the page closes the lease, not the client. */
+    private static SystemClients.Lease lease() throws AbortException {
+        return SystemClients.get().lease("");
     }
 }
