@@ -1,12 +1,10 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
 import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.Extension;
-import hudson.model.Api;
-import hudson.model.ManagementLink;
-import hudson.security.Permission;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
@@ -31,13 +29,12 @@ import org.kohsuke.stapler.verb.POST;
  */
 @Extension
 @ExportedBean
-public final class NodeRepairsLink extends ManagementLink {
+public final class NodeRepairsLink extends StatusPageLink {
 
     private static final Logger LOGGER = Logger.getLogger(NodeRepairsLink.class.getName());
 
-    @Override
-    public String getIconFileName() {
-        return "symbol-build-outline plugin-ionicons-api";
+    public NodeRepairsLink() {
+        super("symbol-build-outline plugin-ionicons-api", "kubeplatform-node-repairs", Jenkins.MANAGE);
     }
 
     @Override
@@ -48,25 +45,6 @@ public final class NodeRepairsLink extends ManagementLink {
     @Override
     public String getDescription() {
         return Messages.NodeRepairsLink_Description();
-    }
-
-    @Override
-    public String getUrlName() {
-        return "kubeplatform-node-repairs";
-    }
-
-    @Override
-    public Permission getRequiredPermission() {
-        return Jenkins.MANAGE;
-    }
-
-    @Override
-    public Category getCategory() {
-        return Category.STATUS;
-    }
-
-    public Api getApi() {
-        return new Api(this);
     }
 
     /** The page's rows, for index.jelly. */
