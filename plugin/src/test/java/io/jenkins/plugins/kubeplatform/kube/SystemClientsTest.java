@@ -46,6 +46,13 @@ class SystemClientsTest {
                 new ClusterCredential.Token(token));
     }
 
+    /** The client one run used; its lease is given back. */
+    private KubernetesClient usedByOneRun(String cluster) throws AbortException {
+        try (SystemClients.Lease lease = clients.lease(cluster)) {
+            return lease.client();
+        }
+    }
+
     private static boolean closed(KubernetesClient client) {
         return client.getHttpClient().isClosed();
     }
@@ -54,14 +61,10 @@ class SystemClientsTest {
     void reusesTheSameClientWhenTwoRunsLeaseTheSameCluster() throws Exception {
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-1"));
 
-        KubernetesClient first;
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            first = lease.client();
-        }
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            assertThat(lease.client()).isSameAs(first);
-        }
+        KubernetesClient first = usedByOneRun("prod");
+        KubernetesClient second = usedByOneRun("prod");
 
+        assertThat(second).isSameAs(first);
         assertThat(built).hasSize(1);
         assertThat(closed(first)).as("closing a lease leaves the shared client open").isFalse();
     }
@@ -80,34 +83,26 @@ class SystemClientsTest {
     @Test
     void buildsANewClientAndClosesTheOldOneWhenTheCredentialRotates() throws Exception {
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-1"));
-        KubernetesClient before;
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            before = lease.client();
-        }
+        KubernetesClient before = usedByOneRun("prod");
 
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-2"));
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            assertThat(lease.client()).isNotSameAs(before);
-            assertThat(lease.client().getConfiguration().getOauthToken()).isEqualTo("token-2");
-        }
+        KubernetesClient after = usedByOneRun("prod");
 
+        assertThat(after).isNotSameAs(before);
+        assertThat(after.getConfiguration().getOauthToken()).isEqualTo("token-2");
         assertThat(closed(before)).as("the client with the old token").isTrue();
-        assertThat(closed(built.get(1))).isFalse();
+        assertThat(closed(after)).isFalse();
     }
 
     @Test
     void buildsANewClientWhenTheConnectionsServerChanges() throws Exception {
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-1"));
-        KubernetesClient before;
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            before = lease.client();
-        }
+        KubernetesClient before = usedByOneRun("prod");
 
         configured.put("prod", withToken("prod", "https://127.0.0.2:1", "token-1"));
-        try (SystemClients.Lease lease = clients.lease("prod")) {
-            assertThat(lease.client().getMasterUrl().toString()).startsWith("https://127.0.0.2:1");
-        }
+        KubernetesClient after = usedByOneRun("prod");
 
+        assertThat(after.getMasterUrl().toString()).startsWith("https://127.0.0.2:1");
         assertThat(built).hasSize(2);
         assertThat(closed(before)).isTrue();
     }
@@ -118,7 +113,7 @@ class SystemClientsTest {
         SystemClients.Lease running = clients.lease("prod");
 
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-2"));
-        clients.lease("prod").close();
+        usedByOneRun("prod");
 
         assertThat(closed(running.client())).as("still used by the running pass").isFalse();
         running.close();
@@ -130,7 +125,7 @@ class SystemClientsTest {
     void closesEveryClientWhenJenkinsShutsDown() throws Exception {
         configured.put("prod", withToken("prod", "https://127.0.0.1:1", "token-1"));
         configured.put("edge", withToken("edge", "https://127.0.0.3:1", "token-e"));
-        clients.lease("prod").close();
+        usedByOneRun("prod");
         SystemClients.Lease running = clients.lease("edge");
 
         clients.close();
