@@ -17,12 +17,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The controller's clients for its own background work and pages (the expose sync, the pin release and GC, the
- * repair page), which run as SYSTEM with the configured credential: one client per configured cluster connection,
- * kept between runs and requests. Every {@link #lease} resolves the connection again and compares a SHA-256
- * fingerprint of it (server, CA, TLS flag, namespace and the credential's content), so a changed configuration or a
- * rotated credential gets a new client; the old one is closed once the runs still using it give it back. Jenkins'
- * shutdown closes them all. Builds keep their own per-build clients (their credential is looked up in their context).
+ * The controller's clients for its own background work, pages and stores (the expose sync, the pin release and GC,
+ * the repair page, the cluster-backed ledger and VM inventory), which run as SYSTEM with the configured credential:
+ * one client per configured cluster connection, kept between runs and requests. Every {@link #lease} resolves the
+ * connection again and compares a SHA-256 fingerprint of it (server, CA, TLS flag, namespace and the credential's
+ * content), so a changed configuration or a rotated credential gets a new client; the old one is closed once the runs
+ * still using it give it back (a store keeps its lease until its setting changes). Jenkins' shutdown closes the
+ * clients no one holds. Builds keep their own per-build clients (their credential is looked up in their context).
  */
 public final class SystemClients implements AutoCloseable {
 
@@ -69,7 +70,8 @@ public final class SystemClients implements AutoCloseable {
         Shared shared;
         synchronized (this) {
             if (closed) {
-                throw new AbortException("the Kubernetes clients of the controller are closed: Jenkins is shutting down");
+                throw new AbortException("the Kubernetes clients of the controller are closed: Jenkins is "
+                        + "shutting down");
             }
             shared = current.get(connection.name());
             if (shared == null || !shared.fingerprint.equals(fingerprint)) {
