@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Watchable;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,19 +31,13 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
     private String resourceVersion;
     private Watch watch;
     private boolean closed;
-    private int failuresInARow;
-    /** When the current watch was opened (System.nanoTime); a watch that lived a while resets the backoff. */
-    private long openedAt;
+    private final RewatchBackoff backoff = new RewatchBackoff();
 
     private HintWatch(Watchable<T> source, Consumer<T> onEvent, Runnable onGap) {
         this.source = source;
         this.onEvent = onEvent;
         this.onGap = onGap;
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kubeplatform-hint-watch-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.reconnector = RewatchBackoff.reconnector("kubeplatform-hint-watch-", THREADS);
     }
 
     /**
@@ -78,7 +71,7 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
                 return;
             }
             watch = opened;
-            openedAt = System.nanoTime();
+            backoff.opened();
         }
     }
 
@@ -91,13 +84,7 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
             if (gone) {
                 resourceVersion = null;
             }
-            if (System.nanoTime() - openedAt > WatchedObjects.HEALTHY_WATCH.toNanos()) {
-                failuresInARow = 0; // it worked for a while: resume at once
-            }
-            openedAt = System.nanoTime(); // a reopen that fails soon after does not count as healthy
-            delay = failuresInARow == 0 ? 0 : Math.min(WatchedObjects.MAX_REWATCH_BACKOFF.toMillis(),
-                    50L << Math.min(failuresInARow, 10));
-            failuresInARow++;
+            delay = backoff.nextDelayMillis();
         }
         onGap.run();
         try {

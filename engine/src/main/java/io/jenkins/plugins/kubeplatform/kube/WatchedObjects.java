@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,9 +56,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     private String resourceVersion;
     private Watch watch;
     private boolean closed;
-    private int failuresInARow;
-    /** When the current watch was opened (System.nanoTime); a watch that lived a while resets the backoff. */
-    private long openedAt;
+    private final RewatchBackoff backoff = new RewatchBackoff();
     private int rewatches;
     private int relists;
     private Optional<String> lastProblem = Optional.empty();
@@ -71,11 +68,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
         this.watcher = watcher;
         this.retry = retry;
         this.progress = progress;
-        this.reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kubeplatform-watch-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.reconnector = RewatchBackoff.reconnector("kubeplatform-watch-", THREADS);
     }
 
     /**
@@ -239,7 +232,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                 return;
             }
             watch = opened;
-            openedAt = System.nanoTime();
+            backoff.opened();
         }
     }
 
@@ -260,16 +253,11 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                 return;
             }
             lastProblem = Optional.of("watch of " + what + " ended: " + cause);
-            if (System.nanoTime() - openedAt > HEALTHY_WATCH.toNanos()) {
-                failuresInARow = 0; // it worked for a while: resume at once
-            }
-            openedAt = System.nanoTime(); // a reopen that fails soon after does not count as healthy
-            delay = failuresInARow == 0 ? 0 : Math.min(MAX_REWATCH_BACKOFF.toMillis(), 50L << Math.min(failuresInARow, 10));
-            failuresInARow++;
+            delay = backoff.nextDelayMillis();
             rewatches++;
             // watches that keep ending at once (a proxy cutting every stream) may never deliver an event: list again
             // so that the wait still sees changes, at most once per backoff
-            listFirst = gone || failuresInARow >= FLAPPING;
+            listFirst = gone || backoff.failuresInARow() >= FLAPPING;
         }
         try {
             reconnector.schedule(() -> {

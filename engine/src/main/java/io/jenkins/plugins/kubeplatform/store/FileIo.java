@@ -61,11 +61,14 @@ public interface FileIo {
         }
     }
 
-    /** java.nio on the default file system. */
-    final class Nio implements FileIo {
+    /**
+     * java.nio on the default file system. Not final: a test file system that only observes the real one (stops a
+     * writer at a chosen boundary) extends it and overrides the calls it watches.
+     */
+    class Nio implements FileIo {
         static final Nio INSTANCE = new Nio();
 
-        private Nio() {
+        protected Nio() {
         }
 
         @Override

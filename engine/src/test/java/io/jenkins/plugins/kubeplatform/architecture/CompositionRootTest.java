@@ -61,9 +61,9 @@ class CompositionRootTest {
             java.util.Map.entry("cli/src/main/java/io/jenkins/plugins/kubeplatform/cli/CliContext.java",
                     "the CLI's root: one client per cluster, one store each per invocation"),
             java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/stickyip/StickyIpLedgers.java",
-                    "the controller's one ledger (and its SYSTEM client)"),
+                    "the controller's one ledger (its cluster store leases a SYSTEM client from SystemClients)"),
             java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/edgevm/EdgeVmInventories.java",
-                    "the controller's one VM inventory (and its SYSTEM client)"),
+                    "the controller's one VM inventory (its cluster store leases a SYSTEM client from SystemClients)"),
             java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/expose/DomainRegistries.java",
                     "the controller's one domain registry"),
             java.util.Map.entry("sim/src/main/java/io/jenkins/plugins/kubeplatform/sim/SimulatedCluster.java",
@@ -81,13 +81,11 @@ class CompositionRootTest {
                     "the freestyle builder's client, with the build's credential"),
             java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/stickyip/StickyIpDeployBuilder.java",
                     "the freestyle builder's client, with the build's credential"),
-            // periodic work and pages of the controller, as SYSTEM, one client per run
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/expose/ExposeSyncWork.java",
-                    "the expose sync's client per run (the configured credential may change between runs)"),
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/stickyip/StickyIpMaintenance.java",
-                    "the pin release's client per run"),
-            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/repair/NodeRepairsLink.java",
-                    "the repair page's client per request"),
+            // periodic work and pages of the controller, as SYSTEM
+            java.util.Map.entry("plugin/src/main/java/io/jenkins/plugins/kubeplatform/kube/SystemClients.java",
+                    "the controller's SYSTEM clients (expose sync, pin release and GC, repair page, cluster ledger "
+                            + "and inventory stores): one per "
+                            + "connection, rebuilt when its configuration or credential changes, closed at shutdown"),
             // state repair and benchmarks work on files and fixtures of their own by design
             java.util.Map.entry("cli/src/main/java/io/jenkins/plugins/kubeplatform/cli/StateCommand.java",
                     "state verify/restore read and repair the state files themselves"),

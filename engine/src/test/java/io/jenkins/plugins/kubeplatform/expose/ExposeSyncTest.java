@@ -2,14 +2,10 @@ package io.jenkins.plugins.kubeplatform.expose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,34 +27,21 @@ class ExposeSyncTest {
     @TempDir
     Path state;
 
+    private static NginxTestbed testbed;
     private static SimulatedCluster sim;
     private static PrivateNginx nginx;
-    private static HttpServer backend;
 
     @BeforeAll
     static void start() throws Exception {
-        nginx = PrivateNginx.start(prefix);
-        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        backend.createContext("/", exchange -> {
-            byte[] body = "legacy shop".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        backend.start();
-        sim = SimulatedCluster.start();
+        testbed = NginxTestbed.start(prefix, "legacy shop");
+        sim = testbed.sim;
+        nginx = testbed.nginx;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sim != null) {
-            sim.close();
-        }
-        if (backend != null) {
-            backend.stop(0);
-        }
-        if (nginx != null) {
-            nginx.close();
+        if (testbed != null) {
+            testbed.close();
         }
     }
 
@@ -73,7 +56,7 @@ class ExposeSyncTest {
         return sim.client().network().v1().ingresses().inNamespace("default").resource(new IngressBuilder()
                 .withNewMetadata().withName(name).withNamespace("default")
                 .addToLabels(ExposeLabels.EXPOSE, "true")
-                .addToAnnotations(ExposeLabels.UPSTREAM_ANNOTATION, "127.0.0.1:" + backend.getAddress().getPort())
+                .addToAnnotations(ExposeLabels.UPSTREAM_ANNOTATION, testbed.upstream())
                 .endMetadata()
                 .withNewSpec().withIngressClassName("nginx").addNewRule().withHost(host).withNewHttp().addNewPath()
                 .withPath("/").withPathType("Prefix").withNewBackend().withNewService().withName(name)
@@ -89,8 +72,8 @@ class ExposeSyncTest {
         ExposeSync.Report report = sync(Clock.systemUTC(), Progress.silent()).runOnce();
 
         assertThat(report.changes()).contains("claimed " + host + " for app 'legacy-shop' in namespace 'default'",
-                "recorded " + host, "nginx block for " + host + " written (upstream 127.0.0.1:"
-                        + backend.getAddress().getPort() + ")");
+                "recorded " + host, "nginx block for " + host + " written (upstream "
+                        + testbed.upstream() + ")");
         assertThat(DomainRegistry.fileStore(state).read().hosts().get(host).source()).isEqualTo("sync");
         assertThat(nginx.await(host, a -> a.status() == 200))
                 .hasValueSatisfying(a -> assertThat(a.body()).contains("legacy shop"));

@@ -4,12 +4,8 @@ import static io.jenkins.plugins.kubeplatform.expose.ExposeFixture.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,34 +25,21 @@ class NginxModeTest {
     @TempDir
     Path state;
 
+    private static NginxTestbed testbed;
     private static SimulatedCluster sim;
     private static PrivateNginx nginx;
-    private static HttpServer backend;
 
     @BeforeAll
     static void start() throws Exception {
-        nginx = PrivateNginx.start(prefix);
-        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        backend.createContext("/", exchange -> {
-            byte[] body = "hello from the wacai backend".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        backend.start();
-        sim = SimulatedCluster.start();
+        testbed = NginxTestbed.start(prefix, "hello from the wacai backend");
+        sim = testbed.sim;
+        nginx = testbed.nginx;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (sim != null) {
-            sim.close();
-        }
-        if (backend != null) {
-            backend.stop(0);
-        }
-        if (nginx != null) {
-            nginx.close();
+        if (testbed != null) {
+            testbed.close();
         }
     }
 
@@ -65,14 +48,10 @@ class NginxModeTest {
                 .admitTimeout("10s").nginx(nginx.settings()).build(), state);
     }
 
-    private String upstream() {
-        return "127.0.0.1:" + backend.getAddress().getPort();
-    }
-
     @Test
     void generatedHostAnswersWithTheBackendAndUnknownHostsDoNot() {
         ExposeResult result = engine().expose(ExposeRequest.of("default", "挖财", 8080, "job/pay #3").toBuilder()
-                .upstream(upstream()).verify(true).build());
+                .upstream(testbed.upstream()).verify(true).build());
 
         assertThat(result.host()).isEqualTo("wacai.default.apps.example.test");
         assertThat(result.verifyStatus()).contains(200);
@@ -88,7 +67,7 @@ class NginxModeTest {
     @Test
     void reRunLeavesTheBlockAlone() throws Exception {
         ExposeRequest request = ExposeRequest.of("default", "stable", 8080, "cli").toBuilder()
-                .upstream(upstream()).build();
+                .upstream(testbed.upstream()).build();
         engine().expose(request);
         Path block = nginx.sites.resolve("stable.default.apps.example.test.conf");
         var written = Files.getLastModifiedTime(block);
@@ -102,7 +81,7 @@ class NginxModeTest {
     @Test
     void releaseDeletesTheBlockAndTheHostStopsAnswering() {
         ExposeResult result = engine().expose(ExposeRequest.of("default", "gone", 8080, "cli").toBuilder()
-                .upstream(upstream()).verify(true).build());
+                .upstream(testbed.upstream()).verify(true).build());
         // pre-condition: the host answers from its backend before the release
         assertThat(result.verifyStatus()).contains(200);
         assertThat(nginx.await(result.host(), a -> a.status() == 200))
@@ -133,7 +112,7 @@ class NginxModeTest {
         Files.writeString(foreign, "# written by hand\n");
 
         assertThatThrownBy(() -> engine().expose(ExposeRequest.of("default", "handmade", 80, "cli").toBuilder()
-                .upstream(upstream()).build()))
+                .upstream(testbed.upstream()).build()))
                 .hasMessageContaining("was not written by kubernetes-platform-steps");
         assertThat(Files.readString(foreign)).isEqualTo("# written by hand\n");
     }

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N1;
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N2;
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -15,9 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
-import io.jenkins.plugins.kubeplatform.sim.SimContext;
-import io.jenkins.plugins.kubeplatform.sim.SimController;
-import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.rbac.RbacPolicy;
 import io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest;
@@ -42,33 +39,25 @@ import org.junit.jupiter.api.Test;
 /** The repair engine end to end against the simulated cluster (eviction with disruption budgets, faults, leases). */
 class NodeRepairSimTest {
 
-    static final RepairSettings FAST = RepairSettings.builder().maxConcurrent(1).leaseTtl(Duration.ofSeconds(30))
-            .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
-            .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(20))
-            .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
-            .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
-            .recheckInterval(Duration.ofSeconds(1)).build();
-    static final String N1 = "node-1";
-    static final String N2 = "node-2";
-    static final String N3 = "node-3";
+    static final RepairSettings FAST = RepairSimCluster.fastSettings().build();
 
+    RepairSimCluster cluster;
     SimulatedCluster sim;
     KubernetesClient client;
-    final Kubelet kubelet = new Kubelet();
     final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Progress progress = Progress.lines(log::add);
-    final ApiRetry retry = new ApiRetry(6, Duration.ofMillis(20), Duration.ofMillis(200), d -> Thread.sleep(d.toMillis()));
+    final ApiRetry retry = RepairSimCluster.retry();
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
-        client = sim.client();
-        sim.addController(kubelet);
+        cluster = RepairSimCluster.start();
+        sim = cluster.sim;
+        client = cluster.client;
     }
 
     @AfterEach
     void stop() {
-        sim.close();
+        cluster.close();
     }
 
     NodeRepairer repairer() {
@@ -88,8 +77,8 @@ class NodeRepairSimTest {
         for (int i = 1; i <= 3; i++) {
             client.pods().inNamespace("default").resource(ServingApp.webPod("web-" + i, N1, true)).create();
         }
-        createPod("batch-1", N1, "Job", "batch");
-        createPod("logs-1", N1, "DaemonSet", "logs");
+        cluster.createPod("batch-1", N1, "Job", "batch");
+        cluster.createPod("logs-1", N1, "DaemonSet", "logs");
         await(() -> endpointsOn(N1) == 3, "three web endpoints on " + N1);
         app.resetMinimum();
         sim.requests().clear();
@@ -98,14 +87,14 @@ class NodeRepairSimTest {
         CompletableFuture<RepairResult> run = CompletableFuture.supplyAsync(() -> call(() -> repairer().repair(
                 RepairRequest.of(N1, "test/happy#1"), (node, p) -> podsWhenRepaired.addAll(podNames(node)), progress)));
 
-        await(() -> state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        await(() -> cluster.state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
         assertThat(evictions()).as("no eviction before the tasks finished").isEmpty();
         assertThat(app.leftRepairedNodeAt).as("serving pods left the endpoints").isNotNull();
         assertThat(podNames(N1)).contains("web-1", "web-2", "web-3", "batch-1");
         assertThat(client.pods().inNamespace("default").withName("web-1").get().getMetadata().getLabels())
                 .doesNotContainKey(ServingApp.TRAFFIC);
 
-        finishJob("batch-1");
+        cluster.finishJob("batch-1");
         RepairResult result = run.get(60, TimeUnit.SECONDS);
 
         assertThat(result.outcome()).as(result.message()).isEqualTo(RepairOutcome.REPAIRED);
@@ -170,7 +159,7 @@ class NodeRepairSimTest {
         CompletableFuture<RepairResult> first = CompletableFuture.supplyAsync(() -> call(() -> repairer().repair(
                 RepairRequest.of(N1, "test/first#1"),
                 (node, p) -> assertThat(firstMayFinish.await(60, TimeUnit.SECONDS)).isTrue(), progress)));
-        await(() -> state(N1).equals("REPAIRING"), "first repair running");
+        await(() -> cluster.state(N1).equals("REPAIRING"), "first repair running");
 
         CompletableFuture<RepairResult> second = CompletableFuture.supplyAsync(() -> call(() -> repairer().repair(
                 RepairRequest.of(N2, "test/second#1"), (node, p) -> { }, progress)));
@@ -208,18 +197,18 @@ class NodeRepairSimTest {
 
         assertThat(result.outcome()).isEqualTo(RepairOutcome.REFUSED);
         assertThat(result.message()).contains("in maintenance by ghost");
-        assertThat(state(N1)).isEqualTo("DRAINING");
+        assertThat(cluster.state(N1)).isEqualTo("DRAINING");
     }
 
     @Test
     void continuesFromTheRecordedStateWhenTheFirstSessionIsAbandonedMidWait() throws Exception {
-        createPod("batch-1", N1, "Job", "batch");
+        cluster.createPod("batch-1", N1, "Job", "batch");
         RepairSession killed = new RepairSession(client, retry, FAST, Clock.systemUTC(),
                 RepairRequest.of(N1, "cli:ops@host"), progress);
         SessionStep step = killed.step();
         assertThat(step).isInstanceOf(SessionStep.Waiting.class);
-        assertThat(state(N1)).isEqualTo("WAITING_FOR_TASKS");
-        finishJob("batch-1");
+        assertThat(cluster.state(N1)).isEqualTo("WAITING_FOR_TASKS");
+        cluster.finishJob("batch-1");
 
         RepairResult result = repairer().repair(RepairRequest.of(N1, "cli:ops@host"), (node, p) -> { }, progress);
 
@@ -231,7 +220,7 @@ class NodeRepairSimTest {
 
     @Test
     void resumesFromTheRecordedStateWhenTheApiFailsInTheMiddleOfTheDrain() throws Exception {
-        createPod("other-1", N1, "ReplicaSet", "other");
+        cluster.createPod("other-1", N1, "ReplicaSet", "other");
         // more failures than the policy retries: the first run fails part-way, in the drain
         sim.faults().failNext(6, "create", "/eviction$", 503);
 
@@ -264,7 +253,7 @@ class NodeRepairSimTest {
 
     @Test
     void leavesTheNodeCordonedAndSaysSoWhenInterrupted() throws Exception {
-        createPod("batch-1", N1, "Job", "batch");
+        cluster.createPod("batch-1", N1, "Job", "batch");
         Thread[] runner = new Thread[1];
         CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
             runner[0] = Thread.currentThread();
@@ -275,14 +264,14 @@ class NodeRepairSimTest {
                 return e;
             }
         });
-        await(() -> state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
+        await(() -> cluster.state(N1).equals("WAITING_FOR_TASKS"), "waiting for tasks");
         runner[0].interrupt();
 
         assertThat(run.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
         Node node = client.nodes().withName(N1).get();
         assertThat(node.getSpec().getUnschedulable()).isTrue();
         assertThat(taints(node)).contains(RepairSettings.TAINT_KEY);
-        assertThat(state(N1)).isEqualTo("ABORTED");
+        assertThat(cluster.state(N1)).isEqualTo("ABORTED");
         assertThat(log).anyMatch(l -> l.contains("aborted in WAITING_FOR_TASKS: interrupted"));
         assertThat(client.pods().inNamespace("default").withName("batch-1").get()).isNotNull();
         assertLeaseFree();
@@ -291,15 +280,11 @@ class NodeRepairSimTest {
     @Test
     void drivesTwoWaitingRepairsFromOneThreadWithoutBlockingIt() throws Exception {
         // long waits (tasks up to 60 s, looked at every 30 s): a step that sat one out would take 30 s, far over the bound
-        RepairSettings two = RepairSettings.builder().maxConcurrent(2).leaseTtl(Duration.ofSeconds(120))
-                .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
-                .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(60))
-                .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
-                .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
-                .recheckInterval(Duration.ofSeconds(30)).build();
+        RepairSettings two = RepairSimCluster.fastSettings().maxConcurrent(2).leaseTtl(Duration.ofSeconds(120))
+                .taskTimeout(Duration.ofSeconds(60)).recheckInterval(Duration.ofSeconds(30)).build();
         Duration bound = Duration.ofSeconds(10);
-        createPod("batch-1", N1, "Job", "batch");
-        createPod("batch-2", N2, "Job", "batch");
+        cluster.createPod("batch-1", N1, "Job", "batch");
+        cluster.createPod("batch-2", N2, "Job", "batch");
         List<RepairSession> sessions = List.of(
                 new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N1, "test/a#1"), progress),
                 new RepairSession(client, retry, two, Clock.systemUTC(), RepairRequest.of(N2, "test/b#1"), progress));
@@ -322,10 +307,10 @@ class NodeRepairSimTest {
                             taskWaits.add(w.atMost());
                         }
                     }
-                    if (!jobsFinished[0] && state(N1).equals("WAITING_FOR_TASKS") && state(N2).equals("WAITING_FOR_TASKS")) {
+                    if (!jobsFinished[0] && cluster.state(N1).equals("WAITING_FOR_TASKS") && cluster.state(N2).equals("WAITING_FOR_TASKS")) {
                         jobsFinished[0] = true;
-                        finishJob("batch-1");
-                        finishJob("batch-2");
+                        cluster.finishJob("batch-1");
+                        cluster.finishJob("batch-2");
                     }
                     return sessions.stream().allMatch(s -> s.result().isPresent());
                 });
@@ -343,7 +328,7 @@ class NodeRepairSimTest {
         sim.faults().failNext(2, "update", "/api/v1/nodes/" + N1 + "$", 500);
         sim.faults().failNext(1, "list", "/leases$", 429);
         sim.faults().failNext(1, "create", "/eviction$", 503);
-        createPod("other-1", N1, "ReplicaSet", "other");
+        cluster.createPod("other-1", N1, "ReplicaSet", "other");
 
         RepairResult result = repairer().repair(RepairRequest.of(N1, "test/faults#1"), (node, p) -> { }, progress);
 
@@ -355,7 +340,7 @@ class NodeRepairSimTest {
     @Test
     void findsFaultyNodesOfThePoolAndRepairsThemOneAtATime() throws Exception {
         sim.nodes().fail(N2);
-        setCondition(N3, "KernelDeadlock", "True");
+        cluster.setCondition(N3, "KernelDeadlock", "True");
         DetectRules rules = new DetectRules(Duration.ofSeconds(1), List.of("KernelDeadlock"), List.of());
         // the repairer's clock runs a minute ahead: both faults have lasted longer than the rule's second, no sleeping
         NodeRepairer later = new NodeRepairer(client, retry, FAST, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)));
@@ -364,7 +349,7 @@ class NodeRepairSimTest {
             if (node.equals(N2)) {
                 sim.nodes().recover(N2);
             } else {
-                setCondition(N3, "KernelDeadlock", "False");
+                cluster.setCondition(N3, "KernelDeadlock", "False");
             }
         }, progress);
 
@@ -394,53 +379,6 @@ class NodeRepairSimTest {
                 .withNewSpec().withHolderIdentity(owner).withLeaseDurationSeconds(30).withRenewTime(at)
                 .withAcquireTime(at).endSpec().build();
         client.leases().inNamespace(FAST.leaseNamespace()).resource(lease).create();
-    }
-
-    private void createPod(String name, String node, String ownerKind, String app) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").addToLabels("app", app)
-                .addNewOwnerReference().withApiVersion("v1").withKind(ownerKind).withName(app).withUid(app + "-uid")
-                .withController(true).endOwnerReference().endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
-                .endSpec().withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
-                .endCondition().endStatus().build();
-        client.pods().inNamespace("default").resource(pod).create();
-    }
-
-    /** Marks a Job pod Succeeded the way the kubelet would (a simulation-internal request, not the engine's). */
-    private void finishJob(String pod) {
-        kubelet.client.pods().inNamespace("default").withName(pod).editStatus(p -> {
-            p.getStatus().setPhase("Succeeded");
-            return p;
-        });
-    }
-
-    /** Gives the test a client whose requests count as the simulation's own. */
-    static final class Kubelet implements SimController {
-        volatile KubernetesClient client;
-
-        @Override
-        public void start(SimContext context) {
-            client = context.client();
-        }
-    }
-
-    private void setCondition(String node, String type, String status) {
-        client.nodes().withName(node).editStatus(n -> {
-            n.getStatus().getConditions().removeIf(c -> c.getType().equals(type));
-            NodeCondition c = new NodeCondition();
-            c.setType(type);
-            c.setStatus(status);
-            c.setReason("Test");
-            c.setLastTransitionTime(Instant.now().toString());
-            n.getStatus().getConditions().add(c);
-            return n;
-        });
-    }
-
-    private String state(String node) {
-        var annotations = client.nodes().withName(node).get().getMetadata().getAnnotations();
-        String raw = annotations == null ? null : annotations.get(MaintenanceRecord.ANNOTATION);
-        return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
     }
 
     private List<String> podNames(String node) {

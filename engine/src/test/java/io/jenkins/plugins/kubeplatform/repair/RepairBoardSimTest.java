@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.sim.SimOptions;
-import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,21 +18,21 @@ import org.junit.jupiter.api.Test;
 class RepairBoardSimTest {
 
     static final RepairSettings SETTINGS = NodeRepairSimTest.FAST;
-    static final String N1 = "node-1";
+    static final String N1 = RepairSimCluster.N1;
 
-    SimulatedCluster sim;
+    RepairSimCluster cluster;
     KubernetesClient client;
-    final ApiRetry retry = new ApiRetry(6, Duration.ofMillis(20), Duration.ofMillis(200), d -> Thread.sleep(d.toMillis()));
+    final ApiRetry retry = RepairSimCluster.retry();
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
-        client = sim.client();
+        cluster = RepairSimCluster.start();
+        client = cluster.client;
     }
 
     @AfterEach
     void stop() {
-        sim.close();
+        cluster.close();
     }
 
     RepairBoard board() {

@@ -1,17 +1,14 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N1;
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N2;
+import static io.jenkins.plugins.kubeplatform.repair.RepairSimCluster.N3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.sim.SimContext;
-import io.jenkins.plugins.kubeplatform.sim.SimController;
-import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +16,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,35 +30,28 @@ import org.junit.jupiter.api.Test;
 class RepairRunSimTest {
 
     /** Two repair slots in the default pool; tasks may run up to 60 s. */
-    static final RepairSettings TWO = RepairSettings.builder().maxConcurrent(2).leaseTtl(Duration.ofSeconds(30))
-            .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
-            .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(60))
-            .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
-            .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
-            .recheckInterval(Duration.ofSeconds(1)).build();
-    static final String N1 = "node-1";
-    static final String N2 = "node-2";
-    static final String N3 = "node-3";
+    static final RepairSettings TWO = RepairSimCluster.fastSettings().maxConcurrent(2)
+            .taskTimeout(Duration.ofSeconds(60)).build();
     static final DetectRules RULES = new DetectRules(Duration.ofSeconds(1), List.of("KernelDeadlock"), List.of());
 
+    RepairSimCluster cluster;
     SimulatedCluster sim;
     KubernetesClient client;
-    final Kubelet kubelet = new Kubelet();
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final ApiRetry retry = new ApiRetry(6, Duration.ofMillis(20), Duration.ofMillis(200), d -> Thread.sleep(d.toMillis()));
+    final ApiRetry retry = RepairSimCluster.retry();
     /** A minute ahead: the faults have lasted longer than the rule's second without sleeping. */
     final Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1));
 
     @BeforeEach
     void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
-        client = sim.client();
-        sim.addController(kubelet);
+        cluster = RepairSimCluster.start();
+        sim = cluster.sim;
+        client = cluster.client;
     }
 
     @AfterEach
     void stop() {
-        sim.close();
+        cluster.close();
     }
 
     /** Records what the run asks of its driver; a repair ends when the test says so. */
@@ -96,14 +85,14 @@ class RepairRunSimTest {
     @Test
     void repairsTwoFaultyNodesAtOnceAndResumesBothFromTheSerializedStateInANewRun() throws Exception {
         sim.nodes().fail(N2);
-        setCondition(N3, "KernelDeadlock", "True");
-        createJobPod("batch-2", N2);
+        cluster.setCondition(N3, "KernelDeadlock", "True");
+        cluster.createPod("batch-2", N2, "Job", "batch");
         RepairRunState state = RepairRunState.forPool("default", RULES, "test/cron#7");
         RepairRun first = run(state);
         RecordingPort before = new RecordingPort();
 
         await(() -> turn(first, before) instanceof RunTurn.Waiting && before.started.contains(N3)
-                && state(N2).equals("WAITING_FOR_TASKS"), "node-3 repairing while node-2 waits for its task");
+                && cluster.state(N2).equals("WAITING_FOR_TASKS"), "node-3 repairing while node-2 waits for its task");
 
         assertThat(state.getActive().keySet()).as("both in progress at once (two slots)").containsExactly(N2, N3);
         assertThat(state.getActive().get(N2).getPhase()).isEqualTo("WAITING_FOR_TASKS");
@@ -124,9 +113,9 @@ class RepairRunSimTest {
         RepairRunState restored = roundTrip(state);
         RepairRun second = run(restored);
         RecordingPort after = new RecordingPort();
-        setCondition(N3, "KernelDeadlock", "False");
+        cluster.setCondition(N3, "KernelDeadlock", "False");
         second.repairEnded(N3, true, "");
-        finishJob("batch-2");
+        cluster.finishJob("batch-2");
         AtomicReference<RunTurn> last = new AtomicReference<>();
         await(() -> {
             RunTurn t = turn(second, after);
@@ -148,8 +137,8 @@ class RepairRunSimTest {
         assertThat(after.watched).containsExactly(N2, N3);
         assertThat(done.report().nodes().get(0).timeline()).extracting(TimelineEntry::state)
                 .as("resumed where the node's record was, not started over").doesNotContain("CORDONED");
-        assertThat(state(N2)).isEmpty();
-        assertThat(state(N3)).isEmpty();
+        assertThat(cluster.state(N2)).isEmpty();
+        assertThat(cluster.state(N3)).isEmpty();
     }
 
     @Test
@@ -181,17 +170,17 @@ class RepairRunSimTest {
 
     @Test
     void abortsEveryNodeInProgressAndLeavesThemCordoned() throws Exception {
-        createJobPod("batch-1", N1);
+        cluster.createPod("batch-1", N1, "Job", "batch");
         RepairRunState state = RepairRunState.forNode(N1, "test/abort#1");
         RepairRun run = run(state);
         RecordingPort port = new RecordingPort();
-        await(() -> turn(run, port) instanceof RunTurn.Waiting && state(N1).equals("WAITING_FOR_TASKS"),
+        await(() -> turn(run, port) instanceof RunTurn.Waiting && cluster.state(N1).equals("WAITING_FOR_TASKS"),
                 "waiting for the task");
 
         List<String> lines = run(roundTrip(state)).abort("build aborted");
 
         assertThat(lines).singleElement().asString().contains("aborted in WAITING_FOR_TASKS").contains("stays cordoned");
-        assertThat(state(N1)).isEqualTo("ABORTED");
+        assertThat(cluster.state(N1)).isEqualTo("ABORTED");
     }
 
     private RepairRun run(RepairRunState state) {
@@ -216,54 +205,8 @@ class RepairRunSimTest {
         }
     }
 
-    private void createJobPod(String name, String node) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").addToLabels("app", "batch")
-                .addNewOwnerReference().withApiVersion("v1").withKind("Job").withName("batch").withUid("batch-uid")
-                .withController(true).endOwnerReference().endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
-                .endSpec().withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
-                .endCondition().endStatus().build();
-        client.pods().inNamespace("default").resource(pod).create();
-    }
-
-    /** Marks a Job pod Succeeded the way the kubelet would (a simulation-internal request, not the engine's). */
-    private void finishJob(String pod) {
-        kubelet.client.pods().inNamespace("default").withName(pod).editStatus(p -> {
-            p.getStatus().setPhase("Succeeded");
-            return p;
-        });
-    }
-
-    private void setCondition(String node, String type, String status) {
-        client.nodes().withName(node).editStatus(n -> {
-            n.getStatus().getConditions().removeIf(c -> c.getType().equals(type));
-            NodeCondition c = new NodeCondition();
-            c.setType(type);
-            c.setStatus(status);
-            c.setReason("Test");
-            c.setLastTransitionTime(Instant.now().toString());
-            n.getStatus().getConditions().add(c);
-            return n;
-        });
-    }
-
-    private String state(String node) {
-        var annotations = client.nodes().withName(node).get().getMetadata().getAnnotations();
-        String raw = annotations == null ? null : annotations.get(MaintenanceRecord.ANNOTATION);
-        return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
-    }
-
     private static void await(java.util.concurrent.Callable<Boolean> condition, String what) {
         Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(condition);
     }
 
-    /** Gives the test a client whose requests count as the simulation's own. */
-    static final class Kubelet implements SimController {
-        volatile KubernetesClient client;
-
-        @Override
-        public void start(SimContext context) {
-            client = context.client();
-        }
-    }
 }

@@ -10,18 +10,18 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
- * The real file system, except that once {@link #arm armed} the first thread to reach one named write boundary on a
- * chosen file tells the test so on stdout ({@code halted at POINT file}) and then stops there for good. Used by the
- * crash tests' child processes: the test kills the child when it reads that line, so the {@code kill -9} lands
- * exactly at that boundary (the halted thread cannot move past it, and nothing else writes).
+ * The real file system ({@link FileIo.Nio}, whose calls it inherits), except that once {@link #arm armed} the first
+ * thread to reach one named write boundary on a chosen file tells the test so on stdout ({@code halted at POINT file})
+ * and then stops there for good. Used by the crash tests' child processes: the test kills the child when it reads that
+ * line, so the {@code kill -9} lands exactly at that boundary (the halted thread cannot move past it, and nothing else
+ * writes).
  */
-public final class HaltingFileIo implements FileIo {
+public final class HaltingFileIo extends FileIo.Nio {
 
     /** Write boundaries, in the order a store passes them when it replaces or appends to a file. */
     public enum Point {
@@ -39,7 +39,6 @@ public final class HaltingFileIo implements FileIo {
         AFTER_DIRECTORY_FSYNC
     }
 
-    private final FileIo real = FileIo.nio();
     private final Point point;
     private final Predicate<String> fileName;
     private final PrintStream out;
@@ -77,7 +76,7 @@ public final class HaltingFileIo implements FileIo {
 
     @Override
     public FileChannel open(Path file, OpenOption... options) throws IOException {
-        FileChannel channel = real.open(file, options);
+        FileChannel channel = super.open(file, options);
         return fileName.test(file.getFileName().toString()) ? new Channel(file, channel) : channel;
     }
 
@@ -85,54 +84,19 @@ public final class HaltingFileIo implements FileIo {
     public void move(Path from, Path to, boolean replace) throws IOException {
         at(Point.BEFORE_RENAME, from);
         at(Point.BEFORE_RENAME, to);
-        real.move(from, to, replace);
+        super.move(from, to, replace);
         lastRenamed = to.getFileName().toString();
         at(Point.AFTER_RENAME, to);
         at(Point.AFTER_RENAME, from);
     }
 
     @Override
-    public void link(Path link, Path existing) throws IOException {
-        real.link(link, existing);
-    }
-
-    @Override
     public void fsyncDirectory(Path dir) throws IOException {
-        real.fsyncDirectory(dir);
+        super.fsyncDirectory(dir);
         String renamed = lastRenamed;
         if (renamed != null) {
             at(Point.AFTER_DIRECTORY_FSYNC, dir.resolve(renamed));
         }
-    }
-
-    @Override
-    public byte[] readAllBytes(Path file) throws IOException {
-        return real.readAllBytes(file);
-    }
-
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-        return real.list(dir);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-        return real.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(Path path) {
-        return real.isDirectory(path);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-        real.createDirectories(dir);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path path) throws IOException {
-        return real.deleteIfExists(path);
     }
 
     /** A channel of a chosen file: stops half-way through a write, before a force or after it. */

@@ -4,9 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import io.jenkins.plugins.kubeplatform.store.StateStore;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The controller's one edge-VM inventory, where {@code edgeVms.inventoryStore} says: {@code JENKINS_HOME/kubeplatform/
@@ -18,7 +19,8 @@ public final class EdgeVmInventories {
 
     private static StateStore<Inventory> store;
     private static InventoryStoreSettings openedWith;
-    private static KubernetesClient clusterClient;
+    /** The SYSTEM clients the cluster inventory uses, given back when it is replaced. */
+    private static final List<SystemClients.Lease> LEASES = new ArrayList<>();
 
     private EdgeVmInventories() {
     }
@@ -36,8 +38,9 @@ public final class EdgeVmInventories {
     private static KubernetesClient client() {
         try {
             // the inventory is the controller's, not a build's: it is reached with the configured credential as SYSTEM
-            clusterClient = KubernetesClients.create(JenkinsClusters.connectionAsSystem(""));
-            return clusterClient;
+            SystemClients.Lease lease = SystemClients.get().lease("");
+            LEASES.add(lease);
+            return lease.client();
         } catch (hudson.AbortException e) {
             throw new OperationFailedException("the cluster inventory (edgeVms.inventoryStore: cluster) cannot reach "
                     + "the default cluster: " + e.getMessage(), e);
@@ -45,10 +48,8 @@ public final class EdgeVmInventories {
     }
 
     private static void close() {
-        if (clusterClient != null) {
-            clusterClient.close();
-            clusterClient = null;
-        }
+        LEASES.forEach(SystemClients.Lease::close);
+        LEASES.clear();
         store = null;
     }
 }

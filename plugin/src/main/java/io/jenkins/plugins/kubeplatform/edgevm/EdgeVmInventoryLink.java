@@ -1,25 +1,22 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.export.Exported;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
-import hudson.model.Api;
 import hudson.Extension;
-import hudson.model.ManagementLink;
-import hudson.security.Permission;
 import java.util.List;
 import jenkins.model.Jenkins;
 
 /** Manage Jenkins › Edge VM inventory: every VM with tenant, place, resources, start and end (read only). */
 @Extension
 @ExportedBean
-public final class EdgeVmInventoryLink extends ManagementLink {
+public final class EdgeVmInventoryLink extends StatusPageLink {
 
-    @Override
-    public String getIconFileName() {
-        return "symbol-server-outline plugin-ionicons-api";
+    public EdgeVmInventoryLink() {
+        super("symbol-server-outline plugin-ionicons-api", "kubeplatform-edge-vms", Jenkins.ADMINISTER);
     }
 
     @Override
@@ -30,25 +27,6 @@ public final class EdgeVmInventoryLink extends ManagementLink {
     @Override
     public String getDescription() {
         return Messages.EdgeVmInventoryLink_Description();
-    }
-
-    @Override
-    public String getUrlName() {
-        return "kubeplatform-edge-vms";
-    }
-
-    @Override
-    public Permission getRequiredPermission() {
-        return Jenkins.ADMINISTER;
-    }
-
-    @Override
-    public Category getCategory() {
-        return Category.STATUS;
-    }
-
-    public Api getApi() {
-        return new Api(this);
     }
 
     /** The inventory as {@code api/json} writes it, newest first. */

@@ -1,25 +1,22 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.export.Exported;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
-import hudson.model.Api;
 import hudson.Extension;
-import hudson.model.ManagementLink;
-import hudson.security.Permission;
 import java.util.List;
 import jenkins.model.Jenkins;
 
 /** Manage Jenkins › App domains: every registered host with its owner, Service and route (read only). */
 @Extension
 @ExportedBean
-public final class DomainRegistryLink extends ManagementLink {
+public final class DomainRegistryLink extends StatusPageLink {
 
-    @Override
-    public String getIconFileName() {
-        return "symbol-globe-outline plugin-ionicons-api";
+    public DomainRegistryLink() {
+        super("symbol-globe-outline plugin-ionicons-api", "kubeplatform-domains", Jenkins.ADMINISTER);
     }
 
     @Override
@@ -30,25 +27,6 @@ public final class DomainRegistryLink extends ManagementLink {
     @Override
     public String getDescription() {
         return Messages.DomainRegistryLink_Description();
-    }
-
-    @Override
-    public String getUrlName() {
-        return "kubeplatform-domains";
-    }
-
-    @Override
-    public Permission getRequiredPermission() {
-        return Jenkins.ADMINISTER;
-    }
-
-    @Override
-    public Category getCategory() {
-        return Category.STATUS;
-    }
-
-    public Api getApi() {
-        return new Api(this);
     }
 
     /** The registry entries as {@code api/json} writes them. */

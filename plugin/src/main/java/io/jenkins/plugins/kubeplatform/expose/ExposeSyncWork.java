@@ -5,10 +5,8 @@ import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 
 /**
  * EXP-7 in Jenkins: every few minutes, when enabled in the domain settings, one sync pass keeps host claims, the
@@ -32,8 +30,8 @@ public final class ExposeSyncWork extends AsyncPeriodicWork {
         if (!config.isSyncEnabled()) {
             return;
         }
-        try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(config.getSyncCluster()))) {
-            ExposeSync.Report report = new ExposeSync(client, config.toSettings(),
+        try (SystemClients.Lease lease = SystemClients.get().lease(config.getSyncCluster())) {
+            ExposeSync.Report report = new ExposeSync(lease.client(), config.toSettings(),
                     DomainRegistries.get(), PluginServices.clock(),
                     JenkinsProgress.of(listener), ApiRetries.policy()).runOnce();
             listener.getLogger().println(report.hosts() + " host(s) registered, " + report.changes().size()

@@ -1,17 +1,14 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
 import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.Extension;
-import hudson.model.Api;
-import hudson.model.ManagementLink;
-import hudson.security.Permission;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -32,13 +29,12 @@ import org.kohsuke.stapler.verb.POST;
  */
 @Extension
 @ExportedBean
-public final class NodeRepairsLink extends ManagementLink {
+public final class NodeRepairsLink extends StatusPageLink {
 
     private static final Logger LOGGER = Logger.getLogger(NodeRepairsLink.class.getName());
 
-    @Override
-    public String getIconFileName() {
-        return "symbol-build-outline plugin-ionicons-api";
+    public NodeRepairsLink() {
+        super("symbol-build-outline plugin-ionicons-api", "kubeplatform-node-repairs", Jenkins.MANAGE);
     }
 
     @Override
@@ -51,30 +47,11 @@ public final class NodeRepairsLink extends ManagementLink {
         return Messages.NodeRepairsLink_Description();
     }
 
-    @Override
-    public String getUrlName() {
-        return "kubeplatform-node-repairs";
-    }
-
-    @Override
-    public Permission getRequiredPermission() {
-        return Jenkins.MANAGE;
-    }
-
-    @Override
-    public Category getCategory() {
-        return Category.STATUS;
-    }
-
-    public Api getApi() {
-        return new Api(this);
-    }
-
     /** The page's rows, for index.jelly. */
     public RepairsViewModel getView() {
         Jenkins.get().checkPermission(Jenkins.MANAGE);
-        try (KubernetesClient client = client()) {
-            return RepairsViewModel.of(board(client).list(), java.time.Instant.now());
+        try (SystemClients.Lease lease = lease()) {
+            return RepairsViewModel.of(board(lease.client()).list(), PluginServices.clock().instant());
         } catch (AbortException | KubernetesClientException e) {
             return RepairsViewModel.unavailable(e.getMessage());
         }
@@ -90,8 +67,8 @@ public final class NodeRepairsLink extends ManagementLink {
     @POST
     public HttpResponse doRelease(@QueryParameter String node) throws AbortException {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-        try (KubernetesClient client = client()) {
-            release(board(client), node);
+        try (SystemClients.Lease lease = lease()) {
+            release(board(lease.client()), node);
         }
         return HttpResponses.redirectToDot();
     }
@@ -105,10 +82,10 @@ public final class NodeRepairsLink extends ManagementLink {
             throw new AbortException(Messages.NodeRepairsLink_NoCommand());
         }
         String owner = "jenkins-page:" + Jenkins.getAuthentication2().getName();
-        KubernetesClient client = client();
+        SystemClients.Lease lease = lease();
         Timer.get().submit(() -> {
-            try (client) {
-                new NodeRepairer(client, ApiRetries.policy(), settings, PluginServices.clock())
+            try (lease) {
+                new NodeRepairer(lease.client(), ApiRetries.policy(), settings, PluginServices.clock())
                         .recordingPinReleasesIn(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get())
                         .repair(RepairRequest.of(node, owner),
                         RepairAction.command(settings.command(), settings.repairTimeout()), Progress.silent());
@@ -137,7 +114,8 @@ public final class NodeRepairsLink extends ManagementLink {
         return new RepairBoard(client, ApiRetries.policy(), RepairConfiguration.get().settings(), PluginServices.clock());
     }
 
-    private static KubernetesClient client() throws AbortException {
-        return KubernetesClients.create(JenkinsClusters.connectionAsSystem(""));
+    /** The default cluster's shared SYSTEM client; the page closes the lease, not the client. */
+    private static SystemClients.Lease lease() throws AbortException {
+        return SystemClients.get().lease("");
     }
 }

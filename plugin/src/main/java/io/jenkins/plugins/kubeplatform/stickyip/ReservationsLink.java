@@ -1,16 +1,14 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.export.Exported;
 import java.util.Map;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.ArrayList;
-import hudson.model.Api;
 import hudson.AbortException;
 import hudson.Extension;
-import hudson.model.ManagementLink;
-import hudson.security.Permission;
 import io.jenkins.plugins.kubeplatform.core.Progress;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,11 +24,10 @@ import org.kohsuke.stapler.verb.POST;
  */
 @Extension
 @ExportedBean
-public final class ReservationsLink extends ManagementLink {
+public final class ReservationsLink extends StatusPageLink {
 
-    @Override
-    public String getIconFileName() {
-        return "notepad.png";
+    public ReservationsLink() {
+        super("notepad.png", "sticky-ip-reservations", Jenkins.ADMINISTER);
     }
 
     @Override
@@ -41,25 +38,6 @@ public final class ReservationsLink extends ManagementLink {
     @Override
     public String getDescription() {
         return Messages.ReservationsLink_Description();
-    }
-
-    @Override
-    public String getUrlName() {
-        return "sticky-ip-reservations";
-    }
-
-    @Override
-    public Permission getRequiredPermission() {
-        return Jenkins.ADMINISTER;
-    }
-
-    @Override
-    public Category getCategory() {
-        return Category.STATUS;
-    }
-
-    public Api getApi() {
-        return new Api(this);
     }
 
     /** Every reservation, unfiltered, as {@code api/json} writes it. */

@@ -5,8 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,8 @@ public final class StickyIpLedgers {
 
     private static IpReservationLedger ledger;
     private static LedgerSettings openedWith;
-    private static KubernetesClient clusterClient;
+    /** The SYSTEM clients the cluster ledger uses, given back when it is replaced. */
+    private static final List<SystemClients.Lease> LEASES = new ArrayList<>();
 
     private StickyIpLedgers() {
     }
@@ -38,8 +40,9 @@ public final class StickyIpLedgers {
     private static KubernetesClient client(Optional<String> cluster) {
         try {
             // the ledger is the controller's, not a build's: it is reached with the configured credential as SYSTEM
-            clusterClient = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster.orElse("")));
-            return clusterClient;
+            SystemClients.Lease lease = SystemClients.get().lease(cluster.orElse(""));
+            LEASES.add(lease);
+            return lease.client();
         } catch (hudson.AbortException e) {
             throw new OperationFailedException("the cluster ledger (stickyIp.ledgerStore: cluster) cannot reach its "
                     + "cluster: " + e.getMessage(), e);
@@ -54,10 +57,8 @@ public final class StickyIpLedgers {
                 // the old store is being replaced; a failed close loses nothing acknowledged
             }
         }
-        if (clusterClient != null) {
-            clusterClient.close();
-            clusterClient = null;
-        }
+        LEASES.forEach(SystemClients.Lease::close);
+        LEASES.clear();
         ledger = null;
     }
 }

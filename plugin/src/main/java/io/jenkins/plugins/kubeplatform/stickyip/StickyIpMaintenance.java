@@ -7,8 +7,7 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import java.util.Map;
 
 /**
@@ -39,7 +38,8 @@ public final class StickyIpMaintenance extends AsyncPeriodicWork {
     /** One adoption pass and one GC sweep; also used by "Run GC now" on the reservations page. */
     static ReservationCollector.Report run(String cluster, Map<String, IpPool> pools, Progress progress)
             throws hudson.AbortException {
-        try (KubernetesClient client = KubernetesClients.create(JenkinsClusters.connectionAsSystem(cluster))) {
+        try (SystemClients.Lease lease = SystemClients.get().lease(cluster)) {
+            KubernetesClient client = lease.client();
             new PodAdopter(client, ApiRetries.policy(), StickyIpLedgers.get(), pools, PluginServices.clock()).sync(progress);
             // SIP-15: a required pin to a deleted or long NotReady node would leave its pod Pending until the next deploy
             new StickyPins(client, ApiRetries.policy(), PluginServices.clock(), java.util.Optional.of(StickyIpLedgers.get()))

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,10 +13,8 @@ import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProvisionEdgeVmExecutionTest {
 
-    private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
     private static final String YAML = """
             edge:
               startTimeout: 10m
@@ -127,11 +125,6 @@ class ProvisionEdgeVmExecutionTest {
                 .informOnCondition(list -> !list.isEmpty()).get(60, TimeUnit.SECONDS);
     }
 
-    private Map<String, Long> writes() {
-        return sim.requests().matching(r -> !r.internal() && !r.isReview() && WRITES.contains(r.verb()) && r.status() < 300).stream()
-                .collect(Collectors.groupingBy(r -> r.verb() + " " + r.resource(), Collectors.counting()));
-    }
-
     @Test
     void refusesAJobOutsideTheTenantsAllowedFoldersBeforeAnyClusterCall() throws Exception {
         host.job = "team-b/web";
@@ -140,7 +133,7 @@ class ProvisionEdgeVmExecutionTest {
         FakeStepContext context = new FakeStepContext("edge-refused", null);
         vm().start(context).start();
 
-        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "edge tenant 'acme'",
+        SimStepChecks.assertRefusedBeforeAnyClusterCall(sim, context, "Job 'team-b/web'", "edge tenant 'acme'",
                 "edgeVms.quotas[].allowedJobs");
     }
 
@@ -159,14 +152,6 @@ class ProvisionEdgeVmExecutionTest {
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InterruptedException.class);
     }
 
-    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
-    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
-        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
-                .message().contains(named);
-        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
-    }
-
     @Test
     void resumesTheJoinWaitAfterARestartWithoutCreatingTheVmAgain() throws Exception {
         FakeStepContext context = new FakeStepContext("edge-restart", null);
@@ -177,7 +162,7 @@ class ProvisionEdgeVmExecutionTest {
         host.restart();
         byte[] programState = JavaSerialization.write(before);
         assertThat(context.state().outcome).as("a restart does not end the step").isNotDone();
-        Map<String, Long> writtenBeforeRestart = writes();
+        Map<String, Long> writtenBeforeRestart = SimStepChecks.writes(sim);
         ProvisionEdgeVmExecution after = JavaSerialization.read(programState);
         after.onResume();
 
@@ -185,7 +170,7 @@ class ProvisionEdgeVmExecutionTest {
         Map<String, Object> result = (Map<String, Object>) context.state().outcome.get(60, TimeUnit.SECONDS);
         assertThat(result).containsEntry("vm", "acme-web").containsEntry("state", "RUNNING");
         assertThat(writtenBeforeRestart).containsEntry("create virtualmachines", 1L).containsEntry("create secrets", 1L);
-        assertThat(writes()).as("the resumed step created nothing twice").isEqualTo(writtenBeforeRestart);
+        assertThat(SimStepChecks.writes(sim)).as("the resumed step created nothing twice").isEqualTo(writtenBeforeRestart);
         assertThat(sim.client().nodes().withName("acme-web").get()).as("joined").isNotNull();
         host.assertWorkRanOnStepWorkers();
     }
@@ -219,7 +204,7 @@ class ProvisionEdgeVmExecutionTest {
         assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
                 .hasMessageStartingWith("provisionEdgeVm: invalid input, nothing in the cluster was changed: action");
-        assertThat(writes()).isEmpty();
+        assertThat(SimStepChecks.writes(sim)).isEmpty();
     }
 
     @Test

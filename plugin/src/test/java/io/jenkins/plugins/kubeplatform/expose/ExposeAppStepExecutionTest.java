@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,10 +15,8 @@ import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExposeAppStepExecutionTest {
 
-    private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete");
 
     @TempDir
     Path stateDir;
@@ -86,12 +84,6 @@ class ExposeAppStepExecutionTest {
                 .informOnCondition(list -> !list.isEmpty()).get(60, TimeUnit.SECONDS);
     }
 
-    /** Successful writes per resource and verb in the simulated cluster's request log, e.g. {@code create ingresses}. */
-    private Map<String, Long> writes() {
-        return sim.requests().matching(r -> !r.internal() && !r.isReview() && WRITES.contains(r.verb()) && r.status() < 300).stream()
-                .collect(Collectors.groupingBy(r -> r.verb() + " " + r.resource(), Collectors.counting()));
-    }
-
     @Test
     void refusesAJobOutsideTheSuffixsAllowedFoldersBeforeAnyClusterCall() throws Exception {
         host.job = "team-b/shop";
@@ -100,7 +92,7 @@ class ExposeAppStepExecutionTest {
         FakeStepContext context = new FakeStepContext("expose-refused", null);
         shop().start(context).start();
 
-        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/shop'", "domain suffix 'apps.example.test'",
+        SimStepChecks.assertRefusedBeforeAnyClusterCall(sim, context, "Job 'team-b/shop'", "domain suffix 'apps.example.test'",
                 "domains.suffixAllowedJobs");
     }
 
@@ -116,21 +108,13 @@ class ExposeAppStepExecutionTest {
         assertThat(context.state().outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(Map.class);
     }
 
-    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
-    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
-        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
-                .message().contains(named);
-        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
-    }
-
     @Test
     void resumesTheAdmissionWaitAfterARestartWithoutRepeatingAWrite() throws Exception {
         FakeStepContext context = new FakeStepContext("expose-restart", null);
         ExposeAppStepExecution before = (ExposeAppStepExecution) shop().start(context);
         before.start();
         awaitIngress();
-        Map<String, Long> writtenBeforeRestart = writes();
+        Map<String, Long> writtenBeforeRestart = SimStepChecks.writes(sim);
 
         host.restart();
         byte[] programState = JavaSerialization.write(before);
@@ -144,7 +128,7 @@ class ExposeAppStepExecutionTest {
         assertThat(result).containsEntry("host", "shop.retail.apps.example.test");
         assertThat(writtenBeforeRestart).containsEntry("create ingresses", 1L).containsEntry("create services", 1L)
                 .containsEntry("create configmaps", 1L);
-        assertThat(writes()).as("the resumed step wrote nothing the first run had written").isEqualTo(writtenBeforeRestart);
+        assertThat(SimStepChecks.writes(sim)).as("the resumed step wrote nothing the first run had written").isEqualTo(writtenBeforeRestart);
         Ingress ingress = sim.client().network().v1().ingresses().inNamespace("retail").withName("shop").get();
         assertThat(ingress.getStatus().getLoadBalancer().getIngress()).isNotEmpty();
         host.assertWorkRanOnStepWorkers();
@@ -162,12 +146,12 @@ class ExposeAppStepExecutionTest {
         assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause().isInstanceOf(InterruptedException.class);
         assertThat(host.actions).singleElement().satisfies(a -> assertThat(a.isFailed()).isTrue());
-        Map<String, Long> writtenBeforeAbort = writes();
+        Map<String, Long> writtenBeforeAbort = SimStepChecks.writes(sim);
         sim.addController(new SimIngressController());
         FakeStepContext again = new FakeStepContext("expose-after-stop", null);
         shop().start(again).start();
         again.state().outcome.get(60, TimeUnit.SECONDS);
-        assertThat(writes()).as("the re-run finds claim, Service and Ingress as the aborted run left them")
+        assertThat(SimStepChecks.writes(sim)).as("the re-run finds claim, Service and Ingress as the aborted run left them")
                 .isEqualTo(writtenBeforeAbort);
     }
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -125,7 +126,7 @@ class StickyIpDeployExecutionTest {
         FakeStepContext context = new FakeStepContext("sticky-pool-refused", null);
         web(1).start(context).start();
 
-        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "IP pool 'default'",
+        SimStepChecks.assertRefusedBeforeAnyClusterCall(sim, context, "Job 'team-b/web'", "IP pool 'default'",
                 "stickyIp.pools[].allowedJobs", "team-a, platform/*");
     }
 
@@ -138,7 +139,7 @@ class StickyIpDeployExecutionTest {
         FakeStepContext context = new FakeStepContext("sticky-cluster-refused", null);
         web(1).start(context).start();
 
-        assertRefusedBeforeAnyClusterCall(context, "Job 'team-b/web'", "cluster 'prod'",
+        SimStepChecks.assertRefusedBeforeAnyClusterCall(sim, context, "Job 'team-b/web'", "cluster 'prod'",
                 "kubePlatform.clusters[].allowedJobs");
     }
 
@@ -153,14 +154,6 @@ class StickyIpDeployExecutionTest {
         web(1).start(context).start();
 
         assertThat(context.state().outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(Map.class);
-    }
-
-    /** The step failed with a refusal naming the job, the item and the setting, and sent nothing to the cluster. */
-    private void assertRefusedBeforeAnyClusterCall(FakeStepContext context, String... named) {
-        assertThatThrownBy(() -> context.state().outcome.get(60, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(hudson.AbortException.class)
-                .message().contains(named);
-        assertThat(sim.requests().matching(r -> !r.internal())).as("no cluster call").isEmpty();
     }
 
     @Test

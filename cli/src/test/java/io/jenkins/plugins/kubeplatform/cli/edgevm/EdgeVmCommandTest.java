@@ -70,6 +70,13 @@ class EdgeVmCommandTest {
         assertThat(csv.exitCode()).isZero();
         assertThat(csv.out()).startsWith("tenant,name,vm,site,edgeCluster").contains("demo,web,demo-web,paris,edge-par");
 
+        CliRunner.Run release = run("--output", "json", "edge-vm", "release", "--name", "web", "--dry-run");
+        assertThat(release.exitCode()).as(release.err()).isZero();
+        var releasePlan = Json.mapper().readTree(release.out());
+        assertThat(releasePlan.path("objects").findValuesAsText("kind")).as("the VM is kept")
+                .contains("Node").doesNotContain("VirtualMachine");
+        assertThat(releasePlan.path("state").findValuesAsText("change")).containsExactly("update");
+
         CliRunner.Run deleted = run("edge-vm", "delete", "--name", "web");
         assertThat(deleted.exitCode()).as(deleted.err()).isZero();
         assertThat(deleted.out()).startsWith("deleted: edge VM demo-web");
