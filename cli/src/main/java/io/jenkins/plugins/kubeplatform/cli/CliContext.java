@@ -1,18 +1,18 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
-import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
-import io.jenkins.plugins.kubeplatform.edgevm.InventoryStoreSettings;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings;
+import io.jenkins.plugins.kubeplatform.engine.config.ClusterSettings;
+import io.jenkins.plugins.kubeplatform.engine.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,7 @@ public final class CliContext implements AutoCloseable {
                         + "e.g. " + file.resolve("kubeplatform.yaml"));
             }
             PlatformConfig loaded = file == null ? PlatformConfig.empty() : PlatformConfig.load(file);
-            io.jenkins.plugins.kubeplatform.sections.ConfigSections.check(loaded);
+            io.jenkins.plugins.kubeplatform.engine.sections.ConfigSections.check(loaded);
             config = loaded;
         }
         return config;

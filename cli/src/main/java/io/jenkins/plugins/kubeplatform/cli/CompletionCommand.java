@@ -1,16 +1,16 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code kubeplatform completion bash|zsh}: a completion script (picocli's AutoComplete). */
 @Command(name = "completion", mixinStandardHelpOptions = true,

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import io.jenkins.plugins.kubeplatform.core.ChangePlan;
+import io.jenkins.plugins.kubeplatform.engine.core.ChangePlan;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

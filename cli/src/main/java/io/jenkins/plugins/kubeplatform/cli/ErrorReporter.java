@@ -1,17 +1,17 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.store.StoreException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.store.StoreException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** Maps failures to the exit code contract: 2 for input the user can fix, 1 for everything else. */
 final class ErrorReporter implements IExecutionExceptionHandler {

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
 
 /** Free text that ends up in state files and tables (owners, reasons): one line of printable characters. */
 public final class FreeText {

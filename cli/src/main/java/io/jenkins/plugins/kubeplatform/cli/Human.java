@@ -14,11 +14,11 @@ public final class Human {
      * {@code 3d4h}; whole units drop the zero part ({@code 30m}, {@code 2h}); below a second: {@code 250ms}.
      */
     public static String duration(Duration d) {
-        return io.jenkins.plugins.kubeplatform.core.HumanTime.duration(d);
+        return io.jenkins.plugins.kubeplatform.engine.core.HumanTime.duration(d);
     }
 
     /** RFC 3339 in UTC to the second, e.g. {@code 2026-12-06T18:21:54Z}. */
     public static String timestamp(Instant instant) {
-        return io.jenkins.plugins.kubeplatform.core.HumanTime.timestamp(instant);
+        return io.jenkins.plugins.kubeplatform.engine.core.HumanTime.timestamp(instant);
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import io.jenkins.plugins.kubeplatform.core.ResultDocument;
+import io.jenkins.plugins.kubeplatform.engine.core.ResultDocument;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 

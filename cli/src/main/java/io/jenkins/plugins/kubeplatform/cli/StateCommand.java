@@ -1,11 +1,11 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.edgevm.Inventory;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
-import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
-import io.jenkins.plugins.kubeplatform.store.AtomicFileStore;
-import io.jenkins.plugins.kubeplatform.store.FileIo;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.store.AtomicFileStore;
+import io.jenkins.plugins.kubeplatform.engine.store.FileIo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,12 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code kubeplatform state verify|restore}: checks every state file of --state-dir (IP ledger, domain registry, VM

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.kubeplatform.cli;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -30,7 +30,7 @@ class BenchCommandTest {
                 "--allocations", "20");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        var json = io.jenkins.plugins.kubeplatform.store.Json.mapper().readTree(run.out());
+        var json = io.jenkins.plugins.kubeplatform.engine.store.Json.mapper().readTree(run.out());
         var scenarios = new java.util.ArrayList<String>();
         json.get("measurements").forEach(m -> scenarios.add(m.get("scenario").asText() + " " + m.get("metric").asText()));
         assertThat(scenarios).contains("durable allocation, 500 reserved (/12, lowest free) p99.9",

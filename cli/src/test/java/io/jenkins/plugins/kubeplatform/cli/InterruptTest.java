@@ -2,10 +2,10 @@ package io.jenkins.plugins.kubeplatform.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.kubeplatform.common;
 
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 
 /** The plugin's one retry policy for Kubernetes API calls, as built by {@link PluginServices}. */
 public final class ApiRetries {

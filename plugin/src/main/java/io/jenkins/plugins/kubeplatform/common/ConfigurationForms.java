@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.common;
 
 import hudson.model.Descriptor.FormException;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import jenkins.model.GlobalConfiguration;

@@ -4,8 +4,8 @@ import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 

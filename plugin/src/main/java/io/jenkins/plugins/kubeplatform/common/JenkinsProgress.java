@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.common;
 
 import hudson.model.TaskListener;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 
 /** The engine's progress port written to a build log. */
 public final class JenkinsProgress {

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.kubeplatform.common;
 
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import java.time.Clock;
 
 /**

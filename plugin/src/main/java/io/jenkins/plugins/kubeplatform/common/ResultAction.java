@@ -49,7 +49,7 @@ public class ResultAction implements RunAction2 {
      */
     @Exported
     public java.util.Map<String, Object> getResult() {
-        return io.jenkins.plugins.kubeplatform.core.ResultDocument.parse(document);
+        return io.jenkins.plugins.kubeplatform.engine.core.ResultDocument.parse(document);
     }
 
     /** The action of a step that failed: {@code failure} is the message the build log shows. */

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.common;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jenkinsci.plugins.workflow.steps.StepContext;

@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.common;
 
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import java.util.function.Function;
 
 /**

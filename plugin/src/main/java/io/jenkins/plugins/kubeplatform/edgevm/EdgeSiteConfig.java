@@ -1,14 +1,15 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.kubeplatform.schema.Setting;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmsSchema;
+import io.jenkins.plugins.kubeplatform.engine.schema.Setting;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;

@@ -1,30 +1,33 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import org.kohsuke.stapler.verb.POST;
-import org.kohsuke.stapler.QueryParameter;
-import jenkins.model.Jenkins;
-import hudson.util.ListBoxModel;
-import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.kubeplatform.common.FormChecks;
-import io.jenkins.plugins.kubeplatform.common.StoreForms;
-import io.jenkins.plugins.kubeplatform.schema.Setting;
-import io.jenkins.plugins.kubeplatform.schema.SettingsSection;
-import io.jenkins.plugins.kubeplatform.store.Json;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import org.kohsuke.stapler.StaplerRequest2;
-import net.sf.json.JSONObject;
-import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
-import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Descriptor.FormException;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.common.StoreForms;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmsSchema;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
+import io.jenkins.plugins.kubeplatform.engine.schema.Setting;
+import io.jenkins.plugins.kubeplatform.engine.schema.SettingsSection;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Manage Jenkins › System › Edge VMs: sites, edge clusters, the new-cluster template, tenant quotas and the state

@@ -1,9 +1,13 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import io.jenkins.plugins.kubeplatform.store.StateStore;
 import hudson.model.Run;
-import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.JoinTokens;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import java.io.IOException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 

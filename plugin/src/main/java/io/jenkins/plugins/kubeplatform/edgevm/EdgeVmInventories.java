@@ -3,9 +3,11 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
 import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import io.jenkins.plugins.kubeplatform.kube.SystemClients;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 

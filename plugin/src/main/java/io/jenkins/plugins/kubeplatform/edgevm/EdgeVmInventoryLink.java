@@ -1,14 +1,16 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
-import org.kohsuke.stapler.export.ExportedBean;
-import org.kohsuke.stapler.export.Exported;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import hudson.Extension;
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryExport;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.VmRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.Jenkins;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /** Manage Jenkins › Edge VM inventory: every VM with tenant, place, resources, start and end (read only). */
 @Extension

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
 import java.util.List;
 
 /** EVM-8 in Jenkins: every minute one state-sync pass over the VMs of the inventory (restart, recreate, give up). */

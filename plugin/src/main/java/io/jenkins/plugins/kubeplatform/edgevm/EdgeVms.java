@@ -1,8 +1,11 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmRequest;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmResult;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,14 +1,18 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmRequest;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

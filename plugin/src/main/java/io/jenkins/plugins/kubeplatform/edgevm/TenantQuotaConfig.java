@@ -1,19 +1,20 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import org.kohsuke.stapler.verb.POST;
-import org.kohsuke.stapler.QueryParameter;
-import jenkins.model.Jenkins;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.kubeplatform.schema.Setting;
-import io.jenkins.plugins.kubeplatform.store.Json;
-import hudson.util.FormValidation;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmsSchema;
+import io.jenkins.plugins.kubeplatform.engine.schema.Setting;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
+import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /** One tenant's edge quota in the global configuration: vCPUs, memory and VM count (running and idle together). */
 public class TenantQuotaConfig extends AbstractDescribableImpl<TenantQuotaConfig> {

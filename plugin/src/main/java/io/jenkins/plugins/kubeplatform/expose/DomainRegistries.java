@@ -1,7 +1,8 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
 import io.jenkins.plugins.kubeplatform.common.JenkinsStateDirectory;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import java.nio.file.Path;
 
 /**

@@ -1,14 +1,15 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
-import org.kohsuke.stapler.export.ExportedBean;
-import org.kohsuke.stapler.export.Exported;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.ArrayList;
 import hudson.Extension;
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jenkins.model.Jenkins;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 /** Manage Jenkins › App domains: every registered host with its owner, Service and route (read only). */
 @Extension

@@ -1,22 +1,24 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
-import io.jenkins.plugins.kubeplatform.common.FolderAccess;
-import io.jenkins.plugins.kubeplatform.common.FormChecks;
-import org.kohsuke.stapler.StaplerRequest2;
-import net.sf.json.JSONObject;
-import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
-import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Descriptor.FormException;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
+import io.jenkins.plugins.kubeplatform.common.FormChecks;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainsSchema;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -100,7 +102,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
      * input error naming the field; the rules between fields are checked by {@link ExposeSettings#validated()}.
      */
     public ExposeSettings toSettings() {
-        com.fasterxml.jackson.databind.node.ObjectNode section = io.jenkins.plugins.kubeplatform.store.Json.mapper()
+        com.fasterxml.jackson.databind.node.ObjectNode section = io.jenkins.plugins.kubeplatform.engine.store.Json.mapper()
                 .createObjectNode();
         section.put(DomainsSchema.SUFFIX.name(), suffix);
         section.put(DomainsSchema.TEMPLATE.name(), template);
@@ -133,7 +135,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     }
 
     /** A field's initial value: its declared default. */
-    private static String initial(io.jenkins.plugins.kubeplatform.schema.Setting<String> setting) {
+    private static String initial(io.jenkins.plugins.kubeplatform.engine.schema.Setting<String> setting) {
         return setting.defaultText().orElse("");
     }
 
@@ -303,7 +305,7 @@ public class DomainSettingsConfiguration extends GlobalConfiguration {
     }
 
     /** A field's check is its declared rule; blank means the declared default. */
-    private static FormValidation check(io.jenkins.plugins.kubeplatform.schema.Setting<?> setting, String value) {
+    private static FormValidation check(io.jenkins.plugins.kubeplatform.engine.schema.Setting<?> setting, String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return DomainsSchema.SECTION.check(setting.name(), value).map(FormValidation::error)
                 .orElse(FormValidation.ok());

@@ -1,14 +1,18 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.EngineStepExecution;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeEngine;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeRequest;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeResult;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import java.util.ArrayList;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.steps.StepContext;

@@ -1,11 +1,16 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeEngine;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeRequest;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeResult;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 
 /** What {@link ExposeAppStepExecution} needs from Jenkins: the domain settings and the domain registry. */
 interface ExposeHost extends StepHost {

@@ -4,6 +4,7 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import hudson.AbortException;
 import hudson.model.Run;
+import io.jenkins.plugins.kubeplatform.engine.image.RegistryCredential;
 
 /** Resolves a username/password credentials ID in the context of a build into the engine's registry credential. */
 final class RegistryCredentials {

@@ -11,12 +11,14 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import io.jenkins.plugins.kubeplatform.common.FormChecks;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.config.KubePlatformSchema;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterCredential;
 import java.util.Optional;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
-import io.jenkins.plugins.kubeplatform.config.KubePlatformSchema;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -146,8 +148,8 @@ public class ClusterConnectionConfig extends AbstractDescribableImpl<ClusterConn
     }
 
     /** This connection as the engine's configuration record (blank values absent, as in the YAML file). */
-    public io.jenkins.plugins.kubeplatform.config.ClusterSettings toSettings() {
-        return io.jenkins.plugins.kubeplatform.config.ClusterSettings.builder().name(name).serverUrl(blank(serverUrl))
+    public io.jenkins.plugins.kubeplatform.engine.config.ClusterSettings toSettings() {
+        return io.jenkins.plugins.kubeplatform.engine.config.ClusterSettings.builder().name(name).serverUrl(blank(serverUrl))
                 .namespace(blank(namespace)).credentialsId(blank(credentialsId)).tokenFile(blank(tokenFile))
                 .kubeconfigFile(blank(kubeconfigFile)).caCertificate(blank(caCertificate)).skipTlsVerify(skipTlsVerify)
                 .build();

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.kube;
 
 import hudson.AbortException;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

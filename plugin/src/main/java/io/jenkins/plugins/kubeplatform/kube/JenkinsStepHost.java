@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.common.StepWorkers;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jenkinsci.plugins.workflow.steps.StepContext;

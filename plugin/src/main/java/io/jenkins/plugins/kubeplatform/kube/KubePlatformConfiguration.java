@@ -1,23 +1,24 @@
 package io.jenkins.plugins.kubeplatform.kube;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import org.kohsuke.stapler.StaplerRequest2;
-import net.sf.json.JSONObject;
-import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
-import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Descriptor.FormException;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.FolderAccess;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.jenkins.plugins.kubeplatform.common.FolderAccess;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**

@@ -3,6 +3,8 @@ package io.jenkins.plugins.kubeplatform.kube;
 import hudson.AbortException;
 import hudson.init.Terminator;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,13 +1,18 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
-import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.AbortException;
 import hudson.Extension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
+import io.jenkins.plugins.kubeplatform.common.StatusPageLink;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.repair.NodeRepairer;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairAction;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairBoard;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairRequest;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import java.util.List;
 import java.util.Map;

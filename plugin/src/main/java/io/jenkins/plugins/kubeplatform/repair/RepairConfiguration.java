@@ -1,25 +1,27 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
-import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
-import org.kohsuke.stapler.StaplerRequest2;
-import net.sf.json.JSONObject;
-import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
-import hudson.model.Descriptor.FormException;
-import hudson.Extension;
-import hudson.ExtensionList;
-import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jenkins.plugins.kubeplatform.schema.Setting;
-import io.jenkins.plugins.kubeplatform.store.Json;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.model.Descriptor.FormException;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSchema;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.engine.schema.Setting;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**

@@ -6,8 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepWorkers;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
-import io.jenkins.plugins.kubeplatform.kube.KubernetesClients;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ interface RepairHost {
     void checkMayRepair(StepContext context) throws IOException, InterruptedException;
 
     /** The sticky-IP ledger on whose reservations released required pins are recorded (SIP-15); none by default. */
-    default java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+    default java.util.Optional<io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger> pinLedger() {
         return java.util.Optional.empty();
     }
 
@@ -75,7 +76,7 @@ interface RepairHost {
         }
 
         @Override
-        public java.util.Optional<io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger> pinLedger() {
+        public java.util.Optional<io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger> pinLedger() {
             return java.util.Optional.of(io.jenkins.plugins.kubeplatform.stickyip.StickyIpLedgers.get());
         }
 

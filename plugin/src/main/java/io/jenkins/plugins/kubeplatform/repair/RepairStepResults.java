@@ -1,5 +1,8 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairResult;
+import io.jenkins.plugins.kubeplatform.engine.repair.ScheduledReport;
+import io.jenkins.plugins.kubeplatform.engine.repair.TimelineEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

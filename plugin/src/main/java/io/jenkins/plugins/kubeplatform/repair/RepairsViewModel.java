@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.repair;
 
+import io.jenkins.plugins.kubeplatform.engine.repair.MaintenanceRecord;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairBoard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

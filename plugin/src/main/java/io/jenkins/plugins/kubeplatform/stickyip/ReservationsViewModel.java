@@ -1,5 +1,9 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerOverview;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

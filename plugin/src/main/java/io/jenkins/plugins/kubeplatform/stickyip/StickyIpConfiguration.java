@@ -1,27 +1,30 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import hudson.util.ListBoxModel;
-import org.kohsuke.stapler.StaplerRequest2;
-import net.sf.json.JSONObject;
-import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
-import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
-import io.jenkins.plugins.kubeplatform.common.StoreForms;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import hudson.model.Descriptor.FormException;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Descriptor.FormException;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.kubeplatform.common.ConfigurationForms;
+import io.jenkins.plugins.kubeplatform.common.StoreForms;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpSchema;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
+import io.jenkins.plugins.kubeplatform.kube.ClusterForms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**

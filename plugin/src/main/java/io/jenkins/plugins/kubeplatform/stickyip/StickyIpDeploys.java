@@ -1,11 +1,16 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployRequest;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpDeployer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.kube.JenkinsStepHost;
 import java.util.Map;
 
 /** What {@link StickyIpDeployExecution} needs from Jenkins: the configured pools and the controller's ledger. */

@@ -1,12 +1,16 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import io.jenkins.plugins.kubeplatform.common.PluginServices;
-import io.jenkins.plugins.kubeplatform.common.ApiRetries;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.common.ApiRetries;
+import io.jenkins.plugins.kubeplatform.common.PluginServices;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PodAdopter;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ReservationCollector;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyPins;
 import io.jenkins.plugins.kubeplatform.kube.SystemClients;
 import java.util.Map;
 

@@ -6,25 +6,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.jenkins.plugins.kubeplatform.config.ClusterSettings;
-import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.edgevm.DetachedEdgeVmConfiguration;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeSettings;
 import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmConfiguration;
+import io.jenkins.plugins.kubeplatform.engine.config.ClusterSettings;
+import io.jenkins.plugins.kubeplatform.engine.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.engine.sections.ConfigSections;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.expose.DetachedDomainSettingsConfiguration;
 import io.jenkins.plugins.kubeplatform.expose.DomainSettingsConfiguration;
-import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
 import io.jenkins.plugins.kubeplatform.kube.DetachedKubePlatformConfiguration;
 import io.jenkins.plugins.kubeplatform.kube.KubePlatformConfiguration;
 import io.jenkins.plugins.kubeplatform.repair.DetachedRepairConfiguration;
 import io.jenkins.plugins.kubeplatform.repair.RepairConfiguration;
-import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
-import io.jenkins.plugins.kubeplatform.sections.ConfigSections;
 import io.jenkins.plugins.kubeplatform.stickyip.DetachedStickyIpConfiguration;
-import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
 import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,11 +116,11 @@ class ConfigurationSchemaTest {
 
     @Test
     void givesEqualLedgerSettingsWhenTheExampleIsBoundByJcascAndTheCli() {
-        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings fromJenkins =
+        io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings fromJenkins =
                 section(StickyIpConfiguration.class).ledgerSettings();
 
-        assertThat(fromJenkins).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(cli));
-        assertThat(fromJenkins.store()).isEqualTo(io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.FILE);
+        assertThat(fromJenkins).isEqualTo(io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.of(cli));
+        assertThat(fromJenkins.store()).isEqualTo(io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.Store.FILE);
         assertThat(fromJenkins.namespace()).isEqualTo("kube-platform");
     }
 
@@ -137,7 +137,7 @@ class ConfigurationSchemaTest {
     @Test
     void givesEqualDomainSettingsWhenTheExampleIsBoundByJcascAndTheCli() {
         ExposeSettings fromJenkins = section(DomainSettingsConfiguration.class).toSettings().validated();
-        ExposeSettings fromCli = io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(cli.raw("domains")).validated();
+        ExposeSettings fromCli = io.jenkins.plugins.kubeplatform.engine.expose.DomainsSchema.settings(cli.raw("domains")).validated();
 
         assertThat(fromJenkins).usingRecursiveComparison().isEqualTo(fromCli);
         assertThat(fromJenkins.suffix()).isEqualTo("apps.example.test");
@@ -152,7 +152,7 @@ class ConfigurationSchemaTest {
         assertThat(fromJenkins).usingRecursiveComparison().isEqualTo(RepairSettings.from(cli));
         assertThat(fromJenkins.faultConditions()).containsExactly("KernelDeadlock", "ReadonlyFilesystem");
         assertThat(fromJenkins.stabilizationWindow()).hasSeconds(5);
-        assertThat(fromJenkins.pools()).extracting(io.jenkins.plugins.kubeplatform.repair.PoolSettings::name).containsExactly("workers");
+        assertThat(fromJenkins.pools()).extracting(io.jenkins.plugins.kubeplatform.engine.repair.PoolSettings::name).containsExactly("workers");
     }
 
     @Test
@@ -187,7 +187,7 @@ class ConfigurationSchemaTest {
         assertThat(section(StickyIpConfiguration.class).validatedPools()).usingRecursiveComparison()
                 .isEqualTo(StickyIpConfig.pools(cli));
         assertThat(section(DomainSettingsConfiguration.class).toSettings().validated()).usingRecursiveComparison()
-                .isEqualTo(io.jenkins.plugins.kubeplatform.expose.DomainsSchema.settings(cli.raw("domains")).validated());
+                .isEqualTo(io.jenkins.plugins.kubeplatform.engine.expose.DomainsSchema.settings(cli.raw("domains")).validated());
         assertThat(section(RepairConfiguration.class).settings()).usingRecursiveComparison()
                 .isEqualTo(RepairSettings.from(cli));
         assertThat(section(EdgeVmConfiguration.class).toSettings().validated()).usingRecursiveComparison()

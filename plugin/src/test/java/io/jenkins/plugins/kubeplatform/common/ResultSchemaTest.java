@@ -2,14 +2,14 @@ package io.jenkins.plugins.kubeplatform.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmResult;
-import io.jenkins.plugins.kubeplatform.edgevm.VmState;
-import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
-import io.jenkins.plugins.kubeplatform.expose.Owner;
-import io.jenkins.plugins.kubeplatform.repair.RepairOutcome;
-import io.jenkins.plugins.kubeplatform.repair.RepairResult;
-import io.jenkins.plugins.kubeplatform.repair.TimelineEntry;
-import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmResult;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.VmState;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeResult;
+import io.jenkins.plugins.kubeplatform.engine.expose.Owner;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairOutcome;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairResult;
+import io.jenkins.plugins.kubeplatform.engine.repair.TimelineEntry;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployResult;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package io.jenkins.plugins.kubeplatform.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import hudson.AbortException;
-import io.jenkins.plugins.kubeplatform.kube.ClusterConnection;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.util.ArrayList;

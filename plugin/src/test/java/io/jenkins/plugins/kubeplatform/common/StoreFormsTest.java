@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.kubeplatform.edgevm.InventoryStoreSettings;
-import io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings;
 import org.junit.jupiter.api.Test;
 
 /** The store drop-down and check shared by the ledger's and the edge VM inventory's forms. */

@@ -3,7 +3,10 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.JoinMethod;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

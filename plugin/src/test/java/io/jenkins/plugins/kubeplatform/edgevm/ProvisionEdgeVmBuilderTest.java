@@ -3,8 +3,12 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.JoinTokens;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
@@ -37,7 +41,7 @@ class ProvisionEdgeVmBuilderTest {
         EdgeSettings settings = EdgeSettings.from(PlatformConfig.load(Path.of("../docs/examples/kubeplatform.yaml")));
         EdgeVmEngine engine = EdgeVmEngine.withFileInventory(settings, ClusterClients.single(sim.client()),
                 JoinTokens.fixed("K10test::server:join"), stateDir, Clock.systemUTC(),
-                io.jenkins.plugins.kubeplatform.kube.ApiRetry.defaults());
+                io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry.defaults());
         ProvisionEdgeVmStep vm = new ProvisionEdgeVmStep("ci", "demo");
         vm.setCpu(1);
         vm.setMemory("1Gi");

@@ -1,14 +1,20 @@
 package io.jenkins.plugins.kubeplatform.edgevm;
 
-import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.jenkins.plugins.kubeplatform.common.FakeStepContext;
 import io.jenkins.plugins.kubeplatform.common.JavaSerialization;
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import io.jenkins.plugins.kubeplatform.common.SimStepHost;
-import io.jenkins.plugins.kubeplatform.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.engine.config.PlatformConfig;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.JoinTokens;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.KubeVirt;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
@@ -84,7 +90,7 @@ class ProvisionEdgeVmExecutionTest {
         }
 
         @Override
-        public io.jenkins.plugins.kubeplatform.store.StateStore<Inventory> inventory() {
+        public io.jenkins.plugins.kubeplatform.engine.store.StateStore<Inventory> inventory() {
             return EdgeVmEngine.inventoryStore(stateDir);
         }
 

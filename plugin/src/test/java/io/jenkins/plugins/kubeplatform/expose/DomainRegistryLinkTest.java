@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.expose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,9 @@ package io.jenkins.plugins.kubeplatform.expose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
-import io.jenkins.plugins.kubeplatform.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;

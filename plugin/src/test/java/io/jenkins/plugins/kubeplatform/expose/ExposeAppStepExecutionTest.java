@@ -1,17 +1,19 @@
 package io.jenkins.plugins.kubeplatform.expose;
 
-import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.jenkins.plugins.kubeplatform.common.FakeStepContext;
 import io.jenkins.plugins.kubeplatform.common.JavaSerialization;
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import io.jenkins.plugins.kubeplatform.common.SimStepHost;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController;
-import io.jenkins.plugins.kubeplatform.store.StateStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import hudson.AbortException;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.kubeplatform.engine.image.PushedImage;
+import io.jenkins.plugins.kubeplatform.engine.image.RegistryCredential;
 import io.jenkins.plugins.kubeplatform.sim.registry.LocalRegistry;
 import io.jenkins.plugins.kubeplatform.sim.registry.RegistryBinary;
 import io.jenkins.plugins.kubeplatform.sim.registry.RegistryOptions;

@@ -3,7 +3,9 @@ package io.jenkins.plugins.kubeplatform.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterCredential;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

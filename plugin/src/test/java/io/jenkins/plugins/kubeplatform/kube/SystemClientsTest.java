@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.ClusterCredential;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.repair.NodeRepairer;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairBoard;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairRequest;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.kubeplatform.common.EnvVarEntry;
 import io.jenkins.plugins.kubeplatform.common.JenkinsXStream;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.image.ImageBuild;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;

@@ -3,7 +3,10 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Cni;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.NodePinning;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

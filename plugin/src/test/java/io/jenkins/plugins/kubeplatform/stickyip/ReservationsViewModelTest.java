@@ -2,6 +2,11 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ReplicaIdentity;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

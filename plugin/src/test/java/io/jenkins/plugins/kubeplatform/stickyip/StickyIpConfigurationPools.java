@@ -1,5 +1,7 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PoolSettings;
 import java.util.Arrays;
 import java.util.Map;
 

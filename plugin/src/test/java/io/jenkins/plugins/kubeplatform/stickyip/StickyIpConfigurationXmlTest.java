@@ -3,7 +3,12 @@ package io.jenkins.plugins.kubeplatform.stickyip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.kubeplatform.common.JenkinsXStream;
-import io.jenkins.plugins.kubeplatform.stickyip.address.AllocationOrder;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Cni;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.CniCheck;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.NodePinning;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.address.AllocationOrder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

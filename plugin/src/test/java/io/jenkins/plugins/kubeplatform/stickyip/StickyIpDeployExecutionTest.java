@@ -1,6 +1,5 @@
 package io.jenkins.plugins.kubeplatform.stickyip;
 
-import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +8,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.jenkins.plugins.kubeplatform.common.FakeStepContext;
 import io.jenkins.plugins.kubeplatform.common.JavaSerialization;
+import io.jenkins.plugins.kubeplatform.common.SimStepChecks;
 import io.jenkins.plugins.kubeplatform.common.SimStepHost;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpLabels;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -20,11 +20,11 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /** {@code kubeplatform bench}: runs the benchmarks and prints (or writes) a Markdown report. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -118,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
             doc.put("quick", quick);
             doc.put("machine", machine());
             doc.put("measurements", jsonResults);
-            out.println(io.jenkins.plugins.kubeplatform.store.Json.mapper().writeValueAsString(doc));
+            out.println(io.jenkins.plugins.kubeplatform.engine.store.Json.mapper().writeValueAsString(doc));
         } else {
             out.print(md);
         }

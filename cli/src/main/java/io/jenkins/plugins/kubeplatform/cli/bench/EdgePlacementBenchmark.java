@@ -1,14 +1,14 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
-import io.jenkins.plugins.kubeplatform.edgevm.ClusterPlanner;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeSettings;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmRequest;
-import io.jenkins.plugins.kubeplatform.edgevm.GeoPoint;
-import io.jenkins.plugins.kubeplatform.edgevm.SitePlacement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterPlanner;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmRequest;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.GeoPoint;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.SitePlacement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,16 +1,16 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
-import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
-import io.jenkins.plugins.kubeplatform.expose.DomainTemplate;
-import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
-import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
-import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainTemplate;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeEngine;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeRequest;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
-import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
-import io.jenkins.plugins.kubeplatform.image.PushedImage;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageBuildRequest;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageBuilder;
+import io.jenkins.plugins.kubeplatform.engine.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.sim.registry.LocalRegistry;
 import io.jenkins.plugins.kubeplatform.sim.registry.RegistryBinary;
 import io.jenkins.plugins.kubeplatform.sim.registry.RegistryOptions;

@@ -1,11 +1,11 @@
 package io.jenkins.plugins.kubeplatform.cli.bench;
 
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
-import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
-import io.jenkins.plugins.kubeplatform.store.AtomicFileStore;
-import io.jenkins.plugins.kubeplatform.store.StateStore.Update;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
+import io.jenkins.plugins.kubeplatform.cli.bench.spi.Stats;
+import io.jenkins.plugins.kubeplatform.engine.store.AtomicFileStore;
+import io.jenkins.plugins.kubeplatform.engine.store.StateStore.Update;
 import java.nio.file.Path;
 import java.util.List;
 

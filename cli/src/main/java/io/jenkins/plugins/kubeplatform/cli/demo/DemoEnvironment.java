@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli.demo;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.cli.KubePlatformCli;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;

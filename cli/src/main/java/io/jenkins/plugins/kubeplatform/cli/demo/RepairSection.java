@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli.demo;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import java.util.Map;
 
 /** repairNode: drain a node that runs a sticky replica, repair it, bring it back; the replica keeps its address. */

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.demo;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import java.util.Map;
 import java.util.TreeMap;
 

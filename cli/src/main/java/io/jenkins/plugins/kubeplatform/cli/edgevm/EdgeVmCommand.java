@@ -1,12 +1,12 @@
 package io.jenkins.plugins.kubeplatform.cli.edgevm;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeSettings;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmResult;
-import io.jenkins.plugins.kubeplatform.edgevm.JoinTokens;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmResult;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.JoinTokens;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code kubeplatform edge-vm}: VMs on edge sites joined into edge clusters (the provisionEdgeVm step's engine). */
 @Command(name = "edge-vm", mixinStandardHelpOptions = true,

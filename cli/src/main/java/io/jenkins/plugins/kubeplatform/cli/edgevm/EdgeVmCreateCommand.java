@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.edgevm;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmRequest;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmResult;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmRequest;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +67,7 @@ public final class EdgeVmCreateCommand implements Callable<Integer> {
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
             if (image != null && !image.startsWith("http://") && !image.startsWith("https://")) {
-                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+                io.jenkins.plugins.kubeplatform.engine.core.ImageReference.check("--image", image);
             }
             EdgeVmRequest request = EdgeVmRequest.of(name, tenant, cpu, memory, disk, image, exclusive, location,
                     region, zone, site, cluster);

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.edgevm;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.edgevm.EdgeVmEngine;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeVmEngine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

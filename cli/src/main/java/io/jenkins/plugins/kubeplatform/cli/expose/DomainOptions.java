@@ -1,8 +1,8 @@
 package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.expose.DomainsSchema;
-import io.jenkins.plugins.kubeplatform.expose.ExposeSettings;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainsSchema;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
 import picocli.CommandLine.Option;
 
 /** Overrides of the {@code domains} section of --config, shared by expose and expose-sync. */

@@ -2,9 +2,9 @@ package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.expose.ExposeEngine;
-import io.jenkins.plugins.kubeplatform.expose.ExposeRequest;
-import io.jenkins.plugins.kubeplatform.expose.ExposeResult;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeEngine;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeRequest;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +73,7 @@ public final class ExposeCommand implements Callable<Integer> {
     public Integer call() {
         // not picocli-required, so that "expose list" does not ask for it
         if (app == null) {
-            throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--app", "is required");
+            throw new io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException("--app", "is required");
         }
         CliContext context = CliContext.of(spec);
         String namespace = context.namespace();
@@ -98,13 +98,13 @@ public final class ExposeCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (port == null) {
-            throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--port", "is required to expose an app");
+            throw new io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException("--port", "is required to expose an app");
         }
         if (host != null && !allowForeignHost) {
             String suffix = domains.settings(context).suffix();
             String h = host.toLowerCase(java.util.Locale.ROOT);
             if (suffix != null && !suffix.isBlank() && !h.endsWith("." + suffix.toLowerCase(java.util.Locale.ROOT))) {
-                throw new io.jenkins.plugins.kubeplatform.core.InvalidInputException("--host", "must be under the "
+                throw new io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException("--host", "must be under the "
                         + "domain suffix '" + suffix + "' (e.g. name." + suffix + "); to route a host outside it, "
                         + "give --allow-foreign-host explicitly");
             }

@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.expose.DomainRegistry;
+import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli.expose;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.expose.ExposeSync;
+import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSync;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

@@ -2,8 +2,8 @@ package io.jenkins.plugins.kubeplatform.cli.image;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.ExitCodes;
-import io.jenkins.plugins.kubeplatform.image.ImageBuilder;
-import io.jenkins.plugins.kubeplatform.image.PushedImage;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageBuilder;
+import io.jenkins.plugins.kubeplatform.engine.image.PushedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

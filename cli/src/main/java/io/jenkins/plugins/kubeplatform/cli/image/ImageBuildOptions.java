@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.cli.image;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
-import io.jenkins.plugins.kubeplatform.image.RegistryCredential;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageBuildRequest;
+import io.jenkins.plugins.kubeplatform.engine.image.RegistryCredential;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,17 +1,17 @@
 package io.jenkins.plugins.kubeplatform.cli.repair;
 
-import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
-import io.jenkins.plugins.kubeplatform.repair.NodeRepairer;
-import io.jenkins.plugins.kubeplatform.repair.RepairOutcome;
-import io.jenkins.plugins.kubeplatform.repair.RepairRequest;
-import io.jenkins.plugins.kubeplatform.repair.RepairResult;
-import io.jenkins.plugins.kubeplatform.repair.RepairSettings;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.repair.NodeRepairer;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairOutcome;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairRequest;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairResult;
+import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;

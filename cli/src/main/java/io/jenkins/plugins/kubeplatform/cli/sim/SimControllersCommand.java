@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.sim;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.sim.AttachedControllers;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import java.util.LinkedHashMap;

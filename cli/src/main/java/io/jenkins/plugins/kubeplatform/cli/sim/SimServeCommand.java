@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.sim;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.sim.Cni;
 import io.jenkins.plugins.kubeplatform.sim.FaultProfile;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -207,7 +207,7 @@ public final class SimServeCommand implements Callable<Integer> {
         if (value != null && value.trim().matches("0+(ms|s|m)?")) {
             return java.time.Duration.ZERO;
         }
-        java.time.Duration d = io.jenkins.plugins.kubeplatform.core.Require.duration(option, value);
+        java.time.Duration d = io.jenkins.plugins.kubeplatform.engine.core.Require.duration(option, value);
         if (d.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
             throw new InvalidInputException(option, "must be at most 10m; got " + value);
         }

@@ -1,19 +1,19 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
-import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ClusterLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PoolSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ReplicaIdentity;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore;
-import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.LedgerStore;
-import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
-import io.jenkins.plugins.kubeplatform.stickyip.ReplicaIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

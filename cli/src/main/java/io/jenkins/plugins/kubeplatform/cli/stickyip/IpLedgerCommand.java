@@ -3,25 +3,25 @@ package io.jenkins.plugins.kubeplatform.cli.stickyip;
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.Human;
 import io.jenkins.plugins.kubeplatform.cli.Table;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
-import io.jenkins.plugins.kubeplatform.stickyip.LedgerOverview;
-import io.jenkins.plugins.kubeplatform.stickyip.PodAdopter;
-import io.jenkins.plugins.kubeplatform.stickyip.Reservation;
-import io.jenkins.plugins.kubeplatform.stickyip.ReservationCollector;
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerOverview;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PodAdopter;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ReservationCollector;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code kubeplatform ip-ledger}: inspect and maintain the reservation ledger. */
 @Command(name = "ip-ledger", mixinStandardHelpOptions = true,
@@ -155,9 +155,9 @@ public final class IpLedgerCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
-                io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings settings =
-                        io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config());
-                if (settings.store() != io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER) {
+                io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings settings =
+                        io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.of(context.config());
+                if (settings.store() != io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.Store.CLUSTER) {
                     throw new InvalidInputException("stickyIp.ledgerStore", "must be cluster to migrate the file "
                             + "ledger into the cluster; it is " + settings.store().name().toLowerCase(java.util.Locale.ROOT));
                 }
@@ -165,7 +165,7 @@ public final class IpLedgerCommand implements Runnable {
                 IpReservationLedger target = ledger(context);
                 int copied = target.store().update(view -> {
                     List<String> conflicts = new java.util.ArrayList<>();
-                    List<io.jenkins.plugins.kubeplatform.stickyip.LedgerChange> puts = new java.util.ArrayList<>();
+                    List<io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerChange> puts = new java.util.ArrayList<>();
                     for (Reservation r : fromFile) {
                         Optional<Reservation> same = view.get(r.identity());
                         Optional<Reservation> holder = view.holderOf(r.ip());
@@ -179,14 +179,14 @@ public final class IpLedgerCommand implements Runnable {
                             conflicts.add(r.ip() + " is held by " + holder.get().identity() + " in the cluster, by "
                                     + r.identity() + " in the file");
                         } else {
-                            puts.add(new io.jenkins.plugins.kubeplatform.stickyip.LedgerChange.Put(r));
+                            puts.add(new io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerChange.Put(r));
                         }
                     }
                     if (!conflicts.isEmpty()) {
                         throw new OperationFailedException("nothing was migrated; the cluster ledger disagrees with "
                                 + "the file: " + String.join("; ", conflicts));
                     }
-                    return new io.jenkins.plugins.kubeplatform.stickyip.LedgerStore.Decision<>(puts, puts.size());
+                    return new io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerStore.Decision<>(puts, puts.size());
                 });
                 context.progress().step("copied " + copied + " of " + fromFile.size() + " reservations into "
                         + settings.describe(context.stateDir()));
@@ -259,8 +259,8 @@ public final class IpLedgerCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliContext context = CliContext.of(spec)) {
-                if (io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.of(context.config()).store()
-                        == io.jenkins.plugins.kubeplatform.stickyip.LedgerSettings.Store.CLUSTER) {
+                if (io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.of(context.config()).store()
+                        == io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings.Store.CLUSTER) {
                     return verifyCluster(context);
                 }
             }
@@ -292,8 +292,8 @@ public final class IpLedgerCommand implements Runnable {
 
         private static int verifyCluster(CliContext context) {
             IpReservationLedger ledger = ledger(context);
-            io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore store =
-                    (io.jenkins.plugins.kubeplatform.stickyip.ClusterLedgerStore) ledger.store();
+            io.jenkins.plugins.kubeplatform.engine.stickyip.ClusterLedgerStore store =
+                    (io.jenkins.plugins.kubeplatform.engine.stickyip.ClusterLedgerStore) ledger.store();
             List<String> problems = store.verify();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("healthy", problems.isEmpty());
@@ -315,7 +315,7 @@ public final class IpLedgerCommand implements Runnable {
         store.scan(4096, page -> {
             for (Reservation r : page) {
                 IpPool pool = pools.get(r.pool());
-                boolean covered = pool == null || io.jenkins.plugins.kubeplatform.stickyip.address.IpKey.parse(r.ip())
+                boolean covered = pool == null || io.jenkins.plugins.kubeplatform.engine.stickyip.address.IpKey.parse(r.ip())
                         .map(pool::covers).orElse(false);
                 if (!covered) {
                     outside.add(r.identity() + " holds " + r.ip() + ", outside pool '" + r.pool() + "' ("

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
-import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
-import io.jenkins.plugins.kubeplatform.stickyip.LedgerView;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerView;
 import java.nio.file.Path;
 
 /** Opens a ledger in a fresh JVM and prints the wall and CPU nanoseconds that took, then the size (the benchmark's cold open). */

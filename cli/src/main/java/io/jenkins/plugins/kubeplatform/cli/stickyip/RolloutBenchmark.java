@@ -1,27 +1,27 @@
 package io.jenkins.plugins.kubeplatform.cli.stickyip;
 
-import io.jenkins.plugins.kubeplatform.cli.CliContext;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.BenchOptions;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Benchmark;
 import io.jenkins.plugins.kubeplatform.cli.bench.spi.Measurement;
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployRequest;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PoolSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.RolloutPolicy;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpDeployer;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
-import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
-import io.jenkins.plugins.kubeplatform.stickyip.IpPool;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.JournaledLedgerStore;
-import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
-import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class RolloutBenchmark implements Benchmark {
                 });
                 double plainRedeploy = seconds(() -> {
                     // the controller writes the status meanwhile: re-read on 409 like kubectl set image
-                    io.jenkins.plugins.kubeplatform.kube.Conflicts.retry("update deployment " + plainNs + "/plain", 20,
+                    io.jenkins.plugins.kubeplatform.engine.kube.Conflicts.retry("update deployment " + plainNs + "/plain", 20,
                             () -> client.apps().deployments().inNamespace(plainNs).withName("plain")
                                     .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
                                             .editFirstContainer().withImage(image("plain", n, 2)).endContainer().endSpec()
@@ -127,7 +127,7 @@ public final class RolloutBenchmark implements Benchmark {
                         new JournaledLedgerStore(options.workDir().resolve("ledger-" + n)), CliContext.CLOCK,
                         new Random(1)), CliContext.RETRY);
                 DeployRequest request = DeployRequest.of(stickyNs, "web", image("sticky", n, 1), n, 8080, "bench").withTimeout(TIMEOUT)
-                        .withTemplate(io.jenkins.plugins.kubeplatform.stickyip.ManifestParser.parse("template", TEMPLATE));
+                        .withTemplate(io.jenkins.plugins.kubeplatform.engine.stickyip.ManifestParser.parse("template", TEMPLATE));
                 sim.requests().clear();
                 DeployResult[] first = new DeployResult[1];
                 double stickyFirst = seconds(() -> first[0] = deployer.deploy(request, RolloutPolicy.defaults(),

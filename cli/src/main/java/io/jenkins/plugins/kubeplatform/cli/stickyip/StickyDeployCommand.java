@@ -3,20 +3,20 @@ package io.jenkins.plugins.kubeplatform.cli.stickyip;
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.cli.DryRunOption;
 import io.jenkins.plugins.kubeplatform.cli.image.ImageBuildOptions;
-import io.jenkins.plugins.kubeplatform.core.InvalidInputException;
-import io.jenkins.plugins.kubeplatform.core.Require;
-import io.jenkins.plugins.kubeplatform.image.ImageBuildRequest;
-import io.jenkins.plugins.kubeplatform.image.ImageSource;
-import io.jenkins.plugins.kubeplatform.image.ImageSourceBuilder;
-import io.jenkins.plugins.kubeplatform.stickyip.BuildThenDeploy;
-import io.jenkins.plugins.kubeplatform.stickyip.DeployRequest;
-import io.jenkins.plugins.kubeplatform.stickyip.DeployResult;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.ManifestParser;
-import io.jenkins.plugins.kubeplatform.stickyip.RolloutPolicy;
-import io.jenkins.plugins.kubeplatform.stickyip.WorkloadTemplate;
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpConfig;
-import io.jenkins.plugins.kubeplatform.stickyip.StickyIpDeployer;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.Require;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageBuildRequest;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageSource;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageSourceBuilder;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.BuildThenDeploy;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployRequest;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.DeployResult;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ManifestParser;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.RolloutPolicy;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpConfig;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpDeployer;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.WorkloadTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -120,7 +120,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
     public Integer call() {
         try (CliContext context = CliContext.of(spec)) {
             if (image != null) {
-                io.jenkins.plugins.kubeplatform.core.ImageReference.check("--image", image);
+                io.jenkins.plugins.kubeplatform.engine.core.ImageReference.check("--image", image);
             }
             io.jenkins.plugins.kubeplatform.cli.FreeText.check("--owner", owner);
             java.util.Optional<WorkloadTemplate> template = template();

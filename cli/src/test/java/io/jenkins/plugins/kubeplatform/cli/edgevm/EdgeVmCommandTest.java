@@ -3,9 +3,9 @@ package io.jenkins.plugins.kubeplatform.cli.edgevm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import io.jenkins.plugins.kubeplatform.store.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -82,9 +82,9 @@ class ExposeCommandTest {
 
     @Test
     void listShowsHostOwnerAndUpstreamAddresses() throws Exception {
-        io.jenkins.plugins.kubeplatform.expose.DomainRegistry.fileStore(state).update(reg ->
-                io.jenkins.plugins.kubeplatform.store.StateStore.Update.to(reg.with(
-                        new io.jenkins.plugins.kubeplatform.expose.DomainRegistry.Entry("shop.default.apps.example.test",
+        io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry.fileStore(state).update(reg ->
+                io.jenkins.plugins.kubeplatform.engine.store.StateStore.Update.to(reg.with(
+                        new io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry.Entry("shop.default.apps.example.test",
                                 "default", "shop", "shop", 80, "ingress", "shop", null, "job/shop #4", "expose",
                                 java.time.Instant.parse("2026-12-01T10:00:00Z"),
                                 java.util.List.of("10.42.0.11:8080", "10.42.0.12:8080"))), null));

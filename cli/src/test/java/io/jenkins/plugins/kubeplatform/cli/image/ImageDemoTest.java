@@ -3,8 +3,8 @@ package io.jenkins.plugins.kubeplatform.cli.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jenkins.plugins.kubeplatform.core.Progress;
-import io.jenkins.plugins.kubeplatform.image.PushedImage;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.image.PushedImage;
 import io.jenkins.plugins.kubeplatform.sim.registry.RegistryBinary;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.kubeplatform.cli.CliRunner;
-import io.jenkins.plugins.kubeplatform.stickyip.IpReservationLedger;
-import io.jenkins.plugins.kubeplatform.stickyip.PoolSettings;
-import io.jenkins.plugins.kubeplatform.stickyip.ReplicaIdentity;
-import io.jenkins.plugins.kubeplatform.store.Json;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.PoolSettings;
+import io.jenkins.plugins.kubeplatform.engine.stickyip.ReplicaIdentity;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,7 +65,7 @@ class IpLedgerCommandTest {
         reserve("shop", "web", 2);
         java.time.Instant at = java.time.Instant.now().minus(java.time.Duration.ofMinutes(12));
         IpReservationLedger.open(dir.resolve("state"), Clock.systemUTC()).recordPinRelease("shop/web-1",
-                new io.jenkins.plugins.kubeplatform.stickyip.Reservation.PinRelease(at, "n3",
+                new io.jenkins.plugins.kubeplatform.engine.stickyip.Reservation.PinRelease(at, "n3",
                         "node n3 cordoned by repairNode (ops#7)"));
 
         CliRunner.Run json = run("--output", "json", "ip-ledger", "list");

@@ -1,0 +1,79 @@
+package io.jenkins.plugins.kubeplatform.engine.stickyip;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.jenkins.plugins.kubeplatform.engine.kube.SharedObjects;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the deployer observed in the cluster before planning: plain values, so the planner is a pure function.
+ *
+ * @param workloads the app's Deployments by name (ours or a foreign object with a clashing name)
+ * @param pods      the app's pods (labelled for it)
+ * @param service   the Service named like the app, if any
+ * @param nodes     every node by name
+ */
+public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pods, Optional<LiveService> service,
+                          Map<String, NodeState> nodes) {
+
+    public ClusterView {
+        workloads = Map.copyOf(workloads);
+        pods = List.copyOf(pods);
+        nodes = Map.copyOf(nodes);
+    }
+
+    /** A Deployment as seen: whether we manage it, its hashes and its pinned node. */
+    public record LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode) {
+    }
+
+    /**
+     * A pod as seen. {@code identity} is the identity label value ({@code name-ordinal}) or null; {@code ip} its
+     * address, or both of a dual-stack pod comma-separated, IPv4 first.
+     */
+    public record LivePod(String namespace, String name, String identity, String ip, String node, String phase,
+                          boolean ready, boolean terminating, String templateHash) {
+
+        public boolean runningReadyWith(String expectedIp) {
+            return !terminating && ready && "Running".equals(phase) && expectedIp.equals(ip);
+        }
+    }
+
+    /** The app's Service as seen. */
+    /**
+     * The app's Service as seen: whether it carries our managed-by label, the spec hash of what stickyIpDeploy last
+     * wrote, the step that owns it, and what stickyIpDeploy owns in it now (selector, and the ports no other step
+     * added), so drift there is restored even when the hash annotation still matches.
+     */
+    public record LiveService(boolean managed, String specHash, Optional<String> ownerStep,
+                              Map<String, String> selector, List<String> ownPortKeys) {
+
+        /** A Service seen only by its labels and hash annotation (no drift to compare). */
+        public LiveService(boolean managed, String specHash) {
+            this(managed, specHash, Optional.of(StickyIpLabels.STEP), null, null);
+        }
+
+        /** Whether the live Service holds {@code desired}'s selector and ports (or was not observed in detail). */
+        public boolean matches(Service desired) {
+            if (selector == null || ownPortKeys == null) {
+                return true;
+            }
+            return ownerStep.filter(StickyIpLabels.STEP::equals).isPresent()
+                    && desired.getSpec().getSelector().equals(selector)
+                    && SharedObjects.ports(desired).stream().map(SharedObjects::portKey).sorted().toList()
+                            .equals(ownPortKeys.stream().sorted().toList());
+        }
+    }
+
+    /** A node as seen: Ready condition, {@code spec.unschedulable}, and its hostname label. */
+    public record NodeState(String name, boolean ready, boolean schedulable, String hostname) {
+
+        public boolean canTakePods() {
+            return ready && schedulable;
+        }
+    }
+
+    public Optional<NodeState> node(String name) {
+        return Optional.ofNullable(name).map(nodes::get);
+    }
+}

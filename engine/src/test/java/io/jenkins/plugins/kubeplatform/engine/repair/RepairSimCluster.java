@@ -1,0 +1,108 @@
+package io.jenkins.plugins.kubeplatform.engine.repair;
+
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.sim.SimContext;
+import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The simulated cluster of the repair engine's sim tests: its three nodes without built-in controllers, a kubelet's
+ * client for what the simulation itself does (a Job pod finishing), and the objects the tests prepare.
+ */
+final class RepairSimCluster implements AutoCloseable {
+
+    static final String N1 = "node-1";
+    static final String N2 = "node-2";
+    static final String N3 = "node-3";
+
+    final SimulatedCluster sim;
+    final KubernetesClient client;
+    private final Kubelet kubelet = new Kubelet();
+
+    private RepairSimCluster() {
+        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
+        client = sim.client();
+        sim.addController(kubelet);
+    }
+
+    static RepairSimCluster start() {
+        return new RepairSimCluster();
+    }
+
+    /** Short waits for the simulated cluster: one slot, tasks up to 20 s, a fault looked at every second. */
+    static RepairSettings.Builder fastSettings() {
+        return RepairSettings.builder().maxConcurrent(1).leaseTtl(Duration.ofSeconds(30))
+                .leaseWaitTimeout(Duration.ofSeconds(20)).deregistrationGrace(Duration.ofMillis(200))
+                .deregistrationTimeout(Duration.ofSeconds(5)).taskTimeout(Duration.ofSeconds(20))
+                .drainTimeout(Duration.ofSeconds(30)).repairTimeout(Duration.ofSeconds(10))
+                .verifyTimeout(Duration.ofSeconds(10)).stabilizationWindow(Duration.ofMillis(300))
+                .recheckInterval(Duration.ofSeconds(1));
+    }
+
+    /** Six attempts, 20 to 200 ms apart: the sim's injected faults pass within them. */
+    static ApiRetry retry() {
+        return new ApiRetry(6, Duration.ofMillis(20), Duration.ofMillis(200), d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** A running, ready pod on {@code node}, controlled by an owner of {@code ownerKind} named {@code app}. */
+    void createPod(String name, String node, String ownerKind, String app) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").addToLabels("app", app)
+                .addNewOwnerReference().withApiVersion("v1").withKind(ownerKind).withName(app).withUid(app + "-uid")
+                .withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
+                .endSpec().withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
+                .endCondition().endStatus().build();
+        client.pods().inNamespace("default").resource(pod).create();
+    }
+
+    /** Marks a Job pod Succeeded the way the kubelet would (a simulation-internal request, not the engine's). */
+    void finishJob(String pod) {
+        kubelet.client.pods().inNamespace("default").withName(pod).editStatus(p -> {
+            p.getStatus().setPhase("Succeeded");
+            return p;
+        });
+    }
+
+    /** Sets (or replaces) one condition of {@code node}'s status, changed now. */
+    void setCondition(String node, String type, String status) {
+        client.nodes().withName(node).editStatus(n -> {
+            n.getStatus().getConditions().removeIf(c -> c.getType().equals(type));
+            NodeCondition c = new NodeCondition();
+            c.setType(type);
+            c.setStatus(status);
+            c.setReason("Test");
+            c.setLastTransitionTime(Instant.now().toString());
+            n.getStatus().getConditions().add(c);
+            return n;
+        });
+    }
+
+    /** The maintenance state recorded on {@code node}; empty without a record, {@code ?} for an unreadable one. */
+    String state(String node) {
+        var annotations = client.nodes().withName(node).get().getMetadata().getAnnotations();
+        String raw = annotations == null ? null : annotations.get(MaintenanceRecord.ANNOTATION);
+        return raw == null ? "" : MaintenanceRecord.parse(raw).map(r -> r.state().name()).orElse("?");
+    }
+
+    @Override
+    public void close() {
+        sim.close();
+    }
+
+    /** Gives the fixture a client whose requests count as the simulation's own. */
+    private static final class Kubelet implements SimController {
+        volatile KubernetesClient client;
+
+        @Override
+        public void start(SimContext context) {
+            client = context.client();
+        }
+    }
+}
