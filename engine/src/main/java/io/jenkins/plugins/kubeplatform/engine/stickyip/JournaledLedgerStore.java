@@ -59,6 +59,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-(\\d+)\\.bin");
     private static final Pattern TEMP = Pattern.compile("\\.(?:retired-)?(?:snapshot|journal)-\\d+\\.tmp-(\\d+)-.*");
     private static final Pattern OLD_FORMAT = Pattern.compile("ledger-\\d+\\.(snapshot\\.json|journal)");
+    /**
+     * A prepared segment (zero-filled, forced, no header) kept by {@link #close} for the next instance, which adopts it
+     * instead of writing a new one: a process's first preparation then costs a rename, not a megabyte of writes.
+     */
+    static final String KEPT_SEGMENT = ".journal-prepared";
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     /** Writes the acknowledgement markers of every store in the process, off the allocations' path. */
     private static final ExecutorService MARKERS = Executors.newSingleThreadExecutor(r -> {
@@ -1055,6 +1060,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             next = null;
         }
         if (next == null) {
+            next = adoptKept(n).orElse(null);
+        }
+        if (next == null) {
             next = createPreallocated(n);
         }
         try {
@@ -1121,7 +1129,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         preparation = COMPACTOR.submit(() -> {
             Prepared ready = null;
             try {
-                ready = createPreallocated(n);
+                ready = adoptKept(n).orElse(null);
+                if (ready == null) {
+                    ready = createPreallocated(n);
+                }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "Could not prepare the next IP ledger journal segment in " + dir
                         + " (the rotation creates it): " + e.getMessage(), e);
@@ -1140,6 +1151,58 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 discard(ready);
             }
         });
+    }
+
+    /**
+     * Takes the segment a closed instance kept ({@link #KEPT_SEGMENT}) under this process's own temporary name, if it
+     * is there and is what {@link #createPreallocated} makes (the configured size, zeros only); anything else is
+     * removed. Another process adopting it at the same time gets it or nothing: the rename decides.
+     */
+    private Optional<Prepared> adoptKept(long n) throws IOException {
+        Path kept = dir.resolve(KEPT_SEGMENT);
+        if (!io.exists(kept)) {
+            return Optional.empty();
+        }
+        Path tmp = dir.resolve(".journal-" + n + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        try {
+            io.move(kept, tmp, false);
+        } catch (IOException e) {
+            return Optional.empty(); // taken by another process
+        }
+        FileChannel channel = io.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (channel.size() == preallocate && zerosOnly(channel)) {
+            return Optional.of(new Prepared(tmp, channel));
+        }
+        discard(new Prepared(tmp, channel));
+        return Optional.empty();
+    }
+
+    private static boolean zerosOnly(FileChannel channel) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(64 << 10);
+        for (long at = 0; at < channel.size(); ) {
+            block.clear();
+            int read = channel.read(block, at);
+            if (read <= 0) {
+                return false;
+            }
+            for (int i = 0; i < read; i++) {
+                if (block.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += read;
+        }
+        return true;
+    }
+
+    /** Keeps the prepared segment for the next instance ({@link #adoptKept}); removes it if that fails. */
+    private void keep(Prepared p) {
+        closeQuietly(p.channel());
+        try {
+            io.move(p.file(), dir.resolve(KEPT_SEGMENT), false);
+        } catch (IOException e) {
+            discard(p);
+        }
     }
 
     private void discard(Prepared p) {
@@ -1601,7 +1664,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             reload = true;
             closed = true;
             if (prepared != null) {
-                discard(prepared);
+                keep(prepared);
                 prepared = null;
             }
         } finally {

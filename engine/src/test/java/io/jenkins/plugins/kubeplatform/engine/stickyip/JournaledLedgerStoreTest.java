@@ -78,7 +78,7 @@ class JournaledLedgerStoreTest {
         }
         store.update(v -> new Decision<>(List.of(new LedgerChange.Remove("ns/app-3")), null));
         store.awaitCompaction();
-        store.close(); // removes the next segment it prepared in the background
+        store.close(); // keeps the next segment it prepared in the background for the next instance
 
         JournaledLedgerStore fresh = new JournaledLedgerStore(dir, 5);
         assertThat(fresh.<Integer>read(LedgerView::size)).isEqualTo(11);
@@ -87,7 +87,8 @@ class JournaledLedgerStoreTest {
         // segments from N on, so with snapshots 1 and 2 kept as backups segment 0 is the only one removed
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "ledger.lock", "snapshot-1.bin", "snapshot-2.bin", "journal-1.log", "journal-2.log");
+                    "ledger.lock", "snapshot-1.bin", "snapshot-2.bin", "journal-1.log", "journal-2.log",
+                    JournaledLedgerStore.KEPT_SEGMENT);
         }
     }
 
