@@ -29,7 +29,7 @@ class MethodLengthTest {
         return moduleDir().resolveSibling(module).resolve("src/main/java/io/jenkins/plugins/kubeplatform");
     }
 
-    static boolean checked(Path root, Path file) {
+    static boolean checked(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(".java");
     }
@@ -37,7 +37,7 @@ class MethodLengthTest {
     static List<String> longMethods(Path root) throws IOException {
         List<String> offenders = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(f -> checked(root, f)).sorted().forEach(f -> {
+            files.filter(MethodLengthTest::checked).sorted().forEach(f -> {
                 try {
                     for (MethodLengths.Method m : MethodLengths.of(Files.readString(f))) {
                         if (m.lines() > LIMIT) {
@@ -73,9 +73,9 @@ class MethodLengthTest {
     void checksEveryJavaSourceAndNothingElseWhenFilteringSources() {
         Path root = Path.of("src/main/java/io/jenkins/plugins/kubeplatform");
 
-        assertThat(checked(root, root.resolve("stickyip/Rollout.java"))).isTrue();
-        assertThat(checked(root, root.resolve("repair/RepairConfiguration.java"))).isTrue();
-        assertThat(checked(root, root.resolve("stickyip/Rollout.txt"))).isFalse();
+        assertThat(checked(root.resolve("stickyip/Rollout.java"))).isTrue();
+        assertThat(checked(root.resolve("repair/RepairConfiguration.java"))).isTrue();
+        assertThat(checked(root.resolve("stickyip/Rollout.txt"))).isFalse();
     }
 
     @Test
