@@ -52,6 +52,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
     private final String maxUnavailable;
     /** Null in an execution persisted before the option existed: on. */
     private final Boolean prePull;
+    /** Null in an execution persisted before the option existed: on. */
+    private final Boolean inPlaceUpdate;
     private final int port;
     private final String pool;
     private final String timeout;
@@ -78,6 +80,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         this.manifest = step.getManifest();
         this.maxUnavailable = step.getMaxUnavailable();
         this.prePull = step.isPrePull();
+        this.inPlaceUpdate = step.isInPlaceUpdate();
     }
 
     @Override
@@ -101,7 +104,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
                     Require.duration("timeout", timeout), env, workload, java.util.Optional.empty());
             RolloutPolicy rollout = RolloutPolicy.maxUnavailable(maxUnavailable)
-                    .withPrePull(!Boolean.FALSE.equals(prePull));
+                    .withPrePull(!Boolean.FALSE.equals(prePull)).withInPlace(!Boolean.FALSE.equals(inPlaceUpdate));
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetries.policy());
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = new BuildThenDeploy(deployer).deploy(request, imageSource(request), rollout,

@@ -43,6 +43,7 @@ public class StickyIpDeployStep extends Step {
     private String timeout = "5m";
     private String maxUnavailable = RolloutPolicy.DEFAULT_MAX_UNAVAILABLE;
     private boolean prePull = true;
+    private boolean inPlaceUpdate = true;
     private Map<String, String> env = new LinkedHashMap<>();
     private ImageBuild build;
     private String template = "";
@@ -129,6 +130,19 @@ public class StickyIpDeployStep extends Step {
     @DataBoundSetter
     public void setPrePull(boolean prePull) {
         this.prePull = prePull;
+    }
+
+    /**
+     * Whether an identity whose change is only in container images is updated in place: its pod keeps node and
+     * address while the kubelet restarts the changed containers (SIP-4).
+     */
+    public boolean isInPlaceUpdate() {
+        return inPlaceUpdate;
+    }
+
+    @DataBoundSetter
+    public void setInPlaceUpdate(boolean inPlaceUpdate) {
+        this.inPlaceUpdate = inPlaceUpdate;
     }
 
     public String getTimeout() {

@@ -78,6 +78,11 @@ public final class StickyDeployCommand implements Callable<Integer> {
             + "before any identity is replaced).")
     boolean noPrePull;
 
+    @Option(names = "--no-in-place", description = "Replace identities whose change is only in container images "
+            + "instead of updating their pods in place (by default such a pod keeps its node and address and its "
+            + "kubelet restarts the changed containers).")
+    boolean noInPlace;
+
     @Option(names = "--owner", defaultValue = "cli", description = "Recorded in the ledger as the deployer. Default: ${DEFAULT-VALUE}.")
     String owner;
 
@@ -129,7 +134,7 @@ public final class StickyDeployCommand implements Callable<Integer> {
                     env, template, java.util.Optional.empty());
             RolloutPolicy rollout;
             try {
-                rollout = RolloutPolicy.maxUnavailable(maxUnavailable).withPrePull(!noPrePull);
+                rollout = RolloutPolicy.maxUnavailable(maxUnavailable).withPrePull(!noPrePull).withInPlace(!noInPlace);
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("--max-unavailable", e.rule());
             }
@@ -141,7 +146,8 @@ public final class StickyDeployCommand implements Callable<Integer> {
             StickyIpDeployer deployer = new StickyIpDeployer(context.client(), pools,
                     IpLedgerCommand.ledger(context), context.retry());
             if (dryRun.requested()) {
-                return StickyDeployDryRun.run(context, new BuildThenDeploy(deployer), request, source, dryRun.mode());
+                return StickyDeployDryRun.run(context, new BuildThenDeploy(deployer), request, source, dryRun.mode(),
+                        !noInPlace);
             }
             if (request.replicas() == 0) {
                 context.progress().warn("--replicas 0: every workload of " + request.namespace() + "/" + name

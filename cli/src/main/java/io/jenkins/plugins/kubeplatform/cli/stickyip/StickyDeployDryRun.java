@@ -28,11 +28,11 @@ final class StickyDeployDryRun {
     }
 
     static int run(CliContext context, BuildThenDeploy deploy, DeployRequest given, ImageSource source,
-                   DryRunOption.Mode mode) {
+                   DryRunOption.Mode mode, boolean inPlace) {
         DeployRequest request = BuildThenDeploy.planned(given, source);
         StickyIpDeployer.DryRun dryRun = deploy.dryRun(given, source);
         DeployPlan plan = dryRun.plan();
-        List<Map<String, Object>> objects = objects(plan, request);
+        List<Map<String, Object>> objects = objects(plan, request, inPlace);
         List<Map<String, Object>> ledger = ledger(dryRun, plan);
         if (mode == DryRunOption.Mode.SERVER) {
             sendDryRun(context.client(), plan, request);
@@ -60,12 +60,14 @@ final class StickyDeployDryRun {
     }
 
     /** The plan's Kubernetes objects, one row each. */
-    private static List<Map<String, Object>> objects(DeployPlan plan, DeployRequest request) {
+    private static List<Map<String, Object>> objects(DeployPlan plan, DeployRequest request, boolean inPlace) {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (DeployPlan.WorkloadAction w : plan.workloads()) {
             if (w instanceof DeployPlan.Create c) {
                 objects.add(object("create", c.desired(), "address " + c.reservation().ip()
                         + c.pinnedNode().map(n -> ", pinned to " + n).orElse("")));
+            } else if (w instanceof DeployPlan.Replace r && r.inPlacePod().isPresent() && inPlace) {
+                objects.add(object("update in place", r.desired(), r.reason()));
             } else if (w instanceof DeployPlan.Replace r) {
                 objects.add(object("replace", r.desired(), r.reason() + ", keeping " + r.reservation().ip()));
             } else {

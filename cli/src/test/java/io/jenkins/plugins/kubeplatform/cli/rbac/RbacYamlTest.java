@@ -92,6 +92,7 @@ class RbacYamlTest {
     static final Map<String, String> NOT_NEEDED_HERE = Map.ofEntries(
             Map.entry("kubeplatform-stickyIpDeploy-cluster kubeovn.io subnets", "Kube-OVN pools only"),
             Map.entry("kubeplatform-stickyIpDeploy  secrets", "pull secret only when the step pushed the image"),
+            Map.entry("kubeplatform-stickyIpDeploy apps replicasets", "in-place updates of a redeploy only"),
             Map.entry("kubeplatform-stickyIpMaintenance apps deployments", "Jenkins periodic pin release (SIP-15)"),
             Map.entry("kubeplatform-exposeApp-cluster gateway.networking.k8s.io gateways", "route: httproute only"),
             Map.entry("kubeplatform-exposeApp gateway.networking.k8s.io httproutes", "route: httproute only"),

@@ -56,6 +56,20 @@ public final class AccessCheck {
      */
     public static void require(KubernetesClient client, ApiRetry retry, String capability,
                                Collection<Permission> needed) {
+        List<String> missing = missing(client, retry, needed);
+        if (!missing.isEmpty()) {
+            throw new OperationFailedException(capability + " cannot run with this cluster credential: it lacks "
+                    + missing.size() + " permission(s) the step needs, so nothing was changed. The credential "
+                    + String.join("; ", missing) + ". Grant them (docs/rbac.yaml, role kubeplatform-"
+                    + capability + "*; check with kubectl auth can-i).");
+        }
+    }
+
+    /**
+     * The permissions of {@code needed} the client lacks, each as {@link Permission#describe()} says it; empty also
+     * where the server answers no access reviews. Sends nothing but access reviews.
+     */
+    public static List<String> missing(KubernetesClient client, ApiRetry retry, Collection<Permission> needed) {
         List<String> missing = new ArrayList<>();
         for (Permission p : new LinkedHashSet<>(needed)) {
             SelfSubjectAccessReview answer;
@@ -70,7 +84,7 @@ public final class AccessCheck {
                         () -> client.authorization().v1().selfSubjectAccessReview().create(review));
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404 || e.getCode() == 403 || e.getCode() == 405) {
-                    return; // no access reviews here (very old server, or reviews not allowed): not checked
+                    return List.of(); // no access reviews here (very old server, or reviews not allowed): not checked
                 }
                 throw e;
             }
@@ -78,11 +92,6 @@ public final class AccessCheck {
                 missing.add(p.describe());
             }
         }
-        if (!missing.isEmpty()) {
-            throw new OperationFailedException(capability + " cannot run with this cluster credential: it lacks "
-                    + missing.size() + " permission(s) the step needs, so nothing was changed. The credential "
-                    + String.join("; ", missing) + ". Grant them (docs/rbac.yaml, role kubeplatform-"
-                    + capability + "*; check with kubectl auth can-i).");
-        }
+        return missing;
     }
 }

@@ -114,7 +114,8 @@ final class ClusterObserver {
     static LiveWorkload liveWorkload(Deployment d) {
         Map<String, String> ann = d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations();
         return new LiveWorkload(d.getMetadata().getName(), StickyIpLabels.isManaged(d.getMetadata().getLabels()),
-                ann.get(StickyIpLabels.SPEC_HASH), ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE));
+                ann.get(StickyIpLabels.SPEC_HASH), ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE),
+                ann.get(StickyIpLabels.SHAPE_HASH));
     }
 
     static LivePod livePod(Pod p) {

@@ -23,8 +23,16 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
         nodes = Map.copyOf(nodes);
     }
 
-    /** A Deployment as seen: whether we manage it, its hashes and its pinned node. */
-    public record LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode) {
+    /**
+     * A Deployment as seen: whether we manage it, its hashes and its pinned node. {@code shapeHash} is null for a
+     * Deployment written before in-place updates existed (it is then always replaced).
+     */
+    public record LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode,
+                               String shapeHash) {
+
+        public LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode) {
+            this(name, managed, specHash, templateHash, pinnedNode, null);
+        }
     }
 
     /**

@@ -33,9 +33,19 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
                          String templateHash, Optional<String> pinnedNode) implements WorkloadAction {
     }
 
-    /** The workload differs (image, port, address, pinning of an unhealthy pod): replaced with Recreate semantics. */
+    /**
+     * The workload differs (image, port, address, pinning of an unhealthy pod): replaced with Recreate semantics, or,
+     * when {@code inPlacePod} is present (only images differ and that pod runs Ready with the identity's address),
+     * updated in place: the pod keeps its node and address while its kubelet restarts the changed containers.
+     */
     public record Replace(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
-                          String templateHash, Optional<String> pinnedNode, String reason) implements WorkloadAction {
+                          String templateHash, Optional<String> pinnedNode, String reason, Optional<String> inPlacePod)
+            implements WorkloadAction {
+
+        public Replace(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
+                       String templateHash, Optional<String> pinnedNode, String reason) {
+            this(identity, reservation, addresses, desired, templateHash, pinnedNode, reason, Optional.empty());
+        }
     }
 
     /** Already as desired: nothing is written; {@code running} is its pod when it was seen Ready with its address. */
@@ -77,6 +87,8 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
             String what;
             if (w instanceof Create c) {
                 what = "create" + c.pinnedNode().map(n -> " (pinned to " + n + ")").orElse("");
+            } else if (w instanceof Replace r && r.inPlacePod().isPresent()) {
+                what = "update in place: " + r.reason();
             } else if (w instanceof Replace r) {
                 what = "replace: " + r.reason() + r.pinnedNode().map(n -> " (pinned to " + n + ")").orElse("");
             } else {

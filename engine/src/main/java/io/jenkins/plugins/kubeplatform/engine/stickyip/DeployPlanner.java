@@ -105,6 +105,11 @@ public final class DeployPlanner {
             if (live == null) {
                 actions.add(new DeployPlan.Create(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode));
+            } else if (!desired.specHash().equals(live.specHash()) && inPlace(live, desired, healthy, view)) {
+                actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(),
+                        desired.templateHash(), pinnedNode, "image changed; " + healthy.get().name()
+                        + " restarts its containers on " + healthy.get().node() + ", keeping " + addresses,
+                        healthy.map(LivePod::name)));
             } else if (!desired.specHash().equals(live.specHash())) {
                 actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode, "workload changed (template, image, port, environment or address)"));
@@ -127,6 +132,19 @@ public final class DeployPlanner {
             service = new DeployPlan.UpdateService(desiredService);
         }
         return new DeployPlan(actions, service, removals(request, pool, beyond, view));
+    }
+
+    /**
+     * Whether an identity's change can be taken in place: only images differ from the live workload (same shape
+     * hash, node pinning included), and its one pod runs Ready with its address from the live template.
+     */
+    private static boolean inPlace(LiveWorkload live, RenderedWorkload desired, Optional<LivePod> healthy,
+                                   ClusterView view) {
+        if (live.shapeHash() == null || !live.shapeHash().equals(desired.shapeHash()) || healthy.isEmpty()
+                || !Objects.equals(healthy.get().templateHash(), live.templateHash())) {
+            return false;
+        }
+        return view.pods().stream().filter(p -> live.name().equals(p.identity())).count() == 1;
     }
 
     private static Optional<Pin> pin(IpPool pool, Reservation reservation, LiveWorkload live, Optional<LivePod> healthy,

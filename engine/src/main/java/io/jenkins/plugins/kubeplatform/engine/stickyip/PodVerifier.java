@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -102,9 +103,24 @@ final class PodVerifier {
          */
         Outcome outcome(ReplicaIdentity identity, String ip, Optional<String> templateHash, List<Pod> pods,
                         boolean timedOut, Duration timeout) {
-            Optional<Pod> found = find(pods, ip, templateHash);
+            return outcome(identity, ip, templateHash, pods, timedOut, timeout, p -> true);
+        }
+
+        /**
+         * {@link #outcome}, where a pod that is Running and Ready with its address also has to pass {@code done}
+         * (for a pod updated in place: its changed containers ran again from their new images).
+         */
+        Outcome outcome(ReplicaIdentity identity, String ip, Optional<String> templateHash, List<Pod> pods,
+                        boolean timedOut, Duration timeout, java.util.function.Predicate<Pod> done) {
+            Optional<Pod> found = find(pods, ip, templateHash).filter(done);
             if (found.isPresent()) {
                 return new Outcome.Ready(found.get());
+            }
+            if (timedOut && find(pods, ip, templateHash).isPresent()) {
+                Pod p = find(pods, ip, templateHash).get();
+                return new Outcome.Failed(message(p, ip, "Running and Ready but still runs its previous image after "
+                        + timeout.toSeconds() + "s", "its kubelet did not restart the updated containers with their "
+                        + "new images (check the pod's events, and that the node's kubelet is working)"));
             }
             Optional<String> fatal = fatal(pods, ip, templateHash);
             if (fatal.isPresent()) {
@@ -121,6 +137,63 @@ final class PodVerifier {
         public void close() {
             pods.close();
         }
+    }
+
+    /**
+     * Whether the pod's containers named in {@code restartsAtUpdate} run again from the images its spec names now,
+     * after an in-place update: each is Running and ready, and was restarted since the update ({@code restartCount}
+     * above the one recorded then) or reports its spec's image. Both are checked because a kubelet may report an
+     * image by another of its names.
+     */
+    static boolean restartedWithNewImages(Pod pod, Map<String, Integer> restartsAtUpdate) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return restartsAtUpdate.isEmpty();
+        }
+        for (Map.Entry<String, Integer> e : restartsAtUpdate.entrySet()) {
+            Optional<ContainerStatus> status = pod.getStatus().getContainerStatuses().stream()
+                    .filter(s -> e.getKey().equals(s.getName())).findFirst();
+            Optional<String> image = pod.getSpec().getContainers().stream().filter(c -> e.getKey().equals(c.getName()))
+                    .map(c -> c.getImage()).findFirst();
+            if (status.isEmpty() || image.isEmpty() || !Boolean.TRUE.equals(status.get().getReady())
+                    || status.get().getState() == null || status.get().getState().getRunning() == null) {
+                return false;
+            }
+            int restarts = status.get().getRestartCount() == null ? 0 : status.get().getRestartCount();
+            if (restarts <= e.getValue() && !sameImage(image.get(), status.get().getImage())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether two image references name the same image, as a kubelet reports a spec's image: a reference without a
+     * registry is on {@code docker.io} (official images under {@code library/}), without a tag or digest it is
+     * {@code :latest}.
+     */
+    static boolean sameImage(String a, String b) {
+        return a != null && b != null && normalized(a).equals(normalized(b));
+    }
+
+    private static String normalized(String reference) {
+        String name = reference.trim();
+        String digest = "";
+        int at = name.indexOf('@');
+        if (at >= 0) {
+            digest = name.substring(at);
+            name = name.substring(0, at);
+        }
+        int slash = name.indexOf('/');
+        String first = slash < 0 ? "" : name.substring(0, slash);
+        if (slash < 0 || !(first.contains(".") || first.contains(":") || first.equals("localhost"))) {
+            name = "docker.io/" + (slash < 0 ? "library/" : "") + name;
+        } else if (first.equals("docker.io") && name.indexOf('/', slash + 1) < 0) {
+            name = "docker.io/library/" + name.substring(slash + 1);
+        }
+        if (digest.isEmpty() && name.indexOf(':', name.lastIndexOf('/')) < 0) {
+            name = name + ":latest";
+        }
+        return name + digest;
     }
 
     private static boolean current(Pod p, Optional<String> templateHash) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Applies the workload actions of a plan the way a Deployment rolls its pods (SIP-4): every new identity is created
@@ -52,9 +53,16 @@ final class Rollout {
         this.prePull = prePull;
     }
 
-    /** An identity written (or found not yet Ready) and not yet Running and Ready with its address. */
+    /**
+     * An identity written (or found not yet Ready) and not yet Running and Ready with its address. {@code inPlace}
+     * holds, for an in-place update, how its write ended (null while the write is in flight).
+     */
     private record Pending(DeployPlan.WorkloadAction action, Optional<String> templateHash, long deadline,
-                           boolean budgeted) {
+                           boolean budgeted, Optional<AtomicReference<WorkloadApplier.InPlace>> inPlace) {
+
+        Pending(DeployPlan.WorkloadAction action, Optional<String> templateHash, long deadline, boolean budgeted) {
+            this(action, templateHash, deadline, budgeted, Optional.empty());
+        }
     }
 
     /**
@@ -119,6 +127,7 @@ final class Rollout {
         private final long timeout;
         private final Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
         private final Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
+        private final java.util.Set<ReplicaIdentity> fellBack = new java.util.HashSet<>();
         private ExecutorService replacer;
         private long nextReport;
 
@@ -187,10 +196,19 @@ final class Rollout {
             long unavailable = pending.values().stream().filter(Pending::budgeted).count();
             while (unavailable < budget && !queue.isEmpty()) {
                 DeployPlan.Replace r = queue.poll();
-                progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.addresses());
-                writes.put(r.identity(), replacer().submit(() -> applier.replace(r.desired())));
-                pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), System.nanoTime() + timeout,
-                        true));
+                long deadline = System.nanoTime() + timeout;
+                if (r.inPlacePod().isPresent() && policy.inPlace()) {
+                    progress.step(r.identity() + ": updating in place (" + r.reason() + ")");
+                    AtomicReference<WorkloadApplier.InPlace> result = new AtomicReference<>();
+                    writes.put(r.identity(), replacer().submit(() -> result.set(
+                            applier.updateInPlace(r.desired(), r.inPlacePod().get()))));
+                    pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), deadline, true,
+                            Optional.of(result)));
+                } else {
+                    progress.step(r.identity() + ": replacing workload (" + r.reason() + "), keeping " + r.addresses());
+                    writes.put(r.identity(), replacer().submit(() -> applier.replace(r.desired())));
+                    pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), deadline, true));
+                }
                 unavailable++;
             }
         }
@@ -217,9 +235,14 @@ final class Rollout {
             for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
                 Pending p = it.next();
                 DeployPlan.WorkloadAction a = p.action();
+                Optional<java.util.function.Predicate<Pod>> done = done(p);
+                if (done.isEmpty()) { // an in-place write still in flight: its pod's status says nothing yet
+                    nearest = Math.min(nearest, Math.max(1, p.deadline() - now));
+                    continue;
+                }
                 Outcome outcome = pods.outcome(a.identity(), a.addresses(), p.templateHash(),
                         byIdentity.getOrDefault(a.identity().workloadName(), List.of()), now - p.deadline() >= 0,
-                        request.timeout());
+                        request.timeout(), done.get());
                 if (outcome instanceof Outcome.Ready ready) {
                     it.remove();
                     progressed = true;
@@ -231,6 +254,31 @@ final class Rollout {
                 }
             }
             return progressed ? 0 : nearest;
+        }
+
+        /**
+         * What a Ready pod of the pending identity must also show: nothing for a created or replaced pod; for the pod
+         * updated in place, that its changed containers ran again from their new images. Empty while an in-place
+         * write is in flight. An in-place update that fell back to a replacement is reported here, once.
+         */
+        private Optional<java.util.function.Predicate<Pod>> done(Pending p) {
+            if (p.inPlace().isEmpty()) {
+                return Optional.of(pod -> true);
+            }
+            WorkloadApplier.InPlace result = p.inPlace().get().get();
+            if (result == null) {
+                return Optional.empty();
+            }
+            if (result instanceof WorkloadApplier.InPlace.Replaced replaced) {
+                if (fellBack.add(p.action().identity())) {
+                    progress.warn(p.action().identity() + ": not updated in place (" + replaced.reason()
+                            + "); its pod is replaced instead, keeping " + p.action().addresses());
+                }
+                return Optional.of(pod -> true);
+            }
+            WorkloadApplier.InPlace.Patched patched = (WorkloadApplier.InPlace.Patched) result;
+            return Optional.of(pod -> !patched.podUid().equals(pod.getMetadata().getUid())
+                    || PodVerifier.restartedWithNewImages(pod, patched.restarts()));
         }
 
         private void report(AppPods pods, long now) {

@@ -15,8 +15,11 @@ import java.util.regex.Pattern;
  * @param writeConcurrency how many API writes of one deploy run at the same time
  * @param prePull          whether a redeploy that changes images first pulls them on the nodes of the identities to
  *                         be replaced ({@link PrePull}); on by default
+ * @param inPlace          whether an identity whose change is only in container images, and whose pod runs Ready
+ *                         with its address, is updated in place (its pod keeps node and address; the kubelet restarts
+ *                         the changed containers) instead of being replaced; on by default
  */
-public record RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean prePull) {
+public record RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean prePull, boolean inPlace) {
 
     private static final Pattern SPEC = Pattern.compile("(\\d{1,5})(%?)");
 
@@ -43,9 +46,14 @@ public record RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean
         }
     }
 
-    /** With pre-pull on (the default). */
+    /** With pre-pull and in-place updates on (the defaults). */
     public RolloutPolicy(String maxUnavailable, int writeConcurrency) {
-        this(maxUnavailable, writeConcurrency, true);
+        this(maxUnavailable, writeConcurrency, true, true);
+    }
+
+    /** With in-place updates on (the default). */
+    public RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean prePull) {
+        this(maxUnavailable, writeConcurrency, prePull, true);
     }
 
     public static RolloutPolicy defaults() {
@@ -54,7 +62,12 @@ public record RolloutPolicy(String maxUnavailable, int writeConcurrency, boolean
 
     /** The same policy with pre-pull on or off. */
     public RolloutPolicy withPrePull(boolean on) {
-        return new RolloutPolicy(maxUnavailable, writeConcurrency, on);
+        return new RolloutPolicy(maxUnavailable, writeConcurrency, on, inPlace);
+    }
+
+    /** The same policy with in-place updates on or off. */
+    public RolloutPolicy withInPlace(boolean on) {
+        return new RolloutPolicy(maxUnavailable, writeConcurrency, prePull, on);
     }
 
     /** The same policy with another {@code maxUnavailable}; null or blank means the default 25%. */

@@ -125,7 +125,8 @@ public final class StickyIpDeployer {
                     .findFirst().ifPresent(a -> healthy.add(p.identity()));
         }
         try {
-            new Rollout(applier, verifier, rollout, progress, Optional.of(new PrePull(client, retry, progress)))
+            new Rollout(applier, verifier, inPlaceAllowed(request, plan, rollout, progress), progress,
+                    Optional.of(new PrePull(client, retry, progress)))
                     .run(request, plan.workloads(), healthy, (action, pod) -> {
                 String node = pod.getSpec().getNodeName();
                 placed.nodeByIdentity().put(action.identity().key(), node);
@@ -140,6 +141,31 @@ public final class StickyIpDeployer {
             ledger.recordNodes(placed.nodeByIdentity());
         }
         return placed;
+    }
+
+    /**
+     * The rollout policy, with in-place updates off when the plan has some and the credential lacks what they need
+     * (an optional permission: those identities are replaced instead, with a warning).
+     */
+    private RolloutPolicy inPlaceAllowed(DeployRequest request, DeployPlan plan, RolloutPolicy rollout,
+                                         Progress progress) {
+        boolean wanted = rollout.inPlace() && plan.workloads().stream()
+                .anyMatch(a -> a instanceof DeployPlan.Replace r && r.inPlacePod().isPresent());
+        if (!wanted) {
+            return rollout;
+        }
+        String ns = request.namespace();
+        List<String> missing = AccessCheck.missing(client, retry, List.of(
+                AccessCheck.Permission.in(ns, "list", "apps", "replicasets"),
+                AccessCheck.Permission.in(ns, "get", "apps", "replicasets"),
+                AccessCheck.Permission.in(ns, "update", "apps", "replicasets"),
+                AccessCheck.Permission.in(ns, "patch", "", "pods")));
+        if (missing.isEmpty()) {
+            return rollout;
+        }
+        progress.warn("in-place updates off: the credential " + String.join("; ", missing) + " (docs/rbac.yaml, "
+                + "role kubeplatform-stickyIpDeploy); identities whose images change are replaced instead");
+        return rollout.withInPlace(false);
     }
 
     private void applyService(DeployRequest request, DeployPlan plan, Progress progress) {

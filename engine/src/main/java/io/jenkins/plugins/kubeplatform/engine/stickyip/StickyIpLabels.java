@@ -15,6 +15,11 @@ public final class StickyIpLabels {
     public static final String SPEC_HASH = "kubeplatform.jenkins.io/spec-hash";
     /** Hash including node pinning; tells the pods of the current template apart from older ones. */
     public static final String TEMPLATE_HASH = "kubeplatform.jenkins.io/template-hash";
+    /**
+     * Hash of the template with every container image left out, and with node pinning: two templates with equal shape
+     * hashes differ at most in images, which a running pod takes in place (its kubelet restarts the container).
+     */
+    public static final String SHAPE_HASH = "kubeplatform.jenkins.io/shape-hash";
     public static final String PINNED_NODE = "kubeplatform.jenkins.io/pinned-node";
     public static final String RESERVED_IP = "kubeplatform.jenkins.io/reserved-ip";
     public static final String POOL = "kubeplatform.jenkins.io/ip-pool";

@@ -1,20 +1,31 @@
 package io.jenkins.plugins.kubeplatform.engine.stickyip;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.Conflicts;
 import io.jenkins.plugins.kubeplatform.engine.kube.SharedObjects;
+import io.jenkins.plugins.kubeplatform.engine.store.Json;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Writes desired objects: create, or re-read and update with the live resourceVersion (retrying on 409), keeping
@@ -24,13 +35,25 @@ import java.util.Set;
 final class WorkloadApplier {
 
     private static final int CONFLICT_ATTEMPTS = 5;
+    /** The label the deployment controller adds to each of its ReplicaSets and their pods. */
+    private static final String POD_TEMPLATE_HASH = "pod-template-hash";
+    /** The template annotation {@code kubectl rollout restart} sets; a new value makes the Deployment roll. */
+    private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
     private final KubernetesClient client;
     private final ApiRetry retry;
 
+    private final Clock clock;
+
     WorkloadApplier(KubernetesClient client, ApiRetry retry) {
+        this(client, retry, Clock.systemUTC());
+    }
+
+    /** @param clock stamps the restart annotation of a pod that could not be updated in place */
+    WorkloadApplier(KubernetesClient client, ApiRetry retry, Clock clock) {
         this.client = client;
         this.retry = retry;
+        this.clock = clock;
     }
 
     void create(Deployment desired) {
@@ -69,6 +92,205 @@ final class WorkloadApplier {
         } catch (KubernetesClientException e) {
             throw failed("update deployment " + ref(ns, name), e);
         }
+    }
+
+    /** How an in-place update ended. */
+    sealed interface InPlace {
+        /**
+         * The pod took the new template: {@code restarts} is the restart count, at the time of the patch, of each
+         * container whose image changed; the update is done once each of them ran again from its new image.
+         */
+        record Patched(String podUid, Map<String, Integer> restarts) implements InPlace {
+        }
+
+        /** The identity is replaced with Recreate semantics instead, for {@code reason}. */
+        record Replaced(String reason) implements InPlace {
+        }
+    }
+
+    /**
+     * Updates an identity whose template differs from the live one only in images, keeping its pod (SIP-4): the
+     * Deployment takes the new template while paused, so its controller starts no rollout; the identity's ReplicaSet
+     * takes the same template, so that on resume the controller finds it as the ReplicaSet of the new template (it
+     * compares templates ignoring {@code pod-template-hash}) and creates none; the pod takes the new images, and its
+     * kubelet restarts those containers in the same sandbox, with the same node and address. Where a step cannot be
+     * done (no ReplicaSet of the running template, no permission, the pod refused the patch) the Deployment is
+     * resumed so that it replaces the pod as a Recreate rollout does.
+     */
+    InPlace updateInPlace(Deployment desired, String podName) {
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        Deployment paused = pause(desired);
+        Optional<ReplicaSet> rs;
+        try {
+            rs = replicaSetOf(paused);
+        } catch (KubernetesClientException e) {
+            resume(ns, name, Optional.empty());
+            return new InPlace.Replaced("could not read its ReplicaSet (" + ApiRetry.serverMessage(e) + ")");
+        }
+        Map<String, String> oldImages = rs.map(r -> images(r.getSpec().getTemplate())).orElse(Map.of());
+        try {
+            if (rs.isEmpty() || !adopt(rs.get(), desired.getSpec().getTemplate())) {
+                resume(ns, name, Optional.empty());
+                return new InPlace.Replaced("no ReplicaSet of its running template was found");
+            }
+        } catch (KubernetesClientException e) {
+            resume(ns, name, Optional.empty());
+            return new InPlace.Replaced("could not update its ReplicaSet (" + ApiRetry.serverMessage(e) + ")");
+        }
+        Pod patched;
+        try {
+            patched = retry.call("patch pod " + ref(ns, podName), () -> client.pods().inNamespace(ns).withName(podName)
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(desired.getSpec().getTemplate())));
+        } catch (KubernetesClientException e) {
+            // the ReplicaSet has the new template: a pod that is gone comes back from it; one that refused the patch
+            // is replaced through a restart annotation on the template, as kubectl rollout restart does
+            resume(ns, name, Conflicts.isNotFound(e) ? Optional.empty() : Optional.of(clock.instant().toString()));
+            return new InPlace.Replaced("pod " + podName + " could not be updated in place ("
+                    + ApiRetry.serverMessage(e) + ")");
+        }
+        resume(ns, name, Optional.empty());
+        Map<String, Integer> restarts = new TreeMap<>();
+        Map<String, String> newImages = images(desired.getSpec().getTemplate());
+        newImages.forEach((container, image) -> {
+            if (!image.equals(oldImages.get(container))) {
+                restarts.put(container, restartCount(patched, container));
+            }
+        });
+        return new InPlace.Patched(patched.getMetadata().getUid(), restarts);
+    }
+
+    /** Writes the desired Deployment with {@code spec.paused}; returns it as it was before (with its live template). */
+    private Deployment pause(Deployment desired) {
+        String ns = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        Deployment[] before = new Deployment[1];
+        try {
+            return Conflicts.retry("update deployment " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+                Deployment live = retry.call("get deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+                if (live == null) {
+                    throw new OperationFailedException("Deployment " + ref(ns, name) + " was deleted during the deploy");
+                }
+                before[0] = Json.mapper().convertValue(live, Deployment.class);
+                live.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
+                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations()));
+                live.setSpec(Json.mapper().convertValue(desired.getSpec(), desired.getSpec().getClass()));
+                live.getSpec().setPaused(true);
+                retry.call("update deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
+                return before[0];
+            });
+        } catch (KubernetesClientException e) {
+            throw failed("update deployment " + ref(ns, name), e);
+        }
+    }
+
+    /** Unpauses; with {@code restartedAt}, also stamps the template so that the pod is replaced. */
+    private void resume(String ns, String name, Optional<String> restartedAt) {
+        try {
+            Conflicts.retry("resume deployment " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+                Deployment live = retry.call("get deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+                if (live == null) {
+                    return null;
+                }
+                live.getSpec().setPaused(null);
+                restartedAt.ifPresent(at -> {
+                    var meta = live.getSpec().getTemplate().getMetadata();
+                    Map<String, String> annotations = new HashMap<>(meta.getAnnotations() == null ? Map.of()
+                            : meta.getAnnotations());
+                    annotations.put(RESTARTED_AT, at);
+                    meta.setAnnotations(annotations);
+                });
+                return retry.call("update deployment " + ref(ns, name),
+                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
+            });
+        } catch (KubernetesClientException e) {
+            throw new OperationFailedException("Could not resume deployment " + ref(ns, name) + ", which is paused "
+                    + "for an in-place update: " + ApiRetry.serverMessage(e) + ". Resume it with kubectl rollout "
+                    + "resume deployment/" + name + " -n " + ns + ".", e);
+        }
+    }
+
+    /** The Deployment's active ReplicaSet of the template it ran before {@link #pause}. */
+    private Optional<ReplicaSet> replicaSetOf(Deployment before) {
+        String ns = before.getMetadata().getNamespace();
+        String uid = before.getMetadata().getUid();
+        String identity = before.getSpec().getTemplate().getMetadata().getLabels().get(StickyIpLabels.IDENTITY);
+        Optional<String> running = annotation(before.getSpec().getTemplate(), StickyIpLabels.TEMPLATE_HASH);
+        List<ReplicaSet> all = retry.call("list replicasets in " + ns, () -> client.apps().replicaSets()
+                .inNamespace(ns).withLabel(StickyIpLabels.IDENTITY, identity).list().getItems());
+        return all.stream()
+                .filter(r -> r.getMetadata().getOwnerReferences() != null && r.getMetadata().getOwnerReferences()
+                        .stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid())))
+                .filter(r -> r.getSpec().getReplicas() != null && r.getSpec().getReplicas() > 0)
+                .filter(r -> running.isPresent() && running.equals(annotation(r.getSpec().getTemplate(),
+                        StickyIpLabels.TEMPLATE_HASH)))
+                .findFirst();
+    }
+
+    /** Gives the ReplicaSet {@code template}, keeping its {@code pod-template-hash} label; false when it is gone. */
+    private boolean adopt(ReplicaSet rs, PodTemplateSpec template) {
+        String ns = rs.getMetadata().getNamespace();
+        String name = rs.getMetadata().getName();
+        return Conflicts.retry("update replicaset " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
+            ReplicaSet live = retry.call("get replicaset " + ref(ns, name),
+                    () -> client.apps().replicaSets().inNamespace(ns).withName(name).get());
+            if (live == null) {
+                return false;
+            }
+            String hash = live.getSpec().getTemplate().getMetadata().getLabels().get(POD_TEMPLATE_HASH);
+            PodTemplateSpec copy = Json.mapper().convertValue(template, PodTemplateSpec.class);
+            Map<String, String> labels = new TreeMap<>(copy.getMetadata().getLabels());
+            if (hash != null) {
+                labels.put(POD_TEMPLATE_HASH, hash);
+            }
+            copy.getMetadata().setLabels(labels);
+            live.getSpec().setTemplate(copy);
+            retry.call("update replicaset " + ref(ns, name),
+                    () -> client.apps().replicaSets().inNamespace(ns).resource(live).update());
+            return true;
+        });
+    }
+
+    /**
+     * A strategic merge patch giving a pod the template's annotations and container images (containers merge by
+     * name). Init containers are not in it: their images are part of the shape hash, so they never differ here.
+     */
+    private static String podPatch(PodTemplateSpec template) {
+        Map<String, Object> patch = new TreeMap<>();
+        patch.put("metadata", Map.of("annotations", template.getMetadata().getAnnotations()));
+        patch.put("spec", Map.of("containers", namesAndImages(template.getSpec().getContainers())));
+        try {
+            return Json.mapper().writeValueAsString(patch);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the pod patch", e);
+        }
+    }
+
+    private static List<Map<String, String>> namesAndImages(List<Container> containers) {
+        return containers.stream().map(c -> Map.of("name", c.getName(), "image", c.getImage())).toList();
+    }
+
+    /** Image by container name. */
+    private static Map<String, String> images(PodTemplateSpec template) {
+        Map<String, String> images = new TreeMap<>();
+        template.getSpec().getContainers().forEach(c -> images.put(c.getName(), String.valueOf(c.getImage())));
+        return images;
+    }
+
+    private static int restartCount(Pod pod, String container) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return 0;
+        }
+        return pod.getStatus().getContainerStatuses().stream().filter(s -> container.equals(s.getName()))
+                .map(ContainerStatus::getRestartCount).filter(java.util.Objects::nonNull).findFirst().orElse(0);
+    }
+
+    private static Optional<String> annotation(PodTemplateSpec template, String key) {
+        return Optional.ofNullable(template.getMetadata()).map(m -> m.getAnnotations()).map(a -> a.get(key));
     }
 
     void createService(Service desired) {

@@ -53,8 +53,11 @@ final class WorkloadRenderer {
     record Pin(String node, String hostname, boolean required) {
     }
 
-    /** A rendered workload with its hashes. */
-    record RenderedWorkload(Deployment deployment, String specHash, String templateHash) {
+    /**
+     * A rendered workload with its hashes; {@code shapeHash} leaves the container images out ({@link
+     * StickyIpLabels#SHAPE_HASH}).
+     */
+    record RenderedWorkload(Deployment deployment, String specHash, String templateHash, String shapeHash) {
     }
 
     private WorkloadRenderer() {
@@ -85,13 +88,17 @@ final class WorkloadRenderer {
             }
         });
         String specHash = hash(base);
-        String templateHash = hash(specHash + "|" + pin.map(p -> p.node() + "|" + p.required()).orElse("-"));
+        String pinned = pin.map(p -> p.node() + "|" + p.required()).orElse("-");
+        String templateHash = hash(specHash + "|" + pinned);
+        String shapeHash = hash(hash(withoutImages(base)) + "|" + pinned);
         Deployment desired = new DeploymentBuilder(base)
                 .editMetadata().addToAnnotations(StickyIpLabels.SPEC_HASH, specHash)
-                    .addToAnnotations(StickyIpLabels.TEMPLATE_HASH, templateHash).endMetadata()
+                    .addToAnnotations(StickyIpLabels.TEMPLATE_HASH, templateHash)
+                    .addToAnnotations(StickyIpLabels.SHAPE_HASH, shapeHash).endMetadata()
                 .editSpec().editTemplate().editMetadata()
                     .addToAnnotations(StickyIpLabels.SPEC_HASH, specHash)
                     .addToAnnotations(StickyIpLabels.TEMPLATE_HASH, templateHash)
+                    .addToAnnotations(StickyIpLabels.SHAPE_HASH, shapeHash)
                 .endMetadata().endTemplate().endSpec()
                 .build();
         pin.ifPresent(p -> {
@@ -100,7 +107,17 @@ final class WorkloadRenderer {
             podSpec.setAffinity(withPin(podSpec.getAffinity(), p));
             desired.getMetadata().getAnnotations().put(StickyIpLabels.PINNED_NODE, p.node());
         });
-        return new RenderedWorkload(desired, specHash, templateHash);
+        return new RenderedWorkload(desired, specHash, templateHash, shapeHash);
+    }
+
+    /**
+     * A copy of {@code d} with the image of every container left out. Init containers keep theirs: a running pod does
+     * not run its init containers again, so a new init image needs a new pod.
+     */
+    private static Deployment withoutImages(Deployment d) {
+        Deployment copy = Json.mapper().convertValue(d, Deployment.class);
+        copy.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.setImage(null));
+        return copy;
     }
 
     /** The rendering without a template: one container running the image with the port and environment. */
