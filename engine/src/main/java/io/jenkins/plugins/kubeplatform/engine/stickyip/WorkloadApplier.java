@@ -140,7 +140,10 @@ final class WorkloadApplier {
         }
         Pod patched;
         try {
-            patched = retry.call("patch pod " + ref(ns, podName), () -> client.pods().inNamespace(ns).withName(podName)
+            // patched through a named item: withName(..).patch(..) would read the pod first
+            Pod named = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(podName)
+                    .withNamespace(ns).endMetadata().build();
+            patched = retry.call("patch pod " + ref(ns, podName), () -> client.pods().inNamespace(ns).resource(named)
                     .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(desired.getSpec().getTemplate())));
         } catch (KubernetesClientException e) {
             // the ReplicaSet has the new template: a pod that is gone comes back from it; one that refused the patch

@@ -182,7 +182,7 @@ class PrePullSimTest {
         assertThat(appPods(sim.client(), "keep", "good")).allSatisfy(p -> assertThat(p.getSpec().getContainers()
                 .get(0).getImage()).isEqualTo("registry.example.com/good:2"));
         int prePulled = indexOf(lines, "pre-pull: the new image(s) are on");
-        assertThat(prePulled).isGreaterThanOrEqualTo(0).isLessThan(indexOf(lines, ": replacing workload"));
+        assertThat(prePulled).isGreaterThanOrEqualTo(0).isLessThan(indexOf(lines, ": updating in place"));
         awaitNoPrePullPods(sim.client(), "keep", "good");
 
         List<String> rerun = Collections.synchronizedList(new ArrayList<>());

@@ -1,0 +1,158 @@
+package io.jenkins.plugins.kubeplatform.engine.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.sim.rbac.RbacPolicy;
+import io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A redeploy that changes only images updates each identity's pod in place (SIP-4): same pod, node and address, the
+ * changed container restarted from the new image, no new ReplicaSet, the Deployment resumed with the new template.
+ */
+class StickyIpInPlaceSimTest {
+
+    private static final String OLD = "registry.example.com/web:1";
+    private static final String NEW = "registry.example.com/web:2";
+
+    private static SimulatedCluster sim;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeAll
+    static void start() {
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(20).nodes(3).build()));
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    private StickyIpDeployer deployer() {
+        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
+                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+    }
+
+    private static DeployRequest app(String ns, String name, String image) {
+        return DeployRequest.of(ns, name, image, 3, 8080, "default").withTimeout(Duration.ofSeconds(60));
+    }
+
+    private static Map<String, Pod> pods(String ns, String name) {
+        return sim.client().pods().inNamespace(ns).withLabel(StickyIpLabels.NAME, name).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity(), (a, b) -> a,
+                        TreeMap::new));
+    }
+
+    private static String summary(Pod p) {
+        return p.getMetadata().getUid() + " " + p.getStatus().getPodIP() + " " + p.getSpec().getNodeName();
+    }
+
+    private static ContainerStatus status(Pod p) {
+        return p.getStatus().getContainerStatuses().get(0);
+    }
+
+    @Test
+    void keepsEachPodNodeAndAddressAndRestartsItsContainerFromTheNewImage() {
+        StickyIpDeployer deployer = deployer();
+        deployer.deploy(app("shop", "web", OLD), Progress.silent());
+        Map<String, String> before = new TreeMap<>();
+        pods("shop", "web").forEach((name, p) -> before.put(name, summary(p)));
+        sim.requests().clear();
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+        DeployResult result = deployer.deploy(app("shop", "web", NEW), Progress.lines(lines::add));
+
+        Map<String, Pod> after = pods("shop", "web");
+        Map<String, String> summaries = new TreeMap<>();
+        after.forEach((name, p) -> summaries.put(name, summary(p)));
+        assertThat(summaries).as("the same pods (uid, address, node)").isEqualTo(before);
+        assertThat(after.values()).allSatisfy(p -> {
+            assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+            assertThat(status(p).getImage()).isEqualTo(NEW);
+            assertThat(status(p).getRestartCount()).isEqualTo(1);
+            assertThat(status(p).getReady()).isTrue();
+        });
+        assertThat(result.identities()).extracting(DeployResult.IdentityResult::pod)
+                .containsExactlyInAnyOrderElementsOf(before.keySet());
+        assertThat(lines).filteredOn(l -> l.contains(": updating in place")).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            Deployment d = sim.client().apps().deployments().inNamespace("shop").withName("web-" + i).get();
+            assertThat(d.getSpec().getPaused()).as("resumed").isNotEqualTo(Boolean.TRUE);
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+            List<ReplicaSet> sets = sim.client().apps().replicaSets().inNamespace("shop")
+                    .withLabel(StickyIpLabels.IDENTITY, "web-" + i).list().getItems();
+            assertThat(sets).as("no new ReplicaSet for web-" + i).singleElement().satisfies(rs -> {
+                assertThat(rs.getSpec().getReplicas()).isEqualTo(1);
+                assertThat(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+            });
+        }
+        List<ApiRequest> writes = sim.requests().matching(r -> !r.internal() && r.persisted());
+        assertThat(writes).as("no pod of the app created or deleted by the deploy")
+                .noneMatch(r -> r.resource().equals("pods") && r.name().startsWith("web-")
+                        && (r.verb().equals("create") || r.verb().equals("delete")));
+        assertThat(writes.stream().filter(r -> r.resource().equals("pods") && r.verb().equals("patch")))
+                .hasSize(3);
+        List<ResourceRequest> requests = sim.requests().list().stream().filter(r -> !r.internal())
+                .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
+        assertThat(RbacPolicy.ofProject().denied("kubeplatform-stickyIpDeploy", requests))
+                .as("requests outside docs/rbac.yaml").isEmpty();
+    }
+
+    @Test
+    void replacesThePodsWhenInPlaceUpdatesAreOff() {
+        StickyIpDeployer deployer = deployer();
+        deployer.deploy(app("keep", "api", OLD), Progress.silent());
+        Map<String, Pod> before = pods("keep", "api");
+
+        deployer.deploy(app("keep", "api", NEW), RolloutPolicy.defaults().withInPlace(false), Progress.silent());
+
+        Map<String, Pod> after = pods("keep", "api");
+        assertThat(after.values()).extracting(p -> p.getMetadata().getUid())
+                .doesNotContainAnyElementsOf(before.values().stream().map(p -> p.getMetadata().getUid()).toList());
+        assertThat(after.values()).extracting(p -> p.getStatus().getPodIP()).containsExactlyInAnyOrderElementsOf(
+                before.values().stream().map(p -> p.getStatus().getPodIP()).toList());
+        assertThat(after.values()).allSatisfy(p -> assertThat(status(p).getRestartCount()).isZero());
+    }
+
+    @Test
+    void replacesThePodsWhenMoreThanTheImageChanges() {
+        StickyIpDeployer deployer = deployer();
+        deployer.deploy(app("other", "db", OLD), Progress.silent());
+        Map<String, Pod> before = pods("other", "db");
+
+        deployer.deploy(app("other", "db", NEW).withEnv(Map.of("MODE", "blue")), Progress.silent());
+
+        Map<String, Pod> after = pods("other", "db");
+        assertThat(after.values()).extracting(p -> p.getMetadata().getUid())
+                .doesNotContainAnyElementsOf(before.values().stream().map(p -> p.getMetadata().getUid()).toList());
+        assertThat(after.values()).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("MODE")));
+    }
+}
