@@ -140,11 +140,14 @@ public final class RolloutBenchmark implements Benchmark {
                 // a Deployment's defaults let 25% surge plus 25% be unavailable: the same number in flight
                 double stickyRedeploy50 = seconds(() -> deployer.deploy(request.withImage(image("sticky", n, 3)),
                         RolloutPolicy.maxUnavailable("50%"), Progress.silent()));
+                // the same redeploy with each identity's pod replaced (Recreate) instead of updated in place
+                double stickyReplace = seconds(() -> deployer.deploy(request.withImage(image("sticky", n, 4)),
+                        RolloutPolicy.defaults().withInPlace(false), Progress.silent()));
                 if (first[0].identities().size() != n) {
                     throw new IllegalStateException("sticky deploy returned " + first[0].identities().size()
                             + " identities, expected " + n);
                 }
-                deployer.deploy(DeployRequest.of(stickyNs, "web", image("sticky", n, 3), 0, 8080, "bench").withTimeout(TIMEOUT),
+                deployer.deploy(DeployRequest.of(stickyNs, "web", image("sticky", n, 4), 0, 8080, "bench").withTimeout(TIMEOUT),
                         Progress.silent());
 
                 out.add(Measurement.of(scenario + ", first rollout", "Deployment", plainFirst, "s"));
@@ -156,13 +159,17 @@ public final class RolloutBenchmark implements Benchmark {
                 out.add(Measurement.of(scenario + ", redeploy (new image)", "Deployment rolling update", plainRedeploy,
                         "s"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy", stickyRedeploy, "s",
-                        "maxUnavailable 25%"));
+                        "maxUnavailable 25%, pods updated in place"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky / Deployment",
                         stickyRedeploy / plainRedeploy, "x", "goal <= 1.2"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy, maxUnavailable 50%",
                         stickyRedeploy50, "s", "as many pods in flight as the Deployment's 25% surge + 25% unavailable"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky 50% / Deployment",
                         stickyRedeploy50 / plainRedeploy, "x", "goal <= 1.2"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy, pods replaced",
+                        stickyReplace, "s", "maxUnavailable 25%, inPlaceUpdate off (Recreate per identity)"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky replaced / Deployment",
+                        stickyReplace / plainRedeploy, "x", "goal <= 1.2"));
                 out.add(Measurement.of(scenario + ", redeploy (new image)", "API requests per identity",
                         (double) redeployRequests / n, "requests"));
             }
