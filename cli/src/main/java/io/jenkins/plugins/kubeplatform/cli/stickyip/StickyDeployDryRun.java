@@ -66,7 +66,7 @@ final class StickyDeployDryRun {
             if (w instanceof DeployPlan.Create c) {
                 objects.add(object("create", c.desired(), "address " + c.reservation().ip()
                         + c.pinnedNode().map(n -> ", pinned to " + n).orElse("")));
-            } else if (w instanceof DeployPlan.Replace r && r.inPlacePod().isPresent() && inPlace) {
+            } else if (w instanceof DeployPlan.Replace r && r.inPlace().isPresent() && inPlace) {
                 objects.add(object("update in place", r.desired(), r.reason()));
             } else if (w instanceof DeployPlan.Replace r) {
                 objects.add(object("replace", r.desired(), r.reason() + ", keeping " + r.reservation().ip()));

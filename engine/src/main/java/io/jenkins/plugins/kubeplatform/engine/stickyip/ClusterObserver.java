@@ -125,7 +125,10 @@ final class ClusterObserver {
                 podIps(p),
                 p.getSpec() == null ? null : p.getSpec().getNodeName(),
                 p.getStatus() == null ? null : p.getStatus().getPhase(),
-                isReady(p), p.getMetadata().getDeletionTimestamp() != null, ann.get(StickyIpLabels.TEMPLATE_HASH));
+                isReady(p), p.getMetadata().getDeletionTimestamp() != null, ann.get(StickyIpLabels.TEMPLATE_HASH),
+                p.getMetadata().getOwnerReferences() == null ? null : p.getMetadata().getOwnerReferences().stream()
+                        .filter(o -> Boolean.TRUE.equals(o.getController()) && "ReplicaSet".equals(o.getKind()))
+                        .map(o -> o.getName()).findFirst().orElse(null));
     }
 
     /**

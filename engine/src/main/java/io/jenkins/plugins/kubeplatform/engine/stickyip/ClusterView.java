@@ -37,10 +37,16 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
 
     /**
      * A pod as seen. {@code identity} is the identity label value ({@code name-ordinal}) or null; {@code ip} its
-     * address, or both of a dual-stack pod comma-separated, IPv4 first.
+     * address, or both of a dual-stack pod comma-separated, IPv4 first; {@code replicaSet} the ReplicaSet that
+     * controls it, or null.
      */
     public record LivePod(String namespace, String name, String identity, String ip, String node, String phase,
-                          boolean ready, boolean terminating, String templateHash) {
+                          boolean ready, boolean terminating, String templateHash, String replicaSet) {
+
+        public LivePod(String namespace, String name, String identity, String ip, String node, String phase,
+                       boolean ready, boolean terminating, String templateHash) {
+            this(namespace, name, identity, ip, node, phase, ready, terminating, templateHash, null);
+        }
 
         public boolean runningReadyWith(String expectedIp) {
             return !terminating && ready && "Running".equals(phase) && expectedIp.equals(ip);

@@ -35,11 +35,12 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
 
     /**
      * The workload differs (image, port, address, pinning of an unhealthy pod): replaced with Recreate semantics, or,
-     * when {@code inPlacePod} is present (only images differ and that pod runs Ready with the identity's address),
+     * when {@code inPlace} is present (only images differ and that pod runs Ready with the identity's address),
      * updated in place: the pod keeps its node and address while its kubelet restarts the changed containers.
      */
     public record Replace(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
-                          String templateHash, Optional<String> pinnedNode, String reason, Optional<String> inPlacePod)
+                          String templateHash, Optional<String> pinnedNode, String reason,
+                          Optional<ClusterView.LivePod> inPlace)
             implements WorkloadAction {
 
         public Replace(ReplicaIdentity identity, Reservation reservation, String addresses, Deployment desired,
@@ -87,7 +88,7 @@ public record DeployPlan(List<WorkloadAction> workloads, ServiceAction service, 
             String what;
             if (w instanceof Create c) {
                 what = "create" + c.pinnedNode().map(n -> " (pinned to " + n + ")").orElse("");
-            } else if (w instanceof Replace r && r.inPlacePod().isPresent()) {
+            } else if (w instanceof Replace r && r.inPlace().isPresent()) {
                 what = "update in place: " + r.reason();
             } else if (w instanceof Replace r) {
                 what = "replace: " + r.reason() + r.pinnedNode().map(n -> " (pinned to " + n + ")").orElse("");

@@ -109,7 +109,7 @@ public final class DeployPlanner {
                 actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(),
                         desired.templateHash(), pinnedNode, "image changed; " + healthy.get().name()
                         + " restarts its containers on " + healthy.get().node() + ", keeping " + addresses,
-                        healthy.map(LivePod::name)));
+                        healthy));
             } else if (!desired.specHash().equals(live.specHash())) {
                 actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode, "workload changed (template, image, port, environment or address)"));
@@ -141,7 +141,8 @@ public final class DeployPlanner {
     private static boolean inPlace(LiveWorkload live, RenderedWorkload desired, Optional<LivePod> healthy,
                                    ClusterView view) {
         if (live.shapeHash() == null || !live.shapeHash().equals(desired.shapeHash()) || healthy.isEmpty()
-                || !Objects.equals(healthy.get().templateHash(), live.templateHash())) {
+                || !Objects.equals(healthy.get().templateHash(), live.templateHash())
+                || healthy.get().replicaSet() == null) {
             return false;
         }
         return view.pods().stream().filter(p -> live.name().equals(p.identity())).count() == 1;

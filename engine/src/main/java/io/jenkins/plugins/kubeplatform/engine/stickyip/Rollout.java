@@ -171,7 +171,7 @@ final class Rollout {
         void roll(AppPods pods) throws InterruptedException {
             nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
             while (!pending.isEmpty() || !queue.isEmpty()) {
-                fillBudget();
+                fillBudget(pods);
                 checkWrites();
                 long now = System.nanoTime();
                 if (pending.values().stream().anyMatch(p -> now - p.deadline() >= 0)) {
@@ -192,16 +192,17 @@ final class Rollout {
          * keeps serving the watch meanwhile, so a freed slot is refilled at once even while earlier replacements are
          * still being written.
          */
-        private void fillBudget() {
+        private void fillBudget(AppPods pods) {
             long unavailable = pending.values().stream().filter(Pending::budgeted).count();
             while (unavailable < budget && !queue.isEmpty()) {
                 DeployPlan.Replace r = queue.poll();
                 long deadline = System.nanoTime() + timeout;
-                if (r.inPlacePod().isPresent() && policy.inPlace()) {
+                if (r.inPlace().isPresent() && policy.inPlace()) {
                     progress.step(r.identity() + ": updating in place (" + r.reason() + ")");
                     AtomicReference<WorkloadApplier.InPlace> result = new AtomicReference<>();
+                    Map<String, String> running = runningImages(pods, r);
                     writes.put(r.identity(), replacer().submit(() -> result.set(
-                            applier.updateInPlace(r.desired(), r.inPlacePod().get()))));
+                            applier.updateInPlace(r.desired(), r.inPlace().get(), running))));
                     pending.put(r.identity(), new Pending(r, Optional.of(r.templateHash()), deadline, true,
                             Optional.of(result)));
                 } else {
@@ -211,6 +212,15 @@ final class Rollout {
                 }
                 unavailable++;
             }
+        }
+
+        /** The images the pod to update in place runs now, by container, as the watch last saw it. */
+        private Map<String, String> runningImages(AppPods pods, DeployPlan.Replace r) {
+            Map<String, String> images = new HashMap<>();
+            pods.byIdentity().getOrDefault(r.identity().workloadName(), List.of()).stream()
+                    .filter(p -> p.getMetadata().getName().equals(r.inPlace().get().name())).findFirst()
+                    .ifPresent(p -> p.getSpec().getContainers().forEach(c -> images.put(c.getName(), c.getImage())));
+            return images;
         }
 
         private void checkWrites() {

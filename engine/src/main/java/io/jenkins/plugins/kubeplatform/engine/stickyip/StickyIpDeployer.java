@@ -150,15 +150,14 @@ public final class StickyIpDeployer {
     private RolloutPolicy inPlaceAllowed(DeployRequest request, DeployPlan plan, RolloutPolicy rollout,
                                          Progress progress) {
         boolean wanted = rollout.inPlace() && plan.workloads().stream()
-                .anyMatch(a -> a instanceof DeployPlan.Replace r && r.inPlacePod().isPresent());
+                .anyMatch(a -> a instanceof DeployPlan.Replace r && r.inPlace().isPresent());
         if (!wanted) {
             return rollout;
         }
         String ns = request.namespace();
         List<String> missing = AccessCheck.missing(client, retry, List.of(
-                AccessCheck.Permission.in(ns, "list", "apps", "replicasets"),
-                AccessCheck.Permission.in(ns, "get", "apps", "replicasets"),
-                AccessCheck.Permission.in(ns, "update", "apps", "replicasets"),
+                AccessCheck.Permission.in(ns, "patch", "apps", "deployments"),
+                AccessCheck.Permission.in(ns, "patch", "apps", "replicasets"),
                 AccessCheck.Permission.in(ns, "patch", "", "pods")));
         if (missing.isEmpty()) {
             return rollout;

@@ -35,8 +35,6 @@ import java.util.TreeMap;
 final class WorkloadApplier {
 
     private static final int CONFLICT_ATTEMPTS = 5;
-    /** The label the deployment controller adds to each of its ReplicaSets and their pods. */
-    private static final String POD_TEMPLATE_HASH = "pod-template-hash";
     /** The template annotation {@code kubectl rollout restart} sets; a new value makes the Deployment roll. */
     private static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
@@ -109,153 +107,104 @@ final class WorkloadApplier {
     }
 
     /**
-     * Updates an identity whose template differs from the live one only in images, keeping its pod (SIP-4): the
-     * Deployment takes the new template while paused, so its controller starts no rollout; the identity's ReplicaSet
-     * takes the same template, so that on resume the controller finds it as the ReplicaSet of the new template (it
-     * compares templates ignoring {@code pod-template-hash}) and creates none; the pod takes the new images, and its
-     * kubelet restarts those containers in the same sandbox, with the same node and address. Where a step cannot be
-     * done (no ReplicaSet of the running template, no permission, the pod refused the patch) the Deployment is
-     * resumed so that it replaces the pod as a Recreate rollout does.
+     * Updates an identity whose template differs from the live one only in images, keeping its pod (SIP-4), in four
+     * writes and no reads: the Deployment takes the new template while paused, so its controller starts no rollout;
+     * the pod's ReplicaSet takes the same template (its {@code pod-template-hash} label stays), so that on resume the
+     * controller finds it as the ReplicaSet of the new template (it compares templates ignoring that label) and
+     * creates none; the pod takes the new images, and its kubelet restarts those containers in the same sandbox, with
+     * the same node and address; the Deployment is resumed. The Deployment and ReplicaSet writes are JSON merge
+     * patches of the whole template: containers are replaced as a list, and the maps (labels, annotations) hold the
+     * same keys on both sides because only images differ. Where a step cannot be done (the ReplicaSet is gone, no
+     * permission, the pod refused the patch) the Deployment is resumed so that it replaces the pod as a Recreate
+     * rollout does.
+     *
+     * @param runningImages the images the pod runs now, by container: only changed containers must restart
      */
-    InPlace updateInPlace(Deployment desired, String podName) {
+    InPlace updateInPlace(Deployment desired, ClusterView.LivePod pod, Map<String, String> runningImages) {
         String ns = desired.getMetadata().getNamespace();
         String name = desired.getMetadata().getName();
-        Deployment paused = pause(desired);
-        Optional<ReplicaSet> rs;
+        PodTemplateSpec template = desired.getSpec().getTemplate();
+        Map<String, Object> spec = Json.mapper().convertValue(desired.getSpec(), MAP);
+        spec.put("paused", true);
+        Map<String, Object> pause = new TreeMap<>(Map.of("metadata", Map.of("labels", desired.getMetadata().getLabels(),
+                "annotations", desired.getMetadata().getAnnotations()), "spec", spec));
         try {
-            rs = replicaSetOf(paused);
+            retry.call("pause deployment " + ref(ns, name), () -> client.apps().deployments().inNamespace(ns)
+                    .resource(named(desired)).patch(PatchContext.of(PatchType.JSON_MERGE), json(pause)));
         } catch (KubernetesClientException e) {
-            resume(ns, name, Optional.empty());
-            return new InPlace.Replaced("could not read its ReplicaSet (" + ApiRetry.serverMessage(e) + ")");
+            throw failed("update deployment " + ref(ns, name), e);
         }
-        Map<String, String> oldImages = rs.map(r -> images(r.getSpec().getTemplate())).orElse(Map.of());
         try {
-            if (rs.isEmpty() || !adopt(rs.get(), desired.getSpec().getTemplate())) {
-                resume(ns, name, Optional.empty());
-                return new InPlace.Replaced("no ReplicaSet of its running template was found");
-            }
+            ReplicaSet rs = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder().withNewMetadata()
+                    .withName(pod.replicaSet()).withNamespace(ns).endMetadata().build();
+            retry.call("update replicaset " + ref(ns, pod.replicaSet()), () -> client.apps().replicaSets()
+                    .inNamespace(ns).resource(rs).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            json(Map.of("spec", Map.of("template", template)))));
         } catch (KubernetesClientException e) {
             resume(ns, name, Optional.empty());
-            return new InPlace.Replaced("could not update its ReplicaSet (" + ApiRetry.serverMessage(e) + ")");
+            return new InPlace.Replaced("could not update its ReplicaSet " + pod.replicaSet() + " ("
+                    + ApiRetry.serverMessage(e) + ")");
         }
         Pod patched;
         try {
-            // patched through a named item: withName(..).patch(..) would read the pod first
-            Pod named = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(podName)
+            Pod named = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod.name())
                     .withNamespace(ns).endMetadata().build();
-            patched = retry.call("patch pod " + ref(ns, podName), () -> client.pods().inNamespace(ns).resource(named)
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(desired.getSpec().getTemplate())));
+            patched = retry.call("patch pod " + ref(ns, pod.name()), () -> client.pods().inNamespace(ns)
+                    .resource(named).patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(template)));
         } catch (KubernetesClientException e) {
             // the ReplicaSet has the new template: a pod that is gone comes back from it; one that refused the patch
             // is replaced through a restart annotation on the template, as kubectl rollout restart does
             resume(ns, name, Conflicts.isNotFound(e) ? Optional.empty() : Optional.of(clock.instant().toString()));
-            return new InPlace.Replaced("pod " + podName + " could not be updated in place ("
+            return new InPlace.Replaced("pod " + pod.name() + " could not be updated in place ("
                     + ApiRetry.serverMessage(e) + ")");
         }
         resume(ns, name, Optional.empty());
         Map<String, Integer> restarts = new TreeMap<>();
-        Map<String, String> newImages = images(desired.getSpec().getTemplate());
-        newImages.forEach((container, image) -> {
-            if (!image.equals(oldImages.get(container))) {
+        images(template).forEach((container, image) -> {
+            if (!image.equals(runningImages.get(container))) {
                 restarts.put(container, restartCount(patched, container));
             }
         });
         return new InPlace.Patched(patched.getMetadata().getUid(), restarts);
     }
 
-    /** Writes the desired Deployment with {@code spec.paused}; returns it as it was before (with its live template). */
-    private Deployment pause(Deployment desired) {
-        String ns = desired.getMetadata().getNamespace();
-        String name = desired.getMetadata().getName();
-        Deployment[] before = new Deployment[1];
-        try {
-            return Conflicts.retry("update deployment " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
-                Deployment live = retry.call("get deployment " + ref(ns, name),
-                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
-                if (live == null) {
-                    throw new OperationFailedException("Deployment " + ref(ns, name) + " was deleted during the deploy");
-                }
-                before[0] = Json.mapper().convertValue(live, Deployment.class);
-                live.getMetadata().setLabels(new HashMap<>(desired.getMetadata().getLabels()));
-                live.getMetadata().setAnnotations(merged(live.getMetadata().getAnnotations(),
-                        desired.getMetadata().getAnnotations()));
-                live.setSpec(Json.mapper().convertValue(desired.getSpec(), desired.getSpec().getClass()));
-                live.getSpec().setPaused(true);
-                retry.call("update deployment " + ref(ns, name),
-                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
-                return before[0];
-            });
-        } catch (KubernetesClientException e) {
-            throw failed("update deployment " + ref(ns, name), e);
-        }
-    }
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
 
     /** Unpauses; with {@code restartedAt}, also stamps the template so that the pod is replaced. */
     private void resume(String ns, String name, Optional<String> restartedAt) {
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("paused", null);
+        restartedAt.ifPresent(at -> spec.put("template", Map.of("metadata", Map.of("annotations",
+                Map.of(RESTARTED_AT, at)))));
+        Deployment target = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                .withName(name).withNamespace(ns).endMetadata().build();
         try {
-            Conflicts.retry("resume deployment " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
-                Deployment live = retry.call("get deployment " + ref(ns, name),
-                        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
-                if (live == null) {
-                    return null;
-                }
-                live.getSpec().setPaused(null);
-                restartedAt.ifPresent(at -> {
-                    var meta = live.getSpec().getTemplate().getMetadata();
-                    Map<String, String> annotations = new HashMap<>(meta.getAnnotations() == null ? Map.of()
-                            : meta.getAnnotations());
-                    annotations.put(RESTARTED_AT, at);
-                    meta.setAnnotations(annotations);
-                });
-                return retry.call("update deployment " + ref(ns, name),
-                        () -> client.apps().deployments().inNamespace(ns).resource(live).update());
-            });
+            retry.call("resume deployment " + ref(ns, name), () -> client.apps().deployments().inNamespace(ns)
+                    .resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("spec", spec))));
         } catch (KubernetesClientException e) {
+            if (Conflicts.isNotFound(e)) {
+                return;
+            }
             throw new OperationFailedException("Could not resume deployment " + ref(ns, name) + ", which is paused "
                     + "for an in-place update: " + ApiRetry.serverMessage(e) + ". Resume it with kubectl rollout "
                     + "resume deployment/" + name + " -n " + ns + ".", e);
         }
     }
 
-    /** The Deployment's active ReplicaSet of the template it ran before {@link #pause}. */
-    private Optional<ReplicaSet> replicaSetOf(Deployment before) {
-        String ns = before.getMetadata().getNamespace();
-        String uid = before.getMetadata().getUid();
-        String identity = before.getSpec().getTemplate().getMetadata().getLabels().get(StickyIpLabels.IDENTITY);
-        Optional<String> running = annotation(before.getSpec().getTemplate(), StickyIpLabels.TEMPLATE_HASH);
-        List<ReplicaSet> all = retry.call("list replicasets in " + ns, () -> client.apps().replicaSets()
-                .inNamespace(ns).withLabel(StickyIpLabels.IDENTITY, identity).list().getItems());
-        return all.stream()
-                .filter(r -> r.getMetadata().getOwnerReferences() != null && r.getMetadata().getOwnerReferences()
-                        .stream().anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid())))
-                .filter(r -> r.getSpec().getReplicas() != null && r.getSpec().getReplicas() > 0)
-                .filter(r -> running.isPresent() && running.equals(annotation(r.getSpec().getTemplate(),
-                        StickyIpLabels.TEMPLATE_HASH)))
-                .findFirst();
+    /** An object naming only {@code d}'s name and namespace, for a patch sent without reading the object first. */
+    private static Deployment named(Deployment d) {
+        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+                .withName(d.getMetadata().getName()).withNamespace(d.getMetadata().getNamespace()).endMetadata().build();
     }
 
-    /** Gives the ReplicaSet {@code template}, keeping its {@code pod-template-hash} label; false when it is gone. */
-    private boolean adopt(ReplicaSet rs, PodTemplateSpec template) {
-        String ns = rs.getMetadata().getNamespace();
-        String name = rs.getMetadata().getName();
-        return Conflicts.retry("update replicaset " + ref(ns, name), CONFLICT_ATTEMPTS, () -> {
-            ReplicaSet live = retry.call("get replicaset " + ref(ns, name),
-                    () -> client.apps().replicaSets().inNamespace(ns).withName(name).get());
-            if (live == null) {
-                return false;
-            }
-            String hash = live.getSpec().getTemplate().getMetadata().getLabels().get(POD_TEMPLATE_HASH);
-            PodTemplateSpec copy = Json.mapper().convertValue(template, PodTemplateSpec.class);
-            Map<String, String> labels = new TreeMap<>(copy.getMetadata().getLabels());
-            if (hash != null) {
-                labels.put(POD_TEMPLATE_HASH, hash);
-            }
-            copy.getMetadata().setLabels(labels);
-            live.getSpec().setTemplate(copy);
-            retry.call("update replicaset " + ref(ns, name),
-                    () -> client.apps().replicaSets().inNamespace(ns).resource(live).update());
-            return true;
-        });
+    private static String json(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a patch", e);
+        }
     }
 
     /**
@@ -266,11 +215,7 @@ final class WorkloadApplier {
         Map<String, Object> patch = new TreeMap<>();
         patch.put("metadata", Map.of("annotations", template.getMetadata().getAnnotations()));
         patch.put("spec", Map.of("containers", namesAndImages(template.getSpec().getContainers())));
-        try {
-            return Json.mapper().writeValueAsString(patch);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the pod patch", e);
-        }
+        return json(patch);
     }
 
     private static List<Map<String, String>> namesAndImages(List<Container> containers) {
@@ -290,10 +235,6 @@ final class WorkloadApplier {
         }
         return pod.getStatus().getContainerStatuses().stream().filter(s -> container.equals(s.getName()))
                 .map(ContainerStatus::getRestartCount).filter(java.util.Objects::nonNull).findFirst().orElse(0);
-    }
-
-    private static Optional<String> annotation(PodTemplateSpec template, String key) {
-        return Optional.ofNullable(template.getMetadata()).map(m -> m.getAnnotations()).map(a -> a.get(key));
     }
 
     void createService(Service desired) {

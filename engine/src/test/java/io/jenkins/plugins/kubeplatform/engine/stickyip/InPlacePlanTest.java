@@ -72,7 +72,7 @@ class InPlacePlanTest {
                     ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE),
                     withShape ? ann.get(StickyIpLabels.SHAPE_HASH) : null));
             pods.add(new LivePod("shop", name + "-abc", name, a.reservation().ip(), ann.get(StickyIpLabels.PINNED_NODE),
-                    "Running", ready, false, podTemplateHash.apply(a.templateHash())));
+                    "Running", ready, false, podTemplateHash.apply(a.templateHash()), name + "-5d8f"));
         }
         var svc = ((DeployPlan.CreateService) plan.service()).desired();
         return new ClusterView(workloads, pods, Optional.of(new LiveService(true,
@@ -86,7 +86,8 @@ class InPlacePlanTest {
     }
 
     private static List<Optional<String>> inPlacePods(DeployPlan plan) {
-        return plan.workloads().stream().map(a -> ((DeployPlan.Replace) a).inPlacePod()).toList();
+        return plan.workloads().stream().map(a -> ((DeployPlan.Replace) a).inPlace()
+                .map(LivePod::name)).toList();
     }
 
     @Test
@@ -134,6 +135,19 @@ class InPlacePlanTest {
     @Test
     void replacesAnIdentityWhosePodRunsAnotherTemplateThanItsDeployment() {
         DeployPlan plan = deployed(request("shop/web:2", "shop/migrate:1", "envoy:1"), true, true, h -> "older");
+
+        assertThat(inPlacePods(plan)).containsOnly(Optional.empty());
+    }
+
+    @Test
+    void replacesAnIdentityWhosePodNoReplicaSetControls() {
+        DeployPlan firstPlan = DeployPlanner.plan(first(), pool, reservations(2), List.of(),
+                new ClusterView(Map.of(), List.of(), Optional.empty(), NODES));
+        ClusterView view = applied(firstPlan, true, true, h -> h);
+        List<LivePod> bare = view.pods().stream().map(p -> new LivePod(p.namespace(), p.name(), p.identity(), p.ip(),
+                p.node(), p.phase(), p.ready(), p.terminating(), p.templateHash(), null)).toList();
+        DeployPlan plan = DeployPlanner.plan(request("shop/web:2", "shop/migrate:1", "envoy:1"), pool,
+                reservations(2), List.of(), new ClusterView(view.workloads(), bare, view.service(), NODES));
 
         assertThat(inPlacePods(plan)).containsOnly(Optional.empty());
     }
