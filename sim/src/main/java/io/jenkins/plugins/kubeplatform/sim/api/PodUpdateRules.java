@@ -187,41 +187,8 @@ public final class PodUpdateRules {
         return copy;
     }
 
-    /**
-     * Semantic equality as the API server compares specs: an absent field, null, an empty list and an empty map are
-     * the same; numbers compare by value.
-     */
-    static JsonNode normalized(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        if (node.isObject()) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            TreeSet<String> names = new TreeSet<>();
-            node.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
-                JsonNode value = normalized(node.get(name));
-                if (value != null) {
-                    out.set(name, value);
-                }
-            }
-            return out.isEmpty() ? null : out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            for (JsonNode item : node) {
-                JsonNode value = normalized(item);
-                out.add(value == null ? JsonNodeFactory.instance.objectNode() : value);
-            }
-            return out.isEmpty() ? null : out;
-        }
-        if (node.isIntegralNumber()) {
-            return JsonNodeFactory.instance.numberNode(node.bigIntegerValue());
-        }
-        if (node.isNumber()) {
-            return JsonNodeFactory.instance.numberNode(node.decimalValue().stripTrailingZeros());
-        }
-        return node;
+    private static JsonNode normalized(JsonNode node) {
+        return SemanticEquality.normalized(node);
     }
 
     /** Lines naming each changed field, {@code -} its old and {@code +} its new value (like the server's diff). */
