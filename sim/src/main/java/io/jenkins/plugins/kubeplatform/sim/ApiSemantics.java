@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
+import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import java.io.IOException;
@@ -247,6 +248,10 @@ final class ApiSemantics {
             }
             JsonNode updated = ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
                     Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant());
+            Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isPresent()) {
+                return invalid.get();
+            }
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
@@ -327,6 +332,10 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
+            Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isPresent()) {
+                return invalid.get();
+            }
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
@@ -337,6 +346,101 @@ final class ApiSemantics {
             return response;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A pod's spec is immutable but for the fields {@link PodUpdateRules} lists: any other change through PUT or PATCH
+     * of the pod itself is 422 Invalid, as {@code ValidatePodUpdate} answers (subresources are not checked here).
+     */
+    private static Optional<MockResponse> invalidPodUpdate(ApiPath path, JsonNode current, JsonNode updated) {
+        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
+            return Optional.empty();
+        }
+        List<PodUpdateRules.FieldError> errors = PodUpdateRules.check(current, updated);
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> messages = errors.stream().map(PodUpdateRules.FieldError::message).toList();
+        String message = "Pod \"" + path.name() + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
+                : "[" + String.join(", ", messages) + "]");
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", path.name());
+        status.getDetails().setCauses(errors.stream().map(e -> new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
+                .withReason(e.reason()).withMessage(e.body()).withField(e.field()).build()).toList());
+        return Optional.of(StatusResponses.status(422, "Invalid", message, status));
+    }
+
+    /**
+     * {@code POST pods/NAME/binding}, as the scheduler binds: sets {@code spec.nodeName} of a pod that has none,
+     * merges the binding's annotations and sets the PodScheduled condition; 409 when the pod is already assigned or
+     * being deleted (k8s.io/kubernetes pkg/registry/core/pod/storage {@code BindingREST}).
+     */
+    MockResponse bind(RecordedRequest request, ApiPath path) {
+        JsonNode binding;
+        try {
+            binding = body(request);
+        } catch (BadBody e) {
+            return StatusResponses.status(400, "BadRequest", e.getMessage(), null);
+        }
+        if (!binding.path("metadata").path("name").asText("").equals(path.name())) {
+            return StatusResponses.status(400, "BadRequest", "name in URL does not match name in Binding object",
+                    null);
+        }
+        String node = binding.path("target").path("name").asText("");
+        lock.lock();
+        try {
+            JsonNode current = current(path);
+            if (current == null) {
+                return notFound(path);
+            }
+            String assigned = current.path("spec").path("nodeName").asText("");
+            String refusal = current.path("metadata").hasNonNull("deletionTimestamp")
+                    ? "pod " + path.name() + " is being deleted, cannot be assigned to a host"
+                    : !assigned.isEmpty() ? "pod " + path.name() + " is already assigned to node \"" + assigned + "\""
+                    : null;
+            if (refusal != null) {
+                String message = "Operation cannot be fulfilled on pods/binding \"" + path.name() + "\": " + refusal;
+                return StatusResponses.status(409, "Conflict", message,
+                        details(409, "Conflict", message, "", "pods/binding", path.name()));
+            }
+            ObjectNode pod = current.deepCopy();
+            ((ObjectNode) pod.path("spec")).put("nodeName", node);
+            if (binding.path("metadata").path("annotations").isObject()) {
+                pod.with("metadata").with("annotations").setAll((ObjectNode) binding.path("metadata")
+                        .path("annotations"));
+            }
+            scheduled(pod.with("status"));
+            String podPath = path.path().substring(0, path.path().length() - "/binding".length());
+            MockResponse response = store.dispatch(internal("PUT", podPath, "", pod));
+            if (response.code() >= 300) {
+                return response;
+            }
+            return StatusResponses.json(201, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                    + "\"status\":\"Success\",\"code\":201}");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code UpdatePodCondition(PodScheduled=True)}: the transition time changes only with the status. */
+    private void scheduled(ObjectNode status) {
+        ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
+                ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        for (JsonNode c : conditions) {
+            if (c.path("type").asText().equals("PodScheduled")) {
+                ObjectNode condition = (ObjectNode) c;
+                if (!condition.path("status").asText().equals("True")) {
+                    condition.put("lastTransitionTime", now);
+                }
+                condition.put("status", "True");
+                condition.remove(List.of("reason", "message"));
+                return;
+            }
+        }
+        conditions.addObject().put("type", "PodScheduled").put("status", "True").put("lastTransitionTime", now);
+        if (!status.has("phase")) {
+            status.put("phase", "Pending");
         }
     }
 

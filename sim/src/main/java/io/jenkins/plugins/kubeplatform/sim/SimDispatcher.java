@@ -233,6 +233,10 @@ final class SimDispatcher extends Dispatcher {
         if (method.equals("POST") && path.resource().equals("serviceaccounts") && path.subresource().equals("token")) {
             return tokenRequest(path);
         }
+        if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("binding")
+                && path.group().isEmpty()) {
+            return api.bind(request, path);
+        }
         if (method.equals("POST") && path.resource().equals("pods") && path.subresource().equals("eviction")) {
             return eviction.evict(path.namespace(), path.name());
         }

@@ -11,6 +11,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.sim.api.SemanticEquality;
 import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
 import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
@@ -35,6 +40,7 @@ public final class DeploymentController implements SimController {
 
     static final String HASH_LABEL = "pod-template-hash";
     static final String REVISION = "deployment.kubernetes.io/revision";
+    private static final String PAUSED = "DeploymentPaused";
 
     private SimContext ctx;
     private Observed<Deployment> deployments;
@@ -84,13 +90,17 @@ public final class DeploymentController implements SimController {
 
     private void reconcile(Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        String hash = Workloads.templateHash(d.getSpec().getTemplate());
-        List<ReplicaSet> owned = sets.list(r -> Workloads.ownedBy(r, d));
-        Optional<ReplicaSet> current = owned.stream().filter(r -> hash.equals(label(r))).findFirst();
-        List<ReplicaSet> old = new ArrayList<>(owned.stream().filter(r -> !hash.equals(label(r))).toList());
-        old.sort(Comparator.comparing(r -> r.getMetadata().getCreationTimestamp() == null ? ""
-                : r.getMetadata().getCreationTimestamp()));
-        int revision = owned.stream().mapToInt(DeploymentController::revision).max().orElse(0);
+        d = checkPausedConditions(d);
+        Deployment deployment = d;
+        List<ReplicaSet> owned = byCreation(sets.list(r -> Workloads.ownedBy(r, deployment)));
+        Optional<ReplicaSet> current = findNew(d, owned);
+        List<ReplicaSet> old = new ArrayList<>(owned.stream().filter(r -> current.map(c -> c != r).orElse(true))
+                .toList());
+        int maxOld = old.stream().mapToInt(DeploymentController::revision).max().orElse(0);
+        if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
+            syncPaused(d, current.map(r -> syncRevision(r, maxOld)), old, replicas);
+            return;
+        }
         boolean recreate = d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
 
         ReplicaSet newRs;
@@ -99,13 +109,14 @@ public final class DeploymentController implements SimController {
             if (!recreate && !old.isEmpty()) {
                 initial = Math.max(0, Math.min(replicas, replicas + maxSurge(d, replicas) - total(old)));
             }
-            newRs = create(d, hash, initial, revision + 1);
-        } else {
-            newRs = current.get();
-            if (revision(newRs) < revision && !old.isEmpty()) {
-                // rollback to an older template: it becomes the newest revision again
-                newRs = setRevision(newRs, revision + 1);
+            Optional<ReplicaSet> created = create(d, initial, maxOld + 1);
+            if (created.isEmpty()) {
+                return; // a name collision: the collision count went up, the next pass uses another name
             }
+            newRs = created.get();
+        } else {
+            // a rollback to an older template, or an adopted ReplicaSet: it becomes the newest revision
+            newRs = syncRevision(current.get(), maxOld);
         }
 
         if (recreate) {
@@ -155,7 +166,101 @@ public final class DeploymentController implements SimController {
                 }
             }
         }
-        writeStatus(d, newRs, old, replicas);
+        writeStatus(d, Optional.of(newRs), old, replicas, false);
+    }
+
+    /** Owned ReplicaSets oldest first (ties by name), as {@code controller.ReplicaSetsByCreationTimestamp}. */
+    private static List<ReplicaSet> byCreation(List<ReplicaSet> owned) {
+        List<ReplicaSet> sorted = new ArrayList<>(owned);
+        sorted.sort(Comparator.<ReplicaSet, String>comparing(r -> r.getMetadata().getCreationTimestamp() == null ? ""
+                : r.getMetadata().getCreationTimestamp()).thenComparing(r -> r.getMetadata().getName()));
+        return sorted;
+    }
+
+    /**
+     * The deployment's new ReplicaSet: the oldest owned one whose pod template equals the deployment's ignoring the
+     * {@code pod-template-hash} label ({@code FindNewReplicaSet} / {@code EqualIgnoreHash}), whatever its name.
+     */
+    private Optional<ReplicaSet> findNew(Deployment d, List<ReplicaSet> owned) {
+        JsonNode wanted = withoutHash(d.getSpec().getTemplate());
+        return owned.stream().filter(r -> wanted.equals(withoutHash(r.getSpec().getTemplate()))).findFirst();
+    }
+
+    private JsonNode withoutHash(PodTemplateSpec template) {
+        JsonNode json = ctx.client().getKubernetesSerialization().convertValue(template, JsonNode.class);
+        if (json.path("metadata").path("labels") instanceof ObjectNode labels) {
+            labels.remove(HASH_LABEL);
+        }
+        JsonNode normalized = SemanticEquality.normalized(json);
+        return normalized == null ? JsonNodeFactory.instance.objectNode() : normalized;
+    }
+
+    /** {@code SetNewReplicaSetAnnotations}: the new ReplicaSet's revision becomes max old revision + 1 if lower. */
+    private ReplicaSet syncRevision(ReplicaSet rs, int maxOld) {
+        return revision(rs) < maxOld + 1 ? setRevision(rs, maxOld + 1) : rs;
+    }
+
+    /**
+     * {@code checkPausedConditions}: pausing sets the Progressing condition to Unknown/DeploymentPaused, resuming to
+     * Unknown/DeploymentResumed, each written at once as the real controller does (a timed-out condition is kept).
+     */
+    private Deployment checkPausedConditions(Deployment d) {
+        boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+        Optional<DeploymentCondition> cond = d.getStatus() == null || d.getStatus().getConditions() == null
+                ? Optional.empty() : d.getStatus().getConditions().stream()
+                        .filter(c -> "Progressing".equals(c.getType())).findFirst();
+        if (cond.isPresent() && "ProgressDeadlineExceeded".equals(cond.get().getReason())) {
+            return d;
+        }
+        boolean pausedCondition = cond.isPresent() && PAUSED.equals(cond.get().getReason());
+        if (paused == pausedCondition) {
+            return d;
+        }
+        String now = ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        DeploymentCondition c = new DeploymentConditionBuilder().withType("Progressing").withStatus("Unknown")
+                .withReason(paused ? PAUSED : "DeploymentResumed")
+                .withMessage(paused ? "Deployment is paused" : "Deployment is resumed")
+                .withLastUpdateTime(now).withLastTransitionTime(now).build();
+        return Writes.update(ctx.client(), d, x -> {
+            DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
+            List<DeploymentCondition> conditions = new ArrayList<>(st.getConditions() == null ? List.of()
+                    : st.getConditions());
+            conditions.removeIf(y -> "Progressing".equals(y.getType()));
+            conditions.add(c);
+            st.setConditions(conditions);
+            x.setStatus(st);
+            return true;
+        }).map(x -> {
+            deployments.put(x);
+            return x;
+        }).orElse(d);
+    }
+
+    /**
+     * A paused deployment is only scaled ({@code sync} → {@code scale}), never rolled: no new ReplicaSet, and the one
+     * active ReplicaSet (or the newest when none is active) is scaled to {@code spec.replicas}; with the new
+     * ReplicaSet saturated, old ones go to zero. Proportional scaling of several active ReplicaSets is not simulated.
+     */
+    private void syncPaused(Deployment d, Optional<ReplicaSet> newRs, List<ReplicaSet> old, int replicas) {
+        List<ReplicaSet> newestFirst = new ArrayList<>(old);
+        java.util.Collections.reverse(newestFirst);
+        List<ReplicaSet> candidates = new ArrayList<>(newestFirst);
+        newRs.ifPresent(candidates::add);
+        List<ReplicaSet> active = candidates.stream().filter(r -> spec(r) > 0).toList();
+        Optional<ReplicaSet> target = active.size() == 1 ? Optional.of(active.get(0))
+                : active.isEmpty() ? newRs.or(() -> newestFirst.stream().findFirst()) : Optional.empty();
+        Optional<ReplicaSet> scaledNew = newRs;
+        if (target.isPresent()) {
+            ReplicaSet scaled = scale(target.get(), replicas);
+            if (newRs.isPresent() && newRs.get().getMetadata().getName().equals(scaled.getMetadata().getName())) {
+                scaledNew = Optional.of(scaled);
+            } else {
+                old.replaceAll(r -> r.getMetadata().getName().equals(scaled.getMetadata().getName()) ? scaled : r);
+            }
+        } else if (newRs.isPresent() && spec(newRs.get()) == replicas && available(List.of(newRs.get())) >= replicas) {
+            old.replaceAll(r -> spec(r) > 0 ? scale(r, 0) : r);
+        }
+        writeStatus(d, scaledNew, old, replicas, true);
     }
 
     private static String label(ReplicaSet r) {
@@ -210,7 +315,15 @@ public final class DeploymentController implements SimController {
                 (int) Math.floor(replicas * 0.25));
     }
 
-    private ReplicaSet create(Deployment d, String hash, int replicas, int revision) {
+    /**
+     * Creates the new ReplicaSet {@code <deployment>-<hash>}. When that name is taken by a ReplicaSet with another
+     * template (one whose template was edited), the deployment's {@code status.collisionCount} goes up and the next
+     * pass hashes the template with it, as the real controller does; empty then.
+     */
+    private Optional<ReplicaSet> create(Deployment d, int replicas, int revision) {
+        Integer collisions = d.getStatus() == null ? null : d.getStatus().getCollisionCount();
+        String hash = collisions == null || collisions == 0 ? Workloads.templateHash(d.getSpec().getTemplate())
+                : Workloads.templateHash(d.getSpec().getTemplate(), collisions);
         PodTemplateSpec template = Workloads.clone(d.getSpec().getTemplate());
         Map<String, String> labels = new LinkedHashMap<>(template.getMetadata() == null
                 || template.getMetadata().getLabels() == null ? Map.of() : template.getMetadata().getLabels());
@@ -229,10 +342,24 @@ public final class DeploymentController implements SimController {
                 .withNewSpec().withReplicas(replicas).withSelector(selector).withTemplate(template)
                 .withMinReadySeconds(d.getSpec().getMinReadySeconds()).endSpec()
                 .build();
-        ReplicaSet created = ctx.client().apps().replicaSets().inNamespace(d.getMetadata().getNamespace()).resource(rs)
-                .create();
-        sets.put(created);
-        return created;
+        try {
+            ReplicaSet created = ctx.client().apps().replicaSets().inNamespace(d.getMetadata().getNamespace())
+                    .resource(rs).create();
+            sets.put(created);
+            return Optional.of(created);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            int next = (collisions == null ? 0 : collisions) + 1;
+            Writes.update(ctx.client(), d, x -> {
+                DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
+                st.setCollisionCount(next);
+                x.setStatus(st);
+                return true;
+            }).ifPresent(deployments::put);
+            return Optional.empty();
+        }
     }
 
     private ReplicaSet setRevision(ReplicaSet rs, int revision) {
@@ -261,19 +388,24 @@ public final class DeploymentController implements SimController {
         }).orElse(rs);
     }
 
-    private void writeStatus(Deployment d, ReplicaSet newRs, List<ReplicaSet> old, int replicas) {
+    /**
+     * Writes replicas, updated, ready, available and unavailable counts, observedGeneration, the Available condition
+     * and (unless {@code paused}, which keeps the condition {@link #checkPausedConditions} wrote) Progressing.
+     */
+    private void writeStatus(Deployment d, Optional<ReplicaSet> newRs, List<ReplicaSet> old, int replicas,
+            boolean paused) {
         List<ReplicaSet> all = new ArrayList<>(old);
-        all.add(newRs);
+        newRs.ifPresent(all::add);
         int total = statusReplicas(all);
-        int updated = statusReplicas(List.of(newRs));
+        int updated = newRs.map(r -> statusReplicas(List.of(r))).orElse(0);
         int ready = ready(all);
         int available = available(all);
         int unavailable = Math.max(0, replicas - available);
         int minAvailable = replicas - maxUnavailable(d, replicas);
         boolean complete = updated == replicas && total == replicas && available == replicas
                 && old.stream().allMatch(r -> spec(r) == 0);
-        String revision = newRs.getMetadata().getAnnotations() == null ? null
-                : newRs.getMetadata().getAnnotations().get(REVISION);
+        String revision = newRs.map(r -> r.getMetadata().getAnnotations() == null ? null
+                : r.getMetadata().getAnnotations().get(REVISION)).orElse(null);
         long generation = Workloads.generation(d);
         DeploymentStatus s = d.getStatus();
         String now = ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
@@ -283,18 +415,20 @@ public final class DeploymentController implements SimController {
                 .withMessage(available >= minAvailable ? "Deployment has minimum availability."
                         : "Deployment does not have minimum availability.")
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
-        DeploymentCondition progressing = new DeploymentConditionBuilder().withType("Progressing").withStatus("True")
+        DeploymentCondition progressing = paused || newRs.isEmpty() ? null : new DeploymentConditionBuilder()
+                .withType("Progressing").withStatus("True")
                 .withReason(complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated")
-                .withMessage(complete ? "ReplicaSet \"" + newRs.getMetadata().getName() + "\" has successfully progressed."
-                        : "ReplicaSet \"" + newRs.getMetadata().getName() + "\" is progressing.")
+                .withMessage(complete ? "ReplicaSet \"" + newRs.get().getMetadata().getName()
+                        + "\" has successfully progressed."
+                        : "ReplicaSet \"" + newRs.get().getMetadata().getName() + "\" is progressing.")
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
         boolean same = s != null && Objects.equals(s.getReplicas(), total) && Objects.equals(s.getUpdatedReplicas(), updated)
                 && Objects.equals(s.getReadyReplicas(), ready) && Objects.equals(s.getAvailableReplicas(), available)
                 && Objects.equals(s.getUnavailableReplicas(), unavailable)
                 && Objects.equals(s.getObservedGeneration(), generation)
-                && sameCondition(s, availableCond) && sameCondition(s, progressing)
-                && Objects.equals(revision, d.getMetadata().getAnnotations() == null ? null
-                        : d.getMetadata().getAnnotations().get(REVISION));
+                && sameCondition(s, availableCond) && (progressing == null || sameCondition(s, progressing))
+                && (revision == null || Objects.equals(revision, d.getMetadata().getAnnotations() == null ? null
+                        : d.getMetadata().getAnnotations().get(REVISION)));
         if (same) {
             return;
         }
@@ -306,8 +440,16 @@ public final class DeploymentController implements SimController {
             st.setAvailableReplicas(available);
             st.setUnavailableReplicas(unavailable);
             st.setObservedGeneration(generation);
-            st.setConditions(List.of(keepTransition(x.getStatus(), availableCond),
-                    keepTransition(x.getStatus(), progressing)));
+            st.setCollisionCount(x.getStatus() == null ? null : x.getStatus().getCollisionCount());
+            List<DeploymentCondition> conditions = new ArrayList<>();
+            conditions.add(keepTransition(x.getStatus(), availableCond));
+            if (progressing != null) {
+                conditions.add(keepTransition(x.getStatus(), progressing));
+            } else if (x.getStatus() != null && x.getStatus().getConditions() != null) {
+                x.getStatus().getConditions().stream().filter(c -> "Progressing".equals(c.getType()))
+                        .forEach(conditions::add);
+            }
+            st.setConditions(conditions);
             x.setStatus(st);
             if (revision != null) {
                 Map<String, String> ann = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of()

@@ -65,11 +65,38 @@ public final class Kubelet implements SimController {
         /** Containers whose image went to the registry (pulled or resolved): only their pull can fail. */
         java.util.Set<String> fromRegistry = java.util.Set.of();
         int pullsLeft;
+        /** Containers restarted for a changed image, by name: the latest replacement of each. */
+        final Map<String, Replacement> replacing = new HashMap<>();
 
         Track(Pod pod) {
             this.uid = pod.getMetadata().getUid();
             this.namespace = pod.getMetadata().getNamespace();
             this.name = pod.getMetadata().getName();
+        }
+    }
+
+    /** Where an in-place image change of one container stands. */
+    private enum ReplaceStage { PULLING, FAILED, STARTING, STARTED }
+
+    /**
+     * One in-place restart of a container whose image changed (the kubelet's {@code containerChanged}): the old
+     * container is killed, the new image pulled per the node's cache, then a new container started in the same
+     * sandbox, so the pod keeps its UID, node and addresses.
+     */
+    private static final class Replacement {
+        final String container;
+        final String image;
+        final String containerId;
+        ReplaceStage stage = ReplaceStage.PULLING;
+        boolean fromRegistry;
+        boolean probePassed;
+        String waitingReason;
+        String waitingMessage;
+
+        Replacement(String container, String image, String containerId) {
+            this.container = container;
+            this.image = image;
+            this.containerId = containerId;
         }
     }
 
@@ -80,6 +107,8 @@ public final class Kubelet implements SimController {
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Map<String, Track> tracks = new HashMap<>();
+    /** Numbers the containers started for image changes, so each gets its own ID. */
+    private final java.util.concurrent.atomic.AtomicLong containers = new java.util.concurrent.atomic.AtomicLong();
     /** Each node's image cache: images pulled there stay until the node is removed. */
     private final Map<String, java.util.Set<String>> images = new HashMap<>();
     /** Pulls in progress, by node and image, with what waits for each: one pull per image and node at a time. */
@@ -286,7 +315,10 @@ public final class Kubelet implements SimController {
                     network(pod, t, node.get());
                 }
             }
-            case RUNNING -> running(pod, t, nodeReady);
+            case RUNNING -> {
+                replaceChangedImages(pod, t);
+                running(pod, t, nodeReady);
+            }
             default -> {
                 // waiting for a timer
             }
@@ -609,7 +641,8 @@ public final class Kubelet implements SimController {
         boolean crashed = false;
         if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
             for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
-                crashed |= cs.getState() != null && cs.getState().getTerminated() != null;
+                crashed |= cs.getState() != null && cs.getState().getTerminated() != null
+                        && !replacedNotStarted(t, cs);
             }
         }
         if (crashed && !t.restartPending && !t.restartDue && !"Never".equals(pod.getSpec().getRestartPolicy())) {
@@ -652,6 +685,14 @@ public final class Kubelet implements SimController {
             ContainerStatus old = existing.get(c.getName());
             ContainerStatus cs = old == null ? new ContainerStatusBuilder().withName(c.getName()).withRestartCount(0)
                     .build() : old;
+            Replacement replacement = t.replacing.get(c.getName());
+            if (replacement != null && (replacement.stage != ReplaceStage.STARTED
+                    || !replacement.containerId.equals(cs.getContainerID()) || !replacement.probePassed)) {
+                changed |= replacementStatus(cs, replacement);
+                allReady = false;
+                statuses.add(cs);
+                continue;
+            }
             boolean terminated = cs.getState() != null && cs.getState().getTerminated() != null;
             boolean isRunning = cs.getState() != null && cs.getState().getRunning() != null;
             if ((terminated && restartNow) || (!terminated && !isRunning)) {
@@ -670,9 +711,12 @@ public final class Kubelet implements SimController {
                 cs.setStarted(!terminated);
                 changed = true;
             }
-            if (!Objects.equals(cs.getImage(), c.getImage())) {
+            if (cs.getImage() == null || cs.getImage().isEmpty()) {
                 cs.setImage(c.getImage());
-                cs.setImageID(c.getImage() + "@sha256:" + "0".repeat(64));
+                changed = true;
+            }
+            if (cs.getImageID() == null || cs.getImageID().isEmpty()) {
+                cs.setImageID(imageId(cs.getImage()));
                 changed = true;
             }
             allReady &= ready;
@@ -686,6 +730,177 @@ public final class Kubelet implements SimController {
                 "Initialized", "True", "ContainersReady", allReady ? "True" : "False", "Ready", ready ? "True" : "False"),
                 reason, !allReady ? unreadyMessage(p) : !gates ? "the status of pod readiness gates is not \"True\"" : null);
         return changed;
+    }
+
+    /**
+     * Starts an in-place restart for each container whose spec image differs from the image it runs (or is being
+     * restarted for): the kubelet kills it ("definition changed") and starts it again from the new image.
+     */
+    private void replaceChangedImages(Pod pod, Track t) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return;
+        }
+        for (Container c : pod.getSpec().getContainers()) {
+            Replacement current = t.replacing.get(c.getName());
+            String running = current != null ? current.image : pod.getStatus().getContainerStatuses().stream()
+                    .filter(cs -> c.getName().equals(cs.getName())).map(ContainerStatus::getImage).findFirst()
+                    .orElse(c.getImage());
+            if (c.getImage() == null || c.getImage().equals(running)) {
+                continue;
+            }
+            Replacement r = new Replacement(c.getName(), c.getImage(), containerId(t, c.getName()));
+            t.replacing.put(c.getName(), r);
+            ctx.events().normal(pod, "Killing", "Container " + c.getName() + " definition changed, will be restarted");
+            pullReplacement(t, pod, c, r);
+        }
+    }
+
+    /** Whether this terminated status is a container killed for an image change whose new one has not started. */
+    private static boolean replacedNotStarted(Track t, ContainerStatus cs) {
+        Replacement r = t.replacing.get(cs.getName());
+        return r != null && !r.containerId.equals(cs.getContainerID());
+    }
+
+    /** The image manager's decision for the new image of one container, as {@link #pullImages} makes it. */
+    private void pullReplacement(Track t, Pod pod, Container c, Replacement r) {
+        String node = pod.getSpec().getNodeName();
+        boolean present = images.getOrDefault(node, java.util.Set.of()).contains(r.image);
+        String policy = pullPolicy(c);
+        if (present && !policy.equals("Always")) {
+            ctx.events().normal(pod, "Pulled", "Container image \"" + r.image + "\" already present on machine");
+            replacementPulled(t, r);
+        } else if (policy.equals("Never")) {
+            String message = "Container image \"" + r.image + "\" is not present with pull policy of Never";
+            ctx.events().warning(pod, "ErrImageNeverPull", message);
+            replacementFailed(t, r, "ErrImageNeverPull", message);
+        } else if (present || imagePulls.error(pod, c).isPresent()) {
+            r.fromRegistry = true;
+            later(t, present ? ctx.options().imageResolveDelay() : ctx.options().imagePullDelay(),
+                    () -> replacementPulled(t, r));
+        } else {
+            r.fromRegistry = true;
+            String key = node + "\n" + r.image;
+            if (!pulling.containsKey(key)) {
+                pulling.put(key, new ArrayList<>());
+                ctx.events().normal(pod, "Pulling", "Pulling image \"" + r.image + "\"");
+                ctx.after(ctx.options().imagePullDelay(), () -> imagePulled(node, r.image, key));
+            }
+            pulling.get(key).add(() -> {
+                if (tracks.get(t.uid) == t) {
+                    replacementPulled(t, r);
+                }
+            });
+        }
+    }
+
+    private void replacementPulled(Track t, Replacement r) {
+        Optional<Pod> pod = current(t);
+        if (pod.isEmpty() || t.replacing.get(r.container) != r) {
+            return;
+        }
+        Optional<Container> c = pod.get().getSpec().getContainers().stream()
+                .filter(x -> x.getName().equals(r.container)).findFirst();
+        Optional<String> error = c.isPresent() && r.fromRegistry ? imagePulls.error(pod.get(), c.get())
+                : Optional.empty();
+        if (error.isPresent()) {
+            ctx.events().warning(pod.get(), "Failed", "Failed to pull image \"" + r.image + "\": " + error.get());
+            ctx.events().warning(pod.get(), "Failed", "Error: ErrImagePull");
+            replacementFailed(t, r, "ErrImagePull", error.get());
+            later(t, ctx.options().imagePullDelay(), () -> {
+                if (t.replacing.get(r.container) == r) {
+                    current(t).ifPresent(p -> ctx.events().warning(p, "BackOff", "Back-off pulling image \""
+                            + r.image + "\""));
+                    replacementFailed(t, r, "ImagePullBackOff", "Back-off pulling image \"" + r.image + "\"");
+                }
+            });
+            return;
+        }
+        r.stage = ReplaceStage.STARTING;
+        later(t, ctx.options().containerStartDelay(), () -> {
+            if (t.replacing.get(r.container) != r) {
+                return;
+            }
+            r.stage = ReplaceStage.STARTED;
+            r.probePassed = c.isEmpty() || c.get().getReadinessProbe() == null;
+            if (!r.probePassed) {
+                Integer initial = c.get().getReadinessProbe().getInitialDelaySeconds();
+                later(t, ctx.options().readinessDelay().plusSeconds(initial == null ? 0 : initial), () -> {
+                    r.probePassed = true;
+                    current(t).ifPresent(this::reconcile);
+                });
+            }
+            current(t).ifPresent(this::reconcile);
+        });
+    }
+
+    private void replacementFailed(Track t, Replacement r, String reason, String message) {
+        r.stage = ReplaceStage.FAILED;
+        r.waitingReason = reason;
+        r.waitingMessage = message;
+        current(t).ifPresent(this::reconcile);
+    }
+
+    /**
+     * The status of a container under an in-place restart: the killed container terminated, then waiting with the
+     * pull error if the new image fails, then the new container running (restart count + 1, the killed one in
+     * {@code lastState}, the new image and image ID), ready once its readiness probe passes.
+     */
+    private boolean replacementStatus(ContainerStatus cs, Replacement r) {
+        boolean changed = false;
+        if (cs.getState() != null && cs.getState().getRunning() != null && !r.containerId.equals(cs.getContainerID())) {
+            cs.setState(new ContainerStateBuilder().withNewTerminated().withExitCode(0).withReason("Completed")
+                    .withStartedAt(cs.getState().getRunning().getStartedAt()).withFinishedAt(now())
+                    .withContainerID(cs.getContainerID()).endTerminated().build());
+            changed = true;
+        }
+        if (r.stage == ReplaceStage.FAILED && (cs.getState() == null || cs.getState().getWaiting() == null
+                || !r.waitingReason.equals(cs.getState().getWaiting().getReason()))) {
+            if (cs.getState() != null && cs.getState().getTerminated() != null) {
+                cs.setLastState(cs.getState());
+            }
+            cs.setState(waiting(r.waitingReason, r.waitingMessage));
+            changed = true;
+        }
+        if (r.stage == ReplaceStage.STARTED && !r.containerId.equals(cs.getContainerID())) {
+            if (cs.getState() != null && cs.getState().getTerminated() != null) {
+                cs.setLastState(cs.getState());
+            }
+            cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+            cs.setContainerID(r.containerId);
+            cs.setRestartCount((cs.getRestartCount() == null ? 0 : cs.getRestartCount()) + 1);
+            cs.setImage(r.image);
+            cs.setImageID(imageId(r.image));
+            changed = true;
+        }
+        boolean started = r.stage == ReplaceStage.STARTED;
+        boolean ready = started && r.probePassed;
+        if (!Objects.equals(cs.getStarted(), started) || !Objects.equals(cs.getReady(), ready)) {
+            cs.setStarted(started);
+            cs.setReady(ready);
+            changed = true;
+        }
+        return changed;
+    }
+
+    private String containerId(Track t, String container) {
+        return "containerd://" + Long.toHexString(Objects.hash(t.uid, container)) + "-"
+                + Long.toHexString(containers.incrementAndGet()) + "sim";
+    }
+
+    /** A resolved image reference as the runtime reports it: the repository and a digest of the reference. */
+    static String imageId(String image) {
+        String repository = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+        int colon = repository.lastIndexOf(':');
+        if (colon > repository.lastIndexOf('/')) {
+            repository = repository.substring(0, colon);
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return repository + "@sha256:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
     }
 
     private static boolean gatesPassed(Pod p) {

@@ -2,6 +2,8 @@ package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import io.jenkins.plugins.kubeplatform.sim.model.Selectors;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -11,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
 import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
@@ -108,15 +111,7 @@ public final class Scheduler implements SimController {
         Decision decision = decide(pod, nodes.list(), pods.list());
         if (decision.node().isPresent()) {
             String node = decision.node().get();
-            Optional<Pod> bound = Writes.update(ctx.client(), pod, p -> {
-                if (!isPending(p)) {
-                    return false;
-                }
-                p.getSpec().setNodeName(node);
-                setScheduled(p, "True", null, null);
-                return true;
-            });
-            bound.ifPresent(p -> {
+            bind(pod, node).ifPresent(p -> {
                 pods.put(p);
                 lastFailure.remove(p.getMetadata().getUid());
                 ctx.events().normal(p, "Scheduled", "Successfully assigned " + PodStates.ref(p) + " to " + node);
@@ -131,6 +126,27 @@ public final class Scheduler implements SimController {
         Writes.update(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
                 .ifPresent(pods::put);
         ctx.events().warning(pod, "FailedScheduling", message);
+    }
+
+    /**
+     * Binds as kube-scheduler does, through the pods/binding subresource ({@code spec.nodeName} is immutable in an
+     * update), then reads the bound pod back so the next decision counts it on its node. Empty when the pod is gone
+     * or was bound meanwhile (409).
+     */
+    private Optional<Pod> bind(Pod pod, String node) {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        Binding binding = new BindingBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget().build();
+        try {
+            ctx.client().raw("/api/v1/namespaces/" + ns + "/pods/" + name + "/binding", "POST", binding);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 || e.getCode() == 409) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.ofNullable(ctx.client().pods().inNamespace(ns).withName(name).get());
     }
 
     private boolean setScheduled(Pod p, String status, String reason, String message) {

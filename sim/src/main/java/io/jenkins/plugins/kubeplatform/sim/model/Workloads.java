@@ -55,7 +55,16 @@ public final class Workloads {
 
     /** A stable short hash of a pod template, like {@code pod-template-hash}. */
     public static String templateHash(PodTemplateSpec template) {
-        byte[] bytes = JSON.asJson(template).getBytes(StandardCharsets.UTF_8);
+        return hash(JSON.asJson(template));
+    }
+
+    /** The hash after {@code collisionCount} name collisions: the count is hashed with the template, as upstream. */
+    public static String templateHash(PodTemplateSpec template, int collisionCount) {
+        return hash(JSON.asJson(template) + collisionCount);
+    }
+
+    private static String hash(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         int h = 0x811c9dc5;
         for (byte b : bytes) {
             h ^= (b & 0xff);
