@@ -88,6 +88,7 @@ class StickyIpInPlaceSimTest {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
         DeployResult result = deployer.deploy(app("shop", "web", NEW), Progress.lines(lines::add));
+        List<ApiRequest> sent = sim.requests().matching(r -> !r.internal());
 
         Map<String, Pod> after = pods("shop", "web");
         Map<String, String> summaries = new TreeMap<>();
@@ -113,14 +114,19 @@ class StickyIpInPlaceSimTest {
                 assertThat(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
             });
         }
-        List<ApiRequest> writes = sim.requests().matching(r -> !r.internal() && r.persisted());
-        assertThat(writes).as("no pod of the app created or deleted by the deploy")
-                .noneMatch(r -> r.resource().equals("pods") && r.name().startsWith("web-")
-                        && (r.verb().equals("create") || r.verb().equals("delete")));
-        assertThat(writes.stream().filter(r -> r.resource().equals("pods") && r.verb().equals("patch")))
-                .hasSize(3);
-        List<ResourceRequest> requests = sim.requests().list().stream().filter(r -> !r.internal())
-                .map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
+        List<ApiRequest> writes = sent.stream().filter(ApiRequest::persisted).toList();
+        assertThat(writes).as("no pod of the app deleted by the deploy (only the pre-pull pods)")
+                .noneMatch(r -> r.resource().equals("pods") && r.verb().equals("delete")
+                        && !r.name().startsWith("web-pre-pull-"));
+        assertThat(writes).as("pods created: one pre-pull pod per node, none for the app")
+                .filteredOn(r -> r.resource().equals("pods") && r.verb().equals("create")).hasSize(3);
+        assertThat(writes).as("four writes per identity, all patches")
+                .filteredOn(r -> !r.resource().equals("pods") || r.verb().equals("patch"))
+                .extracting(r -> r.verb() + " " + r.resource()).containsExactlyInAnyOrder(
+                        "patch deployments", "patch replicasets", "patch pods", "patch deployments",
+                        "patch deployments", "patch replicasets", "patch pods", "patch deployments",
+                        "patch deployments", "patch replicasets", "patch pods", "patch deployments");
+        List<ResourceRequest> requests = sent.stream().map(r -> ResourceRequest.fromHttp(r.method(), r.pathAndQuery())).flatMap(Optional::stream).toList();
         assertThat(RbacPolicy.ofProject().denied("kubeplatform-stickyIpDeploy", requests))
                 .as("requests outside docs/rbac.yaml").isEmpty();
     }
