@@ -34,7 +34,8 @@ final class StickyIpSection implements DemoSection {
         env.run(deploy("registry.example.test/shop/web:1.0"));
         same(env, before, "after deleting every pod");
 
-        env.say("Redeploy with a new image: identities roll one at a time (Recreate), addresses stay.");
+        env.say("Redeploy with a new image: each identity's pod is updated in place (same pod, node and address; its");
+        env.say("kubelet restarts the container from the new image), at most maxUnavailable (25%%, at least 1) at a time.");
         env.run(deploy("registry.example.test/shop/web:1.1"));
         same(env, before, "after the redeploy");
 
