@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -65,7 +64,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        SimDispatcher dispatcher = new SimDispatcher(new KubernetesCrudDispatcher(), requests, faults, clock,
+        SimDispatcher dispatcher = new SimDispatcher(new IndexedCrudDispatcher(), requests, faults, clock,
                 tokens, options.rbac());
         dispatcher.createMissingNamespaces(options.createMissingNamespaces());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new SimHttpServer(),
