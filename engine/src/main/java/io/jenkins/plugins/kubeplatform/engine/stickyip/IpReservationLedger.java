@@ -38,6 +38,11 @@ public final class IpReservationLedger {
     }
 
     /** The ledger kept under {@code stateDir/ip-ledger} (the CLI's --state-dir, or JENKINS_HOME/kubeplatform). */
+    /** The clock the ledger stamps its reservations with; the deploy stamps its writes with it too. */
+    public Clock clock() {
+        return clock;
+    }
+
     public static IpReservationLedger open(java.nio.file.Path stateDir, Clock clock) {
         return new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), clock,
                 new java.security.SecureRandom());

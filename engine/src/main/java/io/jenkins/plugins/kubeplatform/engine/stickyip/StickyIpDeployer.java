@@ -43,7 +43,7 @@ public final class StickyIpDeployer {
         this.pools = Map.copyOf(pools);
         this.ledger = ledger;
         this.observer = new ClusterObserver(client, retry);
-        this.applier = new WorkloadApplier(client, retry);
+        this.applier = new WorkloadApplier(client, retry, ledger.clock());
         this.verifier = new PodVerifier(client, retry);
     }
 

@@ -43,10 +43,6 @@ final class WorkloadApplier {
 
     private final Clock clock;
 
-    WorkloadApplier(KubernetesClient client, ApiRetry retry) {
-        this(client, retry, Clock.systemUTC());
-    }
-
     /** @param clock stamps the restart annotation of a pod that could not be updated in place */
     WorkloadApplier(KubernetesClient client, ApiRetry retry, Clock clock) {
         this.client = client;
