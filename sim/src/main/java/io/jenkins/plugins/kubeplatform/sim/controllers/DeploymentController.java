@@ -41,6 +41,7 @@ public final class DeploymentController implements SimController {
     static final String HASH_LABEL = "pod-template-hash";
     static final String REVISION = "deployment.kubernetes.io/revision";
     private static final String PAUSED = "DeploymentPaused";
+    private static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
 
     private SimContext ctx;
     private Observed<Deployment> deployments;
@@ -398,9 +399,21 @@ public final class DeploymentController implements SimController {
         }
     }
 
+    /**
+     * A ReplicaSet that becomes the new one again gets the new revision; its previous revision is kept in
+     * {@code deployment.kubernetes.io/revision-history} (comma-separated), as {@code SetNewReplicaSetAnnotations} does.
+     */
     private ReplicaSet setRevision(ReplicaSet rs, int revision) {
         return Writes.update(ctx.client(), rs, r -> {
-            r.getMetadata().getAnnotations().put(REVISION, Integer.toString(revision));
+            Map<String, String> annotations = new LinkedHashMap<>(r.getMetadata().getAnnotations() == null ? Map.of()
+                    : r.getMetadata().getAnnotations());
+            String previous = annotations.put(REVISION, Integer.toString(revision));
+            if (previous != null && !previous.isEmpty()) {
+                String history = annotations.get(REVISION_HISTORY);
+                annotations.put(REVISION_HISTORY, history == null || history.isEmpty() ? previous
+                        : history + "," + previous);
+            }
+            r.getMetadata().setAnnotations(annotations);
             return true;
         }).map(r -> {
             sets.put(r);
