@@ -41,6 +41,7 @@ public final class DeploymentController implements SimController {
     static final String HASH_LABEL = "pod-template-hash";
     static final String REVISION = "deployment.kubernetes.io/revision";
     private static final String PAUSED = "DeploymentPaused";
+    private static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
 
     private SimContext ctx;
     private Observed<Deployment> deployments;
@@ -93,11 +94,21 @@ public final class DeploymentController implements SimController {
         d = checkPausedConditions(d);
         Deployment deployment = d;
         List<ReplicaSet> owned = byCreation(sets.list(r -> Workloads.ownedBy(r, deployment)));
-        Optional<ReplicaSet> current = findNew(d, owned);
+        Optional<ReplicaSet> found = findNew(d, owned);
+        boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+        if (found.isEmpty() && !paused) {
+            Optional<List<ReplicaSet>> fresh = freshSets(d);
+            if (fresh.isEmpty()) {
+                return; // the deployment changed meanwhile: its watch event brings the next pass
+            }
+            owned = byCreation(fresh.get());
+            found = findNew(d, owned);
+        }
+        Optional<ReplicaSet> current = found;
         List<ReplicaSet> old = new ArrayList<>(owned.stream().filter(r -> current.map(c -> c != r).orElse(true))
                 .toList());
         int maxOld = old.stream().mapToInt(DeploymentController::revision).max().orElse(0);
-        if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
+        if (paused) {
             syncPaused(d, current.map(r -> syncRevision(r, maxOld)), old, replicas);
             return;
         }
@@ -193,6 +204,27 @@ public final class DeploymentController implements SimController {
         }
         JsonNode normalized = SemanticEquality.normalized(json);
         return normalized == null ? JsonNodeFactory.instance.objectNode() : normalized;
+    }
+
+    /**
+     * Before creating a ReplicaSet, the live state: the two watches (deployments, replica sets) may deliver out of
+     * order, and a ReplicaSet whose template was just edited to the deployment's must be found, not duplicated.
+     * Empty when the cached deployment is no longer the latest.
+     */
+    private Optional<List<ReplicaSet>> freshSets(Deployment d) {
+        String ns = d.getMetadata().getNamespace();
+        Deployment live = ctx.client().apps().deployments().inNamespace(ns).withName(d.getMetadata().getName()).get();
+        if (live == null || !Objects.equals(live.getMetadata().getResourceVersion(),
+                d.getMetadata().getResourceVersion())) {
+            return Optional.empty();
+        }
+        Map<String, String> selector = d.getSpec().getSelector() == null
+                || d.getSpec().getSelector().getMatchLabels() == null ? Map.of()
+                : d.getSpec().getSelector().getMatchLabels();
+        List<ReplicaSet> owned = ctx.client().apps().replicaSets().inNamespace(ns).withLabels(selector).list()
+                .getItems().stream().filter(r -> Workloads.ownedBy(r, d)).toList();
+        owned.forEach(sets::put);
+        return Optional.of(owned);
     }
 
     /** {@code SetNewReplicaSetAnnotations}: the new ReplicaSet's revision becomes max old revision + 1 if lower. */
@@ -351,20 +383,37 @@ public final class DeploymentController implements SimController {
             if (e.getCode() != 409) {
                 throw e;
             }
-            int next = (collisions == null ? 0 : collisions) + 1;
-            Writes.update(ctx.client(), d, x -> {
-                DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
-                st.setCollisionCount(next);
-                x.setStatus(st);
-                return true;
-            }).ifPresent(deployments::put);
+            // version-checked, not retried: a deployment changed meanwhile is judged again on its own event
+            Deployment bumped = ctx.client().getKubernetesSerialization().clone(d);
+            DeploymentStatus st = bumped.getStatus() == null ? new DeploymentStatus() : bumped.getStatus();
+            st.setCollisionCount((collisions == null ? 0 : collisions) + 1);
+            bumped.setStatus(st);
+            try {
+                deployments.put(ctx.client().resource(bumped).update());
+            } catch (KubernetesClientException conflict) {
+                if (conflict.getCode() != 409 && conflict.getCode() != 404) {
+                    throw conflict;
+                }
+            }
             return Optional.empty();
         }
     }
 
+    /**
+     * A ReplicaSet that becomes the new one again gets the new revision; its previous revision is kept in
+     * {@code deployment.kubernetes.io/revision-history} (comma-separated), as {@code SetNewReplicaSetAnnotations} does.
+     */
     private ReplicaSet setRevision(ReplicaSet rs, int revision) {
         return Writes.update(ctx.client(), rs, r -> {
-            r.getMetadata().getAnnotations().put(REVISION, Integer.toString(revision));
+            Map<String, String> annotations = new LinkedHashMap<>(r.getMetadata().getAnnotations() == null ? Map.of()
+                    : r.getMetadata().getAnnotations());
+            String previous = annotations.put(REVISION, Integer.toString(revision));
+            if (previous != null && !previous.isEmpty()) {
+                String history = annotations.get(REVISION_HISTORY);
+                annotations.put(REVISION_HISTORY, history == null || history.isEmpty() ? previous
+                        : history + "," + previous);
+            }
+            r.getMetadata().setAnnotations(annotations);
             return true;
         }).map(r -> {
             sets.put(r);

@@ -134,6 +134,7 @@ class DeploymentFidelityTest {
         ReplicaSet reused = sets.stream().filter(r -> r.getMetadata().getName().equals(first)).findFirst().orElseThrow();
         assertThat(reused.getSpec().getReplicas()).isEqualTo(1);
         assertThat(revision(reused)).isEqualTo("3");
+        assertThat(reused.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision-history", "1");
         assertThat(revision(back)).isEqualTo("3");
     }
 
