@@ -115,7 +115,7 @@ final class ClusterObserver {
         Map<String, String> ann = d.getMetadata().getAnnotations() == null ? Map.of() : d.getMetadata().getAnnotations();
         return new LiveWorkload(d.getMetadata().getName(), StickyIpLabels.isManaged(d.getMetadata().getLabels()),
                 ann.get(StickyIpLabels.SPEC_HASH), ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE),
-                ann.get(StickyIpLabels.SHAPE_HASH));
+                ann.get(StickyIpLabels.SHAPE_HASH), d.getSpec() != null && Boolean.TRUE.equals(d.getSpec().getPaused()));
     }
 
     static LivePod livePod(Pod p) {

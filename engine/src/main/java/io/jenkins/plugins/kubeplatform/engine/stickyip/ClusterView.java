@@ -25,13 +25,14 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
 
     /**
      * A Deployment as seen: whether we manage it, its hashes and its pinned node. {@code shapeHash} is null for a
-     * Deployment written before in-place updates existed (it is then always replaced).
+     * Deployment written before in-place updates existed (it is then always replaced); {@code paused} when an
+     * in-place update did not get to resume it (a killed process).
      */
     public record LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode,
-                               String shapeHash) {
+                               String shapeHash, boolean paused) {
 
         public LiveWorkload(String name, boolean managed, String specHash, String templateHash, String pinnedNode) {
-            this(name, managed, specHash, templateHash, pinnedNode, null);
+            this(name, managed, specHash, templateHash, pinnedNode, null, false);
         }
     }
 

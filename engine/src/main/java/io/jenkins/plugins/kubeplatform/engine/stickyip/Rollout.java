@@ -32,6 +32,8 @@ final class Rollout {
 
     private static final Duration SLICE = Duration.ofSeconds(2);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    /** How long closing a rollout waits for its writes in flight. */
+    private static final Duration WRITES_END = Duration.ofSeconds(60);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final WorkloadApplier applier;
@@ -99,6 +101,7 @@ final class Rollout {
             prePull(request, queue, pods);
             run.start(toAwait, creates);
             run.roll(pods);
+            run.finishWrites();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("Interrupted while rolling out " + request.namespace() + "/"
@@ -128,6 +131,8 @@ final class Rollout {
         private final Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
         private final Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
         private final java.util.Set<ReplicaIdentity> fellBack = new java.util.HashSet<>();
+        /** Identities updated in place whose Deployment is still paused (resumed once their pod is Ready). */
+        private final java.util.Set<ReplicaIdentity> paused = new java.util.LinkedHashSet<>();
         private ExecutorService replacer;
         private long nextReport;
 
@@ -256,6 +261,7 @@ final class Rollout {
                 if (outcome instanceof Outcome.Ready ready) {
                     it.remove();
                     progressed = true;
+                    resumeIfPaused(p);
                     onReady.accept(a, ready.pod());
                 } else if (outcome instanceof Outcome.Failed failed) {
                     throw new OperationFailedException(failed.message());
@@ -287,8 +293,32 @@ final class Rollout {
                 return Optional.of(pod -> true);
             }
             WorkloadApplier.InPlace.Patched patched = (WorkloadApplier.InPlace.Patched) result;
+            paused.add(p.action().identity());
             return Optional.of(pod -> !patched.podUid().equals(pod.getMetadata().getUid())
                     || PodVerifier.restartedWithNewImages(pod, patched.restarts()));
+        }
+
+        /** Resumes the Deployment of an identity updated in place, now that its pod runs the new images. */
+        private void resumeIfPaused(Pending p) {
+            if (p.inPlace().isPresent() && p.inPlace().get().get() instanceof WorkloadApplier.InPlace.Patched) {
+                ReplicaIdentity id = p.action().identity();
+                paused.remove(id);
+                writes.put(id, replacer().submit(() -> applier.resume(id)));
+            }
+        }
+
+        /** Waits for the writes still in flight (resumes after the last identity became Ready); throws the first failure. */
+        void finishWrites() throws InterruptedException {
+            for (Future<?> w : writes.values()) {
+                try {
+                    w.get();
+                } catch (ExecutionException e) {
+                    failure(w).ifPresent(f -> {
+                        throw f;
+                    });
+                }
+            }
+            writes.clear();
         }
 
         private void report(AppPods pods, long now) {
@@ -315,10 +345,28 @@ final class Rollout {
             if (replacer == null) {
                 return;
             }
-            if (!queue.isEmpty() || !pending.isEmpty()) {
+            // the writes in flight end first (each is bounded by the retry policy), so that no pause lands later
+            replacer.shutdown();
+            try {
+                if (!replacer.awaitTermination(WRITES_END.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    replacer.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 replacer.shutdownNow();
-            } else {
-                replacer.shutdown();
+            }
+            // a failed or interrupted rollout leaves no Deployment paused: those not resumed yet are resumed here
+            for (Pending p : pending.values()) {
+                if (p.inPlace().isPresent() && p.inPlace().get().get() instanceof WorkloadApplier.InPlace.Patched) {
+                    paused.add(p.action().identity());
+                }
+            }
+            for (ReplicaIdentity id : paused) {
+                try {
+                    applier.resume(id);
+                } catch (RuntimeException e) {
+                    progress.warn(id + ": " + e.getMessage());
+                }
             }
         }
     }

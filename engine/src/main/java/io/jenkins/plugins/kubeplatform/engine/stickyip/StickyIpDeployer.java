@@ -118,6 +118,7 @@ public final class StickyIpDeployer {
                         k.addresses(), pod.node(), pod.name()));
             }
         }
+        resumeLeftPaused(plan, view, progress);
         java.util.Set<String> healthy = new HashSet<>();
         for (ClusterView.LivePod p : view.pods()) {
             plan.workloads().stream()
@@ -141,6 +142,20 @@ public final class StickyIpDeployer {
             ledger.recordNodes(placed.nodeByIdentity());
         }
         return placed;
+    }
+
+    /**
+     * Resumes the Deployments of kept identities that an in-place update of an earlier, killed deploy left paused
+     * (replaced and updated identities are written anyway, which resumes them).
+     */
+    private void resumeLeftPaused(DeployPlan plan, ClusterView view, Progress progress) {
+        for (DeployPlan.WorkloadAction a : plan.workloads()) {
+            ClusterView.LiveWorkload live = view.workloads().get(a.identity().workloadName());
+            if (a instanceof DeployPlan.Keep && live != null && live.paused()) {
+                progress.step(a.identity() + ": resuming its Deployment, left paused by an interrupted in-place update");
+                applier.resume(a.identity());
+            }
+        }
     }
 
     /**

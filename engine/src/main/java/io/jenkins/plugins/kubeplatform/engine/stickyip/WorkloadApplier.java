@@ -104,11 +104,13 @@ final class WorkloadApplier {
 
     /**
      * Updates an identity whose template differs from the live one only in images, keeping its pod (SIP-4), in four
-     * writes and no reads: the Deployment takes the new template while paused, so its controller starts no rollout;
+     * writes and no reads (with the resume): the Deployment takes the new template while paused, so its controller starts no rollout;
      * the pod's ReplicaSet takes the same template (its {@code pod-template-hash} label stays), so that on resume the
      * controller finds it as the ReplicaSet of the new template (it compares templates ignoring that label) and
      * creates none; the pod takes the new images, and its kubelet restarts those containers in the same sandbox, with
-     * the same node and address; the Deployment is resumed. The Deployment and ReplicaSet writes are JSON merge
+     * the same node and address. The caller resumes the Deployment ({@link #resume}) once the pod runs the new images:
+     * by then the deployment controller has long seen the ReplicaSet's new template, so resuming cannot race the
+     * ReplicaSet's update into a new ReplicaSet (and a Recreate of the pod). The Deployment and ReplicaSet writes are JSON merge
      * patches of the whole template: containers are replaced as a list, and the maps (labels, annotations) hold the
      * same keys on both sides because only images differ. Where a step cannot be done (the ReplicaSet is gone, no
      * permission, the pod refused the patch) the Deployment is resumed so that it replaces the pod as a Recreate
@@ -154,7 +156,6 @@ final class WorkloadApplier {
             return new InPlace.Replaced("pod " + pod.name() + " could not be updated in place ("
                     + ApiRetry.serverMessage(e) + ")");
         }
-        resume(ns, name, Optional.empty());
         Map<String, Integer> restarts = new TreeMap<>();
         images(template).forEach((container, image) -> {
             if (!image.equals(runningImages.get(container))) {
@@ -167,6 +168,11 @@ final class WorkloadApplier {
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
             new com.fasterxml.jackson.core.type.TypeReference<>() {
             };
+
+    /** Unpauses an identity's Deployment paused by {@link #updateInPlace}; a Deployment that is gone is left so. */
+    void resume(ReplicaIdentity identity) {
+        resume(identity.namespace(), identity.workloadName(), Optional.empty());
+    }
 
     /** Unpauses; with {@code restartedAt}, also stamps the template so that the pod is replaced. */
     private void resume(String ns, String name, Optional<String> restartedAt) {

@@ -70,7 +70,7 @@ class InPlacePlanTest {
             String name = d.getMetadata().getName();
             workloads.put(name, new LiveWorkload(name, true, ann.get(StickyIpLabels.SPEC_HASH),
                     ann.get(StickyIpLabels.TEMPLATE_HASH), ann.get(StickyIpLabels.PINNED_NODE),
-                    withShape ? ann.get(StickyIpLabels.SHAPE_HASH) : null));
+                    withShape ? ann.get(StickyIpLabels.SHAPE_HASH) : null, false));
             pods.add(new LivePod("shop", name + "-abc", name, a.reservation().ip(), ann.get(StickyIpLabels.PINNED_NODE),
                     "Running", ready, false, podTemplateHash.apply(a.templateHash()), name + "-5d8f"));
         }

@@ -132,6 +132,23 @@ class StickyIpInPlaceSimTest {
     }
 
     @Test
+    void resumesADeploymentAnInterruptedInPlaceUpdateLeftPausedOnTheNextDeploy() {
+        StickyIpDeployer deployer = deployer();
+        deployer.deploy(app("team", "cache", OLD), Progress.silent());
+        sim.client().apps().deployments().inNamespace("team").withName("cache-1")
+                .edit(d -> {
+                    d.getSpec().setPaused(true);
+                    return d;
+                });
+
+        DeployResult again = deployer.deploy(app("team", "cache", OLD), Progress.silent());
+
+        assertThat(again.identities()).hasSize(3);
+        assertThat(sim.client().apps().deployments().inNamespace("team").withName("cache-1").get().getSpec()
+                .getPaused()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
     void replacesThePodsWhenInPlaceUpdatesAreOff() {
         StickyIpDeployer deployer = deployer();
         deployer.deploy(app("keep", "api", OLD), Progress.silent());
