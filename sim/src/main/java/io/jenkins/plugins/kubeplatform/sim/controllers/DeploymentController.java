@@ -96,7 +96,7 @@ public final class DeploymentController implements SimController {
         List<ReplicaSet> owned = byCreation(sets.list(r -> Workloads.ownedBy(r, deployment)));
         Optional<ReplicaSet> found = findNew(d, owned);
         boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
-        if (found.isEmpty() && !paused) {
+        if (found.isEmpty() && !paused && !owned.isEmpty()) {
             Optional<List<ReplicaSet>> fresh = freshSets(d);
             if (fresh.isEmpty()) {
                 return; // the deployment changed meanwhile: its watch event brings the next pass
@@ -207,9 +207,10 @@ public final class DeploymentController implements SimController {
     }
 
     /**
-     * Before creating a ReplicaSet, the live state: the two watches (deployments, replica sets) may deliver out of
-     * order, and a ReplicaSet whose template was just edited to the deployment's must be found, not duplicated.
-     * Empty when the cached deployment is no longer the latest.
+     * Before creating a ReplicaSet next to existing ones, the live state: the two watches (deployments, replica
+     * sets) may deliver out of order, and a ReplicaSet whose template was just edited to the deployment's must be
+     * found, not duplicated (a deployment without any ReplicaSet yet skips this: this controller creates them and
+     * caches what it creates). Empty when the cached deployment is no longer the latest.
      */
     private Optional<List<ReplicaSet>> freshSets(Deployment d) {
         String ns = d.getMetadata().getNamespace();

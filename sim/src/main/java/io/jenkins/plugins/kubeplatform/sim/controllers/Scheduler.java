@@ -45,6 +45,8 @@ public final class Scheduler implements SimController {
     private Observed<Pod> pods;
     private Observed<Node> nodes;
     private final Map<String, String> lastFailure = new HashMap<>();
+    /** Pods bound but not yet seen bound through the watch, by UID (kube-scheduler's assumed pods). */
+    private final Map<String, Pod> assumed = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean retryQueued;
 
     @Override
@@ -69,6 +71,9 @@ public final class Scheduler implements SimController {
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {
+                if (!isUnbound(pod)) {
+                    assumed.remove(pod.getMetadata().getUid());
+                }
                 if (isPending(pod)) {
                     schedule(pod);
                 } else if (PodStates.isFinished(pod)) {
@@ -78,6 +83,7 @@ public final class Scheduler implements SimController {
 
             @Override
             public void deleted(Pod pod) {
+                assumed.remove(pod.getMetadata().getUid());
                 lastFailure.remove(pod.getMetadata().getUid());
                 retryPending();
             }
@@ -108,14 +114,19 @@ public final class Scheduler implements SimController {
     }
 
     private void schedule(Pod pod) {
-        Decision decision = decide(pod, nodes.list(), pods.list());
+        if (assumed.containsKey(pod.getMetadata().getUid())) {
+            return;
+        }
+        Decision decision = decide(pod, nodes.list(), withAssumed(pods.list()));
         if (decision.node().isPresent()) {
             String node = decision.node().get();
-            bind(pod, node).ifPresent(p -> {
-                pods.put(p);
-                lastFailure.remove(p.getMetadata().getUid());
-                ctx.events().normal(p, "Scheduled", "Successfully assigned " + PodStates.ref(p) + " to " + node);
-            });
+            if (bind(pod, node)) {
+                Pod bound = ctx.client().getKubernetesSerialization().clone(pod);
+                bound.getSpec().setNodeName(node);
+                assumed.put(pod.getMetadata().getUid(), bound);
+                lastFailure.remove(pod.getMetadata().getUid());
+                ctx.events().normal(pod, "Scheduled", "Successfully assigned " + PodStates.ref(pod) + " to " + node);
+            }
             return;
         }
         String message = decision.failure();
@@ -129,24 +140,43 @@ public final class Scheduler implements SimController {
     }
 
     /**
-     * Binds as kube-scheduler does, through the pods/binding subresource ({@code spec.nodeName} is immutable in an
-     * update), then reads the bound pod back so the next decision counts it on its node. Empty when the pod is gone
-     * or was bound meanwhile (409).
+     * The pods as the next decision must see them: a pod bound but not yet seen bound through the watch counts on
+     * its node, as kube-scheduler "assumes" pods it has bound; it is forgotten once the watch shows it bound.
      */
-    private Optional<Pod> bind(Pod pod, String node) {
+    private List<Pod> withAssumed(List<Pod> all) {
+        if (assumed.isEmpty()) {
+            return all;
+        }
+        List<Pod> out = new ArrayList<>(all.size());
+        for (Pod p : all) {
+            Pod bound = assumed.get(p.getMetadata().getUid());
+            out.add(bound != null && isUnbound(p) ? bound : p);
+        }
+        return out;
+    }
+
+    private static boolean isUnbound(Pod p) {
+        return p.getSpec().getNodeName() == null || p.getSpec().getNodeName().isEmpty();
+    }
+
+    /**
+     * Binds as kube-scheduler does, through the pods/binding subresource ({@code spec.nodeName} is immutable in an
+     * update). False when the pod is gone or was bound meanwhile (409).
+     */
+    private boolean bind(Pod pod, String node) {
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         Binding binding = new BindingBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
                 .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget().build();
         try {
             ctx.client().raw("/api/v1/namespaces/" + ns + "/pods/" + name + "/binding", "POST", binding);
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404 || e.getCode() == 409) {
-                return Optional.empty();
+                return false;
             }
             throw e;
         }
-        return Optional.ofNullable(ctx.client().pods().inNamespace(ns).withName(name).get());
     }
 
     private boolean setScheduled(Pod p, String status, String reason, String message) {
