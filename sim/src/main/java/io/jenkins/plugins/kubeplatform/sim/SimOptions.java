@@ -20,6 +20,7 @@ public final class SimOptions {
     private final boolean builtInControllers;
     private final boolean rbac;
     private final boolean createMissingNamespaces;
+    private final java.util.Optional<ClientRateLimit> controllerRateLimit;
     private final Duration imagePullDelay;
     private final Duration imageResolveDelay;
     private final Duration containerStartDelay;
@@ -38,6 +39,7 @@ public final class SimOptions {
         this.builtInControllers = b.builtInControllers;
         this.rbac = b.rbac;
         this.createMissingNamespaces = b.createMissingNamespaces;
+        this.controllerRateLimit = java.util.Optional.ofNullable(b.controllerRateLimit);
         this.imagePullDelay = b.imagePullDelay;
         this.imageResolveDelay = b.imageResolveDelay;
         this.containerStartDelay = b.containerStartDelay;
@@ -153,6 +155,14 @@ public final class SimOptions {
      * Sandbox mode for the demo, the benchmarks and command-line tests: a namespace is created on its first use.
      * Off by default: like a real API server, the simulated cluster refuses objects in a missing namespace.
      */
+    /**
+     * The client-side request limit of each simulated controller, as a real kube-controller-manager's clients have
+     * ({@link ClientRateLimit#CONTROLLER_MANAGER_DEFAULTS}); empty (the default) means unlimited.
+     */
+    public java.util.Optional<ClientRateLimit> controllerRateLimit() {
+        return controllerRateLimit;
+    }
+
     public boolean createMissingNamespaces() {
         return createMissingNamespaces;
     }
@@ -203,6 +213,7 @@ public final class SimOptions {
         private boolean builtInControllers = true;
         private boolean rbac;
         private boolean createMissingNamespaces;
+        private ClientRateLimit controllerRateLimit;
         private Duration imagePullDelay = Duration.ofSeconds(1);
         private Duration imageResolveDelay = Duration.ofMillis(100);
         private Duration containerStartDelay = Duration.ofSeconds(1);
@@ -272,6 +283,12 @@ public final class SimOptions {
 
         public Builder rbac(boolean on) {
             this.rbac = on;
+            return this;
+        }
+
+        /** See {@link SimOptions#controllerRateLimit()}; null for none. */
+        public Builder controllerRateLimit(ClientRateLimit limit) {
+            this.controllerRateLimit = limit;
             return this;
         }
 

@@ -79,6 +79,26 @@ public final class SimulatedCluster implements AutoCloseable {
         this.pods = new SimPods(internalClient, clock);
     }
 
+    /**
+     * A controller's own client, its requests limited as {@code limit} says (each controller of a real
+     * kube-controller-manager has its own client and limit); closed with the controller's context.
+     */
+    private KubernetesClient limitedClient(ClientRateLimit limit) {
+        ClientRateLimit.Bucket bucket = limit.bucket(System::nanoTime);
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(baseConfig())
+                .withCustomHeaders(Map.of(SimDispatcher.INTERNAL_HEADER, "controller")).build())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("client-rate-limit",
+                        new io.fabric8.kubernetes.client.http.Interceptor() {
+                            @Override
+                            public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                                               io.fabric8.kubernetes.client.http.HttpRequest request,
+                                               RequestTags tags) {
+                                bucket.acquire();
+                            }
+                        }))
+                .build();
+    }
+
     /** Starts a cluster with the given options: server up, seed objects created, built-in controllers running. */
     public static SimulatedCluster start(SimOptions options) {
         SimulatedCluster sim = new SimulatedCluster(options, Clock.systemUTC());
@@ -188,7 +208,8 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Registers and starts a controller; it is closed with the cluster. */
     public synchronized SimulatedCluster addController(SimController controller) {
-        SimContext context = new SimContext(controller.name(), internalClient, options, clock);
+        SimContext context = new SimContext(controller.name(), options.controllerRateLimit()
+                .map(limit -> limitedClient(limit)).orElse(internalClient), options, clock);
         controllers.add(new Running(controller, context));
         try {
             context.executor().submit(() -> controller.start(context)).get(30, TimeUnit.SECONDS);
@@ -208,6 +229,9 @@ public final class SimulatedCluster implements AutoCloseable {
                 r.controller().close();
             } finally {
                 r.context().close();
+                if (r.context().client() != internalClient) {
+                    r.context().client().close(); // the controller's own rate-limited client
+                }
             }
         }
         controllers.clear();

@@ -57,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "(ip-ledger: time per step of the slowest 1%% of allocations).")
     boolean trace;
 
+    @Option(names = "--controller-limits", description = "rollout: limit each simulated controller's client as "
+            + "kube-controller-manager's defaults do (--kube-api-qps 20, --kube-api-burst 30); by default they are "
+            + "unlimited.")
+    boolean controllerLimits;
+
     @Spec
     CommandSpec spec;
 
@@ -97,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("[bench] " + b.name() + ": " + b.description());
             err.flush();
             for (Measurement m : b.run(new BenchOptions(quick, Files.createDirectories(work.resolve(b.name())),
-                    sizeOption, allocationsOption, sizes, trace))) {
+                    sizeOption, allocationsOption, sizes, trace, controllerLimits))) {
                 md.append("| ").append(b.name()).append(" | ").append(m.scenario()).append(" | ").append(m.metric())
                         .append(" | ").append(format(m.value())).append(" | ").append(m.unit()).append(" | ")
                         .append(m.note()).append(" |\n");

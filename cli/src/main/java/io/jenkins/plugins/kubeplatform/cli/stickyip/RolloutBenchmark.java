@@ -19,6 +19,7 @@ import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.JournaledLedgerStore;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.PoolSettings;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.RolloutPolicy;
+import io.jenkins.plugins.kubeplatform.sim.ClientRateLimit;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.StickyIpDeployer;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
@@ -89,7 +90,9 @@ public final class RolloutBenchmark implements Benchmark {
         try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().nodes(nodes).speed(speed)
                 .imagePullDelay(Duration.ofSeconds(1)).containerStartDelay(Duration.ofSeconds(1))
                 .readinessDelay(Duration.ofSeconds(1))
-                .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true).build())) {
+                .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true)
+                .controllerRateLimit(options.controllerLimits() ? ClientRateLimit.CONTROLLER_MANAGER_DEFAULTS : null)
+                .build())) {
             KubernetesClient client = sim.client();
             IpPool pool = PoolSettings.builder("bench").ranges("10.42.16.0/20").reclaimAfter("1h").build().toPool();
             for (int n : sizes) {
@@ -174,7 +177,10 @@ public final class RolloutBenchmark implements Benchmark {
                         (double) redeployRequests / n, "requests"));
             }
             out.add(new Measurement("setup", "nodes", nodes, "nodes", String.format(Locale.ROOT,
-                    "speed %s: 1 s pull + 1 s start + 1 s readiness probe take %s s of wall-clock time", speed, 3 / speed)));
+                    "speed %s: 1 s pull + 1 s start + 1 s readiness probe take %s s of wall-clock time; controller "
+                            + "clients %s", speed, 3 / speed, options.controllerLimits()
+                            ? "limited to 20 requests/s, burst 30 (kube-controller-manager's defaults)"
+                            : "unlimited")));
         }
         return out;
     }
