@@ -17,6 +17,9 @@ public record ClientRateLimit(double qps, int burst) {
     /** kube-controller-manager's defaults: {@code --kube-api-qps 20}, {@code --kube-api-burst 30}. */
     public static final ClientRateLimit CONTROLLER_MANAGER_DEFAULTS = new ClientRateLimit(20, 30);
 
+    /** kube-scheduler's defaults: {@code --kube-api-qps 50}, {@code --kube-api-burst 100}. */
+    public static final ClientRateLimit SCHEDULER_DEFAULTS = new ClientRateLimit(50, 100);
+
     public ClientRateLimit {
         if (!(qps > 0) || burst < 1) {
             throw new IllegalArgumentException("qps must be positive and burst at least 1; got " + qps + ", " + burst);

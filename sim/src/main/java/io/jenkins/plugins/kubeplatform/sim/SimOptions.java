@@ -21,6 +21,7 @@ public final class SimOptions {
     private final boolean rbac;
     private final boolean createMissingNamespaces;
     private final java.util.Optional<ClientRateLimit> controllerRateLimit;
+    private final java.util.Optional<ClientRateLimit> schedulerRateLimit;
     private final Duration imagePullDelay;
     private final Duration imageResolveDelay;
     private final Duration containerStartDelay;
@@ -40,6 +41,7 @@ public final class SimOptions {
         this.rbac = b.rbac;
         this.createMissingNamespaces = b.createMissingNamespaces;
         this.controllerRateLimit = java.util.Optional.ofNullable(b.controllerRateLimit);
+        this.schedulerRateLimit = java.util.Optional.ofNullable(b.schedulerRateLimit);
         this.imagePullDelay = b.imagePullDelay;
         this.imageResolveDelay = b.imageResolveDelay;
         this.containerStartDelay = b.containerStartDelay;
@@ -156,11 +158,19 @@ public final class SimOptions {
      * Off by default: like a real API server, the simulated cluster refuses objects in a missing namespace.
      */
     /**
-     * The client-side request limit of each simulated controller, as a real kube-controller-manager's clients have
-     * ({@link ClientRateLimit#CONTROLLER_MANAGER_DEFAULTS}); empty (the default) means unlimited.
+     * The client-side request limit of each simulated kube-controller-manager controller (deployment, replicaset,
+     * endpoints, statefulset, daemonset, job, disruption, node lifecycle), each with its own client as in a real
+     * kube-controller-manager ({@link ClientRateLimit#CONTROLLER_MANAGER_DEFAULTS}); empty (the default) means
+     * unlimited. The kubelet is never limited: a real node's kubelet has its own limit (50/s by default), so the
+     * simulated kubelet, which serves every node, stands for many clients.
      */
     public java.util.Optional<ClientRateLimit> controllerRateLimit() {
         return controllerRateLimit;
+    }
+
+    /** The scheduler's client-side request limit ({@link ClientRateLimit#SCHEDULER_DEFAULTS}); empty: unlimited. */
+    public java.util.Optional<ClientRateLimit> schedulerRateLimit() {
+        return schedulerRateLimit;
     }
 
     public boolean createMissingNamespaces() {
@@ -214,6 +224,7 @@ public final class SimOptions {
         private boolean rbac;
         private boolean createMissingNamespaces;
         private ClientRateLimit controllerRateLimit;
+        private ClientRateLimit schedulerRateLimit;
         private Duration imagePullDelay = Duration.ofSeconds(1);
         private Duration imageResolveDelay = Duration.ofMillis(100);
         private Duration containerStartDelay = Duration.ofSeconds(1);
@@ -289,6 +300,12 @@ public final class SimOptions {
         /** See {@link SimOptions#controllerRateLimit()}; null for none. */
         public Builder controllerRateLimit(ClientRateLimit limit) {
             this.controllerRateLimit = limit;
+            return this;
+        }
+
+        /** See {@link SimOptions#schedulerRateLimit()}; null for none. */
+        public Builder schedulerRateLimit(ClientRateLimit limit) {
+            this.schedulerRateLimit = limit;
             return this;
         }
 

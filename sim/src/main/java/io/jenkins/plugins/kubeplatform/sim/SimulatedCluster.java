@@ -79,6 +79,18 @@ public final class SimulatedCluster implements AutoCloseable {
         this.pods = new SimPods(internalClient, clock);
     }
 
+    /** The controllers a real kube-controller-manager runs, each with its own client and request limit. */
+    private static final java.util.Set<String> CONTROLLER_MANAGER = java.util.Set.of("deployment-controller",
+            "replicaset-controller", "endpoint-controller", "statefulset-controller", "daemonset-controller",
+            "job-controller", "disruption-controller", "node-lifecycle");
+
+    private java.util.Optional<ClientRateLimit> rateLimit(String controller) {
+        if (CONTROLLER_MANAGER.contains(controller)) {
+            return options.controllerRateLimit();
+        }
+        return controller.equals("scheduler") ? options.schedulerRateLimit() : java.util.Optional.empty();
+    }
+
     /**
      * A controller's own client, its requests limited as {@code limit} says (each controller of a real
      * kube-controller-manager has its own client and limit); closed with the controller's context.
@@ -208,7 +220,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
     /** Registers and starts a controller; it is closed with the cluster. */
     public synchronized SimulatedCluster addController(SimController controller) {
-        SimContext context = new SimContext(controller.name(), options.controllerRateLimit()
+        SimContext context = new SimContext(controller.name(), rateLimit(controller.name())
                 .map(limit -> limitedClient(limit)).orElse(internalClient), options, clock);
         controllers.add(new Running(controller, context));
         try {

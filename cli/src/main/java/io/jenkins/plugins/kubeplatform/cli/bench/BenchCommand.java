@@ -57,9 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "(ip-ledger: time per step of the slowest 1%% of allocations).")
     boolean trace;
 
-    @Option(names = "--controller-limits", description = "rollout: limit each simulated controller's client as "
-            + "kube-controller-manager's defaults do (--kube-api-qps 20, --kube-api-burst 30); by default they are "
-            + "unlimited.")
+    @Option(names = "--controller-limits", description = "rollout: limit the simulated controllers' clients as "
+            + "a control plane's defaults do (--kube-api-qps 20, --kube-api-burst 30 per kube-controller-manager "
+            + "controller; 50 and 100 for the scheduler); by default they are unlimited.")
     boolean controllerLimits;
 
     @Spec

@@ -92,6 +92,7 @@ public final class RolloutBenchmark implements Benchmark {
                 .readinessDelay(Duration.ofSeconds(1))
                 .reservedCidrs(List.of("10.42.16.0/20")).createMissingNamespaces(true)
                 .controllerRateLimit(options.controllerLimits() ? ClientRateLimit.CONTROLLER_MANAGER_DEFAULTS : null)
+                .schedulerRateLimit(options.controllerLimits() ? ClientRateLimit.SCHEDULER_DEFAULTS : null)
                 .build())) {
             KubernetesClient client = sim.client();
             IpPool pool = PoolSettings.builder("bench").ranges("10.42.16.0/20").reclaimAfter("1h").build().toPool();
@@ -179,7 +180,8 @@ public final class RolloutBenchmark implements Benchmark {
             out.add(new Measurement("setup", "nodes", nodes, "nodes", String.format(Locale.ROOT,
                     "speed %s: 1 s pull + 1 s start + 1 s readiness probe take %s s of wall-clock time; controller "
                             + "clients %s", speed, 3 / speed, options.controllerLimits()
-                            ? "limited to 20 requests/s, burst 30 (kube-controller-manager's defaults)"
+                            ? "limited as by default: 20 requests/s, burst 30 per kube-controller-manager "
+                                    + "controller, 50/s, burst 100 for the scheduler, kubelet unlimited"
                             : "unlimited")));
         }
         return out;
