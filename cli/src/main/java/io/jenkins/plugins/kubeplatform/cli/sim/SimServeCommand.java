@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.cli.sim;
 
 import io.jenkins.plugins.kubeplatform.cli.CliContext;
 import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.sim.ClientRateLimit;
 import io.jenkins.plugins.kubeplatform.sim.Cni;
 import io.jenkins.plugins.kubeplatform.sim.FaultProfile;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -77,6 +78,11 @@ public final class SimServeCommand implements Callable<Integer> {
     @Option(names = "--no-controllers", description = "Serve the API only: no scheduler, kubelets or other controllers "
             + "(pods stay Pending, as on a bare control plane), e.g. to drive it with `sim controllers`.")
     boolean noControllers;
+
+    @Option(names = "--controller-limits", description = "Limit the simulated controllers' clients as a control "
+            + "plane's defaults do: 20 requests/s, burst 30 per kube-controller-manager controller; 50/s, burst 100 "
+            + "for the scheduler (the kubelet is not limited).")
+    boolean controllerLimits;
 
     @Option(names = "--faults", paramLabel = "KIND:P,...",
             description = "Inject random API faults into requests from outside the simulation, e.g. "
@@ -186,6 +192,8 @@ public final class SimServeCommand implements Callable<Integer> {
             throw new InvalidInputException("--speed", "must be greater than 0 and at most 10000");
         }
         return SimOptions.builder().port(port).nodes(nodes).calicoPool(podCidr).cni(mode).speed(speed).rbac(rbac)
+                .controllerRateLimit(controllerLimits ? ClientRateLimit.CONTROLLER_MANAGER_DEFAULTS : null)
+                .schedulerRateLimit(controllerLimits ? ClientRateLimit.SCHEDULER_DEFAULTS : null)
                 .imagePullDelay(delay("--image-pull", imagePull))
                 .containerStartDelay(delay("--container-start", containerStart))
                 .readinessDelay(delay("--readiness", readiness)).builtInControllers(!noControllers).build();

@@ -148,6 +148,25 @@ class SimServeCommandTest {
     }
 
     @Test
+    void limitsTheControllersClientsAsAControlPlanesDefaultsWhenAsked() {
+        SimServeCommand limited = new SimServeCommand();
+        new picocli.CommandLine(limited).parseArgs("--port", "0", "--controller-limits");
+        SimServeCommand unlimited = new SimServeCommand();
+        new picocli.CommandLine(unlimited).parseArgs("--port", "0");
+
+        assertThat(limited.options().controllerRateLimit()).hasValueSatisfying(l -> {
+            assertThat(l.qps()).isEqualTo(20.0);
+            assertThat(l.burst()).isEqualTo(30);
+        });
+        assertThat(limited.options().schedulerRateLimit()).hasValueSatisfying(l -> {
+            assertThat(l.qps()).isEqualTo(50.0);
+            assertThat(l.burst()).isEqualTo(100);
+        });
+        assertThat(unlimited.options().controllerRateLimit()).isEmpty();
+        assertThat(unlimited.options().schedulerRateLimit()).isEmpty();
+    }
+
+    @Test
     void rejectsAMalformedImagePullDelayWithExitCode2() {
         CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--image-pull", "soon");
         assertThat(run.exitCode()).isEqualTo(2);
