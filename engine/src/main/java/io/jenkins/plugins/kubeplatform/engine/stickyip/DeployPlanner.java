@@ -86,6 +86,12 @@ public final class DeployPlanner {
                 load.merge(r.node(), 1, Integer::sum);
             }
         }
+        Map<String, List<LivePod>> podsByIdentity = new HashMap<>();
+        for (LivePod p : view.pods()) {
+            if (p.identity() != null) {
+                podsByIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p);
+            }
+        }
         List<WorkloadAction> actions = new ArrayList<>();
         for (int i = 0; i < request.replicas(); i++) {
             ReplicaIdentity identity = new ReplicaIdentity(request.namespace(), request.name(), i);
@@ -94,9 +100,8 @@ public final class DeployPlanner {
             if (!reservation.identity().equals(identity.key())) {
                 throw new IllegalArgumentException("reservation " + reservation.identity() + " given for " + identity);
             }
-            Optional<LivePod> healthy = view.pods().stream()
-                    .filter(p -> identity.workloadName().equals(p.identity()) && p.runningReadyWith(addresses))
-                    .findFirst();
+            List<LivePod> pods = podsByIdentity.getOrDefault(identity.workloadName(), List.of());
+            Optional<LivePod> healthy = pods.stream().filter(p -> p.runningReadyWith(addresses)).findFirst();
             LiveWorkload live = view.workloads().get(identity.workloadName());
             Optional<Pin> pin = pin(pool, reservation, live, healthy, view, load);
             pin.filter(p -> reservation.node() == null).ifPresent(p -> load.merge(p.node(), 1, Integer::sum));
@@ -105,7 +110,7 @@ public final class DeployPlanner {
             if (live == null) {
                 actions.add(new DeployPlan.Create(identity, reservation, addresses, desired.deployment(), desired.templateHash(),
                         pinnedNode));
-            } else if (!desired.specHash().equals(live.specHash()) && inPlace(live, desired, healthy, view)) {
+            } else if (!desired.specHash().equals(live.specHash()) && inPlace(live, desired, healthy, pods)) {
                 actions.add(new DeployPlan.Replace(identity, reservation, addresses, desired.deployment(),
                         desired.templateHash(), pinnedNode, "image changed; " + healthy.get().name()
                         + " restarts its containers on " + healthy.get().node() + ", keeping " + addresses,
@@ -136,16 +141,14 @@ public final class DeployPlanner {
 
     /**
      * Whether an identity's change can be taken in place: only images differ from the live workload (same shape
-     * hash, node pinning included), and its one pod runs Ready with its address from the live template.
+     * hash, node pinning included), and its one pod ({@code pods}: the identity's) runs Ready with its address from
+     * the live template.
      */
     private static boolean inPlace(LiveWorkload live, RenderedWorkload desired, Optional<LivePod> healthy,
-                                   ClusterView view) {
-        if (live.shapeHash() == null || !live.shapeHash().equals(desired.shapeHash()) || healthy.isEmpty()
-                || !Objects.equals(healthy.get().templateHash(), live.templateHash())
-                || healthy.get().replicaSet() == null) {
-            return false;
-        }
-        return view.pods().stream().filter(p -> live.name().equals(p.identity())).count() == 1;
+                                   List<LivePod> pods) {
+        return live.shapeHash() != null && live.shapeHash().equals(desired.shapeHash()) && healthy.isPresent()
+                && Objects.equals(healthy.get().templateHash(), live.templateHash())
+                && healthy.get().replicaSet() != null && pods.size() == 1;
     }
 
     private static Optional<Pin> pin(IpPool pool, Reservation reservation, LiveWorkload live, Optional<LivePod> healthy,

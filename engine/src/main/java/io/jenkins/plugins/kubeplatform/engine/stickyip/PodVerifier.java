@@ -112,12 +112,12 @@ final class PodVerifier {
          */
         Outcome outcome(ReplicaIdentity identity, String ip, Optional<String> templateHash, List<Pod> pods,
                         boolean timedOut, Duration timeout, java.util.function.Predicate<Pod> done) {
-            Optional<Pod> found = find(pods, ip, templateHash).filter(done);
-            if (found.isPresent()) {
-                return new Outcome.Ready(found.get());
+            Optional<Pod> running = find(pods, ip, templateHash);
+            if (running.filter(done).isPresent()) {
+                return new Outcome.Ready(running.get());
             }
-            if (timedOut && find(pods, ip, templateHash).isPresent()) {
-                Pod p = find(pods, ip, templateHash).get();
+            if (timedOut && running.isPresent()) {
+                Pod p = running.get();
                 return new Outcome.Failed(message(p, ip, "Running and Ready but still runs its previous image after "
                         + timeout.toSeconds() + "s", "its kubelet did not restart the updated containers with their "
                         + "new images (check the pod's events, and that the node's kubelet is working)"));

@@ -131,8 +131,6 @@ final class Rollout {
         private final Map<ReplicaIdentity, Pending> pending = new LinkedHashMap<>();
         private final Map<ReplicaIdentity, Future<?>> writes = new LinkedHashMap<>();
         private final java.util.Set<ReplicaIdentity> fellBack = new java.util.HashSet<>();
-        /** Identities updated in place whose Deployment is still paused (resumed once their pod is Ready). */
-        private final java.util.Set<ReplicaIdentity> paused = new java.util.LinkedHashSet<>();
         private ExecutorService replacer;
         private long nextReport;
 
@@ -293,30 +291,29 @@ final class Rollout {
                 return Optional.of(pod -> true);
             }
             WorkloadApplier.InPlace.Patched patched = (WorkloadApplier.InPlace.Patched) result;
-            paused.add(p.action().identity());
             return Optional.of(pod -> !patched.podUid().equals(pod.getMetadata().getUid())
                     || PodVerifier.restartedWithNewImages(pod, patched.restarts()));
         }
 
+        /** Whether the identity's Deployment was paused by its in-place update (not by one that fell back). */
+        private boolean pausedByUs(Pending p) {
+            return p.inPlace().isPresent() && p.inPlace().get().get() instanceof WorkloadApplier.InPlace.Patched;
+        }
+
         /** Resumes the Deployment of an identity updated in place, now that its pod runs the new images. */
         private void resumeIfPaused(Pending p) {
-            if (p.inPlace().isPresent() && p.inPlace().get().get() instanceof WorkloadApplier.InPlace.Patched) {
+            if (pausedByUs(p)) {
                 ReplicaIdentity id = p.action().identity();
-                paused.remove(id);
                 writes.put(id, replacer().submit(() -> applier.resume(id)));
             }
         }
 
         /** Waits for the writes still in flight (resumes after the last identity became Ready); throws the first failure. */
-        void finishWrites() throws InterruptedException {
+        void finishWrites() {
             for (Future<?> w : writes.values()) {
-                try {
-                    w.get();
-                } catch (ExecutionException e) {
-                    failure(w).ifPresent(f -> {
-                        throw f;
-                    });
-                }
+                failure(w).ifPresent(f -> {
+                    throw f;
+                });
             }
             writes.clear();
         }
@@ -355,17 +352,15 @@ final class Rollout {
                 Thread.currentThread().interrupt();
                 replacer.shutdownNow();
             }
-            // a failed or interrupted rollout leaves no Deployment paused: those not resumed yet are resumed here
+            // a failed or interrupted rollout leaves no Deployment paused: an identity updated in place is resumed
+            // when it leaves the pending list, so those still pending are resumed here
             for (Pending p : pending.values()) {
-                if (p.inPlace().isPresent() && p.inPlace().get().get() instanceof WorkloadApplier.InPlace.Patched) {
-                    paused.add(p.action().identity());
-                }
-            }
-            for (ReplicaIdentity id : paused) {
-                try {
-                    applier.resume(id);
-                } catch (RuntimeException e) {
-                    progress.warn(id + ": " + e.getMessage());
+                if (pausedByUs(p)) {
+                    try {
+                        applier.resume(p.action().identity());
+                    } catch (RuntimeException e) {
+                        progress.warn(p.action().identity() + ": " + e.getMessage());
+                    }
                 }
             }
         }

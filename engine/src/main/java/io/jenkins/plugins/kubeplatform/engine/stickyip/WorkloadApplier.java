@@ -128,13 +128,13 @@ final class WorkloadApplier {
                 "annotations", desired.getMetadata().getAnnotations()), "spec", spec));
         try {
             retry.call("pause deployment " + ref(ns, name), () -> client.apps().deployments().inNamespace(ns)
-                    .resource(named(desired)).patch(PatchContext.of(PatchType.JSON_MERGE), json(pause)));
+                    .resource(named(new Deployment(), ns, name)).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            json(pause)));
         } catch (KubernetesClientException e) {
             throw failed("update deployment " + ref(ns, name), e);
         }
         try {
-            ReplicaSet rs = new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder().withNewMetadata()
-                    .withName(pod.replicaSet()).withNamespace(ns).endMetadata().build();
+            ReplicaSet rs = named(new ReplicaSet(), ns, pod.replicaSet());
             retry.call("update replicaset " + ref(ns, pod.replicaSet()), () -> client.apps().replicaSets()
                     .inNamespace(ns).resource(rs).patch(PatchContext.of(PatchType.JSON_MERGE),
                             json(Map.of("spec", Map.of("template", template)))));
@@ -145,10 +145,8 @@ final class WorkloadApplier {
         }
         Pod patched;
         try {
-            Pod named = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod.name())
-                    .withNamespace(ns).endMetadata().build();
             patched = retry.call("patch pod " + ref(ns, pod.name()), () -> client.pods().inNamespace(ns)
-                    .resource(named).patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(template)));
+                    .resource(named(new Pod(), ns, pod.name())).patch(PatchContext.of(PatchType.STRATEGIC_MERGE), podPatch(template)));
         } catch (KubernetesClientException e) {
             // the ReplicaSet has the new template: a pod that is gone comes back from it; one that refused the patch
             // is replaced through a restart annotation on the template, as kubectl rollout restart does
@@ -180,8 +178,7 @@ final class WorkloadApplier {
         spec.put("paused", null);
         restartedAt.ifPresent(at -> spec.put("template", Map.of("metadata", Map.of("annotations",
                 Map.of(RESTARTED_AT, at)))));
-        Deployment target = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
-                .withName(name).withNamespace(ns).endMetadata().build();
+        Deployment target = named(new Deployment(), ns, name);
         try {
             retry.call("resume deployment " + ref(ns, name), () -> client.apps().deployments().inNamespace(ns)
                     .resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("spec", spec))));
@@ -195,10 +192,14 @@ final class WorkloadApplier {
         }
     }
 
-    /** An object naming only {@code d}'s name and namespace, for a patch sent without reading the object first. */
-    private static Deployment named(Deployment d) {
-        return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
-                .withName(d.getMetadata().getName()).withNamespace(d.getMetadata().getNamespace()).endMetadata().build();
+    /**
+     * {@code blank} naming only an object's namespace and name: patched through such an item, fabric8 sends the patch
+     * without reading the object first ({@code withName(..).patch(..)} would).
+     */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T named(T blank, String ns, String name) {
+        blank.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(ns).withName(name)
+                .build());
+        return blank;
     }
 
     private static String json(Object value) {

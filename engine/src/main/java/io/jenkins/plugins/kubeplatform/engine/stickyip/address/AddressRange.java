@@ -17,12 +17,7 @@ public record AddressRange(long first, long last) implements Comparable<AddressR
 
     /** Why a text is not a range; empty when it parses. */
     public static Optional<String> problem(String text) {
-        try {
-            parse(text);
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
+        return RangeText.problem(AddressRange::parse, text);
     }
 
     /** @throws IllegalArgumentException with a sentence saying what is wrong */
@@ -32,15 +27,7 @@ public record AddressRange(long first, long last) implements Comparable<AddressR
         int dash = t.indexOf('-');
         if (slash >= 0) {
             long base = address(t.substring(0, slash), t);
-            int prefix;
-            try {
-                prefix = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + t + "' has no prefix length 0..32 after '/'");
-            }
-            if (prefix < 0 || prefix > 32 || t.substring(slash + 1).startsWith("+")) {
-                throw new IllegalArgumentException("'" + t + "' has a prefix length outside 0..32");
-            }
+            int prefix = RangeText.prefix(t, slash, 32, "0..32");
             long mask = prefix == 0 ? 0 : (Ipv4.MAX << (32 - prefix)) & Ipv4.MAX;
             if ((base & mask) != base) {
                 throw new IllegalArgumentException("'" + t + "' has host bits set; the network is "

@@ -23,12 +23,7 @@ public record Ipv6Range(long upper, long firstLow, long lastLow) {
 
     /** Why a text is not an IPv6 range; empty when it parses. */
     public static Optional<String> problem(String text) {
-        try {
-            parse(text);
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
-        }
+        return RangeText.problem(Ipv6Range::parse, text);
     }
 
     /** @throws IllegalArgumentException with a sentence saying what is wrong */
@@ -38,15 +33,7 @@ public record Ipv6Range(long upper, long firstLow, long lastLow) {
         int dash = t.indexOf('-');
         if (slash >= 0) {
             IpKey base = address(t.substring(0, slash), t);
-            int prefix;
-            try {
-                prefix = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + t + "' has no prefix length 64..128 after '/'");
-            }
-            if (t.substring(slash + 1).startsWith("+") || prefix > 128 || prefix < 0) {
-                throw new IllegalArgumentException("'" + t + "' has a prefix length outside 0..128");
-            }
+            int prefix = RangeText.prefix(t, slash, 128, "64..128");
             if (prefix < 64) {
                 throw new IllegalArgumentException("'" + t + "' is larger than a /64; an IPv6 pool is at most a /64 "
                         + "(2^64 addresses)");
