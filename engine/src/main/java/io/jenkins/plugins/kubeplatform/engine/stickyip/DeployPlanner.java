@@ -86,12 +86,7 @@ public final class DeployPlanner {
                 load.merge(r.node(), 1, Integer::sum);
             }
         }
-        Map<String, List<LivePod>> podsByIdentity = new HashMap<>();
-        for (LivePod p : view.pods()) {
-            if (p.identity() != null) {
-                podsByIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p);
-            }
-        }
+        Map<String, List<LivePod>> podsByIdentity = podsByIdentity(view);
         List<WorkloadAction> actions = new ArrayList<>();
         for (int i = 0; i < request.replicas(); i++) {
             ReplicaIdentity identity = new ReplicaIdentity(request.namespace(), request.name(), i);
@@ -137,6 +132,17 @@ public final class DeployPlanner {
             service = new DeployPlan.UpdateService(desiredService);
         }
         return new DeployPlan(actions, service, removals(request, pool, beyond, view));
+    }
+
+    /** The observed pods by identity label value (one list and one pass for the whole plan). */
+    private static Map<String, List<LivePod>> podsByIdentity(ClusterView view) {
+        Map<String, List<LivePod>> byIdentity = new HashMap<>();
+        for (LivePod p : view.pods()) {
+            if (p.identity() != null) {
+                byIdentity.computeIfAbsent(p.identity(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        return byIdentity;
     }
 
     /**
