@@ -3,10 +3,12 @@ package io.jenkins.plugins.kubeplatform.engine.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Watchable;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,16 +30,20 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
     private final Runnable onGap;
     private final ScheduledExecutorService reconnector;
     private final Object lock = new Object();
+    private final ExecutorService opener;
+    private final Duration openTimeout;
     private String resourceVersion;
-    private Watch watch;
+    private WatchAttempt<T> attempt;
     private boolean closed;
     private final RewatchBackoff backoff = new RewatchBackoff();
 
-    private HintWatch(Watchable<T> source, Consumer<T> onEvent, Runnable onGap) {
+    private HintWatch(Watchable<T> source, Consumer<T> onEvent, Runnable onGap, Duration openTimeout) {
         this.source = source;
         this.onEvent = onEvent;
         this.onGap = onGap;
         this.reconnector = RewatchBackoff.reconnector("kubeplatform-hint-watch-", THREADS);
+        this.opener = WatchAttempt.opener("kubeplatform-hint-watch-open-", THREADS);
+        this.openTimeout = openTimeout;
     }
 
     /**
@@ -46,7 +52,13 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
      * @throws KubernetesClientException when the first watch cannot be opened (e.g. the resource does not exist)
      */
     public static <T extends HasMetadata> HintWatch<T> open(Watchable<T> source, Consumer<T> onEvent, Runnable onGap) {
-        HintWatch<T> hint = new HintWatch<>(source, onEvent, onGap);
+        return open(source, onEvent, onGap, WatchAttempt.OPEN_TIMEOUT);
+    }
+
+    /** {@link #open}, giving up a watch that did not open within {@code openTimeout} (tests). */
+    static <T extends HasMetadata> HintWatch<T> open(Watchable<T> source, Consumer<T> onEvent, Runnable onGap,
+                                                     Duration openTimeout) {
+        HintWatch<T> hint = new HintWatch<>(source, onEvent, onGap, openTimeout);
         try {
             hint.openWatch();
         } catch (RuntimeException e) {
@@ -56,22 +68,23 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
         return hint;
     }
 
+    /** Opens the watch from the last resourceVersion seen, waiting at most the open timeout. */
     private void openWatch() {
-        String from;
+        WatchAttempt<T> a;
+        ListOptions options;
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            from = resourceVersion;
+            options = new ListOptionsBuilder().withResourceVersion(resourceVersion).build();
+            a = new WatchAttempt<>(new Events());
+            attempt = a;
         }
-        Watch opened = source.watch(new ListOptionsBuilder().withResourceVersion(from).build(), new Events());
+        a.start(source, options, opener).awaitOpen(openTimeout);
         synchronized (lock) {
-            if (closed) {
-                opened.close();
-                return;
+            if (!closed && attempt == a && a.open()) {
+                backoff.opened();
             }
-            watch = opened;
-            backoff.opened();
         }
     }
 
@@ -104,16 +117,17 @@ public final class HintWatch<T extends HasMetadata> implements AutoCloseable {
 
     @Override
     public void close() {
-        Watch current;
+        WatchAttempt<T> current;
         synchronized (lock) {
             closed = true;
-            current = watch;
-            watch = null;
+            current = attempt;
+            attempt = null;
         }
         if (current != null) {
-            current.close();
+            current.end();
         }
         reconnector.shutdownNow();
+        opener.shutdownNow(); // an open still waiting in fabric8 gives up
     }
 
     private final class Events implements Watcher<T> {

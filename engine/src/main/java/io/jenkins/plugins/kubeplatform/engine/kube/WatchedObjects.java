@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Listable;
@@ -18,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +29,11 @@ import java.util.function.Function;
  * resourceVersion seen (bounded backoff while it keeps failing); when the server answers 410 Gone the objects are
  * listed again. Lists go through {@link ApiRetry}. Waiting threads are woken on every change, and
  * {@link #await} looks at a fresh list before it concludes that a condition was not met in time, so a dropped watch
- * can delay a wait by at most the re-watch backoff but never turns into a wrong timeout.
+ * can delay a wait by at most the re-watch backoff but never turns into a wrong timeout. A watch is opened without
+ * waiting for it ({@link WatchAttempt}): while it has not opened the objects are listed again every
+ * {@link #MAX_REWATCH_BACKOFF} from its first second on, and an open that did not complete within
+ * {@link WatchAttempt#OPEN_TIMEOUT} is given up and tried again, so a watch that never starts (fabric8 would wait
+ * for it forever) cannot stall a wait either.
  *
  * <p>Clients built by {@link KubernetesClients} leave reconnecting to this class (fabric8's own reconnect backs off
  * up to 32 s); with other clients fabric8 reconnects first and this class takes over when it gives up.
@@ -52,9 +56,11 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     private final Object lock = new Object();
     private final Map<String, T> objects = new LinkedHashMap<>();
     private final ScheduledExecutorService reconnector;
+    private final ExecutorService opener;
+    private final Duration openTimeout;
     private long changes;
     private String resourceVersion;
-    private Watch watch;
+    private WatchAttempt<T> attempt;
     private boolean closed;
     private final RewatchBackoff backoff = new RewatchBackoff();
     private int rewatches;
@@ -62,13 +68,15 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     private Optional<String> lastProblem = Optional.empty();
 
     private WatchedObjects(String what, Listable<? extends KubernetesResourceList<T>> lister,
-            Watchable<T> watcher, ApiRetry retry, Progress progress) {
+            Watchable<T> watcher, ApiRetry retry, Progress progress, Duration openTimeout) {
         this.what = what;
         this.lister = lister;
         this.watcher = watcher;
         this.retry = retry;
         this.progress = progress;
         this.reconnector = RewatchBackoff.reconnector("kubeplatform-watch-", THREADS);
+        this.opener = WatchAttempt.opener("kubeplatform-watch-open-", THREADS);
+        this.openTimeout = openTimeout;
     }
 
     /**
@@ -79,10 +87,16 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
      */
     public static <T extends HasMetadata, S extends Listable<? extends KubernetesResourceList<T>> & Watchable<T>>
             WatchedObjects<T> start(String what, S source, ApiRetry retry, Progress progress) {
-        WatchedObjects<T> watched = new WatchedObjects<>(what, source, source, retry, progress);
+        return start(what, source, retry, progress, WatchAttempt.OPEN_TIMEOUT);
+    }
+
+    /** {@link #start}, giving up a watch that did not open within {@code openTimeout} (tests). */
+    static <T extends HasMetadata, S extends Listable<? extends KubernetesResourceList<T>> & Watchable<T>>
+            WatchedObjects<T> start(String what, S source, ApiRetry retry, Progress progress, Duration openTimeout) {
+        WatchedObjects<T> watched = new WatchedObjects<>(what, source, source, retry, progress, openTimeout);
         try {
             watched.relist();
-            watched.openOrResume();
+            watched.openWatch();
         } catch (RuntimeException e) {
             watched.close();
             throw e;
@@ -216,31 +230,75 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
         }
     }
 
+    /**
+     * Starts opening the watch from the last resourceVersion seen, without waiting for it: while it has not opened,
+     * the objects are listed again every {@link #MAX_REWATCH_BACKOFF} from the first second on (waits keep seeing
+     * changes), and after
+     * {@link WatchAttempt#OPEN_TIMEOUT} the attempt is given up and the watch resumed like one that ended.
+     */
     private void openWatch() {
-        String from;
+        WatchAttempt<T> a;
+        ListOptions options;
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            from = resourceVersion;
+            options = new ListOptionsBuilder().withResourceVersion(resourceVersion).withAllowWatchBookmarks(true)
+                    .build();
+            a = new WatchAttempt<>(new Events());
+            attempt = a;
         }
-        ListOptions options = new ListOptionsBuilder().withResourceVersion(from).withAllowWatchBookmarks(true).build();
-        Watch opened = watcher.watch(options, new Events());
-        synchronized (lock) {
-            if (closed) {
-                opened.close();
+        long started = System.nanoTime();
+        a.start(watcher, options, opener).opened().whenComplete((w, e) -> {
+            if (e != null) {
+                KubernetesClientException failure = WatchAttempt.failure(e);
+                if (a.end()) {
+                    resume(failure.getCode() == 410, ApiRetry.serverMessage(failure));
+                }
                 return;
             }
-            watch = opened;
-            backoff.opened();
-        }
+            synchronized (lock) {
+                if (attempt == a && a.open()) {
+                    backoff.opened();
+                }
+            }
+        });
+        scheduleOpenCheck(a, started, HEALTHY_WATCH);
     }
 
-    private void openOrResume() {
+    /**
+     * While attempt {@code a} has not opened: after {@code delay}, lists again (and checks again every
+     * {@link #MAX_REWATCH_BACKOFF}), and gives it up after the open timeout. The first check waits
+     * {@link #HEALTHY_WATCH}: an open normally takes milliseconds, and one list per wait is the common case.
+     */
+    private void scheduleOpenCheck(WatchAttempt<T> a, long started, Duration delay) {
         try {
-            openWatch();
-        } catch (KubernetesClientException e) {
-            resume(e.getCode() == 410, ApiRetry.serverMessage(e));
+            reconnector.schedule(() -> {
+                synchronized (lock) {
+                    if (closed || attempt != a) {
+                        return;
+                    }
+                }
+                if (a.opened().isDone()) {
+                    return; // opened, or failed and resumed
+                }
+                if (System.nanoTime() - started >= openTimeout.toNanos()) {
+                    if (a.end()) {
+                        resume(false, "it did not open within " + openTimeout.toMillis() + " ms");
+                    }
+                    return;
+                }
+                try {
+                    relist();
+                } catch (RuntimeException e) {
+                    synchronized (lock) {
+                        lastProblem = Optional.of("list of " + what + " failed: " + e.getMessage());
+                    }
+                }
+                scheduleOpenCheck(a, started, MAX_REWATCH_BACKOFF);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            // closed while the watch opened: nothing to check
         }
     }
 
@@ -265,14 +323,14 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
                     if (listFirst) {
                         relist();
                     }
-                    openWatch();
                 } catch (KubernetesClientException e) {
                     resume(e.getCode() == 410, ApiRetry.serverMessage(e));
-                } catch (OperationFailedException e) {
-                    resume(false, e.getMessage());
+                    return;
                 } catch (RuntimeException e) {
                     resume(false, String.valueOf(e.getMessage()));
+                    return;
                 }
+                openWatch();
             }, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
             // closed while the watch ended: nothing to resume
@@ -290,17 +348,18 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
 
     @Override
     public void close() {
-        Watch current;
+        WatchAttempt<T> current;
         synchronized (lock) {
             closed = true;
-            current = watch;
-            watch = null;
+            current = attempt;
+            attempt = null;
             lock.notifyAll();
         }
         if (current != null) {
-            current.close();
+            current.end();
         }
         reconnector.shutdownNow();
+        opener.shutdownNow(); // an open still waiting in fabric8 gives up
     }
 
     private final class Events implements Watcher<T> {
