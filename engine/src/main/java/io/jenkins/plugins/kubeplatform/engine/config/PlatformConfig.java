@@ -25,9 +25,6 @@ import java.util.Optional;
  */
 public final class PlatformConfig {
 
-    /** The top-level keys; anything else is a typo that would silently leave a default in place. */
-    public static final List<String> SECTIONS = List.of("kubePlatform", "clusters", "defaultCluster", "pools",
-            "stickyIp", "domains", "repair", "edge");
     /** A configuration file is small; these caps stop a hostile one (alias bombs, huge or deep documents). */
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_ALIASES = 50;
