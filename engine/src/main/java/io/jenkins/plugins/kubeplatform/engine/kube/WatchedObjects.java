@@ -54,6 +54,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     private final ApiRetry retry;
     private final Progress progress;
     private final Object lock = new Object();
+    private final Object listing = new Object();
     private final Map<String, T> objects = new LinkedHashMap<>();
     private final ScheduledExecutorService reconnector;
     private final ExecutorService opener;
@@ -215,18 +216,24 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
         }
     }
 
+    /**
+     * Lists and replaces the objects with the answer. One list at a time ({@link #listing}): the waiting thread's
+     * {@link #refresh} and the reconnector's lists never overlap, so an older answer is never applied after a newer.
+     */
     private void relist() {
-        KubernetesResourceList<T> listed = retry.call("list " + what, lister::list);
-        synchronized (lock) {
-            if (resourceVersion != null) {
-                relists++;
+        synchronized (listing) {
+            KubernetesResourceList<T> listed = retry.call("list " + what, lister::list);
+            synchronized (lock) {
+                if (resourceVersion != null) {
+                    relists++;
+                }
+                objects.clear();
+                for (T item : listed.getItems()) {
+                    objects.put(key(item), item);
+                }
+                resourceVersion = listed.getMetadata() == null ? null : listed.getMetadata().getResourceVersion();
+                changed();
             }
-            objects.clear();
-            for (T item : listed.getItems()) {
-                objects.put(key(item), item);
-            }
-            resourceVersion = listed.getMetadata() == null ? null : listed.getMetadata().getResourceVersion();
-            changed();
         }
     }
 
