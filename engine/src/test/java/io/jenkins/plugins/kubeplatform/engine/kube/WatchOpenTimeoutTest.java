@@ -131,14 +131,20 @@ class WatchOpenTimeoutTest {
         try (WatchedObjects<Pod> watched = WatchedObjects.start("pods of shop/web", source, ApiRetry.defaults(),
                 Progress.lines(l -> { }), Duration.ofMinutes(5))) {
             assertThat(names(watched)).containsExactly("web-0");
+            long seen = watched.changes();
             source.names.add("web-1");
             source.version.incrementAndGet();
 
-            java.util.Optional<List<String>> seen = watched.await(pods -> names(watched).contains("web-1")
-                    ? java.util.Optional.of(names(watched)) : java.util.Optional.empty(), BOUND, BOUND, "web-1");
+            // on the change signal alone: await() would list once more at its deadline and hide a wait that saw nothing
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (!names(watched).contains("web-1")) {
+                assertThat(deadline - System.nanoTime()).as("web-1 seen within " + BOUND).isPositive();
+                watched.awaitChange(seen, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                seen = watched.changes();
+            }
 
-            assertThat(seen).as("the new pod, seen by listing again while the watch did not open")
-                    .hasValueSatisfying(n -> assertThat(n).containsExactly("web-0", "web-1"));
+            assertThat(names(watched)).as("the new pod, seen by listing again while the watch did not open")
+                    .containsExactly("web-0", "web-1");
             assertThat(source.returned).as("no watch ever opened").isEmpty();
         }
     }

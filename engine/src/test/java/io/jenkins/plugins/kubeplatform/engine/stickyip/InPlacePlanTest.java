@@ -153,6 +153,22 @@ class InPlacePlanTest {
     }
 
     @Test
+    void replacesAnIdentityThatHasASecondPodAndUpdatesTheOthersInPlace() {
+        DeployPlan firstPlan = DeployPlanner.plan(first(), pool, reservations(2), List.of(),
+                new ClusterView(Map.of(), List.of(), Optional.empty(), NODES));
+        ClusterView view = applied(firstPlan, true, true, h -> h);
+        List<LivePod> pods = new ArrayList<>(view.pods());
+        LivePod healthy = pods.stream().filter(p -> p.identity().equals("web-0")).findFirst().orElseThrow();
+        // an earlier pod of the same identity, still terminating
+        pods.add(new LivePod("shop", "web-0-old", "web-0", null, "n1", "Running", false, true,
+                healthy.templateHash(), healthy.replicaSet()));
+        DeployPlan plan = DeployPlanner.plan(request("shop/web:2", "shop/migrate:1", "envoy:1"), pool,
+                reservations(2), List.of(), new ClusterView(view.workloads(), pods, view.service(), NODES));
+
+        assertThat(inPlacePods(plan)).containsExactly(Optional.empty(), Optional.of("web-1-abc"));
+    }
+
+    @Test
     void keepsAnUnchangedIdentityWithoutWriting() {
         DeployPlan plan = deployed(first(), true, true, h -> h);
 
