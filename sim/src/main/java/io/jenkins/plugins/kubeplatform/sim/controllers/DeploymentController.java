@@ -254,7 +254,7 @@ public final class DeploymentController implements SimController {
                 .withReason(paused ? PAUSED : "DeploymentResumed")
                 .withMessage(paused ? "Deployment is paused" : "Deployment is resumed")
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
-        return Writes.update(ctx.client(), d, x -> {
+        return Writes.updateStatus(ctx.client(), d, x -> {
             DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
             List<DeploymentCondition> conditions = new ArrayList<>(st.getConditions() == null ? List.of()
                     : st.getConditions());
@@ -390,7 +390,7 @@ public final class DeploymentController implements SimController {
             st.setCollisionCount((collisions == null ? 0 : collisions) + 1);
             bumped.setStatus(st);
             try {
-                deployments.put(ctx.client().resource(bumped).update());
+                deployments.put(ctx.client().resource(bumped).updateStatus());
             } catch (KubernetesClientException conflict) {
                 if (conflict.getCode() != 409 && conflict.getCode() != 404) {
                     throw conflict;
@@ -482,7 +482,8 @@ public final class DeploymentController implements SimController {
         if (same) {
             return;
         }
-        Writes.update(ctx.client(), d, x -> {
+        Deployment target = revision == null ? d : annotateRevision(d, revision);
+        Writes.updateStatus(ctx.client(), target, x -> {
             DeploymentStatus st = new DeploymentStatus();
             st.setReplicas(total);
             st.setUpdatedReplicas(updated);
@@ -501,14 +502,27 @@ public final class DeploymentController implements SimController {
             }
             st.setConditions(conditions);
             x.setStatus(st);
-            if (revision != null) {
-                Map<String, String> ann = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of()
-                        : x.getMetadata().getAnnotations());
-                ann.put(REVISION, revision);
-                x.getMetadata().setAnnotations(ann);
-            }
             return true;
         }).ifPresent(deployments::put);
+    }
+
+    /**
+     * The deployment's revision annotation, written through the deployment itself (a status write is for
+     * {@code .status}), before its status, as the deployment controller syncs the revision.
+     */
+    private Deployment annotateRevision(Deployment d, String revision) {
+        return Writes.update(ctx.client(), d, x -> {
+            Map<String, String> ann = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of()
+                    : x.getMetadata().getAnnotations());
+            if (revision.equals(ann.put(REVISION, revision))) {
+                return false;
+            }
+            x.getMetadata().setAnnotations(ann);
+            return true;
+        }).map(x -> {
+            deployments.put(x);
+            return x;
+        }).orElse(d);
     }
 
     private static boolean sameCondition(DeploymentStatus s, DeploymentCondition c) {
