@@ -225,6 +225,27 @@ class StatusSubresourceTest {
     }
 
     @Test
+    void splitsSpecAndStatusOfACustomResourceWhoseDefinitionDeclaresTheStatusSubresource() throws Exception {
+        CustomResources.ensure(sim.client(), new CustomResources("example.jenkins.io", "v1", "Widget", "widgets",
+                true));
+        String widgets = "/apis/example.jenkins.io/v1/namespaces/" + NS + "/widgets";
+
+        JsonNode created = ok(call("POST", widgets, "application/json", "{\"apiVersion\":\"example.jenkins.io/v1\","
+                + "\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\"},\"spec\":{\"size\":1},"
+                + "\"status\":{\"ready\":true}}"));
+        ok(call("PATCH", widgets + "/w/status", "application/merge-patch+json",
+                "{\"spec\":{\"size\":9},\"status\":{\"ready\":false}}"));
+        ok(call("PATCH", widgets + "/w", "application/merge-patch+json",
+                "{\"spec\":{\"size\":2},\"status\":{\"ready\":true}}"));
+
+        assertThat(created.has("status")).isFalse();
+        JsonNode stored = get(widgets + "/w");
+        assertThat(stored.path("spec").path("size").asInt()).isEqualTo(2);
+        assertThat(stored.path("status").path("ready").isBoolean()).isTrue();
+        assertThat(stored.path("status").path("ready").asBoolean()).isFalse();
+    }
+
+    @Test
     void createsAServiceWithAnEmptyLoadBalancerStatusAndANamespaceActive() throws Exception {
         JsonNode service = ok(call("POST", "/api/v1/namespaces/" + NS + "/services", "application/json",
                 "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"lb\"},\"spec\":{\"type\":"
