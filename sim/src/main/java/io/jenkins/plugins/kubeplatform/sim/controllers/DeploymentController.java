@@ -482,8 +482,10 @@ public final class DeploymentController implements SimController {
         if (same) {
             return;
         }
-        Deployment target = revision == null ? d : annotateRevision(d, revision);
-        Writes.updateStatus(ctx.client(), target, x -> {
+        // The revision annotation goes with the status, through deployments/status, as the deployment controller
+        // writes it: a status write keeps a deployment's annotations (not its labels) and, unlike a write of the
+        // deployment itself, does not bump its generation.
+        Writes.updateStatus(ctx.client(), d, x -> {
             DeploymentStatus st = new DeploymentStatus();
             st.setReplicas(total);
             st.setUpdatedReplicas(updated);
@@ -502,27 +504,14 @@ public final class DeploymentController implements SimController {
             }
             st.setConditions(conditions);
             x.setStatus(st);
+            if (revision != null) {
+                Map<String, String> ann = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of()
+                        : x.getMetadata().getAnnotations());
+                ann.put(REVISION, revision);
+                x.getMetadata().setAnnotations(ann);
+            }
             return true;
         }).ifPresent(deployments::put);
-    }
-
-    /**
-     * The deployment's revision annotation, written through the deployment itself (a status write is for
-     * {@code .status}), before its status, as the deployment controller syncs the revision.
-     */
-    private Deployment annotateRevision(Deployment d, String revision) {
-        return Writes.update(ctx.client(), d, x -> {
-            Map<String, String> ann = new LinkedHashMap<>(x.getMetadata().getAnnotations() == null ? Map.of()
-                    : x.getMetadata().getAnnotations());
-            if (revision.equals(ann.put(REVISION, revision))) {
-                return false;
-            }
-            x.getMetadata().setAnnotations(ann);
-            return true;
-        }).map(x -> {
-            deployments.put(x);
-            return x;
-        }).orElse(d);
     }
 
     private static boolean sameCondition(DeploymentStatus s, DeploymentCondition c) {

@@ -12,8 +12,9 @@ import java.util.function.Predicate;
  * pods, so blind patches could undo each other.
  *
  * <p>Like a real API server, the simulated one ignores {@code .status} in a write of the object itself and everything
- * but {@code .status} (and metadata labels/annotations) in a write of its {@code status} subresource, so status goes
- * through {@link #updateStatus} and spec or metadata through {@link #update}; a change of both is two writes.
+ * but {@code .status} and the metadata labels and annotations (a deployment's labels excepted) in a write of its
+ * {@code status} subresource, so status goes through {@link #updateStatus} and spec through {@link #update}; a change
+ * of both is two writes.
  */
 public final class Writes {
 
