@@ -421,7 +421,7 @@ class RepairNodeExecutionTest {
             pod.editMetadata().addNewOwnerReference().withApiVersion("batch/v1").withKind(ownerKind).withName(name)
                     .withUid(name).endOwnerReference().endMetadata();
         }
-        sim.client().pods().inNamespace("default").resource(pod.build()).create();
+        io.jenkins.plugins.kubeplatform.sim.SimPods.createWithStatus(sim.client(), pod.build());
     }
 
     private void finish(String pod) {

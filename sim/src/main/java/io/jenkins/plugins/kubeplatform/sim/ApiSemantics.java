@@ -17,6 +17,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
+import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The request semantics of kube-apiserver that the mock's CRUD store lacks, applied in front of it: the real
  * {@code Status} for NotFound, AlreadyExists and Conflict, the NamespaceLifecycle check on create, label and field
  * selectors, paging, the three patch types and server-side apply (turned into reads and replaces of the store),
- * {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
+ * the status subresource ({@link StatusSubresource}: which part of a create, of a write of the object and of a write
+ * of its status is kept), {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
  */
 final class ApiSemantics {
 
@@ -210,6 +212,7 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
+            body = StatusSubresource.create(path.group(), path.resource(), body);
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -246,8 +249,9 @@ final class ApiSemantics {
             if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
                 return conflict(path);
             }
-            JsonNode updated = ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
-                    Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant());
+            JsonNode updated = subresourceRule(path, current, ServerSideApply.recordUpdate(current, body,
+                    manager(request, q), path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()),
+                    clock.instant()));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -255,7 +259,7 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
-            return store.dispatch(withBody(request, path.path() + query(path), updated));
+            return store.dispatch(withBody(request, storePath(path) + query(path), updated));
         } finally {
             lock.unlock();
         }
@@ -332,6 +336,7 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
+            updated = subresourceRule(path, current, updated);
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -339,7 +344,7 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
-            MockResponse response = store.dispatch(internal("PUT", path.path(), "", updated));
+            MockResponse response = store.dispatch(internal("PUT", storePath(path), "", updated));
             if (response.code() == 202) {
                 response.setResponseCode(200);
             }
@@ -444,7 +449,8 @@ final class ApiSemantics {
         }
     }
 
-    private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode object) {
+    private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
+        ObjectNode object = (ObjectNode) StatusSubresource.create(path.group(), path.resource(), applied);
         ObjectNode meta = object.with("metadata");
         meta.remove("resourceVersion");
         if (!path.namespace().isEmpty()) {
@@ -594,6 +600,31 @@ final class ApiSemantics {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /**
+     * The status subresource rule ({@link StatusSubresource}) for a write of the object or of its {@code status}:
+     * the one place the simulated server decides which part of a write it keeps.
+     */
+    private static JsonNode subresourceRule(ApiPath path, JsonNode current, JsonNode updated) {
+        if (path.subresource().isEmpty()) {
+            return StatusSubresource.objectWrite(path.group(), path.resource(), current, updated);
+        }
+        if (path.subresource().equals("status")) {
+            return StatusSubresource.statusWrite(path.group(), path.resource(), current, updated);
+        }
+        return updated;
+    }
+
+    /**
+     * Where the store gets a write: the object's path for a status write of a built-in kind (its rule has already
+     * made the whole object), else the request's (the store applies a CRD's status subresource itself).
+     */
+    private static String storePath(ApiPath path) {
+        if (path.subresource().equals("status") && StatusSubresource.has(path.group(), path.resource())) {
+            return path.path().substring(0, path.path().length() - "/status".length());
+        }
+        return path.path();
+    }
 
     private static String resourceKey(ApiPath path) {
         return path.group() + "/" + path.resource();

@@ -27,26 +27,27 @@ public final class SimNodes {
         this.clock = clock;
     }
 
-    /** Makes the node NotReady (Unknown) and unreachable-tainted. Returns when the node object says so. */
+    /**
+     * Makes the node NotReady (Unknown) and unreachable-tainted. Returns when the node object says so. As on a real
+     * cluster, the condition is written through nodes/status and the taints through the node itself.
+     */
     public void fail(String name) {
-        edit(name, node -> {
-            setReady(node, "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.");
-            List<Taint> taints = taintsWithoutUnreachable(node);
-            String now = clock.instant().toString();
-            taints.add(new TaintBuilder().withKey(UNREACHABLE_TAINT).withEffect("NoSchedule").withTimeAdded(now)
-                    .build());
-            taints.add(new TaintBuilder().withKey(UNREACHABLE_TAINT).withEffect("NoExecute").withTimeAdded(now)
-                    .build());
-            node.getSpec().setTaints(taints);
-        });
+        edit(name, node -> setReady(node, "Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status."),
+                node -> {
+                    List<Taint> taints = taintsWithoutUnreachable(node);
+                    String now = clock.instant().toString();
+                    taints.add(new TaintBuilder().withKey(UNREACHABLE_TAINT).withEffect("NoSchedule")
+                            .withTimeAdded(now).build());
+                    taints.add(new TaintBuilder().withKey(UNREACHABLE_TAINT).withEffect("NoExecute")
+                            .withTimeAdded(now).build());
+                    node.getSpec().setTaints(taints);
+                });
     }
 
     /** Makes the node Ready again and removes the unreachable taints. */
     public void recover(String name) {
-        edit(name, node -> {
-            setReady(node, "True", "KubeletReady", "kubelet is posting ready status");
-            node.getSpec().setTaints(taintsWithoutUnreachable(node));
-        });
+        edit(name, node -> setReady(node, "True", "KubeletReady", "kubelet is posting ready status"),
+                node -> node.getSpec().setTaints(taintsWithoutUnreachable(node)));
     }
 
     /** Whether the node's Ready condition is True. */
@@ -58,12 +59,17 @@ public final class SimNodes {
         return NodeConditions.isReady(node);
     }
 
-    private void edit(String name, java.util.function.Consumer<Node> change) {
+    /** {@code status} through nodes/status, then {@code spec} through the node. */
+    private void edit(String name, java.util.function.Consumer<Node> status, java.util.function.Consumer<Node> spec) {
         if (client.nodes().withName(name).get() == null) {
             throw new NoSuchElementException("no node " + name);
         }
+        client.nodes().withName(name).editStatus(node -> {
+            status.accept(node);
+            return node;
+        });
         client.nodes().withName(name).edit(node -> {
-            change.accept(node);
+            spec.accept(node);
             return node;
         });
     }

@@ -23,6 +23,27 @@ public final class SimPods {
         this.clock = clock;
     }
 
+    /**
+     * Creates {@code pod} and then reports the status it carries through pods/status, as a client of a real API
+     * server must (a create starts a pod Pending; its status is the kubelet's to write): for scenarios whose pods no
+     * simulated kubelet runs. The QoS class the server computed is kept when the given status has none. Returns the
+     * pod as stored.
+     */
+    public static Pod createWithStatus(KubernetesClient client, Pod pod) {
+        Pod copy = client.getKubernetesSerialization().clone(pod);
+        io.fabric8.kubernetes.api.model.PodStatus wanted = copy.getStatus();
+        copy.setStatus(null);
+        Pod created = client.pods().inNamespace(copy.getMetadata().getNamespace()).resource(copy).create();
+        if (wanted == null) {
+            return created;
+        }
+        if (wanted.getQosClass() == null && created.getStatus() != null) {
+            wanted.setQosClass(created.getStatus().getQosClass());
+        }
+        created.setStatus(wanted);
+        return client.pods().inNamespace(created.getMetadata().getNamespace()).resource(created).updateStatus();
+    }
+
     /** Restarts every container of a running pod. */
     public void restart(String namespace, String name) {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();

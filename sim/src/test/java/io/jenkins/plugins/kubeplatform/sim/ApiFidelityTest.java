@@ -203,7 +203,12 @@ class ApiFidelityTest {
                 {"also-n1", "n1", "Pending"}}) {
             client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(p[0]).endMetadata()
                     .withNewSpec().withNodeName(p[1]).addNewContainer().withName("c").withImage("nginx").endContainer()
-                    .endSpec().withNewStatus().withPhase(p[2]).endStatus().build()).create();
+                    .endSpec().build()).create();
+            String phase = p[2];
+            client.pods().inNamespace(NS).withName(p[0]).editStatus(pod -> {
+                pod.getStatus().setPhase(phase);
+                return pod;
+            });
         }
         String pods = "/api/v1/namespaces/" + NS + "/pods?fieldSelector=";
 

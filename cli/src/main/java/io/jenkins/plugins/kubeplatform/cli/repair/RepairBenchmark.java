@@ -69,10 +69,16 @@ public final class RepairBenchmark implements Benchmark {
             writes = 0;
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < pods; p++) {
+                    String name = "bench-" + i + "-" + p;
                     sim.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata()
-                            .withName("bench-" + i + "-" + p).endMetadata().withNewSpec().withNodeName("node-2")
-                            .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
-                            .withNewStatus().withPhase("Running").endStatus().build()).create();
+                            .withName(name).endMetadata().withNewSpec().withNodeName("node-2")
+                            .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build())
+                            .create();
+                    // the phase as a kubelet reports it: through pods/status (a create starts Pending)
+                    sim.client().pods().inNamespace("default").withName(name).editStatus(running -> {
+                        running.getStatus().setPhase("Running");
+                        return running;
+                    });
                 }
                 sim.requests().clear();
                 repair(repairer, "node-2", "bench-pods-" + i);

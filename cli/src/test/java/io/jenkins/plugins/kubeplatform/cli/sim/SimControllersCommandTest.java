@@ -70,6 +70,12 @@ class SimControllersCommandTest {
                 assertThat(web).allMatch(p -> p.getStatus().getPodIP().startsWith("10.42."));
                 assertThat(bare.requests().allIncludingInternal()).as("the attached controllers' requests")
                         .anyMatch(r -> r.internal() && "pods".equals(r.resource()) && "update".equals(r.verb()));
+                assertThat(bare.requests().allIncludingInternal()).as("pod and deployment status reported through "
+                        + "the status subresource, which a real API server requires")
+                        .anyMatch(r -> r.internal() && "pods".equals(r.resource()) && "update".equals(r.verb())
+                                && "status".equals(r.subresource()))
+                        .anyMatch(r -> r.internal() && "deployments".equals(r.resource())
+                                && "update".equals(r.verb()) && "status".equals(r.subresource()));
             } finally {
                 run.interrupt();
                 run.join(30_000);

@@ -75,7 +75,7 @@ class NodeRepairSimTest {
                 .withNewMetadata().withName("web-pdb").endMetadata().withNewSpec().withMinAvailable(new IntOrString(2))
                 .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create();
         for (int i = 1; i <= 3; i++) {
-            client.pods().inNamespace("default").resource(ServingApp.webPod("web-" + i, N1, true)).create();
+            io.jenkins.plugins.kubeplatform.sim.SimPods.createWithStatus(client, ServingApp.webPod("web-" + i, N1, true));
         }
         cluster.createPod("batch-1", N1, "Job", "batch");
         cluster.createPod("logs-1", N1, "DaemonSet", "logs");

@@ -59,7 +59,7 @@ final class RepairSimCluster implements AutoCloseable {
                 .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer()
                 .endSpec().withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
                 .endCondition().endStatus().build();
-        client.pods().inNamespace("default").resource(pod).create();
+        io.jenkins.plugins.kubeplatform.sim.SimPods.createWithStatus(client, pod);
     }
 
     /** Marks a Job pod Succeeded the way the kubelet would (a simulation-internal request, not the engine's). */

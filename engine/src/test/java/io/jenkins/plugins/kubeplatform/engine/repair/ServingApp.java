@@ -87,7 +87,7 @@ final class ServingApp implements SimController {
         KubernetesClient client = ctx.client();
         for (int i = live.size(); replace && i < replicas; i++) {
             String name = "web-new-" + created.incrementAndGet();
-            client.pods().inNamespace("default").resource(webPod(name, spareNode, false)).create();
+            io.jenkins.plugins.kubeplatform.sim.SimPods.createWithStatus(client, webPod(name, spareNode, false));
             ctx.after(Duration.ofMillis(1500), () -> client.pods().inNamespace("default").withName(name)
                     .editStatus(p -> {
                         p.getStatus().getConditions().get(0).setStatus("True");

@@ -251,7 +251,7 @@ public final class DaemonSetController implements SimController {
                 && Objects.equals(s.getObservedGeneration(), generation)) {
             return;
         }
-        Writes.update(ctx.client(), ds, x -> {
+        Writes.updateStatus(ctx.client(), ds, x -> {
             DaemonSetStatus st = new DaemonSetStatus();
             st.setDesiredNumberScheduled(desired);
             st.setCurrentNumberScheduled(scheduled);

@@ -254,7 +254,7 @@ public final class DeploymentController implements SimController {
                 .withReason(paused ? PAUSED : "DeploymentResumed")
                 .withMessage(paused ? "Deployment is paused" : "Deployment is resumed")
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
-        return Writes.update(ctx.client(), d, x -> {
+        return Writes.updateStatus(ctx.client(), d, x -> {
             DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
             List<DeploymentCondition> conditions = new ArrayList<>(st.getConditions() == null ? List.of()
                     : st.getConditions());
@@ -390,7 +390,7 @@ public final class DeploymentController implements SimController {
             st.setCollisionCount((collisions == null ? 0 : collisions) + 1);
             bumped.setStatus(st);
             try {
-                deployments.put(ctx.client().resource(bumped).update());
+                deployments.put(ctx.client().resource(bumped).updateStatus());
             } catch (KubernetesClientException conflict) {
                 if (conflict.getCode() != 409 && conflict.getCode() != 404) {
                     throw conflict;
@@ -482,7 +482,10 @@ public final class DeploymentController implements SimController {
         if (same) {
             return;
         }
-        Writes.update(ctx.client(), d, x -> {
+        // The revision annotation goes with the status, through deployments/status, as the deployment controller
+        // writes it: a status write keeps a deployment's annotations (not its labels) and, unlike a write of the
+        // deployment itself, does not bump its generation.
+        Writes.updateStatus(ctx.client(), d, x -> {
             DeploymentStatus st = new DeploymentStatus();
             st.setReplicas(total);
             st.setUpdatedReplicas(updated);

@@ -97,7 +97,7 @@ public final class DisruptionController implements SimController {
         Condition condition = new ConditionBuilder().withType("DisruptionAllowed").withStatus(allowed ? "True" : "False")
                 .withReason(allowed ? "SufficientPods" : "InsufficientPods").withMessage("")
                 .withObservedGeneration(generation).withLastTransitionTime(now).build();
-        Writes.update(ctx.client(), pdb, x -> {
+        Writes.updateStatus(ctx.client(), pdb, x -> {
             PodDisruptionBudgetStatus st = new PodDisruptionBudgetStatus();
             st.setExpectedPods(b.expectedPods());
             st.setCurrentHealthy(b.currentHealthy());

@@ -142,7 +142,7 @@ public final class EndpointsController implements SimController {
         }
         String lbIp = free(lbIps, 0xAC12FF01L, 0xAC12FFFEL);
         Service svc = s;
-        return Writes.update(ctx.client(), s, x -> {
+        return Writes.updateStatus(ctx.client(), s, x -> {
             x.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
                     .addNewIngress().withIp(lbIp).withIpMode("VIP").endIngress().endLoadBalancer().build());
             return true;

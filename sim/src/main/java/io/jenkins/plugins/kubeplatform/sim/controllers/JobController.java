@@ -116,7 +116,7 @@ public final class JobController implements SimController {
                 && Objects.equals(s.getReady(), ready)) {
             return;
         }
-        Writes.update(ctx.client(), j, x -> {
+        Writes.updateStatus(ctx.client(), j, x -> {
             JobStatus st = x.getStatus() == null ? new JobStatus() : x.getStatus();
             if (st.getStartTime() == null) {
                 st.setStartTime(now);

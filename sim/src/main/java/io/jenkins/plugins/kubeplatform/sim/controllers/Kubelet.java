@@ -353,7 +353,12 @@ public final class Kubelet implements SimController {
         Ipam.Result.Assigned assigned = (Ipam.Result.Assigned) result;
         t.networkFailure = null;
         t.stage = Stage.PULLING;
-        write(pod, p -> creating(p, node, assigned.ip(), assigned.ipv6(), assigned.pool()));
+        Pod annotated = Writes.update(ctx.client(), latest(pod),
+                p -> cniAnnotations(p, assigned.ip(), assigned.ipv6(), assigned.pool())).map(p -> {
+                    pods.put(p);
+                    return p;
+                }).orElse(pod);
+        write(annotated, p -> creating(p, node, assigned.ip(), assigned.ipv6(), assigned.pool()));
         pullImages(t, pod, node.getMetadata().getName());
     }
 
@@ -453,6 +458,32 @@ public final class Kubelet implements SimController {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
+    /**
+     * The CNI plugin's annotations of the pod's address (Calico's podIP/podIPs, Kube-OVN's allocated/ip/cidr/logical
+     * switch), written through the pod itself as the plugins patch them, before the kubelet reports the address.
+     */
+    private boolean cniAnnotations(Pod p, String ip, Optional<String> ipv6, Ipam.Pool pool) {
+        Map<String, String> ann = new LinkedHashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
+                : p.getMetadata().getAnnotations());
+        Map<String, String> before = Map.copyOf(ann);
+        if (cni == Cni.CALICO) {
+            ann.put("cni.projectcalico.org/podIP", ip + "/32");
+            ann.put("cni.projectcalico.org/podIPs", ip + "/32" + ipv6.map(v6 -> "," + v6 + "/128").orElse(""));
+        } else {
+            ann.put("ovn.kubernetes.io/allocated", "true");
+            ann.putIfAbsent(Cni.KUBE_OVN.ipAnnotation(), ip);
+            if (pool != null) {
+                ann.put("ovn.kubernetes.io/cidr", pool.cidr().toString());
+                ann.put(Ipam.OVN_LOGICAL_SWITCH, pool.name());
+            }
+        }
+        if (ann.equals(before)) {
+            return false;
+        }
+        p.getMetadata().setAnnotations(ann);
+        return true;
+    }
+
     private boolean creating(Pod p, Node node, String ip, Ipam.Pool pool) {
         return creating(p, node, ip, Optional.empty(), pool);
     }
@@ -481,20 +512,6 @@ public final class Kubelet implements SimController {
             podIps.add(new PodIPBuilder().withIp(ip).build());
             ipv6.ifPresent(v6 -> podIps.add(new PodIPBuilder().withIp(v6).build()));
             s.setPodIPs(podIps);
-            Map<String, String> ann = new LinkedHashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
-                    : p.getMetadata().getAnnotations());
-            if (cni == Cni.CALICO) {
-                ann.put("cni.projectcalico.org/podIP", ip + "/32");
-                ann.put("cni.projectcalico.org/podIPs", ip + "/32" + ipv6.map(v6 -> "," + v6 + "/128").orElse(""));
-            } else {
-                ann.put("ovn.kubernetes.io/allocated", "true");
-                ann.putIfAbsent(Cni.KUBE_OVN.ipAnnotation(), ip);
-                if (pool != null) {
-                    ann.put("ovn.kubernetes.io/cidr", pool.cidr().toString());
-                    ann.put(Ipam.OVN_LOGICAL_SWITCH, pool.name());
-                }
-            }
-            p.getMetadata().setAnnotations(ann);
             changed = true;
         }
         if (s.getContainerStatuses() == null || s.getContainerStatuses().isEmpty()) {
@@ -957,12 +974,16 @@ public final class Kubelet implements SimController {
         return changed;
     }
 
+    /** Writes the pod's status (pods/status, as the kubelet reports it) from the latest copy seen of it. */
     private Optional<Pod> write(Pod pod, java.util.function.Predicate<Pod> change) {
-        Optional<Pod> written = Writes.update(ctx.client(), pods.get(pod.getMetadata().getNamespace(),
-                pod.getMetadata().getName()).filter(p -> Objects.equals(p.getMetadata().getUid(),
-                        pod.getMetadata().getUid())).orElse(pod), change);
+        Optional<Pod> written = Writes.updateStatus(ctx.client(), latest(pod), change);
         written.ifPresent(pods::put);
         return written;
+    }
+
+    private Pod latest(Pod pod) {
+        return pods.get(pod.getMetadata().getNamespace(), pod.getMetadata().getName())
+                .filter(p -> Objects.equals(p.getMetadata().getUid(), pod.getMetadata().getUid())).orElse(pod);
     }
 
     private static PodStatus status(Pod p) {

@@ -100,7 +100,7 @@ public final class ReplicaSetController implements SimController {
             return;
         }
         int fully = replicas;
-        Writes.update(ctx.client(), rs, r -> {
+        Writes.updateStatus(ctx.client(), rs, r -> {
             ReplicaSetStatus s = new ReplicaSetStatus();
             s.setReplicas(replicas);
             s.setReadyReplicas(ready);

@@ -134,7 +134,7 @@ public final class Scheduler implements SimController {
             return;
         }
         lastFailure.put(pod.getMetadata().getUid(), message);
-        Writes.update(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
+        Writes.updateStatus(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
                 .ifPresent(pods::put);
         ctx.events().warning(pod, "FailedScheduling", message);
     }

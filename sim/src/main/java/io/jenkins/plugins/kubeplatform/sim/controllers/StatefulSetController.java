@@ -214,7 +214,7 @@ public final class StatefulSetController implements SimController {
                 && Objects.equals(st.getObservedGeneration(), generation)) {
             return;
         }
-        Writes.update(ctx.client(), s, x -> {
+        Writes.updateStatus(ctx.client(), s, x -> {
             StatefulSetStatus n = new StatefulSetStatus();
             n.setReplicas(total);
             n.setReadyReplicas(ready);

@@ -10,6 +10,11 @@ import java.util.function.Predicate;
  * Read-modify-write with optimistic concurrency, as controllers do it: change a copy, {@code update} with the
  * resourceVersion it was read at, and on 409 re-read and try again. Several simulated controllers write the same
  * pods, so blind patches could undo each other.
+ *
+ * <p>Like a real API server, the simulated one ignores {@code .status} in a write of the object itself and everything
+ * but {@code .status} and the metadata labels and annotations (a deployment's labels excepted) in a write of its
+ * {@code status} subresource, so status goes through {@link #updateStatus} and spec through {@link #update}; a change
+ * of both is two writes.
  */
 public final class Writes {
 
@@ -24,6 +29,20 @@ public final class Writes {
      * is gone.
      */
     public static <T extends HasMetadata> Optional<T> update(KubernetesClient client, T current, Predicate<T> change) {
+        return write(client, current, change, false);
+    }
+
+    /**
+     * As {@link #update}, through the {@code status} subresource ({@code PUT .../status}): for changes of
+     * {@code .status}, which a write of the object itself would not persist.
+     */
+    public static <T extends HasMetadata> Optional<T> updateStatus(KubernetesClient client, T current,
+            Predicate<T> change) {
+        return write(client, current, change, true);
+    }
+
+    private static <T extends HasMetadata> Optional<T> write(KubernetesClient client, T current, Predicate<T> change,
+            boolean status) {
         T base = current;
         for (int attempt = 0; attempt < ATTEMPTS && base != null; attempt++) {
             T copy = client.getKubernetesSerialization().clone(base);
@@ -31,7 +50,7 @@ public final class Writes {
                 return Optional.empty();
             }
             try {
-                return Optional.of(client.resource(copy).update());
+                return Optional.of(status ? client.resource(copy).updateStatus() : client.resource(copy).update());
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404) {
                     return Optional.empty();

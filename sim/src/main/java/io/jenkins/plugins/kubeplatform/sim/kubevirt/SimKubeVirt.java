@@ -342,9 +342,11 @@ public final class SimKubeVirt implements SimController {
             target.nodes().resource(node).create();
         } else {
             // A rejoin (after a restart) keeps what others set on the node (cordon, taints) and refreshes the rest.
+            // Labels through the node, status through nodes/status (a write of the node ignores its status).
             existing.getMetadata().setLabels(merge(existing.getMetadata().getLabels(), labels));
-            existing.setStatus(node.getStatus());
-            target.nodes().resource(existing).update();
+            Node relabelled = target.nodes().resource(existing).update();
+            relabelled.setStatus(node.getStatus());
+            target.nodes().resource(relabelled).updateStatus();
         }
         context.events().normal(vm, "NodeJoined", "joined " + join.cluster() + " via " + join.method() + " as node "
                 + join.node());
@@ -461,7 +463,7 @@ public final class SimKubeVirt implements SimController {
                 c.setStatus("Unknown");
                 c.setReason("NodeStatusUnknown");
             });
-            target.nodes().resource(node).update();
+            target.nodes().resource(node).updateStatus();
         }
     }
 

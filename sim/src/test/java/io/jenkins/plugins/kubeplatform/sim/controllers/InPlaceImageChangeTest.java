@@ -79,6 +79,14 @@ class InPlaceImageChangeTest {
         return seen;
     }
 
+    /**
+     * Waits until the recording watch, too, has delivered the final version: it is a watch of its own, so it may lag
+     * behind the one {@link Pods#await} returned from, and closing it early would lose the versions in between.
+     */
+    private static void awaitSeen(List<Pod> seen, java.util.function.Predicate<Pod> last) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(last));
+    }
+
     private static boolean restartedOn(Pod p, String container, String image, int restarts) {
         ContainerStatus cs = status(p, container);
         return image.equals(cs.getImage()) && cs.getRestartCount() == restarts && cs.getState().getRunning() != null
@@ -94,6 +102,7 @@ class InPlaceImageChangeTest {
 
         setImage("inplace", "web", "registry.example/web:2.0");
         Pod after = Pods.await(client, "default", "inplace", p -> restartedOn(p, "web", "registry.example/web:2.0", 1));
+        awaitSeen(seen, p -> restartedOn(p, "web", "registry.example/web:2.0", 1));
         watches.forEach(Watch::close);
 
         assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
@@ -171,6 +180,7 @@ class InPlaceImageChangeTest {
 
         setImage("probed", "app", "registry.example/probed:2.0");
         Pods.await(client, "default", "probed", p -> restartedOn(p, "app", "registry.example/probed:2.0", 1));
+        awaitSeen(seen, p -> restartedOn(p, "app", "registry.example/probed:2.0", 1));
         watches.forEach(Watch::close);
 
         assertThat(seen).anySatisfy(p -> {
