@@ -3,9 +3,13 @@ package io.jenkins.plugins.kubeplatform.engine.stickyip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
@@ -177,5 +181,58 @@ class StickyIpInPlaceSimTest {
                 .doesNotContainAnyElementsOf(before.values().stream().map(p -> p.getMetadata().getUid()).toList());
         assertThat(after.values()).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
                 .anySatisfy(e -> assertThat(e.getName()).isEqualTo("MODE")));
+    }
+
+    @Test
+    void replacesThePodsWithAWarningWhenTheCredentialMayNotPatchReplicaSets() {
+        try (SimulatedCluster secured = SimulatedCluster.start(SimOptions.builder().speed(20).nodes(2).rbac(true)
+                .build());
+             KubernetesClient admin = secured.newClient(secured.tokens().user("admin", "system:masters"))) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata()
+                    .build()).create();
+            // everything a deploy needs, and patch on Deployments and pods, but not on ReplicaSets
+            admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata()
+                    .withName("no-replicaset-patch").endMetadata()
+                    .addNewRule().withApiGroups("").withResources("*").withVerbs("*").endRule()
+                    .addNewRule().withApiGroups("apps").withResources("deployments").withVerbs("*").endRule()
+                    .addNewRule().withApiGroups("apps").withResources("replicasets")
+                    .withVerbs("get", "list", "watch").endRule()
+                    .addNewRule().withApiGroups("crd.projectcalico.org", "authorization.k8s.io").withResources("*")
+                    .withVerbs("*").endRule()
+                    .build()).create();
+            admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata()
+                    .withName("deployer").endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                    .withKind("ClusterRole").withName("no-replicaset-patch").endRoleRef().addNewSubject()
+                    .withKind("User").withApiGroup("rbac.authorization.k8s.io").withName("deployer").endSubject()
+                    .build()).create();
+            try (KubernetesClient client = secured.newClient(secured.tokens().user("deployer"))) {
+                StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("default", Pools.pool("default",
+                        "10.42.200.0/24")), new IpReservationLedger(new JournaledLedgerStore(
+                        stateDir.resolve("secured-ledger")), Clock.systemUTC(), new Random(1)),
+                        StickyIpDeployerSimTest.fastRetry());
+                DeployRequest first = DeployRequest.of("shop", "web", OLD, 2, 8080, "default")
+                        .withTimeout(Duration.ofSeconds(60));
+                deployer.deploy(first, Progress.silent());
+                List<Pod> before = client.pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web").list()
+                        .getItems();
+                List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+                deployer.deploy(DeployRequest.of("shop", "web", NEW, 2, 8080, "default")
+                        .withTimeout(Duration.ofSeconds(60)), Progress.lines(lines::add));
+
+                assertThat(lines).filteredOn(l -> l.startsWith("[warn] in-place updates off")).singleElement()
+                        .satisfies(l -> assertThat(l).contains("patch").contains("replicasets"));
+                assertThat(lines).noneMatch(l -> l.contains(": updating in place"));
+                List<Pod> after = admin.pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web").list()
+                        .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+                assertThat(after).extracting(p -> p.getMetadata().getUid()).as("new pods")
+                        .doesNotContainAnyElementsOf(before.stream().map(p -> p.getMetadata().getUid()).toList());
+                assertThat(after).extracting(p -> p.getStatus().getPodIP()).as("with the same addresses")
+                        .containsExactlyInAnyOrderElementsOf(before.stream().map(p -> p.getStatus().getPodIP())
+                                .toList());
+                assertThat(after).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage())
+                        .isEqualTo(NEW));
+            }
+        }
     }
 }
