@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.Watchable;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
@@ -25,11 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * fabric8's {@code watch()} can wait forever for a watch to start (seen with the Vert.x client when the server closes
- * the stream as it opens it). These tests use a source whose {@code watch()} blocks until released, and check that
- * neither a wait on {@link WatchedObjects} nor {@link HintWatch#open} depends on it returning.
+ * Watches that fail in ways a real network makes them fail, with a source whose {@code watch()} blocks until released
+ * or ends every watch at once: fabric8's {@code watch()} can wait forever for a watch to start (seen with the Vert.x
+ * client when the server closes the stream as it opens it), and a proxy can cut every stream before any event. Neither
+ * a wait on {@link WatchedObjects} nor {@link HintWatch#open} may depend on a watch that works.
  */
-class WatchOpenTimeoutTest {
+class WatchFailuresTest {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
 
@@ -47,6 +49,8 @@ class WatchOpenTimeoutTest {
         final CountDownLatch oneReturned = new CountDownLatch(1);
         final CountDownLatch twoReturned = new CountDownLatch(2);
         final int hanging;
+        /** Every watch ends as soon as it opened, without an event (a proxy cutting every stream). */
+        volatile boolean closeAtOnce;
 
         Source(int hanging) {
             this.hanging = hanging;
@@ -102,6 +106,9 @@ class WatchOpenTimeoutTest {
             }
             oneReturned.countDown();
             twoReturned.countDown();
+            if (closeAtOnce) {
+                watcher.onClose(new WatcherException("stream closed by the server"));
+            }
             return w;
         }
     }
@@ -169,6 +176,30 @@ class WatchOpenTimeoutTest {
             assertThat(names(watched)).as("events of the given-up watch are ignored").containsExactly("web-2");
             assertThat(source.returned.get(0).closed.getCount()).as("the watch in use stays open").isEqualTo(1);
             assertThat(watched.rewatches()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void listsAgainWhenEveryWatchEndsAtOnceWithoutAnEvent() throws Exception {
+        Source source = new Source(0);
+        source.closeAtOnce = true;
+        source.names.add("web-0");
+        try (WatchedObjects<Pod> watched = WatchedObjects.start("pods of shop/web", source, ApiRetry.defaults(),
+                Progress.lines(l -> { }), Duration.ofMinutes(5))) {
+            long seen = watched.changes();
+            source.names.add("web-1");
+            source.version.incrementAndGet();
+
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (!names(watched).contains("web-1")) {
+                assertThat(deadline - System.nanoTime()).as("web-1 seen within " + BOUND).isPositive();
+                watched.awaitChange(seen, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                seen = watched.changes();
+            }
+
+            assertThat(watched.rewatches()).as("watches reopened before the list").isGreaterThanOrEqualTo(
+                    WatchedObjects.FLAPPING);
+            assertThat(watched.relists()).isGreaterThanOrEqualTo(1);
         }
     }
 
