@@ -326,4 +326,44 @@ class StickyIpRolloutSimTest {
         assertThat(seen.maxUnavailable()).as("at most " + budget + " unavailable at any moment").isBetween(held.size(),
                 budget);
     }
+
+    @Test
+    void replacesAnIdentityThatIsAlreadyUnavailableBeforeAnyHealthyOne() throws Exception {
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build()));
+        // required pinning: web-3's pod, deleted while its node is held, stays Pending (unavailable) until released
+        Map<String, IpPool> pinned = Map.of("default", PoolSettings.builder("default").ranges("10.42.200.0/24")
+                .keepNamespaces("keep").reclaimAfter("1h").nodePinning("required").build().toPool());
+        deployer(pinned).deploy(web(4, "registry.example.com/web:1"), Progress.silent());
+        Pod web3 = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-3").list()
+                .getItems().get(0);
+        String node = web3.getSpec().getNodeName();
+        hold(node, true);
+        sim.client().pods().inNamespace("shop").withName(web3.getMetadata().getName()).withGracePeriod(0).delete();
+        sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-3")
+                .informOnCondition(pods -> pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
+                        && p.getStatus() != null && "Pending".equals(p.getStatus().getPhase())))
+                .get(30, TimeUnit.SECONDS);
+        List<String> rolled = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch first = new CountDownLatch(1);
+        Progress progress = Progress.lines(l -> {
+            if (l.contains(": replacing workload") || l.contains(": updating in place")) {
+                rolled.add(l);
+                first.countDown();
+            }
+        });
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<DeployResult> redeploy = runner.submit(() -> deployer(pinned).deploy(
+                    web(4, "registry.example.com/web:2"), RolloutPolicy.maxUnavailable("1"), progress));
+            assertThat(first.await(30, TimeUnit.SECONDS)).as("the first identity rolled").isTrue();
+            hold(node, false);
+
+            assertThat(redeploy.get(60, TimeUnit.SECONDS).changed()).isTrue();
+        } finally {
+            runner.shutdownNow();
+        }
+        assertThat(rolled).hasSize(4);
+        assertThat(rolled.get(0)).as("the identity without a Ready pod goes first: replacing it takes nothing away")
+                .contains("web-3: replacing workload");
+    }
 }
