@@ -45,6 +45,18 @@ final class FaultLayer {
             streaming.getHeaders().toMultimap().forEach((name, values) -> values.forEach(v -> dropping.setHeader(name, v)));
             return dropping;
         }
+        if (fault.isPresent() && fault.get() instanceof Faults.Injected.StallWatch
+                && response.getWebSocketListener() != null) {
+            return response.withWebSocketUpgrade(new Stalling(response.getWebSocketListener()));
+        }
+        if (fault.isPresent() && fault.get() instanceof Faults.Injected.StallWatch
+                && response instanceof StreamingResponse streaming) {
+            // a watch streamed over plain HTTP: the headers go out, the events never do
+            StreamingResponse stalling = new StreamingResponse(streaming.timeout(), sink -> streaming.open(
+                    new SilentSink(sink)));
+            streaming.getHeaders().toMultimap().forEach((name, values) -> values.forEach(v -> stalling.setHeader(name, v)));
+            return stalling;
+        }
         return response;
     }
 
@@ -98,6 +110,83 @@ final class FaultLayer {
         @Override
         public void onMessage(WebSocket webSocket, byte[] bytes) {
             delegate.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            delegate.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            delegate.onClosed(webSocket, code, reason);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            delegate.onFailure(webSocket, t, response);
+        }
+    }
+
+    /** A stream whose lines are dropped on the way: it stays open as long as the real one would. */
+    private record SilentSink(StreamingResponse.Sink sink) implements StreamingResponse.Sink {
+        @Override
+        public boolean writeLine(String line) {
+            return true;
+        }
+
+        @Override
+        public void end() {
+            sink.end();
+        }
+
+        @Override
+        public void every(Duration period, Runnable task) {
+            sink.every(period, task);
+        }
+
+        @Override
+        public void onEnd(Runnable task) {
+            sink.onEnd(task);
+        }
+    }
+
+    /** A WebSocket watch whose events never leave the server; the connection stays open. */
+    private static final class Stalling extends WebSocketListener {
+        private final WebSocketListener delegate;
+
+        Stalling(WebSocketListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response response) {
+            delegate.onBeforeAccept(webSocket, response);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            delegate.onOpen(new WebSocket() {
+                @Override
+                public io.fabric8.mockwebserver.http.RecordedRequest request() {
+                    return webSocket.request();
+                }
+
+                @Override
+                public boolean send(String text) {
+                    return true;
+                }
+
+                @Override
+                public boolean send(byte[] bytes) {
+                    return true;
+                }
+
+                @Override
+                public boolean close(int code, String reason) {
+                    return true; // the stream never ends either
+                }
+            }, response);
         }
 
         @Override

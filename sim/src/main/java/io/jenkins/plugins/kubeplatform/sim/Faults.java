@@ -22,6 +22,7 @@ public final class Faults {
     private volatile FaultProfile profile = FaultProfile.none();
     private volatile Duration maxWatchLife = Duration.ofSeconds(2);
     private volatile Optional<Duration> dropEveryWatch = Optional.empty();
+    private volatile boolean stallEveryWatch;
     private java.util.Random random = new java.util.Random(0);
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> injected =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,7 +95,19 @@ public final class Faults {
         return this;
     }
 
-    /** How many faults of each kind were injected so far (kinds: 409, 429, 500, 503, reset, drop-watch). */
+    /**
+     * Serves every watch opened from now on without ever sending it an event or closing it: a half-open connection,
+     * or a proxy that holds the stream. Lists and other requests are answered as usual.
+     */
+    public Faults stallEveryWatch() {
+        this.stallEveryWatch = true;
+        return this;
+    }
+
+    /**
+     * How many faults of each kind were injected so far (kinds: 409, 429, 500, 503, reset, drop-watch,
+     * stall-watch).
+     */
     public java.util.Map<String, Long> injected() {
         java.util.Map<String, Long> counts = new java.util.TreeMap<>();
         injected.forEach((k, v) -> counts.put(k, v.get()));
@@ -112,6 +125,7 @@ public final class Faults {
         latency = Duration.ZERO;
         profile = FaultProfile.none();
         dropEveryWatch = Optional.empty();
+        stallEveryWatch = false;
     }
 
     /** What happens to one request from outside the simulation. */
@@ -126,6 +140,10 @@ public final class Faults {
 
         /** Served, but the watch is closed by the server after {@code after}. */
         record DropWatch(Duration after) implements Injected {
+        }
+
+        /** Served, but the watch never gets an event and is never closed. */
+        record StallWatch() implements Injected {
         }
     }
 
@@ -164,6 +182,10 @@ public final class Faults {
             count("drop-watch");
             return Optional.of(new Injected.DropWatch(dropEveryWatch.get()));
         }
+        if (watch && stallEveryWatch) {
+            count("stall-watch");
+            return Optional.of(new Injected.StallWatch());
+        }
         return Optional.empty();
     }
 
@@ -171,7 +193,7 @@ public final class Faults {
         if (i instanceof Injected.Status s) {
             return Integer.toString(s.code());
         }
-        return i instanceof Injected.Reset ? "reset" : "drop-watch";
+        return i instanceof Injected.Reset ? "reset" : i instanceof Injected.StallWatch ? "stall-watch" : "drop-watch";
     }
 
     private void count(String kind) {

@@ -24,7 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 14 item 3: the server closes every watch (at once, or after a while) and the deploy still ends within about
- * a second of the pod becoming Running and Ready, as the simulated kubelet recorded it.
+ * a second of the pod becoming Running and Ready, as the simulated kubelet recorded it. And when every watch is served
+ * but never delivers an event (a half-open connection, a proxy holding the stream), the deploy still succeeds: it
+ * lists once more before it decides on a timeout.
  */
 class WatchDropSimTest {
 
@@ -73,5 +75,22 @@ class WatchDropSimTest {
                 + " ms after the kubelet's last pod status write; drop-watch faults: "
                 + sim.faults().injected().get("drop-watch"));
         assertThat(lag).as("deploy end after the pod became Ready").isLessThan(Duration.ofMillis(1500));
+    }
+
+    @org.junit.jupiter.api.Test
+    void succeedsAtItsTimeoutByListingAgainWhenEveryWatchIsServedButSilent() {
+        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).build()), "shop");
+        client = KubernetesClients.create(sim.client().getConfiguration());
+        sim.faults().stallEveryWatch();
+        StickyIpDeployer deployer = new StickyIpDeployer(client,
+                Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
+                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+
+        DeployResult result = deployer.deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1, 8080,
+                "default").withTimeout(Duration.ofSeconds(3)), Progress.silent());
+
+        assertThat(result.ips()).as("Ready, seen only by the list before deciding on a timeout").hasSize(1);
+        assertThat(sim.faults().injected().get("stall-watch")).as("silent watches").isGreaterThanOrEqualTo(1);
     }
 }
