@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.engine.stickyip;
 import io.jenkins.plugins.kubeplatform.engine.store.FileIo;
 import io.jenkins.plugins.kubeplatform.engine.store.StoreCorruptedException;
 import io.jenkins.plugins.kubeplatform.engine.store.StoreException;
+import io.jenkins.plugins.kubeplatform.engine.store.Uninterruptible;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -66,16 +67,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     static final String KEPT_SEGMENT = ".journal-prepared";
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     /** Writes the acknowledgement markers of every store in the process, off the allocations' path. */
-    private static final ExecutorService MARKERS = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ip-ledger-marker");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ip-ledger-compaction");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService MARKERS =
+            Executors.newSingleThreadExecutor(Uninterruptible.threads("ip-ledger-marker"));
+    private static final ExecutorService COMPACTOR =
+            Executors.newSingleThreadExecutor(Uninterruptible.threads("ip-ledger-compaction"));
 
     private final Path dir;
     private final FileIo io;
@@ -218,20 +213,31 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     @Override
     public <R> R read(Function<LedgerView, R> query) {
-        long[] seen = new long[1];
-        R result = locked(() -> {
-            R r = query.apply(table);
-            seen[0] = lastSeq;
-            return r;
+        return shielded(() -> {
+            long[] seen = new long[1];
+            R result = locked(() -> {
+                R r = query.apply(table);
+                seen[0] = lastSeq;
+                return r;
+            });
+            awaitDurable(seen[0]);
+            return result;
         });
-        awaitDurable(seen[0]);
-        return result;
     }
 
     @Override
     public <R> R update(Function<LedgerView, Decision<R>> decide) {
         Tracer traceTo = tracer;
         Trace trace = traceTo == null ? null : new Trace();
+        R result = shielded(() -> decideAndWrite(decide, trace));
+        if (trace != null) {
+            traceTo.traced(trace.nanos);
+        }
+        return result;
+    }
+
+    /** {@link #update} on a thread nobody interrupts: decide and append under the locks, then await the force. */
+    private <R> R decideAndWrite(Function<LedgerView, Decision<R>> decide, Trace trace) {
         long[] mine = new long[1];
         R result = locked(true, trace, () -> {
             Decision<R> decision = decide.apply(table);
@@ -263,9 +269,6 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         });
         Trace.lap(trace, Phase.UNLOCK);
         awaitDurable(mine[0], trace);
-        if (trace != null) {
-            traceTo.traced(trace.nanos);
-        }
         return result;
     }
 
@@ -281,7 +284,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         while (cursor >= 0) {
             int from = cursor;
             List<Reservation> page = new ArrayList<>(pageSize);
-            cursor = locked(() -> table.page(from, pageSize, page::add));
+            cursor = shielded(() -> locked(() -> table.page(from, pageSize, page::add)));
             pageConsumer.accept(page);
         }
     }
@@ -308,7 +311,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         while (cursor >= 0) {
             int from = cursor;
             long[] mine = {-1};
-            cursor = locked(() -> {
+            cursor = shielded(() -> sweepSlice(mine, () -> locked(() -> {
                 int next = table.expired(from, scanLimit, rule, slots, found, held);
                 int n = found[0];
                 if (n == 0) {
@@ -334,12 +337,30 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                     rotate();
                 }
                 return next;
-            });
-            if (mine[0] >= 0) {
-                awaitDurable(mine[0]);
-            }
+            })));
             afterSlice.done(found[1], mine[0] >= 0 ? found[0] : 0);
         }
+    }
+
+    /** One slice of a sweep: its locked part, then (when it released any) the force of its record. */
+    private int sweepSlice(long[] mine, java.util.function.IntSupplier lockedPart) {
+        int next = lockedPart.getAsInt();
+        if (mine[0] >= 0) {
+            awaitDurable(mine[0]);
+        }
+        return next;
+    }
+
+    /**
+     * Runs a call of this store on a thread nobody interrupts ({@link Uninterruptible}): a FileChannel is closed by
+     * an interrupt of the thread using it, and this store's channels (the lock file, the journal segment, the marker)
+     * are shared by every caller of the process, so an aborted build must never be the thread that touches them. An
+     * interrupt while the call still waits for the locks fails it with nothing written; later, the call finishes and
+     * returns with the caller's interrupt flag set.
+     */
+    private <R> R shielded(java.util.function.Supplier<R> call) {
+        return Uninterruptible.call(call, e -> new StoreException("Interrupted while waiting for the IP ledger in "
+                + dir + " (held by another caller or process); nothing was written", e));
     }
 
     private interface Body<R> {
@@ -365,6 +386,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 closed = false;
             }
             try (FileLock ignored = lockChannel.lock()) {
+                Uninterruptible.begin(); // from here on, the caller's interrupt no longer cancels the call
                 long held = System.nanoTime();
                 Trace.lap(trace, Phase.FILE_LOCK);
                 try {
@@ -1232,12 +1254,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * does; returns at once (allocations go on), {@link #awaitCompaction} waits for the snapshot.
      */
     public void checkpoint() {
-        locked(() -> {
+        shielded(() -> locked(() -> {
             if (journal != null && journalEnd > LedgerCodec.SEGMENT_HEADER) {
                 rotate();
             }
             return null;
-        });
+        }));
     }
 
     /** Waits for the compaction this store started last, if any (tests and the benchmark). */
@@ -1466,7 +1488,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * record number in the lock file.
      */
     public List<FileCheck> verify() {
-        return locked(false, () -> {
+        return shielded(() -> locked(false, () -> {
             Listing listing = list();
             List<FileCheck> checks = new ArrayList<>();
             long committed = lockChannel == null ? -1 : readCommitMarker();
@@ -1496,7 +1518,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                                 + replay.lastSeq())));
             }
             return checks;
-        });
+        }));
     }
 
     /** What {@link #restore} did. */
@@ -1510,7 +1532,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * deleted or written over; the rebuilt state becomes a new snapshot and an empty journal segment.
      */
     public Restored restore(Optional<Long> from) {
-        return locked(false, () -> {
+        return shielded(() -> locked(false, () -> {
             Listing listing = list();
             Replay chosen = null;
             List<Long> candidates = from.map(List::of).orElse(new ArrayList<>(listing.snapshots().descendingSet()));
@@ -1560,7 +1582,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             fsyncDirectory();
             reload = true;
             return new Restored(chosen.snapshot(), chosen.lastSeq(), chosen.table().size(), committed, moved);
-        });
+        }));
     }
 
     private String moveAside(Path file, String suffix) throws IOException {
@@ -1646,6 +1668,14 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     @Override
     public void close() {
+        shielded(() -> {
+            Uninterruptible.begin(); // a close is never cancelled: the marker and the prepared segment are kept
+            closeLocked();
+            return null;
+        });
+    }
+
+    private void closeLocked() {
         processLock.lock();
         try {
             closeQuietly(journal);
