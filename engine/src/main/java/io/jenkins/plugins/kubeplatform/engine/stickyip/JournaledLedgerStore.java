@@ -154,6 +154,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** The steps of one {@link #update}, timed when a {@link Tracer} is set (the benchmark's breakdown). */
     public enum Phase {
+        /** handing the call from the caller's thread to an uninterruptible worker (see {@link #shielded}) */
+        HAND_OFF,
         /** waiting for this process's lock of the directory (another caller of this process holds it) */
         PROCESS_LOCK,
         /** taking the OS file lock (another process holds it) */
@@ -179,7 +181,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         /** forcing the segment (group commit leader) */
         FORCE,
         /** recording the durable sequence number in the lock file */
-        MARKER
+        MARKER,
+        /** between the worker finishing the call and the caller's thread running again */
+        RETURN
     }
 
     /** Receives the time of each {@link Phase} of one update, in nanoseconds indexed by ordinal, on its thread. */
@@ -231,6 +235,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         Trace trace = traceTo == null ? null : new Trace();
         R result = shielded(() -> decideAndWrite(decide, trace));
         if (trace != null) {
+            trace.lap(Phase.RETURN);
             traceTo.traced(trace.nanos);
         }
         return result;
@@ -238,6 +243,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** {@link #update} on a thread nobody interrupts: decide and append under the locks, then await the force. */
     private <R> R decideAndWrite(Function<LedgerView, Decision<R>> decide, Trace trace) {
+        Trace.lap(trace, Phase.HAND_OFF);
         long[] mine = new long[1];
         R result = locked(true, trace, () -> {
             Decision<R> decision = decide.apply(table);
