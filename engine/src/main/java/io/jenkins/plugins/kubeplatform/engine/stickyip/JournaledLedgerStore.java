@@ -48,6 +48,17 @@ import java.util.regex.Pattern;
  * thread then folds the previous snapshot and the sealed segments (immutable files, read without any lock) into a new
  * snapshot (temporary file, fsync, rename, directory fsync). The last {@link #BACKUPS} snapshots and the segments
  * after the oldest of them are kept, so any kept snapshot plus the journal rebuilds the ledger.
+ *
+ * <p>Interrupts: the lock file, the current segment and the marker are {@code FileChannel}s shared by every caller of
+ * the process (every build of a controller), and the JDK closes a channel when the thread using it is interrupted —
+ * Jenkins interrupts a build's thread to abort it. So no caller's thread touches them: each public call runs on a
+ * worker of the caller that nobody interrupts ({@link Uninterruptible}; the compaction and marker threads are such
+ * workers too). Clearing the flag around the I/O would not do (an interrupt during the call still closes the channel),
+ * and reopening and retrying after such a close would have to prove every retried step idempotent, the group commit's
+ * shared force included. An interrupt while the call waits for the locks fails it with nothing written; one that comes
+ * later, or a flag set before the call, lets it finish and return with the flag set, so an acknowledged or refused
+ * record is never of unknown durability. The hand-off costs two thread wake-ups per call ({@link Phase#HAND_OFF},
+ * {@link Phase#RETURN}).
  */
 public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 

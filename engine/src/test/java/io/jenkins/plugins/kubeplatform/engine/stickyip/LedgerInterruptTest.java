@@ -114,6 +114,47 @@ class LedgerInterruptTest {
     }
 
     @Test
+    void everyCallOfTheStoreCompletesWithTheCallersFlagSetAndKeepsIt() throws Exception {
+        Path ledger = dir.resolve("ledger");
+        JournaledLedgerStore store = new JournaledLedgerStore(ledger, 4);
+        List<String> flags = new ArrayList<>();
+        try {
+            for (int i = 1; i <= 6; i++) { // 6 records with rotateAfter 4: a rotation inside an interrupted call
+                Thread.currentThread().interrupt();
+                put(store, "ns/a-" + i, "10.0.1." + i);
+                flags.add("put " + Thread.interrupted());
+            }
+            Thread.currentThread().interrupt();
+            int size = store.read(view -> view.all().size());
+            flags.add("read " + Thread.interrupted());
+            List<String> scanned = new ArrayList<>();
+            Thread.currentThread().interrupt();
+            store.scan(2, page -> page.forEach(r -> scanned.add(r.identity())));
+            flags.add("scan " + Thread.interrupted());
+            Thread.currentThread().interrupt();
+            store.checkpoint();
+            flags.add("checkpoint " + Thread.interrupted());
+            store.awaitCompaction();
+            Thread.currentThread().interrupt();
+            List<JournaledLedgerStore.FileCheck> checks = store.verify();
+            flags.add("verify " + Thread.interrupted());
+            Thread.currentThread().interrupt();
+            store.close();
+            flags.add("close " + Thread.interrupted());
+
+            assertThat(size).isEqualTo(6);
+            assertThat(scanned).containsExactlyInAnyOrderElementsOf(names("a", 6));
+            assertThat(checks).isNotEmpty().allMatch(JournaledLedgerStore.FileCheck::replays);
+        } finally {
+            Thread.interrupted();
+            store.close();
+        }
+        assertThat(flags).containsExactly("put true", "put true", "put true", "put true", "put true", "put true",
+                "read true", "scan true", "checkpoint true", "verify true", "close true");
+        assertThat(identitiesOnDisk(ledger)).containsExactlyElementsOf(new TreeSet<>(names("a", 6)));
+    }
+
+    @Test
     void finishesAndKeepsTheFlagWhenInterruptedWhileItsRecordIsForcedAndOtherCallersShareTheForce()
             throws Exception {
         Path ledger = dir.resolve("ledger");
