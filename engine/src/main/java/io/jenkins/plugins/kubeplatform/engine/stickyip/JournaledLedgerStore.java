@@ -272,7 +272,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 reload = true; // the segment may hold the record or not: reload on the next call
                 throw e instanceof IOException io ? new StoreException("Could not write the IP ledger journal in "
-                        + dir + ": " + io.getMessage(), io) : (RuntimeException) e;
+                        + dir + ": " + describe(io), io) : (RuntimeException) e;
             }
             Trace.lap(trace, Phase.APPEND);
             decision.changes().forEach(table::apply);
@@ -384,6 +384,11 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         R run() throws IOException;
     }
 
+    /** An I/O error for a message: its own text, or its kind when it has none (a closed channel has none). */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     private <R> R locked(Body<R> body) {
         return locked(true, null, body);
     }
@@ -422,10 +427,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             }
         } catch (IOException e) {
             reload = true;
-            throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getMessage(), e);
+            throw new StoreException("Could not use the IP ledger in " + dir + ": " + describe(e), e);
         } catch (UncheckedIOException e) {
             reload = true;
-            throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getCause().getMessage(), e);
+            throw new StoreException("Could not use the IP ledger in " + dir + ": " + describe(e.getCause()), e);
         } finally {
             processLock.unlock();
         }
@@ -453,7 +458,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 }
                 if (seq <= failedThrough) {
                     throw new StoreException("Could not make the IP ledger journal in " + dir + " durable: "
-                            + failure.getMessage() + "; the change may or may not be recorded", failure);
+                            + describe(failure) + "; the change may or may not be recorded", failure);
                 }
                 // lead one force for every record written so far; callers arriving meanwhile wait for the next one
                 forcing = true;
