@@ -166,15 +166,18 @@ class LedgerInterruptTest {
             Caller<String> a = start("forcing-a", allocation(store, "ns/a-1", "10.0.1.1"));
             assertThat(slowForce.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             int writesBeforeB = io.journalWrites();
-            Caller<Integer> b = start("caller-b", allocations(store, "b", 2, n));
+            Callable<Integer> bAllocates = allocations(store, "b", 2, n);
+            Caller<String> b = start("caller-b", () -> bAllocates.call() + " written, interrupted: "
+                    + Thread.currentThread().isInterrupted());
             // B's first record is appended while A's force runs: B waits for that force or the next one
             await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> io.journalWrites() > writesBeforeB);
 
-            a.thread().interrupt();
+            a.thread().interrupt(); // the leader of the force
+            b.thread().interrupt(); // a follower of it
             slowForce.open();
 
             assertThat(a.get()).isEqualTo("written, interrupted: true");
-            assertThat(b.get()).isEqualTo(n);
+            assertThat(b.get()).isEqualTo(n + " written, interrupted: true");
             put(store, "ns/after-1", "10.0.3.1");
         }
 
