@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.engine.stickyip;
 import io.jenkins.plugins.kubeplatform.engine.store.FileIo;
 import io.jenkins.plugins.kubeplatform.engine.store.StoreCorruptedException;
 import io.jenkins.plugins.kubeplatform.engine.store.StoreException;
+import io.jenkins.plugins.kubeplatform.engine.store.Uninterruptible;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,6 +48,17 @@ import java.util.regex.Pattern;
  * thread then folds the previous snapshot and the sealed segments (immutable files, read without any lock) into a new
  * snapshot (temporary file, fsync, rename, directory fsync). The last {@link #BACKUPS} snapshots and the segments
  * after the oldest of them are kept, so any kept snapshot plus the journal rebuilds the ledger.
+ *
+ * <p>Interrupts: the lock file, the current segment and the marker are {@code FileChannel}s shared by every caller of
+ * the process (every build of a controller), and the JDK closes a channel when the thread using it is interrupted —
+ * Jenkins interrupts a build's thread to abort it. So no caller's thread touches them: each public call runs on a
+ * worker of the caller that nobody interrupts ({@link Uninterruptible}; the compaction and marker threads are such
+ * workers too). Clearing the flag around the I/O would not do (an interrupt during the call still closes the channel),
+ * and reopening and retrying after such a close would have to prove every retried step idempotent, the group commit's
+ * shared force included. An interrupt while the call waits for the locks fails it with nothing written; one that comes
+ * later, or a flag set before the call, lets it finish and return with the flag set, so an acknowledged or refused
+ * record is never of unknown durability. The hand-off costs two thread wake-ups per call ({@link Phase#HAND_OFF},
+ * {@link Phase#RETURN}).
  */
 public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
@@ -66,16 +78,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
     static final String KEPT_SEGMENT = ".journal-prepared";
     private static final ConcurrentMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
     /** Writes the acknowledgement markers of every store in the process, off the allocations' path. */
-    private static final ExecutorService MARKERS = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ip-ledger-marker");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final ExecutorService COMPACTOR = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ip-ledger-compaction");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService MARKERS =
+            Executors.newSingleThreadExecutor(Uninterruptible.threads("ip-ledger-marker"));
+    private static final ExecutorService COMPACTOR =
+            Executors.newSingleThreadExecutor(Uninterruptible.threads("ip-ledger-compaction"));
 
     private final Path dir;
     private final FileIo io;
@@ -159,6 +165,8 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     /** The steps of one {@link #update}, timed when a {@link Tracer} is set (the benchmark's breakdown). */
     public enum Phase {
+        /** handing the call from the caller's thread to an uninterruptible worker (see {@link #shielded}) */
+        HAND_OFF,
         /** waiting for this process's lock of the directory (another caller of this process holds it) */
         PROCESS_LOCK,
         /** taking the OS file lock (another process holds it) */
@@ -184,7 +192,9 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         /** forcing the segment (group commit leader) */
         FORCE,
         /** recording the durable sequence number in the lock file */
-        MARKER
+        MARKER,
+        /** between the worker finishing the call and the caller's thread running again */
+        RETURN
     }
 
     /** Receives the time of each {@link Phase} of one update, in nanoseconds indexed by ordinal, on its thread. */
@@ -218,20 +228,33 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     @Override
     public <R> R read(Function<LedgerView, R> query) {
-        long[] seen = new long[1];
-        R result = locked(() -> {
-            R r = query.apply(table);
-            seen[0] = lastSeq;
-            return r;
+        return shielded(() -> {
+            long[] seen = new long[1];
+            R result = locked(() -> {
+                R r = query.apply(table);
+                seen[0] = lastSeq;
+                return r;
+            });
+            awaitDurable(seen[0]);
+            return result;
         });
-        awaitDurable(seen[0]);
-        return result;
     }
 
     @Override
     public <R> R update(Function<LedgerView, Decision<R>> decide) {
         Tracer traceTo = tracer;
         Trace trace = traceTo == null ? null : new Trace();
+        R result = shielded(() -> decideAndWrite(decide, trace));
+        if (trace != null) {
+            trace.lap(Phase.RETURN);
+            traceTo.traced(trace.nanos);
+        }
+        return result;
+    }
+
+    /** {@link #update} on a thread nobody interrupts: decide and append under the locks, then await the force. */
+    private <R> R decideAndWrite(Function<LedgerView, Decision<R>> decide, Trace trace) {
+        Trace.lap(trace, Phase.HAND_OFF);
         long[] mine = new long[1];
         R result = locked(true, trace, () -> {
             Decision<R> decision = decide.apply(table);
@@ -249,7 +272,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 reload = true; // the segment may hold the record or not: reload on the next call
                 throw e instanceof IOException io ? new StoreException("Could not write the IP ledger journal in "
-                        + dir + ": " + io.getMessage(), io) : (RuntimeException) e;
+                        + dir + ": " + describe(io), io) : (RuntimeException) e;
             }
             Trace.lap(trace, Phase.APPEND);
             decision.changes().forEach(table::apply);
@@ -263,9 +286,6 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         });
         Trace.lap(trace, Phase.UNLOCK);
         awaitDurable(mine[0], trace);
-        if (trace != null) {
-            traceTo.traced(trace.nanos);
-        }
         return result;
     }
 
@@ -281,7 +301,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         while (cursor >= 0) {
             int from = cursor;
             List<Reservation> page = new ArrayList<>(pageSize);
-            cursor = locked(() -> table.page(from, pageSize, page::add));
+            cursor = shielded(() -> locked(() -> table.page(from, pageSize, page::add)));
             pageConsumer.accept(page);
         }
     }
@@ -308,7 +328,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         while (cursor >= 0) {
             int from = cursor;
             long[] mine = {-1};
-            cursor = locked(() -> {
+            cursor = shielded(() -> sweepSlice(mine, () -> locked(() -> {
                 int next = table.expired(from, scanLimit, rule, slots, found, held);
                 int n = found[0];
                 if (n == 0) {
@@ -334,16 +354,39 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                     rotate();
                 }
                 return next;
-            });
-            if (mine[0] >= 0) {
-                awaitDurable(mine[0]);
-            }
+            })));
             afterSlice.done(found[1], mine[0] >= 0 ? found[0] : 0);
         }
     }
 
+    /** One slice of a sweep: its locked part, then (when it released any) the force of its record. */
+    private int sweepSlice(long[] mine, java.util.function.IntSupplier lockedPart) {
+        int next = lockedPart.getAsInt();
+        if (mine[0] >= 0) {
+            awaitDurable(mine[0]);
+        }
+        return next;
+    }
+
+    /**
+     * Runs a call of this store on a thread nobody interrupts ({@link Uninterruptible}): a FileChannel is closed by
+     * an interrupt of the thread using it, and this store's channels (the lock file, the journal segment, the marker)
+     * are shared by every caller of the process, so an aborted build must never be the thread that touches them. An
+     * interrupt while the call still waits for the locks fails it with nothing written; later, the call finishes and
+     * returns with the caller's interrupt flag set.
+     */
+    private <R> R shielded(java.util.function.Supplier<R> call) {
+        return Uninterruptible.call(call, e -> new StoreException("Interrupted while waiting for the IP ledger in "
+                + dir + " (held by another caller or process); nothing was written", e));
+    }
+
     private interface Body<R> {
         R run() throws IOException;
+    }
+
+    /** An I/O error for a message: its own text, or its kind when it has none (a closed channel has none). */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private <R> R locked(Body<R> body) {
@@ -365,6 +408,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 closed = false;
             }
             try (FileLock ignored = lockChannel.lock()) {
+                Uninterruptible.begin(); // from here on, the caller's interrupt no longer cancels the call
                 long held = System.nanoTime();
                 Trace.lap(trace, Phase.FILE_LOCK);
                 try {
@@ -383,10 +427,10 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             }
         } catch (IOException e) {
             reload = true;
-            throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getMessage(), e);
+            throw new StoreException("Could not use the IP ledger in " + dir + ": " + describe(e), e);
         } catch (UncheckedIOException e) {
             reload = true;
-            throw new StoreException("Could not use the IP ledger in " + dir + ": " + e.getCause().getMessage(), e);
+            throw new StoreException("Could not use the IP ledger in " + dir + ": " + describe(e.getCause()), e);
         } finally {
             processLock.unlock();
         }
@@ -414,7 +458,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                 }
                 if (seq <= failedThrough) {
                     throw new StoreException("Could not make the IP ledger journal in " + dir + " durable: "
-                            + failure.getMessage() + "; the change may or may not be recorded", failure);
+                            + describe(failure) + "; the change may or may not be recorded", failure);
                 }
                 // lead one force for every record written so far; callers arriving meanwhile wait for the next one
                 forcing = true;
@@ -1232,12 +1276,12 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * does; returns at once (allocations go on), {@link #awaitCompaction} waits for the snapshot.
      */
     public void checkpoint() {
-        locked(() -> {
+        shielded(() -> locked(() -> {
             if (journal != null && journalEnd > LedgerCodec.SEGMENT_HEADER) {
                 rotate();
             }
             return null;
-        });
+        }));
     }
 
     /** Waits for the compaction this store started last, if any (tests and the benchmark). */
@@ -1466,7 +1510,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * record number in the lock file.
      */
     public List<FileCheck> verify() {
-        return locked(false, () -> {
+        return shielded(() -> locked(false, () -> {
             Listing listing = list();
             List<FileCheck> checks = new ArrayList<>();
             long committed = lockChannel == null ? -1 : readCommitMarker();
@@ -1496,7 +1540,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
                                 + replay.lastSeq())));
             }
             return checks;
-        });
+        }));
     }
 
     /** What {@link #restore} did. */
@@ -1510,7 +1554,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
      * deleted or written over; the rebuilt state becomes a new snapshot and an empty journal segment.
      */
     public Restored restore(Optional<Long> from) {
-        return locked(false, () -> {
+        return shielded(() -> locked(false, () -> {
             Listing listing = list();
             Replay chosen = null;
             List<Long> candidates = from.map(List::of).orElse(new ArrayList<>(listing.snapshots().descendingSet()));
@@ -1560,7 +1604,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
             fsyncDirectory();
             reload = true;
             return new Restored(chosen.snapshot(), chosen.lastSeq(), chosen.table().size(), committed, moved);
-        });
+        }));
     }
 
     private String moveAside(Path file, String suffix) throws IOException {
@@ -1646,6 +1690,14 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
 
     @Override
     public void close() {
+        shielded(() -> {
+            Uninterruptible.begin(); // a close is never cancelled: the marker and the prepared segment are kept
+            closeLocked();
+            return null;
+        });
+    }
+
+    private void closeLocked() {
         processLock.lock();
         try {
             closeQuietly(journal);

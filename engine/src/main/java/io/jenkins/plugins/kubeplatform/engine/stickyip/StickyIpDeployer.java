@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.engine.stickyip;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.core.Afterwards;
 import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.AccessCheck;
@@ -125,23 +126,24 @@ public final class StickyIpDeployer {
                     .filter(a -> a.identity().workloadName().equals(p.identity()) && p.runningReadyWith(a.addresses()))
                     .findFirst().ifPresent(a -> healthy.add(p.identity()));
         }
-        try {
-            new Rollout(applier, verifier, inPlaceAllowed(request, plan, rollout, progress), progress,
-                    Optional.of(new PrePull(client, retry, progress)))
-                    .run(request, plan.workloads(), healthy, (action, pod) -> {
-                String node = pod.getSpec().getNodeName();
-                placed.nodeByIdentity().put(action.identity().key(), node);
-                if (!(action instanceof DeployPlan.Keep)) {
-                    progress.step(action.identity() + ": Running and Ready with " + action.addresses() + " on " + node);
-                }
-                placed.byIdentity().put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
-                        action.addresses(), node, pod.getMetadata().getName()));
-                placed.podByIdentity().put(action.identity().key(), pod);
-            });
-        } finally {
-            ledger.recordNodes(placed.nodeByIdentity());
-        }
+        // not a finally: a failure to record the nodes must not replace the rollout's own (it is suppressed on it)
+        Afterwards.run(() -> new Rollout(applier, verifier, inPlaceAllowed(request, plan, rollout, progress), progress,
+                        Optional.of(new PrePull(client, retry, progress)))
+                        .run(request, plan.workloads(), healthy, (action, pod) -> ready(placed, action, pod, progress)),
+                () -> ledger.recordNodes(placed.nodeByIdentity()));
         return placed;
+    }
+
+    /** Notes where an identity of the rollout became Running and Ready. */
+    private static void ready(Placed placed, DeployPlan.WorkloadAction action, Pod pod, Progress progress) {
+        String node = pod.getSpec().getNodeName();
+        placed.nodeByIdentity().put(action.identity().key(), node);
+        if (!(action instanceof DeployPlan.Keep)) {
+            progress.step(action.identity() + ": Running and Ready with " + action.addresses() + " on " + node);
+        }
+        placed.byIdentity().put(action.identity().key(), new DeployResult.IdentityResult(action.identity().key(),
+                action.addresses(), node, pod.getMetadata().getName()));
+        placed.podByIdentity().put(action.identity().key(), pod);
     }
 
     /**

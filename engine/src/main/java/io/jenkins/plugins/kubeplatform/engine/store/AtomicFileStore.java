@@ -48,6 +48,11 @@ import java.util.zip.CRC32C;
  * file and forces the directory, all through {@link FileIo}. Writers are serialized inside the process by a lock and
  * across processes by an OS file lock on a sibling {@code .lock} file, and each update re-reads the file, so several
  * processes (CLI runs, a controller) can share one state directory.
+ *
+ * <p>Every call runs on a thread nobody interrupts ({@link Uninterruptible}): a {@code FileChannel} used by an
+ * interrupted thread (an aborted Jenkins build) is closed by the JDK mid-call, and a write interrupted after its rename
+ * would report "nothing was changed" for a file that did change. A caller interrupted while it waits for the locks
+ * fails with nothing changed; once the update holds them it completes and returns with the interrupt flag set.
  */
 public final class AtomicFileStore<S> implements StateStore<S> {
 
@@ -130,12 +135,17 @@ public final class AtomicFileStore<S> implements StateStore<S> {
 
     @Override
     public S read() {
-        return load().state();
+        return shielded(() -> load().state());
+    }
+
+    private <R> R shielded(Supplier<R> call) {
+        return Uninterruptible.call(call, e -> new StoreException("Interrupted while waiting to read or write state "
+                + "file " + file + "; nothing was changed", e));
     }
 
     @Override
     public <R> R update(Function<S, Update<S, R>> change) {
-        return locked(() -> {
+        return shielded(() -> locked(() -> {
             Loaded<S> current = load();
             Update<S, R> decision = change.apply(current.state());
             if (decision.changed()) {
@@ -147,7 +157,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
                 write(encode(decision.state(), current.generation() + 1), current);
             }
             return decision.result();
-        });
+        }));
     }
 
     private interface Body<R> {
@@ -159,6 +169,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
         try (FileChannel lockChannel = io.open(ensureParent(lockFile),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
+            Uninterruptible.begin(); // from here on, the caller's interrupt no longer cancels the call
             return body.run();
         } catch (IOException e) {
             throw new StoreException("Could not lock or write state file " + file + ": " + describe(e)
@@ -486,13 +497,15 @@ public final class AtomicFileStore<S> implements StateStore<S> {
 
     /** Checks the file and every backup without changing anything; the state file comes first. */
     public List<FileCheck> verify() {
-        List<FileCheck> checks = new ArrayList<>();
-        List<Backup> backups = backups();
-        checks.add(check(file, false, backups));
-        for (Backup b : backups) {
-            checks.add(check(b.file(), true, backups));
-        }
-        return checks;
+        return shielded(() -> {
+            List<FileCheck> checks = new ArrayList<>();
+            List<Backup> backups = backups();
+            checks.add(check(file, false, backups));
+            for (Backup b : backups) {
+                checks.add(check(b.file(), true, backups));
+            }
+            return checks;
+        });
     }
 
     private FileCheck check(Path path, boolean backup, List<Backup> backups) {
@@ -529,7 +542,7 @@ public final class AtomicFileStore<S> implements StateStore<S> {
      *                                  generation was named
      */
     public Restored restore(Optional<Long> generation) {
-        return locked(() -> {
+        return shielded(() -> locked(() -> {
             List<Backup> backups = backups();
             FileCheck current = check(file, false, backups);
             boolean exists = io.exists(file);
@@ -571,6 +584,6 @@ public final class AtomicFileStore<S> implements StateStore<S> {
             writeFile(file, encode(loaded.state(), next));
             io.fsyncDirectory(file.getParent());
             return new Restored(chosen.file().getFileName().toString(), chosen.generation(), next, kept);
-        });
+        }));
     }
 }

@@ -296,6 +296,58 @@ class StickyIpDeployerSimTest {
                 .hasMessageContaining("ErrImagePull").hasMessageContaining("image cannot be pulled");
     }
 
+    /** The file ledger, except that once {@link #failing} is set every write fails as a full disk would. */
+    private static final class FailingWrites implements LedgerStore {
+        private final LedgerStore delegate;
+        private volatile boolean failing;
+
+        FailingWrites(LedgerStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public <R> R read(java.util.function.Function<LedgerView, R> query) {
+            return delegate.read(query);
+        }
+
+        @Override
+        public <R> R update(java.util.function.Function<LedgerView, Decision<R>> decide) {
+            if (failing) {
+                throw new io.jenkins.plugins.kubeplatform.engine.store.StoreException(
+                        "Could not write the IP ledger journal: No space left on device", null);
+            }
+            return delegate.update(decide);
+        }
+    }
+
+    @Test
+    void reportsTheRolloutsFailureWithTheLedgerFailureSuppressedWhenRecordingTheNodesAlsoFails() {
+        start(SimOptions.builder());
+        FailingWrites store = new FailingWrites(new JournaledLedgerStore(stateDir.resolve("ip-ledger")));
+        Progress armsOnRollout = new Progress() {
+            @Override public void plan(String text) { }
+            @Override public void step(String text) {
+                if (text.contains("creating workload")) {
+                    store.failing = true; // the addresses are reserved; the next write is recordNodes after the rollout
+                }
+            }
+            @Override public void waiting(String text) { }
+            @Override public void warn(String text) { }
+        };
+        StickyIpDeployer deployer = new StickyIpDeployer(sim.client(), pools,
+                new IpReservationLedger(store, Clock.systemUTC(), new Random(1)), fastRetry());
+
+        assertThatThrownBy(() -> deployer.deploy(web("shop", 1).withImage("registry.example.com/fail-pull:1"),
+                armsOnRollout))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("ErrImagePull")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement(
+                        org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+                        .isInstanceOf(io.jenkins.plugins.kubeplatform.engine.store.StoreException.class)
+                        .hasMessageContaining("No space left on device"));
+        assertThat(store.failing).as("the rollout started").isTrue();
+    }
+
     @Test
     void explainsAnAddressTheCniDoesNotServe() {
         start(SimOptions.builder());
