@@ -74,16 +74,12 @@ final class FaultLayer {
                 .setHeader("Content-Length", "4096").setHeader("Connection", "close").setBody("{");
     }
 
-    /** A watch the server closes after {@code after}, as a load balancer or a restarting API server does. */
-    private static final class Dropping extends WebSocketListener {
-        private final WebSocketListener delegate;
-        private final Duration after;
-        private final Faults faults;
+    /** Passes every WebSocket event to the watch's own listener; the faults below change what {@code onOpen} does. */
+    private abstract static class Forwarding extends WebSocketListener {
+        protected final WebSocketListener delegate;
 
-        Dropping(WebSocketListener delegate, Duration after, Faults faults) {
+        Forwarding(WebSocketListener delegate) {
             this.delegate = delegate;
-            this.after = after;
-            this.faults = faults;
         }
 
         @Override
@@ -94,7 +90,6 @@ final class FaultLayer {
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
             delegate.onOpen(webSocket, response);
-            faults.schedule(() -> webSocket.close(1001, "simulated fault: watch dropped"), after);
         }
 
         @Override
@@ -128,6 +123,24 @@ final class FaultLayer {
         }
     }
 
+    /** A watch the server closes after {@code after}, as a load balancer or a restarting API server does. */
+    private static final class Dropping extends Forwarding {
+        private final Duration after;
+        private final Faults faults;
+
+        Dropping(WebSocketListener delegate, Duration after, Faults faults) {
+            super(delegate);
+            this.after = after;
+            this.faults = faults;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            delegate.onOpen(webSocket, response);
+            faults.schedule(() -> webSocket.close(1001, "simulated fault: watch dropped"), after);
+        }
+    }
+
     /** A stream whose lines are dropped on the way: it stays open as long as the real one would. */
     private record SilentSink(StreamingResponse.Sink sink) implements StreamingResponse.Sink {
         @Override
@@ -152,16 +165,10 @@ final class FaultLayer {
     }
 
     /** A WebSocket watch whose events never leave the server; the connection stays open. */
-    private static final class Stalling extends WebSocketListener {
-        private final WebSocketListener delegate;
+    private static final class Stalling extends Forwarding {
 
         Stalling(WebSocketListener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void onBeforeAccept(WebSocket webSocket, Response response) {
-            delegate.onBeforeAccept(webSocket, response);
+            super(delegate);
         }
 
         @Override
@@ -187,21 +194,6 @@ final class FaultLayer {
                     return true; // the stream never ends either
                 }
             }, response);
-        }
-
-        @Override
-        public void onClosing(WebSocket webSocket, int code, String reason) {
-            delegate.onClosing(webSocket, code, reason);
-        }
-
-        @Override
-        public void onClosed(WebSocket webSocket, int code, String reason) {
-            delegate.onClosed(webSocket, code, reason);
-        }
-
-        @Override
-        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            delegate.onFailure(webSocket, t, response);
         }
     }
 }

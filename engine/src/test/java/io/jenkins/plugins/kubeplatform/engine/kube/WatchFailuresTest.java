@@ -127,6 +127,16 @@ class WatchFailuresTest {
                 .withResourceVersion(String.valueOf(version)).build()).build();
     }
 
+    /** Waits on the change signal alone (no list of its own) until {@code name} is seen, at most {@link #BOUND}. */
+    private static void awaitName(WatchedObjects<Pod> watched, long seen, String name) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!names(watched).contains(name)) {
+            assertThat(deadline - System.nanoTime()).as(name + " seen within " + BOUND).isPositive();
+            watched.awaitChange(seen, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            seen = watched.changes();
+        }
+    }
+
     private static List<String> names(WatchedObjects<Pod> watched) {
         return watched.list().stream().map(p -> p.getMetadata().getName()).toList();
     }
@@ -143,12 +153,7 @@ class WatchFailuresTest {
             source.version.incrementAndGet();
 
             // on the change signal alone: await() would list once more at its deadline and hide a wait that saw nothing
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (!names(watched).contains("web-1")) {
-                assertThat(deadline - System.nanoTime()).as("web-1 seen within " + BOUND).isPositive();
-                watched.awaitChange(seen, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                seen = watched.changes();
-            }
+            awaitName(watched, seen, "web-1");
 
             assertThat(names(watched)).as("the new pod, seen by listing again while the watch did not open")
                     .containsExactly("web-0", "web-1");
@@ -190,12 +195,7 @@ class WatchFailuresTest {
             source.names.add("web-1");
             source.version.incrementAndGet();
 
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (!names(watched).contains("web-1")) {
-                assertThat(deadline - System.nanoTime()).as("web-1 seen within " + BOUND).isPositive();
-                watched.awaitChange(seen, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                seen = watched.changes();
-            }
+            awaitName(watched, seen, "web-1");
 
             assertThat(watched.rewatches()).as("watches reopened before the list").isGreaterThanOrEqualTo(
                     WatchedObjects.FLAPPING);

@@ -95,14 +95,13 @@ final class GatedFileIo extends FileIo.Nio {
     }
 
     /** Delegates everything to the real channel; {@code force} and {@code lock} pass the gate first. */
-    private final class Channel extends FileChannel {
+    private final class Channel extends io.jenkins.plugins.kubeplatform.engine.store.ForwardingFileChannel {
         private final Path file;
-        private final FileChannel delegate;
         private final boolean journal;
 
         Channel(Path file, FileChannel delegate) {
+            super(delegate);
             this.file = file;
-            this.delegate = delegate;
             this.journal = file.getFileName().toString().startsWith("journal-");
         }
 
@@ -134,11 +133,6 @@ final class GatedFileIo extends FileIo.Nio {
         }
 
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return delegate.write(srcs, offset, length);
-        }
-
-        @Override
         public void force(boolean metaData) throws IOException {
             pass(Op.FORCE, file);
             closing(() -> {
@@ -165,65 +159,8 @@ final class GatedFileIo extends FileIo.Nio {
         }
 
         @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return delegate.tryLock(position, size, shared);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return delegate.read(dsts, offset, length);
-        }
-
-        @Override
         public int read(ByteBuffer dst, long position) throws IOException {
             return closing(() -> delegate.read(dst, position));
-        }
-
-        @Override
-        public long position() throws IOException {
-            return delegate.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            delegate.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            delegate.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return delegate.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return delegate.transferFrom(src, position, count);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return delegate.map(mode, position, size);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            delegate.close();
         }
     }
 }

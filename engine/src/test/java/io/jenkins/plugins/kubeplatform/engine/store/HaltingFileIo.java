@@ -100,13 +100,12 @@ public final class HaltingFileIo extends FileIo.Nio {
     }
 
     /** A channel of a chosen file: stops half-way through a write, before a force or after it. */
-    private final class Channel extends FileChannel {
+    private final class Channel extends ForwardingFileChannel {
         private final Path file;
-        private final FileChannel delegate;
 
         Channel(Path file, FileChannel delegate) {
+            super(delegate);
             this.file = file;
-            this.delegate = delegate;
         }
 
         private int halving(ByteBuffer src, java.util.function.ToIntFunction<ByteBuffer> write) {
@@ -145,73 +144,6 @@ public final class HaltingFileIo extends FileIo.Nio {
             at(Point.WRITTEN_NOT_FORCED, file);
             delegate.force(metaData);
             at(Point.FORCED, file);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return delegate.read(dsts, offset, length);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return delegate.read(dst, position);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return delegate.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            delegate.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return delegate.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            delegate.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return delegate.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return delegate.transferFrom(src, position, count);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return delegate.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return delegate.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return delegate.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            delegate.close();
         }
     }
 
