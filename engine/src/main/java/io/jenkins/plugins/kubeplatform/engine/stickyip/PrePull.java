@@ -69,14 +69,22 @@ final class PrePull {
     record NodePull(String node, List<Image> images) {
     }
 
+    /**
+     * A pre-pull pod older than this (and than the deploy's timeout) is a leftover of a deploy that was killed before
+     * it cleaned up: no pre-pull waits that long, and a running one deletes its pods when its wait ends.
+     */
+    static final Duration LEFTOVER_AGE = Duration.ofHours(1);
+
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final Progress progress;
+    private final java.time.Clock clock;
 
-    PrePull(KubernetesClient client, ApiRetry retry, Progress progress) {
+    PrePull(KubernetesClient client, ApiRetry retry, Progress progress, java.time.Clock clock) {
         this.client = client;
         this.retry = retry;
         this.progress = progress;
+        this.clock = clock;
     }
 
     /**
@@ -123,7 +131,8 @@ final class PrePull {
 
     /**
      * Pulls {@code pulls} and waits (one watch, at most {@code timeout}) until every pre-pull container left the
-     * pulling state; always deletes the pods it created.
+     * pulling state; always deletes the pods it created, and the app's pre-pull pods that an earlier deploy left
+     * (older than {@link #LEFTOVER_AGE} and {@code timeout}; that deploy was killed before it could).
      *
      * @throws OperationFailedException when an image cannot be pulled on a node, naming image, field, node and the
      *                                  kubelet's message
@@ -135,8 +144,10 @@ final class PrePull {
         progress.step("pre-pulling the new image(s) on " + pulls.size() + " node(s) before replacing any identity: "
                 + String.join(", ", pulls.stream().map(NodePull::node).toList()));
         Map<String, NodePull> created = new LinkedHashMap<>();
+        List<String> leftovers = new ArrayList<>();
         try (WatchedObjects<Pod> pods = WatchedObjects.start("pre-pull pods of " + namespace + "/" + app,
                 client.pods().inNamespace(namespace).withLabel(LABEL, app), retry, progress)) {
+            leftovers.addAll(leftovers(pods.list(), pulls.stream().map(p -> name(app, p)).toList(), timeout));
             for (NodePull pull : pulls) {
                 Pod pod = render(namespace, app, template, pull);
                 Optional<String> refused = create(pod);
@@ -163,7 +174,29 @@ final class PrePull {
             throw new OperationFailedException("Interrupted while pre-pulling the images of " + namespace + "/" + app, e);
         } finally {
             delete(namespace, created.keySet());
+            if (!leftovers.isEmpty()) {
+                progress.step("pre-pull: deleting " + leftovers.size() + " pod(s) an earlier deploy left: "
+                        + String.join(", ", leftovers));
+                delete(namespace, leftovers);
+            }
         }
+    }
+
+    /**
+     * The names of the pre-pull pods among {@code listed} that this run does not create and that were created longer
+     * ago than {@link #LEFTOVER_AGE} and {@code timeout}.
+     */
+    private List<String> leftovers(List<Pod> listed, List<String> ours, Duration timeout) {
+        java.time.Instant before = clock.instant().minus(LEFTOVER_AGE.compareTo(timeout) > 0 ? LEFTOVER_AGE : timeout);
+        List<String> out = new ArrayList<>();
+        for (Pod p : listed) {
+            String created = p.getMetadata().getCreationTimestamp();
+            if (ours(p) && !ours.contains(p.getMetadata().getName()) && created != null
+                    && java.time.Instant.parse(created).isBefore(before)) {
+                out.add(p.getMetadata().getName());
+            }
+        }
+        return out;
     }
 
     /** Empty when refused (the reason otherwise). */

@@ -128,7 +128,7 @@ public final class StickyIpDeployer {
         }
         // not a finally: a failure to record the nodes must not replace the rollout's own (it is suppressed on it)
         Afterwards.run(() -> new Rollout(applier, verifier, inPlaceAllowed(request, plan, rollout, progress), progress,
-                        Optional.of(new PrePull(client, retry, progress)))
+                        Optional.of(new PrePull(client, retry, progress, ledger.clock())))
                         .run(request, plan.workloads(), healthy, (action, pod) -> ready(placed, action, pod, progress)),
                 () -> ledger.recordNodes(placed.nodeByIdentity()));
         return placed;

@@ -236,4 +236,29 @@ class PrePullSimTest {
             client.close();
         }
     }
+
+    @Test
+    void deletesThePrePullPodsAKilledDeployLeftOnceTheyAreOlderThanAnHour() throws Exception {
+        deployer(sim.client()).deploy(app("shop", "left", 2, "registry.example.com/left:1"), Progress.silent());
+        // what a deploy killed during its pre-pull leaves: a pre-pull pod of the app, of another image
+        Pod leftover = PrePull.render("shop", "left", new io.fabric8.kubernetes.api.model.PodSpec(),
+                new PrePull.NodePull("node-1", List.of(new PrePull.Image("registry.example.com/left:0",
+                        "containers[left].image", null))));
+        String name = sim.client().pods().inNamespace("shop").resource(leftover).create().getMetadata().getName();
+
+        deployer(sim.client()).deploy(app("shop", "left", 2, "registry.example.com/left:2"), Progress.silent());
+        Pod kept = sim.client().pods().inNamespace("shop").withName(name).get();
+        assertThat(kept).as("a recent one may be another deploy's: kept").isNotNull();
+        assertThat(kept.getMetadata().getDeletionTimestamp()).isNull();
+
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        StickyIpDeployer twoHoursLater = new StickyIpDeployer(sim.client(), POOLS, new IpReservationLedger(
+                new JournaledLedgerStore(stateDir.resolve("ip-ledger")),
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), new Random(1)),
+                StickyIpDeployerSimTest.fastRetry());
+        twoHoursLater.deploy(app("shop", "left", 2, "registry.example.com/left:3"), Progress.lines(lines::add));
+
+        assertThat(lines).contains("[step] pre-pull: deleting 1 pod(s) an earlier deploy left: " + name);
+        awaitNoPrePullPods(sim.client(), "shop", "left");
+    }
 }
