@@ -11,10 +11,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +33,8 @@ public final class SimContext implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SimContext.class.getName());
     /** How often observed objects are relisted to catch events a reconnecting watch missed. */
     private static final Duration RESYNC = Duration.ofSeconds(5);
+    /** How long {@link #observe} waits for its watch to open before it lists anyway. */
+    static final Duration WATCH_OPEN_WAIT = Duration.ofSeconds(2);
 
     private final String name;
     private final KubernetesClient client;
@@ -36,6 +43,7 @@ public final class SimContext implements AutoCloseable {
     private final SimEvents events;
     private final ScheduledExecutorService executor;
     private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    private final ExecutorService opener;
     private volatile boolean closed;
 
     SimContext(String name, KubernetesClient client, SimOptions options, Clock clock) {
@@ -46,6 +54,11 @@ public final class SimContext implements AutoCloseable {
         this.events = new SimEvents(client, clock, name);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sim-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.opener = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sim-" + name + "-watch-open");
             t.setDaemon(true);
             return t;
         });
@@ -98,7 +111,9 @@ public final class SimContext implements AutoCloseable {
      * Keeps a cache of the objects the source selects and calls the handler for each change, on the controller's
      * thread. The watch is opened before the initial list, so no change between the two is lost (the mock server
      * does not replay history from a resourceVersion); a listed object already seen through the watch is not
-     * reported twice. If the watch closes with an error it is reopened and the objects relisted.
+     * reported twice. If the watch closes with an error it is reopened and the objects relisted. The watch opens on
+     * a thread of its own, and the list waits for it at most {@link #WATCH_OPEN_WAIT}: a watch that never starts
+     * (fabric8 would wait for it forever) never stops this controller, whose resync then keeps the cache current.
      */
     public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler) {
@@ -142,28 +157,17 @@ public final class SimContext implements AutoCloseable {
             return;
         }
         try {
-            Watch watch = source.watch(new Watcher<T>() {
-                @Override
-                public void eventReceived(Action action, T object) {
-                    run(() -> {
-                        if (action == Action.DELETED) {
-                            if (cache.observeDeleted(object)) {
-                                handler.deleted(object);
-                            }
-                        } else if (action != Action.ERROR && cache.observe(object)) {
-                            handler.changed(cache.freshest(object));
-                        }
-                    });
-                }
-
-                @Override
-                public void onClose(WatcherException cause) {
-                    if (!closed) {
-                        executor.schedule(() -> connect(source, handler, cache, true), 100, TimeUnit.MILLISECONDS);
-                    }
-                }
-            });
-            watches.add(watch);
+            // the watch opens on a thread of its own: fabric8 waits for a watch to start without a bound (against
+            // a server that closes it as it opens it, forever), and this controller's thread must keep running
+            AtomicBoolean live = new AtomicBoolean(true);
+            Future<?> opening = opener.submit(() -> open(source, handler, cache, live));
+            try {
+                opening.get(WATCH_OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                // list anyway: the resync below covers what a late watch misses, and the watch is used once open
+            } catch (ExecutionException e) {
+                return; // the opener scheduled the retry
+            }
             List<T> items = source.list().getItems();
             run(() -> {
                 if (relist) {
@@ -177,10 +181,62 @@ public final class SimContext implements AutoCloseable {
                     }
                 }
             });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.log(Level.FINE, "sim-" + name + ": watch failed, retrying", e);
+            retry(source, handler, cache, e);
+        }
+    }
+
+    /** Opens the watch (on an opener thread); a failure, or a close while {@code live}, schedules a new connect. */
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void open(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, AtomicBoolean live) {
+        try {
+            Watch watch = source.watch(new Watcher<T>() {
+                @Override
+                public void eventReceived(Action action, T object) {
+                    if (!live.get()) {
+                        return;
+                    }
+                    run(() -> {
+                        if (action == Action.DELETED) {
+                            if (cache.observeDeleted(object)) {
+                                handler.deleted(object);
+                            }
+                        } else if (action != Action.ERROR && cache.observe(object)) {
+                            handler.changed(cache.freshest(object));
+                        }
+                    });
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                    if (live.compareAndSet(true, false) && !closed) {
+                        executor.schedule(() -> connect(source, handler, cache, true), 100, TimeUnit.MILLISECONDS);
+                    }
+                }
+            });
+            if (closed || !live.get()) {
+                watch.close();
+            } else {
+                watches.add(watch);
+            }
+        } catch (RuntimeException e) {
+            if (live.compareAndSet(true, false)) {
+                retry(source, handler, cache, e);
+            }
+            throw e;
+        }
+    }
+
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void retry(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, RuntimeException e) {
+        if (!closed) {
+            LOG.log(Level.FINE, "sim-" + name + ": watch failed, retrying", e);
+            try {
                 executor.schedule(() -> connect(source, handler, cache, true), 200, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                // closed: nothing to retry
             }
         }
     }
@@ -215,5 +271,6 @@ public final class SimContext implements AutoCloseable {
             }
         }
         executor.shutdownNow();
+        opener.shutdownNow(); // a watch still opening gives up
     }
 }

@@ -80,4 +80,51 @@ class SimContextTest {
             assertThat(thread[0]).isEqualTo("sim-probe");
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void observeListsAndKeepsRunningWhenItsWatchNeverOpensAndCloseEndsTheWait() throws Exception {
+        CountDownLatch watchCalled = new CountDownLatch(1);
+        CountDownLatch watchInterrupted = new CountDownLatch(1);
+        io.fabric8.kubernetes.api.model.ConfigMapList listed = new io.fabric8.kubernetes.api.model.ConfigMapListBuilder()
+                .withNewMetadata().withResourceVersion("7").endMetadata()
+                .addToItems(new ConfigMapBuilder().withNewMetadata().withName("seen").withNamespace("default")
+                        .withResourceVersion("7").endMetadata().build()).build();
+        // a source whose watch() never returns (as fabric8's can when the server closes the stream as it opens it)
+        var source = (io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<ConfigMap,
+                io.fabric8.kubernetes.api.model.ConfigMapList, ?>) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "list" -> listed;
+                    case "watch" -> {
+                        watchCalled.countDown();
+                        try {
+                            new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                            watchInterrupted.countDown();
+                        }
+                        throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted");
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        SimContext context = new SimContext("probe", null, SimOptions.builder().build(), java.time.Clock.systemUTC());
+        CountDownLatch changed = new CountDownLatch(1);
+        CountDownLatch later = new CountDownLatch(1);
+        try {
+            context.observe(source, new ChangeHandler<ConfigMap>() {
+                @Override
+                public void changed(ConfigMap cm) {
+                    changed.countDown();
+                }
+            });
+            assertThat(changed.await(30, TimeUnit.SECONDS)).as("the listed object reported").isTrue();
+            assertThat(watchCalled.getCount()).isZero();
+            context.run(later::countDown);
+            assertThat(later.await(30, TimeUnit.SECONDS)).as("the controller's thread still runs").isTrue();
+        } finally {
+            context.close();
+        }
+        assertThat(watchInterrupted.await(30, TimeUnit.SECONDS)).as("close ends the open still waiting").isTrue();
+    }
 }
