@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.engine.expose;
 
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.store.Uninterruptible;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -116,8 +117,20 @@ public final class NginxSites {
     public record Applied(List<String> hosts, boolean reloaded) {
     }
 
-    /** As {@link #apply}, also saying whether nginx was reloaded. */
+    /**
+     * As {@link #apply}, also saying whether nginx was reloaded. Runs on a thread nobody interrupts
+     * ({@link Uninterruptible}): an aborted build's interrupt would otherwise close the lock or a file half-written
+     * and leave the directory between two versions. Interrupted while it still waits for the directory's locks, the
+     * caller gets an error and nothing is changed; once they are held, the update (files, {@code nginx -t}, the
+     * reload or the restore) finishes and the caller's interrupt is set again.
+     */
     public Applied update(Collection<NginxServerBlock> upserts, Collection<String> removals) {
+        return Uninterruptible.call(() -> updateNow(upserts, removals), e -> new OperationFailedException(
+                "Interrupted while waiting to update the nginx server blocks in " + dir + " (another update holds "
+                        + "them); nothing was changed", e));
+    }
+
+    private Applied updateNow(Collection<NginxServerBlock> upserts, Collection<String> removals) {
         ReentrantLock lock = LOCKS.computeIfAbsent(dir.toAbsolutePath(), d -> new ReentrantLock());
         lock.lock();
         try {
@@ -125,6 +138,7 @@ public final class NginxSites {
             try (FileChannel channel = FileChannel.open(dir.resolve(".kubeplatform.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
+                Uninterruptible.begin(); // from here on the caller waits for the end, whatever happens to it
                 return applyLocked(upserts, removals);
             }
         } catch (IOException e) {

@@ -116,4 +116,38 @@ class NginxModeTest {
                 .hasMessageContaining("was not written by kubernetes-platform-steps");
         assertThat(Files.readString(foreign)).isEqualTo("# written by hand\n");
     }
+
+    @Test
+    void finishesTheUpdateAndReloadWhenTheCallingThreadWasInterrupted() throws Exception {
+        NginxSites sites = new NginxSites(nginx.settings(), io.jenkins.plugins.kubeplatform.engine.core.Progress.silent());
+        String host = "aborted.default.apps.example.test";
+        NginxServerBlock block = new NginxServerBlock(host, java.util.List.of(testbed.upstream()), sites.listeners(),
+                new Owner("default", "aborted"), "job/aborted #1", java.util.Optional.empty());
+        long reloadsBefore = nginx.reloads();
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean flagAfter = new java.util.concurrent.atomic.AtomicBoolean();
+        // a build aborted just before it updates nginx: its thread's interrupt flag is set
+        Thread aborted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                outcome.set(sites.update(java.util.List.of(block), java.util.List.of()));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        aborted.start();
+        aborted.join(60_000);
+
+        assertThat(outcome.get()).as("the update's result").isInstanceOfSatisfying(NginxSites.Applied.class, a -> {
+            assertThat(a.hosts()).containsExactly(host);
+            assertThat(a.reloaded()).isTrue();
+        });
+        assertThat(flagAfter).as("the caller's interrupt is kept").isTrue();
+        assertThat(Files.readString(sites.directory().resolve(NginxServerBlock.fileName(host))))
+                .startsWith(NginxServerBlock.HEADER).contains(testbed.upstream());
+        org.awaitility.Awaitility.await("nginx reloaded").atMost(Duration.ofSeconds(10))
+                .until(() -> nginx.reloads() > reloadsBefore);
+        sites.update(java.util.List.of(), java.util.List.of(host));
+    }
 }
