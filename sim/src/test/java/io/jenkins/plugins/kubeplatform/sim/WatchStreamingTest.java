@@ -71,7 +71,7 @@ class WatchStreamingTest {
     }
 
     @Test
-    void deliversAWriteToAnOpenHttpWatchWithin500Ms() throws Exception {
+    void deliversEachWriteToAnOpenHttpWatchWhileTheStreamStaysOpen() throws Exception {
         Watch watch = watch("resourceVersion=" + currentVersion());
         try {
             assertThat(watch.response().get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -81,12 +81,13 @@ class WatchStreamingTest {
             for (int i = 0; i < 3; i++) {
                 long start = System.nanoTime();
                 createConfigMap("streamed-" + i);
-                JsonNode event = watch.next(Duration.ofMillis(500));
+                // a few ms when streamed; a body buffered until the stream ends would arrive after minutes
+                JsonNode event = watch.next(Duration.ofSeconds(2));
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
                 assertThat(event.path("type").asText()).isEqualTo("ADDED");
                 assertThat(event.path("object").path("metadata").path("name").asText()).isEqualTo("streamed-" + i);
-                assertThat(millis).isLessThan(500);
+                assertThat(millis).as("delivered while the stream is open").isLessThan(2000);
             }
         } finally {
             watch.close();
