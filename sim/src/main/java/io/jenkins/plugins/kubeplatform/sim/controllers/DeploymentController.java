@@ -238,28 +238,22 @@ public final class DeploymentController implements SimController {
      * Unknown/DeploymentResumed, each written at once as the real controller does (a timed-out condition is kept).
      */
     private Deployment checkPausedConditions(Deployment d) {
-        boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
-        Optional<DeploymentCondition> cond = d.getStatus() == null || d.getStatus().getConditions() == null
-                ? Optional.empty() : d.getStatus().getConditions().stream()
-                        .filter(c -> "Progressing".equals(c.getType())).findFirst();
-        if (cond.isPresent() && "ProgressDeadlineExceeded".equals(cond.get().getReason())) {
-            return d;
-        }
-        boolean pausedCondition = cond.isPresent() && PAUSED.equals(cond.get().getReason());
-        if (paused == pausedCondition) {
-            return d;
-        }
         String now = ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        DeploymentCondition c = new DeploymentConditionBuilder().withType("Progressing").withStatus("Unknown")
-                .withReason(paused ? PAUSED : "DeploymentResumed")
-                .withMessage(paused ? "Deployment is paused" : "Deployment is resumed")
-                .withLastUpdateTime(now).withLastTransitionTime(now).build();
+        if (pausedConditionChange(d, now).isEmpty()) {
+            return d;
+        }
+        // decided again on the object the write goes to: after a conflict that is a newer one (a pause already
+        // undone gets no DeploymentPaused), as the real controller decides on its informer's latest copy
         return Writes.updateStatus(ctx.client(), d, x -> {
+            Optional<DeploymentCondition> c = pausedConditionChange(x, now);
+            if (c.isEmpty()) {
+                return false;
+            }
             DeploymentStatus st = x.getStatus() == null ? new DeploymentStatus() : x.getStatus();
             List<DeploymentCondition> conditions = new ArrayList<>(st.getConditions() == null ? List.of()
                     : st.getConditions());
             conditions.removeIf(y -> "Progressing".equals(y.getType()));
-            conditions.add(c);
+            conditions.add(c.get());
             st.setConditions(conditions);
             x.setStatus(st);
             return true;
@@ -267,6 +261,25 @@ public final class DeploymentController implements SimController {
             deployments.put(x);
             return x;
         }).orElse(d);
+    }
+
+    /** The Progressing condition {@code d} needs because it was paused or resumed, if it needs one. */
+    private static Optional<DeploymentCondition> pausedConditionChange(Deployment d, String now) {
+        boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
+        Optional<DeploymentCondition> cond = d.getStatus() == null || d.getStatus().getConditions() == null
+                ? Optional.empty() : d.getStatus().getConditions().stream()
+                        .filter(c -> "Progressing".equals(c.getType())).findFirst();
+        if (cond.isPresent() && "ProgressDeadlineExceeded".equals(cond.get().getReason())) {
+            return Optional.empty();
+        }
+        boolean pausedCondition = cond.isPresent() && PAUSED.equals(cond.get().getReason());
+        if (paused == pausedCondition) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeploymentConditionBuilder().withType("Progressing").withStatus("Unknown")
+                .withReason(paused ? PAUSED : "DeploymentResumed")
+                .withMessage(paused ? "Deployment is paused" : "Deployment is resumed")
+                .withLastUpdateTime(now).withLastTransitionTime(now).build());
     }
 
     /**

@@ -185,6 +185,9 @@ class DeploymentFidelityTest {
         List<Deployment> seen = record("kept", watches);
 
         setImage("kept", "registry.example/app:2.0", true);
+        // the controller has seen the pause (a pause undone before it looks is never reported, as on a real cluster)
+        await("kept", d -> d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
+                && progressing(d).map(c -> c.getReason().equals("DeploymentPaused")).orElse(false));
         client.apps().replicaSets().inNamespace(NS).withName(rs).edit(r -> {
             r.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/app:2.0");
             return r;
