@@ -134,6 +134,7 @@ public final class NginxSites {
         ReentrantLock lock = LOCKS.computeIfAbsent(dir.toAbsolutePath(), d -> new ReentrantLock());
         lock.lock();
         try {
+            Uninterruptible.stillWanted(); // an update its caller gave up while it queued touches nothing
             Files.createDirectories(dir);
             try (FileChannel channel = FileChannel.open(dir.resolve(".kubeplatform.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -401,6 +401,7 @@ public final class JournaledLedgerStore implements LedgerStore, AutoCloseable {
         processLock.lock();
         try {
             Trace.lap(trace, Phase.PROCESS_LOCK);
+            Uninterruptible.stillWanted(); // a call its caller gave up while it queued opens nothing
             if (lockChannel == null || !lockChannel.isOpen()) {
                 io.createDirectories(dir);
                 lockChannel = io.open(dir.resolve("ledger.lock"), StandardOpenOption.CREATE,

@@ -166,11 +166,14 @@ public final class AtomicFileStore<S> implements StateStore<S> {
 
     private <R> R locked(Body<R> body) {
         writeLock.lock();
-        try (FileChannel lockChannel = io.open(ensureParent(lockFile),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
-            Uninterruptible.begin(); // from here on, the caller's interrupt no longer cancels the call
-            return body.run();
+        try {
+            Uninterruptible.stillWanted(); // a call its caller gave up while it queued creates no lock file
+            try (FileChannel lockChannel = io.open(ensureParent(lockFile),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockChannel.lock()) {
+                Uninterruptible.begin(); // from here on, the caller's interrupt no longer cancels the call
+                return body.run();
+            }
         } catch (IOException e) {
             throw new StoreException("Could not lock or write state file " + file + ": " + describe(e)
                     + "; nothing was changed", e);

@@ -114,6 +114,19 @@ public final class Uninterruptible {
         }
     }
 
+    /**
+     * Unwinds the current {@link #call} (as {@link #begin()} does) when its caller already gave up; call it as soon as
+     * the body holds its process-level lock, before it touches a file, so that a call cancelled while it queued
+     * creates and opens nothing (its caller has returned, and may have removed the directory). A no-op outside a call
+     * and for a call that was not cancelled.
+     */
+    public static void stillWanted() {
+        Call<?> call = CURRENT.get();
+        if (call != null && call.cancelled()) {
+            throw new Cancelled();
+        }
+    }
+
     /** Whether the current thread runs calls inline (a worker or a store's background thread). */
     public static boolean onWorker() {
         return Thread.currentThread() instanceof Worker;
@@ -217,6 +230,10 @@ public final class Uninterruptible {
 
         boolean cancel() {
             return state.compareAndSet(WAITING, CANCELLED);
+        }
+
+        boolean cancelled() {
+            return state.get() == CANCELLED;
         }
 
         /** Runs the body on the worker (not when the caller gave up while it was queued). */

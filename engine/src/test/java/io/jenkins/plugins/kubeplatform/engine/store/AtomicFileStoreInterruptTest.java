@@ -51,6 +51,7 @@ class AtomicFileStoreInterruptTest {
     @Test
     void failsSayingNothingChangedWhenInterruptedWhileAnotherWriterHoldsTheFile() throws Exception {
         Path file = dir.resolve("items.json");
+        Path lockFile = dir.resolve("items.json.lock");
         AtomicFileStore<Items> store = store(file);
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
@@ -81,10 +82,21 @@ class AtomicFileStoreInterruptTest {
 
             assertThat(waiting.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("Interrupted while waiting to read or "
                     + "write state file " + file + "; nothing was changed / interrupted: true");
+            // the caller has returned (and might remove the directory): its call, still queued, must create nothing
+            java.nio.file.Files.delete(lockFile);
         } finally {
             letGo.countDown();
         }
         holder.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> workerIdle("waiter"));
+        assertThat(lockFile).as("not created again by the cancelled call").doesNotExist();
         assertThat(store(file).read().items()).containsExactly("holder true");
+    }
+
+    /** Whether the store worker of the thread named {@code caller} is idle again (parked, waiting for its next call). */
+    private static boolean workerIdle(String caller) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("file-store-call-" + caller))
+                .allMatch(t -> !t.isAlive() || t.getState() == Thread.State.TIMED_WAITING);
     }
 }
