@@ -8,11 +8,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,6 @@ class PodUpdateValidationTest {
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
             + "(allow it to be set to 1 if it was previously negative)";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static SimulatedCluster sim;
     private static KubernetesClient client;
 
@@ -48,15 +43,8 @@ class PodUpdateValidationTest {
         sim.close();
     }
 
-    private record Answer(int code, JsonNode body) {
-    }
-
     private static Answer call(String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.url() + path)).timeout(Duration.ofSeconds(20))
-                .header("Accept", "application/json").header("Content-Type", contentType)
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+        return RawApi.call(sim, method, path, contentType, body);
     }
 
     private static Pod create(String name, String spec) throws Exception {

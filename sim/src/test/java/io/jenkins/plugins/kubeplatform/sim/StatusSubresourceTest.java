@@ -3,15 +3,10 @@ package io.jenkins.plugins.kubeplatform.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class StatusSubresourceTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NS = "status-rules";
     private static final String PODS = "/api/v1/namespaces/" + NS + "/pods";
     private static final String DEPLOYMENTS = "/apis/apps/v1/namespaces/" + NS + "/deployments";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static SimulatedCluster sim;
 
     @BeforeAll
@@ -43,18 +36,8 @@ class StatusSubresourceTest {
         sim.close();
     }
 
-    private record Answer(int code, JsonNode body) {
-    }
-
     private static Answer call(String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.url() + path)).timeout(Duration.ofSeconds(20))
-                .header("Accept", "application/json");
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+        return RawApi.call(sim, method, path, contentType, body);
     }
 
     private static JsonNode ok(Answer a) {

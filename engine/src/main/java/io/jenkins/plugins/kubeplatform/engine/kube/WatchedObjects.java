@@ -240,8 +240,7 @@ public final class WatchedObjects<T extends HasMetadata> implements AutoCloseabl
     /**
      * Starts opening the watch from the last resourceVersion seen, without waiting for it: while it has not opened,
      * the objects are listed again every {@link #MAX_REWATCH_BACKOFF} from the first second on (waits keep seeing
-     * changes), and after
-     * {@link WatchAttempt#OPEN_TIMEOUT} the attempt is given up and the watch resumed like one that ended.
+     * changes), and after the open timeout the attempt is given up and the watch resumed like one that ended.
      */
     private void openWatch() {
         WatchAttempt<T> a;
