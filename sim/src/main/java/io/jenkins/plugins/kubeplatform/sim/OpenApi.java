@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 final class OpenApi {
 
-    static final String GIT_VERSION = "v1.32.4";
+    static final String GIT_VERSION = SimulatedCluster.KUBERNETES_VERSION;
     private static final String PATCH = "io.k8s.apimachinery.pkg.apis.meta.v1.Patch";
 
     private final Discovery discovery;

@@ -37,6 +37,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SimulatedCluster implements AutoCloseable {
 
+    /** The Kubernetes version the simulated cluster answers as: its API server ({@code /version}) and kubelets. */
+    public static final String KUBERNETES_VERSION = "v1.32.4";
+
     /** Held so the level sticks: the mock logs every request at INFO otherwise. */
     private static final Logger MOCK_LOG = Logger.getLogger(MockWebServer.class.getName());
 

@@ -126,6 +126,9 @@ class ContentNegotiationTest {
         assertThat(version.path("major").asText()).isEqualTo("1");
         assertThat(version.path("minor").asText()).isEqualTo("32");
         assertThat(version.path("gitVersion").asText()).isEqualTo("v1.32.4");
+        // the kubelets run the API server's version, as on a cluster that is not mid-upgrade
+        assertThat(sim.client().nodes().list().getItems()).isNotEmpty()
+                .allSatisfy(n -> assertThat(n.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v1.32.4"));
 
         JsonNode root = json(send("GET", "/openapi/v3", "application/json", null, null));
         String apps = root.path("paths").path("apis/apps/v1").path("serverRelativeURL").asText();

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.jenkins.plugins.kubeplatform.sim.CustomResources;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -333,7 +334,8 @@ public final class SimKubeVirt implements SimController {
                 .addNewAddress().withType("InternalIP").withAddress(ip).endAddress()
                 .addNewAddress().withType("Hostname").withAddress(join.node()).endAddress()
                 .withNewNodeInfo().withArchitecture("amd64").withOperatingSystem("linux")
-                .withKubeletVersion(join.method().equals("k3s") ? "v1.31.0+k3s1" : "v1.31.0")
+                .withKubeletVersion(SimulatedCluster.KUBERNETES_VERSION
+                        + (join.method().equals("k3s") ? "+k3s1" : ""))
                 .withOsImage("Simulated edge VM").withKernelVersion("6.1.0-sim").withMachineID(join.node())
                 .withSystemUUID(join.node()).withBootID(vmi.getMetadata().getUid()).endNodeInfo()
                 .endStatus().build();
