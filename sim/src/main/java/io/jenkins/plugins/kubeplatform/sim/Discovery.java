@@ -80,14 +80,6 @@ final class Discovery {
 
     /** The discovery document for this GET path, if it is one. */
     Optional<MockResponse> answer(String path) {
-        if (path.equals("/version")) {
-            // what a v1.32 kube-apiserver answers (kubectl version, fabric8 getKubernetesVersion)
-            ObjectNode doc = JSON.createObjectNode().put("major", "1").put("minor", "32")
-                    .put("gitVersion", "v1.32.0-sim").put("gitCommit", "simulated").put("gitTreeState", "clean")
-                    .put("buildDate", "2024-12-11T00:00:00Z").put("goVersion", "go1.23.3").put("compiler", "gc")
-                    .put("platform", "linux/amd64");
-            return Optional.of(json(doc));
-        }
         List<Kind> kinds = kinds();
         if (path.equals("/api")) {
             ObjectNode doc = JSON.createObjectNode().put("kind", "APIVersions");

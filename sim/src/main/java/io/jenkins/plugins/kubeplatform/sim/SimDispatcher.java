@@ -33,6 +33,8 @@ final class SimDispatcher extends Dispatcher {
     private final EvictionHandler eviction;
     private final Admission admission = new Admission();
     private final Discovery discovery;
+    private volatile boolean seeded;
+    private final HealthChecks health = new HealthChecks(() -> this.seeded);
     private final Clock clock;
     private final SimEndpoints endpoints;
     private final FieldValidation fieldValidation = new FieldValidation();
@@ -74,6 +76,11 @@ final class SimDispatcher extends Dispatcher {
         this.endpoints = new SimEndpoints(log);
     }
 
+    /** The seeded objects exist and the built-in controllers run: {@code /readyz} passes from now on. */
+    void seeded() {
+        seeded = true;
+    }
+
     /** Sandbox mode: see {@link SimOptions#createMissingNamespaces()}. */
     void createMissingNamespaces(boolean on) {
         api.createMissingNamespaces(on);
@@ -89,6 +96,12 @@ final class SimDispatcher extends Dispatcher {
             }
         }
         ApiPath path = ApiPath.parse(request.getPath());
+        if (method.equals("GET") || method.equals("HEAD")) {
+            Optional<MockResponse> health = this.health.answer(path.path(), path.query());
+            if (health.isPresent()) {
+                return health.get(); // probes, as the simulation's own endpoints: not recorded, no faults
+            }
+        }
         String verb = path.verb(method);
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;
         MockResponse response = null;
@@ -245,6 +258,11 @@ final class SimDispatcher extends Dispatcher {
             return api.handle(admission.serviceCreate(request), path);
         }
         if (path.resource().isEmpty()) {
+            if (!path.path().equals("/api") && !path.path().startsWith("/api/") && !path.path().startsWith("/apis")) {
+                // kube-apiserver's NotFound handler for a path it does not serve
+                return StatusResponses.status(404, "NotFound", "the server could not find the requested resource",
+                        null);
+            }
             return delegate.dispatch(request);
         }
         return api.handle(request, path);

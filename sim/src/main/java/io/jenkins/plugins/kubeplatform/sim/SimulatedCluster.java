@@ -60,6 +60,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private final SimNodes nodes;
     private final SimPods pods;
 
+    private final SimDispatcher dispatcher;
+
     private record Running(SimController controller, SimContext context) {
     }
 
@@ -67,7 +69,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        SimDispatcher dispatcher = new SimDispatcher(new IndexedCrudDispatcher(), requests, faults, clock,
+        this.dispatcher = new SimDispatcher(new IndexedCrudDispatcher(), requests, faults, clock,
                 tokens, options.rbac());
         dispatcher.createMissingNamespaces(options.createMissingNamespaces());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new SimHttpServer(),
@@ -125,6 +127,7 @@ public final class SimulatedCluster implements AutoCloseable {
                     sim.addController(c);
                 }
             }
+            sim.dispatcher.seeded();
             return sim;
         } catch (RuntimeException e) {
             sim.close();

@@ -141,6 +141,21 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void answersHealthProbesAndUnknownPathsAsAnApiServerDoes() throws Exception {
+        assertThat(ok("get", "--raw", "/readyz").out()).isEqualTo("ok");
+        assertThat(ok("get", "--raw", "/livez").out()).isEqualTo("ok");
+        assertThat(ok("get", "--raw", "/healthz").out()).isEqualTo("ok");
+        assertThat(ok("get", "--raw", "/readyz?verbose").out())
+                .contains("[+]ping ok\n", "[+]etcd ok\n", "[+]poststarthook/sim-seed ok\n")
+                .endsWith("readyz check passed\n");
+        assertThat(ok("get", "--raw", "/readyz/etcd").out()).isEqualTo("ok");
+        Result unknown = kubectl("get", "--raw", "/no-such-path");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("Error from server (NotFound): the server could not find the requested "
+                + "resource");
+    }
+
+    @Test
     void createsAppliesPatchesAndDeletesWithoutHanging() throws Exception {
         assertThat(ok("create", "deployment", "made", "--image=nginx:1.27").out())
                 .contains("deployment.apps/made created");
