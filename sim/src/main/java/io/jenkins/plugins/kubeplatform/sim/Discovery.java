@@ -66,6 +66,12 @@ final class Discovery {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The built-in resource {@code plural} of {@code group/version}, if the simulation serves it. */
+    static Optional<Kind> builtIn(String group, String version, String plural) {
+        return BUILT_IN.stream().filter(k -> k.group().equals(group) && k.version().equals(version)
+                && k.plural().equals(plural)).findFirst();
+    }
+
     /** The kind of a built-in resource ({@code group} empty for the core group). */
     static Optional<String> kindOf(String group, String resource) {
         return BUILT_IN.stream().filter(k -> k.group().equals(group) && k.plural().equals(resource))

@@ -11,7 +11,9 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sits in front of the mock's CRUD dispatcher: records every request, injects faults and latency, and serves the
@@ -257,15 +259,83 @@ final class SimDispatcher extends Dispatcher {
                 && path.name().isEmpty()) {
             return api.handle(admission.serviceCreate(request), path);
         }
-        if (path.resource().isEmpty()) {
-            if (!path.path().equals("/api") && !path.path().startsWith("/api/") && !path.path().startsWith("/apis")) {
-                // kube-apiserver's NotFound handler for a path it does not serve
-                return StatusResponses.status(404, "NotFound", "the server could not find the requested resource",
-                        null);
-            }
-            return delegate.dispatch(request);
+        if (path.resource().isEmpty() || !served(path)) {
+            // kube-apiserver's NotFound handler for a path it does not serve: an unknown group, version, resource
+            // (a CRD not installed) or subresource
+            return StatusResponses.status(404, "NotFound", "the server could not find the requested resource", null);
         }
         return api.handle(request, path);
+    }
+
+    /** Subresources of built-in resources, as a v1.32 API server serves them; others are 404. */
+    private static final Map<String, Set<String>> SUBRESOURCES = Map.ofEntries(
+            Map.entry("/pods", Set.of("status", "binding", "eviction", "log", "exec", "attach", "portforward",
+                    "proxy", "ephemeralcontainers")),
+            Map.entry("/services", Set.of("status", "proxy")),
+            Map.entry("/nodes", Set.of("status", "proxy")),
+            Map.entry("/namespaces", Set.of("status", "finalize")),
+            Map.entry("/serviceaccounts", Set.of("token")),
+            Map.entry("/persistentvolumeclaims", Set.of("status")),
+            Map.entry("/persistentvolumes", Set.of("status")),
+            Map.entry("/replicationcontrollers", Set.of("status", "scale")),
+            Map.entry("apps/deployments", Set.of("status", "scale")),
+            Map.entry("apps/replicasets", Set.of("status", "scale")),
+            Map.entry("apps/statefulsets", Set.of("status", "scale")),
+            Map.entry("apps/daemonsets", Set.of("status")),
+            Map.entry("batch/jobs", Set.of("status")),
+            Map.entry("batch/cronjobs", Set.of("status")),
+            Map.entry("policy/poddisruptionbudgets", Set.of("status")),
+            Map.entry("networking.k8s.io/ingresses", Set.of("status")),
+            Map.entry("apiextensions.k8s.io/customresourcedefinitions", Set.of("status")));
+
+    /**
+     * Whether the API server serves this resource path: a built-in resource of its group and version, or a version
+     * a CRD serves, with a subresource that resource has (a CRD's {@code status} and {@code scale} when its version
+     * declares them).
+     */
+    private boolean served(ApiPath path) {
+        Optional<Discovery.Kind> builtIn = Discovery.builtIn(path.group(), path.version(), path.resource());
+        if (builtIn.isPresent()) {
+            return scoped(path, builtIn.get().namespaced()) && (path.subresource().isEmpty()
+                    || SUBRESOURCES.getOrDefault(path.group() + "/" + path.resource(), Set.of())
+                    .contains(path.subresource()));
+        }
+        if (io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(path.group())) {
+            return false;
+        }
+        Optional<com.fasterxml.jackson.databind.JsonNode> crd = crd(path);
+        Optional<com.fasterxml.jackson.databind.JsonNode> version = crd.flatMap(c -> servedVersion(c, path));
+        return version.isPresent()
+                && scoped(path, !"Cluster".equals(crd.get().path("spec").path("scope").asText()))
+                && (path.subresource().isEmpty() || Set.of("status", "scale").contains(path.subresource())
+                        && version.get().path("subresources").has(path.subresource()));
+    }
+
+    /**
+     * A cluster-scoped resource is not served under a namespace, and a namespaced one by name only under its
+     * namespace (a list across namespaces has no namespace in its path).
+     */
+    private static boolean scoped(ApiPath path, boolean namespaced) {
+        return namespaced ? !path.namespace().isEmpty() || path.name().isEmpty() : path.namespace().isEmpty();
+    }
+
+    /** The CRD that defines the resource at this path, if there is one. */
+    private Optional<com.fasterxml.jackson.databind.JsonNode> crd(ApiPath path) {
+        MockResponse r = store.dispatch(ApiSemantics.internal("GET",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + path.resource() + "." + path.group(),
+                "", null));
+        return r.code() == 200 ? Optional.of(ApiSemantics.read(r.getBody().readUtf8())) : Optional.empty();
+    }
+
+    /** The version of {@code crd} at this path, if the CRD serves it. */
+    private static Optional<com.fasterxml.jackson.databind.JsonNode> servedVersion(
+            com.fasterxml.jackson.databind.JsonNode crd, ApiPath path) {
+        for (com.fasterxml.jackson.databind.JsonNode v : crd.path("spec").path("versions")) {
+            if (v.path("name").asText().equals(path.version()) && v.path("served").asBoolean(true)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The openAPIV3Schema of the custom resource version at this path, if it is one. */
@@ -273,20 +343,8 @@ final class SimDispatcher extends Dispatcher {
         if (io.jenkins.plugins.kubeplatform.sim.api.Patches.BUILT_IN_GROUPS.contains(path.group())) {
             return Optional.empty();
         }
-        MockResponse r = store.dispatch(ApiSemantics.internal("GET",
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + path.resource() + "." + path.group(),
-                "", null));
-        if (r.code() != 200) {
-            return Optional.empty();
-        }
-        for (com.fasterxml.jackson.databind.JsonNode v : ApiSemantics.read(r.getBody().readUtf8()).path("spec")
-                .path("versions")) {
-            if (v.path("name").asText().equals(path.version())) {
-                com.fasterxml.jackson.databind.JsonNode schema = v.path("schema").path("openAPIV3Schema");
-                return schema.isObject() ? Optional.of(schema) : Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return crd(path).flatMap(c -> servedVersion(c, path)).map(v -> v.path("schema").path("openAPIV3Schema"))
+                .filter(com.fasterxml.jackson.databind.JsonNode::isObject);
     }
 
     /** The kind served at this path ({@code ""} when unknown): built-in kinds, and CRDs. */

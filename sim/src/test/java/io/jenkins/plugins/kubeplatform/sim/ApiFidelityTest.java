@@ -188,6 +188,39 @@ class ApiFidelityTest {
     }
 
     @Test
+    void answersNotFoundForGroupsVersionsResourcesAndSubresourcesItDoesNotServe() throws Exception {
+        String notServed = "the server could not find the requested resource";
+        for (String path : List.of("/api/v1/widgets", "/api/v2/pods", "/apis/apps/v1/widgets",
+                "/apis/apps/v1beta1/deployments", "/apis/example.com/v1/widgets",
+                "/apis/crd.projectcalico.org/v2/ippools", "/apis/crd.projectcalico.org/v1/ippools/p/scale",
+                "/apis/apps/v1/namespaces/" + NS + "/deployments/web/rollback",
+                "/api/v1/namespaces/" + NS + "/nodes", "/api/v1/pods/web", "/no-such-path")) {
+            assertStatus(call("GET", path, null, null), 404, "NotFound", notServed);
+        }
+        assertStatus(call("POST", "/api/v1/namespaces/" + NS + "/widgets", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\"}}"), 404, "NotFound",
+                notServed);
+        assertThat(call("GET", "/apis/crd.projectcalico.org/v1/ippools", null, null).code()).isEqualTo(200);
+        assertThat(call("GET", "/api/v1/pods", null, null).code()).isEqualTo(200);
+
+        // a custom resource is served while its CRD exists, as on a cluster where that operator is installed
+        String crd = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"gadgets.example.com"},
+                 "spec":{"group":"example.com","scope":"Namespaced",
+                  "names":{"plural":"gadgets","singular":"gadget","kind":"Gadget","listKind":"GadgetList"},
+                  "versions":[{"name":"v1","served":true,"storage":true,
+                   "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}""";
+        String crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+        assertThat(call("POST", crds, "application/json", crd).code()).isEqualTo(201);
+        String gadgets = "/apis/example.com/v1/namespaces/" + NS + "/gadgets";
+        assertThat(call("GET", gadgets, null, null).code()).isEqualTo(200);
+        assertStatus(call("GET", gadgets + "/g/status", null, null), 404, "NotFound", notServed);
+        assertThat(call("DELETE", crds + "/gadgets.example.com", null, null).code()).isEqualTo(200);
+        assertStatus(call("GET", gadgets, null, null), 404, "NotFound", notServed);
+    }
+
+    @Test
     void refusesToCreateInANamespaceThatDoesNotExist() throws Exception {
         Answer a = call("POST", "/api/v1/namespaces/ghost/configmaps", "application/json",
                 "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.ChangePlan;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.core.Require;
@@ -85,7 +86,7 @@ public final class ExposeEngine {
         List<String> changes = new ArrayList<>();
 
         AccessCheck.require(client, retry, "exposeApp", permissions(v, nginx.isPresent()));
-        List<RouteRef> routes = RouteHosts.observe(client, retry);
+        List<RouteRef> routes = observeRoutes(v);
         HostClaim claim = claimHost(v, request.requestedBy(), routes, changes);
         String host = claim.host();
 
@@ -132,6 +133,20 @@ public final class ExposeEngine {
     }
 
     /**
+     * The hosts every Ingress and HTTPRoute routes; refuses an HTTPRoute on a cluster that does not serve the Gateway
+     * API (its list answered 404), before anything is written.
+     */
+    private List<RouteRef> observeRoutes(ExposeRequest.Validated v) {
+        RouteHosts.Observation observed = RouteHosts.observeAll(client, retry);
+        if (v.route() == RouteKind.HTTPROUTE && !observed.gatewayApiServed()) {
+            throw new InvalidInputException("route", "'httproute' needs the Gateway API (HTTPRoute, "
+                    + "gateway.networking.k8s.io/v1), which this cluster does not serve: install the Gateway API CRDs "
+                    + "and a Gateway controller, or use route 'ingress'");
+        }
+        return observed.routes();
+    }
+
+    /**
      * What {@link #expose} would do, decided by the same steps (host allocation, Service, route, registry entry)
      * without writing anything: the claim, Service and route writes, the nginx block and the domain registry
      * changes. With {@code sendDryRun} the cluster writes are also sent with {@code dryRun=All}.
@@ -146,7 +161,7 @@ public final class ExposeEngine {
         String upstream = v.upstream().orElse(null);
         List<String> claimed = new ArrayList<>();
         HostClaim claim = allocator.preview(v.owner(), v.host(), v.onConflict(), request.requestedBy(), upstream,
-                RouteHosts.observe(client, retry), claimed);
+                observeRoutes(v), claimed);
         String host = claim.host();
         planClaim(plan, claim, !claimed.isEmpty(), v, sendDryRun);
         ObjectStep<Service> service = serviceStep(v);

@@ -29,7 +29,7 @@ public final class RouteHosts {
      * generated host, EXP-11).
      */
     public record Observation(List<RouteRef> routes, List<Ingress> hostlessIngresses,
-            List<HTTPRoute> hostlessHttpRoutes) {
+            List<HTTPRoute> hostlessHttpRoutes, boolean gatewayApiServed) {
     }
 
     public static Observation observeAll(KubernetesClient client, ApiRetry retry) {
@@ -44,23 +44,25 @@ public final class RouteHosts {
                 hostlessIngresses.add(ingress);
             }
         }
-        for (HTTPRoute route : httpRoutes(client, retry)) {
+        Optional<List<HTTPRoute>> httpRoutes = httpRoutes(client, retry);
+        for (HTTPRoute route : httpRoutes.orElse(List.of())) {
             List<RouteRef> found = fromHttpRoute(route);
             refs.addAll(found);
             if (found.isEmpty() && route.getSpec() != null) {
                 hostlessRoutes.add(route);
             }
         }
-        return new Observation(refs, hostlessIngresses, hostlessRoutes);
+        return new Observation(refs, hostlessIngresses, hostlessRoutes, httpRoutes.isPresent());
     }
 
-    private static List<HTTPRoute> httpRoutes(KubernetesClient client, ApiRetry retry) {
+    /** Every HTTPRoute; empty when the cluster does not serve them (Gateway API not installed: no host there). */
+    private static Optional<List<HTTPRoute>> httpRoutes(KubernetesClient client, ApiRetry retry) {
         try {
-            return retry.call("list HTTPRoutes in all namespaces", () -> client.resources(HTTPRoute.class)
-                    .inAnyNamespace().list().getItems());
+            return Optional.of(retry.call("list HTTPRoutes in all namespaces", () -> client.resources(HTTPRoute.class)
+                    .inAnyNamespace().list().getItems()));
         } catch (KubernetesClientException e) {
             if (Conflicts.isNotFound(e)) {
-                return List.of(); // Gateway API not installed: no HTTPRoutes can hold a host
+                return Optional.empty();
             }
             throw e;
         }

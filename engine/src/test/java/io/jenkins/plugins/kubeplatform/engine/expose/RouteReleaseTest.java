@@ -5,6 +5,7 @@ import static io.jenkins.plugins.kubeplatform.engine.expose.ExposeFixture.engine
 import static io.jenkins.plugins.kubeplatform.engine.expose.ExposeFixture.settings;
 import static io.jenkins.plugins.kubeplatform.engine.expose.ExposeFixture.writes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.jenkins.plugins.kubeplatform.engine.core.ChangePlan;
+import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +61,42 @@ class RouteReleaseTest {
         assertThat(httpRoutes().withName("shop").get()).isNull();
         assertThat(httpRoutes().withName("shop-extra").get()).isNotNull();
         assertAllowedByRole(sim);
+    }
+
+    @Test
+    void exposesAndReleasesWithAnIngressOnAClusterWithoutTheGatewayApi() {
+        // a cluster where Gateway API is not installed: its resources are not served (404), not empty
+        for (String crd : List.of("httproutes.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io")) {
+            sim.client().apiextensions().v1().customResourceDefinitions().withName(crd).delete();
+        }
+        ExposeEngine engine = engine(sim, settings("ingress"), state);
+        engine.expose(ExposeRequest.of("default", "shop", 80, "cli"));
+
+        List<String> changes = engine.release("default", "shop");
+
+        assertThat(changes).filteredOn(c -> c.startsWith("deleted ")).containsExactly("deleted Ingress default/shop");
+        assertThat(ingress("default", "shop")).isNull();
+        assertThat(sim.requests().matching(r -> r.resource().equals("httproutes")))
+                .as("the release looked for HTTPRoutes and met the cluster's 404").isNotEmpty()
+                .allMatch(r -> r.status() == 404);
+    }
+
+    @Test
+    void refusesAnHttpRouteBeforeWritingAnythingOnAClusterWithoutTheGatewayApi() {
+        for (String crd : List.of("httproutes.gateway.networking.k8s.io", "gateways.gateway.networking.k8s.io")) {
+            sim.client().apiextensions().v1().customResourceDefinitions().withName(crd).delete();
+        }
+        sim.requests().clear();
+        ExposeEngine engine = engine(sim, settings("httproute"), state);
+
+        assertThatThrownBy(() -> engine.expose(ExposeRequest.of("default", "shop", 80, "cli")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("route: 'httproute' needs the Gateway API (HTTPRoute, gateway.networking.k8s.io/v1), which "
+                        + "this cluster does not serve: install the Gateway API CRDs and a Gateway controller, or use "
+                        + "route 'ingress'");
+        assertThat(writes(sim)).as("nothing was written: no host claim, no Service").isEmpty();
+        assertThatThrownBy(() -> engine.planExpose(ExposeRequest.of("default", "shop", 80, "cli"), true))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("route: 'httproute' needs");
     }
 
     @Test
