@@ -84,6 +84,23 @@ final class EdgeCalls {
         return counts;
     }
 
+    /**
+     * Fails, naming the site and its cluster connection, when that cluster does not serve KubeVirt's VirtualMachines
+     * (its {@code kubevirt.io/v1} discovery document is missing or lacks them): KubeVirt is not installed there.
+     */
+    void requireKubeVirt(String site, String connection) {
+        io.fabric8.kubernetes.api.model.APIResourceList resources = retry.call("read kubevirt.io/v1 discovery",
+                () -> client(connection).getApiResources("kubevirt.io/v1"));
+        boolean served = resources != null && resources.getResources() != null && resources.getResources().stream()
+                .anyMatch(r -> "virtualmachines".equals(r.getName()));
+        if (!served) {
+            throw new OperationFailedException("Site " + site + ": its cluster (" + (connection == null
+                    || connection.isEmpty() ? "the default cluster" : "cluster '" + connection + "'")
+                    + ") does not serve KubeVirt VirtualMachines (kubevirt.io/v1): install KubeVirt there or remove the "
+                    + "site from edgeVms.sites; nothing was created");
+        }
+    }
+
     void patchUnschedulable(KubernetesClient edge, String node, boolean value, boolean dryRun) {
         retry.run("patch node " + node, () -> (dryRun ? edge.nodes().withName(node).dryRun()
                 : edge.nodes().withName(node)).patch(PatchContext.of(PatchType.JSON_MERGE),

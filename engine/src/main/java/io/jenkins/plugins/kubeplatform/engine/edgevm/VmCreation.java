@@ -49,6 +49,7 @@ final class VmCreation {
         CreateDecision preview = CreateDecider.decide(settings, inventory.read(), request, observedNodes,
                 clock.instant()).result();
         CreatePermissions.require(calls, CreatePermissions.of(preview, wait, settings, inventory::edgeCluster));
+        calls.requireKubeVirt(preview.record().site(), Objects.toString(preview.record().siteCluster(), ""));
         CreateDecision decision = inventory.update(inv -> CreateDecider.decide(settings, inv, request, observedNodes,
                 clock.instant()));
         List<ObjectWrite> writes = writes(decision, inventory.read());

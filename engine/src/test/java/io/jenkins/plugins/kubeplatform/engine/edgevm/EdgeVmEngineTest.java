@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.store.AtomicFileStore;
@@ -136,6 +137,37 @@ class EdgeVmEngineTest {
         assertThat(log).anySatisfy(l -> assertThat(l).contains("edge cluster chosen: t1-ams"));
         assertThat(client.genericKubernetesResources(KubeVirt.VIRTUAL_MACHINE).inNamespace("edge-frankfurt")
                 .withName("acme-web").get()).isNotNull();
+    }
+
+    @Test
+    void refusesASiteWhoseClusterDoesNotServeKubeVirtBeforeCreatingAnything() {
+        // a site cluster where KubeVirt is not installed: VirtualMachines are not served (404), as on such a cluster
+        var crds = client.apiextensions().v1().customResourceDefinitions();
+        List<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition> kubeVirt =
+                List.of(crds.withName("virtualmachines.kubevirt.io").get(),
+                        crds.withName("virtualmachineinstances.kubevirt.io").get());
+        kubeVirt.forEach(crd -> crds.resource(crd).delete());
+        try {
+            sim.requests().clear();
+            EdgeVmEngine engine = engine("t9-");
+
+            assertThatThrownBy(() -> engine.create(near("nokv", "acme", MAINZ, false), true, progress))
+                    .isInstanceOf(OperationFailedException.class)
+                    .hasMessage("Site frankfurt: its cluster (the default cluster) does not serve KubeVirt "
+                            + "VirtualMachines (kubevirt.io/v1): install KubeVirt there or remove the site from "
+                            + "edgeVms.sites; nothing was created");
+            assertThat(sim.requests().list()).as("no write: no join Secret (it holds the join token), no VM")
+                    .filteredOn(r -> !r.isReview() && !r.verb().equals("get") && !r.verb().equals("list"))
+                    .isEmpty();
+            assertThat(client.secrets().inNamespace("edge-frankfurt").withName("acme-nokv-join").get()).isNull();
+        } finally {
+            // the other tests share this cluster: KubeVirt is installed again
+            kubeVirt.forEach(crd -> {
+                crd.getMetadata().setResourceVersion(null);
+                crd.getMetadata().setUid(null);
+                crds.resource(crd).create();
+            });
+        }
     }
 
     @Test
