@@ -330,14 +330,16 @@ class StickyIpRolloutSimTest {
     @Test
     void replacesAnIdentityThatIsAlreadyUnavailableBeforeAnyHealthyOne() throws Exception {
         sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(10).nodes(4).build()));
-        // required pinning: web-3's pod, deleted while its node is held, stays Pending (unavailable) until released
+        // web-3's pod, deleted while every node is held (NoSchedule keeps the running pods), stays Pending
+        // (unavailable) until released: its first deploy had no node to pin to, so a held node alone would not do
         Map<String, IpPool> pinned = Map.of("default", PoolSettings.builder("default").ranges("10.42.200.0/24")
                 .keepNamespaces("keep").reclaimAfter("1h").nodePinning("required").build().toPool());
         deployer(pinned).deploy(web(4, "registry.example.com/web:1"), Progress.silent());
         Pod web3 = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-3").list()
                 .getItems().get(0);
-        String node = web3.getSpec().getNodeName();
-        hold(node, true);
+        List<String> nodes = sim.client().nodes().list().getItems().stream().map(n -> n.getMetadata().getName())
+                .toList();
+        nodes.forEach(n -> hold(n, true));
         sim.client().pods().inNamespace("shop").withName(web3.getMetadata().getName()).withGracePeriod(0).delete();
         sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-3")
                 .informOnCondition(pods -> pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
@@ -356,7 +358,7 @@ class StickyIpRolloutSimTest {
             Future<DeployResult> redeploy = runner.submit(() -> deployer(pinned).deploy(
                     web(4, "registry.example.com/web:2"), RolloutPolicy.maxUnavailable("1"), progress));
             assertThat(first.await(30, TimeUnit.SECONDS)).as("the first identity rolled").isTrue();
-            hold(node, false);
+            nodes.forEach(n -> hold(n, false));
 
             assertThat(redeploy.get(60, TimeUnit.SECONDS).changed()).isTrue();
         } finally {
