@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
@@ -212,7 +213,7 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
-            body = StatusSubresource.create(path.group(), path.resource(), body);
+            body = createdGeneration(StatusSubresource.create(path.group(), path.resource(), body));
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -224,7 +225,6 @@ final class ApiSemantics {
                 }
                 meta.put("uid", UUID.randomUUID().toString());
                 meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-                meta.put("generation", 1);
                 return StatusResponses.json(201, created.toString());
             }
             MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
@@ -249,9 +249,9 @@ final class ApiSemantics {
             if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
                 return conflict(path);
             }
-            JsonNode updated = subresourceRule(path, current, ServerSideApply.recordUpdate(current, body,
-                    manager(request, q), path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()),
-                    clock.instant()));
+            JsonNode updated = withGeneration(path, current, subresourceRule(path, current,
+                    ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
+                            Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant())));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -336,7 +336,7 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
-            updated = subresourceRule(path, current, updated);
+            updated = withGeneration(path, current, subresourceRule(path, current, updated));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -450,7 +450,8 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
-        ObjectNode object = (ObjectNode) StatusSubresource.create(path.group(), path.resource(), applied);
+        ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
+                applied));
         ObjectNode meta = object.with("metadata");
         meta.remove("resourceVersion");
         if (!path.namespace().isEmpty()) {
@@ -548,6 +549,7 @@ final class ApiSemantics {
             }
             ObjectNode updated = ((ObjectNode) parent).deepCopy();
             updated.with("spec").put("replicas", wanted.path("spec").path("replicas").asInt(0));
+            withGeneration(path, parent, updated);
             if (isDryRun(q)) {
                 return StatusResponses.json(200, scaleOf(updated).toString());
             }
@@ -611,6 +613,48 @@ final class ApiSemantics {
         }
         if (path.subresource().equals("status")) {
             return StatusSubresource.statusWrite(path.group(), path.resource(), current, updated);
+        }
+        return updated;
+    }
+
+    /**
+     * {@code PrepareForCreate}'s generation: 1 for the kinds whose strategy keeps one ({@link Generation}); any other
+     * object is stored with what it was sent with.
+     */
+    private static JsonNode createdGeneration(JsonNode body) {
+        if (Generation.tracked(body) && body.path("metadata") instanceof ObjectNode meta) {
+            meta.put("generation", 1);
+        }
+        return body;
+    }
+
+    /**
+     * The generation an update stores ({@link Generation}): the stored one ({@code BeforeUpdate}: a client cannot set
+     * it), raised by one when the kind's strategy counts the change; never by a write of the status subresource. A
+     * custom resource whose CRD has a status subresource is compared with its stored status, as the store will keep.
+     */
+    private JsonNode withGeneration(ApiPath path, JsonNode current, JsonNode updated) {
+        if (!(updated.path("metadata") instanceof ObjectNode meta)) {
+            return updated;
+        }
+        JsonNode stored = current.path("metadata").get("generation");
+        JsonNode compared = updated;
+        if (!Patches.BUILT_IN_GROUPS.contains(path.group()) && updated instanceof ObjectNode object
+                && store.isStatusSubresourceEnabledForResource(path.path())) {
+            ObjectNode copy = object.deepCopy();
+            if (current.has("status")) {
+                copy.set("status", current.get("status"));
+            } else {
+                copy.remove("status");
+            }
+            compared = copy;
+        }
+        if (!path.subresource().equals("status") && Generation.raises(current, compared)) {
+            meta.put("generation", stored == null ? 1 : stored.asLong() + 1);
+        } else if (stored == null) {
+            meta.remove("generation");
+        } else {
+            meta.set("generation", stored);
         }
         return updated;
     }
