@@ -15,6 +15,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
+import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
@@ -213,6 +214,10 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
+            Optional<MockResponse> invalid = invalidPodCreate(path, body);
+            if (invalid.isPresent()) {
+                return invalid.get();
+            }
             body = createdGeneration(StatusSubresource.create(path.group(), path.resource(), body));
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
@@ -362,14 +367,30 @@ final class ApiSemantics {
         if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
             return Optional.empty();
         }
-        List<PodUpdateRules.FieldError> errors = PodUpdateRules.check(current, updated);
+        return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+    }
+
+    /**
+     * A pod whose create {@link PodCreateRules} refuses (bound to a node while it has scheduling gates) is 422
+     * Invalid, as {@code ValidatePodCreate} answers.
+     */
+    private static Optional<MockResponse> invalidPodCreate(ApiPath path, JsonNode pod) {
+        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode meta = pod.path("metadata");
+        return invalidPod(meta.path("name").asText(meta.path("generateName").asText("")), PodCreateRules.check(pod));
+    }
+
+    /** The 422 Invalid Status of a pod with these field errors (none: empty). */
+    private static Optional<MockResponse> invalidPod(String name, List<PodUpdateRules.FieldError> errors) {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
         List<String> messages = errors.stream().map(PodUpdateRules.FieldError::message).toList();
-        String message = "Pod \"" + path.name() + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
+        String message = "Pod \"" + name + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
                 : "[" + String.join(", ", messages) + "]");
-        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", path.name());
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", name);
         status.getDetails().setCauses(errors.stream().map(e -> new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
                 .withReason(e.reason()).withMessage(e.body()).withField(e.field()).build()).toList());
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
@@ -377,8 +398,9 @@ final class ApiSemantics {
 
     /**
      * {@code POST pods/NAME/binding}, as the scheduler binds: sets {@code spec.nodeName} of a pod that has none,
-     * merges the binding's annotations and sets the PodScheduled condition; 409 when the pod is already assigned or
-     * being deleted (k8s.io/kubernetes pkg/registry/core/pod/storage {@code BindingREST}).
+     * merges the binding's annotations and sets the PodScheduled condition; 409 when the pod is already assigned, is
+     * being deleted or still has scheduling gates (k8s.io/kubernetes pkg/registry/core/pod/storage
+     * {@code BindingREST.setPodNodeAndMetadata}).
      */
     MockResponse bind(RecordedRequest request, ApiPath path) {
         JsonNode binding;
@@ -402,6 +424,8 @@ final class ApiSemantics {
             String refusal = current.path("metadata").hasNonNull("deletionTimestamp")
                     ? "pod " + path.name() + " is being deleted, cannot be assigned to a host"
                     : !assigned.isEmpty() ? "pod " + path.name() + " is already assigned to node \"" + assigned + "\""
+                    : current.path("spec").path("schedulingGates").size() > 0
+                    ? "pod " + path.name() + " has non-empty .spec.schedulingGates"
                     : null;
             if (refusal != null) {
                 String message = "Operation cannot be fulfilled on pods/binding \"" + path.name() + "\": " + refusal;
@@ -450,6 +474,10 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
+        Optional<MockResponse> invalid = invalidPodCreate(path, applied);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
         ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                 applied));
         ObjectNode meta = object.with("metadata");
