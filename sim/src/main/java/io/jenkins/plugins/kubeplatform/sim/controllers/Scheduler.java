@@ -140,7 +140,8 @@ public final class Scheduler implements SimController {
             return;
         }
         lastFailure.put(pod.getMetadata().getUid(), message);
-        Writes.updateStatus(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
+        // a pod bound, finished or gated meanwhile (the newer copy after a conflict) is no longer this failure's
+        Writes.updateStatus(ctx.client(), pod, p -> isPending(p) && setScheduled(p, "False", "Unschedulable", message))
                 .ifPresent(pods::put);
         ctx.events().warning(pod, "FailedScheduling", message);
     }
