@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,8 +16,11 @@ import io.jenkins.plugins.kubeplatform.sim.Faults.ApiCall;
 import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,42 @@ class StaleDecisionTest {
         List<Integer> afterInterleave = replicas.subList(replicas.indexOf(1), replicas.size());
         assertThat(afterInterleave).as("spec.replicas of %s after it was scaled to 1: %s", old, replicas)
                 .isSortedAccordingTo((a, b) -> Integer.compare(b, a));
+    }
+
+    @Test
+    void neverMarksAPodUnschedulableThatWasBoundBetweenTheSchedulersReadAndWrite() throws Exception {
+        // the scheduler finds no node for the pod and writes PodScheduled=False; it was bound just before
+        sim.faults().interleave("update", "/pods/stray/status$", new ApiCall("POST",
+                "/api/v1/namespaces/" + NS + "/pods/stray/binding", "application/json", """
+                {"apiVersion":"v1","kind":"Binding","metadata":{"name":"stray"},
+                 "target":{"apiVersion":"v1","kind":"Node","name":"node-1"}}"""));
+        List<Pod> seen = new CopyOnWriteArrayList<>();
+        CountDownLatch ready = new CountDownLatch(1);
+
+        try (Watch ignored = client.pods().inNamespace(NS).withName("stray").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                seen.add(pod);
+                if (PodStates.isReady(pod)) {
+                    ready.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                // closed by the test
+            }
+        })) {
+            Pods.create(client, Pods.pod("stray").editSpec().addToNodeSelector("disk", "none").endSpec().build());
+            Pods.awaitEvent(client, NS, "stray", "FailedScheduling");
+            // the kubelet runs it on node-1: every version from the binding on has been seen once it is Ready
+            assertThat(ready.await(60, TimeUnit.SECONDS)).as("pod Ready; seen %s", seen).isTrue();
+        }
+
+        assertThat(sim.faults().pendingInterleaves()).isZero();
+        assertThat(seen).filteredOn(p -> p.getSpec().getNodeName() != null).isNotEmpty()
+                .noneMatch(p -> p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("PodScheduled")
+                        && c.getStatus().equals("False")));
     }
 
     @Test
