@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +21,9 @@ import java.util.Map;
  * every created object generation 1 and raise it on any change outside metadata and status, whatever the kind.
  */
 final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
+
+    /** The generation the create being handled on this thread stores (a missing node: none). */
+    private final ThreadLocal<JsonNode> creating = new ThreadLocal<>();
 
     IndexedCrudDispatcher() {
         IndexedStore.install(this);
@@ -38,23 +44,20 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         return IndexedStore.scoped(query, () -> super.findResource(query));
     }
 
-    /** The generation the create being handled on this thread stores (a missing node: none). */
-    private final ThreadLocal<JsonNode> creating = new ThreadLocal<>();
-
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
         JsonNode requested;
         try {
             requested = ApiSemantics.JSON.readTree(request.getBody().getBytes()).path("metadata").path("generation");
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return super.handleCreate(request); // the mock answers what it cannot read
         }
         creating.set(requested);
         try {
             MockResponse response = super.handleCreate(request);
             if (response.code() < 300 && response.getBody() != null) {
-                response.setBody(withGeneration(new String(response.getBody().getBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8), requested));
+                response.setBody(withGeneration(new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
+                        requested));
             }
             return response;
         } finally {
@@ -81,7 +84,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         ObjectNode stored = (ObjectNode) current.get("metadata");
         ObjectNode meta = (ObjectNode) updated.get("metadata");
         meta.put("namespace", stored.path("namespace").asText(null));
-        for (String field : java.util.List.of("uid", "creationTimestamp", "resourceVersion")) {
+        for (String field : List.of("uid", "creationTimestamp", "resourceVersion")) {
             meta.put(field, stored.get(field).asText());
         }
     }

@@ -141,6 +141,17 @@ class GenerationTest {
     }
 
     @Test
+    void keepsTheGenerationAClientSendsWhenCreatingAKindWithoutOneButNotInAnUpdate() throws Exception {
+        // rest.FillObjectMetaSystemFields sets only the uid and creation time; BeforeUpdate keeps the stored generation
+        JsonNode created = call("POST", CONFIGMAPS, """
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"numbered","generation":5},"data":{"a":"1"}}""");
+        JsonNode updated = call("PATCH", CONFIGMAPS + "/numbered", "{\"metadata\":{\"generation\":9},\"data\":{\"a\":\"2\"}}");
+
+        assertThat(generation(created).asLong()).isEqualTo(5);
+        assertThat(generation(updated).asLong()).isEqualTo(5);
+    }
+
+    @Test
     void raisesACustomResourcesGenerationForAnyChangeOutsideMetadataButNotForItsStatusSubresource()
             throws Exception {
         JsonNode created = call("POST", WIDGETS, """

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.kubeplatform.sim.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +68,7 @@ public final class Generation {
     }
 
     private static JsonNode withoutMetadata(JsonNode object) {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = com.fasterxml.jackson.databind.node.JsonNodeFactory
-                .instance.objectNode();
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getKey().equals("metadata") && !e.getKey().equals("apiVersion") && !e.getKey().equals("kind")) {
