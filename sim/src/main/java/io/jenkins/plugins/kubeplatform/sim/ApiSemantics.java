@@ -12,8 +12,10 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
+import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
@@ -212,7 +214,11 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
-            body = StatusSubresource.create(path.group(), path.resource(), body);
+            Optional<MockResponse> invalid = invalidPodCreate(path, body);
+            if (invalid.isPresent()) {
+                return invalid.get();
+            }
+            body = createdGeneration(StatusSubresource.create(path.group(), path.resource(), body));
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -224,7 +230,6 @@ final class ApiSemantics {
                 }
                 meta.put("uid", UUID.randomUUID().toString());
                 meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-                meta.put("generation", 1);
                 return StatusResponses.json(201, created.toString());
             }
             MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
@@ -249,9 +254,9 @@ final class ApiSemantics {
             if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
                 return conflict(path);
             }
-            JsonNode updated = subresourceRule(path, current, ServerSideApply.recordUpdate(current, body,
-                    manager(request, q), path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()),
-                    clock.instant()));
+            JsonNode updated = withGeneration(path, current, subresourceRule(path, current,
+                    ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
+                            Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant())));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -336,7 +341,7 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
-            updated = subresourceRule(path, current, updated);
+            updated = withGeneration(path, current, subresourceRule(path, current, updated));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -362,14 +367,30 @@ final class ApiSemantics {
         if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
             return Optional.empty();
         }
-        List<PodUpdateRules.FieldError> errors = PodUpdateRules.check(current, updated);
+        return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+    }
+
+    /**
+     * A pod whose create {@link PodCreateRules} refuses (bound to a node while it has scheduling gates) is 422
+     * Invalid, as {@code ValidatePodCreate} answers.
+     */
+    private static Optional<MockResponse> invalidPodCreate(ApiPath path, JsonNode pod) {
+        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode meta = pod.path("metadata");
+        return invalidPod(meta.path("name").asText(meta.path("generateName").asText("")), PodCreateRules.check(pod));
+    }
+
+    /** The 422 Invalid Status of a pod with these field errors (none: empty). */
+    private static Optional<MockResponse> invalidPod(String name, List<PodUpdateRules.FieldError> errors) {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
         List<String> messages = errors.stream().map(PodUpdateRules.FieldError::message).toList();
-        String message = "Pod \"" + path.name() + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
+        String message = "Pod \"" + name + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
                 : "[" + String.join(", ", messages) + "]");
-        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", path.name());
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", name);
         status.getDetails().setCauses(errors.stream().map(e -> new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
                 .withReason(e.reason()).withMessage(e.body()).withField(e.field()).build()).toList());
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
@@ -377,8 +398,9 @@ final class ApiSemantics {
 
     /**
      * {@code POST pods/NAME/binding}, as the scheduler binds: sets {@code spec.nodeName} of a pod that has none,
-     * merges the binding's annotations and sets the PodScheduled condition; 409 when the pod is already assigned or
-     * being deleted (k8s.io/kubernetes pkg/registry/core/pod/storage {@code BindingREST}).
+     * merges the binding's annotations and sets the PodScheduled condition; 409 when the pod is already assigned, is
+     * being deleted or still has scheduling gates (k8s.io/kubernetes pkg/registry/core/pod/storage
+     * {@code BindingREST.setPodNodeAndMetadata}).
      */
     MockResponse bind(RecordedRequest request, ApiPath path) {
         JsonNode binding;
@@ -402,6 +424,8 @@ final class ApiSemantics {
             String refusal = current.path("metadata").hasNonNull("deletionTimestamp")
                     ? "pod " + path.name() + " is being deleted, cannot be assigned to a host"
                     : !assigned.isEmpty() ? "pod " + path.name() + " is already assigned to node \"" + assigned + "\""
+                    : current.path("spec").path("schedulingGates").size() > 0
+                    ? "pod " + path.name() + " has non-empty .spec.schedulingGates"
                     : null;
             if (refusal != null) {
                 String message = "Operation cannot be fulfilled on pods/binding \"" + path.name() + "\": " + refusal;
@@ -450,7 +474,12 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
-        ObjectNode object = (ObjectNode) StatusSubresource.create(path.group(), path.resource(), applied);
+        Optional<MockResponse> invalid = invalidPodCreate(path, applied);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
+                applied));
         ObjectNode meta = object.with("metadata");
         meta.remove("resourceVersion");
         if (!path.namespace().isEmpty()) {
@@ -548,6 +577,7 @@ final class ApiSemantics {
             }
             ObjectNode updated = ((ObjectNode) parent).deepCopy();
             updated.with("spec").put("replicas", wanted.path("spec").path("replicas").asInt(0));
+            withGeneration(path, parent, updated);
             if (isDryRun(q)) {
                 return StatusResponses.json(200, scaleOf(updated).toString());
             }
@@ -611,6 +641,48 @@ final class ApiSemantics {
         }
         if (path.subresource().equals("status")) {
             return StatusSubresource.statusWrite(path.group(), path.resource(), current, updated);
+        }
+        return updated;
+    }
+
+    /**
+     * {@code PrepareForCreate}'s generation: 1 for the kinds whose strategy keeps one ({@link Generation}); any other
+     * object is stored with what it was sent with.
+     */
+    private static JsonNode createdGeneration(JsonNode body) {
+        if (Generation.tracked(body) && body.path("metadata") instanceof ObjectNode meta) {
+            meta.put("generation", 1);
+        }
+        return body;
+    }
+
+    /**
+     * The generation an update stores ({@link Generation}): the stored one ({@code BeforeUpdate}: a client cannot set
+     * it), raised by one when the kind's strategy counts the change; never by a write of the status subresource. A
+     * custom resource whose CRD has a status subresource is compared with its stored status, as the store will keep.
+     */
+    private JsonNode withGeneration(ApiPath path, JsonNode current, JsonNode updated) {
+        if (!(updated.path("metadata") instanceof ObjectNode meta)) {
+            return updated;
+        }
+        JsonNode stored = current.path("metadata").get("generation");
+        JsonNode compared = updated;
+        if (!Patches.BUILT_IN_GROUPS.contains(path.group()) && updated instanceof ObjectNode object
+                && store.isStatusSubresourceEnabledForResource(path.path())) {
+            ObjectNode copy = object.deepCopy();
+            if (current.has("status")) {
+                copy.set("status", current.get("status"));
+            } else {
+                copy.remove("status");
+            }
+            compared = copy;
+        }
+        if (!path.subresource().equals("status") && Generation.raises(current, compared)) {
+            meta.put("generation", stored == null ? 1 : stored.asLong() + 1);
+        } else if (stored == null) {
+            meta.remove("generation");
+        } else {
+            meta.set("generation", stored);
         }
         return updated;
     }

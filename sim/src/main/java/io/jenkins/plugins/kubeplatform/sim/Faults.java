@@ -18,6 +18,7 @@ public final class Faults {
     private static final Set<Integer> STATUSES = Set.of(409, 429, 500, 503);
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Interleave> interleaves = new CopyOnWriteArrayList<>();
     private volatile Duration latency = Duration.ZERO;
     private volatile FaultProfile profile = FaultProfile.none();
     private volatile Duration maxWatchLife = Duration.ofSeconds(2);
@@ -42,6 +43,40 @@ public final class Faults {
         }
         rules.add(new Rule(verb, Pattern.compile(pathRegex), status, n));
         return this;
+    }
+
+    /**
+     * Before the next request from a simulated controller whose verb and path match (as for {@link #failNext}), the
+     * server first handles {@code call} as if another client had sent it at that moment: a write that lands between
+     * the controller's read and its own write, so the controller's write meets a newer object (a 409 Conflict when it
+     * is version-checked). Happens once; the call is not faulted and is logged as internal.
+     */
+    public Faults interleave(String verb, String pathRegex, ApiCall call) {
+        interleaves.add(new Interleave(new Rule(verb, Pattern.compile(pathRegex), 0, 1), call));
+        return this;
+    }
+
+    /** A request to the API, as {@link #interleave} sends it: method, path with query, body and its content type. */
+    public record ApiCall(String method, String path, String contentType, String body) {
+    }
+
+    /** How many {@link #interleave} calls have not happened yet. */
+    public int pendingInterleaves() {
+        return interleaves.size();
+    }
+
+    /** The call to handle first, before this request from a simulated controller, consuming it. */
+    synchronized Optional<ApiCall> interleaved(String method, String verb, String path) {
+        for (Interleave i : interleaves) {
+            if (i.when().matches(method, verb, path)) {
+                interleaves.remove(i);
+                return Optional.of(i.call());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Interleave(Rule when, ApiCall call) {
     }
 
     /** Adds this delay to every response from now on ({@link Duration#ZERO} turns it off). */
@@ -122,6 +157,7 @@ public final class Faults {
     /** Removes pending failures, random faults, watch drops and latency (the counts stay). */
     public synchronized void clear() {
         rules.clear();
+        interleaves.clear();
         latency = Duration.ZERO;
         profile = FaultProfile.none();
         dropEveryWatch = Optional.empty();

@@ -83,6 +83,18 @@ final class SimDispatcher extends Dispatcher {
         seeded = true;
     }
 
+    /** Handles a {@link Faults#interleave} call in place, as an internal request (not faulted, not authorized). */
+    private void dispatchFirst(Faults.ApiCall call) {
+        io.fabric8.mockwebserver.http.Headers.Builder headers = new io.fabric8.mockwebserver.http.Headers.Builder()
+                .add(INTERNAL_HEADER, "interleaved");
+        if (call.contentType() != null) {
+            headers.add("Content-Type", call.contentType());
+        }
+        dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.valueOf(call.method()),
+                call.path(), headers.build(), new io.fabric8.mockwebserver.http.Buffer(call.body() == null
+                        ? new byte[0] : call.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
     /** Sandbox mode: see {@link SimOptions#createMissingNamespaces()}. */
     void createMissingNamespaces(boolean on) {
         api.createMissingNamespaces(on);
@@ -106,6 +118,9 @@ final class SimDispatcher extends Dispatcher {
         }
         String verb = path.verb(method);
         boolean internal = request.getHeader(INTERNAL_HEADER) != null;
+        if (internal) {
+            faults.interleaved(method, verb, path.path()).ifPresent(this::dispatchFirst);
+        }
         MockResponse response = null;
         boolean dryRun = false;
         Optional<Faults.Injected> fault = internal ? Optional.empty()

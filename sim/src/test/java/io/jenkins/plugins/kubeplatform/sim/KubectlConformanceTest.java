@@ -250,6 +250,41 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void annotateRaisesADeploymentsGenerationWhichTheControllerObservesAndLabelDoesNot() throws Exception {
+        ok("create", "deployment", "generations", "--image=nginx:1.27");
+        ok("rollout", "status", "deployment/generations", "--timeout=50s");
+
+        ok("label", "deployment", "generations", "tier=web");
+        assertThat(ok("get", "deployment", "generations", "-o", "jsonpath={.metadata.generation}").out())
+                .isEqualTo("1");
+        ok("annotate", "deployment", "generations", "team=shop");
+        assertThat(ok("get", "deployment", "generations", "-o", "jsonpath={.metadata.generation}").out())
+                .isEqualTo("2");
+        ok("wait", "--for=jsonpath={.status.observedGeneration}=2", "deployment/generations", "--timeout=50s");
+        ok("delete", "deployment", "generations");
+    }
+
+    @Test
+    void rolloutStatusWaitsWhileAPausedRolloutCannotFinishAndReturnsOnceItHas() throws Exception {
+        ok("create", "deployment", "held", "--image=nginx:1.27");
+        ok("rollout", "status", "deployment/held", "--timeout=50s");
+        ok("rollout", "pause", "deployment/held");
+        ok("set", "image", "deployment/held", "nginx=nginx:1.28");
+        // the controller observes the paused generation (rollout status only counts replicas once it has)
+        ok("wait", "--for=jsonpath={.status.observedGeneration}=3", "deployment/held", "--timeout=50s");
+
+        Result waiting = kubectl("rollout", "status", "deployment/held", "--timeout=3s");
+
+        assertThat(waiting.exit()).as(waiting.all()).isEqualTo(1);
+        assertThat(waiting.all()).contains("Waiting for deployment \"held\" rollout to finish: 0 out of 1 new "
+                + "replicas have been updated").contains("timed out");
+        ok("rollout", "resume", "deployment/held");
+        assertThat(ok("rollout", "status", "deployment/held", "--timeout=50s").out())
+                .contains("deployment \"held\" successfully rolled out");
+        ok("delete", "deployment", "held");
+    }
+
+    @Test
     void cordonsUncordonsAndDrainsANode() throws Exception {
         assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
         assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");

@@ -42,6 +42,8 @@ public final class DeploymentController implements SimController {
     static final String REVISION = "deployment.kubernetes.io/revision";
     private static final String PAUSED = "DeploymentPaused";
     private static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
+    /** The delay before a pass that met a newer object runs again (simulated time). */
+    private static final java.time.Duration REQUEUE = java.time.Duration.ofSeconds(1);
 
     private SimContext ctx;
     private Observed<Deployment> deployments;
@@ -89,7 +91,20 @@ public final class DeploymentController implements SimController {
     }
 
 
+    /**
+     * One sync of {@code d}. A write that meets a newer object than the one its decision was made on ends the pass, as
+     * the real controller returns the error and is requeued (with a short delay): the next pass decides on the newer
+     * copy.
+     */
     private void reconcile(Deployment d) {
+        try {
+            sync(d);
+        } catch (Superseded e) {
+            ctx.after(REQUEUE, () -> reconciles.add(d));
+        }
+    }
+
+    private void sync(Deployment d) {
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         d = checkPausedConditions(d);
         Deployment deployment = d;
@@ -418,7 +433,7 @@ public final class DeploymentController implements SimController {
      * {@code deployment.kubernetes.io/revision-history} (comma-separated), as {@code SetNewReplicaSetAnnotations} does.
      */
     private ReplicaSet setRevision(ReplicaSet rs, int revision) {
-        return Writes.update(ctx.client(), rs, r -> {
+        return Writes.updateOnce(ctx.client(), rs, r -> {
             Map<String, String> annotations = new LinkedHashMap<>(r.getMetadata().getAnnotations() == null ? Map.of()
                     : r.getMetadata().getAnnotations());
             String previous = annotations.put(REVISION, Integer.toString(revision));
@@ -432,23 +447,21 @@ public final class DeploymentController implements SimController {
         }).map(r -> {
             sets.put(r);
             return r;
-        }).orElse(rs);
+        }).orElseThrow(Superseded::new);
     }
 
     private ReplicaSet scale(ReplicaSet rs, int replicas) {
         if (spec(rs) == replicas) {
             return rs;
         }
-        return Writes.update(ctx.client(), rs, r -> {
-            if (Objects.equals(r.getSpec().getReplicas(), replicas)) {
-                return false;
-            }
+        // the target was decided on this copy's replicas and its siblings' availability: written at its version only
+        return Writes.updateOnce(ctx.client(), rs, r -> {
             r.getSpec().setReplicas(replicas);
             return true;
         }).map(r -> {
             sets.put(r);
             return r;
-        }).orElse(rs);
+        }).orElseThrow(Superseded::new);
     }
 
     /**
@@ -497,8 +510,9 @@ public final class DeploymentController implements SimController {
         }
         // The revision annotation goes with the status, through deployments/status, as the deployment controller
         // writes it: a status write keeps a deployment's annotations (not its labels) and, unlike a write of the
-        // deployment itself, does not bump its generation.
-        Writes.updateStatus(ctx.client(), d, x -> {
+        // deployment itself, does not bump its generation. Written at the version decided on only (syncRolloutStatus
+        // does not retry): a newer deployment brings its own pass.
+        Writes.updateStatusOnce(ctx.client(), d, x -> {
             DeploymentStatus st = new DeploymentStatus();
             st.setReplicas(total);
             st.setUpdatedReplicas(updated);
@@ -525,6 +539,15 @@ public final class DeploymentController implements SimController {
             }
             return true;
         }).ifPresent(deployments::put);
+    }
+
+    /** A write met a newer object than the one the pass decided on. */
+    private static final class Superseded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Superseded() {
+            super(null, null, false, false);
+        }
     }
 
     private static boolean sameCondition(DeploymentStatus s, DeploymentCondition c) {

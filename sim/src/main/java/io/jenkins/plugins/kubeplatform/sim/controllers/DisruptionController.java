@@ -97,7 +97,8 @@ public final class DisruptionController implements SimController {
         Condition condition = new ConditionBuilder().withType("DisruptionAllowed").withStatus(allowed ? "True" : "False")
                 .withReason(allowed ? "SufficientPods" : "InsufficientPods").withMessage("")
                 .withObservedGeneration(generation).withLastTransitionTime(now).build();
-        Writes.updateStatus(ctx.client(), pdb, x -> {
+        // the budget was computed from this copy's spec: written at its version only, as updatePdbStatus does not retry
+        Writes.updateStatusOnce(ctx.client(), pdb, x -> {
             PodDisruptionBudgetStatus st = new PodDisruptionBudgetStatus();
             st.setExpectedPods(b.expectedPods());
             st.setCurrentHealthy(b.currentHealthy());

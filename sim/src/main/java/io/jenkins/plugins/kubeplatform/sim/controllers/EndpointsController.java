@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -134,22 +135,34 @@ public final class EndpointsController implements SimController {
 
     /** A load-balancer address for type LoadBalancer, as a cloud or MetalLB controller would assign. */
     private Service allocate(Service s) {
-        boolean needsLb = "LoadBalancer".equals(s.getSpec().getType()) && (s.getStatus() == null
-                || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null
-                || s.getStatus().getLoadBalancer().getIngress().isEmpty());
-        if (!needsLb) {
+        if (!needsLoadBalancer(s)) {
             return s;
         }
         String lbIp = free(lbIps, 0xAC12FF01L, 0xAC12FFFEL);
         Service svc = s;
-        return Writes.updateStatus(ctx.client(), s, x -> {
+        // decided again on the service written: after a conflict a newer one may no longer be a LoadBalancer, or
+        // already have its address
+        Optional<Service> written = Writes.updateStatus(ctx.client(), s, x -> {
+            if (!needsLoadBalancer(x)) {
+                return false;
+            }
             x.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
                     .addNewIngress().withIp(lbIp).withIpMode("VIP").endIngress().endLoadBalancer().build());
             return true;
-        }).map(x -> {
+        });
+        if (written.isEmpty()) {
+            lbIps.remove(lbIp);
+        }
+        return written.map(x -> {
             services.put(x);
             return x;
         }).orElse(svc);
+    }
+
+    private static boolean needsLoadBalancer(Service s) {
+        return "LoadBalancer".equals(s.getSpec().getType()) && (s.getStatus() == null
+                || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null
+                || s.getStatus().getLoadBalancer().getIngress().isEmpty());
     }
 
     private static String free(Set<String> used, long from, long to) {

@@ -116,7 +116,9 @@ public final class JobController implements SimController {
                 && Objects.equals(s.getReady(), ready)) {
             return;
         }
-        Writes.updateStatus(ctx.client(), j, x -> {
+        // counts and the finished condition were decided on this copy and its pods: written at its version only, as
+        // the job controller's status update is not retried (a newer job brings its own pass)
+        Writes.updateStatusOnce(ctx.client(), j, x -> {
             JobStatus st = x.getStatus() == null ? new JobStatus() : x.getStatus();
             if (st.getStartTime() == null) {
                 st.setStartTime(now);

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * memory and pod-count fit; among feasible nodes the highest preferred-affinity weight wins, then fewer untolerated
  * PreferNoSchedule taints, then the least requested cpu, then the name. A pod that fits nowhere gets
  * PodScheduled=False/Unschedulable and a {@code FailedScheduling} Warning event, and is retried whenever nodes or
- * pods change.
+ * pods change. A pod with scheduling gates is not considered until they are all removed.
  */
 public final class Scheduler implements SimController {
 
@@ -90,9 +90,15 @@ public final class Scheduler implements SimController {
         });
     }
 
+    /**
+     * Waiting for this scheduler: unbound, not terminating or finished, and without scheduling gates (the
+     * {@code SchedulingGates} PreEnqueue plugin keeps a gated pod out of the queue; it stays PodScheduled=False
+     * SchedulingGated, as the API server created it, until its last gate is removed).
+     */
     private static boolean isPending(Pod pod) {
         String scheduler = pod.getSpec().getSchedulerName();
         return (pod.getSpec().getNodeName() == null || pod.getSpec().getNodeName().isEmpty())
+                && (pod.getSpec().getSchedulingGates() == null || pod.getSpec().getSchedulingGates().isEmpty())
                 && !PodStates.isTerminating(pod) && !PodStates.isFinished(pod)
                 && (scheduler == null || scheduler.isEmpty() || scheduler.equals(DEFAULT_SCHEDULER));
     }
@@ -134,7 +140,8 @@ public final class Scheduler implements SimController {
             return;
         }
         lastFailure.put(pod.getMetadata().getUid(), message);
-        Writes.updateStatus(ctx.client(), pod, p -> setScheduled(p, "False", "Unschedulable", message))
+        // a pod bound, finished or gated meanwhile (the newer copy after a conflict) is no longer this failure's
+        Writes.updateStatus(ctx.client(), pod, p -> isPending(p) && setScheduled(p, "False", "Unschedulable", message))
                 .ifPresent(pods::put);
         ctx.events().warning(pod, "FailedScheduling", message);
     }

@@ -15,6 +15,12 @@ import java.util.function.Predicate;
  * but {@code .status} and the metadata labels and annotations (a deployment's labels excepted) in a write of its
  * {@code status} subresource, so status goes through {@link #updateStatus} and spec through {@link #update}; a change
  * of both is two writes.
+ *
+ * <p>After a conflict {@link #update} and {@link #updateStatus} apply {@code change} again to the newer object, so
+ * {@code change} must decide on the object it is given (a real controller decides on its latest copy). A decision
+ * made outside it, from the copy the caller read (counts, scale targets, conditions), goes through
+ * {@link #updateOnce} or {@link #updateStatusOnce}: one write at the version read, nothing after a conflict, as the
+ * real controllers return the conflict and are requeued, to decide again on the newer object its watch event brings.
  */
 public final class Writes {
 
@@ -29,7 +35,23 @@ public final class Writes {
      * is gone.
      */
     public static <T extends HasMetadata> Optional<T> update(KubernetesClient client, T current, Predicate<T> change) {
-        return write(client, current, change, false);
+        return write(client, current, change, false, ATTEMPTS);
+    }
+
+    /**
+     * Applies {@code change} to a copy of {@code decidedOn} and writes it at the resourceVersion it was read at, once.
+     * Empty if nothing needed changing, the object is gone, or it changed since (409): the decision was made on a copy
+     * that is no longer the latest.
+     */
+    public static <T extends HasMetadata> Optional<T> updateOnce(KubernetesClient client, T decidedOn,
+            Predicate<T> change) {
+        return write(client, decidedOn, change, false, 1);
+    }
+
+    /** As {@link #updateOnce}, through the {@code status} subresource. */
+    public static <T extends HasMetadata> Optional<T> updateStatusOnce(KubernetesClient client, T decidedOn,
+            Predicate<T> change) {
+        return write(client, decidedOn, change, true, 1);
     }
 
     /**
@@ -38,13 +60,13 @@ public final class Writes {
      */
     public static <T extends HasMetadata> Optional<T> updateStatus(KubernetesClient client, T current,
             Predicate<T> change) {
-        return write(client, current, change, true);
+        return write(client, current, change, true, ATTEMPTS);
     }
 
     private static <T extends HasMetadata> Optional<T> write(KubernetesClient client, T current, Predicate<T> change,
-            boolean status) {
+            boolean status, int attempts) {
         T base = current;
-        for (int attempt = 0; attempt < ATTEMPTS && base != null; attempt++) {
+        for (int attempt = 0; attempt < attempts && base != null; attempt++) {
             T copy = client.getKubernetesSerialization().clone(base);
             if (!change.test(copy)) {
                 return Optional.empty();
@@ -58,7 +80,9 @@ public final class Writes {
                 if (e.getCode() != 409) {
                     throw e;
                 }
-                base = client.resource(base).get();
+                if (attempt + 1 < attempts) {
+                    base = client.resource(base).get();
+                }
             }
         }
         return Optional.empty();
