@@ -63,12 +63,6 @@ public final class DeploymentController implements SimController {
                 reconciles.add(d);
             }
 
-            @Override
-            public void deleted(Deployment d) {
-                for (ReplicaSet rs : sets.list(r -> Workloads.ownedBy(r, d))) {
-                    Writes.delete(ctx.client(), rs);
-                }
-            }
         });
         this.sets = ctx.observe(ctx.client().apps().replicaSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -90,6 +84,11 @@ public final class DeploymentController implements SimController {
 
 
     private void reconcile(Deployment d) {
+        if (d.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller only syncs the status of a Deployment being deleted (deployment_controller.go
+            // syncDeployment); the garbage collector removes its dependents
+            return;
+        }
         int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         d = checkPausedConditions(d);
         Deployment deployment = d;
