@@ -235,6 +235,34 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void deletesADeploymentInTheForegroundOnlyOnceItsReplicaSetAndPodsAreGone() throws Exception {
+        ok("create", "deployment", "fore", "--image=nginx:1.27", "--replicas=2");
+        ok("rollout", "status", "deployment/fore", "--timeout=50s");
+
+        // kubectl waits until the deployment is gone, which its foregroundDeletion finalizer delays until the
+        // replica set, which waits for its pods in turn, is gone
+        assertThat(ok("delete", "deployment", "fore", "--cascade=foreground", "--timeout=50s").out())
+                .contains("deployment.apps \"fore\" deleted");
+
+        assertThat(ok("get", "replicasets,pods", "-l", "app=fore").all()).contains("No resources found");
+    }
+
+    @Test
+    void orphansADeploymentsReplicaSetAndPodsWithCascadeOrphan() throws Exception {
+        ok("create", "deployment", "orph", "--image=nginx:1.27", "--replicas=2");
+        ok("rollout", "status", "deployment/orph", "--timeout=50s");
+        String rs = ok("get", "replicasets", "-l", "app=orph", "-o", "jsonpath={.items[0].metadata.name}").out();
+
+        assertThat(ok("delete", "deployment", "orph", "--cascade=orphan", "--timeout=50s").out())
+                .contains("deployment.apps \"orph\" deleted");
+
+        assertThat(ok("get", "replicaset", rs, "-o", "jsonpath={.metadata.ownerReferences}").out()).isEmpty();
+        assertThat(ok("get", "pods", "-l", "app=orph", "-o", "jsonpath={.items[*].status.phase}").out())
+                .isEqualTo("Running Running");
+        ok("delete", "replicaset", rs, "--timeout=50s");
+    }
+
+    @Test
     void cordonsUncordonsAndDrainsANode() throws Exception {
         assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
         assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");

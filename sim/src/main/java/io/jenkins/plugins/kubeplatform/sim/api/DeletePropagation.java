@@ -90,10 +90,6 @@ public final class DeletePropagation {
             wanted.forEach(list::add);
         }
         if (!meta.hasNonNull("deletionTimestamp")) {
-            // markAsDeleting: the generation moves for a type without graceful deletion
-            if (meta.path("generation").asLong(0) > 0) {
-                meta.put("generation", meta.path("generation").asLong() + 1);
-            }
             meta.put("deletionTimestamp", now.truncatedTo(ChronoUnit.SECONDS).toString());
         }
         meta.put("deletionGracePeriodSeconds", 0);
