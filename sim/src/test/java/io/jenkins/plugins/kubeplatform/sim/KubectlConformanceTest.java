@@ -236,14 +236,22 @@ class KubectlConformanceTest {
 
     @Test
     void deletesADeploymentInTheForegroundOnlyOnceItsReplicaSetAndPodsAreGone() throws Exception {
-        ok("create", "deployment", "fore", "--image=nginx:1.27", "--replicas=2");
+        ok("create", "deployment", "fore", "--image=nginx:1.27", "--replicas=1");
         ok("rollout", "status", "deployment/fore", "--timeout=50s");
+        String pod = ok("get", "pods", "-l", "app=fore", "-o", "jsonpath={.items[0].metadata.name}").out();
+        // a finalizer of our own keeps the pod, and so the replica set and the deployment, while we look
+        ok("patch", "pod", pod, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
 
-        // kubectl waits until the deployment is gone, which its foregroundDeletion finalizer delays until the
-        // replica set, which waits for its pods in turn, is gone
-        assertThat(ok("delete", "deployment", "fore", "--cascade=foreground", "--timeout=50s").out())
-                .contains("deployment.apps \"fore\" deleted");
+        ok("delete", "deployment", "fore", "--cascade=foreground", "--wait=false");
 
+        Pods.await(sim.client().pods().inNamespace("default").withName(pod),
+                p -> p != null && p.getMetadata().getDeletionTimestamp() != null);
+        assertThat(ok("get", "deployment", "fore", "-o", "jsonpath={.metadata.finalizers}").out())
+                .isEqualTo("[\"foregroundDeletion\"]");
+        assertThat(ok("get", "replicasets", "-l", "app=fore", "-o", "jsonpath={.items[*].metadata.finalizers}")
+                .out()).isEqualTo("[\"foregroundDeletion\"]");
+        ok("patch", "pod", pod, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        ok("wait", "--for=delete", "deployment/fore", "--timeout=50s");
         assertThat(ok("get", "replicasets,pods", "-l", "app=fore").all()).contains("No resources found");
     }
 
