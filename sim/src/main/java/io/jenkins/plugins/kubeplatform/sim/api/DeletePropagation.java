@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.sim.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.sim.model.GcFinalizers;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,11 +21,6 @@ import java.util.Optional;
  * removed at once. Also what an update keeps of a deletion in progress ({@code rest.BeforeUpdate}).
  */
 public final class DeletePropagation {
-
-    /** The garbage collector removes the owner's reference from the dependents, then this finalizer. */
-    public static final String ORPHAN_FINALIZER = "orphan";
-    /** The garbage collector deletes the blocking dependents first, then removes this finalizer. */
-    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
     private static final List<String> POLICIES = List.of("Foreground", "Background", "Orphan");
 
@@ -70,15 +66,15 @@ public final class DeletePropagation {
         boolean foreground = shouldDeleteInForeground(existing, policy, orphanDependents);
         List<String> wanted = new ArrayList<>();
         for (String f : existing) {
-            if (!f.equals(ORPHAN_FINALIZER) && !f.equals(FOREGROUND_FINALIZER)) {
+            if (!f.equals(GcFinalizers.ORPHAN) && !f.equals(GcFinalizers.FOREGROUND)) {
                 wanted.add(f);
             }
         }
         if (orphan) {
-            wanted.add(ORPHAN_FINALIZER);
+            wanted.add(GcFinalizers.ORPHAN);
         }
         if (foreground) {
-            wanted.add(FOREGROUND_FINALIZER);
+            wanted.add(GcFinalizers.FOREGROUND);
         }
         if (wanted.isEmpty()) {
             return new RemoveNow();
@@ -148,10 +144,10 @@ public final class DeletePropagation {
             return policy.get().equals("Orphan");
         }
         for (String f : finalizers) {
-            if (f.equals(ORPHAN_FINALIZER)) {
+            if (f.equals(GcFinalizers.ORPHAN)) {
                 return true;
             }
-            if (f.equals(FOREGROUND_FINALIZER)) {
+            if (f.equals(GcFinalizers.FOREGROUND)) {
                 return false;
             }
         }
@@ -167,10 +163,10 @@ public final class DeletePropagation {
             return policy.get().equals("Foreground");
         }
         for (String f : finalizers) {
-            if (f.equals(FOREGROUND_FINALIZER)) {
+            if (f.equals(GcFinalizers.FOREGROUND)) {
                 return true;
             }
-            if (f.equals(ORPHAN_FINALIZER)) {
+            if (f.equals(GcFinalizers.ORPHAN)) {
                 return false;
             }
         }

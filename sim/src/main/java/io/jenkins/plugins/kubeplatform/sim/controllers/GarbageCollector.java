@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
-import io.jenkins.plugins.kubeplatform.sim.api.DeletePropagation;
+import io.jenkins.plugins.kubeplatform.sim.model.GcFinalizers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,10 +152,10 @@ public final class GarbageCollector implements SimController {
         index(item);
         GenericKubernetesResource o = item.object();
         if (deleting(o)) {
-            if (finalizers(o).contains(DeletePropagation.FOREGROUND_FINALIZER)) {
+            if (finalizers(o).contains(GcFinalizers.FOREGROUND)) {
                 enqueue(item.uid());
                 List.copyOf(dependents.getOrDefault(item.uid(), Set.of())).forEach(this::enqueue);
-            } else if (finalizers(o).contains(DeletePropagation.ORPHAN_FINALIZER)) {
+            } else if (finalizers(o).contains(GcFinalizers.ORPHAN)) {
                 enqueue(item.uid());
             }
             return;
@@ -234,9 +234,9 @@ public final class GarbageCollector implements SimController {
         Item item = new Item(known.type(), o);
         if (deleting(o)) {
             List<String> finalizers = finalizers(o);
-            if (finalizers.contains(DeletePropagation.FOREGROUND_FINALIZER)) {
+            if (finalizers.contains(GcFinalizers.FOREGROUND)) {
                 deleteDependentsFirst(item);
-            } else if (finalizers.contains(DeletePropagation.ORPHAN_FINALIZER)) {
+            } else if (finalizers.contains(GcFinalizers.ORPHAN)) {
                 orphanDependents(item);
             }
             return;
@@ -264,8 +264,8 @@ public final class GarbageCollector implements SimController {
             return;
         }
         List<String> finalizers = finalizers(o);
-        delete(item, finalizers.contains(DeletePropagation.ORPHAN_FINALIZER) ? "Orphan"
-                : finalizers.contains(DeletePropagation.FOREGROUND_FINALIZER) ? "Foreground" : "Background");
+        delete(item, finalizers.contains(GcFinalizers.ORPHAN) ? "Orphan"
+                : finalizers.contains(GcFinalizers.FOREGROUND) ? "Foreground" : "Background");
     }
 
     /** Reads the owner from the server, as {@code isDangling} does: the graph may lag behind. */
@@ -294,7 +294,7 @@ public final class GarbageCollector implements SimController {
             }
         }
         if (blocking.isEmpty()) {
-            removeFinalizer(owner, DeletePropagation.FOREGROUND_FINALIZER);
+            removeFinalizer(owner, GcFinalizers.FOREGROUND);
             return;
         }
         for (Item dependent : blocking) {
@@ -311,7 +311,7 @@ public final class GarbageCollector implements SimController {
                 removeOwnerReferences(dependent, Set.of(owner.uid()));
             }
         }
-        removeFinalizer(owner, DeletePropagation.ORPHAN_FINALIZER);
+        removeFinalizer(owner, GcFinalizers.ORPHAN);
     }
 
     // ---- writes --------------------------------------------------------------------------------------------
@@ -401,6 +401,6 @@ public final class GarbageCollector implements SimController {
     }
 
     private static boolean waitsForDependents(GenericKubernetesResource o) {
-        return deleting(o) && finalizers(o).contains(DeletePropagation.FOREGROUND_FINALIZER);
+        return deleting(o) && finalizers(o).contains(GcFinalizers.FOREGROUND);
     }
 }
