@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -108,10 +109,10 @@ public final class GarbageCollector implements SimController {
                 .withPlural(plural).withNamespaced(true).build();
     }
 
-    private static java.util.Optional<ResourceDefinitionContext> typeOf(CustomResourceDefinition crd) {
+    private static Optional<ResourceDefinitionContext> typeOf(CustomResourceDefinition crd) {
         var spec = crd.getSpec();
         if (spec == null || spec.getNames() == null || spec.getVersions() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return spec.getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage())).findFirst()
                 .or(() -> spec.getVersions().stream().findFirst()).map(CustomResourceDefinitionVersion::getName)
