@@ -174,8 +174,10 @@ public final class DeletePropagation {
     }
 
     /**
-     * An update keeps the stored {@code deletionTimestamp} and grace period whatever the client sent (none stays
-     * none: an update cannot start a deletion), as {@code rest.BeforeUpdate} does; returns the object to store.
+     * An update keeps the stored {@code deletionTimestamp} and grace period whatever the client sent, as
+     * {@code rest.BeforeUpdate} does; returns the object to store. One that sets them on an object not being deleted
+     * has them dropped here, where the real server refuses the update (the fields are immutable in
+     * {@code ValidateObjectMetaUpdate}): either way an update cannot start a deletion.
      */
     public static JsonNode keepDeletion(JsonNode current, JsonNode updated) {
         if (!updated.path("metadata").isObject()) {
