@@ -11,6 +11,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jenkins.plugins.kubeplatform.sim.api.DeletePropagation;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
@@ -40,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code Status} for NotFound, AlreadyExists and Conflict, the NamespaceLifecycle check on create, label and field
  * selectors, paging, the three patch types and server-side apply (turned into reads and replaces of the store),
  * the status subresource ({@link StatusSubresource}: which part of a create, of a write of the object and of a write
- * of its status is kept), {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
+ * of its status is kept), {@code dryRun=All}, deletion with finalizers and a propagation policy
+ * ({@link DeletePropagation}), and watches that never silently lose a deletion (410 Gone instead).
  */
 final class ApiSemantics {
 
@@ -261,10 +263,12 @@ final class ApiSemantics {
             if (invalid.isPresent()) {
                 return invalid.get();
             }
+            updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
-            return store.dispatch(withBody(request, storePath(path) + query(path), updated));
+            return finishDeletion(path, updated,
+                    store.dispatch(withBody(request, storePath(path) + query(path), updated)));
         } finally {
             lock.unlock();
         }
@@ -346,10 +350,12 @@ final class ApiSemantics {
             if (invalid.isPresent()) {
                 return invalid.get();
             }
+            updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
                 return StatusResponses.json(200, updated.toString());
             }
-            MockResponse response = store.dispatch(internal("PUT", storePath(path), "", updated));
+            MockResponse response = finishDeletion(path, updated,
+                    store.dispatch(internal("PUT", storePath(path), "", updated)));
             if (response.code() == 202) {
                 response.setResponseCode(200);
             }
@@ -499,6 +505,11 @@ final class ApiSemantics {
     }
 
     private MockResponse delete(RecordedRequest request, ApiPath path, QueryParams q) {
+        JsonNode options = deleteOptions(request);
+        Optional<DeletePropagation.Invalid> invalid = DeletePropagation.validate(options, q);
+        if (invalid.isPresent()) {
+            return invalidDeleteOptions(invalid.get());
+        }
         lock.lock();
         try {
             JsonNode current = current(path);
@@ -512,6 +523,13 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 return StatusResponses.json(200, current.toString());
             }
+            DeletePropagation.Decision decision = DeletePropagation.decide(path.group(), path.version(),
+                    path.resource(), current, options, q, clock.instant());
+            if (decision instanceof DeletePropagation.MarkDeleting marked) {
+                MockResponse kept = store.dispatch(internal("PUT", path.path(), "", marked.updated()));
+                return kept.code() >= 300 ? kept
+                        : StatusResponses.json(marked.accepted() ? 202 : 200, kept.getBody().readUtf8());
+            }
             MockResponse response = store.dispatch(request);
             if (response.code() >= 300) {
                 return response.code() == 404 ? notFound(path) : response;
@@ -522,6 +540,39 @@ final class ApiSemantics {
             return isEmptyBody(response) ? StatusResponses.json(200, current.toString()) : response;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A write that removed the last finalizer of an object being deleted: the store removed the object (and answered
+     * with no body); the real server answers with the object, and a watch from before must now see a 410.
+     */
+    private MockResponse finishDeletion(ApiPath path, JsonNode updated, MockResponse response) {
+        if (response.code() != 200 || !DeletePropagation.finishesDeletion(updated)) {
+            return response;
+        }
+        lastDeletion.put(resourceKey(path), store.requestResourceVersion());
+        return isEmptyBody(response) ? StatusResponses.json(200, updated.toString()) : response;
+    }
+
+    /** 422 for {@code DeleteOptions} that {@code ValidateDeleteOptions} rejects. */
+    private static MockResponse invalidDeleteOptions(DeletePropagation.Invalid invalid) {
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", invalid.message(), "meta.k8s.io",
+                "DeleteOptions", "");
+        status.getDetails().setCauses(List.of(new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
+                .withReason(invalid.reason()).withMessage(invalid.cause()).withField(invalid.field()).build()));
+        return StatusResponses.status(422, "Invalid", invalid.message(), status);
+    }
+
+    /** The request's {@code DeleteOptions} body, null when it has none or it is not JSON. */
+    private static JsonNode deleteOptions(RecordedRequest request) {
+        if (request.getBody() == null || request.getBody().size() == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -146,6 +146,8 @@ public final class AttachedControllers implements AutoCloseable {
             case "kubelet" -> "kubelet";
             case "node-lifecycle" -> "node-lifecycle";
             case "endpoint-controller" -> "endpoints";
+            // the cluster attached to collects garbage itself; a second collector would race it
+            case "garbage-collector" -> "none";
             default -> {
                 String type = c.getClass().getName();
                 if (type.contains(".kubevirt.")) {

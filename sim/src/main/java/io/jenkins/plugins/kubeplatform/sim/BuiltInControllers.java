@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * The built-in controllers (scheduler, kubelets, workload, endpoints, disruption, ingress, gateway and KubeVirt
+ * The built-in controllers (scheduler, kubelets, workload, endpoints, disruption, ingress, gateway, KubeVirt and
  * controllers), found with {@link ServiceLoader}: their packages build on this one, so this one names none of them.
  * Exactly one provider is on the class path (the sim module's own).
  */

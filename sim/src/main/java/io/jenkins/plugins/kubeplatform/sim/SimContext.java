@@ -117,10 +117,16 @@ public final class SimContext implements AutoCloseable {
      */
     public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler) {
+        return observe(source, handler, RESYNC);
+    }
+
+    /** As {@link #observe(FilterWatchListDeletable, ChangeHandler)}, relisting every {@code resync}. */
+    public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
+            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Duration resync) {
         Observed<T> cache = new Observed<>();
         connect(source, handler, cache, false);
-        executor.scheduleWithFixedDelay(safe(() -> resync(source, handler, cache)), RESYNC.toMillis(),
-                RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(safe(() -> resync(source, handler, cache)), resync.toMillis(),
+                resync.toMillis(), TimeUnit.MILLISECONDS);
         return cache;
     }
 

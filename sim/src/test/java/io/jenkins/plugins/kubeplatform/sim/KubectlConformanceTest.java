@@ -285,6 +285,42 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void deletesADeploymentInTheForegroundOnlyOnceItsReplicaSetAndPodsAreGone() throws Exception {
+        ok("create", "deployment", "fore", "--image=nginx:1.27", "--replicas=1");
+        ok("rollout", "status", "deployment/fore", "--timeout=50s");
+        String pod = ok("get", "pods", "-l", "app=fore", "-o", "jsonpath={.items[0].metadata.name}").out();
+        // a finalizer of our own keeps the pod, and so the replica set and the deployment, while we look
+        ok("patch", "pod", pod, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"example.com/hold\"]}}");
+
+        ok("delete", "deployment", "fore", "--cascade=foreground", "--wait=false");
+
+        Pods.await(sim.client().pods().inNamespace("default").withName(pod),
+                p -> p != null && p.getMetadata().getDeletionTimestamp() != null);
+        assertThat(ok("get", "deployment", "fore", "-o", "jsonpath={.metadata.finalizers}").out())
+                .isEqualTo("[\"foregroundDeletion\"]");
+        assertThat(ok("get", "replicasets", "-l", "app=fore", "-o", "jsonpath={.items[*].metadata.finalizers}")
+                .out()).isEqualTo("[\"foregroundDeletion\"]");
+        ok("patch", "pod", pod, "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        ok("wait", "--for=delete", "deployment/fore", "--timeout=50s");
+        assertThat(ok("get", "replicasets,pods", "-l", "app=fore").all()).contains("No resources found");
+    }
+
+    @Test
+    void orphansADeploymentsReplicaSetAndPodsWithCascadeOrphan() throws Exception {
+        ok("create", "deployment", "orph", "--image=nginx:1.27", "--replicas=2");
+        ok("rollout", "status", "deployment/orph", "--timeout=50s");
+        String rs = ok("get", "replicasets", "-l", "app=orph", "-o", "jsonpath={.items[0].metadata.name}").out();
+
+        assertThat(ok("delete", "deployment", "orph", "--cascade=orphan", "--timeout=50s").out())
+                .contains("deployment.apps \"orph\" deleted");
+
+        assertThat(ok("get", "replicaset", rs, "-o", "jsonpath={.metadata.ownerReferences}").out()).isEmpty();
+        assertThat(ok("get", "pods", "-l", "app=orph", "-o", "jsonpath={.items[*].status.phase}").out())
+                .isEqualTo("Running Running");
+        ok("delete", "replicaset", rs, "--timeout=50s");
+    }
+
+    @Test
     void cordonsUncordonsAndDrainsANode() throws Exception {
         assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
         assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");

@@ -53,12 +53,6 @@ public final class DaemonSetController implements SimController {
                 reconciles.add(ds);
             }
 
-            @Override
-            public void deleted(DaemonSet ds) {
-                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, ds))) {
-                    Writes.delete(ctx.client(), pod);
-                }
-            }
         });
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
@@ -107,6 +101,11 @@ public final class DaemonSetController implements SimController {
     }
 
     private void reconcile(DaemonSet ds) {
+        if (ds.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller does nothing for a DaemonSet being deleted (daemon_controller.go syncDaemonSet); the
+            // garbage collector removes its dependents
+            return;
+        }
         String hash = Workloads.templateHash(ds.getSpec().getTemplate());
         Pod probe = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(), "probe", Map.of());
         addTolerations(probe);

@@ -65,12 +65,6 @@ public final class DeploymentController implements SimController {
                 reconciles.add(d);
             }
 
-            @Override
-            public void deleted(Deployment d) {
-                for (ReplicaSet rs : sets.list(r -> Workloads.ownedBy(r, d))) {
-                    Writes.delete(ctx.client(), rs);
-                }
-            }
         });
         this.sets = ctx.observe(ctx.client().apps().replicaSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -97,6 +91,11 @@ public final class DeploymentController implements SimController {
      * copy.
      */
     private void reconcile(Deployment d) {
+        if (d.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller only syncs the status of a Deployment being deleted (deployment_controller.go
+            // syncDeployment); the garbage collector removes its dependents
+            return;
+        }
         try {
             sync(d);
         } catch (Superseded e) {

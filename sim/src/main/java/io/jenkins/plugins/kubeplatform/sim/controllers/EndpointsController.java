@@ -80,10 +80,10 @@ public final class EndpointsController implements SimController {
 
             @Override
             public void deleted(Service s) {
-                String ns = s.getMetadata().getNamespace();
-                String name = s.getMetadata().getName();
-                ctx.client().endpoints().inNamespace(ns).withName(name).delete();
-                ctx.client().discovery().v1().endpointSlices().inNamespace(ns).withName(name + "-sim").delete();
+                // as endpoints_controller.go syncService deletes the Endpoints of a Service that is gone; the
+                // EndpointSlice, which the Service owns, goes with the garbage collector (endpointslice_controller.go)
+                ctx.client().endpoints().inNamespace(s.getMetadata().getNamespace())
+                        .withName(s.getMetadata().getName()).delete();
             }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {

@@ -45,12 +45,6 @@ public final class JobController implements SimController {
                 reconciles.add(j);
             }
 
-            @Override
-            public void deleted(Job j) {
-                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, j))) {
-                    Writes.delete(ctx.client(), pod);
-                }
-            }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -78,6 +72,11 @@ public final class JobController implements SimController {
     }
 
     private void reconcile(Job j) {
+        if (j.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller manages no pods of a Job being deleted (job_controller.go syncJob: manageJob only
+            // when DeletionTimestamp is nil); the garbage collector removes its dependents
+            return;
+        }
         if (finished(j)) {
             return;
         }

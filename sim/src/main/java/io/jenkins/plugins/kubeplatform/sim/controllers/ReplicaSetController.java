@@ -41,12 +41,6 @@ public final class ReplicaSetController implements SimController {
                 reconciles.add(rs);
             }
 
-            @Override
-            public void deleted(ReplicaSet rs) {
-                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, rs))) {
-                    Writes.delete(ctx.client(), pod);
-                }
-            }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -68,6 +62,11 @@ public final class ReplicaSetController implements SimController {
 
 
     private void reconcile(ReplicaSet rs) {
+        if (rs.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller manages no replicas of a ReplicaSet being deleted (replica_set.go syncReplicaSet:
+            // manageReplicas only when DeletionTimestamp is nil); the garbage collector removes its dependents
+            return;
+        }
         List<Pod> owned = pods.list(p -> Workloads.ownedBy(p, rs) && PodStates.isActive(p));
         int want = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
         if (owned.size() < want) {

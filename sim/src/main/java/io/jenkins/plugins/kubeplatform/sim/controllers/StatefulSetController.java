@@ -51,12 +51,6 @@ public final class StatefulSetController implements SimController {
                 reconciles.add(s);
             }
 
-            @Override
-            public void deleted(StatefulSet s) {
-                for (Pod pod : pods.list(p -> Workloads.ownedBy(p, s))) {
-                    Writes.delete(ctx.client(), pod);
-                }
-            }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -78,6 +72,12 @@ public final class StatefulSetController implements SimController {
 
 
     private void reconcile(StatefulSet s) {
+        if (s.getMetadata().getDeletionTimestamp() != null) {
+            // The real controller leaves the pods of a StatefulSet being deleted alone (stateful_set_control.go
+            // performUpdate/updateStatefulSet: status only when DeletionTimestamp is set); the garbage collector
+            // removes its dependents
+            return;
+        }
         int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
         boolean parallel = "Parallel".equals(s.getSpec().getPodManagementPolicy());
         String revision = s.getMetadata().getName() + "-" + Workloads.templateHash(s.getSpec().getTemplate());

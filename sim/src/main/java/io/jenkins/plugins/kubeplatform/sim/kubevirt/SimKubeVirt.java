@@ -158,7 +158,8 @@ public final class SimKubeVirt implements SimController {
                     }
                 });
         // Like KubeVirt's controllers, resync now and then: a watch event lost while the client reconnects (the mock
-        // server does not replay history) must not leave a VM without its VMI or an orphaned VMI behind.
+        // server does not replay history) must not leave a VM without its VMI (the garbage collector removes the VMI
+        // of a VM that is gone).
         Duration every = ctx.scaled(Duration.ofSeconds(10));
         long millis = Math.max(200, every.toMillis());
         ctx.executor().scheduleWithFixedDelay(() -> ctx.run(this::resync), millis, millis,
@@ -166,18 +167,9 @@ public final class SimKubeVirt implements SimController {
     }
 
     private void resync() {
-        List<GenericKubernetesResource> vmList = client().genericKubernetesResources(vms()).inAnyNamespace().list()
-                .getItems();
-        java.util.Set<String> vmKeys = new java.util.HashSet<>();
-        for (GenericKubernetesResource vm : vmList) {
-            vmKeys.add(vm.getMetadata().getNamespace() + "/" + vm.getMetadata().getName());
-            reconcile(vm);
-        }
-        for (GenericKubernetesResource vmi : client().genericKubernetesResources(vmis()).inAnyNamespace().list()
+        for (GenericKubernetesResource vm : client().genericKubernetesResources(vms()).inAnyNamespace().list()
                 .getItems()) {
-            if (!vmKeys.contains(vmi.getMetadata().getNamespace() + "/" + vmi.getMetadata().getName())) {
-                deleteVmi(vmi.getMetadata().getNamespace(), vmi.getMetadata().getName());
-            }
+            reconcile(vm);
         }
     }
 
@@ -415,27 +407,14 @@ public final class SimKubeVirt implements SimController {
         return Optional.empty();
     }
 
+    /** The VM's VMI, which it owns, goes with the garbage collector; its joined node goes here. */
     private void vmDeleted(GenericKubernetesResource vm) {
-        String ns = vm.getMetadata().getNamespace();
         String name = vm.getMetadata().getName();
-        GenericKubernetesResource vmi = client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).get();
-        // A VM of the same name may already have been recreated with a VMI of its own; that one stays.
-        if (vmi != null && ownedBy(vmi, vm)) {
-            deleteVmi(ns, name);
-        }
         if (removeNodesWithVms) {
             Optional<JoinRequest> join = joinRequest(vm);
             String node = join.map(JoinRequest::node).orElse(name);
             KubernetesClient target = join.map(j -> joinTargets.getOrDefault(j.server(), client())).orElse(client());
             target.nodes().withName(node).delete();
-        }
-    }
-
-    private void deleteVmi(String ns, String name) {
-        try {
-            client().genericKubernetesResources(vmis()).inNamespace(ns).withName(name).delete();
-        } catch (KubernetesClientException e) {
-            // gone already
         }
     }
 

@@ -1,0 +1,212 @@
+package io.jenkins.plugins.kubeplatform.sim.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.jenkins.plugins.kubeplatform.sim.Pods;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The simulated garbage collector against the rules of kube-controller-manager's (pkg/controller/garbagecollector):
+ * dependents whose owners are all gone are deleted, transitively; references to gone owners are dropped from an
+ * object that keeps a live owner; Foreground keeps the owner until its blocking dependents are gone; Orphan leaves
+ * the dependents without the reference. ConfigMaps stand in for any kind: no controller but the collector acts on
+ * them.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GarbageCollectorTest {
+
+    private static final String HOLD = "example.com/hold";
+
+    static SimulatedCluster sim;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+        client = sim.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    private static Resource<ConfigMap> map(String name) {
+        return client.configMaps().inNamespace("default").withName(name);
+    }
+
+    private static ConfigMap create(String name, OwnerReference... owners) {
+        return client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(name).withOwnerReferences(owners).endMetadata().addToData("k", "v").build()).create();
+    }
+
+    private static OwnerReference ref(ConfigMap owner, boolean block) {
+        return new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(block).build();
+    }
+
+    private static void awaitRolledOut(String name, int replicas) {
+        Pods.await(client.apps().deployments().inNamespace("default").withName(name), d -> d != null
+                && d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getAvailableReplicas()));
+    }
+
+    private static List<Pod> podsOf(String app) {
+        return client.pods().inNamespace("default").withLabel("app", app).list().getItems();
+    }
+
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void awaitGone(Resource<T> resource) {
+        Pods.await(resource, o -> o == null);
+    }
+
+    @Test
+    void deletesADependentOnceItsOnlyOwnerIsDeleted() {
+        ConfigMap owner = create("bg-owner");
+        create("bg-dependent", ref(owner, false));
+        map("bg-owner").delete();
+        awaitGone(map("bg-dependent"));
+    }
+
+    @Test
+    void deletesADeploymentsReplicaSetsAndTheirPodsTransitively() {
+        client.apps().deployments().inNamespace("default")
+                .resource(WorkloadControllersTest.deployment("gc-web", 2, "RollingUpdate")).create();
+        awaitRolledOut("gc-web", 2);
+        List<ReplicaSet> sets = client.apps().replicaSets().inNamespace("default").withLabel("app", "gc-web").list()
+                .getItems();
+        List<Pod> pods = podsOf("gc-web");
+        assertThat(sets).hasSize(1);
+        assertThat(pods).hasSize(2);
+
+        client.apps().deployments().inNamespace("default").withName("gc-web").delete();
+
+        for (ReplicaSet rs : sets) {
+            awaitGone(client.apps().replicaSets().inNamespace("default").withName(rs.getMetadata().getName()));
+        }
+        for (Pod p : pods) {
+            awaitGone(client.pods().inNamespace("default").withName(p.getMetadata().getName()));
+        }
+        assertThat(podsOf("gc-web")).isEmpty();
+    }
+
+    @Test
+    void keepsADependentWhileOneOfItsTwoOwnersRemainsAndDropsTheGoneOnesReference() {
+        ConfigMap first = create("two-first");
+        ConfigMap second = create("two-second");
+        create("two-dependent", ref(first, false), ref(second, false));
+
+        map("two-first").delete();
+
+        ConfigMap dependent = Pods.await(map("two-dependent"), m -> m != null
+                && m.getMetadata().getOwnerReferences().size() == 1);
+        assertThat(dependent.getMetadata().getOwnerReferences()).extracting(OwnerReference::getUid)
+                .containsExactly(second.getMetadata().getUid());
+
+        map("two-second").delete();
+        awaitGone(map("two-dependent"));
+    }
+
+    @Test
+    void deletesADependentWhoseOwnerOfThatNameHasAnotherUid() {
+        ConfigMap owner = create("uid-owner");
+        OwnerReference stale = new OwnerReferenceBuilder(ref(owner, false))
+                .withUid("00000000-0000-0000-0000-000000000000").build();
+        create("uid-dependent", stale);
+        awaitGone(map("uid-dependent"));
+        assertThat(map("uid-owner").get()).as("the owner itself is untouched").isNotNull();
+    }
+
+    @Test
+    void foregroundDeletionKeepsTheOwnerUntilItsBlockingDependentIsGone() {
+        ConfigMap owner = create("fg-owner");
+        ConfigMap held = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("fg-held").withOwnerReferences(ref(owner, true)).withFinalizers(HOLD).endMetadata()
+                .build()).create();
+        assertThat(held.getMetadata().getFinalizers()).containsExactly(HOLD);
+
+        map("fg-owner").withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        // the collector deletes the dependent (in the foreground too); its own finalizer keeps it for now
+        Pods.await(map("fg-held"), m -> m != null && m.getMetadata().getDeletionTimestamp() != null);
+        ConfigMap waiting = map("fg-owner").get();
+        assertThat(waiting).as("the owner waits for its blocking dependent").isNotNull();
+        assertThat(waiting.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(waiting.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+
+        map("fg-held").edit(m -> {
+            m.getMetadata().setFinalizers(new ArrayList<>(m.getMetadata().getFinalizers().stream()
+                    .filter(f -> !f.equals(HOLD)).toList()));
+            return m;
+        });
+
+        awaitGone(map("fg-held"));
+        awaitGone(map("fg-owner"));
+    }
+
+    @Test
+    void foregroundDeletionOfADeploymentKeepsItAndItsReplicaSetUntilThePodIsGone() {
+        client.apps().deployments().inNamespace("default")
+                .resource(WorkloadControllersTest.deployment("gc-fg", 1, "RollingUpdate")).create();
+        awaitRolledOut("gc-fg", 1);
+        String pod = podsOf("gc-fg").get(0).getMetadata().getName();
+        String rs = client.apps().replicaSets().inNamespace("default").withLabel("app", "gc-fg").list().getItems()
+                .get(0).getMetadata().getName();
+        client.pods().inNamespace("default").withName(pod).edit(p -> {
+            p.getMetadata().setFinalizers(new ArrayList<>(List.of(HOLD)));
+            return p;
+        });
+
+        client.apps().deployments().inNamespace("default").withName("gc-fg")
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        Pods.await(client.pods().inNamespace("default").withName(pod),
+                p -> p != null && p.getMetadata().getDeletionTimestamp() != null);
+        Deployment deployment = client.apps().deployments().inNamespace("default").withName("gc-fg").get();
+        ReplicaSet set = client.apps().replicaSets().inNamespace("default").withName(rs).get();
+        assertThat(deployment).as("the deployment waits for its replica set").isNotNull();
+        assertThat(deployment.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+        assertThat(set).as("the replica set waits for its pod").isNotNull();
+        assertThat(set.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
+
+        client.pods().inNamespace("default").withName(pod).edit(p -> {
+            p.getMetadata().setFinalizers(new ArrayList<>());
+            return p;
+        });
+
+        awaitGone(client.pods().inNamespace("default").withName(pod));
+        awaitGone(client.apps().replicaSets().inNamespace("default").withName(rs));
+        awaitGone(client.apps().deployments().inNamespace("default").withName("gc-fg"));
+    }
+
+    @Test
+    void orphanDeletionRemovesTheOwnerAndLeavesTheDependentWithoutItsReference() {
+        ConfigMap owner = create("orphan-owner");
+        create("orphan-dependent", ref(owner, true));
+
+        map("orphan-owner").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+
+        awaitGone(map("orphan-owner"));
+        ConfigMap dependent = map("orphan-dependent").get();
+        assertThat(dependent).isNotNull();
+        assertThat(dependent.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(dependent.getMetadata().getDeletionTimestamp()).isNull();
+    }
+}
