@@ -11,6 +11,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jenkins.plugins.kubeplatform.sim.api.Defaulting;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
@@ -212,7 +213,8 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
-            body = StatusSubresource.create(path.group(), path.resource(), body);
+            body = StatusSubresource.create(path.group(), path.resource(),
+                    Defaulting.apply(path.group(), path.resource(), body));
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -249,9 +251,9 @@ final class ApiSemantics {
             if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
                 return conflict(path);
             }
-            JsonNode updated = subresourceRule(path, current, ServerSideApply.recordUpdate(current, body,
-                    manager(request, q), path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()),
-                    clock.instant()));
+            JsonNode updated = Defaulting.apply(path.group(), path.resource(), subresourceRule(path, current,
+                    ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
+                            Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant())));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -336,7 +338,7 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
-            updated = subresourceRule(path, current, updated);
+            updated = Defaulting.apply(path.group(), path.resource(), subresourceRule(path, current, updated));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -450,7 +452,8 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
-        ObjectNode object = (ObjectNode) StatusSubresource.create(path.group(), path.resource(), applied);
+        ObjectNode object = (ObjectNode) StatusSubresource.create(path.group(), path.resource(),
+                Defaulting.apply(path.group(), path.resource(), applied));
         ObjectNode meta = object.with("metadata");
         meta.remove("resourceVersion");
         if (!path.namespace().isEmpty()) {
