@@ -39,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code Status} for NotFound, AlreadyExists and Conflict, the NamespaceLifecycle check on create, label and field
  * selectors, paging, the three patch types and server-side apply (turned into reads and replaces of the store),
  * the status subresource ({@link StatusSubresource}: which part of a create, of a write of the object and of a write
- * of its status is kept), {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
+ * of its status is kept), the defaults of built-in kinds ({@link Defaulting}), {@code dryRun=All}, and watches that never silently lose a deletion (410 Gone instead).
  */
 final class ApiSemantics {
 
