@@ -346,9 +346,11 @@ public final class Defaulting {
         if (type.equals("LoadBalancer")) {
             setIfAbsent(spec, "allocateLoadBalancerNodePorts", true);
         }
-        // pkg/registry/core/service/storage: initIPFamilyFields on create; single stack, the family of the cluster IP
+        // pkg/registry/core/service/storage/alloc.go, (*Allocators).initIPFamilyFields, on this single-stack
+        // cluster: two families given mean RequireDualStack, else SingleStack with the cluster IP's family
         if (!type.equals("ExternalName")) {
-            setIfAbsent(spec, "ipFamilyPolicy", "SingleStack");
+            setIfAbsent(spec, "ipFamilyPolicy", spec.path("ipFamilies").size() == 2 ? "RequireDualStack"
+                    : "SingleStack");
             if (!spec.hasNonNull("ipFamilies") || spec.path("ipFamilies").isEmpty()) {
                 String ip = spec.path("clusterIP").asText("");
                 spec.putArray("ipFamilies").add(ip.contains(":") ? "IPv6" : "IPv4");

@@ -111,6 +111,8 @@ class DefaultingTest {
                 .path("spec");
         JsonNode external = defaulted("", "services", "{'spec':{'type':'ExternalName','externalName':'a.b'}}")
                 .path("spec");
+        JsonNode dual = defaulted("", "services", "{'spec':{'ipFamilies':['IPv4','IPv6'],'ports':[{'port':80}]}}")
+                .path("spec");
 
         assertThat(clusterIp).isEqualTo(json("{'clusterIP':'10.96.0.12','selector':{'app':'web'},'ports':["
                 + "{'port':80,'protocol':'TCP','targetPort':80},{'port':443,'targetPort':'https','protocol':'TCP'}],"
@@ -119,6 +121,8 @@ class DefaultingTest {
         assertThat(nodePort.path("externalTrafficPolicy").asText()).isEqualTo("Cluster");
         assertThat(nodePort.path("internalTrafficPolicy").asText()).isEqualTo("Cluster");
         assertThat(balancer.path("allocateLoadBalancerNodePorts").asBoolean(false)).isTrue();
+        assertThat(dual.path("ipFamilyPolicy").asText()).isEqualTo("RequireDualStack");
+        assertThat(dual.path("ipFamilies")).isEqualTo(json("['IPv4','IPv6']"));
         assertThat(external).isEqualTo(json("{'type':'ExternalName','externalName':'a.b','sessionAffinity':'None'}"));
     }
 
