@@ -20,6 +20,11 @@ import java.util.Set;
  * or boolean field whose json tag lacks {@code omitempty} with {@code !}; every inline embedded struct with {@code ^}
  * and its protobuf field name. Types are named {@code <group>/<version>.<Type>}. Non-pointer strings without
  * {@code omitempty} are required fields, so a request carrying an empty one is invalid anyway; they are not listed.
+ * A field never changes between pointer and value across releases (that would change its JSON), so a types.go of
+ * another release differs only by added fields: the versions read (v1.30 core/v1, apps/v1 with v1.33's
+ * terminatingReplicas) were completed with the pointer fields v1.32 added (a Job's backoffLimitPerIndex,
+ * maxFailedIndexes, podReplacementPolicy, successPolicy, managedBy; a pod's supplementalGroupsPolicy,
+ * seLinuxChangePolicy, appArmorProfile, a volume mount's recursiveReadOnly, a service's trafficDistribution).
  */
 public final class GoFields {
 
