@@ -11,6 +11,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.jenkins.plugins.kubeplatform.sim.api.Defaulting;
 import io.jenkins.plugins.kubeplatform.sim.api.DeletePropagation;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Generation;
@@ -41,8 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code Status} for NotFound, AlreadyExists and Conflict, the NamespaceLifecycle check on create, label and field
  * selectors, paging, the three patch types and server-side apply (turned into reads and replaces of the store),
  * the status subresource ({@link StatusSubresource}: which part of a create, of a write of the object and of a write
- * of its status is kept), {@code dryRun=All}, deletion with finalizers and a propagation policy
- * ({@link DeletePropagation}), and watches that never silently lose a deletion (410 Gone instead).
+ * of its status is kept), the defaults of built-in kinds ({@link Defaulting}), {@code dryRun=All}, deletion with
+ * finalizers and a propagation policy ({@link DeletePropagation}), and watches that never silently lose a deletion
+ * (410 Gone instead).
  */
 final class ApiSemantics {
 
@@ -220,7 +222,8 @@ final class ApiSemantics {
             if (invalid.isPresent()) {
                 return invalid.get();
             }
-            body = createdGeneration(StatusSubresource.create(path.group(), path.resource(), body));
+            body = createdGeneration(StatusSubresource.create(path.group(), path.resource(),
+                    Defaulting.apply(path.group(), path.resource(), body)));
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -256,9 +259,9 @@ final class ApiSemantics {
             if (!rv.isEmpty() && !rv.equals(current.path("metadata").path("resourceVersion").asText())) {
                 return conflict(path);
             }
-            JsonNode updated = withGeneration(path, current, subresourceRule(path, current,
-                    ServerSideApply.recordUpdate(current, body, manager(request, q), path.subresource(),
-                            Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant())));
+            JsonNode updated = withGeneration(path, current, Defaulting.apply(path.group(), path.resource(),
+                    subresourceRule(path, current, ServerSideApply.recordUpdate(current, body, manager(request, q),
+                            path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant()))));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -345,7 +348,8 @@ final class ApiSemantics {
             }
             ((ObjectNode) updated.path("metadata")).put("resourceVersion",
                     current.path("metadata").path("resourceVersion").asText());
-            updated = withGeneration(path, current, subresourceRule(path, current, updated));
+            updated = withGeneration(path, current, Defaulting.apply(path.group(), path.resource(),
+                    subresourceRule(path, current, updated)));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
             if (invalid.isPresent()) {
                 return invalid.get();
@@ -485,7 +489,7 @@ final class ApiSemantics {
             return invalid.get();
         }
         ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
-                applied));
+                Defaulting.apply(path.group(), path.resource(), applied)));
         ObjectNode meta = object.with("metadata");
         meta.remove("resourceVersion");
         if (!path.namespace().isEmpty()) {

@@ -9,6 +9,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.jenkins.plugins.kubeplatform.sim.api.GoFields;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -27,7 +28,9 @@ import java.util.Optional;
  * with the official Kubernetes v1.32 message definitions into the JSON the rest of the server works on: the
  * {@code k8s\0} envelope ({@code runtime.Unknown}) gives apiVersion and kind, the message is read by its
  * descriptor, and the types with a special JSON form (Time, MicroTime, IntOrString, Quantity, RawExtension,
- * FieldsV1) get it.
+ * FieldsV1) get it. Go writes every non-pointer scalar to protobuf even when zero; the JSON keeps a zero only where
+ * the API server's would ({@link GoFields}: pointer fields and fields without {@code omitempty}), and the embedded
+ * structs JSON inlines (a volume's source, a probe's handler) are written in place.
  */
 final class ProtobufBodies {
 
@@ -132,9 +135,15 @@ final class ProtobufBodies {
             }
             default -> {
                 ObjectNode out = f.objectNode();
+                String goType = GoFields.typeName(type);
                 for (Map.Entry<Descriptors.FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
                     Descriptors.FieldDescriptor fd = e.getKey();
-                    if (fd.isMapField()) {
+                    if (GoFields.isInline(goType, fd.getName()) && e.getValue() instanceof Message inline) {
+                        JsonNode fields = convert(inline);
+                        if (fields instanceof ObjectNode o) {
+                            out.setAll(o);
+                        }
+                    } else if (fd.isMapField()) {
                         ObjectNode map = out.putObject(fd.getName());
                         for (Object entry : (List<?>) e.getValue()) {
                             Message m = (Message) entry;
@@ -148,9 +157,9 @@ final class ProtobufBodies {
                             list.add(value(fd, v));
                         }
                     } else {
-                        // Go's encoder writes every non-pointer field; JSON omits the empty ones (omitempty)
                         JsonNode v = value(fd, e.getValue());
-                        if (v != null && !(v.isTextual() && v.asText().isEmpty())) {
+                        if (v != null && (fd.getJavaType() == Descriptors.FieldDescriptor.JavaType.MESSAGE
+                                || !isZero(v) || GoFields.keepsZero(goType, fd.getName()))) {
                             out.set(fd.getName(), v);
                         }
                     }
@@ -173,6 +182,12 @@ final class ProtobufBodies {
             case DOUBLE -> f.numberNode((Double) v);
             case STRING -> f.textNode((String) v);
         };
+    }
+
+    /** The zero value of a scalar: what Go's JSON encoder leaves out of an {@code omitempty} non-pointer field. */
+    private static boolean isZero(JsonNode v) {
+        return v.isBoolean() ? !v.booleanValue() : v.isNumber() ? v.doubleValue() == 0 : v.isTextual() && v.asText()
+                .isEmpty();
     }
 
     private static Object field(Message m, String name) {

@@ -321,6 +321,41 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void rollsBackToTheFirstReplicaSetRatherThanCreatingAThird() throws Exception {
+        ok("create", "deployment", "undone", "--image=nginx:1.27", "--replicas=2");
+        ok("rollout", "status", "deployment/undone", "--timeout=50s");
+        ok("set", "image", "deployment/undone", "nginx=nginx:1.28");
+        ok("rollout", "status", "deployment/undone", "--timeout=50s");
+        String before = ok("get", "replicasets", "-l", "app=undone", "-o", "jsonpath={.items[*].metadata.name}").out();
+        assertThat(before.split(" ")).hasSize(2);
+
+        assertThat(ok("rollout", "undo", "deployment/undone").out()).contains("rolled back");
+        ok("rollout", "status", "deployment/undone", "--timeout=50s");
+
+        assertThat(ok("get", "replicasets", "-l", "app=undone", "-o", "jsonpath={.items[*].metadata.name}").out())
+                .isEqualTo(before);
+        String serving = ok("get", "replicasets", "-l", "app=undone", "-o",
+                "jsonpath={.items[?(@.spec.replicas==2)].spec.template.spec.containers[0].image}").out();
+        assertThat(serving).isEqualTo("nginx:1.27");
+    }
+
+    @Test
+    void showsTheServerDefaultsAndNoZeroValuesOfAnObjectKubectlSentAsProtobuf() throws Exception {
+        ok("create", "deployment", "shown", "--image=nginx:1.27");
+
+        String yaml = ok("get", "deployment", "shown", "-o", "yaml").out();
+
+        assertThat(yaml).contains("replicas: 1", "revisionHistoryLimit: 10", "progressDeadlineSeconds: 600",
+                "maxSurge: 25%", "maxUnavailable: 25%", "type: RollingUpdate", "imagePullPolicy: IfNotPresent",
+                "terminationMessagePath: /dev/termination-log", "terminationMessagePolicy: File",
+                "dnsPolicy: ClusterFirst", "restartPolicy: Always", "schedulerName: default-scheduler",
+                "securityContext: {}", "terminationGracePeriodSeconds: 30", "resources: {}");
+        assertThat(yaml).doesNotContain("stdin: false", "stdinOnce: false", "tty: false", "hostNetwork: false",
+                "hostPID: false", "hostIPC: false", "paused: false", "minReadySeconds: 0", "generation: 0");
+        ok("delete", "deployment", "shown");
+    }
+
+    @Test
     void cordonsUncordonsAndDrainsANode() throws Exception {
         assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
         assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");
