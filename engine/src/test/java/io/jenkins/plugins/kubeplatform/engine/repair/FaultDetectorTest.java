@@ -86,4 +86,18 @@ class FaultDetectorTest {
         assertThat(FaultDetector.detect(List.of(n), RULES, T0)).singleElement()
                 .satisfies(f -> assertThat(f.skip()).contains("maintenance annotation cannot be read: not JSON"));
     }
+
+    @Test
+    void leavesANodeReadyForLongerThanTheRuleOut() {
+        var n = node("n1", List.of(), Optional.empty(), Fixtures.ready("True", T0.minus(Duration.ofDays(3))));
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0)).isEmpty();
+    }
+
+    @Test
+    void detectsByDefaultReadyNotTrueForFiveMinutesAndTheConfiguredFaultConditions() {
+        DetectRules defaults = DetectRules.defaults(Fixtures.SETTINGS);
+        assertThat(defaults.notReadyFor()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.conditions()).isEqualTo(Fixtures.SETTINGS.faultConditions());
+        assertThat(defaults.taints()).isEmpty();
+    }
 }

@@ -115,4 +115,19 @@ class PodClassifierTest {
         assertThat(leaving.active()).isFalse();
         assertThat(defaults.view(withReady("True")).active()).isTrue();
     }
+
+    @Test
+    void readsAPodWhoseLabelsAnnotationsOrConditionsAreNull() {
+        Pod bare = pod(meta("bare"));
+        bare.getMetadata().setLabels(null);
+        bare.getMetadata().setAnnotations(null);
+        Pod noConditions = withReady("True");
+        noConditions.getStatus().setConditions(null);
+
+        PodView view = defaults.view(bare);
+
+        assertThat(view.role()).isEqualTo(PodRole.OTHER);
+        assertThat(view.labels()).isEmpty();
+        assertThat(defaults.view(noConditions).ready()).isFalse();
+    }
 }

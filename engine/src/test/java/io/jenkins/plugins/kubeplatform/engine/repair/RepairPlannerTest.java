@@ -381,6 +381,9 @@ class RepairPlannerTest {
                 .at(T0.plus(SETTINGS.stabilizationWindow()));
         assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=False (KubeletNotReady)");
 
+        o.recorded(MaintenanceState.VERIFYING, T0, ready("Unknown", T0));
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=Unknown");
+
         NodeView.Condition deadlockCleared = new NodeView.Condition("KernelDeadlock", "False", Optional.of(T0), "");
         o.recorded(MaintenanceState.VERIFYING, T0, deadlockCleared);
         assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=missing");
