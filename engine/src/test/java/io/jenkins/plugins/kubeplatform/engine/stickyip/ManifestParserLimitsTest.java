@@ -116,4 +116,14 @@ class ManifestParserLimitsTest {
         assertThat(t.deployment().getMetadata().getNamespace()).isNull();
         assertThat(t.containers()).extracting(c -> c.getName()).containsExactly("web");
     }
+
+    @Test
+    void namesThePartThatDoesNotMatchTheKubernetesSchema() {
+        refused("template", "spec:\n  containers: 5\n", "template",
+                "does not match the Kubernetes schema of PodTemplateSpec");
+        refused("manifest", "apiVersion: v1\nkind: PodTemplate\ntemplate:\n  spec:\n    containers: 5\n",
+                "manifest.template", "does not match the Kubernetes schema of PodTemplateSpec");
+        refused("manifest", "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: many\n", "manifest",
+                "does not match the Kubernetes schema of Deployment");
+    }
 }

@@ -162,4 +162,12 @@ class TemplateRulesTest {
                 + "declare no ports");
         assertThatCode(() -> check(noPorts, request(null, 8080), Cni.CALICO)).doesNotThrowAnyException();
     }
+
+    @Test
+    void acceptsADeploymentWithoutMetadataOnItOrItsPodTemplate() {
+        String bare = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n" + CONTAINERS;
+
+        assertThat(ManifestParser.parse("template", bare).deployment().getMetadata()).isNull();
+        assertThatCode(() -> check(bare)).doesNotThrowAnyException();
+    }
 }
