@@ -105,4 +105,15 @@ class AddressPoolIpv6AllocationTest {
         assertThat(POOL.allocateIpv6(Optional.empty(), all, AllocationOrder.RANDOM, draws(3))).isEmpty();
         assertThat(POOL.allocateIpv6(Optional.empty(), all, AllocationOrder.RANDOM, draws(9))).isEmpty();
     }
+
+    @Test
+    void drawsTheStartFromAllOf2To64AddressesWhenTheRangeIsAWhole64() {
+        AddressPool whole = AddressPool.ipv6(Ipv6Range.parse("fd00:10:42::-fd00:10:42::ffff:ffff:ffff:ffff"), List.of());
+
+        // 2^64 addresses: every draw is an offset as it is (12345 = 0x3039; -1 is the last address)
+        assertThat(whole.allocateIpv6(Optional.empty(), Set.of(), AllocationOrder.RANDOM, draws(12345)))
+                .contains(ip("fd00:10:42::3039"));
+        assertThat(whole.allocateIpv6(Optional.empty(), Set.of(), AllocationOrder.RANDOM, draws(-1)))
+                .contains(ip("fd00:10:42::ffff:ffff:ffff:ffff"));
+    }
 }
