@@ -44,14 +44,25 @@ public record LabelQuery(String text, List<Term> terms) {
             } else {
                 term = new Term(part, Op.EXISTS, "");
             }
-            if (!KEY.matcher(term.key()).matches() || term.key().length() > 316 || !VALUE.matcher(term.value()).matches()
-                    || term.value().length() > 63) {
+            if (!validKey(term.key()) || !VALUE.matcher(term.value()).matches() || term.value().length() > 63) {
                 throw new InvalidInputException(field, "must be a label selector such as 'pool=gpu,!spot' "
                         + "(key=value, key!=value, key, !key); got '" + Require.printable(text) + "'");
             }
             terms.add(term);
         }
         return new LabelQuery(text.trim(), List.copyOf(terms));
+    }
+
+    /**
+     * A label key as the API server validates it (apimachinery {@code IsQualifiedName}): an optional DNS subdomain
+     * prefix of at most 253 characters and {@code /}, then a name of at most 63 characters.
+     */
+    private static boolean validKey(String key) {
+        if (!KEY.matcher(key).matches()) {
+            return false;
+        }
+        int slash = key.indexOf('/');
+        return slash <= 253 && key.length() - slash - 1 <= 63;
     }
 
     public boolean matches(Map<String, String> labels) {

@@ -63,6 +63,26 @@ class IdleVmReuseTest {
     }
 
     @Test
+    void reusesAnIdleVmExactlyAsLargeAsTheRequest() {
+        // record(): 2 vCPU, 4096Mi, 10Gi disk; request(): 2 vCPU, 4Gi = 4096Mi, 10Gi disk. "At least the size" (EVM-3).
+        VmRecord idle = record("demo", "old", "paris", "edge-par", 2, 4096, VmState.IDLE);
+
+        assertThat(IdleVmReuse.candidate(of(idle), request("web", "demo", 2, "4Gi"))).contains(idle);
+    }
+
+    @Test
+    void reusesAVmOfASharedCreatedClusterOrOfAnotherExclusiveCluster() {
+        VmRecord idle = record("demo", "old", "paris", "edge-par", 4, 8192, VmState.IDLE);
+        EdgeSettings settings = EdgeFixtures.settings();
+        EdgeSettings.EdgeCluster own = settings.edgeCluster("edge-par").orElseThrow();
+        EdgeSettings.EdgeCluster other = settings.edgeCluster("edge-fra").orElseThrow();
+        Inventory shared = new Inventory(List.of(idle), List.of(new EdgeClusterRecord(own, "paris", false,
+                EdgeFixtures.T0), new EdgeClusterRecord(other, "frankfurt", true, EdgeFixtures.T0)));
+
+        assertThat(IdleVmReuse.candidate(shared, request("web", "demo", 1, "1Gi"))).contains(idle);
+    }
+
+    @Test
     void reusedVmTakesTheNewNameAndRunsOnceItsNodeIsKnown() {
         VmRecord joined = record("demo", "old", "paris", "edge-par", 4, 8192, VmState.IDLE);
         VmRecord neverJoined = record("demo", "old", "paris", "edge-par", 4, 8192, VmState.PROVISIONING)

@@ -20,6 +20,17 @@ class QuotaCheckTest {
     }
 
     @Test
+    void allowsARequestThatReachesEveryLimitExactly() {
+        // demo's quota (EdgeFixtures): 3 VMs, 6 vCPU, 12Gi. Two VMs of 2 vCPU / 4096Mi plus a request of 2 vCPU / 4Gi
+        // reach all three limits at once; a limit is a maximum, so reaching it is allowed.
+        List<VmRecord> live = List.of(record("demo", "a", "paris", "edge-par", 2, 4096, VmState.RUNNING),
+                record("demo", "b", "paris", "edge-par", 2, 4096, VmState.IDLE));
+
+        assertThat(QuotaCheck.check(settings, request("c", "demo", 2, "4Gi"), live))
+                .isEqualTo("quota ok: 3/3 VMs, 6/6 vCPU, 12Gi/12Gi for tenant demo");
+    }
+
+    @Test
     void countsIdleVmsButNotDeletedOnes() {
         List<VmRecord> live = List.of(record("demo", "a", "paris", "edge-par", 2, 4096, VmState.IDLE),
                 record("demo", "b", "paris", "edge-par", 4, 4096, VmState.DELETED));

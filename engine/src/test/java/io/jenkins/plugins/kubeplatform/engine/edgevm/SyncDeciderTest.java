@@ -98,4 +98,21 @@ class SyncDeciderTest {
         step(vm("Migrating", null), Duration.ZERO);
         assertThat(step(vm("Migrating", null), Duration.ofHours(1))).isInstanceOf(SyncDecider.Wait.class);
     }
+
+    @Test
+    void describesWhatItSawOfTheVmAndItsNode() {
+        assertThat(MISSING.describe()).isEqualTo("VM missing");
+        assertThat(vm("Running", false).describe()).isEqualTo("VM Running, node NotReady");
+        assertThat(vm("Running", true).describe()).isEqualTo("VM Running, node Ready");
+        assertThat(vm("Starting", null).describe()).isEqualTo("VM Starting, node missing");
+        assertThat(new SyncDecider.Observation(true, Optional.empty(), Optional.empty(), Optional.empty()).describe())
+                .isEqualTo("VM (no status yet), node missing");
+    }
+
+    @Test
+    void writesDurationsFromTwoMinutesOnInWholeMinutes() {
+        assertThat(SyncDecider.human(Duration.ofSeconds(119))).isEqualTo("119s");
+        assertThat(SyncDecider.human(Duration.ofSeconds(120))).isEqualTo("2m");
+        assertThat(SyncDecider.human(Duration.ofSeconds(179))).isEqualTo("2m");
+    }
 }

@@ -57,4 +57,47 @@ class FaultDetectorTest {
         assertThat(findings.get(0).skip()).hasValueSatisfying(s -> assertThat(s).contains("in maintenance by x"));
         assertThat(findings.get(1).skip()).hasValueSatisfying(s -> assertThat(s).contains("left FAILED by y"));
     }
+
+    @Test
+    void findsANodeNotReadyForExactlyTheRuleDuration() {
+        var n = node("n1", List.of(), Optional.empty(), Fixtures.ready("False", T0.minus(Duration.ofMinutes(5))));
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0)).singleElement()
+                .satisfies(f -> assertThat(f.faults()).containsExactly("Ready=False since " + T0.minus(Duration.ofMinutes(5))));
+    }
+
+    @Test
+    void findsANodeWithoutAReadyConditionAtOnce() {
+        var n = node("n1", List.of(), Optional.empty());
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0)).singleElement()
+                .satisfies(f -> assertThat(f.faults()).containsExactly("Ready=missing"));
+    }
+
+    @Test
+    void namesATrueConditionWithoutReasonByItsTypeOnly() {
+        var n = node("n1", List.of(), Optional.empty(), Fixtures.ready("True", T0),
+                new NodeView.Condition("KernelDeadlock", "True", Optional.of(T0), ""));
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0).get(0).faults()).containsExactly("KernelDeadlock=True");
+    }
+
+    @Test
+    void skipsAFaultyNodeWhoseMaintenanceAnnotationCannotBeRead() {
+        var n = new NodeView("n1", "1", Map.of(), false, List.of("example.com/broken"), List.of(Fixtures.ready("True", T0)),
+                Optional.empty(), Optional.of("not JSON"));
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0)).singleElement()
+                .satisfies(f -> assertThat(f.skip()).contains("maintenance annotation cannot be read: not JSON"));
+    }
+
+    @Test
+    void leavesANodeReadyForLongerThanTheRuleOut() {
+        var n = node("n1", List.of(), Optional.empty(), Fixtures.ready("True", T0.minus(Duration.ofDays(3))));
+        assertThat(FaultDetector.detect(List.of(n), RULES, T0)).isEmpty();
+    }
+
+    @Test
+    void detectsByDefaultReadyNotTrueForFiveMinutesAndTheConfiguredFaultConditions() {
+        DetectRules defaults = DetectRules.defaults(Fixtures.SETTINGS);
+        assertThat(defaults.notReadyFor()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.conditions()).isEqualTo(Fixtures.SETTINGS.faultConditions());
+        assertThat(defaults.taints()).isEmpty();
+    }
 }

@@ -312,4 +312,109 @@ class RepairPlannerTest {
         assertThat(next.owner()).isEqualTo(ME);
         assertThat(next.state()).isEqualTo(MaintenanceState.CORDONED);
     }
+
+    @Test
+    void saysTheNodeStaysCordonedWhenItWasCordonedBeforeTheRepair() {
+        var o = new Fixtures.Obs();
+        o.node = Fixtures.node(true, Optional.empty(), ready("True", T0));
+        assertThat(((Enter) action(o.decide())).record().reason())
+                .isEqualTo("tainted (it was already cordoned; it stays cordoned after the repair)");
+        assertThat(((Enter) action(new Fixtures.Obs().decide())).record().reason()).isEqualTo("cordoned and tainted");
+    }
+
+    @Test
+    void failsItsOwnRepairWhenItLostItsSlotAndNoneFreesUpWithinTheLeaseWaitTimeout() {
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DRAINING, T0);
+        o.now = T0.plus(SETTINGS.leaseWaitTimeout());
+        o.leases = Fixtures.leaseHeld(OTHER, "n2", o.now);
+        Fail fail = (Fail) action(o.decide());
+        assertThat(fail.record().state()).isEqualTo(MaintenanceState.FAILED);
+        assertThat(fail.record().reason()).startsWith("lost its repair slot and pool default has no free repair slot");
+    }
+
+    @Test
+    void countsOnlyActiveServingPodsWhenLeavingCordoned() {
+        PodView finishedServer = new PodView("default", "web-0", PodRole.SERVING, java.util.Map.of(), false, true,
+                false, true, false);
+        var o = new Fixtures.Obs().recorded(MaintenanceState.CORDONED, T0)
+                .pods(finishedServer, pod("job-1", PodRole.TASK));
+        assertThat(recorded(o.decide()).reason()).isEqualTo("no serving pods to take out of Service endpoints");
+    }
+
+    @Test
+    void movesOnWithANoteWhenEndpointsStillListDeregisteredPodsAtTheDeregistrationTimeout() {
+        PodView deregistered = new PodView("default", "web-1", PodRole.SERVING, java.util.Map.of(), true, false, false,
+                false, true);
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DEREGISTERING, T0).pods(deregistered)
+                .at(T0.plus(SETTINGS.deregistrationTimeout()));
+        o.services = List.of(new ServiceView("default/web", true, true));
+        MaintenanceRecord next = recorded(o.decide());
+        assertThat(next.state()).isEqualTo(MaintenanceState.WAITING_FOR_TASKS);
+        assertThat(next.reason()).isEqualTo("no tasks running; note: endpoints of default/web still listed "
+                + "deregistered pods after PT2M");
+    }
+
+    @Test
+    void leavesNoNoteWhenEveryServiceIsReadyElsewhereAndCountsTheTasks() {
+        PodView deregistered = new PodView("default", "web-1", PodRole.SERVING, java.util.Map.of(), true, false, false,
+                false, true);
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DEREGISTERING, T0)
+                .pods(deregistered, pod("job-1", PodRole.TASK)).at(T0.plus(SETTINGS.deregistrationGrace()));
+        o.services = List.of(new ServiceView("default/web", false, true));
+        assertThat(recorded(o.decide()).reason()).isEqualTo("waiting for 1 task(s) to finish");
+    }
+
+    @Test
+    void namesThePodsStillTerminatingWhenTheDrainTimesOut() {
+        PodView leaving = new PodView("default", "web-1", PodRole.OTHER, java.util.Map.of(), true, false, true, false,
+                false);
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DRAINING, T0).pods(leaving)
+                .at(T0.plus(SETTINGS.drainTimeout()));
+        assertThat(((Fail) action(o.decide())).record().reason())
+                .isEqualTo("drain did not finish within PT15M: still terminating: default/web-1");
+    }
+
+    @Test
+    void doesNotReleaseANodeThatIsNotReadyOrHasNoReadyCondition() {
+        NodeView.Condition notReady = new NodeView.Condition("Ready", "False", Optional.of(T0), "KubeletNotReady");
+        var o = new Fixtures.Obs().recorded(MaintenanceState.VERIFYING, T0, notReady)
+                .at(T0.plus(SETTINGS.stabilizationWindow()));
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=False (KubeletNotReady)");
+
+        o.recorded(MaintenanceState.VERIFYING, T0, ready("Unknown", T0));
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=Unknown");
+
+        NodeView.Condition deadlockCleared = new NodeView.Condition("KernelDeadlock", "False", Optional.of(T0), "");
+        o.recorded(MaintenanceState.VERIFYING, T0, deadlockCleared);
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: Ready=missing");
+    }
+
+    @Test
+    void namesATrueFaultConditionWithoutAReasonByItsTypeOnly() {
+        NodeView.Condition deadlock = new NodeView.Condition("KernelDeadlock", "True", Optional.of(T0), "");
+        var o = new Fixtures.Obs().recorded(MaintenanceState.VERIFYING, T0, ready("True", T0.minusSeconds(600)),
+                deadlock).at(T0.plusSeconds(10));
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for the node to be healthy: KernelDeadlock=True");
+    }
+
+    @Test
+    void countsTheStabilizationWindowFromEnteringVerificationNotFromAnOlderReadyTransition() {
+        var o = new Fixtures.Obs().recorded(MaintenanceState.VERIFYING, T0, ready("True", T0.minus(Duration.ofDays(1))));
+        o.at(T0.plus(SETTINGS.stabilizationWindow()).minusSeconds(1));
+        assertThat(o.decide()).isInstanceOf(Wait.class);
+        o.at(T0.plus(SETTINGS.stabilizationWindow()));
+        assertThat(action(o.decide())).isInstanceOf(Release.class);
+    }
+
+    @Test
+    void restartsTheStabilizationWindowWhenAFaultConditionClearedDuringVerification() {
+        Instant cleared = T0.plusSeconds(60);
+        NodeView.Condition deadlockCleared = new NodeView.Condition("KernelDeadlock", "False", Optional.of(cleared), "");
+        var o = new Fixtures.Obs().recorded(MaintenanceState.VERIFYING, T0, ready("True", T0.minus(Duration.ofDays(1))),
+                deadlockCleared);
+        o.at(cleared.plus(SETTINGS.stabilizationWindow()).minusSeconds(1));
+        assertThat(o.decide()).isInstanceOf(Wait.class);
+        o.at(cleared.plus(SETTINGS.stabilizationWindow()));
+        assertThat(action(o.decide())).isInstanceOf(Release.class);
+    }
 }
