@@ -78,6 +78,14 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void everyKindItFollowsIsServedByTheApiServer() {
+        // its lists and watches started with the cluster; a kind the API server does not serve answers 404
+        assertThat(sim.requests().allIncludingInternal()).filteredOn(r -> r.internal() && r.name().isEmpty()
+                && (r.verb().equals("list") || r.verb().equals("watch"))).isNotEmpty()
+                .noneMatch(r -> r.status() == 404);
+    }
+
+    @Test
     void deletesADependentOnceItsOnlyOwnerIsDeleted() {
         ConfigMap owner = create("bg-owner");
         create("bg-dependent", ref(owner, false));
