@@ -12,6 +12,7 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.GracefulDeletion;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
@@ -483,6 +484,13 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 return StatusResponses.json(200, current.toString());
             }
+            if (GracefulDeletion.applies(path.group(), path.resource(), path.subresource())) {
+                Optional<MockResponse> kept = graceful(path, current, GracefulDeletion.decide(current,
+                        GracefulDeletion.requestedGrace(deleteOptions(request), q), clock.instant()));
+                if (kept.isPresent()) {
+                    return kept.get();
+                }
+            }
             MockResponse response = store.dispatch(request);
             if (response.code() >= 300) {
                 return response.code() == 404 ? notFound(path) : response;
@@ -500,6 +508,9 @@ final class ApiSemantics {
         if (isDryRun(q)) {
             return list(path, q);
         }
+        if (GracefulDeletion.applies(path.group(), path.resource(), path.subresource())) {
+            return deleteEach(request, path, q);
+        }
         lock.lock();
         try {
             MockResponse response = store.dispatch(request);
@@ -507,6 +518,60 @@ final class ApiSemantics {
             return response;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Graceful deletion of a pod ({@link GracefulDeletion}): the marked pod is written (a MODIFIED event) and answered
+     * with 200, as is a pod whose pending deletion this delete does not shorten; a pod to remove now that still has
+     * finalizers is marked with grace 0 and kept. Empty when the store should remove the pod.
+     */
+    private Optional<MockResponse> graceful(ApiPath path, JsonNode current, GracefulDeletion.Decision decision) {
+        ObjectNode write;
+        if (decision instanceof GracefulDeletion.Pending) {
+            return Optional.of(StatusResponses.json(200, current.toString()));
+        } else if (decision instanceof GracefulDeletion.Mark mark) {
+            write = mark.updated();
+        } else {
+            ObjectNode marked = ((GracefulDeletion.RemoveNow) decision).marked();
+            if (marked.path("metadata").path("finalizers").isEmpty()) {
+                return Optional.empty();
+            }
+            marked.with("metadata").put("deletionGracePeriodSeconds", 0);
+            write = marked;
+        }
+        MockResponse response = store.dispatch(internal("PUT", path.path(), "", write));
+        if (response.code() == 202) {
+            response.setResponseCode(200);
+        }
+        return Optional.of(response);
+    }
+
+    /** {@code DeleteCollection} of pods: each listed pod deleted as one DELETE would (gracefully where that applies). */
+    private MockResponse deleteEach(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        MockResponse listed = list(path, QueryParams.parse(q.without(Set.of("limit", "continue"))));
+        if (listed.code() != 200) {
+            return listed;
+        }
+        JsonNode list = read(listed.getBody().readUtf8());
+        byte[] options = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+        for (JsonNode item : list.path("items")) {
+            String itemPath = path.path() + "/" + item.path("metadata").path("name").asText();
+            RecordedRequest one = new RecordedRequest(request.getHttpVersion(), HttpMethod.DELETE, itemPath,
+                    new Headers.Builder().add("Content-Type", "application/json").build(), new Buffer(options));
+            delete(one, ApiPath.parse(itemPath), q);
+        }
+        return StatusResponses.json(200, list.toString());
+    }
+
+    private static JsonNode deleteOptions(RecordedRequest request) {
+        if (request.getBody() == null || request.getBody().size() == 0) {
+            return null;
+        }
+        try {
+            return JSON.readTree(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null;
         }
     }
 
