@@ -8,11 +8,13 @@ import java.util.Map;
 /**
  * The mock's CRUD dispatcher over an {@link IndexedStore}: every lookup it makes by scanning its store (a get, a
  * list, a delete, the existing object of a create, update or patch) is limited to the key range of the request.
+ * Updates keep an object whose graceful deletion is still running ({@link GracefulPutHandler}).
  */
 final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
     IndexedCrudDispatcher() {
         IndexedStore.install(this);
+        GracefulPutHandler.install(this);
     }
 
     @Override
