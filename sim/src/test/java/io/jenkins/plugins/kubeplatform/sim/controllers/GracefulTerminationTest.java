@@ -196,6 +196,45 @@ class GracefulTerminationTest {
     }
 
     @Test
+    void keepsAPodWithAFinalizerAfterItsKubeletsFinalDeleteUntilTheFinalizerIsRemoved() {
+        Pods.create(client, new io.fabric8.kubernetes.api.model.PodBuilder(pod("held")).editMetadata()
+                .addToFinalizers("example.com/hold").endMetadata().build());
+        Pods.awaitReady(client, NS, "held");
+        client.pods().inNamespace(NS).withName("held").delete();
+
+        // the kubelet stopped it and deleted it with grace 0: the finalizer keeps the object (updateForGraceful...)
+        Pod stopped = Pods.await(client, NS, "held", p -> Long.valueOf(0).equals(
+                p.getMetadata().getDeletionGracePeriodSeconds()));
+        assertThat(PodStates.phase(stopped)).isEqualTo("Succeeded");
+        assertThat(stopped.getMetadata().getFinalizers()).containsExactly("example.com/hold");
+
+        client.pods().inNamespace(NS).withName("held").edit(p -> {
+            p.getMetadata().setFinalizers(new java.util.ArrayList<>());
+            return p;
+        });
+        Pods.awaitGone(client, NS, "held");
+    }
+
+    @Test
+    void deletesEachPodOfACollectionGracefully() {
+        Pods.create(client, new io.fabric8.kubernetes.api.model.PodBuilder(pod("batch-a")).editMetadata()
+                .addToLabels("group", "batch").endMetadata().build());
+        Pods.create(client, new io.fabric8.kubernetes.api.model.PodBuilder(pod("batch-b")).editMetadata()
+                .addToLabels("group", "batch").endMetadata().build());
+        Pods.awaitReady(client, NS, "batch-a");
+        Pods.awaitReady(client, NS, "batch-b");
+
+        client.pods().inNamespace(NS).withLabel("group", "batch").delete();
+
+        for (String name : List.of("batch-a", "batch-b")) {
+            Pod marked = get(name);
+            assertThat(marked).as(name).isNotNull();
+            assertThat(marked.getMetadata().getDeletionGracePeriodSeconds()).as(name).isEqualTo(GRACE);
+            Pods.awaitGone(client, NS, name);
+        }
+    }
+
+    @Test
     void evictsGracefully() {
         Pods.create(client, pod("evicted"));
         Pods.awaitReady(client, NS, "evicted");

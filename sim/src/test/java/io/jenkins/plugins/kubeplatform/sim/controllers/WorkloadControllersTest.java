@@ -241,8 +241,14 @@ class WorkloadControllersTest {
 
             taint("node-2", "NoExecute");
             Pods.await(client.apps().daemonSets().inNamespace("default").withName("logger"), d -> d != null
-                    && Integer.valueOf(2).equals(d.getStatus().getCurrentNumberScheduled())
-                    && podsOf("logger").stream().noneMatch(p -> "node-2".equals(p.getSpec().getNodeName())));
+                    && Integer.valueOf(2).equals(d.getStatus().getCurrentNumberScheduled()));
+            // the pod there is deleted gracefully: Terminating until its kubelet has stopped it
+            for (Pod p : podsOf("logger")) {
+                if ("node-2".equals(p.getSpec().getNodeName())) {
+                    Pods.awaitGone(client, "default", p.getMetadata().getName());
+                }
+            }
+            assertThat(podsOf("logger")).noneMatch(p -> "node-2".equals(p.getSpec().getNodeName()));
         } finally {
             client.nodes().withName("node-2").edit(n -> {
                 n.getSpec().setTaints(List.of());
