@@ -316,6 +316,46 @@ class GracefulTerminationTest {
                 .isLessThan(order.indexOf("new ADDED"));
     }
 
+    @Test
+    void startsADaemonPodOnANodeOnlyAfterTheOldOneThereIsGone() throws InterruptedException {
+        client.apps().daemonSets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder()
+                .withNewMetadata().withName("agent").withNamespace(NS).endMetadata().withNewSpec().withNewSelector()
+                .addToMatchLabels("app", "agent").endSelector().withNewTemplate().withNewMetadata()
+                .addToLabels("app", "agent").endMetadata().withNewSpec().withTerminationGracePeriodSeconds(GRACE)
+                .addNewContainer().withName("app").withImage("nginx:1.27").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
+        List<Pod> running = awaitPods("agent", pods -> pods.size() == 3 && pods.stream().allMatch(PodStates::isReady));
+        Pod old = running.stream().filter(p -> "node-1".equals(p.getSpec().getNodeName())).findFirst().orElseThrow();
+        java.util.Set<String> before = new java.util.HashSet<>();
+        running.forEach(p -> before.add(p.getMetadata().getUid()));
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch replaced = new CountDownLatch(1);
+        try (Watch w = client.pods().inNamespace(NS).withLabel("app", "agent").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                String uid = pod.getMetadata().getUid();
+                boolean same = uid.equals(old.getMetadata().getUid());
+                if (!same && before.contains(uid)) {
+                    return; // the pods of the other nodes
+                }
+                order.add((same ? "old " : "new ") + action);
+                if (!same) {
+                    replaced.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.pods().inNamespace(NS).withName(old.getMetadata().getName()).delete();
+            assertThat(replaced.await(30, TimeUnit.SECONDS)).as("a new agent pod for node-1").isTrue();
+        }
+        // podsShouldBeOnNode: the Terminating pod still counts as the node's daemon pod
+        assertThat(order.indexOf("old DELETED")).as("events: " + order).isGreaterThanOrEqualTo(0)
+                .isLessThan(order.indexOf("new ADDED"));
+    }
+
     private static Deployment deployment(String name, String strategy) {
         return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
