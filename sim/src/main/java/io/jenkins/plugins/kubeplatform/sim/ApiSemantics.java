@@ -15,6 +15,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.Defaulting;
 import io.jenkins.plugins.kubeplatform.sim.api.DeletePropagation;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Generation;
+import io.jenkins.plugins.kubeplatform.sim.api.GracefulDeletion;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
@@ -527,6 +528,18 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 return StatusResponses.json(200, current.toString());
             }
+            if (GracefulDeletion.applies(path.group(), path.resource(), path.subresource())) {
+                // BeforeDelete decides the grace period first; the garbage-collection finalizers come on top
+                GracefulDeletion.Decision graceful = GracefulDeletion.decide(current,
+                        GracefulDeletion.requestedGrace(options, q), clock.instant());
+                if (graceful instanceof GracefulDeletion.Pending) {
+                    return StatusResponses.json(200, current.toString());
+                }
+                if (graceful instanceof GracefulDeletion.Mark mark) {
+                    return keepTerminating(path, mark.updated(), DeletePropagation.decide(path.group(),
+                            path.version(), path.resource(), current, options, q, clock.instant()));
+                }
+            }
             DeletePropagation.Decision decision = DeletePropagation.decide(path.group(), path.version(),
                     path.resource(), current, options, q, clock.instant());
             if (decision instanceof DeletePropagation.MarkDeleting marked) {
@@ -584,6 +597,9 @@ final class ApiSemantics {
         if (isDryRun(q)) {
             return list(path, q);
         }
+        if (GracefulDeletion.applies(path.group(), path.resource(), path.subresource())) {
+            return deleteEach(request, path, q);
+        }
         lock.lock();
         try {
             MockResponse response = store.dispatch(request);
@@ -592,6 +608,41 @@ final class ApiSemantics {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A pod whose graceful deletion starts or is shortened: kept with the {@code deletionTimestamp} and grace period
+     * {@link GracefulDeletion} decided, plus the finalizers the delete's propagation policy leaves on it (apiserver
+     * store.go {@code updateForGracefulDeletionAndFinalizers}); its kubelet ends it.
+     */
+    private MockResponse keepTerminating(ApiPath path, ObjectNode marked, DeletePropagation.Decision propagation) {
+        boolean accepted = false;
+        if (propagation instanceof DeletePropagation.MarkDeleting gc) {
+            JsonNode finalizers = gc.updated().path("metadata").path("finalizers");
+            if (finalizers.isArray()) {
+                marked.with("metadata").set("finalizers", finalizers.deepCopy());
+            }
+            accepted = gc.accepted();
+        }
+        MockResponse kept = store.dispatch(internal("PUT", path.path(), "", marked));
+        return kept.code() >= 300 ? kept : StatusResponses.json(accepted ? 202 : 200, kept.getBody().readUtf8());
+    }
+
+    /** {@code DeleteCollection} of pods: each listed pod deleted as one DELETE would (gracefully where that applies). */
+    private MockResponse deleteEach(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        MockResponse listed = list(path, QueryParams.parse(q.without(Set.of("limit", "continue"))));
+        if (listed.code() != 200) {
+            return listed;
+        }
+        JsonNode list = read(listed.getBody().readUtf8());
+        byte[] options = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+        for (JsonNode item : list.path("items")) {
+            String itemPath = path.path() + "/" + item.path("metadata").path("name").asText();
+            RecordedRequest one = new RecordedRequest(request.getHttpVersion(), HttpMethod.DELETE, itemPath,
+                    new Headers.Builder().add("Content-Type", "application/json").build(), new Buffer(options));
+            delete(one, ApiPath.parse(itemPath), q);
+        }
+        return StatusResponses.json(200, list.toString());
     }
 
     /**

@@ -19,6 +19,8 @@ import java.util.Map;
  * <p>It stores the {@code metadata.generation} each create or update carries: {@link ApiSemantics} sets it by the
  * kind's registry strategy ({@link io.jenkins.plugins.kubeplatform.sim.api.Generation}). The mock itself would give
  * every created object generation 1 and raise it on any change outside metadata and status, whatever the kind.
+ *
+ * <p>Updates keep an object whose graceful deletion is still running ({@link GracefulPutHandler}).
  */
 final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
@@ -27,6 +29,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
     IndexedCrudDispatcher() {
         IndexedStore.install(this);
+        GracefulPutHandler.install(this);
     }
 
     @Override

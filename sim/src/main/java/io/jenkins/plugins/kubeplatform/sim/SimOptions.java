@@ -26,6 +26,7 @@ public final class SimOptions {
     private final Duration imageResolveDelay;
     private final Duration containerStartDelay;
     private final Duration readinessDelay;
+    private final Duration podTerminationDelay;
     private final Duration jobDuration;
     private final java.util.Map<String, RegistryLogin> registryLogins;
     private final List<String> reservedCidrs;
@@ -46,6 +47,7 @@ public final class SimOptions {
         this.imageResolveDelay = b.imageResolveDelay;
         this.containerStartDelay = b.containerStartDelay;
         this.readinessDelay = b.readinessDelay;
+        this.podTerminationDelay = b.podTerminationDelay;
         this.jobDuration = b.jobDuration;
         this.registryLogins = java.util.Map.copyOf(b.registryLogins);
         this.reservedCidrs = List.copyOf(b.reservedCidrs);
@@ -201,6 +203,14 @@ public final class SimOptions {
         return readinessDelay;
     }
 
+    /**
+     * How long the kubelet takes to stop a deleted pod's containers and tear down its sandbox (which frees its
+     * address) before it removes the pod; never longer than the pod's grace period. Until then the pod is Terminating.
+     */
+    public Duration podTerminationDelay() {
+        return podTerminationDelay;
+    }
+
     /** How long a Job's pods run before succeeding, unless the Job says otherwise by annotation. */
     public Duration jobDuration() {
         return jobDuration;
@@ -229,6 +239,7 @@ public final class SimOptions {
         private Duration imageResolveDelay = Duration.ofMillis(100);
         private Duration containerStartDelay = Duration.ofSeconds(1);
         private Duration readinessDelay = Duration.ofSeconds(1);
+        private Duration podTerminationDelay = Duration.ofMillis(500);
         private Duration jobDuration = Duration.ofSeconds(5);
         private final java.util.Map<String, RegistryLogin> registryLogins = new java.util.HashMap<>();
         private List<String> reservedCidrs = List.of(DEFAULT_RESERVED);
@@ -333,6 +344,12 @@ public final class SimOptions {
 
         public Builder readinessDelay(Duration d) {
             this.readinessDelay = nonNegative(d);
+            return this;
+        }
+
+        /** See {@link SimOptions#podTerminationDelay()}. */
+        public Builder podTerminationDelay(Duration d) {
+            this.podTerminationDelay = nonNegative(d);
             return this;
         }
 

@@ -61,7 +61,10 @@ class EvictionTest {
     void evictsAPodNoBudgetCovers() {
         readyPods("free", 1);
         assertThat(client.pods().inNamespace("default").withName("free-0").evict()).isTrue();
-        assertThat(client.pods().inNamespace("default").withName("free-0").get()).isNull();
+        // the eviction deletes gracefully: Terminating at once, gone when its kubelet has stopped it
+        io.fabric8.kubernetes.api.model.Pod evicted = client.pods().inNamespace("default").withName("free-0").get();
+        assertThat(evicted == null || evicted.getMetadata().getDeletionTimestamp() != null).isTrue();
+        Pods.awaitGone(client, "default", "free-0");
     }
 
     @Test

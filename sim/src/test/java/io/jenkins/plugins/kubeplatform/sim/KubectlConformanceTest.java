@@ -356,6 +356,43 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void deletesAPodGracefullyAndWaitsUntilItIsGone() throws Exception {
+        sim.client().pods().inNamespace("default").resource(Pods.pod("leaving").editSpec()
+                .withTerminationGracePeriodSeconds(30L).endSpec().build()).create();
+        Pods.awaitReady(sim.client(), "default", "leaving");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.fabric8.kubernetes.client.Watch w = sim.client().pods().inNamespace("default")
+                .withField("metadata.name", "leaving").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+                        events.add(action + (pod.getMetadata().getDeletionTimestamp() == null ? "" : " terminating"));
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                    }
+                })) {
+            assertThat(ok("delete", "pod", "leaving").out()).contains("pod \"leaving\" deleted");
+            // kubectl's default --wait=true returns only once the pod is gone
+            assertThat(sim.client().pods().inNamespace("default").withName("leaving").get()).isNull();
+        }
+        // the delete marked the pod (MODIFIED, Terminating); its kubelet removed it later (DELETED)
+        assertThat(events).contains("MODIFIED terminating", "DELETED terminating");
+        assertThat(events.indexOf("MODIFIED terminating")).isLessThan(events.indexOf("DELETED terminating"));
+    }
+
+    @Test
+    void forceDeletesAPodAtOnce() throws Exception {
+        sim.client().pods().inNamespace("default").resource(Pods.pod("forced").editSpec()
+                .withTerminationGracePeriodSeconds(30L).endSpec().build()).create();
+        Pods.awaitReady(sim.client(), "default", "forced");
+        Result forced = ok("delete", "pod", "forced", "--grace-period=0", "--force");
+        assertThat(forced.out()).contains("pod \"forced\" force deleted");
+        assertThat(forced.err()).contains("Immediate deletion does not wait for confirmation");
+        assertThat(sim.client().pods().inNamespace("default").withName("forced").get()).isNull();
+    }
+
+    @Test
     void cordonsUncordonsAndDrainsANode() throws Exception {
         assertThat(ok("cordon", "node-3").out()).contains("node/node-3 cordoned");
         assertThat(ok("get", "node", "node-3").out()).contains("Ready,SchedulingDisabled");

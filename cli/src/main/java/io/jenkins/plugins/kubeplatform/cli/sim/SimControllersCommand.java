@@ -70,6 +70,7 @@ public final class SimControllersCommand implements Callable<Integer> {
         shape.imagePull = "1s";
         shape.containerStart = "1s";
         shape.readiness = "1s";
+        shape.podTermination = "500ms";
         SimOptions options = shape.options();
         boolean interrupted = false;
         try (CliContext context = CliContext.of(spec);

@@ -75,6 +75,12 @@ public final class SimServeCommand implements Callable<Integer> {
             description = "Simulated time until a readiness probe first passes. Default: ${DEFAULT-VALUE}.")
     String readiness;
 
+    @Option(names = "--pod-termination", paramLabel = "DURATION", defaultValue = "500ms",
+            description = "Simulated time the kubelet takes to stop a deleted pod's containers and free its address "
+                    + "(never longer than the pod's grace period); the pod is Terminating until then. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String podTermination;
+
     @Option(names = "--no-controllers", description = "Serve the API only: no scheduler, kubelets or other controllers "
             + "(pods stay Pending, as on a bare control plane), e.g. to drive it with `sim controllers`.")
     boolean noControllers;
@@ -196,7 +202,9 @@ public final class SimServeCommand implements Callable<Integer> {
                 .schedulerRateLimit(controllerLimits ? ClientRateLimit.SCHEDULER_DEFAULTS : null)
                 .imagePullDelay(delay("--image-pull", imagePull))
                 .containerStartDelay(delay("--container-start", containerStart))
-                .readinessDelay(delay("--readiness", readiness)).builtInControllers(!noControllers).build();
+                .readinessDelay(delay("--readiness", readiness))
+                .podTerminationDelay(delay("--pod-termination", podTermination))
+                .builtInControllers(!noControllers).build();
     }
 
     /** The --faults profile, refused with the entry and the rule before anything starts. */

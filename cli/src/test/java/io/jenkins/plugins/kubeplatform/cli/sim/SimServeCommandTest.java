@@ -167,6 +167,24 @@ class SimServeCommandTest {
     }
 
     @Test
+    void setsTheKubeletsPodTerminationDelayWhenAsked() {
+        SimServeCommand set = new SimServeCommand();
+        new picocli.CommandLine(set).parseArgs("--port", "0", "--pod-termination", "3s");
+        SimServeCommand unset = new SimServeCommand();
+        new picocli.CommandLine(unset).parseArgs("--port", "0");
+
+        assertThat(set.options().podTerminationDelay()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(unset.options().podTerminationDelay()).isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void rejectsAMalformedPodTerminationDelayWithExitCode2() {
+        CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--pod-termination", "later");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--pod-termination");
+    }
+
+    @Test
     void rejectsAMalformedImagePullDelayWithExitCode2() {
         CliRunner.Run run = CliRunner.run("sim", "serve", "--port", "0", "--image-pull", "soon");
         assertThat(run.exitCode()).isEqualTo(2);

@@ -1,16 +1,22 @@
 package io.jenkins.plugins.kubeplatform.engine.repair;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import io.jenkins.plugins.kubeplatform.sim.NodeConditions;
+import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The simulated cluster of the repair engine's sim tests: its three nodes without built-in controllers, a kubelet's
@@ -96,13 +102,53 @@ final class RepairSimCluster implements AutoCloseable {
         sim.close();
     }
 
-    /** Gives the fixture a client whose requests count as the simulation's own. */
+    /**
+     * The kubelets' part the tests need: a client whose requests count as the simulation's own (a Job pod finishing),
+     * and the end of a graceful deletion. The simulated API server keeps a deleted pod Terminating until its kubelet
+     * deletes it with grace 0 and its uid as precondition (kubelet status_manager.go {@code syncPod}); these pods have
+     * no simulated kubelet running them, so this does it at once for a pod on a Ready node. A pod on a NotReady node
+     * stays Terminating, as on a real cluster.
+     */
     private static final class Kubelet implements SimController {
         volatile KubernetesClient client;
+        private Observed<Node> nodes;
 
         @Override
         public void start(SimContext context) {
             client = context.client();
+            nodes = context.observe(client.nodes(), new ChangeHandler<>() {
+                @Override
+                public void changed(Node node) {
+                    // a node Ready again finishes the deletions that waited for it
+                    if (NodeConditions.isReady(node)) {
+                        client.pods().inAnyNamespace().withField("spec.nodeName", node.getMetadata().getName())
+                                .list().getItems().forEach(Kubelet.this::finishDeletion);
+                    }
+                }
+            });
+            context.observe(client.pods().inAnyNamespace(), new ChangeHandler<Pod>() {
+                @Override
+                public void changed(Pod pod) {
+                    finishDeletion(pod);
+                }
+            });
+        }
+
+        private void finishDeletion(Pod pod) {
+            String node = pod.getSpec().getNodeName();
+            if (pod.getMetadata().getDeletionTimestamp() == null || node == null
+                    || nodes.get(null, node).filter(NodeConditions::isReady).isEmpty()) {
+                return;
+            }
+            try {
+                client.raw("/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/"
+                        + pod.getMetadata().getName(), "DELETE", Map.of("gracePeriodSeconds", 0,
+                                "preconditions", Map.of("uid", pod.getMetadata().getUid())));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 && e.getCode() != 409) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -177,6 +177,14 @@ class StickyIpDeployerSimTest {
         DeployResult.IdentityResult victim = first.identities().get(0);
 
         sim.nodes().fail(victim.node());
+        // No kubelet confirms that the pod on an unreachable node stopped: on a real cluster it stays (Terminating once
+        // the taint manager evicts it) and its address stays assigned in the CNI until an operator force-deletes it,
+        // as the Kubernetes guide for pods on a failed node says (or the node object is deleted).
+        for (Pod stranded : sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-0").list()
+                .getItems()) {
+            sim.client().pods().inNamespace("shop").withName(stranded.getMetadata().getName()).withGracePeriod(0)
+                    .delete();
+        }
         Pod moved = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-0")
                 .informOnCondition(pods -> pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
                         && runningAndReady(p) && !victim.node().equals(p.getSpec().getNodeName())))

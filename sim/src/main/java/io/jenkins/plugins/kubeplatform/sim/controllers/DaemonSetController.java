@@ -109,7 +109,8 @@ public final class DaemonSetController implements SimController {
         String hash = Workloads.templateHash(ds.getSpec().getTemplate());
         Pod probe = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(), "probe", Map.of());
         addTolerations(probe);
-        List<Pod> owned = pods.list(p -> Workloads.ownedBy(p, ds) && PodStates.isActive(p));
+        List<Pod> all = pods.list(p -> Workloads.ownedBy(p, ds) && !PodStates.isFinished(p));
+        List<Pod> owned = all.stream().filter(PodStates::isActive).toList();
         int desired = 0;
         int scheduled = 0;
         int ready = 0;
@@ -127,7 +128,10 @@ public final class DaemonSetController implements SimController {
             if (shouldRun || (shouldContinue && !here.isEmpty())) {
                 desired++;
             }
-            if (here.isEmpty() && shouldRun) {
+            // podsShouldBeOnNode (daemon_controller.go): no new pod while one of the set still runs there, a
+            // Terminating one included
+            boolean exists = all.stream().anyMatch(p -> nodeName.equals(target(p)));
+            if (!exists && shouldRun) {
                 create(ds, nodeName, hash);
                 rolling = true;
             } else if (!here.isEmpty() && !shouldContinue) {

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.jenkins.plugins.kubeplatform.sim.model.Workloads;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -32,7 +34,8 @@ import java.util.Optional;
  * Deployments → ReplicaSets named {@code <deployment>-<pod-template-hash>}. RollingUpdate follows the deployment
  * controller's arithmetic: the new ReplicaSet grows while the total stays within replicas + maxSurge (default 25%,
  * rounded up), old ones shrink while available pods stay at least replicas − maxUnavailable (default 25%, rounded
- * down). Recreate scales old ReplicaSets to zero, waits until their pods are gone, then scales the new one up.
+ * down). Recreate scales old ReplicaSets to zero, waits until none of their pods runs (gone, or stopped by their kubelet:
+ * a Terminating pod still counts), then scales the new one up.
  * Status carries replicas, updated, ready, available and unavailable counts, observedGeneration and the Available
  * and Progressing conditions; {@code deployment.kubernetes.io/revision} is kept on both objects.
  */
@@ -48,6 +51,7 @@ public final class DeploymentController implements SimController {
     private SimContext ctx;
     private Observed<Deployment> deployments;
     private Observed<ReplicaSet> sets;
+    private Observed<Pod> pods;
     private ReconcileQueue<Deployment> reconciles;
 
     @Override
@@ -77,6 +81,39 @@ public final class DeploymentController implements SimController {
                 owner(rs);
             }
         });
+        // a Recreate deployment waits for its old pods: the real controller's deletePod handler requeues it
+        this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Pod pod) {
+                // pod changes reach the deployment through its ReplicaSet's status
+            }
+
+            @Override
+            public void deleted(Pod pod) {
+                podOwner(pod);
+            }
+        });
+    }
+
+    private void podOwner(Pod pod) {
+        Workloads.controllerUid(pod).ifPresent(uid -> sets.list(r -> uid.equals(r.getMetadata().getUid()))
+                .forEach(this::owner));
+    }
+
+    /**
+     * {@code oldPodsRunning} (pkg/controller/deployment/recreate.go): an old ReplicaSet still reports replicas, or
+     * one of its pods is not in a terminal phase (a Terminating pod whose containers still run counts).
+     */
+    private boolean oldPodsRunning(List<ReplicaSet> old) {
+        for (ReplicaSet r : old) {
+            if (r.getStatus() != null && r.getStatus().getReplicas() != null && r.getStatus().getReplicas() > 0) {
+                return true;
+            }
+            if (!pods.list(p -> Workloads.ownedBy(p, r) && !PodStates.isFinished(p)).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void owner(ReplicaSet rs) {
@@ -148,9 +185,7 @@ public final class DeploymentController implements SimController {
             for (ReplicaSet r : old) {
                 scale(r, 0);
             }
-            boolean oldGone = old.stream().allMatch(r -> r.getStatus() == null || r.getStatus().getReplicas() == null
-                    || r.getStatus().getReplicas() == 0);
-            if (oldGone) {
+            if (!oldPodsRunning(old)) {
                 newRs = scale(newRs, replicas);
             }
         } else {

@@ -41,8 +41,10 @@ import java.util.Set;
 /**
  * Services (the API server itself gives them a cluster IP on create): a load-balancer address from 172.18.255.0/24 for type LoadBalancer, and for services with a selector the Endpoints
  * object and one EndpointSlice ({@code <service>-sim}) listing the selected pods that have an IP: ready pods as
- * ready addresses, the others as not ready (or ready if {@code publishNotReadyAddresses}). Named target ports are
- * resolved per pod from its container ports.
+ * ready addresses, the others as not ready (or ready if {@code publishNotReadyAddresses}). A terminating pod is left
+ * out of Endpoints and kept in the slice with {@code ready=false, serving=<its readiness>, terminating=true}, as the
+ * real controllers do (k8s.io/endpointslice {@code ShouldPodBeInEndpoints} and {@code podToEndpoint}). Named target
+ * ports are resolved per pod from its container ports.
  */
 public final class EndpointsController implements SimController {
 
@@ -200,6 +202,9 @@ public final class EndpointsController implements SimController {
         // One subset per distinct port mapping, as the endpoints controller groups them.
         Map<List<EndpointPort>, EndpointSubsetBuilder> groups = new LinkedHashMap<>();
         for (Pod p : selected) {
+            if (PodStates.isTerminating(p) && !publishAll) {
+                continue; // ShouldPodBeInEndpoints(pod, includeTerminating = publishNotReadyAddresses)
+            }
             List<EndpointPort> ports = new ArrayList<>();
             boolean complete = true;
             for (ServicePort sp : list(s.getSpec().getPorts())) {

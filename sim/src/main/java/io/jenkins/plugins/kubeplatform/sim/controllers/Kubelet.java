@@ -65,6 +65,8 @@ public final class Kubelet implements SimController {
         /** Containers whose image went to the registry (pulled or resolved): only their pull can fail. */
         java.util.Set<String> fromRegistry = java.util.Set.of();
         int pullsLeft;
+        /** When (wall clock) the containers of a pod marked for deletion are due to stop; null until it is. */
+        java.time.Instant stopDue;
         /** Containers restarted for a changed image, by name: the latest replacement of each. */
         final Map<String, Replacement> replacing = new HashMap<>();
 
@@ -279,7 +281,11 @@ public final class Kubelet implements SimController {
 
     private void reconcile(Pod pod) {
         String nodeName = pod.getSpec().getNodeName();
-        if (PodStates.isTerminating(pod) || nodeName == null || nodeName.isEmpty()) {
+        if (nodeName == null || nodeName.isEmpty()) {
+            return;
+        }
+        if (PodStates.isTerminating(pod)) {
+            terminate(pod, nodeName);
             return;
         }
         Optional<Node> node = nodes.get(null, nodeName);
@@ -323,6 +329,101 @@ public final class Kubelet implements SimController {
                 // waiting for a timer
             }
         }
+    }
+
+    /**
+     * A pod marked for deletion, as the kubelet's pod workers and status manager handle it: after the termination
+     * delay (never longer than the pod's grace period) its containers are stopped, the phase goes terminal, the
+     * sandbox is torn down, so the CNI frees the address, and the pod is deleted with grace 0 and its uid as
+     * precondition (status_manager.go {@code syncPod}/{@code canBeDeleted}). A shorter grace period set by a later
+     * delete brings this forward. On a node that is not Ready nothing happens: no kubelet reports, so the pod stays
+     * Terminating until the node is Ready again.
+     */
+    private void terminate(Pod pod, String nodeName) {
+        Optional<Node> node = nodes.get(null, nodeName);
+        if (node.isEmpty() || !NodeConditions.isReady(node.get())) {
+            return;
+        }
+        Track t = tracks.computeIfAbsent(pod.getMetadata().getUid(), uid -> new Track(pod));
+        t.stage = Stage.DONE; // no timer of the running pod writes its status any more
+        Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+        Duration delay = ctx.options().podTerminationDelay();
+        if (grace != null && Duration.ofSeconds(Math.max(0, grace)).compareTo(delay) < 0) {
+            delay = Duration.ofSeconds(Math.max(0, grace));
+        }
+        java.time.Instant due = ctx.clock().instant().plus(ctx.scaled(delay));
+        if (t.stopDue != null && !due.isBefore(t.stopDue)) {
+            return;
+        }
+        t.stopDue = due;
+        later(t, delay, () -> {
+            if (due.equals(t.stopDue)) {
+                stop(t);
+            }
+        });
+    }
+
+    private void stop(Track t) {
+        Optional<Pod> pod = current(t);
+        if (pod.isEmpty()) {
+            return;
+        }
+        Optional<Node> node = nodes.get(null, pod.get().getSpec().getNodeName());
+        if (node.isEmpty() || !NodeConditions.isReady(node.get())) {
+            t.stopDue = null; // the node went away meanwhile: the next Ready brings the pod back here
+            return;
+        }
+        for (Container c : pod.get().getSpec().getContainers()) {
+            ctx.events().normal(pod.get(), "Killing", "Stopping container " + c.getName());
+        }
+        write(pod.get(), this::stopped);
+        ipam.release(t.uid);
+        retryNetwork();
+        remove(pod.get());
+    }
+
+    /** The status manager's final delete: grace 0, the pod's uid as precondition (a pod of the same name made since stays). */
+    private void remove(Pod pod) {
+        String path = "/api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName();
+        Map<String, Object> options = Map.of("kind", "DeleteOptions", "apiVersion", "v1", "gracePeriodSeconds", 0,
+                "preconditions", Map.of("uid", pod.getMetadata().getUid()));
+        try {
+            ctx.client().raw(path, "DELETE", options);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The status of a pod whose containers were stopped: each terminated (exit code 0, the container ended on
+     * SIGTERM), not ready, and the phase terminal as the kubelet's {@code getPhase} reports a pod that is terminal
+     * with all containers stopped (Succeeded when all exited 0).
+     */
+    private boolean stopped(Pod p) {
+        PodStatus s = status(p);
+        String now = now();
+        List<ContainerStatus> statuses = new ArrayList<>();
+        for (ContainerStatus cs : s.getContainerStatuses() == null ? List.<ContainerStatus>of()
+                : s.getContainerStatuses()) {
+            if (cs.getState() == null || cs.getState().getTerminated() == null) {
+                String started = cs.getState() != null && cs.getState().getRunning() != null
+                        ? cs.getState().getRunning().getStartedAt() : null;
+                cs.setState(new ContainerStateBuilder().withNewTerminated().withExitCode(0).withReason("Completed")
+                        .withStartedAt(started).withFinishedAt(now).withContainerID(cs.getContainerID())
+                        .endTerminated().build());
+            }
+            cs.setReady(false);
+            cs.setStarted(false);
+            statuses.add(cs);
+        }
+        s.setContainerStatuses(statuses);
+        boolean failed = statuses.stream().anyMatch(cs -> cs.getState().getTerminated().getExitCode() != 0);
+        s.setPhase(failed ? "Failed" : "Succeeded");
+        setConditions(p, Map.of("ContainersReady", "False", "Ready", "False", "PodReadyToStartContainers", "False"),
+                "PodCompleted", null);
+        return true;
     }
 
     private void network(Pod pod, Track t, Node node) {
@@ -632,6 +733,9 @@ public final class Kubelet implements SimController {
     }
 
     private void finish(Track t, Pod pod, int exitCode) {
+        if (t.stopDue != null) {
+            return; // being stopped for its deletion
+        }
         t.stage = Stage.DONE;
         String now = now();
         write(pod, p -> {

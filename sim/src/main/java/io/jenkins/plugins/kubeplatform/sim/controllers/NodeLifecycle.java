@@ -160,7 +160,7 @@ public final class NodeLifecycle implements SimController {
             if (nodes.get(null, nodeName).isEmpty() && ctx.client().nodes().withName(nodeName).get() == null) {
                 pods.get(pod.getMetadata().getNamespace(), pod.getMetadata().getName())
                         .filter(p -> p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
-                        .ifPresent(p -> Writes.delete(ctx.client(), p));
+                        .ifPresent(p -> Writes.forceDelete(ctx.client(), p));
             }
         });
     }

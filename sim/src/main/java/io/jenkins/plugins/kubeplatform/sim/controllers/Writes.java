@@ -88,8 +88,22 @@ public final class Writes {
         return Optional.empty();
     }
 
-    /** Deletes; NotFound counts as done. */
+    /**
+     * Deletes with default options, as the controllers' {@code DeleteOptions{}} (a pod gets its own grace period);
+     * NotFound counts as done.
+     */
     public static void delete(KubernetesClient client, HasMetadata object) {
+        try {
+            client.resource(object).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes with grace 0, as the pod garbage collector force-deletes; NotFound counts as done. */
+    public static void forceDelete(KubernetesClient client, HasMetadata object) {
         try {
             client.resource(object).withGracePeriod(0).delete();
         } catch (KubernetesClientException e) {

@@ -146,11 +146,12 @@ class WorkloadControllersTest {
             @Override
             public void eventReceived(Action action, Pod pod) {
                 String name = pod.getMetadata().getName();
-                if (action == Action.DELETED) {
+                // oldPodsRunning (recreate.go): a pod gone or in a terminal phase has stopped running
+                if (action == Action.DELETED || PodStates.isFinished(pod)) {
                     old.remove(name);
                 } else if (action == Action.ADDED && !original.contains(name)) {
                     if (!old.isEmpty()) {
-                        violations.add(name + " created while " + old + " still existed");
+                        violations.add(name + " created while " + old + " still ran");
                     }
                     replacementsAdded.countDown();
                 }
@@ -240,8 +241,14 @@ class WorkloadControllersTest {
 
             taint("node-2", "NoExecute");
             Pods.await(client.apps().daemonSets().inNamespace("default").withName("logger"), d -> d != null
-                    && Integer.valueOf(2).equals(d.getStatus().getCurrentNumberScheduled())
-                    && podsOf("logger").stream().noneMatch(p -> "node-2".equals(p.getSpec().getNodeName())));
+                    && Integer.valueOf(2).equals(d.getStatus().getCurrentNumberScheduled()));
+            // the pod there is deleted gracefully: Terminating until its kubelet has stopped it
+            for (Pod p : podsOf("logger")) {
+                if ("node-2".equals(p.getSpec().getNodeName())) {
+                    Pods.awaitGone(client, "default", p.getMetadata().getName());
+                }
+            }
+            assertThat(podsOf("logger")).noneMatch(p -> "node-2".equals(p.getSpec().getNodeName()));
         } finally {
             client.nodes().withName("node-2").edit(n -> {
                 n.getSpec().setTaints(List.of());
