@@ -45,8 +45,12 @@ public final class DeploymentController implements SimController {
     static final String REVISION = "deployment.kubernetes.io/revision";
     private static final String PAUSED = "DeploymentPaused";
     private static final String REVISION_HISTORY = "deployment.kubernetes.io/revision-history";
-    /** The delay before a pass that met a newer object runs again (simulated time). */
-    private static final java.time.Duration REQUEUE = java.time.Duration.ofSeconds(1);
+    /**
+     * The delay before a pass that met a newer object runs again (simulated time): the first retry of the real
+     * controller's rate-limited queue (client-go workqueue DefaultTypedControllerRateLimiter: per-item exponential
+     * backoff from 5 ms; a conflict is met once, not over and over, so the backoff does not grow here).
+     */
+    private static final java.time.Duration REQUEUE = java.time.Duration.ofMillis(5);
 
     private SimContext ctx;
     private Observed<Deployment> deployments;
