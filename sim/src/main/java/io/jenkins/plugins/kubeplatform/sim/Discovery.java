@@ -47,6 +47,7 @@ final class Discovery {
             new Kind("apps", "v1", "replicasets", "ReplicaSet", true, "rs"),
             new Kind("apps", "v1", "statefulsets", "StatefulSet", true, "sts"),
             new Kind("apps", "v1", "daemonsets", "DaemonSet", true, "ds"),
+            new Kind("apps", "v1", "controllerrevisions", "ControllerRevision", true),
             new Kind("batch", "v1", "jobs", "Job", true),
             new Kind("batch", "v1", "cronjobs", "CronJob", true, "cj"),
             new Kind("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, "pdb"),
