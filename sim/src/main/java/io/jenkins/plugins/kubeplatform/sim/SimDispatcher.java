@@ -369,9 +369,9 @@ final class SimDispatcher extends Dispatcher {
                 path.group())) {
             return builtIn.orElse("");
         }
-        return discovery.kinds().stream().filter(k -> k.group().equals(path.group())
-                && k.version().equals(path.version()) && k.plural().equals(path.resource())).map(Discovery.Kind::kind)
-                .findFirst().orElse("");
+        // one read of the resource's CRD, not a list of every CRD for each request
+        return crd(path).filter(c -> servedVersion(c, path).isPresent())
+                .map(c -> c.path("spec").path("names").path("kind").asText()).orElse("");
     }
 
     /** {@code kubectl create token SA}: a TokenRequest whose token authenticates as the service account. */
