@@ -30,6 +30,8 @@ public final class AttachedControllers implements AutoCloseable {
     private final KubernetesClient client;
     private final List<SimController> controllers = new ArrayList<>();
     private final List<SimContext> contexts = new ArrayList<>();
+    /** One list and watch per resource for the controllers a kube-controller-manager would run. */
+    private final SharedInformers controllerManager;
     private final List<String> registeredNodes = new ArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService heartbeat =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -40,6 +42,7 @@ public final class AttachedControllers implements AutoCloseable {
 
     private AttachedControllers(KubernetesClient client) {
         this.client = client;
+        this.controllerManager = new SharedInformers("attached-controller-manager", client);
     }
 
     /**
@@ -159,7 +162,9 @@ public final class AttachedControllers implements AutoCloseable {
     }
 
     private void add(SimController controller, SimOptions options) {
-        SimContext context = new SimContext(controller.name(), client, options, Clock.systemUTC());
+        SimContext context = new SimContext(controller.name(), client, options, Clock.systemUTC(),
+                SimulatedCluster.SHARING_INFORMERS.contains(controller.name())
+                        ? java.util.Optional.of(controllerManager) : java.util.Optional.empty());
         controllers.add(controller);
         contexts.add(context);
         try {
@@ -196,6 +201,7 @@ public final class AttachedControllers implements AutoCloseable {
         }
         controllers.clear();
         contexts.clear();
+        controllerManager.close();
         client.close();
     }
 }

@@ -3,23 +3,17 @@ package io.jenkins.plugins.kubeplatform.sim;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,12 +36,21 @@ public final class SimContext implements AutoCloseable {
     private final Clock clock;
     private final SimEvents events;
     private final ScheduledExecutorService executor;
-    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+    /** The informers of the process this controller belongs to, if it shares them. */
+    private final Optional<SharedInformers> shared;
+    /** The controller's own feeds (when it does not share). */
+    private final List<Feed<?, ?>> feeds = new CopyOnWriteArrayList<>();
     private final ExecutorService opener;
     private volatile boolean closed;
 
     SimContext(String name, KubernetesClient client, SimOptions options, Clock clock) {
+        this(name, client, options, clock, Optional.empty());
+    }
+
+    SimContext(String name, KubernetesClient client, SimOptions options, Clock clock,
+               Optional<SharedInformers> shared) {
         this.name = name;
+        this.shared = shared;
         this.client = client;
         this.options = options;
         this.clock = clock;
@@ -109,142 +112,24 @@ public final class SimContext implements AutoCloseable {
 
     /**
      * Keeps a cache of the objects the source selects and calls the handler for each change, on the controller's
-     * thread. The watch is opened before the initial list, so no change between the two is lost (the mock server
-     * does not replay history from a resourceVersion); a listed object already seen through the watch is not
-     * reported twice. If the watch closes with an error it is reopened and the objects relisted. The watch opens on
-     * a thread of its own, and the list waits for it at most {@link #WATCH_OPEN_WAIT}: a watch that never starts
-     * (fabric8 would wait for it forever) never stops this controller, whose resync then keeps the cache current.
+     * thread (see {@link Feed}). A controller of a process that shares informers ({@code kube-controller-manager})
+     * gets the process's one list and watch of the resource; the objects handed to the handler are then shared with
+     * the process's other controllers, and must not be changed.
      */
     public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler) {
         return observe(source, handler, RESYNC);
     }
 
-    /** As {@link #observe(FilterWatchListDeletable, ChangeHandler)}, relisting every {@code resync}. */
+    /** As {@link #observe(FilterWatchListDeletable, ChangeHandler)}, relisting at least every {@code resync}. */
     public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Duration resync) {
-        Observed<T> cache = new Observed<>();
-        connect(source, handler, cache, false);
-        executor.scheduleWithFixedDelay(safe(() -> resync(source, handler, cache)), resync.toMillis(),
-                resync.toMillis(), TimeUnit.MILLISECONDS);
-        return cache;
-    }
-
-    /**
-     * Relists and reports what the watch did not: a watch that fabric8 silently reconnects can miss events, because
-     * the mock server does not replay history from a resourceVersion.
-     */
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void resync(
-            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache) {
-        L listed = source.list();
-        long listVersion = -1;
-        if (listed.getMetadata() != null && listed.getMetadata().getResourceVersion() != null) {
-            try {
-                listVersion = Long.parseLong(listed.getMetadata().getResourceVersion());
-            } catch (NumberFormatException e) {
-                listVersion = -1;
-            }
-        }
-        for (T item : listed.getItems()) {
-            if (cache.observe(item)) {
-                handler.changed(cache.freshest(item));
-            }
-        }
-        if (listVersion >= 0) {
-            for (T gone : cache.missingFrom(listed.getItems(), listVersion)) {
-                handler.deleted(gone);
-            }
-        }
-    }
-
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void connect(
-            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, boolean relist) {
-        if (closed) {
-            return;
-        }
-        try {
-            // the watch opens on a thread of its own: fabric8 waits for a watch to start without a bound (against
-            // a server that closes it as it opens it, forever), and this controller's thread must keep running
-            AtomicBoolean live = new AtomicBoolean(true);
-            Future<?> opening = opener.submit(() -> open(source, handler, cache, live));
-            try {
-                opening.get(WATCH_OPEN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException notYet) {
-                // list anyway: the resync below covers what a late watch misses, and the watch is used once open
-            } catch (ExecutionException e) {
-                return; // the opener scheduled the retry
-            }
-            List<T> items = source.list().getItems();
-            run(() -> {
-                if (relist) {
-                    for (T gone : cache.retainOnly(items)) {
-                        handler.deleted(gone);
-                    }
-                }
-                for (T item : items) {
-                    if (cache.observe(item)) {
-                        handler.changed(cache.freshest(item));
-                    }
-                }
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            retry(source, handler, cache, e);
-        }
-    }
-
-    /** Opens the watch (on an opener thread); a failure, or a close while {@code live}, schedules a new connect. */
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void open(
-            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, AtomicBoolean live) {
-        try {
-            Watch watch = source.watch(new Watcher<T>() {
-                @Override
-                public void eventReceived(Action action, T object) {
-                    if (!live.get()) {
-                        return;
-                    }
-                    run(() -> {
-                        if (action == Action.DELETED) {
-                            if (cache.observeDeleted(object)) {
-                                handler.deleted(object);
-                            }
-                        } else if (action != Action.ERROR && cache.observe(object)) {
-                            handler.changed(cache.freshest(object));
-                        }
-                    });
-                }
-
-                @Override
-                public void onClose(WatcherException cause) {
-                    if (live.compareAndSet(true, false) && !closed) {
-                        executor.schedule(() -> connect(source, handler, cache, true), 100, TimeUnit.MILLISECONDS);
-                    }
-                }
-            });
-            if (closed || !live.get()) {
-                watch.close();
-            } else {
-                watches.add(watch);
-            }
-        } catch (RuntimeException e) {
-            if (live.compareAndSet(true, false)) {
-                retry(source, handler, cache, e);
-            }
-            throw e;
-        }
-    }
-
-    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void retry(
-            FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Observed<T> cache, RuntimeException e) {
-        if (!closed) {
-            LOG.log(Level.FINE, "sim-" + name + ": watch failed, retrying", e);
-            try {
-                executor.schedule(() -> connect(source, handler, cache, true), 200, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
-                // closed: nothing to retry
-            }
-        }
+        Feed<T, L> feed = shared.flatMap(s -> s.feed(source)).orElseGet(() -> {
+            Feed<T, L> own = new Feed<>("sim-" + name, source, executor, opener);
+            feeds.add(own);
+            return own;
+        });
+        return feed.subscribe(this, handler, resync);
     }
 
     private Runnable safe(Runnable action) {
@@ -269,13 +154,7 @@ public final class SimContext implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Watch w : watches) {
-            try {
-                w.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "closing watch", e);
-            }
-        }
+        feeds.forEach(Feed::close);
         executor.shutdownNow();
         opener.shutdownNow(); // a watch still opening gives up
     }

@@ -57,6 +57,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private final KubernetesClient client;
     private final KubernetesClient internalClient;
     private final List<Running> controllers = new ArrayList<>();
+    /** kube-controller-manager's informers, shared by the controllers that run there. */
+    private final SharedInformers controllerManager;
     private final SimNodes nodes;
     private final SimPods pods;
 
@@ -80,6 +82,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.internalClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(baseConfig())
                 .withCustomHeaders(Map.of(SimDispatcher.INTERNAL_HEADER, "controller"))
                 .build()).build();
+        this.controllerManager = new SharedInformers("kube-controller-manager", internalClient);
         this.nodes = new SimNodes(internalClient, clock);
         this.pods = new SimPods(internalClient, clock);
     }
@@ -88,6 +91,18 @@ public final class SimulatedCluster implements AutoCloseable {
     private static final java.util.Set<String> CONTROLLER_MANAGER = java.util.Set.of("deployment-controller",
             "replicaset-controller", "endpoint-controller", "statefulset-controller", "daemonset-controller",
             "job-controller", "disruption-controller", "node-lifecycle");
+    /**
+     * The controllers that share kube-controller-manager's informers: those above, the garbage collector and the
+     * token controller (which run there too, without a request limit of their own here).
+     */
+    static final java.util.Set<String> SHARING_INFORMERS;
+
+    static {
+        java.util.Set<String> sharing = new java.util.HashSet<>(CONTROLLER_MANAGER);
+        sharing.add("garbage-collector");
+        sharing.add("token-controller");
+        SHARING_INFORMERS = java.util.Set.copyOf(sharing);
+    }
 
     private java.util.Optional<ClientRateLimit> rateLimit(String controller) {
         if (CONTROLLER_MANAGER.contains(controller)) {
@@ -177,6 +192,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return options;
     }
 
+    /** kube-controller-manager's shared informers. */
+    SharedInformers controllerManager() {
+        return controllerManager;
+    }
+
     public RequestLog requests() {
         return requests;
     }
@@ -227,7 +247,9 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Registers and starts a controller; it is closed with the cluster. */
     public synchronized SimulatedCluster addController(SimController controller) {
         SimContext context = new SimContext(controller.name(), rateLimit(controller.name())
-                .map(limit -> limitedClient(limit)).orElse(internalClient), options, clock);
+                .map(limit -> limitedClient(limit)).orElse(internalClient), options, clock,
+                SHARING_INFORMERS.contains(controller.name()) ? java.util.Optional.of(controllerManager)
+                        : java.util.Optional.empty());
         controllers.add(new Running(controller, context));
         try {
             context.executor().submit(() -> controller.start(context)).get(30, TimeUnit.SECONDS);
@@ -253,6 +275,7 @@ public final class SimulatedCluster implements AutoCloseable {
             }
         }
         controllers.clear();
+        controllerManager.close();
         faults.shutdown();
         client.close();
         internalClient.close();

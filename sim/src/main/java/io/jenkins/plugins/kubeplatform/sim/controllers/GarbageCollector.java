@@ -1,10 +1,31 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
@@ -43,25 +64,15 @@ import java.util.function.Predicate;
  */
 public final class GarbageCollector implements SimController {
 
-    private static final List<ResourceDefinitionContext> BUILT_IN = List.of(
-            type("", "v1", "Pod", "pods"),
-            type("", "v1", "Service", "services"),
-            type("", "v1", "Endpoints", "endpoints"),
-            type("", "v1", "ConfigMap", "configmaps"),
-            type("", "v1", "Secret", "secrets"),
-            type("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims"),
-            type("", "v1", "ServiceAccount", "serviceaccounts"),
-            type("", "v1", "ReplicationController", "replicationcontrollers"),
-            type("apps", "v1", "Deployment", "deployments"),
-            type("apps", "v1", "ReplicaSet", "replicasets"),
-            type("apps", "v1", "StatefulSet", "statefulsets"),
-            type("apps", "v1", "DaemonSet", "daemonsets"),
-            type("apps", "v1", "ControllerRevision", "controllerrevisions"),
-            type("batch", "v1", "Job", "jobs"),
-            type("batch", "v1", "CronJob", "cronjobs"),
-            type("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices"),
-            type("networking.k8s.io", "v1", "Ingress", "ingresses"),
-            type("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets"));
+    /**
+     * The built-in kinds followed, observed typed as the other controllers observe them: in kube-controller-manager
+     * the collector shares their informers (only kinds without one get a metadata informer of its own).
+     */
+    private static final List<Class<? extends HasMetadata>> BUILT_IN = List.of(
+            Pod.class, Service.class, Endpoints.class, ConfigMap.class, Secret.class, PersistentVolumeClaim.class,
+            ServiceAccount.class, ReplicationController.class, Deployment.class, ReplicaSet.class, StatefulSet.class,
+            DaemonSet.class, ControllerRevision.class, Job.class, CronJob.class, EndpointSlice.class, Ingress.class,
+            PodDisruptionBudget.class);
     /** The graph is kept by watch events; a relist only catches what a reconnecting watch missed. */
     private static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -76,7 +87,8 @@ public final class GarbageCollector implements SimController {
     private final Map<String, Set<String>> dependents = new HashMap<>();
     private final Set<String> queued = new HashSet<>();
 
-    private record Item(ResourceDefinitionContext type, GenericKubernetesResource object) {
+    /** An object as last seen; only its metadata is read (the objects may be shared with other controllers). */
+    private record Item(ResourceDefinitionContext type, HasMetadata object) {
         String uid() {
             return object.getMetadata().getUid();
         }
@@ -93,20 +105,15 @@ public final class GarbageCollector implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
-        for (ResourceDefinitionContext t : BUILT_IN) {
-            watch(t);
+        for (Class<? extends HasMetadata> type : BUILT_IN) {
+            follow(ResourceDefinitionContext.fromResourceType(type), ctx.client().resources(type).inAnyNamespace());
         }
         ctx.observe(ctx.client().apiextensions().v1().customResourceDefinitions(), new ChangeHandler<>() {
             @Override
             public void changed(CustomResourceDefinition crd) {
-                typeOf(crd).ifPresent(GarbageCollector.this::watch);
+                typeOf(crd).ifPresent(t -> follow(t, ctx.client().genericKubernetesResources(t).inAnyNamespace()));
             }
         }, RESYNC);
-    }
-
-    private static ResourceDefinitionContext type(String group, String version, String kind, String plural) {
-        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
     }
 
     private static Optional<ResourceDefinitionContext> typeOf(CustomResourceDefinition crd) {
@@ -126,18 +133,19 @@ public final class GarbageCollector implements SimController {
         return group + "/" + kind;
     }
 
-    private void watch(ResourceDefinitionContext t) {
+    private <T extends HasMetadata, L extends KubernetesResourceList<T>> void follow(ResourceDefinitionContext t,
+            FilterWatchListDeletable<T, L, ?> source) {
         if (types.putIfAbsent(typeKey(t.getGroup(), t.getKind()), t) != null) {
             return;
         }
-        ctx.observe(ctx.client().genericKubernetesResources(t).inAnyNamespace(), new ChangeHandler<>() {
+        ctx.observe(source, new ChangeHandler<>() {
             @Override
-            public void changed(GenericKubernetesResource object) {
+            public void changed(T object) {
                 seen(new Item(t, object));
             }
 
             @Override
-            public void deleted(GenericKubernetesResource object) {
+            public void deleted(T object) {
                 gone(new Item(t, object));
             }
         }, RESYNC);
@@ -151,7 +159,7 @@ public final class GarbageCollector implements SimController {
             unindex(old);
         }
         index(item);
-        GenericKubernetesResource o = item.object();
+        HasMetadata o = item.object();
         if (deleting(o)) {
             if (finalizers(o).contains(GcFinalizers.FOREGROUND)) {
                 enqueue(item.uid());
@@ -387,21 +395,21 @@ public final class GarbageCollector implements SimController {
 
     // ---- object helpers ------------------------------------------------------------------------------------
 
-    private static List<OwnerReference> owners(GenericKubernetesResource o) {
+    private static List<OwnerReference> owners(HasMetadata o) {
         List<OwnerReference> refs = o.getMetadata().getOwnerReferences();
         return refs == null ? List.of() : refs;
     }
 
-    private static List<String> finalizers(GenericKubernetesResource o) {
+    private static List<String> finalizers(HasMetadata o) {
         List<String> f = o.getMetadata().getFinalizers();
         return f == null ? List.of() : f;
     }
 
-    private static boolean deleting(GenericKubernetesResource o) {
+    private static boolean deleting(HasMetadata o) {
         return o.getMetadata().getDeletionTimestamp() != null;
     }
 
-    private static boolean waitsForDependents(GenericKubernetesResource o) {
+    private static boolean waitsForDependents(HasMetadata o) {
         return deleting(o) && finalizers(o).contains(GcFinalizers.FOREGROUND);
     }
 }
