@@ -125,6 +125,9 @@ public final class RolloutBenchmark implements Benchmark {
                 client.apps().replicaSets().inNamespace(plainNs).withLabel("app", "plain").delete();
                 client.pods().inNamespace(plainNs).withLabel("app", "plain").delete();
                 client.services().inNamespace(plainNs).withName("plain").delete();
+                // pods end gracefully (the kubelet stops each one): the sticky run must not share the cluster with
+                // the Deployment's cleanup
+                awaitNoPods(client, plainNs);
 
                 String stickyNs = "bench-sticky-" + n;
                 StickyIpDeployer deployer = new StickyIpDeployer(client, Map.of("bench", pool), new IpReservationLedger(
@@ -153,6 +156,7 @@ public final class RolloutBenchmark implements Benchmark {
                 }
                 deployer.deploy(DeployRequest.of(stickyNs, "web", image("sticky", n, 4), 0, 8080, "bench").withTimeout(TIMEOUT),
                         Progress.silent());
+                awaitNoPods(client, stickyNs); // nor the next size's Deployment with this cleanup
 
                 out.add(Measurement.of(scenario + ", first rollout", "Deployment", plainFirst, "s"));
                 out.add(Measurement.of(scenario + ", first rollout", "stickyIpDeploy", stickyFirst, "s"));
@@ -219,6 +223,11 @@ public final class RolloutBenchmark implements Benchmark {
             List<Pod> live = pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
             return live.size() == n && live.stream().allMatch(p -> which.test(p) && ready(p));
         }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Until the namespace has no pod left, terminating ones included. */
+    private static void awaitNoPods(KubernetesClient client, String ns) throws Exception {
+        client.pods().inNamespace(ns).informOnCondition(List::isEmpty).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static boolean ready(Pod p) {

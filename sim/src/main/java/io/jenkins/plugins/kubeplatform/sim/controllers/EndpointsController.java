@@ -55,6 +55,9 @@ public final class EndpointsController implements SimController {
     private Observed<Service> services;
     private Observed<Pod> pods;
     private Observed<Node> nodes;
+    /** The controller's own objects, read from its informers as the real controllers read their listers. */
+    private Observed<Endpoints> endpoints;
+    private Observed<EndpointSlice> slices;
     private ReconcileQueue<Service> reconciles;
     private final Set<String> lbIps = new HashSet<>();
     /** Each pod's labels as last seen, to find the Services it stopped matching. */
@@ -88,6 +91,29 @@ public final class EndpointsController implements SimController {
                         .withName(s.getMetadata().getName()).delete();
             }
         });
+        this.endpoints = ctx.observe(ctx.client().endpoints().inAnyNamespace(), new ChangeHandler<>() {
+            @Override
+            public void changed(Endpoints e) {
+            }
+
+            @Override
+            public void deleted(Endpoints e) {
+                // onEndpointsDelete: a Service's Endpoints deleted by someone else are written again
+                resync(e.getMetadata().getNamespace(), e.getMetadata().getName());
+            }
+        });
+        this.slices = ctx.observe(ctx.client().discovery().v1().endpointSlices().inAnyNamespace(),
+                new ChangeHandler<>() {
+                    @Override
+                    public void changed(EndpointSlice slice) {
+                        ownSlice(slice);
+                    }
+
+                    @Override
+                    public void deleted(EndpointSlice slice) {
+                        ownSlice(slice);
+                    }
+                });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {
@@ -100,6 +126,22 @@ public final class EndpointsController implements SimController {
                 lastLabels.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
             }
         });
+    }
+
+    /**
+     * A change of a slice this controller manages brings its Service back (as the slice tracker does for a slice
+     * changed or deleted by someone else); the pass writes only if the slice differs from what it should be.
+     */
+    private void ownSlice(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        if (labels != null && "endpointslice-controller.k8s.io".equals(labels.get(MANAGED_BY))
+                && labels.get(SERVICE_NAME_LABEL) != null) {
+            resync(slice.getMetadata().getNamespace(), labels.get(SERVICE_NAME_LABEL));
+        }
+    }
+
+    private void resync(String namespace, String service) {
+        services.get(namespace, service).ifPresent(reconciles::add);
     }
 
     /**
@@ -235,14 +277,22 @@ public final class EndpointsController implements SimController {
         String ns = s.getMetadata().getNamespace();
         Endpoints desired = new EndpointsBuilder().withNewMetadata().withName(s.getMetadata().getName())
                 .withNamespace(ns).withLabels(s.getMetadata().getLabels()).endMetadata().withSubsets(subsets).build();
-        Endpoints current = ctx.client().endpoints().inNamespace(ns).withName(s.getMetadata().getName()).get();
+        Endpoints current = endpoints.get(ns, s.getMetadata().getName()).orElse(null);
         if (current == null) {
-            ctx.client().endpoints().inNamespace(ns).resource(desired).create();
-        } else if (!Objects.equals(normalize(current.getSubsets()), normalize(subsets))) {
+            Optional<Endpoints> created = create(() -> ctx.client().endpoints().inNamespace(ns).resource(desired)
+                    .create());
+            if (created.isPresent()) {
+                endpoints.put(created.get());
+                return;
+            }
+            // the informer had not seen it yet: decide on the server's copy
+            current = ctx.client().endpoints().inNamespace(ns).withName(s.getMetadata().getName()).get();
+        }
+        if (current != null && !Objects.equals(normalize(current.getSubsets()), normalize(subsets))) {
             Writes.update(ctx.client(), current, e -> {
                 e.setSubsets(subsets);
                 return true;
-            });
+            }).ifPresent(endpoints::put);
         }
     }
 
@@ -258,7 +308,7 @@ public final class EndpointsController implements SimController {
     private void writeSlice(Service s, List<Pod> selected, boolean publishAll) {
         String ns = s.getMetadata().getNamespace();
         String name = s.getMetadata().getName() + "-sim";
-        List<Endpoint> endpoints = new ArrayList<>();
+        List<Endpoint> members = new ArrayList<>();
         List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> ports = new ArrayList<>();
         boolean portsSet = false;
         for (Pod p : selected) {
@@ -276,7 +326,7 @@ public final class EndpointsController implements SimController {
             String zone = nodes.get(null, p.getSpec().getNodeName() == null ? "" : p.getSpec().getNodeName())
                     .map(n -> n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels()
                             .get(SimNode.ZONE_LABEL)).orElse(null);
-            endpoints.add(new EndpointBuilder().withAddresses(p.getStatus().getPodIP())
+            members.add(new EndpointBuilder().withAddresses(p.getStatus().getPodIP())
                     .withNewConditions().withReady(publishAll || ready).withServing(PodStates.isReady(p))
                     .withTerminating(terminating).endConditions()
                     .withNodeName(p.getSpec().getNodeName()).withZone(zone)
@@ -284,22 +334,40 @@ public final class EndpointsController implements SimController {
                             .withName(p.getMetadata().getName()).withUid(p.getMetadata().getUid()).build())
                     .build());
         }
-        var slices = ctx.client().discovery().v1().endpointSlices().inNamespace(ns);
-        EndpointSlice current = slices.withName(name).get();
+        var api = ctx.client().discovery().v1().endpointSlices().inNamespace(ns);
+        EndpointSlice current = slices.get(ns, name).orElse(null);
         if (current == null) {
             EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName(name).withNamespace(ns)
                     .addToLabels(SERVICE_NAME_LABEL, s.getMetadata().getName())
                     .addToLabels(MANAGED_BY, "endpointslice-controller.k8s.io")
                     .withOwnerReferences(Workloads.controllerRef(s)).endMetadata()
-                    .withAddressType("IPv4").withEndpoints(endpoints).withPorts(ports).build();
-            slices.resource(slice).create();
-        } else if (!Objects.equals(list(current.getEndpoints()), endpoints)
-                || !Objects.equals(list(current.getPorts()), ports)) {
+                    .withAddressType("IPv4").withEndpoints(members).withPorts(ports).build();
+            Optional<EndpointSlice> created = create(() -> api.resource(slice).create());
+            if (created.isPresent()) {
+                slices.put(created.get());
+                return;
+            }
+            current = api.withName(name).get(); // the informer had not seen it yet
+        }
+        if (current != null && (!Objects.equals(list(current.getEndpoints()), members)
+                || !Objects.equals(list(current.getPorts()), ports))) {
             Writes.update(ctx.client(), current, e -> {
-                e.setEndpoints(endpoints);
+                e.setEndpoints(members);
                 e.setPorts(ports);
                 return true;
-            });
+            }).ifPresent(slices::put);
+        }
+    }
+
+    /** A create; empty when the object exists already (409 AlreadyExists). */
+    private static <T> Optional<T> create(java.util.function.Supplier<T> create) {
+        try {
+            return Optional.of(create.get());
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

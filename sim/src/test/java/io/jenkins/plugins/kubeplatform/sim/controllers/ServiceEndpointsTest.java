@@ -84,4 +84,42 @@ class ServiceEndpointsTest {
 
         Pods.await(client.endpoints().inNamespace("default").withName("cart"), x -> x != null && ready(x) == 0);
     }
+
+    @Test
+    void writesAgainEndpointsDeletedAndASliceChangedBySomeoneElse() {
+        client.services().inNamespace("default").resource(service("menu", "menu")).create();
+        Pods.create(client, Pods.pod("menu-a").editMetadata().addToLabels("app", "menu").endMetadata().build());
+        Pods.await(client.endpoints().inNamespace("default").withName("menu"), x -> ready(x) == 1);
+        Pods.await(client.discovery().v1().endpointSlices().inNamespace("default").withName("menu-sim"),
+                x -> x != null && x.getEndpoints() != null && x.getEndpoints().size() == 1);
+
+        client.endpoints().inNamespace("default").withName("menu").delete();
+        Pods.await(client.endpoints().inNamespace("default").withName("menu"), x -> ready(x) == 1);
+
+        client.discovery().v1().endpointSlices().inNamespace("default").withName("menu-sim").edit(slice -> {
+            slice.setEndpoints(new java.util.ArrayList<>());
+            return slice;
+        });
+        Pods.await(client.discovery().v1().endpointSlices().inNamespace("default").withName("menu-sim"),
+                x -> x != null && x.getEndpoints() != null && x.getEndpoints().size() == 1);
+
+        client.discovery().v1().endpointSlices().inNamespace("default").withName("menu-sim").delete();
+        EndpointSlice again = Pods.await(client.discovery().v1().endpointSlices().inNamespace("default")
+                .withName("menu-sim"), x -> x != null && x.getEndpoints() != null && x.getEndpoints().size() == 1);
+        assertThat(again.getEndpoints().get(0).getTargetRef().getName()).isEqualTo("menu-a");
+    }
+
+    @Test
+    void readsItsOwnObjectsFromItsInformersNotWithAGetPerPass() {
+        client.services().inNamespace("default").resource(service("till", "till")).create();
+        sim.requests().clear();
+        for (String pod : java.util.List.of("till-a", "till-b", "till-c")) {
+            Pods.create(client, Pods.pod(pod).editMetadata().addToLabels("app", "till").endMetadata().build());
+        }
+        Pods.await(client.endpoints().inNamespace("default").withName("till"), x -> ready(x) == 3);
+        long gets = sim.requests().allIncludingInternal().stream().filter(r -> r.internal()
+                && r.verb().equals("get") && (r.resource().equals("endpoints") || r.resource().equals("endpointslices"))
+                && r.namespace().equals("default") && r.name().startsWith("till")).count();
+        assertThat(gets).isZero();
+    }
 }
