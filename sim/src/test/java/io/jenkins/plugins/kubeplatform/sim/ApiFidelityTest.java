@@ -517,4 +517,25 @@ class ApiFidelityTest {
         }
         assertThat(events).containsExactly("ADDED sel-a", "DELETED sel-a");
     }
+
+    @Test
+    void anUpdateThatChangesNothingKeepsTheResourceVersionAndAReorderedListGetsANewOne() {
+        client.endpoints().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+                .withNewMetadata().withName("many").endMetadata().addNewSubset()
+                .addNewAddress().withIp("10.0.0.1").endAddress().addNewAddress().withIp("10.0.0.2").endAddress()
+                .addNewPort().withPort(80).endPort().endSubset().build()).create();
+        io.fabric8.kubernetes.api.model.Endpoints stored = client.endpoints().inNamespace(NS).withName("many").get();
+
+        io.fabric8.kubernetes.api.model.Endpoints same = client.endpoints().inNamespace(NS).resource(stored).update();
+        assertThat(same.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+
+        // the addresses in the other order: a different object to the store, as to etcd
+        stored.getSubsets().get(0).setAddresses(List.of(stored.getSubsets().get(0).getAddresses().get(1),
+                stored.getSubsets().get(0).getAddresses().get(0)));
+        io.fabric8.kubernetes.api.model.Endpoints reordered = client.endpoints().inNamespace(NS).resource(stored)
+                .update();
+        assertThat(Long.parseLong(reordered.getMetadata().getResourceVersion()))
+                .isGreaterThan(Long.parseLong(same.getMetadata().getResourceVersion()));
+        assertThat(reordered.getSubsets().get(0).getAddresses()).extracting("ip").containsExactly("10.0.0.2", "10.0.0.1");
+    }
 }

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  */
 public record LabelQuery(String text, List<Term> terms) {
 
-    private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    /** Prefix: a DNS-1123 subdomain (dot-separated DNS labels, as {@code IsDNS1123Subdomain}); then the name. */
+    private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+            + "[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
     /** One requirement on one label. */

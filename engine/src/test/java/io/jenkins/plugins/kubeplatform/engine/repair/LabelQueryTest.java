@@ -43,6 +43,18 @@ class LabelQueryTest {
     }
 
     @Test
+    void refusesAKeyPrefixThatIsNotADnsSubdomainAsTheApiServerDoes() {
+        // IsDNS1123Subdomain: dot-separated labels, each starting and ending with [a-z0-9]
+        for (String key : new String[] {"example..com/pool", "example.-com/pool", "example-.com/pool", ".example/pool"}) {
+            assertThatThrownBy(() -> LabelQuery.parse("taskSelector", key + "=a")).as(key)
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("taskSelector");
+        }
+        assertThat(LabelQuery.parse("taskSelector", "node.example.com/pool=a")
+                .matches(Map.of("node.example.com/pool", "a"))).isTrue();
+        assertThat(LabelQuery.parse("taskSelector", "a-1.b/pool").matches(Map.of("a-1.b/pool", ""))).isTrue();
+    }
+
+    @Test
     void acceptsA63CharacterValueAndRefuses64() {
         assertThat(LabelQuery.parse("s", "pool=" + "v".repeat(63)).matches(Map.of("pool", "v".repeat(63)))).isTrue();
         assertThatThrownBy(() -> LabelQuery.parse("s", "pool=" + "v".repeat(64)))
