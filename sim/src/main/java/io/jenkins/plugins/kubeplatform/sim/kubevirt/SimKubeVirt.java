@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * Simulated KubeVirt plus the edge node agent inside the guest.
@@ -58,6 +59,9 @@ public final class SimKubeVirt implements SimController {
     public static final String JOIN_SPEC_PATH = "/etc/kubeplatform/join.json";
     public static final String JOIN_TOKEN_PATH = "/etc/kubeplatform/join-token";
 
+    private static final Logger LOG = Logger.getLogger(SimKubeVirt.class.getName());
+    /** Version-checked writes of a VM's status before giving up on a run of conflicts. */
+    static final int STATUS_ATTEMPTS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -463,26 +467,38 @@ public final class SimKubeVirt implements SimController {
         return annotations == null ? null : VmFailure.parse(annotations.get(VmFailure.ANNOTATION)).orElse(null);
     }
 
-    private void setVmStatus(String ns, String name, String printableStatus, boolean ready) {
-        GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name).get();
-        if (vm == null) {
-            return;
-        }
-        Map<String, Object> status = new LinkedHashMap<>(map(vm.getAdditionalProperties().get("status")));
-        if (printableStatus.equals(status.get("printableStatus")) && Objects.equals(ready, status.get("ready"))) {
-            return;
-        }
-        status.put("printableStatus", printableStatus);
-        status.put("ready", ready);
-        status.put("created", !printableStatus.equals("Stopped"));
-        vm.setAdditionalProperty("status", status);
-        try {
-            client().genericKubernetesResources(vms()).inNamespace(ns).resource(vm).updateStatus();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                setVmStatus(ns, name, printableStatus, ready);
+    /**
+     * Writes the VM's status: read, change, version-checked write, again after a conflict, at most
+     * {@link #STATUS_ATTEMPTS} times (as {@code Writes.update}); after that the status is left as the other writer made
+     * it and the attempt is logged. Returns whether the VM has this status now.
+     */
+    boolean setVmStatus(String ns, String name, String printableStatus, boolean ready) {
+        for (int attempt = 0; attempt < STATUS_ATTEMPTS; attempt++) {
+            GenericKubernetesResource vm = client().genericKubernetesResources(vms()).inNamespace(ns).withName(name)
+                    .get();
+            if (vm == null) {
+                return false;
+            }
+            Map<String, Object> status = new LinkedHashMap<>(map(vm.getAdditionalProperties().get("status")));
+            if (printableStatus.equals(status.get("printableStatus")) && Objects.equals(ready, status.get("ready"))) {
+                return true;
+            }
+            status.put("printableStatus", printableStatus);
+            status.put("ready", ready);
+            status.put("created", !printableStatus.equals("Stopped"));
+            vm.setAdditionalProperty("status", status);
+            try {
+                client().genericKubernetesResources(vms()).inNamespace(ns).resource(vm).updateStatus();
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    return false;
+                }
             }
         }
+        LOG.warning(() -> "kubevirt: status " + printableStatus + " of VM " + ns + "/" + name + " not written: "
+                + STATUS_ATTEMPTS + " conflicts in a row");
+        return false;
     }
 
     private void setVmiStatus(GenericKubernetesResource vmi, Map<String, Object> status) {

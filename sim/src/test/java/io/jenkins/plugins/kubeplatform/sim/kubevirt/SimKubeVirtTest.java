@@ -178,4 +178,73 @@ class SimKubeVirtTest {
         assertThat(waitForReadyNode("vm-d")).isNotNull();
         assertThat(kubevirt.boots("edge-paris", "vm-d")).isEqualTo(3);
     }
+
+    /**
+     * A VM the controller no longer writes: halted (reported Stopped), then deleted while a finalizer holds it (the
+     * controller leaves a VM being deleted alone), so only the test's calls write its status.
+     */
+    private static void vmLeftAlone(String name) {
+        GenericKubernetesResource vm = vm(name, Map.of());
+        vm.getMetadata().setFinalizers(List.of("example.com/hold"));
+        vm.setAdditionalProperty("spec", Map.of("runStrategy", "Halted"));
+        var vms = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris");
+        vms.resource(vm).create();
+        waitForVm(name, "Stopped"::equals);
+        vms.withName(name).delete();
+    }
+
+    private static void release(String name) {
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .withName(name).edit(vm -> {
+                    vm.getMetadata().setFinalizers(List.of());
+                    return vm;
+                });
+    }
+
+    private static Object printableStatus(String name) {
+        GenericKubernetesResource vm = client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context())
+                .inNamespace("edge-paris").withName(name).get();
+        return ((Map<?, ?>) vm.getAdditionalProperties().get("status")).get("printableStatus");
+    }
+
+    /** Before each of the controller's next {@code n} status writes of the VM, another client changes the VM. */
+    private static void concurrentWriter(String name, int n) {
+        String vmPath = "/apis/kubevirt.io/v1/namespaces/edge-paris/virtualmachines/" + name;
+        for (int i = 0; i < n; i++) {
+            sim.faults().interleave("PUT", vmPath + "/status$", new io.jenkins.plugins.kubeplatform.sim.Faults.ApiCall(
+                    "PATCH", vmPath, "application/merge-patch+json",
+                    "{\"metadata\":{\"annotations\":{\"example.com/writer\":\"" + i + "\"}}}"));
+        }
+    }
+
+    @Test
+    void aVmStatusWriteThatMeetsAConflictRereadsAndKeepsTheOtherWritersChange() {
+        vmLeftAlone("vm-e");
+        concurrentWriter("vm-e", 1);
+
+        assertThat(kubevirt.setVmStatus("edge-paris", "vm-e", "Starting", false)).isTrue();
+
+        assertThat(sim.faults().pendingInterleaves()).isZero();
+        assertThat(printableStatus("vm-e")).isEqualTo("Starting");
+        assertThat(client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .withName("vm-e").get().getMetadata().getAnnotations()).containsEntry("example.com/writer", "0");
+        release("vm-e");
+    }
+
+    @Test
+    void aVmStatusWriteGivesUpAfterEightConflictsInARow() {
+        vmLeftAlone("vm-f");
+        concurrentWriter("vm-f", 20);
+
+        assertThat(kubevirt.setVmStatus("edge-paris", "vm-f", "Starting", false)).isFalse();
+        assertThat(sim.faults().pendingInterleaves()).isEqualTo(20 - 8);
+        assertThat(printableStatus("vm-f")).isEqualTo("Stopped");
+
+        // a later write starts a new run of attempts: 8 more conflicts, then 4 and a write that lands
+        assertThat(kubevirt.setVmStatus("edge-paris", "vm-f", "Starting", false)).isFalse();
+        assertThat(kubevirt.setVmStatus("edge-paris", "vm-f", "Starting", false)).isTrue();
+        assertThat(sim.faults().pendingInterleaves()).isZero();
+        assertThat(printableStatus("vm-f")).isEqualTo("Starting");
+        release("vm-f");
+    }
 }
