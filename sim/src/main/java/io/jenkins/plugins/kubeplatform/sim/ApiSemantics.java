@@ -264,6 +264,9 @@ final class ApiSemantics {
                     subresourceRule(path, current, ServerSideApply.recordUpdate(current, body, manager(request, q),
                             path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant()))));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty()) {
+                invalid = newFinalizersWhileDeleting(path, current, updated);
+            }
             if (invalid.isPresent()) {
                 return invalid.get();
             }
@@ -352,6 +355,9 @@ final class ApiSemantics {
             updated = withGeneration(path, current, Defaulting.apply(path.group(), path.resource(),
                     subresourceRule(path, current, updated)));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty()) {
+                invalid = newFinalizersWhileDeleting(path, current, updated);
+            }
             if (invalid.isPresent()) {
                 return invalid.get();
             }
@@ -379,6 +385,29 @@ final class ApiSemantics {
             return Optional.empty();
         }
         return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+    }
+
+    /**
+     * A write that adds finalizers to an object being deleted: 422 Invalid with a Forbidden cause on
+     * {@code metadata.finalizers}, worded as {@code ValidateNoNewFinalizers} words it (apimachinery
+     * pkg/api/validation/objectmeta.go, called from {@code ValidateObjectMetaUpdate} for every update).
+     */
+    private static Optional<MockResponse> newFinalizersWhileDeleting(ApiPath path, JsonNode current,
+            JsonNode updated) {
+        List<String> added = DeletePropagation.newFinalizersWhileDeleting(current, updated);
+        if (added.isEmpty()) {
+            return Optional.empty();
+        }
+        String kind = current.path("kind").asText(Discovery.kindOf(path.group(), path.resource()).orElse(""));
+        String qualified = path.group().isEmpty() ? kind : kind + "." + path.group();
+        String body = "Forbidden: no new finalizers can be added if the object is being deleted, found new "
+                + "finalizers []string{" + String.join(", ", added.stream().map(f -> "\"" + f + "\"").toList()) + "}";
+        String message = qualified + " \"" + path.name() + "\" is invalid: metadata.finalizers: " + body;
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, path.group(), kind,
+                path.name());
+        status.getDetails().setCauses(List.of(new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
+                .withReason("FieldValueForbidden").withMessage(body).withField("metadata.finalizers").build()));
+        return Optional.of(StatusResponses.status(422, "Invalid", message, status));
     }
 
     /**
@@ -593,21 +622,21 @@ final class ApiSemantics {
         }
     }
 
+    /**
+     * {@code DeleteCollection} (apiserver handlers/delete.go, registry/store.go {@code Store.DeleteCollection}): the
+     * {@code DeleteOptions} are validated once, then every listed object goes through {@link #delete} with the same
+     * options, so graceful deletion, finalizers and the propagation policy (or each resource's default) apply to
+     * each as to a single DELETE. The answer is the list as it was before the deletes.
+     */
     private MockResponse deleteCollection(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
+        Optional<DeletePropagation.Invalid> invalid = DeletePropagation.validate(deleteOptions(request), q);
+        if (invalid.isPresent()) {
+            return invalidDeleteOptions(invalid.get());
+        }
         if (isDryRun(q)) {
             return list(path, q);
         }
-        if (GracefulDeletion.applies(path.group(), path.resource(), path.subresource())) {
-            return deleteEach(request, path, q);
-        }
-        lock.lock();
-        try {
-            MockResponse response = store.dispatch(request);
-            lastDeletion.put(resourceKey(path), store.requestResourceVersion());
-            return response;
-        } finally {
-            lock.unlock();
-        }
+        return deleteEach(request, path, q);
     }
 
     /**
@@ -628,7 +657,7 @@ final class ApiSemantics {
         return kept.code() >= 300 ? kept : StatusResponses.json(accepted ? 202 : 200, kept.getBody().readUtf8());
     }
 
-    /** {@code DeleteCollection} of pods: each listed pod deleted as one DELETE would (gracefully where that applies). */
+    /** Each object the collection's selectors list, deleted as one DELETE with the collection's options would. */
     private MockResponse deleteEach(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {
         MockResponse listed = list(path, QueryParams.parse(q.without(Set.of("limit", "continue"))));
         if (listed.code() != 200) {

@@ -188,4 +188,157 @@ class DeletePropagationTest {
         assertThat(a.body().path("metadata").path("deletionTimestamp").asText())
                 .isEqualTo(marked.path("metadata").path("deletionTimestamp").asText());
     }
+
+    private static JsonNode deployment(String name) throws Exception {
+        return created(DEPLOYMENTS, """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"%s","labels":{"set":"%s"}},
+                 "spec":{"selector":{"matchLabels":{"app":"%s"}},"template":{"metadata":{"labels":{"app":"%s"}},
+                  "spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}}}""".formatted(name, name, name, name));
+    }
+
+    private static void labelledConfigMap(String name, String set) throws Exception {
+        created(MAPS, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                + "\",\"labels\":{\"set\":\"" + set + "\"}}}");
+    }
+
+    @Test
+    void deleteCollectionMarksEachSelectedObjectWithTheForegroundFinalizer() throws Exception {
+        labelledConfigMap("coll-fg-1", "coll-fg");
+        labelledConfigMap("coll-fg-2", "coll-fg");
+        labelledConfigMap("coll-fg-other", "elsewhere");
+
+        Answer a = call("DELETE", MAPS + "?labelSelector=set%3Dcoll-fg", "{\"propagationPolicy\":\"Foreground\"}");
+
+        assertThat(a.code()).isEqualTo(200);
+        assertThat(a.body().path("kind").asText()).isEqualTo("ConfigMapList");
+        assertThat(a.body().path("items")).hasSize(2);
+        for (String name : List.of("coll-fg-1", "coll-fg-2")) {
+            Answer stored = call("GET", MAPS + "/" + name, null);
+            assertThat(stored.code()).as(name + " kept for the garbage collector").isEqualTo(200);
+            assertThat(finalizers(stored.body())).containsExactly("foregroundDeletion");
+            assertThat(stored.body().path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        }
+        Answer other = call("GET", MAPS + "/coll-fg-other", null);
+        assertThat(other.body().path("metadata").has("deletionTimestamp")).as("not selected").isFalse();
+    }
+
+    @Test
+    void deleteCollectionOfBatchV1JobsWithoutAPolicyOrphansEachByDefault() throws Exception {
+        for (String name : List.of("coll-job-1", "coll-job-2")) {
+            created(JOBS, """
+                    {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"%s","labels":{"set":"coll-job"}},
+                     "spec":{"template":{"spec":{"restartPolicy":"Never",
+                      "containers":[{"name":"app","image":"busybox:1.36"}]}}}}""".formatted(name));
+        }
+
+        assertThat(call("DELETE", JOBS + "?labelSelector=set%3Dcoll-job", null).code()).isEqualTo(200);
+
+        for (String name : List.of("coll-job-1", "coll-job-2")) {
+            assertThat(finalizers(call("GET", JOBS + "/" + name, null).body())).containsExactly("orphan");
+        }
+    }
+
+    @Test
+    void deleteCollectionWithAnUnknownPolicyIsInvalidAndDeletesNothing() throws Exception {
+        labelledConfigMap("coll-bad", "coll-bad");
+
+        Answer a = call("DELETE", MAPS + "?labelSelector=set%3Dcoll-bad", "{\"propagationPolicy\":\"Sideways\"}");
+
+        assertThat(a.code()).isEqualTo(422);
+        assertThat(a.body().path("details").path("causes").path(0).path("field").asText())
+                .isEqualTo("propagationPolicy");
+        assertThat(call("GET", MAPS + "/coll-bad", null).code()).isEqualTo(200);
+    }
+
+    @Test
+    void deleteCollectionInTheBackgroundRemovesEachSelectedObjectAtOnce() throws Exception {
+        labelledConfigMap("coll-bg-1", "coll-bg");
+        labelledConfigMap("coll-bg-2", "coll-bg");
+
+        assertThat(call("DELETE", MAPS + "?labelSelector=set%3Dcoll-bg", null).code()).isEqualTo(200);
+
+        assertThat(call("GET", MAPS + "/coll-bg-1", null).code()).isEqualTo(404);
+        assertThat(call("GET", MAPS + "/coll-bg-2", null).code()).isEqualTo(404);
+    }
+
+    @Test
+    void markingADeploymentAsDeletingRaisesItsGenerationOnce() throws Exception {
+        long generation = deployment("gen-mark").path("metadata").path("generation").asLong();
+        assertThat(generation).isEqualTo(1);
+
+        JsonNode marked = call("DELETE", DEPLOYMENTS + "/gen-mark", "{\"propagationPolicy\":\"Orphan\"}").body();
+        JsonNode again = call("DELETE", DEPLOYMENTS + "/gen-mark", "{\"propagationPolicy\":\"Foreground\"}").body();
+
+        assertThat(marked.path("metadata").path("generation").asLong()).isEqualTo(2);
+        assertThat(again.path("metadata").path("generation").asLong()).as("already being deleted").isEqualTo(2);
+        assertThat(finalizers(again)).containsExactly("foregroundDeletion");
+        assertThat(call("GET", DEPLOYMENTS + "/gen-mark", null).body().path("metadata").path("generation").asLong())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void markingAConfigMapAsDeletingGivesItNoGeneration() throws Exception {
+        created(MAPS, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"gen-none\","
+                + "\"finalizers\":[\"example.com/keep\"]}}");
+
+        JsonNode marked = call("DELETE", MAPS + "/gen-none", null).body();
+
+        assertThat(marked.path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        assertThat(marked.path("metadata").has("generation")).isFalse();
+    }
+
+    @Test
+    void anUpdateAddingAFinalizerToAnObjectBeingDeletedIsForbidden() throws Exception {
+        created(MAPS, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"late\","
+                + "\"finalizers\":[\"example.com/keep\"]}}");
+        JsonNode marked = call("DELETE", MAPS + "/late", null).body();
+        ObjectNode update = marked.deepCopy();
+        update.with("metadata").putArray("finalizers").add("example.com/keep").add("example.com/late")
+                .add("example.com/also");
+
+        Answer a = call("PUT", MAPS + "/late", update.toString());
+
+        String body = "Forbidden: no new finalizers can be added if the object is being deleted, found new "
+                + "finalizers []string{\"example.com/also\", \"example.com/late\"}";
+        assertThat(a.code()).isEqualTo(422);
+        assertThat(a.body().path("reason").asText()).isEqualTo("Invalid");
+        assertThat(a.body().path("message").asText())
+                .isEqualTo("ConfigMap \"late\" is invalid: metadata.finalizers: " + body);
+        assertThat(a.body().path("details").path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(a.body().path("details").path("name").asText()).isEqualTo("late");
+        JsonNode cause = a.body().path("details").path("causes").path(0);
+        assertThat(cause.path("reason").asText()).isEqualTo("FieldValueForbidden");
+        assertThat(cause.path("field").asText()).isEqualTo("metadata.finalizers");
+        assertThat(cause.path("message").asText()).isEqualTo(body);
+        assertThat(finalizers(call("GET", MAPS + "/late", null).body())).containsExactly("example.com/keep");
+    }
+
+    @Test
+    void aPatchAddingAFinalizerToADeploymentBeingDeletedIsForbiddenWithItsGroup() throws Exception {
+        deployment("late-patch");
+        call("DELETE", DEPLOYMENTS + "/late-patch", "{\"propagationPolicy\":\"Orphan\"}");
+
+        Answer a = RawApi.call(sim, "PATCH", DEPLOYMENTS + "/late-patch", "application/json-patch+json",
+                "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/late\"}]");
+
+        assertThat(a.code()).isEqualTo(422);
+        assertThat(a.body().path("message").asText()).isEqualTo("Deployment.apps \"late-patch\" is invalid: "
+                + "metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, "
+                + "found new finalizers []string{\"example.com/late\"}");
+        assertThat(a.body().path("details").path("group").asText()).isEqualTo("apps");
+    }
+
+    @Test
+    void anUpdateOfAnObjectBeingDeletedMayKeepOrDropItsFinalizers() throws Exception {
+        created(MAPS, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"keep-two\","
+                + "\"finalizers\":[\"example.com/a\",\"example.com/b\"]}}");
+        JsonNode marked = call("DELETE", MAPS + "/keep-two", null).body();
+        ObjectNode update = marked.deepCopy();
+        update.with("metadata").putArray("finalizers").add("example.com/b");
+
+        Answer a = call("PUT", MAPS + "/keep-two", update.toString());
+
+        assertThat(a.code()).isEqualTo(200);
+        assertThat(finalizers(a.body())).containsExactly("example.com/b");
+    }
 }

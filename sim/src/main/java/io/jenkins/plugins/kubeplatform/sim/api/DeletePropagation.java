@@ -85,11 +85,35 @@ public final class DeletePropagation {
             ArrayNode list = meta.putArray("finalizers");
             wanted.forEach(list::add);
         }
+        markAsDeleting(meta, now);
+        return new MarkDeleting(updated, orphanDependents.isPresent() && !orphanDependents.get());
+    }
+
+    /**
+     * {@code markAsDeleting} (registry/store.go): the first mark raises a {@code metadata.generation} the object has
+     * (a resource without graceful deletion has no {@code rest.BeforeDelete} to do it, and its controllers must see a
+     * change they have not observed); the {@code deletionTimestamp} becomes now unless an earlier one is set; the grace
+     * period becomes 0.
+     */
+    private static void markAsDeleting(ObjectNode meta, Instant now) {
+        Instant second = now.truncatedTo(ChronoUnit.SECONDS);
         if (!meta.hasNonNull("deletionTimestamp")) {
-            meta.put("deletionTimestamp", now.truncatedTo(ChronoUnit.SECONDS).toString());
+            if (meta.path("generation").asLong(0) > 0) {
+                meta.put("generation", meta.get("generation").asLong() + 1);
+            }
+            meta.put("deletionTimestamp", second.toString());
+        } else if (timestamp(meta.get("deletionTimestamp").asText()).map(t -> t.isAfter(second)).orElse(false)) {
+            meta.put("deletionTimestamp", second.toString());
         }
         meta.put("deletionGracePeriodSeconds", 0);
-        return new MarkDeleting(updated, orphanDependents.isPresent() && !orphanDependents.get());
+    }
+
+    private static Optional<Instant> timestamp(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -202,6 +226,20 @@ public final class DeletePropagation {
      */
     public static boolean finishesDeletion(JsonNode updated) {
         return updated.path("metadata").hasNonNull("deletionTimestamp") && finalizers(updated).isEmpty();
+    }
+
+    /**
+     * The finalizers {@code updated} adds to {@code current}, sorted, when {@code current} is being deleted: the
+     * real server refuses them ({@code ValidateObjectMetaUpdate}, {@code ValidateNoNewFinalizers} in apimachinery
+     * pkg/api/validation/objectmeta.go); empty when the write adds none or the object is not being deleted.
+     */
+    public static List<String> newFinalizersWhileDeleting(JsonNode current, JsonNode updated) {
+        if (!current.path("metadata").hasNonNull("deletionTimestamp")) {
+            return List.of();
+        }
+        java.util.TreeSet<String> extra = new java.util.TreeSet<>(finalizers(updated));
+        extra.removeAll(finalizers(current));
+        return List.copyOf(extra);
     }
 
     /** The object's {@code metadata.finalizers}, empty when it has none. */
