@@ -2,6 +2,16 @@ package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
@@ -58,8 +68,10 @@ import java.util.function.Predicate;
  * <li>for an owner deleted with {@code propagationPolicy: Orphan} ({@code orphan} finalizer) removes the owner's
  * reference from its dependents, then the finalizer ({@code orphanDependents}).</li>
  * </ul>
- * It watches the built-in namespaced types that carry owner references in practice and every custom resource type
- * (from the CRDs). An owner whose kind it does not know is treated as present, so nothing is collected on a guess.
+ * It watches every built-in type the simulated server serves that can be listed, watched and deleted, namespaced
+ * and cluster-scoped, but events (the real collector's default ignored resources), and every custom resource type
+ * (from the CRDs), as the real one follows every deletable resource discovery lists. An owner whose kind it does not
+ * know is treated as present, so nothing is collected on a guess.
  * It runs in the simulated cluster only: a real cluster attached to has its own.
  */
 public final class GarbageCollector implements SimController {
@@ -72,7 +84,9 @@ public final class GarbageCollector implements SimController {
             Pod.class, Service.class, Endpoints.class, ConfigMap.class, Secret.class, PersistentVolumeClaim.class,
             ServiceAccount.class, ReplicationController.class, Deployment.class, ReplicaSet.class, StatefulSet.class,
             DaemonSet.class, ControllerRevision.class, Job.class, CronJob.class, EndpointSlice.class, Ingress.class,
-            PodDisruptionBudget.class);
+            PodDisruptionBudget.class, NetworkPolicy.class, Lease.class, Role.class, RoleBinding.class,
+            Node.class, Namespace.class, PersistentVolume.class, IngressClass.class, ClusterRole.class,
+            ClusterRoleBinding.class, CustomResourceDefinition.class);
     /** The graph is kept by watch events; a relist only catches what a reconnecting watch missed. */
     private static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -105,15 +119,24 @@ public final class GarbageCollector implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
-        for (Class<? extends HasMetadata> type : BUILT_IN) {
-            follow(ResourceDefinitionContext.fromResourceType(type), ctx.client().resources(type).inAnyNamespace());
-        }
+        BUILT_IN.forEach(this::followBuiltIn);
         ctx.observe(ctx.client().apiextensions().v1().customResourceDefinitions(), new ChangeHandler<>() {
             @Override
             public void changed(CustomResourceDefinition crd) {
                 typeOf(crd).ifPresent(t -> follow(t, ctx.client().genericKubernetesResources(t).inAnyNamespace()));
             }
         }, RESYNC);
+    }
+
+    /** Through the typed operation the other controllers observe (so the informer is shared), all namespaces. */
+    private <T extends HasMetadata> void followBuiltIn(Class<T> type) {
+        ResourceDefinitionContext t = ResourceDefinitionContext.fromResourceType(type);
+        var all = ctx.client().resources(type);
+        if (t.isNamespaceScoped()) {
+            follow(t, all.inAnyNamespace());
+        } else {
+            follow(t, all);
+        }
     }
 
     private static Optional<ResourceDefinitionContext> typeOf(CustomResourceDefinition crd) {
@@ -251,7 +274,7 @@ public final class GarbageCollector implements SimController {
             return;
         }
         List<OwnerReference> refs = owners(o);
-        if (refs.isEmpty()) {
+        if (refs.isEmpty() || clusterScopedWithNamespacedOwner(item, refs)) {
             return;
         }
         Map<OwnerState, Set<String>> byState = new LinkedHashMap<>();
@@ -277,11 +300,32 @@ public final class GarbageCollector implements SimController {
                 : finalizers.contains(GcFinalizers.FOREGROUND) ? "Foreground" : "Background");
     }
 
+    /**
+     * A cluster-scoped object cannot have a namespaced owner: the real collector leaves such an object alone and does
+     * not retry ({@code isDangling} answers {@code namespacedOwnerOfClusterScopedObjectErr}, which
+     * {@code attemptToDeleteWorker} forgets).
+     */
+    private boolean clusterScopedWithNamespacedOwner(Item item, List<OwnerReference> refs) {
+        if (item.type().isNamespaceScoped()) {
+            return false;
+        }
+        for (OwnerReference ref : refs) {
+            ResourceDefinitionContext type = types.get(typeKey(groupOf(ref), ref.getKind()));
+            if (type != null && type.isNamespaceScoped()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String groupOf(OwnerReference ref) {
+        String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
+        return apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    }
+
     /** Reads the owner from the server, as {@code isDangling} does: the graph may lag behind. */
     private OwnerState ownerState(Item dependent, OwnerReference ref) {
-        String apiVersion = ref.getApiVersion() == null ? "" : ref.getApiVersion();
-        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-        ResourceDefinitionContext type = types.get(typeKey(group, ref.getKind()));
+        ResourceDefinitionContext type = types.get(typeKey(groupOf(ref), ref.getKind()));
         if (type == null) {
             return OwnerState.SOLID;
         }
