@@ -213,6 +213,10 @@ public final class SimKubeVirt implements SimController {
         }
         if (vmi == null) {
             createVmi(vm);
+        } else if ("Running".equals(map(vmi.getAdditionalProperties().get("status")).get("phase"))) {
+            // as KubeVirt's VM controller derives the VM's status from its VMI at every sync: a status write the
+            // boot gave up on after a run of conflicts lands on a later pass
+            setVmStatus(ns, name, "Running", true);
         }
     }
 
@@ -470,7 +474,8 @@ public final class SimKubeVirt implements SimController {
     /**
      * Writes the VM's status: read, change, version-checked write, again after a conflict, at most
      * {@link #STATUS_ATTEMPTS} times (as {@code Writes.update}); after that the status is left as the other writer made
-     * it and the attempt is logged. Returns whether the VM has this status now.
+     * it for a later pass ({@link #reconcile} on the next change or resync) and the attempt is logged. Returns whether
+     * the VM has this status now.
      */
     boolean setVmStatus(String ns, String name, String printableStatus, boolean ready) {
         for (int attempt = 0; attempt < STATUS_ATTEMPTS; attempt++) {

@@ -247,4 +247,16 @@ class SimKubeVirtTest {
         assertThat(printableStatus("vm-f")).isEqualTo("Starting");
         release("vm-f");
     }
+
+    @Test
+    void aBootedVmWhoseStatusWritesKeptConflictingShowsRunningOnALaterPass() {
+        // 16: the Starting write at the VMI's creation and the Running write after the boot each give up after 8
+        concurrentWriter("vm-g", 16);
+        client.genericKubernetesResources(SimKubeVirt.VIRTUAL_MACHINE.context()).inNamespace("edge-paris")
+                .resource(vm("vm-g", Map.of())).create();
+
+        waitForVm("vm-g", "Running"::equals);
+
+        assertThat(sim.faults().pendingInterleaves()).isZero();
+    }
 }
