@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The finalizers a delete leaves on an object, case by case as store.go {@code shouldOrphanDependents} and
  * {@code shouldDeleteDependents} decide them (expected values from those functions and the strategies'
- * {@code DefaultGarbageCollectionPolicy}).
+ * {@code DefaultGarbageCollectionPolicy}), and the mark {@code markAsDeleting} leaves (generation, timestamp, grace).
  */
 class DeletePropagationRulesTest {
 
@@ -115,5 +115,47 @@ class DeletePropagationRulesTest {
         JsonNode notStarted = DeletePropagation.keepDeletion(live,
                 JSON.readTree("{\"metadata\":{\"deletionTimestamp\":\"2026-01-02T03:04:05Z\"}}"));
         assertThat(notStarted.path("metadata").has("deletionTimestamp")).isFalse();
+    }
+
+    private static JsonNode marked(String deletionTimestamp, long generation) {
+        var o = JSON.createObjectNode();
+        var meta = o.putObject("metadata").put("name", "x").put("generation", generation);
+        meta.putArray("finalizers").add("example.com/keep");
+        if (deletionTimestamp != null) {
+            meta.put("deletionTimestamp", deletionTimestamp).put("deletionGracePeriodSeconds", 30);
+        }
+        return o;
+    }
+
+    private static JsonNode markedMeta(JsonNode current) {
+        DeletePropagation.Decision d = DeletePropagation.decide("apps", "v1", "deployments", current, null, NO_QUERY,
+                NOW);
+        return ((DeletePropagation.MarkDeleting) d).updated().path("metadata");
+    }
+
+    @Test
+    void theFirstMarkRaisesTheGenerationAndStampsNowToTheSecond() {
+        JsonNode meta = markedMeta(marked(null, 3));
+
+        assertThat(meta.path("generation").asLong()).isEqualTo(4);
+        assertThat(meta.path("deletionTimestamp").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(meta.path("deletionGracePeriodSeconds").asLong(-1)).isZero();
+    }
+
+    @Test
+    void aLaterMarkKeepsTheGenerationAndAnEarlierTimestamp() {
+        JsonNode meta = markedMeta(marked("2026-01-02T03:00:00Z", 4));
+
+        assertThat(meta.path("generation").asLong()).isEqualTo(4);
+        assertThat(meta.path("deletionTimestamp").asText()).isEqualTo("2026-01-02T03:00:00Z");
+        assertThat(meta.path("deletionGracePeriodSeconds").asLong(-1)).isZero();
+    }
+
+    @Test
+    void aMarkBringsADeletionTimestampInTheFutureBackToNow() {
+        JsonNode meta = markedMeta(marked("2026-01-02T03:05:00Z", 4));
+
+        assertThat(meta.path("deletionTimestamp").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(meta.path("generation").asLong()).isEqualTo(4);
     }
 }
