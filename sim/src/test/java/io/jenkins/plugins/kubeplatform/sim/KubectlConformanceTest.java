@@ -306,6 +306,25 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void refusesANewFinalizerOnAConfigMapBeingDeletedWithTheRealMessage() throws Exception {
+        ok("create", "configmap", "late", "--from-literal=k=v");
+        ok("patch", "configmap", "late", "--type=merge", "-p",
+                "{\"metadata\":{\"finalizers\":[\"example.com/keep\"]}}");
+        ok("delete", "configmap", "late", "--wait=false");
+
+        Result refused = kubectl("patch", "configmap", "late", "--type=json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/late\"}]");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("The ConfigMap \"late\" is invalid: metadata.finalizers: Forbidden: no new "
+                + "finalizers can be added if the object is being deleted, found new finalizers "
+                + "[]string{\"example.com/late\"}");
+        ok("patch", "configmap", "late", "--type=json", "-p",
+                "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        ok("wait", "--for=delete", "configmap/late", "--timeout=50s");
+    }
+
+    @Test
     void orphansADeploymentsReplicaSetAndPodsWithCascadeOrphan() throws Exception {
         ok("create", "deployment", "orph", "--image=nginx:1.27", "--replicas=2");
         ok("rollout", "status", "deployment/orph", "--timeout=50s");
