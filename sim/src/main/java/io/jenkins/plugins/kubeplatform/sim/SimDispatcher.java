@@ -279,7 +279,20 @@ final class SimDispatcher extends Dispatcher {
             // (a CRD not installed) or subresource
             return StatusResponses.status(404, "NotFound", "the server could not find the requested resource", null);
         }
+        if (method.equals("DELETE") && path.name().isEmpty() && path.namespace().isEmpty() && namespaced(path)) {
+            // the path across namespaces of a namespaced resource has list and watch routes only (apiserver
+            // endpoints/installer.go): the route matches, the method does not
+            return StatusResponses.status(405, "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource", null);
+        }
         return api.handle(request, path);
+    }
+
+    /** Whether the served resource at this path is namespaced (a built-in kind's scope, else its CRD's). */
+    private boolean namespaced(ApiPath path) {
+        return Discovery.builtIn(path.group(), path.version(), path.resource()).map(Discovery.Kind::namespaced)
+                .orElseGet(() -> crd(path).map(c -> !"Cluster".equals(c.path("spec").path("scope").asText()))
+                        .orElse(false));
     }
 
     /** Subresources of built-in resources, as a v1.32 API server serves them; others are 404. */

@@ -341,4 +341,17 @@ class DeletePropagationTest {
         assertThat(a.code()).isEqualTo(200);
         assertThat(finalizers(a.body())).containsExactly("example.com/b");
     }
+
+    @Test
+    void deleteCollectionAcrossNamespacesOfANamespacedResourceIsNotAllowed() throws Exception {
+        labelledConfigMap("coll-everywhere", "coll-everywhere");
+
+        Answer a = call("DELETE", "/api/v1/configmaps?labelSelector=set%3Dcoll-everywhere", null);
+
+        assertThat(a.code()).isEqualTo(405);
+        assertThat(a.body().path("reason").asText()).isEqualTo("MethodNotAllowed");
+        assertThat(a.body().path("message").asText())
+                .isEqualTo("the server does not allow this method on the requested resource");
+        assertThat(call("GET", MAPS + "/coll-everywhere", null).code()).isEqualTo(200);
+    }
 }
