@@ -89,8 +89,8 @@ class OutOfServiceTaintTest {
 
     @Test
     void evictsButDoesNotForceDeleteThePodsOfAReadyNodeTaintedOutOfService() throws Exception {
-        // the kubelet of the Ready node takes 5 simulated minutes to stop a pod (3 s), the GC passes after 20 s (0.2 s)
-        start(SimOptions.builder().speed(100).podTerminationDelay(Duration.ofMinutes(5)));
+        // the kubelet of the Ready node takes 10 simulated minutes to stop a pod (6 s), the GC passes after 20 s (0.2 s)
+        start(SimOptions.builder().speed(100).podTerminationDelay(Duration.ofMinutes(10)));
         Pods.create(client, on("up", Pods.pod("graceful")).editSpec().withTerminationGracePeriodSeconds(600L)
                 .endSpec().build());
         Pods.create(client, on("spare", Pods.pod("witness")).build());
