@@ -227,7 +227,7 @@ class StickyIpDeployerSimTest {
         sim.client().nodes().withName(victim.node()).edit(n -> {
             List<Taint> taints = new ArrayList<>(n.getSpec().getTaints());
             taints.add(new TaintBuilder().withKey("node.kubernetes.io/out-of-service").withValue("nodeshutdown")
-                    .withEffect("NoExecute").withTimeAdded(Instant.now().toString()).build());
+                    .withEffect("NoExecute").build());
             n.getSpec().setTaints(taints);
             return n;
         });

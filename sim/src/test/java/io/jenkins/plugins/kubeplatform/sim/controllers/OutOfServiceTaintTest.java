@@ -15,7 +15,6 @@ import io.jenkins.plugins.kubeplatform.sim.SimNode;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -145,7 +144,7 @@ class OutOfServiceTaintTest {
             List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
                     : new ArrayList<>(n.getSpec().getTaints());
             taints.add(new TaintBuilder().withKey(OUT_OF_SERVICE).withValue("nodeshutdown").withEffect("NoExecute")
-                    .withTimeAdded(Instant.now().toString()).build());
+                    .build());
             n.getSpec().setTaints(taints);
             return n;
         });
