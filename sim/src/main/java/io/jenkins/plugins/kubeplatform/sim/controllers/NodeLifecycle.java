@@ -43,7 +43,7 @@ public final class NodeLifecycle implements SimController {
             "node.kubernetes.io/unreachable");
     private static final long DEFAULT_TOLERATION_SECONDS = 300;
     /** {@code v1.TaintNodeOutOfService}: set by an administrator who knows the node is down. */
-    public static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
+    private static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
     private static final Duration GC_CHECK_PERIOD = Duration.ofSeconds(20);
 
     private SimContext ctx;
@@ -201,7 +201,10 @@ public final class NodeLifecycle implements SimController {
         });
     }
 
-    /** {@code gcTerminating}: a terminating pod whose node is not Ready and tainted out-of-service goes at once. */
+    /**
+     * {@code gcTerminating}: a terminating pod whose node is not Ready and tainted out-of-service is force-deleted on
+     * the collector's next pass, if that still holds then.
+     */
     private void collectIfOutOfService(Pod pod, String nodeName) {
         if (nodes.get(null, nodeName).filter(NodeLifecycle::isOutOfService).isEmpty()) {
             return;
@@ -221,7 +224,7 @@ public final class NodeLifecycle implements SimController {
         });
     }
 
-    static boolean isOutOfService(Node node) {
+    private static boolean isOutOfService(Node node) {
         return !NodeConditions.isReady(node) && node.getSpec().getTaints() != null
                 && node.getSpec().getTaints().stream().anyMatch(t -> OUT_OF_SERVICE_TAINT.equals(t.getKey()));
     }
