@@ -426,4 +426,26 @@ class KubectlConformanceTest {
                 .contains("No resources found");
         ok("uncordon", "node-2");
     }
+
+    @Test
+    void taintsANodeOutOfServiceAndRemovesTheTaintAgain() throws Exception {
+        // a node object with no kubelet behind it: NoExecute on it evicts no other test's pods
+        ok("create", "-f", manifest("shutdown-node", """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: shut-down
+                """).toString());
+
+        assertThat(ok("taint", "nodes", "shut-down", "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute").out())
+                .contains("node/shut-down tainted");
+        String taints = ok("get", "node", "shut-down", "-o", "jsonpath={.spec.taints}").out();
+        // kubectl sets no timeAdded (kubectl/pkg/cmd/taint/utils.go parseTaint) and the API server adds none
+        assertThat(taints).isEqualTo(
+                "[{\"effect\":\"NoExecute\",\"key\":\"node.kubernetes.io/out-of-service\",\"value\":\"nodeshutdown\"}]");
+        assertThat(ok("taint", "nodes", "shut-down", "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute-").out())
+                .contains("node/shut-down untainted");
+        assertThat(ok("get", "node", "shut-down", "-o", "jsonpath={.spec.taints}").out()).isEmpty();
+        ok("delete", "node", "shut-down");
+    }
 }

@@ -98,6 +98,42 @@ class SharedInformersTest {
         }
     }
 
+    @Test
+    void everyControllerCatchesUpWhenTheInformersWatchIsDroppedAgainAndAgain() throws Exception {
+        SimOptions options = SimOptions.builder().builtInControllers(false).build();
+        try (SimulatedCluster sim = SimulatedCluster.start(options);
+             SharedInformers process = new SharedInformers("test-process", sim.client());
+             SimContext a = new SimContext("a", sim.client(), options, Clock.systemUTC(), Optional.of(process));
+             SimContext b = new SimContext("b", sim.client(), options, Clock.systemUTC(), Optional.of(process))) {
+            // every watch (these contexts use the test's client, so faults apply) is closed as it opens: what the
+            // informer learns comes from watches reopened (by fabric8, or by the informer after a 410) and listings
+            sim.faults().dropEveryWatch(Duration.ZERO);
+            Map<String, List<String>> heard = new ConcurrentHashMap<>();
+            Observed<ConfigMap> cacheA = subscribe(a, heard);
+            Observed<ConfigMap> cacheB = subscribe(b, heard);
+            var maps = sim.client().configMaps().inNamespace("default");
+            for (int i = 1; i <= 6; i++) {
+                maps.resource(new ConfigMapBuilder().withNewMetadata().withName("m" + i).endMetadata().build())
+                        .create();
+                Thread.sleep(60); // spread the writes over several watches' lives
+            }
+            maps.withName("m1").delete();
+            maps.withName("m2").delete();
+            List<String> expected = List.of("m3", "m4", "m5", "m6");
+            Awaitility.await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
+                for (Observed<ConfigMap> cache : List.of(cacheA, cacheB)) {
+                    assertThat(cache.list()).extracting(c -> c.getMetadata().getName())
+                            .containsExactlyInAnyOrderElementsOf(expected);
+                }
+            });
+            sim.faults().clear();
+            assertThat(sim.requests().list().stream()
+                    .filter(r -> r.verb().equals("watch") && r.resource().equals("configmaps")).count())
+                    .as("the informer reconnected").isGreaterThan(1L);
+            assertThat(process.feeds()).isEqualTo(1);
+        }
+    }
+
     /**
      * The controllers share the objects they observe, so none may change one: after workloads of every kind have been
      * created, rolled, scaled and deleted (the garbage collector following), every object the shared informers hold

@@ -3,8 +3,11 @@ package io.jenkins.plugins.kubeplatform.engine.stickyip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
@@ -196,6 +199,51 @@ class StickyIpDeployerSimTest {
         DeployResult again = deployer().deploy(web("shop", 3), Progress.silent());
         assertThat(again.identities().get(0).ip()).isEqualTo(victim.ip());
         assertThat(again.identities().get(0).node()).isNotEqualTo(victim.node());
+    }
+
+    @Test
+    void bringsAFailedNodesIdentityBackWithItsAddressOnceTheNodeIsTaintedOutOfService() throws Exception {
+        start(SimOptions.builder()); // speed 100: the 300 s default toleration of the unreachable taint passes in 3 s
+        DeployResult first = deployer().deploy(web("shop", 3), Progress.silent());
+        DeployResult.IdentityResult victim = first.identities().get(0);
+        String oldPod = readyPods("shop", "web", 3).stream()
+                .filter(p -> victim.ip().equals(p.getStatus().getPodIP())).findFirst().orElseThrow()
+                .getMetadata().getName();
+
+        sim.nodes().fail(victim.node());
+
+        // The evicted pod stays Terminating (no kubelet confirms it stopped), so its address stays assigned and the
+        // identity's new pod cannot get it.
+        Event refused = sim.client().v1().events().inNamespace("shop")
+                .informOnCondition(events -> events.stream().anyMatch(e -> isAddressTaken(e, oldPod)))
+                .get(60, TimeUnit.SECONDS).stream().filter(e -> isAddressTaken(e, oldPod)).findFirst().orElseThrow();
+        Pod waiting = sim.client().pods().inNamespace("shop").withName(refused.getInvolvedObject().getName()).get();
+        assertThat(waiting.getMetadata().getLabels()).containsEntry(StickyIpLabels.IDENTITY, "web-0");
+        assertThat(waiting.getStatus().getPodIP()).isNull();
+        Pod stranded = sim.client().pods().inNamespace("shop").withName(oldPod).get();
+        assertThat(stranded.getMetadata().getDeletionTimestamp()).as("the old pod is Terminating").isNotNull();
+
+        // kubectl taint nodes NODE node.kubernetes.io/out-of-service=nodeshutdown:NoExecute
+        sim.client().nodes().withName(victim.node()).edit(n -> {
+            List<Taint> taints = new ArrayList<>(n.getSpec().getTaints());
+            taints.add(new TaintBuilder().withKey("node.kubernetes.io/out-of-service").withValue("nodeshutdown")
+                    .withEffect("NoExecute").build());
+            n.getSpec().setTaints(taints);
+            return n;
+        });
+
+        Pod moved = sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.IDENTITY, "web-0")
+                .informOnCondition(pods -> pods.size() == 1 && runningAndReady(pods.get(0)))
+                .get(60, TimeUnit.SECONDS).get(0);
+        assertThat(moved.getMetadata().getName()).isEqualTo(waiting.getMetadata().getName());
+        assertThat(moved.getStatus().getPodIP()).isEqualTo(victim.ip());
+        assertThat(moved.getSpec().getNodeName()).isNotEqualTo(victim.node());
+    }
+
+    /** Calico's refusal of an address that another pod holds, reported for a pod other than {@code holder}. */
+    private static boolean isAddressTaken(Event e, String holder) {
+        return "FailedCreatePodSandBox".equals(e.getReason()) && !holder.equals(e.getInvolvedObject().getName())
+                && e.getMessage() != null && e.getMessage().contains("Address already assigned");
     }
 
     @Test

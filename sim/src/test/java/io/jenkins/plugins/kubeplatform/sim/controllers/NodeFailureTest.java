@@ -94,12 +94,35 @@ class NodeFailureTest {
     }
 
     @Test
-    void deletesPodsOfADeletedNode() {
+    void marksPodsOfADeletedNodeFailedAndDeletesThem() throws Exception {
         Pods.create(client, Pods.pod("orphan").build());
         Pods.awaitReady(client, "default", "orphan");
+        java.util.concurrent.CompletableFuture<Pod> gone = new java.util.concurrent.CompletableFuture<>();
+        try (io.fabric8.kubernetes.client.Watch ignored = client.pods().inNamespace("default").withName("orphan")
+                .watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                        if (action == Action.DELETED) {
+                            gone.complete(pod);
+                        }
+                    }
 
-        client.nodes().withName("only").delete();
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                        gone.completeExceptionally(cause);
+                    }
+                })) {
+            client.nodes().withName("only").delete();
 
-        Pods.awaitGone(client, "default", "orphan");
+            // podgc gcOrphaned: phase Failed and DisruptionTarget (DeletionByPodGC) before the delete with grace 0
+            Pod last = gone.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(last.getStatus().getPhase()).isEqualTo("Failed");
+            assertThat(last.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getReason()).isEqualTo("DeletionByPodGC");
+                assertThat(c.getMessage()).isEqualTo("PodGC: node no longer exists");
+            });
+        }
     }
 }
