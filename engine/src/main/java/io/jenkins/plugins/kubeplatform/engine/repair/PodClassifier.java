@@ -22,7 +22,16 @@ public final class PodClassifier {
         boolean deregistered = annotations.containsKey(PodView.DEREGISTERED_ANNOTATION);
         return new PodView(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 role(pod, labels, registered || deregistered), labels, isReady(pod), PodsOnNode.isFinished(pod),
-                PodsOnNode.isTerminating(pod), registered, deregistered);
+                PodsOnNode.isTerminating(pod), registered, deregistered, deletionTime(pod));
+    }
+
+    private static java.util.Optional<java.time.Instant> deletionTime(Pod pod) {
+        String at = pod.getMetadata().getDeletionTimestamp();
+        try {
+            return at == null ? java.util.Optional.empty() : java.util.Optional.of(java.time.Instant.parse(at));
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private PodRole role(Pod pod, Map<String, String> labels, boolean serving) {

@@ -184,9 +184,15 @@ public final class RepairPlanner {
         List<PodView> drainable = o.pods().stream()
                 .filter(p -> p.role() != PodRole.DAEMON && p.role() != PodRole.MIRROR).toList();
         List<String> toEvict = drainable.stream().filter(p -> !p.terminating()).map(PodView::ref).toList();
-        List<String> leaving = drainable.stream().filter(PodView::terminating).map(PodView::ref).toList();
+        List<String> abandoned = drainable.stream().filter(p -> abandoned(o, p)).map(PodView::ref).toList();
+        List<String> leaving = drainable.stream().filter(p -> p.terminating() && !abandoned(o, p)).map(PodView::ref)
+                .toList();
         if (toEvict.isEmpty() && leaving.isEmpty()) {
-            return new Act(new Record(r.moveTo(MaintenanceState.REPAIRING, o.now(), "node drained; running the repair")));
+            return new Act(new Record(r.moveTo(MaintenanceState.REPAIRING, o.now(), abandoned.isEmpty()
+                    ? "node drained; running the repair"
+                    : "node drained but for " + abandoned.size() + " pod(s) terminating for more than "
+                            + UNREACHABLE_SKIP_WAIT + " on the unreachable node, no longer waited for: "
+                            + String.join(", ", abandoned) + "; running the repair")));
         }
         Duration age = Duration.between(r.since(), o.now());
         if (age.compareTo(s.drainTimeout()) >= 0) {
@@ -207,6 +213,24 @@ public final class RepairPlanner {
         }
         return new Wait(min(s.maxWait(), left), "waiting for " + leaving.size() + " evicted pod(s) to terminate: "
                 + String.join(", ", leaving));
+    }
+
+    /**
+     * How long a pod on an unreachable node (Ready {@code Unknown}: its kubelet stopped reporting) may have been
+     * terminating before the drain stops waiting for it: nothing on such a node confirms the pod stopped, so waiting
+     * longer only runs the drain into its timeout and keeps the repair that would bring the node back from running.
+     * The same rule and value as Cluster API's node drain for an unreachable node (kubectl drain's
+     * {@code --skip-wait-for-delete-timeout}).
+     */
+    static final Duration UNREACHABLE_SKIP_WAIT = Duration.ofMinutes(5);
+
+    private static boolean abandoned(Observation o, PodView p) {
+        return p.terminating() && unreachable(o.node()) && p.terminatingSince()
+                .filter(since -> Duration.between(since, o.now()).compareTo(UNREACHABLE_SKIP_WAIT) > 0).isPresent();
+    }
+
+    private static boolean unreachable(NodeView node) {
+        return node.conditions().stream().anyMatch(c -> "Ready".equals(c.type()) && "Unknown".equals(c.status()));
     }
 
     private static Decision repairing(Observation o, MaintenanceRecord r) {

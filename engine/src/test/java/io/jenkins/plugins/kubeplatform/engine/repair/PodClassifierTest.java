@@ -46,6 +46,16 @@ class PodClassifierTest {
     }
 
     @Test
+    void recordsSinceWhenAPodIsTerminating() {
+        PodView leaving = defaults.view(pod(meta("web").withDeletionTimestamp("2026-01-01T10:00:00Z")));
+        PodView staying = defaults.view(pod(meta("db")));
+
+        assertThat(leaving.terminating()).isTrue();
+        assertThat(leaving.terminatingSince()).contains(java.time.Instant.parse("2026-01-01T10:00:00Z"));
+        assertThat(staying.terminatingSince()).isEmpty();
+    }
+
+    @Test
     void classifiesAgentsBySelectorBeforeJobs() {
         PodView agent = defaults.view(pod(ownedBy(meta("agent"), "Job").withLabels(Map.of("jenkins/label", "linux"))));
 

@@ -364,6 +364,51 @@ class RepairPlannerTest {
         assertThat(recorded(o.decide()).reason()).isEqualTo("waiting for 1 task(s) to finish");
     }
 
+    /** A pod evicted at {@code since}, still terminating. */
+    private static PodView terminating(String name, Instant since) {
+        return new PodView("default", name, PodRole.OTHER, java.util.Map.of(), true, false, true, false, false,
+                Optional.of(since));
+    }
+
+    @Test
+    void stopsWaitingForPodsTerminatingMoreThanFiveMinutesOnAnUnreachableNodeAndRunsTheRepair() {
+        NodeView.Condition unknown = new NodeView.Condition("Ready", "Unknown", Optional.of(T0),
+                "NodeStatusUnknown");
+        Instant now = T0.plus(Duration.ofMinutes(7));
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DRAINING, T0, unknown)
+                .pods(terminating("web-1", T0.plus(Duration.ofSeconds(30))), terminating("web-2", T0.plus(Duration.ofMinutes(1))))
+                .at(now);
+        MaintenanceRecord next = recorded(o.decide());
+        assertThat(next.state()).isEqualTo(MaintenanceState.REPAIRING);
+        assertThat(next.reason()).isEqualTo("node drained but for 2 pod(s) terminating for more than PT5M on the "
+                + "unreachable node, no longer waited for: default/web-1, default/web-2; running the repair");
+    }
+
+    @Test
+    void waitsOnAnUnreachableNodeForPodsTerminatingForLessThanFiveMinutes() {
+        NodeView.Condition unknown = new NodeView.Condition("Ready", "Unknown", Optional.of(T0),
+                "NodeStatusUnknown");
+        var o = new Fixtures.Obs().recorded(MaintenanceState.DRAINING, T0, unknown)
+                .pods(terminating("web-1", T0.plus(Duration.ofMinutes(2))), terminating("web-2", T0.plus(Duration.ofMinutes(1))))
+                .at(T0.plus(Duration.ofMinutes(4)));
+        Wait wait = (Wait) o.decide();
+        assertThat(wait.why()).isEqualTo("waiting for 2 evicted pod(s) to terminate: default/web-1, default/web-2");
+        // one past five minutes, one not: only the other is no longer waited for
+        o.at(T0.plus(Duration.ofMinutes(6).plusSeconds(30)));
+        assertThat(((Wait) o.decide()).why()).isEqualTo("waiting for 1 evicted pod(s) to terminate: default/web-1");
+    }
+
+    @Test
+    void keepsWaitingForTerminatingPodsOfANodeWhoseKubeletStillReports() {
+        // Ready False (the kubelet reports, and stops the pods) and Ready True: the drain waits as before
+        for (String status : List.of("False", "True")) {
+            var o = new Fixtures.Obs().recorded(MaintenanceState.DRAINING, T0,
+                            new NodeView.Condition("Ready", status, Optional.of(T0), ""))
+                    .pods(terminating("web-1", T0)).at(T0.plus(Duration.ofMinutes(10)));
+            assertThat(o.decide()).as(status).isInstanceOf(Wait.class);
+        }
+    }
+
     @Test
     void namesThePodsStillTerminatingWhenTheDrainTimesOut() {
         PodView leaving = new PodView("default", "web-1", PodRole.OTHER, java.util.Map.of(), true, false, true, false,
