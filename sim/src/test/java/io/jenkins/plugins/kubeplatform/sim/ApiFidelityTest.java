@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,21 +37,17 @@ class ApiFidelityTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NS = "fidelity";
-    private static SimulatedCluster sim;
-    private static KubernetesClient client;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @AutoClose
+    private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .builtInControllers(false).build());
+    private static final KubernetesClient client = sim.client();
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
-        client = sim.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
     }
 
     private record Answer(int code, JsonNode body, String text) {

@@ -13,25 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class EvictionTest {
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    static final KubernetesClient client = sim.client();
 
     static void readyPods(String app, int n) {
         for (int i = 0; i < n; i++) {

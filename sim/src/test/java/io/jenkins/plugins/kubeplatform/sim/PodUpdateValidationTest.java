@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,20 +27,16 @@ class PodUpdateValidationTest {
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
             + "(allow it to be set to 1 if it was previously negative)";
-    private static SimulatedCluster sim;
-    private static KubernetesClient client;
+
+    @AutoClose
+    private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .builtInControllers(false).build());
+    private static final KubernetesClient client = sim.client();
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().builtInControllers(false).build());
-        client = sim.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
                 .create();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
     }
 
     private static Answer call(String method, String path, String contentType, String body) throws Exception {

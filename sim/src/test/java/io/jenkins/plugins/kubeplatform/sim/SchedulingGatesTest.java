@@ -8,8 +8,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +21,10 @@ class SchedulingGatesTest {
 
     private static final String NS = "default";
     private static final String PODS = "/api/v1/namespaces/" + NS + "/pods";
-    private static SimulatedCluster sim;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    private static final KubernetesClient client = sim.client();
 
     private static Pod gated(String name, String... gates) {
         var spec = Pods.pod(name).editSpec();

@@ -8,30 +8,24 @@ import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimNode;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DaemonSetPlacementTest {
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).nodes(2)
+            .node(SimNode.builder("db-node").taint("dedicated", "db", "NoSchedule").build())
+            .node(SimNode.builder("cordoned").build()).build());
+    static final KubernetesClient client = sim.client();
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).nodes(2)
-                .node(SimNode.builder("db-node").taint("dedicated", "db", "NoSchedule").build())
-                .node(SimNode.builder("cordoned").build()).build());
-        client = sim.client();
         client.nodes().withName("cordoned").edit(n -> {
             n.getSpec().setUnschedulable(true);
             return n;
         });
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
     }
 
     @Test

@@ -22,8 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,19 +33,10 @@ import org.junit.jupiter.api.Test;
 class DeploymentFidelityTest {
 
     private static final String NS = "default";
-    static SimulatedCluster sim;
-    static KubernetesClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    static final KubernetesClient client = sim.client();
 
     private static Deployment recreate(String name, String image) {
         return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()

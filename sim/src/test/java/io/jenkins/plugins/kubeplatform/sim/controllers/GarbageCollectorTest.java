@@ -23,8 +23,7 @@ import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,19 +39,9 @@ class GarbageCollectorTest {
 
     private static final String HOLD = "example.com/hold";
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    static final KubernetesClient client = sim.client();
 
     private static Resource<ConfigMap> map(String name) {
         return client.configMaps().inNamespace("default").withName(name);

@@ -27,8 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,20 +45,11 @@ class GracefulTerminationTest {
     private static final long GRACE = 300;
     private static final String IP_ANNOTATION = "cni.projectcalico.org/ipAddrs";
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).podTerminationDelay(Duration.ofSeconds(50))
-                .build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .speed(50).podTerminationDelay(Duration.ofSeconds(50))
+            .build());
+    static final KubernetesClient client = sim.client();
 
     private static Pod pod(String name) {
         return Pods.pod(name).editSpec().withTerminationGracePeriodSeconds(GRACE).endSpec().build();

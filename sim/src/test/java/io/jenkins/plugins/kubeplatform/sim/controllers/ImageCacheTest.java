@@ -10,8 +10,7 @@ import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The kubelet's per-node image cache and {@code imagePullPolicy}, as a real kubelet (v1.32) applies them. */
@@ -21,19 +20,10 @@ class ImageCacheTest {
     private static final Duration PULL = Duration.ofSeconds(200);
     private static final long PULL_WALL_MILLIS = 2_000;
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).imagePullDelay(PULL).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .speed(100).imagePullDelay(PULL).build());
+    static final KubernetesClient client = sim.client();
 
     private static Pod onNode(String name, String node, String image, String policy) {
         return Pods.pod(name).editSpec().withNodeName(node).editFirstContainer().withImage(image)

@@ -18,8 +18,7 @@ import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,19 +31,10 @@ class InPlaceImageChangeTest {
     /** 30 s simulated at speed 100: a pull takes 0.3 s of wall-clock time, a container start 10 ms. */
     private static final Duration PULL = Duration.ofSeconds(30);
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).imagePullDelay(PULL).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .speed(100).imagePullDelay(PULL).build());
+    static final KubernetesClient client = sim.client();
 
     private static Pod twoContainers(String name, String node) {
         return Pods.pod(name).editSpec().withNodeName(node).editFirstContainer().withName("web")

@@ -9,27 +9,18 @@ import io.jenkins.plugins.kubeplatform.sim.Cni;
 import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class KubeOvnTest {
 
     static final String IP = "ovn.kubernetes.io/ip_address";
-    static SimulatedCluster sim;
-    static KubernetesClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).cni(Cni.KUBE_OVN).calicoPool("10.16.0.0/16")
-                .build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .speed(50).cni(Cni.KUBE_OVN).calicoPool("10.16.0.0/16")
+            .build());
+    static final KubernetesClient client = sim.client();
 
     @Test
     void givesAPodTheAddressItsKubeOvnAnnotationAsksFor() {

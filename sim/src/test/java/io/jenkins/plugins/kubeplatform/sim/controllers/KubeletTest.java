@@ -10,26 +10,16 @@ import io.jenkins.plugins.kubeplatform.sim.Pods;
 import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class KubeletTest {
 
     static final String IP_ANNOTATION = "cni.projectcalico.org/ipAddrs";
-    static SimulatedCluster sim;
-    static KubernetesClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    static final KubernetesClient client = sim.client();
 
     @Test
     void startsAPodUntilRunningAndReadyWithPodAndHostIp() {

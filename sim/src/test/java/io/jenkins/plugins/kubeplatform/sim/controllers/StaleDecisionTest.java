@@ -21,8 +21,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,19 +33,10 @@ class StaleDecisionTest {
 
     private static final String NS = "default";
     private static final String MERGE = "application/merge-patch+json";
-    private static SimulatedCluster sim;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        client = sim.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
+    @AutoClose
+    private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
+    private static final KubernetesClient client = sim.client();
 
     private static Deployment rolling(String name, String image) {
         return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()

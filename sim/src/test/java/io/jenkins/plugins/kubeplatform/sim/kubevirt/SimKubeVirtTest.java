@@ -16,26 +16,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SimKubeVirtTest {
 
-    static SimulatedCluster sim;
-    static KubernetesClient client;
     static SimKubeVirt kubevirt;
+
+    @AutoClose
+    static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
+    static final KubernetesClient client = sim.client();
 
     @BeforeAll
     static void start() {
-        sim = SimulatedCluster.start(SimOptions.builder().speed(100).build());
-        client = sim.client();
         kubevirt = sim.controller(SimKubeVirt.class).orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
     }
 
     static GenericKubernetesResource vm(String name, Map<String, String> annotations) {
