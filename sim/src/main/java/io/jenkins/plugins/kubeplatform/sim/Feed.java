@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,8 +44,11 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
     private final ScheduledExecutorService executor;
     private final ExecutorService opener;
     private final List<Subscriber<T>> subscribers = new CopyOnWriteArrayList<>();
-    /** The objects as the feed last saw them, for a subscriber that comes after the first listing. */
-    private final Observed<T> store = new Observed<>();
+    /**
+     * The objects as the feed last saw them, for a subscriber that comes after the first listing; kept only by a
+     * shared feed (a controller's own feed has its one subscriber's cache).
+     */
+    private final Optional<Observed<T>> store;
     private volatile boolean closed;
     /** The watch in use and whether its events still count; guarded by this. */
     private Watch watch;
@@ -54,8 +58,9 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
     private ScheduledFuture<?> resyncing;
 
     Feed(String name, FilterWatchListDeletable<T, L, ?> source, ScheduledExecutorService executor,
-         ExecutorService opener) {
+         ExecutorService opener, boolean shared) {
         this.name = name;
+        this.store = shared ? Optional.of(new Observed<>()) : Optional.empty();
         this.source = source;
         this.executor = executor;
         this.opener = opener;
@@ -87,14 +92,14 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
         } else {
             // a change after this copy reaches the subscriber as an event; one before it is in the copy, and the
             // subscriber's cache keeps whichever version is newer
-            s.listed(store.list(), false);
+            s.listed(store.map(Observed::list).orElseGet(() -> source.list().getItems()), -1);
         }
         return s.cache();
     }
 
     /** The objects the feed holds now. */
     List<T> held() {
-        return store.list();
+        return store.map(Observed::list).orElse(List.of());
     }
 
     /** Relists and reports what the watch did not: objects changed, and objects gone before the listing. */
@@ -103,28 +108,37 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
             return;
         }
         try {
-            L listed = source.list();
-            long listVersion = -1;
-            if (listed.getMetadata() != null && listed.getMetadata().getResourceVersion() != null) {
-                try {
-                    listVersion = Long.parseLong(listed.getMetadata().getResourceVersion());
-                } catch (NumberFormatException e) {
-                    listVersion = -1;
-                }
-            }
-            for (T item : listed.getItems()) {
-                store.observe(item);
-            }
-            if (listVersion >= 0) {
-                store.missingFrom(listed.getItems(), listVersion);
-            }
-            for (Subscriber<T> s : subscribers) {
-                s.resynced(listed.getItems(), listVersion);
-            }
+            deliver(source.list(), true);
         } catch (RuntimeException e) {
             if (!closed) {
                 LOG.log(Level.FINE, name + ": resync failed", e);
             }
+        }
+    }
+
+    /**
+     * Hands a listing to the store and every subscriber. With {@code reportGone}, an object the cache holds at a
+     * version no newer than the listing's and that the listing lacks is reported deleted; one created after the
+     * listing (its event may come before the listing is handed over) is kept.
+     */
+    private void deliver(L listed, boolean reportGone) {
+        long listVersion = -1;
+        if (reportGone && listed.getMetadata() != null && listed.getMetadata().getResourceVersion() != null) {
+            try {
+                listVersion = Long.parseLong(listed.getMetadata().getResourceVersion());
+            } catch (NumberFormatException e) {
+                listVersion = -1;
+            }
+        }
+        long version = listVersion;
+        store.ifPresent(held -> {
+            listed.getItems().forEach(held::observe);
+            if (version >= 0) {
+                held.missingFrom(listed.getItems(), version);
+            }
+        });
+        for (Subscriber<T> s : subscribers) {
+            s.listed(listed.getItems(), listVersion);
         }
     }
 
@@ -143,14 +157,7 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
             } catch (ExecutionException e) {
                 return; // the opener scheduled the retry
             }
-            List<T> items = source.list().getItems();
-            if (relist) {
-                store.retainOnly(items);
-            }
-            items.forEach(store::observe);
-            for (Subscriber<T> s : subscribers) {
-                s.listed(items, relist);
-            }
+            deliver(source.list(), relist);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -177,11 +184,13 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
                 @Override
                 public void eventReceived(Action action, T object) {
                     if (current.get()) {
-                        if (action == Action.DELETED) {
-                            store.observeDeleted(object);
-                        } else if (action != Action.ERROR) {
-                            store.observe(object);
-                        }
+                        store.ifPresent(held -> {
+                            if (action == Action.DELETED) {
+                                held.observeDeleted(object);
+                            } else if (action != Action.ERROR) {
+                                held.observe(object);
+                            }
+                        });
                         for (Subscriber<T> s : subscribers) {
                             s.event(action, object);
                         }
@@ -253,18 +262,8 @@ final class Feed<T extends HasMetadata, L extends KubernetesResourceList<T>> imp
     /** A controller observing the feed: its cache and handler, served on its thread. */
     private record Subscriber<T extends HasMetadata>(SimContext context, ChangeHandler<T> handler, Observed<T> cache) {
 
-        void listed(List<T> items, boolean relist) {
-            on(() -> {
-                if (relist) {
-                    for (T gone : cache.retainOnly(items)) {
-                        handler.deleted(gone);
-                    }
-                }
-                report(items);
-            });
-        }
-
-        void resynced(List<T> items, long listVersion) {
+        /** A listing; objects missing from it are reported deleted when its version is known ({@code >= 0}). */
+        void listed(List<T> items, long listVersion) {
             on(() -> {
                 report(items);
                 if (listVersion >= 0) {

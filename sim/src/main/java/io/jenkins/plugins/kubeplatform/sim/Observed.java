@@ -133,20 +133,4 @@ public final class Observed<T extends HasMetadata> {
         }
         return gone;
     }
-
-    /** Drops objects not in the given fresh listing; returns the dropped ones. */
-    List<T> retainOnly(List<T> listed) {
-        Map<String, T> fresh = new ConcurrentHashMap<>();
-        for (T t : listed) {
-            fresh.put(key(t), t);
-        }
-        List<T> dropped = new ArrayList<>();
-        for (T t : list()) {
-            if (!fresh.containsKey(key(t))) {
-                objects.remove(key(t));
-                dropped.add(t);
-            }
-        }
-        return dropped;
-    }
 }

@@ -35,16 +35,8 @@ public final class SharedInformers implements AutoCloseable {
     public SharedInformers(String name, KubernetesClient client) {
         this.name = name;
         this.client = client;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sim-" + name + "-informers");
-            t.setDaemon(true);
-            return t;
-        });
-        this.opener = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sim-" + name + "-informers-watch-open");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(SimContext.daemon("sim-" + name + "-informers"));
+        this.opener = Executors.newCachedThreadPool(SimContext.daemon("sim-" + name + "-informers-watch-open"));
     }
 
     /**
@@ -66,7 +58,7 @@ public final class SharedInformers implements AutoCloseable {
             return Optional.empty();
         }
         Feed<?, ?> feed = feeds.computeIfAbsent(key, k -> new Feed<>(name + " " + k,
-                (FilterWatchListDeletable) operation.newInstance(context.withClient(client)), executor, opener));
+                (FilterWatchListDeletable) operation.newInstance(context.withClient(client)), executor, opener, true));
         return Optional.of((Feed<T, L>) feed);
     }
 

@@ -55,16 +55,17 @@ public final class SimContext implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.events = new SimEvents(client, clock, name);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sim-" + name);
+        this.executor = Executors.newSingleThreadScheduledExecutor(daemon("sim-" + name));
+        this.opener = Executors.newCachedThreadPool(daemon("sim-" + name + "-watch-open"));
+    }
+
+    /** Daemon threads of that name: the simulation never keeps a JVM alive. */
+    static java.util.concurrent.ThreadFactory daemon(String threadName) {
+        return r -> {
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
-        });
-        this.opener = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sim-" + name + "-watch-open");
-            t.setDaemon(true);
-            return t;
-        });
+        };
     }
 
     /** Client for the simulated API server; its requests are logged as internal and never get injected faults. */
@@ -125,7 +126,7 @@ public final class SimContext implements AutoCloseable {
     public <T extends HasMetadata, L extends KubernetesResourceList<T>> Observed<T> observe(
             FilterWatchListDeletable<T, L, ?> source, ChangeHandler<T> handler, Duration resync) {
         Feed<T, L> feed = shared.flatMap(s -> s.feed(source)).orElseGet(() -> {
-            Feed<T, L> own = new Feed<>("sim-" + name, source, executor, opener);
+            Feed<T, L> own = new Feed<>("sim-" + name, source, executor, opener, false);
             feeds.add(own);
             return own;
         });
