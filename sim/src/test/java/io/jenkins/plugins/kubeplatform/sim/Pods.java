@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -83,6 +84,38 @@ public final class Pods {
             throw new AssertionError(e);
         } catch (Exception e) {
             throw new AssertionError("condition not reached; last state: " + resource.get(), e);
+        }
+    }
+
+    /** Waits (watch first, then the current list) until the pods labelled KEY=VALUE satisfy the condition. */
+    public static List<Pod> awaitAll(KubernetesClient client, String ns, String key, String value,
+            Predicate<List<Pod>> condition) {
+        CompletableFuture<List<Pod>> done = new CompletableFuture<>();
+        Runnable check = () -> {
+            List<Pod> now = client.pods().inNamespace(ns).withLabel(key, value).list().getItems();
+            if (condition.test(now)) {
+                done.complete(now);
+            }
+        };
+        try (Watch w = client.pods().inNamespace(ns).withLabel(key, value).watch(new Watcher<Pod>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                check.run();
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                done.completeExceptionally(cause);
+            }
+        })) {
+            check.run();
+            return done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } catch (Exception e) {
+            throw new AssertionError("pods " + key + "=" + value + " never matched; last: "
+                    + client.pods().inNamespace(ns).withLabel(key, value).list().getItems(), e);
         }
     }
 

@@ -16,6 +16,7 @@ import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,49 +110,64 @@ public final class DaemonSetController implements SimController {
         String hash = Workloads.templateHash(ds.getSpec().getTemplate());
         Pod probe = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(), "probe", Map.of());
         addTolerations(probe);
-        List<Pod> all = pods.list(p -> Workloads.ownedBy(p, ds) && !PodStates.isFinished(p));
-        List<Pod> owned = all.stream().filter(PodStates::isActive).toList();
+        // getNodesToDaemonPods (daemon_controller.go): a pod that is both terminal and being deleted no longer counts
+        // for its node; one that is only Terminating still does, so no new pod starts beside it
+        List<Pod> all = pods.list(p -> Workloads.ownedBy(p, ds) && !(PodStates.isFinished(p) && PodStates.isTerminating(p)));
         int desired = 0;
         int scheduled = 0;
         int ready = 0;
         int updated = 0;
+        int misscheduled = 0;
         boolean rolling = false;
         List<Pod> outdated = new ArrayList<>();
         for (Node node : nodes.list()) {
             String nodeName = node.getMetadata().getName();
-            List<Pod> here = owned.stream().filter(p -> nodeName.equals(target(p))).toList();
+            List<Pod> daemonPods = all.stream().filter(p -> nodeName.equals(target(p)))
+                    .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())).toList();
             boolean fits = fits(probe, node);
-            boolean noScheduleOk = tolerates(probe, node, "NoSchedule");
-            boolean noExecuteOk = tolerates(probe, node, "NoExecute");
-            boolean shouldRun = fits && noScheduleOk && noExecuteOk;
-            boolean shouldContinue = fits && noExecuteOk;
-            if (shouldRun || (shouldContinue && !here.isEmpty())) {
+            boolean shouldRun = fits && tolerates(probe, node, "NoSchedule") && tolerates(probe, node, "NoExecute");
+            boolean shouldContinue = fits && tolerates(probe, node, "NoExecute");
+            // updateDaemonSetStatus: counts by the node's oldest daemon pod, a Terminating one included
+            if (shouldRun) {
                 desired++;
+                if (!daemonPods.isEmpty()) {
+                    scheduled++;
+                    ready += PodStates.isReady(daemonPods.get(0)) ? 1 : 0;
+                    updated += hash.equals(label(daemonPods.get(0))) ? 1 : 0;
+                }
+            } else if (!daemonPods.isEmpty()) {
+                misscheduled++;
             }
-            // podsShouldBeOnNode (daemon_controller.go): no new pod while one of the set still runs there, a
-            // Terminating one included
-            boolean exists = all.stream().anyMatch(p -> nodeName.equals(target(p)));
-            if (!exists && shouldRun) {
+            // podsShouldBeOnNode
+            if (shouldRun && daemonPods.isEmpty()) {
                 create(ds, nodeName, hash);
                 rolling = true;
-            } else if (!here.isEmpty() && !shouldContinue) {
-                here.forEach(p -> Writes.delete(ctx.client(), p));
-            } else if (!here.isEmpty()) {
-                scheduled++;
-                Pod p = here.get(0);
-                if (PodStates.isReady(p)) {
-                    ready++;
-                } else {
-                    rolling = true;
+            } else if (shouldContinue && !daemonPods.isEmpty()) {
+                List<Pod> running = new ArrayList<>();
+                for (Pod p : daemonPods) {
+                    if (PodStates.isTerminating(p)) {
+                        rolling = true;
+                    } else if ("Failed".equals(PodStates.phase(p))) {
+                        // a failed daemon pod is deleted; its replacement comes once it is terminal and deleting
+                        Writes.delete(ctx.client(), p);
+                        rolling = true;
+                    } else {
+                        running.add(p);
+                    }
                 }
-                if (hash.equals(label(p))) {
-                    updated++;
-                } else {
+                if (running.isEmpty()) {
+                    continue;
+                }
+                Pod p = running.get(0);
+                rolling |= !PodStates.isReady(p);
+                if (!hash.equals(label(p))) {
                     outdated.add(p);
                 }
-                for (Pod extra : here.subList(1, here.size())) {
+                for (Pod extra : running.subList(1, running.size())) {
                     Writes.delete(ctx.client(), extra);
                 }
+            } else if (!shouldContinue) {
+                daemonPods.stream().filter(p -> !PodStates.isTerminating(p)).forEach(p -> Writes.delete(ctx.client(), p));
             }
         }
         boolean onDelete = ds.getSpec().getUpdateStrategy() != null
@@ -160,7 +176,7 @@ public final class DaemonSetController implements SimController {
             Writes.delete(ctx.client(), outdated.get(0));
             pods.remove(outdated.get(0));
         }
-        writeStatus(ds, desired, scheduled, ready, updated);
+        writeStatus(ds, desired, scheduled, ready, updated, misscheduled);
     }
 
     private void addTolerations(Pod pod) {
@@ -245,12 +261,13 @@ public final class DaemonSetController implements SimController {
         pods.put(Workloads.create(ctx.client(), pod));
     }
 
-    private void writeStatus(DaemonSet ds, int desired, int scheduled, int ready, int updated) {
+    private void writeStatus(DaemonSet ds, int desired, int scheduled, int ready, int updated, int misscheduled) {
         long generation = Workloads.generation(ds);
         DaemonSetStatus s = ds.getStatus();
         if (s != null && Objects.equals(s.getDesiredNumberScheduled(), desired)
                 && Objects.equals(s.getCurrentNumberScheduled(), scheduled) && Objects.equals(s.getNumberReady(), ready)
                 && Objects.equals(s.getUpdatedNumberScheduled(), updated)
+                && Objects.equals(s.getNumberMisscheduled(), misscheduled)
                 && Objects.equals(s.getObservedGeneration(), generation)) {
             return;
         }
@@ -262,7 +279,7 @@ public final class DaemonSetController implements SimController {
             st.setNumberAvailable(ready);
             st.setNumberUnavailable(Math.max(0, desired - ready));
             st.setUpdatedNumberScheduled(updated);
-            st.setNumberMisscheduled(0);
+            st.setNumberMisscheduled(misscheduled);
             st.setObservedGeneration(generation);
             x.setStatus(st);
             return true;
