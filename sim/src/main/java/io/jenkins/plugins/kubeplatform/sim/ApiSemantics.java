@@ -18,6 +18,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.GracefulDeletion;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
+import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
@@ -219,7 +220,7 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
-            Optional<MockResponse> invalid = invalidPodCreate(path, body);
+            Optional<MockResponse> invalid = admitPodCreate(path, body);
             if (invalid.isPresent()) {
                 return invalid.get();
             }
@@ -411,14 +412,27 @@ final class ApiSemantics {
     }
 
     /**
-     * A pod whose create {@link PodCreateRules} refuses (bound to a node while it has scheduling gates) is 422
-     * Invalid, as {@code ValidatePodCreate} answers.
+     * A pod create goes through the mutating admission plugins ({@link PodAdmission}: a refusal is 403 Forbidden,
+     * {@code pods "NAME" is forbidden: ...}, NAME being the generateName when the pod has no name yet, as
+     * {@code admission.NewForbidden} writes it), then validation ({@link PodCreateRules}: 422 Invalid, as
+     * {@code ValidatePodCreate} answers). {@code pod} is changed by the mutating plugins.
      */
-    private static Optional<MockResponse> invalidPodCreate(ApiPath path, JsonNode pod) {
-        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
+    private Optional<MockResponse> admitPodCreate(ApiPath path, JsonNode pod) {
+        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()
+                || !(pod instanceof ObjectNode object)) {
             return Optional.empty();
         }
         JsonNode meta = pod.path("metadata");
+        String name = meta.path("name").asText("");
+        String shown = name.isEmpty() ? meta.path("generateName").asText("Unknown") : name;
+        Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), object,
+                account -> current(ApiPath.parse("/api/v1/namespaces/" + path.namespace() + "/serviceaccounts/"
+                        + account)));
+        if (refused.isPresent()) {
+            String message = "pods \"" + shown + "\" is forbidden: " + refused.get().cause();
+            return Optional.of(StatusResponses.status(refused.get().code(), refused.get().reason(), message,
+                    details(refused.get().code(), refused.get().reason(), message, "", "pods", shown)));
+        }
         return invalidPod(meta.path("name").asText(meta.path("generateName").asText("")), PodCreateRules.check(pod));
     }
 
@@ -514,7 +528,7 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
-        Optional<MockResponse> invalid = invalidPodCreate(path, applied);
+        Optional<MockResponse> invalid = admitPodCreate(path, applied);
         if (invalid.isPresent()) {
             return invalid.get();
         }

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions.RegistryLogin;
@@ -20,7 +19,8 @@ import java.util.Optional;
 /**
  * Whether the kubelet can pull a container's image, the way containerd decides it: an image marked
  * {@link SimAnnotations#FAIL_PULL_IMAGE_MARKER} does not exist; a registry that requires a login serves the image only
- * when one of the pod's pull secrets ({@code spec.imagePullSecrets}, then its service account's) is a
+ * when one of the pod's pull secrets ({@code spec.imagePullSecrets}; the ServiceAccount admission plugin copied its
+ * service account's there at create) is a
  * {@code kubernetes.io/dockerconfigjson} Secret with that registry's username and password.
  */
 final class ImagePulls {
@@ -58,11 +58,7 @@ final class ImagePulls {
         if (pod.getSpec().getImagePullSecrets() != null) {
             refs.addAll(pod.getSpec().getImagePullSecrets());
         }
-        String sa = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
-        ServiceAccount account = client.serviceAccounts().inNamespace(ns).withName(sa).get();
-        if (account != null && account.getImagePullSecrets() != null) {
-            refs.addAll(account.getImagePullSecrets());
-        }
+        // the pod's own: its service account's were copied in by the ServiceAccount admission plugin at create
         for (LocalObjectReference ref : refs) {
             Secret secret = ref.getName() == null ? null : client.secrets().inNamespace(ns).withName(ref.getName()).get();
             if (secret != null && matches(secret, registry, login)) {

@@ -1,0 +1,86 @@
+package io.jenkins.plugins.kubeplatform.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ServiceAccount admission plugin of kube-apiserver v1.32 on pod creates (plugin/pkg/admission/serviceaccount):
+ * measured answers of a real server are the expected values.
+ */
+class PodAdmissionTest {
+
+    private static final String NS = "admission";
+    private static final String PODS = "/api/v1/namespaces/" + NS + "/pods";
+
+    @AutoClose
+    private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
+            .builtInControllers(false).build());
+    private static final KubernetesClient client = sim.client();
+
+    @BeforeAll
+    static void start() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+                .create();
+        client.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("puller").endMetadata().addNewImagePullSecret("registry-login").build()).create();
+    }
+
+    private static String pod(String nameField, String spec) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{" + nameField + "},\"spec\":{" + spec
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]}}";
+    }
+
+    @Test
+    void aPodWhoseServiceAccountDoesNotExistIsForbiddenNamingItsGenerateName() throws Exception {
+        Answer a = RawApi.call(sim, "POST", PODS, "application/json",
+                pod("\"generateName\":\"web-7d9f-\"", "\"serviceAccountName\":\"deployer\","));
+        assertThat(a.code()).isEqualTo(403);
+        assertThat(a.body().path("reason").asText()).isEqualTo("Forbidden");
+        assertThat(a.body().path("message").asText()).isEqualTo("pods \"web-7d9f-\" is forbidden: error looking up "
+                + "service account admission/deployer: serviceaccount \"deployer\" not found");
+        assertThat(a.body().path("details").path("name").asText()).isEqualTo("web-7d9f-");
+        assertThat(a.body().path("details").path("kind").asText()).isEqualTo("pods");
+    }
+
+    @Test
+    void aServerSideDryRunMeetsTheSameRefusalAndPersistsNothing() throws Exception {
+        Answer a = RawApi.call(sim, "POST", PODS + "?dryRun=All", "application/json",
+                pod("\"name\":\"probe\"", "\"serviceAccountName\":\"deployer\","));
+        assertThat(a.code()).isEqualTo(403);
+        assertThat(a.body().path("message").asText()).startsWith("pods \"probe\" is forbidden: error looking up");
+        Answer ok = RawApi.call(sim, "POST", PODS + "?dryRun=All", "application/json",
+                pod("\"name\":\"probe\"", "\"serviceAccountName\":\"puller\","));
+        assertThat(ok.code()).isEqualTo(201);
+        assertThat(client.pods().inNamespace(NS).withName("probe").get()).isNull();
+    }
+
+    @Test
+    void aPodGetsTheDefaultServiceAccountInBothFields() {
+        Pod p = client.pods().inNamespace(NS).resource(Pods.pod("plain").editMetadata().withNamespace(NS).endMetadata()
+                .build()).create();
+        assertThat(p.getSpec().getServiceAccountName()).isEqualTo("default");
+        assertThat(p.getSpec().getServiceAccount()).isEqualTo("default");
+    }
+
+    @Test
+    void aPodWithoutPullSecretsGetsItsServiceAccountsAndOneWithItsOwnKeepsThem() {
+        Pod copied = client.pods().inNamespace(NS).resource(Pods.pod("copied").editMetadata().withNamespace(NS)
+                .endMetadata().editSpec().withServiceAccountName("puller").endSpec().build()).create();
+        assertThat(copied.getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+                .containsExactly("registry-login");
+        Pod own = client.pods().inNamespace(NS).resource(Pods.pod("own").editMetadata().withNamespace(NS)
+                .endMetadata().editSpec().withServiceAccountName("puller").addNewImagePullSecret("mine").endSpec()
+                .build()).create();
+        assertThat(own.getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+                .containsExactly("mine");
+    }
+}
