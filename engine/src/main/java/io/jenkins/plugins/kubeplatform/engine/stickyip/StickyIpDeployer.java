@@ -72,6 +72,7 @@ public final class StickyIpDeployer {
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
+        admissionCheck(plan, progress);
         writePullSecret(request, progress);
         Placed placed = roll(request, plan, prepared.view(), rollout, progress);
         List<DeployResult.IdentityResult> results = new ArrayList<>();
@@ -89,6 +90,13 @@ public final class StickyIpDeployer {
                 .map(c -> c.getImage()).orElse("") : request.image();
         return new DeployResult(request.namespace(), request.name(), request.name(), image, digest, pool.name(),
                 results, removed, !plan.writesNothing());
+    }
+
+    /** Before the first write: whether the API server admits the pods of the identities the plan starts. */
+    private void admissionCheck(DeployPlan plan, Progress progress) {
+        plan.workloads().stream().filter(a -> a instanceof DeployPlan.Create || a instanceof DeployPlan.Replace)
+                .findFirst().ifPresent(a -> new PodAdmissionCheck(client, retry, progress).check(a.identity(),
+                        a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired()));
     }
 
     private void writePullSecret(DeployRequest request, Progress progress) {

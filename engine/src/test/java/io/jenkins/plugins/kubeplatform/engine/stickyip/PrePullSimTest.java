@@ -200,7 +200,7 @@ class PrePullSimTest {
     }
 
     @Test
-    void warnsAndRollsWithoutPrePullWhenCreatingItsPodsIsForbidden() {
+    void warnsAndRollsWithoutPrePullOrTheAdmissionDryRunWhenCreatingPodsIsForbidden() {
         try (SimulatedCluster secured = SimulatedCluster.start(SimOptions.builder().speed(20).nodes(2).rbac(true)
                 .build())) {
             KubernetesClient admin = secured.newClient(secured.tokens().user("admin", "system:masters"));
@@ -230,6 +230,8 @@ class PrePullSimTest {
 
             assertThat(lines).filteredOn(l -> l.startsWith("[warn] pre-pull skipped")).singleElement()
                     .satisfies(l -> assertThat(l).contains("403"));
+            assertThat(lines).filteredOn(l -> l.startsWith("[warn] the API server did not say whether it admits"))
+                    .singleElement().satisfies(l -> assertThat(l).contains("HTTP 403").contains("cannot create resource"));
             assertThat(appPods(admin, "shop", "web")).hasSize(2).allSatisfy(p -> assertThat(p.getSpec()
                     .getContainers().get(0).getImage()).isEqualTo("registry.example.com/web:2"));
             admin.close();

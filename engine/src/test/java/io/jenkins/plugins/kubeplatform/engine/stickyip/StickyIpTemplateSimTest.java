@@ -82,6 +82,13 @@ class StickyIpTemplateSimTest {
         }
     }
 
+    /** The service account REAL_APP runs as: without it the API server refuses its pods (ServiceAccount admission). */
+    private static SimulatedCluster withAccount(SimulatedCluster sim) {
+        sim.client().serviceAccounts().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
+                .ServiceAccountBuilder().withNewMetadata().withName("web").endMetadata().build()).create();
+        return sim;
+    }
+
     private StickyIpDeployer deployer() {
         return new StickyIpDeployer(sim.client(), pools, new IpReservationLedger(
                 new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(), new Random(1)),
@@ -96,7 +103,7 @@ class StickyIpTemplateSimTest {
 
     @Test
     void keepsProbesResourcesVolumesAndSecretConfigOnEveryIdentitysPod() {
-        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
+        sim = withAccount(TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build())));
 
         DeployResult result = deployer().deploy(fromTemplate(REAL_APP, "registry.example.com/shop/web:42", null),
                 Progress.silent());
@@ -138,7 +145,7 @@ class StickyIpTemplateSimTest {
 
     @Test
     void writesNothingWhenTheSameTemplateIsDeployedAgain() {
-        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
+        sim = withAccount(TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build())));
         deployer().deploy(fromTemplate(REAL_APP, "", 2), Progress.silent());
 
         DeployResult again = deployer().deploy(fromTemplate(REAL_APP, "", 2), Progress.silent());
@@ -178,7 +185,7 @@ class StickyIpTemplateSimTest {
     }
 
     private void assertRefused(String yaml, String field) {
-        sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build()));
+        sim = withAccount(TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100).build())));
         assertThatThrownBy(() -> deployer().deploy(fromTemplate(yaml, "registry.example.com/shop/web:42", null),
                 Progress.silent()))
                 .isInstanceOf(InvalidInputException.class)

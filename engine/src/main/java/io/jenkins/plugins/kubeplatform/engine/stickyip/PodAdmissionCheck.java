@@ -1,0 +1,99 @@
+package io.jenkins.plugins.kubeplatform.engine.stickyip;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import java.util.Locale;
+
+/**
+ * Asks the API server, before the deploy writes anything, whether it admits the app's pods: a server-side dry run
+ * ({@code dryRun=All}: admission and validation run, nothing is stored) of one identity's pod as its ReplicaSet would
+ * create it. A Deployment is accepted whatever its pods look like (Pod Security Admission only warns on workloads), so
+ * a pod that the namespace's Pod Security level, a missing service account or an admission policy refuses would
+ * otherwise show only as identities that never get a pod, until the step's timeout. Refusals that may pass later
+ * (an exhausted ResourceQuota, whose usage the rollout's own deletions change) and answers that say nothing about the
+ * pod (no permission to create pods, a webhook that does not support dry runs, a server error) only warn.
+ */
+final class PodAdmissionCheck {
+
+    private final KubernetesClient client;
+    private final ApiRetry retry;
+    private final Progress progress;
+
+    PodAdmissionCheck(KubernetesClient client, ApiRetry retry, Progress progress) {
+        this.client = client;
+        this.retry = retry;
+        this.progress = progress;
+    }
+
+    /** The pod that {@code desired}'s ReplicaSet would create (its name left to the server). */
+    static Pod podOf(Deployment desired) {
+        PodTemplateSpec template = desired.getSpec().getTemplate();
+        return new PodBuilder()
+                .withMetadata(new ObjectMetaBuilder(template.getMetadata()).withName(null)
+                        .withGenerateName(desired.getMetadata().getName() + "-")
+                        .withNamespace(desired.getMetadata().getNamespace()).build())
+                .withSpec(template.getSpec()).build();
+    }
+
+    /**
+     * Fails, naming the server's reason, when the API server refuses the pod of {@code identity} (its workload
+     * {@code desired}) for good; warns when it cannot tell.
+     */
+    void check(ReplicaIdentity identity, Deployment desired) {
+        Pod pod = podOf(desired);
+        String ns = desired.getMetadata().getNamespace();
+        try {
+            retry.call("dry-run create of a pod of " + identity, () -> client.pods().inNamespace(ns).resource(pod)
+                    .dryRun().create());
+        } catch (KubernetesClientException e) {
+            refused(identity, e);
+        } catch (OperationFailedException e) {
+            progress.warn("could not ask the API server whether it admits the pods of " + identity.namespace() + "/"
+                    + identity.name() + " (" + e.getMessage() + "); rolling out without that check");
+        }
+    }
+
+    private void refused(ReplicaIdentity identity, KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : String.valueOf(e.getMessage());
+        String lowered = message.toLowerCase(Locale.ROOT);
+        String app = identity.namespace() + "/" + identity.name();
+        boolean rbac = e.getCode() == 403 && lowered.contains("cannot create resource");
+        boolean quotaFull = e.getCode() == 403 && lowered.contains("exceeded quota");
+        if ((e.getCode() != 403 && e.getCode() != 422) || rbac || quotaFull) {
+            progress.warn("the API server did not say whether it admits the pods of " + app + " (a dry run of "
+                    + identity + "'s pod: HTTP " + e.getCode() + " " + message + ")"
+                    + (quotaFull ? "; identities that need a new pod wait for quota" : "")
+                    + "; rolling out without that check");
+            return;
+        }
+        throw new OperationFailedException("stickyIpDeploy " + app + ": the API server refuses the app's pods, so no "
+                + "identity could start; nothing in the cluster was changed. A dry run of " + identity + "'s pod was answered HTTP "
+                + e.getCode() + ": " + message + ". " + hint(e.getCode(), lowered));
+    }
+
+    private static String hint(int code, String lowered) {
+        if (lowered.contains("violates podsecurity")) {
+            return "The namespace enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce): set the "
+                    + "securityContext fields named above in the workload template (the step's podTemplate or "
+                    + "manifest), or run the app in a namespace whose level allows it.";
+        }
+        if (lowered.contains("error looking up service account")) {
+            return "Create that service account in the namespace, or correct spec.serviceAccountName in the workload "
+                    + "template.";
+        }
+        if (code == 422) {
+            return "The workload template is invalid: correct the fields named above.";
+        }
+        return "An admission policy of the cluster refuses the pod: change the workload template as the message says, "
+                + "or ask the cluster's administrator.";
+    }
+}

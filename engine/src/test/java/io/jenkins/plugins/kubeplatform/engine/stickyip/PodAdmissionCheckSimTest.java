@@ -1,0 +1,98 @@
+package io.jenkins.plugins.kubeplatform.engine.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
+import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pods the API server refuses (admission) fail the deploy before it writes anything, with the server's reason, instead
+ * of identities that never get a pod until the step's timeout.
+ */
+class PodAdmissionCheckSimTest {
+
+    private static final String APP = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 2
+              template:
+                spec:
+                  serviceAccountName: deployer
+                  containers:
+                    - name: web
+                      image: registry.example.com/shop/web:1
+                      ports:
+                        - {containerPort: 8080}
+            """;
+
+    @TempDir
+    Path stateDir;
+
+    @AutoClose
+    private final SimulatedCluster sim = TestNamespaces.with(SimulatedCluster.start(SimOptions.builder().speed(100)
+            .build()));
+
+    private StickyIpDeployer deployer() {
+        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
+                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+    }
+
+    private static DeployRequest request() {
+        WorkloadTemplate t = ManifestParser.parse("template", APP);
+        return new DeployRequest("shop", "web", "", DeployRequest.replicas(null, java.util.Optional.of(t)), 0,
+                "default", "test", Duration.ofSeconds(60), Map.of()).withTemplate(t);
+    }
+
+    @Test
+    void aTemplateNamingAMissingServiceAccountFailsWithTheServersReasonBeforeAnythingIsWritten() {
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(request(), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("nothing in the cluster was changed")
+                .hasMessageContaining("pods \"web-0-\" is forbidden: error looking up service account shop/deployer: "
+                        + "serviceaccount \"deployer\" not found")
+                .hasMessageContaining("correct spec.serviceAccountName");
+
+        List<ApiRequest> persisted = sim.requests().list().stream().filter(ApiRequest::persisted).toList();
+        assertThat(persisted).as("writes before the refusal").isEmpty();
+        assertThat(sim.client().apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void theSameDeploySucceedsOnceTheServiceAccountExists() {
+        sim.client().serviceAccounts().inNamespace("shop").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("deployer").endMetadata().build()).create();
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        DeployResult result = deployer().deploy(request(), Progress.lines(l -> {
+            if (l.startsWith("[warn]")) {
+                warnings.add(l);
+            }
+        }));
+
+        assertThat(result.identities()).hasSize(2);
+        assertThat(warnings).isEmpty();
+        assertThat(sim.requests().list()).filteredOn(r -> r.dryRun() && r.resource().equals("pods"))
+                .as("one dry run for the deploy, not one per identity").hasSize(1);
+    }
+}
