@@ -243,9 +243,12 @@ final class PodVerifier {
         if (pod.isEmpty()) {
             String old = pods.isEmpty() ? "no pod exists" : "only pods of an older template exist ("
                     + String.join(", ", pods.stream().map(p -> p.getMetadata().getName()).toList()) + ")";
+            String cause = replicaFailure(identity).map(f -> "its ReplicaSet cannot create the pod: " + f
+                    + " (change the workload template, the namespace's quota or the admission policy the message"
+                    + " names)").orElse("the Deployment " + identity.namespace() + "/" + identity.workloadName()
+                    + " cannot create pods (quota, admission webhook) or its old pod is stuck terminating");
             return identity + ": expected a pod with " + ip + " Running and Ready" + after + ", but " + old
-                    + ". Likely cause: the Deployment " + identity.namespace() + "/" + identity.workloadName()
-                    + " cannot create pods (quota, admission webhook) or its old pod is stuck terminating.";
+                    + ". Likely cause: " + cause + ".";
         }
         Pod p = pod.get();
         Optional<String> fatal = fatal(List.of(p), ip, templateHash);
@@ -273,6 +276,27 @@ final class PodVerifier {
         }
         return message(p, ip, "Running with " + p.getStatus().getPodIP() + " but not Ready" + after + "." + events1,
                 "the application does not become ready (crash loop or failing readiness probe): check the pod's logs");
+    }
+
+    /**
+     * Why the identity's ReplicaSet cannot create its pod, as the deployment controller reports it: the Deployment's
+     * {@code ReplicaFailure} condition (copied from the ReplicaSet's, e.g. reason {@code FailedCreate} with the API
+     * server's refusal as message); empty when there is none or the Deployment cannot be read.
+     */
+    Optional<String> replicaFailure(ReplicaIdentity identity) {
+        try {
+            io.fabric8.kubernetes.api.model.apps.Deployment d = retry.call("read Deployment " + identity.namespace()
+                    + "/" + identity.workloadName(), () -> client.apps().deployments().inNamespace(identity.namespace())
+                    .withName(identity.workloadName()).get());
+            if (d == null || d.getStatus() == null || d.getStatus().getConditions() == null) {
+                return Optional.empty();
+            }
+            return d.getStatus().getConditions().stream()
+                    .filter(c -> "ReplicaFailure".equals(c.getType()) && "True".equals(c.getStatus()))
+                    .map(c -> c.getReason() + ": " + c.getMessage()).findFirst();
+        } catch (KubernetesClientException | OperationFailedException e) {
+            return Optional.empty();
+        }
     }
 
     private List<String> warnings(Pod p) {

@@ -322,11 +322,19 @@ final class Rollout {
             if (pending.isEmpty() || now - nextReport < 0) {
                 return;
             }
-            Pending first = pending.values().iterator().next();
+            // an identity that has no pod at all is the one to explain: its ReplicaSet may be refused its pods
+            Map<String, List<Pod>> byIdentity = pods.byIdentity();
+            Pending first = pending.values().stream()
+                    .filter(p -> byIdentity.getOrDefault(p.action().identity().workloadName(), List.of()).isEmpty())
+                    .findFirst().orElse(pending.values().iterator().next());
+            ReplicaIdentity id = first.action().identity();
+            Optional<String> refused = byIdentity.getOrDefault(id.workloadName(), List.of()).isEmpty()
+                    ? verifier.replicaFailure(id) : Optional.empty();
             progress.waiting(pending.size() + " identit" + (pending.size() == 1 ? "y" : "ies")
-                    + " not yet Running and Ready, e.g. " + first.action().identity() + " with "
+                    + " not yet Running and Ready, e.g. " + id + " with "
                     + first.action().addresses() + " (" + Math.max(0, (first.deadline() - now) / 1_000_000_000L)
-                    + "s left" + pods.problem().map(p -> "; " + p).orElse("") + ")");
+                    + "s left" + pods.problem().map(p -> "; " + p).orElse("")
+                    + refused.map(r -> "; no pod yet, its ReplicaSet cannot create one: " + r).orElse("") + ")");
             nextReport = now + REPORT_EVERY.toNanos();
         }
 
