@@ -35,6 +35,8 @@ final class StickyDeployDryRun {
         List<Map<String, Object>> objects = objects(plan, request, inPlace);
         List<Map<String, Object>> ledger = ledger(dryRun, plan);
         if (mode == DryRunOption.Mode.SERVER) {
+            // the Deployments are accepted whatever their pods look like: ask about a pod too
+            deploy.checkPodAdmission(plan, context.progress());
             sendDryRun(context.client(), plan, request);
         }
         Map<String, Object> result = new LinkedHashMap<>();

@@ -123,4 +123,29 @@ class StickyDeployDryRunTest {
         assertThat(sim.client().apps().deployments().inNamespace("shop").withName("api-0").get()).isNull();
         assertThat(sim.client().services().inNamespace("shop").withName("api").get()).isNull();
     }
+
+    @Test
+    void aServerSideDryRunFailsWithTheServersReasonWhenTheAppsPodsWouldBeRefused() throws Exception {
+        Path manifest = dir.resolve("refused.yaml");
+        Files.writeString(manifest, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: refused}
+                spec:
+                  template:
+                    spec:
+                      serviceAccountName: deployer
+                      containers:
+                        - {name: refused, image: "nginx:1.27", ports: [{containerPort: 8080}]}
+                """);
+
+        CliRunner.Run run = run("sticky-deploy", "-n", "shop", "--name", "refused", "-f", manifest.toString(),
+                "--dry-run=server");
+
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+        assertThat(run.err()).contains("error looking up service account shop/deployer: serviceaccount \"deployer\" "
+                + "not found", "correct spec.serviceAccountName");
+        assertThat(writes()).allSatisfy(w -> assertThat(w.query()).contains("dryRun=All"));
+        assertThat(sim.client().apps().deployments().inNamespace("shop").withName("refused-0").get()).isNull();
+    }
 }

@@ -72,7 +72,7 @@ public final class StickyIpDeployer {
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
-        admissionCheck(plan, progress);
+        checkPodAdmission(plan, progress);
         writePullSecret(request, progress);
         Placed placed = roll(request, plan, prepared.view(), rollout, progress);
         List<DeployResult.IdentityResult> results = new ArrayList<>();
@@ -92,8 +92,12 @@ public final class StickyIpDeployer {
                 results, removed, !plan.writesNothing());
     }
 
-    /** Before the first write: whether the API server admits the pods of the identities the plan starts. */
-    private void admissionCheck(DeployPlan plan, Progress progress) {
+    /**
+     * Whether the API server admits the pods of the identities {@code plan} starts (a server-side dry run of one pod,
+     * {@link PodAdmissionCheck}): throws {@link OperationFailedException} with the server's reason when it refuses
+     * them, warns when it cannot tell. A deploy runs it before its first write; nothing is stored.
+     */
+    public void checkPodAdmission(DeployPlan plan, Progress progress) {
         plan.workloads().stream().filter(a -> a instanceof DeployPlan.Create || a instanceof DeployPlan.Replace)
                 .findFirst().ifPresent(a -> new PodAdmissionCheck(client, retry, progress).check(a.identity(),
                         a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired()));
