@@ -94,7 +94,11 @@ class FailedCreateTest {
         assertThat(e.getType()).isEqualTo(type);
         assertThat(e.getMessage()).isEqualTo(message);
         assertThat(e.getInvolvedObject().getKind()).isEqualTo(kind);
+        // the legacy recorder: reference.GetReference of the object, the component as source and reporter
+        assertThat(e.getInvolvedObject().getUid()).isNotBlank();
+        assertThat(e.getInvolvedObject().getResourceVersion()).isNotBlank();
         assertThat(e.getSource().getComponent()).isEqualTo(component);
+        assertThat(e.getReportingComponent()).isEqualTo(component);
     }
 
     @Test
@@ -121,8 +125,10 @@ class FailedCreateTest {
         assertThat(recovered.getStatus().getConditions()).isNullOrEmpty();
         assertThat(pods).allSatisfy(p -> assertThat(p.getMetadata().getName()).matches("web-[a-z0-9]{5}"));
         Event created = Pods.awaitEvent(client, ns, "web", "SuccessfulCreate");
-        assertEvent(created, "ReplicaSet", "Normal", "Created pod: " + pods.get(0).getMetadata().getName(),
-                "replicaset-controller");
+        assertEvent(created, "ReplicaSet", "Normal", created.getMessage(), "replicaset-controller");
+        // one event per created pod, whichever came first
+        assertThat(created.getMessage()).isIn(pods.stream().map(p -> "Created pod: " + p.getMetadata().getName())
+                .toList());
     }
 
     @Test
