@@ -104,7 +104,7 @@ public final class ReplicaSetController implements SimController {
                 pods.remove(victim);
             }
         }
-        writeStatus(rs, diff > 0 ? owned.subList(diff, owned.size()) : owned, replicaFailure(rs, diff, failure));
+        writeStatus(rs, diff > 0 ? owned.subList(diff, owned.size()) : owned, replicaFailure(rs, failure));
         if (failure.isPresent()) {
             // syncReplicaSet returns manageReplicas' error after writing status: the queue retries with backoff
             throw new SyncError(PodControl.message(failure.get()));
@@ -114,17 +114,16 @@ public final class ReplicaSetController implements SimController {
     /**
      * The conditions after this sync ({@code calculateStatus}, replica_set_utils.go): a failed create adds
      * ReplicaFailure (True, FailedCreate, the error's message) unless the ReplicaSet has one already; a sync without
-     * error removes it.
+     * error removes it. (The real reason is FailedDelete when the sync was deleting; here only creates fail a sync.)
      */
-    private List<ReplicaSetCondition> replicaFailure(ReplicaSet rs, int diff,
-            Optional<KubernetesClientException> failure) {
+    private List<ReplicaSetCondition> replicaFailure(ReplicaSet rs, Optional<KubernetesClientException> failure) {
         List<ReplicaSetCondition> conditions = new ArrayList<>(rs.getStatus() == null
                 || rs.getStatus().getConditions() == null ? List.of() : rs.getStatus().getConditions());
         boolean present = conditions.stream().anyMatch(c -> REPLICA_FAILURE.equals(c.getType()));
         if (failure.isPresent() && !present) {
             String now = ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
             conditions.add(new ReplicaSetConditionBuilder().withType(REPLICA_FAILURE).withStatus("True")
-                    .withReason(diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "")
+                    .withReason(PodControl.FAILED_CREATE)
                     .withMessage(PodControl.message(failure.get())).withLastTransitionTime(now).build());
         } else if (failure.isEmpty() && present) {
             conditions.removeIf(c -> REPLICA_FAILURE.equals(c.getType()));
