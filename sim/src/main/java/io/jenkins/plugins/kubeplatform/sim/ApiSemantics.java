@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.jenkins.plugins.kubeplatform.sim.api.Defaulting;
 import io.jenkins.plugins.kubeplatform.sim.api.DeletePropagation;
 import io.jenkins.plugins.kubeplatform.sim.api.FieldSelector;
+import io.jenkins.plugins.kubeplatform.sim.api.GeneratedNames;
 import io.jenkins.plugins.kubeplatform.sim.api.Generation;
 import io.jenkins.plugins.kubeplatform.sim.api.GracefulDeletion;
 import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
@@ -52,6 +53,7 @@ final class ApiSemantics {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
     private static final Set<String> SELECTION_PARAMS = Set.of("labelSelector", "fieldSelector", "limit",
             "continue", "resourceVersion", "resourceVersionMatch", "allowWatchBookmarks", "sendInitialEvents",
             "timeoutSeconds");
@@ -226,12 +228,19 @@ final class ApiSemantics {
             }
             body = createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                     Defaulting.apply(path.group(), path.resource(), body)));
+            String generateName = body.path("metadata").path("generateName").asText("");
+            if (name.isEmpty() && !generateName.isEmpty() && body instanceof ObjectNode object) {
+                // after admission, as the registry's BeforeCreate names the object: an admission error still names
+                // the generateName
+                Optional<String> free = freeGeneratedName(path, generateName);
+                if (free.isEmpty()) {
+                    return status(409, "AlreadyExists", path, generateName, "already exists");
+                }
+                object.with("metadata").put("name", free.get());
+            }
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
-                if (name.isEmpty() && meta.has("generateName")) {
-                    meta.put("name", meta.get("generateName").asText() + UUID.randomUUID().toString().substring(0, 5));
-                }
                 if (!path.namespace().isEmpty()) {
                     meta.put("namespace", path.namespace());
                 }
@@ -247,6 +256,17 @@ final class ApiSemantics {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A generated name not taken yet, drawn a few times as the registry retries a taken one; empty if none. */
+    private Optional<String> freeGeneratedName(ApiPath path, String generateName) {
+        for (int attempt = 0; attempt < GENERATE_NAME_ATTEMPTS; attempt++) {
+            String candidate = GeneratedNames.generate(generateName);
+            if (!exists(objectPath(path, candidate))) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     private MockResponse update(RecordedRequest request, ApiPath path, QueryParams q) throws BadBody {

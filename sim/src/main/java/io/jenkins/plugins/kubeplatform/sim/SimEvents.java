@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records core/v1 Events the way Kubernetes components do: a repeated (object, reason, message) bumps the count of
- * the existing Event instead of creating a new one.
+ * the existing Event instead of creating a new one. The involved object is referenced as client-go's
+ * {@code reference.GetReference} does (kind, apiVersion, name, namespace, uid, resourceVersion), and the component is
+ * both {@code source.component} and {@code reportingComponent}, as the legacy event recorder writes them.
  */
 public final class SimEvents {
 
@@ -56,7 +58,8 @@ public final class SimEvents {
                     .withInvolvedObject(new ObjectReferenceBuilder().withKind(involved.getKind())
                             .withApiVersion(involved.getApiVersion()).withName(involved.getMetadata().getName())
                             .withNamespace(involved.getMetadata().getNamespace())
-                            .withUid(involved.getMetadata().getUid()).build())
+                            .withUid(involved.getMetadata().getUid())
+                            .withResourceVersion(involved.getMetadata().getResourceVersion()).build())
                     .withType(type).withReason(reason).withMessage(message).withCount(1)
                     .withFirstTimestamp(now).withLastTimestamp(now)
                     .withNewSource().withComponent(component).endSource()

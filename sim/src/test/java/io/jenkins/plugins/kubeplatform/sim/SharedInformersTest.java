@@ -164,6 +164,12 @@ class SharedInformersTest {
             client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("web")
                     .endMetadata().withNewSpec().addToSelector("app", "web").addNewPort().withPort(80).endPort()
                     .endSpec().build()).create();
+            // a rollout whose pod creates are refused: its ReplicaSet and Deployment carry the ReplicaFailure condition
+            PodTemplateSpec refused = template("stuck", "nginx:1");
+            refused.getSpec().setServiceAccountName("missing");
+            client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata()
+                    .withName("stuck").endMetadata().withNewSpec().withReplicas(2).withNewSelector()
+                    .addToMatchLabels("app", "stuck").endSelector().withTemplate(refused).endSpec().build()).create();
             Pods.await(client.apps().deployments().inNamespace("default").withName("web"), d -> d != null
                     && d.getStatus() != null && Integer.valueOf(3).equals(d.getStatus().getAvailableReplicas()));
             client.apps().deployments().inNamespace("default").withName("web").edit(d -> {
@@ -176,6 +182,9 @@ class SharedInformersTest {
                     && Integer.valueOf(3).equals(d.getStatus().getReplicas()));
             Pods.await(client.apps().statefulSets().inNamespace("default").withName("db"), st -> st != null
                     && st.getStatus() != null && Integer.valueOf(2).equals(st.getStatus().getReadyReplicas()));
+            Pods.await(client.apps().deployments().inNamespace("default").withName("stuck"), d -> d != null
+                    && d.getStatus() != null && d.getStatus().getConditions() != null && d.getStatus().getConditions()
+                    .stream().anyMatch(c -> "ReplicaFailure".equals(c.getType())));
             client.apps().statefulSets().inNamespace("default").withName("db").delete();
             Pods.await(client.pods().inNamespace("default").withName("db-0"), p -> p == null);
 

@@ -27,17 +27,22 @@ import java.util.Optional;
  * scheduler. Pods get the tolerations the real controller adds (not-ready and unreachable NoExecute; disk, memory
  * and pid pressure and unschedulable NoSchedule), so cordoned nodes still run them. A node whose NoSchedule taint
  * the pod does not tolerate gets no new pod but keeps a running one; only an untolerated NoExecute taint removes
- * it. A template change replaces pods one node at a time once the others are Ready.
+ * it. A template change replaces pods one node at a time once the others are Ready. Pods are created in slow-start
+ * batches with {@code SuccessfulCreate} and {@code FailedCreate} events; after a refused create the DaemonSet is
+ * synced again after the work queue's backoff.
  */
 public final class DaemonSetController implements SimController {
 
     static final String HASH_LABEL = "controller-revision-hash";
+    /** {@code BurstReplicas} of the real DaemonSet controller: creates per sync. */
+    static final int BURST_REPLICAS = 250;
 
     private SimContext ctx;
     private Observed<DaemonSet> sets;
     private Observed<Node> nodes;
     private Observed<Pod> pods;
     private ReconcileQueue<DaemonSet> reconciles;
+    private PodControl podControl;
 
     @Override
     public String name() {
@@ -47,6 +52,7 @@ public final class DaemonSetController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        this.podControl = new PodControl(ctx);
         this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> sets.get(ns, name), this::reconcile);
         this.sets = ctx.observe(ctx.client().apps().daemonSets().inAnyNamespace(), new ChangeHandler<>() {
             @Override
@@ -120,6 +126,7 @@ public final class DaemonSetController implements SimController {
         int misscheduled = 0;
         boolean rolling = false;
         List<Pod> outdated = new ArrayList<>();
+        List<String> needing = new ArrayList<>();
         for (Node node : nodes.list()) {
             String nodeName = node.getMetadata().getName();
             List<Pod> daemonPods = all.stream().filter(p -> nodeName.equals(target(p)))
@@ -140,7 +147,7 @@ public final class DaemonSetController implements SimController {
             }
             // podsShouldBeOnNode
             if (shouldRun && daemonPods.isEmpty()) {
-                create(ds, nodeName, hash);
+                needing.add(nodeName);
                 rolling = true;
             } else if (shouldContinue && !daemonPods.isEmpty()) {
                 List<Pod> running = new ArrayList<>();
@@ -170,13 +177,20 @@ public final class DaemonSetController implements SimController {
                 daemonPods.stream().filter(p -> !PodStates.isTerminating(p)).forEach(p -> Writes.delete(ctx.client(), p));
             }
         }
+        // syncNodes: the nodes' pods in slow-start batches; after a refused create the rest wait for the retry
+        SlowStart.Outcome created = SlowStart.run(Math.min(needing.size(), BURST_REPLICAS),
+                i -> create(ds, needing.get(i), hash));
         boolean onDelete = ds.getSpec().getUpdateStrategy() != null
                 && "OnDelete".equals(ds.getSpec().getUpdateStrategy().getType());
-        if (!onDelete && !rolling && !outdated.isEmpty()) {
+        if (created.error().isEmpty() && !onDelete && !rolling && !outdated.isEmpty()) {
             Writes.delete(ctx.client(), outdated.get(0));
             pods.remove(outdated.get(0));
         }
         writeStatus(ds, desired, scheduled, ready, updated, misscheduled);
+        if (created.error().isPresent()) {
+            // syncDaemonSet returns manage's error after the status: the queue retries with backoff
+            throw new SyncError(PodControl.message(created.error().get()));
+        }
     }
 
     private void addTolerations(Pod pod) {
@@ -247,8 +261,7 @@ public final class DaemonSetController implements SimController {
     }
 
     private void create(DaemonSet ds, String node, String hash) {
-        Pod pod = Workloads.podFromTemplate(ds, ds.getSpec().getTemplate(),
-                ds.getMetadata().getName() + "-" + Workloads.suffix(), Map.of(HASH_LABEL, hash));
+        Pod pod = Workloads.podWithGeneratedName(ds, ds.getSpec().getTemplate(), Map.of(HASH_LABEL, hash));
         addTolerations(pod);
         // Replaces any node affinity of the template, as the real controller does for the pinning term.
         io.fabric8.kubernetes.api.model.Affinity affinity = Optional.ofNullable(pod.getSpec().getAffinity())
@@ -258,7 +271,7 @@ public final class DaemonSetController implements SimController {
                         .withOperator("In").withValues(node).endMatchField().build())
                 .endRequiredDuringSchedulingIgnoredDuringExecution().build());
         pod.getSpec().setAffinity(affinity);
-        pods.put(Workloads.create(ctx.client(), pod));
+        pods.put(podControl.create(ds, pod));
     }
 
     private void writeStatus(DaemonSet ds, int desired, int scheduled, int ready, int updated, int misscheduled) {

@@ -37,7 +37,8 @@ import java.util.Optional;
  * down). Recreate scales old ReplicaSets to zero, waits until none of their pods runs (gone, or stopped by their kubelet:
  * a Terminating pod still counts), then scales the new one up.
  * Status carries replicas, updated, ready, available and unavailable counts, observedGeneration and the Available
- * and Progressing conditions; {@code deployment.kubernetes.io/revision} is kept on both objects.
+ * and Progressing conditions, and the ReplicaFailure condition of its ReplicaSets (the new one's first);
+ * {@code deployment.kubernetes.io/revision} is kept on both objects.
  */
 public final class DeploymentController implements SimController {
 
@@ -536,11 +537,13 @@ public final class DeploymentController implements SimController {
                         + "\" has successfully progressed."
                         : "ReplicaSet \"" + newRs.get().getMetadata().getName() + "\" is progressing.")
                 .withLastUpdateTime(now).withLastTransitionTime(now).build();
+        Optional<DeploymentCondition> replicaFailure = replicaFailure(newRs, all);
         boolean same = s != null && Objects.equals(s.getReplicas(), total) && Objects.equals(s.getUpdatedReplicas(), updated)
                 && Objects.equals(s.getReadyReplicas(), ready) && Objects.equals(s.getAvailableReplicas(), available)
                 && Objects.equals(s.getUnavailableReplicas(), unavailable)
                 && Objects.equals(s.getObservedGeneration(), generation)
                 && sameCondition(s, availableCond) && (progressing == null || sameCondition(s, progressing))
+                && sameReplicaFailure(s, replicaFailure)
                 && (revision == null || Objects.equals(revision, d.getMetadata().getAnnotations() == null ? null
                         : d.getMetadata().getAnnotations().get(REVISION)));
         if (same) {
@@ -567,6 +570,7 @@ public final class DeploymentController implements SimController {
                 x.getStatus().getConditions().stream().filter(c -> "Progressing".equals(c.getType()))
                         .forEach(conditions::add);
             }
+            replicaFailure.map(c -> keepUnchanged(x.getStatus(), c)).ifPresent(conditions::add);
             st.setConditions(conditions);
             x.setStatus(st);
             if (revision != null) {
@@ -586,6 +590,47 @@ public final class DeploymentController implements SimController {
         Superseded() {
             super(null, null, false, false);
         }
+    }
+
+    /**
+     * {@code getReplicaFailures} (progress.go): the new ReplicaSet's ReplicaFailure condition, else the first one of
+     * any ReplicaSet, as a deployment condition ({@code ReplicaSetToDeploymentCondition}: both times are the
+     * ReplicaSet condition's lastTransitionTime); none removes the deployment's.
+     */
+    private Optional<DeploymentCondition> replicaFailure(Optional<ReplicaSet> newRs, List<ReplicaSet> all) {
+        List<ReplicaSet> order = new ArrayList<>();
+        newRs.ifPresent(order::add);
+        order.addAll(all);
+        return order.stream().filter(r -> r.getStatus() != null && r.getStatus().getConditions() != null)
+                .flatMap(r -> r.getStatus().getConditions().stream())
+                .filter(c -> ReplicaSetController.REPLICA_FAILURE.equals(c.getType())).findFirst()
+                .map(c -> new DeploymentConditionBuilder().withType(c.getType()).withStatus(c.getStatus())
+                        .withReason(c.getReason()).withMessage(c.getMessage())
+                        .withLastTransitionTime(c.getLastTransitionTime()).withLastUpdateTime(c.getLastTransitionTime())
+                        .build());
+    }
+
+    /** The deployment has the ReplicaFailure condition wanted (same status and reason), or none when none is. */
+    private static boolean sameReplicaFailure(DeploymentStatus s, Optional<DeploymentCondition> wanted) {
+        boolean has = s.getConditions() != null && s.getConditions().stream()
+                .anyMatch(c -> ReplicaSetController.REPLICA_FAILURE.equals(c.getType()));
+        return wanted.map(c -> sameCondition(s, c)).orElse(!has);
+    }
+
+    /**
+     * {@code SetDeploymentCondition}: a condition of the same status and reason stays as it is; one of the same
+     * status keeps its lastTransitionTime.
+     */
+    private static DeploymentCondition keepUnchanged(DeploymentStatus old, DeploymentCondition c) {
+        if (old != null && old.getConditions() != null) {
+            for (DeploymentCondition x : old.getConditions()) {
+                if (c.getType().equals(x.getType()) && c.getStatus().equals(x.getStatus())
+                        && Objects.equals(c.getReason(), x.getReason())) {
+                    return x;
+                }
+            }
+        }
+        return keepTransition(old, c);
     }
 
     private static boolean sameCondition(DeploymentStatus s, DeploymentCondition c) {

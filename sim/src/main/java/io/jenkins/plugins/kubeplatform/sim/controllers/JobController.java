@@ -12,23 +12,35 @@ import io.jenkins.plugins.kubeplatform.sim.Observed;
 import io.jenkins.plugins.kubeplatform.sim.SimAnnotations;
 import io.jenkins.plugins.kubeplatform.sim.SimContext;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Jobs: up to {@code parallelism} pods at a time until {@code completions} succeeded (condition Complete), or more
  * than {@code backoffLimit} failed (condition Failed, reason BackoffLimitExceeded, active pods deleted). Each pod
  * runs for the Job's (or its template's) {@link SimAnnotations#RUN_FOR} annotation, else
- * {@code SimOptions.jobDuration()}; {@link SimAnnotations#EXIT_CODE} on the template makes its pods fail.
+ * {@code SimOptions.jobDuration()}; {@link SimAnnotations#EXIT_CODE} on the template makes its pods fail. Pods are
+ * created in slow-start batches with {@code SuccessfulCreate} and {@code FailedCreate} events; after a refused create
+ * the Job is synced again after its queue's backoff (1 s doubling to 1 min).
  */
 public final class JobController implements SimController {
+
+    /** job_controller.go DefaultJobApiBackOff and MaxJobApiBackOff: the Job queue's retry delays. */
+    static final Duration DEFAULT_JOB_API_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_JOB_API_BACKOFF = Duration.ofMinutes(1);
+    /** job_controller.go MaxPodCreateDeletePerSync. */
+    static final int MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
     private SimContext ctx;
     private Observed<Job> jobs;
     private Observed<Pod> pods;
     private ReconcileQueue<Job> reconciles;
+    private PodControl podControl;
 
     @Override
     public String name() {
@@ -38,7 +50,9 @@ public final class JobController implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
-        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> jobs.get(ns, name), this::reconcile);
+        this.podControl = new PodControl(ctx);
+        this.reconciles = new ReconcileQueue<>(ctx, (ns, name) -> jobs.get(ns, name), this::reconcile,
+                RetryBackoff.exponential(DEFAULT_JOB_API_BACKOFF, MAX_JOB_API_BACKOFF));
         this.jobs = ctx.observe(ctx.client().batch().v1().jobs().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Job j) {
@@ -89,6 +103,7 @@ public final class JobController implements SimController {
         int backoffLimit = j.getSpec().getBackoffLimit() == null ? 6 : j.getSpec().getBackoffLimit();
         String now = ctx.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         JobCondition done = null;
+        Optional<KubernetesClientException> failure = Optional.empty();
         if (succeeded >= completions) {
             done = new JobConditionBuilder().withType("Complete").withStatus("True").withLastProbeTime(now)
                     .withLastTransitionTime(now).build();
@@ -102,9 +117,9 @@ public final class JobController implements SimController {
             active.clear();
         } else if (!Boolean.TRUE.equals(j.getSpec().getSuspend())) {
             int want = Math.min(parallelism, completions - succeeded) - active.size();
-            for (int i = 0; i < want; i++) {
-                active.add(create(j));
-            }
+            // manageJob: slow-start batches; a refused create leaves the rest for the retry
+            failure = SlowStart.run(Math.max(0, Math.min(want, MAX_POD_CREATE_DELETE_PER_SYNC)),
+                    i -> active.add(create(j))).error();
         }
         int activeCount = active.size();
         int ready = (int) active.stream().filter(PodStates::isReady).count();
@@ -113,6 +128,7 @@ public final class JobController implements SimController {
         if (condition == null && s != null && Objects.equals(s.getActive(), activeCount)
                 && Objects.equals(s.getSucceeded(), succeeded) && Objects.equals(s.getFailed(), failed)
                 && Objects.equals(s.getReady(), ready)) {
+            failure.ifPresent(JobController::retry);
             return;
         }
         // counts and the finished condition were decided on this copy and its pods: written at its version only, as
@@ -144,11 +160,16 @@ public final class JobController implements SimController {
             x.setStatus(st);
             return true;
         }).ifPresent(jobs::put);
+        failure.ifPresent(JobController::retry);
+    }
+
+    /** syncJob returns manageJob's error after the status: the queue retries with its backoff (1 s to 1 min). */
+    private static void retry(KubernetesClientException failure) {
+        throw new SyncError(PodControl.message(failure));
     }
 
     private Pod create(Job j) {
-        String name = j.getMetadata().getName() + "-" + Workloads.suffix();
-        Pod pod = Workloads.podFromTemplate(j, j.getSpec().getTemplate(), name, Map.of(
+        Pod pod = Workloads.podWithGeneratedName(j, j.getSpec().getTemplate(), Map.of(
                 "job-name", j.getMetadata().getName(), "batch.kubernetes.io/job-name", j.getMetadata().getName(),
                 "controller-uid", j.getMetadata().getUid(), "batch.kubernetes.io/controller-uid",
                 j.getMetadata().getUid()));
@@ -162,7 +183,7 @@ public final class JobController implements SimController {
         if (pod.getSpec().getRestartPolicy() == null || "Always".equals(pod.getSpec().getRestartPolicy())) {
             pod.getSpec().setRestartPolicy("Never");
         }
-        Pod created = Workloads.create(ctx.client(), pod);
+        Pod created = podControl.create(j, pod);
         pods.put(created);
         return created;
     }

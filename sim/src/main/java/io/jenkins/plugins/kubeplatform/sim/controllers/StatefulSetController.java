@@ -26,6 +26,8 @@ import java.util.Optional;
  * time; Parallel creates and removes all at once. A template change rolls pods from the highest ordinal down
  * (respecting {@code rollingUpdate.partition}), one at a time once the others are Ready; OnDelete leaves them.
  * volumeClaimTemplates get their PVCs {@code <claim>-<name>-<ordinal>}, which outlive the pods, as in Kubernetes.
+ * Each pod create is reported by a {@code SuccessfulCreate} or {@code FailedCreate} event; a refused create ends the
+ * pass (no status condition, as upstream) and the StatefulSet is synced again after the work queue's backoff.
  */
 public final class StatefulSetController implements SimController {
 
@@ -86,21 +88,39 @@ public final class StatefulSetController implements SimController {
             ordinal(s, p).ifPresent(o -> byOrdinal.put(o, p));
         }
         boolean busy = false;
-        // create missing ordinals
-        for (int i = 0; i < replicas; i++) {
-            Pod p = byOrdinal.get(i);
-            if (p == null) {
-                create(s, i, revision);
-                busy = true;
-                if (!parallel) {
-                    break;
+        Optional<KubernetesClientException> failure = Optional.empty();
+        // create missing ordinals: Parallel in slow-start batches over all ordinals (runForAll), OrderedReady one
+        // at a time, the first missing or unready ordinal ending the pass
+        if (parallel) {
+            failure = SlowStart.run(replicas, i -> {
+                if (!byOrdinal.containsKey(i)) {
+                    create(s, i, revision);
                 }
-            } else if (!PodStates.isReady(p) || PodStates.isTerminating(p)) {
-                busy = true;
-                if (!parallel) {
+            }).error();
+            busy = java.util.stream.IntStream.range(0, replicas).mapToObj(byOrdinal::get)
+                    .anyMatch(p -> p == null || !PodStates.isReady(p) || PodStates.isTerminating(p));
+        } else {
+            for (int i = 0; i < replicas; i++) {
+                Pod p = byOrdinal.get(i);
+                if (p == null) {
+                    busy = true;
+                    try {
+                        create(s, i, revision);
+                    } catch (KubernetesClientException e) {
+                        failure = Optional.of(e);
+                    }
+                    break;
+                } else if (!PodStates.isReady(p) || PodStates.isTerminating(p)) {
+                    busy = true;
                     break;
                 }
             }
+        }
+        if (failure.isPresent()) {
+            // updateStatefulSet returns the error before scaling down or updating; the status is still written and
+            // the queue retries with backoff
+            writeStatus(s, revision, replicas);
+            throw new SyncError(PodControl.message(failure.get()));
         }
         // remove surplus ordinals, highest first
         List<Integer> surplus = new ArrayList<>(byOrdinal.keySet().stream().filter(o -> o >= replicas).sorted()
@@ -175,12 +195,19 @@ public final class StatefulSetController implements SimController {
                 pod.getSpec().setVolumes(volumes);
             }
         }
+        // recordPodEvent (stateful_pod_control.go): an event for the create either way, none for AlreadyExists
+        String setName = s.getMetadata().getName();
         try {
             pods.put(Workloads.create(ctx.client(), pod));
+            ctx.events().normal(s, PodControl.SUCCESSFUL_CREATE, "create Pod " + name + " in StatefulSet " + setName
+                    + " successful");
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
+            if (e.getCode() == 409) {
+                return;
             }
+            ctx.events().warning(s, PodControl.FAILED_CREATE, "create Pod " + name + " in StatefulSet " + setName
+                    + " failed error: " + PodControl.message(e));
+            throw e;
         }
     }
 

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** What the workload controllers share: owner references, pods from templates, generated names, template hashes. */
 public final class Workloads {
@@ -42,15 +41,6 @@ public final class Workloads {
 
     public static boolean ownedBy(HasMetadata child, HasMetadata owner) {
         return controllerUid(child).map(owner.getMetadata().getUid()::equals).orElse(false);
-    }
-
-    /** A five-character suffix like the API server's generateName. */
-    public static String suffix() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
-            sb.append(SUFFIX_CHARS.charAt(ThreadLocalRandom.current().nextInt(SUFFIX_CHARS.length())));
-        }
-        return sb.toString();
     }
 
     /** A stable short hash of a pod template, like {@code pod-template-hash}. */
@@ -92,6 +82,17 @@ public final class Workloads {
                         .build())
                 .withSpec(JSON.clone(template.getSpec()))
                 .build();
+    }
+
+    /**
+     * A pod for a template that the API server names: {@code generateName} "OWNER-", as {@code GetPodFromTemplate}
+     * (pkg/controller/controller_utils.go, getPodsPrefix) gives the pods of ReplicaSets, DaemonSets and Jobs.
+     */
+    public static Pod podWithGeneratedName(HasMetadata owner, PodTemplateSpec template,
+            Map<String, String> extraLabels) {
+        Pod pod = podFromTemplate(owner, template, null, extraLabels);
+        pod.getMetadata().setGenerateName(owner.getMetadata().getName() + "-");
+        return pod;
     }
 
     public static <T> T clone(T object) {
