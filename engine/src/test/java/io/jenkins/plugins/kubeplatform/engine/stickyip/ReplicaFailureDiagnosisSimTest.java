@@ -78,4 +78,67 @@ class ReplicaFailureDiagnosisSimTest {
                 .anySatisfy(l -> org.assertj.core.api.Assertions.assertThat(l)
                         .contains("no pod yet, its ReplicaSet cannot create one: FailedCreate: " + REFUSAL));
     }
+
+    /**
+     * End to end with the simulated controllers: a deployer that may not create pods cannot ask about admission (it
+     * warns), so the identities' ReplicaSets meet the refusal of a missing service account; the deploy's timeout
+     * quotes it as the deployment controller reports it.
+     */
+    @Test
+    void withoutTheAdmissionDryRunTheTimeoutQuotesTheRefusalTheReplicaSetMet() {
+        try (SimulatedCluster secured = SimulatedCluster.start(SimOptions.builder().speed(20).nodes(2).rbac(true)
+                .build())) {
+            io.fabric8.kubernetes.client.KubernetesClient admin = secured.newClient(
+                    secured.tokens().user("admin", "system:masters"));
+            admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName("shop").endMetadata().build()).create();
+            admin.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                    .withNewMetadata().withName("no-pod-create").endMetadata()
+                    .addNewRule().withApiGroups("").withResources("nodes", "services", "events").withVerbs("*")
+                    .endRule()
+                    .addNewRule().withApiGroups("").withResources("pods").withVerbs("get", "list", "watch").endRule()
+                    .addNewRule().withApiGroups("apps", "crd.projectcalico.org", "authorization.k8s.io")
+                    .withResources("*").withVerbs("*").endRule().build()).create();
+            admin.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac
+                    .ClusterRoleBindingBuilder().withNewMetadata().withName("deployer").endMetadata().withNewRoleRef()
+                    .withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("no-pod-create")
+                    .endRoleRef().addNewSubject().withKind("User").withApiGroup("rbac.authorization.k8s.io")
+                    .withName("deployer").endSubject().build()).create();
+            WorkloadTemplate t = ManifestParser.parse("template", """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: web}
+                    spec:
+                      template:
+                        spec:
+                          serviceAccountName: deployer
+                          containers:
+                            - {name: web, image: "registry.example.com/web:1", ports: [{containerPort: 8080}]}
+                    """);
+            DeployRequest request = new DeployRequest("shop", "web", "", 1, 0, "default", "test",
+                    Duration.ofSeconds(12), Map.of()).withTemplate(t);
+            List<String> warnings = new CopyOnWriteArrayList<>();
+            try (io.fabric8.kubernetes.client.KubernetesClient client = secured.newClient(
+                    secured.tokens().user("deployer"))) {
+                StickyIpDeployer deployer = new StickyIpDeployer(client,
+                        Map.of("default", Pools.pool("default", "10.42.200.0/24")), new IpReservationLedger(
+                                new JournaledLedgerStore(stateDir.resolve("secured-ledger")), Clock.systemUTC(),
+                                new Random(1)), StickyIpDeployerSimTest.fastRetry());
+
+                assertThatThrownBy(() -> deployer.deploy(request, Progress.lines(l -> {
+                    if (l.startsWith("[warn]")) {
+                        warnings.add(l);
+                    }
+                }))).isInstanceOf(OperationFailedException.class)
+                        .hasMessageContaining("Likely cause: its ReplicaSet cannot create the pod: FailedCreate: pods "
+                                + "\"web-0-")
+                        .hasMessageContaining("is forbidden: error looking up service account shop/deployer: "
+                                + "serviceaccount \"deployer\" not found");
+            }
+            org.assertj.core.api.Assertions.assertThat(warnings)
+                    .anySatisfy(l -> org.assertj.core.api.Assertions.assertThat(l)
+                            .contains("did not say whether it admits the pods of shop/web"));
+            admin.close();
+        }
+    }
 }
