@@ -222,6 +222,9 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
+            if (!path.group().isEmpty() || !path.resource().equals("pods")) {
+                generateName(body); // a pod's is generated after its mutating admission
+            }
             Admitted admitted = admitCreate(path, body);
             if (admitted.refusal().isPresent()) {
                 return admitted.refusal().get();
@@ -231,9 +234,6 @@ final class ApiSemantics {
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
-                if (meta.path("name").asText("").isEmpty() && meta.has("generateName")) {
-                    meta.put("name", meta.get("generateName").asText() + UUID.randomUUID().toString().substring(0, 5));
-                }
                 if (!path.namespace().isEmpty()) {
                     meta.put("namespace", path.namespace());
                 }
@@ -491,9 +491,7 @@ final class ApiSemantics {
             return Admitted.refuse(Optional.of(forbidden(shown, refused.get().code(), refused.get().reason(),
                     refused.get().cause())));
         }
-        if (name.isEmpty() && !meta.path("generateName").asText("").isEmpty()) {
-            meta.put("name", meta.path("generateName").asText() + Workloads.suffix());
-        }
+        generateName(pod);
         Optional<MockResponse> invalid = invalid("Pod", meta.path("name").asText(""), PodCreateRules.check(pod));
         if (invalid.isPresent()) {
             return Admitted.refuse(invalid);
@@ -509,6 +507,18 @@ final class ApiSemantics {
             return Admitted.refuse(Optional.of(forbidden(name, 403, "Forbidden", decision.refusal().get())));
         }
         return Admitted.warn(decision.warnings());
+    }
+
+    /**
+     * The registry's name generation on create ({@code names.SimpleNameGenerator}): an object with a
+     * {@code generateName} and no name gets the generateName (cut to 58 characters) and five random characters.
+     */
+    private static void generateName(JsonNode object) {
+        if (object.get("metadata") instanceof ObjectNode meta && meta.path("name").asText("").isEmpty()
+                && !meta.path("generateName").asText("").isEmpty()) {
+            String base = meta.path("generateName").asText();
+            meta.put("name", base.substring(0, Math.min(base.length(), 58)) + Workloads.suffix());
+        }
     }
 
     /** PodSecurity's warnings for a workload's pod template (nothing for kinds without one). */
