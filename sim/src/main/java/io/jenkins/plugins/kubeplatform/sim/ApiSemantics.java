@@ -458,8 +458,13 @@ final class ApiSemantics {
      */
     private Admitted admitUpdate(ApiPath path, JsonNode current, JsonNode updated) {
         if (path.group().isEmpty() && path.resource().equals("namespaces") && path.subresource().isEmpty()) {
-            return Admitted.refuse(invalid("Namespace", path.name(),
-                    PodSecurity.namespaceLabelErrors(labelsOf(updated), labelsOf(current))));
+            Optional<MockResponse> invalid = invalid("Namespace", path.name(),
+                    PodSecurity.namespaceLabelErrors(labelsOf(updated), labelsOf(current)));
+            if (invalid.isPresent()) {
+                return Admitted.refuse(invalid);
+            }
+            return Admitted.warn(PodSecurity.namespaceWarnings(path.name(), labelsOf(updated), labelsOf(current),
+                    podsIn(path.name())));
         }
         if (path.group().isEmpty() && path.resource().equals("pods")
                 && (path.subresource().isEmpty() || path.subresource().equals("ephemeralcontainers"))) {
@@ -528,6 +533,15 @@ final class ApiSemantics {
         }
         return PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
                 Defaulting.apply(path.group(), path.resource(), object));
+    }
+
+    private List<JsonNode> podsIn(String namespace) {
+        MockResponse r = store.dispatch(internal("GET", "/api/v1/namespaces/" + namespace + "/pods", "", null));
+        List<JsonNode> pods = new ArrayList<>();
+        if (r.code() == 200) {
+            read(r.getBody().readUtf8()).path("items").forEach(pods::add);
+        }
+        return pods;
     }
 
     private Map<String, String> namespaceLabels(String namespace) {

@@ -226,4 +226,30 @@ class PodSecurityAdmissionTest {
         assertThat(image.body().path("message").asText()).isEqualTo("pods \"moved\" is forbidden: violates "
                 + "PodSecurity \"restricted:latest\": " + RESTRICTED_APP);
     }
+
+    /** admission.go EvaluatePodsInNamespace; the format is the one kubernetes/website#30422 shows from a real server. */
+    @Test
+    void warnsAboutExistingPodsWhenTheEnforceLevelOfANamespaceTightens() throws Exception {
+        String ns = "psa-tightened";
+        namespace(ns, Map.of());
+        for (String name : new String[] {"web-b", "web-a"}) {
+            assertThat(RawApi.call(sim, "POST", pods(ns), "application/json", pod("\"name\":\"" + name + "\"", PLAIN))
+                    .code()).isEqualTo(201);
+        }
+        assertThat(RawApi.call(sim, "POST", pods(ns), "application/json", pod("\"name\":\"agent\"",
+                "\"hostNetwork\":true," + PLAIN)).code()).isEqualTo(201);
+        String restricted = "allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, "
+                + "seccompProfile";
+        Answer tightened = RawApi.call(sim, "PATCH", "/api/v1/namespaces/" + ns, "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce\":\"restricted\"}}}");
+        assertThat(tightened.code()).isEqualTo(200);
+        assertThat(tightened.warnings()).containsExactly("299 - \"existing pods in namespace \\\"" + ns
+                + "\\\" violate the new PodSecurity enforce level \\\"restricted:latest\\\"\"",
+                "299 - \"agent: host namespaces, " + restricted + "\"",
+                "299 - \"web-a (and 1 other pod): " + restricted + "\"");
+        Answer relaxed = RawApi.call(sim, "PATCH", "/api/v1/namespaces/" + ns, "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"pod-security.kubernetes.io/enforce\":\"baseline\"}}}");
+        assertThat(relaxed.code()).isEqualTo(200);
+        assertThat(relaxed.warnings()).isEmpty();
+    }
 }

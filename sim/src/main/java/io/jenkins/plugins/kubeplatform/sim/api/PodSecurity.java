@@ -117,6 +117,78 @@ public final class PodSecurity {
         return old.isEmpty() || !old.equals(errors) ? errors : List.of();
     }
 
+    /** {@code namespaceMaxPodsToCheck} of the default configuration. */
+    private static final int MAX_PODS_TO_CHECK = 3000;
+
+    /**
+     * {@code ValidateNamespace} on an update with valid labels, {@code EvaluatePodsInNamespace}: when the enforce
+     * policy became stricter, the warnings about the namespace's existing {@code pods} that violate it, one per
+     * distinct list of forbidden reasons, prefixed with the lexically first such pod ("NAME (and N other pods): ...").
+     */
+    public static List<String> namespaceWarnings(String namespace, Map<String, String> labels,
+            Map<String, String> oldLabels, List<JsonNode> pods) {
+        LevelVersion enforce = policy(labels).enforce();
+        LevelVersion old = policy(oldLabels).enforce();
+        if (enforce.equals(old) || enforce.level() == Level.PRIVILEGED
+                || (enforce.minor() == old.minor() && enforce.level().compareTo(old.level()) <= 0)) {
+            return List.of();
+        }
+        List<JsonNode> checked = prioritized(pods);
+        List<String> warnings = new ArrayList<>();
+        if (checked.size() > MAX_PODS_TO_CHECK) {
+            warnings.add("new PodSecurity enforce level only checked against the first " + MAX_PODS_TO_CHECK
+                    + " of " + checked.size() + " existing pods");
+            checked = checked.subList(0, MAX_PODS_TO_CHECK);
+        }
+        Map<String, String> firstPod = new java.util.LinkedHashMap<>();
+        Map<String, Integer> count = new java.util.HashMap<>();
+        for (JsonNode pod : checked) {
+            List<Violation> found = violations(enforce, pod.path("metadata"), pod.path("spec"));
+            if (found.isEmpty()) {
+                continue;
+            }
+            String reasons = found.stream().map(Violation::reason).collect(Collectors.joining(", "));
+            String name = pod.path("metadata").path("name").asText("");
+            firstPod.merge(reasons, name, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            count.merge(reasons, 1, Integer::sum);
+        }
+        if (!firstPod.isEmpty()) {
+            warnings.add("existing pods in namespace \"" + namespace + "\" violate the new PodSecurity enforce level \""
+                    + enforce + "\"");
+        }
+        List<String> podWarnings = new ArrayList<>();
+        firstPod.forEach((reasons, name) -> {
+            int n = count.get(reasons);
+            podWarnings.add(name + (n == 1 ? "" : n == 2 ? " (and 1 other pod)" : " (and " + (n - 1)
+                    + " other pods)") + ": " + reasons);
+        });
+        podWarnings.sort(null);
+        warnings.addAll(podWarnings);
+        return warnings;
+    }
+
+    /** {@code prioritizePods}: one pod per controller first, the other replicas after them. */
+    private static List<JsonNode> prioritized(List<JsonNode> pods) {
+        List<JsonNode> first = new ArrayList<>();
+        List<JsonNode> duplicates = new ArrayList<>();
+        java.util.Set<String> controllers = new java.util.HashSet<>();
+        for (JsonNode pod : pods) {
+            String controller = null;
+            for (JsonNode ref : pod.path("metadata").path("ownerReferences")) {
+                if (ref.path("controller").asBoolean(false)) {
+                    controller = ref.path("uid").asText("");
+                }
+            }
+            if (controller == null || controllers.add(controller)) {
+                first.add(pod);
+            } else {
+                duplicates.add(pod);
+            }
+        }
+        first.addAll(duplicates);
+        return first;
+    }
+
     /** {@code ValidatePod} on a create ({@code EvaluatePod} with enforce): the pod as it would be stored. */
     public static Decision pod(Map<String, String> labels, JsonNode pod) {
         Policy policy = policy(labels);
