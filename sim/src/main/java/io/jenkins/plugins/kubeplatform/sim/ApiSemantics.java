@@ -21,6 +21,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.LabelSelector;
 import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
+import io.jenkins.plugins.kubeplatform.sim.api.PodSecurity;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
@@ -222,22 +223,16 @@ final class ApiSemantics {
             if (!name.isEmpty() && exists(objectPath(path, name))) {
                 return status(409, "AlreadyExists", path, name, "already exists");
             }
-            Optional<MockResponse> invalid = admitPodCreate(path, body);
-            if (invalid.isPresent()) {
-                return invalid.get();
+            // a pod's name is generated after its mutating admission (admitPodCreate)
+            if ((!path.group().isEmpty() || !path.resource().equals("pods")) && !generateName(path, body)) {
+                return noFreeName(path, body);
+            }
+            Admitted admitted = admitCreate(path, body);
+            if (admitted.refusal().isPresent()) {
+                return admitted.refusal().get();
             }
             body = createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                     Defaulting.apply(path.group(), path.resource(), body)));
-            String generateName = body.path("metadata").path("generateName").asText("");
-            if (name.isEmpty() && !generateName.isEmpty() && body instanceof ObjectNode object) {
-                // after admission, as the registry's BeforeCreate names the object: an admission error still names
-                // the generateName
-                Optional<String> free = freeGeneratedName(path, generateName);
-                if (free.isEmpty()) {
-                    return status(409, "AlreadyExists", path, generateName, "already exists");
-                }
-                object.with("metadata").put("name", free.get());
-            }
             if (isDryRun(q)) {
                 ObjectNode created = ((ObjectNode) body).deepCopy();
                 ObjectNode meta = created.with("metadata");
@@ -246,13 +241,13 @@ final class ApiSemantics {
                 }
                 meta.put("uid", UUID.randomUUID().toString());
                 meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-                return StatusResponses.json(201, created.toString());
+                return withWarnings(StatusResponses.json(201, created.toString()), admitted.warnings());
             }
             MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
             if (response.code() == 200) {
                 response.setResponseCode(201);
             }
-            return response;
+            return withWarnings(response, admitted.warnings());
         } finally {
             lock.unlock();
         }
@@ -291,12 +286,16 @@ final class ApiSemantics {
             if (invalid.isPresent()) {
                 return invalid.get();
             }
+            Admitted admitted = admitUpdate(path, current, updated);
+            if (admitted.refusal().isPresent()) {
+                return admitted.refusal().get();
+            }
             updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
-                return StatusResponses.json(200, updated.toString());
+                return withWarnings(StatusResponses.json(200, updated.toString()), admitted.warnings());
             }
-            return finishDeletion(path, updated,
-                    store.dispatch(withBody(request, storePath(path) + query(path), updated)));
+            return withWarnings(finishDeletion(path, updated,
+                    store.dispatch(withBody(request, storePath(path) + query(path), updated))), admitted.warnings());
         } finally {
             lock.unlock();
         }
@@ -382,16 +381,20 @@ final class ApiSemantics {
             if (invalid.isPresent()) {
                 return invalid.get();
             }
+            Admitted admitted = admitUpdate(path, current, updated);
+            if (admitted.refusal().isPresent()) {
+                return admitted.refusal().get();
+            }
             updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
-                return StatusResponses.json(200, updated.toString());
+                return withWarnings(StatusResponses.json(200, updated.toString()), admitted.warnings());
             }
             MockResponse response = finishDeletion(path, updated,
                     store.dispatch(internal("PUT", storePath(path), "", updated)));
             if (response.code() == 202) {
                 response.setResponseCode(200);
             }
-            return response;
+            return withWarnings(response, admitted.warnings());
         } finally {
             lock.unlock();
         }
@@ -431,40 +434,175 @@ final class ApiSemantics {
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
     }
 
+    /** What admission answers a write: a refusal to send instead, or the warnings to add to the response. */
+    private record Admitted(Optional<MockResponse> refusal, List<String> warnings) {
+
+        static Admitted warn(List<String> warnings) {
+            return new Admitted(Optional.empty(), warnings);
+        }
+
+        static Admitted refuse(Optional<MockResponse> refusal) {
+            return new Admitted(refusal, List.of());
+        }
+    }
+
+    /**
+     * The admission of a create: a pod goes through {@link #admitPodCreate}; a namespace's pod-security labels must
+     * be valid ({@link PodSecurity#namespaceLabelErrors}); a workload's pod template gets PodSecurity warnings.
+     */
+    private Admitted admitCreate(ApiPath path, JsonNode object) {
+        if (!path.subresource().isEmpty() || !(object instanceof ObjectNode pod)) {
+            return Admitted.warn(List.of());
+        }
+        if (path.group().isEmpty() && path.resource().equals("pods")) {
+            return admitPodCreate(path, pod);
+        }
+        if (path.group().isEmpty() && path.resource().equals("namespaces")) {
+            return Admitted.refuse(invalid("Namespace", object.path("metadata").path("name").asText(""),
+                    PodSecurity.namespaceLabelErrors(labelsOf(object), null)));
+        }
+        return Admitted.warn(templateWarnings(path, object));
+    }
+
+    /**
+     * The validating admission of an update (after validation): a namespace's changed pod-security labels must be
+     * valid; a pod update the PodSecurity plugin counts as significant is held to the enforce level (403) and warned
+     * at the warn level; a workload's pod template gets warnings.
+     */
+    private Admitted admitUpdate(ApiPath path, JsonNode current, JsonNode updated) {
+        if (path.group().isEmpty() && path.resource().equals("namespaces") && path.subresource().isEmpty()) {
+            Optional<MockResponse> invalid = invalid("Namespace", path.name(),
+                    PodSecurity.namespaceLabelErrors(labelsOf(updated), labelsOf(current)));
+            if (invalid.isPresent()) {
+                return Admitted.refuse(invalid);
+            }
+            return Admitted.warn(PodSecurity.namespaceWarnings(path.name(), labelsOf(updated), labelsOf(current),
+                    podsIn(path.name())));
+        }
+        if (path.group().isEmpty() && path.resource().equals("pods")
+                && (path.subresource().isEmpty() || path.subresource().equals("ephemeralcontainers"))) {
+            if (!PodSecurity.significantPodUpdate(updated, current)) {
+                return Admitted.warn(List.of());
+            }
+            return podSecurity(path.namespace(), path.name(), updated);
+        }
+        return path.subresource().isEmpty() ? Admitted.warn(templateWarnings(path, updated)) : Admitted.warn(List.of());
+    }
+
     /**
      * A pod create goes through the mutating admission plugins ({@link PodAdmission}: a refusal is 403 Forbidden,
      * {@code pods "NAME" is forbidden: ...}, NAME being the generateName when the pod has no name yet, as
-     * {@code admission.NewForbidden} writes it), then validation ({@link PodCreateRules}: 422 Invalid, as
-     * {@code ValidatePodCreate} answers). {@code pod} is changed by the mutating plugins.
+     * {@code admission.NewForbidden} writes it), then gets its generated name (the registry's {@code BeforeCreate}),
+     * then validation ({@link PodCreateRules}: 422 Invalid, as {@code ValidatePodCreate} answers), then the
+     * validating PodSecurity plugin ({@link PodSecurity}, on the pod with its defaults: 403 Forbidden naming the
+     * generated name, as {@code AdmissionToValidateObjectFunc} passes it). {@code pod} is changed by the mutating
+     * plugins and the name generation.
      */
-    private Optional<MockResponse> admitPodCreate(ApiPath path, JsonNode pod) {
-        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()
-                || !(pod instanceof ObjectNode object)) {
-            return Optional.empty();
-        }
-        JsonNode meta = pod.path("metadata");
+    private Admitted admitPodCreate(ApiPath path, ObjectNode pod) {
+        ObjectNode meta = pod.with("metadata");
         String name = meta.path("name").asText("");
         String shown = name.isEmpty() ? meta.path("generateName").asText("Unknown") : name;
-        Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), object,
+        Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), pod,
                 account -> current(ApiPath.parse("/api/v1/namespaces/" + path.namespace() + "/serviceaccounts/"
                         + account)));
         if (refused.isPresent()) {
-            String message = "pods \"" + shown + "\" is forbidden: " + refused.get().cause();
-            return Optional.of(StatusResponses.status(refused.get().code(), refused.get().reason(), message,
-                    details(refused.get().code(), refused.get().reason(), message, "", "pods", shown)));
+            return Admitted.refuse(Optional.of(forbidden(shown, refused.get().code(), refused.get().reason(),
+                    refused.get().cause())));
         }
-        return invalidPod(meta.path("name").asText(meta.path("generateName").asText("")), PodCreateRules.check(pod));
+        if (!generateName(path, pod)) {
+            return Admitted.refuse(Optional.of(noFreeName(path, pod)));
+        }
+        Optional<MockResponse> invalid = invalid("Pod", meta.path("name").asText(""), PodCreateRules.check(pod));
+        if (invalid.isPresent()) {
+            return Admitted.refuse(invalid);
+        }
+        return podSecurity(path.namespace(), meta.path("name").asText(""),
+                Defaulting.apply("", "pods", pod));
+    }
+
+    /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
+    private Admitted podSecurity(String namespace, String name, JsonNode pod) {
+        PodSecurity.Decision decision = PodSecurity.pod(namespaceLabels(namespace), pod);
+        if (decision.refusal().isPresent()) {
+            return Admitted.refuse(Optional.of(forbidden(name, 403, "Forbidden", decision.refusal().get())));
+        }
+        return Admitted.warn(decision.warnings());
+    }
+
+    /**
+     * The registry's name generation on create ({@code BeforeCreate}, {@link GeneratedNames}): an object with a
+     * {@code generateName} and no name gets a generated name that is not taken, drawn again a few times as the
+     * registry retries a taken one; false when every draw was taken.
+     */
+    private boolean generateName(ApiPath path, JsonNode object) {
+        if (!(object.get("metadata") instanceof ObjectNode meta) || !meta.path("name").asText("").isEmpty()
+                || meta.path("generateName").asText("").isEmpty()) {
+            return true;
+        }
+        Optional<String> free = freeGeneratedName(path, meta.path("generateName").asText());
+        free.ifPresent(n -> meta.put("name", n));
+        return free.isPresent();
+    }
+
+    private MockResponse noFreeName(ApiPath path, JsonNode object) {
+        return status(409, "AlreadyExists", path, object.path("metadata").path("generateName").asText(),
+                "already exists");
+    }
+
+    /** PodSecurity's warnings for a workload's pod template (nothing for kinds without one). */
+    private List<String> templateWarnings(ApiPath path, JsonNode object) {
+        if (path.namespace().isEmpty() || !PodSecurity.hasPodTemplate(path.group(), path.resource())) {
+            return List.of();
+        }
+        return PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
+                Defaulting.apply(path.group(), path.resource(), object));
+    }
+
+    private List<JsonNode> podsIn(String namespace) {
+        MockResponse r = store.dispatch(internal("GET", "/api/v1/namespaces/" + namespace + "/pods", "", null));
+        List<JsonNode> pods = new ArrayList<>();
+        if (r.code() == 200) {
+            read(r.getBody().readUtf8()).path("items").forEach(pods::add);
+        }
+        return pods;
+    }
+
+    private Map<String, String> namespaceLabels(String namespace) {
+        JsonNode ns = current(ApiPath.parse("/api/v1/namespaces/" + namespace));
+        return ns == null ? Map.of() : labelsOf(ns);
+    }
+
+    /** A pod refused by an admission plugin, as {@code admission.NewForbidden} words it. */
+    private static MockResponse forbidden(String name, int code, String reason, String cause) {
+        String message = "pods \"" + name + "\" is forbidden: " + cause;
+        return StatusResponses.status(code, reason, message, details(code, reason, message, "", "pods", name));
+    }
+
+    /**
+     * Admission warnings as kube-apiserver sends them: one {@code Warning: 299 - "TEXT"} header each, the text quoted
+     * with its backslashes and double quotes escaped ({@code net.NewWarningHeader}).
+     */
+    private static MockResponse withWarnings(MockResponse response, List<String> warnings) {
+        for (String w : warnings) {
+            response.addHeader("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        }
+        return response;
     }
 
     /** The 422 Invalid Status of a pod with these field errors (none: empty). */
     private static Optional<MockResponse> invalidPod(String name, List<PodUpdateRules.FieldError> errors) {
+        return invalid("Pod", name, errors);
+    }
+
+    /** The 422 Invalid Status of a core object of {@code kind} with these field errors (none: empty). */
+    private static Optional<MockResponse> invalid(String kind, String name, List<PodUpdateRules.FieldError> errors) {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
         List<String> messages = errors.stream().map(PodUpdateRules.FieldError::message).toList();
-        String message = "Pod \"" + name + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
+        String message = kind + " \"" + name + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
                 : "[" + String.join(", ", messages) + "]");
-        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", "Pod", name);
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", kind, name);
         status.getDetails().setCauses(errors.stream().map(e -> new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
                 .withReason(e.reason()).withMessage(e.body()).withField(e.field()).build()).toList());
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
@@ -548,9 +686,9 @@ final class ApiSemantics {
     }
 
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
-        Optional<MockResponse> invalid = admitPodCreate(path, applied);
-        if (invalid.isPresent()) {
-            return invalid.get();
+        Admitted admitted = admitCreate(path, applied);
+        if (admitted.refusal().isPresent()) {
+            return admitted.refusal().get();
         }
         ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                 Defaulting.apply(path.group(), path.resource(), applied)));
@@ -562,14 +700,14 @@ final class ApiSemantics {
         if (isDryRun(q)) {
             meta.put("uid", UUID.randomUUID().toString());
             meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
-            return StatusResponses.json(201, object.toString());
+            return withWarnings(StatusResponses.json(201, object.toString()), admitted.warnings());
         }
         String collection = path.path().substring(0, path.path().lastIndexOf('/'));
         MockResponse response = store.dispatch(internal("POST", collection, "", object));
         if (response.code() == 200) {
             response.setResponseCode(201);
         }
-        return response;
+        return withWarnings(response, admitted.warnings());
     }
 
     private MockResponse delete(RecordedRequest request, ApiPath path, QueryParams q) {

@@ -82,7 +82,8 @@ final class IndexedStore extends AbstractMap<AttributeSet, String> {
         if (a == null || a.getType() != AttributeType.WITH || a.getValues().size() != 1) {
             return Optional.empty();
         }
-        return Optional.of(a.getValues().get(0).toString());
+        // a create with generateName and no name asks for a null name
+        return Optional.ofNullable(a.getValues().get(0)).map(Object::toString);
     }
 
     private static String bucketKey(AttributeSet stored) {

@@ -42,4 +42,13 @@ class GenerateNameTest {
         ConfigMap created = createWithGenerateName(prefix);
         assertThat(created.getMetadata().getName()).hasSize(63).matches("a{58}" + RANDOM_PART);
     }
+
+    @Test
+    void aDryRunCreateAnswersAGeneratedNameAndStoresNothing() {
+        ConfigMap answered = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withGenerateName("x".repeat(70)).endMetadata().build()).dryRun().create();
+        assertThat(answered.getMetadata().getName()).hasSize(63).matches("x{58}" + RANDOM_PART);
+        assertThat(client.configMaps().inNamespace("default").withName(answered.getMetadata().getName()).get())
+                .isNull();
+    }
 }

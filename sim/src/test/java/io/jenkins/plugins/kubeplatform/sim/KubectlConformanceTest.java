@@ -182,6 +182,31 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void printsPodSecurityRefusalsAndWarningsAsFromARealServer() throws Exception {
+        ok("create", "namespace", "guarded");
+        ok("label", "namespace", "guarded", "pod-security.kubernetes.io/enforce=restricted");
+        String violations = "allowPrivilegeEscalation != false (container \"%1$s\" must set "
+                + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"%1$s\" "
+                + "must set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container "
+                + "\"%1$s\" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"%1$s\" "
+                + "must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
+        Result refused = kubectl("run", "web", "-n", "guarded", "--image=nginx:1.27");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("Error from server (Forbidden): pods \"web\" is forbidden: violates "
+                + "PodSecurity \"restricted:latest\": " + violations.formatted("web"));
+        Result warned = ok("create", "deployment", "web", "-n", "guarded", "--image=nginx:1.27");
+        assertThat(warned.out()).contains("deployment.apps/web created");
+        assertThat(warned.err()).contains("Warning: would violate PodSecurity \"restricted:latest\": "
+                + violations.formatted("nginx") + "\n");
+        Result typo = kubectl("label", "namespace", "guarded", "--overwrite",
+                "pod-security.kubernetes.io/enforce=strict");
+        assertThat(typo.exit()).isEqualTo(1);
+        assertThat(typo.err()).contains("The Namespace \"guarded\" is invalid: "
+                + "metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: \"strict\": must be one of "
+                + "privileged, baseline, restricted");
+    }
+
+    @Test
     void explainsFieldsBelowTheTopLevel() throws Exception {
         assertThat(ok("explain", "deployment.spec.replicas").out()).contains("KIND:", "Deployment",
                 "FIELD: replicas <integer>");

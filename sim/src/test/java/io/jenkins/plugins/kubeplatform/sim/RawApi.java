@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** Requests to the simulated API server as raw HTTP, for tests about exact status codes and bodies. */
 final class RawApi {
@@ -14,8 +16,13 @@ final class RawApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** A status code and its JSON body. */
-    record Answer(int code, JsonNode body) {
+    /** A status code, its JSON body and the response's headers. */
+    record Answer(int code, JsonNode body, HttpHeaders headers) {
+
+        /** The values of the {@code Warning} headers, in order. */
+        List<String> warnings() {
+            return headers.allValues("Warning");
+        }
     }
 
     private RawApi() {
@@ -31,6 +38,6 @@ final class RawApi {
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), JSON.readTree(r.body()));
+        return new Answer(r.statusCode(), JSON.readTree(r.body()), r.headers());
     }
 }
