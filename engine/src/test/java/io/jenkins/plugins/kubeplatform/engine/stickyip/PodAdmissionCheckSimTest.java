@@ -95,4 +95,70 @@ class PodAdmissionCheckSimTest {
         assertThat(sim.requests().list()).filteredOn(r -> r.dryRun() && r.resource().equals("pods"))
                 .as("one dry run for the deploy, not one per identity").hasSize(1);
     }
+
+    private void enforceRestricted() {
+        sim.client().namespaces().withName("shop").edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+            return n;
+        });
+    }
+
+    @Test
+    void aNamespaceEnforcingRestrictedRefusesAPlainImagesPodsBeforeAnythingIsWritten() {
+        enforceRestricted();
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2,
+                8080, "default"), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("is forbidden: violates PodSecurity \"restricted:latest\": "
+                        + "allowPrivilegeEscalation != false (container \"web\" must set "
+                        + "securityContext.allowPrivilegeEscalation=false)")
+                .hasMessageContaining("label pod-security.kubernetes.io/enforce");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+    }
+
+    @Test
+    void aTemplateThatMeetsRestrictedDeploysAndRedeploysWithItsPrePullPodsAdmitted() {
+        enforceRestricted();
+        String restricted = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  template:
+                    spec:
+                      securityContext:
+                        runAsNonRoot: true
+                        runAsUser: 10001
+                        seccompProfile: {type: RuntimeDefault}
+                      containers:
+                        - name: web
+                          image: registry.example.com/shop/web:1
+                          ports: [{containerPort: 8080}]
+                          securityContext:
+                            allowPrivilegeEscalation: false
+                            capabilities: {drop: [ALL]}
+                """;
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Progress progress = Progress.lines(l -> {
+            if (l.startsWith("[warn]")) {
+                warnings.add(l);
+            }
+        });
+        WorkloadTemplate t = ManifestParser.parse("template", restricted);
+        deployer().deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test", Duration.ofSeconds(60),
+                Map.of()).withTemplate(t), progress);
+
+        DeployResult again = deployer().deploy(new DeployRequest("shop", "web", "registry.example.com/shop/web:2", 2,
+                0, "default", "test", Duration.ofSeconds(60), Map.of()).withTemplate(t), progress);
+
+        assertThat(again.identities()).hasSize(2);
+        assertThat(warnings).as("no refused pre-pull pod, no unanswered admission check").isEmpty();
+        assertThat(sim.requests().list()).filteredOn(r -> r.resource().equals("pods") && r.verb().equals("create")
+                && !r.dryRun()).as("the pre-pull pods were created").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(201));
+    }
 }
