@@ -1,11 +1,13 @@
 package io.jenkins.plugins.kubeplatform.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
 import org.junit.jupiter.api.AutoClose;
@@ -82,5 +84,31 @@ class PodAdmissionTest {
                 .build()).create();
         assertThat(own.getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
                 .containsExactly("mine");
+    }
+
+    @Test
+    void aPodGetsTheDefaultNotReadyAndUnreachableTolerationsOfThreeHundredSeconds() {
+        Pod p = client.pods().inNamespace(NS).resource(Pods.pod("tolerant").editMetadata().withNamespace(NS)
+                .endMetadata().build()).create();
+        assertThat(p.getSpec().getTolerations()).extracting(Toleration::getKey, Toleration::getOperator,
+                Toleration::getEffect, Toleration::getTolerationSeconds).containsExactly(
+                tuple("node.kubernetes.io/not-ready", "Exists", "NoExecute", 300L),
+                tuple("node.kubernetes.io/unreachable", "Exists", "NoExecute", 300L));
+    }
+
+    @Test
+    void aPodThatToleratesATaintItselfKeepsItsOwnAndATolerateEverythingPodGetsNone() {
+        Pod own = client.pods().inNamespace(NS).resource(Pods.pod("own-toleration").editMetadata().withNamespace(NS)
+                .endMetadata().editSpec().addNewToleration().withKey("node.kubernetes.io/unreachable")
+                .withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(30L).endToleration().endSpec()
+                .build()).create();
+        assertThat(own.getSpec().getTolerations()).extracting(Toleration::getKey, Toleration::getTolerationSeconds)
+                .containsExactly(tuple("node.kubernetes.io/unreachable", 30L),
+                        tuple("node.kubernetes.io/not-ready", 300L));
+        Pod all = client.pods().inNamespace(NS).resource(Pods.pod("tolerates-all").editMetadata().withNamespace(NS)
+                .endMetadata().editSpec().addNewToleration().withOperator("Exists").endToleration().endSpec().build())
+                .create();
+        assertThat(all.getSpec().getTolerations()).singleElement()
+                .satisfies(t -> assertThat(t.getKey()).isNull());
     }
 }

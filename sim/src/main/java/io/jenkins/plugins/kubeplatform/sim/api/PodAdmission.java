@@ -13,13 +13,21 @@ import java.util.function.Function;
  * (403 Forbidden, "error looking up service account NS/NAME: serviceaccount \"NAME\" not found") and copies the
  * account's {@code imagePullSecrets} into a pod that has none. The simulated cluster has no serviceaccounts controller
  * creating {@code default} in each namespace, so a missing {@code default} is let through (the real plugin retries that
- * one for about a second while the controller creates it).
+ * one for about a second while the controller creates it). Then {@code DefaultTolerationSeconds}
+ * (plugin/pkg/admission/defaulttolerationseconds): a pod that does not tolerate the {@code not-ready} or
+ * {@code unreachable} NoExecute taint (a toleration with that key or an empty key, and effect NoExecute or empty) gets
+ * one for 300 s, so that its eviction from a failed node waits five minutes.
  */
 public final class PodAdmission {
 
     /** A create refused by an admission plugin: the HTTP code, the Status reason and the message after the name. */
     public record Refusal(int code, String reason, String cause) {
     }
+
+    private static final String NOT_READY = "node.kubernetes.io/not-ready";
+    private static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    /** {@code --default-not-ready-toleration-seconds} and {@code --default-unreachable-toleration-seconds}. */
+    private static final long DEFAULT_TOLERATION_SECONDS = 300;
 
     private PodAdmission() {
     }
@@ -43,18 +51,44 @@ public final class PodAdmission {
         spec.put("serviceAccountName", name);
         spec.put("serviceAccount", name); // the deprecated field, which the v1 conversion mirrors
         JsonNode account = serviceAccount.apply(name);
-        if (account == null) {
-            if (name.equals("default")) {
-                return Optional.empty();
-            }
+        if (account == null && !name.equals("default")) {
             return Optional.of(new Refusal(403, "Forbidden", "error looking up service account " + namespace + "/"
                     + name + ": serviceaccount \"" + name + "\" not found"));
         }
-        JsonNode secrets = account.path("imagePullSecrets");
+        JsonNode secrets = account == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : account.path("imagePullSecrets");
         if (spec.path("imagePullSecrets").size() == 0 && secrets.isArray() && secrets.size() > 0) {
             ArrayNode copied = spec.putArray("imagePullSecrets");
             secrets.forEach(s -> copied.addObject().put("name", s.path("name").asText("")));
         }
+        defaultTolerations(spec);
         return Optional.empty();
+    }
+
+    /** The {@code DefaultTolerationSeconds} plugin's two tolerations, each unless the pod already tolerates it. */
+    private static void defaultTolerations(ObjectNode spec) {
+        boolean notReady = false;
+        boolean unreachable = false;
+        for (JsonNode t : spec.path("tolerations")) {
+            String key = t.path("key").asText("");
+            String effect = t.path("effect").asText("");
+            if (effect.isEmpty() || effect.equals("NoExecute")) {
+                notReady |= key.isEmpty() || key.equals(NOT_READY);
+                unreachable |= key.isEmpty() || key.equals(UNREACHABLE);
+            }
+        }
+        if (notReady && unreachable) {
+            return;
+        }
+        ArrayNode tolerations = spec.path("tolerations").isArray() ? (ArrayNode) spec.get("tolerations")
+                : spec.putArray("tolerations");
+        if (!notReady) {
+            tolerations.addObject().put("key", NOT_READY).put("operator", "Exists").put("effect", "NoExecute")
+                    .put("tolerationSeconds", DEFAULT_TOLERATION_SECONDS);
+        }
+        if (!unreachable) {
+            tolerations.addObject().put("key", UNREACHABLE).put("operator", "Exists").put("effect", "NoExecute")
+                    .put("tolerationSeconds", DEFAULT_TOLERATION_SECONDS);
+        }
     }
 }

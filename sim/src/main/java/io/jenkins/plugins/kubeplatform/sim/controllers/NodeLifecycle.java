@@ -26,9 +26,8 @@ import java.util.Set;
 /**
  * The node lifecycle controller's taint-based eviction and the pod garbage collector. Pods on a node with a
  * NoExecute taint they do not tolerate are deleted; tolerated with {@code tolerationSeconds}, they are deleted that
- * long after the taint was added. For the {@code not-ready}/{@code unreachable} taints a pod without a matching
- * toleration is treated as tolerating them for 300 s, which is what the DefaultTolerationSeconds admission plugin
- * gives every pod. As kube-controller-manager's taint eviction controller ({@code tainteviction.addConditionAndDeletePod})
+ * long after the taint was added (every pod tolerates {@code not-ready}/{@code unreachable} for 300 s unless it says
+ * otherwise: the API server's DefaultTolerationSeconds admission gives it those tolerations). As kube-controller-manager's taint eviction controller ({@code tainteviction.addConditionAndDeletePod})
  * it first gives the pod the condition {@code DisruptionTarget=True} (reason {@code DeletionByTaintManager}).
  *
  * <p>The pod garbage collector ({@code podgc/gc_controller.go}) force-deletes, after marking them Failed: pods bound
@@ -39,9 +38,6 @@ import java.util.Set;
  */
 public final class NodeLifecycle implements SimController {
 
-    private static final Set<String> DEFAULT_TOLERATED = Set.of("node.kubernetes.io/not-ready",
-            "node.kubernetes.io/unreachable");
-    private static final long DEFAULT_TOLERATION_SECONDS = 300;
     /** {@code v1.TaintNodeOutOfService}: set by an administrator who knows the node is down. */
     private static final String OUT_OF_SERVICE_TAINT = "node.kubernetes.io/out-of-service";
     private static final Duration GC_CHECK_PERIOD = Duration.ofSeconds(20);
@@ -160,10 +156,6 @@ public final class NodeLifecycle implements SimController {
                     }
                     seconds = seconds == null ? t.getTolerationSeconds() : Math.min(seconds, t.getTolerationSeconds());
                 }
-            }
-            if (!tolerated && DEFAULT_TOLERATED.contains(taint.getKey())) {
-                tolerated = true;
-                seconds = DEFAULT_TOLERATION_SECONDS;
             }
             Duration delay;
             if (!tolerated) {
