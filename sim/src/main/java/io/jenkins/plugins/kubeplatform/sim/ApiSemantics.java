@@ -502,9 +502,17 @@ final class ApiSemantics {
         ObjectNode meta = pod.with("metadata");
         String name = meta.path("name").asText("");
         String shown = name.isEmpty() ? meta.path("generateName").asText("Unknown") : name;
-        Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), pod,
-                account -> current(ApiPath.parse("/api/v1/namespaces/" + path.namespace() + "/serviceaccounts/"
-                        + account)));
+        Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), pod, new PodAdmission.Lookups() {
+            @Override
+            public JsonNode serviceAccount(String name) {
+                return current(ApiPath.parse("/api/v1/namespaces/" + path.namespace() + "/serviceaccounts/" + name));
+            }
+
+            @Override
+            public List<JsonNode> priorityClasses() {
+                return items("/apis/scheduling.k8s.io/v1/priorityclasses");
+            }
+        });
         if (refused.isPresent()) {
             return Admitted.refuse(Optional.of(forbidden(shown, refused.get().code(), refused.get().reason(),
                     refused.get().cause())));
@@ -559,12 +567,17 @@ final class ApiSemantics {
     }
 
     private List<JsonNode> podsIn(String namespace) {
-        MockResponse r = store.dispatch(internal("GET", "/api/v1/namespaces/" + namespace + "/pods", "", null));
-        List<JsonNode> pods = new ArrayList<>();
+        return items("/api/v1/namespaces/" + namespace + "/pods");
+    }
+
+    /** The stored objects of a collection path. */
+    private List<JsonNode> items(String collection) {
+        MockResponse r = store.dispatch(internal("GET", collection, "", null));
+        List<JsonNode> items = new ArrayList<>();
         if (r.code() == 200) {
-            read(r.getBody().readUtf8()).path("items").forEach(pods::add);
+            read(r.getBody().readUtf8()).path("items").forEach(items::add);
         }
-        return pods;
+        return items;
     }
 
     private Map<String, String> namespaceLabels(String namespace) {

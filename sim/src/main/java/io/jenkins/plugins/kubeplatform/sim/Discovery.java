@@ -56,6 +56,7 @@ final class Discovery {
             new Kind("networking.k8s.io", "v1", "ingressclasses", "IngressClass", false),
             new Kind("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, "netpol"),
             new Kind("coordination.k8s.io", "v1", "leases", "Lease", true),
+            new Kind("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", false, "pc"),
             new Kind("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
             new Kind("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
             new Kind("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),

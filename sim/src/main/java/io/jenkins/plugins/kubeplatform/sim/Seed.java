@@ -30,6 +30,12 @@ final class Seed {
         this.options = options;
     }
 
+    private void priorityClass(String name, int value, String description) {
+        client.scheduling().v1().priorityClasses().resource(new io.fabric8.kubernetes.api.model.scheduling.v1
+                .PriorityClassBuilder().withNewMetadata().withName(name).endMetadata().withValue(value)
+                .withDescription(description).build()).create();
+    }
+
     void apply() {
         CustomResources.ensure(client, CustomResources.CALICO_IPPOOL);
         CustomResources.ensure(client, CustomResources.CALICO_IPRESERVATION);
@@ -37,6 +43,12 @@ final class Seed {
         for (String ns : SYSTEM_NAMESPACES) {
             namespace(ns);
         }
+        // what kube-apiserver's bootstrap creates (pkg/apis/scheduling/v1 SystemPriorityClasses)
+        priorityClass("system-node-critical", 2_000_001_000,
+                "Used for system critical pods that must not be moved from their current node.");
+        priorityClass("system-cluster-critical", 2_000_000_000,
+                "Used for system critical pods that must run in the cluster, but can be moved to another node if "
+                        + "necessary.");
         if (options.seedDefaults()) {
             for (String ns : NAMESPACES) {
                 namespace(ns);

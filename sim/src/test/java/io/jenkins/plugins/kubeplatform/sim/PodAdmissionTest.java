@@ -111,4 +111,47 @@ class PodAdmissionTest {
         assertThat(all.getSpec().getTolerations()).singleElement()
                 .satisfies(t -> assertThat(t.getKey()).isNull());
     }
+
+    @Test
+    void aPodWithoutAPriorityClassGetsPriorityZeroAndOneNamingAClassGetsItsValue() {
+        Pod plain = client.pods().inNamespace(NS).resource(Pods.pod("no-class").editMetadata().withNamespace(NS)
+                .endMetadata().build()).create();
+        assertThat(plain.getSpec().getPriority()).isZero();
+        assertThat(plain.getSpec().getPreemptionPolicy()).isEqualTo("PreemptLowerPriority");
+        assertThat(plain.getSpec().getPriorityClassName()).isNull();
+        Pod critical = client.pods().inNamespace(NS).resource(Pods.pod("critical").editMetadata().withNamespace(NS)
+                .endMetadata().editSpec().withPriorityClassName("system-cluster-critical").endSpec().build()).create();
+        assertThat(critical.getSpec().getPriority()).isEqualTo(2_000_000_000);
+    }
+
+    @Test
+    void aPodNamingAMissingPriorityClassOrStatingAnotherPriorityIsForbidden() throws Exception {
+        Answer missing = RawApi.call(sim, "POST", PODS, "application/json",
+                pod("\"name\":\"high\"", "\"priorityClassName\":\"high-priority\","));
+        assertThat(missing.code()).isEqualTo(403);
+        assertThat(missing.body().path("message").asText())
+                .isEqualTo("pods \"high\" is forbidden: no PriorityClass with name high-priority was found");
+        Answer stated = RawApi.call(sim, "POST", PODS, "application/json",
+                pod("\"name\":\"stated\"", "\"priority\":1000,"));
+        assertThat(stated.code()).isEqualTo(403);
+        assertThat(stated.body().path("message").asText()).isEqualTo("pods \"stated\" is forbidden: the integer "
+                + "value of priority (1000) must not be provided in pod spec; priority admission controller computed 0 "
+                + "from the given PriorityClass name");
+    }
+
+    @Test
+    void aGlobalDefaultPriorityClassIsGivenToPodsWithoutOne() {
+        client.scheduling().v1().priorityClasses().resource(new io.fabric8.kubernetes.api.model.scheduling.v1
+                .PriorityClassBuilder().withNewMetadata().withName("batch-default").endMetadata().withValue(100)
+                .withGlobalDefault(true).withPreemptionPolicy("Never").build()).create();
+        try {
+            Pod p = client.pods().inNamespace(NS).resource(Pods.pod("defaulted").editMetadata().withNamespace(NS)
+                    .endMetadata().build()).create();
+            assertThat(p.getSpec().getPriorityClassName()).isEqualTo("batch-default");
+            assertThat(p.getSpec().getPriority()).isEqualTo(100);
+            assertThat(p.getSpec().getPreemptionPolicy()).isEqualTo("Never");
+        } finally {
+            client.scheduling().v1().priorityClasses().withName("batch-default").delete();
+        }
+    }
 }

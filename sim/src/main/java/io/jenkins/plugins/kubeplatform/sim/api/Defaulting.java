@@ -34,6 +34,7 @@ public final class Defaulting {
                 }
             }
             case "/podtemplates" -> template(o.get("template"));
+            case "scheduling.k8s.io/priorityclasses" -> setIfAbsent(o, "preemptionPolicy", "PreemptLowerPriority");
             case "/replicationcontrollers" -> {
                 if (spec != null) {
                     replicationController(o, spec);

@@ -3,8 +3,8 @@ package io.jenkins.plugins.kubeplatform.sim.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The admission plugins of a default kube-apiserver v1.32 that act on a pod create, as far as the simulation runs
@@ -16,7 +16,8 @@ import java.util.function.Function;
  * one for about a second while the controller creates it). Then {@code DefaultTolerationSeconds}
  * (plugin/pkg/admission/defaulttolerationseconds): a pod that does not tolerate the {@code not-ready} or
  * {@code unreachable} NoExecute taint (a toleration with that key or an empty key, and effect NoExecute or empty) gets
- * one for 300 s, so that its eviction from a failed node waits five minutes.
+ * one for 300 s, so that its eviction from a failed node waits five minutes. Between them, in kube-apiserver's
+ * order, {@code Priority} (see {@link #priority}).
  */
 public final class PodAdmission {
 
@@ -32,11 +33,17 @@ public final class PodAdmission {
     private PodAdmission() {
     }
 
-    /**
-     * Runs the mutating plugins on {@code pod} (changed in place) for a create in {@code namespace};
-     * {@code serviceAccount} looks an account up by name (null when absent).
-     */
-    public static Optional<Refusal> mutate(String namespace, ObjectNode pod, Function<String, JsonNode> serviceAccount) {
+    /** What the plugins read from the cluster: a service account of the pod's namespace, the PriorityClasses. */
+    public interface Lookups {
+        /** The service account {@code name} of the pod's namespace; null when absent. */
+        JsonNode serviceAccount(String name);
+
+        /** Every PriorityClass. */
+        List<JsonNode> priorityClasses();
+    }
+
+    /** Runs the mutating plugins on {@code pod} (changed in place) for a create in {@code namespace}. */
+    public static Optional<Refusal> mutate(String namespace, ObjectNode pod, Lookups lookups) {
         if (pod.path("metadata").path("annotations").has("kubernetes.io/config.mirror")) {
             return Optional.empty();
         }
@@ -50,7 +57,7 @@ public final class PodAdmission {
         }
         spec.put("serviceAccountName", name);
         spec.put("serviceAccount", name); // the deprecated field, which the v1 conversion mirrors
-        JsonNode account = serviceAccount.apply(name);
+        JsonNode account = lookups.serviceAccount(name);
         if (account == null && !name.equals("default")) {
             return Optional.of(new Refusal(403, "Forbidden", "error looking up service account " + namespace + "/"
                     + name + ": serviceaccount \"" + name + "\" not found"));
@@ -61,7 +68,52 @@ public final class PodAdmission {
             ArrayNode copied = spec.putArray("imagePullSecrets");
             secrets.forEach(s -> copied.addObject().put("name", s.path("name").asText("")));
         }
+        Optional<Refusal> priority = priority(spec, lookups.priorityClasses());
+        if (priority.isPresent()) {
+            return priority;
+        }
         defaultTolerations(spec);
+        return Optional.empty();
+    }
+
+    /**
+     * The {@code Priority} plugin (plugin/pkg/admission/priority, {@code admitPod} on create): the pod's
+     * {@code priorityClassName} resolves to that PriorityClass's value and preemption policy (403 when there is no
+     * such class); without one, the global default class's (the lowest value among those marked
+     * {@code globalDefault}), else priority 0 and {@code PreemptLowerPriority}. A pod that states a different priority
+     * or preemption policy itself is refused.
+     */
+    private static Optional<Refusal> priority(ObjectNode spec, List<JsonNode> classes) {
+        String className = spec.path("priorityClassName").asText("");
+        JsonNode pc = null;
+        if (className.isEmpty()) {
+            pc = classes.stream().filter(c -> c.path("globalDefault").asBoolean(false))
+                    .min(java.util.Comparator.comparingLong(c -> c.path("value").asLong())).orElse(null);
+            if (pc != null) {
+                spec.put("priorityClassName", pc.path("metadata").path("name").asText());
+            }
+        } else {
+            pc = classes.stream().filter(c -> className.equals(c.path("metadata").path("name").asText()))
+                    .findFirst().orElse(null);
+            if (pc == null) {
+                return Optional.of(new Refusal(403, "Forbidden", "no PriorityClass with name " + className
+                        + " was found"));
+            }
+        }
+        long priority = pc == null ? 0 : pc.path("value").asLong();
+        String policy = pc == null ? "PreemptLowerPriority" : pc.path("preemptionPolicy").asText("PreemptLowerPriority");
+        if (spec.hasNonNull("priority") && spec.get("priority").asLong() != priority) {
+            return Optional.of(new Refusal(403, "Forbidden", "the integer value of priority (" + spec.get("priority")
+                    .asLong() + ") must not be provided in pod spec; priority admission controller computed "
+                    + priority + " from the given PriorityClass name"));
+        }
+        if (spec.hasNonNull("preemptionPolicy") && !spec.get("preemptionPolicy").asText().equals(policy)) {
+            return Optional.of(new Refusal(403, "Forbidden", "the string value of PreemptionPolicy ("
+                    + spec.get("preemptionPolicy").asText() + ") must not be provided in pod spec; priority admission "
+                    + "controller computed " + policy + " from the given PriorityClass name"));
+        }
+        spec.put("priority", priority);
+        spec.put("preemptionPolicy", policy);
         return Optional.empty();
     }
 

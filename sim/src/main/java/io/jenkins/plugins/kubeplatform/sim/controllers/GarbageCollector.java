@@ -86,7 +86,8 @@ public final class GarbageCollector implements SimController {
             DaemonSet.class, ControllerRevision.class, Job.class, CronJob.class, EndpointSlice.class, Ingress.class,
             PodDisruptionBudget.class, NetworkPolicy.class, Lease.class, Role.class, RoleBinding.class,
             Node.class, Namespace.class, PersistentVolume.class, IngressClass.class, ClusterRole.class,
-            ClusterRoleBinding.class, CustomResourceDefinition.class);
+            ClusterRoleBinding.class, CustomResourceDefinition.class,
+            io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class);
     /** The graph is kept by watch events; a relist only catches what a reconnecting watch missed. */
     private static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
