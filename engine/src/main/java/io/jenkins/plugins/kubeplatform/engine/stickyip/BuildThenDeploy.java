@@ -28,12 +28,12 @@ public final class BuildThenDeploy {
         return planned;
     }
 
-    /** What the deploy would do, decided by the code path of a real deploy on a scratch ledger; builds nothing. */
     /** {@link StickyIpDeployer#checkPodAdmission}: a server-side dry run of one of the plan's pods. */
     public void checkPodAdmission(DeployPlan plan, io.jenkins.plugins.kubeplatform.engine.core.Progress progress) {
         deployer.checkPodAdmission(plan, progress);
     }
 
+    /** What the deploy would do, decided by the code path of a real deploy on a scratch ledger; builds nothing. */
     public StickyIpDeployer.DryRun dryRun(DeployRequest request, ImageSource source) {
         return deployer.dryRun(planned(request, source));
     }

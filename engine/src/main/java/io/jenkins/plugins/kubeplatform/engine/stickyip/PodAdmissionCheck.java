@@ -76,8 +76,8 @@ final class PodAdmissionCheck {
             return;
         }
         throw new OperationFailedException("stickyIpDeploy " + app + ": the API server refuses the app's pods, so no "
-                + "identity could start; nothing in the cluster was changed. A dry run of " + identity + "'s pod was answered HTTP "
-                + e.getCode() + ": " + message + ". " + hint(e.getCode(), lowered));
+                + "identity could start; nothing in the cluster was changed. A dry run of " + identity
+                + "'s pod was answered HTTP " + e.getCode() + ": " + message + ". " + hint(e.getCode(), lowered));
     }
 
     private static String hint(int code, String lowered) {

@@ -101,7 +101,8 @@ public final class PodAdmission {
             }
         }
         long priority = pc == null ? 0 : pc.path("value").asLong();
-        String policy = pc == null ? "PreemptLowerPriority" : pc.path("preemptionPolicy").asText("PreemptLowerPriority");
+        String policy = pc == null ? "PreemptLowerPriority"
+                : pc.path("preemptionPolicy").asText("PreemptLowerPriority");
         if (spec.hasNonNull("priority") && spec.get("priority").asLong() != priority) {
             return Optional.of(new Refusal(403, "Forbidden", "the integer value of priority (" + spec.get("priority")
                     .asLong() + ") must not be provided in pod spec; priority admission controller computed "

@@ -118,7 +118,8 @@ public final class DaemonSetController implements SimController {
         addTolerations(probe);
         // getNodesToDaemonPods (daemon_controller.go): a pod that is both terminal and being deleted no longer counts
         // for its node; one that is only Terminating still does, so no new pod starts beside it
-        List<Pod> all = pods.list(p -> Workloads.ownedBy(p, ds) && !(PodStates.isFinished(p) && PodStates.isTerminating(p)));
+        List<Pod> all = pods.list(p -> Workloads.ownedBy(p, ds)
+                && !(PodStates.isFinished(p) && PodStates.isTerminating(p)));
         int desired = 0;
         int scheduled = 0;
         int ready = 0;
@@ -174,7 +175,8 @@ public final class DaemonSetController implements SimController {
                     Writes.delete(ctx.client(), extra);
                 }
             } else if (!shouldContinue) {
-                daemonPods.stream().filter(p -> !PodStates.isTerminating(p)).forEach(p -> Writes.delete(ctx.client(), p));
+                daemonPods.stream().filter(p -> !PodStates.isTerminating(p))
+                        .forEach(p -> Writes.delete(ctx.client(), p));
             }
         }
         // syncNodes: the nodes' pods in slow-start batches; after a refused create the rest wait for the retry

@@ -27,7 +27,8 @@ import java.util.Set;
  * The node lifecycle controller's taint-based eviction and the pod garbage collector. Pods on a node with a
  * NoExecute taint they do not tolerate are deleted; tolerated with {@code tolerationSeconds}, they are deleted that
  * long after the taint was added (every pod tolerates {@code not-ready}/{@code unreachable} for 300 s unless it says
- * otherwise: the API server's DefaultTolerationSeconds admission gives it those tolerations). As kube-controller-manager's taint eviction controller ({@code tainteviction.addConditionAndDeletePod})
+ * otherwise: the API server's DefaultTolerationSeconds admission gives it those tolerations). As
+ * kube-controller-manager's taint eviction controller ({@code tainteviction.addConditionAndDeletePod})
  * it first gives the pod the condition {@code DisruptionTarget=True} (reason {@code DeletionByTaintManager}).
  *
  * <p>The pod garbage collector ({@code podgc/gc_controller.go}) force-deletes, after marking them Failed: pods bound
