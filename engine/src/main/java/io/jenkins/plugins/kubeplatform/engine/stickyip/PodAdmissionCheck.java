@@ -9,8 +9,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Asks the API server, before the deploy writes anything, whether it admits the app's pods: a server-side dry run
@@ -22,6 +32,8 @@ import java.util.Locale;
  * pod (no permission to create pods, a webhook that does not support dry runs, a server error) only warn.
  */
 final class PodAdmissionCheck {
+
+    private static final Pattern WARNING = Pattern.compile("\\d{3} \\S+ \"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final KubernetesClient client;
     private final ApiRetry retry;
@@ -51,14 +63,70 @@ final class PodAdmissionCheck {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
-            retry.call("dry-run create of a pod of " + identity, () -> client.pods().inNamespace(ns).resource(pod)
-                    .dryRun().create());
+            List<String> warnings = retry.call("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
+            for (String w : warnings) {
+                progress.warn("the API server warns about the pods of " + identity.namespace() + "/" + identity.name()
+                        + ": " + w);
+            }
         } catch (KubernetesClientException e) {
             refused(identity, e);
         } catch (OperationFailedException e) {
             progress.warn("could not ask the API server whether it admits the pods of " + identity.namespace() + "/"
                     + identity.name() + " (" + e.getMessage() + "); rolling out without that check");
         }
+    }
+
+    /**
+     * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included), because the
+     * typed API drops the response's {@code Warning} headers: in a namespace whose Pod Security {@code warn} level is
+     * stricter than its {@code enforce} level the pod is admitted with a warning the user should see. Returns those
+     * warnings; an error answer is thrown as the typed API throws it.
+     */
+    private List<String> dryRunCreate(String namespace, Pod pod) {
+        HttpClient http = client.getHttpClient();
+        String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods")
+                + "?dryRun=All";
+        HttpRequest request = http.newHttpRequestBuilder().uri(uri)
+                .post("application/json", client.getKubernetesSerialization().asJson(pod)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.sendAsync(request, String.class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new KubernetesClientException(String.valueOf(e.getCause().getMessage()), e.getCause());
+        }
+        if (!response.isSuccessful()) {
+            Status status;
+            try {
+                status = client.getKubernetesSerialization().unmarshal(response.body(), Status.class);
+            } catch (RuntimeException notAStatus) {
+                status = null;
+            }
+            if (status == null || status.getMessage() == null) {
+                throw new KubernetesClientException("HTTP " + response.code() + " " + response.body(), response.code(),
+                        null);
+            }
+            status.setCode(response.code());
+            throw new KubernetesClientException(status);
+        }
+        return warnings(response.headers("Warning"));
+    }
+
+    /** The texts of {@code Warning} headers ({@code 299 - "text"}, RFC 7234, quotes and backslashes escaped). */
+    static List<String> warnings(List<String> headers) {
+        List<String> texts = new ArrayList<>();
+        for (String header : headers == null ? List.<String>of() : headers) {
+            Matcher m = WARNING.matcher(header);
+            while (m.find()) {
+                String text = m.group(1).replaceAll("\\\\(.)", "$1");
+                if (!texts.contains(text)) {
+                    texts.add(text);
+                }
+            }
+        }
+        return texts;
     }
 
     private void refused(ReplicaIdentity identity, KubernetesClientException e) {

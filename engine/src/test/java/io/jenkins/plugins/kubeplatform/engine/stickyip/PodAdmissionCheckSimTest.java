@@ -161,4 +161,34 @@ class PodAdmissionCheckSimTest {
                 && !r.dryRun()).as("the pre-pull pods were created").isNotEmpty()
                 .allSatisfy(r -> assertThat(r.status()).isEqualTo(201));
     }
+
+    @Test
+    void aPodThatOnlyTheNamespacesWarnLevelObjectsToDeploysWithTheServersWarningInTheLog() {
+        sim.client().namespaces().withName("shop").edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/warn", "restricted");
+            return n;
+        });
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        DeployResult result = deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1, 8080,
+                "default").withTimeout(Duration.ofSeconds(60)), Progress.lines(l -> {
+                    if (l.startsWith("[warn]")) {
+                        warnings.add(l);
+                    }
+                }));
+
+        assertThat(result.identities()).hasSize(1);
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .startsWith("[warn] the API server warns about the pods of shop/web: would violate PodSecurity "
+                        + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
+                        + "securityContext.allowPrivilegeEscalation=false)"));
+    }
+
+    @Test
+    void warningHeadersAreReadAsRfc7234QuotedTexts() {
+        assertThat(PodAdmissionCheck.warnings(List.of("299 - \"would violate PodSecurity \\\"restricted:latest\\\": "
+                + "runAsNonRoot != true\"", "299 - \"a \\\\ b\"", "299 - \"a \\\\ b\""))).containsExactly(
+                "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true", "a \\ b");
+        assertThat(PodAdmissionCheck.warnings(null)).isEmpty();
+    }
 }
