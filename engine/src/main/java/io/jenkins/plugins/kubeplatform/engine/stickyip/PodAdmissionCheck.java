@@ -129,7 +129,8 @@ final class PodAdmissionCheck {
         return texts;
     }
 
-    private void refused(ReplicaIdentity identity, KubernetesClientException e) {
+    /** Fails for a refusal of the pod itself; warns for an answer that says nothing about it. */
+    void refused(ReplicaIdentity identity, KubernetesClientException e) {
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage());
         String lowered = message.toLowerCase(Locale.ROOT);

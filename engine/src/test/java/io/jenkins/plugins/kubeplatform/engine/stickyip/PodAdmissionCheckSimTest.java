@@ -183,12 +183,4 @@ class PodAdmissionCheckSimTest {
                         + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
                         + "securityContext.allowPrivilegeEscalation=false)"));
     }
-
-    @Test
-    void warningHeadersAreReadAsRfc7234QuotedTexts() {
-        assertThat(PodAdmissionCheck.warnings(List.of("299 - \"would violate PodSecurity \\\"restricted:latest\\\": "
-                + "runAsNonRoot != true\"", "299 - \"a \\\\ b\"", "299 - \"a \\\\ b\""))).containsExactly(
-                "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true", "a \\ b");
-        assertThat(PodAdmissionCheck.warnings(null)).isEmpty();
-    }
 }

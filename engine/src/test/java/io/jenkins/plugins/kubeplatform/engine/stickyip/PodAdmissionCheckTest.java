@@ -1,0 +1,81 @@
+package io.jenkins.plugins.kubeplatform.engine.stickyip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which answers to the admission dry run fail the deploy (the pod itself is refused) and which only warn (the answer
+ * says nothing about the pod, or the refusal may pass). Messages are the shapes real kube-apiservers send.
+ */
+class PodAdmissionCheckTest {
+
+    private static final ReplicaIdentity WEB_0 = new ReplicaIdentity("shop", "web", 0);
+
+    private final List<String> warnings = new ArrayList<>();
+    private final PodAdmissionCheck check = new PodAdmissionCheck(null, null, Progress.lines(l -> {
+        if (l.startsWith("[warn]")) {
+            warnings.add(l);
+        }
+    }));
+
+    private static KubernetesClientException answer(int code, String message) {
+        return new KubernetesClientException(new StatusBuilder().withCode(code).withMessage(message).build());
+    }
+
+    @Test
+    void aPodSecurityRefusalFailsAndPointsAtTheTemplatesSecurityContext() {
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "pods \"web-0-x7k2p\" is forbidden: violates "
+                + "PodSecurity \"baseline:latest\": privileged (container \"web\" must not set "
+                + "securityContext.privileged=true)")))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageStartingWith("stickyIpDeploy shop/web: the API server refuses the app's pods")
+                .hasMessageContaining("HTTP 403: pods \"web-0-x7k2p\" is forbidden: violates PodSecurity")
+                .hasMessageContaining("label pod-security.kubernetes.io/enforce");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aMissingServiceAccountAnInvalidTemplateAndAWebhookDenialFailWithTheirOwnHints() {
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "pods \"web-0-\" is forbidden: error looking up "
+                + "service account shop/deployer: serviceaccount \"deployer\" not found")))
+                .hasMessageContaining("correct spec.serviceAccountName");
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(422, "Pod \"web-0-x7k2p\" is invalid: "
+                + "spec.containers[0].image: Required value")))
+                .hasMessageContaining("The workload template is invalid");
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "admission webhook \"validate.kyverno.svc\" denied "
+                + "the request: resource Pod/shop/web-0-x7k2p was blocked")))
+                .hasMessageContaining("An admission policy of the cluster refuses the pod");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void noPermissionAFullQuotaADryRunUnsupportedWebhookAndAServerErrorOnlyWarn() {
+        check.refused(WEB_0, answer(403, "pods is forbidden: User \"system:serviceaccount:ci:jenkins\" cannot create "
+                + "resource \"pods\" in API group \"\" in the namespace \"shop\""));
+        check.refused(WEB_0, answer(403, "pods \"web-0-x7k2p\" is forbidden: exceeded quota: compute, requested: "
+                + "pods=1, used: pods=10, limited: pods=10"));
+        check.refused(WEB_0, answer(400, "admission webhook \"mutate.example.com\" does not support dry run"));
+        check.refused(WEB_0, answer(500, "Internal error occurred: failed calling webhook"));
+
+        assertThat(warnings).hasSize(4).allSatisfy(w -> assertThat(w)
+                .startsWith("[warn] the API server did not say whether it admits the pods of shop/web")
+                .endsWith("rolling out without that check"));
+        assertThat(warnings.get(1)).contains("identities that need a new pod wait for quota");
+    }
+
+    @Test
+    void warningHeadersAreReadAsRfc7234QuotedTexts() {
+        assertThat(PodAdmissionCheck.warnings(List.of("299 - \"would violate PodSecurity \\\"restricted:latest\\\": "
+                + "runAsNonRoot != true\"", "299 - \"a \\\\ b\"", "299 - \"a \\\\ b\""))).containsExactly(
+                "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true", "a \\ b");
+        assertThat(PodAdmissionCheck.warnings(null)).isEmpty();
+    }
+}
