@@ -11,6 +11,7 @@ import io.jenkins.plugins.kubeplatform.sim.controllers.DeploymentController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.DisruptionController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.EndpointsController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.GarbageCollector;
+import io.jenkins.plugins.kubeplatform.sim.controllers.ServiceAccountsController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.JobController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Kubelet;
 import io.jenkins.plugins.kubeplatform.sim.controllers.ReplicaSetController;
@@ -43,6 +44,7 @@ public final class DefaultControllers implements BuiltInControllers {
         controllers.add(new SimGatewayController());
         controllers.add(new SimKubeVirt());
         controllers.add(new GarbageCollector());
+        controllers.add(new ServiceAccountsController());
         return controllers;
     }
 }
