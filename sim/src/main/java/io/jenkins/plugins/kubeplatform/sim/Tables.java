@@ -58,6 +58,8 @@ final class Tables {
                     cells.add(i);
                 } else if (v instanceof Long l) {
                     cells.add(l);
+                } else if (v instanceof Boolean b) {
+                    cells.add(b);
                 } else {
                     cells.add(String.valueOf(v));
                 }
@@ -179,6 +181,16 @@ final class Tables {
                 out.add(new Column("Ports", "string", 0, o -> o.path("spec").path("tls").size() > 0 ? "80, 443"
                         : "80"));
                 out.add(age);
+            }
+            case "serviceaccounts" -> {
+                out.add(new Column("Secrets", "string", 0, o -> o.path("secrets").size()));
+                out.add(age);
+            }
+            case "scheduling.k8s.io/priorityclasses" -> {
+                out.add(new Column("Value", "integer", 0, o -> o.path("value").asLong()));
+                out.add(new Column("Global-Default", "boolean", 0, o -> o.path("globalDefault").asBoolean(false)));
+                out.add(age);
+                out.add(new Column("PreemptionPolicy", "string", 0, o -> o.path("preemptionPolicy").asText("")));
             }
             case "configmaps" -> {
                 out.add(new Column("Data", "integer", 0, o -> o.path("data").size() + o.path("binaryData").size()));

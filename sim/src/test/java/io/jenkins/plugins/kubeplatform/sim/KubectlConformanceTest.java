@@ -141,6 +141,18 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void listsTheSystemPriorityClassesAndTheDefaultServiceAccountsAClusterStartsWith() throws Exception {
+        String classes = ok("get", "priorityclasses").out();
+        assertThat(classes.lines().findFirst().orElse("")).matches(
+                "NAME\\s+VALUE\\s+GLOBAL-DEFAULT\\s+AGE\\s+PREEMPTIONPOLICY");
+        assertThat(classes).containsPattern("system-cluster-critical\\s+2000000000\\s+false\\s+\\S+\\s+"
+                + "PreemptLowerPriority").containsPattern("system-node-critical\\s+2000001000\\s+false");
+        // the serviceaccount controller creates it moments after the cluster starts
+        Pods.await(sim.client().serviceAccounts().inNamespace("kube-system").withName("default"), sa -> sa != null);
+        assertThat(ok("get", "serviceaccounts", "-n", "kube-system").out()).containsPattern("default\\s+0\\s+");
+    }
+
+    @Test
     void answersHealthProbesAndUnknownPathsAsAnApiServerDoes() throws Exception {
         assertThat(ok("get", "--raw", "/readyz").out()).isEqualTo("ok");
         assertThat(ok("get", "--raw", "/livez").out()).isEqualTo("ok");
