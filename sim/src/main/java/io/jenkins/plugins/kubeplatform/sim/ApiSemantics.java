@@ -23,6 +23,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodSecurity;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
+import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
@@ -461,7 +462,34 @@ final class ApiSemantics {
             return Admitted.refuse(invalid("Namespace", object.path("metadata").path("name").asText(""),
                     PodSecurity.namespaceLabelErrors(labelsOf(object), null)));
         }
+        if (isPriorityClass(path)) {
+            return priorityClass(path, object, null);
+        }
         return Admitted.warn(templateWarnings(path, object));
+    }
+
+    private static boolean isPriorityClass(ApiPath path) {
+        return path.group().equals("scheduling.k8s.io") && path.resource().equals("priorityclasses")
+                && path.subresource().isEmpty();
+    }
+
+    /**
+     * A PriorityClass create ({@code old} null) or update: validation ({@link PriorityClasses#validate}, 422), then the
+     * Priority plugin's single-global-default rule (403).
+     */
+    private Admitted priorityClass(ApiPath path, JsonNode pc, JsonNode old) {
+        String name = pc.path("metadata").path("name").asText("");
+        Optional<MockResponse> invalid = invalid("scheduling.k8s.io", "PriorityClass", name,
+                PriorityClasses.validate(Defaulting.apply(path.group(), path.resource(), pc), old));
+        if (invalid.isPresent()) {
+            return Admitted.refuse(invalid);
+        }
+        return Admitted.refuse(PriorityClasses.defaultConflict(pc, items("/apis/scheduling.k8s.io/v1/priorityclasses"))
+                .map(cause -> {
+                    String message = "priorityclasses.scheduling.k8s.io \"" + name + "\" is forbidden: " + cause;
+                    return StatusResponses.status(403, "Forbidden", message,
+                            details(403, "Forbidden", message, "scheduling.k8s.io", "priorityclasses", name));
+                }));
     }
 
     /**
@@ -470,6 +498,9 @@ final class ApiSemantics {
      * at the warn level; a workload's pod template gets warnings.
      */
     private Admitted admitUpdate(ApiPath path, JsonNode current, JsonNode updated) {
+        if (isPriorityClass(path)) {
+            return priorityClass(path, updated, current);
+        }
         if (path.group().isEmpty() && path.resource().equals("namespaces") && path.subresource().isEmpty()) {
             Optional<MockResponse> invalid = invalid("Namespace", path.name(),
                     PodSecurity.namespaceLabelErrors(labelsOf(updated), labelsOf(current)));
@@ -609,13 +640,19 @@ final class ApiSemantics {
 
     /** The 422 Invalid Status of a core object of {@code kind} with these field errors (none: empty). */
     private static Optional<MockResponse> invalid(String kind, String name, List<PodUpdateRules.FieldError> errors) {
+        return invalid("", kind, name, errors);
+    }
+
+    /** The 422 Invalid Status of an object of {@code group}'s {@code kind} ({@code Kind.group "name" is invalid}). */
+    private static Optional<MockResponse> invalid(String group, String kind, String name,
+            List<PodUpdateRules.FieldError> errors) {
         if (errors.isEmpty()) {
             return Optional.empty();
         }
         List<String> messages = errors.stream().map(PodUpdateRules.FieldError::message).toList();
-        String message = kind + " \"" + name + "\" is invalid: " + (messages.size() == 1 ? messages.get(0)
-                : "[" + String.join(", ", messages) + "]");
-        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, "", kind, name);
+        String message = kind + (group.isEmpty() ? "" : "." + group) + " \"" + name + "\" is invalid: "
+                + (messages.size() == 1 ? messages.get(0) : "[" + String.join(", ", messages) + "]");
+        io.fabric8.kubernetes.api.model.Status status = details(422, "Invalid", message, group, kind, name);
         status.getDetails().setCauses(errors.stream().map(e -> new io.fabric8.kubernetes.api.model.StatusCauseBuilder()
                 .withReason(e.reason()).withMessage(e.body()).withField(e.field()).build()).toList());
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
