@@ -26,6 +26,8 @@ import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
+import io.jenkins.plugins.kubeplatform.sim.quota.LimitRanger;
+import io.jenkins.plugins.kubeplatform.sim.quota.QuotaAdmission;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -243,6 +245,7 @@ final class ApiSemantics {
                 meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
                 return withWarnings(StatusResponses.json(201, created.toString()), admitted.warnings());
             }
+            charge(admitted.charged());
             MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
             if (response.code() == 200) {
                 response.setResponseCode(201);
@@ -434,15 +437,18 @@ final class ApiSemantics {
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
     }
 
-    /** What admission answers a write: a refusal to send instead, or the warnings to add to the response. */
-    private record Admitted(Optional<MockResponse> refusal, List<String> warnings) {
+    /**
+     * What admission answers a write: a refusal to send instead, or the warnings to add to the response and the
+     * resource quotas whose new usage to write before the object is stored (not on a dry run).
+     */
+    private record Admitted(Optional<MockResponse> refusal, List<String> warnings, List<ObjectNode> charged) {
 
         static Admitted warn(List<String> warnings) {
-            return new Admitted(Optional.empty(), warnings);
+            return new Admitted(Optional.empty(), warnings, List.of());
         }
 
         static Admitted refuse(Optional<MockResponse> refusal) {
-            return new Admitted(refusal, List.of());
+            return new Admitted(refusal, List.of(), List.of());
         }
     }
 
@@ -461,7 +467,42 @@ final class ApiSemantics {
             return Admitted.refuse(invalid("Namespace", object.path("metadata").path("name").asText(""),
                     PodSecurity.namespaceLabelErrors(labelsOf(object), null)));
         }
-        return Admitted.warn(templateWarnings(path, object));
+        return resourceQuota(path, object.path("metadata").path("name").asText(""),
+                Defaulting.apply(path.group(), path.resource(), object), templateWarnings(path, object));
+    }
+
+    /**
+     * The ResourceQuota plugin, the last validating one, on a create in a namespace ({@link QuotaAdmission}): a
+     * refusal is 403 Forbidden naming the object ({@code admission.NewForbidden}); an admitted create carries the
+     * quotas it charges, written before the object is stored (as {@code checkQuotas} updates the quota status before
+     * admitting), all under the server's write lock so that creates in quick succession each see the usage the one
+     * before them added. Events are not counted ({@code DefaultIgnoredResources}).
+     */
+    private Admitted resourceQuota(ApiPath path, String name, JsonNode object, List<String> warnings) {
+        if (path.namespace().isEmpty() || (path.resource().equals("events")
+                && Set.of("", "events.k8s.io").contains(path.group()))) {
+            return Admitted.warn(warnings);
+        }
+        List<JsonNode> quotas = listIn(path.namespace(), "resourcequotas");
+        if (quotas.isEmpty()) {
+            return Admitted.warn(warnings);
+        }
+        ObjectNode namespaced = object.deepCopy();
+        namespaced.with("metadata").put("namespace", path.namespace());
+        QuotaAdmission.Decision decision = QuotaAdmission.create(path.group(), path.resource(), namespaced, quotas,
+                clock.instant());
+        if (decision.refusal().isPresent()) {
+            return Admitted.refuse(Optional.of(forbidden(path, name, decision.refusal().get())));
+        }
+        return new Admitted(Optional.empty(), warnings, decision.charged());
+    }
+
+    /** Writes the usage admission charged to resource quotas (the plugin's {@code UpdateQuotaStatus}). */
+    private void charge(List<ObjectNode> quotas) {
+        for (ObjectNode quota : quotas) {
+            store.dispatch(internal("PUT", "/api/v1/namespaces/" + quota.path("metadata").path("namespace").asText()
+                    + "/resourcequotas/" + quota.path("metadata").path("name").asText(), "", quota));
+        }
     }
 
     /**
@@ -502,6 +543,8 @@ final class ApiSemantics {
         ObjectNode meta = pod.with("metadata");
         String name = meta.path("name").asText("");
         String shown = name.isEmpty() ? meta.path("generateName").asText("Unknown") : name;
+        List<JsonNode> limitRanges = listIn(path.namespace(), "limitranges");
+        LimitRanger.mutate(pod, limitRanges);
         Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), pod,
                 account -> current(ApiPath.parse("/api/v1/namespaces/" + path.namespace() + "/serviceaccounts/"
                         + account)));
@@ -516,8 +559,17 @@ final class ApiSemantics {
         if (invalid.isPresent()) {
             return Admitted.refuse(invalid);
         }
-        return podSecurity(path.namespace(), meta.path("name").asText(""),
-                Defaulting.apply("", "pods", pod));
+        JsonNode defaulted = Defaulting.apply("", "pods", pod);
+        Optional<String> outOfRange = LimitRanger.validate(defaulted, limitRanges);
+        if (outOfRange.isPresent()) {
+            return Admitted.refuse(Optional.of(forbidden(meta.path("name").asText(""), 403, "Forbidden",
+                    outOfRange.get())));
+        }
+        Admitted security = podSecurity(path.namespace(), meta.path("name").asText(""), defaulted);
+        if (security.refusal().isPresent()) {
+            return security;
+        }
+        return resourceQuota(path, meta.path("name").asText(""), defaulted, security.warnings());
     }
 
     /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
@@ -559,12 +611,18 @@ final class ApiSemantics {
     }
 
     private List<JsonNode> podsIn(String namespace) {
-        MockResponse r = store.dispatch(internal("GET", "/api/v1/namespaces/" + namespace + "/pods", "", null));
-        List<JsonNode> pods = new ArrayList<>();
+        return listIn(namespace, "pods");
+    }
+
+    /** The stored objects of a core {@code resource} in {@code namespace}. */
+    private List<JsonNode> listIn(String namespace, String resource) {
+        MockResponse r = store.dispatch(internal("GET", "/api/v1/namespaces/" + namespace + "/" + resource, "",
+                null));
+        List<JsonNode> items = new ArrayList<>();
         if (r.code() == 200) {
-            read(r.getBody().readUtf8()).path("items").forEach(pods::add);
+            read(r.getBody().readUtf8()).path("items").forEach(items::add);
         }
-        return pods;
+        return items;
     }
 
     private Map<String, String> namespaceLabels(String namespace) {
@@ -576,6 +634,13 @@ final class ApiSemantics {
     private static MockResponse forbidden(String name, int code, String reason, String cause) {
         String message = "pods \"" + name + "\" is forbidden: " + cause;
         return StatusResponses.status(code, reason, message, details(code, reason, message, "", "pods", name));
+    }
+
+    /** An object of any resource refused by an admission plugin ({@code admission.NewForbidden}). */
+    private static MockResponse forbidden(ApiPath path, String name, String cause) {
+        String message = qualified(path) + " \"" + name + "\" is forbidden: " + cause;
+        return StatusResponses.status(403, "Forbidden", message, details(403, "Forbidden", message, path.group(),
+                path.resource(), name));
     }
 
     /**
@@ -703,6 +768,7 @@ final class ApiSemantics {
             return withWarnings(StatusResponses.json(201, object.toString()), admitted.warnings());
         }
         String collection = path.path().substring(0, path.path().lastIndexOf('/'));
+        charge(admitted.charged());
         MockResponse response = store.dispatch(internal("POST", collection, "", object));
         if (response.code() == 200) {
             response.setResponseCode(201);
