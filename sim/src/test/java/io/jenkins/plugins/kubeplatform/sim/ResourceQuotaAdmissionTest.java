@@ -2,10 +2,12 @@ package io.jenkins.plugins.kubeplatform.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
 import java.util.ArrayList;
@@ -240,5 +242,25 @@ class ResourceQuotaAdmissionTest {
         assertThat(used(ns, "compute", "limits.memory")).isEqualTo("512Mi");
         assertThat(third.body().path("message").asText()).isEqualTo("pods \"three\" is forbidden: exceeded quota: "
                 + "compute, requested: limits.cpu=400m, used: limits.cpu=800m, limited: limits.cpu=1");
+    }
+
+    @Test
+    void aReplicaSetUnderAPodQuotaStopsAtTheQuotaAndReportsTheRefusedCreates() throws Exception {
+        String ns = namespace("rq-replicaset");
+        quota(ns, "pod-count", Map.of("pods", "3"));
+        client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withReplicas(5).withNewSelector().addToMatchLabels("app", "web")
+                .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("nginx:1.27").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+
+        Event failed = Pods.awaitEvent(client, ns, "web", "FailedCreate");
+
+        // RealPodControl.createPods: "Error creating: %v"; the quota plugin names the generated name
+        assertThat(failed.getType()).isEqualTo("Warning");
+        assertThat(failed.getMessage()).matches("Error creating: pods \"web-[a-z0-9]{5}\" is forbidden: exceeded "
+                + "quota: pod-count, requested: pods=1, used: pods=3, limited: pods=3");
+        assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+        assertThat(used(ns, "pod-count", "pods")).isEqualTo("3");
     }
 }
