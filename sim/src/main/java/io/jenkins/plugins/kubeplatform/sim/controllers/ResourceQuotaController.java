@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps each ResourceQuota's {@code status.hard} and {@code status.used} current ({@link QuotaStatus}), as
@@ -115,23 +116,24 @@ public final class ResourceQuotaController implements SimController {
         }).ifPresent(quotas::put);
     }
 
-    private List<JsonNode> list(String namespace, String group, String resource) {
+    /** The objects listed from the server; empty for a group not served here (a custom resource's). */
+    private Optional<List<JsonNode>> list(String namespace, String group, String resource) {
         String version = VERSIONS.get(group);
         List<JsonNode> items = new ArrayList<>();
         if (version == null) {
-            return items;
+            return Optional.empty();
         }
         String path = (group.isEmpty() ? "/api/v1" : "/apis/" + group + "/" + version) + "/namespaces/" + namespace
                 + "/" + resource;
         String body = ctx.client().raw(path);
         if (body == null) {
-            return items;
+            return Optional.empty();
         }
         try {
             JSON.readTree(body).path("items").forEach(items::add);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable list of " + path, e);
         }
-        return items;
+        return Optional.of(items);
     }
 }

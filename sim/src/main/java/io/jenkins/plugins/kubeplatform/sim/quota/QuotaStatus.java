@@ -23,10 +23,10 @@ public final class QuotaStatus {
     private QuotaStatus() {
     }
 
-    /** Lists the objects of {@code group/resource} in the quota's namespace. */
+    /** Lists the objects of {@code group/resource} in the quota's namespace; empty when it cannot list them. */
     @FunctionalInterface
     public interface Lister {
-        List<JsonNode> list(String group, String resource);
+        Optional<List<JsonNode>> list(String group, String resource);
     }
 
     /** The group and resource a quota resource name counts ({@code count/deployments.apps}, {@code pods}, ...). */
@@ -92,7 +92,11 @@ public final class QuotaStatus {
             for (String name : measured) {
                 stats.put(name, KubeQuantity.ZERO);
             }
-            for (JsonNode item : new ArrayList<>(lister.list(group, resource))) {
+            Optional<List<JsonNode>> items = lister.list(group, resource);
+            if (items.isEmpty()) {
+                continue; // not countable here: the usage admission charged is kept
+            }
+            for (JsonNode item : new ArrayList<>(items.get())) {
                 if (selectors.stream().allMatch(selector -> evaluator.matchesScope(selector, item))) {
                     stats = ResourceLists.add(stats, evaluator.usage(item, now));
                 }
