@@ -454,7 +454,8 @@ final class ApiSemantics {
 
     /**
      * The admission of a create: a pod goes through {@link #admitPodCreate}; a namespace's pod-security labels must
-     * be valid ({@link PodSecurity#namespaceLabelErrors}); a workload's pod template gets PodSecurity warnings.
+     * be valid ({@link PodSecurity#namespaceLabelErrors}); a workload's pod template gets PodSecurity warnings; any
+     * other namespaced object is held to the namespace's resource quotas ({@link #resourceQuota}).
      */
     private Admitted admitCreate(ApiPath path, JsonNode object) {
         if (!path.subresource().isEmpty() || !(object instanceof ObjectNode pod)) {
@@ -531,13 +532,15 @@ final class ApiSemantics {
     }
 
     /**
-     * A pod create goes through the mutating admission plugins ({@link PodAdmission}: a refusal is 403 Forbidden,
+     * A pod create goes through the mutating admission plugins in the default order (the namespace's LimitRange
+     * defaults, {@link LimitRanger#mutate}; then {@link PodAdmission}: a refusal is 403 Forbidden,
      * {@code pods "NAME" is forbidden: ...}, NAME being the generateName when the pod has no name yet, as
      * {@code admission.NewForbidden} writes it), then gets its generated name (the registry's {@code BeforeCreate}),
      * then validation ({@link PodCreateRules}: 422 Invalid, as {@code ValidatePodCreate} answers), then the
-     * validating PodSecurity plugin ({@link PodSecurity}, on the pod with its defaults: 403 Forbidden naming the
-     * generated name, as {@code AdmissionToValidateObjectFunc} passes it). {@code pod} is changed by the mutating
-     * plugins and the name generation.
+     * validating plugins on the pod with its defaults, each refusal 403 Forbidden naming the generated name, as
+     * {@code AdmissionToValidateObjectFunc} passes it: LimitRanger ({@link LimitRanger#validate}), PodSecurity
+     * ({@link PodSecurity}), ResourceQuota ({@link #resourceQuota}). {@code pod} is changed by the mutating plugins and
+     * the name generation.
      */
     private Admitted admitPodCreate(ApiPath path, ObjectNode pod) {
         ObjectNode meta = pod.with("metadata");
