@@ -27,6 +27,8 @@ import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
+import io.jenkins.plugins.kubeplatform.sim.quota.LimitRanger;
+import io.jenkins.plugins.kubeplatform.sim.quota.QuotaAdmission;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -244,6 +246,7 @@ final class ApiSemantics {
                 meta.put("creationTimestamp", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
                 return withWarnings(StatusResponses.json(201, created.toString()), admitted.warnings());
             }
+            charge(admitted.charged());
             MockResponse response = store.dispatch(withBody(request, path.path() + query(path), body));
             if (response.code() == 200) {
                 response.setResponseCode(201);
@@ -435,21 +438,25 @@ final class ApiSemantics {
         return Optional.of(StatusResponses.status(422, "Invalid", message, status));
     }
 
-    /** What admission answers a write: a refusal to send instead, or the warnings to add to the response. */
-    private record Admitted(Optional<MockResponse> refusal, List<String> warnings) {
+    /**
+     * What admission answers a write: a refusal to send instead, or the warnings to add to the response and the
+     * resource quotas whose new usage to write before the object is stored (not on a dry run).
+     */
+    private record Admitted(Optional<MockResponse> refusal, List<String> warnings, List<ObjectNode> charged) {
 
         static Admitted warn(List<String> warnings) {
-            return new Admitted(Optional.empty(), warnings);
+            return new Admitted(Optional.empty(), warnings, List.of());
         }
 
         static Admitted refuse(Optional<MockResponse> refusal) {
-            return new Admitted(refusal, List.of());
+            return new Admitted(refusal, List.of(), List.of());
         }
     }
 
     /**
      * The admission of a create: a pod goes through {@link #admitPodCreate}; a namespace's pod-security labels must
-     * be valid ({@link PodSecurity#namespaceLabelErrors}); a workload's pod template gets PodSecurity warnings.
+     * be valid ({@link PodSecurity#namespaceLabelErrors}); a workload's pod template gets PodSecurity warnings; any
+     * other namespaced object is held to the namespace's resource quotas ({@link #resourceQuota}).
      */
     private Admitted admitCreate(ApiPath path, JsonNode object) {
         if (!path.subresource().isEmpty() || !(object instanceof ObjectNode pod)) {
@@ -465,7 +472,42 @@ final class ApiSemantics {
         if (isPriorityClass(path)) {
             return priorityClass(path, object, null);
         }
-        return Admitted.warn(templateWarnings(path, object));
+        return resourceQuota(path, object.path("metadata").path("name").asText(""),
+                Defaulting.apply(path.group(), path.resource(), object), templateWarnings(path, object));
+    }
+
+    /**
+     * The ResourceQuota plugin, the last validating one, on a create in a namespace ({@link QuotaAdmission}): a
+     * refusal is 403 Forbidden naming the object ({@code admission.NewForbidden}); an admitted create carries the
+     * quotas it charges, written before the object is stored (as {@code checkQuotas} updates the quota status before
+     * admitting), all under the server's write lock so that creates in quick succession each see the usage the one
+     * before them added. Events are not counted ({@code DefaultIgnoredResources}).
+     */
+    private Admitted resourceQuota(ApiPath path, String name, JsonNode object, List<String> warnings) {
+        if (path.namespace().isEmpty() || (path.resource().equals("events")
+                && Set.of("", "events.k8s.io").contains(path.group()))) {
+            return Admitted.warn(warnings);
+        }
+        List<JsonNode> quotas = listIn(path.namespace(), "resourcequotas");
+        if (quotas.isEmpty()) {
+            return Admitted.warn(warnings);
+        }
+        ObjectNode namespaced = object.deepCopy();
+        namespaced.with("metadata").put("namespace", path.namespace());
+        QuotaAdmission.Decision decision = QuotaAdmission.create(path.group(), path.resource(), namespaced, quotas,
+                clock.instant());
+        if (decision.refusal().isPresent()) {
+            return Admitted.refuse(Optional.of(forbidden(path, name, decision.refusal().get())));
+        }
+        return new Admitted(Optional.empty(), warnings, decision.charged());
+    }
+
+    /** Writes the usage admission charged to resource quotas (the plugin's {@code UpdateQuotaStatus}). */
+    private void charge(List<ObjectNode> quotas) {
+        for (ObjectNode quota : quotas) {
+            store.dispatch(internal("PUT", "/api/v1/namespaces/" + quota.path("metadata").path("namespace").asText()
+                    + "/resourcequotas/" + quota.path("metadata").path("name").asText(), "", quota));
+        }
     }
 
     private static boolean isPriorityClass(ApiPath path) {
@@ -521,18 +563,22 @@ final class ApiSemantics {
     }
 
     /**
-     * A pod create goes through the mutating admission plugins ({@link PodAdmission}: a refusal is 403 Forbidden,
+     * A pod create goes through the mutating admission plugins in the default order (the namespace's LimitRange
+     * defaults, {@link LimitRanger#mutate}; then {@link PodAdmission}: a refusal is 403 Forbidden,
      * {@code pods "NAME" is forbidden: ...}, NAME being the generateName when the pod has no name yet, as
      * {@code admission.NewForbidden} writes it), then gets its generated name (the registry's {@code BeforeCreate}),
      * then validation ({@link PodCreateRules}: 422 Invalid, as {@code ValidatePodCreate} answers), then the
-     * validating PodSecurity plugin ({@link PodSecurity}, on the pod with its defaults: 403 Forbidden naming the
-     * generated name, as {@code AdmissionToValidateObjectFunc} passes it). {@code pod} is changed by the mutating
-     * plugins and the name generation.
+     * validating plugins on the pod with its defaults, each refusal 403 Forbidden naming the generated name, as
+     * {@code AdmissionToValidateObjectFunc} passes it: LimitRanger ({@link LimitRanger#validate}), PodSecurity
+     * ({@link PodSecurity}), ResourceQuota ({@link #resourceQuota}). {@code pod} is changed by the mutating plugins and
+     * the name generation.
      */
     private Admitted admitPodCreate(ApiPath path, ObjectNode pod) {
         ObjectNode meta = pod.with("metadata");
         String name = meta.path("name").asText("");
         String shown = name.isEmpty() ? meta.path("generateName").asText("Unknown") : name;
+        List<JsonNode> limitRanges = listIn(path.namespace(), "limitranges");
+        LimitRanger.mutate(pod, limitRanges);
         Optional<PodAdmission.Refusal> refused = PodAdmission.mutate(path.namespace(), pod, new PodAdmission.Lookups() {
             @Override
             public JsonNode serviceAccount(String name) {
@@ -555,8 +601,17 @@ final class ApiSemantics {
         if (invalid.isPresent()) {
             return Admitted.refuse(invalid);
         }
-        return podSecurity(path.namespace(), meta.path("name").asText(""),
-                Defaulting.apply("", "pods", pod));
+        JsonNode defaulted = Defaulting.apply("", "pods", pod);
+        Optional<String> outOfRange = LimitRanger.validate(defaulted, limitRanges);
+        if (outOfRange.isPresent()) {
+            return Admitted.refuse(Optional.of(forbidden(meta.path("name").asText(""), 403, "Forbidden",
+                    outOfRange.get())));
+        }
+        Admitted security = podSecurity(path.namespace(), meta.path("name").asText(""), defaulted);
+        if (security.refusal().isPresent()) {
+            return security;
+        }
+        return resourceQuota(path, meta.path("name").asText(""), defaulted, security.warnings());
     }
 
     /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
@@ -598,7 +653,12 @@ final class ApiSemantics {
     }
 
     private List<JsonNode> podsIn(String namespace) {
-        return items("/api/v1/namespaces/" + namespace + "/pods");
+        return listIn(namespace, "pods");
+    }
+
+    /** The stored objects of a core {@code resource} in {@code namespace}. */
+    private List<JsonNode> listIn(String namespace, String resource) {
+        return items("/api/v1/namespaces/" + namespace + "/" + resource);
     }
 
     /** The stored objects of a collection path. */
@@ -620,6 +680,13 @@ final class ApiSemantics {
     private static MockResponse forbidden(String name, int code, String reason, String cause) {
         String message = "pods \"" + name + "\" is forbidden: " + cause;
         return StatusResponses.status(code, reason, message, details(code, reason, message, "", "pods", name));
+    }
+
+    /** An object of any resource refused by an admission plugin ({@code admission.NewForbidden}). */
+    private static MockResponse forbidden(ApiPath path, String name, String cause) {
+        String message = qualified(path) + " \"" + name + "\" is forbidden: " + cause;
+        return StatusResponses.status(403, "Forbidden", message, details(403, "Forbidden", message, path.group(),
+                path.resource(), name));
     }
 
     /**
@@ -753,6 +820,7 @@ final class ApiSemantics {
             return withWarnings(StatusResponses.json(201, object.toString()), admitted.warnings());
         }
         String collection = path.path().substring(0, path.path().lastIndexOf('/'));
+        charge(admitted.charged());
         MockResponse response = store.dispatch(internal("POST", collection, "", object));
         if (response.code() == 200) {
             response.setResponseCode(201);

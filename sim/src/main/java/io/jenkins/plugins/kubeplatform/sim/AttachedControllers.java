@@ -151,6 +151,8 @@ public final class AttachedControllers implements AutoCloseable {
             case "endpoint-controller" -> "endpoints";
             // the cluster attached to collects garbage itself; a second collector would race it
             case "garbage-collector" -> "none";
+            // its API server's admission charges quotas that the cluster's own quota controller counts
+            case "resourcequota-controller" -> "none";
             default -> {
                 String type = c.getClass().getName();
                 if (type.contains(".kubevirt.")) {

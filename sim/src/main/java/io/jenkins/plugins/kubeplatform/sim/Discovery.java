@@ -43,6 +43,8 @@ final class Discovery {
             new Kind("", "v1", "persistentvolumes", "PersistentVolume", false, "pv"),
             new Kind("", "v1", "serviceaccounts", "ServiceAccount", true, "sa"),
             new Kind("", "v1", "replicationcontrollers", "ReplicationController", true, "rc"),
+            new Kind("", "v1", "resourcequotas", "ResourceQuota", true, "quota"),
+            new Kind("", "v1", "limitranges", "LimitRange", true, "limits"),
             new Kind("apps", "v1", "deployments", "Deployment", true, "deploy"),
             new Kind("apps", "v1", "replicasets", "ReplicaSet", true, "rs"),
             new Kind("apps", "v1", "statefulsets", "StatefulSet", true, "sts"),

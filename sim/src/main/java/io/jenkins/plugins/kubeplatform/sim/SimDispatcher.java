@@ -306,6 +306,7 @@ final class SimDispatcher extends Dispatcher {
             Map.entry("/persistentvolumeclaims", Set.of("status")),
             Map.entry("/persistentvolumes", Set.of("status")),
             Map.entry("/replicationcontrollers", Set.of("status", "scale")),
+            Map.entry("/resourcequotas", Set.of("status")),
             Map.entry("apps/deployments", Set.of("status", "scale")),
             Map.entry("apps/replicasets", Set.of("status", "scale")),
             Map.entry("apps/statefulsets", Set.of("status", "scale")),

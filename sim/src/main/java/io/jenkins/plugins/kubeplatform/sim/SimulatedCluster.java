@@ -90,7 +90,8 @@ public final class SimulatedCluster implements AutoCloseable {
     /** The controllers a real kube-controller-manager runs, each with its own client and request limit. */
     private static final java.util.Set<String> CONTROLLER_MANAGER = java.util.Set.of("deployment-controller",
             "replicaset-controller", "endpoint-controller", "statefulset-controller", "daemonset-controller",
-            "job-controller", "disruption-controller", "node-lifecycle", "serviceaccount-controller");
+            "job-controller", "disruption-controller", "node-lifecycle", "serviceaccount-controller",
+            "resourcequota-controller");
     /**
      * The controllers that share kube-controller-manager's informers: those above, the garbage collector and the
      * token controller (which run there too, without a request limit of their own here).

@@ -219,6 +219,24 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void printsAResourceQuotaRefusalAsFromARealServer() throws Exception {
+        ok("create", "namespace", "quoted");
+        ok("create", "quota", "pod-count", "-n", "quoted", "--hard=pods=1");
+        // the quota controller writes the usage; until then the plugin has nothing to hold pods to
+        ok("wait", "-n", "quoted", "resourcequota/pod-count", "--for=jsonpath={.status.used.pods}=0",
+                "--timeout=30s");
+        ok("run", "first", "-n", "quoted", "--image=nginx:1.27");
+
+        Result refused = kubectl("run", "second", "-n", "quoted", "--image=nginx:1.27");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("Error from server (Forbidden): pods \"second\" is forbidden: exceeded "
+                + "quota: pod-count, requested: pods=1, used: pods=1, limited: pods=1");
+        // a bare pod would hold up another test's drain of its node
+        ok("delete", "pod", "first", "-n", "quoted", "--grace-period=0", "--force");
+    }
+
+    @Test
     void explainsFieldsBelowTheTopLevel() throws Exception {
         assertThat(ok("explain", "deployment.spec.replicas").out()).contains("KIND:", "Deployment",
                 "FIELD: replicas <integer>");

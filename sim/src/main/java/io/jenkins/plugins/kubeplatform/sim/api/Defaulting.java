@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.sim.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.kubeplatform.sim.quota.LimitRanger;
 import java.util.List;
 
 /**
@@ -35,6 +36,7 @@ public final class Defaulting {
             }
             case "/podtemplates" -> template(o.get("template"));
             case "scheduling.k8s.io/priorityclasses" -> setIfAbsent(o, "preemptionPolicy", "PreemptLowerPriority");
+            case "/limitranges" -> LimitRanger.defaults(o);
             case "/replicationcontrollers" -> {
                 if (spec != null) {
                     replicationController(o, spec);

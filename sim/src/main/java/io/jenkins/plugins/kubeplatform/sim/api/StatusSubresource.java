@@ -30,6 +30,7 @@ public final class StatusSubresource {
             Map.entry("/namespaces", "{\"phase\":\"Active\"}"),
             Map.entry("/services", "{\"loadBalancer\":{}}"),
             Map.entry("/replicationcontrollers", "{\"replicas\":0}"),
+            Map.entry("/resourcequotas", "{}"),
             Map.entry("apps/deployments", "{}"),
             Map.entry("apps/replicasets", "{\"replicas\":0}"),
             Map.entry("apps/statefulsets", "{\"replicas\":0,\"availableReplicas\":0}"),

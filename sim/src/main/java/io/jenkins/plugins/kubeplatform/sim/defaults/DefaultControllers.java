@@ -15,6 +15,7 @@ import io.jenkins.plugins.kubeplatform.sim.controllers.ServiceAccountsController
 import io.jenkins.plugins.kubeplatform.sim.controllers.JobController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Kubelet;
 import io.jenkins.plugins.kubeplatform.sim.controllers.ReplicaSetController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.ResourceQuotaController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.StatefulSetController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.NodeLifecycle;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Scheduler;
@@ -40,6 +41,7 @@ public final class DefaultControllers implements BuiltInControllers {
         controllers.add(new DaemonSetController());
         controllers.add(new EndpointsController());
         controllers.add(new DisruptionController());
+        controllers.add(new ResourceQuotaController());
         controllers.add(new SimIngressController());
         controllers.add(new SimGatewayController());
         controllers.add(new SimKubeVirt());
