@@ -159,6 +159,11 @@ final class PodAdmissionCheck {
             return "Create that service account in the namespace, or correct spec.serviceAccountName in the workload "
                     + "template.";
         }
+        if (lowered.contains("failed quota")) {
+            return "The namespace's ResourceQuota requires the resources named above: set them in the workload "
+                    + "template's containers (resources.requests and resources.limits), or ask for a LimitRange that "
+                    + "gives them defaults.";
+        }
         if (code == 422) {
             return "The workload template is invalid: correct the fields named above.";
         }

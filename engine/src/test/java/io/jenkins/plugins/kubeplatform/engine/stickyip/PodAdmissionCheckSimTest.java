@@ -183,4 +183,45 @@ class PodAdmissionCheckSimTest {
                         + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
                         + "securityContext.allowPrivilegeEscalation=false)"));
     }
+
+    @Test
+    void aQuotaThatRequiresLimitsTheTemplateLacksFailsBeforeAnythingIsWritten() {
+        sim.client().resourceQuotas().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
+                .ResourceQuotaBuilder().withNewMetadata().withName("compute").endMetadata().withNewSpec()
+                .addToHard("limits.cpu", new io.fabric8.kubernetes.api.model.Quantity("2")).endSpec().build())
+                .create();
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1,
+                8080, "default"), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("is forbidden: failed quota: compute: must specify limits.cpu for: web")
+                .hasMessageContaining("resources.requests and resources.limits");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+    }
+
+    @Test
+    void aFullPodQuotaOnlyWarnsAndTheTimeoutNamesTheRefusalTheReplicaSetMet() {
+        sim.client().resourceQuotas().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
+                .ResourceQuotaBuilder().withNewMetadata().withName("pod-count").endMetadata().withNewSpec()
+                .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("1")).endSpec().build()).create();
+        sim.client().pods().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("other").endMetadata().withNewSpec().addNewContainer().withName("other")
+                .withImage("busybox:1").endContainer().endSpec().build()).create();
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1,
+                8080, "default").withTimeout(Duration.ofSeconds(10)), Progress.lines(l -> {
+                    if (l.startsWith("[warn]")) {
+                        warnings.add(l);
+                    }
+                })))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("Likely cause: its ReplicaSet cannot create the pod: FailedCreate: pods \"web-0-")
+                .hasMessageContaining("exceeded quota: pod-count, requested: pods=1, used: pods=1, limited: pods=1");
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .contains("did not say whether it admits the pods of shop/web")
+                .contains("identities that need a new pod wait for quota"));
+    }
 }

@@ -43,7 +43,7 @@ class PodAdmissionCheckTest {
     }
 
     @Test
-    void aMissingServiceAccountAnInvalidTemplateAndAWebhookDenialFailWithTheirOwnHints() {
+    void aMissingServiceAccountAnInvalidTemplateAWebhookDenialAndAQuotaNeedingLimitsFailWithTheirOwnHints() {
         assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "pods \"web-0-\" is forbidden: error looking up "
                 + "service account shop/deployer: serviceaccount \"deployer\" not found")))
                 .hasMessageContaining("correct spec.serviceAccountName");
@@ -53,6 +53,9 @@ class PodAdmissionCheckTest {
         assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "admission webhook \"validate.kyverno.svc\" denied "
                 + "the request: resource Pod/shop/web-0-x7k2p was blocked")))
                 .hasMessageContaining("An admission policy of the cluster refuses the pod");
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "pods \"web-0-x7k2p\" is forbidden: failed quota: "
+                + "compute: must specify limits.cpu for: web")))
+                .hasMessageContaining("The namespace's ResourceQuota requires the resources named above");
         assertThat(warnings).isEmpty();
     }
 
