@@ -48,9 +48,14 @@ class TopologySpreadSchedulingTest {
 
     @Test
     void balancesPodsAcrossRegionsWithMaxSkewOne() {
-        // without the constraint the fourth pod would join a region that already has two
+        // every pod prefers eu-central-1: without the constraint all four would go there
         for (int i = 1; i <= 4; i++) {
-            Pods.create(client, spreadPod("even-" + i, "even", constraint("even", REGION, "DoNotSchedule")));
+            Pods.create(client, new io.fabric8.kubernetes.api.model.PodBuilder(spreadPod("even-" + i, "even",
+                    constraint("even", REGION, "DoNotSchedule"))).editSpec().withNewAffinity().withNewNodeAffinity()
+                    .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(100).withNewPreference()
+                    .addNewMatchExpression().withKey(REGION).withOperator("In").withValues("eu-central-1")
+                    .endMatchExpression().endPreference().endPreferredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity().endAffinity().endSpec().build());
         }
         List<Pod> pods = Pods.awaitAll(client, NS, "app", "even",
                 ps -> ps.size() == 4 && ps.stream().allMatch(p -> p.getSpec().getNodeName() != null));
