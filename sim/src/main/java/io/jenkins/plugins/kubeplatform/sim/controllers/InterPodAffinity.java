@@ -69,7 +69,8 @@ final class InterPodAffinity {
         var podAffinity = spec == null ? null : spec.getPodAffinity();
         var podAntiAffinity = spec == null ? null : spec.getPodAntiAffinity();
         this.affinity = resolveNamespaces(terms(pod,
-                podAffinity == null ? null : podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution()), namespaces);
+                podAffinity == null ? null : podAffinity.getRequiredDuringSchedulingIgnoredDuringExecution()),
+                namespaces);
         this.antiAffinity = resolveNamespaces(terms(pod, podAntiAffinity == null ? null
                 : podAntiAffinity.getRequiredDuringSchedulingIgnoredDuringExecution()), namespaces);
         List<Term> preferred = resolveNamespaces(weighted(pod,
@@ -113,7 +114,8 @@ final class InterPodAffinity {
                     }
                 }
                 if (existingPodAffinity != null) {
-                    for (Term t : terms(existing, existingPodAffinity.getRequiredDuringSchedulingIgnoredDuringExecution())) {
+                    for (Term t : terms(existing,
+                            existingPodAffinity.getRequiredDuringSchedulingIgnoredDuringExecution())) {
                         if (t.matches(pod, ownNamespaceLabels)) {
                             add(preferredScores, node, t.topologyKey(), HARD_POD_AFFINITY_WEIGHT);
                         }
@@ -126,7 +128,8 @@ final class InterPodAffinity {
                     }
                 }
                 if (existingAnti != null) {
-                    for (Term t : weighted(existing, existingAnti.getPreferredDuringSchedulingIgnoredDuringExecution())) {
+                    for (Term t : weighted(existing,
+                            existingAnti.getPreferredDuringSchedulingIgnoredDuringExecution())) {
                         if (t.matches(pod, ownNamespaceLabels)) {
                             add(preferredScores, node, t.topologyKey(), -t.weight());
                         }
@@ -156,10 +159,6 @@ final class InterPodAffinity {
         return Optional.empty();
     }
 
-    /** True when the filter rejects on the affinity check, which preemption cannot resolve. */
-    static boolean unresolvable(String reason) {
-        return AFFINITY_RULES_NOT_MATCH.equals(reason);
-    }
 
     /**
      * satisfyPodAffinity: every term's topology key on the node, and matching pods in each of those domains; or, when

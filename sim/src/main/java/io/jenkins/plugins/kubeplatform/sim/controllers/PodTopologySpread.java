@@ -86,10 +86,6 @@ final class PodTopologySpread {
         return Optional.empty();
     }
 
-    /** True for the missing-label reason, which preemption cannot resolve. */
-    static boolean unresolvable(String reason) {
-        return NODE_LABEL_NOT_MATCH.equals(reason);
-    }
 
     /**
      * The plugin's normalized score (0..100) for each feasible node, from the ScheduleAnyway constraints; empty when
@@ -131,8 +127,8 @@ final class PodTopologySpread {
                 Constraint c = soft.get(i);
                 String value = labels(node).get(c.topologyKey());
                 if (included(pod, c, node) && domainCounts.get(i).containsKey(value)) {
-                    domainCounts.get(i).merge(value,
-                            (long) count(pod, placed.getOrDefault(node.getMetadata().getName(), List.of()), c), Long::sum);
+                    List<Pod> onNode = placed.getOrDefault(node.getMetadata().getName(), List.of());
+                    domainCounts.get(i).merge(value, (long) count(pod, onNode, c), Long::sum);
                 }
             }
         }
@@ -186,7 +182,8 @@ final class PodTopologySpread {
         if (c.getMatchLabelKeys() == null || c.getMatchLabelKeys().isEmpty()) {
             return selector;
         }
-        Map<String, String> podLabels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        Map<String, String> podLabels = pod.getMetadata().getLabels() == null ? Map.of()
+                : pod.getMetadata().getLabels();
         List<LabelSelectorRequirement> expressions = new ArrayList<>();
         for (String key : c.getMatchLabelKeys()) {
             if (podLabels.containsKey(key)) {
@@ -206,7 +203,7 @@ final class PodTopologySpread {
         return new LabelSelector(expressions, selector.getMatchLabels());
     }
 
-    /** matchNodeInclusionPolicies: the pod's required node affinity when Honor, its NoSchedule/NoExecute tolerations. */
+    /** matchNodeInclusionPolicies: the pod's required node affinity, its NoSchedule/NoExecute tolerations, if Honor. */
     private static boolean included(Pod pod, Constraint c, Node node) {
         if (c.honorNodeAffinity() && !Scheduler.matchesRequiredNodeAffinity(pod, node)) {
             return false;

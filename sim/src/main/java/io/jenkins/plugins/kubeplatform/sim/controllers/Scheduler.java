@@ -32,8 +32,8 @@ import java.util.Optional;
  * (nodeSelectorTerms ORed, expressions ANDed, matchFields on metadata.name), NoSchedule/NoExecute taints, cpu,
  * memory and pod-count fit, topology spread ({@link PodTopologySpread}) and inter-pod affinity
  * ({@link InterPodAffinity}); among feasible nodes the highest weighted sum of the node affinity, inter-pod affinity
- * and topology spread scores wins, then fewer untolerated PreferNoSchedule taints, then the least requested cpu,
- * then the name. A pod that fits nowhere gets
+ * and topology spread scores wins, then the higher preferred node affinity weight, fewer untolerated
+ * PreferNoSchedule taints, the least requested cpu, fewer pods, the name. A pod that fits nowhere gets
  * PodScheduled=False/Unschedulable and a {@code FailedScheduling} Warning event, and is retried whenever nodes or
  * pods change. A pod with scheduling gates is not considered until they are all removed.
  */
@@ -228,9 +228,11 @@ public final class Scheduler implements SimController {
     static Decision decide(Pod pod, List<Node> nodes, List<Pod> allPods) {
         Map<String, Map<String, String>> namespaces = new HashMap<>();
         for (Pod p : allPods) {
-            namespaces.put(p.getMetadata().getNamespace(), Map.of(NAMESPACE_NAME_LABEL, p.getMetadata().getNamespace()));
+            String ns = p.getMetadata().getNamespace();
+            namespaces.put(ns, Map.of(NAMESPACE_NAME_LABEL, ns));
         }
-        namespaces.put(pod.getMetadata().getNamespace(), Map.of(NAMESPACE_NAME_LABEL, pod.getMetadata().getNamespace()));
+        String own = pod.getMetadata().getNamespace();
+        namespaces.put(own, Map.of(NAMESPACE_NAME_LABEL, own));
         return decide(pod, nodes, allPods, namespaces);
     }
 
@@ -302,8 +304,9 @@ public final class Scheduler implements SimController {
      */
     private static boolean preemptionMightHelp(String reason) {
         return reason.equals("Too many pods") || reason.startsWith("Insufficient ")
-                || (reason.equals(PodTopologySpread.CONSTRAINTS_NOT_MATCH))
-                || (reason.startsWith("node(s) didn't") && reason.contains("anti-affinity rules"));
+                || reason.equals(PodTopologySpread.CONSTRAINTS_NOT_MATCH)
+                || reason.equals(InterPodAffinity.ANTI_AFFINITY_RULES_NOT_MATCH)
+                || reason.equals(InterPodAffinity.EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
     }
 
     /** The pods bound or assumed on each node, as the scheduler's cache holds them: not finished, not POD itself. */
@@ -400,7 +403,7 @@ public final class Scheduler implements SimController {
         return Optional.empty();
     }
 
-    /** The pod's nodeSelector and required node affinity both hold on the node (nodeaffinity.GetRequiredNodeAffinity). */
+    /** The pod's nodeSelector and required node affinity hold on the node (nodeaffinity.GetRequiredNodeAffinity). */
     static boolean matchesRequiredNodeAffinity(Pod pod, Node node) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
         Map<String, String> selector = pod.getSpec().getNodeSelector();
@@ -480,7 +483,8 @@ public final class Scheduler implements SimController {
         var affinity = pod.getSpec().getAffinity();
         if (affinity != null && affinity.getNodeAffinity() != null
                 && affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
-            for (PreferredSchedulingTerm t : affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()) {
+            for (PreferredSchedulingTerm t
+                    : affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()) {
                 if (t.getPreference() != null && termMatches(t.getPreference(), node)) {
                     preferred += t.getWeight() == null ? 0 : t.getWeight();
                 }
