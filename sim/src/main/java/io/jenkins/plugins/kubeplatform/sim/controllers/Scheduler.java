@@ -4,6 +4,7 @@ import io.jenkins.plugins.kubeplatform.sim.model.Selectors;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
@@ -25,25 +26,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The default scheduler's filters and a simple score: spec.unschedulable, nodeSelector, required node affinity
  * (nodeSelectorTerms ORed, expressions ANDed, matchFields on metadata.name), NoSchedule/NoExecute taints, cpu,
- * memory and pod-count fit; among feasible nodes the highest preferred-affinity weight wins, then fewer untolerated
- * PreferNoSchedule taints, then the least requested cpu, then the name. A pod that fits nowhere gets
+ * memory and pod-count fit, topology spread ({@link PodTopologySpread}) and inter-pod affinity
+ * ({@link InterPodAffinity}); among feasible nodes the highest weighted sum of the node affinity, inter-pod affinity
+ * and topology spread scores wins, then the higher preferred node affinity weight, fewer untolerated
+ * PreferNoSchedule taints, the least requested cpu, fewer pods, the name. A pod that fits nowhere gets
  * PodScheduled=False/Unschedulable and a {@code FailedScheduling} Warning event, and is retried whenever nodes or
  * pods change. A pod with scheduling gates is not considered until they are all removed.
  */
 public final class Scheduler implements SimController {
 
     static final String DEFAULT_SCHEDULER = "default-scheduler";
+    private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+    private static final String PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling";
+    private static final String NO_PREEMPTION_VICTIMS = "No preemption victims found for incoming pod";
     private static final Taint UNSCHEDULABLE_TAINT = new TaintBuilder().withKey("node.kubernetes.io/unschedulable")
             .withEffect("NoSchedule").build();
 
     private SimContext ctx;
     private Observed<Pod> pods;
     private Observed<Node> nodes;
+    private Observed<Namespace> namespaces;
     private final Map<String, String> lastFailure = new HashMap<>();
     /** Pods bound but not yet seen bound through the watch, by UID (kube-scheduler's assumed pods). */
     private final Map<String, Pod> assumed = new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,6 +74,8 @@ public final class Scheduler implements SimController {
                 retryPending();
             }
         });
+        // read at each attempt for pod affinity terms' namespace selectors; a label change alone requeues nothing
+        this.namespaces = ctx.observe(ctx.client().namespaces(), namespace -> { });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {
@@ -76,7 +84,9 @@ public final class Scheduler implements SimController {
                 }
                 if (isPending(pod)) {
                     schedule(pod);
-                } else if (PodStates.isFinished(pod)) {
+                } else if (PodStates.isFinished(pod) || !lastFailure.isEmpty()) {
+                    // a pod bound, relabelled or finished may satisfy (or stop blocking) a pending pod's pod
+                    // affinity or topology spread, as kube-scheduler's queueing hints move such pods back
                     retryPending();
                 }
             }
@@ -123,7 +133,12 @@ public final class Scheduler implements SimController {
         if (assumed.containsKey(pod.getMetadata().getUid())) {
             return;
         }
-        Decision decision = decide(pod, nodes.list(), withAssumed(pods.list()));
+        Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+        for (Namespace ns : namespaces.list()) {
+            namespaceLabels.put(ns.getMetadata().getName(),
+                    ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
+        }
+        Decision decision = decide(pod, nodes.list(), withAssumed(pods.list()), namespaceLabels);
         if (decision.node().isPresent()) {
             String node = decision.node().get();
             if (bind(pod, node)) {
@@ -206,18 +221,61 @@ public final class Scheduler implements SimController {
     record Decision(Optional<String> node, String failure) {
     }
 
-    /** The scheduling decision for one pod given all nodes and pods (pure). */
+    /**
+     * The scheduling decision for one pod given all nodes and pods (pure); each namespace is taken to carry only the
+     * {@code kubernetes.io/metadata.name} label the API server gives every namespace.
+     */
     static Decision decide(Pod pod, List<Node> nodes, List<Pod> allPods) {
-        Map<String, Integer> reasons = new TreeMap<>();
-        Node best = null;
-        long[] bestScore = null;
+        Map<String, Map<String, String>> namespaces = new HashMap<>();
+        for (Pod p : allPods) {
+            String ns = p.getMetadata().getNamespace();
+            namespaces.put(ns, Map.of(NAMESPACE_NAME_LABEL, ns));
+        }
+        String own = pod.getMetadata().getNamespace();
+        namespaces.put(own, Map.of(NAMESPACE_NAME_LABEL, own));
+        return decide(pod, nodes, allPods, namespaces);
+    }
+
+    /**
+     * The scheduling decision for one pod given all nodes, pods and namespaces (name to labels; pod affinity terms'
+     * namespace selectors match these) (pure). Filters run per node in the default profile's order, the first failing
+     * one giving the node's reason: the node's own filters ({@link #filter}), then PodTopologySpread, then
+     * InterPodAffinity.
+     */
+    static Decision decide(Pod pod, List<Node> nodes, List<Pod> allPods, Map<String, Map<String, String>> namespaces) {
+        Map<String, List<Pod>> placed = placed(pod, allPods);
+        PodTopologySpread spread = new PodTopologySpread(pod, nodes, placed);
+        InterPodAffinity affinity = new InterPodAffinity(pod, nodes, placed, namespaces);
+        Map<String, Integer> reasons = new HashMap<>();
+        Map<String, Integer> preemption = new HashMap<>();
+        List<Node> feasible = new ArrayList<>();
         for (Node node : nodes) {
-            Optional<String> reject = filter(pod, node, allPods);
+            Optional<String> reject = filter(pod, node, allPods).or(() -> spread.filter(node))
+                    .or(() -> affinity.filter(node));
             if (reject.isPresent()) {
                 reasons.merge(reject.get(), 1, Integer::sum);
-                continue;
+                preemption.merge(preemptionMightHelp(reject.get()) ? NO_PREEMPTION_VICTIMS : PREEMPTION_NOT_HELPFUL,
+                        1, Integer::sum);
+            } else {
+                feasible.add(node);
             }
-            long[] score = score(pod, node, allPods);
+        }
+        if (feasible.isEmpty()) {
+            StringBuilder msg = new StringBuilder("0/" + nodes.size() + " nodes are available");
+            if (!reasons.isEmpty()) {
+                msg.append(": ").append(histogram(reasons));
+            }
+            msg.append(". preemption: 0/").append(nodes.size()).append(" nodes are available");
+            if (!preemption.isEmpty()) {
+                msg.append(": ").append(histogram(preemption));
+            }
+            return new Decision(Optional.empty(), msg.append('.').toString());
+        }
+        Map<String, Long> pluginScores = pluginScores(pod, feasible, nodes, placed, affinity);
+        Node best = null;
+        long[] bestScore = null;
+        for (Node node : feasible) {
+            long[] score = score(pod, node, allPods, pluginScores.get(node.getMetadata().getName()));
             if (best == null || compare(score, bestScore) > 0
                     || (compare(score, bestScore) == 0 && node.getMetadata().getName().compareTo(
                             best.getMetadata().getName()) < 0)) {
@@ -225,20 +283,69 @@ public final class Scheduler implements SimController {
                 bestScore = score;
             }
         }
-        if (best != null) {
-            return new Decision(Optional.of(best.getMetadata().getName()), "");
+        return new Decision(Optional.of(best.getMetadata().getName()), "");
+    }
+
+    /**
+     * FitError's histogram: "COUNT REASON" strings sorted as strings (so by count first, as text), joined by ", "
+     * (pkg/scheduler/framework/types.go {@code FitError.Error}).
+     */
+    private static String histogram(Map<String, Integer> reasons) {
+        List<String> parts = new ArrayList<>();
+        reasons.forEach((reason, count) -> parts.add(count + " " + reason));
+        parts.sort(Comparator.naturalOrder());
+        return String.join(", ", parts);
+    }
+
+    /**
+     * Whether the failing plugin answered Unschedulable rather than UnschedulableAndUnresolvable, so that
+     * DefaultPreemption tries the node (and, every pod having the same priority here, finds no victims) instead of
+     * calling preemption not helpful: resource fit, pod anti-affinity and topology spread skew.
+     */
+    private static boolean preemptionMightHelp(String reason) {
+        return reason.equals("Too many pods") || reason.startsWith("Insufficient ")
+                || reason.equals(PodTopologySpread.CONSTRAINTS_NOT_MATCH)
+                || reason.equals(InterPodAffinity.ANTI_AFFINITY_RULES_NOT_MATCH)
+                || reason.equals(InterPodAffinity.EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH);
+    }
+
+    /** The pods bound or assumed on each node, as the scheduler's cache holds them: not finished, not POD itself. */
+    private static Map<String, List<Pod>> placed(Pod pod, List<Pod> allPods) {
+        Map<String, List<Pod>> placed = new HashMap<>();
+        for (Pod p : allPods) {
+            if (!isUnbound(p) && !PodStates.isFinished(p)
+                    && !p.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                placed.computeIfAbsent(p.getSpec().getNodeName(), n -> new ArrayList<>()).add(p);
+            }
         }
-        StringBuilder msg = new StringBuilder("0/" + nodes.size() + " nodes are available");
-        if (!reasons.isEmpty()) {
-            msg.append(": ");
-            List<String> parts = new ArrayList<>();
-            reasons.forEach((reason, count) -> parts.add(count + " " + reason));
-            msg.append(String.join(", ", parts));
+        return placed;
+    }
+
+    /**
+     * The weighted, normalized sum of the NodeAffinity, InterPodAffinity and PodTopologySpread scores per feasible
+     * node (each weighs 2 in the default profile; each normalized to 0..100 as its plugin does).
+     */
+    private static Map<String, Long> pluginScores(Pod pod, List<Node> feasible, List<Node> all,
+            Map<String, List<Pod>> placed, InterPodAffinity affinity) {
+        Map<String, Long> spread = PodTopologySpread.scores(pod, feasible, all, placed);
+        long maxPreferred = 0;
+        long minAffinity = Long.MAX_VALUE;
+        long maxAffinity = Long.MIN_VALUE;
+        for (Node node : feasible) {
+            maxPreferred = Math.max(maxPreferred, preferredNodeAffinity(pod, node));
+            long a = affinity.rawScore(node);
+            minAffinity = Math.min(minAffinity, a);
+            maxAffinity = Math.max(maxAffinity, a);
         }
-        msg.append(". preemption: 0/").append(nodes.size())
-                .append(" nodes are available: ").append(nodes.size())
-                .append(" Preemption is not helpful for scheduling.");
-        return new Decision(Optional.empty(), msg.toString());
+        Map<String, Long> out = new HashMap<>();
+        for (Node node : feasible) {
+            long nodeAffinity = maxPreferred == 0 ? 0 : 100 * preferredNodeAffinity(pod, node) / maxPreferred;
+            long podAffinity = !affinity.scores() || maxAffinity == minAffinity ? 0
+                    : (long) (100.0 * (affinity.rawScore(node) - minAffinity) / (maxAffinity - minAffinity));
+            long topology = spread.getOrDefault(node.getMetadata().getName(), 0L);
+            out.put(node.getMetadata().getName(), 2 * nodeAffinity + 2 * podAffinity + 2 * topology);
+        }
+        return out;
     }
 
     private static int compare(long[] a, long[] b) {
@@ -257,16 +364,7 @@ public final class Scheduler implements SimController {
         if (Boolean.TRUE.equals(node.getSpec().getUnschedulable()) && !Tolerations.tolerated(pod, UNSCHEDULABLE_TAINT)) {
             return Optional.of("node(s) were unschedulable");
         }
-        Map<String, String> selector = pod.getSpec().getNodeSelector();
-        if (selector != null) {
-            for (var e : selector.entrySet()) {
-                if (!e.getValue().equals(labels.get(e.getKey()))) {
-                    return Optional.of("node(s) didn't match Pod's node affinity/selector");
-                }
-            }
-        }
-        List<NodeSelectorTerm> required = requiredTerms(pod);
-        if (!required.isEmpty() && required.stream().noneMatch(t -> termMatches(t, node))) {
+        if (!matchesRequiredNodeAffinity(pod, node)) {
             return Optional.of("node(s) didn't match Pod's node affinity/selector");
         }
         if (node.getSpec().getTaints() != null) {
@@ -305,6 +403,21 @@ public final class Scheduler implements SimController {
         return Optional.empty();
     }
 
+    /** The pod's nodeSelector and required node affinity hold on the node (nodeaffinity.GetRequiredNodeAffinity). */
+    static boolean matchesRequiredNodeAffinity(Pod pod, Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Map<String, String> selector = pod.getSpec().getNodeSelector();
+        if (selector != null) {
+            for (var e : selector.entrySet()) {
+                if (!e.getValue().equals(labels.get(e.getKey()))) {
+                    return false;
+                }
+            }
+        }
+        List<NodeSelectorTerm> required = requiredTerms(pod);
+        return required.isEmpty() || required.stream().anyMatch(t -> termMatches(t, node));
+    }
+
     private static List<NodeSelectorTerm> requiredTerms(Pod pod) {
         var affinity = pod.getSpec().getAffinity();
         if (affinity == null || affinity.getNodeAffinity() == null
@@ -337,17 +450,12 @@ public final class Scheduler implements SimController {
         return true;
     }
 
-    private static long[] score(Pod pod, Node node, List<Pod> allPods) {
-        long preferred = 0;
-        var affinity = pod.getSpec().getAffinity();
-        if (affinity != null && affinity.getNodeAffinity() != null
-                && affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
-            for (PreferredSchedulingTerm t : affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()) {
-                if (t.getPreference() != null && termMatches(t.getPreference(), node)) {
-                    preferred += t.getWeight() == null ? 0 : t.getWeight();
-                }
-            }
-        }
+    /**
+     * Highest first: the weighted plugin scores ({@link #pluginScores}), the raw preferred node affinity weight, fewer
+     * untolerated PreferNoSchedule taints, more free cpu, fewer pods.
+     */
+    private static long[] score(Pod pod, Node node, List<Pod> allPods, long plugins) {
+        long preferred = preferredNodeAffinity(pod, node);
         long softTaints = 0;
         if (node.getSpec().getTaints() != null) {
             for (Taint taint : node.getSpec().getTaints()) {
@@ -366,6 +474,22 @@ public final class Scheduler implements SimController {
         }
         BigDecimal alloc = Resources.allocatable(node, "cpu");
         long freeMilli = alloc.subtract(used).movePointRight(3).longValue();
-        return new long[] {preferred, -softTaints, freeMilli, -count};
+        return new long[] {plugins, preferred, -softTaints, freeMilli, -count};
+    }
+
+    /** The summed weights of the pod's preferred node affinity terms that match the node. */
+    private static long preferredNodeAffinity(Pod pod, Node node) {
+        long preferred = 0;
+        var affinity = pod.getSpec().getAffinity();
+        if (affinity != null && affinity.getNodeAffinity() != null
+                && affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution() != null) {
+            for (PreferredSchedulingTerm t
+                    : affinity.getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()) {
+                if (t.getPreference() != null && termMatches(t.getPreference(), node)) {
+                    preferred += t.getWeight() == null ? 0 : t.getWeight();
+                }
+            }
+        }
+        return preferred;
     }
 }
