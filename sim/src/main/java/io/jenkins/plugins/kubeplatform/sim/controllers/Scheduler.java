@@ -250,11 +250,13 @@ public final class Scheduler implements SimController {
         Map<String, Integer> preemption = new HashMap<>();
         List<Node> feasible = new ArrayList<>();
         for (Node node : nodes) {
-            Optional<String> reject = filter(pod, node, allPods).or(() -> spread.filter(node))
-                    .or(() -> affinity.filter(node));
-            if (reject.isPresent()) {
-                reasons.merge(reject.get(), 1, Integer::sum);
-                preemption.merge(preemptionMightHelp(reject.get()) ? NO_PREEMPTION_VICTIMS : PREEMPTION_NOT_HELPFUL,
+            List<String> reject = filter(pod, node, allPods);
+            if (reject.isEmpty()) {
+                reject = spread.filter(node).or(() -> affinity.filter(node)).map(List::of).orElse(List.of());
+            }
+            if (!reject.isEmpty()) {
+                reject.forEach(r -> reasons.merge(r, 1, Integer::sum));
+                preemption.merge(preemptionMightHelp(reject.get(0)) ? NO_PREEMPTION_VICTIMS : PREEMPTION_NOT_HELPFUL,
                         1, Integer::sum);
             } else {
                 feasible.add(node);
@@ -359,23 +361,28 @@ public final class Scheduler implements SimController {
     }
 
     /** Empty if the pod may run on the node, else the scheduler's reason phrase. */
-    static Optional<String> filter(Pod pod, Node node, List<Pod> allPods) {
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    /**
+     * The node's own filters in the default profile's order, the first failing plugin answering (the framework stops
+     * there): NodeUnschedulable, TaintToleration, NodeAffinity, then NodeResourcesFit, which names every shortfall
+     * ({@code Too many pods}, {@code Insufficient cpu}, {@code Insufficient memory}), each counted in the message. Empty
+     * when the node fits.
+     */
+    static List<String> filter(Pod pod, Node node, List<Pod> allPods) {
         if (Boolean.TRUE.equals(node.getSpec().getUnschedulable()) && !Tolerations.tolerated(pod, UNSCHEDULABLE_TAINT)) {
-            return Optional.of("node(s) were unschedulable");
-        }
-        if (!matchesRequiredNodeAffinity(pod, node)) {
-            return Optional.of("node(s) didn't match Pod's node affinity/selector");
+            return List.of("node(s) were unschedulable");
         }
         if (node.getSpec().getTaints() != null) {
             for (Taint taint : node.getSpec().getTaints()) {
                 boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
                 if (hard && !Tolerations.tolerated(pod, taint)) {
-                    return Optional.of("node(s) had untolerated taint {" + taint.getKey()
+                    return List.of("node(s) had untolerated taint {" + taint.getKey()
                             + (taint.getValue() == null || taint.getValue().isEmpty() ? "" : ": " + taint.getValue())
                             + "}");
                 }
             }
+        }
+        if (!matchesRequiredNodeAffinity(pod, node)) {
+            return List.of("node(s) didn't match Pod's node affinity/selector");
         }
         BigDecimal[] want = Resources.requests(pod);
         BigDecimal cpu = BigDecimal.ZERO;
@@ -390,17 +397,18 @@ public final class Scheduler implements SimController {
                 count++;
             }
         }
+        List<String> insufficient = new ArrayList<>();
         BigDecimal maxPods = Resources.allocatable(node, "pods");
         if (maxPods.signum() > 0 && BigDecimal.valueOf(count + 1L).compareTo(maxPods) > 0) {
-            return Optional.of("Too many pods");
+            insufficient.add("Too many pods");
         }
         if (want[0].signum() > 0 && cpu.add(want[0]).compareTo(Resources.allocatable(node, "cpu")) > 0) {
-            return Optional.of("Insufficient cpu");
+            insufficient.add("Insufficient cpu");
         }
         if (want[1].signum() > 0 && mem.add(want[1]).compareTo(Resources.allocatable(node, "memory")) > 0) {
-            return Optional.of("Insufficient memory");
+            insufficient.add("Insufficient memory");
         }
-        return Optional.empty();
+        return insufficient;
     }
 
     /** The pod's nodeSelector and required node affinity hold on the node (nodeaffinity.GetRequiredNodeAffinity). */

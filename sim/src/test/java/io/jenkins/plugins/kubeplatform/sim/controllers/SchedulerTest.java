@@ -121,4 +121,31 @@ class SchedulerTest {
         assertThat(place(pod("p").build(), List.of(node("a", Map.of()), node("b", Map.of())), List.of(onA)))
                 .contains("b");
     }
+
+    @Test
+    void aNodeFailingTaintsAndNodeAffinityCountsUnderTheTaintTheFrameworkChecksFirst() {
+        Node tainted = new NodeBuilder(node("a", Map.of("zone", "z1"))).editSpec().addToTaints(new TaintBuilder()
+                .withKey("dedicated").withValue("db").withEffect("NoSchedule").build()).endSpec().build();
+        Pod pod = pod("p").editSpec().addToNodeSelector("zone", "z2").endSpec().build();
+
+        Scheduler.Decision d = Scheduler.decide(pod, List.of(tainted), List.of());
+
+        // TaintToleration runs before NodeAffinity in the default profile (default_plugins.go) and the framework
+        // stops at the first failing filter
+        assertThat(d.failure()).isEqualTo("0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: db}. "
+                + "preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
+    }
+
+    @Test
+    void aNodeShortOfCpuAndMemoryCountsBothShortfalls() {
+        Pod big = pod("big").editSpec().editFirstContainer().withNewResources()
+                .addToRequests("cpu", new Quantity("3")).addToRequests("memory", new Quantity("8Gi")).endResources()
+                .endContainer().endSpec().build();
+
+        Scheduler.Decision d = Scheduler.decide(big, List.of(node("a", Map.of()), node("b", Map.of())), List.of());
+
+        // NodeResourcesFit names every insufficient resource and FitError counts each reason per node
+        assertThat(d.failure()).isEqualTo("0/2 nodes are available: 2 Insufficient cpu, 2 Insufficient memory. "
+                + "preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.");
+    }
 }
