@@ -224,4 +224,18 @@ class PodAdmissionCheckSimTest {
                 .contains("did not say whether it admits the pods of shop/web")
                 .contains("identities that need a new pod wait for quota"));
     }
+
+    @Test
+    void aTemplateNamingAPriorityClassTheClusterLacksFailsBeforeAnythingIsWritten() {
+        WorkloadTemplate t = ManifestParser.parse("template", APP.replace("serviceAccountName: deployer",
+                "priorityClassName: high-priority"));
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test",
+                Duration.ofSeconds(60), Map.of()).withTemplate(t), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("is forbidden: no PriorityClass with name high-priority was found");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+    }
 }
