@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.sim.quota;
 
+import static io.jenkins.plugins.kubeplatform.sim.quota.QuotaJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,16 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuotaAdmissionTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text.replace('\'', '"'));
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
-    }
 
     private static JsonNode quota(String name, String hard, String used) {
         return json("{'metadata':{'name':'" + name + "','namespace':'ns'},'spec':{'hard':" + hard + "},'status':"

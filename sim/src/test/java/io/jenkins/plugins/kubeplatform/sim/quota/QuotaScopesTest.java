@@ -1,9 +1,9 @@
 package io.jenkins.plugins.kubeplatform.sim.quota;
 
+import static io.jenkins.plugins.kubeplatform.sim.quota.QuotaJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,16 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuotaScopesTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text.replace('\'', '"'));
-        } catch (Exception e) {
-            throw new IllegalArgumentException(text, e);
-        }
-    }
 
     private static final JsonNode BEST_EFFORT = json("{'metadata':{'name':'a'},'spec':{'containers':[{'name':'c'}]}}");
     private static final JsonNode BURSTABLE = json("{'metadata':{'name':'b'},'spec':{'containers':[{'name':'c',"
