@@ -18,6 +18,7 @@ import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,32 +58,39 @@ final class PodAdmissionCheck {
 
     /**
      * Fails, naming the server's reason, when the API server refuses the pod of {@code identity} (its workload
-     * {@code desired}) for good; warns when it cannot tell.
+     * {@code desired}) for good; warns when it cannot tell. Returns the pod as the server admitted it (its defaults
+     * and admission mutations applied, LimitRange defaults among them), when it did.
      */
-    void check(ReplicaIdentity identity, Deployment desired) {
+    Optional<Pod> check(ReplicaIdentity identity, Deployment desired) {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
-            List<String> warnings = retry.call("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
-            for (String w : warnings) {
+            Admitted admitted = retry.call("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
+            for (String w : admitted.warnings()) {
                 progress.warn("the API server warns about the pods of " + identity.namespace() + "/" + identity.name()
                         + ": " + w);
             }
+            return Optional.ofNullable(admitted.pod());
         } catch (KubernetesClientException e) {
             refused(identity, e);
         } catch (OperationFailedException e) {
             progress.warn("could not ask the API server whether it admits the pods of " + identity.namespace() + "/"
                     + identity.name() + " (" + e.getMessage() + "); rolling out without that check");
         }
+        return Optional.empty();
+    }
+
+    /** The server's answer to the dry run: the pod as it would be stored (null if unreadable), and its warnings. */
+    private record Admitted(Pod pod, List<String> warnings) {
     }
 
     /**
      * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included), because the
      * typed API drops the response's {@code Warning} headers: in a namespace whose Pod Security {@code warn} level is
-     * stricter than its {@code enforce} level the pod is admitted with a warning the user should see. Returns those
-     * warnings; an error answer is thrown as the typed API throws it.
+     * stricter than its {@code enforce} level the pod is admitted with a warning the user should see. Returns the
+     * admitted pod and those warnings; an error answer is thrown as the typed API throws it.
      */
-    private List<String> dryRunCreate(String namespace, Pod pod) {
+    private Admitted dryRunCreate(String namespace, Pod pod) {
         HttpClient http = client.getHttpClient();
         String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods")
                 + "?dryRun=All";
@@ -111,7 +119,13 @@ final class PodAdmissionCheck {
             status.setCode(response.code());
             throw new KubernetesClientException(status);
         }
-        return warnings(response.headers("Warning"));
+        Pod admitted;
+        try {
+            admitted = client.getKubernetesSerialization().unmarshal(response.body(), Pod.class);
+        } catch (RuntimeException notAPod) {
+            admitted = null;
+        }
+        return new Admitted(admitted, warnings(response.headers("Warning")));
     }
 
     /** The texts of {@code Warning} headers ({@code 299 - "text"}, RFC 7234, quotes and backslashes escaped). */
