@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * ({@code dryRun=All}: admission and validation run, nothing is stored) of one identity's pod as its ReplicaSet would
  * create it. A Deployment is accepted whatever its pods look like (Pod Security Admission only warns on workloads), so
  * a pod that the namespace's Pod Security level, a missing service account or an admission policy refuses would
- * otherwise show only as identities that never get a pod, until the step's timeout. Refusals that may pass later
- * (an exhausted ResourceQuota, whose usage the rollout's own deletions change) and answers that say nothing about the
- * pod (no permission to create pods, a webhook that does not support dry runs, a server error) only warn.
+ * otherwise show only as identities that never get a pod, until the step's timeout. An exhausted ResourceQuota fails
+ * when the plan creates identities (their pods cannot get the room) and only warns when it replaces identities (each
+ * replacement frees its old pod's share first); answers that say nothing about the pod (no permission to create pods,
+ * a webhook that does not support dry runs, a server error) only warn.
  */
 final class PodAdmissionCheck {
 
@@ -62,6 +63,14 @@ final class PodAdmissionCheck {
      * and admission mutations applied, LimitRange defaults among them), when it did.
      */
     Optional<Pod> check(ReplicaIdentity identity, Deployment desired) {
+        return check(identity, desired, 0, 0);
+    }
+
+    /**
+     * {@link #check(ReplicaIdentity, Deployment)} for a plan that creates {@code newIdentities} of {@code replicas}:
+     * an exhausted ResourceQuota then fails too, since the new identities' pods cannot get the room.
+     */
+    Optional<Pod> check(ReplicaIdentity identity, Deployment desired, int newIdentities, int replicas) {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
@@ -72,7 +81,7 @@ final class PodAdmissionCheck {
             }
             return Optional.ofNullable(admitted.pod());
         } catch (KubernetesClientException e) {
-            refused(identity, e);
+            refused(identity, e, newIdentities, replicas);
         } catch (OperationFailedException e) {
             progress.warn("could not ask the API server whether it admits the pods of " + identity.namespace() + "/"
                     + identity.name() + " (" + e.getMessage() + "); rolling out without that check");
@@ -145,12 +154,27 @@ final class PodAdmissionCheck {
 
     /** Fails for a refusal of the pod itself; warns for an answer that says nothing about it. */
     void refused(ReplicaIdentity identity, KubernetesClientException e) {
+        refused(identity, e, 0, 0);
+    }
+
+    /**
+     * {@link #refused(ReplicaIdentity, KubernetesClientException)}; an exhausted quota fails when the plan creates
+     * {@code newIdentities} (of {@code replicas}), naming the quota's figures from the server's message.
+     */
+    void refused(ReplicaIdentity identity, KubernetesClientException e, int newIdentities, int replicas) {
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage());
         String lowered = message.toLowerCase(Locale.ROOT);
         String app = identity.namespace() + "/" + identity.name();
         boolean rbac = e.getCode() == 403 && lowered.contains("cannot create resource");
         boolean quotaFull = e.getCode() == 403 && lowered.contains("exceeded quota");
+        if (quotaFull && newIdentities > 0) {
+            Optional<String> full = QuotaCheck.exhausted(identity.namespace(), identity.name(), message, newIdentities,
+                    replicas);
+            if (full.isPresent()) {
+                throw new OperationFailedException(full.get());
+            }
+        }
         if ((e.getCode() != 403 && e.getCode() != 422) || rbac || quotaFull) {
             progress.warn("the API server did not say whether it admits the pods of " + app + " (a dry run of "
                     + identity + "'s pod: HTTP " + e.getCode() + " " + message + ")"

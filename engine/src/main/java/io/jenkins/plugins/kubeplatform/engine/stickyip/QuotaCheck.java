@@ -9,10 +9,16 @@ import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.PodQuotaUsage;
 import io.jenkins.plugins.kubeplatform.engine.kube.QuotaFit;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether the namespace's ResourceQuotas have room for every pod a deploy is about to add, before it writes anything.
@@ -52,7 +58,8 @@ final class QuotaCheck {
         }
         List<QuotaFit.Shortfall> identities = QuotaFit.shortfalls(quotas, Collections.nCopies(newIdentities, admitted));
         if (!identities.isEmpty()) {
-            throw new OperationFailedException(message(namespace, app, admitted, newIdentities, replicas, identities));
+            throw new OperationFailedException(message(namespace, app, PodQuotaUsage.of(admitted), newIdentities,
+                    replicas, identities));
         }
         List<QuotaFit.Shortfall> prePull = QuotaFit.shortfalls(quotas, prePullPods);
         if (!prePull.isEmpty()) {
@@ -60,8 +67,8 @@ final class QuotaCheck {
             prePull.forEach(s -> parts.add(describe(s) + ", the " + prePullPods.size() + " pre-pull pod(s) need "
                     + QuotaFit.format(s.resource(), s.needed())));
             progress.warn("the ResourceQuota of " + namespace + " has no room for the pre-pull pods of " + namespace
-                    + "/" + app + " (" + String.join("; ", parts) + "): the pre-pull is skipped and the identities are "
-                    + "replaced without it (each replacement then pulls its image itself)");
+                    + "/" + app + " (" + String.join("; ", parts) + "): the pre-pull will stop at the first refused pod and "
+                    + "the identities be replaced without it (each replacement then pulls its image itself)");
         }
     }
 
@@ -71,24 +78,76 @@ final class QuotaCheck {
                 + app + " (docs/rbac.yaml, role kubeplatform-stickyIpDeploy: list resourcequotas)");
     }
 
-    private static String message(String namespace, String app, Pod admitted, int newIdentities, int replicas,
-                                  List<QuotaFit.Shortfall> shortfalls) {
-        var perPod = PodQuotaUsage.of(admitted);
+    /**
+     * The failure for a dry run refused with {@code exceeded quota} when the plan creates {@code newIdentities}: the
+     * server found no room for one pod, so there is none for a new identity (replacements only trade a pod for a
+     * pod; removals come after the rollout). Empty when {@code serverMessage} is not in the form the quota
+     * admission writes ({@code exceeded quota: NAME, requested: R=Q,..., used: ..., limited: ...}, CheckRequest in
+     * k8s.io/apiserver pkg/admission/plugin/resourcequota/controller.go).
+     */
+    static Optional<String> exhausted(String namespace, String app, String serverMessage, int newIdentities,
+                                      int replicas) {
+        Matcher m = EXCEEDED.matcher(serverMessage);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, BigDecimal> requested = resourceList(m.group(2));
+            Map<String, BigDecimal> used = resourceList(m.group(3));
+            Map<String, BigDecimal> limited = resourceList(m.group(4));
+            List<QuotaFit.Shortfall> shortfalls = new ArrayList<>();
+            for (Map.Entry<String, BigDecimal> hard : limited.entrySet()) {
+                BigDecimal each = requested.get(hard.getKey());
+                if (each == null || each.signum() <= 0 || !used.containsKey(hard.getKey())) {
+                    return Optional.empty();
+                }
+                shortfalls.add(new QuotaFit.Shortfall(namespace + "/" + m.group(1), hard.getKey(), hard.getValue(),
+                        used.get(hard.getKey()), each.multiply(BigDecimal.valueOf(newIdentities))));
+            }
+            return shortfalls.isEmpty() ? Optional.empty()
+                    : Optional.of(message(namespace, app, requested, newIdentities, replicas, shortfalls));
+        } catch (IllegalArgumentException notAQuantity) {
+            return Optional.empty();
+        }
+    }
+
+    private static final Pattern EXCEEDED = Pattern.compile(
+            "exceeded quota: ([^,\\s]+), requested: (\\S+), used: (\\S+), limited: (\\S+)");
+
+    /** {@code pods=1,requests.cpu=300m} (the admission's {@code prettyPrint}) as exact amounts. */
+    private static Map<String, BigDecimal> resourceList(String text) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(part);
+            }
+            out.put(part.substring(0, eq), new Quantity(part.substring(eq + 1)).getNumericalAmount());
+        }
+        return out;
+    }
+
+    private static String message(String namespace, String app, Map<String, BigDecimal> perPod, int newIdentities,
+                                  int replicas, List<QuotaFit.Shortfall> shortfalls) {
+        boolean one = newIdentities == 1;
         int fitting = newIdentities;
         List<String> parts = new ArrayList<>();
         for (QuotaFit.Shortfall s : shortfalls) {
             BigDecimal each = perPod.get(s.resource());
             fitting = Math.min(fitting, s.fitting(each));
-            parts.add(describe(s) + ", the " + newIdentities + " new identities need "
-                    + QuotaFit.format(s.resource(), s.needed()) + " (" + QuotaFit.format(s.resource(), each)
-                    + " each): room for " + s.fitting(each));
+            parts.add(describe(s) + ", " + (one ? "the new identity needs " : "the " + newIdentities
+                    + " new identities need ") + QuotaFit.format(s.resource(), s.needed())
+                    + (one ? "" : " (" + QuotaFit.format(s.resource(), each) + " each)") + ": room for "
+                    + s.fitting(each));
         }
+        int atMost = replicas - newIdentities + fitting;
         return "stickyIpDeploy " + namespace + "/" + app + ": the namespace's ResourceQuota has no room for the pods "
-                + "of all " + newIdentities + " new identities, so not every identity could start; nothing in the "
-                + "cluster was changed. " + String.join("; ", parts) + ". Only " + fitting + " of the "
-                + newIdentities + " new identities fit (replicas: at most " + (replicas - newIdentities + fitting)
-                + "). Raise the quota (spec.hard), lower replicas, or free pods in namespace " + namespace
-                + " (each pod counts with the requests and limits its LimitRange defaults give it).";
+                + "of " + (one ? "the new identity" : "all " + newIdentities + " new identities") + ", so not every "
+                + "identity could start; nothing in the cluster was changed. " + String.join("; ", parts) + ". "
+                + (one ? "The new identity does not fit" : "Only " + fitting + " of the " + newIdentities
+                + " new identities fit") + " (replicas: at most " + atMost + "). Raise the quota (spec.hard), "
+                + (atMost > 0 ? "lower replicas, " : "") + "or free pods in namespace " + namespace + " (each pod "
+                + "counts with the requests and limits its LimitRange defaults give it).";
     }
 
     private static String describe(QuotaFit.Shortfall s) {

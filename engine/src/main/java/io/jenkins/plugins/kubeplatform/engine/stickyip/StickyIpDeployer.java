@@ -111,10 +111,11 @@ public final class StickyIpDeployer {
             return;
         }
         DeployPlan.WorkloadAction a = first.get();
-        Optional<Pod> admitted = new PodAdmissionCheck(client, retry, progress).check(a.identity(),
-                a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired());
         // a replaced identity's pod is deleted before its new one is created: only new identities add pods
         int creates = (int) plan.workloads().stream().filter(DeployPlan.Create.class::isInstance).count();
+        Optional<Pod> admitted = new PodAdmissionCheck(client, retry, progress).check(a.identity(),
+                a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired(), creates,
+                plan.workloads().size());
         if (creates > 0 && admitted.isPresent() && admitted.get().getSpec() != null) {
             new QuotaCheck(client, retry, progress).check(a.identity().namespace(), a.identity().name(),
                     admitted.get(), creates, plan.workloads().size(), prePullPods);
