@@ -41,8 +41,8 @@ public final class PodQuotaUsage {
             spec.getOverhead().forEach((name, q) -> {
                 BigDecimal amount = q.getNumericalAmount();
                 requests.merge(name, amount, BigDecimal::add);
-                // PodLimits adds the overhead only to what is limited
-                limits.computeIfPresent(name, (n, limit) -> limit.add(amount));
+                // PodLimits adds the overhead only to what is limited, and not to a zero limit
+                limits.computeIfPresent(name, (n, limit) -> limit.signum() == 0 ? limit : limit.add(amount));
             });
         }
         Map<String, BigDecimal> usage = new TreeMap<>();

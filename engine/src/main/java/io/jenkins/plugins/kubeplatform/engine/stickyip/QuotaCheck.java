@@ -67,8 +67,8 @@ final class QuotaCheck {
             prePull.forEach(s -> parts.add(describe(s) + ", the " + prePullPods.size() + " pre-pull pod(s) need "
                     + QuotaFit.format(s.resource(), s.needed())));
             progress.warn("the ResourceQuota of " + namespace + " has no room for the pre-pull pods of " + namespace
-                    + "/" + app + " (" + String.join("; ", parts) + "): the pre-pull will stop at the first refused pod and "
-                    + "the identities be replaced without it (each replacement then pulls its image itself)");
+                    + "/" + app + " (" + String.join("; ", parts) + "): the pre-pull will stop at the first refused "
+                    + "pod and the identities be replaced without it (each replacement then pulls its image itself)");
         }
     }
 

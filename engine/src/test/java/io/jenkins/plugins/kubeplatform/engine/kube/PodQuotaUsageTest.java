@@ -81,6 +81,14 @@ class PodQuotaUsageTest {
     }
 
     @Test
+    void leavesAZeroLimitWithoutTheOverhead() {
+        Pod pod = new PodBuilder().withNewSpec().addToContainers(container("web", "100m", "0"))
+                .withOverhead(Map.of("cpu", new Quantity("50m"))).endSpec().build();
+
+        assertThat(plain(PodQuotaUsage.of(pod))).containsEntry("requests.cpu", "0.15").containsEntry("limits.cpu", "0");
+    }
+
+    @Test
     void chargesHugepagesUnderBothNamesAndExtendedResourcesAsRequestsOnly() {
         Container c = container("web", null, null);
         c.getResources().getRequests().put("hugepages-2Mi", new Quantity("4Mi"));

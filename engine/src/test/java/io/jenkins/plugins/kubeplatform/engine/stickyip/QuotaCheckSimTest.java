@@ -108,8 +108,8 @@ class QuotaCheckSimTest {
                 .isInstanceOf(OperationFailedException.class)
                 .hasMessageContaining("stickyIpDeploy shop/web: the namespace's ResourceQuota has no room")
                 .hasMessageContaining("nothing in the cluster was changed")
-                .hasMessageContaining("quota shop/pod-count: pods hard 5, used 2, the 4 new identities need 4 (1 each): "
-                        + "room for 3")
+                .hasMessageContaining("quota shop/pod-count: pods hard 5, used 2, the 4 new identities need 4 "
+                        + "(1 each): room for 3")
                 .hasMessageContaining("Only 3 of the 4 new identities fit (replicas: at most 3)")
                 .hasMessageContaining("Raise the quota (spec.hard), lower replicas, or free pods in namespace shop");
 
