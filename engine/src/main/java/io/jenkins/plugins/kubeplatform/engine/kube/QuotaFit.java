@@ -36,10 +36,7 @@ public final class QuotaFit {
 
         /** How many pods that each use {@code each} of the resource fit in {@link #room()}. */
         public int fitting(BigDecimal each) {
-            if (room().signum() <= 0) {
-                return 0;
-            }
-            return room().divide(each, 0, RoundingMode.FLOOR).intValueExact();
+            return room().max(BigDecimal.ZERO).divide(each, 0, RoundingMode.FLOOR).intValueExact();
         }
     }
 
@@ -113,7 +110,8 @@ public final class QuotaFit {
         for (String suffix : suffixes) {
             unit = unit.multiply(base);
             BigDecimal[] qr = a.divideAndRemainder(unit);
-            if (qr[1].signum() != 0 || qr[0].signum() == 0) {
+            // a positive amount smaller than the unit leaves a remainder too
+            if (qr[1].signum() != 0) {
                 break;
             }
             best = qr[0].toPlainString() + suffix;

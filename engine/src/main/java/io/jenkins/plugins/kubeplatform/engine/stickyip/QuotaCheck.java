@@ -104,8 +104,8 @@ final class QuotaCheck {
                 shortfalls.add(new QuotaFit.Shortfall(namespace + "/" + m.group(1), hard.getKey(), hard.getValue(),
                         used.get(hard.getKey()), each.multiply(BigDecimal.valueOf(newIdentities))));
             }
-            return shortfalls.isEmpty() ? Optional.empty()
-                    : Optional.of(message(namespace, app, requested, newIdentities, replicas, shortfalls));
+            // never empty: a list without an entry is not a quantity list
+            return Optional.of(message(namespace, app, requested, newIdentities, replicas, shortfalls));
         } catch (IllegalArgumentException notAQuantity) {
             return Optional.empty();
         }

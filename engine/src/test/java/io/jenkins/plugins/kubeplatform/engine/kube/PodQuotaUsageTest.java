@@ -43,7 +43,8 @@ class PodQuotaUsageTest {
 
     @Test
     void countsAPlainPodAsOnePodAndNothingElse() {
-        Pod pod = new PodBuilder().withNewSpec().addToContainers(container("web", null, null)).endSpec().build();
+        Pod pod = new PodBuilder().withNewSpec().addToContainers(container("web", null, null),
+                new ContainerBuilder().withName("bare").withImage("img").build()).endSpec().build();
 
         assertThat(plain(PodQuotaUsage.of(pod))).isEqualTo(Map.of("pods", "1", "count/pods", "1"));
     }
@@ -68,6 +69,30 @@ class PodQuotaUsageTest {
 
         // containers 300m + sidecar 100m = 400m; init: migrate 700m alone, warm 500m + sidecar 100m = 600m; max 700m
         assertThat(plain(PodQuotaUsage.of(pod))).containsEntry("requests.cpu", "0.7");
+    }
+
+    @Test
+    void countsASidecarForTheWholeLifeOfThePodAndBesideEveryLaterInitContainer() {
+        Container sidecar = container("proxy", "300m", null);
+        sidecar.setRestartPolicy("Always");
+        Pod pod = new PodBuilder().withNewSpec()
+                .addToInitContainers(sidecar, container("migrate", "600m", null))
+                .addToContainers(container("web", "500m", null)).endSpec().build();
+
+        // containers 500m + sidecar 300m = 800m; migrate runs beside the sidecar: 600m + 300m = 900m; max 900m
+        assertThat(plain(PodQuotaUsage.of(pod))).containsEntry("requests.cpu", "0.9");
+    }
+
+    @Test
+    void countsASidecarBesideTheContainersWhenTheLaterInitContainersNeedLess() {
+        Container sidecar = container("proxy", "300m", null);
+        sidecar.setRestartPolicy("Always");
+        Pod pod = new PodBuilder().withNewSpec()
+                .addToInitContainers(sidecar, container("migrate", "100m", null))
+                .addToContainers(container("web", "500m", null)).endSpec().build();
+
+        // containers 500m + sidecar 300m = 800m; migrate 100m + 300m = 400m; max 800m
+        assertThat(plain(PodQuotaUsage.of(pod))).containsEntry("requests.cpu", "0.8");
     }
 
     @Test
@@ -153,7 +178,12 @@ class PodQuotaUsageTest {
         Pod computed = new PodBuilder().withNewSpec().addToContainers(container("web", null, null)).endSpec().build();
         Pod zeroRequest = new PodBuilder().withNewSpec().addToContainers(container("web", "0", null)).endSpec().build();
 
+        Pod recordedBestEffort = new PodBuilder().withNewSpec().addToContainers(container("web", "100m", null))
+                .endSpec().withNewStatus().withQosClass("BestEffort").endStatus().build();
+
         assertThat(PodQuotaUsage.inScope(scoped(List.of("BestEffort"), List.of()), recorded)).isFalse();
+        assertThat(PodQuotaUsage.inScope(scoped(List.of("BestEffort"), List.of()), recordedBestEffort))
+                .as("the recorded class wins over the spec").isTrue();
         assertThat(PodQuotaUsage.inScope(scoped(List.of("BestEffort"), List.of()), computed)).isTrue();
         assertThat(PodQuotaUsage.inScope(scoped(List.of("BestEffort"), List.of()), zeroRequest))
                 .as("a zero request is no request").isTrue();
@@ -172,8 +202,33 @@ class PodQuotaUsageTest {
                 .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity().endSpec()
                 .build();
 
+        Pod preferredAffinityElsewhere = new PodBuilder().withNewSpec().addToContainers(container("web", null, null))
+                .withNewAffinity().withNewPodAffinity().addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(1).withNewPodAffinityTerm().withTopologyKey("kubernetes.io/hostname")
+                .withNewNamespaceSelector().endNamespaceSelector().endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity().endSpec().build();
+        Pod preferredAffinityHere = new PodBuilder(preferredAffinityElsewhere).editSpec().editAffinity()
+                .editPodAffinity().editFirstPreferredDuringSchedulingIgnoredDuringExecution().editPodAffinityTerm()
+                .withNamespaceSelector(null).endPodAffinityTerm().endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAffinity().endAffinity().endSpec().build();
+
         ResourceQuota quota = scoped(List.of("CrossNamespacePodAffinity"), List.of());
         assertThat(PodQuotaUsage.inScope(quota, sameNamespace)).isFalse();
         assertThat(PodQuotaUsage.inScope(quota, otherNamespace)).isTrue();
+        assertThat(PodQuotaUsage.inScope(quota, preferredAffinityElsewhere)).as("an empty selector: every namespace")
+                .isTrue();
+        assertThat(PodQuotaUsage.inScope(quota, preferredAffinityHere)).isFalse();
+        Pod requiredAffinityElsewhere = new PodBuilder().withNewSpec().addToContainers(container("web", null, null))
+                .withNewAffinity().withNewPodAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey("kubernetes.io/hostname").withNamespaces("db")
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAffinity().endAffinity().endSpec().build();
+        Pod preferredAntiAffinityElsewhere = new PodBuilder().withNewSpec()
+                .addToContainers(container("web", null, null)).withNewAffinity().withNewPodAntiAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution().withWeight(1).withNewPodAffinityTerm()
+                .withTopologyKey("kubernetes.io/hostname").withNamespaces("db").endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().endAffinity().endSpec()
+                .build();
+        assertThat(PodQuotaUsage.inScope(quota, requiredAffinityElsewhere)).isTrue();
+        assertThat(PodQuotaUsage.inScope(quota, preferredAntiAffinityElsewhere)).isTrue();
     }
 }

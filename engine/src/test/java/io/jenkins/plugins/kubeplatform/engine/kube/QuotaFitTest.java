@@ -154,6 +154,25 @@ class QuotaFitTest {
                 .satisfies(s -> assertThat(s.needed()).isEqualByComparingTo("2"));
     }
 
+    @Test
+    void skipsAQuotaWithoutHardLimitsInItsStatusAndAResourceWithoutAUsage() {
+        ResourceQuota noHard = new ResourceQuotaBuilder().withNewMetadata().withNamespace("shop").withName("no-hard")
+                .endMetadata().withNewSpec().addToHard("pods", new Quantity("0")).endSpec().withNewStatus()
+                .endStatus().build();
+        // the admission refuses every pod while a limited resource has no usage ("status unknown for quota")
+        ResourceQuota noUsed = quota("no-used", Map.of("pods", "0"), Map.of());
+
+        assertThat(QuotaFit.shortfalls(List.of(noHard, noUsed), copies(1, pod(null, null, null, null)))).isEmpty();
+    }
+
+    @Test
+    void ignoresAResourceThePodsUseNoneOfEvenWhenTheQuotaIsAlreadyOverIt() {
+        // requests.cpu "0": a usage of zero, which the admission removes before comparing (quota lowered to 1 < 2)
+        ResourceQuota lowered = quota("cpu", Map.of("requests.cpu", "1"), Map.of("requests.cpu", "2"));
+
+        assertThat(QuotaFit.shortfalls(List.of(lowered), copies(2, pod("0", null, null, null)))).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
             "pods, 4, 4",
@@ -167,6 +186,13 @@ class QuotaFitTest {
             "requests.memory, 1500, 1500",
             "requests.ephemeral-storage, 2147483648, 2Gi",
             "pods, 0, 0",
+            "requests.memory, 0, 0",
+            "requests.cpu, 0.3, 300m",
+            "requests.cpu, 0.005, 5m",
+            "pods, 2048, 2048",
+            "limits.memory, 1048576, 1Mi",
+            "requests.hugepages-2Mi, 4194304, 4Mi",
+            "limits.ephemeral-storage, 3000000, 3M",
     })
     void formatsAmountsAsKubernetesQuantities(String resource, String amount, String expected) {
         assertThat(QuotaFit.format(resource, new BigDecimal(amount))).isEqualTo(expected);

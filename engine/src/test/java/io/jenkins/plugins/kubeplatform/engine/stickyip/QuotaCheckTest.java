@@ -18,7 +18,7 @@ class QuotaCheckTest {
                 .contains("quota shop/compute: limits.cpu hard 2, used 1800m, the 3 new identities need 1500m (500m "
                         + "each): room for 0; quota shop/compute: limits.memory hard 1Gi, used 900Mi, the 3 new "
                         + "identities need 768Mi (256Mi each): room for 0. Only 0 of the 3 new identities fit "
-                        + "(replicas: at most 2)"));
+                        + "(replicas: at most 2). Raise the quota (spec.hard), lower replicas, or free pods"));
     }
 
     @Test
@@ -40,5 +40,9 @@ class QuotaCheckTest {
                 + "limited: pods=1", 1, 1)).isEmpty();
         assertThat(QuotaCheck.exhausted("shop", "web", "exceeded quota: compute, requested: cpu=1, used: pods=1, "
                 + "limited: pods=1", 1, 1)).as("no request for the limited resource").isEmpty();
+        assertThat(QuotaCheck.exhausted("shop", "web", "exceeded quota: compute, requested: pods=0, used: pods=1, "
+                + "limited: pods=1", 1, 1)).as("a zero request").isEmpty();
+        assertThat(QuotaCheck.exhausted("shop", "web", "exceeded quota: compute, requested: pods=1, used: cpu=1, "
+                + "limited: pods=1", 1, 1)).as("no usage of the limited resource").isEmpty();
     }
 }
