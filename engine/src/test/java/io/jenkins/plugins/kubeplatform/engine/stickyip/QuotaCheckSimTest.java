@@ -203,6 +203,9 @@ class QuotaCheckSimTest {
         assertThat(warnings).anySatisfy(w -> assertThat(w).startsWith("[warn] the ResourceQuota of shop has no room "
                 + "for the pre-pull pods of shop/web (quota shop/pod-count: pods hard 3, used 2, the 2 pre-pull pod(s) "
                 + "need 2)"));
+        assertThat(warnings).as("the pre-pull met the quota and stopped").anySatisfy(w -> assertThat(w)
+                .startsWith("[warn] pre-pull skipped: cannot create pod shop/web-pre-pull-")
+                .contains("exceeded quota: pod-count"));
         assertThat(sim.client().pods().inNamespace("shop").withLabel(StickyIpLabels.NAME, "web").list().getItems())
                 .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage())
