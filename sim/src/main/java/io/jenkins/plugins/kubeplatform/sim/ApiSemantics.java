@@ -22,6 +22,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodSecurity;
+import io.jenkins.plugins.kubeplatform.sim.api.PodWarnings;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
@@ -554,10 +555,13 @@ final class ApiSemantics {
         }
         if (path.group().isEmpty() && path.resource().equals("pods")
                 && (path.subresource().isEmpty() || path.subresource().equals("ephemeralcontainers"))) {
+            // the registry's warnings come with the main resource only (the subresources' strategies have none)
+            List<String> registry = path.subresource().isEmpty() ? PodWarnings.pod(updated) : List.of();
             if (!PodSecurity.significantPodUpdate(updated, current)) {
-                return Admitted.warn(List.of());
+                return Admitted.warn(registry);
             }
-            return podSecurity(path.namespace(), path.name(), updated);
+            Admitted security = podSecurity(path.namespace(), path.name(), updated);
+            return security.refusal().isPresent() ? security : Admitted.warn(concat(registry, security.warnings()));
         }
         return path.subresource().isEmpty() ? Admitted.warn(templateWarnings(path, updated)) : Admitted.warn(List.of());
     }
@@ -611,7 +615,8 @@ final class ApiSemantics {
         if (security.refusal().isPresent()) {
             return security;
         }
-        return resourceQuota(path, meta.path("name").asText(""), defaulted, security.warnings());
+        return resourceQuota(path, meta.path("name").asText(""), defaulted,
+                concat(PodWarnings.pod(pod), security.warnings()));
     }
 
     /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
@@ -643,13 +648,18 @@ final class ApiSemantics {
                 "already exists");
     }
 
-    /** PodSecurity's warnings for a workload's pod template (nothing for kinds without one). */
+    /**
+     * The registry's warnings for a workload's pod template ({@link PodWarnings}), then PodSecurity's, as the
+     * strategy's run before validating admission (nothing for kinds without a template).
+     */
     private List<String> templateWarnings(ApiPath path, JsonNode object) {
         if (path.namespace().isEmpty() || !PodSecurity.hasPodTemplate(path.group(), path.resource())) {
             return List.of();
         }
-        return PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
-                Defaulting.apply(path.group(), path.resource(), object));
+        List<String> warnings = new ArrayList<>(PodWarnings.template(path.group(), path.resource(), object));
+        warnings.addAll(PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
+                Defaulting.apply(path.group(), path.resource(), object)));
+        return warnings;
     }
 
     private List<JsonNode> podsIn(String namespace) {
@@ -687,6 +697,12 @@ final class ApiSemantics {
         String message = qualified(path) + " \"" + name + "\" is forbidden: " + cause;
         return StatusResponses.status(403, "Forbidden", message, details(403, "Forbidden", message, path.group(),
                 path.resource(), name));
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     /**

@@ -15,12 +15,8 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Asks the API server, before the deploy writes anything, whether it admits the app's pods: a server-side dry run
@@ -32,8 +28,6 @@ import java.util.regex.Pattern;
  * pod (no permission to create pods, a webhook that does not support dry runs, a server error) only warn.
  */
 final class PodAdmissionCheck {
-
-    private static final Pattern WARNING = Pattern.compile("\\d{3} \\S+ \"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final KubernetesClient client;
     private final ApiRetry retry;
@@ -63,11 +57,7 @@ final class PodAdmissionCheck {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
-            List<String> warnings = retry.call("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
-            for (String w : warnings) {
-                progress.warn("the API server warns about the pods of " + identity.namespace() + "/" + identity.name()
-                        + ": " + w);
-            }
+            retry.run("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
         } catch (KubernetesClientException e) {
             refused(identity, e);
         } catch (OperationFailedException e) {
@@ -77,12 +67,13 @@ final class PodAdmissionCheck {
     }
 
     /**
-     * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included), because the
-     * typed API drops the response's {@code Warning} headers: in a namespace whose Pod Security {@code warn} level is
-     * stricter than its {@code enforce} level the pod is admitted with a warning the user should see. Returns those
-     * warnings; an error answer is thrown as the typed API throws it.
+     * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included). The answer's
+     * {@code Warning} headers (a namespace whose Pod Security {@code warn} level is stricter than its {@code enforce}
+     * level admits the pod with a warning) reach the step's log through the client's
+     * {@link io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings}, each text once however many of the
+     * Deployment's own writes repeat it; an error answer is thrown as the typed API throws it.
      */
-    private List<String> dryRunCreate(String namespace, Pod pod) {
+    private void dryRunCreate(String namespace, Pod pod) {
         HttpClient http = client.getHttpClient();
         String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods")
                 + "?dryRun=All";
@@ -111,22 +102,6 @@ final class PodAdmissionCheck {
             status.setCode(response.code());
             throw new KubernetesClientException(status);
         }
-        return warnings(response.headers("Warning"));
-    }
-
-    /** The texts of {@code Warning} headers ({@code 299 - "text"}, RFC 7234, quotes and backslashes escaped). */
-    static List<String> warnings(List<String> headers) {
-        List<String> texts = new ArrayList<>();
-        for (String header : headers == null ? List.<String>of() : headers) {
-            Matcher m = WARNING.matcher(header);
-            while (m.find()) {
-                String text = m.group(1).replaceAll("\\\\(.)", "$1");
-                if (!texts.contains(text)) {
-                    texts.add(text);
-                }
-            }
-        }
-        return texts;
     }
 
     /** Fails for a refusal of the pod itself; warns for an answer that says nothing about it. */

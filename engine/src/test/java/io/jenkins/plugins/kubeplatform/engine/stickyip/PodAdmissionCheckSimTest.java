@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
@@ -51,9 +54,18 @@ class PodAdmissionCheckSimTest {
             .build()));
 
     private StickyIpDeployer deployer() {
-        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+        return deployer(sim.client());
+    }
+
+    private StickyIpDeployer deployer(KubernetesClient client) {
+        return new StickyIpDeployer(client, Map.of("default", Pools.pool("default", "10.42.200.0/24")),
                 new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
                         new Random(1)), StickyIpDeployerSimTest.fastRetry());
+    }
+
+    /** A client as a step run gets it: the API server's warnings go to the run's progress. */
+    private KubernetesClient stepClient(Progress progress) {
+        return KubernetesClients.create(sim.client().getConfiguration(), new ServerWarnings(progress));
     }
 
     private static DeployRequest request() {
@@ -163,25 +175,34 @@ class PodAdmissionCheckSimTest {
     }
 
     @Test
-    void aPodThatOnlyTheNamespacesWarnLevelObjectsToDeploysWithTheServersWarningInTheLog() {
+    void aPodThatOnlyTheNamespacesWarnLevelObjectsDeploysWithTheServersWarningOnceInTheLog() {
         sim.client().namespaces().withName("shop").edit(n -> {
             n.getMetadata().getLabels().put("pod-security.kubernetes.io/warn", "restricted");
             return n;
         });
         List<String> warnings = new CopyOnWriteArrayList<>();
+        Progress progress = Progress.lines(l -> {
+            if (l.startsWith("[warn]")) {
+                warnings.add(l);
+            }
+        });
 
-        DeployResult result = deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1, 8080,
-                "default").withTimeout(Duration.ofSeconds(60)), Progress.lines(l -> {
-                    if (l.startsWith("[warn]")) {
-                        warnings.add(l);
-                    }
-                }));
+        DeployResult result;
+        try (KubernetesClient client = stepClient(progress)) {
+            result = deployer(client).deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2, 8080,
+                    "default").withTimeout(Duration.ofSeconds(60)), progress);
+        }
 
-        assertThat(result.identities()).hasSize(1);
-        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
-                .startsWith("[warn] the API server warns about the pods of shop/web: would violate PodSecurity "
-                        + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
-                        + "securityContext.allowPrivilegeEscalation=false)"));
+        assertThat(result.identities()).hasSize(2);
+        assertThat(sim.requests().list()).as("the dry run and both Deployment creates were warned")
+                .filteredOn(r -> r.verb().equals("create") && (r.resource().equals("deployments")
+                        || r.resource().equals("pods") && r.dryRun())).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(warnings).singleElement().isEqualTo("[warn] the API server warns: would violate PodSecurity "
+                + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
+                + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"web\" must "
+                + "set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"web\" "
+                + "must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"web\" must set "
+                + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
     }
 
     @Test
