@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,7 @@ class KubectlConformanceTest {
 
     @TempDir
     static Path dir;
-    private static final java.util.concurrent.atomic.AtomicInteger CASES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger CASES = new AtomicInteger();
     private static SimulatedCluster sim;
     /** The running case's namespace and the kubeconfig whose context names it. */
     private static String ns;

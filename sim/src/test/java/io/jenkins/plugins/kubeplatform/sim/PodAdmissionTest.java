@@ -94,7 +94,8 @@ class PodAdmissionTest {
         assertThat(volumeNames(create("account-says-no", "\"serviceAccountName\":\"no-token\","
                 + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]"))).isEmpty();
         assertThat(volumeNames(create("pod-says-yes", "\"serviceAccountName\":\"no-token\","
-                + "\"automountServiceAccountToken\":true,\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]")))
+                + "\"automountServiceAccountToken\":true,"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]")))
                 .singleElement().asString().startsWith("kube-api-access-");
         Answer podSaysNo = create("pod-says-no", "\"automountServiceAccountToken\":false,"
                 + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]");

@@ -56,7 +56,8 @@ class PodUpdateValidationTest {
      * changes only what the patch names (with the mount, a real server refuses such a patch: it drops the mount).
      */
     private static Pod create(String name) throws Exception {
-        return create(name, "{\"automountServiceAccountToken\":false,\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.26\",\"ports\":[{\"containerPort\":80}]}]}");
+        return create(name, "{\"automountServiceAccountToken\":false,"
+                + "\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.26\",\"ports\":[{\"containerPort\":80}]}]}");
     }
 
     private static Answer patch(String name, String type, String body) throws Exception {

@@ -14,9 +14,9 @@ import java.util.Optional;
  * (403 Forbidden, "error looking up service account NS/NAME: serviceaccount \"NAME\" not found") and copies the
  * account's {@code imagePullSecrets} into a pod that has none; unless the pod or else its account says
  * {@code automountServiceAccountToken: false}, it mounts the {@code kube-api-access-XXXXX} token volume into every
- * container (see {@link #mountServiceAccountToken}). A missing {@code default} account is let through (the real plugin
- * retries that one for about a second while the serviceaccount controller creates it). Then {@code DefaultTolerationSeconds}
- * (plugin/pkg/admission/defaulttolerationseconds): a pod that does not tolerate the {@code not-ready} or
+ * container (see {@link #mountServiceAccountToken}). A missing {@code default} account is let through (the real
+ * plugin retries that one for about a second while the serviceaccount controller creates it). Then
+ * {@code DefaultTolerationSeconds} (plugin/pkg/admission/defaulttolerationseconds): a pod that does not tolerate the {@code not-ready} or
  * {@code unreachable} NoExecute taint (a toleration with that key or an empty key, and effect NoExecute or empty) gets
  * one for 300 s, so that its eviction from a failed node waits five minutes. Between them, in kube-apiserver's
  * order, {@code Priority} (see {@link #priority}).

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * kube-controller-manager's root-ca-cert-publisher (pkg/controller/certificates/rootcacertpublisher/publisher.go): every
- * namespace has a ConfigMap {@code kube-root-ca.crt} whose {@code ca.crt} is the cluster's CA certificate, annotated
+ * kube-controller-manager's root-ca-cert-publisher (pkg/controller/certificates/rootcacertpublisher/publisher.go):
+ * every namespace has a ConfigMap {@code kube-root-ca.crt} whose {@code ca.crt} is the cluster's CA certificate, annotated
  * {@code kubernetes.io/description}; the one the service account token volume of every pod projects. It is created
  * when a namespace appears or becomes active, created again when deleted, and its data and annotation are written
  * back when someone changes them ({@code syncNamespace}); a namespace that is gone or terminating is skipped.
