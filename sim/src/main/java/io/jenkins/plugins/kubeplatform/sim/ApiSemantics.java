@@ -26,6 +26,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.PodWarnings;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
+import io.jenkins.plugins.kubeplatform.sim.api.ResourceRequirementRules;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
 import io.jenkins.plugins.kubeplatform.sim.quota.LimitRanger;
@@ -285,6 +286,9 @@ final class ApiSemantics {
                     subresourceRule(path, current, ServerSideApply.recordUpdate(current, body, manager(request, q),
                             path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant()))));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty() && path.subresource().isEmpty()) {
+                invalid = invalidTemplate(path, path.name(), updated);
+            }
             if (invalid.isEmpty()) {
                 invalid = newFinalizersWhileDeleting(path, current, updated);
             }
@@ -380,6 +384,9 @@ final class ApiSemantics {
             updated = withGeneration(path, current, Defaulting.apply(path.group(), path.resource(),
                     subresourceRule(path, current, updated)));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty() && path.subresource().isEmpty()) {
+                invalid = invalidTemplate(path, path.name(), updated);
+            }
             if (invalid.isEmpty()) {
                 invalid = newFinalizersWhileDeleting(path, current, updated);
             }
@@ -414,6 +421,20 @@ final class ApiSemantics {
             return Optional.empty();
         }
         return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+    }
+
+    /**
+     * A workload whose pod template has a container requesting more than its limit: 422 Invalid, as the kind's
+     * validation ({@code ValidatePodTemplateSpec}, {@link ResourceRequirementRules}) answers a create or an update.
+     */
+    private static Optional<MockResponse> invalidTemplate(ApiPath path, String name, JsonNode object) {
+        List<PodUpdateRules.FieldError> errors = ResourceRequirementRules.template(path.group(), path.resource(),
+                object);
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        return invalid(path.group(), Discovery.kindOf(path.group(), path.resource()).orElse(path.resource()), name,
+                errors);
     }
 
     /**
@@ -472,6 +493,11 @@ final class ApiSemantics {
         }
         if (isPriorityClass(path)) {
             return priorityClass(path, object, null);
+        }
+        Optional<MockResponse> invalidTemplate = invalidTemplate(path, object.path("metadata").path("name").asText(""),
+                object);
+        if (invalidTemplate.isPresent()) {
+            return Admitted.refuse(invalidTemplate);
         }
         return resourceQuota(path, object.path("metadata").path("name").asText(""),
                 Defaulting.apply(path.group(), path.resource(), object), templateWarnings(path, object));

@@ -139,6 +139,12 @@ final class PodAdmissionCheck {
                     + "template's containers (resources.requests and resources.limits), or ask for a LimitRange that "
                     + "gives them defaults.";
         }
+        if (code == 422 && lowered.contains("resources.requests")
+                && lowered.contains("must be less than or equal to")) {
+            return "A container requests more than its limit (resources.requests must not exceed resources.limits); "
+                    + "a limit the namespace's LimitRange sets by default counts too: raise resources.limits in the "
+                    + "workload template, or lower resources.requests.";
+        }
         if (code == 422) {
             return "The workload template is invalid: correct the fields named above.";
         }

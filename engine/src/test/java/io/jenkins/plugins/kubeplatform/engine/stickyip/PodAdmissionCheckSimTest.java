@@ -259,4 +259,41 @@ class PodAdmissionCheckSimTest {
 
         assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
     }
+
+    @Test
+    void aLimitRangeDefaultLimitBelowTheTemplatesRequestFailsBeforeAnythingIsWritten() {
+        // the Deployment itself is valid (LimitRanger acts on pods only); its pods are not: the default limit of
+        // 500m is set below the request of 1, which ValidateResourceRequirements refuses (422)
+        sim.client().resource(new io.fabric8.kubernetes.api.model.LimitRangeBuilder().withNewMetadata()
+                .withName("cpu").withNamespace("shop").endMetadata().withNewSpec().addNewLimit().withType("Container")
+                .addToDefault("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m")).endLimit().endSpec()
+                .build()).create();
+        WorkloadTemplate t = ManifestParser.parse("template", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  template:
+                    spec:
+                      containers:
+                        - name: web
+                          image: registry.example.com/shop/web:1
+                          ports: [{containerPort: 8080}]
+                          resources:
+                            requests: {cpu: "1"}
+                """);
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test",
+                Duration.ofSeconds(60), Map.of()).withTemplate(t), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("nothing in the cluster was changed")
+                .hasMessageContaining("is invalid: spec.containers[0].resources.requests: Invalid value: \"1\": must "
+                        + "be less than or equal to cpu limit of 500m")
+                .hasMessageContaining("LimitRange");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+        assertThat(sim.client().apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
+    }
 }
