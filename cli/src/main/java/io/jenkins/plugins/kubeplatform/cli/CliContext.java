@@ -10,6 +10,7 @@ import io.jenkins.plugins.kubeplatform.engine.edgevm.InventoryStoreSettings;
 import io.jenkins.plugins.kubeplatform.engine.expose.DomainRegistry;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.LedgerSettings;
 import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
@@ -42,6 +43,7 @@ public final class CliContext implements AutoCloseable {
     private ResolvedConnection connection;
     private KubernetesClient client;
     private final Map<String, KubernetesClient> namedClients = new LinkedHashMap<>();
+    private ServerWarnings warnings;
     private boolean stateDirAnnounced;
     private StateStore<Inventory> inventoryStore;
     private IpReservationLedger ledger;
@@ -252,7 +254,7 @@ public final class CliContext implements AutoCloseable {
                         ? " (its configured connection; --server and --context apply to the main cluster only)" : ""));
                 err.flush();
             }
-            return KubernetesClients.create(named.config());
+            return KubernetesClients.create(named.config(), serverWarnings());
         });
     }
 
@@ -264,9 +266,20 @@ public final class CliContext implements AutoCloseable {
 
     public KubernetesClient client() {
         if (client == null) {
-            client = KubernetesClients.create(connection().config());
+            client = KubernetesClients.create(connection().config(), serverWarnings());
         }
         return client;
+    }
+
+    /**
+     * The API server's warnings on any of this invocation's clients, printed on stderr like the other progress
+     * lines, each text once (as kubectl prints them).
+     */
+    private synchronized ServerWarnings serverWarnings() {
+        if (warnings == null) {
+            warnings = new ServerWarnings(progress());
+        }
+        return warnings;
     }
 
     /** Prints the result: one json or yaml document, else the text rendering. */

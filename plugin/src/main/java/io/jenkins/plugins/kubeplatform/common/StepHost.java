@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.common;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +16,11 @@ public interface StepHost {
     /** The connection the step uses (cluster parameter, enclosing withKubeConfig, default, in-cluster). */
     ClusterConnection connection(String cluster, StepContext context) throws IOException, InterruptedException;
 
-    KubernetesClient client(ClusterConnection connection);
+    /**
+     * A client for one run of the step; the API server's warnings on its requests go to {@code log}, each text
+     * once (as {@code kubectl} prints them).
+     */
+    KubernetesClient client(ClusterConnection connection, Progress log);
 
     /** The full name of the build's job ({@code folder/sub/job}): what the Allowed folders and jobs lists match. */
     String job(StepContext context) throws IOException, InterruptedException;

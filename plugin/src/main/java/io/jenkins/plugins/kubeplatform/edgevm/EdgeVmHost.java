@@ -2,6 +2,7 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 
 import hudson.model.Run;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
 import io.jenkins.plugins.kubeplatform.engine.edgevm.EdgeSettings;
 import io.jenkins.plugins.kubeplatform.engine.edgevm.Inventory;
@@ -17,7 +18,8 @@ interface EdgeVmHost extends StepHost {
     EdgeSettings settings();
 
     /** Clients of the configured clusters in the build's context; closed by the caller when they are closeable. */
-    ClusterClients clients(StepContext context) throws IOException, InterruptedException;
+    /** The build's clients of the edge clusters; the API server's warnings go to {@code log}. */
+    ClusterClients clients(StepContext context, Progress log) throws IOException, InterruptedException;
 
     JoinTokens tokens(StepContext context) throws IOException, InterruptedException;
 
@@ -38,8 +40,8 @@ interface EdgeVmHost extends StepHost {
         }
 
         @Override
-        public ClusterClients clients(StepContext context) {
-            return JenkinsEdgeClients.forBuild(context);
+        public ClusterClients clients(StepContext context, Progress log) {
+            return JenkinsEdgeClients.forBuild(context, log);
         }
 
         @Override

@@ -3,9 +3,11 @@ package io.jenkins.plugins.kubeplatform.edgevm;
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.edgevm.ClusterClients;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -21,22 +23,27 @@ final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
     }
 
     private final Resolver resolver;
+    /** Shared by the clusters' clients: a warning several sites repeat is shown once. */
+    private final ServerWarnings warnings;
     private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
 
-    private JenkinsEdgeClients(Resolver resolver) {
+    private JenkinsEdgeClients(Resolver resolver, ServerWarnings warnings) {
         this.resolver = resolver;
+        this.warnings = warnings;
     }
 
-    static JenkinsEdgeClients forBuild(StepContext context) {
-        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, context));
+    /** The build's clients; the API server's warnings go to the build's {@code log}. */
+    static JenkinsEdgeClients forBuild(StepContext context, Progress log) {
+        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, context), new ServerWarnings(log));
     }
 
-    static JenkinsEdgeClients forBuild(hudson.model.Run<?, ?> run) {
-        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, run));
+    /** The build's clients; the API server's warnings go to the build's {@code log}. */
+    static JenkinsEdgeClients forBuild(hudson.model.Run<?, ?> run, Progress log) {
+        return new JenkinsEdgeClients(cluster -> JenkinsClusters.connection(cluster, run), new ServerWarnings(log));
     }
 
     static JenkinsEdgeClients asSystem() {
-        return new JenkinsEdgeClients(JenkinsClusters::connectionAsSystem);
+        return new JenkinsEdgeClients(JenkinsClusters::connectionAsSystem, ServerWarnings.toJavaLog());
     }
 
     @Override
@@ -45,7 +52,7 @@ final class JenkinsEdgeClients implements ClusterClients, AutoCloseable {
         KubernetesClient client = clients.get(key);
         if (client == null) {
             try {
-                client = KubernetesClients.create(resolver.connection(key));
+                client = KubernetesClients.create(resolver.connection(key), warnings);
             } catch (AbortException e) {
                 throw new OperationFailedException(e.getMessage(), e);
             } catch (IOException e) {

@@ -45,11 +45,12 @@ public class ProvisionEdgeVmBuilder extends Builder implements SimpleBuildStep {
     public void perform(Run<?, ?> run, FilePath workspace, EnvVars env, Launcher launcher, TaskListener listener)
             throws InterruptedException, IOException {
         checkAccess(run.getParent().getFullName(), EdgeVmConfiguration.get().tenantAllowedJobs(vm.getTenant()));
-        try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run)) {
+        Progress progress = JenkinsProgress.of(listener);
+        try (JenkinsEdgeClients clients = JenkinsEdgeClients.forBuild(run, progress)) {
             EdgeVmEngine engine = new EdgeVmEngine(EdgeVmConfiguration.get().toSettings(), clients,
                     JenkinsJoinTokens.forBuild(run), EdgeVmInventories.get(), PluginServices.clock(),
                     ApiRetries.policy());
-            run.addAction(runWith(engine, JenkinsProgress.of(listener)));
+            run.addAction(runWith(engine, progress));
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("provisionEdgeVm", run, e);
         }

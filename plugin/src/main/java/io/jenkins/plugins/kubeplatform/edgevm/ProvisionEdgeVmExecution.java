@@ -78,7 +78,7 @@ final class ProvisionEdgeVmExecution extends EngineStepExecution {
         EdgeVmHost h = host;
         FolderAccess.check(h.job(getContext()), TenantQuotaConfig.access(tenant, h.tenantAllowedJobs(tenant)));
         Progress progress = JenkinsProgress.of(listener());
-        ClusterClients clients = h.clients(getContext());
+        ClusterClients clients = h.clients(getContext(), progress);
         try {
             EdgeVmEngine engine = new EdgeVmEngine(h.settings(), clients, h.tokens(getContext()),
                     h.inventory(), PluginServices.clock(),

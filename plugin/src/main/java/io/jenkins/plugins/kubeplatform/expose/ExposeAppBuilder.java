@@ -24,6 +24,7 @@ import io.jenkins.plugins.kubeplatform.engine.expose.ExposeSettings;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.engine.store.StateStore;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import java.io.IOException;
@@ -54,10 +55,10 @@ public class ExposeAppBuilder extends Builder implements SimpleBuildStep {
         DomainSettingsConfiguration domains = DomainSettingsConfiguration.get();
         checkAccess(run.getParent().getFullName(), domains.getSuffix(), domains.getSuffixAllowedJobs());
         ClusterConnection connection = JenkinsClusters.connection(expose.getCluster(), run);
-        try (KubernetesClient client = KubernetesClients.create(connection)) {
+        Progress progress = JenkinsProgress.of(listener);
+        try (KubernetesClient client = KubernetesClients.create(connection, new ServerWarnings(progress))) {
             run.addAction(exposeWith(client, connection.namespace(), run.getExternalizableId(),
-                    DomainSettingsConfiguration.get().toSettings(),
-                    DomainRegistries.get(), JenkinsProgress.of(listener)));
+                    DomainSettingsConfiguration.get().toSettings(), DomainRegistries.get(), progress));
         } catch (InvalidInputException | OperationFailedException e) {
             throw BuildFailures.forBuilder("exposeApp", run, e);
         } catch (KubernetesClientException e) {

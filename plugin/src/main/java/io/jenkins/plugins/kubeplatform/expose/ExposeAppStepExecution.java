@@ -8,6 +8,7 @@ import io.jenkins.plugins.kubeplatform.common.JenkinsProgress;
 import io.jenkins.plugins.kubeplatform.common.PluginServices;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.expose.ExposeEngine;
 import io.jenkins.plugins.kubeplatform.engine.expose.ExposeRequest;
 import io.jenkins.plugins.kubeplatform.engine.expose.ExposeResult;
@@ -77,9 +78,10 @@ final class ExposeAppStepExecution extends EngineStepExecution {
         ExposeRequest request = ExposeRequest.builder().namespace(ns).app(app).port(port).targetPort(targetPort)
                 .host(hostName).service(service).route(route).onConflict(onConflict).upstream(upstream).verify(verify)
                 .requestedBy(h.owner(getContext())).build();
-        try (KubernetesClient client = h.client(connection)) {
-            ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), PluginServices.clock(),
-                    JenkinsProgress.of(listener()), ApiRetries.policy());
+        Progress progress = JenkinsProgress.of(listener());
+        try (KubernetesClient client = h.client(connection, progress)) {
+            ExposeEngine engine = new ExposeEngine(client, settings, h.registry(), PluginServices.clock(), progress,
+                    ApiRetries.policy());
             phase("exposing " + ns + "/" + app);
             ExposeResult result = engine.expose(request);
             h.addAction(getContext(), ExposeApps.resultAction(result));

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepHost;
 import io.jenkins.plugins.kubeplatform.common.StepWorkers;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -28,8 +30,8 @@ public abstract class JenkinsStepHost implements StepHost {
     }
 
     @Override
-    public KubernetesClient client(ClusterConnection connection) {
-        return KubernetesClients.create(connection);
+    public KubernetesClient client(ClusterConnection connection, Progress log) {
+        return KubernetesClients.create(connection, new ServerWarnings(log));
     }
 
     @Override

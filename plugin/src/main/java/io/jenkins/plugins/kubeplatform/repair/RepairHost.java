@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.common.KubePlatformPermissions;
 import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.StepWorkers;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.engine.repair.RepairSettings;
 import io.jenkins.plugins.kubeplatform.kube.JenkinsClusters;
 import java.io.IOException;
@@ -27,7 +29,9 @@ interface RepairHost {
      */
     ScheduledExecutorService timer();
 
-    KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException;
+    /** The build's client; the API server's warnings on its requests go to {@code log}, each text once. */
+    KubernetesClient client(String cluster, StepContext context, Progress log) throws IOException,
+            InterruptedException;
 
     RepairSettings settings();
 
@@ -66,8 +70,9 @@ interface RepairHost {
         }
 
         @Override
-        public KubernetesClient client(String cluster, StepContext context) throws IOException, InterruptedException {
-            return KubernetesClients.create(JenkinsClusters.connection(cluster, context));
+        public KubernetesClient client(String cluster, StepContext context, Progress log) throws IOException,
+                InterruptedException {
+            return KubernetesClients.create(JenkinsClusters.connection(cluster, context), new ServerWarnings(log));
         }
 
         @Override

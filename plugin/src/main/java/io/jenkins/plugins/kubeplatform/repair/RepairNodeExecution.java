@@ -12,6 +12,7 @@ import io.jenkins.plugins.kubeplatform.common.ResultAction;
 import io.jenkins.plugins.kubeplatform.common.Suspendable;
 import io.jenkins.plugins.kubeplatform.engine.core.InvalidInputException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.core.Require;
 import io.jenkins.plugins.kubeplatform.engine.repair.ChangeSignal;
 import io.jenkins.plugins.kubeplatform.engine.repair.DetectRules;
@@ -205,11 +206,12 @@ final class RepairNodeExecution extends StepExecution implements Suspendable {
 
     private RepairRun run() throws IOException, InterruptedException {
         if (run == null) {
+            Progress progress = JenkinsProgress.of(listener());
             if (client == null) {
-                client = host.client(cluster, getContext());
+                client = host.client(cluster, getContext(), progress);
             }
-            run = new RepairRun(client, ApiRetries.policy(), settings(), PluginServices.clock(),
-                    JenkinsProgress.of(listener()), host.pinLedger(), state);
+            run = new RepairRun(client, ApiRetries.policy(), settings(), PluginServices.clock(), progress,
+                    host.pinLedger(), state);
         }
         return run;
     }

@@ -20,6 +20,7 @@ import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
 import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.IpPool;
 import io.jenkins.plugins.kubeplatform.engine.stickyip.IpReservationLedger;
 import io.jenkins.plugins.kubeplatform.engine.store.StoreException;
@@ -53,9 +54,10 @@ public class StickyIpDeployBuilder extends Builder implements SimpleBuildStep {
         checkAccess(run.getParent().getFullName(), StickyIpConfiguration.get().getPools().stream()
                 .filter(p -> p.getName().equals(deploy.getPool())).findFirst().map(PoolConfig::getAllowedJobs).orElse(""));
         ClusterConnection connection = JenkinsClusters.connection(deploy.getCluster(), run);
-        try (KubernetesClient client = KubernetesClients.create(connection)) {
+        Progress progress = JenkinsProgress.of(listener);
+        try (KubernetesClient client = KubernetesClients.create(connection, new ServerWarnings(progress))) {
             run.addAction(deployWith(client, connection.namespace(), run.getExternalizableId(),
-                    StickyIpConfiguration.get().validatedPools(), StickyIpLedgers.get(), JenkinsProgress.of(listener)));
+                    StickyIpConfiguration.get().validatedPools(), StickyIpLedgers.get(), progress));
         } catch (InvalidInputException | OperationFailedException | StoreException e) {
             throw BuildFailures.forBuilder("stickyIpDeploy", run, e);
         }

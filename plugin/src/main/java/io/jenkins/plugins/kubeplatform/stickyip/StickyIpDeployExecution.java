@@ -98,7 +98,8 @@ final class StickyIpDeployExecution extends EngineStepExecution {
         StickyIpHost h = host;
         FolderAccess.check(h.job(getContext()), PoolConfig.access(pool, h.poolAllowedJobs(pool)));
         ClusterConnection connection = h.connection(cluster, getContext());
-        try (KubernetesClient client = h.client(connection)) {
+        Progress progress = JenkinsProgress.of(listener());
+        try (KubernetesClient client = h.client(connection, progress)) {
             java.util.Optional<WorkloadTemplate> workload = template();
             DeployRequest request = new DeployRequest(namespace.isEmpty() ? connection.namespace() : namespace, name,
                     image, DeployRequest.replicas(replicas, workload), port, pool, h.owner(getContext()),
@@ -108,7 +109,7 @@ final class StickyIpDeployExecution extends EngineStepExecution {
             StickyIpDeployer deployer = new StickyIpDeployer(client, h.pools(), h.ledger(), ApiRetries.policy());
             phase("deploying " + request.namespace() + "/" + request.name() + " (" + request.replicas() + " replica(s))");
             DeployResult result = new BuildThenDeploy(deployer).deploy(request, imageSource(request), rollout,
-                    this::buildOnAgent, JenkinsProgress.of(listener()));
+                    this::buildOnAgent, progress);
             h.addAction(getContext(), new ResultAction("stickyIpDeploy " + result.namespace() + "/" + result.name(),
                     lines(result), result.document()));
             return result.toMap();

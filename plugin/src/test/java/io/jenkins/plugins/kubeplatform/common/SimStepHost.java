@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.engine.kube.ClusterConnection;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.kube.ClusterConnectionConfig;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.util.ArrayList;
@@ -52,9 +55,10 @@ public class SimStepHost implements StepHost {
     }
 
     @Override
-    public KubernetesClient client(ClusterConnection connection) {
+    public KubernetesClient client(ClusterConnection connection, Progress log) {
         threads.add(Thread.currentThread().getName());
-        KubernetesClient client = sim.newClient();
+        // built as the plugin builds a step's client, so that the API server's warnings reach the build log
+        KubernetesClient client = KubernetesClients.create(sim.client().getConfiguration(), new ServerWarnings(log));
         clients.add(client);
         return client;
     }

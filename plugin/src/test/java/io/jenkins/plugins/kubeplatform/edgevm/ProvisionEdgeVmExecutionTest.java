@@ -74,10 +74,10 @@ class ProvisionEdgeVmExecutionTest {
         }
 
         @Override
-        public ClusterClients clients(StepContext context) {
+        public ClusterClients clients(StepContext context, io.jenkins.plugins.kubeplatform.engine.core.Progress log) {
             return name -> {
                 try {
-                    return client(connection(name, context));
+                    return client(connection(name, context), log);
                 } catch (hudson.AbortException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }

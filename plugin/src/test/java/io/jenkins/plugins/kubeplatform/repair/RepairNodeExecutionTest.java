@@ -61,7 +61,8 @@ class RepairNodeExecutionTest {
         }
 
         @Override
-        public KubernetesClient client(String cluster, StepContext context) {
+        public KubernetesClient client(String cluster, StepContext context,
+                io.jenkins.plugins.kubeplatform.engine.core.Progress log) {
             threads.add(Thread.currentThread().getName());
             KubernetesClient client = sim.newClient();
             clients.add(client);

@@ -178,6 +178,43 @@ class StickyIpDeployExecutionTest {
         host.assertWorkRanOnStepWorkers();
     }
 
+    @Test
+    void showsEachWarningOfTheApiServerOnceInTheBuildLog() throws Exception {
+        sim.client().namespaces().withName("shop").edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/warn", "baseline");
+            return n;
+        });
+        StickyIpDeployStep step = web(2);
+        step.setImage("");
+        step.setTemplate("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  template:
+                    metadata:
+                      annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}
+                    spec:
+                      hostPID: true
+                      containers:
+                        - {name: web, image: registry.example.com/web:1, ports: [{containerPort: 8080}]}
+                """);
+        FakeStepContext context = new FakeStepContext("sticky-warned", null);
+
+        step.start(context).start();
+        assertThat(context.state().outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(Map.class);
+
+        List<String> warnings = context.state().log().lines().filter(l -> l.startsWith("[warn]")).toList();
+        String seccomp = "[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the "
+                + "\"seccompProfile\" field instead";
+        // the pod dry run and the two Deployment creates each carry the PodSecurity text and their annotation text
+        assertThat(warnings).containsExactlyInAnyOrder(
+                "[warn] the API server warns: metadata.annotations" + seccomp,
+                "[warn] the API server warns: spec.template.metadata.annotations" + seccomp,
+                "[warn] the API server warns: would violate PodSecurity \"baseline:latest\": host namespaces "
+                        + "(hostPID=true)");
+    }
+
     @ParameterizedTest(name = "restart after {0} workload(s) were created")
     @ValueSource(ints = {1, 2})
     void reachesTheSameEndStateWithNoDuplicateOrLostWriteWhenTheControllerRestartsMidRollout(int createdBeforeRestart)

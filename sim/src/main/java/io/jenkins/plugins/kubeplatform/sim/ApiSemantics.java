@@ -22,9 +22,11 @@ import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodSecurity;
+import io.jenkins.plugins.kubeplatform.sim.api.PodWarnings;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
 import io.jenkins.plugins.kubeplatform.sim.api.QueryParams;
+import io.jenkins.plugins.kubeplatform.sim.api.ResourceRequirementRules;
 import io.jenkins.plugins.kubeplatform.sim.api.ServerSideApply;
 import io.jenkins.plugins.kubeplatform.sim.api.StatusSubresource;
 import io.jenkins.plugins.kubeplatform.sim.quota.LimitRanger;
@@ -284,6 +286,9 @@ final class ApiSemantics {
                     subresourceRule(path, current, ServerSideApply.recordUpdate(current, body, manager(request, q),
                             path.subresource(), Patches.BUILT_IN_GROUPS.contains(path.group()), clock.instant()))));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty() && path.subresource().isEmpty()) {
+                invalid = invalidTemplate(path, path.name(), updated);
+            }
             if (invalid.isEmpty()) {
                 invalid = newFinalizersWhileDeleting(path, current, updated);
             }
@@ -379,6 +384,9 @@ final class ApiSemantics {
             updated = withGeneration(path, current, Defaulting.apply(path.group(), path.resource(),
                     subresourceRule(path, current, updated)));
             Optional<MockResponse> invalid = invalidPodUpdate(path, current, updated);
+            if (invalid.isEmpty() && path.subresource().isEmpty()) {
+                invalid = invalidTemplate(path, path.name(), updated);
+            }
             if (invalid.isEmpty()) {
                 invalid = newFinalizersWhileDeleting(path, current, updated);
             }
@@ -413,6 +421,20 @@ final class ApiSemantics {
             return Optional.empty();
         }
         return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+    }
+
+    /**
+     * A workload whose pod template has a container requesting more than its limit: 422 Invalid, as the kind's
+     * validation ({@code ValidatePodTemplateSpec}, {@link ResourceRequirementRules}) answers a create or an update.
+     */
+    private static Optional<MockResponse> invalidTemplate(ApiPath path, String name, JsonNode object) {
+        List<PodUpdateRules.FieldError> errors = ResourceRequirementRules.template(path.group(), path.resource(),
+                object);
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        return invalid(path.group(), Discovery.kindOf(path.group(), path.resource()).orElse(path.resource()), name,
+                errors);
     }
 
     /**
@@ -471,6 +493,11 @@ final class ApiSemantics {
         }
         if (isPriorityClass(path)) {
             return priorityClass(path, object, null);
+        }
+        Optional<MockResponse> invalidTemplate = invalidTemplate(path, object.path("metadata").path("name").asText(""),
+                object);
+        if (invalidTemplate.isPresent()) {
+            return Admitted.refuse(invalidTemplate);
         }
         return resourceQuota(path, object.path("metadata").path("name").asText(""),
                 Defaulting.apply(path.group(), path.resource(), object), templateWarnings(path, object));
@@ -554,10 +581,13 @@ final class ApiSemantics {
         }
         if (path.group().isEmpty() && path.resource().equals("pods")
                 && (path.subresource().isEmpty() || path.subresource().equals("ephemeralcontainers"))) {
+            // the registry's warnings come with the main resource only (the subresources' strategies have none)
+            List<String> registry = path.subresource().isEmpty() ? PodWarnings.pod(updated) : List.of();
             if (!PodSecurity.significantPodUpdate(updated, current)) {
-                return Admitted.warn(List.of());
+                return Admitted.warn(registry);
             }
-            return podSecurity(path.namespace(), path.name(), updated);
+            Admitted security = podSecurity(path.namespace(), path.name(), updated);
+            return security.refusal().isPresent() ? security : Admitted.warn(concat(registry, security.warnings()));
         }
         return path.subresource().isEmpty() ? Admitted.warn(templateWarnings(path, updated)) : Admitted.warn(List.of());
     }
@@ -611,7 +641,8 @@ final class ApiSemantics {
         if (security.refusal().isPresent()) {
             return security;
         }
-        return resourceQuota(path, meta.path("name").asText(""), defaulted, security.warnings());
+        return resourceQuota(path, meta.path("name").asText(""), defaulted,
+                concat(PodWarnings.pod(pod), security.warnings()));
     }
 
     /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
@@ -643,13 +674,18 @@ final class ApiSemantics {
                 "already exists");
     }
 
-    /** PodSecurity's warnings for a workload's pod template (nothing for kinds without one). */
+    /**
+     * The registry's warnings for a workload's pod template ({@link PodWarnings}), then PodSecurity's, as the
+     * strategy's run before validating admission (nothing for kinds without a template).
+     */
     private List<String> templateWarnings(ApiPath path, JsonNode object) {
         if (path.namespace().isEmpty() || !PodSecurity.hasPodTemplate(path.group(), path.resource())) {
             return List.of();
         }
-        return PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
-                Defaulting.apply(path.group(), path.resource(), object));
+        List<String> warnings = new ArrayList<>(PodWarnings.template(path.group(), path.resource(), object));
+        warnings.addAll(PodSecurity.template(namespaceLabels(path.namespace()), path.group(), path.resource(),
+                Defaulting.apply(path.group(), path.resource(), object)));
+        return warnings;
     }
 
     private List<JsonNode> podsIn(String namespace) {
@@ -687,6 +723,12 @@ final class ApiSemantics {
         String message = qualified(path) + " \"" + name + "\" is forbidden: " + cause;
         return StatusResponses.status(403, "Forbidden", message, details(403, "Forbidden", message, path.group(),
                 path.resource(), name));
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     /**

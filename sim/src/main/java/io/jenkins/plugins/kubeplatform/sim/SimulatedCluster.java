@@ -91,7 +91,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private static final java.util.Set<String> CONTROLLER_MANAGER = java.util.Set.of("deployment-controller",
             "replicaset-controller", "endpoint-controller", "statefulset-controller", "daemonset-controller",
             "job-controller", "disruption-controller", "node-lifecycle", "serviceaccount-controller",
-            "resourcequota-controller");
+            "resourcequota-controller", "root-ca-cert-publisher");
     /**
      * The controllers that share kube-controller-manager's informers: those above, the garbage collector and the
      * token controller (which run there too, without a request limit of their own here).
@@ -223,6 +223,14 @@ public final class SimulatedCluster implements AutoCloseable {
             io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates certificates) {
         return io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront.start(url,
                 new io.jenkins.plugins.kubeplatform.sim.auth.SimAuthenticator(tokens), certificates);
+    }
+
+    /**
+     * The cluster's certificate authority, published in every namespace as ConfigMap {@code kube-root-ca.crt} (shared
+     * by the simulated clusters of one JVM, see {@link io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates#shared}).
+     */
+    public io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates certificates() {
+        return io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates.shared();
     }
 
     /** A new client that sends {@code token} as its bearer token; the caller closes it. */

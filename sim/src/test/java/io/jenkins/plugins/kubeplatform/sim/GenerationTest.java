@@ -126,7 +126,8 @@ class GenerationTest {
     void givesPodsAndConfigMapsNoGenerationEvenWhenAPodsImageChanges() throws Exception {
         JsonNode pod = call("POST", PODS, """
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"plain"},
-                 "spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}""");
+                 "spec":{"automountServiceAccountToken":false,"containers":[{"name":"app","image":"nginx:1.27"}]}}""");
+        // (without the token mount: the merge patch below replaces the containers list, which would drop it)
         JsonNode changed = call("PATCH", PODS + "/plain", "{\"spec\":{\"containers\":[{\"name\":\"app\","
                 + "\"image\":\"nginx:1.28\"}]}}");
         JsonNode configMap = call("POST", CONFIGMAPS, """

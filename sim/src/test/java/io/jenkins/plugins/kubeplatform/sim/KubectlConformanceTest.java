@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,10 @@ class KubectlConformanceTest {
 
     @TempDir
     static Path dir;
+    private static final AtomicInteger CASES = new AtomicInteger();
     private static SimulatedCluster sim;
+    /** The running case's namespace and the kubeconfig whose context names it. */
+    private static String ns;
     private static Path kubeconfig;
 
     private record Result(int exit, String out, String err) {
@@ -48,7 +53,18 @@ class KubectlConformanceTest {
             Assumptions.abort("kubectl is not installed at " + KUBECTL);
         }
         sim = SimulatedCluster.start(SimOptions.builder().speed(50).build());
-        kubeconfig = dir.resolve("kubeconfig");
+    }
+
+    /**
+     * Each case works in a namespace of its own (kubectl's context names it), so that what one case leaves behind or
+     * is still rolling out cannot disturb another's lists, waits and counts; the nodes stay shared.
+     */
+    @BeforeEach
+    void ownNamespace() throws IOException {
+        ns = "case-" + CASES.incrementAndGet();
+        sim.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName(ns).endMetadata().build()).create();
+        kubeconfig = dir.resolve("kubeconfig-" + ns);
         Files.writeString(kubeconfig, """
                 apiVersion: v1
                 kind: Config
@@ -61,9 +77,9 @@ class KubectlConformanceTest {
                   user: {}
                 contexts:
                 - name: sim
-                  context: {cluster: sim, user: sim, namespace: default}
+                  context: {cluster: sim, user: sim, namespace: %s}
                 current-context: sim
-                """.formatted(sim.url()));
+                """.formatted(sim.url(), ns));
     }
 
     @AfterAll
@@ -282,7 +298,7 @@ class KubectlConformanceTest {
         assertThat(diff.exit()).as(diff.all()).isEqualTo(1);
         assertThat(diff.out()).contains("+  name: diffed");
         assertThat(sim.requests().list()).filteredOn(ApiRequest::persisted).isEmpty();
-        assertThat(sim.client().apps().deployments().inNamespace("default").withName("diffed").get()).isNull();
+        assertThat(sim.client().apps().deployments().inNamespace(ns).withName("diffed").get()).isNull();
     }
 
     @Test
@@ -349,7 +365,7 @@ class KubectlConformanceTest {
 
         ok("delete", "deployment", "fore", "--cascade=foreground", "--wait=false");
 
-        Pods.await(sim.client().pods().inNamespace("default").withName(pod),
+        Pods.await(sim.client().pods().inNamespace(ns).withName(pod),
                 p -> p != null && p.getMetadata().getDeletionTimestamp() != null);
         assertThat(ok("get", "deployment", "fore", "-o", "jsonpath={.metadata.finalizers}").out())
                 .isEqualTo("[\"foregroundDeletion\"]");
@@ -430,12 +446,29 @@ class KubectlConformanceTest {
     }
 
     @Test
+    void describesThePodsServiceAccountTokenVolumeAndItsMountAsForARealServersPod() throws Exception {
+        ok("run", "described", "--image=nginx:1.27");
+
+        String described = ok("describe", "pod", "described").out();
+
+        // kubectl's describe (printProjectedVolumeSource) of the volume ServiceAccount admission adds
+        assertThat(described).containsPattern("/var/run/secrets/kubernetes\\.io/serviceaccount from "
+                + "kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5} \\(ro\\)")
+                .containsPattern("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}:\\s+Type:\\s+Projected \\(a volume "
+                        + "that contains injected data from multiple sources\\)\\s+TokenExpirationSeconds:\\s+3607\\s+"
+                        + "ConfigMapName:\\s+kube-root-ca\\.crt\\s+ConfigMapOptional:\\s+<nil>\\s+DownwardAPI:\\s+true");
+        assertThat(ok("get", "configmap", "kube-root-ca.crt", "-o", "jsonpath={.data.ca\\.crt}").out())
+                .isEqualTo(sim.certificates().caPem());
+        ok("delete", "pod", "described", "--grace-period=0", "--force");
+    }
+
+    @Test
     void deletesAPodGracefullyAndWaitsUntilItIsGone() throws Exception {
-        sim.client().pods().inNamespace("default").resource(Pods.pod("leaving").editSpec()
+        sim.client().pods().inNamespace(ns).resource(Pods.pod("leaving").editSpec()
                 .withTerminationGracePeriodSeconds(30L).endSpec().build()).create();
-        Pods.awaitReady(sim.client(), "default", "leaving");
+        Pods.awaitReady(sim.client(), ns, "leaving");
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (io.fabric8.kubernetes.client.Watch w = sim.client().pods().inNamespace("default")
+        try (io.fabric8.kubernetes.client.Watch w = sim.client().pods().inNamespace(ns)
                 .withField("metadata.name", "leaving").watch(new io.fabric8.kubernetes.client.Watcher<>() {
                     @Override
                     public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
@@ -448,7 +481,7 @@ class KubectlConformanceTest {
                 })) {
             assertThat(ok("delete", "pod", "leaving").out()).contains("pod \"leaving\" deleted");
             // kubectl's default --wait=true returns only once the pod is gone
-            assertThat(sim.client().pods().inNamespace("default").withName("leaving").get()).isNull();
+            assertThat(sim.client().pods().inNamespace(ns).withName("leaving").get()).isNull();
         }
         // the delete marked the pod (MODIFIED, Terminating); its kubelet removed it later (DELETED)
         assertThat(events).contains("MODIFIED terminating", "DELETED terminating");
@@ -457,13 +490,13 @@ class KubectlConformanceTest {
 
     @Test
     void forceDeletesAPodAtOnce() throws Exception {
-        sim.client().pods().inNamespace("default").resource(Pods.pod("forced").editSpec()
+        sim.client().pods().inNamespace(ns).resource(Pods.pod("forced").editSpec()
                 .withTerminationGracePeriodSeconds(30L).endSpec().build()).create();
-        Pods.awaitReady(sim.client(), "default", "forced");
+        Pods.awaitReady(sim.client(), ns, "forced");
         Result forced = ok("delete", "pod", "forced", "--grace-period=0", "--force");
         assertThat(forced.out()).contains("pod \"forced\" force deleted");
         assertThat(forced.err()).contains("Immediate deletion does not wait for confirmation");
-        assertThat(sim.client().pods().inNamespace("default").withName("forced").get()).isNull();
+        assertThat(sim.client().pods().inNamespace(ns).withName("forced").get()).isNull();
     }
 
     @Test

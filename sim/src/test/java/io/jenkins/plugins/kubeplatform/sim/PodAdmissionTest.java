@@ -3,6 +3,8 @@ package io.jenkins.plugins.kubeplatform.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -10,6 +12,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.sim.RawApi.Answer;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,7 @@ class PodAdmissionTest {
     private static final SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder()
             .builtInControllers(false).build());
     private static final KubernetesClient client = sim.client();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
     static void start() {
@@ -34,6 +39,86 @@ class PodAdmissionTest {
                 .create();
         client.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("puller").endMetadata().addNewImagePullSecret("registry-login").build()).create();
+        client.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("no-token").endMetadata().withAutomountServiceAccountToken(false).build()).create();
+    }
+
+    /** The volume a v1.32 server adds (`kubectl get pod -o json` of a pod created without volumes), name aside. */
+    private static final String TOKEN_VOLUME_SOURCE = "{\"defaultMode\":420,\"sources\":["
+            + "{\"serviceAccountToken\":{\"expirationSeconds\":3607,\"path\":\"token\"}},"
+            + "{\"configMap\":{\"items\":[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}],\"name\":\"kube-root-ca.crt\"}},"
+            + "{\"downwardAPI\":{\"items\":[{\"fieldRef\":{\"apiVersion\":\"v1\",\"fieldPath\":\"metadata.namespace\"},"
+            + "\"path\":\"namespace\"}]}}]}";
+    private static final String TOKEN_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    private static Answer create(String name, String spec) throws Exception {
+        Answer a = RawApi.call(sim, "POST", PODS, "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                + "\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{" + spec + "}}");
+        assertThat(a.code()).as(a.body().toString()).isEqualTo(201);
+        return a;
+    }
+
+    private static List<String> volumeNames(Answer a) {
+        List<String> names = new ArrayList<>();
+        a.body().path("spec").path("volumes").forEach(v -> names.add(v.path("name").asText()));
+        return names;
+    }
+
+    private static List<String> mounts(Answer a, String list, int index) {
+        List<String> found = new ArrayList<>();
+        a.body().path("spec").path(list).path(index).path("volumeMounts").forEach(m -> found.add(m.path("name")
+                .asText() + "@" + m.path("mountPath").asText() + (m.path("readOnly").asBoolean() ? ":ro" : "")));
+        return found;
+    }
+
+    @Test
+    void aPodGetsTheProjectedTokenVolumeMountedReadOnlyInEveryInitContainerAndContainer() throws Exception {
+        Answer a = create("token", "\"initContainers\":[{\"name\":\"init\",\"image\":\"busybox:1.36\"}],"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\",\"volumeMounts\":[{\"name\":"
+                + "\"cache\",\"mountPath\":\"/cache\"}]},{\"name\":\"side\",\"image\":\"nginx:1.27\"}],"
+                + "\"volumes\":[{\"name\":\"cache\",\"emptyDir\":{}}]");
+
+        JsonNode volumes = a.body().path("spec").path("volumes");
+        assertThat(volumes).hasSize(2);
+        String name = volumes.get(1).path("name").asText();
+        // names.SimpleNameGenerator: the prefix, then five of utilrand's "bcdfghjklmnpqrstvwxz2456789"
+        assertThat(name).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
+        assertThat(volumes.get(1).path("projected")).isEqualTo(JSON.readTree(TOKEN_VOLUME_SOURCE));
+        assertThat(mounts(a, "initContainers", 0)).containsExactly(name + "@" + TOKEN_PATH + ":ro");
+        assertThat(mounts(a, "containers", 0)).containsExactly("cache@/cache", name + "@" + TOKEN_PATH + ":ro");
+        assertThat(mounts(a, "containers", 1)).containsExactly(name + "@" + TOKEN_PATH + ":ro");
+    }
+
+    @Test
+    void thePodsAutomountSettingWinsOverItsServiceAccountsWhichWinsOverTheDefault() throws Exception {
+        assertThat(volumeNames(create("account-says-no", "\"serviceAccountName\":\"no-token\","
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]"))).isEmpty();
+        assertThat(volumeNames(create("pod-says-yes", "\"serviceAccountName\":\"no-token\","
+                + "\"automountServiceAccountToken\":true,"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]")))
+                .singleElement().asString().startsWith("kube-api-access-");
+        Answer podSaysNo = create("pod-says-no", "\"automountServiceAccountToken\":false,"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}]");
+        assertThat(volumeNames(podSaysNo)).isEmpty();
+        assertThat(mounts(podSaysNo, "containers", 0)).isEmpty();
+    }
+
+    @Test
+    void aContainerThatMountsSomethingAtTheTokenPathKeepsItAndNoVolumeIsAddedWhenNoContainerNeedsIt()
+            throws Exception {
+        Answer a = create("own-token", "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\","
+                + "\"volumeMounts\":[{\"name\":\"mine\",\"mountPath\":\"" + TOKEN_PATH + "\"}]}],"
+                + "\"volumes\":[{\"name\":\"mine\",\"emptyDir\":{}}]");
+        assertThat(volumeNames(a)).containsExactly("mine");
+        assertThat(mounts(a, "containers", 0)).containsExactly("mine@" + TOKEN_PATH);
+    }
+
+    @Test
+    void aPodThatAlreadyHasAKubeApiAccessVolumeHasItMountedAndNotAddedAgain() throws Exception {
+        Answer a = create("own-volume", "\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\"}],"
+                + "\"volumes\":[{\"name\":\"kube-api-access-mine1\",\"emptyDir\":{}}]");
+        assertThat(volumeNames(a)).containsExactly("kube-api-access-mine1");
+        assertThat(mounts(a, "containers", 0)).containsExactly("kube-api-access-mine1@" + TOKEN_PATH + ":ro");
     }
 
     private static String pod(String nameField, String spec) {

@@ -220,7 +220,7 @@ class PodSecurityAdmissionTest {
         Answer labelled = RawApi.call(sim, "PATCH", pods(ns) + "/moved", "application/merge-patch+json",
                 "{\"metadata\":{\"labels\":{\"tier\":\"web\"}}}");
         assertThat(labelled.code()).isEqualTo(200);
-        Answer image = RawApi.call(sim, "PATCH", pods(ns) + "/moved", "application/merge-patch+json",
+        Answer image = RawApi.call(sim, "PATCH", pods(ns) + "/moved", "application/strategic-merge-patch+json",
                 "{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\"}]}}");
         assertThat(image.code()).isEqualTo(403);
         assertThat(image.body().path("message").asText()).isEqualTo("pods \"moved\" is forbidden: violates "

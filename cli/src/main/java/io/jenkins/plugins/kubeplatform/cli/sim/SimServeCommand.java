@@ -8,7 +8,6 @@ import io.jenkins.plugins.kubeplatform.sim.FaultProfile;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import io.jenkins.plugins.kubeplatform.sim.auth.AuthenticatingFront;
-import io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates;
 import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -132,7 +131,7 @@ public final class SimServeCommand implements Callable<Integer> {
                 served.put("seed", seed);
             });
             if (tls) {
-                front = sim.authenticatingFront(new SimCertificates());
+                front = sim.authenticatingFront(sim.certificates());
                 java.nio.file.Path ca = java.nio.file.Files.createTempFile("kubeplatform-sim-ca-", ".crt");
                 ca.toFile().deleteOnExit();
                 java.nio.file.Files.writeString(ca, front.caPem());

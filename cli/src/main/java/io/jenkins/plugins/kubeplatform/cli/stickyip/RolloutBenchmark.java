@@ -112,13 +112,15 @@ public final class RolloutBenchmark implements Benchmark {
                     awaitPods(client, plainNs, "plain", n, p -> image("plain", n, 1).equals(image(p)));
                 });
                 double plainRedeploy = seconds(() -> {
-                    // the controller writes the status meanwhile: re-read on 409 like kubectl set image
-                    io.jenkins.plugins.kubeplatform.engine.kube.Conflicts.retry("update deployment " + plainNs + "/plain", 20,
-                            () -> client.apps().deployments().inNamespace(plainNs).withName("plain")
-                                    .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
-                                            .editFirstContainer().withImage(image("plain", n, 2)).endContainer().endSpec()
-                                            .endTemplate().endSpec().build()));
+                    setImage(client, plainNs, image("plain", n, 2));
                     awaitPods(client, plainNs, "plain", n, p -> image("plain", n, 2).equals(image(p)));
+                });
+                // the same rolling update without surge (maxSurge 0, maxUnavailable 25%): the availability an
+                // identity rollout under its default budget keeps, since an identity's address cannot surge
+                setStrategy(client, plainNs, 0, "25%");
+                double plainRedeployNoSurge = seconds(() -> {
+                    setImage(client, plainNs, image("plain", n, 3));
+                    awaitPods(client, plainNs, "plain", n, p -> image("plain", n, 3).equals(image(p)));
                 });
                 // out of the way before the sticky run: the Deployment, its ReplicaSets and pods
                 client.apps().deployments().inNamespace(plainNs).withName("plain").delete();
@@ -166,10 +168,14 @@ public final class RolloutBenchmark implements Benchmark {
                         (double) firstRequests / n, "requests"));
                 out.add(Measurement.of(scenario + ", redeploy (new image)", "Deployment rolling update", plainRedeploy,
                         "s"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "Deployment rolling update, no surge",
+                        plainRedeployNoSurge, "s", "maxSurge 0, maxUnavailable 25%: the sticky default's availability"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy", stickyRedeploy, "s",
                         "maxUnavailable 25%, pods updated in place"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky / Deployment",
                         stickyRedeploy / plainRedeploy, "x", "goal <= 1.2"));
+                out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky / Deployment without surge",
+                        stickyRedeploy / plainRedeployNoSurge, "x", "both keep 75% of the pods available"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "stickyIpDeploy, maxUnavailable 50%",
                         stickyRedeploy50, "s", "as many pods in flight as the Deployment's 25% surge + 25% unavailable"));
                 out.add(new Measurement(scenario + ", redeploy (new image)", "ratio sticky 50% / Deployment",
@@ -210,6 +216,24 @@ public final class RolloutBenchmark implements Benchmark {
                 .endPort().withNewReadinessProbe().withNewHttpGet().withPath("/healthz")
                 .withPort(new IntOrString(8080)).endHttpGet().withPeriodSeconds(1)
                 .endReadinessProbe().endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    /** A new image for the Deployment, re-read on 409 like {@code kubectl set image} (its controller writes status). */
+    private static void setImage(KubernetesClient client, String ns, String image) {
+        io.jenkins.plugins.kubeplatform.engine.kube.Conflicts.retry("update deployment " + ns + "/plain", 20,
+                () -> client.apps().deployments().inNamespace(ns).withName("plain")
+                        .edit(d -> new DeploymentBuilder(d).editSpec().editTemplate().editSpec()
+                                .editFirstContainer().withImage(image).endContainer().endSpec()
+                                .endTemplate().endSpec().build()));
+    }
+
+    private static void setStrategy(KubernetesClient client, String ns, int maxSurge, String maxUnavailable) {
+        io.jenkins.plugins.kubeplatform.engine.kube.Conflicts.retry("update deployment " + ns + "/plain", 20,
+                () -> client.apps().deployments().inNamespace(ns).withName("plain")
+                        .edit(d -> new DeploymentBuilder(d).editSpec().withNewStrategy().withType("RollingUpdate")
+                                .withNewRollingUpdate().withMaxSurge(new IntOrString(maxSurge))
+                                .withMaxUnavailable(new IntOrString(maxUnavailable)).endRollingUpdate()
+                                .endStrategy().endSpec().build()));
     }
 
     private static String image(Pod p) {

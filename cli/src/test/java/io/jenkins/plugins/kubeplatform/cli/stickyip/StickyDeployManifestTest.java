@@ -74,4 +74,22 @@ class StickyDeployManifestTest {
                     .extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("http:8080");
         }
     }
+
+    @Test
+    void printsEachWarningOfTheApiServerOnceOnStderrAsKubectlDoes() throws Exception {
+        Path manifest = Files.writeString(dir.resolve("web.yaml"), MANIFEST.replace("    spec:\n      containers:",
+                "    metadata:\n      annotations: {seccomp.security.alpha.kubernetes.io/pod: runtime/default}\n"
+                        + "    spec:\n      containers:"));
+        try (SimulatedCluster sim = SimulatedCluster.start(SimOptions.builder().speed(100).createMissingNamespaces(true).build())) {
+            CliRunner.Run run = CliRunner.run(args(sim.url(), manifest, "--timeout", "60s", "--output", "json"));
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            String seccomp = "[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the "
+                    + "\"seccompProfile\" field instead";
+            // the pod dry run warns about its pod, the two Deployment creates about their template
+            assertThat(run.err().lines().filter(l -> l.startsWith("[warn]"))).containsExactlyInAnyOrder(
+                    "[warn] the API server warns: metadata.annotations" + seccomp,
+                    "[warn] the API server warns: spec.template.metadata.annotations" + seccomp);
+        }
+    }
 }

@@ -17,17 +17,39 @@ public final class KubernetesClients {
     private KubernetesClients() {
     }
 
+    /** A client whose API server warnings go to the Java log: for the controller's own long-lived clients. */
     public static KubernetesClient create(ClusterConnection connection) {
-        return new KubernetesClientBuilder().withConfig(config(connection)).build();
+        return create(connection, ServerWarnings.toJavaLog());
+    }
+
+    /** A client for one step run: every warning of the API server is shown once through {@code warnings}. */
+    public static KubernetesClient create(ClusterConnection connection, ServerWarnings warnings) {
+        return build(config(connection), warnings);
     }
 
     /**
      * A client for a configuration resolved by the caller (the CLI's kubeconfig loading), tuned like
      * {@link #create(ClusterConnection)}: our user agent, retries left to {@link ApiRetry}
-     * and re-watching to {@link WatchedObjects}.
+     * and re-watching to {@link WatchedObjects}. Its API server warnings go to the Java log.
      */
     public static KubernetesClient create(Config resolved) {
-        return new KubernetesClientBuilder().withConfig(tuned(resolved)).build();
+        return create(resolved, ServerWarnings.toJavaLog());
+    }
+
+    /** {@link #create(Config)} with the API server's warnings shown through {@code warnings}. */
+    public static KubernetesClient create(Config resolved, ServerWarnings warnings) {
+        return build(tuned(resolved), warnings);
+    }
+
+    /**
+     * fabric8 applies this consumer to the HTTP client builder after its own interceptors (authentication, token
+     * refresh, backwards compatibility), and every client derived from it (watches, the typed operations) keeps it.
+     */
+    private static KubernetesClient build(Config config, ServerWarnings warnings) {
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(ServerWarnings.INTERCEPTOR,
+                        warnings.interceptor()))
+                .build();
     }
 
     /** {@code resolved} with our user agent and fabric8's own retrying switched off. */

@@ -15,13 +15,9 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Asks the API server, before the deploy writes anything, whether it admits the app's pods: a server-side dry run
@@ -34,8 +30,6 @@ import java.util.regex.Pattern;
  * a webhook that does not support dry runs, a server error) only warn.
  */
 final class PodAdmissionCheck {
-
-    private static final Pattern WARNING = Pattern.compile("\\d{3} \\S+ \"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final KubernetesClient client;
     private final ApiRetry retry;
@@ -74,12 +68,8 @@ final class PodAdmissionCheck {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
-            Admitted admitted = retry.call("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
-            for (String w : admitted.warnings()) {
-                progress.warn("the API server warns about the pods of " + identity.namespace() + "/" + identity.name()
-                        + ": " + w);
-            }
-            return Optional.ofNullable(admitted.pod());
+            return Optional.ofNullable(retry.call("dry-run create of a pod of " + identity,
+                    () -> dryRunCreate(ns, pod)));
         } catch (KubernetesClientException e) {
             refused(identity, e, newIdentities, replicas);
         } catch (OperationFailedException e) {
@@ -89,17 +79,15 @@ final class PodAdmissionCheck {
         return Optional.empty();
     }
 
-    /** The server's answer to the dry run: the pod as it would be stored (null if unreadable), and its warnings. */
-    private record Admitted(Pod pod, List<String> warnings) {
-    }
-
     /**
-     * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included), because the
-     * typed API drops the response's {@code Warning} headers: in a namespace whose Pod Security {@code warn} level is
-     * stricter than its {@code enforce} level the pod is admitted with a warning the user should see. Returns the
-     * admitted pod and those warnings; an error answer is thrown as the typed API throws it.
+     * {@code POST pods?dryRun=All} through the client's own HTTP client (its authentication included). The answer's
+     * {@code Warning} headers (a namespace whose Pod Security {@code warn} level is stricter than its {@code enforce}
+     * level admits the pod with a warning) reach the step's log through the client's
+     * {@link io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings}, each text once however many of the
+     * Deployment's own writes repeat it. Returns the pod as the server would store it (null if its answer cannot be
+     * read as one); an error answer is thrown as the typed API throws it.
      */
-    private Admitted dryRunCreate(String namespace, Pod pod) {
+    private Pod dryRunCreate(String namespace, Pod pod) {
         HttpClient http = client.getHttpClient();
         String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods")
                 + "?dryRun=All";
@@ -128,28 +116,11 @@ final class PodAdmissionCheck {
             status.setCode(response.code());
             throw new KubernetesClientException(status);
         }
-        Pod admitted;
         try {
-            admitted = client.getKubernetesSerialization().unmarshal(response.body(), Pod.class);
+            return client.getKubernetesSerialization().unmarshal(response.body(), Pod.class);
         } catch (RuntimeException notAPod) {
-            admitted = null;
+            return null;
         }
-        return new Admitted(admitted, warnings(response.headers("Warning")));
-    }
-
-    /** The texts of {@code Warning} headers ({@code 299 - "text"}, RFC 7234, quotes and backslashes escaped). */
-    static List<String> warnings(List<String> headers) {
-        List<String> texts = new ArrayList<>();
-        for (String header : headers == null ? List.<String>of() : headers) {
-            Matcher m = WARNING.matcher(header);
-            while (m.find()) {
-                String text = m.group(1).replaceAll("\\\\(.)", "$1");
-                if (!texts.contains(text)) {
-                    texts.add(text);
-                }
-            }
-        }
-        return texts;
     }
 
     /** Fails for a refusal of the pod itself; warns for an answer that says nothing about it. */
@@ -201,6 +172,12 @@ final class PodAdmissionCheck {
             return "The namespace's ResourceQuota requires the resources named above: set them in the workload "
                     + "template's containers (resources.requests and resources.limits), or ask for a LimitRange that "
                     + "gives them defaults.";
+        }
+        if (code == 422 && lowered.contains("resources.requests")
+                && lowered.contains("must be less than or equal to")) {
+            return "A container requests more than its limit (resources.requests must not exceed resources.limits); "
+                    + "a limit the namespace's LimitRange sets by default counts too: raise resources.limits in the "
+                    + "workload template, or lower resources.requests.";
         }
         if (code == 422) {
             return "The workload template is invalid: correct the fields named above.";

@@ -74,8 +74,8 @@ class ClusterInventoryStoreContractTest extends InventoryStoreContract {
         instance().update(inv -> Update.to(inv.update(web.vm(), r -> r.ended(EdgeFixtures.T0.plusSeconds(60))),
                 null));
 
-        assertThat(sim.client().configMaps().inNamespace(namespace).list().getItems())
-                .extracting(cm -> cm.getMetadata().getName())
+        assertThat(sim.client().configMaps().inNamespace(namespace).withLabel(ClusterInventoryStore.STORE_LABEL).list()
+                .getItems()).extracting(cm -> cm.getMetadata().getName())
                 .containsExactlyInAnyOrder("kubeplatform-vm-demo-web.1796014800000",
                         "kubeplatform-edgecluster-edge-new-1");
     }

@@ -69,8 +69,10 @@ class ClusterLedgerDualStackTest {
                 .get(0);
     }
 
+    /** The ledger's objects (the namespace also holds the cluster's {@code kube-root-ca.crt}). */
     private List<String> objects() {
-        return sim.client().configMaps().inNamespace(namespace).list().getItems().stream()
+        return sim.client().configMaps().inNamespace(namespace)
+                .withLabel(ClusterLedgerStore.STORE_LABEL, ClusterLedgerStore.STORE_VALUE).list().getItems().stream()
                 .map(cm -> cm.getMetadata().getName()).sorted().toList();
     }
 

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.kube.KubernetesClients;
+import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
@@ -51,9 +54,18 @@ class PodAdmissionCheckSimTest {
             .build()));
 
     private StickyIpDeployer deployer() {
-        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+        return deployer(sim.client());
+    }
+
+    private StickyIpDeployer deployer(KubernetesClient client) {
+        return new StickyIpDeployer(client, Map.of("default", Pools.pool("default", "10.42.200.0/24")),
                 new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
                         new Random(1)), StickyIpDeployerSimTest.fastRetry());
+    }
+
+    /** A client as a step run gets it: the API server's warnings go to the run's progress. */
+    private KubernetesClient stepClient(Progress progress) {
+        return KubernetesClients.create(sim.client().getConfiguration(), new ServerWarnings(progress));
     }
 
     private static DeployRequest request() {
@@ -163,25 +175,34 @@ class PodAdmissionCheckSimTest {
     }
 
     @Test
-    void aPodThatOnlyTheNamespacesWarnLevelObjectsToDeploysWithTheServersWarningInTheLog() {
+    void aPodThatOnlyTheNamespacesWarnLevelObjectsDeploysWithTheServersWarningOnceInTheLog() {
         sim.client().namespaces().withName("shop").edit(n -> {
             n.getMetadata().getLabels().put("pod-security.kubernetes.io/warn", "restricted");
             return n;
         });
         List<String> warnings = new CopyOnWriteArrayList<>();
+        Progress progress = Progress.lines(l -> {
+            if (l.startsWith("[warn]")) {
+                warnings.add(l);
+            }
+        });
 
-        DeployResult result = deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1, 8080,
-                "default").withTimeout(Duration.ofSeconds(60)), Progress.lines(l -> {
-                    if (l.startsWith("[warn]")) {
-                        warnings.add(l);
-                    }
-                }));
+        DeployResult result;
+        try (KubernetesClient client = stepClient(progress)) {
+            result = deployer(client).deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2, 8080,
+                    "default").withTimeout(Duration.ofSeconds(60)), progress);
+        }
 
-        assertThat(result.identities()).hasSize(1);
-        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
-                .startsWith("[warn] the API server warns about the pods of shop/web: would violate PodSecurity "
-                        + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
-                        + "securityContext.allowPrivilegeEscalation=false)"));
+        assertThat(result.identities()).hasSize(2);
+        assertThat(sim.requests().list()).as("the dry run and both Deployment creates were warned")
+                .filteredOn(r -> r.verb().equals("create") && (r.resource().equals("deployments")
+                        || r.resource().equals("pods") && r.dryRun())).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(warnings).singleElement().isEqualTo("[warn] the API server warns: would violate PodSecurity "
+                + "\"restricted:latest\": allowPrivilegeEscalation != false (container \"web\" must set "
+                + "securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container \"web\" must "
+                + "set securityContext.capabilities.drop=[\"ALL\"]), runAsNonRoot != true (pod or container \"web\" "
+                + "must set securityContext.runAsNonRoot=true), seccompProfile (pod or container \"web\" must set "
+                + "securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")");
     }
 
     @Test
@@ -269,5 +290,42 @@ class PodAdmissionCheckSimTest {
                 .hasMessageContaining("is forbidden: no PriorityClass with name high-priority was found");
 
         assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+    }
+
+    @Test
+    void aLimitRangeDefaultLimitBelowTheTemplatesRequestFailsBeforeAnythingIsWritten() {
+        // the Deployment itself is valid (LimitRanger acts on pods only); its pods are not: the default limit of
+        // 500m is set below the request of 1, which ValidateResourceRequirements refuses (422)
+        sim.client().resource(new io.fabric8.kubernetes.api.model.LimitRangeBuilder().withNewMetadata()
+                .withName("cpu").withNamespace("shop").endMetadata().withNewSpec().addNewLimit().withType("Container")
+                .addToDefault("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m")).endLimit().endSpec()
+                .build()).create();
+        WorkloadTemplate t = ManifestParser.parse("template", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  template:
+                    spec:
+                      containers:
+                        - name: web
+                          image: registry.example.com/shop/web:1
+                          ports: [{containerPort: 8080}]
+                          resources:
+                            requests: {cpu: "1"}
+                """);
+        sim.requests().clear();
+
+        assertThatThrownBy(() -> deployer().deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test",
+                Duration.ofSeconds(60), Map.of()).withTemplate(t), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("nothing in the cluster was changed")
+                .hasMessageContaining("is invalid: spec.containers[0].resources.requests: Invalid value: \"1\": must "
+                        + "be less than or equal to cpu limit of 500m")
+                .hasMessageContaining("LimitRange");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+        assertThat(sim.client().apps().deployments().inNamespace("shop").list().getItems()).isEmpty();
     }
 }

@@ -93,12 +93,4 @@ class PodAdmissionCheckTest {
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
                 .contains("identities that need a new pod wait for quota"));
     }
-
-    @Test
-    void warningHeadersAreReadAsRfc7234QuotedTexts() {
-        assertThat(PodAdmissionCheck.warnings(List.of("299 - \"would violate PodSecurity \\\"restricted:latest\\\": "
-                + "runAsNonRoot != true\"", "299 - \"a \\\\ b\"", "299 - \"a \\\\ b\""))).containsExactly(
-                "would violate PodSecurity \"restricted:latest\": runAsNonRoot != true", "a \\ b");
-        assertThat(PodAdmissionCheck.warnings(null)).isEmpty();
-    }
 }

@@ -120,12 +120,15 @@ class StickyIpTemplateSimTest {
             assertThat(web.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/live");
             assertThat(web.getResources().getRequests().get("cpu").toString()).isEqualTo("250m");
             assertThat(web.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
-            assertThat(web.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/var/cache/web");
+            // the template's mount, then the one the API server's ServiceAccount admission adds for the token
+            assertThat(web.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/var/cache/web",
+                    "/var/run/secrets/kubernetes.io/serviceaccount");
             assertThat(web.getEnv()).extracting(e -> e.getValueFrom().getSecretKeyRef().getName()).containsExactly("web-db");
             assertThat(web.getEnvFrom()).extracting(e -> e.getConfigMapRef().getName()).containsExactly("web-config");
             assertThat(p.getSpec().getContainers()).extracting(Container::getImage)
                     .contains("registry.example.com/tools/shipper:3");
-            assertThat(p.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("cache");
+            assertThat(p.getSpec().getVolumes()).extracting(v -> v.getName()).hasSize(2).first().isEqualTo("cache");
+            assertThat(p.getSpec().getVolumes().get(1).getName()).startsWith("kube-api-access-");
             assertThat(p.getSpec().getServiceAccountName()).isEqualTo("web");
             assertThat(p.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(10001L);
             assertThat(p.getSpec().getTolerations()).extracting(t -> t.getKey()).contains("dedicated");

@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The checks of kube-apiserver v1.32 {@code ValidatePodCreate} (pkg/apis/core/validation/validation.go) that the
- * simulation enforces: a pod cannot be created bound to a node ({@code spec.nodeName}) while it has scheduling gates.
+ * simulation enforces: no container may request more than its limit ({@link ResourceRequirementRules}, part of
+ * {@code ValidatePodSpec}), and a pod cannot be created bound to a node ({@code spec.nodeName}) while it has
+ * scheduling gates.
  */
 public final class PodCreateRules {
 
@@ -15,8 +17,8 @@ public final class PodCreateRules {
 
     /** The field errors a create of {@code pod} meets, in the order the server lists them; empty when valid. */
     public static List<PodUpdateRules.FieldError> check(JsonNode pod) {
-        List<PodUpdateRules.FieldError> errors = new ArrayList<>();
         JsonNode spec = pod.path("spec");
+        List<PodUpdateRules.FieldError> errors = new ArrayList<>(ResourceRequirementRules.check(spec, "spec"));
         if (!spec.path("nodeName").asText("").isEmpty() && spec.path("schedulingGates").size() > 0) {
             errors.add(new PodUpdateRules.FieldError("spec.nodeName", PodUpdateRules.FieldError.Type.FORBIDDEN,
                     "cannot be set until all schedulingGates have been cleared", null));

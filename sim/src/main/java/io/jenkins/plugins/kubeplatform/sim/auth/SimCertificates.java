@@ -53,6 +53,19 @@ public final class SimCertificates {
         }
     }
 
+    /** Created on first use: an RSA key costs a few hundred milliseconds, too much for every cluster start. */
+    private static final class Shared {
+        static final SimCertificates INSTANCE = new SimCertificates();
+    }
+
+    /**
+     * The CA of the simulated clusters of this JVM (all share it): the one whose certificate the root-ca-cert-publisher
+     * publishes as {@code kube-root-ca.crt} and that {@code SimulatedCluster.authenticatingFront()} serves with.
+     */
+    public static SimCertificates shared() {
+        return Shared.INSTANCE;
+    }
+
     public SimCertificates() {
         try {
             caKeys = rsa();

@@ -43,6 +43,8 @@ public final class Scheduler implements SimController {
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
     private static final String PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling";
     private static final String NO_PREEMPTION_VICTIMS = "No preemption victims found for incoming pod";
+    /** {@code ErrNoNodesAvailable} (pkg/scheduler/schedule_one.go): the answer when the cluster has no node at all. */
+    static final String NO_NODES_AVAILABLE = "no nodes available to schedule pods";
     private static final Taint UNSCHEDULABLE_TAINT = new TaintBuilder().withKey("node.kubernetes.io/unschedulable")
             .withEffect("NoSchedule").build();
 
@@ -238,11 +240,15 @@ public final class Scheduler implements SimController {
 
     /**
      * The scheduling decision for one pod given all nodes, pods and namespaces (name to labels; pod affinity terms'
-     * namespace selectors match these) (pure). Filters run per node in the default profile's order, the first failing
+     * namespace selectors match these) (pure). Without any node, {@link #NO_NODES_AVAILABLE} (the scheduler fails
+     * before running a filter). Filters run per node in the default profile's order, the first failing
      * one giving the node's reason: the node's own filters ({@link #filter}), then PodTopologySpread, then
      * InterPodAffinity.
      */
     static Decision decide(Pod pod, List<Node> nodes, List<Pod> allPods, Map<String, Map<String, String>> namespaces) {
+        if (nodes.isEmpty()) {
+            return new Decision(Optional.empty(), NO_NODES_AVAILABLE);
+        }
         Map<String, List<Pod>> placed = placed(pod, allPods);
         PodTopologySpread spread = new PodTopologySpread(pod, nodes, placed);
         InterPodAffinity affinity = new InterPodAffinity(pod, nodes, placed, namespaces);

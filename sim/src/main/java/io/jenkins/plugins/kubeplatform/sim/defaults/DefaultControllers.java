@@ -3,6 +3,7 @@ package io.jenkins.plugins.kubeplatform.sim.defaults;
 import io.jenkins.plugins.kubeplatform.sim.BuiltInControllers;
 import io.jenkins.plugins.kubeplatform.sim.SimController;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
+import io.jenkins.plugins.kubeplatform.sim.auth.SimCertificates;
 import io.jenkins.plugins.kubeplatform.sim.ingress.SimGatewayController;
 import io.jenkins.plugins.kubeplatform.sim.ingress.SimIngressController;
 import io.jenkins.plugins.kubeplatform.sim.kubevirt.SimKubeVirt;
@@ -15,6 +16,7 @@ import io.jenkins.plugins.kubeplatform.sim.controllers.ServiceAccountsController
 import io.jenkins.plugins.kubeplatform.sim.controllers.JobController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.Kubelet;
 import io.jenkins.plugins.kubeplatform.sim.controllers.ReplicaSetController;
+import io.jenkins.plugins.kubeplatform.sim.controllers.RootCaCertPublisher;
 import io.jenkins.plugins.kubeplatform.sim.controllers.ResourceQuotaController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.StatefulSetController;
 import io.jenkins.plugins.kubeplatform.sim.controllers.NodeLifecycle;
@@ -47,6 +49,7 @@ public final class DefaultControllers implements BuiltInControllers {
         controllers.add(new SimKubeVirt());
         controllers.add(new GarbageCollector());
         controllers.add(new ServiceAccountsController());
+        controllers.add(new RootCaCertPublisher(() -> SimCertificates.shared().caPem()));
         return controllers;
     }
 }

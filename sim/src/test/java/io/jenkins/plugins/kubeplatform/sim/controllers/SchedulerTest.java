@@ -62,6 +62,14 @@ class SchedulerTest {
     }
 
     @Test
+    void answersNoNodesAvailableWhenTheClusterHasNoNodeAtAll() {
+        // ErrNoNodesAvailable, pkg/scheduler/schedule_one.go: returned before any filter when the snapshot is empty
+        Scheduler.Decision d = Scheduler.decide(pod("p").build(), List.of(), List.of());
+        assertThat(d.node()).isEmpty();
+        assertThat(d.failure()).isEqualTo("no nodes available to schedule pods");
+    }
+
+    @Test
     void avoidsNoScheduleAndNoExecuteTaintsUnlessTolerated() {
         Node noSchedule = new NodeBuilder(node("a", Map.of())).editSpec().addToTaints(new TaintBuilder()
                 .withKey("gpu").withValue("yes").withEffect("NoSchedule").build()).endSpec().build();
