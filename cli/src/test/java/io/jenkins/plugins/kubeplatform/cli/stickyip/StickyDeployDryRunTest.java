@@ -148,4 +148,30 @@ class StickyDeployDryRunTest {
         assertThat(writes()).allSatisfy(w -> assertThat(w.query()).contains("dryRun=All"));
         assertThat(sim.client().apps().deployments().inNamespace("shop").withName("refused-0").get()).isNull();
     }
+
+    @Test
+    void aServerSideDryRunFailsNamingTheQuotaWhenItHasNoRoomForEveryNewIdentity() throws Exception {
+        // the other app's pod uses 1 of 2: room for 1 of the 3 new identities
+        sim.client().resourceQuotas().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
+                .ResourceQuotaBuilder().withNewMetadata().withName("pod-count").endMetadata().withNewSpec()
+                .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("2")).endSpec().build()).create();
+        try {
+            sim.client().resourceQuotas().inNamespace("shop").withName("pod-count").waitUntilCondition(q -> q != null
+                    && q.getStatus() != null && q.getStatus().getUsed() != null
+                    && new io.fabric8.kubernetes.api.model.Quantity("1").equals(q.getStatus().getUsed().get("pods")),
+                    30, java.util.concurrent.TimeUnit.SECONDS);
+            sim.requests().clear();
+
+            CliRunner.Run run = run("sticky-deploy", "-n", "shop", "--name", "api", "--image", "nginx:1.27",
+                    "--replicas", "3", "--port", "8080", "--dry-run=server");
+
+            assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+            assertThat(run.err()).contains("nothing in the cluster was changed", "quota shop/pod-count: pods hard 2, "
+                    + "used 1, the 3 new identities need 3 (1 each): room for 1", "Only 1 of the 3 new identities fit "
+                    + "(replicas: at most 1)");
+            assertThat(writes()).allSatisfy(w -> assertThat(w.query()).contains("dryRun=All"));
+        } finally {
+            sim.client().resourceQuotas().inNamespace("shop").withName("pod-count").delete();
+        }
+    }
 }

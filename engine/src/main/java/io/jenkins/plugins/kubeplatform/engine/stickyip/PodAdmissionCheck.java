@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -23,9 +24,10 @@ import java.util.concurrent.ExecutionException;
  * ({@code dryRun=All}: admission and validation run, nothing is stored) of one identity's pod as its ReplicaSet would
  * create it. A Deployment is accepted whatever its pods look like (Pod Security Admission only warns on workloads), so
  * a pod that the namespace's Pod Security level, a missing service account or an admission policy refuses would
- * otherwise show only as identities that never get a pod, until the step's timeout. Refusals that may pass later
- * (an exhausted ResourceQuota, whose usage the rollout's own deletions change) and answers that say nothing about the
- * pod (no permission to create pods, a webhook that does not support dry runs, a server error) only warn.
+ * otherwise show only as identities that never get a pod, until the step's timeout. An exhausted ResourceQuota fails
+ * when the plan creates identities (their pods cannot get the room) and only warns when it replaces identities (each
+ * replacement frees its old pod's share first); answers that say nothing about the pod (no permission to create pods,
+ * a webhook that does not support dry runs, a server error) only warn.
  */
 final class PodAdmissionCheck {
 
@@ -51,19 +53,30 @@ final class PodAdmissionCheck {
 
     /**
      * Fails, naming the server's reason, when the API server refuses the pod of {@code identity} (its workload
-     * {@code desired}) for good; warns when it cannot tell.
+     * {@code desired}) for good; warns when it cannot tell. Returns the pod as the server admitted it (its defaults
+     * and admission mutations applied, LimitRange defaults among them), when it did.
      */
-    void check(ReplicaIdentity identity, Deployment desired) {
+    Optional<Pod> check(ReplicaIdentity identity, Deployment desired) {
+        return check(identity, desired, 0, 0);
+    }
+
+    /**
+     * {@link #check(ReplicaIdentity, Deployment)} for a plan that creates {@code newIdentities} of {@code replicas}:
+     * an exhausted ResourceQuota then fails too, since the new identities' pods cannot get the room.
+     */
+    Optional<Pod> check(ReplicaIdentity identity, Deployment desired, int newIdentities, int replicas) {
         Pod pod = podOf(desired);
         String ns = desired.getMetadata().getNamespace();
         try {
-            retry.run("dry-run create of a pod of " + identity, () -> dryRunCreate(ns, pod));
+            return Optional.ofNullable(retry.call("dry-run create of a pod of " + identity,
+                    () -> dryRunCreate(ns, pod)));
         } catch (KubernetesClientException e) {
-            refused(identity, e);
+            refused(identity, e, newIdentities, replicas);
         } catch (OperationFailedException e) {
             progress.warn("could not ask the API server whether it admits the pods of " + identity.namespace() + "/"
                     + identity.name() + " (" + e.getMessage() + "); rolling out without that check");
         }
+        return Optional.empty();
     }
 
     /**
@@ -71,9 +84,10 @@ final class PodAdmissionCheck {
      * {@code Warning} headers (a namespace whose Pod Security {@code warn} level is stricter than its {@code enforce}
      * level admits the pod with a warning) reach the step's log through the client's
      * {@link io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings}, each text once however many of the
-     * Deployment's own writes repeat it; an error answer is thrown as the typed API throws it.
+     * Deployment's own writes repeat it. Returns the pod as the server would store it (null if its answer cannot be
+     * read as one); an error answer is thrown as the typed API throws it.
      */
-    private void dryRunCreate(String namespace, Pod pod) {
+    private Pod dryRunCreate(String namespace, Pod pod) {
         HttpClient http = client.getHttpClient();
         String uri = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods")
                 + "?dryRun=All";
@@ -102,16 +116,36 @@ final class PodAdmissionCheck {
             status.setCode(response.code());
             throw new KubernetesClientException(status);
         }
+        try {
+            return client.getKubernetesSerialization().unmarshal(response.body(), Pod.class);
+        } catch (RuntimeException notAPod) {
+            return null;
+        }
     }
 
     /** Fails for a refusal of the pod itself; warns for an answer that says nothing about it. */
     void refused(ReplicaIdentity identity, KubernetesClientException e) {
+        refused(identity, e, 0, 0);
+    }
+
+    /**
+     * {@link #refused(ReplicaIdentity, KubernetesClientException)}; an exhausted quota fails when the plan creates
+     * {@code newIdentities} (of {@code replicas}), naming the quota's figures from the server's message.
+     */
+    void refused(ReplicaIdentity identity, KubernetesClientException e, int newIdentities, int replicas) {
         String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage());
         String lowered = message.toLowerCase(Locale.ROOT);
         String app = identity.namespace() + "/" + identity.name();
         boolean rbac = e.getCode() == 403 && lowered.contains("cannot create resource");
         boolean quotaFull = e.getCode() == 403 && lowered.contains("exceeded quota");
+        if (quotaFull && newIdentities > 0) {
+            Optional<String> full = QuotaCheck.exhausted(identity.namespace(), identity.name(), message, newIdentities,
+                    replicas);
+            if (full.isPresent()) {
+                throw new OperationFailedException(full.get());
+            }
+        }
         if ((e.getCode() != 403 && e.getCode() != 422) || rbac || quotaFull) {
             progress.warn("the API server did not say whether it admits the pods of " + app + " (a dry run of "
                     + identity + "'s pod: HTTP " + e.getCode() + " " + message + ")"

@@ -72,7 +72,7 @@ public final class StickyIpDeployer {
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
-        checkPodAdmission(plan, progress);
+        checkPodAdmission(plan, prePullPods(request, plan, prepared.appPods(), rollout), progress);
         writePullSecret(request, progress);
         Placed placed = roll(request, plan, prepared.view(), rollout, progress);
         List<DeployResult.IdentityResult> results = new ArrayList<>();
@@ -94,13 +94,48 @@ public final class StickyIpDeployer {
 
     /**
      * Whether the API server admits the pods of the identities {@code plan} starts (a server-side dry run of one pod,
-     * {@link PodAdmissionCheck}): throws {@link OperationFailedException} with the server's reason when it refuses
-     * them, warns when it cannot tell. A deploy runs it before its first write; nothing is stored.
+     * {@link PodAdmissionCheck}), and whether the namespace's ResourceQuotas have room for the pods of all the
+     * identities it creates ({@link QuotaCheck}): throws {@link OperationFailedException} with the server's reason
+     * when it refuses them or naming the quota that cannot fit them, warns when it cannot tell. A deploy runs it
+     * before its first write; nothing is stored.
      */
     public void checkPodAdmission(DeployPlan plan, Progress progress) {
-        plan.workloads().stream().filter(a -> a instanceof DeployPlan.Create || a instanceof DeployPlan.Replace)
-                .findFirst().ifPresent(a -> new PodAdmissionCheck(client, retry, progress).check(a.identity(),
-                        a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired()));
+        checkPodAdmission(plan, List.of(), progress);
+    }
+
+    /** {@link #checkPodAdmission(DeployPlan, Progress)}, also warning when the quotas cannot fit the pre-pull pods. */
+    private void checkPodAdmission(DeployPlan plan, List<Pod> prePullPods, Progress progress) {
+        Optional<DeployPlan.WorkloadAction> first = plan.workloads().stream()
+                .filter(a -> a instanceof DeployPlan.Create || a instanceof DeployPlan.Replace).findFirst();
+        if (first.isEmpty()) {
+            return;
+        }
+        DeployPlan.WorkloadAction a = first.get();
+        // a replaced identity's pod is deleted before its new one is created: only new identities add pods
+        int creates = (int) plan.workloads().stream().filter(DeployPlan.Create.class::isInstance).count();
+        Optional<Pod> admitted = new PodAdmissionCheck(client, retry, progress).check(a.identity(),
+                a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired(), creates,
+                plan.workloads().size());
+        if (creates > 0 && admitted.isPresent() && admitted.get().getSpec() != null) {
+            new QuotaCheck(client, retry, progress).check(a.identity().namespace(), a.identity().name(),
+                    admitted.get(), creates, plan.workloads().size(), prePullPods);
+        }
+    }
+
+    /**
+     * The pre-pull pods {@code rollout} will create for {@code plan} ({@link PrePull}, as {@link Rollout} plans
+     * them from the app's pods), rendered.
+     */
+    private static List<Pod> prePullPods(DeployRequest request, DeployPlan plan, List<Pod> appPods,
+                                         RolloutPolicy rollout) {
+        List<DeployPlan.Replace> replaces = plan.workloads().stream().filter(DeployPlan.Replace.class::isInstance)
+                .map(DeployPlan.Replace.class::cast).toList();
+        if (!rollout.prePull() || replaces.isEmpty()) {
+            return List.of();
+        }
+        var template = replaces.get(0).desired().getSpec().getTemplate().getSpec();
+        return PrePull.plan(replaces, Rollout.group(appPods)).stream()
+                .map(pull -> PrePull.render(request.namespace(), request.name(), template, pull)).toList();
     }
 
     private void writePullSecret(DeployRequest request, Progress progress) {
@@ -269,7 +304,7 @@ public final class StickyIpDeployer {
     public record DryRun(String pool, DeployPlan plan, List<LedgerChange> ledgerChanges) {
     }
 
-    private record Prepared(IpPool pool, DeployPlan plan, ClusterView view) {
+    private record Prepared(IpPool pool, DeployPlan plan, ClusterView view, List<Pod> appPods) {
     }
 
     /** Reads the cluster, reserves addresses in {@code ledger} and plans; writes nothing to the cluster. */
@@ -304,7 +339,10 @@ public final class StickyIpDeployer {
         List<List<Reservation>> reservations = ledger.reserveAll(pool, identities, usedByOthers(request, allPods),
                 reallocate, request.owner());
 
-        return new Prepared(pool, DeployPlanner.planHeld(request, pool, reservations, beyond, view), view);
+        List<Pod> appPods = allPods.stream().filter(p -> request.namespace().equals(p.getMetadata().getNamespace())
+                && p.getMetadata().getLabels() != null
+                && request.name().equals(p.getMetadata().getLabels().get(StickyIpLabels.NAME))).toList();
+        return new Prepared(pool, DeployPlanner.planHeld(request, pool, reservations, beyond, view), view, appPods);
     }
 
     private IpPool pool(String name) {

@@ -222,27 +222,59 @@ class PodAdmissionCheckSimTest {
         assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
     }
 
-    @Test
-    void aFullPodQuotaOnlyWarnsAndTheTimeoutNamesTheRefusalTheReplicaSetMet() {
+    private void podQuota(int hard) {
         sim.client().resourceQuotas().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model
                 .ResourceQuotaBuilder().withNewMetadata().withName("pod-count").endMetadata().withNewSpec()
-                .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity("1")).endSpec().build()).create();
+                .addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(hard))).endSpec()
+                .build()).create();
+    }
+
+    /** Waits (bounded) until the quota controller counts {@code used} pods. */
+    private void awaitPodsUsed(int used) {
+        sim.client().resourceQuotas().inNamespace("shop").withName("pod-count").waitUntilCondition(q -> q != null
+                && q.getStatus() != null && q.getStatus().getUsed() != null && new io.fabric8.kubernetes.api.model
+                .Quantity(String.valueOf(used)).equals(q.getStatus().getUsed().get("pods")), 30,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFullPodQuotaFailsANewIdentityBeforeAnythingIsWrittenWithTheServersFigures() {
+        podQuota(1);
         sim.client().pods().inNamespace("shop").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("other").endMetadata().withNewSpec().addNewContainer().withName("other")
                 .withImage("busybox:1").endContainer().endSpec().build()).create();
-        List<String> warnings = new CopyOnWriteArrayList<>();
+        awaitPodsUsed(1);
+        sim.requests().clear();
 
         assertThatThrownBy(() -> deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 1,
-                8080, "default").withTimeout(Duration.ofSeconds(10)), Progress.lines(l -> {
+                8080, "default").withTimeout(Duration.ofSeconds(60)), Progress.silent()))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("nothing in the cluster was changed")
+                .hasMessageContaining("quota shop/pod-count: pods hard 1, used 1, the new identity needs 1: room for 0");
+
+        assertThat(sim.requests().list().stream().filter(ApiRequest::persisted).toList()).isEmpty();
+    }
+
+    @Test
+    void aFullPodQuotaOnlyWarnsWhenTheDeployOnlyReplacesIdentitiesAndTheReplacementsGetTheFreedRoom() {
+        podQuota(2);
+        deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2, 8080, "default")
+                .withTimeout(Duration.ofSeconds(60)), Progress.silent());
+        awaitPodsUsed(2);
+        List<String> warnings = new CopyOnWriteArrayList<>();
+
+        // another port: each identity is replaced (not updated in place), its old pod deleted before the new one
+        DeployResult again = deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2, 9090,
+                "default").withTimeout(Duration.ofSeconds(60)), Progress.lines(l -> {
                     if (l.startsWith("[warn]")) {
                         warnings.add(l);
                     }
-                })))
-                .isInstanceOf(OperationFailedException.class)
-                .hasMessageContaining("Likely cause: its ReplicaSet cannot create the pod: FailedCreate: pods \"web-0-")
-                .hasMessageContaining("exceeded quota: pod-count, requested: pods=1, used: pods=1, limited: pods=1");
+                }));
+
+        assertThat(again.identities()).hasSize(2);
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
                 .contains("did not say whether it admits the pods of shop/web")
+                .contains("exceeded quota: pod-count, requested: pods=1, used: pods=2, limited: pods=2")
                 .contains("identities that need a new pod wait for quota"));
     }
 

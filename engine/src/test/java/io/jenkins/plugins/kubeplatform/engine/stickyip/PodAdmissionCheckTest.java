@@ -73,4 +73,24 @@ class PodAdmissionCheckTest {
                 .endsWith("rolling out without that check"));
         assertThat(warnings.get(1)).contains("identities that need a new pod wait for quota");
     }
+
+    @Test
+    void aFullQuotaFailsWhenThePlanCreatesIdentitiesWithTheFiguresOfTheServersMessage() {
+        // used 10 of 10 pods: room 0 for the 2 new identities of 3 replicas, so at most 3 - 2 + 0 = 1 replica
+        assertThatThrownBy(() -> check.refused(WEB_0, answer(403, "pods \"web-0-x7k2p\" is forbidden: exceeded quota: "
+                + "compute, requested: pods=1, used: pods=10, limited: pods=10"), 2, 3))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("nothing in the cluster was changed")
+                .hasMessageContaining("quota shop/compute: pods hard 10, used 10, the 2 new identities need 2 (1 each): "
+                        + "room for 0. Only 0 of the 2 new identities fit (replicas: at most 1)");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aFullQuotaMessageInAnotherFormOnlyWarnsEvenForNewIdentities() {
+        check.refused(WEB_0, answer(403, "pods \"web-0-x7k2p\" is forbidden: exceeded quota: compute"), 2, 3);
+
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
+                .contains("identities that need a new pod wait for quota"));
+    }
 }

@@ -98,8 +98,10 @@ class StickyIpRolloutSimTest {
         // the watch starts from the list's resourceVersion, so a list before the first create misses no change
         ApiRequest list = sim.requests().matching(r -> podsRequest(r, "list")).get(0);
         assertThat(list.at()).as("the pods are listed before the first create").isBeforeOrEqualTo(creates.get(0).at());
+        // 11 beside the 12 creates: the reads of the plan, the admission dry run, the quota list, the app's pods
+        // (list and watch), the Service
         assertThat(sim.requests().matching(r -> !r.internal() && !r.isReview())).as("requests for 12 identities besides the "
-                + "permission pre-check").hasSizeLessThanOrEqualTo(12 + 10);
+                + "permission pre-check").hasSizeLessThanOrEqualTo(12 + 11);
     }
 
     /** Watches the app's pods and keeps the largest number of identities seen without a Ready pod at once. */
