@@ -140,8 +140,8 @@ final class PodAdmissionCheck {
         boolean rbac = e.getCode() == 403 && lowered.contains("cannot create resource");
         boolean quotaFull = e.getCode() == 403 && lowered.contains("exceeded quota");
         if (quotaFull && newIdentities > 0) {
-            Optional<String> full = QuotaCheck.exhausted(identity.namespace(), identity.name(), message, newIdentities,
-                    replicas);
+            Optional<String> full = new QuotaCheck(client, retry, progress).exhaustedAfterDeletions(
+                    identity.namespace(), identity.name(), message, newIdentities, replicas);
             if (full.isPresent()) {
                 throw new OperationFailedException(full.get());
             }

@@ -56,7 +56,8 @@ final class QuotaCheck {
             skipped(namespace, app, newIdentities, e.getMessage());
             return;
         }
-        List<QuotaFit.Shortfall> identities = QuotaFit.shortfalls(quotas, Collections.nCopies(newIdentities, admitted));
+        List<QuotaFit.Shortfall> identities = afterDeletions(namespace, app, quotas,
+                QuotaFit.shortfalls(quotas, Collections.nCopies(newIdentities, admitted)), newIdentities);
         if (!identities.isEmpty()) {
             throw new OperationFailedException(message(namespace, app, PodQuotaUsage.of(admitted), newIdentities,
                     replicas, identities));
@@ -70,6 +71,56 @@ final class QuotaCheck {
                     + "/" + app + " (" + String.join("; ", parts) + "): the pre-pull will stop at the first refused "
                     + "pod and the identities be replaced without it (each replacement then pulls its image itself)");
         }
+    }
+
+    /**
+     * The shortfalls that stand once the namespace's pods being deleted are gone; none when those pods make up for
+     * every one (then a warning says the new pods wait for them). A quota still charges a pod that is being deleted
+     * until its grace period has passed ({@code QuotaV1Pod} in pods.go), and a ReplicaSet retries a create the quota
+     * refused, so such a shortfall is a wait, not a failure: an app torn down just before (its pods terminating)
+     * must not fail the deploy that replaces it. One LIST of the namespace's pods, made only when something falls
+     * short; without it (or without the quotas, to match their scopes) the shortfalls stand as they are.
+     *
+     * @param quotas the namespace's quotas, or null to list them
+     */
+    private List<QuotaFit.Shortfall> afterDeletions(String namespace, String app, List<ResourceQuota> quotas,
+                                                    List<QuotaFit.Shortfall> shortfalls, int newIdentities) {
+        if (shortfalls.isEmpty()) {
+            return shortfalls;
+        }
+        List<Pod> leaving;
+        List<ResourceQuota> scopes;
+        try {
+            leaving = retry.call("list pods in " + namespace, () -> client.pods().inNamespace(namespace).list()
+                    .getItems()).stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                            && p.getSpec() != null).toList();
+            scopes = quotas != null ? quotas : retry.call("list resourcequotas in " + namespace,
+                    () -> client.resourceQuotas().inNamespace(namespace).list().getItems());
+        } catch (KubernetesClientException | OperationFailedException e) {
+            return shortfalls;
+        }
+        if (leaving.isEmpty()) {
+            return shortfalls;
+        }
+        List<String> parts = new ArrayList<>();
+        for (QuotaFit.Shortfall s : shortfalls) {
+            Optional<ResourceQuota> quota = scopes.stream().filter(q -> s.quota().equals(
+                    q.getMetadata().getNamespace() + "/" + q.getMetadata().getName())).findFirst();
+            if (quota.isEmpty()) {
+                return shortfalls;
+            }
+            BigDecimal freed = leaving.stream().filter(p -> PodQuotaUsage.inScope(quota.get(), p))
+                    .map(p -> PodQuotaUsage.of(p).getOrDefault(s.resource(), BigDecimal.ZERO))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (s.used().subtract(freed).add(s.needed()).compareTo(s.hard()) > 0) {
+                return shortfalls;
+            }
+            parts.add(describe(s) + ", of which " + QuotaFit.format(s.resource(), freed) + " by pods being deleted");
+        }
+        progress.warn("the ResourceQuota of " + namespace + " has room for the " + newIdentities + " new pod(s) of "
+                + namespace + "/" + app + " only once the " + leaving.size() + " pod(s) being deleted there are gone ("
+                + String.join("; ", parts) + "): their ReplicaSets are refused until then and retry");
+        return List.of();
     }
 
     private void skipped(String namespace, String app, int newIdentities, String why) {
@@ -87,6 +138,26 @@ final class QuotaCheck {
      */
     static Optional<String> exhausted(String namespace, String app, String serverMessage, int newIdentities,
                                       int replicas) {
+        return exceeded(namespace, serverMessage, newIdentities).map(e -> message(namespace, app, e.perPod(),
+                newIdentities, replicas, e.shortfalls()));
+    }
+
+    /**
+     * {@link #exhausted}, unless the namespace's pods being deleted make up for the shortfall (see
+     * {@link #afterDeletions}): then empty, with a warning.
+     */
+    Optional<String> exhaustedAfterDeletions(String namespace, String app, String serverMessage, int newIdentities,
+                                             int replicas) {
+        return exceeded(namespace, serverMessage, newIdentities).flatMap(e -> afterDeletions(namespace, app, null,
+                e.shortfalls(), newIdentities).isEmpty() ? Optional.empty()
+                : Optional.of(message(namespace, app, e.perPod(), newIdentities, replicas, e.shortfalls())));
+    }
+
+    /** What one pod requested and each resource's shortfall for {@code newIdentities}, as the refusal states them. */
+    private record Exceeded(Map<String, BigDecimal> perPod, List<QuotaFit.Shortfall> shortfalls) {
+    }
+
+    private static Optional<Exceeded> exceeded(String namespace, String serverMessage, int newIdentities) {
         Matcher m = EXCEEDED.matcher(serverMessage);
         if (!m.find()) {
             return Optional.empty();
@@ -105,7 +176,7 @@ final class QuotaCheck {
                         used.get(hard.getKey()), each.multiply(BigDecimal.valueOf(newIdentities))));
             }
             // never empty: a list without an entry is not a quantity list
-            return Optional.of(message(namespace, app, requested, newIdentities, replicas, shortfalls));
+            return Optional.of(new Exceeded(requested, shortfalls));
         } catch (IllegalArgumentException notAQuantity) {
             return Optional.empty();
         }

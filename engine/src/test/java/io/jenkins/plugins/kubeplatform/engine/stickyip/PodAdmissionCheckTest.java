@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,11 +24,17 @@ class PodAdmissionCheckTest {
     private static final ReplicaIdentity WEB_0 = new ReplicaIdentity("shop", "web", 0);
 
     private final List<String> warnings = new ArrayList<>();
-    private final PodAdmissionCheck check = new PodAdmissionCheck(null, null, Progress.lines(l -> {
-        if (l.startsWith("[warn]")) {
-            warnings.add(l);
-        }
-    }));
+    /** No API server behind it: the quota check's reads of pods being deleted fail, so a shortfall stands. */
+    @AutoClose
+    private final KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+            .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build();
+
+    private final PodAdmissionCheck check = new PodAdmissionCheck(unreachable, StickyIpDeployerSimTest.fastRetry(),
+            Progress.lines(l -> {
+                if (l.startsWith("[warn]")) {
+                    warnings.add(l);
+                }
+            }));
 
     private static KubernetesClientException answer(int code, String message) {
         return new KubernetesClientException(new StatusBuilder().withCode(code).withMessage(message).build());
