@@ -158,6 +158,9 @@ class ResourceQuotaAdmissionTest {
                 q -> q.getStatus().getUsed().get("pods").toString().equals("2"));
         assertThat(used(ns, "pods", "count/pods")).isEqualTo("2");
 
+        // the kubelet has done with b (Running and Ready): no status write of its own is still on the way to
+        // overwrite the phase set below, as it could while the pod was starting
+        Pods.awaitReady(client, ns, "b");
         client.pods().inNamespace(ns).withName("b").editStatus(p -> {
             p.getStatus().setPhase("Succeeded");
             return p;
