@@ -51,11 +51,7 @@ class DeployWarningsSimTest {
             .build()));
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Progress progress = Progress.lines(l -> {
-        if (l.startsWith("[warn]")) {
-            warnings.add(l);
-        }
-    });
+    private final Progress progress = Warnings.into(warnings);
 
     @Test
     void theDeploymentWritesWarningAboutATemplateAnnotationReachesTheLogOnceForTwoIdentities() {

@@ -96,11 +96,7 @@ class PodAdmissionCheckSimTest {
                 .withName("deployer").endMetadata().build()).create();
         List<String> warnings = new CopyOnWriteArrayList<>();
 
-        DeployResult result = deployer().deploy(request(), Progress.lines(l -> {
-            if (l.startsWith("[warn]")) {
-                warnings.add(l);
-            }
-        }));
+        DeployResult result = deployer().deploy(request(), Warnings.into(warnings));
 
         assertThat(result.identities()).hasSize(2);
         assertThat(warnings).isEmpty();
@@ -155,11 +151,7 @@ class PodAdmissionCheckSimTest {
                             capabilities: {drop: [ALL]}
                 """;
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Progress progress = Progress.lines(l -> {
-            if (l.startsWith("[warn]")) {
-                warnings.add(l);
-            }
-        });
+        Progress progress = Warnings.into(warnings);
         WorkloadTemplate t = ManifestParser.parse("template", restricted);
         deployer().deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test", Duration.ofSeconds(60),
                 Map.of()).withTemplate(t), progress);
@@ -181,11 +173,7 @@ class PodAdmissionCheckSimTest {
             return n;
         });
         List<String> warnings = new CopyOnWriteArrayList<>();
-        Progress progress = Progress.lines(l -> {
-            if (l.startsWith("[warn]")) {
-                warnings.add(l);
-            }
-        });
+        Progress progress = Warnings.into(warnings);
 
         DeployResult result;
         try (KubernetesClient client = stepClient(progress)) {
@@ -265,11 +253,7 @@ class PodAdmissionCheckSimTest {
 
         // another port: each identity is replaced (not updated in place), its old pod deleted before the new one
         DeployResult again = deployer().deploy(DeployRequest.of("shop", "web", "registry.example.com/web:1", 2, 9090,
-                "default").withTimeout(Duration.ofSeconds(60)), Progress.lines(l -> {
-                    if (l.startsWith("[warn]")) {
-                        warnings.add(l);
-                    }
-                }));
+                "default").withTimeout(Duration.ofSeconds(60)), Warnings.into(warnings));
 
         assertThat(again.identities()).hasSize(2);
         assertThat(warnings).singleElement().satisfies(w -> assertThat(w)

@@ -9,9 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
-import io.jenkins.plugins.kubeplatform.engine.core.Progress;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -23,18 +22,14 @@ class PodAdmissionCheckTest {
 
     private static final ReplicaIdentity WEB_0 = new ReplicaIdentity("shop", "web", 0);
 
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     /** No API server behind it: the quota check's reads of pods being deleted fail, so a shortfall stands. */
     @AutoClose
     private final KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
             .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build();
 
     private final PodAdmissionCheck check = new PodAdmissionCheck(unreachable, StickyIpDeployerSimTest.fastRetry(),
-            Progress.lines(l -> {
-                if (l.startsWith("[warn]")) {
-                    warnings.add(l);
-                }
-            }));
+            Warnings.into(warnings));
 
     private static KubernetesClientException answer(int code, String message) {
         return new KubernetesClientException(new StatusBuilder().withCode(code).withMessage(message).build());

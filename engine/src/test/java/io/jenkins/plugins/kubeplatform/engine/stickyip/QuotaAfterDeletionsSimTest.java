@@ -43,11 +43,7 @@ class QuotaAfterDeletionsSimTest {
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
-    private final Progress progress = Progress.lines(l -> {
-        if (l.startsWith("[warn]")) {
-            warnings.add(l);
-        }
-    });
+    private final Progress progress = Warnings.into(warnings);
 
     private StickyIpDeployer deployer() {
         return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),

@@ -125,11 +125,8 @@ class ReplicaFailureDiagnosisSimTest {
                                 new JournaledLedgerStore(stateDir.resolve("secured-ledger")), Clock.systemUTC(),
                                 new Random(1)), StickyIpDeployerSimTest.fastRetry());
 
-                assertThatThrownBy(() -> deployer.deploy(request, Progress.lines(l -> {
-                    if (l.startsWith("[warn]")) {
-                        warnings.add(l);
-                    }
-                }))).isInstanceOf(OperationFailedException.class)
+                assertThatThrownBy(() -> deployer.deploy(request, Warnings.into(warnings)))
+                        .isInstanceOf(OperationFailedException.class)
                         .hasMessageContaining("Likely cause: its ReplicaSet cannot create the pod: FailedCreate: pods "
                                 + "\"web-0-")
                         .hasMessageContaining("is forbidden: error looking up service account shop/deployer: "
