@@ -9,11 +9,9 @@ import io.jenkins.plugins.kubeplatform.engine.kube.ServerWarnings;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -59,9 +57,7 @@ class DeployWarningsSimTest {
         DeployResult result;
         try (KubernetesClient client = KubernetesClients.create(sim.client().getConfiguration(),
                 new ServerWarnings(progress))) {
-            result = new StickyIpDeployer(client, Map.of("default", Pools.pool("default", "10.42.200.0/24")),
-                    new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")),
-                            Clock.systemUTC(), new Random(1)), StickyIpDeployerSimTest.fastRetry())
+            result = StickyIpDeployerSimTest.onDefaultPool(client, stateDir)
                     .deploy(new DeployRequest("shop", "web", "", 2, 0, "default", "test", Duration.ofSeconds(60),
                             Map.of()).withTemplate(t), progress);
         }

@@ -13,11 +13,9 @@ import io.jenkins.plugins.kubeplatform.sim.ApiRequest;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -58,9 +56,7 @@ class PodAdmissionCheckSimTest {
     }
 
     private StickyIpDeployer deployer(KubernetesClient client) {
-        return new StickyIpDeployer(client, Map.of("default", Pools.pool("default", "10.42.200.0/24")),
-                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
-                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+        return StickyIpDeployerSimTest.onDefaultPool(client, stateDir);
     }
 
     /** A client as a step run gets it: the API server's warnings go to the run's progress. */

@@ -12,14 +12,11 @@ import io.jenkins.plugins.kubeplatform.sim.rbac.RbacPolicy;
 import io.jenkins.plugins.kubeplatform.sim.rbac.ResourceRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,9 +40,7 @@ class PullSecretSimTest {
     }
 
     private StickyIpDeployer deployer() {
-        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
-                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
-                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+        return StickyIpDeployerSimTest.onDefaultPool(sim.client(), stateDir);
     }
 
     private void start() {

@@ -12,11 +12,8 @@ import io.jenkins.plugins.kubeplatform.engine.core.Progress;
 import io.jenkins.plugins.kubeplatform.sim.SimOptions;
 import io.jenkins.plugins.kubeplatform.sim.SimulatedCluster;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
@@ -46,9 +43,7 @@ class QuotaAfterDeletionsSimTest {
     private final Progress progress = Warnings.into(warnings);
 
     private StickyIpDeployer deployer() {
-        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
-                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
-                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+        return StickyIpDeployerSimTest.onDefaultPool(sim.client(), stateDir);
     }
 
     private static DeployRequest web(int replicas) {

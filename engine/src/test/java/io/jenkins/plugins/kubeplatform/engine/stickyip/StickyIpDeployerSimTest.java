@@ -75,6 +75,16 @@ class StickyIpDeployerSimTest {
         return new StickyIpDeployer(sim.client(), pools, ledger(Clock.systemUTC()), fastRetry());
     }
 
+    /**
+     * A deployer on {@code client} with the pool {@code default} (10.42.200.0/24) and a journaled ledger in
+     * {@code stateDir}, as the simulated-cluster tests of one deploy use it.
+     */
+    static StickyIpDeployer onDefaultPool(io.fabric8.kubernetes.client.KubernetesClient client, Path stateDir) {
+        return new StickyIpDeployer(client, Map.of("default", Pools.pool("default", "10.42.200.0/24")),
+                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
+                        new Random(1)), fastRetry());
+    }
+
     static ApiRetry fastRetry() {
         return new ApiRetry(4, Duration.ofMillis(20), Duration.ofMillis(100), d -> Thread.sleep(d.toMillis()));
     }

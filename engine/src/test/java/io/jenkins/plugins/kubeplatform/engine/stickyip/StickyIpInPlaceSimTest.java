@@ -58,9 +58,7 @@ class StickyIpInPlaceSimTest {
     }
 
     private StickyIpDeployer deployer() {
-        return new StickyIpDeployer(sim.client(), Map.of("default", Pools.pool("default", "10.42.200.0/24")),
-                new IpReservationLedger(new JournaledLedgerStore(stateDir.resolve("ip-ledger")), Clock.systemUTC(),
-                        new Random(1)), StickyIpDeployerSimTest.fastRetry());
+        return StickyIpDeployerSimTest.onDefaultPool(sim.client(), stateDir);
     }
 
     private static DeployRequest app(String ns, String name, String image) {
