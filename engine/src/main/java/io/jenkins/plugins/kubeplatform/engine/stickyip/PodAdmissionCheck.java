@@ -139,12 +139,14 @@ final class PodAdmissionCheck {
         String app = identity.namespace() + "/" + identity.name();
         boolean rbac = e.getCode() == 403 && lowered.contains("cannot create resource");
         boolean quotaFull = e.getCode() == 403 && lowered.contains("exceeded quota");
-        if (quotaFull && newIdentities > 0) {
-            Optional<String> full = new QuotaCheck(client, retry, progress).exhaustedAfterDeletions(
+        if (quotaFull && newIdentities > 0 && ResourceQuotaCheck.exhausted(identity.namespace(), identity.name(),
+                message, newIdentities, replicas).isPresent()) {
+            Optional<String> full = new ResourceQuotaCheck(client, retry, progress).exhaustedAfterDeletions(
                     identity.namespace(), identity.name(), message, newIdentities, replicas);
             if (full.isPresent()) {
                 throw new OperationFailedException(full.get());
             }
+            return; // pods being deleted make the room: ResourceQuotaCheck warned, naming them
         }
         if ((e.getCode() != 403 && e.getCode() != 422) || rbac || quotaFull) {
             progress.warn("the API server did not say whether it admits the pods of " + app + " (a dry run of "

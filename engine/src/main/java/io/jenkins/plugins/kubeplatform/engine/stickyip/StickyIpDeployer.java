@@ -95,7 +95,7 @@ public final class StickyIpDeployer {
     /**
      * Whether the API server admits the pods of the identities {@code plan} starts (a server-side dry run of one pod,
      * {@link PodAdmissionCheck}), and whether the namespace's ResourceQuotas have room for the pods of all the
-     * identities it creates ({@link QuotaCheck}): throws {@link OperationFailedException} with the server's reason
+     * identities it creates ({@link ResourceQuotaCheck}): throws {@link OperationFailedException} with the server's reason
      * when it refuses them or naming the quota that cannot fit them, warns when it cannot tell. A deploy runs it
      * before its first write; nothing is stored.
      */
@@ -117,7 +117,7 @@ public final class StickyIpDeployer {
                 a instanceof DeployPlan.Create c ? c.desired() : ((DeployPlan.Replace) a).desired(), creates,
                 plan.workloads().size());
         if (creates > 0 && admitted.isPresent() && admitted.get().getSpec() != null) {
-            new QuotaCheck(client, retry, progress).check(a.identity().namespace(), a.identity().name(),
+            new ResourceQuotaCheck(client, retry, progress).check(a.identity().namespace(), a.identity().name(),
                     admitted.get(), creates, plan.workloads().size(), prePullPods);
         }
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * anything, naming the quota, instead of the identities without room timing out after the others were written.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class QuotaCheckSimTest {
+class ResourceQuotaCheckSimTest {
 
     private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 

@@ -27,13 +27,13 @@ import java.util.regex.Pattern;
  * identities that time out with their ReplicaSet's {@code exceeded quota} condition, after the others were written.
  * One LIST of the namespace's quotas; a credential that may not list them only skips the check, with a warning.
  */
-final class QuotaCheck {
+final class ResourceQuotaCheck {
 
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final Progress progress;
 
-    QuotaCheck(KubernetesClient client, ApiRetry retry, Progress progress) {
+    ResourceQuotaCheck(KubernetesClient client, ApiRetry retry, Progress progress) {
         this.client = client;
         this.retry = retry;
         this.progress = progress;
