@@ -99,28 +99,39 @@ final class ResourceQuotaCheck {
         } catch (KubernetesClientException | OperationFailedException e) {
             return shortfalls;
         }
-        if (leaving.isEmpty()) {
+        Optional<List<String>> freed = freedByDeletions(shortfalls, scopes, leaving);
+        if (freed.isEmpty()) {
             return shortfalls;
         }
+        progress.warn("the ResourceQuota of " + namespace + " has room for the " + newIdentities + " new pod(s) of "
+                + namespace + "/" + app + " only once the " + leaving.size() + " pod(s) being deleted there are gone ("
+                + String.join("; ", freed.get()) + "): their ReplicaSets are refused until then and retry");
+        return List.of();
+    }
+
+    /**
+     * Whether the pods being deleted ({@code leaving}) make up for every shortfall: for each, what they free of its
+     * resource among the pods in its quota's scope, described; empty when one shortfall stays (or its quota is not
+     * among {@code quotas}).
+     */
+    static Optional<List<String>> freedByDeletions(List<QuotaFit.Shortfall> shortfalls, List<ResourceQuota> quotas,
+                                                   List<Pod> leaving) {
         List<String> parts = new ArrayList<>();
         for (QuotaFit.Shortfall s : shortfalls) {
-            Optional<ResourceQuota> quota = scopes.stream().filter(q -> s.quota().equals(
+            Optional<ResourceQuota> quota = quotas.stream().filter(q -> s.quota().equals(
                     q.getMetadata().getNamespace() + "/" + q.getMetadata().getName())).findFirst();
             if (quota.isEmpty()) {
-                return shortfalls;
+                return Optional.empty();
             }
             BigDecimal freed = leaving.stream().filter(p -> PodQuotaUsage.inScope(quota.get(), p))
                     .map(p -> PodQuotaUsage.of(p).getOrDefault(s.resource(), BigDecimal.ZERO))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
             if (s.used().subtract(freed).add(s.needed()).compareTo(s.hard()) > 0) {
-                return shortfalls;
+                return Optional.empty();
             }
             parts.add(describe(s) + ", of which " + QuotaFit.format(s.resource(), freed) + " by pods being deleted");
         }
-        progress.warn("the ResourceQuota of " + namespace + " has room for the " + newIdentities + " new pod(s) of "
-                + namespace + "/" + app + " only once the " + leaving.size() + " pod(s) being deleted there are gone ("
-                + String.join("; ", parts) + "): their ReplicaSets are refused until then and retry");
-        return List.of();
+        return Optional.of(parts);
     }
 
     private void skipped(String namespace, String app, int newIdentities, String why) {
