@@ -234,7 +234,7 @@ final class ApiSemantics {
             }
             Admitted admitted = admitCreate(path, body);
             if (admitted.refusal().isPresent()) {
-                return admitted.refusal().get();
+                return withWarnings(admitted.refusal().get(), admitted.warnings());
             }
             body = createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                     Defaulting.apply(path.group(), path.resource(), body)));
@@ -297,7 +297,7 @@ final class ApiSemantics {
             }
             Admitted admitted = admitUpdate(path, current, updated);
             if (admitted.refusal().isPresent()) {
-                return admitted.refusal().get();
+                return withWarnings(admitted.refusal().get(), admitted.warnings());
             }
             updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
@@ -395,7 +395,7 @@ final class ApiSemantics {
             }
             Admitted admitted = admitUpdate(path, current, updated);
             if (admitted.refusal().isPresent()) {
-                return admitted.refusal().get();
+                return withWarnings(admitted.refusal().get(), admitted.warnings());
             }
             updated = DeletePropagation.keepDeletion(current, updated);
             if (isDryRun(q)) {
@@ -461,8 +461,11 @@ final class ApiSemantics {
     }
 
     /**
-     * What admission answers a write: a refusal to send instead, or the warnings to add to the response and the
-     * resource quotas whose new usage to write before the object is stored (not on a dry run).
+     * What admission answers a write: a refusal to send instead, or the resource quotas whose new usage to write
+     * before the object is stored (not on a dry run); and the warnings to add to the response either way. A refusal
+     * by a validating plugin still carries the warnings recorded before it: the registry's ({@code WarningsOnCreate}
+     * in {@code rest.BeforeCreate}, which runs before validating admission) and those of the plugins before it, since
+     * the warning recorder writes each as a header of whatever response the request ends with.
      */
     private record Admitted(Optional<MockResponse> refusal, List<String> warnings, List<ObjectNode> charged) {
 
@@ -472,6 +475,10 @@ final class ApiSemantics {
 
         static Admitted refuse(Optional<MockResponse> refusal) {
             return new Admitted(refusal, List.of(), List.of());
+        }
+
+        static Admitted refuse(Optional<MockResponse> refusal, List<String> warnings) {
+            return new Admitted(refusal, warnings, List.of());
         }
     }
 
@@ -524,7 +531,7 @@ final class ApiSemantics {
         QuotaAdmission.Decision decision = QuotaAdmission.create(path.group(), path.resource(), namespaced, quotas,
                 clock.instant());
         if (decision.refusal().isPresent()) {
-            return Admitted.refuse(Optional.of(forbidden(path, name, decision.refusal().get())));
+            return Admitted.refuse(Optional.of(forbidden(path, name, decision.refusal().get())), warnings);
         }
         return new Admitted(Optional.empty(), warnings, decision.charged());
     }
@@ -587,7 +594,8 @@ final class ApiSemantics {
                 return Admitted.warn(registry);
             }
             Admitted security = podSecurity(path.namespace(), path.name(), updated);
-            return security.refusal().isPresent() ? security : Admitted.warn(concat(registry, security.warnings()));
+            return security.refusal().isPresent() ? Admitted.refuse(security.refusal(), registry)
+                    : Admitted.warn(concat(registry, security.warnings()));
         }
         return path.subresource().isEmpty() ? Admitted.warn(templateWarnings(path, updated)) : Admitted.warn(List.of());
     }
@@ -632,17 +640,17 @@ final class ApiSemantics {
             return Admitted.refuse(invalid);
         }
         JsonNode defaulted = Defaulting.apply("", "pods", pod);
+        List<String> registry = PodWarnings.pod(pod);
         Optional<String> outOfRange = LimitRanger.validate(defaulted, limitRanges);
         if (outOfRange.isPresent()) {
             return Admitted.refuse(Optional.of(forbidden(meta.path("name").asText(""), 403, "Forbidden",
-                    outOfRange.get())));
+                    outOfRange.get())), registry);
         }
         Admitted security = podSecurity(path.namespace(), meta.path("name").asText(""), defaulted);
         if (security.refusal().isPresent()) {
-            return security;
+            return Admitted.refuse(security.refusal(), registry);
         }
-        return resourceQuota(path, meta.path("name").asText(""), defaulted,
-                concat(PodWarnings.pod(pod), security.warnings()));
+        return resourceQuota(path, meta.path("name").asText(""), defaulted, concat(registry, security.warnings()));
     }
 
     /** The PodSecurity plugin on a pod create or significant update in {@code namespace}. */
@@ -847,7 +855,7 @@ final class ApiSemantics {
     private MockResponse applyCreate(RecordedRequest request, ApiPath path, QueryParams q, ObjectNode applied) {
         Admitted admitted = admitCreate(path, applied);
         if (admitted.refusal().isPresent()) {
-            return admitted.refusal().get();
+            return withWarnings(admitted.refusal().get(), admitted.warnings());
         }
         ObjectNode object = (ObjectNode) createdGeneration(StatusSubresource.create(path.group(), path.resource(),
                 Defaulting.apply(path.group(), path.resource(), applied)));
