@@ -243,11 +243,15 @@ class KubectlConformanceTest {
                 "--timeout=30s");
         ok("run", "first", "-n", "quoted", "--image=nginx:1.27");
 
-        Result refused = kubectl("run", "second", "-n", "quoted", "--image=nginx:1.27");
+        Result refused = kubectl("run", "second", "-n", "quoted", "--image=nginx:1.27",
+                "--annotations=scheduler.alpha.kubernetes.io/critical-pod=true");
 
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("Error from server (Forbidden): pods \"second\" is forbidden: exceeded "
                 + "quota: pod-count, requested: pods=1, used: pods=1, limited: pods=1");
+        // the registry's warning, recorded before the quota refused the pod, comes with the refusal
+        assertThat(refused.err()).contains("Warning: metadata.annotations[scheduler.alpha.kubernetes.io/critical-pod]: "
+                + "non-functional in v1.16+; use the \"priorityClassName\" field instead\n");
         // a bare pod would hold up another test's drain of its node
         ok("delete", "pod", "first", "-n", "quoted", "--grace-period=0", "--force");
     }
