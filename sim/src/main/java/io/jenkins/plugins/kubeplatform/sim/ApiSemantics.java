@@ -22,6 +22,7 @@ import io.jenkins.plugins.kubeplatform.sim.api.Patches;
 import io.jenkins.plugins.kubeplatform.sim.api.PodAdmission;
 import io.jenkins.plugins.kubeplatform.sim.api.PodCreateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodSecurity;
+import io.jenkins.plugins.kubeplatform.sim.api.PodStatusRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PodWarnings;
 import io.jenkins.plugins.kubeplatform.sim.api.PodUpdateRules;
 import io.jenkins.plugins.kubeplatform.sim.api.PriorityClasses;
@@ -414,13 +415,21 @@ final class ApiSemantics {
 
     /**
      * A pod's spec is immutable but for the fields {@link PodUpdateRules} lists: any other change through PUT or PATCH
-     * of the pod itself is 422 Invalid, as {@code ValidatePodUpdate} answers (subresources are not checked here).
+     * of the pod itself is 422 Invalid, as {@code ValidatePodUpdate} answers. A write of its {@code status} (PUT, any
+     * patch, apply) is held to {@link PodStatusRules}, as {@code ValidatePodStatusUpdate} answers; {@code updated} is
+     * already what the status subresource would store. Other subresources are not checked here.
      */
     private static Optional<MockResponse> invalidPodUpdate(ApiPath path, JsonNode current, JsonNode updated) {
-        if (!path.group().isEmpty() || !path.resource().equals("pods") || !path.subresource().isEmpty()) {
+        if (!path.group().isEmpty() || !path.resource().equals("pods")) {
             return Optional.empty();
         }
-        return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+        if (path.subresource().isEmpty()) {
+            return invalidPod(path.name(), PodUpdateRules.check(current, updated));
+        }
+        if (path.subresource().equals("status")) {
+            return invalidPod(path.name(), PodStatusRules.check(current, updated));
+        }
+        return Optional.empty();
     }
 
     /**

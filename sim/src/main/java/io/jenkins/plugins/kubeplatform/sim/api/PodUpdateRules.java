@@ -30,11 +30,12 @@ public final class PodUpdateRules {
     public record FieldError(String field, Type type, String detail, String value) {
 
         /** The error types this check produces. */
-        public enum Type { FORBIDDEN, INVALID, REQUIRED }
+        public enum Type { DUPLICATE, FORBIDDEN, INVALID, REQUIRED }
 
         /** {@code details.causes[].reason}. */
         public String reason() {
             return switch (type) {
+                case DUPLICATE -> "FieldValueDuplicate";
                 case FORBIDDEN -> "FieldValueForbidden";
                 case INVALID -> "FieldValueInvalid";
                 case REQUIRED -> "FieldValueRequired";
@@ -44,6 +45,7 @@ public final class PodUpdateRules {
         /** {@code details.causes[].message}: the error without its field. */
         public String body() {
             return switch (type) {
+                case DUPLICATE -> "Duplicate value: " + value;
                 case FORBIDDEN -> "Forbidden: " + detail;
                 case INVALID -> "Invalid value: " + value + ": " + detail;
                 case REQUIRED -> "Required value" + (detail.isEmpty() ? "" : ": " + detail);

@@ -14,10 +14,10 @@ import java.util.Set;
  * it: a write of the object itself (PUT, any patch, apply) keeps the stored {@code .status} (the strategies'
  * {@code PrepareForUpdate} copies the old status); a write of {@code .../status} keeps everything but
  * {@code .status} and the metadata labels and annotations (the status strategies copy the old spec; a deployment's
- * also its labels); a create replaces the status given with the one the strategy starts from ({@code
- * PrepareForCreate}): {@code phase: Pending} and the QoS class for a pod, {@code phase: Active} for a namespace, the
- * empty status (with its non-optional counters at 0) for the workload kinds, an empty load balancer for services and
- * ingresses. Nodes keep the status they are created with, as a kubelet registers them. Custom resources whose CRD
+ * also its labels; a pod keeps its QoS class when the written status has none); a create replaces the status given
+ * with the one the strategy starts from ({@code PrepareForCreate}): {@code phase: Pending} and the QoS class for a
+ * pod, {@code phase: Active} for a namespace, the empty status (with its non-optional counters at 0) for the workload
+ * kinds, an empty load balancer for services and ingresses. Nodes keep the status they are created with, as a kubelet registers them. Custom resources whose CRD
  * declares {@code subresources.status} are handled by the store underneath.
  */
 public final class StatusSubresource {
@@ -87,6 +87,9 @@ public final class StatusSubresource {
         } else {
             out.set("status", status.deepCopy());
         }
+        if (group.isEmpty() && resource.equals("pods")) {
+            keepQosClass(stored, out);
+        }
         ObjectNode meta = out.with("metadata");
         JsonNode written = updated.path("metadata");
         List<String> writable = STATUS_RESETS_LABELS.contains(group + "/" + resource)
@@ -99,6 +102,18 @@ public final class StatusSubresource {
             }
         }
         return out;
+    }
+
+    /**
+     * The pod status strategy's backfill ({@code podStatusStrategy.PrepareForUpdate}): a status written without a QoS
+     * class keeps the stored one, since kubelets before v1.32 dropped it when they rejected a pod.
+     */
+    private static void keepQosClass(JsonNode stored, ObjectNode out) {
+        JsonNode qos = stored.path("status").get("qosClass");
+        if (qos == null || qos.asText("").isEmpty() || !out.path("status").path("qosClass").asText("").isEmpty()) {
+            return;
+        }
+        (out.get("status") instanceof ObjectNode status ? status : out.putObject("status")).set("qosClass", qos);
     }
 
     /** The object a create stores: {@code body} with the status the kind starts from (see the class comment). */

@@ -762,11 +762,10 @@ public final class Kubelet implements SimController {
         boolean crashed = false;
         if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
             for (ContainerStatus cs : pod.getStatus().getContainerStatuses()) {
-                crashed |= cs.getState() != null && cs.getState().getTerminated() != null
-                        && !replacedNotStarted(t, cs);
+                crashed |= restarts(pod, cs) && !replacedNotStarted(t, cs);
             }
         }
-        if (crashed && !t.restartPending && !t.restartDue && !"Never".equals(pod.getSpec().getRestartPolicy())) {
+        if (crashed && !t.restartPending && !t.restartDue) {
             t.restartPending = true;
             t.probePassed = !hasReadinessProbe(pod);
             later(t, ctx.options().containerStartDelay(), () -> {
@@ -816,7 +815,7 @@ public final class Kubelet implements SimController {
             }
             boolean terminated = cs.getState() != null && cs.getState().getTerminated() != null;
             boolean isRunning = cs.getState() != null && cs.getState().getRunning() != null;
-            if ((terminated && restartNow) || (!terminated && !isRunning)) {
+            if ((terminated && restartNow && restarts(p, cs)) || (!terminated && !isRunning)) {
                 cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
                 cs.setContainerID("containerd://" + Long.toHexString(Objects.hash(t.uid, c.getName(), now()))
                         + "sim");
@@ -874,6 +873,19 @@ public final class Kubelet implements SimController {
             ctx.events().normal(pod, "Killing", "Container " + c.getName() + " definition changed, will be restarted");
             pullReplacement(t, pod, c, r);
         }
+    }
+
+    /**
+     * Whether the kubelet starts this exited container again ({@code ShouldContainerBeRestarted},
+     * pkg/kubelet/container/helpers.go): never under restart policy Never, under OnFailure only after a non-zero exit.
+     */
+    private static boolean restarts(Pod pod, ContainerStatus cs) {
+        if (cs.getState() == null || cs.getState().getTerminated() == null) {
+            return false;
+        }
+        String policy = pod.getSpec().getRestartPolicy();
+        Integer exitCode = cs.getState().getTerminated().getExitCode();
+        return !"Never".equals(policy) && !("OnFailure".equals(policy) && (exitCode == null || exitCode == 0));
     }
 
     /** Whether this terminated status is a container killed for an image change whose new one has not started. */
@@ -1078,11 +1090,41 @@ public final class Kubelet implements SimController {
         return changed;
     }
 
-    /** Writes the pod's status (pods/status, as the kubelet reports it) from the latest copy seen of it. */
+    /**
+     * Writes the pod's status (pods/status, as the kubelet reports it) from the latest copy seen of it. A status that
+     * would take a terminated container back to a non-terminated state its restart policy does not allow is not sent,
+     * as the status manager aborts it ({@code checkContainerStateTransition} in pkg/kubelet/status/status_manager.go):
+     * an image change restarts a container whatever the policy, but the API keeps showing it terminated.
+     */
     private Optional<Pod> write(Pod pod, java.util.function.Predicate<Pod> change) {
-        Optional<Pod> written = Writes.updateStatus(ctx.client(), latest(pod), change);
+        Optional<Pod> written = Writes.updateStatus(ctx.client(), latest(pod),
+                p -> {
+                    List<ContainerStatus> before = p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+                            ? List.of() : ctx.client().getKubernetesSerialization().clone(p).getStatus()
+                                    .getContainerStatuses();
+                    return change.test(p) && !leavesTerminated(p, before);
+                });
         written.ifPresent(pods::put);
         return written;
+    }
+
+    private static boolean leavesTerminated(Pod p, List<ContainerStatus> before) {
+        String policy = p.getSpec().getRestartPolicy();
+        if ("Always".equals(policy) || p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+            return false;
+        }
+        for (ContainerStatus old : before) {
+            if (old.getState() == null || old.getState().getTerminated() == null || restarts(p, old)) {
+                continue;
+            }
+            for (ContainerStatus now : p.getStatus().getContainerStatuses()) {
+                if (Objects.equals(old.getName(), now.getName())
+                        && (now.getState() == null || now.getState().getTerminated() == null)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Pod latest(Pod pod) {

@@ -3,6 +3,8 @@ package io.jenkins.plugins.kubeplatform.sim.controllers;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -102,6 +104,36 @@ class KubeletTest {
         Pod again = Pods.await(client, "default", "restarted", p -> PodStates.isReady(p)
                 && p.getStatus().getContainerStatuses().get(0).getRestartCount() == 1);
         assertThat(again.getStatus().getContainerStatuses().get(0).getLastState().getTerminated()).isNotNull();
+    }
+
+    /**
+     * Under OnFailure the kubelet starts again only the container that failed (ShouldContainerBeRestarted); the one
+     * that exited 0 stays terminated, as the API server would refuse to see it running again.
+     */
+    @Test
+    void restartsOnlyTheFailedContainerOfAnOnFailurePod() {
+        Pods.create(client, Pods.pod("onfailure").editSpec().withRestartPolicy("OnFailure").addNewContainer()
+                .withName("worker").withImage("busybox:1.36").endContainer().endSpec().build());
+        Pods.awaitReady(client, "default", "onfailure");
+
+        client.pods().inNamespace("default").withName("onfailure").editStatus(p -> {
+            for (ContainerStatus cs : p.getStatus().getContainerStatuses()) {
+                int exitCode = cs.getName().equals("app") ? 0 : 1;
+                cs.setState(new ContainerStateBuilder().withNewTerminated().withExitCode(exitCode)
+                        .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().build());
+                cs.setReady(false);
+            }
+            return p;
+        });
+
+        Pod after = Pods.await(client, "default", "onfailure", p -> container(p, "worker").getState().getRunning()
+                != null);
+        assertThat(container(after, "app").getState().getTerminated().getExitCode()).isZero();
+    }
+
+    private static ContainerStatus container(Pod p, String name) {
+        return p.getStatus().getContainerStatuses().stream().filter(cs -> cs.getName().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     @Test
