@@ -17,8 +17,9 @@ import java.util.Set;
  * also its labels; a pod keeps its QoS class when the written status has none); a create replaces the status given
  * with the one the strategy starts from ({@code PrepareForCreate}): {@code phase: Pending} and the QoS class for a
  * pod, {@code phase: Active} for a namespace, the empty status (with its non-optional counters at 0) for the workload
- * kinds, an empty load balancer for services and ingresses. Nodes keep the status they are created with, as a kubelet registers them. Custom resources whose CRD
- * declares {@code subresources.status} are handled by the store underneath.
+ * kinds, an empty load balancer for services and ingresses. Nodes keep the status they are created with, as a kubelet
+ * registers them. Custom resources whose CRD declares {@code subresources.status} are handled by the store
+ * underneath.
  */
 public final class StatusSubresource {
 

@@ -1097,13 +1097,15 @@ public final class Kubelet implements SimController {
      * an image change restarts a container whatever the policy, but the API keeps showing it terminated.
      */
     private Optional<Pod> write(Pod pod, java.util.function.Predicate<Pod> change) {
-        Optional<Pod> written = Writes.updateStatus(ctx.client(), latest(pod),
-                p -> {
-                    List<ContainerStatus> before = p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-                            ? List.of() : ctx.client().getKubernetesSerialization().clone(p).getStatus()
-                                    .getContainerStatuses();
-                    return change.test(p) && !leavesTerminated(p, before);
-                });
+        Optional<Pod> written = Writes.updateStatus(ctx.client(), latest(pod), p -> {
+            if ("Always".equals(p.getSpec().getRestartPolicy()) || p.getStatus() == null
+                    || p.getStatus().getContainerStatuses() == null) {
+                return change.test(p); // the common case: no copy of the status to compare with
+            }
+            List<ContainerStatus> before = ctx.client().getKubernetesSerialization().clone(p).getStatus()
+                    .getContainerStatuses();
+            return change.test(p) && !leavesTerminated(p, before);
+        });
         written.ifPresent(pods::put);
         return written;
     }
