@@ -1037,20 +1037,12 @@ public final class Kubelet implements SimController {
                 + Long.toHexString(containers.incrementAndGet()) + "sim";
     }
 
-    /** A resolved image reference as the runtime reports it: the repository and a digest of the reference. */
+    /**
+     * A resolved image reference as containerd reports it in {@code imageID}: the image's repository digest, the same
+     * name the node's {@code status.images} lists first ({@link NodeImages#repoDigest}).
+     */
     static String imageId(String image) {
-        String repository = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
-        int colon = repository.lastIndexOf(':');
-        if (colon > repository.lastIndexOf('/')) {
-            repository = repository.substring(0, colon);
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return repository + "@sha256:" + java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return NodeImages.repoDigest(image);
     }
 
     private static boolean gatesPassed(Pod p) {

@@ -65,7 +65,7 @@ final class NodeImages {
     /** Records a finished pull of {@code reference} on {@code node}. */
     void add(String node, String reference) {
         Name n = Name.of(reference);
-        String digest = n.digest().orElseGet(() -> "sha256:" + sha256(n.lookupName()));
+        String digest = digest(n);
         Image image = byNode.computeIfAbsent(node, x -> new HashMap<>())
                 .computeIfAbsent(digest, d -> new Image(size(d)));
         image.repoDigests.add(n.repository() + "@" + digest);
@@ -92,6 +92,17 @@ final class NodeImages {
                     .withSizeBytes(image.size).build());
         }
         return out;
+    }
+
+    /** {@code repository@digest} of the image {@code reference} resolves to: its {@code RepoDigests} entry. */
+    static String repoDigest(String reference) {
+        Name n = Name.of(reference);
+        return n.repository() + "@" + digest(n);
+    }
+
+    /** The digest written in the reference, else the one the simulated registry serves for its tag. */
+    private static String digest(Name n) {
+        return n.digest().orElseGet(() -> "sha256:" + sha256(n.lookupName()));
     }
 
     /** The name containerd resolves {@code reference} by: {@code repo@digest}, else {@code repo:tag}. */

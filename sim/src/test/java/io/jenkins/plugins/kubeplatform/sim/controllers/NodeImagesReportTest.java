@@ -49,6 +49,9 @@ class NodeImagesReportTest {
         assertThat(nginx.getNames().get(0)).matches("docker\\.io/library/nginx@sha256:[0-9a-f]{64}");
         assertThat(nginx.getNames().get(1)).isEqualTo("docker.io/library/nginx:1.27");
         assertThat(nginx.getSizeBytes()).isPositive();
+        // containerd's imageID of the container is the same repository digest
+        assertThat(client.pods().inNamespace("default").withName("short-name").get().getStatus()
+                .getContainerStatuses().get(0).getImageID()).isEqualTo(nginx.getNames().get(0));
         assertThat(client.nodes().withName("node-3").get().getStatus().getImages()).isNullOrEmpty();
     }
 
