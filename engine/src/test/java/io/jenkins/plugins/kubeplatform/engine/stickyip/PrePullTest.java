@@ -174,6 +174,27 @@ class PrePullTest {
     }
 
     @Test
+    void readsTheNodeImagesUnderTheNamesContainerdReports() {
+        io.fabric8.kubernetes.api.model.Node listed = new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("node-1").endMetadata().withNewStatus()
+                .addNewImage().withNames("docker.io/library/nginx@sha256:" + "b".repeat(64),
+                        "docker.io/library/nginx:1.27").withSizeBytes(67_000_000L).endImage()
+                .addNewImage().withNames("registry.example.com/web@sha256:" + "c".repeat(64)).withSizeBytes(9_000L)
+                .endImage().endStatus().build();
+
+        ClusterView.NodeState node = ClusterObserver.nodeState(listed);
+
+        assertThat(node.images()).containsExactlyInAnyOrder("docker.io/library/nginx@sha256:" + "b".repeat(64),
+                "docker.io/library/nginx:1.27", "registry.example.com/web@sha256:" + "c".repeat(64));
+        assertThat(PrePull.usesCopyOnNode(new PrePull.Image("nginx:1.27", "containers[web].image", null), node))
+                .isTrue();
+        assertThat(PrePull.usesCopyOnNode(new PrePull.Image("registry.example.com/web:3@sha256:" + "c".repeat(64),
+                "containers[web].image", null), node)).isTrue();
+        assertThat(PrePull.usesCopyOnNode(new PrePull.Image("registry.example.com/web:3", "containers[web].image",
+                null), node)).isFalse();
+    }
+
+    @Test
     void countsAContainerThatCannotStartItsCommandAsPulled() {
         Map<String, PrePull.NodePull> created = Map.of(PrePull.name("web", PULL), PULL);
         ContainerState startError = new ContainerStateBuilder().withNewTerminated().withReason("StartError")
