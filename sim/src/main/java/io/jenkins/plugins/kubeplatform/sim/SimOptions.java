@@ -28,6 +28,7 @@ public final class SimOptions {
     private final Duration readinessDelay;
     private final Duration podTerminationDelay;
     private final Duration jobDuration;
+    private final Duration nodeImagesReportDelay;
     private final java.util.Map<String, RegistryLogin> registryLogins;
     private final List<String> reservedCidrs;
 
@@ -49,6 +50,7 @@ public final class SimOptions {
         this.readinessDelay = b.readinessDelay;
         this.podTerminationDelay = b.podTerminationDelay;
         this.jobDuration = b.jobDuration;
+        this.nodeImagesReportDelay = b.nodeImagesReportDelay;
         this.registryLogins = java.util.Map.copyOf(b.registryLogins);
         this.reservedCidrs = List.copyOf(b.reservedCidrs);
     }
@@ -216,6 +218,16 @@ public final class SimOptions {
         return jobDuration;
     }
 
+    /**
+     * How long after a pull the node's kubelet reports the image in {@code node.status.images}. A real kubelet lists
+     * the runtime's images every 30 s (the image manager's cache) and writes the node status every 10 s when it
+     * changed ({@code nodeStatusUpdateFrequency}), so an image appears 0 to 40 s after its pull: 20 s on average, the
+     * default. Pulls finished meanwhile on that node go out in the same write.
+     */
+    public Duration nodeImagesReportDelay() {
+        return nodeImagesReportDelay;
+    }
+
     /** Wall-clock duration of a simulated delay. */
     public Duration scaled(Duration simulated) {
         return Duration.ofNanos((long) (simulated.toNanos() / speed));
@@ -241,6 +253,7 @@ public final class SimOptions {
         private Duration readinessDelay = Duration.ofSeconds(1);
         private Duration podTerminationDelay = Duration.ofMillis(500);
         private Duration jobDuration = Duration.ofSeconds(5);
+        private Duration nodeImagesReportDelay = Duration.ofSeconds(20);
         private final java.util.Map<String, RegistryLogin> registryLogins = new java.util.HashMap<>();
         private List<String> reservedCidrs = List.of(DEFAULT_RESERVED);
 
@@ -355,6 +368,12 @@ public final class SimOptions {
 
         public Builder jobDuration(Duration d) {
             this.jobDuration = nonNegative(d);
+            return this;
+        }
+
+        /** See {@link SimOptions#nodeImagesReportDelay()}. */
+        public Builder nodeImagesReportDelay(Duration d) {
+            this.nodeImagesReportDelay = nonNegative(d);
             return this;
         }
 

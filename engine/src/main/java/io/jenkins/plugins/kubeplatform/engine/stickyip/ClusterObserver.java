@@ -1,5 +1,6 @@
 package io.jenkins.plugins.kubeplatform.engine.stickyip;
 
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageName;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.Conflicts;
 import io.jenkins.plugins.kubeplatform.engine.kube.SharedObjects;
@@ -44,7 +46,21 @@ final class ClusterObserver {
                 .stream().anyMatch((NodeCondition c) -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         boolean schedulable = n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable());
         String hostname = n.getMetadata().getLabels() == null ? null : n.getMetadata().getLabels().get("kubernetes.io/hostname");
-        return new NodeState(n.getMetadata().getName(), ready, schedulable, hostname);
+        return new NodeState(n.getMetadata().getName(), ready, schedulable, hostname, images(n));
+    }
+
+    /** The names of {@code status.images}, normalised; a name containerd would not parse is left out. */
+    static java.util.Set<String> images(Node n) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (n.getStatus() != null && n.getStatus().getImages() != null) {
+            for (ContainerImage image : n.getStatus().getImages()) {
+                if (image.getNames() != null) {
+                    image.getNames().forEach(name -> ImageName.parse(name)
+                            .ifPresent(r -> names.add(r.lookupName())));
+                }
+            }
+        }
+        return names;
     }
 
     /**

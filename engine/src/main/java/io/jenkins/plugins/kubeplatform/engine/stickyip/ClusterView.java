@@ -1,10 +1,12 @@
 package io.jenkins.plugins.kubeplatform.engine.stickyip;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageName;
 import io.jenkins.plugins.kubeplatform.engine.kube.SharedObjects;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the deployer observed in the cluster before planning: plain values, so the planner is a pure function.
@@ -80,8 +82,26 @@ public record ClusterView(Map<String, LiveWorkload> workloads, List<LivePod> pod
         }
     }
 
-    /** A node as seen: Ready condition, {@code spec.unschedulable}, and its hostname label. */
-    public record NodeState(String name, boolean ready, boolean schedulable, String hostname) {
+    /**
+     * A node as seen: Ready condition, {@code spec.unschedulable}, its hostname label, and the images its kubelet
+     * reports in {@code status.images} (each name normalised, {@link ImageName#lookupName()}; at most the 50
+     * largest images, so an image missing here may still be on the node).
+     */
+    public record NodeState(String name, boolean ready, boolean schedulable, String hostname, Set<String> images) {
+
+        public NodeState {
+            images = Set.copyOf(images);
+        }
+
+        /** A node that reports no images. */
+        public NodeState(String name, boolean ready, boolean schedulable, String hostname) {
+            this(name, ready, schedulable, hostname, Set.of());
+        }
+
+        /** Whether the kubelet reports an image that {@code reference} names. */
+        public boolean hasImage(ImageName reference) {
+            return images.contains(reference.lookupName());
+        }
 
         public boolean canTakePods() {
             return ready && schedulable;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageName;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.WatchedObjects;
 import java.time.Duration;
@@ -167,33 +168,16 @@ final class PodVerifier {
     }
 
     /**
-     * Whether two image references name the same image, as a kubelet reports a spec's image: a reference without a
-     * registry is on {@code docker.io} (official images under {@code library/}), without a tag or digest it is
-     * {@code :latest}.
+     * Whether two image references name the same image, as a kubelet reports a spec's image: both normalised as
+     * containerd names images ({@link ImageName}); a reference containerd cannot parse only equals itself.
      */
     static boolean sameImage(String a, String b) {
         return a != null && b != null && normalized(a).equals(normalized(b));
     }
 
     private static String normalized(String reference) {
-        String name = reference.trim();
-        String digest = "";
-        int at = name.indexOf('@');
-        if (at >= 0) {
-            digest = name.substring(at);
-            name = name.substring(0, at);
-        }
-        int slash = name.indexOf('/');
-        String first = slash < 0 ? "" : name.substring(0, slash);
-        if (slash < 0 || !(first.contains(".") || first.contains(":") || first.equals("localhost"))) {
-            name = "docker.io/" + (slash < 0 ? "library/" : "") + name;
-        } else if (first.equals("docker.io") && name.indexOf('/', slash + 1) < 0) {
-            name = "docker.io/library/" + name.substring(slash + 1);
-        }
-        if (digest.isEmpty() && name.indexOf(':', name.lastIndexOf('/')) < 0) {
-            name = name + ":latest";
-        }
-        return name + digest;
+        String trimmed = reference.trim();
+        return ImageName.parse(trimmed).map(ImageName::lookupName).orElse(trimmed);
     }
 
     private static boolean current(Pod p, Optional<String> templateHash) {

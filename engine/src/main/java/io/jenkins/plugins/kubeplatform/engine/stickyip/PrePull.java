@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.kubeplatform.engine.core.OperationFailedException;
 import io.jenkins.plugins.kubeplatform.engine.core.Progress;
+import io.jenkins.plugins.kubeplatform.engine.image.ImageName;
 import io.jenkins.plugins.kubeplatform.engine.kube.ApiRetry;
 import io.jenkins.plugins.kubeplatform.engine.kube.WatchedObjects;
 import java.nio.charset.StandardCharsets;
@@ -79,21 +80,46 @@ final class PrePull {
     private final ApiRetry retry;
     private final Progress progress;
     private final java.time.Clock clock;
+    private final Map<String, ClusterView.NodeState> nodes;
 
-    PrePull(KubernetesClient client, ApiRetry retry, Progress progress, java.time.Clock clock) {
+    /** {@code nodes}: the nodes as the deploy listed them, with the images each reports. */
+    PrePull(KubernetesClient client, ApiRetry retry, Progress progress, java.time.Clock clock,
+            Map<String, ClusterView.NodeState> nodes) {
         this.client = client;
         this.retry = retry;
         this.progress = progress;
         this.clock = clock;
+        this.nodes = Map.copyOf(nodes);
+    }
+
+    /** {@link #plan(List, Map, Map)} on the nodes this pre-pull was given. */
+    Plan plan(List<DeployPlan.Replace> replaces, Map<String, List<Pod>> podsByIdentity) {
+        return plan(replaces, podsByIdentity, nodes);
+    }
+
+    /**
+     * What the phase does: the pulls, and the nodes hosting an identity to be replaced that are left out because
+     * their kubelet already reports every new image there, under a pull policy that makes it use that copy.
+     */
+    record Plan(List<NodePull> pulls, List<String> present) {
+
+        Plan {
+            pulls = List.copyOf(pulls);
+            present = List.copyOf(present);
+        }
     }
 
     /**
      * Per node hosting a Running and Ready (not terminating) pod of an identity to be replaced: the template's images
-     * that pod does not run yet. Empty when no image changes (e.g. only a port or an address changed). A pod that is
-     * not Ready may sit on a node that runs nothing (NotReady, cordoned for repair): its identity is replaced first
-     * anyway, and a pre-pull pod there would only wait out the timeout.
+     * that pod does not run yet and that the node does not already hold for the kubelet to use. Empty when no image
+     * changes (e.g. only a port or an address changed). A pod that is not Ready may sit on a node that runs nothing
+     * (NotReady, cordoned for repair): its identity is replaced first anyway, and a pre-pull pod there would only wait
+     * out the timeout. An image listed in the node's {@code status.images} is left out only when the kubelet would
+     * start the replacement from it without asking the registry ({@link #usesCopyOnNode}); with {@code Always} it
+     * contacts the registry, so the pre-pull still checks the image and the credentials there.
      */
-    static List<NodePull> plan(List<DeployPlan.Replace> replaces, Map<String, List<Pod>> podsByIdentity) {
+    static Plan plan(List<DeployPlan.Replace> replaces, Map<String, List<Pod>> podsByIdentity,
+                     Map<String, ClusterView.NodeState> nodes) {
         Map<String, Map<String, Image>> byNode = new TreeMap<>();
         for (DeployPlan.Replace r : replaces) {
             List<Image> wanted = images(r.desired().getSpec().getTemplate().getSpec());
@@ -104,16 +130,45 @@ final class PrePull {
                     continue;
                 }
                 Set<String> running = Set.copyOf(images(pod.getSpec()).stream().map(Image::image).toList());
+                Map<String, Image> needed = byNode.computeIfAbsent(node, n -> new LinkedHashMap<>());
                 for (Image image : wanted) {
                     if (!running.contains(image.image())) {
-                        byNode.computeIfAbsent(node, n -> new LinkedHashMap<>()).putIfAbsent(image.image(), image);
+                        needed.putIfAbsent(image.image(), image);
                     }
                 }
             }
         }
         List<NodePull> pulls = new ArrayList<>();
-        byNode.forEach((node, images) -> pulls.add(new NodePull(node, List.copyOf(images.values()))));
-        return pulls;
+        List<String> present = new ArrayList<>();
+        byNode.forEach((node, images) -> {
+            if (images.isEmpty()) {
+                return;
+            }
+            Optional<ClusterView.NodeState> state = Optional.ofNullable(nodes.get(node));
+            List<Image> missing = images.values().stream()
+                    .filter(i -> state.isEmpty() || !usesCopyOnNode(i, state.get())).toList();
+            if (missing.isEmpty()) {
+                present.add(node);
+            } else {
+                pulls.add(new NodePull(node, missing));
+            }
+        });
+        return new Plan(pulls, present);
+    }
+
+    /**
+     * Whether the kubelet would start {@code image} on {@code node} from the copy the node reports, without contacting
+     * the registry: the node lists it and the pull policy (set, or the API server's default for the reference) is
+     * {@code IfNotPresent} or {@code Never}. A reference containerd cannot parse is never taken as present.
+     */
+    static boolean usesCopyOnNode(Image image, ClusterView.NodeState node) {
+        Optional<ImageName> reference = ImageName.parse(image.image());
+        if (reference.isEmpty() || !node.hasImage(reference.get())) {
+            return false;
+        }
+        String policy = image.pullPolicy() == null || image.pullPolicy().isBlank()
+                ? reference.get().defaultPullPolicy() : image.pullPolicy();
+        return policy.equals("IfNotPresent") || policy.equals("Never");
     }
 
     private static List<Image> images(PodSpec spec) {
@@ -130,14 +185,21 @@ final class PrePull {
     }
 
     /**
-     * Pulls {@code pulls} and waits (one watch, at most {@code timeout}) until every pre-pull container left the
+     * Pulls {@code plan}'s pulls and waits (one watch, at most {@code timeout}) until every pre-pull container left the
      * pulling state; always deletes the pods it created, and the app's pre-pull pods that an earlier deploy left
      * (older than {@link #LEFTOVER_AGE} and {@code timeout}; that deploy was killed before it could).
      *
      * @throws OperationFailedException when an image cannot be pulled on a node, naming image, field, node and the
      *                                  kubelet's message
      */
-    void run(String namespace, String app, PodSpec template, List<NodePull> pulls, Duration timeout) {
+    void run(String namespace, String app, PodSpec template, Plan plan, Duration timeout) {
+        if (!plan.present().isEmpty()) {
+            int nodes = plan.present().size() + plan.pulls().size();
+            progress.step("pre-pull: " + plan.present().size() + " of " + nodes + " node(s) already have the new "
+                    + "image(s) and their pull policy (IfNotPresent or Never) lets the kubelet use that copy, so no "
+                    + "pre-pull pod runs there: " + String.join(", ", plan.present()));
+        }
+        List<NodePull> pulls = plan.pulls();
         if (pulls.isEmpty()) {
             return;
         }

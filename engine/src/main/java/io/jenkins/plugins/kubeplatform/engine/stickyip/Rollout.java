@@ -115,9 +115,9 @@ final class Rollout {
             return;
         }
         List<DeployPlan.Replace> list = new ArrayList<>(replaces);
-        List<PrePull.NodePull> pulls = PrePull.plan(list, pods.byIdentity());
+        PrePull.Plan plan = prePull.get().plan(list, pods.byIdentity());
         prePull.get().run(request.namespace(), request.name(), list.get(0).desired().getSpec().getTemplate().getSpec(),
-                pulls, request.timeout());
+                plan, request.timeout());
     }
 
     /** One rollout in progress: the identities awaited, the replacements still queued, the writes in flight. */

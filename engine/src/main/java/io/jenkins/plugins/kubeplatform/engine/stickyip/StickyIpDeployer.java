@@ -72,7 +72,8 @@ public final class StickyIpDeployer {
         progress.plan("stickyIpDeploy " + request.namespace() + "/" + request.name() + " (" + request.replicas()
                 + " replica(s), image " + (request.image().isBlank() ? "from the template" : request.image())
                 + request.template().map(t -> ", workload from the " + t.source()).orElse("") + ", pool " + pool.name() + "): " + String.join("; ", plan.describe()));
-        checkPodAdmission(plan, prePullPods(request, plan, prepared.appPods(), rollout), progress);
+        checkPodAdmission(plan, prePullPods(request, plan, prepared.appPods(), prepared.view().nodes(), rollout),
+                progress);
         writePullSecret(request, progress);
         Placed placed = roll(request, plan, prepared.view(), rollout, progress);
         List<DeployResult.IdentityResult> results = new ArrayList<>();
@@ -127,14 +128,14 @@ public final class StickyIpDeployer {
      * them from the app's pods), rendered.
      */
     private static List<Pod> prePullPods(DeployRequest request, DeployPlan plan, List<Pod> appPods,
-                                         RolloutPolicy rollout) {
+                                         Map<String, NodeState> nodes, RolloutPolicy rollout) {
         List<DeployPlan.Replace> replaces = plan.workloads().stream().filter(DeployPlan.Replace.class::isInstance)
                 .map(DeployPlan.Replace.class::cast).toList();
         if (!rollout.prePull() || replaces.isEmpty()) {
             return List.of();
         }
         var template = replaces.get(0).desired().getSpec().getTemplate().getSpec();
-        return PrePull.plan(replaces, Rollout.group(appPods)).stream()
+        return PrePull.plan(replaces, Rollout.group(appPods), nodes).pulls().stream()
                 .map(pull -> PrePull.render(request.namespace(), request.name(), template, pull)).toList();
     }
 
@@ -175,7 +176,7 @@ public final class StickyIpDeployer {
         }
         // not a finally: a failure to record the nodes must not replace the rollout's own (it is suppressed on it)
         Afterwards.run(() -> new Rollout(applier, verifier, inPlaceAllowed(request, plan, rollout, progress), progress,
-                        Optional.of(new PrePull(client, retry, progress, ledger.clock())))
+                        Optional.of(new PrePull(client, retry, progress, ledger.clock(), view.nodes())))
                         .run(request, plan.workloads(), healthy, (action, pod) -> ready(placed, action, pod, progress)),
                 () -> ledger.recordNodes(placed.nodeByIdentity()));
         return placed;

@@ -190,6 +190,69 @@ class PrePullSimTest {
         assertThat(rerun).noneMatch(l -> l.contains("pre-pull"));
     }
 
+    /** Waits (watch first, then the list) until each of {@code nodes} reports {@code image} in its status. */
+    private static void awaitNodesReport(KubernetesClient client, Set<String> nodes, String image) throws Exception {
+        Set<String> waiting = Collections.synchronizedSet(new TreeSet<>(nodes));
+        CompletableFuture<Void> reported = new CompletableFuture<>();
+        java.util.function.Consumer<io.fabric8.kubernetes.api.model.Node> seen = n -> {
+            if (n.getStatus().getImages() != null && n.getStatus().getImages().stream()
+                    .anyMatch(i -> i.getNames().contains(image))) {
+                waiting.remove(n.getMetadata().getName());
+            }
+            if (waiting.isEmpty()) {
+                reported.complete(null);
+            }
+        };
+        try (Watch ignored = client.nodes().watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Node node) {
+                seen.accept(node);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.nodes().list().getItems().forEach(seen);
+            reported.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The pods the deployer itself created in {@code ns} (not dry runs): its pre-pull pods. */
+    private static long podCreatesByTheDeployer(String ns) {
+        return sim.requests().list().stream().filter(r -> !r.internal() && !r.dryRun() && r.verb().equals("create")
+                && r.resource().equals("pods") && r.subresource().isEmpty() && ns.equals(r.namespace())
+                && r.status() < 300).count();
+    }
+
+    @Test
+    void skipsThePrePullOnARollbackToTheImageTheNodesHoldButNotOnARedeployToANewImage() throws Exception {
+        StickyIpDeployer deployer = deployer(sim.client());
+        deployer.deploy(app("team", "back", 3, "registry.example.com/back:1"), Progress.silent());
+        Set<String> hosting = appPods(sim.client(), "team", "back").stream().map(p -> p.getSpec().getNodeName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        // the kubelet reports the image some time after its pull (default 20 s simulated)
+        awaitNodesReport(sim.client(), hosting, "registry.example.com/back:1");
+
+        long beforeNewImage = podCreatesByTheDeployer("team");
+        deployer.deploy(app("team", "back", 3, "registry.example.com/back:2"), Progress.silent());
+        long newImageCreates = podCreatesByTheDeployer("team") - beforeNewImage;
+        awaitNoPrePullPods(sim.client(), "team", "back");
+
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        long beforeRollback = podCreatesByTheDeployer("team");
+        deployer.deploy(app("team", "back", 3, "registry.example.com/back:1"), Progress.lines(lines::add));
+        long rollbackCreates = podCreatesByTheDeployer("team") - beforeRollback;
+
+        assertThat(newImageCreates).as("pre-pull pods for back:2, one per hosting node").isEqualTo(hosting.size());
+        assertThat(rollbackCreates).as("pre-pull pods for the rollback to back:1").isZero();
+        assertThat(lines).contains("[step] pre-pull: " + hosting.size() + " of " + hosting.size() + " node(s) "
+                + "already have the new image(s) and their pull policy (IfNotPresent or Never) lets the kubelet use "
+                + "that copy, so no pre-pull pod runs there: " + String.join(", ", hosting));
+        assertThat(appPods(sim.client(), "team", "back")).hasSize(3).allSatisfy(p -> assertThat(p.getSpec()
+                .getContainers().get(0).getImage()).isEqualTo("registry.example.com/back:1"));
+    }
+
     private static int indexOf(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {

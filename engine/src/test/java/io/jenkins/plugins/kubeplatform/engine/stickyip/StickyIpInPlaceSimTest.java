@@ -41,6 +41,12 @@ class StickyIpInPlaceSimTest {
 
     private static final String OLD = "registry.example.com/web:1";
     private static final String NEW = "registry.example.com/web:2";
+    /**
+     * Images no other test here pulls: a node whose status already lists the new image gets no pre-pull pod, and the
+     * first test counts one per node.
+     */
+    private static final String FIRST = "registry.example.com/in-place:1";
+    private static final String SECOND = "registry.example.com/in-place:2";
 
     private static SimulatedCluster sim;
 
@@ -83,13 +89,13 @@ class StickyIpInPlaceSimTest {
     @Test
     void keepsEachPodNodeAndAddressAndRestartsItsContainerFromTheNewImage() {
         StickyIpDeployer deployer = deployer();
-        deployer.deploy(app("shop", "web", OLD), Progress.silent());
+        deployer.deploy(app("shop", "web", FIRST), Progress.silent());
         Map<String, String> before = new TreeMap<>();
         pods("shop", "web").forEach((name, p) -> before.put(name, summary(p)));
         sim.requests().clear();
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
 
-        DeployResult result = deployer.deploy(app("shop", "web", NEW), Progress.lines(lines::add));
+        DeployResult result = deployer.deploy(app("shop", "web", SECOND), Progress.lines(lines::add));
         List<ApiRequest> sent = sim.requests().matching(r -> !r.internal());
 
         Map<String, Pod> after = pods("shop", "web");
@@ -97,8 +103,8 @@ class StickyIpInPlaceSimTest {
         after.forEach((name, p) -> summaries.put(name, summary(p)));
         assertThat(summaries).as("the same pods (uid, address, node)").isEqualTo(before);
         assertThat(after.values()).allSatisfy(p -> {
-            assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
-            assertThat(status(p).getImage()).isEqualTo(NEW);
+            assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo(SECOND);
+            assertThat(status(p).getImage()).isEqualTo(SECOND);
             assertThat(status(p).getRestartCount()).isEqualTo(1);
             assertThat(status(p).getReady()).isTrue();
         });
@@ -108,12 +114,12 @@ class StickyIpInPlaceSimTest {
         for (int i = 0; i < 3; i++) {
             Deployment d = sim.client().apps().deployments().inNamespace("shop").withName("web-" + i).get();
             assertThat(d.getSpec().getPaused()).as("resumed").isNotEqualTo(Boolean.TRUE);
-            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(SECOND);
             List<ReplicaSet> sets = sim.client().apps().replicaSets().inNamespace("shop")
                     .withLabel(StickyIpLabels.IDENTITY, "web-" + i).list().getItems();
             assertThat(sets).as("no new ReplicaSet for web-" + i).singleElement().satisfies(rs -> {
                 assertThat(rs.getSpec().getReplicas()).isEqualTo(1);
-                assertThat(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+                assertThat(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(SECOND);
             });
         }
         List<ApiRequest> writes = sent.stream().filter(ApiRequest::persisted).toList();

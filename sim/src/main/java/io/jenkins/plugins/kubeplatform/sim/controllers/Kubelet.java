@@ -4,6 +4,7 @@ import io.jenkins.plugins.kubeplatform.sim.model.Cidr;
 import io.jenkins.plugins.kubeplatform.sim.model.Ipv6Cidr;
 import io.jenkins.plugins.kubeplatform.sim.model.PodStates;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -39,7 +40,8 @@ import java.util.Optional;
  * ContainerCreating (sandbox + address) → image pull → Running → Ready, each step after the configured delay
  * (scaled by speed). Each node keeps an image cache as a real kubelet does: the pull is skipped when the image is on
  * the node (per {@code imagePullPolicy}, see {@code pullImages}), concurrent pulls of one image on one node are one
- * pull, and pulled images outlive their pods (not their node). No address → the pod stays ContainerCreating with a
+ * pull, and pulled images outlive their pods (not their node); the node's status lists them ({@link NodeImages}) some
+ * time after the pull, as a real kubelet's image list and status loops do. No address → the pod stays ContainerCreating with a
  * Warning event and is retried when addresses are freed or pools change. An image containing {@code fail-pull} goes ErrImagePull then
  * ImagePullBackOff. A pod is Ready when its containers are (after the readiness delay if it has a readiness
  * probe), its readiness gates are True, and its node is Ready. Restarted containers come back after the start
@@ -111,8 +113,10 @@ public final class Kubelet implements SimController {
     private final Map<String, Track> tracks = new HashMap<>();
     /** Numbers the containers started for image changes, so each gets its own ID. */
     private final java.util.concurrent.atomic.AtomicLong containers = new java.util.concurrent.atomic.AtomicLong();
-    /** Each node's image cache: images pulled there stay until the node is removed. */
-    private final Map<String, java.util.Set<String>> images = new HashMap<>();
+    /** Each node's images: images pulled there stay until the node is removed. */
+    private final NodeImages images = new NodeImages();
+    /** Nodes whose image list is due to be reported in their status (one write per batch of pulls). */
+    private final java.util.Set<String> imagesReportDue = new java.util.HashSet<>();
     /** Pulls in progress, by node and image, with what waits for each: one pull per image and node at a time. */
     private final Map<String, List<Runnable>> pulling = new HashMap<>();
 
@@ -166,7 +170,7 @@ public final class Kubelet implements SimController {
 
             @Override
             public void deleted(Node node) {
-                images.remove(node.getMetadata().getName()); // a new node of that name starts with no images
+                images.removeNode(node.getMetadata().getName()); // a new node of that name starts with no images
             }
         });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
@@ -471,7 +475,6 @@ public final class Kubelet implements SimController {
      * pull of the same image on that node already in progress. A pull that fails is not shared and caches nothing.
      */
     private void pullImages(Track t, Pod pod, String node) {
-        java.util.Set<String> cached = images.getOrDefault(node, java.util.Set.of());
         Map<String, String> never = new LinkedHashMap<>();
         java.util.Set<String> fromRegistry = new java.util.HashSet<>();
         List<String> shared = new ArrayList<>();
@@ -479,7 +482,7 @@ public final class Kubelet implements SimController {
         for (Container c : pod.getSpec().getContainers()) {
             String image = c.getImage() == null ? "" : c.getImage();
             String policy = pullPolicy(c);
-            boolean present = cached.contains(image);
+            boolean present = images.has(node, image);
             if (present && !policy.equals("Always")) {
                 ctx.events().normal(pod, "Pulled", "Container image \"" + image + "\" already present on machine");
             } else if (policy.equals("Never")) {
@@ -518,11 +521,37 @@ public final class Kubelet implements SimController {
     /** The pull finished (even if the pod that started it is gone): the image is in the node's cache. */
     private void imagePulled(String node, String image, String key) {
         if (nodes.get(null, node).isPresent()) {
-            images.computeIfAbsent(node, n -> new java.util.HashSet<>()).add(image);
+            images.add(node, image);
+            reportImagesLater(node);
         }
         for (Runnable waiter : pulling.remove(key)) {
             waiter.run();
         }
+    }
+
+    /**
+     * Reports the node's images in its status ({@code nodes/status}) after
+     * {@link io.jenkins.plugins.kubeplatform.sim.SimOptions#nodeImagesReportDelay()},
+     * with every pull finished there by then: the lag of a real kubelet's image list and node status loops.
+     */
+    private void reportImagesLater(String node) {
+        if (imagesReportDue.add(node)) {
+            ctx.after(ctx.options().nodeImagesReportDelay(), () -> {
+                imagesReportDue.remove(node);
+                nodes.get(null, node).ifPresent(n -> reportImages(n, images.status(node)));
+            });
+        }
+    }
+
+    private void reportImages(Node node, List<ContainerImage> reported) {
+        Writes.updateStatus(ctx.client(), node, n -> {
+            List<ContainerImage> before = n.getStatus().getImages() == null ? List.of() : n.getStatus().getImages();
+            if (before.equals(reported)) {
+                return false;
+            }
+            n.getStatus().setImages(new ArrayList<>(reported));
+            return true;
+        });
     }
 
     private void pullDone(Track t) {
@@ -897,7 +926,7 @@ public final class Kubelet implements SimController {
     /** The image manager's decision for the new image of one container, as {@link #pullImages} makes it. */
     private void pullReplacement(Track t, Pod pod, Container c, Replacement r) {
         String node = pod.getSpec().getNodeName();
-        boolean present = images.getOrDefault(node, java.util.Set.of()).contains(r.image);
+        boolean present = images.has(node, r.image);
         String policy = pullPolicy(c);
         if (present && !policy.equals("Always")) {
             ctx.events().normal(pod, "Pulled", "Container image \"" + r.image + "\" already present on machine");
@@ -1020,20 +1049,12 @@ public final class Kubelet implements SimController {
                 + Long.toHexString(containers.incrementAndGet()) + "sim";
     }
 
-    /** A resolved image reference as the runtime reports it: the repository and a digest of the reference. */
+    /**
+     * A resolved image reference as containerd reports it in {@code imageID}: the image's repository digest, the same
+     * name the node's {@code status.images} lists first ({@link NodeImages#repoDigest}).
+     */
     static String imageId(String image) {
-        String repository = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
-        int colon = repository.lastIndexOf(':');
-        if (colon > repository.lastIndexOf('/')) {
-            repository = repository.substring(0, colon);
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(image.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return repository + "@sha256:" + java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return NodeImages.repoDigest(image);
     }
 
     private static boolean gatesPassed(Pod p) {
