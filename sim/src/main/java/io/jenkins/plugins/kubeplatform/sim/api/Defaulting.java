@@ -189,7 +189,7 @@ public final class Defaulting {
     /** {@code SetDefaults_Container} and the defaults of its ports, probes, lifecycle handlers and env sources. */
     private static void container(ObjectNode c) {
         if (!c.hasNonNull("imagePullPolicy") || c.path("imagePullPolicy").asText().isEmpty()) {
-            c.put("imagePullPolicy", imageTag(c.path("image").asText("")).equals("latest") ? "Always" : "IfNotPresent");
+            c.put("imagePullPolicy", defaultPullPolicy(c.path("image").asText("")));
         }
         setIfAbsent(c, "terminationMessagePath", "/dev/termination-log");
         setIfAbsent(c, "terminationMessagePolicy", "File");
@@ -209,6 +209,15 @@ public final class Defaulting {
         for (JsonNode env : c.path("env")) {
             fieldRef(env.path("valueFrom").get("fieldRef"));
         }
+    }
+
+    /**
+     * The pull policy {@code SetDefaults_Container} gives a container of {@code image} without one: {@code Always} for
+     * the tag {@code latest} (also beside a digest, and when there is neither tag nor digest), else
+     * {@code IfNotPresent}.
+     */
+    public static String defaultPullPolicy(String image) {
+        return imageTag(image).equals("latest") ? "Always" : "IfNotPresent";
     }
 
     /** The image's tag as {@code parsers.ParseImageName} reads it: {@code latest} when it has neither tag nor digest. */

@@ -575,13 +575,8 @@ public final class Kubelet implements SimController {
         if (c.getImagePullPolicy() != null && !c.getImagePullPolicy().isBlank()) {
             return c.getImagePullPolicy();
         }
-        String image = c.getImage() == null ? "" : c.getImage();
-        if (image.contains("@")) {
-            return "IfNotPresent";
-        }
-        int colon = image.lastIndexOf(':');
-        boolean tagged = colon > image.lastIndexOf('/');
-        return !tagged || image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+        return io.jenkins.plugins.kubeplatform.sim.api.Defaulting.defaultPullPolicy(
+                c.getImage() == null ? "" : c.getImage());
     }
 
     private static Duration max(Duration a, Duration b) {
