@@ -61,14 +61,18 @@ public final class DaemonSetController implements SimController {
             }
 
         });
+        NodeChanges nodeChanges = new NodeChanges();
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                sets.list().forEach(reconciles::add);
+                if (nodeChanges.relevant(node)) {
+                    sets.list().forEach(reconciles::add);
+                }
             }
 
             @Override
             public void deleted(Node node) {
+                nodeChanges.forget(node);
                 sets.list().forEach(reconciles::add);
             }
         });

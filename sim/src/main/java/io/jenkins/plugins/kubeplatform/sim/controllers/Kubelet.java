@@ -160,9 +160,13 @@ public final class Kubelet implements SimController {
                         }
                     });
         }
+        NodeChanges nodeChanges = new NodeChanges();
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
+                if (!nodeChanges.relevant(node)) {
+                    return; // only its image list changed: this kubelet's own report
+                }
                 for (Pod pod : pods.list(p -> node.getMetadata().getName().equals(p.getSpec().getNodeName()))) {
                     reconcile(pod);
                 }
@@ -170,6 +174,7 @@ public final class Kubelet implements SimController {
 
             @Override
             public void deleted(Node node) {
+                nodeChanges.forget(node);
                 images.removeNode(node.getMetadata().getName()); // a new node of that name starts with no images
             }
         });

@@ -58,9 +58,13 @@ public final class NodeLifecycle implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        NodeChanges nodeChanges = new NodeChanges();
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
+                if (!nodeChanges.relevant(node)) {
+                    return;
+                }
                 for (Pod pod : podsOn(node.getMetadata().getName())) {
                     check(pod);
                 }
@@ -68,6 +72,7 @@ public final class NodeLifecycle implements SimController {
 
             @Override
             public void deleted(Node node) {
+                nodeChanges.forget(node);
                 for (Pod pod : podsOn(node.getMetadata().getName())) {
                     collectOrphan(pod);
                 }

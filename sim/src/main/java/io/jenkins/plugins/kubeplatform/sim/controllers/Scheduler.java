@@ -65,14 +65,18 @@ public final class Scheduler implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
+        NodeChanges nodeChanges = new NodeChanges();
         this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                retryPending();
+                if (nodeChanges.relevant(node)) {
+                    retryPending();
+                }
             }
 
             @Override
             public void deleted(Node node) {
+                nodeChanges.forget(node);
                 retryPending();
             }
         });
