@@ -61,21 +61,17 @@ public final class DaemonSetController implements SimController {
             }
 
         });
-        NodeChanges nodeChanges = new NodeChanges();
-        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+        this.nodes = ctx.observe(ctx.client().nodes(), NodeChanges.ignoringImageReports(new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                if (nodeChanges.relevant(node)) {
-                    sets.list().forEach(reconciles::add);
-                }
+                sets.list().forEach(reconciles::add);
             }
 
             @Override
             public void deleted(Node node) {
-                nodeChanges.forget(node);
                 sets.list().forEach(reconciles::add);
             }
-        });
+        }));
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {

@@ -160,13 +160,10 @@ public final class Kubelet implements SimController {
                         }
                     });
         }
-        NodeChanges nodeChanges = new NodeChanges();
-        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+        // a node update that only lists new images is this kubelet's own report: nothing to do for its pods
+        this.nodes = ctx.observe(ctx.client().nodes(), NodeChanges.ignoringImageReports(new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                if (!nodeChanges.relevant(node)) {
-                    return; // only its image list changed: this kubelet's own report
-                }
                 for (Pod pod : pods.list(p -> node.getMetadata().getName().equals(p.getSpec().getNodeName()))) {
                     reconcile(pod);
                 }
@@ -174,10 +171,9 @@ public final class Kubelet implements SimController {
 
             @Override
             public void deleted(Node node) {
-                nodeChanges.forget(node);
                 images.removeNode(node.getMetadata().getName()); // a new node of that name starts with no images
             }
-        });
+        }));
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {

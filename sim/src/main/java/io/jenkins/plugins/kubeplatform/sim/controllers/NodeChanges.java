@@ -1,6 +1,7 @@
 package io.jenkins.plugins.kubeplatform.sim.controllers;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import java.util.Arrays;
@@ -15,9 +16,28 @@ import java.util.Map;
  * ({@code NodeSchedulingPropertiesChange} in pkg/scheduler/framework/events.go: unschedulable, allocatable, labels,
  * taints, conditions, annotations), and the kubelet, node lifecycle and DaemonSet controllers key on readiness,
  * taints, labels and the spec. Reacting to every image report would re-run each of them for every pod on the node.
- * One instance per controller, used from its handler only.
+ * Controllers wrap their node handler in {@link #ignoringImageReports}; one instance per handler.
  */
 final class NodeChanges {
+
+    /** {@code handler}, told of a node change only when it is more than a new image list; of every deletion. */
+    static ChangeHandler<Node> ignoringImageReports(ChangeHandler<Node> handler) {
+        NodeChanges changes = new NodeChanges();
+        return new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+                if (changes.relevant(node)) {
+                    handler.changed(node);
+                }
+            }
+
+            @Override
+            public void deleted(Node node) {
+                changes.forget(node);
+                handler.deleted(node);
+            }
+        };
+    }
 
     /** Each node as last seen, without its images: labels, annotations, deletion, spec and status. */
     private final Map<String, List<Object>> seen = new HashMap<>();

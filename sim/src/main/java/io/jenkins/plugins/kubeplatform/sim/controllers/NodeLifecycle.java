@@ -58,13 +58,9 @@ public final class NodeLifecycle implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
-        NodeChanges nodeChanges = new NodeChanges();
-        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+        this.nodes = ctx.observe(ctx.client().nodes(), NodeChanges.ignoringImageReports(new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                if (!nodeChanges.relevant(node)) {
-                    return;
-                }
                 for (Pod pod : podsOn(node.getMetadata().getName())) {
                     check(pod);
                 }
@@ -72,12 +68,11 @@ public final class NodeLifecycle implements SimController {
 
             @Override
             public void deleted(Node node) {
-                nodeChanges.forget(node);
                 for (Pod pod : podsOn(node.getMetadata().getName())) {
                     collectOrphan(pod);
                 }
             }
-        });
+        }));
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {
             @Override
             public void changed(Pod pod) {

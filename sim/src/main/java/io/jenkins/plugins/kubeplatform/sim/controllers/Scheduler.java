@@ -65,21 +65,17 @@ public final class Scheduler implements SimController {
     @Override
     public void start(SimContext context) {
         this.ctx = context;
-        NodeChanges nodeChanges = new NodeChanges();
-        this.nodes = ctx.observe(ctx.client().nodes(), new ChangeHandler<>() {
+        this.nodes = ctx.observe(ctx.client().nodes(), NodeChanges.ignoringImageReports(new ChangeHandler<>() {
             @Override
             public void changed(Node node) {
-                if (nodeChanges.relevant(node)) {
-                    retryPending();
-                }
+                retryPending();
             }
 
             @Override
             public void deleted(Node node) {
-                nodeChanges.forget(node);
                 retryPending();
             }
-        });
+        }));
         // read at each attempt for pod affinity terms' namespace selectors; a label change alone requeues nothing
         this.namespaces = ctx.observe(ctx.client().namespaces(), namespace -> { });
         this.pods = ctx.observe(ctx.client().pods().inAnyNamespace(), new ChangeHandler<>() {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ContainerImageBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.jenkins.plugins.kubeplatform.sim.ChangeHandler;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Which node changes the simulated controllers act on: all but a new image list, each node's first sight included. */
@@ -53,5 +56,29 @@ class NodeChangesTest {
         changes.forget(node);
 
         assertThat(changes.relevant(node("True", "7"))).isTrue();
+    }
+
+    @Test
+    void aWrappedHandlerHearsOfEveryChangeButAnImageReportAndOfEveryDeletion() {
+        List<String> heard = new ArrayList<>();
+        ChangeHandler<Node> handler = NodeChanges.ignoringImageReports(new ChangeHandler<>() {
+            @Override
+            public void changed(Node node) {
+                heard.add("changed " + node.getMetadata().getResourceVersion());
+            }
+
+            @Override
+            public void deleted(Node node) {
+                heard.add("deleted " + node.getMetadata().getResourceVersion());
+            }
+        });
+
+        handler.changed(node("True", "1"));
+        handler.changed(node("True", "2", "docker.io/library/nginx:1.27"));
+        handler.changed(node("False", "3", "docker.io/library/nginx:1.27"));
+        handler.deleted(node("False", "4"));
+        handler.changed(node("False", "5"));
+
+        assertThat(heard).containsExactly("changed 1", "changed 3", "deleted 4", "changed 5");
     }
 }
